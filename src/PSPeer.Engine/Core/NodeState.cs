@@ -1,0 +1,4 @@
+namespace PSPeer.Engine.Core
+{
+    public enum NodeState { Starting, Running, Stopping, Stopped, Failed }
+}

@@ -1,0 +1,26 @@
+using System;
+
+namespace PSPeer.Engine.Core
+{
+    /// <summary>
+    /// A failure the user can act on. ErrorId is a stable &lt;Noun&gt;&lt;Problem&gt; id that the cmdlets turn into an
+    /// ErrorRecord's FullyQualifiedErrorId (IndexServerUnreachable, PortInUse, ContentHashMismatch...).
+    /// </summary>
+    public class PeerException : Exception
+    {
+        public PeerException(string errorId, string message, Exception inner = null) : base(message, inner) => ErrorId = errorId;
+        public string ErrorId { get; }
+    }
+
+    public static class PeerErrorIds
+    {
+        public const string PortInUse = "PortInUse";
+        public const string Unreachable = "PeerUnreachable";
+        public const string IndexServerUnreachable = "IndexServerUnreachable";
+        public const string ContentHashMismatch = "ContentHashMismatch";
+        public const string DownloadFailed = "DownloadFailed";
+        public const string SharedPathNotFound = "SharedPathNotFound";
+        public const string ProtocolViolation = "ProtocolViolation";
+        public const string NodeNotRunning = "NodeNotRunning";
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.Runtime;
+
+namespace PSPeer.Engine.Core
+{
+    /// <summary>
+    /// What every protocol node shares: identity, lifecycle and its event stream. A node touches the world only
+    /// through <see cref="Runtime"/>, so it runs unchanged live and in a simulation.
+    /// </summary>
+    public abstract class PeerNodeBase : IDisposable
+    {
+        // Synchronized: live nodes emit from socket callbacks on several threads; Rx requires serialized OnNext.
+        readonly ISubject<PeerEvent> _events = Subject.Synchronize(new Subject<PeerEvent>());
+        readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        int _state = (int)NodeState.Stopped;
+
+        protected PeerNodeBase(IPeerRuntime runtime, string name, string protocol, string role)
+        {
+            Runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+            Name = string.IsNullOrEmpty(name) ? throw new ArgumentException("A node needs a name.", nameof(name)) : name;
+            Protocol = protocol;
+            Role = role;
+        }
+
+        public IPeerRuntime Runtime { get; }
+        public string Name { get; }
+        public string Protocol { get; }
+        public string Role { get; }
+        /// <summary>"host:port" where this node accepts connections (its HTTP server for a Napster peer).</summary>
+        public string EndPoint { get; protected set; }
+        public NodeState State => (NodeState)Volatile.Read(ref _state);
+        public DateTimeOffset StartTime { get; private set; }
+        public virtual int SharedFileCount => 0;
+
+        /// <summary>Hot stream of everything this node does; completes when the node stops.</summary>
+        public IObservable<PeerEvent> Events => _events.AsObservable();
+
+        /// <summary>Cancelled when the node begins to stop: every background loop of the node takes it.</summary>
+        protected CancellationToken Stopping => _stopping.Token;
+
+        public async Task StartAsync(CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.CompareExchange(ref _state, (int)NodeState.Starting, (int)NodeState.Stopped) != (int)NodeState.Stopped)
+                throw new InvalidOperationException($"Node '{Name}' has already been started.");
+            StartTime = Runtime.Clock.Now;
+            try
+            {
+                await OnStartAsync(cancellationToken);
+            }
+            catch
+            {
+                Volatile.Write(ref _state, (int)NodeState.Failed);
+                _stopping.Cancel();
+                try { await OnStopAsync(); } catch { /* the start failure is the error worth reporting */ }
+                throw;
+            }
+            Volatile.Write(ref _state, (int)NodeState.Running);
+            Emit(PeerEventTypes.NodeStarted, null, $"{Protocol} {Role} listening on {EndPoint}");
+        }
+
+        /// <summary>Stops the node: closes its listener and connections. Safe to call twice.</summary>
+        public async Task StopAsync()
+        {
+            int previous = Interlocked.Exchange(ref _state, (int)NodeState.Stopping);
+            if (previous == (int)NodeState.Stopping || previous == (int)NodeState.Stopped) { Volatile.Write(ref _state, previous); return; }
+            _stopping.Cancel();
+            try { await OnStopAsync(); }
+            finally
+            {
+                Volatile.Write(ref _state, (int)NodeState.Stopped);
+                Emit(PeerEventTypes.NodeStopped, null, "stopped");
+                _events.OnCompleted();
+            }
+        }
+
+        protected abstract Task OnStartAsync(CancellationToken cancellationToken);
+        protected abstract Task OnStopAsync();
+
+        protected void Emit(string type, string remote, string message, params KeyValuePair<string, object>[] data)
+        {
+            Dictionary<string, object> dict = null;
+            if (data != null && data.Length > 0)
+            {
+                dict = new Dictionary<string, object>(data.Length);
+                foreach (var kv in data) dict[kv.Key] = kv.Value;
+            }
+            _events.OnNext(new PeerEvent(Runtime.Clock.Now, Name, type, remote, message, dict));
+        }
+
+        protected static KeyValuePair<string, object> D(string key, object value) => new KeyValuePair<string, object>(key, value);
+
+        public void Dispose() => StopAsync().GetAwaiter().GetResult();
+
+        public override string ToString() => $"{Name} ({Protocol} {Role} {EndPoint})";
+    }
+}

@@ -1,0 +1,31 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace PSPeer.Engine.Runtime
+{
+    /// <summary>Files as protocol code sees them: real files live, an in-memory tree per host in a simulation.</summary>
+    public interface IFileStorage
+    {
+        bool FileExists(string path);
+        bool DirectoryExists(string path);
+        /// <summary>Every file under <paramref name="directory"/>, recursively, as full paths.</summary>
+        IEnumerable<string> EnumerateFiles(string directory);
+        StoredFileInfo GetInfo(string path);
+        Stream OpenRead(string path);
+        /// <summary>Creates or truncates, creating parent directories.</summary>
+        Stream Create(string path);
+        void Move(string source, string destination, bool overwrite);
+        void Delete(string path);
+        string Combine(string directory, string name);
+        string GetFullPath(string path);
+    }
+
+    public sealed class StoredFileInfo
+    {
+        public StoredFileInfo(string path, long length, DateTime lastWriteUtc) { Path = path; Length = length; LastWriteUtc = lastWriteUtc; }
+        public string Path { get; }
+        public long Length { get; }
+        public DateTime LastWriteUtc { get; }
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace PSPeer.Engine.Runtime.Live
+{
+    public sealed class DiskStorage : IFileStorage
+    {
+        public bool FileExists(string path) => File.Exists(path);
+        public bool DirectoryExists(string path) => Directory.Exists(path);
+        public IEnumerable<string> EnumerateFiles(string directory) => Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories);
+
+        public StoredFileInfo GetInfo(string path)
+        {
+            var fi = new FileInfo(path);
+            return new StoredFileInfo(fi.FullName, fi.Length, fi.LastWriteTimeUtc);
+        }
+
+        // Large buffers and async I/O: downloads and HTTP serving stream gigabytes through these.
+        public Stream OpenRead(string path) =>
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+        public Stream Create(string path)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+            return new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous);
+        }
+
+        public void Move(string source, string destination, bool overwrite)
+        {
+            if (overwrite && File.Exists(destination)) File.Delete(destination);
+            File.Move(source, destination);
+        }
+
+        public void Delete(string path) { if (File.Exists(path)) File.Delete(path); }
+        public string Combine(string directory, string name) => Path.Combine(directory, name);
+        public string GetFullPath(string path) => Path.GetFullPath(path);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Reactive.Concurrency;
+
+namespace PSPeer.Engine.Runtime.Live
+{
+    /// <summary>The real world: TCP sockets, the system clock, the file system.</summary>
+    public sealed class LiveRuntime : IPeerRuntime
+    {
+        /// <summary>Loopback, the default for every live node.</summary>
+        public static readonly LiveRuntime Loopback = new LiveRuntime("127.0.0.1");
+
+        public LiveRuntime(string hostAddress, int? seed = null)
+        {
+            HostAddress = hostAddress;
+            Transport = new TcpTransport(hostAddress);
+            Random = new SeededRandom(seed ?? System.Environment.TickCount);
+        }
+
+        public IClock Clock { get; } = new SystemClock();
+        public IRandomSource Random { get; }
+        public ITransport Transport { get; }
+        public IFileStorage Storage { get; } = new DiskStorage();
+        public IScheduler Scheduler => DefaultScheduler.Instance;
+        public string HostAddress { get; }
+        public bool IsSimulated => false;
+    }
+}
