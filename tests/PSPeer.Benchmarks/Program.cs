@@ -1,0 +1,34 @@
+using System;
+using System.Threading.Tasks;
+
+namespace PSPeer.Benchmarks
+{
+    /// <summary>
+    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|all]`.
+    /// </summary>
+    static class Program
+    {
+        static async Task<int> Main(string[] args)
+        {
+            string what = args.Length > 0 ? args[0] : "all";
+            Console.WriteLine($"# PSPeer benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
+            switch (what)
+            {
+                case "index": await IndexBenchmark.RunAsync(args); return 0;
+                case "transfer": return await TransferBenchmark.RunAsync(args);
+                case "all":
+                    await IndexBenchmark.RunAsync(args);
+                    return await TransferBenchmark.RunAsync(args);
+                default:
+                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
+                    return 2;
+            }
+        }
+
+        internal static int Option(string[] args, string name, int fallback)
+        {
+            int i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int v) ? v : fallback;
+        }
+    }
+}
