@@ -67,7 +67,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             string _refusal;
 
             public ConnectAttempt(SimulatedNetwork network, SimulatedHost source, string host, int port, CancellationToken token)
-                : base(TaskCreationOptions.RunContinuationsAsynchronously)
+                : base()
             {
                 _network = network;
                 _source = source;

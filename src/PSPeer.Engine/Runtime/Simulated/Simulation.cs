@@ -91,7 +91,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         public Task<T> Spawn<T>(Func<Task<T>> work)
         {
             if (work == null) throw new ArgumentNullException(nameof(work));
-            var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var result = new TaskCompletionSource<T>();
             Post(async () =>
             {
                 try { result.TrySetResult(await work()); }
