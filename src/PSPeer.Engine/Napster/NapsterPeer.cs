@@ -197,6 +197,17 @@ namespace PSPeer.Engine.Napster
             return added;
         }
 
+        /// <summary>Stops sharing a file and tells the index server; false when the file was not shared.</summary>
+        public async Task<bool> UnpublishAsync(SharedFile file, CancellationToken cancellationToken = default)
+        {
+            if (!Shared.Remove(file)) return false;
+            NapsterClientConnection session;
+            lock (_gate) session = _session;
+            if (session != null) await session.UnshareAsync(file.Name, cancellationToken);
+            Emit(PeerEventTypes.FileUnshared, IndexServer.ToString(), file.Name, D("Name", file.Name));
+            return true;
+        }
+
         public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
         {
             if (hit == null) throw new ArgumentNullException(nameof(hit));

@@ -120,6 +120,25 @@ namespace PSPeer.Engine.Tests.Napster
         }
 
         [Fact]
+        public void Publish_and_unpublish_reach_the_index()
+        {
+            var w = new World(seed: 3);
+            var alice = w.AddPeer("alice", ("hey jude.mp3", 10), ("help.mp3", 20));
+            w.PeerHosts[0].MemoryStorage.WriteFile("/new/Yesterday.mp3", World.Content("Yesterday.mp3", 30));
+            var published = w.Run(() => alice.PublishAsync(new[] { "/new/Yesterday.mp3" }));
+            Assert.Equal("Yesterday.mp3", published.Single().Name);
+            Assert.True(w.Sim.RunUntil(() => w.Server.IndexedFileCount == 3, Limit));
+            Assert.Single(w.Search(alice, "yesterday"));
+
+            var help = alice.Shared.Files.Single(f => f.Name == "help.mp3");
+            Assert.True(w.Run(() => alice.UnpublishAsync(help)));
+            Assert.True(w.Sim.RunUntil(() => w.Server.IndexedFileCount == 2, Limit));
+            Assert.Empty(w.Search(alice, "help"));
+            Assert.Contains(w.Trace, t => t.Contains(" index FileUnshared ") && t.Contains("Name=help.mp3"));
+            w.StopAll();
+        }
+
+        [Fact]
         public void Peers_leaving_or_crashing_take_their_files_with_them()
         {
             var w = new World(seed: 5);
