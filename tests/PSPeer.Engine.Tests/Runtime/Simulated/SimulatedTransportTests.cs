@@ -159,14 +159,18 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         public void Loss_delays_segments_but_keeps_order_and_content()
         {
             var latency = TimeSpan.FromMilliseconds(20);
-            var lossless = Transfer(0);
-            var lossy = Transfer(0.3);
+            var (lossless, cleanStats) = Transfer(0);
+            var (lossy, lossyStats) = Transfer(0.3);
+            Assert.Equal(0, cleanStats.Retransmissions);
+            Assert.True(lossyStats.Retransmissions > 20, lossyStats.ToString());
+            Assert.Equal(200, lossyStats.SegmentsSent);
+            Assert.Equal(200_000, lossyStats.BytesSent);
             Assert.True(lossy > lossless, $"lossy {lossy} should exceed lossless {lossless}");
             // Every loss costs whole retransmission timeouts (3 x latency + 200 ms).
             var rto = TimeSpan.FromTicks(3 * latency.Ticks) + TimeSpan.FromMilliseconds(200);
             Assert.Equal(0, (lossy - lossless).Ticks % rto.Ticks);
 
-            TimeSpan Transfer(double loss)
+            (TimeSpan, SimulationStatistics) Transfer(double loss)
             {
                 var sim = new Simulation(new SimulationOptions { Seed = 11, Latency = latency, Loss = loss, SegmentSize = 1000 });
                 var a = sim.AddHost("a");
@@ -186,7 +190,7 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
                 });
                 Assert.True(sim.RunUntilCompleted(got, Limit));
                 Assert.Equal(payload, got.Result);
-                return sim.Elapsed;
+                return (sim.Elapsed, sim.Statistics);
             }
         }
 
@@ -227,9 +231,10 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
             Assert.Contains("10.0.0.2:9999", e.Message);
             Assert.Equal(TimeSpan.FromMilliseconds(60), sim.Elapsed);
 
-            var nowhere = sim.Spawn(() => a.Transport.ConnectAsync("10.9.9.9", 1));
-            Assert.True(sim.RunUntilCompleted(nowhere, Limit));
-            Assert.Equal(PeerErrorIds.Unreachable, Assert.IsType<PeerException>(nowhere.Exception.InnerException).ErrorId);
+            var nowhere = Assert.Throws<PeerException>(() => sim.Run(() => a.Transport.ConnectAsync("10.9.9.9", 1), Limit));
+            Assert.Equal(PeerErrorIds.Unreachable, nowhere.ErrorId);
+            Assert.Equal(2, sim.Statistics.ConnectsRefused);
+            Assert.Equal(0, sim.Statistics.ConnectionsOpened);
         }
 
         [Fact]

@@ -80,6 +80,19 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         }
 
         [Fact]
+        public void Run_returns_the_result_of_simulated_work_or_times_out_in_virtual_time()
+        {
+            var sim = new Simulation();
+            var host = sim.AddHost("a");
+            int answer = sim.Run(async () => { await host.Clock.Delay(TimeSpan.FromSeconds(3)); return 42; }, TimeSpan.FromSeconds(10));
+            Assert.Equal(42, answer);
+            Assert.Equal(TimeSpan.FromSeconds(3), sim.Elapsed);
+            Assert.Throws<TimeoutException>(() => sim.Run(() => host.Clock.Delay(TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(10)));
+            Assert.Equal(TimeSpan.FromSeconds(13), sim.Elapsed);
+            Assert.Throws<ArithmeticException>(() => sim.Run(async () => { await Task.Yield(); throw new ArithmeticException(); }, TimeSpan.FromSeconds(1)));
+        }
+
+        [Fact]
         public void RunUntil_stops_when_the_condition_holds_and_reports_a_timeout_otherwise()
         {
             var sim = new Simulation();
