@@ -137,6 +137,8 @@ namespace PSPeer.Engine.Runtime.Simulated
                 Buffer.BlockCopy(buffer, offset, data, 0, n);
                 offset += n;
                 count -= n;
+                _network.Statistics.segmentsSent++;
+                _network.Statistics.bytesSent += n;
                 serialized = Math.Max(now, link.FreeAt) + link.SerializationTicks(n);
                 link.FreeAt = serialized;
                 long arrival = serialized + link.LatencyTicks + _network.RetransmissionDelay(link);
@@ -186,6 +188,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (IsReset) return;
             _resetReason = reason;
+            _network.Statistics.resets++;
             _received.Clear();
             _headOffset = 0;
             _network.Untrack(this);

@@ -1,3 +1,7 @@
+// Tasks are read only after the simulation has run them to completion (or in-memory I/O that completes
+// synchronously): nothing here blocks a thread.
+#pragma warning disable xUnit1031
+
 using System;
 using System.IO;
 using System.Linq;
@@ -97,6 +101,38 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         }
 
         [Fact]
+        public void A_large_write_arrives_segment_by_segment()
+        {
+            var sim = new Simulation(new SimulationOptions { Latency = TimeSpan.FromMilliseconds(10), BandwidthBytesPerSecond = 100_000, SegmentSize = 10_000 });
+            var a = sim.AddHost("a");
+            var b = sim.AddHost("b");
+            var reads = sim.Spawn(async () =>
+            {
+                var listener = await b.Transport.ListenAsync(1);
+                var c = await a.Transport.ConnectAsync("b", 1);
+                var s = await listener.AcceptAsync();
+                var start = sim.Elapsed;
+                var write = c.Stream.WriteAsync(new byte[50_000], 0, 50_000);
+                var log = new System.Collections.Generic.List<string>();
+                var buffer = new byte[100_000];
+                int total = 0;
+                while (total < 50_000)
+                {
+                    int n = await s.Stream.ReadAsync(buffer, 0, buffer.Length);
+                    total += n;
+                    log.Add($"{n}@{(sim.Elapsed - start).TotalMilliseconds}");
+                }
+                await write;
+                c.Dispose();
+                Assert.Equal(0, await s.Stream.ReadAsync(buffer, 0, buffer.Length));
+                Assert.Equal(0, await s.Stream.ReadAsync(buffer, 0, buffer.Length));
+                return log;
+            });
+            Assert.True(sim.RunUntilCompleted(reads, Limit));
+            Assert.Equal(new[] { "10000@110", "10000@210", "10000@310", "10000@410", "10000@510" }, reads.Result);
+        }
+
+        [Fact]
         public void Flows_on_the_same_link_share_its_bandwidth()
         {
             var sim = new Simulation(new SimulationOptions { Latency = TimeSpan.Zero, BandwidthBytesPerSecond = 100_000 });
@@ -123,14 +159,18 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         public void Loss_delays_segments_but_keeps_order_and_content()
         {
             var latency = TimeSpan.FromMilliseconds(20);
-            var lossless = Transfer(0);
-            var lossy = Transfer(0.3);
+            var (lossless, cleanStats) = Transfer(0);
+            var (lossy, lossyStats) = Transfer(0.3);
+            Assert.Equal(0, cleanStats.Retransmissions);
+            Assert.True(lossyStats.Retransmissions > 20, lossyStats.ToString());
+            Assert.Equal(200, lossyStats.SegmentsSent);
+            Assert.Equal(200_000, lossyStats.BytesSent);
             Assert.True(lossy > lossless, $"lossy {lossy} should exceed lossless {lossless}");
             // Every loss costs whole retransmission timeouts (3 x latency + 200 ms).
             var rto = TimeSpan.FromTicks(3 * latency.Ticks) + TimeSpan.FromMilliseconds(200);
             Assert.Equal(0, (lossy - lossless).Ticks % rto.Ticks);
 
-            TimeSpan Transfer(double loss)
+            (TimeSpan, SimulationStatistics) Transfer(double loss)
             {
                 var sim = new Simulation(new SimulationOptions { Seed = 11, Latency = latency, Loss = loss, SegmentSize = 1000 });
                 var a = sim.AddHost("a");
@@ -150,7 +190,7 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
                 });
                 Assert.True(sim.RunUntilCompleted(got, Limit));
                 Assert.Equal(payload, got.Result);
-                return sim.Elapsed;
+                return (sim.Elapsed, sim.Statistics);
             }
         }
 
@@ -191,9 +231,10 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
             Assert.Contains("10.0.0.2:9999", e.Message);
             Assert.Equal(TimeSpan.FromMilliseconds(60), sim.Elapsed);
 
-            var nowhere = sim.Spawn(() => a.Transport.ConnectAsync("10.9.9.9", 1));
-            Assert.True(sim.RunUntilCompleted(nowhere, Limit));
-            Assert.Equal(PeerErrorIds.Unreachable, Assert.IsType<PeerException>(nowhere.Exception.InnerException).ErrorId);
+            var nowhere = Assert.Throws<PeerException>(() => sim.Run(() => a.Transport.ConnectAsync("10.9.9.9", 1), Limit));
+            Assert.Equal(PeerErrorIds.Unreachable, nowhere.ErrorId);
+            Assert.Equal(2, sim.Statistics.ConnectsRefused);
+            Assert.Equal(0, sim.Statistics.ConnectionsOpened);
         }
 
         [Fact]
