@@ -162,7 +162,14 @@ namespace PSPeer.Engine.Napster
             int max = Math.Max(1, Math.Min(options.MaxResults, NapsterIndexServer.MaxResultsCap));
             var pending = new PendingSearch(query ?? "", max, Runtime.Clock.Now, onHit);
             if (cancellationToken.IsCancellationRequested) return;
-            await session.SendSearchAsync(pending, new NapsterSearchRequest(query ?? "", max), cancellationToken);
+            try
+            {
+                await session.SendSearchAsync(pending, new NapsterSearchRequest(query ?? "", max), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;   // cancelling ends a search quietly, as ISearchNode promises
+            }
             IDisposable timer = options.Timeout > TimeSpan.Zero ? Runtime.Clock.Schedule(options.Timeout, pending.Finish) : null;
             using (timer)
             using (cancellationToken.Register(pending.Finish))

@@ -139,6 +139,24 @@ namespace PSPeer.Engine.Tests.Napster
         }
 
         [Fact]
+        public async Task A_throwing_callback_fails_its_search_but_not_the_session()
+        {
+            using var folder = new TempFolder();
+            folder.Write("Hey Jude.mp3", TempFolder.RandomBytes(100, 1));
+            await using var cleanup = new Cleanup();
+            var server = cleanup.Add(await StartServerAsync());
+            var peer = cleanup.Add(await StartPeerAsync(server, "clumsy", folder.Path));
+            await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                peer.SearchAsync("jude", new SearchOptions { Timeout = Step }, _ => throw new InvalidOperationException("boom")).WaitAsync(Step));
+            Assert.Single(await SearchAsync(peer, "jude"));
+            Assert.True(peer.IsConnected);
+
+            using var cts = new CancellationTokenSource();
+            cts.Cancel();
+            await peer.SearchAsync("jude", null, _ => { }, cts.Token).WaitAsync(Step);
+        }
+
+        [Fact]
         public async Task Publish_and_unshare_update_the_index()
         {
             using var folder = new TempFolder();
