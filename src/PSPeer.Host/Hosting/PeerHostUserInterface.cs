@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace PSPeer.Host.Hosting
 {
@@ -21,6 +22,10 @@ namespace PSPeer.Host.Hosting
         readonly PeerHostRawUserInterface _raw;
         readonly Stack<StringBuilder> _captures = new Stack<StringBuilder>();
         readonly object _gate = new object();
+
+        // PowerShell decorates table headers and errors with escape sequences and leaves removing them to the host
+        // when it writes somewhere that is not a terminal.
+        static readonly Regex EscapeSequence = new Regex(@"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)", RegexOptions.CultureInvariant);
 
         public PeerHostUserInterface(HostConsole console)
         {
@@ -64,8 +69,11 @@ namespace PSPeer.Host.Hosting
             lock (_gate) _progress.Show(record);
         }
 
+        string Plain(string text) => _console.OutputIsTerminal || text == null ? text : EscapeSequence.Replace(text, string.Empty);
+
         void WriteOutput(string text)
         {
+            text = Plain(text) ?? string.Empty;
             lock (_gate)
             {
                 if (_captures.Count > 0) { _captures.Peek().Append(text.Replace("\r\n", "\n")); return; }
@@ -77,6 +85,7 @@ namespace PSPeer.Host.Hosting
 
         void WriteError(string line)
         {
+            line = Plain(line);
             lock (_gate)
             {
                 _progress.Clear();

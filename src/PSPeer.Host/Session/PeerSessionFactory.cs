@@ -33,8 +33,6 @@ namespace PSPeer.Host.Session
         /// <summary>Opens a runspace on <paramref name="host"/>, located in <paramref name="workingDirectory"/>.</summary>
         public static Runspace OpenRunspace(PSHost host, string workingDirectory)
         {
-            // PSStyle is process-wide; plain text whenever the host cannot show colour (redirected, captured).
-            if (!host.UI.SupportsVirtualTerminal) PSStyle.Instance.OutputRendering = OutputRendering.PlainText;
             var runspace = RunspaceFactory.CreateRunspace(host, CreateInitialSessionState());
             runspace.Open();
             runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(workingDirectory));
