@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
@@ -121,7 +120,6 @@ namespace PSPeer
         {
             string activity = $"Receiving {hit.Name} from {hit.Source}";
             var progress = new PumpProgress(_pump, p => WriteProgress(Describe(activity, p)));
-            var clock = Stopwatch.StartNew();
             WriteVerbose($"{activity} into {_destination}.");
             try
             {
@@ -138,7 +136,7 @@ namespace PSPeer
             finally
             {
                 if (!_pump.IsStopping)
-                    WriteProgress(new ProgressRecord(ActivityId, activity, $"done in {DisplayText.Duration(clock.Elapsed)}") { RecordType = ProgressRecordType.Completed });
+                    WriteProgress(new ProgressRecord(ActivityId, activity, "Completed") { RecordType = ProgressRecordType.Completed });
             }
         }
 
