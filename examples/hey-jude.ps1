@@ -62,7 +62,7 @@ try {
     $mismatches = @($downloads | Where-Object {
         $got = [IO.File]::ReadAllBytes($_.Path)
         $want = $originals[$_.Name]
-        -not ($want -and [Linq.Enumerable]::SequenceEqual([byte[]]$got, [byte[]]$want))
+        -not ($want -and [BitConverter]::ToString($got) -eq [BitConverter]::ToString($want))
     })
 
     [pscustomobject]@{

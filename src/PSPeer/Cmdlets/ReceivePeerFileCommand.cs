@@ -99,7 +99,6 @@ namespace PSPeer
             }
 
             var node = Via ?? (IsUsable(preferred) ? preferred : null)
-                           ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => IsUsable(n) && !n.Role.Contains("Server"))
                            ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, IsUsable);
             if (node == null)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, null,
