@@ -1,0 +1,74 @@
+using System;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Text;
+
+namespace PSPeer.Host.Hosting
+{
+    /// <summary>
+    /// Renders progress records as one line on stderr. On a terminal the line is redrawn in place and cleared by the
+    /// Completed record; when stderr is redirected (a log, CI) it writes a plain line at most about once a second,
+    /// so a 200 MB transfer does not flood the log.
+    /// </summary>
+    sealed class ProgressLine
+    {
+        static readonly TimeSpan RedirectedInterval = TimeSpan.FromSeconds(1);
+
+        readonly HostConsole _console;
+        readonly Stopwatch _sinceLastLine = new Stopwatch();
+        bool _visible;
+
+        public ProgressLine(HostConsole console) => _console = console;
+
+        public void Show(ProgressRecord record)
+        {
+            if (record.RecordType == ProgressRecordType.Completed)
+            {
+                Clear();
+                _sinceLastLine.Reset();
+                return;
+            }
+
+            string text = Format(record);
+            if (_console.ErrorIsTerminal)
+            {
+                int width = Math.Max(_console.Width - 1, 10);
+                if (text.Length > width) text = text.Substring(0, width);
+                _console.Error.Write("\r" + text.PadRight(width));
+                _console.Error.Flush();
+                _visible = true;
+            }
+            else if (!_sinceLastLine.IsRunning || _sinceLastLine.Elapsed >= RedirectedInterval)
+            {
+                _console.Error.WriteLine(text);
+                _sinceLastLine.Restart();
+            }
+        }
+
+        /// <summary>Removes a drawn line, so ordinary output does not land in the middle of it.</summary>
+        public void Clear()
+        {
+            if (!_visible) return;
+            int width = Math.Max(_console.Width - 1, 10);
+            _console.Error.Write("\r" + new string(' ', width) + "\r");
+            _console.Error.Flush();
+            _visible = false;
+        }
+
+        static string Format(ProgressRecord record)
+        {
+            var line = new StringBuilder(record.Activity);
+            if (!string.IsNullOrEmpty(record.StatusDescription)) line.Append(": ").Append(record.StatusDescription);
+            if (record.PercentComplete >= 0)
+            {
+                const int barWidth = 20;
+                int filled = Math.Min(barWidth, record.PercentComplete * barWidth / 100);
+                line.Append(" [").Append('#', filled).Append('.', barWidth - filled).Append("] ")
+                    .Append(record.PercentComplete).Append('%');
+            }
+            if (record.SecondsRemaining >= 0) line.Append(", ").Append(record.SecondsRemaining).Append(" s left");
+            if (!string.IsNullOrEmpty(record.CurrentOperation)) line.Append(" (").Append(record.CurrentOperation).Append(')');
+            return line.ToString();
+        }
+    }
+}
