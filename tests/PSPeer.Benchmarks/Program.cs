@@ -11,6 +11,7 @@ namespace PSPeer.Benchmarks
         static async Task<int> Main(string[] args)
         {
             string what = args.Length > 0 ? args[0] : "all";
+            if (what == "loader") return await IndexLoader.RunAsync(args);
             Console.WriteLine($"# PSPeer benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
             switch (what)
             {
