@@ -1,4 +1,8 @@
 using System;
+using System.Globalization;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
@@ -10,10 +14,265 @@ namespace PSPeer.Engine.Content
     /// Fetches a file over HTTP into a temporary file beside the destination, hashing while receiving; moves it into
     /// place only when the SHA-1 matches. On mismatch, failure or cancellation the temporary file is deleted.
     /// </summary>
+    /// <remarks>
+    /// The destination file is named after the last segment of the hit's name, sanitised (<see cref="DownloadFileName"/>).
+    /// An existing file of that name is overwritten, but only by a verified download: until the hash matches, the
+    /// bytes live in ".&lt;name&gt;.&lt;random&gt;.pspeer-partial" and the old file is untouched.
+    /// </remarks>
     public static class HttpDownloader
     {
+        const int ResponseHeadLimit = 16 * 1024;
+        // 1 MiB network reads: few system calls and few SHA-1 calls per gigabyte.
+        const int ChunkSize = 1 << 20;
+        // Error bodies we read to reuse the connection; anything longer is cheaper to reconnect for.
+        const int MaxDiscardBytes = 64 * 1024;
+        static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
+
         /// <summary>Throws PeerException ContentHashMismatch / PeerUnreachable / DownloadFailed; OperationCanceledException on cancel.</summary>
-        public static Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory,
-            IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public static async Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory,
+            IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
+        {
+            if (runtime == null) throw new ArgumentNullException(nameof(runtime));
+            if (hit == null) throw new ArgumentNullException(nameof(hit));
+            if (string.IsNullOrEmpty(destinationDirectory)) throw new ArgumentException("A destination folder is required.", nameof(destinationDirectory));
+            if (!HostPort.TryParse(hit.Source, out var source))
+                throw new PeerException(PeerErrorIds.DownloadFailed, $"Cannot download '{hit.Name}': its source '{hit.Source}' is not host:port.");
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var storage = runtime.Storage;
+            string directory = storage.GetFullPath(destinationDirectory);
+            string fileName = DownloadFileName.Sanitize(hit.Name, hit.ContentHash.IsEmpty ? "download" : "download-" + hit.ContentHash.Base32Text.Substring(0, 8));
+            string finalPath = storage.Combine(directory, fileName);
+            var started = runtime.Clock.Now;
+            string tempPath = null;
+
+            var session = new Session(runtime, source, cancellationToken);
+            try
+            {
+                var response = await session.OpenResponseAsync(hit);
+                long length = ContentLength(response, hit);
+
+                var random = new byte[6];
+                runtime.Random.NextBytes(random);
+                tempPath = storage.Combine(directory, "." + fileName + "." + Hex(random) + SharedFolder.PartialSuffix);
+
+                ContentHash actual;
+                long received;
+                using (var file = storage.Create(tempPath))
+                {
+                    (actual, received) = await session.ReceiveBodyAsync(file, length, hit, progress);
+                }
+
+                if (!hit.ContentHash.IsEmpty && actual != hit.ContentHash)
+                    throw new PeerException(PeerErrorIds.ContentHashMismatch,
+                        $"'{hit.Name}' from {source} does not match its hash: expected {hit.ContentHash}, received {actual}. Nothing was saved; the peer's copy differs from what it announced.");
+
+                storage.Move(tempPath, finalPath, overwrite: true);
+                tempPath = null;
+                return new DownloadResult(finalPath, received, actual, verified: !hit.ContentHash.IsEmpty, runtime.Clock.Now - started, source.ToString());
+            }
+            catch (Exception e)
+            {
+                if (tempPath != null) { try { storage.Delete(tempPath); } catch (Exception) { /* best effort; the original error matters more */ } }
+                if (cancellationToken.IsCancellationRequested && !(e is OperationCanceledException))
+                    throw new OperationCanceledException($"Download of '{hit.Name}' cancelled.", e, cancellationToken);
+                if (e is PeerException || e is OperationCanceledException) throw;
+                if (e is IOException || e is ObjectDisposedException || e is HttpHeadException || e is UnauthorizedAccessException)
+                    throw new PeerException(PeerErrorIds.DownloadFailed, $"Download of '{hit.Name}' from {source} failed: {e.Message}", e);
+                throw;
+            }
+            finally
+            {
+                session.Dispose();
+            }
+        }
+
+        // The body length the response announces; -1 when it is delimited by the connection closing.
+        static long ContentLength(HttpHead response, SearchHit hit)
+        {
+            if (response["Transfer-Encoding"] != null)
+                throw new PeerException(PeerErrorIds.DownloadFailed, $"The peer sent '{hit.Name}' with Transfer-Encoding '{response["Transfer-Encoding"]}', which PSPeer does not accept for file downloads.");
+            string text = response["Content-Length"];
+            if (text == null) return -1;
+            if (response.Repeated.Contains("Content-Length") || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
+                throw new PeerException(PeerErrorIds.DownloadFailed, $"The peer sent a bad Content-Length '{text}' for '{hit.Name}'.");
+            if (hit.Size >= 0 && length != hit.Size)
+                throw new PeerException(PeerErrorIds.DownloadFailed, $"The peer offers {length} bytes for '{hit.Name}' but announced {hit.Size}: its copy changed; search again.");
+            return length;
+        }
+
+        static string Hex(byte[] bytes)
+        {
+            var sb = new StringBuilder(bytes.Length * 2);
+            foreach (byte b in bytes) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+            return sb.ToString();
+        }
+
+        /// <summary>One download's connection(s) to the source: request, response head, body.</summary>
+        sealed class Session : IDisposable
+        {
+            readonly IPeerRuntime _runtime;
+            readonly HostPort _source;
+            readonly CancellationToken _token;
+            IConnection _connection;
+            CancellationTokenRegistration _registration;
+            HttpHeadReader _reader;
+
+            public Session(IPeerRuntime runtime, HostPort source, CancellationToken token)
+            {
+                _runtime = runtime; _source = source; _token = token;
+            }
+
+            async Task ConnectAsync()
+            {
+                CloseConnection();
+                // PeerException PeerUnreachable from the transport passes through unchanged.
+                _connection = await _runtime.Transport.ConnectAsync(_source.Host, _source.Port, _token);
+                // Closing the connection on cancel unblocks a read on any transport, whether or not it honours tokens.
+                var connection = _connection;
+                _registration = _token.Register(() => connection.Dispose());
+                _reader = new HttpHeadReader(ResponseHeadLimit);
+            }
+
+            /// <summary>Asks by hash first (the name may have changed), then by index and name; returns the 200 response.</summary>
+            public async Task<HttpHead> OpenResponseAsync(SearchHit hit)
+            {
+                await ConnectAsync();
+                string byName = "/get/" + hit.FileIndex.ToString(CultureInfo.InvariantCulture) + "/" + UrlPath.EncodeName(hit.Name ?? "");
+                HttpHead response;
+                if (!hit.ContentHash.IsEmpty)
+                {
+                    response = await RequestAsync("/uri-res/N2R?" + hit.ContentHash);
+                    if (response.Status != 404) return Check(response, hit);
+                    // Old servents only know /get/: reuse the connection when the 404's body is short and framed.
+                    if (!await TryDiscardBodyAsync(response)) await ConnectAsync();
+                }
+                response = await RequestAsync(byName);
+                return Check(response, hit);
+            }
+
+            HttpHead Check(HttpHead response, SearchHit hit)
+            {
+                if (response.Status == 200) return response;
+                throw new PeerException(PeerErrorIds.DownloadFailed,
+                    $"{_source} answered {response.Status} {response.Reason} for '{hit.Name}': the peer no longer shares it, or shares it under another name.");
+            }
+
+            async Task<HttpHead> RequestAsync(string target)
+            {
+                string request = "GET " + target + " HTTP/1.1\r\nHost: " + _source + "\r\nUser-Agent: " + HttpResponseWriter.ServerName +
+                                 "\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n";
+                var bytes = Encoding.ASCII.GetBytes(request);
+                var stream = _connection.Stream;
+                await stream.WriteAsync(bytes, 0, bytes.Length, _token);
+                await stream.FlushAsync(_token);
+                string text = await _reader.ReadHeadAsync(stream, _token);
+                if (text == null) throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} closed the connection without answering.");
+                var head = HttpHead.ParseResponse(text, out var error);
+                if (head == null) throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} sent a malformed HTTP response ({error}).");
+                return head;
+            }
+
+            async Task<bool> TryDiscardBodyAsync(HttpHead response)
+            {
+                if (!response.KeepAlive || response["Transfer-Encoding"] != null) return false;
+                if (!long.TryParse(response["Content-Length"] ?? "", NumberStyles.None, CultureInfo.InvariantCulture, out long length) || length > MaxDiscardBytes)
+                    return false;
+                var scratch = new byte[Math.Max(1, (int)length)];
+                long left = length;
+                while (left > 0)
+                {
+                    int n = await _reader.ReadBodyAsync(_connection.Stream, scratch, 0, (int)left, _token);
+                    if (n <= 0) return false;
+                    left -= n;
+                }
+                return true;
+            }
+
+            /// <summary>
+            /// Copies the body into <paramref name="file"/>, hashing as it goes. Two buffers: while one is hashed and
+            /// written, the network fills the other, so the socket, SHA-1 and the disk work at the same time.
+            /// </summary>
+            public async Task<(ContentHash hash, long received)> ReceiveBodyAsync(Stream file, long length, SearchHit hit, IProgress<DownloadProgress> progress)
+            {
+                var buffers = new[] { new byte[ChunkSize], new byte[ChunkSize] };
+                long limit = length >= 0 ? length : (hit.Size >= 0 ? hit.Size : long.MaxValue);
+                var bodyStart = _runtime.Clock.Now;
+                var lastReport = bodyStart;
+                long received = 0;
+                Task pendingWrite = null;
+                Task<int> pendingFill = null;
+                using (var sha = SHA1.Create())
+                {
+                    try
+                    {
+                        int current = 0;
+                        int got = await FillAsync(buffers[current], Want(limit, received));
+                        while (got > 0)
+                        {
+                            received += got;
+                            if (length < 0 && received > limit)
+                                throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} sent more than the {limit} bytes announced for '{hit.Name}'.");
+                            // The other buffer's write must finish before the network may fill it again.
+                            if (pendingWrite != null) { await pendingWrite; pendingWrite = null; }
+                            int want = Want(limit, received);
+                            pendingFill = want > 0 ? FillAsync(buffers[1 - current], want) : null;
+                            sha.TransformBlock(buffers[current], 0, got, null, 0);
+                            pendingWrite = file.WriteAsync(buffers[current], 0, got, _token);
+
+                            var now = _runtime.Clock.Now;
+                            if (progress != null && now - lastReport >= ProgressInterval)
+                            {
+                                lastReport = now;
+                                progress.Report(new DownloadProgress(hit.Name, received, length, Rate(received, now - bodyStart)));
+                            }
+                            if (pendingFill == null) break;
+                            got = await pendingFill;
+                            pendingFill = null;
+                            current = 1 - current;
+                        }
+                        if (pendingWrite != null) { await pendingWrite; pendingWrite = null; }
+                        if (length >= 0 && received < length)
+                            throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} closed the connection after {received} of {length} bytes of '{hit.Name}'.");
+                        await file.FlushAsync(_token);
+                    }
+                    finally
+                    {
+                        // Never dispose the file or the buffers under an operation still in flight.
+                        if (pendingFill != null) { try { await pendingFill; } catch (Exception) { } }
+                        if (pendingWrite != null) { try { await pendingWrite; } catch (Exception) { } }
+                    }
+                    sha.TransformFinalBlock(buffers[0], 0, 0);
+                    progress?.Report(new DownloadProgress(hit.Name, received, length, Rate(received, _runtime.Clock.Now - bodyStart)));
+                    return (new ContentHash(sha.Hash), received);
+                }
+            }
+
+            static int Want(long limit, long received) => (int)Math.Min(ChunkSize, limit - received);
+
+            static double Rate(long bytes, TimeSpan elapsed) => elapsed.TotalSeconds > 0 ? bytes / elapsed.TotalSeconds : 0;
+
+            // Fills up to `want` bytes; fewer only at end of stream.
+            async Task<int> FillAsync(byte[] buffer, int want)
+            {
+                int got = 0;
+                while (got < want)
+                {
+                    int n = await _reader.ReadBodyAsync(_connection.Stream, buffer, got, want - got, _token);
+                    if (n <= 0) break;
+                    got += n;
+                }
+                return got;
+            }
+
+            void CloseConnection()
+            {
+                _registration.Dispose();
+                _connection?.Dispose();
+                _connection = null;
+            }
+
+            public void Dispose() => CloseConnection();
+        }
     }
 }

@@ -1,7 +1,12 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
+using static PSPeer.Engine.Content.HttpResponseWriter;
 
 namespace PSPeer.Engine.Content
 {
@@ -9,13 +14,315 @@ namespace PSPeer.Engine.Content
     /// Serves a <see cref="SharedFolder"/> over HTTP/1.1 with Range: GET /get/&lt;index&gt;/&lt;name&gt; and
     /// GET /uri-res/N2R?urn:sha1:&lt;BASE32&gt;. Serves only files in the folder's list, so no path ever leaves it.
     /// </summary>
+    /// <remarks>
+    /// One task per connection, keep-alive with pipelining, HEAD and GET only. A single byte range gets 206; a range
+    /// past the end gets 416; several ranges get the whole file (see <see cref="ByteRange"/>). A request head over
+    /// <see cref="MaxHeadBytes"/> gets 431, a malformed one 400, and that connection is closed; the server goes on.
+    /// </remarks>
     public sealed class HttpFileServer
     {
-        /// <param name="onEvent">Called with (type, remote, message) for HttpRequest, UploadCompleted, MalformedMessage.</param>
-        public HttpFileServer(IPeerRuntime runtime, SharedFolder folder, Action<string, string, string> onEvent) { throw new NotImplementedException(); }
+        /// <summary>Bound on a request line plus its header fields.</summary>
+        public const int MaxHeadBytes = 8 * 1024;
+        // Two buffers of this size per sending connection: large enough that a 1 GiB file is ~2000 writes, and the
+        // file read of one chunk overlaps the socket write of the previous one.
+        const int ChunkSize = 512 * 1024;
 
-        public string EndPoint => throw new NotImplementedException();
-        public Task StartAsync(int port, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-        public Task StopAsync() => throw new NotImplementedException();
+        readonly IPeerRuntime _runtime;
+        readonly SharedFolder _folder;
+        readonly Action<string, string, string> _onEvent;
+        readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        readonly object _gate = new object();
+        readonly Dictionary<IConnection, Task> _connections = new Dictionary<IConnection, Task>();
+        IListener _listener;
+        Task _acceptLoop;
+        bool _stopped;
+
+        /// <param name="onEvent">Called with (type, remote, message) for HttpRequest, UploadCompleted, MalformedMessage.</param>
+        public HttpFileServer(IPeerRuntime runtime, SharedFolder folder, Action<string, string, string> onEvent)
+        {
+            _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+            _folder = folder ?? throw new ArgumentNullException(nameof(folder));
+            _onEvent = onEvent;
+        }
+
+        /// <summary>"host:port" the server listens on, once started.</summary>
+        public string EndPoint => _listener?.EndPoint;
+        public int Port => _listener?.Port ?? 0;
+
+        /// <summary>A connection waiting this long for a request (or for a client to take bytes) is closed.</summary>
+        public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Open connections, for tests and diagnostics.</summary>
+        public int ConnectionCount { get { lock (_gate) return _connections.Count; } }
+
+        /// <summary>Listens on <paramref name="port"/> (0 = any free); PeerException PortInUse passes through.</summary>
+        public async Task StartAsync(int port, CancellationToken cancellationToken = default)
+        {
+            if (_listener != null || _stopped) throw new InvalidOperationException("An HttpFileServer starts once.");
+            _listener = await _runtime.Transport.ListenAsync(port, cancellationToken);
+            _acceptLoop = AcceptLoopAsync();
+        }
+
+        /// <summary>Closes the listener and every open connection, and waits for their tasks to end.</summary>
+        public async Task StopAsync()
+        {
+            Task[] pending;
+            lock (_gate)
+            {
+                if (_stopped) return;
+                _stopped = true;
+                pending = new Task[_connections.Count];
+                _connections.Values.CopyTo(pending, 0);
+                foreach (var c in _connections.Keys) c.Dispose();
+            }
+            _stop.Cancel();
+            _listener?.Dispose();
+            if (_acceptLoop != null) await _acceptLoop;
+            await Task.WhenAll(pending);
+        }
+
+        async Task AcceptLoopAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                IConnection connection;
+                try
+                {
+                    connection = await _listener.AcceptAsync(_stop.Token);
+                }
+                catch (Exception) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // A transient accept failure (out of descriptors, a reset before accept) must not end the server.
+                    Report(PeerEventTypes.MalformedMessage, null, "accept failed: " + e.Message);
+                    try { await _runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), _stop.Token); } catch (OperationCanceledException) { return; }
+                    continue;
+                }
+
+                lock (_gate)
+                {
+                    if (_stopped) { connection.Dispose(); return; }
+                    // Registered before the task starts, so StopAsync always sees and closes it.
+                    var tcs = new TaskCompletionSource<bool>();
+                    _connections[connection] = tcs.Task;
+                    _ = ServeAndForgetAsync(connection, tcs);
+                }
+            }
+        }
+
+        async Task ServeAndForgetAsync(IConnection connection, TaskCompletionSource<bool> done)
+        {
+            try { await ServeConnectionAsync(connection); }
+            catch (Exception) { /* ServeConnectionAsync reports what matters; one connection never takes the server down */ }
+            finally
+            {
+                connection.Dispose();
+                lock (_gate) _connections.Remove(connection);
+                done.TrySetResult(true);
+            }
+        }
+
+        async Task ServeConnectionAsync(IConnection connection)
+        {
+            string remote = connection.RemoteEndPoint;
+            var stream = connection.Stream;
+            var reader = new HttpHeadReader(MaxHeadBytes);
+            byte[][] buffers = null;
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            {
+                var token = cts.Token;
+                while (!token.IsCancellationRequested)
+                {
+                    string headText;
+                    try
+                    {
+                        using (ArmTimeout(cts)) headText = await reader.ReadHeadAsync(stream, token);
+                    }
+                    catch (HttpHeadException e)
+                    {
+                        Report(PeerEventTypes.MalformedMessage, remote, e.Message);
+                        if (e.TooLarge) await SendAsync(stream, Error(431, Now, false, e.Message, false), cts);
+                        return;
+                    }
+                    if (headText == null) return;   // the client closed between requests
+
+                    var head = HttpHead.ParseRequest(headText, out var parseError);
+                    if (head == null)
+                    {
+                        Report(PeerEventTypes.MalformedMessage, remote, parseError);
+                        await SendAsync(stream, Error(400, Now, false, parseError, false), cts);
+                        return;
+                    }
+                    bool isHead = head.Method == "HEAD";
+                    if (!isHead && head.Method != "GET")
+                    {
+                        // We do not read request bodies, so the connection cannot be reused after one.
+                        Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} 405");
+                        await SendAsync(stream, Error(405, Now, false, "only GET and HEAD", false, H("Allow", "GET, HEAD")), cts);
+                        return;
+                    }
+                    string bodyProblem = RequestBodyProblem(head);
+                    if (bodyProblem != null)
+                    {
+                        Report(PeerEventTypes.MalformedMessage, remote, bodyProblem);
+                        await SendAsync(stream, Error(400, Now, false, bodyProblem, isHead), cts);
+                        return;
+                    }
+
+                    bool keepAlive = head.KeepAlive;
+                    var route = HttpRequestRouter.Resolve(_folder, head.Target);
+                    if (route.File == null)
+                    {
+                        Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} {route.Status} ({route.Problem})");
+                        // A 400 here is a hostile or broken target (traversal, bad escapes): report it and close.
+                        if (route.Status == 400)
+                        {
+                            Report(PeerEventTypes.MalformedMessage, remote, route.Problem);
+                            keepAlive = false;
+                        }
+                        await SendAsync(stream, Error(route.Status, Now, keepAlive, route.Problem, isHead), cts);
+                        if (!keepAlive) return;
+                        continue;
+                    }
+
+                    var file = route.File;
+                    var range = ByteRange.Resolve(head.Repeated.Contains("Range") ? null : head["Range"], file.Size);
+                    if (range.Kind == ByteRange.Kinds.Unsatisfiable)
+                    {
+                        Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} 416");
+                        await SendAsync(stream, Error(416, Now, keepAlive, $"the file has {file.Size} bytes", isHead,
+                            H("Content-Range", "bytes */" + file.Size.ToString(CultureInfo.InvariantCulture))), cts);
+                        if (!keepAlive) return;
+                        continue;
+                    }
+
+                    Stream content;
+                    try { content = isHead ? null : _runtime.Storage.OpenRead(file.FullPath); }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                    {
+                        Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} 404 (file no longer readable)");
+                        await SendAsync(stream, Error(404, Now, keepAlive, "the file is no longer readable", isHead), cts);
+                        if (!keepAlive) return;
+                        continue;
+                    }
+
+                    using (content)
+                    {
+                        bool partial = range.Kind == ByteRange.Kinds.Partial;
+                        int status = partial ? 206 : 200;
+                        Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} {status}");
+                        var headers = new List<KeyValuePair<string, string>>
+                        {
+                            H("Content-Type", "application/octet-stream"),
+                            H("Content-Length", range.Length.ToString(CultureInfo.InvariantCulture)),
+                            H("Accept-Ranges", "bytes"),
+                            H("X-Gnutella-Content-URN", file.ContentHash.ToString()),
+                        };
+                        if (partial)
+                            headers.Add(H("Content-Range", string.Format(CultureInfo.InvariantCulture, "bytes {0}-{1}/{2}", range.Start, range.End, file.Size)));
+                        await SendAsync(stream, Head(status, Now, keepAlive, headers), cts);
+                        if (!isHead && range.Length > 0)
+                        {
+                            if (buffers == null) buffers = new[] { new byte[ChunkSize], new byte[ChunkSize] };
+                            await SendBodyAsync(stream, content, range.Start, range.Length, buffers, cts);
+                            Report(PeerEventTypes.UploadCompleted, remote, $"{file.Name} {range.Length} bytes{(partial ? $" (range {range.Start}-{range.End})" : "")}");
+                        }
+                    }
+                    if (!keepAlive) return;
+                }
+            }
+        }
+
+        // GET and HEAD carry no body; one that announces a body (or a framing we would have to parse) is refused.
+        static string RequestBodyProblem(HttpHead head)
+        {
+            if (head["Transfer-Encoding"] != null) return "a GET or HEAD request must not carry a body";
+            string length = head["Content-Length"];
+            if (length != null && (head.Repeated.Contains("Content-Length") || length.Trim() != "0")) return "a GET or HEAD request must not carry a body";
+            return null;
+        }
+
+        // Reads the next chunk from the file while the previous one is being written to the socket.
+        static async Task<int> FillAsync(Stream content, byte[] buffer, long remaining, CancellationToken token)
+        {
+            int want = (int)Math.Min(buffer.Length, remaining), got = 0;
+            while (got < want)
+            {
+                int n = await content.ReadAsync(buffer, got, want - got, token);
+                if (n <= 0) break;
+                got += n;
+            }
+            return got;
+        }
+
+        async Task SendBodyAsync(Stream stream, Stream content, long start, long length, byte[][] buffers, CancellationTokenSource cts)
+        {
+            var token = cts.Token;
+            await SeekAsync(content, start, buffers[0], token);
+            long remaining = length;
+            int current = 0;
+            int filled = await FillAsync(content, buffers[current], remaining, token);
+            while (true)
+            {
+                if (filled <= 0)
+                    throw new IOException("the shared file became shorter than its announced length");   // cannot fix the Content-Length we sent: close
+                remaining -= filled;
+                Task<int> next = remaining > 0 ? FillAsync(content, buffers[1 - current], remaining, token) : null;
+                try
+                {
+                    using (ArmTimeout(cts)) await stream.WriteAsync(buffers[current], 0, filled, token);
+                }
+                catch
+                {
+                    if (next != null) { try { await next; } catch (Exception) { } }   // never leave a read into a buffer we might reuse
+                    throw;
+                }
+                if (next == null) break;
+                filled = await next;
+                current = 1 - current;
+            }
+            await stream.FlushAsync(token);
+        }
+
+        static async Task SeekAsync(Stream content, long start, byte[] scratch, CancellationToken token)
+        {
+            if (start == 0) return;
+            if (content.CanSeek) { content.Position = start; return; }
+            long skipped = 0;
+            while (skipped < start)
+            {
+                int n = await content.ReadAsync(scratch, 0, (int)Math.Min(scratch.Length, start - skipped), token);
+                if (n <= 0) throw new IOException("the shared file became shorter than the requested range");
+                skipped += n;
+            }
+        }
+
+        async Task SendAsync(Stream stream, byte[] bytes, CancellationTokenSource cts)
+        {
+            using (ArmTimeout(cts))
+            {
+                await stream.WriteAsync(bytes, 0, bytes.Length, cts.Token);
+                await stream.FlushAsync(cts.Token);
+            }
+        }
+
+        // Cancels the connection's token if the wrapped wait outlasts IdleTimeout (a silent or stalled client).
+        IDisposable ArmTimeout(CancellationTokenSource cts) =>
+            _runtime.Clock.Schedule(IdleTimeout, () => { try { cts.Cancel(); } catch (ObjectDisposedException) { } });
+
+        DateTimeOffset Now => _runtime.Clock.Now;
+
+        void Report(string type, string remote, string message)
+        {
+            try { _onEvent?.Invoke(type, remote, message); }
+            catch (Exception) { /* a failing subscriber must not break serving */ }
+        }
     }
 }

@@ -12,23 +12,234 @@ namespace PSPeer.Engine.Napster
     /// A Napster peer: logs in to an index server, shares its folder (served over HTTP on <c>port</c>), searches
     /// through the server and downloads from other peers over HTTP.
     /// </summary>
+    /// <remarks>
+    /// If the server connection drops, the peer reports ConnectionClosed and reconnects with exponential backoff
+    /// (1 s doubling to 30 s, with jitter from the runtime's random source), logging in and sharing again, until stopped.
+    /// </remarks>
     public sealed class NapsterPeer : PeerNodeBase, ISearchNode, ISharingNode
     {
+        /// <summary>Error id when the server refuses the login (the nick is taken).</summary>
+        public const string LoginRejectedErrorId = "NapsterLoginRejected";
+        public const string ClientInfo = "PSPeer 0.1";
+        static readonly TimeSpan LoginTimeout = TimeSpan.FromSeconds(10);
+        static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+        static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
+        static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+        readonly int _port;
+        readonly object _gate = new object();
+        HttpFileServer _http;
+        int _dataPort;
+        NapsterClientConnection _session;
+        Task _supervisor;
+
         /// <param name="sharedPath">Folder to share, or null to share nothing.</param>
         /// <param name="port">Port of this peer's HTTP file server (0 = any free port).</param>
         public NapsterPeer(IPeerRuntime runtime, string name, HostPort indexServer, string sharedPath, int port)
             : base(runtime, name, "Napster", "Peer")
-        { throw new NotImplementedException(); }
+        {
+            IndexServer = indexServer ?? throw new ArgumentNullException(nameof(indexServer), "A Napster peer needs the index server's host:port.");
+            if (port < 0 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port is 0 to 65535.");
+            if (name.IndexOf(' ') >= 0 || name.IndexOf('"') >= 0 || name.Length > NapsterLogin.MaxNickLength)
+                throw new ArgumentException($"A Napster nick has no spaces or quotes and at most {NapsterLogin.MaxNickLength} characters: '{name}'.", nameof(name));
+            _port = port;
+            Shared = new SharedFolder(runtime, sharedPath);
+        }
 
-        public HostPort IndexServer => throw new NotImplementedException();
-        public SharedFolder Shared => throw new NotImplementedException();
-        public override int SharedFileCount => throw new NotImplementedException();
+        public HostPort IndexServer { get; }
+        public SharedFolder Shared { get; }
+        public override int SharedFileCount => Shared.Files.Count;
+        /// <summary>Whether the peer is logged in to the index server right now (false while reconnecting).</summary>
+        public bool IsConnected { get { lock (_gate) return _session != null; } }
 
-        public Task SearchAsync(string query, SearchOptions options, Action<SearchHit> onHit, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-        public Task<IReadOnlyList<SharedFile>> PublishAsync(IEnumerable<string> paths, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-        public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        protected override async Task OnStartAsync(CancellationToken cancellationToken)
+        {
+            if (Shared.Root != null) await Shared.ScanAsync(cancellationToken);
+            _http = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message));
+            await _http.StartAsync(_port, cancellationToken);
+            EndPoint = _http.EndPoint;
+            _dataPort = HostPort.TryParse(EndPoint, out var ep) ? ep.Port : _port;
 
-        protected override Task OnStartAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
-        protected override Task OnStopAsync() => throw new NotImplementedException();
+            var session = await ConnectAsync(cancellationToken);
+            foreach (var f in Shared.Files)
+                Emit(PeerEventTypes.FileShared, IndexServer.ToString(), f.Name, D("Name", f.Name), D("Size", f.Size), D("ContentHash", f.ContentHash.ToString()));
+            lock (_gate) _session = session;
+            _supervisor = SuperviseAsync(session);
+        }
+
+        protected override async Task OnStopAsync()
+        {
+            NapsterClientConnection session;
+            lock (_gate) { session = _session; _session = null; }
+            if (session != null)
+            {
+                // Say goodbye so the server tells a departure from a crash; a dead connection just fails this.
+                try { await session.LogoutAsync(CancellationToken.None); } catch (Exception) { }
+                session.Dispose();
+            }
+            if (_supervisor != null) await _supervisor;
+            if (_http != null) await _http.StopAsync();
+        }
+
+        /// <summary>Connects, logs in and shares every file; the caller owns the returned session.</summary>
+        async Task<NapsterClientConnection> ConnectAsync(CancellationToken cancellationToken)
+        {
+            IConnection connection;
+            try
+            {
+                connection = await Runtime.Transport.ConnectAsync(IndexServer.Host, IndexServer.Port, cancellationToken);
+            }
+            catch (PeerException e) when (e.ErrorId == PeerErrorIds.Unreachable)
+            {
+                string why = e.InnerException?.Message ?? e.Message;
+                throw new PeerException(PeerErrorIds.IndexServerUnreachable,
+                    $"Cannot reach the Napster index server at {IndexServer}: {why.TrimEnd('.')}. " +
+                    "Start one with Start-PeerNode -Protocol Napster -Role IndexServer, or check -IndexServer.", e);
+            }
+            var session = new NapsterClientConnection(this, connection);
+            try
+            {
+                Emit(PeerEventTypes.Connected, IndexServer.ToString(), "connected to the index server");
+                await session.LoginAsync(new NapsterLogin(Name, "pspeer", _dataPort, ClientInfo, 0), LoginTimeout, cancellationToken);
+                Emit(PeerEventTypes.LoggedIn, IndexServer.ToString(), $"logged in as {Name}", D("Nick", Name), D("DataPort", _dataPort));
+                await session.ShareAsync(Shared.Files, cancellationToken);
+                return session;
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Runs the session's read loop; when it ends unasked, reconnects with backoff until the node stops.</summary>
+        async Task SuperviseAsync(NapsterClientConnection session)
+        {
+            while (true)
+            {
+                string reason = await session.RunAsync();
+                lock (_gate) if (ReferenceEquals(_session, session)) _session = null;
+                Emit(PeerEventTypes.ConnectionClosed, IndexServer.ToString(), reason, D("Reason", reason));
+                if (Stopping.IsCancellationRequested) return;
+
+                TimeSpan delay = FirstRetry;
+                while (true)
+                {
+                    // Jitter spreads the reconnects of many peers after a server restart.
+                    var wait = TimeSpan.FromTicks((long)(delay.Ticks * (0.5 + Runtime.Random.NextDouble())));
+                    try { await Runtime.Clock.Delay(wait, Stopping); }
+                    catch (OperationCanceledException) { return; }
+                    try
+                    {
+                        session = await ConnectAsync(Stopping);
+                        break;
+                    }
+                    catch (Exception) when (Stopping.IsCancellationRequested) { return; }
+                    catch (Exception)
+                    {
+                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetry.Ticks));
+                    }
+                }
+                lock (_gate)
+                {
+                    if (Stopping.IsCancellationRequested) { session.Dispose(); return; }
+                    _session = session;
+                }
+            }
+        }
+
+        public async Task SearchAsync(string query, SearchOptions options, Action<SearchHit> onHit, CancellationToken cancellationToken = default)
+        {
+            options = options ?? new SearchOptions();
+            if (State != NodeState.Running)
+                throw new PeerException(PeerErrorIds.NodeNotRunning, $"Napster peer '{Name}' is not running: start it before searching through it.");
+            NapsterClientConnection session;
+            lock (_gate) session = _session;
+            if (session == null)
+                throw new PeerException(PeerErrorIds.IndexServerUnreachable,
+                    $"Napster peer '{Name}' has lost its index server at {IndexServer} and is reconnecting: try again shortly.");
+
+            int max = Math.Max(1, Math.Min(options.MaxResults, NapsterIndexServer.MaxResultsCap));
+            var pending = new PendingSearch(query ?? "", max, Runtime.Clock.Now, onHit);
+            if (cancellationToken.IsCancellationRequested) return;
+            await session.SendSearchAsync(pending, new NapsterSearchRequest(query ?? "", max), cancellationToken);
+            IDisposable timer = options.Timeout > TimeSpan.Zero ? Runtime.Clock.Schedule(options.Timeout, pending.Finish) : null;
+            using (timer)
+            using (cancellationToken.Register(pending.Finish))
+            {
+                await pending.Completion;
+            }
+        }
+
+        /// <summary>Called by the session's read loop for each result of <paramref name="search"/>.</summary>
+        internal void DeliverHit(PendingSearch search, NapsterSearchResult result)
+        {
+            var now = Runtime.Clock.Now;
+            string source = result.DataPort > 0 ? new HostPort(result.Ip, result.DataPort).ToString() : result.Ip;
+            var hit = new SearchHit(result.Name, result.Size, result.Hash, source, result.FileIndex, result.Nick, 1, now - search.SentAt);
+            if (search.Deliver(hit))
+                Emit(PeerEventTypes.SearchHit, source, result.Name, D("Query", search.Query), D("Name", result.Name), D("Size", result.Size),
+                    D("ContentHash", result.Hash.ToString()), D("PeerName", result.Nick));
+        }
+
+        internal void RaiseMalformed(string remote, string reason) => Emit(PeerEventTypes.MalformedMessage, remote, reason, D("Reason", reason));
+
+        public async Task<IReadOnlyList<SharedFile>> PublishAsync(IEnumerable<string> paths, CancellationToken cancellationToken = default)
+        {
+            var added = await Shared.AddAsync(paths, cancellationToken);
+            if (added.Count == 0) return added;
+            NapsterClientConnection session;
+            lock (_gate) session = _session;
+            // While reconnecting there is no session: the next login shares the whole folder, these files included.
+            if (session != null) await session.ShareAsync(added, cancellationToken);
+            foreach (var f in added)
+                Emit(PeerEventTypes.FileShared, IndexServer.ToString(), f.Name, D("Name", f.Name), D("Size", f.Size), D("ContentHash", f.ContentHash.ToString()));
+            return added;
+        }
+
+        public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
+        {
+            if (hit == null) throw new ArgumentNullException(nameof(hit));
+            Emit(PeerEventTypes.DownloadStarted, hit.Source, hit.Name, D("Name", hit.Name), D("Size", hit.Size), D("ContentHash", hit.ContentHash.ToString()));
+            var reporter = new ThrottledProgress(this, hit, progress);
+            try
+            {
+                var result = await HttpDownloader.DownloadAsync(Runtime, hit, destinationDirectory, reporter, cancellationToken);
+                Emit(PeerEventTypes.DownloadVerified, hit.Source, result.Path, D("Name", hit.Name), D("Path", result.Path), D("Size", result.Size),
+                    D("ContentHash", result.ContentHash.ToString()), D("Duration", result.Duration));
+                return result;
+            }
+            catch (Exception e)
+            {
+                string id = (e as PeerException)?.ErrorId ?? (e is OperationCanceledException ? "Cancelled" : PeerErrorIds.DownloadFailed);
+                Emit(PeerEventTypes.DownloadFailed, hit.Source, e.Message, D("Name", hit.Name), D("ErrorId", id), D("Reason", e.Message));
+                throw;
+            }
+        }
+
+        /// <summary>Passes every report to the caller; emits a DownloadProgress event at most every 250 ms of runtime time.</summary>
+        sealed class ThrottledProgress : IProgress<DownloadProgress>
+        {
+            readonly NapsterPeer _peer;
+            readonly SearchHit _hit;
+            readonly IProgress<DownloadProgress> _inner;
+            DateTimeOffset _last = DateTimeOffset.MinValue;
+
+            public ThrottledProgress(NapsterPeer peer, SearchHit hit, IProgress<DownloadProgress> inner) { _peer = peer; _hit = hit; _inner = inner; }
+
+            public void Report(DownloadProgress value)
+            {
+                _inner?.Report(value);
+                var now = _peer.Runtime.Clock.Now;
+                bool complete = value.TotalBytes >= 0 && value.BytesReceived >= value.TotalBytes;
+                lock (this)
+                {
+                    if (!complete && now - _last < ProgressInterval) return;
+                    _last = now;
+                }
+                _peer.Emit(PeerEventTypes.DownloadProgress, _hit.Source, $"{value.BytesReceived}/{value.TotalBytes}",
+                    D("Name", _hit.Name), D("BytesReceived", value.BytesReceived), D("TotalBytes", value.TotalBytes));
+            }
+        }
     }
 }

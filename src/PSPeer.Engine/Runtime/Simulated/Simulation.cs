@@ -1,4 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reactive.Concurrency;
+using System.Threading.Tasks;
 
 namespace PSPeer.Engine.Runtime.Simulated
 {
@@ -6,45 +10,148 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// A deterministic world in virtual time: one scheduler, one seeded random source, in-memory links with
     /// latency, bandwidth and loss, partitions, and hosts that crash and restart. The same seed gives the same run.
     /// </summary>
+    /// <remarks>
+    /// Work runs only inside <see cref="RunFor"/> and <see cref="RunUntil"/>, on the calling thread, with the
+    /// simulation's SynchronizationContext installed so that awaits in protocol code resume on the loop. Start
+    /// async protocol code with <see cref="Post"/> or <see cref="Spawn"/> so that its awaits capture that context.
+    /// Outside a run, touch the simulation (add hosts, crash, partition) from one thread while it is idle.
+    /// An exception escaping simulated work stops the run and is rethrown from RunFor/RunUntil.
+    /// </remarks>
     public sealed class Simulation
     {
-        public Simulation(SimulationOptions options) { throw new NotImplementedException(); }
-        /// <summary>A new host with its own address, storage and view of the shared clock.</summary>
-        public SimulatedHost AddHost(string name) => throw new NotImplementedException();
-        public DateTimeOffset Now => throw new NotImplementedException();
+        readonly SimulationScheduler _scheduler = new SimulationScheduler();
+        readonly SimulatedNetwork _network;
+        readonly List<SimulatedHost> _hosts = new List<SimulatedHost>();
+
+        public Simulation(SimulationOptions options)
+        {
+            Options = (options ?? new SimulationOptions()).Validated();
+            _network = new SimulatedNetwork(Options, _scheduler);
+            Random = new SeededRandom(SeedDerivation.Derive(Options.Seed, "simulation"));
+            Clock = new SimulatedClock(this, null);
+            Scheduler = new VirtualTimeRxScheduler(this, null);
+        }
+
+        public Simulation() : this(new SimulationOptions()) { }
+
+        /// <summary>A copy of the options the simulation was made with.</summary>
+        public SimulationOptions Options { get; }
+
+        /// <summary>The scenario's own random source (choosing hosts, timings); hosts each have their own.</summary>
+        public IRandomSource Random { get; }
+
+        /// <summary>Virtual time not tied to any host (never stopped by a crash).</summary>
+        public IClock Clock { get; }
+
+        /// <summary>Rx scheduler on virtual time, not tied to any host.</summary>
+        public IScheduler Scheduler { get; }
+
+        public IReadOnlyList<SimulatedHost> Hosts => _hosts;
+
+        public DateTimeOffset Now => Options.Start + Elapsed;
+
+        /// <summary>Virtual time since the simulation started.</summary>
+        public TimeSpan Elapsed => TimeSpan.FromTicks(_scheduler.Now);
+
+        /// <summary>Work items run so far (a measure of cost, useful in benchmarks).</summary>
+        public long ExecutedWorkItems => _scheduler.Executed;
+
+        /// <summary>Work items waiting in the queue (timers, segments in flight, continuations).</summary>
+        public int PendingWorkItems => _scheduler.Pending;
+
+        internal SimulationScheduler LoopScheduler => _scheduler;
+
+        /// <summary>A new host with its own address, storage and view of the shared clock. Names are unique.</summary>
+        public SimulatedHost AddHost(string name)
+        {
+            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A host needs a name.", nameof(name));
+            var host = new SimulatedHost(this, _network, name, _hosts.Count);
+            _network.Register(host);
+            _hosts.Add(host);
+            return host;
+        }
+
+        /// <summary>A host by name or virtual address, or null.</summary>
+        public SimulatedHost FindHost(string nameOrAddress) => _network.Resolve(nameOrAddress, null);
+
         /// <summary>Runs <paramref name="action"/> on the simulation's scheduler at the current virtual time.</summary>
-        public void Post(Action action) => throw new NotImplementedException();
+        public void Post(Action action)
+        {
+            if (action == null) throw new ArgumentNullException(nameof(action));
+            _scheduler.Enqueue(_scheduler.Now, action);
+        }
+
+        /// <summary>Runs <paramref name="action"/> after <paramref name="delay"/> of virtual time; dispose to cancel.</summary>
+        public IDisposable Schedule(TimeSpan delay, Action action) => Clock.Schedule(delay, action);
+
+        /// <summary>
+        /// Starts async work on the loop (so its awaits come back to the loop) and returns a task that completes with
+        /// it. The task completes only as the simulation runs: pair it with RunUntil(() => task.IsCompleted, limit).
+        /// </summary>
+        public Task<T> Spawn<T>(Func<Task<T>> work)
+        {
+            if (work == null) throw new ArgumentNullException(nameof(work));
+            var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Post(async () =>
+            {
+                try { result.TrySetResult(await work()); }
+                catch (OperationCanceledException e) { result.TrySetCanceled(e.CancellationToken); }
+                catch (Exception e) { result.TrySetException(e); }
+            });
+            return result.Task;
+        }
+
+        public Task Spawn(Func<Task> work)
+        {
+            if (work == null) throw new ArgumentNullException(nameof(work));
+            return Spawn(async () => { await work(); return true; });
+        }
+
         /// <summary>Advances virtual time by <paramref name="duration"/>, running everything due, on the calling thread.</summary>
-        public void RunFor(TimeSpan duration) => throw new NotImplementedException();
+        public void RunFor(TimeSpan duration)
+        {
+            if (duration < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(duration), duration, "Time only runs forward.");
+            _scheduler.Run(_scheduler.Now + duration.Ticks, null);
+        }
+
         /// <summary>Runs until <paramref name="condition"/> holds or <paramref name="limit"/> of virtual time passes; returns whether it held.</summary>
-        public bool RunUntil(Func<bool> condition, TimeSpan limit) => throw new NotImplementedException();
-    }
+        public bool RunUntil(Func<bool> condition, TimeSpan limit)
+        {
+            if (condition == null) throw new ArgumentNullException(nameof(condition));
+            if (limit < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(limit), limit, "Time only runs forward.");
+            return _scheduler.Run(_scheduler.Now + limit.Ticks, condition);
+        }
 
-    public sealed class SimulationOptions
-    {
-        public int Seed { get; set; } = 1;
-        public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(10);
-        /// <summary>Bytes per second each direction of a link carries; 0 = unlimited.</summary>
-        public long BandwidthBytesPerSecond { get; set; } = 0;
-        /// <summary>Probability that a segment is lost and must be retransmitted (adds delay; streams stay reliable).</summary>
-        public double Loss { get; set; } = 0;
-        public DateTimeOffset Start { get; set; } = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    }
+        /// <summary>Runs until <paramref name="task"/> completes or <paramref name="limit"/> passes; returns whether it completed.</summary>
+        public bool RunUntilCompleted(Task task, TimeSpan limit)
+        {
+            if (task == null) throw new ArgumentNullException(nameof(task));
+            return RunUntil(() => task.IsCompleted, limit);
+        }
 
-    public sealed class SimulatedHost : IPeerRuntime
-    {
-        SimulatedHost() { }
-        public string Name => throw new NotImplementedException();
-        public IClock Clock => throw new NotImplementedException();
-        public IRandomSource Random => throw new NotImplementedException();
-        public ITransport Transport => throw new NotImplementedException();
-        public IFileStorage Storage => throw new NotImplementedException();
-        public System.Reactive.Concurrency.IScheduler Scheduler => throw new NotImplementedException();
-        public string HostAddress => throw new NotImplementedException();
-        public bool IsSimulated => true;
-        public bool IsUp => throw new NotImplementedException();
-        /// <summary>Kills every connection and listener of this host; its storage survives.</summary>
-        public void Crash() => throw new NotImplementedException();
-        public void Restart() => throw new NotImplementedException();
+        /// <summary>
+        /// Splits the network: no host of <paramref name="sideA"/> reaches one of <paramref name="sideB"/>.
+        /// Connections across reset at both ends and new connects fail. Dispose the result to heal this split alone.
+        /// </summary>
+        public IDisposable Partition(IEnumerable<SimulatedHost> sideA, IEnumerable<SimulatedHost> sideB) =>
+            _network.Partition(Own(sideA), Own(sideB));
+
+        /// <summary>Heals every partition.</summary>
+        public void Heal() => _network.HealAll();
+
+        /// <summary>Sets both directions of the link between two hosts (bandwidth in bytes/s, 0 = unlimited).</summary>
+        public void SetLink(SimulatedHost a, SimulatedHost b, TimeSpan latency, long bandwidthBytesPerSecond = 0, double loss = 0) =>
+            _network.SetLink(Own(a), Own(b), latency, bandwidthBytesPerSecond, loss);
+
+        IEnumerable<SimulatedHost> Own(IEnumerable<SimulatedHost> hosts) =>
+            (hosts ?? throw new ArgumentNullException(nameof(hosts))).Select(Own).ToList();
+
+        SimulatedHost Own(SimulatedHost host)
+        {
+            if (host == null) throw new ArgumentNullException(nameof(host));
+            if (host.Simulation != this) throw new ArgumentException($"Host {host.Name} belongs to another simulation.", nameof(host));
+            return host;
+        }
+
     }
 }

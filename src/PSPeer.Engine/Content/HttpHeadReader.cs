@@ -1,0 +1,103 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace PSPeer.Engine.Content
+{
+    /// <summary>Thrown when a request or response head exceeds its bound, or the stream ends inside a head.</summary>
+    sealed class HttpHeadException : Exception
+    {
+        public HttpHeadException(bool tooLarge, string message) : base(message) => TooLarge = tooLarge;
+        public bool TooLarge { get; }
+    }
+
+    /// <summary>
+    /// Reads HTTP heads (start line + header fields, up to the empty line) from a byte stream into a fixed buffer, so
+    /// a peer can never make us allocate more than the bound. Bytes read past the head (a body, or the next pipelined
+    /// request) stay buffered and are handed out first by <see cref="ReadBodyAsync"/>.
+    /// </summary>
+    sealed class HttpHeadReader
+    {
+        readonly byte[] _buffer;
+        int _start, _count;   // buffered, unconsumed bytes are _buffer[_start .. _start+_count)
+
+        public HttpHeadReader(int maxHeadBytes) => _buffer = new byte[maxHeadBytes];
+
+        public int MaxHeadBytes => _buffer.Length;
+
+        /// <summary>
+        /// The next head as Latin-1 text without the final empty line, or null when the stream ends cleanly before any
+        /// byte of a new head. Throws <see cref="HttpHeadException"/> when the head is too large or cut off.
+        /// </summary>
+        public async Task<string> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            // Compact so the whole buffer is available for this head.
+            if (_start > 0)
+            {
+                if (_count > 0) Buffer.BlockCopy(_buffer, _start, _buffer, 0, _count);
+                _start = 0;
+            }
+            int scanned = 0;
+            while (true)
+            {
+                int end = FindHeadEnd(scanned, out int headLength);
+                if (end >= 0)
+                {
+                    string text = Latin1(_buffer, 0, headLength);
+                    _start = end;
+                    _count -= end;
+                    return text;
+                }
+                scanned = Math.Max(0, _count - 3);
+                if (_count == _buffer.Length)
+                    throw new HttpHeadException(true, $"head larger than {_buffer.Length} bytes");
+                int n = await stream.ReadAsync(_buffer, _count, _buffer.Length - _count, cancellationToken);
+                if (n <= 0)
+                {
+                    if (_count == 0) return null;
+                    throw new HttpHeadException(false, "connection closed in the middle of a head");
+                }
+                _count += n;
+            }
+        }
+
+        /// <summary>Reads body bytes: buffered ones first, then from the stream. Returns 0 at end of stream.</summary>
+        public Task<int> ReadBodyAsync(Stream stream, byte[] destination, int offset, int count, CancellationToken cancellationToken)
+        {
+            if (_count > 0)
+            {
+                int n = Math.Min(count, _count);
+                Buffer.BlockCopy(_buffer, _start, destination, offset, n);
+                _start += n;
+                _count -= n;
+                return Task.FromResult(n);
+            }
+            return stream.ReadAsync(destination, offset, count, cancellationToken);
+        }
+
+        /// <summary>Bytes already read beyond the last head.</summary>
+        public int Buffered => _count;
+
+        // Finds the empty line ending the head: CRLFCRLF, or bare LFLF from lenient peers. Returns the index just after
+        // it and the length of the head text before the empty line.
+        int FindHeadEnd(int from, out int headLength)
+        {
+            for (int i = from; i < _count; i++)
+            {
+                if (_buffer[i] != (byte)'\n') continue;
+                if (i + 1 < _count && _buffer[i + 1] == (byte)'\n') { headLength = i + 1; return i + 2; }
+                if (i + 2 < _count && _buffer[i + 1] == (byte)'\r' && _buffer[i + 2] == (byte)'\n') { headLength = i + 1; return i + 3; }
+            }
+            headLength = 0;
+            return -1;
+        }
+
+        static string Latin1(byte[] bytes, int offset, int count)
+        {
+            var chars = new char[count];
+            for (int i = 0; i < count; i++) chars[i] = (char)bytes[offset + i];
+            return new string(chars);
+        }
+    }
+}

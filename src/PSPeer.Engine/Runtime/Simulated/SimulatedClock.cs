@@ -1,0 +1,99 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace PSPeer.Engine.Runtime.Simulated
+{
+    /// <summary>
+    /// A host's view of virtual time. Delays and scheduled actions of a host that crashes never fire: a killed
+    /// process runs no more timers. A clock without a host (the simulation's own) is never cut off.
+    /// </summary>
+    sealed class SimulatedClock : IClock
+    {
+        readonly Simulation _simulation;
+        readonly SimulatedHost _host;
+
+        public SimulatedClock(Simulation simulation, SimulatedHost host)
+        {
+            _simulation = simulation;
+            _host = host;
+        }
+
+        public DateTimeOffset Now => _simulation.Now;
+
+        public Task Delay(TimeSpan delay, CancellationToken cancellationToken = default)
+        {
+            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled(cancellationToken);
+            if (delay < TimeSpan.Zero && delay != Timeout.InfiniteTimeSpan)
+                throw new ArgumentOutOfRangeException(nameof(delay), delay, "A delay cannot be negative.");
+            if (delay == TimeSpan.Zero) return Task.CompletedTask;
+            var work = new DelayWork(_host, cancellationToken);
+            // An infinite delay only ends by cancellation: nothing goes on the queue.
+            if (delay != Timeout.InfiniteTimeSpan)
+                _simulation.LoopScheduler.Enqueue(_simulation.LoopScheduler.Now + delay.Ticks, DelayWork.Fire, work);
+            return work.Task;
+        }
+
+        public IDisposable Schedule(TimeSpan delay, Action action)
+        {
+            if (action == null) throw new ArgumentNullException(nameof(action));
+            var work = new ScheduledWork(_host, action);
+            _simulation.LoopScheduler.Enqueue(_simulation.LoopScheduler.Now + Math.Max(0, delay.Ticks), ScheduledWork.Fire, work);
+            return work;
+        }
+
+        /// <summary>A pending delay: its own task source, so a delay costs one allocation plus the registration.</summary>
+        sealed class DelayWork : TaskCompletionSource<bool>
+        {
+            public static readonly SendOrPostCallback Fire = state => ((DelayWork)state).Complete();
+            static readonly Action<object> CancelCallback = state => ((DelayWork)state).Cancel();
+
+            readonly SimulatedHost _host;
+            readonly int _epoch;
+            readonly CancellationToken _token;
+            CancellationTokenRegistration _registration;
+
+            public DelayWork(SimulatedHost host, CancellationToken token) : base(TaskCreationOptions.RunContinuationsAsynchronously)
+            {
+                _host = host;
+                _epoch = host?.Epoch ?? 0;
+                _token = token;
+                if (token.CanBeCanceled) _registration = token.Register(CancelCallback, this);
+            }
+
+            void Complete()
+            {
+                if (_host != null && _host.Epoch != _epoch) return;
+                _registration.Dispose();
+                TrySetResult(true);
+            }
+
+            void Cancel() => TrySetCanceled(_token);
+        }
+
+        sealed class ScheduledWork : IDisposable
+        {
+            public static readonly SendOrPostCallback Fire = state => ((ScheduledWork)state).Run();
+
+            readonly SimulatedHost _host;
+            readonly int _epoch;
+            Action _action;
+
+            public ScheduledWork(SimulatedHost host, Action action)
+            {
+                _host = host;
+                _epoch = host?.Epoch ?? 0;
+                _action = action;
+            }
+
+            void Run()
+            {
+                var action = Interlocked.Exchange(ref _action, null);
+                if (action == null || (_host != null && _host.Epoch != _epoch)) return;
+                action();
+            }
+
+            public void Dispose() => Interlocked.Exchange(ref _action, null);
+        }
+    }
+}

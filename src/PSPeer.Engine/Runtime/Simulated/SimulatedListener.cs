@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace PSPeer.Engine.Runtime.Simulated
+{
+    /// <summary>
+    /// A port a simulated host listens on: connections that arrive wait in a bounded backlog until accepted.
+    /// Closing it (or a crash of its host) fails pending accepts with ObjectDisposedException and resets the
+    /// connections nobody accepted.
+    /// </summary>
+    sealed class SimulatedListener : IListener
+    {
+        readonly SimulatedHost _host;
+        readonly int _backlogLimit;
+        readonly Queue<SimulatedConnection> _backlog = new Queue<SimulatedConnection>();
+        readonly Queue<AcceptWaiter> _waiters = new Queue<AcceptWaiter>();
+        bool _closed;
+
+        public SimulatedListener(SimulatedHost host, int port, int backlogLimit)
+        {
+            _host = host;
+            _backlogLimit = backlogLimit;
+            Port = port;
+            EndPoint = host.HostAddress + ":" + port;
+        }
+
+        public int Port { get; }
+        public string EndPoint { get; }
+        public bool IsClosed => _closed;
+
+        public Task<IConnection> AcceptAsync(CancellationToken cancellationToken = default)
+        {
+            if (_closed) return Task.FromException<IConnection>(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} is closed."));
+            if (_backlog.Count > 0) return Task.FromResult<IConnection>(_backlog.Dequeue());
+            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<IConnection>(cancellationToken);
+            var waiter = new AcceptWaiter(cancellationToken);
+            _waiters.Enqueue(waiter);
+            return waiter.Task;
+        }
+
+        /// <summary>A connection has arrived; false when the listener is closed or its backlog is full.</summary>
+        internal bool TryOffer(SimulatedConnection connection)
+        {
+            if (_closed) return false;
+            while (_waiters.Count > 0)
+                if (_waiters.Dequeue().TryAccept(connection)) return true;
+            if (_backlog.Count >= _backlogLimit) return false;
+            _backlog.Enqueue(connection);
+            return true;
+        }
+
+        public void Dispose()
+        {
+            if (_closed) return;
+            _closed = true;
+            _host.RemoveListener(this);
+            while (_waiters.Count > 0)
+                _waiters.Dequeue().Fail(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} was closed."));
+            while (_backlog.Count > 0)
+            {
+                var stream = _backlog.Dequeue().SimulatedStream;
+                stream.Reset("The listener closed before accepting the connection.");
+                stream.Peer.Reset("The connection was reset: the listener closed before accepting it.");
+            }
+        }
+
+        /// <summary>An accept that waits; cancellation completes it as cancelled and TryOffer skips it.</summary>
+        sealed class AcceptWaiter : TaskCompletionSource<IConnection>
+        {
+            static readonly Action<object> OnCancel = state => ((AcceptWaiter)state).TrySetCanceled(((AcceptWaiter)state)._token);
+            readonly CancellationToken _token;
+            readonly CancellationTokenRegistration _registration;
+
+            public AcceptWaiter(CancellationToken token) : base(TaskCreationOptions.RunContinuationsAsynchronously)
+            {
+                _token = token;
+                if (token.CanBeCanceled) _registration = token.Register(OnCancel, this);
+            }
+
+            // Accept loops reuse one long-lived token: each finished accept must drop its registration.
+            public bool TryAccept(SimulatedConnection connection)
+            {
+                if (!TrySetResult(connection)) return false;
+                _registration.Dispose();
+                return true;
+            }
+
+            public void Fail(Exception error)
+            {
+                if (TrySetException(error)) _registration.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+
+namespace PSPeer.Engine.Runtime.Simulated
+{
+    /// <summary>
+    /// A host's ITransport. Listening is immediate. Connecting takes a round trip: the SYN travels the link, the
+    /// target decides (host up, not partitioned away, a listener with room), and the answer travels back; a refusal
+    /// surfaces as PeerUnreachable one round trip after the attempt, as it would on a real network.
+    /// </summary>
+    sealed class SimulatedTransport : ITransport
+    {
+        readonly SimulatedHost _host;
+        readonly SimulatedNetwork _network;
+
+        public SimulatedTransport(SimulatedHost host, SimulatedNetwork network)
+        {
+            _host = host;
+            _network = network;
+        }
+
+        public Task<IListener> ListenAsync(int port, CancellationToken cancellationToken = default)
+        {
+            if (port < 0 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port is 0 to 65535.");
+            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<IListener>(cancellationToken);
+            if (!_host.IsUp)
+                return Task.FromException<IListener>(new PeerException(PeerErrorIds.NodeNotRunning, $"Host {_host.Name} is down: Restart() it before listening."));
+            try
+            {
+                return Task.FromResult<IListener>(_host.AddListener(port));
+            }
+            catch (PeerException e)
+            {
+                return Task.FromException<IListener>(e);
+            }
+        }
+
+        public Task<IConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
+        {
+            if (port < 1 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port to connect to is 1 to 65535.");
+            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<IConnection>(cancellationToken);
+            if (!_host.IsUp)
+                return Task.FromException<IConnection>(SimulatedNetwork.Unreachable(host, port, $"this host ({_host.Name}) is down"));
+            var attempt = new ConnectAttempt(_network, _host, host, port, cancellationToken);
+            attempt.Start();
+            return attempt.Task;
+        }
+
+        /// <summary>One connection attempt in flight: SYN out, decision at the target, answer back.</summary>
+        sealed class ConnectAttempt : TaskCompletionSource<IConnection>
+        {
+            static readonly SendOrPostCallback SynArrivedCallback = s => ((ConnectAttempt)s).SynArrived();
+            static readonly SendOrPostCallback AnswerArrivedCallback = s => ((ConnectAttempt)s).AnswerArrived();
+            static readonly Action<object> OnCancel = s => ((ConnectAttempt)s).TrySetCanceled(((ConnectAttempt)s)._token);
+
+            readonly SimulatedNetwork _network;
+            readonly SimulatedHost _source;
+            readonly int _sourceEpoch;
+            readonly string _hostText;
+            readonly int _port;
+            readonly CancellationToken _token;
+            readonly SimulatedHost _target;
+            CancellationTokenRegistration _registration;
+            SimulatedConnection _client;
+            string _refusal;
+
+            public ConnectAttempt(SimulatedNetwork network, SimulatedHost source, string host, int port, CancellationToken token)
+                : base(TaskCreationOptions.RunContinuationsAsynchronously)
+            {
+                _network = network;
+                _source = source;
+                _sourceEpoch = source.Epoch;
+                _hostText = host;
+                _port = port;
+                _token = token;
+                _target = network.Resolve(host, source);
+            }
+
+            public void Start()
+            {
+                if (_token.CanBeCanceled) _registration = _token.Register(OnCancel, this);
+                var scheduler = _network.Scheduler;
+                if (_target == null)
+                {
+                    // Nobody has that address: the SYN goes nowhere and the attempt fails after a default round trip.
+                    _refusal = "no host has that address in this simulation";
+                    scheduler.Enqueue(scheduler.Now + 2 * _network.Options.Latency.Ticks, AnswerArrivedCallback, this);
+                    return;
+                }
+                scheduler.Enqueue(scheduler.Now + _network.GetLink(_source, _target).LatencyTicks, SynArrivedCallback, this);
+            }
+
+            void SynArrived()
+            {
+                if (Task.IsCompleted) return;
+                if (!_target.IsUp) _refusal = $"host {_target.Name} is down";
+                else if (!_network.CanReach(_source, _target)) _refusal = "the network is partitioned";
+                else if (_source.Epoch != _sourceEpoch) _refusal = $"host {_source.Name} crashed while connecting";
+                else
+                {
+                    var listener = _target.FindListener(_port);
+                    if (listener == null) _refusal = "nothing listens on that port";
+                    else
+                    {
+                        var (client, server) = _network.CreateConnection(_source, _target, _port);
+                        if (listener.TryOffer(server)) _client = client;
+                        else
+                        {
+                            client.SimulatedStream.Reset("refused");
+                            server.SimulatedStream.Reset("refused");
+                            _refusal = "the listener's backlog is full";
+                        }
+                    }
+                }
+                var scheduler = _network.Scheduler;
+                scheduler.Enqueue(scheduler.Now + _network.GetLink(_target, _source).LatencyTicks, AnswerArrivedCallback, this);
+            }
+
+            void AnswerArrived()
+            {
+                _registration.Dispose();
+                if (_client == null)
+                {
+                    TrySetException(SimulatedNetwork.Unreachable(_hostText, _port, _refusal));
+                    return;
+                }
+                if (_source.Epoch != _sourceEpoch)
+                {
+                    // The caller's process is gone: the accepted end sees its peer vanish.
+                    _client.SimulatedStream.Reset("The host crashed.");
+                    _client.SimulatedStream.Peer.Reset("The connection was reset: the peer crashed.");
+                    return;
+                }
+                // Cancelled meanwhile: the server already accepted, so close our end properly.
+                if (!TrySetResult(_client)) _client.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace PSPeer.Engine.Runtime.Simulated
+{
+    /// <summary>
+    /// The one loop of a simulation: a binary heap of work ordered by (due tick, sequence number), run on the
+    /// thread that calls <see cref="Run"/>. Virtual time moves only here, to the due time of the work being run, so
+    /// two runs that enqueue the same work in the same order execute it in the same order at the same times.
+    /// </summary>
+    /// <remarks>
+    /// Work is a static callback plus a state object, so the hot paths (posted continuations, segment deliveries)
+    /// allocate nothing for the queue itself. Enqueueing is locked because await continuations, Rx and cancellation
+    /// callbacks may come from other threads; execution never leaves the running thread.
+    /// </remarks>
+    sealed class SimulationScheduler
+    {
+        struct Entry
+        {
+            public long Due;
+            public long Sequence;
+            public SendOrPostCallback Callback;
+            public object State;
+        }
+
+        static readonly SendOrPostCallback RunAction = state => ((Action)state)();
+
+        readonly object _gate = new object();
+        Entry[] _heap = new Entry[1024];
+        int _count;
+        long _nextSequence;
+        long _now;
+        long _executed;
+        Thread _runningThread;
+
+        public SimulationScheduler() => Context = new SimulationSynchronizationContext(this);
+
+        public SimulationSynchronizationContext Context { get; }
+
+        /// <summary>Virtual ticks since the simulation's start.</summary>
+        public long Now => Interlocked.Read(ref _now);
+
+        /// <summary>How many work items have run: a cheap measure of simulation cost.</summary>
+        public long Executed => Interlocked.Read(ref _executed);
+
+        public int Pending { get { lock (_gate) return _count; } }
+
+        /// <summary>True on the thread that is running the loop right now.</summary>
+        public bool IsRunningOnCurrentThread => _runningThread == Thread.CurrentThread;
+
+        public bool IsRunning => Volatile.Read(ref _runningThread) != null;
+
+        public void Enqueue(long dueTicks, SendOrPostCallback callback, object state)
+        {
+            lock (_gate)
+            {
+                if (dueTicks < _now) dueTicks = _now;
+                if (_count == _heap.Length) Array.Resize(ref _heap, _heap.Length * 2);
+                var entry = new Entry { Due = dueTicks, Sequence = _nextSequence++, Callback = callback, State = state };
+                SiftUp(_count++, entry);
+            }
+        }
+
+        public void Enqueue(long dueTicks, Action action) => Enqueue(dueTicks, RunAction, action);
+
+        public long? NextDue
+        {
+            get { lock (_gate) return _count == 0 ? (long?)null : _heap[0].Due; }
+        }
+
+        /// <summary>
+        /// Runs due work up to <paramref name="untilTicks"/> (inclusive), or until <paramref name="condition"/> holds,
+        /// with the simulation's SynchronizationContext installed. Returns whether the condition held (true without one).
+        /// When the condition stops the run early, time stays where it held; otherwise time ends at untilTicks.
+        /// An exception thrown by work stops the run and is rethrown here with its original stack; work still
+        /// queued stays queued, so the caller may inspect the state and run on.
+        /// </summary>
+        public bool Run(long untilTicks, Func<bool> condition)
+        {
+            var current = Thread.CurrentThread;
+            if (Interlocked.CompareExchange(ref _runningThread, current, null) != null)
+                throw new InvalidOperationException(_runningThread == current
+                    ? "The simulation is already running on this thread: RunFor/RunUntil cannot be called from inside simulated work."
+                    : "The simulation is already running on another thread: drive it from one thread only.");
+            var previous = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(Context);
+            try
+            {
+                while (true)
+                {
+                    if (condition != null && condition()) return true;
+                    Entry entry;
+                    lock (_gate)
+                    {
+                        if (_count == 0 || _heap[0].Due > untilTicks) break;
+                        entry = PopMin();
+                        if (entry.Due > _now) Interlocked.Exchange(ref _now, entry.Due);
+                    }
+                    _executed++;
+                    try
+                    {
+                        entry.Callback(entry.State);
+                    }
+                    catch (Exception e)
+                    {
+                        ExceptionDispatchInfo.Capture(e).Throw();
+                    }
+                }
+                lock (_gate) if (untilTicks > _now) Interlocked.Exchange(ref _now, untilTicks);
+                return condition == null || condition();
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(previous);
+                Volatile.Write(ref _runningThread, null);
+            }
+        }
+
+        Entry PopMin()
+        {
+            var min = _heap[0];
+            var last = _heap[--_count];
+            _heap[_count] = default;
+            if (_count > 0) SiftDown(0, last);
+            return min;
+        }
+
+        static bool Less(in Entry a, in Entry b) => a.Due < b.Due || (a.Due == b.Due && a.Sequence < b.Sequence);
+
+        void SiftUp(int index, Entry entry)
+        {
+            while (index > 0)
+            {
+                int parent = (index - 1) >> 1;
+                if (!Less(entry, _heap[parent])) break;
+                _heap[index] = _heap[parent];
+                index = parent;
+            }
+            _heap[index] = entry;
+        }
+
+        void SiftDown(int index, Entry entry)
+        {
+            int half = _count >> 1;
+            while (index < half)
+            {
+                int child = 2 * index + 1;
+                int right = child + 1;
+                if (right < _count && Less(_heap[right], _heap[child])) child = right;
+                if (!Less(_heap[child], entry)) break;
+                _heap[index] = _heap[child];
+                index = child;
+            }
+            _heap[index] = entry;
+        }
+    }
+}

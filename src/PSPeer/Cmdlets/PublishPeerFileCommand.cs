@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using PSPeer.Engine.Core;
+
+namespace PSPeer
+{
+    /// <summary>Shares more files (or every file of folders) from a node; the index server learns of them.</summary>
+    [Cmdlet(VerbsData.Publish, "PeerFile")]
+    [OutputType(typeof(PeerSharedFile))]
+    public sealed class PublishPeerFileCommand : PSCmdlet
+    {
+        readonly PipelinePump _pump = new PipelinePump();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "PSPath")]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; }
+
+        /// <summary>Default: the session's most recent node that shares a folder (else any node that can share).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public PeerNode Node { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var node = Node ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => n.HasSharedFolder)
+                            ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => n.CanShare);
+            if (node == null)
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, null,
+                    "No node of this session can share files.", "Start one first: Start-PeerNode -Protocol Napster -SharedPath <folder>"));
+            if (!(node.Engine is ISharingNode sharing))
+            {
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.NodeCannotShare, ErrorCategory.InvalidArgument, node,
+                    $"Node '{node.Name}' is a {node.Protocol} {node.Role}, which does not share files.", "Pass a Peer node as -Node."));
+                return;
+            }
+
+            var paths = new List<string>();
+            foreach (string path in Path)
+            {
+                try
+                {
+                    paths.AddRange(GetResolvedProviderPathFromPSPath(path, out var provider));
+                    if (provider.Name != "FileSystem") throw new ArgumentException($"'{path}' is not a file system path.");
+                }
+                catch (Exception ex) when (ex is ItemNotFoundException || ex is ArgumentException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException)
+                {
+                    WriteError(new ErrorRecord(ex, CmdletErrorIds.PeerFileNotFound, ErrorCategory.ObjectNotFound, path));
+                }
+            }
+            if (paths.Count == 0) return;
+
+            try
+            {
+                var task = _pump.Run(ct => sharing.PublishAsync(paths, ct));
+                if (_pump.IsStopping) return;
+                var shared = task.GetAwaiter().GetResult();
+                WriteVerbose($"{node.Name} now shares {shared.Count} more file(s).");
+                if (PassThru)
+                    foreach (var file in shared) WriteObject(new PeerSharedFile(file, node));
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                WriteError(Errors.FromException(ex, CmdletErrorIds.PeerNodeFailed, paths.Count == 1 ? (object)paths[0] : paths));
+            }
+        }
+
+        protected override void StopProcessing() => _pump.Cancel();
+    }
+}

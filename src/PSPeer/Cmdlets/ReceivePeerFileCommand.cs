@@ -1,0 +1,178 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using PSPeer.Engine.Content;
+using PSPeer.Engine.Core;
+
+namespace PSPeer
+{
+    /// <summary>
+    /// Downloads search hits, verifies each against its content hash and writes it to -Destination. A failed item
+    /// is a non-terminating error and the next one still downloads.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Receive, "PeerFile", DefaultParameterSetName = HitSet)]
+    [OutputType(typeof(PeerDownload))]
+    public sealed class ReceivePeerFileCommand : PSCmdlet
+    {
+        const string HitSet = "Hit";
+        const string PropertySet = "Property";
+        // One progress bar for the whole command, reused by every file it receives.
+        const int ActivityId = 0x5045; // "PE"
+        readonly PipelinePump _pump = new PipelinePump();
+        string _destination;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = HitSet)]
+        [ValidateNotNull]
+        public PeerSearchHit InputObject { get; set; }
+
+        /// <summary>urn:sha1:BASE32 of the file (from JSON, CSV or typed by hand).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PropertySet)]
+        [Alias("Hash")]
+        [ValidateNotNullOrEmpty]
+        public string ContentHash { get; set; }
+
+        /// <summary>"host:port" of the peer's HTTP server.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PropertySet)]
+        [ValidateNotNullOrEmpty]
+        public string Source { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PropertySet)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        /// <summary>Expected size in bytes; -1 when unknown.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PropertySet)]
+        public long Size { get; set; } = -1;
+
+        /// <summary>The file's index on its peer, when known.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PropertySet)]
+        public int FileIndex { get; set; } = -1;
+
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PropertySet)]
+        public string PeerName { get; set; }
+
+        /// <summary>Folder to write into (created if missing). Default: the current location.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; }
+
+        /// <summary>The node to download with. Default: the node the hit was found through, else the most recent client.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public PeerNode Via { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            _destination = Destination == null
+                ? SessionState.Path.CurrentFileSystemLocation.ProviderPath
+                : GetUnresolvedProviderPathFromPSPath(Destination);
+            try
+            {
+                Directory.CreateDirectory(_destination);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "DestinationNotWritable", ErrorCategory.WriteError, _destination));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            SearchHit hit;
+            PeerNode preferred;
+            if (ParameterSetName == HitSet)
+            {
+                hit = InputObject.Hit;
+                preferred = InputObject.Node;
+            }
+            else
+            {
+                if (!Engine.Core.ContentHash.TryParse(ContentHash, out var hash))
+                {
+                    WriteError(Errors.Make(CmdletErrorIds.ContentHashInvalid, ErrorCategory.InvalidArgument, ContentHash,
+                        $"'{ContentHash}' is not a content hash: expected urn:sha1: followed by 32 base32 characters."));
+                    return;
+                }
+                hit = new SearchHit(Name, Size, hash, Source, FileIndex, PeerName, 0, TimeSpan.Zero);
+                preferred = null;
+            }
+
+            var node = Via ?? (IsUsable(preferred) ? preferred : null)
+                           ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => IsUsable(n) && !n.Role.Contains("Server"))
+                           ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, IsUsable);
+            if (node == null)
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, null,
+                    "No running node of this session can download.", "Start a client node first: Start-PeerNode -Protocol Napster -IndexServer <server>"));
+            if (!(node.Engine is ISharingNode downloader))
+            {
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.NodeCannotShare, ErrorCategory.InvalidArgument, node,
+                    $"Node '{node.Name}' is a {node.Protocol} {node.Role}, which cannot download.", "Pass a Peer node as -Via."));
+                return;
+            }
+
+            Receive(downloader, hit);
+        }
+
+        static bool IsUsable(PeerNode node) => node != null && node.CanShare && node.State == NodeState.Running;
+
+        void Receive(ISharingNode downloader, SearchHit hit)
+        {
+            string activity = $"Receiving {hit.Name} from {hit.Source}";
+            var progress = new PumpProgress(_pump, p => WriteProgress(Describe(activity, p)));
+            var clock = Stopwatch.StartNew();
+            WriteVerbose($"{activity} into {_destination}.");
+            try
+            {
+                var task = _pump.Run(ct => downloader.DownloadAsync(hit, _destination, progress, ct));
+                if (_pump.IsStopping) return;
+                var result = task.GetAwaiter().GetResult();
+                WriteObject(new PeerDownload(result, hit.Name));
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException && _pump.IsStopping))
+            {
+                // One bad file (hash mismatch, peer gone) does not stop the rest of the pipeline.
+                WriteError(Errors.FromException(ex, PeerErrorIds.DownloadFailed, hit.Name));
+            }
+            finally
+            {
+                if (!_pump.IsStopping)
+                    WriteProgress(new ProgressRecord(ActivityId, activity, $"done in {DisplayText.Duration(clock.Elapsed)}") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        static ProgressRecord Describe(string activity, DownloadProgress p)
+        {
+            string status = $"{DisplayText.Size(p.BytesReceived)} of {(p.TotalBytes >= 0 ? DisplayText.Size(p.TotalBytes) : "?")} at {DisplayText.Rate(p.BytesPerSecond)}";
+            var record = new ProgressRecord(ActivityId, activity, status);
+            if (p.TotalBytes > 0) record.PercentComplete = (int)Math.Min(100, p.BytesReceived * 100 / p.TotalBytes);
+            return record;
+        }
+
+        protected override void StopProcessing() => _pump.Cancel();
+
+        /// <summary>
+        /// Progress reports from the engine's threads, coalesced: only the newest report waits for the pipeline thread,
+        /// so a fast transfer cannot flood the queue with stale progress records.
+        /// </summary>
+        sealed class PumpProgress : IProgress<DownloadProgress>
+        {
+            readonly PipelinePump _pump;
+            readonly Action<DownloadProgress> _write;
+            DownloadProgress _latest;
+
+            public PumpProgress(PipelinePump pump, Action<DownloadProgress> write) { _pump = pump; _write = write; }
+
+            public void Report(DownloadProgress value)
+            {
+                if (Interlocked.Exchange(ref _latest, value) != null) return; // a write is already queued; it will take this one
+                _pump.Post(() =>
+                {
+                    var newest = Interlocked.Exchange(ref _latest, null);
+                    if (newest != null) _write(newest);
+                });
+            }
+        }
+    }
+}

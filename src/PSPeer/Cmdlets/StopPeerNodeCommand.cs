@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace PSPeer
+{
+    /// <summary>Stops nodes (closing their ports and connections) and removes them from the session.</summary>
+    [Cmdlet(VerbsLifecycle.Stop, "PeerNode", DefaultParameterSetName = NameSet,
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(PeerNode))]
+    public sealed class StopPeerNodeCommand : PSCmdlet
+    {
+        const string NodeSet = "Node";
+        const string NameSet = "Name";
+        readonly PipelinePump _pump = new PipelinePump();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = NodeSet)]
+        [ValidateNotNull]
+        public PeerNode[] Node { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; }
+
+        /// <summary>Emit each stopped node.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            switch (ParameterSetName)
+            {
+                case NodeSet: StopNodes(Node); break;
+                case NameSet: StopByName(); break;
+            }
+        }
+
+        void StopByName()
+        {
+            var nodes = NodeRegistry.GetNodes();
+            var chosen = new List<PeerNode>();
+            foreach (string name in Name)
+            {
+                var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+                var matches = nodes.Where(n => pattern.IsMatch(n.Name)).ToList();
+                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                    WriteError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, name,
+                        $"No node named '{name}' is running in this session.", "Run Get-PeerNode to list the running nodes."));
+                chosen.AddRange(matches.Where(m => !chosen.Contains(m)));
+            }
+            StopNodes(chosen);
+        }
+
+        void StopNodes(IEnumerable<PeerNode> nodes)
+        {
+            Guid session = NodeRegistry.CurrentSession;
+            foreach (var node in nodes)
+            {
+                if (!ShouldProcess($"{node.Name} ({node.Protocol} {node.Role} at {node.EndPoint})", "Stop peer node")) continue;
+                NodeRegistry.Remove(session, node);
+                try
+                {
+                    _pump.Run(ct => node.Engine.StopAsync()).GetAwaiter().GetResult();
+                }
+                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                {
+                    WriteError(Errors.FromException(ex, CmdletErrorIds.PeerNodeFailed, node));
+                    continue;
+                }
+                if (_pump.IsStopping) return;
+                WriteVerbose($"Stopped {node.Name}.");
+                if (PassThru) WriteObject(node);
+            }
+        }
+
+        protected override void StopProcessing() => _pump.Cancel();
+    }
+}

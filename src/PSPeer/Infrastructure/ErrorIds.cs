@@ -1,0 +1,63 @@
+using System;
+using System.Management.Automation;
+using PSPeer.Engine.Core;
+
+namespace PSPeer
+{
+    /// <summary>The cmdlet layer's own stable error ids (tests assert on FullyQualifiedErrorId).</summary>
+    public static class CmdletErrorIds
+    {
+        public const string PeerNodeNameInUse = "PeerNodeNameInUse";
+        public const string PeerNodeNotFound = "PeerNodeNotFound";
+        public const string SharedPathNotFound = PeerErrorIds.SharedPathNotFound;
+        public const string IndexServerRequired = "IndexServerRequired";
+        public const string IndexServerInvalid = "IndexServerInvalid";
+        public const string RoleNotSupported = "RoleNotSupported";
+        public const string PeerFileNotFound = "PeerFileNotFound";
+        public const string NodeCannotShare = "NodeCannotShare";
+        public const string NodeCannotSearch = "NodeCannotSearch";
+        public const string ContentHashInvalid = "ContentHashInvalid";
+        public const string PeerNodeFailed = "PeerNodeFailed";
+        public const string PeerSearchFailed = "PeerSearchFailed";
+    }
+
+    internal static class Errors
+    {
+        /// <summary>An engine failure as an ErrorRecord: the engine's ErrorId and a category that fits it.</summary>
+        public static ErrorRecord FromException(Exception exception, string fallbackId, object target)
+        {
+            if (exception is AggregateException agg && agg.InnerExceptions.Count == 1) exception = agg.InnerException;
+            if (exception is PeerException peer)
+                return new ErrorRecord(peer, peer.ErrorId, CategoryOf(peer.ErrorId), target);
+            var category = exception is ArgumentException ? ErrorCategory.InvalidArgument
+                : exception is InvalidOperationException ? ErrorCategory.InvalidOperation
+                : exception is System.IO.IOException ? ErrorCategory.WriteError
+                : exception is UnauthorizedAccessException ? ErrorCategory.PermissionDenied
+                : ErrorCategory.NotSpecified;
+            return new ErrorRecord(exception, fallbackId, category, target);
+        }
+
+        public static ErrorRecord Make(string errorId, ErrorCategory category, object target, string message, string recommendedAction = null)
+        {
+            var record = new ErrorRecord(new PeerException(errorId, message), errorId, category, target);
+            if (recommendedAction != null) record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction };
+            return record;
+        }
+
+        public static ErrorCategory CategoryOf(string errorId)
+        {
+            switch (errorId)
+            {
+                case PeerErrorIds.PortInUse: return ErrorCategory.ResourceUnavailable;
+                case PeerErrorIds.Unreachable:
+                case PeerErrorIds.IndexServerUnreachable: return ErrorCategory.ConnectionError;
+                case PeerErrorIds.ContentHashMismatch: return ErrorCategory.InvalidResult;
+                case PeerErrorIds.DownloadFailed: return ErrorCategory.ReadError;
+                case PeerErrorIds.SharedPathNotFound: return ErrorCategory.ObjectNotFound;
+                case PeerErrorIds.ProtocolViolation: return ErrorCategory.ProtocolError;
+                case PeerErrorIds.NodeNotRunning: return ErrorCategory.InvalidOperation;
+                default: return ErrorCategory.NotSpecified;
+            }
+        }
+    }
+}
