@@ -70,7 +70,7 @@ namespace PSPeer.Module.Tests.Support
                 try { ps.EndInvoke(pending); }
                 catch (RuntimeException ex) { terminating = ex; }
 
-                return new ScriptResult(output.ToList(), ps.Streams.Error.ToList(), ps.HadErrors, terminating);
+                return new ScriptResult(output.ToList(), ps.Streams.Error.ToList(), ps.HadErrors, terminating, ps.Streams.Progress.ToList());
             }
         }
 

@@ -8,10 +8,14 @@ namespace PSPeer.Module.Tests.Support
     /// <summary>What one script run produced: its output objects, its error records, and a terminating error if any.</summary>
     public sealed class ScriptResult
     {
-        public ScriptResult(IReadOnlyList<PSObject> output, IReadOnlyList<ErrorRecord> errors, bool hadErrors, RuntimeException terminating)
+        public ScriptResult(IReadOnlyList<PSObject> output, IReadOnlyList<ErrorRecord> errors, bool hadErrors, RuntimeException terminating,
+            IReadOnlyList<ProgressRecord> progress = null)
         {
             Output = output; Errors = errors; HadErrors = hadErrors; Terminating = terminating;
+            Progress = progress ?? new ProgressRecord[0];
         }
+
+        public IReadOnlyList<ProgressRecord> Progress { get; }
 
         public IReadOnlyList<PSObject> Output { get; }
         public IReadOnlyList<ErrorRecord> Errors { get; }
