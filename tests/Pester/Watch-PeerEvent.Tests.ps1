@@ -8,7 +8,7 @@ BeforeAll {
 Describe 'Watch-PeerEvent' {
     It 'collects -Count LoggedIn events as peers join' {
         # The watcher blocks its pipeline, so it runs in a second runspace while this one starts peers.
-        $watcher = [powershell]::Create()
+        $watcher = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
         $null = $watcher.AddScript({
             param($Manifest, $Node)
             Import-Module $Manifest
