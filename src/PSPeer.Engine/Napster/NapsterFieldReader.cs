@@ -46,6 +46,13 @@ namespace PSPeer.Engine.Napster
             return value;
         }
 
+        /// <summary>A quoted string when the next field starts with a quote, else a word.</summary>
+        public string QuotedOrWord(string field)
+        {
+            SkipSpaces();
+            return _pos < _text.Length && _text[_pos] == '"' ? Quoted(field) : Word(field);
+        }
+
         public long Long(string field, long min, long max)
         {
             string w = Word(field);

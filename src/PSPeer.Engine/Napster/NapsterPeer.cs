@@ -162,7 +162,14 @@ namespace PSPeer.Engine.Napster
             int max = Math.Max(1, Math.Min(options.MaxResults, NapsterIndexServer.MaxResultsCap));
             var pending = new PendingSearch(query ?? "", max, Runtime.Clock.Now, onHit);
             if (cancellationToken.IsCancellationRequested) return;
-            await session.SendSearchAsync(pending, new NapsterSearchRequest(query ?? "", max), cancellationToken);
+            try
+            {
+                await session.SendSearchAsync(pending, new NapsterSearchRequest(query ?? "", max), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;   // cancelling ends a search quietly, as ISearchNode promises
+            }
             IDisposable timer = options.Timeout > TimeSpan.Zero ? Runtime.Clock.Schedule(options.Timeout, pending.Finish) : null;
             using (timer)
             using (cancellationToken.Register(pending.Finish))
@@ -195,6 +202,17 @@ namespace PSPeer.Engine.Napster
             foreach (var f in added)
                 Emit(PeerEventTypes.FileShared, IndexServer.ToString(), f.Name, D("Name", f.Name), D("Size", f.Size), D("ContentHash", f.ContentHash.ToString()));
             return added;
+        }
+
+        /// <summary>Stops sharing a file and tells the index server; false when the file was not shared.</summary>
+        public async Task<bool> UnpublishAsync(SharedFile file, CancellationToken cancellationToken = default)
+        {
+            if (!Shared.Remove(file)) return false;
+            NapsterClientConnection session;
+            lock (_gate) session = _session;
+            if (session != null) await session.UnshareAsync(file.Name, cancellationToken);
+            Emit(PeerEventTypes.FileUnshared, IndexServer.ToString(), file.Name, D("Name", file.Name));
+            return true;
         }
 
         public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)

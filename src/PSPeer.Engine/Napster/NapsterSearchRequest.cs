@@ -57,11 +57,11 @@ namespace PSPeer.Engine.Napster
                     case "FREQ":
                     case "SIZE":
                     case "DURATION":
-                        r.Word("the comparison");
-                        r.Word("the value");
+                        r.QuotedOrWord("the comparison");   // "AT LEAST", "EQUAL TO"...
+                        r.QuotedOrWord("the value");
                         break;
                     case "TYPE":
-                        r.Word("the type");
+                        r.QuotedOrWord("the type");
                         break;
                     case "LOCAL_ONLY":
                         break;

@@ -39,7 +39,14 @@ namespace PSPeer.Engine.Napster
                 if (_finished) return false;
                 _hits++;
                 try { _onHit?.Invoke(hit); }
-                finally { if (_hits >= MaxResults) FinishLocked(); }
+                catch (Exception e)
+                {
+                    // The caller's callback failed: that ends this search (SearchAsync rethrows), not the session.
+                    _finished = true;
+                    _done.TrySetException(e);
+                    return true;
+                }
+                if (_hits >= MaxResults) FinishLocked();
                 return true;
             }
         }

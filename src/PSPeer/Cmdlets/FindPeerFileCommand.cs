@@ -12,6 +12,7 @@ namespace PSPeer
     {
         // Without -First, a search still stops somewhere: more hits than this are noise, not results.
         const int DefaultMaxResults = 1000;
+        static readonly TimeSpan EngineGrace = TimeSpan.FromSeconds(10);
         readonly PipelinePump _pump = new PipelinePump();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -60,7 +61,8 @@ namespace PSPeer
             int written = 0;
             WriteVerbose($"Searching for '{Query}' through {node.Name} (timeout {Timeout} s).");
             // Reaching -First ends this query's search only; the next piped query still runs.
-            using (var enough = new CancellationTokenSource())
+            // The engine ends the search at -Timeout; the extra grace only guards against an engine that never returns.
+            using (var enough = new CancellationTokenSource(TimeSpan.FromSeconds(Timeout) + EngineGrace))
             try
             {
                 // The engine calls onHit on its own threads; the pump runs the write on this (the pipeline) thread.

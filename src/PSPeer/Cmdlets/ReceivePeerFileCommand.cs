@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
@@ -100,7 +99,6 @@ namespace PSPeer
             }
 
             var node = Via ?? (IsUsable(preferred) ? preferred : null)
-                           ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => IsUsable(n) && !n.Role.Contains("Server"))
                            ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, IsUsable);
             if (node == null)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, null,
@@ -121,7 +119,6 @@ namespace PSPeer
         {
             string activity = $"Receiving {hit.Name} from {hit.Source}";
             var progress = new PumpProgress(_pump, p => WriteProgress(Describe(activity, p)));
-            var clock = Stopwatch.StartNew();
             WriteVerbose($"{activity} into {_destination}.");
             try
             {
@@ -138,7 +135,7 @@ namespace PSPeer
             finally
             {
                 if (!_pump.IsStopping)
-                    WriteProgress(new ProgressRecord(ActivityId, activity, $"done in {DisplayText.Duration(clock.Elapsed)}") { RecordType = ProgressRecordType.Completed });
+                    WriteProgress(new ProgressRecord(ActivityId, activity, "Completed") { RecordType = ProgressRecordType.Completed });
             }
         }
 

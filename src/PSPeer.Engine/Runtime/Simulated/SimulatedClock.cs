@@ -53,7 +53,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             readonly CancellationToken _token;
             CancellationTokenRegistration _registration;
 
-            public DelayWork(SimulatedHost host, CancellationToken token) : base(TaskCreationOptions.RunContinuationsAsynchronously)
+            public DelayWork(SimulatedHost host, CancellationToken token) : base()
             {
                 _host = host;
                 _epoch = host?.Epoch ?? 0;

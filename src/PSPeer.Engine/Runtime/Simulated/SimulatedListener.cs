@@ -73,7 +73,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             readonly CancellationToken _token;
             readonly CancellationTokenRegistration _registration;
 
-            public AcceptWaiter(CancellationToken token) : base(TaskCreationOptions.RunContinuationsAsynchronously)
+            public AcceptWaiter(CancellationToken token) : base()
             {
                 _token = token;
                 if (token.CanBeCanceled) _registration = token.Register(OnCancel, this);

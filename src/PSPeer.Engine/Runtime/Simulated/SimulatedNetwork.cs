@@ -28,6 +28,7 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         public SimulationOptions Options { get; }
         public SimulationScheduler Scheduler { get; }
+        public SimulationStatistics Statistics { get; } = new SimulationStatistics();
 
         public void Register(SimulatedHost host)
         {
@@ -75,7 +76,11 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (link.Loss <= 0) return 0;
             long timeout = 3 * link.LatencyTicks + Options.MinRetransmitTimeout.Ticks;
             long delay = 0;
-            for (int attempt = 0; attempt < 16 && _lossRandom.NextDouble() < link.Loss; attempt++) delay += timeout;
+            for (int attempt = 0; attempt < 16 && _lossRandom.NextDouble() < link.Loss; attempt++)
+            {
+                delay += timeout;
+                Statistics.retransmissions++;
+            }
             return delay;
         }
 

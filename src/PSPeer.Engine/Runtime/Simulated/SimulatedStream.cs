@@ -80,7 +80,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (_received.Count > 0) return Completed(CopyOut(buffer, offset, count));
             if (count == 0 || _finReceived) return Completed(0);
 
-            _readWaiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _readWaiter = new TaskCompletionSource<int>();
             _readBuffer = buffer;
             _readOffset = offset;
             _readCount = count;
@@ -137,6 +137,8 @@ namespace PSPeer.Engine.Runtime.Simulated
                 Buffer.BlockCopy(buffer, offset, data, 0, n);
                 offset += n;
                 count -= n;
+                _network.Statistics.segmentsSent++;
+                _network.Statistics.bytesSent += n;
                 serialized = Math.Max(now, link.FreeAt) + link.SerializationTicks(n);
                 link.FreeAt = serialized;
                 long arrival = serialized + link.LatencyTicks + _network.RetransmissionDelay(link);
@@ -186,14 +188,12 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (IsReset) return;
             _resetReason = reason;
+            _network.Statistics.resets++;
             _received.Clear();
             _headOffset = 0;
-            if (_readWaiter != null)
-            {
-                var waiter = TakeReadWaiter();
-                waiter.TrySetException(ResetException());
-            }
             _network.Untrack(this);
+            // Completed last, with this end's state settled: the reader's continuation runs inline.
+            if (_readWaiter != null) TakeReadWaiter().TrySetException(ResetException());
         }
 
         protected override void Dispose(bool disposing)
@@ -277,7 +277,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             public static readonly SendOrPostCallback Fire = state => ((WriteWait)state).Complete();
             readonly SimulatedStream _stream;
-            public WriteWait(SimulatedStream stream) : base(TaskCreationOptions.RunContinuationsAsynchronously) => _stream = stream;
+            public WriteWait(SimulatedStream stream) : base() => _stream = stream;
 
             void Complete()
             {

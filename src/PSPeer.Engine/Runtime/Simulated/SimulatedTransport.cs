@@ -67,7 +67,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             string _refusal;
 
             public ConnectAttempt(SimulatedNetwork network, SimulatedHost source, string host, int port, CancellationToken token)
-                : base(TaskCreationOptions.RunContinuationsAsynchronously)
+                : base()
             {
                 _network = network;
                 _source = source;
@@ -105,7 +105,11 @@ namespace PSPeer.Engine.Runtime.Simulated
                     else
                     {
                         var (client, server) = _network.CreateConnection(_source, _target, _port);
-                        if (listener.TryOffer(server)) _client = client;
+                        if (listener.TryOffer(server))
+                        {
+                            _client = client;
+                            _network.Statistics.connectionsOpened++;
+                        }
                         else
                         {
                             client.SimulatedStream.Reset("refused");
@@ -123,6 +127,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                 _registration.Dispose();
                 if (_client == null)
                 {
+                    _network.Statistics.connectsRefused++;
                     TrySetException(SimulatedNetwork.Unreachable(_hostText, _port, _refusal));
                     return;
                 }

@@ -53,6 +53,9 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Virtual time since the simulation started.</summary>
         public TimeSpan Elapsed => TimeSpan.FromTicks(_scheduler.Now);
 
+        /// <summary>Totals of what crossed the simulated network.</summary>
+        public SimulationStatistics Statistics => _network.Statistics;
+
         /// <summary>Work items run so far (a measure of cost, useful in benchmarks).</summary>
         public long ExecutedWorkItems => _scheduler.Executed;
 
@@ -91,7 +94,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         public Task<T> Spawn<T>(Func<Task<T>> work)
         {
             if (work == null) throw new ArgumentNullException(nameof(work));
-            var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var result = new TaskCompletionSource<T>();
             Post(async () =>
             {
                 try { result.TrySetResult(await work()); }
@@ -128,6 +131,23 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (task == null) throw new ArgumentNullException(nameof(task));
             return RunUntil(() => task.IsCompleted, limit);
         }
+
+        /// <summary>
+        /// Starts <paramref name="work"/> on the loop and runs the simulation until it completes, then returns its
+        /// result or rethrows its exception. Throws TimeoutException when <paramref name="limit"/> of virtual time
+        /// passes first (the work goes on if the simulation is run further).
+        /// </summary>
+        public T Run<T>(Func<Task<T>> work, TimeSpan limit)
+        {
+            var task = Spawn(work);
+            if (!RunUntilCompleted(task, limit))
+                throw new TimeoutException($"The simulated work did not complete within {limit} of virtual time.");
+            // The task is complete: GetResult rethrows its own exception, not an AggregateException.
+            return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>As <see cref="Run{T}(Func{Task{T}}, TimeSpan)"/>, for work without a result.</summary>
+        public void Run(Func<Task> work, TimeSpan limit) => Run(async () => { await work(); return true; }, limit);
 
         /// <summary>
         /// Splits the network: no host of <paramref name="sideA"/> reaches one of <paramref name="sideB"/>.

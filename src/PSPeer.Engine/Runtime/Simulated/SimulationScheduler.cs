@@ -13,6 +13,10 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// Work is a static callback plus a state object, so the hot paths (posted continuations, segment deliveries)
     /// allocate nothing for the queue itself. Enqueueing is locked because await continuations, Rx and cancellation
     /// callbacks may come from other threads; execution never leaves the running thread.
+    /// Task sources completed by the simulation never use RunContinuationsAsynchronously: that would send
+    /// continuations that capture no context (Task.WhenAll, ContinueWith) to the thread pool, outside the loop and
+    /// its order. Completed inline on the loop, awaits resume inline (their captured context is the current one),
+    /// so the simulation completes a task only once its own state is consistent.
     /// </remarks>
     sealed class SimulationScheduler
     {
