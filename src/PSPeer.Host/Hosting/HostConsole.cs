@@ -34,7 +34,8 @@ namespace PSPeer.Host.Hosting
             int width = RedirectedWidth;
             if (!Console.IsOutputRedirected)
             {
-                try { width = Math.Max(Console.WindowWidth, 40); }
+                // A pseudo-terminal that never had its size set reports 0 columns: treat it as redirected.
+                try { int columns = Console.WindowWidth; if (columns >= 20) width = columns; }
                 catch (IOException) { /* no real console behind stdout after all */ }
             }
             return new HostConsole(Console.Out, Console.Error, !Console.IsErrorRedirected, width, !Console.IsOutputRedirected);

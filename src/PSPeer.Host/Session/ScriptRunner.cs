@@ -77,23 +77,28 @@ namespace PSPeer.Host.Session
         /// <summary>Renders an error record with PowerShell's error view, on the error stream.</summary>
         public void ShowError(ErrorRecord record)
         {
-            var shown = new PSObject(record);
-            // The same marker PowerShell puts on records from the error stream: Out-Default writes them as errors.
-            shown.Properties.Add(new PSNoteProperty("writeErrorStream", true));
+            var ui = (PeerHostUserInterface)_host.UI;
+            string text = null;
+            ui.BeginCapture();
             try
             {
                 using (var ps = PowerShell.Create())
                 {
                     ps.Runspace = _runspace;
                     ps.AddCommand("Out-Default");
-                    ps.Invoke(new[] { shown });
+                    ps.Invoke(new[] { record });
                 }
             }
             catch (RuntimeException)
             {
-                // Formatting itself failed: fall back to the plain message rather than lose the error.
-                _host.UI.WriteErrorLine(record.ToString());
+                // Formatting itself failed: the plain message below still reports the error.
             }
+            finally
+            {
+                text = ui.EndCapture();
+            }
+            if (string.IsNullOrWhiteSpace(text)) text = record.ToString();
+            foreach (string line in text.Trim('\n').Split('\n')) ui.WriteErrorLine(line);
         }
     }
 }

@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PSPeer.Module.Tests.Support;
+using Xunit;
+
+namespace PSPeer.Module.Tests
+{
+    /// <summary>Every script in examples/ runs to the end without a terminating error, the way users run it.</summary>
+    public class ExampleScriptTests
+    {
+        public static IEnumerable<object[]> Examples() =>
+            Directory.GetFiles(Path.Combine(ModuleSession.RepoRoot, "examples"), "*.ps1")
+                .OrderBy(p => p)
+                .Select(p => new object[] { Path.GetFileName(p) });
+
+        static ScriptResult RunExample(ModuleSession session, string name) =>
+            session.Run("& $example", new Dictionary<string, object> { ["example"] = Path.Combine(ModuleSession.RepoRoot, "examples", name) },
+                System.TimeSpan.FromMinutes(3));
+
+        [Theory]
+        [MemberData(nameof(Examples))]
+        public void Example_runs_without_errors(string name)
+        {
+            using (var session = new ModuleSession())
+            {
+                var result = RunExample(session, name);
+
+                Assert.True(result.Terminating == null, result.Describe());
+                Assert.True(result.Errors.Count == 0, result.Describe());
+            }
+        }
+
+        [Fact]
+        public void Hey_Jude_finds_both_songs_and_downloads_verified_identical_bytes()
+        {
+            using (var session = new ModuleSession())
+            {
+                var result = RunExample(session, "hey-jude.ps1");
+
+                result.ShouldSucceed();
+                // The example checks every download against the bytes it generated and ends with a summary of it.
+                var summary = result.Output.Last();
+                Assert.Equal(2, summary.Properties["HitCount"].Value);
+                Assert.Equal(2, summary.Properties["DownloadCount"].Value);
+                Assert.Equal(true, summary.Properties["AllVerified"].Value);
+                Assert.Equal(true, summary.Properties["BytesMatch"].Value);
+                // It renders the nodes, hits and downloads with the module's table views.
+                Assert.Contains("Verified", session.HostOutput);
+                Assert.Contains("Hey Jude (Remastered 2015).mp3", session.HostOutput);
+                // It stops what it started.
+                var left = session.Run("(Get-PeerNode).Count");
+                Assert.Equal(0, left.Output.Single().BaseObject);
+            }
+        }
+    }
+}
