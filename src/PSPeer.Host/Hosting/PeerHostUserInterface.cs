@@ -12,8 +12,8 @@ namespace PSPeer.Host.Hosting
     /// <summary>
     /// Writes what PowerShell shows to the console: output on stdout, errors, warnings, verbose and debug lines and
     /// progress on stderr. There is nobody to answer prompts (scripts run unattended), so those throw.
-    /// It can also capture what would be written, which is how the Out-String stand-in renders PowerShell's own
-    /// formatting into a string.
+    /// It can also capture what would be written, which is how the script runner renders a terminating error with
+    /// PowerShell's own error view before writing it to stderr.
     /// </summary>
     public sealed class PeerHostUserInterface : PSHostUserInterface
     {

@@ -74,9 +74,7 @@ namespace PSPeer.Module.Tests.Cmdlets
             var received = Assert.Single(events);
             Assert.Equal("SearchReceived", received.Properties["Type"].Value);
 
-            var rendered = _watcher.Run("$seen | Out-String");
-            rendered.ShouldSucceed();
-            var header = FormatViewTests.HeaderLine((string)rendered.Output.Single().BaseObject);
+            var header = FormatViewTests.HeaderLine(_watcher.Render("$seen"));
             foreach (string column in new[] { "Time", "Node", "Type" }) Assert.Contains(column, header);
         }
 

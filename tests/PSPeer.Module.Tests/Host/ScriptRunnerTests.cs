@@ -52,7 +52,12 @@ namespace PSPeer.Module.Tests.Host
         [Fact]
         public void Non_terminating_error_is_shown_where_it_happened_and_the_script_goes_on()
         {
-            int code = RunFile("Write-Error 'one bad item' -ErrorId 'ItemBad'; 'still running'");
+            // An advanced function reports a non-terminating error the way a cmdlet does (Write-Error is not a Core cmdlet).
+            int code = RunFile(@"
+                function Test-Item { [CmdletBinding()] param()
+                    $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
+                        [System.Exception]::new('one bad item'), 'ItemBad', 'InvalidData', $null)) }
+                Test-Item; 'still running'");
 
             Assert.Equal(0, code);
             Assert.Contains("one bad item", _session.HostError);

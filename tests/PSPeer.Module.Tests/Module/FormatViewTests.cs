@@ -10,7 +10,7 @@ namespace PSPeer.Module.Tests
 {
     /// <summary>
     /// Every output type has a table view in the built module's PSPeer.Format.ps1xml, and PowerShell's own formatter
-    /// renders it: `$obj | Out-String` shows the view's column headers, in order.
+    /// renders it: `$obj | Out-Default` shows the view's column headers, in order, on the host.
     /// </summary>
     public class FormatViewTests : IDisposable
     {
@@ -43,11 +43,11 @@ namespace PSPeer.Module.Tests
             var variables = scenario.Variables;
             variables["extra"] = TempFolder.WriteRandomFile(_session.Temp.Sub("more"), "Yesterday.mp3", 50_000, seed: 3);
 
-            var result = _session.Run(NapsterScenario.StartScript + "$out = " + Producers[typeName] + "\n$out.PSObject.TypeNames[0]\n$out | Out-String", variables);
+            var result = _session.Run(NapsterScenario.StartScript + "$out = " + Producers[typeName] + "\n$out.PSObject.TypeNames[0]", variables);
 
             result.ShouldSucceed();
-            Assert.Equal(typeName, result.Output[0].BaseObject);
-            string text = (string)result.Output[1].BaseObject;
+            Assert.Equal(typeName, result.Output.Single().BaseObject);
+            string text = _session.Render("$out");
             string header = HeaderLine(text);
             var labels = TableViews()[typeName];
             int at = 0;

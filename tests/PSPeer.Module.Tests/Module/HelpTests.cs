@@ -30,10 +30,10 @@ namespace PSPeer.Module.Tests
         [Fact]
         public void Exported_commands_are_exactly_the_cmdlets_of_the_manifest()
         {
-            var result = _session.Run("(Get-Command -Module PSPeer).Name | Sort-Object; (Get-Command -Module PSPeer -CommandType Function).Count");
+            var result = _session.Run("(Get-Command -Module PSPeer).Name; (Get-Command -Module PSPeer -CommandType Function).Count");
 
             result.ShouldSucceed();
-            var names = result.Output.Take(result.Output.Count - 1).Select(o => (string)o.BaseObject).ToArray();
+            var names = result.Output.Take(result.Output.Count - 1).Select(o => (string)o.BaseObject).OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
             Assert.Equal(new[] { "Find-PeerFile", "Get-PeerEventStream", "Get-PeerNode", "Publish-PeerFile", "Receive-PeerFile", "Start-PeerNode", "Stop-PeerNode", "Watch-PeerEvent" }, names);
             Assert.Equal(0, result.Output.Last().BaseObject);
         }

@@ -36,7 +36,7 @@ namespace PSPeer.Module.Tests.Support
         public Runspace Runspace { get; }
         public string ManifestPath { get; }
 
-        /// <summary>What the host UI printed (tables from Out-Default, Write-Host, warnings go to HostError).</summary>
+        /// <summary>What the host UI printed (tables from Out-Default; errors and warnings go to HostError).</summary>
         public string HostOutput => _hostOutput.ToString();
         public string HostError => _hostError.ToString();
 
@@ -72,6 +72,18 @@ namespace PSPeer.Module.Tests.Support
 
                 return new ScriptResult(output.ToList(), ps.Streams.Error.ToList(), ps.HadErrors, terminating, ps.Streams.Progress.ToList());
             }
+        }
+
+        /// <summary>
+        /// Renders the objects <paramref name="expression"/> yields with PowerShell's own formatting, by piping them to
+        /// Out-Default in this session, and returns exactly what that wrote to the host UI (real pwsh prints the same
+        /// text; the runspace has only Core cmdlets, so there is no Out-String to ask instead).
+        /// </summary>
+        public string Render(string expression, IDictionary<string, object> variables = null)
+        {
+            int before = _hostOutput.GetStringBuilder().Length;
+            Run(expression + " | Out-Default", variables).ShouldSucceed();
+            return _hostOutput.ToString().Substring(before);
         }
 
         /// <summary>A PowerShell on this runspace with the script added, for tests that start it and stop it themselves.</summary>
