@@ -28,8 +28,19 @@ namespace PSPeer.Benchmarks
             int peers = Program.Option(args, "--peers", 10_000);
             int seconds = Program.Option(args, "--seconds", 5);
             int perPeer = Math.Max(1, files / peers);
-            files = perPeer * peers;
-            Console.WriteLine($"# index: {files:N0} files from {peers:N0} peers ({perPeer} each); two-keyword queries, max 100 results");
+            int at = Array.IndexOf(args, "--words");
+            string models = at >= 0 && at + 1 < args.Length ? args[at + 1] : "uniform,zipf";
+            foreach (string model in models.Split(','))
+            {
+                SyntheticLibrary.Configure(model);
+                await RunModelAsync(peers, perPeer, seconds);
+            }
+        }
+
+        static async Task RunModelAsync(int peers, int perPeer, int seconds)
+        {
+            int files = peers * perPeer;
+            Console.WriteLine($"# index: {files:N0} files from {peers:N0} peers ({perPeer} each); names from {SyntheticLibrary.Model}; two-keyword queries from existing names, max 100 results");
 
             MeasureInProcess(peers, perPeer, seconds);
             await MeasureOverTcpAsync(peers, perPeer, seconds);
@@ -90,7 +101,7 @@ namespace PSPeer.Benchmarks
             try
             {
                 var sw = Stopwatch.StartNew();
-                loader = IndexLoader.Start(server.EndPoint, peers, perPeer);
+                loader = IndexLoader.Start(server.EndPoint, peers, perPeer, SyntheticLibrary.Model.StartsWith("Zipf") ? "zipf" : "uniform");
                 long expected = (long)peers * perPeer;
                 while (server.IndexedFileCount < expected)
                 {
@@ -121,6 +132,11 @@ namespace PSPeer.Benchmarks
         static async Task<(long Searches, long Hits, double Seconds)> RunClientsAsync(HostPort server, int peers, int perPeer, int depth, int seconds)
         {
             long searches = 0, hits = 0;
+            // Queries are formatted up front: the clients share the server's two cores, so they must cost little.
+            var rngQueries = new Random(11);
+            var payloads = new string[8192];
+            for (int i = 0; i < payloads.Length; i++)
+                payloads[i] = new NapsterSearchRequest(SyntheticLibrary.Query(rngQueries, peers, perPeer), 100).Format();
             var start = Stopwatch.StartNew();
             var tasks = new List<Task>();
             for (int c = 0; c < Clients; c++)
@@ -135,14 +151,14 @@ namespace PSPeer.Benchmarks
                     var reader = new NapsterFrameReader(bufferSize: 256 * 1024);
                     writer.WriteFrame(NapsterMessageType.Login, new NapsterLogin($"bench-client-{id}-{depth}", "x", 0, "PSPeer.Benchmarks", 10).Format());
                     await writer.FlushToAsync(stream, CancellationToken.None);
-                    var rng = new Random(id);
+                    int next = id * 256;
                     long n = 0, h = 0, outstanding = 0;
                     bool sending = true;
                     while (sending || outstanding > 0)
                     {
                         while (sending && outstanding < depth)
                         {
-                            writer.WriteFrame(NapsterMessageType.Search, new NapsterSearchRequest(SyntheticLibrary.Query(rng, peers, perPeer), 100).Format());
+                            writer.WriteFrame(NapsterMessageType.Search, payloads[next++ % payloads.Length]);
                             outstanding++;
                         }
                         if (writer.Length > 0) await writer.FlushToAsync(stream, CancellationToken.None);

@@ -15,12 +15,13 @@ namespace PSPeer.Benchmarks
     /// </summary>
     static class IndexLoader
     {
-        public static Process Start(string server, int peers, int perPeer)
+        public static Process Start(string server, int peers, int perPeer, string model)
         {
-            string self = Environment.GetCommandLineArgs()[0];
-            bool viaDotnet = self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-            var psi = new ProcessStartInfo(viaDotnet ? Environment.ProcessPath : self,
-                $"{(viaDotnet ? "\"" + self + "\" " : "")}loader {server} {peers} {perPeer}")
+            // Started through the apphost, the process is the benchmark itself; through `dotnet x.dll`, pass the dll.
+            string process = Environment.ProcessPath;
+            bool viaDotnet = System.IO.Path.GetFileNameWithoutExtension(process) == "dotnet";
+            string dll = typeof(IndexLoader).Assembly.Location;
+            var psi = new ProcessStartInfo(process, $"{(viaDotnet ? "\"" + dll + "\" " : "")}loader {server} {peers} {perPeer} {model}")
             { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
             return Process.Start(psi);
         }
@@ -29,6 +30,7 @@ namespace PSPeer.Benchmarks
         {
             var server = HostPort.Parse(args[1]);
             int peers = int.Parse(args[2]), perPeer = int.Parse(args[3]);
+            SyntheticLibrary.Configure(args[4]);
             var sockets = new List<Socket>(peers);
             var writer = new NapsterFrameWriter(256 * 1024);
             for (int p = 0; p < peers; p++)

@@ -149,7 +149,10 @@ namespace PSPeer.Engine.Content
                 if (!_tokenIds.TryGetValue(keywords[i], out lists[i])) return 0;
             }
             // Shortest list first: it bounds the candidates; the others are only probed.
-            Array.Sort(lists, (a, b) => _postingCounts[a].CompareTo(_postingCounts[b]));
+            // (insertion sort: a query has a handful of keywords, and this allocates nothing)
+            for (int i = 1; i < k; i++)
+                for (int j = i; j > 0 && _postingCounts[lists[j]] < _postingCounts[lists[j - 1]]; j--)
+                { int t = lists[j]; lists[j] = lists[j - 1]; lists[j - 1] = t; }
 
             int[] excludedLists = null;
             if (excluded != null && excluded.Count > 0)
@@ -159,11 +162,17 @@ namespace PSPeer.Engine.Content
                 if (found.Count > 0) excludedLists = found.ToArray();
             }
 
-            var cursors = new int[k];
             int[] driver = _postings[lists[0]];
             int driverCount = _postingCounts[lists[0]];
+            if (k == 2 && _postingCounts[lists[1]] < 16 * driverCount)
+                return MergeTwo(driver, driverCount, _postings[lists[1]], _postingCounts[lists[1]], maxResults, results, excludedLists);
+
+            var cursors = new int[k];
             int added = 0;
-            for (int d = 0; d < driverCount && added < maxResults; d++)
+            // Leapfrog: when another list has nothing at this slot, the driver jumps straight to that list's next
+            // slot instead of stepping through every driver entry in between.
+            int d = 0;
+            while (d < driverCount && added < maxResults)
             {
                 int slot = driver[d];
                 bool match = true;
@@ -174,16 +183,44 @@ namespace PSPeer.Engine.Content
                     int c = Seek(other, count, cursors[j], slot);
                     cursors[j] = c;
                     if (c == count) return added;   // that list is exhausted: nothing later can match
-                    if (other[c] != slot) { match = false; break; }
+                    if (other[c] != slot) { match = false; d = Seek(driver, driverCount, d + 1, other[c]); break; }
                 }
                 if (!match) continue;
-                ref Entry e = ref EntryAt(slot);
-                if (e.Peer < 0) continue;
-                if (excludedLists != null && ContainsAny(excludedLists, slot)) continue;
-                results.Add(new IndexedFile(slot, e.Peer, e.FileIndex, e.Size, e.Name, e.H0, e.H1, e.H2));
-                added++;
+                d++;
+                if (TryAdd(slot, results, excludedLists)) added++;
             }
             return added;
+        }
+
+        /// <summary>
+        /// Two lists of similar length: a linear merge whose steps are branch-free (both cursors advance by
+        /// comparison results) beats galloping, which pays a call and a mispredicted branch per element.
+        /// </summary>
+        int MergeTwo(int[] a, int na, int[] b, int nb, int maxResults, List<IndexedFile> results, int[] excludedLists)
+        {
+            int i = 0, j = 0, added = 0;
+            while (i < na && j < nb)
+            {
+                int x = a[i], y = b[j];
+                if (x == y)
+                {
+                    if (TryAdd(x, results, excludedLists) && ++added >= maxResults) break;
+                    i++; j++;
+                    continue;
+                }
+                i += x < y ? 1 : 0;
+                j += y < x ? 1 : 0;
+            }
+            return added;
+        }
+
+        bool TryAdd(int slot, List<IndexedFile> results, int[] excludedLists)
+        {
+            ref Entry e = ref EntryAt(slot);
+            if (e.Peer < 0) return false;
+            if (excludedLists != null && ContainsAny(excludedLists, slot)) return false;
+            results.Add(new IndexedFile(slot, e.Peer, e.FileIndex, e.Size, e.Name, e.H0, e.H1, e.H2));
+            return true;
         }
 
         /// <summary>Calls <paramref name="onFile"/> for each match; see <see cref="Search(IReadOnlyList{string}, int, List{IndexedFile}, IReadOnlyList{string})"/>.</summary>
@@ -312,9 +349,13 @@ namespace PSPeer.Engine.Content
 
         static int Seek(int[] a, int count, int from, int target)
         {
-            // Galloping search: first position at or after 'from' whose value is >= target.
-            if (from >= count || a[from] >= target) return from;
-            int lo = from, step = 1, hi = from + 1;
+            // First position at or after 'from' whose value is >= target. Lists of similar length mostly need a
+            // step or two, which a short linear scan answers faster than galloping; long jumps gallop.
+            int end = Math.Min(count, from + 4);
+            for (; from < end; from++) if (a[from] >= target) return from;
+            if (from >= count) return count;
+            int lo = from - 1, step = 1, hi = from;
+            from = lo;
             while (hi < count && a[hi] < target) { lo = hi; step <<= 1; hi = from + step; }
             if (hi > count) hi = count;
             lo++;

@@ -15,7 +15,8 @@ namespace PSPeer.Engine.Core
     public abstract class PeerNodeBase : IDisposable
     {
         // Synchronized: live nodes emit from socket callbacks on several threads; Rx requires serialized OnNext.
-        readonly ISubject<PeerEvent> _events = Subject.Synchronize(new Subject<PeerEvent>());
+        readonly Subject<PeerEvent> _subject = new Subject<PeerEvent>();
+        readonly ISubject<PeerEvent> _events;
         readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         int _state = (int)NodeState.Stopped;
 
@@ -25,6 +26,7 @@ namespace PSPeer.Engine.Core
             Name = string.IsNullOrEmpty(name) ? throw new ArgumentException("A node needs a name.", nameof(name)) : name;
             Protocol = protocol;
             Role = role;
+            _events = Subject.Synchronize(_subject);
         }
 
         public IPeerRuntime Runtime { get; }
@@ -81,8 +83,15 @@ namespace PSPeer.Engine.Core
         protected abstract Task OnStartAsync(CancellationToken cancellationToken);
         protected abstract Task OnStopAsync();
 
+        /// <summary>
+        /// Whether anyone listens. Hot paths (a search answered 50,000 times a second) check this before they format
+        /// an event's message, so an unwatched node pays nothing for its events.
+        /// </summary>
+        protected bool HasEventObservers => _subject.HasObservers;
+
         protected void Emit(string type, string remote, string message, params KeyValuePair<string, object>[] data)
         {
+            if (!_subject.HasObservers) return;
             Dictionary<string, object> dict = null;
             if (data != null && data.Length > 0)
             {

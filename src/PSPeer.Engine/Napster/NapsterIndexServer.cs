@@ -165,6 +165,8 @@ namespace PSPeer.Engine.Napster
             finally { _lock.ExitReadLock(); }
         }
 
+        /// <summary>False when nobody watches this server's events: callers skip building them.</summary>
+        internal bool IsWatched => HasEventObservers;
         internal void Raise(string type, string remote, string message, params KeyValuePair<string, object>[] data) => Emit(type, remote, message, data);
         internal static KeyValuePair<string, object> Data(string key, object value) => D(key, value);
     }

@@ -152,7 +152,8 @@ namespace PSPeer.Engine.Napster
                 _writer.WriteFrame(NapsterMessageType.ServerMessage, $"share limit of {NapsterIndexServer.MaxFilesPerPeer} files reached");
                 return;
             }
-            _server.Raise(PeerEventTypes.FileShared, Remote, $"{Nick} shares {share.Name}",
+            if (_server.IsWatched)
+                _server.Raise(PeerEventTypes.FileShared, Remote, $"{Nick} shares {share.Name}",
                 NapsterIndexServer.Data("Nick", Nick), NapsterIndexServer.Data("Name", share.Name),
                 NapsterIndexServer.Data("Size", share.Size), NapsterIndexServer.Data("ContentHash", share.Hash.ToString()));
         }
@@ -166,7 +167,8 @@ namespace PSPeer.Engine.Napster
 
         void HandleSearch(NapsterSearchRequest request)
         {
-            _server.Raise(PeerEventTypes.SearchReceived, Remote, request.Keywords, NapsterIndexServer.Data("Query", request.Keywords));
+            if (_server.IsWatched)
+                _server.Raise(PeerEventTypes.SearchReceived, Remote, request.Keywords, NapsterIndexServer.Data("Query", request.Keywords));
             int max = Math.Min(request.MaxResults, NapsterIndexServer.MaxResultsCap);
             _hits.Clear();
             _suffixes.Clear();
@@ -186,7 +188,8 @@ namespace PSPeer.Engine.Napster
                 if (_writer.End()) sent++;
             }
             _writer.WriteFrame(NapsterMessageType.SearchEnd, null);
-            _server.Raise(PeerEventTypes.SearchAnswered, Remote, $"{sent} hits for {request.Keywords}",
+            if (_server.IsWatched)
+                _server.Raise(PeerEventTypes.SearchAnswered, Remote, $"{sent} hits for {request.Keywords}",
                 NapsterIndexServer.Data("Query", request.Keywords), NapsterIndexServer.Data("Hits", sent));
         }
     }
