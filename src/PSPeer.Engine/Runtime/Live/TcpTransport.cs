@@ -101,7 +101,10 @@ namespace PSPeer.Engine.Runtime.Live
             Stream = new NetworkStream(socket, ownsSocket: true);
         }
 
-        static string Format(EndPoint ep) => ep is IPEndPoint ip ? new HostPort(ip.Address.ToString(), ip.Port).ToString() : ep?.ToString();
+        // Outgoing sockets are dual-mode, so their own address reads as ::ffff:127.0.0.1; show the IPv4 users typed.
+        static string Format(EndPoint ep) => ep is IPEndPoint ip
+            ? new HostPort((ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(), ip.Port).ToString()
+            : ep?.ToString();
 
         public System.IO.Stream Stream { get; }
         public string LocalEndPoint { get; }
