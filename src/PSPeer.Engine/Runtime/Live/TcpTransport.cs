@@ -77,8 +77,18 @@ namespace PSPeer.Engine.Runtime.Live
                 try
                 {
                     var s = await _socket.AcceptAsync();
-                    s.NoDelay = true;
-                    return new TcpConnection(s);
+                    try
+                    {
+                        s.NoDelay = true;
+                        return new TcpConnection(s);
+                    }
+                    catch
+                    {
+                        // A peer that resets right after the handshake makes RemoteEndPoint throw: close its socket
+                        // here, since no connection object will ever own it.
+                        s.Dispose();
+                        throw;
+                    }
                 }
                 catch (Exception) when (cancellationToken.IsCancellationRequested)
                 {
