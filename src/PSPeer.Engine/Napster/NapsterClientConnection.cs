@@ -89,6 +89,11 @@ namespace PSPeer.Engine.Napster
                 }
             }, cancellationToken);
 
+        /// <remarks>
+        /// Cancelling stops the wait for our turn to write, never a write already begun: half a frame on the wire, or a
+        /// search queued for an answer whose request never left, would put every later frame out of step with the
+        /// server. A write that fails closes the session (its outstanding searches end; the peer reconnects).
+        /// </remarks>
         async Task SendAsync(Action<NapsterFrameWriter> build, CancellationToken cancellationToken)
         {
             await _writeGate.WaitAsync(cancellationToken);
@@ -96,7 +101,15 @@ namespace PSPeer.Engine.Napster
             {
                 _writer.Clear();
                 build(_writer);
-                await _writer.FlushToAsync(_connection.Stream, cancellationToken);
+                try
+                {
+                    await _writer.FlushToAsync(_connection.Stream, CancellationToken.None);
+                }
+                catch (Exception)
+                {
+                    Dispose();
+                    throw;
+                }
             }
             finally
             {

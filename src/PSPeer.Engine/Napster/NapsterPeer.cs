@@ -170,6 +170,12 @@ namespace PSPeer.Engine.Napster
             {
                 return;   // cancelling ends a search quietly, as ISearchNode promises
             }
+            catch (Exception e) when (e is System.IO.IOException || e is ObjectDisposedException)
+            {
+                // The write closed the broken session; the supervisor is already reconnecting.
+                throw new PeerException(PeerErrorIds.IndexServerUnreachable,
+                    $"Napster peer '{Name}' lost its index server at {IndexServer} while sending the search: try again shortly.", e);
+            }
             IDisposable timer = options.Timeout > TimeSpan.Zero ? Runtime.Clock.Schedule(options.Timeout, pending.Finish) : null;
             using (timer)
             using (cancellationToken.Register(pending.Finish))
