@@ -22,6 +22,7 @@ namespace PSPeer.Engine.Napster
         public const string LoginRejectedErrorId = "NapsterLoginRejected";
         public const string ClientInfo = "PSPeer 0.1";
         static readonly TimeSpan LoginTimeout = TimeSpan.FromSeconds(10);
+        static readonly TimeSpan LogoutTimeout = TimeSpan.FromSeconds(2);
         static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
         static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
         static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
@@ -73,8 +74,13 @@ namespace PSPeer.Engine.Napster
             lock (_gate) { session = _session; _session = null; }
             if (session != null)
             {
-                // Say goodbye so the server tells a departure from a crash; a dead connection just fails this.
-                try { await session.LogoutAsync(CancellationToken.None); } catch (Exception) { }
+                // Say goodbye so the server tells a departure from a crash; a dead connection just fails this. A server
+                // that stopped reading would hold the goodbye (or a share before it) forever: closing the connection
+                // after LogoutTimeout ends that write, so stopping always finishes.
+                using (Runtime.Clock.Schedule(LogoutTimeout, session.Dispose))
+                {
+                    try { await session.LogoutAsync(CancellationToken.None); } catch (Exception) { }
+                }
                 session.Dispose();
             }
             if (_supervisor != null) await _supervisor;
