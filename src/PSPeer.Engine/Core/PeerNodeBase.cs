@@ -61,7 +61,13 @@ namespace PSPeer.Engine.Core
                 try { await OnStopAsync(); } catch { /* the start failure is the error worth reporting */ }
                 throw;
             }
-            Volatile.Write(ref _state, (int)NodeState.Running);
+            if (Interlocked.CompareExchange(ref _state, (int)NodeState.Running, (int)NodeState.Starting) != (int)NodeState.Starting)
+            {
+                // StopAsync ran while we were starting (Ctrl+C on Start-PeerNode) and may have missed what came up after
+                // it looked (a session, a loop): stop again, and never report as Running a node that was stopped.
+                try { await OnStopAsync(); } catch { /* the stop is what the caller asked for; the start is what failed */ }
+                throw new OperationCanceledException($"Node '{Name}' was stopped while it was starting.");
+            }
             Emit(PeerEventTypes.NodeStarted, null, $"{Protocol} {Role} listening on {EndPoint}");
         }
 
