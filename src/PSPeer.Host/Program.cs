@@ -84,10 +84,12 @@ Exit codes: 0 success, 1 terminating error, N from the script's `exit N`, 2 usag
                     return 1;
                 }
 
+                int cancelPresses = 0;
                 ConsoleCancelEventHandler onCancel = (_, e) =>
                 {
                     // The first Ctrl+C stops the pipeline gracefully (cmdlets cancel, nodes stop); a second one is
-                    // left to the runtime and ends the process.
+                    // left to the runtime (e.Cancel stays false) and ends the process.
+                    if (System.Threading.Interlocked.Increment(ref cancelPresses) > 1) return;
                     e.Cancel = true;
                     runner.Stop();
                 };
