@@ -46,8 +46,10 @@ namespace PSPeer
             {
                 try
                 {
-                    paths.AddRange(GetResolvedProviderPathFromPSPath(path, out var provider));
+                    var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
+                    // Checked before adding: a path on another provider (Env:, HKLM:) must not be shared as a file name.
                     if (provider.Name != "FileSystem") throw new ArgumentException($"'{path}' is not a file system path.");
+                    paths.AddRange(resolved);
                 }
                 catch (Exception ex) when (ex is ItemNotFoundException || ex is ArgumentException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException)
                 {
