@@ -24,8 +24,6 @@ namespace PSPeer.Engine.Content
 
         public HttpHeadReader(int maxHeadBytes) => _buffer = new byte[maxHeadBytes];
 
-        public int MaxHeadBytes => _buffer.Length;
-
         /// <summary>
         /// The next head as Latin-1 text without the final empty line, or null when the stream ends cleanly before any
         /// byte of a new head. Throws <see cref="HttpHeadException"/> when the head is too large or cut off.
@@ -75,9 +73,6 @@ namespace PSPeer.Engine.Content
             }
             return stream.ReadAsync(destination, offset, count, cancellationToken);
         }
-
-        /// <summary>Bytes already read beyond the last head.</summary>
-        public int Buffered => _count;
 
         // Finds the empty line ending the head: CRLFCRLF, or bare LFLF from lenient peers. Returns the index just after
         // it and the length of the head text before the empty line.

@@ -28,13 +28,9 @@ namespace PSPeer.Engine.Content
         int _nextIndex;
 
         /// <summary>
-        /// Live disk storage uses the process-wide persisted <see cref="HashCache.Shared"/>; any other storage (a
-        /// simulated host's) gets a memory-only cache of its own, so simulations never touch real files.
+        /// Picks the cache from the runtime: live nodes share the process-wide persisted <see cref="HashCache.Shared"/>;
+        /// a simulated host gets a memory-only cache of its own, so simulations never touch real files.
         /// </summary>
-        public SharedFolder(IFileStorage storage, string root)
-            : this(storage, root, storage is Runtime.Live.DiskStorage ? HashCache.Shared : new HashCache()) { }
-
-        /// <summary>Picks the cache from the runtime: persisted when live, memory-only when simulated.</summary>
         public SharedFolder(IPeerRuntime runtime, string root)
             : this(runtime.Storage, root, runtime.IsSimulated ? new HashCache() : HashCache.Shared) { }
 
