@@ -141,10 +141,10 @@ namespace PSPeer
             StopNodes(nodes);
         }
 
-        // Newest first, so clients leave before the servers they are logged in to; all in parallel, each bounded.
+        // All in parallel, bounded as a whole (no ordering: a client whose server goes first just skips its goodbye).
         static void StopNodes(IEnumerable<PeerNode> nodes)
         {
-            var stops = nodes.Reverse().Select(n => Task.Run(() => n.Engine.StopAsync())).ToArray();
+            var stops = nodes.Select(n => Task.Run(() => n.Engine.StopAsync())).ToArray();
             try { Task.WaitAll(stops, StopWait); }
             catch (AggregateException) { /* a node that fails to stop cleanly is still forgotten */ }
         }
