@@ -106,14 +106,16 @@ namespace PSPeer.Engine.Content
                     continue;
                 }
 
+                var done = new TaskCompletionSource<bool>();
                 lock (_gate)
                 {
                     if (_stopped) { connection.Dispose(); return; }
                     // Registered before the task starts, so StopAsync always sees and closes it.
-                    var tcs = new TaskCompletionSource<bool>();
-                    _connections[connection] = tcs.Task;
-                    _ = ServeAndForgetAsync(connection, tcs);
+                    _connections[connection] = done.Task;
                 }
+                // Started outside the gate: serving runs synchronously up to its first pending read, and that can be a
+                // whole request (file reads, event subscribers) that must not hold up the server's other users.
+                _ = ServeAndForgetAsync(connection, done);
             }
         }
 
