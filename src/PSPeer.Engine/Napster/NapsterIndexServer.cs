@@ -21,6 +21,8 @@ namespace PSPeer.Engine.Napster
         public const int MaxResultsCap = 1000;
         /// <summary>Most files one peer may share: a bound on what one hostile peer can make the server hold.</summary>
         public const int MaxFilesPerPeer = 100_000;
+        /// <summary>Longest file name (UTF-8 bytes) the index accepts; longer shares are answered with a server message.</summary>
+        public const int MaxNameBytes = 1024;
 
         readonly int _port;
         readonly KeywordIndex _index = new KeywordIndex();

@@ -147,6 +147,12 @@ namespace PSPeer.Engine.Napster
 
         void HandleShare(NapsterShare share)
         {
+            // Bounds what one peer can make the server hold: MaxFilesPerPeer names of at most MaxNameBytes each.
+            if (System.Text.Encoding.UTF8.GetByteCount(share.Name) > NapsterIndexServer.MaxNameBytes)
+            {
+                _writer.WriteFrame(NapsterMessageType.ServerMessage, $"not indexed: file names are limited to {NapsterIndexServer.MaxNameBytes} bytes");
+                return;
+            }
             if (!_server.Share(PeerId, share))
             {
                 _writer.WriteFrame(NapsterMessageType.ServerMessage, $"share limit of {NapsterIndexServer.MaxFilesPerPeer} files reached");

@@ -179,6 +179,25 @@ namespace PSPeer.Engine.Tests.Napster
         }
 
         [Fact]
+        public async Task An_overlong_name_is_refused_with_a_message_and_the_session_goes_on()
+        {
+            await using var cleanup = new Cleanup();
+            var server = cleanup.Add(await StartServerAsync());
+            using var raw = await RawNapsterClient.ConnectAsync(Live, server.EndPoint);
+            await raw.LoginAsync("longnames");
+            string hash = ContentHash.Compute(new byte[] { 2 }).ToString();
+            await raw.SendAsync(NapsterMessageType.ShareFile, $"\"{new string('x', NapsterIndexServer.MaxNameBytes + 1)}.mp3\" {hash} 1 0 0 0 0");
+            await raw.SendAsync(NapsterMessageType.ShareFile, $"\"Short.mp3\" {hash} 1 0 0 0 0");
+
+            var reply = await raw.ReadAsync();
+            Assert.NotNull(reply);
+            Assert.Equal(NapsterMessageType.ServerMessage, reply.Value.type);
+            Assert.Contains($"{NapsterIndexServer.MaxNameBytes} bytes", reply.Value.text);
+            await WaitForAsync(() => server.IndexedFileCount == 1, "the short name indexed, the long one not");
+            Assert.Equal(1, server.LoggedInPeerCount);
+        }
+
+        [Fact]
         public async Task Bad_frames_close_only_their_connection()
         {
             using var folder = new TempFolder();

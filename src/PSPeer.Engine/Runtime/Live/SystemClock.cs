@@ -11,7 +11,9 @@ namespace PSPeer.Engine.Runtime.Live
 
         public IDisposable Schedule(TimeSpan delay, Action action)
         {
-            var timer = new Timer(_ => action(), null, Timeout.Infinite, Timeout.Infinite);
+            // A timer callback runs on a pool thread where an escaping exception would end the process; a node's
+            // scheduled work must never do that, so it is contained here (callers report their own failures).
+            var timer = new Timer(_ => { try { action(); } catch (Exception) { } }, null, Timeout.Infinite, Timeout.Infinite);
             timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
             return timer;
         }
