@@ -30,17 +30,25 @@ namespace PSPeer.Benchmarks
             long bytes = new FileInfo(file).Length;
             Console.WriteLine($"# transfer: {sizeMiB} MiB file over loopback, median of {runs} runs (MB = 10^6 bytes)");
 
-            var pspeer = await MeasurePSPeerAsync(shared, Path.GetFileName(file), work, runs);
-            Report("pspeer Receive-PeerFile (HTTP + SHA-1 verify)", bytes, pspeer);
+            bool haveCurl = ExternalProcess.Exists("curl") && (ExternalProcess.Exists("nginx") || File.Exists("/usr/sbin/nginx"));
+            if (!haveCurl) Console.WriteLine("# curl or nginx missing: install them (apt-get install curl nginx-light) for the side-by-side figure");
 
-            if (!ExternalProcess.Exists("curl") || !(ExternalProcess.Exists("nginx") || File.Exists("/usr/sbin/nginx")))
+            // Runs alternate (PSPeer, curl, PSPeer, curl...) so that page-cache and write-back effects, which make
+            // whichever transfer comes first slower, fall on both alike.
+            await using var pspeer = await PSPeerSide.StartAsync(shared, Path.GetFileName(file), Path.Combine(work, "pspeer-dest"));
+            using var nginx = haveCurl ? Nginx.Start(shared) : null;
+            var pspeerSeconds = new List<double>();
+            var curlSeconds = new List<double>();
+            for (int i = 0; i < runs; i++)
             {
-                Console.WriteLine("# curl or nginx missing: install them (apt-get install curl nginx-light) for the side-by-side figure");
-                return 0;
+                pspeerSeconds.Add(await pspeer.DownloadOnceAsync());
+                if (haveCurl) curlSeconds.Add(CurlOnce(nginx, Path.GetFileName(file), Path.Combine(work, "curl-dest.bin")));
             }
-            var curl = MeasureCurl(shared, Path.GetFileName(file), work, runs);
-            Report("curl from nginx + sha1sum", bytes, curl);
-            Console.WriteLine($"ratio pspeer/curl+sha1sum throughput: {Median(curl) / Median(pspeer):F2}x (above 1 = PSPeer faster)");
+
+            Report("pspeer Receive-PeerFile (HTTP + SHA-1 verify)", bytes, pspeerSeconds);
+            if (!haveCurl) return 0;
+            Report("curl from nginx + sha1sum", bytes, curlSeconds);
+            Console.WriteLine($"ratio pspeer/curl+sha1sum throughput: {Median(curlSeconds) / Median(pspeerSeconds):F2}x (above 1 = PSPeer faster)");
             return 0;
         }
 
@@ -53,63 +61,64 @@ namespace PSPeer.Benchmarks
             for (int i = 0; i < sizeMiB; i++) { rng.NextBytes(block); fs.Write(block, 0, block.Length); }
         }
 
-        static async Task<List<double>> MeasurePSPeerAsync(string shared, string name, string work, int runs)
+        /// <summary>An index server, a seeder sharing the payload and a client that found it through the index.</summary>
+        sealed class PSPeerSide : IAsyncDisposable
         {
-            var runtime = LiveRuntime.Loopback;
-            var server = new NapsterIndexServer(runtime, "bench-index", 0);
-            await server.StartAsync();
-            var seeder = new NapsterPeer(runtime, "bench-seeder", HostPort.Parse(server.EndPoint), shared, 0);
-            await seeder.StartAsync(); // hashes the payload once (cached for later runs)
-            var client = new NapsterPeer(runtime, "bench-client", HostPort.Parse(server.EndPoint), null, 0);
-            await client.StartAsync();
-            try
+            NapsterIndexServer _server;
+            NapsterPeer _seeder, _client;
+            SearchHit _hit;
+            string _dest;
+
+            public static async Task<PSPeerSide> StartAsync(string shared, string name, string dest)
             {
+                var runtime = LiveRuntime.Loopback;
+                var side = new PSPeerSide { _dest = dest };
+                side._server = new NapsterIndexServer(runtime, "bench-index", 0);
+                await side._server.StartAsync();
+                side._seeder = new NapsterPeer(runtime, "bench-seeder", HostPort.Parse(side._server.EndPoint), shared, 0);
+                await side._seeder.StartAsync(); // hashes the payload once (cached for later runs)
+                side._client = new NapsterPeer(runtime, "bench-client", HostPort.Parse(side._server.EndPoint), null, 0);
+                await side._client.StartAsync();
                 var hits = new List<SearchHit>();
-                await client.SearchAsync(Path.GetFileNameWithoutExtension(name), new SearchOptions { MaxResults = 1 }, h => hits.Add(h));
-                if (hits.Count == 0) throw new InvalidOperationException("the benchmark payload was not found through the index");
-                var seconds = new List<double>();
-                string dest = Path.Combine(work, "pspeer-dest");
-                for (int i = 0; i < runs; i++)
-                {
-                    if (Directory.Exists(dest)) Directory.Delete(dest, true);
-                    var sw = Stopwatch.StartNew();
-                    var result = await client.DownloadAsync(hits[0], dest, null, CancellationToken.None);
-                    sw.Stop();
-                    if (!result.Verified) throw new InvalidOperationException("download not verified");
-                    seconds.Add(sw.Elapsed.TotalSeconds);
-                }
-                Directory.Delete(dest, true);
-                return seconds;
+                await side._client.SearchAsync(Path.GetFileNameWithoutExtension(name), new SearchOptions { MaxResults = 1 }, h => hits.Add(h));
+                side._hit = hits.Count > 0 ? hits[0] : throw new InvalidOperationException("the benchmark payload was not found through the index");
+                return side;
             }
-            finally
+
+            /// <summary>The download Receive-PeerFile performs: HTTP, SHA-1 while receiving, verify, move into place.</summary>
+            public async Task<double> DownloadOnceAsync()
             {
-                await client.StopAsync();
-                await seeder.StopAsync();
-                await server.StopAsync();
+                if (Directory.Exists(_dest)) Directory.Delete(_dest, true);
+                var sw = Stopwatch.StartNew();
+                var result = await _client.DownloadAsync(_hit, _dest, null, CancellationToken.None);
+                sw.Stop();
+                if (!result.Verified) throw new InvalidOperationException("download not verified");
+                Directory.Delete(_dest, true);
+                return sw.Elapsed.TotalSeconds;
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                await _client.StopAsync();
+                await _seeder.StopAsync();
+                await _server.StopAsync();
             }
         }
 
-        static List<double> MeasureCurl(string shared, string name, string work, int runs)
+        static double CurlOnce(Nginx nginx, string name, string dest)
         {
-            using var nginx = Nginx.Start(shared);
-            string dest = Path.Combine(work, "curl-dest.bin");
-            var seconds = new List<double>();
-            for (int i = 0; i < runs; i++)
-            {
-                File.Delete(dest);
-                var sw = Stopwatch.StartNew();
-                var (code, output) = ExternalProcess.Run("/bin/sh", $"-c \"curl -sf -o '{dest}' http://127.0.0.1:{nginx.Port}/{name} && sha1sum '{dest}'\"");
-                sw.Stop();
-                if (code != 0) throw new InvalidOperationException("curl + sha1sum failed: " + output);
-                seconds.Add(sw.Elapsed.TotalSeconds);
-            }
             File.Delete(dest);
-            return seconds;
+            var sw = Stopwatch.StartNew();
+            var (code, output) = ExternalProcess.Run("/bin/sh", $"-c \"curl -sf -o '{dest}' http://127.0.0.1:{nginx.Port}/{name} && sha1sum '{dest}'\"");
+            sw.Stop();
+            if (code != 0) throw new InvalidOperationException("curl + sha1sum failed: " + output);
+            File.Delete(dest);
+            return sw.Elapsed.TotalSeconds;
         }
 
         static double Median(List<double> xs) { var s = xs.OrderBy(x => x).ToList(); return s[s.Count / 2]; }
 
         static void Report(string label, long bytes, List<double> seconds) =>
-            Console.WriteLine($"{label,-48} {Median(seconds),7:F2} s {bytes / Median(seconds) / 1e6,8:F0} MB/s  (min {seconds.Min():F2} s, max {seconds.Max():F2} s, n={seconds.Count})");
+            Console.WriteLine($"{label,-48} {Median(seconds),7:F2} s {bytes / Median(seconds) / 1e6,8:F0} MB/s  (runs: {string.Join(" ", seconds.Select(x => x.ToString("F2")))} s)");
     }
 }

@@ -217,8 +217,10 @@ namespace PSPeer.Engine.Content
                             if (pendingWrite != null) { await pendingWrite; pendingWrite = null; }
                             int want = Want(limit, received);
                             pendingFill = want > 0 ? FillAsync(buffers[1 - current], want) : null;
-                            sha.TransformBlock(buffers[current], 0, got, null, 0);
+                            // Start the write first and hash while it runs: both only read the buffer, and on two
+                            // cores the disk copy and SHA-1 then overlap instead of following each other.
                             pendingWrite = file.WriteAsync(buffers[current], 0, got, _token);
+                            sha.TransformBlock(buffers[current], 0, got, null, 0);
 
                             var now = _runtime.Clock.Now;
                             if (progress != null && now - lastReport >= ProgressInterval)
