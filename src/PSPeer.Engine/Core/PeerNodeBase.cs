@@ -109,7 +109,15 @@ namespace PSPeer.Engine.Core
 
         protected static KeyValuePair<string, object> D(string key, object value) => new KeyValuePair<string, object>(key, value);
 
-        public void Dispose() => StopAsync().GetAwaiter().GetResult();
+        /// <summary>
+        /// Live: stops and waits. Simulated: only begins the stop (it completes as the simulation runs), because
+        /// waiting here on the simulation's own thread would wait forever; await <see cref="StopAsync"/> there instead.
+        /// </summary>
+        public void Dispose()
+        {
+            var stopping = StopAsync();
+            if (!Runtime.IsSimulated) stopping.GetAwaiter().GetResult();
+        }
 
         public override string ToString() => $"{Name} ({Protocol} {Role} {EndPoint})";
     }

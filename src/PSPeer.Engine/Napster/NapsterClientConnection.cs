@@ -21,6 +21,7 @@ namespace PSPeer.Engine.Napster
         readonly SemaphoreSlim _writeGate = new SemaphoreSlim(1, 1);
         readonly NapsterFrameWriter _writer = new NapsterFrameWriter();
         readonly object _queueGate = new object();
+        readonly HashSet<int> _sharedIndexes = new HashSet<int>();
         readonly Queue<PendingSearch> _searches = new Queue<PendingSearch>();
         volatile bool _closed;
 
@@ -60,19 +61,26 @@ namespace PSPeer.Engine.Napster
         }
 
         /// <summary>Tells the server about files, all in one write. Names the wire cannot carry are skipped.</summary>
+        /// <summary>
+        /// Shares the files this session has not shared yet, so the login's whole-folder share and a publish racing
+        /// with it never send one file twice. The set is touched only inside SendAsync's builders, one at a time.
+        /// </summary>
         public Task ShareAsync(IReadOnlyList<SharedFile> files, CancellationToken cancellationToken) =>
             SendAsync(w =>
             {
                 foreach (var f in files)
                 {
                     // No escaping exists for quotes on this wire, so a name holding one cannot be shared.
-                    if (f.Name.IndexOf('"') >= 0) continue;
-                    NapsterShare.Write(w, f.Name, f.ContentHash, f.Size, f.Index);
+                    if (f.Name.IndexOf('"') >= 0 || _sharedIndexes.Contains(f.Index)) continue;
+                    if (NapsterShare.Write(w, f.Name, f.ContentHash, f.Size, f.Index)) _sharedIndexes.Add(f.Index);
                 }
             }, cancellationToken);
 
-        public Task UnshareAsync(string name, CancellationToken cancellationToken) =>
-            SendAsync(w => w.WriteFrame(NapsterMessageType.UnshareFile, NapsterUnshare.Format(name)), cancellationToken);
+        public Task UnshareAsync(SharedFile file, CancellationToken cancellationToken) =>
+            SendAsync(w =>
+            {
+                if (_sharedIndexes.Remove(file.Index)) w.WriteFrame(NapsterMessageType.UnshareFile, NapsterUnshare.Format(file.Name));
+            }, cancellationToken);
 
         public Task LogoutAsync(CancellationToken cancellationToken) =>
             SendAsync(w => w.WriteFrame(NapsterMessageType.Logout, null), cancellationToken);
@@ -101,6 +109,7 @@ namespace PSPeer.Engine.Napster
             {
                 _writer.Clear();
                 build(_writer);
+                if (_writer.Length == 0) return;   // nothing to say (a share of files already shared)
                 try
                 {
                     await _writer.FlushToAsync(_connection.Stream, CancellationToken.None);

@@ -65,6 +65,7 @@ namespace PSPeer.Engine.Napster
             foreach (var f in Shared.Files)
                 Emit(PeerEventTypes.FileShared, IndexServer.ToString(), f.Name, D("Name", f.Name), D("Size", f.Size), D("ContentHash", f.ContentHash.ToString()));
             lock (_gate) _session = session;
+            await CatchUpAsync(session, cancellationToken);
             _supervisor = SuperviseAsync(session);
         }
 
@@ -151,8 +152,16 @@ namespace PSPeer.Engine.Napster
                     if (Stopping.IsCancellationRequested) { session.Dispose(); return; }
                     _session = session;
                 }
+                try { await CatchUpAsync(session, Stopping); } catch (Exception) { /* the session's read loop reports the failure */ }
             }
         }
+
+        /// <summary>
+        /// Files published between the login's whole-folder share and the session becoming current saw no session
+        /// to tell; sharing the folder once more sends just those (the session skips what it already shared).
+        /// </summary>
+        Task CatchUpAsync(NapsterClientConnection session, CancellationToken cancellationToken) =>
+            session.ShareAsync(Shared.Files, cancellationToken);
 
         public async Task SearchAsync(string query, SearchOptions options, Action<SearchHit> onHit, CancellationToken cancellationToken = default)
         {
@@ -222,7 +231,7 @@ namespace PSPeer.Engine.Napster
             if (!Shared.Remove(file)) return false;
             NapsterClientConnection session;
             lock (_gate) session = _session;
-            if (session != null) await session.UnshareAsync(file.Name, cancellationToken);
+            if (session != null) await session.UnshareAsync(file, cancellationToken);
             Emit(PeerEventTypes.FileUnshared, IndexServer.ToString(), file.Name, D("Name", file.Name));
             return true;
         }

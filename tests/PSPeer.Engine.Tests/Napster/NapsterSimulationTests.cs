@@ -179,6 +179,33 @@ namespace PSPeer.Engine.Tests.Napster
             w.Run(() => again.StopAsync());
         }
 
+        [Fact]
+        public void A_file_published_while_reconnecting_reaches_the_index_once_the_peer_is_back()
+        {
+            var w = new World(seed: 11);
+            var alice = w.AddPeer("alice", ("hey jude.mp3", 10));
+            w.ServerHost.Crash();
+            w.Sim.RunFor(TimeSpan.FromSeconds(2));
+            Assert.False(alice.IsConnected);
+
+            // Published with no session to tell: the next login must carry it.
+            w.PeerHosts[0].MemoryStorage.WriteFile("/new/Yesterday.mp3", World.Content("Yesterday.mp3", 30));
+            w.Run(() => alice.PublishAsync(new[] { "/new/Yesterday.mp3" }));
+            w.ServerHost.Restart();
+            var again = new NapsterIndexServer(w.ServerHost, "index2", ServerPort);
+            w.Run(() => again.StartAsync());
+            Assert.True(w.Sim.RunUntil(() => again.IndexedFileCount == 2 && alice.IsConnected, TimeSpan.FromSeconds(120)));
+            Assert.Single(w.Search(alice, "yesterday"));
+
+            // Publishing what is already shared sends nothing more: the index holds each file once.
+            w.Run(() => alice.PublishAsync(new[] { "/new/Yesterday.mp3", "/share/hey jude.mp3" }));
+            w.Sim.RunFor(TimeSpan.FromSeconds(1));
+            Assert.Equal(2, again.IndexedFileCount);
+            Assert.Single(w.Search(alice, "hey jude"));
+            w.Run(() => alice.StopAsync());
+            w.Run(() => again.StopAsync());
+        }
+
         static List<string> DeterminismScenario(int seed)
         {
             var w = new World(seed, loss: 0.02);
