@@ -38,17 +38,24 @@ namespace PSPeer.Benchmarks
             await using var pspeer = await PSPeerSide.StartAsync(shared, Path.GetFileName(file), Path.Combine(work, "pspeer-dest"));
             using var nginx = haveCurl ? Nginx.Start(shared) : null;
             var pspeerSeconds = new List<double>();
+            var cmdletSeconds = new List<double>();
             var curlSeconds = new List<double>();
+            string hostDll = CmdletRun.FindHost();
+            if (hostDll == null) Console.WriteLine("# src/PSPeer.Host is not built in this configuration: the cmdlet row is left out");
             for (int i = 0; i < runs; i++)
             {
                 pspeerSeconds.Add(await pspeer.DownloadOnceAsync());
+                if (hostDll != null) cmdletSeconds.Add(CmdletRun.ReceiveOnce(hostDll, shared, Path.GetFileNameWithoutExtension(file), Path.Combine(work, "cmdlet-dest")));
                 if (haveCurl) curlSeconds.Add(CurlOnce(nginx, Path.GetFileName(file), Path.Combine(work, "curl-dest.bin")));
             }
 
-            Report("pspeer Receive-PeerFile (HTTP + SHA-1 verify)", bytes, pspeerSeconds);
+            Report("pspeer engine download (HTTP + SHA-1 verify)", bytes, pspeerSeconds);
+            if (cmdletSeconds.Count > 0) Report("pspeer Receive-PeerFile cmdlet (hosted)", bytes, cmdletSeconds);
             if (!haveCurl) return 0;
             Report("curl from nginx + sha1sum", bytes, curlSeconds);
-            Console.WriteLine($"ratio pspeer/curl+sha1sum throughput: {Median(curlSeconds) / Median(pspeerSeconds):F2}x (above 1 = PSPeer faster)");
+            Console.WriteLine($"ratio pspeer engine / curl+sha1sum throughput: {Median(curlSeconds) / Median(pspeerSeconds):F2}x (above 1 = PSPeer faster)");
+            if (cmdletSeconds.Count > 0)
+                Console.WriteLine($"ratio Receive-PeerFile / curl+sha1sum throughput: {Median(curlSeconds) / Median(cmdletSeconds):F2}x");
             return 0;
         }
 
