@@ -53,5 +53,22 @@ namespace PSPeer.Module.Tests
                 Assert.Equal(0, left.Output.Single().BaseObject);
             }
         }
+            [Fact]
+        public void Event_trace_records_what_the_nodes_did_and_reads_it_back_from_JSON_Lines()
+        {
+            using (var session = new ModuleSession())
+            {
+                var result = RunExample(session, "event-trace.ps1");
+
+                result.ShouldSucceed();
+                var summary = result.Output.Last();
+                Assert.Equal(1, summary.Properties["Verified"].Value);
+                Assert.Equal(true, summary.Properties["TraceReadsBack"].Value);
+                Assert.Equal(summary.Properties["EventCount"].Value, summary.Properties["TraceLines"].Value);
+                // The counts table names what happened on each side of the search and the download.
+                foreach (var type in new[] { "LoggedIn", "FileShared", "SearchAnswered", "SearchHit", "DownloadVerified", "NodeStopped" })
+                    Assert.Contains(type, session.HostOutput);
+            }
+        }
     }
 }
