@@ -54,7 +54,7 @@ namespace PSPeer.Module.Tests.Cmdlets
                 Start-PeerNode -Protocol Napster -IndexServer $index -SharedPath ./no/such/folder -Name sharer
                 (Get-PeerNode -Name sharer -ErrorAction SilentlyContinue) -eq $null");
 
-            var error = Assert.Single(result.Errors.Where(e => !e.FullyQualifiedErrorId.StartsWith("PeerNodeNotFound")));
+            var error = Assert.Single(result.Errors, e => !e.FullyQualifiedErrorId.StartsWith("PeerNodeNotFound"));
             Assert.StartsWith("SharedPathNotFound", error.FullyQualifiedErrorId);
             Assert.Equal(true, result.Output.Last().BaseObject);
         }
