@@ -32,6 +32,9 @@ namespace PSPeer.Engine.Napster
         HttpFileServer _http;
         int _dataPort;
         NapsterClientConnection _session;
+        // Completed while a session is current; replaced by a fresh one when the session is lost, so searches made
+        // during a reconnect can wait for the next session instead of failing at once.
+        TaskCompletionSource<bool> _sessionReady = new TaskCompletionSource<bool>();
         Task _supervisor;
 
         /// <param name="sharedPath">Folder to share, or null to share nothing.</param>
@@ -64,7 +67,7 @@ namespace PSPeer.Engine.Napster
             var session = await ConnectAsync(cancellationToken);
             foreach (var f in Shared.Files)
                 Emit(PeerEventTypes.FileShared, IndexServer.ToString(), f.Name, D("Name", f.Name), D("Size", f.Size), D("ContentHash", f.ContentHash.ToString()));
-            lock (_gate) _session = session;
+            if (!BecomeCurrent(session)) { session.Dispose(); throw new OperationCanceledException("the node was stopped while it started"); }
             await CatchUpAsync(session, cancellationToken);
             _supervisor = SuperviseAsync(session);
         }
@@ -125,7 +128,11 @@ namespace PSPeer.Engine.Napster
             while (true)
             {
                 string reason = await session.RunAsync();
-                lock (_gate) if (ReferenceEquals(_session, session)) _session = null;
+                lock (_gate)
+                {
+                    if (ReferenceEquals(_session, session)) _session = null;
+                    if (_session == null && _sessionReady.Task.IsCompleted) _sessionReady = new TaskCompletionSource<bool>();
+                }
                 Emit(PeerEventTypes.ConnectionClosed, IndexServer.ToString(), reason, D("Reason", reason));
                 if (Stopping.IsCancellationRequested) return;
 
@@ -147,13 +154,43 @@ namespace PSPeer.Engine.Napster
                         delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetry.Ticks));
                     }
                 }
-                lock (_gate)
-                {
-                    if (Stopping.IsCancellationRequested) { session.Dispose(); return; }
-                    _session = session;
-                }
+                if (!BecomeCurrent(session)) { session.Dispose(); return; }
                 try { await CatchUpAsync(session, Stopping); } catch (Exception) { /* the session's read loop reports the failure */ }
             }
+        }
+
+        /// <summary>Makes <paramref name="session"/> current unless the node is stopping (checked under the lock that
+        /// OnStopAsync takes, so a stop never misses a session); false when stopping.</summary>
+        bool BecomeCurrent(NapsterClientConnection session)
+        {
+            TaskCompletionSource<bool> ready;
+            lock (_gate)
+            {
+                if (Stopping.IsCancellationRequested) return false;
+                _session = session;
+                ready = _sessionReady;
+            }
+            ready.TrySetResult(true);   // outside the lock: waiting searches continue from here
+            return true;
+        }
+
+        /// <summary>The current session, or the next one if it comes within <paramref name="wait"/>; null if none.</summary>
+        async Task<NapsterClientConnection> CurrentOrNextSessionAsync(TimeSpan wait, CancellationToken cancellationToken)
+        {
+            Task ready;
+            lock (_gate)
+            {
+                if (_session != null) return _session;
+                ready = _sessionReady.Task;
+            }
+            if (wait <= TimeSpan.Zero) return null;
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping))
+            {
+                var delay = Runtime.Clock.Delay(wait, stop.Token);
+                await Task.WhenAny(ready, delay);
+                stop.Cancel();
+            }
+            lock (_gate) return _session;
         }
 
         /// <summary>
@@ -168,11 +205,14 @@ namespace PSPeer.Engine.Napster
             options = options ?? new SearchOptions();
             if (State != NodeState.Running)
                 throw new PeerException(PeerErrorIds.NodeNotRunning, $"Napster peer '{Name}' is not running: start it before searching through it.");
-            NapsterClientConnection session;
-            lock (_gate) session = _session;
+            // While the peer reconnects, the search waits (within its timeout) for the index server to be back.
+            var asked = Runtime.Clock.Now;
+            var session = await CurrentOrNextSessionAsync(options.Timeout, cancellationToken);
+            if (cancellationToken.IsCancellationRequested) return;
             if (session == null)
                 throw new PeerException(PeerErrorIds.IndexServerUnreachable,
-                    $"Napster peer '{Name}' has lost its index server at {IndexServer} and is reconnecting: try again shortly.");
+                    $"Napster peer '{Name}' has lost its index server at {IndexServer} and did not get it back within {options.Timeout.TotalSeconds:0.#} s: try again shortly.");
+            var remaining = options.Timeout - (Runtime.Clock.Now - asked);
 
             int max = Math.Max(1, Math.Min(options.MaxResults, NapsterIndexServer.MaxResultsCap));
             var pending = new PendingSearch(query ?? "", max, Runtime.Clock.Now, onHit);
@@ -191,7 +231,7 @@ namespace PSPeer.Engine.Napster
                 throw new PeerException(PeerErrorIds.IndexServerUnreachable,
                     $"Napster peer '{Name}' lost its index server at {IndexServer} while sending the search: try again shortly.", e);
             }
-            IDisposable timer = options.Timeout > TimeSpan.Zero ? Runtime.Clock.Schedule(options.Timeout, pending.Finish) : null;
+            IDisposable timer = options.Timeout > TimeSpan.Zero ? Runtime.Clock.Schedule(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, pending.Finish) : null;
             using (timer)
             using (cancellationToken.Register(pending.Finish))
             {

@@ -206,6 +206,38 @@ namespace PSPeer.Engine.Tests.Napster
             w.Run(() => again.StopAsync());
         }
 
+        [Fact]
+        public void A_search_made_while_reconnecting_waits_for_the_server_within_its_timeout()
+        {
+            var w = new World(seed: 13);
+            // Bob searches for his own file: his re-login shares it before the session becomes current, so the
+            // answer does not depend on which peer reconnects first.
+            var bob = w.AddPeer("bob", ("hey jude.mp3", 10));
+            w.ServerHost.Crash();
+            w.Sim.RunFor(TimeSpan.FromSeconds(2));
+            Assert.False(bob.IsConnected);
+
+            // A short timeout while the server is gone: one clear error, not a hang.
+            var failed = w.Sim.Spawn(() => bob.SearchAsync("jude", new SearchOptions { Timeout = TimeSpan.FromSeconds(1) }, _ => { }));
+            Assert.True(w.Sim.RunUntilCompleted(failed, Limit));
+            var e = Assert.IsType<PeerException>(failed.Exception?.InnerException);
+            Assert.Equal(PeerErrorIds.IndexServerUnreachable, e.ErrorId);
+
+            // A search with time to spare waits for the reconnect and then gets its answer.
+            var hits = new List<SearchHit>();
+            var waiting = w.Sim.Spawn(() => bob.SearchAsync("jude", new SearchOptions { Timeout = TimeSpan.FromSeconds(120) }, hits.Add));
+            w.Sim.RunFor(TimeSpan.FromSeconds(1));
+            Assert.False(waiting.IsCompleted);
+            w.ServerHost.Restart();
+            var again = new NapsterIndexServer(w.ServerHost, "index2", ServerPort);
+            w.Run(() => again.StartAsync());
+            Assert.True(w.Sim.RunUntilCompleted(waiting, TimeSpan.FromSeconds(120)));
+            waiting.GetAwaiter().GetResult();
+            Assert.Equal("hey jude.mp3", Assert.Single(hits).Name);
+            w.Run(() => bob.StopAsync());
+            w.Run(() => again.StopAsync());
+        }
+
         static List<string> DeterminismScenario(int seed)
         {
             var w = new World(seed, loss: 0.02);
