@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
@@ -20,6 +21,9 @@ namespace PSPeer
         // One progress bar for the whole command, reused by every file it receives.
         const int ActivityId = 0x5045; // "PE"
         readonly PipelinePump _pump = new PipelinePump();
+        // Files already received by this command, by content hash and name: the same song found on several peers
+        // downloads once, and a hit for it that comes after a failed one is the fallback source.
+        readonly HashSet<string> _received = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         string _destination;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = HitSet)]
@@ -110,12 +114,19 @@ namespace PSPeer
                 return;
             }
 
-            Receive(downloader, hit);
+            string key = hit.ContentHash + "|" + hit.Name;
+            if (_received.Contains(key))
+            {
+                WriteVerbose($"Skipping {hit.Name} from {hit.Source}: the same content was already received from another peer.");
+                return;
+            }
+            if (Receive(downloader, hit)) _received.Add(key);
         }
 
         static bool IsUsable(PeerNode node) => node != null && node.CanShare && node.State == NodeState.Running;
 
-        void Receive(ISharingNode downloader, SearchHit hit)
+        /// <summary>Downloads one hit; true when it was received and verified.</summary>
+        bool Receive(ISharingNode downloader, SearchHit hit)
         {
             string activity = $"Receiving {hit.Name} from {hit.Source}";
             var progress = new PumpProgress(_pump, p => WriteProgress(Describe(activity, p)));
@@ -123,14 +134,16 @@ namespace PSPeer
             try
             {
                 var task = _pump.Run(ct => downloader.DownloadAsync(hit, _destination, progress, ct));
-                if (_pump.IsStopping) return;
+                if (_pump.IsStopping) return false;
                 var result = task.GetAwaiter().GetResult();
                 WriteObject(new PeerDownload(result, hit.Name));
+                return result.Verified;
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException && _pump.IsStopping))
             {
                 // One bad file (hash mismatch, peer gone) does not stop the rest of the pipeline.
                 WriteError(Errors.FromException(ex, PeerErrorIds.DownloadFailed, hit.Name));
+                return false;
             }
             finally
             {

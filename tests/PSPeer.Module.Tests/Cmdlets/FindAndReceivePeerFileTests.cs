@@ -42,6 +42,27 @@ namespace PSPeer.Module.Tests.Cmdlets
         }
 
         [Fact]
+        public void The_same_file_on_two_peers_downloads_once()
+        {
+            // carol shares a byte-identical copy of bob's Hey Jude under the same name.
+            string carolMusic = _session.Temp.Sub("carol");
+            File.Copy(Scenario().HeyJude, Path.Combine(carolMusic, Path.GetFileName(Scenario().HeyJude)));
+            var vars = Scenario().Variables;
+            vars["carolMusic"] = carolMusic;
+            var result = _session.Run(NapsterScenario.StartScript + @"
+                $null = Start-PeerNode -Protocol Napster -IndexServer $index -SharedPath $carolMusic -Name carol
+                $hits = @(Find-PeerFile 'Hey Jude' -Via $alice)
+                $hits
+                $hits | Receive-PeerFile -Destination $downloads", vars);
+
+            result.ShouldSucceed();
+            Assert.Equal(2, result.OfType("PSPeer.PeerSearchHit").Count());
+            var download = Assert.Single(result.OfType("PSPeer.PeerDownload"));
+            Assert.Equal(true, download.Properties["Verified"].Value);
+            Assert.Equal(new[] { (string)download.Properties["Path"].Value }, DownloadedFiles());
+        }
+
+        [Fact]
         public void Hits_carry_what_a_search_result_needs()
         {
             var result = Run("Find-PeerFile 'jude'");
