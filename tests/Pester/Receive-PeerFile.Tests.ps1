@@ -26,6 +26,19 @@ Describe 'Receive-PeerFile' {
         $download.Verified | Should -BeTrue
     }
 
+    It 'downloads a file shared by two peers once' {
+        $copies = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'carol') -Force
+        Copy-Item $original $copies
+        $carol = Start-PeerNode -Protocol Napster -IndexServer $index -SharedPath $copies -Name 'recv-carol'
+        $dest = Join-Path $TestDrive 'twice'
+        $hits = @(Find-PeerFile 'Hey Jude' -Via $alice)
+        $hits.Count | Should -Be 2
+        $downloads = @($hits | Receive-PeerFile -Destination $dest)
+        $downloads.Count | Should -Be 1
+        $downloads[0].Verified | Should -BeTrue
+        $carol | Stop-PeerNode -Confirm:$false
+    }
+
     It 'refuses content that does not match its hash and leaves nothing behind' {
         $dest = Join-Path $TestDrive 'mismatch'
         $hit = Find-PeerFile 'Hey Jude' -Via $alice
