@@ -70,17 +70,22 @@ namespace PSPeer.Engine.Napster
             {
                 foreach (var f in files)
                 {
-                    // No escaping exists for quotes on this wire, so a name holding one cannot be shared.
-                    if (f.Name.IndexOf('"') >= 0 || _sharedIndexes.Contains(f.Index)) continue;
-                    if (NapsterShare.Write(w, f.Name, f.ContentHash, f.Size, f.Index)) _sharedIndexes.Add(f.Index);
+                    if (_sharedIndexes.Contains(f.Index)) continue;
+                    if (NapsterShare.Write(w, WireName(f.Name), f.ContentHash, f.Size, f.Index)) _sharedIndexes.Add(f.Index);
                 }
             }, cancellationToken);
 
         public Task UnshareAsync(SharedFile file, CancellationToken cancellationToken) =>
             SendAsync(w =>
             {
-                if (_sharedIndexes.Remove(file.Index)) w.WriteFrame(NapsterMessageType.UnshareFile, NapsterUnshare.Format(file.Name));
+                if (_sharedIndexes.Remove(file.Index)) w.WriteFrame(NapsterMessageType.UnshareFile, NapsterUnshare.Format(WireName(file.Name)));
             }, cancellationToken);
+
+        /// <summary>
+        /// The name as announced: this wire quotes names and has no escape, so a double quote (legal in Unix file names)
+        /// goes out as a single one. Downloads ask by content hash first, so the file is still found on the peer.
+        /// </summary>
+        static string WireName(string name) => name.Replace('"', '\'');
 
         public Task LogoutAsync(CancellationToken cancellationToken) =>
             SendAsync(w => w.WriteFrame(NapsterMessageType.Logout, null), cancellationToken);

@@ -238,6 +238,22 @@ namespace PSPeer.Engine.Tests.Napster
             w.Run(() => again.StopAsync());
         }
 
+        [Fact]
+        public void A_name_with_double_quotes_is_announced_with_single_ones_and_still_downloads()
+        {
+            var w = new World(seed: 17);
+            var alice = w.AddPeer("alice", ("Say \"Hello\".mp3", 300));
+            var bob = w.AddPeer("bob");
+            Assert.True(w.Sim.RunUntil(() => w.Server.IndexedFileCount == 1, Limit));
+            var hit = Assert.Single(w.Search(bob, "say hello"));
+            Assert.Equal("Say 'Hello'.mp3", hit.Name);
+
+            var result = w.Run(() => bob.DownloadAsync(hit, "/downloads", null));
+            Assert.True(result.Verified);
+            Assert.Equal(World.Content("Say \"Hello\".mp3", 300), w.PeerHosts[1].MemoryStorage.ReadAllBytes(result.Path));
+            w.StopAll();
+        }
+
         static List<string> DeterminismScenario(int seed)
         {
             var w = new World(seed, loss: 0.02);
