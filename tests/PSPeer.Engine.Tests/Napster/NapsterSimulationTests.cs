@@ -232,7 +232,7 @@ namespace PSPeer.Engine.Tests.Napster
             var again = new NapsterIndexServer(w.ServerHost, "index2", ServerPort);
             w.Run(() => again.StartAsync());
             Assert.True(w.Sim.RunUntilCompleted(waiting, TimeSpan.FromSeconds(120)));
-            waiting.GetAwaiter().GetResult();
+            Assert.True(waiting.IsCompletedSuccessfully, waiting.Exception?.ToString());
             Assert.Equal("hey jude.mp3", Assert.Single(hits).Name);
             w.Run(() => bob.StopAsync());
             w.Run(() => again.StopAsync());
