@@ -102,25 +102,8 @@ Exit codes: 0 success, 1 terminating error, N from the script's `exit N`, 2 usag
                 {
                     Console.CancelKeyPress -= onCancel;
                     // Stop the module's live nodes before the process goes: removing the module runs its cleanup.
-                    RemoveModule(runspace);
+                    PeerSessionFactory.RemoveModule(runspace);
                 }
-            }
-        }
-
-        static void RemoveModule(System.Management.Automation.Runspaces.Runspace runspace)
-        {
-            try
-            {
-                using (var ps = PowerShell.Create())
-                {
-                    ps.Runspace = runspace;
-                    ps.AddCommand("Remove-Module").AddParameter("Name", "PSPeer").AddParameter("ErrorAction", ActionPreference.SilentlyContinue);
-                    ps.Invoke();
-                }
-            }
-            catch (RuntimeException)
-            {
-                // Exiting anyway; the process end closes whatever is left.
             }
         }
     }

@@ -43,5 +43,26 @@ namespace PSPeer.Host.Session
                 ps.Invoke();
             }
         }
+
+        /// <summary>
+        /// Removes the module, whose cleanup stops every live node of the session and frees its ports. Never throws:
+        /// callers are on their way out (the host exiting, a test disposing).
+        /// </summary>
+        public static void RemoveModule(Runspace runspace)
+        {
+            try
+            {
+                using (var ps = PowerShell.Create())
+                {
+                    ps.Runspace = runspace;
+                    ps.AddCommand("Remove-Module").AddParameter("Name", "PSPeer").AddParameter("ErrorAction", ActionPreference.SilentlyContinue);
+                    ps.Invoke();
+                }
+            }
+            catch (RuntimeException)
+            {
+                // Leaving anyway; the runspace or the process end closes whatever is left.
+            }
+        }
     }
 }

@@ -42,15 +42,8 @@ namespace PSPeer
         protected override void ProcessRecord()
         {
             var node = Via ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => n.CanSearch && n.State == NodeState.Running);
-            if (node == null)
-                ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, null,
-                    "No node of this session can search.", "Start a client node first: Start-PeerNode -Protocol Napster -IndexServer <server>"));
-            if (!(node.Engine is ISearchNode searcher))
-            {
-                ThrowTerminatingError(Errors.Make(CmdletErrorIds.NodeCannotSearch, ErrorCategory.InvalidArgument, node,
-                    $"Node '{node.Name}' is a {node.Protocol} {node.Role}, which cannot search.", "Pass a Peer node as -Via."));
-                return;
-            }
+            var searcher = NodeSelection.Require<ISearchNode>(this, node, "No node of this session can search.",
+                "Start-PeerNode -Protocol Napster -IndexServer <server>", CmdletErrorIds.NodeCannotSearch, "cannot search", nameof(Via));
 
             var options = new SearchOptions
             {

@@ -31,15 +31,8 @@ namespace PSPeer
         {
             var node = Node ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => n.HasSharedFolder)
                             ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => n.CanShare);
-            if (node == null)
-                ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, null,
-                    "No node of this session can share files.", "Start one first: Start-PeerNode -Protocol Napster -SharedPath <folder>"));
-            if (!(node.Engine is ISharingNode sharing))
-            {
-                ThrowTerminatingError(Errors.Make(CmdletErrorIds.NodeCannotShare, ErrorCategory.InvalidArgument, node,
-                    $"Node '{node.Name}' is a {node.Protocol} {node.Role}, which does not share files.", "Pass a Peer node as -Node."));
-                return;
-            }
+            var sharing = NodeSelection.Require<ISharingNode>(this, node, "No node of this session can share files.",
+                "Start-PeerNode -Protocol Napster -SharedPath <folder>", CmdletErrorIds.NodeCannotShare, "does not share files", nameof(Node));
 
             var paths = new List<string>();
             foreach (string path in Path)

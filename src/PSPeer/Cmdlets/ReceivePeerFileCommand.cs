@@ -104,15 +104,8 @@ namespace PSPeer
 
             var node = Via ?? (IsUsable(preferred) ? preferred : null)
                            ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, IsUsable);
-            if (node == null)
-                ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, null,
-                    "No running node of this session can download.", "Start a client node first: Start-PeerNode -Protocol Napster -IndexServer <server>"));
-            if (!(node.Engine is ISharingNode downloader))
-            {
-                ThrowTerminatingError(Errors.Make(CmdletErrorIds.NodeCannotShare, ErrorCategory.InvalidArgument, node,
-                    $"Node '{node.Name}' is a {node.Protocol} {node.Role}, which cannot download.", "Pass a Peer node as -Via."));
-                return;
-            }
+            var downloader = NodeSelection.Require<ISharingNode>(this, node, "No running node of this session can download.",
+                "Start-PeerNode -Protocol Napster -IndexServer <server>", CmdletErrorIds.NodeCannotShare, "cannot download", nameof(Via));
 
             string key = hit.ContentHash + "|" + hit.Name;
             if (_received.Contains(key))

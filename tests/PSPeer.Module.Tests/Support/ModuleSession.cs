@@ -99,20 +99,8 @@ namespace PSPeer.Module.Tests.Support
 
         public void Dispose()
         {
-            try
-            {
-                using (var ps = PowerShell.Create())
-                {
-                    ps.Runspace = Runspace;
-                    // Stops every node the module started (its OnRemove), so each test frees its ports.
-                    ps.AddCommand("Remove-Module").AddParameter("Name", "PSPeer").AddParameter("ErrorAction", ActionPreference.SilentlyContinue);
-                    ps.Invoke();
-                }
-            }
-            catch (RuntimeException)
-            {
-                // Disposing anyway.
-            }
+            // Stops every node the module started (its OnRemove), so each test frees its ports.
+            PeerSessionFactory.RemoveModule(Runspace);
             Runspace.Dispose();
             Temp.Dispose();
         }
