@@ -65,8 +65,7 @@ namespace PSPeer.Engine.Napster
             _dataPort = HostPort.TryParse(EndPoint, out var ep) ? ep.Port : _port;
 
             var session = await ConnectAsync(cancellationToken);
-            foreach (var f in Shared.Files)
-                Emit(PeerEventTypes.FileShared, IndexServer.ToString(), f.Name, D("Name", f.Name), D("Size", f.Size), D("ContentHash", f.ContentHash.ToString()));
+            EmitShared(Shared.Files);
             if (!BecomeCurrent(session)) { session.Dispose(); throw new OperationCanceledException("the node was stopped while it started"); }
             await CatchUpAsync(session, cancellationToken);
             _supervisor = SuperviseAsync(session);
@@ -250,6 +249,15 @@ namespace PSPeer.Engine.Napster
                     D("ContentHash", result.Hash.ToString()), D("PeerName", result.Nick));
         }
 
+        /// <summary>One FileShared event per file; skipped whole when nobody watches (a folder may hold 100,000 files).</summary>
+        void EmitShared(IReadOnlyList<SharedFile> files)
+        {
+            if (!HasEventObservers) return;
+            string server = IndexServer.ToString();
+            foreach (var f in files)
+                Emit(PeerEventTypes.FileShared, server, f.Name, D("Name", f.Name), D("Size", f.Size), D("ContentHash", f.ContentHash.ToString()));
+        }
+
         internal void RaiseMalformed(string remote, string reason) => Emit(PeerEventTypes.MalformedMessage, remote, reason, D("Reason", reason));
 
         public async Task<IReadOnlyList<SharedFile>> PublishAsync(IEnumerable<string> paths, CancellationToken cancellationToken = default)
@@ -260,8 +268,7 @@ namespace PSPeer.Engine.Napster
             lock (_gate) session = _session;
             // While reconnecting there is no session: the next login shares the whole folder, these files included.
             if (session != null) await session.ShareAsync(added, cancellationToken);
-            foreach (var f in added)
-                Emit(PeerEventTypes.FileShared, IndexServer.ToString(), f.Name, D("Name", f.Name), D("Size", f.Size), D("ContentHash", f.ContentHash.ToString()));
+            EmitShared(added);
             return added;
         }
 
