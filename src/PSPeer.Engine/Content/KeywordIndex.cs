@@ -68,7 +68,6 @@ namespace PSPeer.Engine.Content
 
         /// <summary>Files currently indexed.</summary>
         public int Count => _live;
-        public int PeerCount => _peers.Count;
         public int KeywordCount => _tokenIds.Count;
 
         public int FileCountOf(int peerId) => _peers.TryGetValue(peerId, out var list) ? list.Count : 0;
@@ -221,15 +220,6 @@ namespace PSPeer.Engine.Content
             if (excludedLists != null && ContainsAny(excludedLists, slot)) return false;
             results.Add(new IndexedFile(slot, e.Peer, e.FileIndex, e.Size, e.Name, e.H0, e.H1, e.H2));
             return true;
-        }
-
-        /// <summary>Calls <paramref name="onFile"/> for each match; see <see cref="Search(IReadOnlyList{string}, int, List{IndexedFile}, IReadOnlyList{string})"/>.</summary>
-        public int Search(string query, int maxResults, Action<IndexedFile> onFile)
-        {
-            var results = new List<IndexedFile>();
-            int n = Search(query, maxResults, results);
-            foreach (var f in results) onFile(f);
-            return n;
         }
 
         /// <summary>Approximate bytes held by the index's own arrays (names, slots, posting lists), for measurements.</summary>
