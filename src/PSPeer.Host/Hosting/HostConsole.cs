@@ -12,8 +12,10 @@ namespace PSPeer.Host.Hosting
         /// <summary>Width used when output is redirected: wide enough that PowerShell's tables are not squeezed.</summary>
         public const int RedirectedWidth = 120;
 
-        public HostConsole(TextWriter output, TextWriter error, bool errorIsTerminal, int width, bool outputIsTerminal = false)
+        /// <param name="clock">Monotonic time for throttling progress; default the system's. Tests pass their own.</param>
+        public HostConsole(TextWriter output, TextWriter error, bool errorIsTerminal, int width, bool outputIsTerminal = false, Func<TimeSpan> clock = null)
         {
+            Clock = clock ?? SystemClock();
             OutputIsTerminal = outputIsTerminal;
             Output = output ?? throw new ArgumentNullException(nameof(output));
             Error = error ?? throw new ArgumentNullException(nameof(error));
@@ -28,6 +30,13 @@ namespace PSPeer.Host.Hosting
         /// <summary>True when stdout is a terminal, so PowerShell may colour table headers and errors.</summary>
         public bool OutputIsTerminal { get; }
         public int Width { get; }
+        public Func<TimeSpan> Clock { get; }
+
+        static Func<TimeSpan> SystemClock()
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            return () => watch.Elapsed;
+        }
 
         public static HostConsole FromSystemConsole()
         {

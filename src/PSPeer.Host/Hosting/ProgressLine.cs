@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Management.Automation;
 using System.Text;
 
@@ -15,7 +14,7 @@ namespace PSPeer.Host.Hosting
         static readonly TimeSpan RedirectedInterval = TimeSpan.FromSeconds(1);
 
         readonly HostConsole _console;
-        readonly Stopwatch _sinceLastLine = new Stopwatch();
+        TimeSpan? _lastLineAt;   // when the last redirected line was written; null before the first
         bool _visible;
 
         public ProgressLine(HostConsole console) => _console = console;
@@ -25,7 +24,7 @@ namespace PSPeer.Host.Hosting
             if (record.RecordType == ProgressRecordType.Completed)
             {
                 Clear();
-                _sinceLastLine.Reset();
+                _lastLineAt = null;
                 return;
             }
 
@@ -38,10 +37,14 @@ namespace PSPeer.Host.Hosting
                 _console.Error.Flush();
                 _visible = true;
             }
-            else if (!_sinceLastLine.IsRunning || _sinceLastLine.Elapsed >= RedirectedInterval)
+            else
             {
-                _console.Error.WriteLine(text);
-                _sinceLastLine.Restart();
+                var now = _console.Clock();
+                if (_lastLineAt == null || now - _lastLineAt.Value >= RedirectedInterval)
+                {
+                    _console.Error.WriteLine(text);
+                    _lastLineAt = now;
+                }
             }
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -12,15 +13,22 @@ namespace PSPeer.Module.Tests.Host
         public void Redirected_progress_is_throttled_and_completed_records_print_nothing()
         {
             var error = new StringWriter();
-            var ui = new PeerHostUserInterface(HostConsole.Captured(new StringWriter(), error));
+            var now = TimeSpan.Zero;   // the test's clock: 200 records over 2.5 s, 12.5 ms apart
+            var ui = new PeerHostUserInterface(new HostConsole(new StringWriter(), error, errorIsTerminal: false, width: 0, clock: () => now));
 
             for (int i = 0; i < 200; i++)
+            {
                 ui.WriteProgress(1, new ProgressRecord(7, "Downloading", "file.bin") { PercentComplete = i / 2 });
+                now += TimeSpan.FromMilliseconds(12.5);
+            }
             ui.WriteProgress(1, new ProgressRecord(7, "Downloading", "done") { RecordType = ProgressRecordType.Completed });
 
+            // One line at once, then one per second of the clock: at 0, 1.0 and 2.0 s.
             var lines = error.ToString().Split('\n').Where(l => l.Length > 0).ToArray();
-            Assert.InRange(lines.Length, 1, 199);
+            Assert.Equal(3, lines.Length);
             Assert.StartsWith("Downloading: file.bin [", lines[0]);
+            Assert.EndsWith("0%", lines[0]);
+            Assert.EndsWith("40%", lines[1]);
             Assert.DoesNotContain(lines, l => l.Contains("done"));
         }
 
