@@ -6,7 +6,6 @@ using System.Threading.Tasks;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Runtime.Live;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace PSPeer.Engine.Tests.Content
 {
@@ -14,8 +13,6 @@ namespace PSPeer.Engine.Tests.Content
     public class CurlInteropTests
     {
         static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-        readonly ITestOutputHelper _output;
-        public CurlInteropTests(ITestOutputHelper output) => _output = output;
 
         internal static string FindCurl()
         {
