@@ -22,12 +22,35 @@ namespace PSPeer.Engine.Core
         public const string DownloadVerified = "DownloadVerified";
         public const string DownloadFailed = "DownloadFailed";
 
+        // BitTorrent
+        public const string TrackerAnnounce = "TrackerAnnounce";     // a tracker answered an announce (tracker side) or we announced (client side)
+        public const string PeerConnected = "PeerConnected";         // a peer-wire handshake completed
+        public const string PeerDisconnected = "PeerDisconnected";
+        public const string Choked = "Choked";                       // Data: direction ("us" = we choke them, "them" = they choke us)
+        public const string Unchoked = "Unchoked";
+        public const string PieceVerified = "PieceVerified";
+        public const string PieceFailed = "PieceFailed";             // hash mismatch; Data: piece, peers
+        public const string PeerBanned = "PeerBanned";               // dropped after repeated bad pieces
+        public const string Completed = "Completed";                 // every piece verified; the node now seeds
+
+        // Gnutella
+        public const string QueryReceived = "QueryReceived";         // Data: guid, ttl, hops
+        public const string QueryForwarded = "QueryForwarded";       // Data: guid, ttl, hops, count (links it went out on)
+        public const string QueryDroppedDuplicate = "QueryDroppedDuplicate";
+        public const string QueryDroppedTtl = "QueryDroppedTtl";
+        public const string HitRoutedBack = "HitRoutedBack";         // a QueryHit passed back along the reverse path; Data: guid, hops
+        public const string HitDropped = "HitDropped";               // a QueryHit whose query id is unknown or whose path is gone
+        public const string PushReceived = "PushReceived";
+        public const string RateLimited = "RateLimited";             // a connection sent more queries than its allowance
+
         /// <summary>All known types, for tab completion and validation.</summary>
         public static readonly string[] All =
         {
             NodeStarted, NodeStopped, Connected, ConnectionClosed, MalformedMessage, LoggedIn, LoggedOut,
             FileShared, FileUnshared, SearchReceived, SearchAnswered, SearchHit, HttpRequest, UploadCompleted,
             DownloadStarted, DownloadProgress, DownloadVerified, DownloadFailed,
+            TrackerAnnounce, PeerConnected, PeerDisconnected, Choked, Unchoked, PieceVerified, PieceFailed, PeerBanned, Completed,
+            QueryReceived, QueryForwarded, QueryDroppedDuplicate, QueryDroppedTtl, HitRoutedBack, HitDropped, PushReceived, RateLimited,
         };
     }
 }

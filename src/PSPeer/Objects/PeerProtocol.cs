@@ -1,16 +1,24 @@
 namespace PSPeer
 {
     /// <summary>The systems Start-PeerNode can run. An enum, so PowerShell validates it and tab-completes it;
-    /// Gnutella, Chord and BitTorrent join here as the engine grows them (see NodeFactory).</summary>
+    /// NodeFactory maps each protocol and role onto its engine class.</summary>
     public enum PeerProtocol
     {
         Napster,
+        Gnutella,
+        BitTorrent,
     }
 
-    /// <summary>What a node does in its system. Napster: IndexServer or Peer (later: Ultrapeer, Leaf, Tracker...).</summary>
+    /// <summary>What a node does in its system. Napster: IndexServer, Peer. Gnutella: Ultrapeer, Leaf (Peer = Ultrapeer).
+    /// BitTorrent: Tracker, Seeder, Leecher.</summary>
     public enum PeerRole
     {
         Peer,
         IndexServer,
+        Ultrapeer,
+        Leaf,
+        Tracker,
+        Seeder,
+        Leecher,
     }
 }
