@@ -22,5 +22,13 @@ namespace PSPeer.Engine.Core
         public const string SharedPathNotFound = "SharedPathNotFound";
         public const string ProtocolViolation = "ProtocolViolation";
         public const string NodeNotRunning = "NodeNotRunning";
+        // BitTorrent
+        public const string InvalidTorrent = "InvalidTorrent";           // a .torrent that does not parse or breaks BEP 3
+        public const string UnsafeFileName = "UnsafeFileName";           // absolute path, "..", or a device name in a torrent
+        public const string TorrentNotFound = "TorrentNotFound";         // a .torrent path that does not exist
+        public const string TrackerFailure = "TrackerFailure";           // the tracker answered "failure reason"
+        public const string TrackerUnreachable = "TrackerUnreachable";
+        // Gnutella
+        public const string HandshakeRefused = "HandshakeRefused";       // the other servent answered 4xx/5xx
     }
 }

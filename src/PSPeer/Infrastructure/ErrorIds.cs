@@ -56,6 +56,12 @@ namespace PSPeer
                 case PeerErrorIds.SharedPathNotFound: return ErrorCategory.ObjectNotFound;
                 case PeerErrorIds.ProtocolViolation: return ErrorCategory.ProtocolError;
                 case PeerErrorIds.NodeNotRunning: return ErrorCategory.InvalidOperation;
+                case PeerErrorIds.InvalidTorrent:
+                case PeerErrorIds.UnsafeFileName: return ErrorCategory.InvalidData;
+                case PeerErrorIds.TorrentNotFound: return ErrorCategory.ObjectNotFound;
+                case PeerErrorIds.TrackerFailure: return ErrorCategory.InvalidResult;
+                case PeerErrorIds.TrackerUnreachable:
+                case PeerErrorIds.HandshakeRefused: return ErrorCategory.ConnectionError;
                 default: return ErrorCategory.NotSpecified;
             }
         }
