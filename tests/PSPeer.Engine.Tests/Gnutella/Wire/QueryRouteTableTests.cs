@@ -132,6 +132,16 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         }
 
         [Fact]
+        public void Updates_follow_words_added_after_an_earlier_send()
+        {
+            var leaf = Leaf("hey jude.mp3");
+            Assert.False(Transfer(leaf, 200, out _).MayMatch("stones"));
+            leaf.AddFileName("stones.mp3");
+            Assert.True(Transfer(leaf, 200, out _).MayMatch("stones"));
+            Assert.False(Transfer(leaf, 100, out _).MayMatch("zeppelin"));
+        }
+
+        [Fact]
         public void Zlib_patch_bytes_are_a_real_zlib_stream()
         {
             var leaf = Leaf("hey jude.mp3");
