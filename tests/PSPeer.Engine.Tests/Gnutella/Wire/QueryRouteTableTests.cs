@@ -172,6 +172,22 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         }
 
         [Fact]
+        public void Patches_compressed_by_another_zlib_writer_apply()
+        {
+            // 4-bit entries for a 64-slot table: slots 0 and 5 present (delta -6 = 0xA), the rest unchanged.
+            var raw = new byte[32];
+            raw[0] = 0xA0;
+            raw[2] = 0x0A;
+            var data = Zlib_Of(raw);
+            var t = new QueryRouteTable();
+            t.Apply(new QrpReset { TableLength = 64, Infinity = 7 });
+            t.Apply(new QrpPatch { SequenceNumber = 1, SequenceSize = 2, Compressor = 1, EntryBits = 4, Data = data.Take(3).ToArray() });
+            t.Apply(new QrpPatch { SequenceNumber = 2, SequenceSize = 2, Compressor = 1, EntryBits = 4, Data = data.Skip(3).ToArray() });
+            Assert.True(t.IsComplete);
+            Assert.Equal(2, t.PresentCount);
+        }
+
+        [Fact]
         public void Uncompressed_8_bit_patches_apply_signed_deltas()
         {
             var t = new QueryRouteTable();
