@@ -20,8 +20,8 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>The URL's own query (without '?'), or null.</summary>
         public string Query { get; }
 
-        /// <summary>"host:port" for the Host header and messages.</summary>
-        public string Authority => new HostPort(Host, Port).ToString();
+        /// <summary>"host:port" for the Host header, without the port when it is HTTP's 80.</summary>
+        public string Authority => Port == 80 ? (Host.IndexOf(':') >= 0 ? "[" + Host + "]" : Host) : new HostPort(Host, Port).ToString();
 
         /// <summary>Parses; throws PeerException TrackerUnreachable for what PSPeer cannot announce to (https, udp, garbage).</summary>
         public static TrackerUrl Parse(string url)
