@@ -103,7 +103,7 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
-        /// <summary>Counts for the given hashes (unknown ones are left out), or for up to MaxScrapeAll swarms when none are given.</summary>
+        /// <summary>Counts for the given hashes (unknown or empty ones are left out), or for up to MaxScrapeAll swarms when none are given.</summary>
         public List<ScrapeEntry> Scrape(IReadOnlyCollection<InfoHash> hashes, DateTimeOffset now)
         {
             var result = new List<ScrapeEntry>();
@@ -124,7 +124,7 @@ namespace PSPeer.Engine.BitTorrent
                 {
                     if (!_swarms.TryGetValue(hash, out var swarm)) continue;
                     ExpireSwarm(swarm, now);
-                    result.Add(Entry(swarm));
+                    if (swarm.Count > 0) result.Add(Entry(swarm));
                 }
                 RemoveEmpty();
             }
