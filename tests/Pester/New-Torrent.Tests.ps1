@@ -67,3 +67,7 @@ Describe 'New-Torrent' {
         (Get-TorrentInfo $mk).InfoHash | Should -Be $ours.InfoHash
     }
 }
+
+AfterAll {
+    Remove-Module PSPeer
+}
