@@ -235,5 +235,19 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             var other = w.AddHost("other");
             Assert.Equal(new HostPort(a.HostAddress, 7000), Assert.Single(w.Announce(other, TrackerWorld.Request(H1, "o", 1)).Peers).EndPoint);
         }
+
+        [Fact]
+        public void A_leecher_that_reaches_left_zero_without_completed_counts_once_and_a_seed_never()
+        {
+            var w = new TrackerWorld();
+            var seed = w.AddHost("seed"); var leech = w.AddHost("leech"); var watcher = w.AddHost("watcher");
+            w.Announce(seed, TrackerWorld.Request(H1, "seed", 1, left: 0));
+            w.Announce(leech, TrackerWorld.Request(H1, "leech", 2, left: 100));
+            // aria2 without seeding: no "completed", just "stopped" with left=0.
+            w.Announce(leech, TrackerWorld.Request(H1, "leech", 2, left: 0, ev: AnnounceEvent.Stopped));
+            w.Announce(seed, TrackerWorld.Request(H1, "seed", 1, left: 0, ev: AnnounceEvent.None));
+            var entry = Assert.Single(w.Scrape(watcher, H1));
+            Assert.Equal((1, 0, 1), (entry.Complete, entry.Incomplete, entry.Downloaded));
+        }
     }
 }
