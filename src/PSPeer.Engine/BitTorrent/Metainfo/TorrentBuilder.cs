@@ -16,8 +16,9 @@ namespace PSPeer.Engine.BitTorrent
     /// and piece length give the same info-hash as mktorrent.
     /// </summary>
     /// <remarks>
-    /// This is a local tool, not node code: it runs outside any simulation, so it hashes on thread-pool workers
-    /// (Task.Run) to use every core. Files are still read through IFileStorage.
+    /// CreateAsync is a local tool, not node code: it runs outside any simulation, so it hashes on thread-pool workers
+    /// (Task.Run) to use every core and stamps the wall-clock time when no creation date is given. Files are still read
+    /// through IFileStorage. Inside a simulation use the synchronous in-memory <see cref="Create(string, byte[], TorrentBuildOptions)"/>.
     /// </remarks>
     public static class TorrentBuilder
     {
