@@ -123,12 +123,11 @@ namespace PSPeer.Engine.Gnutella
         {
             int delivered = 0;
             byte[] frame = null;
-            bool byUrnOnly = string.IsNullOrWhiteSpace(query.Criteria) && query.Urns != null && query.Urns.Count > 0;
             foreach (var l in links)
             {
                 if (l == from || l.RemoteIsUltrapeer) continue;
                 var table = l.QueryRouteTable;
-                if (table == null || !table.IsComplete || !(byUrnOnly || table.MayMatch(query.Criteria)))
+                if (table == null || !table.IsComplete || !table.MayMatch(query))
                 {
                     GnutellaCounters.Add(ref Counters.queriesFilteredByQrp);
                     continue;

@@ -330,7 +330,7 @@ namespace PSPeer.Engine.Gnutella
             if (IsLeaf)
             {
                 var table = new QueryRouteTable(Options.QrpTableBits);
-                foreach (var f in files) table.AddFileName(f.Name);
+                foreach (var f in files) { table.AddFileName(f.Name); table.Add(f.ContentHash); }
                 _ownTable = table;
             }
         }
