@@ -237,7 +237,10 @@ namespace PSPeer.Engine.Gnutella
             var pong = (Pong)message.Payload;
             var host = new HostPort(pong.Address, pong.Port);
             if (!host.Equals(_listenEndPoint) && pong.Port > 0)
-                _hosts.Add(host, pong, knownUltrapeer: link.ListenEndPoint != null && link.ListenEndPoint.Equals(host) && link.RemoteIsUltrapeer);
+            {
+                bool direct = link.ListenEndPoint != null && link.ListenEndPoint.Equals(host);
+                _hosts.Add(host, pong, knownUltrapeer: direct && link.RemoteIsUltrapeer, knownLeaf: direct && link.RemoteIsLeaf);
+            }
             object from;
             bool known;
             lock (_gate) known = _pingRoutes.TryGet(header.Id, out from);

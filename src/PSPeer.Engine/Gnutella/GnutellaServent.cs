@@ -230,7 +230,7 @@ namespace PSPeer.Engine.Gnutella
             }
             if (link.ListenEndPoint != null)
             {
-                _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer);
+                _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer, knownLeaf: link.RemoteIsLeaf);
                 _hosts.Succeeded(link.ListenEndPoint);
             }
             Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
