@@ -127,7 +127,10 @@ namespace PSPeer.Engine.Gnutella
             {
                 if (l == from || l.RemoteIsUltrapeer) continue;
                 var table = l.QueryRouteTable;
-                if (table == null || !table.IsComplete || !table.MayMatch(query))
+                bool may = false;
+                // The leaf's own read loop may be applying a patch to this table right now (live): same lock.
+                if (table != null) lock (table) may = table.IsComplete && table.MayMatch(query);
+                if (!may)
                 {
                     GnutellaCounters.Add(ref Counters.queriesFilteredByQrp);
                     continue;
@@ -280,7 +283,7 @@ namespace PSPeer.Engine.Gnutella
                 table = new QueryRouteTable(Options.QrpTableBits);
                 link.QueryRouteTable = table;
             }
-            table.Apply(update);   // GnutellaProtocolException closes the link as malformed
+            lock (table) table.Apply(update);   // GnutellaProtocolException closes the link as malformed
         }
 
         void SendQueryRouteTable(GnutellaLink link)

@@ -25,6 +25,7 @@ namespace PSPeer.Engine.Gnutella
     {
         public const string UserAgent = "PSPeer/0.1";
         static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+        static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
 
         readonly object _gate = new object();
         readonly GuidRouteTable<object> _queryRoutes;
@@ -105,7 +106,12 @@ namespace PSPeer.Engine.Gnutella
                 tasks = _linkTasks.ToArray();
                 foreach (var c in _handshaking) c.Dispose();
             }
-            foreach (var link in links) link.Close("servent stopping");
+            // A Bye tells the others this is a departure, not a crash; a link that cannot take it at once is just closed.
+            var byes = links.Select(l => l.SayByeAndCloseAsync(200, "servent stopping")).ToArray();
+            using (Runtime.Clock.Schedule(ByeTimeout, () => { foreach (var l in links) l.Close("servent stopping"); }))
+            {
+                try { await Task.WhenAll(byes); } catch (Exception) { }
+            }
             FailPendingTransfers();
             if (_acceptLoop != null) { try { await _acceptLoop; } catch (Exception) { } }
             if (_maintenance != null) { try { await _maintenance; } catch (Exception) { } }
@@ -118,7 +124,7 @@ namespace PSPeer.Engine.Gnutella
         public async Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default)
         {
             if (peer == null) throw new ArgumentNullException(nameof(peer));
-            if (State != NodeState.Running && State != NodeState.Starting)
+            if (State != NodeState.Running || _listenEndPoint == null)
                 throw new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before connecting it to others.");
             var link = await HandshakeOutgoingAsync(peer, cancellationToken);
             StartLink(link);
@@ -245,7 +251,8 @@ namespace PSPeer.Engine.Gnutella
         {
             try
             {
-                var end = await link.RunAsync(OnMessage, Stopping);
+                // Not the Stopping token: a stopping servent ends its links itself, after saying Bye on each.
+                var end = await link.RunAsync(OnMessage, CancellationToken.None);
                 if (end.Malformed)
                 {
                     Emit(PeerEventTypes.MalformedMessage, link.Remote, end.Reason, D("Reason", end.Reason));
