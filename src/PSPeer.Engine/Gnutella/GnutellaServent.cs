@@ -46,6 +46,7 @@ namespace PSPeer.Engine.Gnutella
         volatile LocalFileMatcher _local = LocalFileMatcher.Empty;
         volatile QueryRouteTable _ownTable;
         long _rttTicks = TimeSpan.FromMilliseconds(100).Ticks;     // smoothed link round trip, for the search's rings
+        int _rttSamples;
 
         public GnutellaServent(IPeerRuntime runtime, string name, GnutellaOptions options)
             : base(runtime, name, "Gnutella", (options ?? new GnutellaOptions()).Role == GnutellaRole.Leaf ? "Leaf" : "Ultrapeer")
@@ -124,7 +125,9 @@ namespace PSPeer.Engine.Gnutella
         public async Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default)
         {
             if (peer == null) throw new ArgumentNullException(nameof(peer));
-            if (State != NodeState.Running || _listenEndPoint == null)
+            // Starting counts once the listener is up: AutoConnect dials its bootstrap hosts from there.
+            var state = State;
+            if ((state != NodeState.Running && state != NodeState.Starting) || _listenEndPoint == null || Stopping.IsCancellationRequested)
                 throw new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before connecting it to others.");
             var link = await HandshakeOutgoingAsync(peer, cancellationToken);
             StartLink(link);
@@ -345,9 +348,11 @@ namespace PSPeer.Engine.Gnutella
         void RecordRtt(TimeSpan sample)
         {
             if (sample <= TimeSpan.Zero) return;
-            // Exponential average, 1/4 weight for the new sample; races between threads only lose a sample.
+            // The first sample replaces the prior; then an exponential average, 1/4 weight for the new sample.
+            // Races between threads only lose a sample.
             long old = Interlocked.Read(ref _rttTicks);
-            Interlocked.Exchange(ref _rttTicks, (old * 3 + sample.Ticks) / 4);
+            bool first = Interlocked.Exchange(ref _rttSamples, 1) == 0;
+            Interlocked.Exchange(ref _rttTicks, first ? sample.Ticks : (old * 3 + sample.Ticks) / 4);
         }
 
         TimeSpan RoundTrip => TimeSpan.FromTicks(Interlocked.Read(ref _rttTicks));

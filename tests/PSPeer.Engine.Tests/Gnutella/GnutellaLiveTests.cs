@@ -21,7 +21,8 @@ namespace PSPeer.Engine.Tests.Gnutella
         static async Task<GnutellaServent> StartAsync(List<GnutellaServent> started, string name, GnutellaRole role, string folder,
             GnutellaServent bootstrap = null, bool firewalled = false)
         {
-            var options = new GnutellaOptions { Role = role, Port = 0, SharedPath = folder, Firewalled = firewalled };
+            // A leaf keeps one ultrapeer here, so the path a - b - c is the only one and the hit is two hops away.
+            var options = new GnutellaOptions { Role = role, Port = 0, SharedPath = folder, Firewalled = firewalled, LeafUltrapeerLinks = 1 };
             if (bootstrap != null) options.Bootstrap.Add(HostPort.Parse(bootstrap.EndPoint));
             var servent = new GnutellaServent(Live, name, options);
             started.Add(servent);
@@ -63,7 +64,7 @@ namespace PSPeer.Engine.Tests.Gnutella
                 var a = await StartAsync(started, "a", GnutellaRole.Ultrapeer, null);
                 var b = await StartAsync(started, "b", GnutellaRole.Ultrapeer, null, bootstrap: a);
                 var c = await StartAsync(started, "c", GnutellaRole.Leaf, shared.Path, bootstrap: b, firewalled: firewalled);
-                await WaitForAsync(() => a.ConnectionCount == 1 && b.ConnectionCount == 2 && c.ConnectionCount >= 1, "a - b - c links");
+                await WaitForAsync(() => a.ConnectionCount == 1 && b.ConnectionCount == 2 && c.ConnectionCount == 1, "a - b - c links");
                 await Task.Delay(200);   // c's QRP table reaches b
 
                 var hits = await SearchAsync(a, "Hey Jude");
