@@ -117,7 +117,7 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>
         /// Leaves are the last hop whatever TTL is left (an ultrapeer answers for its leaves), and get a query only when
-        /// their QRP table says they may match; a leaf whose table has not arrived gets nothing.
+        /// their QRP table says they may match; a leaf whose first table has not arrived gets nothing.
         /// </summary>
         int DeliverToLeaves(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload, GnutellaLink[] links)
         {
@@ -129,7 +129,7 @@ namespace PSPeer.Engine.Gnutella
                 var table = l.QueryRouteTable;
                 bool may = false;
                 // The leaf's own read loop may be applying a patch to this table right now (live): same lock.
-                if (table != null) lock (table) may = table.IsComplete && table.MayMatch(query);
+                if (table != null) lock (table) may = table.MayMatch(query);
                 if (!may)
                 {
                     GnutellaCounters.Add(ref Counters.queriesFilteredByQrp);
@@ -277,12 +277,10 @@ namespace PSPeer.Engine.Gnutella
             // Only an ultrapeer keeps tables, and only its leaves' (ultrapeer-to-ultrapeer QRP is not used here).
             if (IsLeaf || link.RemoteIsUltrapeer) return;
             var update = (RouteTableUpdate)message.Payload;
+            // One table per leaf: a new reset/patch sequence is built aside and replaces the old table only when its
+            // last patch is in, so until then the leaf keeps getting what its previous table matched.
             var table = link.QueryRouteTable;
-            if (update is QrpReset || table == null)
-            {
-                table = new QueryRouteTable(Options.QrpTableBits);
-                link.QueryRouteTable = table;
-            }
+            if (table == null) link.QueryRouteTable = table = new QueryRouteTable(Options.QrpTableBits);
             lock (table) table.Apply(update);   // GnutellaProtocolException closes the link as malformed
         }
 
