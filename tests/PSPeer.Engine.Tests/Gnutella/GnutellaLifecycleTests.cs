@@ -29,6 +29,20 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void A_throwing_hit_callback_fails_its_search_but_not_the_link()
+        {
+            var world = new GnutellaWorld();
+            var a = world.Add("a");
+            var b = world.Add("b", files: "song.mp3");
+            world.Link(a, b);
+            var ex = Assert.Throws<InvalidOperationException>(() => world.Run(() =>
+                a.SearchAsync("song", new SearchOptions { Ttl = 1, Timeout = TimeSpan.FromSeconds(2) }, h => throw new InvalidOperationException("boom"))));
+            Assert.Equal("boom", ex.Message);
+            Assert.Equal(1, a.ConnectionCount);
+            Assert.Single(world.Search(a, "song", 1));
+        }
+
+        [Fact]
         public void Searching_without_links_says_how_to_get_some()
         {
             var world = new GnutellaWorld();
