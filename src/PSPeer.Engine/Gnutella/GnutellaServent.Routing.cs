@@ -88,11 +88,16 @@ namespace PSPeer.Engine.Gnutella
             Forward(link, header, query, message.PayloadBytes);
         }
 
-        /// <summary>Ultrapeer: to every other ultrapeer while TTL lasts; to each leaf whose QRP table may match.</summary>
+        /// <summary>
+        /// Ultrapeer: while TTL lasts, to every other ultrapeer and to each leaf whose QRP table may match. The hop to
+        /// a leaf counts like any other: a query sent with TTL t reaches nodes at most t hops away, leaves included,
+        /// so every QueryHit's TTL (hops + 2, at most MaxTtl) covers its way back. (Passing a spent query on to leaves
+        /// anyway would reach MaxTtl + 1 hops, and those leaves' hits would die one hop short of the searcher.)
+        /// </summary>
         void Forward(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload)
         {
             var links = System.Threading.Volatile.Read(ref _links);
-            int forwarded = 0;
+            int forwarded = 0, toLeaves = 0;
             if (header.Ttl > 0)
             {
                 byte[] frame = null;
@@ -103,21 +108,21 @@ namespace PSPeer.Engine.Gnutella
                     if (l.Send(frame, GnutellaPayloadType.Query)) forwarded++;
                 }
                 GnutellaCounters.Add(ref Counters.queriesForwarded, forwarded);
+                toLeaves = DeliverToLeaves(from, header, query, payload, links);
             }
             else
             {
                 GnutellaCounters.Add(ref Counters.queriesDroppedTtl);
                 if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedTtl, from?.Remote, "TTL expired", RouteData(header));
             }
-            int toLeaves = DeliverToLeaves(from, header, query, payload, links);
             if (HasEventObservers && (forwarded > 0 || toLeaves > 0))
                 Emit(PeerEventTypes.QueryForwarded, from?.Remote, query.Criteria,
                     D("guid", header.Id.ToString()), D("ttl", (int)header.Ttl), D("hops", (int)header.Hops), D("count", forwarded), D("leaves", toLeaves));
         }
 
         /// <summary>
-        /// Leaves are the last hop whatever TTL is left (an ultrapeer answers for its leaves), and get a query only when
-        /// their QRP table says they may match; a leaf whose first table has not arrived gets nothing.
+        /// Leaves get a query only when their QRP table says they may match; a leaf whose first table has not arrived
+        /// gets nothing. The copy says TTL 1: leaves never pass it on.
         /// </summary>
         int DeliverToLeaves(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload, GnutellaLink[] links)
         {

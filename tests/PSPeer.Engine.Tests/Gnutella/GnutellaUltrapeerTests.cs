@@ -81,6 +81,28 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void The_hop_to_a_leaf_counts_against_the_ttl_so_every_hit_finds_its_way_back()
+        {
+            // searcher - u0 - u1 - ... - u6, with leaf "near" on u5 (7 hops from the searcher) and "far" on u6 (8 hops).
+            var world = new GnutellaWorld();
+            var searcher = world.Add("searcher", GnutellaRole.Leaf);
+            var ups = Enumerable.Range(0, 7).Select(i => world.Add("u" + i)).ToList();
+            var near = world.Add("near", GnutellaRole.Leaf, null, "album near.mp3");
+            var far = world.Add("far", GnutellaRole.Leaf, null, "album far.mp3");
+            world.Link(searcher, ups[0]);
+            for (int i = 0; i + 1 < ups.Count; i++) world.Link(ups[i], ups[i + 1]);
+            world.Link(near, ups[5]);
+            world.Link(far, ups[6]);
+            world.Settle(2);
+
+            var hits = world.Search(searcher, "album", 7);
+            Assert.Equal("album near.mp3", Assert.Single(hits).Name);
+            Assert.Equal(7, hits[0].Hops);
+            Assert.Equal(0, far.Counters.QueriesReceived);
+            Assert.All(world.Nodes, n => Assert.Equal(0, n.Counters.HitsDroppedUnknownQuery));
+        }
+
+        [Fact]
         public void A_leaf_does_not_accept_a_leaf()
         {
             var t = new TwoTier();
