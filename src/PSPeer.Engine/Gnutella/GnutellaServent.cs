@@ -167,6 +167,7 @@ namespace PSPeer.Engine.Gnutella
                 _handshaking.Add(connection);
             }
             bool handedOver = false;
+            Task serving = null;
             try
             {
                 byte[] first;
@@ -181,7 +182,8 @@ namespace PSPeer.Engine.Gnutella
                     {
                         lock (_gate) _handshaking.Remove(connection);
                         handedOver = true;
-                        await _http.ServeAsync(connection, first);
+                        // Served outside the handshake timer: a download may take much longer than a handshake.
+                        serving = _http.ServeAsync(connection, first);
                         return;
                     }
                     if (prefix == "GIV ")
@@ -206,6 +208,7 @@ namespace PSPeer.Engine.Gnutella
                 lock (_gate) _handshaking.Remove(connection);
                 if (!handedOver) connection.Dispose();
             }
+            if (serving != null) await serving;
         }
 
         /// <summary>At least <paramref name="count"/> bytes (maybe more, whatever one read brought), or null at end of stream.</summary>
