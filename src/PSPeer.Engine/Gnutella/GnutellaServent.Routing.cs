@@ -25,6 +25,7 @@ namespace PSPeer.Engine.Gnutella
 
         void OnMessage(GnutellaLink link, GnutellaMessage message)
         {
+            if (Options.AutoConnect) link.LastHeard = Runtime.Clock.Now;   // only the keepalive of AutoConnect reads it
             switch (message.Header.Type)
             {
                 case GnutellaPayloadType.Query: OnQuery(link, message); break;

@@ -103,6 +103,32 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void A_leaf_cut_off_from_its_ultrapeer_without_a_reset_notices_and_moves()
+        {
+            var world = new GnutellaWorld();
+            var u1 = world.Add("u1");
+            var u2 = world.Add("u2");
+            world.Link(u1, u2);
+            var leaf = world.Add("leaf", GnutellaRole.Leaf, o =>
+            {
+                o.AutoConnect = true;
+                o.LeafUltrapeerLinks = 1;
+                o.Bootstrap.Add(new HostPort(world.Hosts[u1].HostAddress, GnutellaWorld.Port));
+            }, "rare bird.ogg");
+            world.Settle(10);   // the link goes quiet: nothing in flight that a partition could time out
+            Assert.Equal(new[] { world.Address(u1).ToString() }, leaf.Neighbors.ToArray());
+
+            // A partition drops packets silently: no reset, no Bye. An idle link would never notice; the keepalive
+            // Ping is what runs into the partition (and a link silent too long is closed in any case).
+            using (world.Sim.Partition(new[] { world.Hosts[leaf] }, new[] { world.Hosts[u1] }))
+            {
+                string gone = world.Address(u1).ToString();
+                Assert.True(world.Sim.RunUntil(() => leaf.UltrapeerLinkCount == 1 && leaf.Neighbors.Single() != gone, TimeSpan.FromSeconds(120)),
+                    "the leaf never noticed its silent ultrapeer");
+            }
+        }
+
+        [Fact]
         public void A_leaf_does_not_accept_a_leaf()
         {
             var t = new TwoTier();
