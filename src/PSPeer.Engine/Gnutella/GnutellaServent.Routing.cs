@@ -22,6 +22,7 @@ namespace PSPeer.Engine.Gnutella
         const int MaxResultsPerQuery = 64;
         const int MaxPongsPerPing = 6;
         const int QrpPatchBytes = 4096;
+        const int HitPayloadBudget = 16 * 1024;
 
         void OnMessage(GnutellaLink link, GnutellaMessage message)
         {
@@ -159,9 +160,34 @@ namespace PSPeer.Engine.Gnutella
             if (local.Files.Count == 0) return;
             var files = local.Match(query.Criteria, query.Urns, Shared.GetByHash, MaxResultsPerQuery);
             if (files == null || files.Count == 0) return;
-            var results = new List<QueryHitResult>(files.Count);
+            // Enough TTL to retrace the query's path (hops) with a little slack, never above MaxTtl.
+            byte ttl = (byte)Math.Min(Options.MaxTtl, header.Hops + 2);
+            // Results go out in QueryHits of at most about HitPayloadBudget bytes, so long file names can never make a
+            // descriptor that other servents (ours included: MaxPayloadLength) refuse as oversized.
+            var results = new List<QueryHitResult>();
+            int budget = 0, sent = 0;
             foreach (var f in files)
+            {
+                int size = 8 + System.Text.Encoding.UTF8.GetByteCount(f.Name) + 2 + 41;   // index, size, name, NULs, urn
+                if (results.Count > 0 && budget + size > HitPayloadBudget)
+                {
+                    SendHit(link, header.Id, ttl, results);
+                    sent += results.Count;
+                    results = new List<QueryHitResult>();
+                    budget = 0;
+                }
                 results.Add(new QueryHitResult { FileIndex = (uint)f.Index, FileSize = f.Size, Name = f.Name, Hash = f.ContentHash });
+                budget += size;
+            }
+            SendHit(link, header.Id, ttl, results);
+            sent += results.Count;
+            if (HasEventObservers)
+                Emit(PeerEventTypes.SearchAnswered, link.Remote, $"{sent} result(s) for '{query.Criteria}'",
+                    D("guid", header.Id.ToString()), D("hops", (int)header.Hops), D("Count", sent));
+        }
+
+        void SendHit(GnutellaLink link, GnutellaGuid id, byte ttl, List<QueryHitResult> results)
+        {
             var hit = new QueryHit
             {
                 Port = _listenEndPoint.Port,
@@ -172,13 +198,8 @@ namespace PSPeer.Engine.Gnutella
                 Push = Options.Firewalled,
                 ServentId = ServentId,
             };
-            // Enough TTL to retrace the query's path (hops) with a little slack, never above MaxTtl.
-            byte ttl = (byte)Math.Min(Options.MaxTtl, header.Hops + 2);
-            link.Send(GnutellaCodec.Encode(header.Id, ttl, 0, hit), GnutellaPayloadType.QueryHit);
+            link.Send(GnutellaCodec.Encode(id, ttl, 0, hit), GnutellaPayloadType.QueryHit);
             GnutellaCounters.Add(ref Counters.hitsSent);
-            if (HasEventObservers)
-                Emit(PeerEventTypes.SearchAnswered, link.Remote, $"{results.Count} result(s) for '{query.Criteria}'",
-                    D("guid", header.Id.ToString()), D("hops", (int)header.Hops), D("Count", results.Count));
         }
 
         void OnQueryHit(GnutellaLink link, GnutellaMessage message)
