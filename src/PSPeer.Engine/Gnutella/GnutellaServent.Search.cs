@@ -28,8 +28,11 @@ namespace PSPeer.Engine.Gnutella
             if (State != NodeState.Running)
                 throw new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before searching through it.");
             var started = Runtime.Clock.Now;
-            var deadline = started + options.Timeout;
-            if (ConnectionCount == 0 && Options.AutoConnect) await WaitForFirstLinkAsync(options.Timeout < FirstLinkWait ? options.Timeout : FirstLinkWait, cancellationToken);
+            // No timeout (zero or less) means until MaxResults or cancellation, as for the other protocols; a day stands in
+            // for "forever" so every delay stays within what timers accept.
+            var timeout = options.Timeout > TimeSpan.Zero ? options.Timeout : TimeSpan.FromDays(1);
+            var deadline = started + timeout;
+            if (ConnectionCount == 0 && Options.AutoConnect) await WaitForFirstLinkAsync(timeout < FirstLinkWait ? timeout : FirstLinkWait, cancellationToken);
             if (cancellationToken.IsCancellationRequested) return;
             if (ConnectionCount == 0)
                 throw new PeerException(PeerErrorIds.Unreachable,
