@@ -68,6 +68,22 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void Cancelling_a_search_ends_it_quietly_with_what_it_has()
+        {
+            var world = new GnutellaWorld();
+            var a = world.Add("a");
+            var b = world.Add("b", files: "song.mp3");
+            world.Link(a, b);
+            var hits = new System.Collections.Generic.List<SearchHit>();
+            var cancel = new System.Threading.CancellationTokenSource();
+            world.Sim.Schedule(TimeSpan.FromSeconds(1), cancel.Cancel);
+            var started = world.Sim.Now;
+            world.Run(() => a.SearchAsync("song", new SearchOptions { Ttl = 2, Timeout = TimeSpan.FromSeconds(60) }, hits.Add, cancel.Token));
+            Assert.Single(hits);
+            Assert.True(world.Sim.Now - started < TimeSpan.FromSeconds(5));
+        }
+
+        [Fact]
         public void Searching_without_links_says_how_to_get_some()
         {
             var world = new GnutellaWorld();
