@@ -39,6 +39,10 @@ namespace PSPeer.Engine.Gnutella
                     link.Close($"Bye {bye?.Code} {bye?.Reason}".TrimEnd());
                     break;
                 case GnutellaPayloadType.RouteTableUpdate: OnRouteTableUpdate(link, message); break;
+                default:
+                    // Vendor messages and HSEP (the reader refuses every other type): counted, never routed nor answered.
+                    GnutellaCounters.Add(ref Counters.extensionMessagesIgnored);
+                    break;
             }
         }
 

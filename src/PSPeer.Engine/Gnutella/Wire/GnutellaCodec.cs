@@ -50,7 +50,10 @@ namespace PSPeer.Engine.Gnutella.Wire
             return ms.ToArray();
         }
 
-        /// <summary>Decodes a payload of the header's type; <see cref="GnutellaProtocolException"/> when it is malformed or of an unknown type.</summary>
+        /// <summary>
+        /// Decodes a payload of the header's type (an <see cref="IgnoredExtension"/> for the extension types real servents
+        /// send unasked); <see cref="GnutellaProtocolException"/> when it is malformed or of an unknown type.
+        /// </summary>
         public static GnutellaPayload DecodePayload(DescriptorHeader header, byte[] payload, int offset, int count)
         {
             if (payload == null) throw new ArgumentNullException(nameof(payload));
@@ -64,11 +67,15 @@ namespace PSPeer.Engine.Gnutella.Wire
                 case GnutellaPayloadType.Push: return DecodePush(new PayloadReader(payload, offset, count, "Push"));
                 case GnutellaPayloadType.Query: return DecodeQuery(new PayloadReader(payload, offset, count, "Query"));
                 case GnutellaPayloadType.QueryHit: return DecodeQueryHit(payload, offset, count);
+                case GnutellaPayloadType.VendorMessage:
+                case GnutellaPayloadType.StandardVendorMessage:
+                case GnutellaPayloadType.HorizonSizeEstimation:
+                    return new IgnoredExtension(header.Type, count);
                 default: throw new GnutellaProtocolException($"unknown payload type 0x{(byte)header.Type:X2}");
             }
         }
 
-        /// <summary>True for the payload types this codec understands.</summary>
+        /// <summary>True for the payload types this codec understands (not the ignored extensions).</summary>
         public static bool IsKnownType(GnutellaPayloadType type)
         {
             switch (type)
@@ -85,6 +92,13 @@ namespace PSPeer.Engine.Gnutella.Wire
                     return false;
             }
         }
+
+        /// <summary>
+        /// True for the extension types real servents send without being asked (vendor messages 0x31/0x32, HSEP 0xCD):
+        /// a link reads past them instead of closing. Any other type PSPeer does not know still closes the link.
+        /// </summary>
+        public static bool IsIgnoredExtension(GnutellaPayloadType type) =>
+            type == GnutellaPayloadType.VendorMessage || type == GnutellaPayloadType.StandardVendorMessage || type == GnutellaPayloadType.HorizonSizeEstimation;
 
         // ---- decoding ----
 

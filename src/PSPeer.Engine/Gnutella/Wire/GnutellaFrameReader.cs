@@ -44,7 +44,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>
         /// The next descriptor; null when the stream ends cleanly between descriptors. Throws
         /// <see cref="GnutellaProtocolException"/> on an oversized length, an unknown payload type, a malformed payload
-        /// or a stream that ends inside a descriptor. Cancelling throws OperationCanceledException.
+        /// or a stream that ends inside a descriptor. Vendor messages and HSEP come back as <see cref="IgnoredExtension"/>
+        /// with empty PayloadBytes (their bytes are skipped, within the same length limit). Cancelling throws
+        /// OperationCanceledException.
         /// </summary>
         public async Task<GnutellaMessage> ReadAsync(CancellationToken cancellationToken)
         {
@@ -56,9 +58,15 @@ namespace PSPeer.Engine.Gnutella.Wire
             var header = DescriptorHeader.Read(_buffer, _start);
             if (header.PayloadLength > _maxPayloadLength)
                 throw new GnutellaProtocolException($"a descriptor announces {header.PayloadLength} payload bytes, above the {_maxPayloadLength}-byte limit");
-            if (!GnutellaCodec.IsKnownType(header.Type))
+            bool ignored = GnutellaCodec.IsIgnoredExtension(header.Type);
+            if (!ignored && !GnutellaCodec.IsKnownType(header.Type))
                 throw new GnutellaProtocolException($"unknown payload type 0x{(byte)header.Type:X2}");
             Consume(DescriptorHeader.Size);
+            if (ignored)
+            {
+                await SkipAsync(header, cancellationToken);
+                return new GnutellaMessage(header, new IgnoredExtension(header.Type, header.PayloadLength), new byte[0]);
+            }
 
             var payload = new byte[header.PayloadLength];
             int have = Math.Min(_count, payload.Length);
@@ -72,6 +80,23 @@ namespace PSPeer.Engine.Gnutella.Wire
             }
             var decoded = GnutellaCodec.DecodePayload(header, payload, 0, payload.Length);
             return new GnutellaMessage(header, decoded, payload);
+        }
+
+        // An ignored extension's payload is read through the small buffer and dropped: nothing is allocated for it.
+        async Task SkipAsync(DescriptorHeader header, CancellationToken cancellationToken)
+        {
+            int left = header.PayloadLength;
+            while (true)
+            {
+                int n = Math.Min(_count, left);
+                Consume(n);
+                left -= n;
+                if (left == 0) return;
+                int read = await _stream.ReadAsync(_buffer, 0, _buffer.Length, cancellationToken);
+                if (read <= 0) throw new GnutellaProtocolException($"the connection closed inside a {header.Type} payload ({header.PayloadLength - left} of {header.PayloadLength} bytes)");
+                _start = 0;
+                _count = read;
+            }
         }
 
         /// <summary>Hands out (and forgets) whatever is buffered but not yet decoded.</summary>

@@ -242,7 +242,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             DecodeFails(GnutellaPayloadType.RouteTableUpdate, new byte[] { 0x05, 1, 2 });
             DecodeFails(GnutellaPayloadType.RouteTableUpdate, new byte[] { 0x00, 0, 0, 1 });
             DecodeFails(GnutellaPayloadType.RouteTableUpdate, new byte[] { 0x01, 1, 1 });
-            DecodeFails((GnutellaPayloadType)0x31, new byte[4]);
+            DecodeFails((GnutellaPayloadType)0x77, new byte[4]);
             // QueryHit shorter than the fixed part plus the servent id
             DecodeFails(GnutellaPayloadType.QueryHit, new byte[26]);
             // QueryHit announcing 2 results but holding 1

@@ -101,8 +101,37 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         public async Task Unknown_payload_type_is_a_protocol_error()
         {
             var frame = GnutellaCodec.Encode(A, 1, 0, new Ping());
-            frame[16] = 0x31;   // vendor message: not part of PSPeer's Gnutella
+            frame[16] = 0x77;   // no servent sends this: not Gnutella
             await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedStream(frame)).ReadAsync(CancellationToken.None));
+        }
+
+        [Theory]
+        [InlineData(0x31, 1)]
+        [InlineData(0x32, 7)]
+        [InlineData(0xCD, 4096)]
+        public async Task Vendor_messages_and_hsep_are_skipped_and_the_next_descriptor_reads(byte type, int chunk)
+        {
+            // 1500 bytes: longer than the reader's own buffer, so skipping takes several reads.
+            var extension = Concat(new byte[23], Enumerable.Range(0, 1500).Select(i => (byte)i).ToArray());
+            new DescriptorHeader(B, (GnutellaPayloadType)type, 1, 0, 1500).Write(extension, 0);
+            var reader = new GnutellaFrameReader(new ChunkedStream(Concat(extension, GnutellaCodec.Encode(A, 7, 0, new Ping())), chunk));
+            var skipped = await reader.ReadAsync(CancellationToken.None);
+            Assert.Equal((GnutellaPayloadType)type, skipped.Header.Type);
+            Assert.Equal(1500, Assert.IsType<IgnoredExtension>(skipped.Payload).Length);
+            Assert.Empty(skipped.PayloadBytes);
+            var next = await reader.ReadAsync(CancellationToken.None);
+            Assert.Equal(GnutellaPayloadType.Ping, next.Header.Type);
+            Assert.Equal(A, next.Header.Id);
+        }
+
+        [Fact]
+        public async Task An_ignored_extension_still_obeys_the_length_limit_and_must_be_complete()
+        {
+            var big = new byte[23];
+            new DescriptorHeader(B, GnutellaPayloadType.VendorMessage, 1, 0, 2000).Write(big, 0);
+            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedStream(big), 1024).ReadAsync(CancellationToken.None));
+            var cut = Concat(big, new byte[100]);
+            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedStream(cut)).ReadAsync(CancellationToken.None));
         }
 
         [Fact]

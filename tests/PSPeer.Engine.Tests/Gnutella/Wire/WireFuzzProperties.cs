@@ -19,7 +19,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         static readonly GnutellaPayloadType[] Types =
         {
             GnutellaPayloadType.Ping, GnutellaPayloadType.Pong, GnutellaPayloadType.Bye, GnutellaPayloadType.RouteTableUpdate,
-            GnutellaPayloadType.Push, GnutellaPayloadType.Query, GnutellaPayloadType.QueryHit, (GnutellaPayloadType)0x31,
+            GnutellaPayloadType.Push, GnutellaPayloadType.Query, GnutellaPayloadType.QueryHit, GnutellaPayloadType.VendorMessage, (GnutellaPayloadType)0x77,
         };
 
         static bool OnlyProtocolErrors(Action action)

@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella;
+using PSPeer.Engine.Gnutella.Wire;
+using PSPeer.Engine.Runtime;
+using Xunit;
+
+namespace PSPeer.Engine.Tests.Gnutella
+{
+    /// <summary>
+    /// A session as a LimeWire/gtk-gnutella-era ultrapeer plays it, byte by byte: the 0.6 handshake with the headers
+    /// those servents send, then — in the same write as the final "200 OK" — vendor messages (0x31, 0x32) and HSEP
+    /// (0xCD), a keepalive Ping, a Query, and finally a Bye. Every descriptor is written out by hand here (not with
+    /// PSPeer's encoder), so the test checks PSPeer against the wire layout, not against itself.
+    /// </summary>
+    public class RealServentTranscriptTests
+    {
+        static readonly byte[] QueryGuid = Hex("5A1B2C3D4E5F6071FF8293A4B5C6D700");
+
+        static byte[] Hex(string hex) => Enumerable.Range(0, hex.Length / 2).Select(i => Convert.ToByte(hex.Substring(2 * i, 2), 16)).ToArray();
+
+        /// <summary>23-byte header (GUID, type, TTL, hops, little-endian length) and the payload.</summary>
+        static byte[] Descriptor(byte[] guid, byte type, byte ttl, byte hops, byte[] payload)
+        {
+            var b = new List<byte>(guid) { type, ttl, hops, (byte)payload.Length, (byte)(payload.Length >> 8), (byte)(payload.Length >> 16), (byte)(payload.Length >> 24) };
+            b.AddRange(payload);
+            return b.ToArray();
+        }
+
+        static byte[] Ascii(string s) => Encoding.ASCII.GetBytes(s);
+        static byte[] Cat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+
+        static byte[] ServentSession() => Cat(
+            Ascii("GNUTELLA/0.6 200 OK\r\n\r\n"),
+            // "Messages Supported" vendor message (BEAR 4 v1): two entries, LIME 21 v1 and BEAR 7 v1.
+            Descriptor(Hex("00112233445566778899AABBCCDDEE00"), 0x31, 1, 0, Cat(
+                Ascii("BEAR"), new byte[] { 4, 0, 1, 0, 2, 0 },
+                Ascii("LIME"), new byte[] { 21, 0, 1, 0 },
+                Ascii("BEAR"), new byte[] { 7, 0, 1, 0 })),
+            // A standard vendor message (0x32): "Capabilities" style, vendor LIME selector 10 version 1.
+            Descriptor(Hex("10112233445566778899AABBCCDDEE00"), 0x32, 1, 0, Cat(Ascii("LIME"), new byte[] { 10, 0, 1, 0, 0x00 })),
+            // HSEP (0xCD): one triple of 64-bit counts (hosts 1, files 42, KiB 4096) for one hop.
+            Descriptor(Hex("20112233445566778899AABBCCDDEE00"), 0xCD, 1, 0, new byte[]
+            {
+                1, 0, 0, 0, 0, 0, 0, 0,
+                42, 0, 0, 0, 0, 0, 0, 0,
+                0, 16, 0, 0, 0, 0, 0, 0,
+            }),
+            // Keepalive Ping: TTL 1, hops 0, no payload.
+            Descriptor(Hex("30112233445566778899AABBCCDDEE00"), 0x00, 1, 0, new byte[0]),
+            // Query, TTL 3: min-speed/flags bytes as modern servents set them (bit 15: new semantics, bit 13: XML),
+            // the criteria, and the "urn:" extension asking for hashes in the results.
+            Descriptor(QueryGuid, 0x80, 3, 0, Cat(new byte[] { 0xA0, 0x00 }, Ascii("jude"), new byte[] { 0 }, Ascii("urn:"), new byte[] { 0 })));
+
+        static byte[] Hello(string listenHeader, string listenAt) => Ascii(
+            "GNUTELLA CONNECT/0.6\r\n" +
+            "User-Agent: LimeWire/4.18.8\r\n" +
+            "X-Ultrapeer: True\r\n" +
+            "X-Query-Routing: 0.1\r\n" +
+            "X-Ultrapeer-Query-Routing: 0.1\r\n" +
+            listenHeader + ": " + listenAt + "\r\n" +
+            "X-Try-Ultrapeers: 10.1.2.3:6346,10.1.2.4:6347\r\n" +
+            "GGEP: 0.5\r\n" +
+            "Vendor-Message: 0.2\r\n" +
+            "Pong-Caching: 0.1\r\n" +
+            "Bye-Packet: 0.1\r\n" +
+            "X-Dynamic-Querying: 0.1\r\n" +
+            "X-Degree: 32\r\n" +
+            "X-Max-TTL: 3\r\n" +
+            "Accept-Encoding: deflate\r\n" +
+            "\r\n");
+
+        static readonly byte[] Bye = Descriptor(Hex("40112233445566778899AABBCCDDEE00"), 0x02, 1, 0,
+            Cat(new byte[] { 200, 0 }, Ascii("Shutting down\r\nServer: LimeWire/4.18.8"), new byte[] { 0 }));
+
+        [Theory]
+        [InlineData("Listen-IP")]
+        public void A_real_style_servent_session_is_answered_and_its_extensions_are_ignored(string listenHeader)
+        {
+            var world = new GnutellaWorld();
+            var n0 = world.Add("n0", files: "hey jude.mp3");
+            var n1 = world.Add("n1");
+            world.Link(n1, n0);
+            var host = world.Sim.AddHost("limewire");
+            string listenAt = host.HostAddress + ":6346";
+
+            HandshakeHead answer = null;
+            var replies = new List<GnutellaMessage>();
+            IConnection connection = null;
+            world.Run(async () =>
+            {
+                connection = await host.Transport.ConnectAsync(world.Address(n0).Host, world.Address(n0).Port, CancellationToken.None);
+                var stream = connection.Stream;
+                var hello = Hello(listenHeader, listenAt);
+                await stream.WriteAsync(hello, 0, hello.Length);
+                answer = await GnutellaHandshake.ReadHeadAsync(stream, null, 8192, CancellationToken.None);
+                var session = ServentSession();
+                await stream.WriteAsync(session, 0, session.Length);
+                var reader = new GnutellaFrameReader(stream, 64 * 1024, answer.Remainder);
+                // Until the QueryHit for our query (the Pong and maybe a Ping come first).
+                while (!replies.Any(m => m.Header.Type == GnutellaPayloadType.QueryHit))
+                {
+                    var m = await reader.ReadAsync(CancellationToken.None);
+                    Assert.True(m != null, "the servent closed the link before answering the query");
+                    replies.Add(m);
+                }
+            });
+            world.Settle();
+
+            // Step 2 is what a 0.6 ultrapeer expects of another ultrapeer.
+            Assert.Equal(200, answer.Status);
+            Assert.Equal("True", answer.Headers["X-Ultrapeer"]);
+            Assert.Equal("0.1", answer.Headers["X-Query-Routing"]);
+            Assert.True(HostPort.TryParse(answer.Headers["Listen-IP"], out var listen) && listen.Equals(world.Address(n0)));
+            Assert.Equal(host.HostAddress, answer.Headers["Remote-IP"]);
+            Assert.False(answer.Headers.ContainsKey("Content-Encoding"));   // we did not take up deflate: plain descriptors follow
+
+            // The link stayed up through the vendor messages and HSEP; they were counted, not routed, not "malformed".
+            Assert.DoesNotContain(world.Events, e => e.Type == PeerEventTypes.MalformedMessage);
+            Assert.Equal(2, n0.ConnectionCount);
+            Assert.Contains(listenAt, n0.Neighbors);
+            Assert.Equal(3, n0.Counters.ExtensionMessagesIgnored);
+            Assert.Equal(0, n1.Counters.ExtensionMessagesIgnored);
+            Assert.Equal(3, new[] { 0x31, 0x32, 0xCD }.Count(t => n0.Counters.ReceivedByType.ContainsKey((GnutellaPayloadType)t)));
+            Assert.DoesNotContain(n1.Counters.ReceivedByType.Keys, t => t == (GnutellaPayloadType)0x31 || t == (GnutellaPayloadType)0x32 || t == (GnutellaPayloadType)0xCD);
+
+            // The keepalive Ping got our Pong, with its GUID and a TTL that reaches back.
+            var pong = replies.Single(m => m.Header.Type == GnutellaPayloadType.Pong && m.Header.Id.ToString() == "30112233445566778899AABBCCDDEE00");
+            Assert.Equal(world.Address(n0).Port, ((Pong)pong.Payload).Port);
+
+            // The query was answered: same GUID, hops 0, TTL enough to come back, and the result with its urn.
+            var hit = replies.Single(m => m.Header.Type == GnutellaPayloadType.QueryHit);
+            Assert.Equal(new GnutellaGuid(QueryGuid), hit.Header.Id);
+            Assert.Equal(0, hit.Header.Hops);
+            Assert.True(hit.Header.Ttl >= 1);
+            var bytes = hit.PayloadBytes;
+            Assert.Equal(1, bytes[0]);                                          // one result
+            Assert.Equal(world.Address(n0).Port, bytes[1] | bytes[2] << 8);     // port, little-endian
+            string body = Encoding.ASCII.GetString(bytes);
+            Assert.Contains("hey jude.mp3\0urn:sha1:", body);
+            // Trailer before the 16-byte servent id: "PSPR", open data size 2, then the flag bytes (not firewalled:
+            // push value 0 in the first byte; busy meaningful there; push meaningful in the second).
+            int trailer = bytes.Length - 16 - 7;
+            Assert.Equal("PSPR", Encoding.ASCII.GetString(bytes, trailer, 4));
+            Assert.Equal(2, bytes[trailer + 4]);
+            Assert.Equal(0, bytes[trailer + 5] & 0x01);
+            Assert.Equal(0x01, bytes[trailer + 6] & 0x01);
+            Assert.Equal(n0.ServentId, GnutellaGuid.Read(bytes, bytes.Length - 16));
+
+            // Bye: the servent closes that link and says why.
+            world.Run(async () =>
+            {
+                await connection.Stream.WriteAsync(Bye, 0, Bye.Length);
+                await RawGnutellaClient.ReadToEndAsync(connection);
+            });
+            world.Settle();
+            Assert.Equal(1, n0.ConnectionCount);
+            Assert.Contains(world.Events, e => e.Type == PeerEventTypes.ConnectionClosed && e.Node == "n0" && e.Message.Contains("Bye 200 Shutting down"));
+        }
+    }
+}
