@@ -130,9 +130,7 @@ namespace PSPeer.Engine.Gnutella
             }
 
             bool remoteUltrapeer = IsUltrapeerHeader(hello);
-            HostPort listen = null;
-            if (hello.Headers != null && hello.Headers.TryGetValue("Listen-IP", out var listenText)) HostPort.TryParse(listenText, out listen);
-            if (listen == null && hello.Headers != null && hello.Headers.TryGetValue("X-My-Address", out var myAddress)) HostPort.TryParse(myAddress, out listen);
+            HostPort listen = ListenAddressOf(hello);
             LearnTryUltrapeers(hello);
 
             string refusal = SlotRefusal(remoteUltrapeer, listen);
@@ -186,6 +184,18 @@ namespace PSPeer.Engine.Gnutella
                 await stream.FlushAsync(token);
             }
             catch (Exception) { /* it may have gone already; we close either way */ }
+        }
+
+        // Where the other servent accepts connections. Servents of different eras name it differently: Listen-IP
+        // (LimeWire and the 0.6 draft), X-Node / Node (gtk-gnutella, BearShare), X-My-Address (older still).
+        static readonly string[] ListenHeaders = { "Listen-IP", "X-Node", "Node", "X-My-Address" };
+
+        static HostPort ListenAddressOf(HandshakeHead head)
+        {
+            if (head.Headers == null) return null;
+            foreach (var name in ListenHeaders)
+                if (head.Headers.TryGetValue(name, out var text) && HostPort.TryParse(text, out var listen) && listen.Port > 0) return listen;
+            return null;
         }
 
         // No X-Ultrapeer header: an old flat-network 0.6 servent, which routes like an ultrapeer.

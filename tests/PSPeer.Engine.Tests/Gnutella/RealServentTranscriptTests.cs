@@ -79,6 +79,7 @@ namespace PSPeer.Engine.Tests.Gnutella
 
         [Theory]
         [InlineData("Listen-IP")]
+        [InlineData("X-Node")]
         public void A_real_style_servent_session_is_answered_and_its_extensions_are_ignored(string listenHeader)
         {
             var world = new GnutellaWorld();
