@@ -153,6 +153,19 @@ namespace PSPeer.Engine.Gnutella
             var confirm = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token);
             if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
             RecordRtt(Runtime.Clock.Now - sentAt);
+            // Leaf guidance: told X-Ultrapeer-Needed: False, an ultrapeer-capable servent may say X-Ultrapeer: False in the
+            // third step and stay on as our leaf. Taken for an ultrapeer, it would get every query unfiltered and its QRP
+            // table would be ignored.
+            if (remoteUltrapeer && confirm.Headers != null && confirm.Headers.ContainsKey("X-Ultrapeer") && !IsUltrapeerHeader(confirm))
+            {
+                remoteUltrapeer = false;
+                string full = SlotRefusal(remoteUltrapeer, listen);
+                if (full != null)
+                {
+                    await SayByeAsync(stream, 503, full, token);
+                    return null;
+                }
+            }
             return new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
                 new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters);
         }
@@ -171,6 +184,18 @@ namespace PSPeer.Engine.Gnutella
             }
             if (remoteUltrapeer) return ultrapeers >= Options.MaxUltrapeerLinks ? "Ultrapeer slots full" : null;
             return leaves >= Options.MaxLeaves ? "Leaf slots full" : null;
+        }
+
+        // After the handshake a refusal can only be a Bye (the link is up as far as the other servent knows).
+        async Task SayByeAsync(System.IO.Stream stream, ushort code, string reason, CancellationToken token)
+        {
+            var bye = GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, new Bye { Code = code, Reason = reason });
+            try
+            {
+                await stream.WriteAsync(bye, 0, bye.Length, token);
+                await stream.FlushAsync(token);
+            }
+            catch (Exception) { /* it may have gone already; we close either way */ }
         }
 
         static async Task RefuseAsync(System.IO.Stream stream, int status, string reason, string tryUltrapeers, CancellationToken token)

@@ -162,5 +162,29 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Equal(1, n0.ConnectionCount);
             Assert.Contains(world.Events, e => e.Type == PeerEventTypes.ConnectionClosed && e.Node == "n0" && e.Message.Contains("Bye 200 Shutting down"));
         }
+
+        [Fact]
+        public void A_servent_that_takes_leaf_guidance_in_the_third_step_is_linked_as_a_leaf()
+        {
+            // An ultrapeer with no need of more ultrapeers says X-Ultrapeer-Needed: False; a real ultrapeer-capable
+            // servent may then answer the third step with X-Ultrapeer: False and stay on as its leaf.
+            var world = new GnutellaWorld();
+            var n0 = world.Add("n0", configure: o => o.UltrapeerLinkTarget = 0);
+            var host = world.Sim.AddHost("limewire");
+            HandshakeHead answer = null;
+            world.Run(async () =>
+            {
+                var connection = await host.Transport.ConnectAsync(world.Address(n0).Host, world.Address(n0).Port, CancellationToken.None);
+                var hello = Hello("Listen-IP", host.HostAddress + ":6346");
+                await connection.Stream.WriteAsync(hello, 0, hello.Length);
+                answer = await GnutellaHandshake.ReadHeadAsync(connection.Stream, null, 8192, CancellationToken.None);
+                var ok = Ascii("GNUTELLA/0.6 200 OK\r\nX-Ultrapeer: False\r\n\r\n");
+                await connection.Stream.WriteAsync(ok, 0, ok.Length);
+            });
+            world.Settle();
+            Assert.Equal("False", answer.Headers["X-Ultrapeer-Needed"]);
+            Assert.Equal(1, n0.LeafLinkCount);
+            Assert.Equal(0, n0.UltrapeerLinkCount);
+        }
     }
 }
