@@ -146,7 +146,9 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         static Query DecodeQuery(PayloadReader r)
         {
-            var query = new Query { Flags = r.ReadUInt16(), Criteria = r.ReadNulTerminated("criteria") };
+            // The flags word is the one big-endian field of the protocol (the min-speed proposal writes it so).
+            ushort flags = (ushort)(r.ReadByte() << 8 | r.ReadByte());
+            var query = new Query { Flags = flags, Criteria = r.ReadNulTerminated("criteria") };
             var contents = new ExtensionBlock.Contents();
             ExtensionBlock.Parse(r.Buffer, r.Position, r.End, contents);
             query.Urns = contents.Urns.ToArray();
@@ -251,7 +253,8 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         static void WriteQuery(Stream s, Query query)
         {
-            WriteUInt16(s, query.Flags);
+            s.WriteByte((byte)(query.Flags >> 8));   // big-endian, see DecodeQuery
+            s.WriteByte((byte)query.Flags);
             WriteNulTerminated(s, query.Criteria ?? "", "Query.Criteria");
             var urns = query.Urns ?? new ContentHash[0];
             bool first = true;

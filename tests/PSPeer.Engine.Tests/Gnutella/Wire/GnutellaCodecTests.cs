@@ -104,6 +104,20 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         }
 
         [Fact]
+        public void Query_flags_are_the_big_endian_min_speed_field_of_modern_servents()
+        {
+            // Bit 15 (new semantics) and bit 14 (the searcher is firewalled), written high byte first on the wire.
+            var payload = new Bytes().U8(0xC0).U8(0x00).Ascii("a").U8(0).ToArray();
+            var query = (Query)GnutellaCodec.DecodePayload(new DescriptorHeader(default, GnutellaPayloadType.Query, 1, 0, payload.Length), payload, 0, payload.Length);
+            Assert.Equal(Query.NewSemantics | Query.SearcherFirewalled, query.Flags);
+            Assert.True(query.IsFromFirewalledServent);
+            Assert.Equal(new Bytes().U8(0xA0).U8(0x00).Ascii("b").U8(0).ToArray(),
+                GnutellaCodec.EncodePayload(new Query { Criteria = "b", Flags = Query.NewSemantics | Query.WantsXml }));
+            // Without bit 15 the field is an old minimum speed: no flags to read in it.
+            Assert.False(new Query { Flags = Query.SearcherFirewalled }.IsFromFirewalledServent);
+        }
+
+        [Fact]
         public void Query_extension_block_skips_ggep_xml_and_unknown_urns()
         {
             // A GGEP block whose data holds 0x1C (not a separator inside GGEP), XML, an empty "urn:" request, then a sha1.
