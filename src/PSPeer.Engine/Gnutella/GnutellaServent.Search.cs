@@ -89,12 +89,15 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        static Query MakeQuery(string text)
+        Query MakeQuery(string text)
         {
+            // Modern flags; a firewalled searcher says so, so firewalled servents (whose files would need a Push we
+            // could not take) keep their hits to themselves.
+            ushort flags = (ushort)(Query.NewSemantics | (Options.Firewalled ? Query.SearcherFirewalled : 0));
             string trimmed = text.Trim();
             if (trimmed.StartsWith(ContentHash.Prefix, StringComparison.OrdinalIgnoreCase) && ContentHash.TryParse(trimmed, out var hash))
-                return new Query { Criteria = "", Urns = new[] { hash } };
-            return new Query { Criteria = text, Urns = new ContentHash[0] };
+                return new Query { Flags = flags, Criteria = "", Urns = new[] { hash } };
+            return new Query { Flags = flags, Criteria = text, Urns = new ContentHash[0] };
         }
 
         /// <summary>One ring: a new GUID, sent to every ultrapeer link (a leaf's: to its ultrapeers) and matching leaves.</summary>

@@ -51,6 +51,24 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void A_firewalled_servent_does_not_answer_a_firewalled_searcher()
+        {
+            // No Push can help when both ends are firewalled: the searcher could not take the GIV connection.
+            var world = new GnutellaWorld();
+            var open = world.Add("open");
+            var fwSearcher = world.Add("fw-searcher", configure: o => o.Firewalled = true);
+            var middle = world.Add("middle", files: "secret plans.txt");
+            var firewalled = world.Add("firewalled", GnutellaRole.Leaf, o => o.Firewalled = true, FileName);
+            world.Link(open, middle);
+            world.Link(fwSearcher, middle);
+            world.Link(firewalled, middle);
+            world.Settle(2);
+            Assert.Equal(2, world.Search(open, "secret", 3).Count);
+            var hit = Assert.Single(world.Search(fwSearcher, "secret", 3));   // only the servent that is not firewalled
+            Assert.Equal("secret plans.txt", hit.Name);
+        }
+
+        [Fact]
         public void A_push_with_no_route_fails_with_advice()
         {
             var world = new GnutellaWorld();
