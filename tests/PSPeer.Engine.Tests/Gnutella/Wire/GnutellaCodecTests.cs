@@ -167,6 +167,60 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Assert.Empty(back.Results);
         }
 
+        static QueryHit DecodeHit(byte[] payload) =>
+            Assert.IsType<QueryHit>(GnutellaCodec.DecodePayload(new DescriptorHeader(Id, GnutellaPayloadType.QueryHit, 1, 0, payload.Length), payload, 0, payload.Length));
+
+        static Bytes HitWithOneResult() => new Bytes().U8(1).U16LE(6346).Raw(192, 168, 1, 20).U32LE(350)
+            .U32LE(17).U32LE(4000).Ascii("Hey Jude.mp3").U8(0).Ascii(Hash.ToString()).U8(0);
+
+        [Fact]
+        public void Query_hit_trailer_as_limewire_writes_it_four_bytes_of_open_data_then_ggep_and_xml()
+        {
+            // Open data: flags (push value, and which of busy/uploaded/speed/GGEP are meaningful), controls (push
+            // meaningful, and the busy/uploaded/speed/GGEP values), then the XML size (u16 LE). Private area: a GGEP block
+            // and the XML — which may hold anything, NULs included; only the last 16 bytes are the servent id.
+            var payload = HitWithOneResult()
+                .Ascii("LIME").U8(4).U8(0x01 | 0x04 | 0x08 | 0x10 | 0x20).U8(0x01 | 0x04 | 0x20).U16LE(6)
+                .U8(0xC3).U8(0x82).Ascii("BH").U8(0x41).U8(0x01)
+                .Ascii("{x").U8(0).Ascii("ml").U8(0)
+                .Raw(Servent.ToArray()).ToArray();
+            var hit = DecodeHit(payload);
+            Assert.Equal(("LIME", true, true, Servent), (hit.VendorCode, hit.Push, hit.Busy, hit.ServentId));
+            Assert.Equal((17u, 4000L, "Hey Jude.mp3", (ContentHash?)Hash), (hit.Results[0].FileIndex, hit.Results[0].FileSize, hit.Results[0].Name, hit.Results[0].Hash));
+        }
+
+        [Fact]
+        public void Query_hit_trailer_as_gtk_gnutella_writes_it_two_bytes_of_open_data_and_a_ggep_private_area()
+        {
+            // Not firewalled, not busy: the push value is 0 in the first byte, push is marked meaningful in the second.
+            var payload = HitWithOneResult()
+                .Ascii("GTKG").U8(2).U8(0x04 | 0x08 | 0x10 | 0x20).U8(0x01 | 0x20)
+                .U8(0xC3).U8(0x83).Ascii("GTV").U8(0x44).Raw(1, 2, 3, 4)
+                .Raw(Servent.ToArray()).ToArray();
+            var hit = DecodeHit(payload);
+            Assert.Equal(("GTKG", false, false, Servent), (hit.VendorCode, hit.Push, hit.Busy, hit.ServentId));
+            Assert.Equal("Hey Jude.mp3", hit.Results.Single().Name);
+        }
+
+        [Theory]
+        [InlineData(0x01, 0x00, false)]   // push value set, but the second byte does not mark it meaningful
+        [InlineData(0x01, 0x01, true)]
+        [InlineData(0x00, 0x01, false)]
+        public void Query_hit_push_flag_counts_only_when_marked_meaningful(byte first, byte second, bool push)
+        {
+            var payload = HitWithOneResult().Ascii("BEAR").U8(2).U8(first).U8(second).Raw(Servent.ToArray()).ToArray();
+            Assert.Equal(push, DecodeHit(payload).Push);
+        }
+
+        [Fact]
+        public void Query_hit_with_one_byte_of_open_data_carries_only_the_push_flag()
+        {
+            var payload = HitWithOneResult().Ascii("GNOT").U8(1).U8(0x01).Raw(Servent.ToArray()).ToArray();
+            var hit = DecodeHit(payload);
+            Assert.True(hit.Push);
+            Assert.False(hit.Busy);
+        }
+
         [Fact]
         public void Query_hit_without_trailer_from_an_old_servent()
         {
