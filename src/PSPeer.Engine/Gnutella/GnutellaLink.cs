@@ -178,10 +178,18 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Why we closed the link ourselves (a Bye, a full queue), reported instead of the I/O error it causes.</summary>
         public string CloseReason { get; private set; }
 
-        /// <summary>Writes a Bye directly (bypassing the queue, best effort) and closes.</summary>
+        /// <summary>The other servent sent Bye-Packet in its handshake: it understands a Bye (others would not).</summary>
+        public bool AcceptsBye { get; set; }
+
+        /// <summary>Writes a Bye directly (bypassing the queue, best effort) when the other end takes Byes, and closes.</summary>
         public async Task SayByeAndCloseAsync(ushort code, string reason)
         {
             CloseReason = CloseReason ?? reason;
+            if (!AcceptsBye)
+            {
+                Close(reason);
+                return;
+            }
             try
             {
                 var frame = GnutellaCodec.Encode(ByeId, 1, 0, new Bye { Code = code, Reason = reason });

@@ -22,6 +22,11 @@ namespace PSPeer.Engine.Gnutella
                 ["X-Ultrapeer"] = IsLeaf ? "False" : "True",
                 ["Listen-IP"] = _listenEndPoint.ToString(),
                 ["X-Query-Routing"] = "0.1",
+                // What a 0.6 peer looks for before it uses these: we answer Pings from a pong cache, understand Bye,
+                // and read (or skip) GGEP blocks in every descriptor.
+                ["Pong-Caching"] = "0.1",
+                ["Bye-Packet"] = "0.1",
+                ["GGEP"] = "0.5",
             };
         }
 
@@ -79,7 +84,7 @@ namespace PSPeer.Engine.Gnutella
                     await stream.FlushAsync(token);
 
                     var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
-                        new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters);
+                        new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters) { AcceptsBye = AdvertisesBye(answer) };
                     done = true;
                     return link;
                 }
@@ -162,12 +167,12 @@ namespace PSPeer.Engine.Gnutella
                 string full = SlotRefusal(remoteUltrapeer, listen);
                 if (full != null)
                 {
-                    await SayByeAsync(stream, 503, full, token);
+                    if (AdvertisesBye(hello)) await SayByeAsync(stream, 503, full, token);
                     return null;
                 }
             }
             return new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
-                new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters);
+                new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters) { AcceptsBye = AdvertisesBye(hello) };
         }
 
         /// <summary>Why a new link cannot have a slot, or null when it can.</summary>
@@ -222,6 +227,10 @@ namespace PSPeer.Engine.Gnutella
                 if (head.Headers.TryGetValue(name, out var text) && HostPort.TryParse(text, out var listen) && listen.Port > 0) return listen;
             return null;
         }
+
+        // The Bye proposal: send Bye only to a servent that said Bye-Packet; to others it is an unknown type.
+        static bool AdvertisesBye(HandshakeHead head) =>
+            head.Headers != null && head.Headers.TryGetValue("Bye-Packet", out var version) && !string.IsNullOrWhiteSpace(version);
 
         // No X-Ultrapeer header: an old flat-network 0.6 servent, which routes like an ultrapeer.
         static bool IsUltrapeerHeader(HandshakeHead head) =>

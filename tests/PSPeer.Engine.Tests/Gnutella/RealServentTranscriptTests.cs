@@ -119,6 +119,8 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.True(HostPort.TryParse(answer.Headers["Listen-IP"], out var listen) && listen.Equals(world.Address(n0)));
             Assert.Equal(host.HostAddress, answer.Headers["Remote-IP"]);
             Assert.False(answer.Headers.ContainsKey("Content-Encoding"));   // we did not take up deflate: plain descriptors follow
+            Assert.Equal("0.1", answer.Headers["Pong-Caching"]);
+            Assert.Equal("0.1", answer.Headers["Bye-Packet"]);
 
             // The link stayed up through the vendor messages and HSEP; they were counted, not routed, not "malformed".
             Assert.DoesNotContain(world.Events, e => e.Type == PeerEventTypes.MalformedMessage);
@@ -185,6 +187,35 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Equal("False", answer.Headers["X-Ultrapeer-Needed"]);
             Assert.Equal(1, n0.LeafLinkCount);
             Assert.Equal(0, n0.UltrapeerLinkCount);
+        }
+
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void A_bye_goes_only_to_servents_that_said_bye_packet(bool saysByePacket)
+        {
+            var world = new GnutellaWorld();
+            var n0 = world.Add("n0");
+            var host = world.Sim.AddHost("old-servent");
+            byte[] after = null;
+            world.Run(async () =>
+            {
+                var connection = await host.Transport.ConnectAsync(world.Address(n0).Host, world.Address(n0).Port, CancellationToken.None);
+                var hello = Ascii("GNUTELLA CONNECT/0.6\r\nUser-Agent: Gnucleus 1.8.6.0\r\n" + (saysByePacket ? "Bye-Packet: 0.1\r\n" : "") + "\r\n");
+                await connection.Stream.WriteAsync(hello, 0, hello.Length);
+                var answer = await GnutellaHandshake.ReadHeadAsync(connection.Stream, null, 8192, CancellationToken.None);
+                Assert.Equal(200, answer.Status);
+                // The final 200, then a type no servent uses: n0 closes the link.
+                var bad = Cat(Ascii("GNUTELLA/0.6 200 OK\r\n\r\n"), Descriptor(Hex("50112233445566778899AABBCCDDEE00"), 0x77, 1, 0, new byte[4]));
+                await connection.Stream.WriteAsync(bad, 0, bad.Length);
+                after = Cat(answer.Remainder, await RawGnutellaClient.ReadToEndAsync(connection));
+            });
+            world.Settle();
+            Assert.Contains(world.Events, e => e.Type == PeerEventTypes.MalformedMessage && e.Node == "n0");
+            Assert.Equal(0, n0.ConnectionCount);
+            // What n0 sent before closing: a Bye 400 (type 0x02, code 400 little-endian) only when it was understood.
+            bool bye = Enumerable.Range(0, Math.Max(0, after.Length - 24)).Any(i => after[i + 16] == 0x02 && after[i + 23] == 0x90 && after[i + 24] == 0x01);
+            Assert.Equal(saysByePacket, bye);
         }
     }
 }
