@@ -52,8 +52,7 @@ namespace PSPeer.Engine.Gnutella
                     var stream = connection.Stream;
                     var sentAt = Runtime.Clock.Now;
                     var hello = GnutellaHandshake.Connect(OwnHeaders());
-                    await stream.WriteAsync(hello, 0, hello.Length, token);
-                    await stream.FlushAsync(token);
+                    await SendAsync(stream, hello, token);
 
                     HandshakeHead answer;
                     try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token); }
@@ -75,13 +74,11 @@ namespace PSPeer.Engine.Gnutella
                     if (IsLeaf && !remoteUltrapeer)
                     {
                         var no = GnutellaHandshake.Response(503, "Leaves connect to ultrapeers", new Dictionary<string, string>());
-                        await stream.WriteAsync(no, 0, no.Length, token);
-                        await stream.FlushAsync(token);
+                        await SendAsync(stream, no, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
                     }
                     var ok = GnutellaHandshake.Response(200, "OK", new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent });
-                    await stream.WriteAsync(ok, 0, ok.Length, token);
-                    await stream.FlushAsync(token);
+                    await SendAsync(stream, ok, token);
 
                     var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
                         new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters) { AcceptsBye = AdvertisesBye(answer) };
@@ -152,8 +149,7 @@ namespace PSPeer.Engine.Gnutella
             if (!IsLeaf) headers["X-Ultrapeer-Needed"] = UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False";
             var answer = GnutellaHandshake.Response(200, "OK", headers);
             var sentAt = Runtime.Clock.Now;
-            await stream.WriteAsync(answer, 0, answer.Length, token);
-            await stream.FlushAsync(token);
+            await SendAsync(stream, answer, token);
 
             var confirm = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token);
             if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
@@ -192,28 +188,27 @@ namespace PSPeer.Engine.Gnutella
         }
 
         // After the handshake a refusal can only be a Bye (the link is up as far as the other servent knows).
-        async Task SayByeAsync(System.IO.Stream stream, ushort code, string reason, CancellationToken token)
-        {
-            var bye = GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, new Bye { Code = code, Reason = reason });
-            try
-            {
-                await stream.WriteAsync(bye, 0, bye.Length, token);
-                await stream.FlushAsync(token);
-            }
-            catch (Exception) { /* it may have gone already; we close either way */ }
-        }
+        Task SayByeAsync(System.IO.Stream stream, ushort code, string reason, CancellationToken token) =>
+            SendLastWordsAsync(stream, GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, new Bye { Code = code, Reason = reason }), token);
 
-        static async Task RefuseAsync(System.IO.Stream stream, int status, string reason, string tryUltrapeers, CancellationToken token)
+        static Task RefuseAsync(System.IO.Stream stream, int status, string reason, string tryUltrapeers, CancellationToken token)
         {
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
             if (!string.IsNullOrEmpty(tryUltrapeers)) headers["X-Try-Ultrapeers"] = tryUltrapeers;
-            var bytes = GnutellaHandshake.Response(status, reason, headers);
-            try
-            {
-                await stream.WriteAsync(bytes, 0, bytes.Length, token);
-                await stream.FlushAsync(token);
-            }
-            catch (Exception) { /* it may have gone already; we close either way */ }
+            return SendLastWordsAsync(stream, GnutellaHandshake.Response(status, reason, headers), token);
+        }
+
+        static async Task SendAsync(System.IO.Stream stream, byte[] bytes, CancellationToken token)
+        {
+            await stream.WriteAsync(bytes, 0, bytes.Length, token);
+            await stream.FlushAsync(token);
+        }
+
+        // What we say before closing: best effort, the other end may have gone already and we close either way.
+        static async Task SendLastWordsAsync(System.IO.Stream stream, byte[] bytes, CancellationToken token)
+        {
+            try { await SendAsync(stream, bytes, token); }
+            catch (Exception) { }
         }
 
         // Where the other servent accepts connections. Servents of different eras name it differently: Listen-IP

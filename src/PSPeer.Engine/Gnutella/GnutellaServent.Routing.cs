@@ -55,15 +55,6 @@ namespace PSPeer.Engine.Gnutella
             header.Hops = (byte)Math.Min(255, hops + 1);
         }
 
-        static byte[] Frame(DescriptorHeader header, byte[] payload)
-        {
-            header.PayloadLength = payload.Length;
-            var frame = new byte[DescriptorHeader.Size + payload.Length];
-            header.Write(frame, 0);
-            Buffer.BlockCopy(payload, 0, frame, DescriptorHeader.Size, payload.Length);
-            return frame;
-        }
-
         KeyValuePair<string, object>[] RouteData(DescriptorHeader h) =>
             new[] { D("guid", h.Id.ToString()), D("ttl", (int)h.Ttl), D("hops", (int)h.Hops) };
 
@@ -110,7 +101,7 @@ namespace PSPeer.Engine.Gnutella
                 foreach (var l in links)
                 {
                     if (l == from || !l.RemoteIsUltrapeer) continue;
-                    if (frame == null) frame = Frame(header, payload);
+                    if (frame == null) frame = GnutellaCodec.Encode(header, payload);
                     if (l.Send(frame, GnutellaPayloadType.Query)) forwarded++;
                 }
                 GnutellaCounters.Add(ref Counters.queriesForwarded, forwarded);
@@ -150,7 +141,7 @@ namespace PSPeer.Engine.Gnutella
                 {
                     var last = header;
                     last.Ttl = 1;
-                    frame = Frame(last, payload);
+                    frame = GnutellaCodec.Encode(last, payload);
                 }
                 if (l.Send(frame, GnutellaPayloadType.Query)) delivered++;
             }
@@ -233,7 +224,7 @@ namespace PSPeer.Engine.Gnutella
                 return;
             }
             var back = from as GnutellaLink;
-            if (back == null || back.IsClosed || header.Ttl == 0 || !back.Send(Frame(header, message.PayloadBytes), GnutellaPayloadType.QueryHit))
+            if (back == null || back.IsClosed || header.Ttl == 0 || !back.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.QueryHit))
             {
                 GnutellaCounters.Add(ref Counters.hitsDroppedUnknownQuery);
                 if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "the reverse path is gone", RouteData(header));
@@ -282,7 +273,7 @@ namespace PSPeer.Engine.Gnutella
             lock (_gate) known = _pingRoutes.TryGet(header.Id, out from);
             if (!known || ReferenceEquals(from, Self)) return;
             var back = from as GnutellaLink;
-            if (back != null && !back.IsClosed && header.Ttl > 0) back.Send(Frame(header, message.PayloadBytes), GnutellaPayloadType.Pong);
+            if (back != null && !back.IsClosed && header.Ttl > 0) back.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Pong);
         }
 
         void OnPush(GnutellaLink link, GnutellaMessage message)
@@ -302,7 +293,7 @@ namespace PSPeer.Engine.Gnutella
             lock (_gate) known = _pushRoutes.TryGet(push.ServentId, out to);
             var next = to as GnutellaLink;
             if (!known || next == null || next == link || next.IsClosed || header.Ttl == 0) return;
-            next.Send(Frame(header, message.PayloadBytes), GnutellaPayloadType.Push);
+            next.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Push);
         }
 
         void OnRouteTableUpdate(GnutellaLink link, GnutellaMessage message)

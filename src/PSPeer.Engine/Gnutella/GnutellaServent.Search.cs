@@ -110,18 +110,14 @@ namespace PSPeer.Engine.Gnutella
                 _searches[id] = search;
             }
             search.Sent(id, Runtime.Clock.Now);
-            var frame = GnutellaCodec.Encode(id, ttl, 0, query);
+            var payload = GnutellaCodec.EncodePayload(query);
+            var header = new DescriptorHeader(id, GnutellaPayloadType.Query, ttl, 0, payload.Length);
+            var frame = GnutellaCodec.Encode(header, payload);
             var links = Volatile.Read(ref _links);
             foreach (var l in links)
                 if (l.RemoteIsUltrapeer) l.Send(frame, GnutellaPayloadType.Query);
-            if (!IsLeaf)
-            {
-                var payload = new byte[frame.Length - DescriptorHeader.Size];
-                Buffer.BlockCopy(frame, DescriptorHeader.Size, payload, 0, payload.Length);
-                // Our own leaves are one hop away: the header they see is the one we sent, aged by that hop.
-                var header = DescriptorHeader.Read(frame, 0);
-                DeliverToLeaves(null, header, query, payload, links);
-            }
+            // Our own leaves are one hop away: the header they see is the one we sent, aged by that hop.
+            if (!IsLeaf) DeliverToLeaves(null, header, query, payload, links);
             if (HasEventObservers)
                 Emit(PeerEventTypes.QueryForwarded, null, search.Query, D("guid", id.ToString()), D("ttl", (int)ttl), D("hops", 0), D("count", links.Length), D("Own", true));
         }

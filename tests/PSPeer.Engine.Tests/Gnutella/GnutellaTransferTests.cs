@@ -29,8 +29,8 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Equal(world.Hosts[holder].MemoryStorage.ReadAllBytes("/share/" + FileName), world.Hosts[searcher].MemoryStorage.ReadAllBytes(result.Path));
         }
 
-        [Fact]
-        public void A_firewalled_servent_is_reached_by_push_and_serves_over_its_giv_connection()
+        /// <summary>searcher - middle - firewalled (a leaf holding <see cref="FileName"/>).</summary>
+        static (GnutellaWorld, GnutellaServent searcher, GnutellaServent middle, GnutellaServent firewalled) PushWorld()
         {
             var world = new GnutellaWorld();
             var searcher = world.Add("searcher");
@@ -39,6 +39,13 @@ namespace PSPeer.Engine.Tests.Gnutella
             world.Link(searcher, middle);
             world.Link(firewalled, middle);
             world.Settle(2);
+            return (world, searcher, middle, firewalled);
+        }
+
+        [Fact]
+        public void A_firewalled_servent_is_reached_by_push_and_serves_over_its_giv_connection()
+        {
+            var (world, searcher, middle, firewalled) = PushWorld();
             var hit = Assert.Single(world.Search(searcher, "secret", 3));
             Assert.True(hit.NeedsPush);
             Assert.Equal(firewalled.ServentId.ToString(), hit.ServentId);
@@ -71,13 +78,7 @@ namespace PSPeer.Engine.Tests.Gnutella
         [Fact]
         public void A_push_with_no_route_fails_with_advice()
         {
-            var world = new GnutellaWorld();
-            var searcher = world.Add("searcher");
-            var middle = world.Add("middle");
-            var firewalled = world.Add("firewalled", GnutellaRole.Leaf, o => o.Firewalled = true, FileName);
-            world.Link(searcher, middle);
-            world.Link(firewalled, middle);
-            world.Settle(2);
+            var (world, searcher, middle, firewalled) = PushWorld();
             var hit = Assert.Single(world.Search(searcher, "secret", 3));
             world.Run(() => middle.StopAsync());
             world.Settle(2);
