@@ -70,6 +70,18 @@ namespace PSPeer.Engine.Gnutella
             set => Interlocked.Exchange(ref _lastHeardTicks, value.UtcTicks);
         }
 
+        long _cachedPongsTicks = DateTimeOffset.MinValue.UtcTicks;
+        /// <summary>
+        /// True (and the turn taken) when this link last had cached Pongs <paramref name="interval"/> or more before
+        /// <paramref name="now"/>. Only the link's own read loop asks.
+        /// </summary>
+        public bool TakeCachedPongTurn(DateTimeOffset now, TimeSpan interval)
+        {
+            if (now.UtcTicks - _cachedPongsTicks < interval.Ticks) return false;
+            _cachedPongsTicks = now.UtcTicks;
+            return true;
+        }
+
         /// <summary>Queues a whole descriptor (header + payload); false when the link is closed or its queue is full.</summary>
         public bool Send(byte[] frame, GnutellaPayloadType type)
         {

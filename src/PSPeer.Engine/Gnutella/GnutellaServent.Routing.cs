@@ -21,6 +21,8 @@ namespace PSPeer.Engine.Gnutella
     {
         const int MaxResultsPerQuery = 64;
         const int MaxPongsPerPing = 6;
+        // The 0.6 draft's pong cache answers a link from the cache at most this often; a Ping flood gets our own Pong only.
+        static readonly TimeSpan CachedPongInterval = TimeSpan.FromSeconds(1);
         const int QrpPatchBytes = 4096;
         const int HitPayloadBudget = 16 * 1024;
 
@@ -244,7 +246,7 @@ namespace PSPeer.Engine.Gnutella
             // Pong caching: answer for ourselves and from the cache, and never flood the Ping on.
             byte ttl = (byte)Math.Max(1, Math.Min(Options.MaxTtl, (int)header.Hops));
             link.Send(GnutellaCodec.Encode(header.Id, ttl, 0, OwnPong()), GnutellaPayloadType.Pong);
-            if (header.Ttl == 0) return;
+            if (header.Ttl == 0 || !link.TakeCachedPongTurn(Runtime.Clock.Now, CachedPongInterval)) return;
             foreach (var pong in _hosts.Pongs(MaxPongsPerPing, link.ListenEndPoint))
                 link.Send(GnutellaCodec.Encode(header.Id, ttl, 1, pong), GnutellaPayloadType.Pong);
         }

@@ -60,5 +60,43 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Equal(pingsAtA, GnutellaWorld.Received(a, GnutellaPayloadType.Ping));   // not flooded on
             Assert.True(b.KnownHostCount >= 1);
         }
+
+        [Fact]
+        public void Cached_pongs_go_back_on_a_link_at_most_once_a_second()
+        {
+            // The 0.6 draft's pong cache: a Ping is answered from the cache only when the link's previous one was a second
+            // ago or more; otherwise a Ping costs one Pong (ours), so a Ping flood is not multiplied back.
+            var world = new GnutellaWorld();
+            var a = world.Add("a", configure: o => o.AutoConnect = true);
+            var b = world.Add("b", configure: o => o.AutoConnect = true);
+            world.Link(b, a);
+            var host = world.Sim.AddHost("raw");
+            var raw = world.Run(() => RawGnutellaClient.ConnectAsync(host, world.Address(b)));
+            var received = new List<GnutellaMessage>();
+            world.Sim.Spawn(async () =>
+            {
+                var reader = new GnutellaFrameReader(raw.Connection.Stream, 65536, raw.Answer.Remainder);
+                while (true)
+                {
+                    var m = await reader.ReadAsync(CancellationToken.None);
+                    if (m == null) return;
+                    received.Add(m);
+                }
+            });
+            world.Settle(1);
+            received.Clear();
+            var ids = Enumerable.Range(0, 5).Select(_ => GnutellaGuid.New(world.Sim.Random)).ToList();
+            world.Run(async () => { foreach (var id in ids) await raw.SendAsync(id, 3, 0, new Ping()); });
+            world.Settle(0.5);
+            var pongs = received.Where(m => m.Header.Type == GnutellaPayloadType.Pong && ids.Contains(m.Header.Id)).Select(m => (Pong)m.Payload).ToList();
+            Assert.Equal(5, pongs.Count(p => p.Port == world.Address(b).Port && p.Address == world.Address(b).Host));   // our own, every time
+            Assert.Equal(1, pongs.Count(p => p.Address == world.Address(a).Host));                                      // the cache, once
+
+            world.Settle(1);
+            var later = GnutellaGuid.New(world.Sim.Random);
+            world.Run(() => raw.SendAsync(later, 3, 0, new Ping()));
+            world.Settle(0.5);
+            Assert.Contains(received, m => m.Header.Id == later && ((Pong)m.Payload).Address == world.Address(a).Host);
+        }
     }
 }
