@@ -165,13 +165,15 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Contains(world.Events, e => e.Type == PeerEventTypes.ConnectionClosed && e.Node == "n0" && e.Message.Contains("Bye 200 Shutting down"));
         }
 
-        [Fact]
-        public void A_servent_that_takes_leaf_guidance_in_the_third_step_is_linked_as_a_leaf()
+        [Theory]
+        [InlineData(30)]
+        [InlineData(0)]
+        public void A_servent_that_takes_leaf_guidance_in_the_third_step_is_linked_as_a_leaf(int maxLeaves)
         {
             // An ultrapeer with no need of more ultrapeers says X-Ultrapeer-Needed: False; a real ultrapeer-capable
-            // servent may then answer the third step with X-Ultrapeer: False and stay on as its leaf.
+            // servent may then answer the third step with X-Ultrapeer: False and stay on as its leaf — if a leaf slot is free.
             var world = new GnutellaWorld();
-            var n0 = world.Add("n0", configure: o => o.UltrapeerLinkTarget = 0);
+            var n0 = world.Add("n0", configure: o => { o.UltrapeerLinkTarget = 0; o.MaxLeaves = maxLeaves; });
             var host = world.Sim.AddHost("limewire");
             HandshakeHead answer = null;
             world.Run(async () =>
@@ -185,7 +187,7 @@ namespace PSPeer.Engine.Tests.Gnutella
             });
             world.Settle();
             Assert.Equal("False", answer.Headers["X-Ultrapeer-Needed"]);
-            Assert.Equal(1, n0.LeafLinkCount);
+            Assert.Equal(maxLeaves > 0 ? 1 : 0, n0.LeafLinkCount);
             Assert.Equal(0, n0.UltrapeerLinkCount);
         }
 
