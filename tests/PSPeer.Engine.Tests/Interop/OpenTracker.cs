@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+
+namespace PSPeer.Engine.Tests.Interop
+{
+    /// <summary>
+    /// A real tracker (Debian's opentracker) on 127.0.0.1 and a free port, for one test. Debian builds it with a
+    /// whitelist: only the info-hashes given here are served (others get a failure reason, and clients silently see no
+    /// peers). Dispose kills it and deletes its folder. Note: opentracker lists the announcer itself among the peers.
+    /// </summary>
+    public sealed class OpenTracker : IDisposable
+    {
+        readonly InteropFolder _folder;
+        readonly ToolProcess _process;
+
+        OpenTracker(InteropFolder folder, ToolProcess process, int port)
+        {
+            _folder = folder; _process = process; Port = port;
+        }
+
+        public int Port { get; }
+        public string AnnounceUrl => $"http://127.0.0.1:{Port}/announce";
+        public string ScrapeUrl => $"http://127.0.0.1:{Port}/scrape";
+        /// <summary>What opentracker printed so far (for assertion messages).</summary>
+        public string Output => _process.Output;
+
+        /// <summary>Starts opentracker serving <paramref name="infoHashesHex"/> (40 hex digits each) and waits until it accepts connections.</summary>
+        public static async Task<OpenTracker> StartAsync(IEnumerable<string> infoHashesHex)
+        {
+            var folder = new InteropFolder("opentracker");
+            ToolProcess process = null;
+            try
+            {
+                var hashes = infoHashesHex.Select(h => h.Trim().ToLowerInvariant()).ToList();
+                foreach (var h in hashes)
+                    if (h.Length != 40 || !h.All(Uri.IsHexDigit)) throw new ArgumentException($"'{h}' is not a 40-digit hex info-hash.", nameof(infoHashesHex));
+                folder.WriteText("whitelist.txt", string.Join("\n", hashes) + "\n");
+                // Relative to -d, the folder opentracker changes (chroots, as root) into before reading the list.
+                string config = folder.WriteText("opentracker.conf", "access.whitelist whitelist.txt\n");
+                for (int attempt = 0; ; attempt++)
+                {
+                    int port = LoopbackPorts.Free();
+                    process = ToolProcess.Start("opentracker", new[]
+                    {
+                        "-i", "127.0.0.1", "-p", port.ToString(), "-P", port.ToString(), "-A", "127.0.0.1",
+                        "-d", folder.Path, "-f", config,
+                    }, folder.Path);
+                    if (await LoopbackPorts.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(10), () => process.HasExited))
+                        return new OpenTracker(folder, process, port);
+                    string output = process.Output;
+                    process.Dispose();
+                    process = null;
+                    if (attempt == 2) throw new InvalidOperationException("opentracker did not start listening.\n" + output);
+                }
+            }
+            catch
+            {
+                process?.Dispose();
+                folder.Dispose();
+                throw;
+            }
+        }
+
+        public static Task<OpenTracker> StartAsync(params string[] infoHashesHex) => StartAsync((IEnumerable<string>)infoHashesHex);
+
+        public void Dispose()
+        {
+            _process.Dispose();
+            _folder.Dispose();
+        }
+    }
+}
