@@ -1,6 +1,6 @@
 using System;
 
-namespace PSPeer.Engine.BitTorrent.Swarm
+namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>One block of one piece, as a request names it.</summary>
     public struct BlockRequest : IEquatable<BlockRequest>

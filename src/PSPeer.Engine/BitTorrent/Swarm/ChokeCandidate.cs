@@ -1,6 +1,6 @@
 using System;
 
-namespace PSPeer.Engine.BitTorrent.Swarm
+namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>What the choker needs to know of one connected peer. The node fills these in; the choker only reads them.</summary>
     public sealed class ChokeCandidate

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using PSPeer.Engine.Runtime;
 
-namespace PSPeer.Engine.BitTorrent.Swarm
+namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>
     /// Tit-for-tat as BEP 3 and the original client describe it, without I/O: every rechoke the <c>slots</c>

@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
-using PSPeer.Engine.BitTorrent.Wire;
 using PSPeer.Engine.Runtime;
 
-namespace PSPeer.Engine.BitTorrent.Swarm
+namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>
     /// Which blocks to ask a peer for, without I/O. Keeps how many connected peers have each piece and the state of

@@ -1,6 +1,6 @@
 using System;
 
-namespace PSPeer.Engine.BitTorrent.Swarm
+namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>
     /// Bytes per second over the last few seconds, from byte counts stamped with the runtime's clock. Buckets of

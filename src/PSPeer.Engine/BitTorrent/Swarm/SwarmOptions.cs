@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace PSPeer.Engine.BitTorrent.Swarm
+namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>How a <see cref="BitTorrentPeer"/> behaves in its swarm. Defaults follow BEP 3 and the classic client.</summary>
     public sealed class SwarmOptions

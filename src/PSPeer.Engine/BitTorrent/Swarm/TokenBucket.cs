@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Runtime;
 
-namespace PSPeer.Engine.BitTorrent.Swarm
+namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>
     /// A rate limit on the runtime's clock: each taker reserves its bytes at once (the balance may go negative) and
