@@ -116,6 +116,13 @@ namespace PSPeer.Engine.BitTorrent
             // 4. endgame
             if (added < max && _unrequestedBlocks == 0)
             {
+                // Blocks taken above in this call are not yet in the caller's outstanding set.
+                HashSet<long> justTaken = null;
+                if (added > 0)
+                {
+                    justTaken = new HashSet<long>();
+                    for (int k = into.Count - added; k < into.Count; k++) justTaken.Add(into[k].Key);
+                }
                 for (int i = 0; i < _underWay.Count && added < max; i++)
                 {
                     int piece = _underWay[i];
@@ -125,7 +132,8 @@ namespace PSPeer.Engine.BitTorrent
                     {
                         if (p.Received[b]) continue;
                         int begin = b * BitTorrentConstants.BlockSize;
-                        if (requestedFromPeer(BlockRequest.KeyOf(piece, begin))) continue;
+                        long key = BlockRequest.KeyOf(piece, begin);
+                        if (requestedFromPeer(key) || (justTaken != null && justTaken.Contains(key))) continue;
                         if (p.Requests[b] == 0) _unrequestedBlocks--;   // released meanwhile: no longer a duplicate
                         p.Requests[b]++;
                         into.Add(new BlockRequest(piece, begin, BlockLength(piece, b)));

@@ -25,7 +25,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             var root = new BDictionary();
             root["info"] = info;
             if (trackers.Length > 0) root["announce"] = new BString(trackers[0]);
-            return TorrentMetainfo.Parse(Bencode.Encode(root));
+            return TorrentMetainfo.Parse(global::PSPeer.Engine.BitTorrent.Bencode.Encode(root));
         }
 
         /// <summary>Bytes from a seed (System.Random is stable across runs for a given seed).</summary>
