@@ -1,4 +1,5 @@
 using System;
+using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Napster;
 using PSPeer.Engine.Runtime;
@@ -28,6 +29,12 @@ namespace PSPeer
                     {
                         case PeerRole.IndexServer: return new NapsterIndexServer(runtime, request.Name, request.Port);
                         case PeerRole.Peer: return new NapsterPeer(runtime, request.Name, request.IndexServer, request.SharedPath, request.Port);
+                    }
+                    break;
+                case PeerProtocol.BitTorrent:
+                    switch (request.Role)
+                    {
+                        case PeerRole.Tracker: return new BitTorrentTracker(runtime, request.Name, request.Port);
                     }
                     break;
             }
