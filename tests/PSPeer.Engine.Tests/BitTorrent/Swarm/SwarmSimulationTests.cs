@@ -15,6 +15,33 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         readonly ITestOutputHelper _output;
         public SwarmSimulationTests(ITestOutputHelper output) => _output = output;
 
+        [Fact]
+        public void Peers_find_each_other_through_the_tracker_and_announce_started_completed_and_stopped()
+        {
+            var w = new SwarmWorld(seed: 3, size: 600_000, pieceLength: 32 * 1024);
+            var tracker = w.Watch(new BitTorrentTracker(w.Host("tracker"), "tracker", 6969, new TrackerOptions { Interval = TimeSpan.FromSeconds(5), MinInterval = null }));
+            w.Run(() => tracker.StartAsync());
+            Func<SwarmOptions> options = () => new SwarmOptions { Trackers = new[] { tracker.AnnounceUrl }, UploadLimitBytesPerSecond = 200_000 };
+            var seeder = w.Seeder("seed", options());
+            var leechers = Enumerable.Range(0, 5).Select(i => w.Leecher("leech" + i, options())).ToList();
+            w.Run(() => Task.WhenAll(leechers.Select(l => l.WhenCompleted())), 120);
+            foreach (var l in leechers) Assert.Equal(w.Content, w.Downloaded(l.Name));
+            // Leechers traded among themselves, not only with the seeder.
+            Assert.True(leechers.Sum(l => l.Uploaded) > 0, "leechers uploaded nothing to each other");
+            w.Sim.RunFor(TimeSpan.FromSeconds(2));   // the last "completed" announce is on its way
+            w.Run(() => Task.WhenAll(leechers.Select(l => l.StopAsync()).Concat(new[] { seeder.StopAsync() })));
+
+            var announces = w.Events.Where(e => e.Type == PeerEventTypes.TrackerAnnounce && e.Node != "tracker" && e.Data.ContainsKey("Peers")).ToList();
+            foreach (var l in leechers)
+            {
+                var mine = announces.Where(e => e.Node == l.Name).Select(e => (string)e["Event"]).ToList();
+                Assert.Equal("Started", mine.First());
+                Assert.Contains("Completed", mine);
+                Assert.Equal("Stopped", mine.Last());
+            }
+            w.Run(() => tracker.StopAsync());
+        }
+
         sealed class SwarmRun
         {
             public List<string> Trace;
