@@ -60,13 +60,12 @@ namespace PSPeer.Engine.BitTorrent
             _picker.PieceVerified(piece);
             DropRequestsFor(piece, true);
             var seeds = new List<SwarmConnection>();
+            // Have goes to everyone, also to peers that have the piece: without it they could not tell when we are
+            // both complete, and their availability counts would be wrong.
             foreach (var c in _connections)
             {
-                if (c.PeerHas[piece])
-                {
-                    if (--c.Interesting == 0) SetInterested(c, false);
-                }
-                else c.Send(PeerMessage.Have(piece));
+                if (c.PeerHas[piece] && --c.Interesting == 0) SetInterested(c, false);
+                c.Send(PeerMessage.Have(piece));
             }
             if (HasEventObservers)
                 Emit(PeerEventTypes.PieceVerified, null, $"piece {piece} verified ({_picker.Have.SetCount}/{Torrent.PieceCount})",
