@@ -28,6 +28,13 @@ namespace PSPeer.Engine.BitTorrent
                 try { connection = await _listener.AcceptAsync(Stopping); }
                 catch (Exception) when (Stopping.IsCancellationRequested) { return; }
                 catch (ObjectDisposedException) { return; }
+                catch (Exception e) when (!(e is OutOfMemoryException))
+                {
+                    // One failed accept (a reset before accept, descriptors exhausted) must not end accepting.
+                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); }
+                    catch (OperationCanceledException) { return; }
+                    continue;
+                }
                 Track(AcceptAsync(connection));
             }
         }

@@ -79,14 +79,16 @@ namespace PSPeer.Engine.BitTorrent
             foreach (var c in _connections) if (c.PeerHas.AllSet) seeds.Add(c);
             foreach (var c in seeds) Close(c, "both ends are complete", false);
             Track(AnnounceCompletedAsync());
-            if (!_options.SeedWhenComplete) Track(StopAfterCompletionAsync());
+            // Not tracked: the stop waits for every tracked task, and would wait for itself.
+            if (!_options.SeedWhenComplete) _ = StopAfterCompletionAsync();
             return true;
         }
 
         async Task StopAfterCompletionAsync()
         {
             await Task.Yield();
-            await StopAsync();
+            try { await StopAsync(); }
+            catch (Exception) { /* the node reports its own stop; nobody awaits this task */ }
         }
 
         void OnPieceFailed(int piece, List<string> contributors)
