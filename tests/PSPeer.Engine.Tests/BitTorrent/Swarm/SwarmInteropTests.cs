@@ -10,6 +10,7 @@ using Xunit;
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
     /// <summary>PSPeer's swarm with real clients on loopback: each side downloads from the other, byte-identical.</summary>
+    [Collection(HeavySwarmCollection.Name)]
     public class SwarmInteropTests
     {
         static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
