@@ -15,6 +15,11 @@ namespace PSPeer.Engine.Runtime
         Stream OpenRead(string path);
         /// <summary>Creates or truncates, creating parent directories.</summary>
         Stream Create(string path);
+        /// <summary>
+        /// A readable, writable, seekable stream over the file, created empty (with parent directories) when missing and
+        /// never truncated: torrent storage writes pieces at their offsets and resumes from what is already there.
+        /// </summary>
+        Stream OpenReadWrite(string path);
         void Move(string source, string destination, bool overwrite);
         void Delete(string path);
         string Combine(string directory, string name);

@@ -27,6 +27,15 @@ namespace PSPeer.Engine.Runtime.Live
             return new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous);
         }
 
+        // Pieces are written and read at random offsets in large chunks: the FileStream's own buffer would only add a
+        // copy, so a small one. Shared for reading and writing, so a seeder and another reader of the file coexist.
+        public Stream OpenReadWrite(string path)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous);
+        }
+
         public void Move(string source, string destination, bool overwrite)
         {
             if (overwrite && File.Exists(destination)) File.Delete(destination);

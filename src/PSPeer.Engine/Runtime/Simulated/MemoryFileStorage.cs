@@ -106,6 +106,28 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
         }
 
+        /// <summary>
+        /// The file's content in a writable stream positioned at 0 (an empty new file when missing). Writes are published
+        /// to the file as they happen. Two streams open on one file at once each work on their own copy: the last to
+        /// write wins, so open a file once (as PieceStorage does).
+        /// </summary>
+        public Stream OpenReadWrite(string path)
+        {
+            var full = GetFullPath(path);
+            lock (_gate)
+            {
+                bool existed = _files.TryGetValue(full, out var file);
+                if (!existed)
+                {
+                    file = CreateEntry(full);
+                    file.Replace(Array.Empty<byte>(), 0, _utcNow());
+                }
+                var stream = new MemoryFileWriteStream(this, file);
+                stream.Load(file.Data, file.Length);
+                return stream;
+            }
+        }
+
         public void Move(string source, string destination, bool overwrite)
         {
             var from = GetFullPath(source);
@@ -211,6 +233,13 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             _storage = storage;
             _file = file;
+        }
+
+        /// <summary>Starts from existing content without publishing it (opening a file does not modify it).</summary>
+        public void Load(byte[] data, long length)
+        {
+            base.Write(data, 0, (int)length);
+            Position = 0;
         }
 
         public override void Write(byte[] buffer, int offset, int count)
