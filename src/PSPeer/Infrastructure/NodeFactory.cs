@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Napster;
 using PSPeer.Engine.Runtime;
@@ -14,6 +16,9 @@ namespace PSPeer
         public int Port;
         public string SharedPath;
         public HostPort IndexServer;
+        /// <summary>BitTorrent Seeder/Leecher: the torrent, and the announce URLs to use (null = the torrent's own).</summary>
+        public TorrentMetainfo Torrent;
+        public IList<string> Trackers;
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -30,6 +35,16 @@ namespace PSPeer
                         case PeerRole.Peer: return new NapsterPeer(runtime, request.Name, request.IndexServer, request.SharedPath, request.Port);
                     }
                     break;
+                case PeerProtocol.BitTorrent:
+                    switch (request.Role)
+                    {
+                        // The engine decides from the data on disk whether it starts as a seeder; the cmdlet checks a Seeder's data.
+                        case PeerRole.Seeder:
+                        case PeerRole.Leecher:
+                            return new BitTorrentPeer(runtime, request.Name, request.Torrent, request.SharedPath,
+                                new SwarmOptions { Port = request.Port, Trackers = request.Trackers });
+                    }
+                    break;
             }
             throw new PeerException(CmdletErrorIds.RoleNotSupported, $"{request.Protocol} has no role {request.Role}.");
         }
@@ -39,5 +54,9 @@ namespace PSPeer
 
         /// <summary>Whether the role can share a folder.</summary>
         public static bool CanShare(PeerProtocol protocol, PeerRole role) => role == PeerRole.Peer;
+
+        /// <summary>Whether the role serves or fetches one torrent (and so needs -Torrent).</summary>
+        public static bool NeedsTorrent(PeerProtocol protocol, PeerRole role) =>
+            protocol == PeerProtocol.BitTorrent && (role == PeerRole.Seeder || role == PeerRole.Leecher);
     }
 }

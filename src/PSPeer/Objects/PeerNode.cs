@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 
@@ -22,6 +23,21 @@ namespace PSPeer
         public string SharedPath => (Engine as ISharingNode)?.Shared?.Root;
         /// <summary>The index server a Napster peer is logged in to, or null.</summary>
         public string IndexServer => (Engine as global::PSPeer.Engine.Napster.NapsterPeer)?.IndexServer?.ToString();
+
+        // BitTorrent seeders and leechers (null for every other node): what a user watches while a swarm runs.
+        BitTorrentPeer Swarm => Engine as BitTorrentPeer;
+        /// <summary>The torrent's info-hash (hex) for a seeder or leecher.</summary>
+        public string InfoHash => Swarm?.Torrent.InfoHash.Hex;
+        /// <summary>Share of the torrent's pieces verified on disk (0..1).</summary>
+        public double? Progress => Swarm?.Progress;
+        /// <summary>Peers connected now.</summary>
+        public int? PeerCount => Swarm?.Peers.Count;
+        /// <summary>Bytes/s received and sent over the last few seconds.</summary>
+        public double? DownloadRate => Swarm?.DownloadRate;
+        public double? UploadRate => Swarm?.UploadRate;
+        /// <summary>Payload bytes received and sent since the node started.</summary>
+        public long? Downloaded => Swarm?.Downloaded;
+        public long? Uploaded => Swarm?.Uploaded;
 
         /// <summary>The engine node, for advanced use (its Events stream, protocol-specific members).</summary>
         [Hidden]
