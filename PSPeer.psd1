@@ -24,6 +24,8 @@
         'Receive-PeerFile'
         'Watch-PeerEvent'
         'Get-PeerEventStream'
+        'New-Torrent'
+        'Get-TorrentInfo'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -21,6 +21,7 @@ namespace PSPeer.Module.Tests
             ["PSPeer.PeerSearchHit"] = "Find-PeerFile 'Hey Jude' -Via $alice",
             ["PSPeer.PeerDownload"] = "Find-PeerFile 'Hey Jude' -Via $alice | Receive-PeerFile -Destination $downloads",
             ["PSPeer.PeerSharedFile"] = "Publish-PeerFile -Path $extra -Node $bob -PassThru",
+            ["PSPeer.TorrentInfo"] = "New-Torrent -Path $extra -Tracker http://127.0.0.1:6969/announce",
         };
 
         readonly ModuleSession _session = new ModuleSession();

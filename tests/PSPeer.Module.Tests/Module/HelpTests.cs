@@ -34,7 +34,7 @@ namespace PSPeer.Module.Tests
 
             result.ShouldSucceed();
             var names = result.Output.Take(result.Output.Count - 1).Select(o => (string)o.BaseObject).OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
-            Assert.Equal(new[] { "Find-PeerFile", "Get-PeerEventStream", "Get-PeerNode", "Publish-PeerFile", "Receive-PeerFile", "Start-PeerNode", "Stop-PeerNode", "Watch-PeerEvent" }, names);
+            Assert.Equal(new[] { "Find-PeerFile", "Get-PeerEventStream", "Get-PeerNode", "Get-TorrentInfo", "New-Torrent", "Publish-PeerFile", "Receive-PeerFile", "Start-PeerNode", "Stop-PeerNode", "Watch-PeerEvent" }, names);
             Assert.Equal(0, result.Output.Last().BaseObject);
         }
 

@@ -33,7 +33,7 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>
         /// The smallest power of two from 16 KiB to 16 MiB that keeps the torrent at <see cref="TargetMaxPieces"/> pieces
         /// or fewer: small pieces spread through a swarm sooner, fewer pieces keep the .torrent small (20 bytes each).
-        /// 32 MiB -> 16 KiB, 1 GiB -> 1 MiB, 4 GiB -> 4 MiB, 32 GiB and more -> 16 MiB.
+        /// Up to 31.25 MiB -> 16 KiB, 1 GiB -> 1 MiB, 4 GiB -> 4 MiB, 32 GiB and more -> 16 MiB.
         /// </summary>
         public static int DefaultPieceLength(long totalSize)
         {

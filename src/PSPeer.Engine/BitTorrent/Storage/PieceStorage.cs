@@ -1,27 +1,331 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
 
 namespace PSPeer.Engine.BitTorrent
 {
-    /// <summary>Skeleton: maps pieces onto the torrent's files.</summary>
+    /// <summary>
+    /// A torrent's pieces on storage. Pieces map onto the file list in order (a piece may span several files; zero-length
+    /// files hold none): a single-file torrent is directory/&lt;Name&gt;, a multi-file one directory/&lt;Name&gt;/&lt;Path&gt;.
+    /// A piece counts (Have) only after its SHA-1 matched: WritePieceAsync hashes before writing anything, ReadAsync
+    /// serves only verified pieces, CheckExistingAsync hashes what is already on disk so a download resumes.
+    /// <para>Thread-safe: live connections write and read pieces concurrently. File streams stay open, one operation
+    /// per file at a time. Have changes only under this object's lock; other threads may read its bits.</para>
+    /// </summary>
     public sealed class PieceStorage : IDisposable
     {
+        [ThreadStatic] static SHA1 t_sha1;
+
+        readonly IFileStorage _storage;
+        readonly StorageFile[] _files;   // in torrent order, zero-length files included
+        readonly object _gate = new object();
+        long _bytesVerified;
+        bool _emptyFilesCreated;
+        volatile bool _disposed;
+
+        /// <summary>
+        /// Maps the torrent onto <paramref name="directory"/>. Throws PeerException(UnsafeFileName) when a file would land
+        /// outside it (the metainfo refuses such names already; this is the second line of defence). Touches no file.
+        /// </summary>
         public PieceStorage(IFileStorage storage, TorrentMetainfo torrent, string directory)
         {
+            _storage = storage ?? throw new ArgumentNullException(nameof(storage));
             Torrent = torrent ?? throw new ArgumentNullException(nameof(torrent));
+            if (string.IsNullOrEmpty(directory)) throw new ArgumentException("A directory is required.", nameof(directory));
+            Directory = storage.GetFullPath(directory);
             Have = new Bitfield(torrent.PieceCount);
+
+            _files = new StorageFile[torrent.Files.Count];
+            string top = storage.Combine(Directory, torrent.Name);
+            for (int i = 0; i < _files.Length; i++)
+            {
+                var file = torrent.Files[i];
+                string path = torrent.IsMultiFile ? storage.Combine(top, file.Path) : top;
+                string full = storage.GetFullPath(path);
+                if (!IsInside(Directory, full))
+                    throw new PeerException(PeerErrorIds.UnsafeFileName,
+                        $"The torrent's file '{file.Path}' would be written outside '{Directory}'. Use a torrent whose file names are relative paths without '..'.");
+                _files[i] = new StorageFile(full, file.Offset, file.Length);
+            }
         }
 
         public TorrentMetainfo Torrent { get; }
-        public Bitfield Have { get; }
-        public bool IsComplete => Have.AllSet;
-        public long BytesVerified { get; private set; }
 
-        public Task<Bitfield> CheckExistingAsync(IProgress<int> piecesChecked, CancellationToken cancellationToken) => throw new NotImplementedException();
-        public Task<bool> WritePieceAsync(int piece, byte[] data, int offset, CancellationToken cancellationToken) => throw new NotImplementedException();
-        public Task ReadAsync(int piece, int begin, byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw new NotImplementedException();
-        public void Dispose() { }
+        /// <summary>The full path of the directory the torrent's files are in.</summary>
+        public string Directory { get; }
+
+        /// <summary>Full paths of the torrent's files, in torrent order.</summary>
+        public IReadOnlyList<string> FilePaths
+        {
+            get
+            {
+                var paths = new string[_files.Length];
+                for (int i = 0; i < paths.Length; i++) paths[i] = _files[i].FullPath;
+                return paths;
+            }
+        }
+
+        /// <summary>Verified pieces. The same instance for the storage's life; changed only by this object.</summary>
+        public Bitfield Have { get; }
+
+        public bool IsComplete
+        {
+            get { lock (_gate) return Have.AllSet; }
+        }
+
+        /// <summary>Bytes in verified pieces.</summary>
+        public long BytesVerified => Interlocked.Read(ref _bytesVerified);
+
+        /// <summary>
+        /// Hashes the pieces already on storage and sets Have to exactly those that match (a missing or short file makes
+        /// the pieces it should hold missing, without reading them). Call before serving or downloading. Reads the next
+        /// piece while hashing the current one. Cancelling stops between pieces, leaving Have as it was.
+        /// </summary>
+        /// <param name="piecesChecked">Receives the number of pieces checked so far, after each piece.</param>
+        public async Task<Bitfield> CheckExistingAsync(IProgress<int> piecesChecked, CancellationToken cancellationToken)
+        {
+            ThrowIfDisposed();
+            var onDisk = new long[_files.Length];
+            for (int i = 0; i < _files.Length; i++)
+                onDisk[i] = _storage.FileExists(_files[i].FullPath) ? _storage.GetInfo(_files[i].FullPath).Length : -1;
+            CreateEmptyFiles(onDisk);
+
+            var found = new Bitfield(Torrent.PieceCount);
+            long verified = 0;
+            if (Torrent.PieceCount > 0)
+            {
+                var current = new byte[Torrent.PieceLength];
+                var next = new byte[Torrent.PieceLength];
+                var reading = ReadForCheckAsync(0, current, onDisk, cancellationToken);
+                for (int piece = 0; piece < Torrent.PieceCount; piece++)
+                {
+                    bool present = await reading;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (piece + 1 < Torrent.PieceCount) reading = ReadForCheckAsync(piece + 1, next, onDisk, cancellationToken);
+                    int size = Torrent.GetPieceSize(piece);
+                    if (present && Torrent.CheckPieceHash(piece, Sha1(current, 0, size)))
+                    {
+                        found.Set(piece);
+                        verified += size;
+                    }
+                    piecesChecked?.Report(piece + 1);
+                    var swap = current; current = next; next = swap;
+                }
+            }
+
+            lock (_gate)
+            {
+                for (int i = 0; i < found.Count; i++) Have.Set(i, found[i]);
+                Interlocked.Exchange(ref _bytesVerified, verified);
+                return Have.Clone();
+            }
+        }
+
+        /// <summary>
+        /// Verifies the piece's SHA-1 and, only when it matches, writes it (creating its files at full length the first
+        /// time) and sets it in Have. False on a mismatch: nothing written. A piece already verified is not written again.
+        /// </summary>
+        /// <param name="data">The whole piece (GetPieceSize bytes) from <paramref name="offset"/>; not kept.</param>
+        public async Task<bool> WritePieceAsync(int piece, byte[] data, int offset, CancellationToken cancellationToken)
+        {
+            CheckPieceIndex(piece);
+            int size = Torrent.GetPieceSize(piece);
+            if (data == null) throw new ArgumentNullException(nameof(data));
+            if (offset < 0 || offset > data.Length - size) throw new ArgumentOutOfRangeException(nameof(offset), $"Piece {piece} needs {size} bytes from the offset.");
+            ThrowIfDisposed();
+
+            if (!Torrent.CheckPieceHash(piece, Sha1(data, offset, size))) return false;
+            lock (_gate)
+            {
+                if (Have[piece]) return true;
+            }
+            if (!_emptyFilesCreated) CreateEmptyFiles(null);
+
+            long position = (long)piece * Torrent.PieceLength;
+            int done = 0;
+            for (int i = FirstFileAt(position); done < size; i++)
+            {
+                var file = _files[i];
+                if (file.Length == 0) continue;
+                long inFile = position + done - file.Offset;
+                int count = (int)Math.Min(size - done, file.Length - inFile);
+                await file.Lock.WaitAsync(cancellationToken);
+                try
+                {
+                    ThrowIfDisposed();
+                    var stream = file.ForWriting(_storage);
+                    stream.Position = inFile;
+                    await stream.WriteAsync(data, offset + done, count, cancellationToken);
+                    await stream.FlushAsync(cancellationToken);   // readers of the file elsewhere see it; cheap when unbuffered
+                }
+                finally
+                {
+                    Release(file);
+                }
+                done += count;
+            }
+
+            lock (_gate)
+            {
+                if (!Have[piece])
+                {
+                    Have.Set(piece);
+                    Interlocked.Add(ref _bytesVerified, size);
+                }
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// Reads part of a verified piece (a block a peer requested). PeerWireException when the piece is not verified
+        /// here or the range is outside it: the peer asked for something we never announced.
+        /// </summary>
+        public async Task ReadAsync(int piece, int begin, byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            if (buffer == null) throw new ArgumentNullException(nameof(buffer));
+            if (offset < 0 || count < 0 || offset > buffer.Length - count) throw new ArgumentOutOfRangeException(nameof(count));
+            if (piece < 0 || piece >= Torrent.PieceCount)
+                throw new PeerWireException($"piece {piece} was requested; the torrent has {Torrent.PieceCount} pieces");
+            int size = Torrent.GetPieceSize(piece);
+            if (begin < 0 || begin > size - count)
+                throw new PeerWireException($"bytes {begin}+{count} of piece {piece} were requested; the piece has {size}");
+            lock (_gate)
+            {
+                if (!Have[piece]) throw new PeerWireException($"piece {piece} was requested but is not verified here");
+            }
+            ThrowIfDisposed();
+            await ReadRangeAsync((long)piece * Torrent.PieceLength + begin, buffer, offset, count, forCheck: false, cancellationToken);
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            // A file in use is closed by the operation holding it, when it releases it.
+            foreach (var file in _files)
+            {
+                if (!file.Lock.Wait(0)) continue;
+                try { file.Dispose(); }
+                finally { file.Lock.Release(); }
+            }
+        }
+
+        // Reads one piece for CheckExisting; false (without reading) when a file it needs is missing or too short for it.
+        async Task<bool> ReadForCheckAsync(int piece, byte[] buffer, long[] onDisk, CancellationToken cancellationToken)
+        {
+            long position = (long)piece * Torrent.PieceLength;
+            int size = Torrent.GetPieceSize(piece);
+            for (int i = FirstFileAt(position); i < _files.Length && _files[i].Offset < position + size; i++)
+            {
+                // A short file still holds the pieces that end before its end.
+                long neededInFile = Math.Min(_files[i].Length, position + size - _files[i].Offset);
+                if (_files[i].Length > 0 && onDisk[i] < neededInFile) return false;
+            }
+            return await ReadRangeAsync(position, buffer, 0, size, forCheck: true, cancellationToken);
+        }
+
+        // Reads torrent bytes [position, position+count) across files. A file ending early: false when checking
+        // (the data on disk is not what the torrent says), IOException when serving (it changed under us).
+        async Task<bool> ReadRangeAsync(long position, byte[] buffer, int offset, int count, bool forCheck, CancellationToken cancellationToken)
+        {
+            int done = 0;
+            for (int i = FirstFileAt(position); done < count; i++)
+            {
+                var file = _files[i];
+                if (file.Length == 0) continue;
+                long inFile = position + done - file.Offset;
+                int want = (int)Math.Min(count - done, file.Length - inFile);
+                int got = 0;
+                await file.Lock.WaitAsync(cancellationToken);
+                try
+                {
+                    ThrowIfDisposed();
+                    var stream = file.ForReading(_storage);
+                    stream.Position = inFile;
+                    while (got < want)
+                    {
+                        int n = await stream.ReadAsync(buffer, offset + done + got, want - got, cancellationToken);
+                        if (n <= 0) break;
+                        got += n;
+                    }
+                }
+                finally
+                {
+                    Release(file);
+                }
+                if (got < want)
+                {
+                    if (forCheck) return false;
+                    throw new IOException($"'{file.FullPath}' is shorter than the torrent says: was it changed while being shared?");
+                }
+                done += want;
+            }
+            return true;
+        }
+
+        // The file holding torrent byte `position` (the first non-empty file ending after it).
+        int FirstFileAt(long position)
+        {
+            int lo = 0, hi = _files.Length - 1;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) / 2;
+                if (_files[mid].End <= position) lo = mid + 1;
+                else hi = mid;
+            }
+            while (lo < _files.Length - 1 && _files[lo].Length == 0) lo++;
+            return lo;
+        }
+
+        // Zero-length files belong to no piece, so no piece write creates them: make them once, when a download starts
+        // writing or storage is checked. A read-only seeder directory without them is not an error.
+        void CreateEmptyFiles(long[] onDisk)
+        {
+            for (int i = 0; i < _files.Length; i++)
+            {
+                if (_files[i].Length != 0 || (onDisk != null ? onDisk[i] >= 0 : _storage.FileExists(_files[i].FullPath))) continue;
+                try { _storage.OpenReadWrite(_files[i].FullPath).Dispose(); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+            _emptyFilesCreated = true;
+        }
+
+        void Release(StorageFile file)
+        {
+            if (_disposed) file.Dispose();
+            file.Lock.Release();
+        }
+
+        void CheckPieceIndex(int piece)
+        {
+            if (piece < 0 || piece >= Torrent.PieceCount)
+                throw new ArgumentOutOfRangeException(nameof(piece), piece, $"The piece index must be 0 to {Torrent.PieceCount - 1}.");
+        }
+
+        void ThrowIfDisposed()
+        {
+            if (_disposed) throw new ObjectDisposedException(nameof(PieceStorage));
+        }
+
+        static byte[] Sha1(byte[] data, int offset, int count)
+        {
+            // One hasher per thread: live connections verify pieces in parallel; SHA1.Create is the platform's.
+            var sha = t_sha1 ?? (t_sha1 = SHA1.Create());
+            return sha.ComputeHash(data, offset, count);
+        }
+
+        internal static bool IsInside(string root, string full)
+        {
+            if (full.Length <= root.Length || !full.StartsWith(root, StringComparison.Ordinal)) return false;
+            char last = root[root.Length - 1];
+            if (last == '/' || last == '\\') return true;
+            char next = full[root.Length];
+            return next == '/' || next == '\\';
+        }
     }
 }

@@ -1,16 +1,42 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
+using static PSPeer.Engine.Content.HttpResponseWriter;
 
 namespace PSPeer.Engine.BitTorrent
 {
-    /// <summary>An open HTTP tracker (BEP 3, compact peers BEP 23, scrape).</summary>
+    /// <summary>
+    /// An open HTTP tracker: GET /announce (BEP 3; compact peers BEP 23, IPv6 in peers6 BEP 7) and GET /scrape.
+    /// Any info-hash is accepted, within <see cref="TrackerOptions.MaxSwarms"/> and
+    /// <see cref="TrackerOptions.MaxPeersPerSwarm"/>. Peers not heard from within <see cref="TrackerOptions.PeerExpiry"/>
+    /// are dropped, by the runtime's clock (virtual time in a simulation).
+    /// </summary>
+    /// <remarks>
+    /// Bad parameters get HTTP 200 with a bencoded "failure reason", as trackers answer and clients expect; the
+    /// connection stays usable. Bad HTTP (a head over <see cref="MaxHeadBytes"/>, a malformed request line) gets 431/400,
+    /// a MalformedMessage event, and closes that connection only.
+    /// </remarks>
     public sealed class BitTorrentTracker : PeerNodeBase
     {
+        /// <summary>Bound on a request line plus its header fields (a scrape of ~100 hashes fits).</summary>
+        public const int MaxHeadBytes = 8 * 1024;
+        const string AnnouncePath = "/announce";
+        const string ScrapePath = "/scrape";
+
         readonly int _port;
         readonly TrackerOptions _options;
+        readonly TrackerState _state;
+        readonly object _connectionsGate = new object();
+        readonly Dictionary<IConnection, Task> _connections = new Dictionary<IConnection, Task>();
+        IListener _listener;
+        Task _acceptLoop;
+        Task _expiryLoop;
 
         public BitTorrentTracker(IPeerRuntime runtime, string name, int port, TrackerOptions options = null)
             : base(runtime, name, "BitTorrent", "Tracker")
@@ -19,15 +45,230 @@ namespace PSPeer.Engine.BitTorrent
             _port = port;
             _options = options ?? new TrackerOptions();
             _options.Validate();
+            _state = new TrackerState(_options, runtime.Random);
         }
 
         public TrackerOptions Options => _options;
         /// <summary>"http://host:port/announce" once started.</summary>
-        public string AnnounceUrl => EndPoint == null ? null : "http://" + EndPoint + "/announce";
-        /// <summary>Torrents with at least one live peer (or a download count).</summary>
-        public int SwarmCount => throw new NotImplementedException();
+        public string AnnounceUrl => EndPoint == null ? null : "http://" + EndPoint + AnnouncePath;
+        /// <summary>"http://host:port/scrape" once started.</summary>
+        public string ScrapeUrl => EndPoint == null ? null : "http://" + EndPoint + ScrapePath;
+        /// <summary>Torrents with at least one live peer.</summary>
+        public int SwarmCount => _state.SwarmCount;
+        /// <summary>Peers across all swarms.</summary>
+        public int PeerCount => _state.PeerCount;
+        /// <summary>Open HTTP connections.</summary>
+        public int ConnectionCount { get { lock (_connectionsGate) return _connections.Count; } }
 
-        protected override Task OnStartAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
-        protected override Task OnStopAsync() => throw new NotImplementedException();
+        /// <summary>Current counts of one torrent, or null when the tracker knows no live peer of it.</summary>
+        public ScrapeEntry GetSwarm(InfoHash infoHash)
+        {
+            var found = _state.Scrape(new[] { infoHash }, Runtime.Clock.Now);
+            return found.Count == 0 ? null : found[0];
+        }
+
+        /// <summary>Every torrent the tracker knows now, with its counts (up to MaxScrapeAll).</summary>
+        public IReadOnlyList<ScrapeEntry> GetSwarms() => _state.Scrape(Array.Empty<InfoHash>(), Runtime.Clock.Now);
+
+        protected override async Task OnStartAsync(CancellationToken cancellationToken)
+        {
+            // PortInUse from the transport passes through unchanged: it already says what to do.
+            _listener = await Runtime.Transport.ListenAsync(_port, cancellationToken);
+            EndPoint = _listener.EndPoint;
+            _acceptLoop = AcceptLoopAsync();
+            _expiryLoop = ExpiryLoopAsync();
+        }
+
+        protected override async Task OnStopAsync()
+        {
+            _listener?.Dispose();
+            if (_acceptLoop != null) await _acceptLoop;
+            if (_expiryLoop != null) await _expiryLoop;
+            var open = new List<KeyValuePair<IConnection, Task>>();
+            lock (_connectionsGate) open.AddRange(_connections);
+            foreach (var c in open) c.Key.Dispose();
+            foreach (var c in open) await c.Value;
+        }
+
+        // Announces and scrapes expire lazily the swarm they touch; this sweep frees swarms nobody asks about any more.
+        async Task ExpiryLoopAsync()
+        {
+            var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, Math.Min(_options.PeerExpiry.Ticks / 4, TimeSpan.FromMinutes(1).Ticks)));
+            while (!Stopping.IsCancellationRequested)
+            {
+                try { await Runtime.Clock.Delay(period, Stopping); }
+                catch (OperationCanceledException) { return; }
+                _state.ExpireAll(Runtime.Clock.Now);
+            }
+        }
+
+        async Task AcceptLoopAsync()
+        {
+            while (!Stopping.IsCancellationRequested)
+            {
+                IConnection connection;
+                try { connection = await _listener.AcceptAsync(Stopping); }
+                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
+                catch (ObjectDisposedException) { return; }
+                catch (Exception e)
+                {
+                    // An accept that fails for one caller must not end the tracker; wait a moment and go on.
+                    Emit(PeerEventTypes.ConnectionClosed, null, "accept failed: " + e.Message, D("Reason", e.Message));
+                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); } catch (OperationCanceledException) { return; }
+                    continue;
+                }
+                var done = new TaskCompletionSource<bool>();
+                lock (_connectionsGate)
+                {
+                    if (Stopping.IsCancellationRequested) { connection.Dispose(); return; }
+                    _connections.Add(connection, done.Task);
+                }
+                _ = ServeAndForgetAsync(connection, done);
+            }
+        }
+
+        async Task ServeAndForgetAsync(IConnection connection, TaskCompletionSource<bool> done)
+        {
+            try { await ServeConnectionAsync(connection); }
+            catch (Exception) { /* one connection's failure (a reset, a timeout) never takes the tracker down */ }
+            finally
+            {
+                connection.Dispose();
+                lock (_connectionsGate) _connections.Remove(connection);
+                done.TrySetResult(true);
+            }
+        }
+
+        async Task ServeConnectionAsync(IConnection connection)
+        {
+            string remote = connection.RemoteEndPoint;
+            string remoteHost = HostPort.TryParse(remote, out var remoteEndPoint) ? remoteEndPoint.Host : remote;
+            var stream = connection.Stream;
+            var reader = new HttpHeadReader(MaxHeadBytes);
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(Stopping))
+            {
+                var token = cts.Token;
+                while (!token.IsCancellationRequested)
+                {
+                    string headText;
+                    try
+                    {
+                        using (ArmTimeout(cts)) headText = await reader.ReadHeadAsync(stream, token);
+                    }
+                    catch (HttpHeadException e)
+                    {
+                        Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+                        if (e.TooLarge) await SendAsync(stream, Error(431, Now, false, e.Message, false), cts);
+                        return;
+                    }
+                    if (headText == null) return;   // the client closed between requests
+
+                    var head = HttpHead.ParseRequest(headText, out var parseError);
+                    if (head == null)
+                    {
+                        Emit(PeerEventTypes.MalformedMessage, remote, parseError, D("Reason", parseError));
+                        await SendAsync(stream, Error(400, Now, false, parseError, false), cts);
+                        return;
+                    }
+                    if (head.Method != "GET")
+                    {
+                        // We read no request bodies, so the connection cannot be reused after one.
+                        await SendAsync(stream, Error(405, Now, false, "a tracker answers GET only", head.Method == "HEAD", H("Allow", "GET")), cts);
+                        return;
+                    }
+                    if (head["Transfer-Encoding"] != null || (head["Content-Length"] ?? "0").Trim() != "0")
+                    {
+                        Emit(PeerEventTypes.MalformedMessage, remote, "a GET request must not carry a body", D("Reason", "body on GET"));
+                        await SendAsync(stream, Error(400, Now, false, "a GET request must not carry a body", false), cts);
+                        return;
+                    }
+
+                    bool keepAlive = head.KeepAlive;
+                    string target = head.Target;
+                    int q = target.IndexOf('?');
+                    string path = q < 0 ? target : target.Substring(0, q);
+                    string queryText = q < 0 ? null : target.Substring(q + 1);
+                    byte[] body;
+                    if (path == AnnouncePath) body = HandleAnnounce(queryText, remote, remoteHost);
+                    else if (path == ScrapePath) body = HandleScrape(queryText);
+                    else
+                    {
+                        await SendAsync(stream, Error(404, Now, keepAlive, "this tracker serves /announce and /scrape", false), cts);
+                        if (!keepAlive) return;
+                        continue;
+                    }
+                    await SendAsync(stream, Combine(Head(200, Now, keepAlive, new[]
+                    {
+                        H("Content-Type", "text/plain"),
+                        H("Content-Length", body.Length.ToString(CultureInfo.InvariantCulture)),
+                        H("Cache-Control", "no-cache"),
+                    }), body), cts);
+                    if (!keepAlive) return;
+                }
+            }
+        }
+
+        byte[] HandleAnnounce(string queryText, string remote, string remoteHost)
+        {
+            var query = TrackerQuery.Parse(queryText, out var queryError);
+            AnnounceRequest request = null;
+            string failure = queryError;
+            if (query != null) request = AnnounceParser.Parse(query, remoteHost, _options, out failure);
+            if (request == null)
+            {
+                if (HasEventObservers) Emit(PeerEventTypes.TrackerAnnounce, remote, "refused: " + failure, D("Failure", failure));
+                return TrackerResponses.Failure(failure);
+            }
+            var outcome = _state.Announce(request, Now);
+            if (HasEventObservers)
+            {
+                string peer = new HostPort(request.IP, request.Port).ToString();
+                string ev = request.Event.ToString().ToLowerInvariant();
+                string message = outcome.Failure != null
+                    ? $"refused {ev} for {request.InfoHash} from {peer}: {outcome.Failure}"
+                    : $"{ev} {request.InfoHash} from {peer}, left {request.Left}: {outcome.Complete} seeders, {outcome.Incomplete} leechers, {outcome.PeersReturned} peers given";
+                Emit(PeerEventTypes.TrackerAnnounce, remote, message,
+                    D("InfoHash", request.InfoHash.Hex), D("Event", ev), D("Peer", peer), D("Left", request.Left),
+                    D("Complete", outcome.Complete), D("Incomplete", outcome.Incomplete), D("PeersReturned", outcome.PeersReturned),
+                    D("Failure", outcome.Failure));
+            }
+            return outcome.Body;
+        }
+
+        byte[] HandleScrape(string queryText)
+        {
+            var query = TrackerQuery.Parse(queryText, out var queryError);
+            if (query == null) return TrackerResponses.Failure(queryError);
+            var hashes = new List<InfoHash>();
+            foreach (var value in query.All("info_hash"))
+            {
+                if (value.Length != 20) return TrackerResponses.Failure($"info_hash must be 20 bytes (got {value.Length})");
+                hashes.Add(new InfoHash(value));
+            }
+            return TrackerResponses.Scrape(_state.Scrape(hashes, Now));
+        }
+
+        static byte[] Combine(byte[] head, byte[] body)
+        {
+            var all = new byte[head.Length + body.Length];
+            Buffer.BlockCopy(head, 0, all, 0, head.Length);
+            Buffer.BlockCopy(body, 0, all, head.Length, body.Length);
+            return all;
+        }
+
+        async Task SendAsync(Stream stream, byte[] bytes, CancellationTokenSource cts)
+        {
+            using (ArmTimeout(cts))
+            {
+                await stream.WriteAsync(bytes, 0, bytes.Length, cts.Token);
+                await stream.FlushAsync(cts.Token);
+            }
+        }
+
+        // Cancels the connection's token if the wrapped wait outlasts IdleTimeout (a silent or stalled client).
+        IDisposable ArmTimeout(CancellationTokenSource cts) =>
+            Runtime.Clock.Schedule(_options.IdleTimeout, () => { try { cts.Cancel(); } catch (ObjectDisposedException) { } });
+
+        DateTimeOffset Now => Runtime.Clock.Now;
     }
 }

@@ -63,6 +63,34 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         }
 
         [Fact]
+        public void OpenReadWrite_creates_missing_files_with_their_folders_and_never_truncates()
+        {
+            var storage = new MemoryFileStorage(() => new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+            using (var s = storage.OpenReadWrite("/t/sub/new.bin"))
+            {
+                Assert.True(s.CanSeek && s.CanRead && s.CanWrite);
+                Assert.Equal(0, s.Length);
+                s.SetLength(6);
+                s.Position = 4;
+                s.WriteAsync(new byte[] { 7, 8 }, 0, 2, CancellationToken.None).GetAwaiter().GetResult();
+                Assert.Equal(new byte[] { 0, 0, 0, 0, 7, 8 }, storage.ReadAllBytes("/t/sub/new.bin"));   // visible while open
+            }
+            Assert.True(storage.DirectoryExists("/t/sub"));
+
+            using (var s = storage.OpenReadWrite("/t/sub/new.bin"))
+            {
+                Assert.Equal(6, s.Length);   // reopened: content kept
+                s.Position = 1;
+                s.Write(new byte[] { 1 }, 0, 1);
+                var buffer = new byte[6];
+                s.Position = 0;
+                Assert.Equal(6, s.ReadAsync(buffer, 0, 6, CancellationToken.None).GetAwaiter().GetResult());
+                Assert.Equal(new byte[] { 0, 1, 0, 0, 7, 8 }, buffer);
+            }
+            Assert.Equal(new byte[] { 0, 1, 0, 0, 7, 8 }, storage.ReadAllBytes("/t/sub/new.bin"));
+        }
+
+        [Fact]
         public void Paths_are_normalized_and_never_climb_above_the_root()
         {
             var storage = new MemoryFileStorage(() => DateTime.UtcNow);
