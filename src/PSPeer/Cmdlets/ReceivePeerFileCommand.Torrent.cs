@@ -127,6 +127,25 @@ namespace PSPeer
 
         async Task RunSwarmAsync(BitTorrentPeer peer, bool startIt, SwarmSources sources, string activity, CancellationToken ct)
         {
+            using (WarnOnTrackerFailures(peer))
+                await RunSwarmCoreAsync(peer, startIt, sources, activity, ct);
+        }
+
+        /// <summary>A download that waits forever on a tracker it cannot reach would otherwise give no hint why.</summary>
+        IDisposable WarnOnTrackerFailures(BitTorrentPeer peer)
+        {
+            var warned = new System.Collections.Generic.HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            return peer.Events.Subscribe(e =>
+            {
+                if (e.Type != PeerEventTypes.TrackerAnnounce || !(e["Error"] is string error)) return;
+                lock (warned) if (!warned.Add(e.Remote ?? "")) return;
+                string message = $"Announce to {e.Remote} failed: {error}";
+                _pump.Post(() => WriteWarning(message));
+            }, _ => { });
+        }
+
+        async Task RunSwarmCoreAsync(BitTorrentPeer peer, bool startIt, SwarmSources sources, string activity, CancellationToken ct)
+        {
             if (startIt) await peer.StartAsync(ct);
             if (Peer != null)
                 foreach (var endPoint in Peer)

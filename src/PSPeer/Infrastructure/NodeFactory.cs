@@ -38,6 +38,7 @@ namespace PSPeer
                 case PeerProtocol.BitTorrent:
                     switch (request.Role)
                     {
+                        case PeerRole.Tracker: return new BitTorrentTracker(runtime, request.Name, request.Port);
                         // The engine decides from the data on disk whether it starts as a seeder; the cmdlet checks a Seeder's data.
                         case PeerRole.Seeder:
                         case PeerRole.Leecher:

@@ -24,6 +24,9 @@ namespace PSPeer
             _subscription = peer.Events.Subscribe(e =>
             {
                 if (e.Type == PeerEventTypes.PieceVerified && !string.IsNullOrEmpty(e.Remote)) Add(e.Remote);
+                // The moment of completion is the last one at which every peer that sent data is surely still
+                // connected: right after it, a leecher drops the seeds (both ends complete).
+                else if (e.Type == PeerEventTypes.Completed) Sample();
             }, _ => { });
         }
 
