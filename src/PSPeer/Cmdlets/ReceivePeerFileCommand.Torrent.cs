@@ -31,17 +31,19 @@ namespace PSPeer
             }
 
             Guid session = NodeRegistry.CurrentSession;
+            PeerNode node;
             BitTorrentPeer peer;
             bool ours = Via == null;
-            string name = null;
             if (ours)
             {
-                name = NodeRegistry.NextName(session, "BitTorrent", "Leecher");
+                string name = NodeRegistry.NextName(session, "BitTorrent", "Leecher");
                 var options = new SwarmOptions { Port = Port, Trackers = Tracker, SeedWhenComplete = Seed.IsPresent };
                 peer = new BitTorrentPeer(LiveRuntime.Loopback, name, torrent, _destination, options);
+                node = new PeerNode(peer);
             }
             else
             {
+                node = Via;
                 peer = RequireSwarmNode(Via, torrent);
                 if (MyInvocation.BoundParameters.ContainsKey(nameof(Destination)))
                     WriteWarning($"-Destination is ignored with -Via: node '{Via.Name}' writes into '{peer.Directory}'.");
@@ -50,13 +52,13 @@ namespace PSPeer
             bool registered = false;
             try
             {
-                var result = Download(peer, torrent, startIt: ours);
+                var result = Download(node, peer, torrent, startIt: ours);
                 if (result == null) return; // Ctrl+C: verified pieces stay on disk for a later resume
                 if (ours && Seed.IsPresent && peer.State == NodeState.Running)
                 {
-                    NodeRegistry.Add(session, new PeerNode(peer));
+                    NodeRegistry.Add(session, node);
                     registered = true;
-                    WriteVerbose($"{name} keeps seeding {torrent.Name}; stop it with Stop-PeerNode {name}.");
+                    WriteVerbose($"{node.Name} keeps seeding {torrent.Name}; stop it with Stop-PeerNode {node.Name}.");
                 }
                 WriteObject(result);
             }
@@ -69,7 +71,7 @@ namespace PSPeer
                 if (ours && !registered)
                 {
                     try { peer.StopAsync().Wait(StopWait); } catch (AggregateException) { /* stopping is best effort; the error above is the news */ }
-                    NodeRegistry.ReleaseName(session, name);
+                    NodeRegistry.ReleaseName(session, node.Name);
                 }
             }
         }
@@ -95,13 +97,14 @@ namespace PSPeer
         /// Starts the node (when it is ours), connects -Peer, and waits for every piece while showing progress. Null when
         /// Ctrl+C stopped it; throws PeerException(DownloadFailed) when -Timeout passed first.
         /// </summary>
-        PeerDownload Download(BitTorrentPeer peer, TorrentMetainfo torrent, bool startIt)
+        PeerDownload Download(PeerNode node, BitTorrentPeer peer, TorrentMetainfo torrent, bool startIt)
         {
             string activity = $"Receiving {torrent.Name} ({DisplayText.Size(torrent.TotalSize)}, {torrent.PieceCount} pieces)";
             WriteVerbose($"{activity} into {(startIt ? _destination : peer.Directory)}.");
             var started = DateTimeOffset.UtcNow;
             long downloadedBefore = startIt ? 0 : SafeDownloaded(peer);
-            using (var sources = new SwarmSources(peer))
+            // For -Via, the node's own record: every peer that has sent it data, also before this command watched.
+            var sources = node.SwarmSources;
             using (var timeout = Timeout > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(Timeout)) : new CancellationTokenSource())
             {
                 try
