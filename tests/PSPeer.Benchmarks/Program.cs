@@ -17,11 +17,12 @@ namespace PSPeer.Benchmarks
             {
                 case "index": await IndexBenchmark.RunAsync(args); return 0;
                 case "transfer": return await TransferBenchmark.RunAsync(args);
+                case "torrent": return await TorrentCreateBenchmark.RunAsync(args);
                 case "all":
                     await IndexBenchmark.RunAsync(args);
                     return await TransferBenchmark.RunAsync(args);
                 default:
-                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
+                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
                     return 2;
             }
         }

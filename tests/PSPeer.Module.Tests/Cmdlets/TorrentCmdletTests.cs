@@ -61,8 +61,8 @@ namespace PSPeer.Module.Tests.Cmdlets
         public void A_folder_from_the_pipeline_becomes_a_multi_file_torrent_in_the_current_location()
         {
             var result = Run(@"
-                Get-Item $folder | New-Torrent -Private
-                Test-Path ./build.torrent", Files());
+                [IO.DirectoryInfo]::new($folder) | New-Torrent -Private
+                [IO.File]::Exists(""$PWD/build.torrent"")", Files());
 
             result.ShouldSucceed();
             dynamic t = result.Output[0];
@@ -94,7 +94,7 @@ namespace PSPeer.Module.Tests.Cmdlets
         {
             var result = Run(@"
                 New-Torrent $file -OutFile ""$out/w.torrent"" -WhatIf
-                Test-Path ""$out/w.torrent""", Files());
+                [IO.File]::Exists(""$out/w.torrent"")", Files());
 
             result.ShouldSucceed();
             Assert.False((bool)Assert.Single(result.Output).BaseObject);
@@ -107,8 +107,7 @@ namespace PSPeer.Module.Tests.Cmdlets
         public void A_piece_size_that_is_not_a_power_of_two_from_16KB_to_16MB_is_refused(string size)
         {
             var result = Run($"New-Torrent $file -PieceSize {size} -OutFile \"$out/p.torrent\"", Files());
-            Assert.NotNull(result.Terminating);
-            Assert.StartsWith("ParameterArgumentValidationError,", result.Terminating.ErrorRecord.FullyQualifiedErrorId);
+            Assert.StartsWith("ParameterArgumentValidationError,", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
             Assert.False(File.Exists(Path.Combine(_session.Temp.Path, "torrents", "p.torrent")));
         }
 

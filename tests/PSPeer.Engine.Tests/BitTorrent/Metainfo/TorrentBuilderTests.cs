@@ -157,6 +157,20 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         }
 
         [Fact]
+        public async Task PiecesLargerThanAReadChunkAreHashedIncrementally()
+        {
+            var storage = NewStorage();
+            var a = TorrentBytes.Content(3_500_000, 12);
+            var b = TorrentBytes.Content(1_700_000, 13);
+            storage.WriteFile("/big/a.bin", a);
+            storage.WriteFile("/big/b.bin", b);
+            var t = await TorrentBuilder.CreateAsync(storage, "/big", Options(2 * 1024 * 1024, 2), null, CancellationToken.None).WaitAsync(Timeout);
+            var expected = TorrentBytes.PieceHashes(a.Concat(b).ToArray(), 2 * 1024 * 1024);
+            Assert.Equal(3, t.PieceCount);
+            for (int i = 0; i < 3; i++) Assert.Equal(expected.Skip(i * 20).Take(20).ToArray(), t.GetPieceHash(i));
+        }
+
+        [Fact]
         public async Task NameOptionRenamesTheTorrent()
         {
             var storage = NewStorage();
