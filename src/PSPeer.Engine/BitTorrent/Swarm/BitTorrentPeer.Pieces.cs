@@ -43,16 +43,19 @@ namespace PSPeer.Engine.BitTorrent
                 }
                 return;
             }
+            bool completedNow = false;
             lock (_gate)
             {
-                if (ok) OnPieceVerified(piece);
+                if (ok) completedNow = OnPieceVerified(piece);
                 else OnPieceFailed(piece, assembly.Contributors);
                 _pieceBuffers.Push(assembly.Buffer);
                 foreach (var c in _connections.ToArray()) FillRequests(c);
             }
+            if (completedNow) _completed.TrySetResult(true);
         }
 
-        void OnPieceVerified(int piece)
+        /// <summary>Records a good piece; true when it was the last one.</summary>
+        bool OnPieceVerified(int piece)
         {
             _picker.PieceVerified(piece);
             DropRequestsFor(piece, true);
@@ -68,17 +71,17 @@ namespace PSPeer.Engine.BitTorrent
             if (HasEventObservers)
                 Emit(PeerEventTypes.PieceVerified, null, $"piece {piece} verified ({_picker.Have.SetCount}/{Torrent.PieceCount})",
                     D("Piece", piece), D("Have", _picker.Have.SetCount));
-            if (!_picker.Have.AllSet) return;
+            if (!_picker.Have.AllSet) return false;
 
             CompletedAt = Runtime.Clock.Now;
             if (HasEventObservers)
                 Emit(PeerEventTypes.Completed, null, $"{Torrent.Name} complete: {Torrent.TotalSize} bytes in {(CompletedAt.Value - StartTime).TotalSeconds:0.###} s",
                     D("Bytes", Torrent.TotalSize), D("Seconds", (CompletedAt.Value - StartTime).TotalSeconds));
-            _completed.TrySetResult(true);
             foreach (var c in _connections) if (c.PeerHas.AllSet) seeds.Add(c);
             foreach (var c in seeds) Close(c, "both ends are complete", false);
             Track(AnnounceCompletedAsync());
             if (!_options.SeedWhenComplete) Track(StopAfterCompletionAsync());
+            return true;
         }
 
         async Task StopAfterCompletionAsync()

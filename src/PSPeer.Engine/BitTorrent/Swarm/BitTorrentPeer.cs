@@ -32,7 +32,9 @@ namespace PSPeer.Engine.BitTorrent
         readonly SwarmOptions _options;
         readonly byte[] _peerId;
         readonly List<SwarmConnection> _connections = new List<SwarmConnection>();
-        readonly TaskCompletionSource<bool> _completed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Completed outside _gate (continuations may run inline); not RunContinuationsAsynchronously, which would move
+        // context-free continuations (Task.WhenAll over several peers) to the thread pool, outside a simulation's loop.
+        readonly TaskCompletionSource<bool> _completed = new TaskCompletionSource<bool>();
         readonly TokenBucket _uploadLimit;
         readonly TokenBucket _downloadLimit;
         readonly RateMeter _down = new RateMeter();
@@ -103,7 +105,7 @@ namespace PSPeer.Engine.BitTorrent
 
         async Task WaitCompletedAsync(CancellationToken cancellationToken)
         {
-            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var cancelled = new TaskCompletionSource<bool>();
             using (cancellationToken.Register(() => cancelled.TrySetCanceled(cancellationToken)))
                 await await Task.WhenAny(_completed.Task, cancelled.Task);
         }
@@ -118,11 +120,12 @@ namespace PSPeer.Engine.BitTorrent
             {
                 _picker = new PiecePicker(Torrent.PieceCount, Torrent.PieceLength, Torrent.TotalSize, have, Runtime.Random);
                 _choker = new Choker(_options.UploadSlots, _options.OptimisticInterval, Runtime.Random);
-                if (have.AllSet) { CompletedAt = Runtime.Clock.Now; _completed.TrySetResult(true); }
+                if (have.AllSet) CompletedAt = Runtime.Clock.Now;
                 _loops.Add(AcceptLoopAsync());
                 _loops.Add(TickLoopAsync());
                 _loops.Add(AnnounceLoopAsync());
             }
+            if (have.AllSet) _completed.TrySetResult(true);
         }
 
         protected override async Task OnStopAsync()

@@ -25,7 +25,7 @@ namespace PSPeer.Engine.BitTorrent
             BytesPerSecond = bytesPerSecond;
             // A small burst (1/20 s, at least one block) keeps the rate smooth at the scale of a rechoke.
             _burst = Math.Max(BitTorrentConstants.BlockSize, bytesPerSecond / 20.0);
-            _tokens = _burst;
+            _tokens = 0;   // start empty: bytes sent by time t never exceed rate x t, so simulated bounds hold exactly
             _last = clock.Now;
         }
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
-using System.Net.Sockets;
 using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.BitTorrent
@@ -36,8 +35,7 @@ namespace PSPeer.Engine.BitTorrent
             Port = port;
             Compact = null;
             if (!IPAddress.TryParse(host, out var address)) return;
-            var bytes = address.GetAddressBytes();
-            if (address.AddressFamily != AddressFamily.InterNetwork && address.AddressFamily != AddressFamily.InterNetworkV6) return;
+            var bytes = address.GetAddressBytes();   // 4 bytes for IPv4, 16 for IPv6
             Compact = new byte[bytes.Length + 2];
             Buffer.BlockCopy(bytes, 0, Compact, 0, bytes.Length);
             Compact[bytes.Length] = (byte)(port >> 8);
