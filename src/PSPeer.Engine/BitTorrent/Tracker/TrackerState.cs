@@ -63,7 +63,11 @@ namespace PSPeer.Engine.BitTorrent
 
                 if (request.Event == AnnounceEvent.Stopped)
                 {
-                    if (entry != null) swarm.Remove(entry);
+                    if (entry != null)
+                    {
+                        if (FinishedDownload(entry, request)) swarm.Downloaded++;
+                        swarm.Remove(entry);
+                    }
                     if (swarm == null) return Answer(outcome, new TrackerSwarm(request.InfoHash), Array.Empty<TrackerPeerEntry>(), request);
                     var answer = Answer(outcome, swarm, Array.Empty<TrackerPeerEntry>(), request);
                     if (swarm.Count == 0) _swarms.Remove(request.InfoHash);
@@ -87,6 +91,7 @@ namespace PSPeer.Engine.BitTorrent
                 }
                 else
                 {
+                    if (FinishedDownload(entry, request)) swarm.Downloaded++;
                     if (entry.Host != request.IP || entry.Port != request.Port) entry.SetAddress(request.IP, request.Port);
                     if (request.Key != null) entry.Key = request.Key;
                     swarm.Touch(entry, request.Left, now);
@@ -103,7 +108,18 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
-        /// <summary>Counts for the given hashes (unknown ones are left out), or for up to MaxScrapeAll swarms when none are given.</summary>
+        /// <summary>
+        /// Whether this announce reports a finished download not yet counted: a known leecher now says left=0. That covers
+        /// "completed" and also clients that skip it (aria2 without seeding sends "stopped" with left=0).
+        /// </summary>
+        static bool FinishedDownload(TrackerPeerEntry entry, AnnounceRequest request)
+        {
+            if (entry.CountedDownload || entry.Left == 0 || request.Left != 0) return false;
+            entry.CountedDownload = true;
+            return true;
+        }
+
+        /// <summary>Counts for the given hashes (unknown or empty ones are left out), or for up to MaxScrapeAll swarms when none are given.</summary>
         public List<ScrapeEntry> Scrape(IReadOnlyCollection<InfoHash> hashes, DateTimeOffset now)
         {
             var result = new List<ScrapeEntry>();
@@ -124,7 +140,7 @@ namespace PSPeer.Engine.BitTorrent
                 {
                     if (!_swarms.TryGetValue(hash, out var swarm)) continue;
                     ExpireSwarm(swarm, now);
-                    result.Add(Entry(swarm));
+                    if (swarm.Count > 0) result.Add(Entry(swarm));
                 }
                 RemoveEmpty();
             }

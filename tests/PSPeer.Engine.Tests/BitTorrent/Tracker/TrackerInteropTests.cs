@@ -119,5 +119,45 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
                 await tracker.StopAsync().WaitAsync(Step);
             }
         }
+
+        [InteropFact("aria2c", "mktorrent", Libtorrent.ToolName)]
+        public async Task Aria2_downloads_from_a_libtorrent_seeder_it_found_through_the_PSPeer_tracker()
+        {
+            var tracker = new BitTorrentTracker(Live, "tracker", 0);
+            await tracker.StartAsync().WaitAsync(Step);
+            var announces = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            tracker.Events.Subscribe(e => { if (e.Type == PeerEventTypes.TrackerAnnounce) announces.Enqueue(e.Message); });
+            using var folder = new InteropFolder("tracker-e2e");
+            ToolProcess seeder = null, leecher = null;
+            try
+            {
+                var data = InteropFolder.RandomBytes(600_000, 6);
+                string file = folder.Write("seed/payload.bin", data);
+                string torrent = folder.File("payload.torrent");
+                await Mktorrent.CreateAsync(file, torrent, tracker.AnnounceUrl, 16);
+                var hash = InfoHash.Parse(await Libtorrent.InfoHashAsync(torrent));
+                seeder = Libtorrent.Seed(torrent, Path.GetDirectoryName(file), LoopbackPorts.Free());
+                for (int i = 0; i < 300 && (tracker.GetSwarm(hash)?.Complete ?? 0) == 0; i++) await Task.Delay(100);
+                Assert.True(tracker.GetSwarm(hash)?.Complete == 1, "libtorrent never announced:\n" + seeder.Output);
+
+                string downloads = folder.File("down/x");
+                downloads = Path.GetDirectoryName(downloads);
+                leecher = Aria2.Download(torrent, downloads, LoopbackPorts.Free());
+                Assert.True(await leecher.WaitForExitAsync(TimeSpan.FromSeconds(90)), "aria2c did not finish:\n" + leecher.Output + seeder.Output);
+                Assert.True(leecher.ExitCode == 0, "aria2c failed:\n" + leecher.Output);
+                Assert.Equal(data, File.ReadAllBytes(Path.Combine(downloads, "payload.bin")));
+
+                // aria2 said "completed" (one download) and then "stopped" as it exited.
+                var scraped = Assert.Single(await new TrackerClient(Live).ScrapeAsync(tracker.AnnounceUrl, new[] { hash }).WaitAsync(Step));
+                Assert.True((1, 0, 1) == (scraped.Complete, scraped.Incomplete, scraped.Downloaded),
+                    $"scrape {scraped.Complete}/{scraped.Incomplete}/{scraped.Downloaded}; announces:\n" + string.Join("\n", announces));
+            }
+            finally
+            {
+                leecher?.Dispose();
+                seeder?.Dispose();
+                await tracker.StopAsync().WaitAsync(Step);
+            }
+        }
     }
 }

@@ -200,5 +200,54 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             }
             Assert.Equal(Run(), Run());
         }
+
+        [Fact]
+        public void The_ip_parameter_replaces_the_connection_address_and_ipv6_peers_come_in_peers6()
+        {
+            var w = new TrackerWorld();
+            var a = w.AddHost("a"); var b = w.AddHost("b"); var c = w.AddHost("c");
+            var fromA = TrackerWorld.Request(H1, "a", 6881);
+            fromA.IP = "192.0.2.5";
+            w.Announce(a, fromA);
+            var fromB = TrackerWorld.Request(H1, "b", 6882);
+            fromB.IP = "2001:db8::1";
+            w.Announce(b, fromB);
+            var answer = w.Announce(c, TrackerWorld.Request(H1, "c", 6883));
+            Assert.Equal(new[] { "192.0.2.5:6881", "[2001:db8::1]:6882" }, answer.Peers.Select(p => p.EndPoint.ToString()));   // peers (IPv4) first, then peers6
+        }
+
+        [Fact]
+        public void A_peer_id_announced_from_another_address_needs_the_same_key()
+        {
+            var w = new TrackerWorld();
+            var a = w.AddHost("a"); var thief = w.AddHost("thief");
+            var first = TrackerWorld.Request(H1, "a", 6881);
+            first.Key = "secret";
+            w.Announce(a, first);
+            var stolen = TrackerWorld.Request(H1, "a", 6999);
+            stolen.Key = "guess";
+            var e = w.Fails<PeerException>(() => new TrackerClient(thief).AnnounceAsync(w.AnnounceUrl, stolen));
+            Assert.Contains("another key", e.Message);
+            // The owner moving to a new port with its key is fine.
+            var moved = TrackerWorld.Request(H1, "a", 7000, ev: AnnounceEvent.None);
+            moved.Key = "secret";
+            w.Announce(a, moved);
+            var other = w.AddHost("other");
+            Assert.Equal(new HostPort(a.HostAddress, 7000), Assert.Single(w.Announce(other, TrackerWorld.Request(H1, "o", 1)).Peers).EndPoint);
+        }
+
+        [Fact]
+        public void A_leecher_that_reaches_left_zero_without_completed_counts_once_and_a_seed_never()
+        {
+            var w = new TrackerWorld();
+            var seed = w.AddHost("seed"); var leech = w.AddHost("leech"); var watcher = w.AddHost("watcher");
+            w.Announce(seed, TrackerWorld.Request(H1, "seed", 1, left: 0));
+            w.Announce(leech, TrackerWorld.Request(H1, "leech", 2, left: 100));
+            // aria2 without seeding: no "completed", just "stopped" with left=0.
+            w.Announce(leech, TrackerWorld.Request(H1, "leech", 2, left: 0, ev: AnnounceEvent.Stopped));
+            w.Announce(seed, TrackerWorld.Request(H1, "seed", 1, left: 0, ev: AnnounceEvent.None));
+            var entry = Assert.Single(w.Scrape(watcher, H1));
+            Assert.Equal((1, 0, 1), (entry.Complete, entry.Incomplete, entry.Downloaded));
+        }
     }
 }
