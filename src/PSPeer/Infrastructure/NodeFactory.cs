@@ -16,9 +16,10 @@ namespace PSPeer
         public int Port;
         public string SharedPath;
         public HostPort IndexServer;
-        /// <summary>BitTorrent Seeder/Leecher: the torrent, and the announce URLs to use (null = the torrent's own).</summary>
-        public TorrentMetainfo Torrent;
-        public IList<string> Trackers;
+        /// <summary>BitTorrent Seeder/Leecher: the torrent to serve or fetch.</summary>
+        public TorrentMetainfo Torrent { get; set; }
+        /// <summary>BitTorrent Seeder/Leecher: announce URLs instead of the torrent's own (null = the torrent's).</summary>
+        public IList<string> Trackers { get; set; }
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -39,22 +40,38 @@ namespace PSPeer
                     switch (request.Role)
                     {
                         case PeerRole.Tracker: return new BitTorrentTracker(runtime, request.Name, request.Port);
-                        // The engine decides from the data on disk whether it starts as a seeder; the cmdlet checks a Seeder's data.
                         case PeerRole.Seeder:
-                        case PeerRole.Leecher:
-                            return new BitTorrentPeer(runtime, request.Name, request.Torrent, request.SharedPath,
-                                new SwarmOptions { Port = request.Port, Trackers = request.Trackers });
+                        case PeerRole.Leecher: return CreateSwarmPeer(runtime, request);
                     }
                     break;
             }
             throw new PeerException(CmdletErrorIds.RoleNotSupported, $"{request.Protocol} has no role {request.Role}.");
         }
 
+        /// <summary>
+        /// A BitTorrent peer: -SharedPath is the folder that holds the torrent's data (a seeder's content, or where a
+        /// leecher writes). The engine decides Seeder or Leecher from what is on disk; asking for a Seeder whose data
+        /// is missing is a user error, caught here before anything listens.
+        /// </summary>
+        static PeerNodeBase CreateSwarmPeer(IPeerRuntime runtime, NodeRequest request)
+        {
+            if (request.Torrent == null)
+                throw new PeerException(PeerErrorIds.TorrentNotFound, $"A BitTorrent {request.Role} needs a torrent: give -Torrent with a .torrent path or a TorrentInfo.");
+            string directory = request.SharedPath ?? runtime.Storage.GetFullPath(".");
+            var options = new SwarmOptions { Port = request.Port, Trackers = request.Trackers };
+            var peer = new BitTorrentPeer(runtime, request.Name, request.Torrent, directory, options);
+            if (request.Role == PeerRole.Seeder && peer.Role != "Seeder")
+                throw new PeerException(PeerErrorIds.SharedPathNotFound,
+                    $"Cannot seed '{request.Torrent.Name}': its data is not complete under '{directory}'. Give -SharedPath the folder that holds '{request.Torrent.Name}', or start a Leecher.");
+            return peer;
+        }
+
         /// <summary>Whether the role joins through an index server (and so needs -IndexServer or a running one).</summary>
         public static bool NeedsIndexServer(PeerProtocol protocol, PeerRole role) => protocol == PeerProtocol.Napster && role == PeerRole.Peer;
 
         /// <summary>Whether the role can share a folder.</summary>
-        public static bool CanShare(PeerProtocol protocol, PeerRole role) => role == PeerRole.Peer;
+        public static bool CanShare(PeerProtocol protocol, PeerRole role) =>
+            role == PeerRole.Peer || (protocol == PeerProtocol.BitTorrent && (role == PeerRole.Seeder || role == PeerRole.Leecher));
 
         /// <summary>Whether the role serves or fetches one torrent (and so needs -Torrent).</summary>
         public static bool NeedsTorrent(PeerProtocol protocol, PeerRole role) =>

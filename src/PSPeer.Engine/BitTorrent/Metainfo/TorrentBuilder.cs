@@ -16,8 +16,9 @@ namespace PSPeer.Engine.BitTorrent
     /// and piece length give the same info-hash as mktorrent.
     /// </summary>
     /// <remarks>
-    /// This is a local tool, not node code: it runs outside any simulation, so it hashes on thread-pool workers
-    /// (Task.Run) to use every core. Files are still read through IFileStorage.
+    /// CreateAsync is a local tool, not node code: it runs outside any simulation, so it hashes on thread-pool workers
+    /// (Task.Run) to use every core and stamps the wall-clock time when no creation date is given. Files are still read
+    /// through IFileStorage. Inside a simulation use the synchronous in-memory <see cref="Create(string, byte[], TorrentBuildOptions)"/>.
     /// </remarks>
     public static class TorrentBuilder
     {
@@ -75,6 +76,73 @@ namespace PSPeer.Engine.BitTorrent
 
             var pieces = await HashPiecesAsync(storage, content, total, pieceLength, pieceCount, Math.Max(1, options.Parallelism), bytesHashed, ct);
 
+            return Assemble(content, pieceLength, pieces, options, options.IncludeCreationDate ? creationDate : (DateTimeOffset?)null);
+        }
+
+        /// <summary>
+        /// Builds a single-file torrent from bytes in memory, synchronously on the calling thread: for tests and
+        /// simulations (no Task.Run, no clock: a creation date is written only when options.CreationDate is set).
+        /// </summary>
+        public static TorrentMetainfo Create(string name, byte[] content, TorrentBuildOptions options = null)
+        {
+            if (content == null) throw new ArgumentNullException(nameof(content));
+            var c = new Content { Name = name ?? throw new ArgumentNullException(nameof(name)) };
+            c.Add(new ContentFile { RelativePath = name, Length = content.Length, Data = content });
+            return CreateInMemory(c, options);
+        }
+
+        /// <summary>
+        /// Builds a multi-file torrent named <paramref name="name"/> from in-memory files keyed by '/'-separated relative
+        /// path (sorted ordinally, as the folder builder and mktorrent do), synchronously; see the single-file overload.
+        /// </summary>
+        public static TorrentMetainfo Create(string name, IEnumerable<KeyValuePair<string, byte[]>> files, TorrentBuildOptions options = null)
+        {
+            if (files == null) throw new ArgumentNullException(nameof(files));
+            var c = new Content { Name = name ?? throw new ArgumentNullException(nameof(name)), IsFolder = true };
+            foreach (var f in files) c.Add(new ContentFile { RelativePath = f.Key, Length = f.Value.Length, Data = f.Value });
+            c.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+            return CreateInMemory(c, options);
+        }
+
+        static TorrentMetainfo CreateInMemory(Content content, TorrentBuildOptions options)
+        {
+            options = options ?? new TorrentBuildOptions();
+            if (options.PieceLength.HasValue && !IsValidPieceLength(options.PieceLength.Value))
+                throw new ArgumentException("Piece length " + options.PieceLength.Value + " is not a power of two from 16 KiB to 16 MiB.", nameof(options));
+            long total = 0;
+            foreach (var f in content) { f.Offset = total; total += f.Length; }
+            if (total == 0) throw new PeerException(PeerErrorIds.InvalidTorrent, "'" + content.Name + "' holds no data; a torrent needs at least one byte to share.");
+            int pieceLength = options.PieceLength ?? DefaultPieceLength(total);
+            int pieceCount = checked((int)((total + pieceLength - 1) / pieceLength));
+            var pieces = new byte[pieceCount * 20L];
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA1))
+            {
+                int piece = 0;
+                long inPiece = 0;
+                foreach (var file in content)
+                {
+                    int at = 0;
+                    while (at < file.Data.Length)
+                    {
+                        int n = (int)Math.Min(file.Data.Length - at, pieceLength - inPiece);
+                        sha.AppendData(file.Data, at, n);
+                        at += n;
+                        inPiece += n;
+                        if (inPiece == pieceLength)
+                        {
+                            Buffer.BlockCopy(sha.GetHashAndReset(), 0, pieces, piece++ * 20, 20);
+                            inPiece = 0;
+                        }
+                    }
+                }
+                if (inPiece > 0) Buffer.BlockCopy(sha.GetHashAndReset(), 0, pieces, piece * 20, 20);
+            }
+            return Assemble(content, pieceLength, pieces, options, options.CreationDate);
+        }
+
+        /// <summary>The metainfo dictionary: info keys exactly as mktorrent writes them, outer keys as BEP 3 and 12 name them.</summary>
+        static TorrentMetainfo Assemble(Content content, int pieceLength, byte[] pieces, TorrentBuildOptions options, DateTimeOffset? creationDate)
+        {
             var info = new BDictionary();
             info["name"] = new BString(content.Name);
             info["piece length"] = new BInteger(pieceLength);
@@ -92,7 +160,7 @@ namespace PSPeer.Engine.BitTorrent
                 }
                 info["files"] = files;
             }
-            else info["length"] = new BInteger(total);
+            else info["length"] = new BInteger(content[0].Length);
 
             var root = new BDictionary();
             var trackers = (options.Trackers ?? new List<string>()).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList();
@@ -101,7 +169,7 @@ namespace PSPeer.Engine.BitTorrent
                 root["announce-list"] = new BList(trackers.Select(t => (BValue)new BList { new BString(t) }));
             if (!string.IsNullOrEmpty(options.Comment)) root["comment"] = new BString(options.Comment);
             if (!string.IsNullOrEmpty(options.CreatedBy)) root["created by"] = new BString(options.CreatedBy);
-            if (options.IncludeCreationDate) root["creation date"] = new BInteger(creationDate.ToUnixTimeSeconds());
+            if (creationDate.HasValue) root["creation date"] = new BInteger(creationDate.Value.ToUnixTimeSeconds());
             root["info"] = info;
 
             // Parsing what we wrote checks it by the same rules as any other torrent (names, sizes, piece count).
@@ -114,6 +182,7 @@ namespace PSPeer.Engine.BitTorrent
             public string RelativePath;
             public long Length;
             public long Offset;
+            public byte[] Data;   // in-memory builds only
         }
 
         sealed class Content : List<ContentFile>

@@ -24,7 +24,10 @@ namespace PSPeer.Engine.BitTorrent
         TorrentMetainfo(BDictionary root, byte[] infoBytes, string name, bool isMultiFile, List<TorrentFile> files,
             long totalSize, int pieceLength, byte[] pieces, bool isPrivate)
         {
-            _root = root;
+            // Keep the outer keys only: the info dictionary lives on as InfoBytes (and the piece hashes), not thrice.
+            _root = new BDictionary();
+            foreach (var entry in root.Entries)
+                if (entry.Key.Text != "info") _root[entry.Key] = entry.Value;
             InfoBytes = infoBytes;
             Name = name;
             IsMultiFile = isMultiFile;

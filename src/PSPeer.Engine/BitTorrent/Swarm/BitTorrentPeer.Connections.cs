@@ -18,6 +18,7 @@ namespace PSPeer.Engine.BitTorrent
         readonly HashSet<HostPort> _bannedEndPoints = new HashSet<HostPort>();
         readonly HashSet<string> _bannedPeerIds = new HashSet<string>(StringComparer.Ordinal);
         HostPort _self;
+        static readonly TimeSpan SimultaneousDialWindow = TimeSpan.FromSeconds(10);
 
         async Task AcceptLoopAsync()
         {
@@ -27,6 +28,13 @@ namespace PSPeer.Engine.BitTorrent
                 try { connection = await _listener.AcceptAsync(Stopping); }
                 catch (Exception) when (Stopping.IsCancellationRequested) { return; }
                 catch (ObjectDisposedException) { return; }
+                catch (Exception e) when (!(e is OutOfMemoryException))
+                {
+                    // One failed accept (a reset before accept, descriptors exhausted) must not end accepting.
+                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); }
+                    catch (OperationCanceledException) { return; }
+                    continue;
+                }
                 Track(AcceptAsync(connection));
             }
         }
@@ -116,8 +124,10 @@ namespace PSPeer.Engine.BitTorrent
                     var existing = _connections.Find(x => x.PeerIdHex == hex);
                     if (existing != null)
                     {
-                        // Both ends dialled each other: both keep the connection the smaller peer id dialled.
-                        bool keepNew = existing.IsOutgoing != outgoing && (outgoing == (Compare(_peerId, theirs.PeerId) < 0));
+                        // An established connection stays (a tracker naming a peer that dialled us must not churn it).
+                        // Two fresh ones mean both ends dialled at once: both keep the one the smaller peer id dialled.
+                        bool simultaneous = Runtime.Clock.Now - existing.ConnectedAt < SimultaneousDialWindow && existing.IsOutgoing != outgoing;
+                        bool keepNew = simultaneous && (outgoing == (Compare(_peerId, theirs.PeerId) < 0));
                         if (!keepNew) refusal = "already connected";
                         else Close(existing, "replaced by a connection in the other direction", false);
                     }
@@ -202,6 +212,11 @@ namespace PSPeer.Engine.BitTorrent
             {
                 reason = Stopping.IsCancellationRequested ? "the node is stopping" : e.Message;
             }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                // A bug of ours, not the peer's: still, it ends this connection only, and says so.
+                reason = "internal error: " + e;
+            }
             Close(c, reason, malformed);
         }
 
@@ -259,8 +274,9 @@ namespace PSPeer.Engine.BitTorrent
                     }
                 }
             }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is OperationCanceledException || e is PeerException || e is PeerWireException || e is ArgumentException)
+            catch (Exception e) when (!(e is OutOfMemoryException))
             {
+                // Whatever ends the send loop ends the connection: a connection that cannot send must not linger.
                 Close(c, Stopping.IsCancellationRequested ? "the node is stopping" : e.Message, false);
             }
         }

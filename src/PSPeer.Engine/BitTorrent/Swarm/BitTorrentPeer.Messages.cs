@@ -18,12 +18,10 @@ namespace PSPeer.Engine.BitTorrent
             completedPiece = -1;
             var now = Runtime.Clock.Now;
             c.LastReceived = now;
-            bool first = c.FirstMessage;
-            c.FirstMessage = false;
+
             switch (m.Type)
             {
                 case PeerMessageType.KeepAlive:
-                    if (first) c.FirstMessage = true;   // a keep-alive before the bitfield does not use up its turn
                     return 0;
                 case PeerMessageType.Choke:
                     if (!c.PeerChoking)
@@ -56,7 +54,8 @@ namespace PSPeer.Engine.BitTorrent
                     OnHave(c, m.Index);
                     return 0;
                 case PeerMessageType.Bitfield:
-                    if (!first) throw new PeerWireException("the peer sent a bitfield after other messages (BEP 3 allows it only first)");
+                    // BEP 3 wants it only first; real clients differ (aria2 sends its extension handshake and requests
+                    // first, and later bitfields as updates), so a bitfield anywhere replaces what we knew.
                     OnBitfield(c, Bitfield.FromBytes(m.Data, m.DataOffset, m.DataCount, Torrent.PieceCount));
                     return 0;
                 case PeerMessageType.Request:
@@ -91,6 +90,7 @@ namespace PSPeer.Engine.BitTorrent
 
         void OnBitfield(SwarmConnection c, Bitfield bits)
         {
+            _picker.RemovePeer(c.PeerHas);
             c.PeerHas = bits;
             _picker.AddPeer(bits);
             int interesting = 0;
@@ -98,7 +98,8 @@ namespace PSPeer.Engine.BitTorrent
             if (!have.AllSet)
                 for (int i = 0; i < bits.Count; i++) if (bits[i] && !have[i]) interesting++;
             c.Interesting = interesting;
-            if (interesting > 0) SetInterested(c, true);
+            SetInterested(c, interesting > 0);
+            FillRequests(c);
             CloseIfBothComplete(c);
         }
 

@@ -60,13 +60,12 @@ namespace PSPeer.Engine.BitTorrent
             _picker.PieceVerified(piece);
             DropRequestsFor(piece, true);
             var seeds = new List<SwarmConnection>();
+            // Have goes to everyone, also to peers that have the piece: without it they could not tell when we are
+            // both complete, and their availability counts would be wrong.
             foreach (var c in _connections)
             {
-                if (c.PeerHas[piece])
-                {
-                    if (--c.Interesting == 0) SetInterested(c, false);
-                }
-                else c.Send(PeerMessage.Have(piece));
+                if (c.PeerHas[piece] && --c.Interesting == 0) SetInterested(c, false);
+                c.Send(PeerMessage.Have(piece));
             }
             if (HasEventObservers)
                 Emit(PeerEventTypes.PieceVerified, null, $"piece {piece} verified ({_picker.Have.SetCount}/{Torrent.PieceCount})",
@@ -80,14 +79,16 @@ namespace PSPeer.Engine.BitTorrent
             foreach (var c in _connections) if (c.PeerHas.AllSet) seeds.Add(c);
             foreach (var c in seeds) Close(c, "both ends are complete", false);
             Track(AnnounceCompletedAsync());
-            if (!_options.SeedWhenComplete) Track(StopAfterCompletionAsync());
+            // Not tracked: the stop waits for every tracked task, and would wait for itself.
+            if (!_options.SeedWhenComplete) _ = StopAfterCompletionAsync();
             return true;
         }
 
         async Task StopAfterCompletionAsync()
         {
             await Task.Yield();
-            await StopAsync();
+            try { await StopAsync(); }
+            catch (Exception) { /* the node reports its own stop; nobody awaits this task */ }
         }
 
         void OnPieceFailed(int piece, List<string> contributors)

@@ -49,8 +49,6 @@ namespace PSPeer.Engine.BitTorrent
         public bool AmInterested;
         public bool PeerChoking = true;
         public bool PeerInterested;
-        /// <summary>A bitfield may only be the first message after the handshake.</summary>
-        public bool FirstMessage = true;
         public bool Closed;
 
         /// <summary>Our requests at this peer, by <see cref="BlockRequest.Key"/>.</summary>

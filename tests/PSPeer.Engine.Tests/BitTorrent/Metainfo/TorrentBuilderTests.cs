@@ -171,6 +171,39 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         }
 
         [Fact]
+        public async Task InMemoryCreateGivesTheSameTorrentAsHashingStorage()
+        {
+            var storage = NewStorage();
+            var single = TorrentBytes.Content(300_000, 14);
+            storage.WriteFile("/s/one.bin", single);
+            var files = new Dictionary<string, byte[]>
+            {
+                ["z.bin"] = TorrentBytes.Content(50_000, 15),
+                ["a/b.bin"] = TorrentBytes.Content(70_001, 16),
+                ["empty"] = new byte[0],
+            };
+            foreach (var f in files) storage.WriteFile("/m/" + f.Key, f.Value);
+
+            var fromDisk = await TorrentBuilder.CreateAsync(storage, "/s/one.bin", Options(16384), null, CancellationToken.None).WaitAsync(Timeout);
+            var inMemory = TorrentBuilder.Create("one.bin", single, Options(16384));
+            Assert.Equal(fromDisk.ToBytes(), inMemory.ToBytes());
+
+            var folderFromDisk = await TorrentBuilder.CreateAsync(storage, "/m", Options(16384), null, CancellationToken.None).WaitAsync(Timeout);
+            var folderInMemory = TorrentBuilder.Create("m", files, Options(16384));
+            Assert.Equal(folderFromDisk.ToBytes(), folderInMemory.ToBytes());
+            Assert.Equal(new[] { "a/b.bin", "empty", "z.bin" }, folderInMemory.Files.Select(f => f.Path));
+        }
+
+        [Fact]
+        public void InMemoryCreateReadsNoClock()
+        {
+            var t = TorrentBuilder.Create("x.bin", new byte[40_000], new TorrentBuildOptions { PieceLength = 16384 });
+            Assert.Null(t.CreationDate);
+            Assert.Equal(3, t.PieceCount);
+            Assert.Equal(t.ToBytes(), TorrentBuilder.Create("x.bin", new byte[40_000], new TorrentBuildOptions { PieceLength = 16384 }).ToBytes());
+        }
+
+        [Fact]
         public async Task NameOptionRenamesTheTorrent()
         {
             var storage = NewStorage();

@@ -29,6 +29,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             // Leechers traded among themselves, not only with the seeder.
             Assert.True(leechers.Sum(l => l.Uploaded) > 0, "leechers uploaded nothing to each other");
             w.Sim.RunFor(TimeSpan.FromSeconds(2));   // the last "completed" announce is on its way
+            // Complete peers have nothing to trade: every connection among them is gone.
+            Assert.All(leechers, l => Assert.Empty(l.Peers));
+            Assert.Empty(seeder.Peers);
             w.Run(() => Task.WhenAll(leechers.Select(l => l.StopAsync()).Concat(new[] { seeder.StopAsync() })));
 
             var announces = w.Events.Where(e => e.Type == PeerEventTypes.TrackerAnnounce && e.Node != "tracker" && e.Data.ContainsKey("Peers")).ToList();
