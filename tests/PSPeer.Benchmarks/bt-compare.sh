@@ -31,14 +31,14 @@ host=$(ls "$repo"/src/PSPeer.Host/bin/Release/*/PSPeer.Host.dll | head -n 1)
 # The Release build laid out the module at out/PSPeer; say so explicitly rather than rely on the search.
 export PSPEER_MODULE=$repo/out/PSPeer
 
-# Templates (see bt-baseline.sh's header): each runs one small script of bt/ in the host. The baseline substitutes
+# Templates (see bt-baseline.sh's header): each runs one small script beside this one (bt-create/-seed/-leech.ps1) in the host. The baseline substitutes
 # {file} {torrent} {tracker} {dir} {port} {done} (paths in its own temp folder, without spaces) and runs the result
 # with bash -c; the host passes the arguments to the script as literals. An empty {done} leaves -Done unset.
-scripts=$repo/tests/PSPeer.Benchmarks/bt
+scripts=$repo/tests/PSPeer.Benchmarks
 run="dotnet '$host'"
 export BT_NAME=${BT_NAME:-pspeer}
-export BT_CREATE_CMD="$run '$scripts/create.ps1' '{file}' '{torrent}' '{tracker}'"
-export BT_SEED_CMD="$run '$scripts/seed.ps1' '{torrent}' '{dir}' {port}"
-export BT_LEECH_CMD="$run '$scripts/leech.ps1' '{torrent}' '{dir}' {port} {done}"
+export BT_CREATE_CMD="$run '$scripts/bt-create.ps1' '{file}' '{torrent}' '{tracker}'"
+export BT_SEED_CMD="$run '$scripts/bt-seed.ps1' '{torrent}' '{dir}' {port}"
+export BT_LEECH_CMD="$run '$scripts/bt-leech.ps1' '{torrent}' '{dir}' {port} {done}"
 
 exec bash "$baseline" "$@"

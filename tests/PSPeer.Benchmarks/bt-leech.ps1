@@ -1,4 +1,4 @@
-# bt-compare.sh's BT_LEECH_CMD: downloads into Dir and exits 0 once complete and verified; given Done, creates that
+# BT_LEECH_CMD of bt-compare.sh (template '{torrent} {dir} {port} {done}'): downloads into Dir and exits 0 once complete and verified; given Done, creates that
 # file on completion and keeps seeding until killed.
 param([string] $Torrent, [string] $Dir, [int] $Port, [string] $Done)
 $ProgressPreference = 'SilentlyContinue'

@@ -1,4 +1,4 @@
-# bt-compare.sh's BT_SEED_CMD: seeds Dir/<name> until the process is killed (SIGTERM stops the node, which announces "stopped").
+# BT_SEED_CMD of bt-compare.sh (bt-baseline.sh template '{torrent} {dir} {port}'): seeds Dir/<name> until the process is killed (SIGTERM stops the node, which announces "stopped").
 param([string] $Torrent, [string] $Dir, [int] $Port)
 $ProgressPreference = 'SilentlyContinue'
 $ErrorActionPreference = 'Stop'
