@@ -86,6 +86,9 @@ namespace PSPeer
                     "Leave out -Via (Receive-PeerFile then starts a leecher), or pass a BitTorrent Leecher of the same torrent."));
                 return null;
             }
+            if (node.State != NodeState.Running)
+                ThrowTerminatingError(Errors.Make(PeerErrorIds.NodeNotRunning, ErrorCategory.InvalidOperation, node,
+                    $"Node '{node.Name}' is {node.State}.", "Leave out -Via, or pass a running node of this torrent."));
             if (!peer.Torrent.InfoHash.Equals(torrent.InfoHash))
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.TorrentMismatch, ErrorCategory.InvalidArgument, node,
                     $"Node '{node.Name}' runs torrent {peer.Torrent.Name} ({peer.Torrent.InfoHash.Hex}), not {torrent.Name} ({torrent.InfoHash.Hex}).",
@@ -111,9 +114,12 @@ namespace PSPeer
                 {
                     var task = _pump.Run(ct => RunSwarmAsync(peer, startIt, sources, activity, ct), timeout.Token);
                     if (_pump.IsStopping) return null;
-                    if (timeout.IsCancellationRequested && !task.IsCompleted || task.IsCanceled)
+                    if (timeout.IsCancellationRequested && (!task.IsCompleted || task.IsCanceled))
                         throw new PeerException(PeerErrorIds.DownloadFailed,
                             $"{torrent.Name} did not complete within {Timeout} s: {Describe(peer)}. Verified pieces stay in '{peer.Directory}'; run again to resume.");
+                    if (task.IsCanceled)
+                        throw new PeerException(PeerErrorIds.DownloadFailed,
+                            $"Node '{node.Name}' stopped before {torrent.Name} was complete. Verified pieces stay in '{peer.Directory}'; run again to resume.");
                     task.GetAwaiter().GetResult();
                 }
                 finally

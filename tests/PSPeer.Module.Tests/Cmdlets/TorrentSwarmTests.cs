@@ -212,6 +212,14 @@ namespace PSPeer.Module.Tests.Cmdlets
         }
 
         [Fact]
+        public void Via_a_stopped_node_is_NodeNotRunning()
+        {
+            var result = Run("$seed | Stop-PeerNode -Confirm:$false; Receive-PeerFile -Torrent $info -Via $seed");
+
+            Assert.StartsWith("NodeNotRunning", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
+        }
+
+        [Fact]
         public void Stopping_a_download_that_cannot_progress_returns_promptly_and_frees_its_port()
         {
             var setup = Run("$seed | Stop-PeerNode -Confirm:$false");
