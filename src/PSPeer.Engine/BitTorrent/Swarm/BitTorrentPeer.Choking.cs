@@ -56,10 +56,26 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>A newly interested peer need not wait for the next rechoke while a regular slot is free.</summary>
         void UnchokeIfSlotFree(SwarmConnection c)
         {
-            if (!c.AmChoking) return;
-            int unchoked = 0;
-            foreach (var x in _connections) if (!x.AmChoking) unchoked++;
-            if (unchoked < _options.UploadSlots) SetChoking(c, false);
+            if (c.AmChoking && c.PeerInterested && UsedSlots() < _options.UploadSlots) SetChoking(c, false);
+        }
+
+        /// <summary>A slot freed (its peer left or lost interest): give it to a waiting interested peer now.</summary>
+        void FillFreeSlots()
+        {
+            int used = UsedSlots();
+            foreach (var c in _connections)
+            {
+                if (used >= _options.UploadSlots) return;
+                if (c.AmChoking && c.PeerInterested) { SetChoking(c, false); used++; }
+            }
+        }
+
+        /// <summary>Unchoked peers that want data; an unchoked peer that wants nothing uses no bandwidth, so no slot.</summary>
+        int UsedSlots()
+        {
+            int used = 0;
+            foreach (var x in _connections) if (!x.AmChoking && x.PeerInterested) used++;
+            return used;
         }
 
         void SetChoking(SwarmConnection c, bool choke)

@@ -174,9 +174,12 @@ namespace PSPeer.Engine.BitTorrent
                 if (c.Dialled != null) _known.Remove(c.Dialled);   // a later announce may bring it back
                 if (malformed && HasEventObservers) Emit(PeerEventTypes.MalformedMessage, c.Remote, reason, D("PeerId", c.PeerIdHex));
                 if (HasEventObservers) Emit(PeerEventTypes.PeerDisconnected, c.Remote, reason, D("PeerId", c.PeerIdHex), D("Reason", reason));
-                // Blocks it held can go to the others now.
+                // Blocks it held can go to the others now, and its upload slot to a waiting peer.
                 if (!Stopping.IsCancellationRequested)
+                {
                     foreach (var other in _connections) FillRequests(other);
+                    if (!c.AmChoking) FillFreeSlots();
+                }
             }
             c.Connection.Dispose();
             c.SendSignal.Set();

@@ -49,6 +49,7 @@ namespace PSPeer.Engine.BitTorrent
                     return 0;
                 case PeerMessageType.NotInterested:
                     c.PeerInterested = false;
+                    if (!c.AmChoking) FillFreeSlots();
                     return 0;
                 case PeerMessageType.Have:
                     OnHave(c, m.Index);
@@ -126,7 +127,9 @@ namespace PSPeer.Engine.BitTorrent
             completedPiece = -1;
             long key = BlockRequest.KeyOf(m.Index, m.Begin);
             // A block we did not ask for (or no longer ask for, after a cancel or choke) is dropped.
-            if (!c.Outstanding.TryGetValue(key, out var request) || request.Length != m.DataCount) return 0;
+            if (!c.Outstanding.TryGetValue(key, out var request)) return 0;
+            if (request.Length != m.DataCount)
+                throw new PeerWireException($"the peer answered a request for {request.Length} bytes of piece {m.Index} at {m.Begin} with {m.DataCount}");
             c.Outstanding.Remove(key);
             c.Down.Add(m.DataCount, now);
             _down.Add(m.DataCount, now);

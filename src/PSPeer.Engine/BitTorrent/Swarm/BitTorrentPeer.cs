@@ -75,6 +75,8 @@ namespace PSPeer.Engine.BitTorrent
         public long Uploaded { get { lock (_gate) return _up.Total; } }
         public double DownloadRate { get { lock (_gate) return _down.Rate(Runtime.Clock.Now); } }
         public double UploadRate { get { lock (_gate) return _up.Rate(Runtime.Clock.Now); } }
+        /// <summary>The torrent's files once they are all here and verified (what Get-PeerNode shows as shared), else 0.</summary>
+        public override int SharedFileCount => IsComplete ? Torrent.Files.Count : 0;
         /// <summary>Requests dropped because we do not have the piece.</summary>
         public long RequestsRefused { get { lock (_gate) return _requestsRefused; } }
         /// <summary>When the last piece was verified (null until then; the start time for a node that began complete).</summary>

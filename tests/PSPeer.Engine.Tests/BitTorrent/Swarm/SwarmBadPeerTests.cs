@@ -145,5 +145,74 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             Assert.Equal(w.Content, w.Downloaded("leech"));
             Assert.Equal(NodeState.Running, seeder.State);
         }
+
+        /// <summary>Serves correct blocks, each two seconds after it was asked for; counts the cancels it receives.</summary>
+        static async Task RunSlowSeederAsync(PSPeer.Engine.Runtime.Simulated.SimulatedHost host, IListener listener, TorrentMetainfo torrent, byte[] content,
+            System.Collections.Generic.List<PeerMessage> cancels)
+        {
+            var peer = await RawPeer.AcceptAsync(listener, torrent, "-XX0002-slow");
+            var all = new Bitfield(torrent.PieceCount);
+            all.SetAll();
+            await peer.SendAsync(PeerMessage.BitfieldOf(all), PeerMessage.Unchoke);
+            var cancelled = new System.Collections.Generic.HashSet<long>();
+            while (true)
+            {
+                PeerMessage m;
+                try { m = await peer.Reader.ReadMessageAsync(System.Threading.CancellationToken.None); }
+                catch (Exception) { break; }
+                if (m == null) break;
+                if (m.Type == PeerMessageType.Cancel) { cancels.Add(m); cancelled.Add(BlockRequest.KeyOf(m.Index, m.Begin)); }
+                if (m.Type != PeerMessageType.Request) continue;
+                var request = m;
+                _ = ReplyLaterAsync();
+                async Task ReplyLaterAsync()
+                {
+                    await host.Clock.Delay(TimeSpan.FromSeconds(2));
+                    if (cancelled.Contains(BlockRequest.KeyOf(request.Index, request.Begin))) return;
+                    try { await peer.SendAsync(PeerMessage.Piece(request.Index, request.Begin, content, request.Index * torrent.PieceLength + request.Begin, request.Length)); }
+                    catch (Exception) { }
+                }
+            }
+            peer.Dispose();
+        }
+
+        [Fact]
+        public void Endgame_asks_the_fast_peer_for_what_the_slow_one_holds_and_cancels_the_duplicates()
+        {
+            var w = new SwarmWorld(seed: 13, size: 24 * PieceLength, pieceLength: PieceLength);
+            var seeder = w.Seeder("seed", new SwarmOptions { UploadLimitBytesPerSecond = 400 * 1024 });
+            var slowHost = w.Host("slow");
+            IListener listener = null;
+            var cancels = new System.Collections.Generic.List<PeerMessage>();
+            w.Run(async () => listener = await slowHost.Transport.ListenAsync(SwarmWorld.PeerPort));
+            w.Sim.Spawn(() => RunSlowSeederAsync(slowHost, listener, w.Torrent, w.Content, cancels));
+            var leecher = w.Leecher("leech");
+            w.Connect(leecher, "slow");
+            w.Connect(leecher, "seed");
+            var start = w.Sim.Now;
+            w.Run(() => leecher.WhenCompleted(), 60);
+            Assert.Equal(w.Content, w.Downloaded("leech"));
+            Assert.NotEmpty(cancels);
+            // The slow peer's two-second answers did not hold up the end: the fast seeder filled in.
+            Assert.True((leecher.CompletedAt.Value - start).TotalSeconds < 24.0 * PieceLength / (400 * 1024) + 1.5);
+            listener.Dispose();
+        }
+
+        [Fact]
+        public void When_one_seeder_crashes_mid_download_the_other_finishes_it()
+        {
+            var w = new SwarmWorld(seed: 17, size: 40 * PieceLength, pieceLength: PieceLength);
+            w.Seeder("seedA", new SwarmOptions { UploadLimitBytesPerSecond = 100 * 1024 });
+            w.Seeder("seedB", new SwarmOptions { UploadLimitBytesPerSecond = 100 * 1024 });
+            var leecher = w.Leecher("leech");
+            w.Connect(leecher, "seedA");
+            w.Connect(leecher, "seedB");
+            w.Sim.RunFor(TimeSpan.FromSeconds(3));
+            Assert.InRange(leecher.Progress, 0.05, 0.95);
+            w.Hosts["seedB"].Crash();
+            w.Run(() => leecher.WhenCompleted(), 60);
+            Assert.Equal(w.Content, w.Downloaded("leech"));
+            Assert.Contains(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerDisconnected && e.Remote.StartsWith(w.Hosts["seedB"].HostAddress));
+        }
     }
 }

@@ -95,5 +95,35 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             Assert.True(seen.PeerInterested);
             Assert.False(seen.AmChoking);
         }
+
+        [Fact]
+        public void A_multi_file_torrent_arrives_file_by_file_under_its_folder()
+        {
+            var files = new System.Collections.Generic.Dictionary<string, byte[]>
+            {
+                ["readme.txt"] = TestTorrent.Content(1000, 1),
+                ["bin/app.dll"] = TestTorrent.Content(150_000, 2),
+                ["bin/empty.dat"] = new byte[0],
+                ["data/big.bin"] = TestTorrent.Content(300_000, 3),
+            };
+            var torrent = TorrentBuilder.Create("album", files, new TorrentBuildOptions { PieceLength = 32 * 1024 });
+            Assert.True(torrent.IsMultiFile);
+            var sim = new PSPeer.Engine.Runtime.Simulated.Simulation(new PSPeer.Engine.Runtime.Simulated.SimulationOptions { Seed = 31 });
+            var seedHost = sim.AddHost("seed");
+            var leechHost = sim.AddHost("leech");
+            foreach (var f in files) seedHost.MemoryStorage.WriteFile("/data/album/" + f.Key, f.Value);
+            var seeder = new BitTorrentPeer(seedHost, "seed", torrent, "/data", new SwarmOptions { Port = 6881, Trackers = new string[0] });
+            var leecher = new BitTorrentPeer(leechHost, "leech", torrent, "/dl", new SwarmOptions { Trackers = new string[0] });
+            Assert.Equal("Seeder", seeder.Role);
+            Assert.Equal("Leecher", leecher.Role);
+            sim.Run(async () =>
+            {
+                await seeder.StartAsync();
+                await leecher.StartAsync();
+                await leecher.AddPeerAsync(new HostPort(seedHost.HostAddress, 6881));
+                await leecher.WhenCompleted();
+            }, TimeSpan.FromSeconds(60));
+            foreach (var f in files) Assert.Equal(f.Value, leechHost.MemoryStorage.ReadAllBytes("/dl/album/" + f.Key));
+        }
     }
 }

@@ -10,6 +10,7 @@ using Xunit;
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
     /// <summary>PSPeer's swarm with real clients on loopback: each side downloads from the other, byte-identical.</summary>
+    [Collection(HeavySwarmCollection.Name)]
     public class SwarmInteropTests
     {
         static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
@@ -117,6 +118,34 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
                             await leecher.StopAsync();
                         }
                     }
+                }
+            }
+        }
+
+        [InteropFact(Libtorrent.ToolName)]
+        public async Task Libtorrent_downloads_from_a_PSPeer_seeder_it_is_pointed_at()
+        {
+            using (var folder = new InteropFolder("lt-leech"))
+            {
+                var content = InteropFolder.RandomBytes(Size, 24);
+                folder.Write("seed/payload.bin", content);
+                var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024);
+                string torrentPath = folder.Write("payload.torrent", torrent.ToBytes());
+                var seeder = new BitTorrentPeer(Live, "seed", torrent, folder.File("seed"), new SwarmOptions { Trackers = new string[0] });
+                ToolProcess lt = null;
+                try
+                {
+                    await seeder.StartAsync().WaitAsync(Limit);
+                    System.IO.Directory.CreateDirectory(folder.File("lt"));
+                    lt = Libtorrent.Download(torrentPath, folder.File("lt"), LoopbackPorts.Free(), seeder.EndPoint);
+                    Assert.True(await lt.WaitForExitAsync(Limit), "libtorrent did not finish:\n" + lt.Output);
+                    Assert.True(lt.ExitCode == 0, "libtorrent failed:\n" + lt.Output);
+                    Assert.Equal(content, File.ReadAllBytes(folder.File("lt/payload.bin")));
+                }
+                finally
+                {
+                    lt?.Dispose();
+                    await seeder.StopAsync();
                 }
             }
         }

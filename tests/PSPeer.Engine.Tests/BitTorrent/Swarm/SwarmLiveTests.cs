@@ -12,6 +12,7 @@ using Xunit;
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
     /// <summary>The swarm over real TCP on 127.0.0.1 and real files.</summary>
+    [Collection(HeavySwarmCollection.Name)]
     public class SwarmLiveTests
     {
         static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);

@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
     /// <summary>The swarm on the simulated runtime: virtual time, one seed, exact outcomes.</summary>
+    [Collection(HeavySwarmCollection.Name)]
     public class SwarmSimulationTests
     {
         readonly ITestOutputHelper _output;
