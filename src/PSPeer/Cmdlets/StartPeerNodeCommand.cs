@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Linq;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
@@ -52,6 +51,16 @@ namespace PSPeer
         [ValidateNotNullOrEmpty]
         public string[] Tracker { get; set; }
 
+        /// <summary>BitTorrent Seeder/Leecher: most bytes per second sent to all peers together (0 = unlimited), e.g. 10MB.</summary>
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long UploadLimit { get; set; }
+
+        /// <summary>BitTorrent Seeder/Leecher: most bytes per second received from all peers together (0 = unlimited).</summary>
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long DownloadLimit { get; set; }
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
@@ -61,10 +70,10 @@ namespace PSPeer
             {
                 PrepareTorrent(session, request);
             }
-            else if (Torrent != null || Tracker != null)
+            else if (Torrent != null || Tracker != null || UploadLimit != 0 || DownloadLimit != 0)
             {
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, Torrent,
-                    $"A {Protocol} {Role} does not take -Torrent or -Tracker.", "Use them with -Protocol BitTorrent -Role Seeder or Leecher."));
+                    $"A {Protocol} {Role} does not take -Torrent, -Tracker, -UploadLimit or -DownloadLimit.", "Use them with -Protocol BitTorrent -Role Seeder or Leecher."));
             }
             else if (SharedPath != null)
             {
@@ -148,7 +157,7 @@ namespace PSPeer
             if (Torrent == null)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.TorrentRequired, ErrorCategory.InvalidArgument, null,
                     $"A BitTorrent {Role} serves or fetches one torrent: -Torrent is required.",
-                    $"Pass -Torrent <file.torrent>, or pipe one in: Get-TorrentInfo app.torrent | ForEach-Object {{ Start-PeerNode -Protocol BitTorrent -Role {Role} -Torrent $_ }}"));
+                    "Pass -Torrent with a .torrent path or a TorrentInfo from New-Torrent or Get-TorrentInfo."));
             try
             {
                 request.Torrent = Torrent.Resolve(this);
@@ -179,6 +188,8 @@ namespace PSPeer
                         "Point -SharedPath at the folder that holds the torrent's content, or start a Leecher to download it."));
             }
 
+            request.UploadLimit = UploadLimit;
+            request.DownloadLimit = DownloadLimit;
             if (Tracker != null)
             {
                 request.Trackers = Tracker;

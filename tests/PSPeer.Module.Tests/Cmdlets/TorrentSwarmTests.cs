@@ -186,6 +186,39 @@ namespace PSPeer.Module.Tests.Cmdlets
         }
 
         [Fact]
+        public void Ctrl_C_keeps_the_verified_pieces_and_the_next_run_receives_only_the_rest()
+        {
+            // A seeder held to 400 KB/s makes the download take a few seconds, time enough to stop it part-way.
+            var setup = Run(@"
+                $seed | Stop-PeerNode -Confirm:$false
+                $slow = Start-PeerNode -Protocol BitTorrent -Role Seeder -Torrent $info -SharedPath $seedDir -UploadLimit 400KB");
+            setup.ShouldSucceed();
+
+            using (var ps = _session.Create("Receive-PeerFile -Torrent $info -Destination $copy", _vars))
+            {
+                var output = new PSDataCollection<PSObject>();
+                var someVerified = new System.Threading.ManualResetEventSlim();
+                ps.Streams.Progress.DataAdded += (_, e) =>
+                {
+                    string status = ps.Streams.Progress[e.Index].StatusDescription ?? "";
+                    if (System.Text.RegularExpressions.Regex.IsMatch(status, @"^[1-9]\d*/\d+ pieces")) someVerified.Set();
+                };
+                IAsyncResult pending = ps.BeginInvoke<PSObject, PSObject>(null, output);
+                Assert.True(someVerified.Wait(TimeSpan.FromSeconds(60)), "no piece was verified");
+                Assert.True(Task.Run(() => ps.Stop()).Wait(TimeSpan.FromSeconds(30)), "PowerShell.Stop() did not return");
+                Assert.True(pending.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30)), "the pipeline did not end after Stop()");
+                Assert.Empty(output); // stopped part-way: no PeerDownload
+            }
+
+            var result = _session.Run("Receive-PeerFile -Torrent $info -Destination $copy -Timeout 60", _vars);
+
+            result.ShouldSucceed();
+            dynamic download = Assert.Single(result.OfType("PSPeer.PeerDownload"));
+            AssertIdentical((string)download.Path);
+            Assert.InRange((long)download.Bytes, 0, PayloadSize - 32 * 1024);
+        }
+
+        [Fact]
         public void Content_complete_on_disk_needs_no_peer_at_all()
         {
             Directory.CreateDirectory(Copy);
