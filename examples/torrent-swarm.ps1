@@ -46,7 +46,7 @@ function Get-FileSha256([string] $path) {
 try {
     $tracker = Start-PeerNode -Protocol BitTorrent -Role Tracker -Name 'tracker'
     $torrentPath = [IO.Path]::Combine($root, 'app.torrent')
-    $torrent = New-Torrent $payload -Tracker $tracker.Engine.AnnounceUrl -PieceSize 64KB -OutFile $torrentPath
+    $torrent = New-Torrent $payload -Tracker $tracker.AnnounceUrl -PieceSize 64KB -OutFile $torrentPath
     $torrent | Out-Default
 
     $seed = Start-PeerNode -Protocol BitTorrent -Role Seeder -Name 'seed' -Torrent $torrent -SharedPath $seedDir

@@ -7,7 +7,7 @@ BeforeAll {
     [IO.File]::WriteAllBytes($payload, $bytes)
     $tracker = Start-PeerNode -Protocol BitTorrent -Role Tracker -Name 'swarm-tracker'
     $torrentPath = Join-Path $TestDrive 'app.torrent'
-    $info = New-Torrent $payload -Tracker $tracker.Engine.AnnounceUrl -PieceSize 64KB -OutFile $torrentPath
+    $info = New-Torrent $payload -Tracker $tracker.AnnounceUrl -PieceSize 64KB -OutFile $torrentPath
     $seed = Start-PeerNode -Protocol BitTorrent -Role Seeder -Torrent $info -SharedPath $seedDir -Name 'swarm-seed'
 }
 

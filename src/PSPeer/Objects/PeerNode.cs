@@ -32,6 +32,9 @@ namespace PSPeer
         /// <summary>The index server a Napster peer is logged in to, or null.</summary>
         public string IndexServer => (Engine as global::PSPeer.Engine.Napster.NapsterPeer)?.IndexServer?.ToString();
 
+        /// <summary>A BitTorrent tracker's announce URL ("http://host:port/announce"), for New-Torrent -Tracker; null for other nodes.</summary>
+        public string AnnounceUrl => (Engine as BitTorrentTracker)?.AnnounceUrl;
+
         // BitTorrent seeders and leechers (null for every other node): what a user watches while a swarm runs.
         BitTorrentPeer Swarm => Engine as BitTorrentPeer;
         /// <summary>The torrent's info-hash (hex) for a seeder or leecher.</summary>

@@ -27,7 +27,7 @@ namespace PSPeer.Module.Tests.Cmdlets
         const string StartSwarm = @"
             $ErrorActionPreference = 'Stop'
             $tracker = Start-PeerNode -Protocol BitTorrent -Role Tracker -Name tracker
-            $info = New-Torrent $payload -Tracker $tracker.Engine.AnnounceUrl -PieceSize 32KB -OutFile $torrentPath
+            $info = New-Torrent $payload -Tracker $tracker.AnnounceUrl -PieceSize 32KB -OutFile $torrentPath
             $seed = Start-PeerNode -Protocol BitTorrent -Role Seeder -Torrent $torrentPath -SharedPath $seedDir -Name seed
             $ErrorActionPreference = 'Continue'
             ";
