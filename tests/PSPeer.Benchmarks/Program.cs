@@ -12,6 +12,7 @@ namespace PSPeer.Benchmarks
         {
             string what = args.Length > 0 ? args[0] : "all";
             if (what == "loader") return await IndexLoader.RunAsync(args);
+            if (what == "bt-seed" || what == "bt-leech") return await BtClientCommand.RunAsync(args);
             Console.WriteLine($"# PSPeer benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
             switch (what)
             {

@@ -187,13 +187,15 @@ namespace PSPeer.Engine.BitTorrent
         }
 
         /// <summary>
-        /// Requests kept in flight: enough for about half a second at the peer's current rate (so loopback runs at
-        /// full speed), at least 16 so a new connection ramps up quickly, at most MaxRequestsPerPeer.
+        /// Requests kept in flight: half a second's worth at the peer's current rate plus four, at most
+        /// MaxRequestsPerPeer. Loopback ramps up within a fraction of a second (the rate meter divides by the time it
+        /// has seen), while slow peers are not handed a long queue that ties up blocks others could send sooner (in the
+        /// 50-leecher simulation a floor of 16 cost 15% more time than a floor of 4).
         /// </summary>
         int PipelineDepth(SwarmConnection c)
         {
             double rate = c.Down.Rate(Runtime.Clock.Now);
-            long depth = 16 + (long)(rate * 0.5 / BitTorrentConstants.BlockSize);
+            long depth = 4 + (long)(rate * 0.5 / BitTorrentConstants.BlockSize);
             return (int)Math.Min(depth, _options.MaxRequestsPerPeer);
         }
 

@@ -125,5 +125,31 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             }, TimeSpan.FromSeconds(60));
             foreach (var f in files) Assert.Equal(f.Value, leechHost.MemoryStorage.ReadAllBytes("/dl/album/" + f.Key));
         }
+
+        [Fact]
+        public void A_port_already_in_use_is_a_clear_error_and_nothing_is_left_running()
+        {
+            var w = new SwarmWorld(seed: 32, size: 50_000, pieceLength: 16 * 1024);
+            w.Seeder("seed");
+            var second = new BitTorrentPeer(w.Hosts["seed"], "again", w.Torrent, "/data", new SwarmOptions { Port = SwarmWorld.PeerPort, Trackers = new string[0] });
+            var start = w.Sim.Spawn(() => second.StartAsync());
+            Assert.True(w.Sim.RunUntilCompleted(start, TimeSpan.FromSeconds(10)));
+            var e = Assert.IsType<PeerException>(start.Exception.InnerException);
+            Assert.Equal(PeerErrorIds.PortInUse, e.ErrorId);
+            Assert.Equal(NodeState.Failed, second.State);
+        }
+
+        [Fact]
+        public void Ten_leechers_complete_over_a_lossy_high_latency_network()
+        {
+            var w = new SwarmWorld(seed: 33, size: 500_000, pieceLength: 32 * 1024, latency: TimeSpan.FromMilliseconds(80), loss: 0.03);
+            w.Seeder("seed", new SwarmOptions { UploadLimitBytesPerSecond = 300_000 });
+            var leechers = Enumerable.Range(0, 10).Select(i => w.Leecher("leech" + i, new SwarmOptions { UploadLimitBytesPerSecond = 100_000 })).ToList();
+            w.Run(() => System.Threading.Tasks.Task.WhenAll(leechers.Select((l, i) =>
+                System.Threading.Tasks.Task.WhenAll(new[] { l.AddPeerAsync(w.AddressOf("seed")) }
+                    .Concat(Enumerable.Range(0, i).Select(j => l.AddPeerAsync(w.AddressOf("leech" + j))))))));
+            w.Run(() => System.Threading.Tasks.Task.WhenAll(leechers.Select(l => l.WhenCompleted())), 300);
+            foreach (var l in leechers) Assert.Equal(w.Content, w.Downloaded(l.Name));
+        }
     }
 }

@@ -20,9 +20,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         public readonly List<PeerEvent> Events = new List<PeerEvent>();
         public readonly Dictionary<string, SimulatedHost> Hosts = new Dictionary<string, SimulatedHost>();
 
-        public SwarmWorld(int seed, int size, int pieceLength, TimeSpan? latency = null, string tracker = null)
+        public SwarmWorld(int seed, int size, int pieceLength, TimeSpan? latency = null, string tracker = null, double loss = 0)
         {
-            Sim = new Simulation(new SimulationOptions { Seed = seed, Latency = latency ?? TimeSpan.FromMilliseconds(10) });
+            Sim = new Simulation(new SimulationOptions { Seed = seed, Latency = latency ?? TimeSpan.FromMilliseconds(10), Loss = loss });
             Content = TestTorrent.Content(size, seed);
             Torrent = tracker == null ? TestTorrent.Make("file.bin", Content, pieceLength) : TestTorrent.Make("file.bin", Content, pieceLength, tracker);
         }
