@@ -20,6 +20,9 @@ namespace PSPeer
         public TorrentMetainfo Torrent { get; set; }
         /// <summary>BitTorrent Seeder/Leecher: announce URLs instead of the torrent's own (null = the torrent's).</summary>
         public IList<string> Trackers { get; set; }
+        /// <summary>BitTorrent Seeder/Leecher: bytes/s over all peers, 0 = unlimited.</summary>
+        public long UploadLimit { get; set; }
+        public long DownloadLimit { get; set; }
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -58,7 +61,11 @@ namespace PSPeer
             if (request.Torrent == null)
                 throw new PeerException(PeerErrorIds.TorrentNotFound, $"A BitTorrent {request.Role} needs a torrent: give -Torrent with a .torrent path or a TorrentInfo.");
             string directory = request.SharedPath ?? runtime.Storage.GetFullPath(".");
-            var options = new SwarmOptions { Port = request.Port, Trackers = request.Trackers };
+            var options = new SwarmOptions
+            {
+                Port = request.Port, Trackers = request.Trackers,
+                UploadLimitBytesPerSecond = request.UploadLimit, DownloadLimitBytesPerSecond = request.DownloadLimit,
+            };
             var peer = new BitTorrentPeer(runtime, request.Name, request.Torrent, directory, options);
             if (request.Role == PeerRole.Seeder && peer.Role != "Seeder")
                 throw new PeerException(PeerErrorIds.SharedPathNotFound,
@@ -72,5 +79,9 @@ namespace PSPeer
         /// <summary>Whether the role can share a folder.</summary>
         public static bool CanShare(PeerProtocol protocol, PeerRole role) =>
             role == PeerRole.Peer || (protocol == PeerProtocol.BitTorrent && (role == PeerRole.Seeder || role == PeerRole.Leecher));
+
+        /// <summary>Whether the role serves or fetches one torrent (and so needs -Torrent).</summary>
+        public static bool NeedsTorrent(PeerProtocol protocol, PeerRole role) =>
+            protocol == PeerProtocol.BitTorrent && (role == PeerRole.Seeder || role == PeerRole.Leecher);
     }
 }
