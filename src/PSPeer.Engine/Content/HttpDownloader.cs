@@ -30,8 +30,24 @@ namespace PSPeer.Engine.Content
         static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
 
         /// <summary>Throws PeerException ContentHashMismatch / PeerUnreachable / DownloadFailed; OperationCanceledException on cancel.</summary>
-        public static async Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory,
-            IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
+        public static Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory,
+            IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
+            DownloadAsync(runtime, hit, destinationDirectory, progress, null, null, cancellationToken);
+
+        /// <summary>
+        /// Downloads over a connection that is already open (a Gnutella GIV: the firewalled source connected to us),
+        /// whose first bytes after what the caller consumed are in <paramref name="alreadyRead"/>. Such a connection
+        /// cannot be reopened, so a source that closes it after a 404 fails the download. The connection is disposed.
+        /// </summary>
+        public static Task<DownloadResult> DownloadOverAsync(IPeerRuntime runtime, SearchHit hit, IConnection connection, byte[] alreadyRead,
+            string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
+        {
+            if (connection == null) throw new ArgumentNullException(nameof(connection));
+            return DownloadAsync(runtime, hit, destinationDirectory, progress, connection, alreadyRead, cancellationToken);
+        }
+
+        static async Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory,
+            IProgress<DownloadProgress> progress, IConnection opened, byte[] alreadyRead, CancellationToken cancellationToken)
         {
             if (runtime == null) throw new ArgumentNullException(nameof(runtime));
             if (hit == null) throw new ArgumentNullException(nameof(hit));
@@ -47,7 +63,7 @@ namespace PSPeer.Engine.Content
             var started = runtime.Clock.Now;
             string tempPath = null;
 
-            var session = new Session(runtime, source, cancellationToken);
+            var session = new Session(runtime, source, cancellationToken, opened, alreadyRead);
             try
             {
                 var response = await session.OpenResponseAsync(hit);
@@ -118,21 +134,36 @@ namespace PSPeer.Engine.Content
             IConnection _connection;
             CancellationTokenRegistration _registration;
             HttpHeadReader _reader;
+            IConnection _opened;       // a connection handed in (GIV), used once instead of connecting
+            byte[] _alreadyRead;
+            bool _usedOpened;
 
-            public Session(IPeerRuntime runtime, HostPort source, CancellationToken token)
+            public Session(IPeerRuntime runtime, HostPort source, CancellationToken token, IConnection opened = null, byte[] alreadyRead = null)
             {
-                _runtime = runtime; _source = source; _token = token;
+                _runtime = runtime; _source = source; _token = token; _opened = opened; _alreadyRead = alreadyRead;
             }
 
             async Task ConnectAsync()
             {
                 CloseConnection();
-                // PeerException PeerUnreachable from the transport passes through unchanged.
-                _connection = await _runtime.Transport.ConnectAsync(_source.Host, _source.Port, _token);
+                if (_opened != null || _usedOpened)
+                {
+                    if (_usedOpened)
+                        throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} closed the pushed connection; it cannot be reopened from this side.");
+                    _connection = _opened;
+                    _opened = null;
+                    _usedOpened = true;
+                }
+                else
+                {
+                    // PeerException PeerUnreachable from the transport passes through unchanged.
+                    _connection = await _runtime.Transport.ConnectAsync(_source.Host, _source.Port, _token);
+                }
                 // Closing the connection on cancel unblocks a read on any transport, whether or not it honours tokens.
                 var connection = _connection;
                 _registration = _token.Register(() => connection.Dispose());
                 _reader = new HttpHeadReader(ResponseHeadLimit);
+                if (_alreadyRead != null) { _reader.Prefill(_alreadyRead); _alreadyRead = null; }
             }
 
             /// <summary>Asks by hash first (the name may have changed), then by index and name; returns the 200 response.</summary>
@@ -275,7 +306,12 @@ namespace PSPeer.Engine.Content
                 _connection = null;
             }
 
-            public void Dispose() => CloseConnection();
+            public void Dispose()
+            {
+                _opened?.Dispose();   // a handed-in connection the session ended before using
+                _opened = null;
+                CloseConnection();
+            }
         }
     }
 }

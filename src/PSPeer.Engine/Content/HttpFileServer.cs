@@ -81,6 +81,23 @@ namespace PSPeer.Engine.Content
             await Task.WhenAll(pending);
         }
 
+        /// <summary>
+        /// Serves a connection someone else accepted (a Gnutella servent shares one port between its links and HTTP):
+        /// <paramref name="alreadyRead"/> holds the bytes it read to recognise the request. Completes when the connection
+        /// is done; the server need not have been started, and <see cref="StopAsync"/> closes these connections too.
+        /// </summary>
+        public Task ServeAsync(IConnection connection, byte[] alreadyRead)
+        {
+            if (connection == null) throw new ArgumentNullException(nameof(connection));
+            var done = new TaskCompletionSource<bool>();
+            lock (_gate)
+            {
+                if (_stopped) { connection.Dispose(); return Task.CompletedTask; }
+                _connections[connection] = done.Task;
+            }
+            return ServeAndForgetAsync(connection, done, alreadyRead);
+        }
+
         async Task AcceptLoopAsync()
         {
             while (!_stop.IsCancellationRequested)
@@ -119,9 +136,9 @@ namespace PSPeer.Engine.Content
             }
         }
 
-        async Task ServeAndForgetAsync(IConnection connection, TaskCompletionSource<bool> done)
+        async Task ServeAndForgetAsync(IConnection connection, TaskCompletionSource<bool> done, byte[] alreadyRead = null)
         {
-            try { await ServeConnectionAsync(connection); }
+            try { await ServeConnectionAsync(connection, alreadyRead); }
             catch (Exception) { /* ServeConnectionAsync reports what matters; one connection never takes the server down */ }
             finally
             {
@@ -131,11 +148,12 @@ namespace PSPeer.Engine.Content
             }
         }
 
-        async Task ServeConnectionAsync(IConnection connection)
+        async Task ServeConnectionAsync(IConnection connection, byte[] alreadyRead)
         {
             string remote = connection.RemoteEndPoint;
             var stream = connection.Stream;
             var reader = new HttpHeadReader(MaxHeadBytes);
+            reader.Prefill(alreadyRead);
             byte[][] buffers = null;
             using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {

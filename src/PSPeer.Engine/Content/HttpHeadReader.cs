@@ -25,6 +25,19 @@ namespace PSPeer.Engine.Content
         public HttpHeadReader(int maxHeadBytes) => _buffer = new byte[maxHeadBytes];
 
         /// <summary>
+        /// Bytes already taken from the stream by someone else (a listener that sniffed the first line to pick the
+        /// protocol); they are read before the stream. At most the head bound.
+        /// </summary>
+        public void Prefill(byte[] bytes)
+        {
+            if (bytes == null || bytes.Length == 0) return;
+            if (_start > 0 || _count > 0) throw new InvalidOperationException("Prefill comes before the first read.");
+            if (bytes.Length > _buffer.Length) throw new HttpHeadException(true, $"head larger than {_buffer.Length} bytes");
+            Buffer.BlockCopy(bytes, 0, _buffer, 0, bytes.Length);
+            _count = bytes.Length;
+        }
+
+        /// <summary>
         /// The next head as Latin-1 text without the final empty line, or null when the stream ends cleanly before any
         /// byte of a new head. Throws <see cref="HttpHeadException"/> when the head is too large or cut off.
         /// </summary>

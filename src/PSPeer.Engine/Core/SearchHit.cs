@@ -22,6 +22,10 @@ namespace PSPeer.Engine.Core
         public int Hops { get; }
         /// <summary>Time from sending the search to receiving this hit.</summary>
         public TimeSpan Latency { get; }
+        /// <summary>Gnutella: the answering servent's GUID (32 hex digits), for routing a Push to it; null elsewhere.</summary>
+        public string ServentId { get; set; }
+        /// <summary>Gnutella: the answering servent is firewalled, so a download goes by Push and its GIV connection.</summary>
+        public bool NeedsPush { get; set; }
 
         public override string ToString() => $"{Name} ({Size} bytes) at {Source}";
     }

@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+using PSPeer.Engine.Core;
+
+namespace PSPeer.Engine.Gnutella
+{
+    /// <summary>How a <see cref="GnutellaServent"/> behaves; defaults follow the Gnutella 0.6 seeds.</summary>
+    public sealed class GnutellaOptions
+    {
+        public GnutellaRole Role { get; set; } = GnutellaRole.Ultrapeer;
+        /// <summary>Port of the servent's one listener (Gnutella, HTTP and GIV share it); 0 = any free port.</summary>
+        public int Port { get; set; }
+        /// <summary>Folder to share, or null to share nothing.</summary>
+        public string SharedPath { get; set; }
+        /// <summary>Servents to connect to at start (and again when links are lost, with AutoConnect).</summary>
+        public IList<HostPort> Bootstrap { get; set; } = new List<HostPort>();
+        /// <summary>
+        /// Keep links up from <see cref="Bootstrap"/> and hosts learned through Pongs and X-Try-Ultrapeers. False: only
+        /// explicit <see cref="GnutellaServent.ConnectAsync"/> calls make links (network builders and tests).
+        /// </summary>
+        public bool AutoConnect { get; set; } = true;
+        /// <summary>Ultrapeer: most links to other ultrapeers (accepted or made).</summary>
+        public int MaxUltrapeerLinks { get; set; } = 32;
+        /// <summary>Ultrapeer: most leaves it shields.</summary>
+        public int MaxLeaves { get; set; } = 30;
+        /// <summary>Leaf: how many ultrapeers it keeps links to.</summary>
+        public int LeafUltrapeerLinks { get; set; } = 3;
+        /// <summary>The servent cannot accept connections: its QueryHits carry the push flag and downloads come by Push + GIV.</summary>
+        public bool Firewalled { get; set; }
+        /// <summary>TTL + hops of any descriptor is clamped to this on receipt; also the widest ring of a search.</summary>
+        public int MaxTtl { get; set; } = 7;
+        /// <summary>How long a query/ping id remembers the link it came from (for reverse-path routing and duplicates).</summary>
+        public TimeSpan RouteLifetime { get; set; } = TimeSpan.FromMinutes(10);
+        /// <summary>Most ids each routing table remembers.</summary>
+        public int RouteCapacity { get; set; } = 100_000;
+        /// <summary>Queries a link may send per second (also the burst allowance); beyond it they are dropped and counted.</summary>
+        public int QueriesPerSecondPerLink { get; set; } = 20;
+        /// <summary>Largest descriptor payload accepted; a longer one closes the link.</summary>
+        public int MaxPayloadLength { get; set; } = 64 * 1024;
+    }
+}
