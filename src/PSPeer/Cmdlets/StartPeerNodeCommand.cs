@@ -38,10 +38,15 @@ namespace PSPeer
         [EndPointTransformation]
         public HostPort IndexServer { get; set; }
 
+        /// <summary>Gnutella: servents to join through (PeerNodes, node names, or host:port, comma-separated or a list).</summary>
+        [Parameter]
+        [EndPointListTransformation]
+        public HostPort[] Bootstrap { get; set; }
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
-            var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer };
+            var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
 
             if (SharedPath != null)
             {

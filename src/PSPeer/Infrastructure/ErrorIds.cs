@@ -19,6 +19,11 @@ namespace PSPeer
         public const string ContentHashInvalid = "ContentHashInvalid";
         public const string PeerNodeFailed = "PeerNodeFailed";
         public const string PeerSearchFailed = "PeerSearchFailed";
+        // Networks (New-PeerNetwork, Invoke-PeerSimulation, Measure-PeerNetwork)
+        public const string PeerNetworkTooLarge = "PeerNetworkTooLarge";
+        public const string PeerNetworkFailed = "PeerNetworkFailed";
+        public const string PeerNetworkNotSimulated = "PeerNetworkNotSimulated";
+        public const string PeerNetworkStopped = "PeerNetworkStopped";
     }
 
     internal static class Errors
