@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Threading;
+using PSPeer.Engine.Gnutella.Wire;
 
 namespace PSPeer.Engine.Gnutella
 {
@@ -7,29 +9,64 @@ namespace PSPeer.Engine.Gnutella
     {
         internal long messagesSent, messagesReceived, queriesDroppedDuplicate, queriesDroppedTtl, queriesRateLimited,
             hitsRoutedBack, hitsDroppedUnknownQuery, queriesDeliveredToLeaves, queriesFilteredByQrp, queriesForwarded,
-            queriesReceived, hitsSent;
+            queriesReceived, hitsSent, messagesDroppedQueueFull;
+        // Indexed by the payload type byte: 256 slots cost 2 KB and no dictionary on the hot path.
+        readonly long[] _sentByType = new long[256];
+        readonly long[] _receivedByType = new long[256];
 
         public long MessagesSent => Interlocked.Read(ref messagesSent);
         public long MessagesReceived => Interlocked.Read(ref messagesReceived);
+        /// <summary>Descriptors sent, by payload type (only types sent at least once).</summary>
+        public IReadOnlyDictionary<GnutellaPayloadType, long> SentByType => Snapshot(_sentByType);
+        /// <summary>Descriptors received, by payload type (only types received at least once).</summary>
+        public IReadOnlyDictionary<GnutellaPayloadType, long> ReceivedByType => Snapshot(_receivedByType);
         /// <summary>Queries received whose GUID was already seen.</summary>
         public long QueriesDroppedDuplicate => Interlocked.Read(ref queriesDroppedDuplicate);
         /// <summary>Queries not forwarded because their TTL ran out here.</summary>
         public long QueriesDroppedTtl => Interlocked.Read(ref queriesDroppedTtl);
+        /// <summary>Queries dropped because their link exceeded its per-second allowance.</summary>
         public long QueriesRateLimited => Interlocked.Read(ref queriesRateLimited);
         /// <summary>QueryHits of other servents passed back along the reverse path.</summary>
         public long HitsRoutedBack => Interlocked.Read(ref hitsRoutedBack);
         /// <summary>QueryHits whose query id this servent never saw, or whose path is gone.</summary>
         public long HitsDroppedUnknownQuery => Interlocked.Read(ref hitsDroppedUnknownQuery);
+        /// <summary>Query copies an ultrapeer passed to its leaves (QRP said they may match).</summary>
         public long QueriesDeliveredToLeaves => Interlocked.Read(ref queriesDeliveredToLeaves);
         /// <summary>Query copies an ultrapeer did not pass to a leaf because the leaf's QRP table cannot match.</summary>
         public long QueriesFilteredByQrp => Interlocked.Read(ref queriesFilteredByQrp);
-        /// <summary>Query copies sent on to other links (not counting our own searches).</summary>
+        /// <summary>Query copies sent on to other ultrapeer links (not counting our own searches nor leaves).</summary>
         public long QueriesForwarded => Interlocked.Read(ref queriesForwarded);
         /// <summary>Queries received (first copies and duplicates).</summary>
         public long QueriesReceived => Interlocked.Read(ref queriesReceived);
         /// <summary>QueryHits this servent answered with from its own files.</summary>
         public long HitsSent => Interlocked.Read(ref hitsSent);
+        /// <summary>Descriptors dropped because a slow link's send queue was full.</summary>
+        public long MessagesDroppedQueueFull => Interlocked.Read(ref messagesDroppedQueueFull);
 
         internal static void Add(ref long counter) => Interlocked.Increment(ref counter);
+        internal static void Add(ref long counter, long amount) => Interlocked.Add(ref counter, amount);
+
+        internal void CountSent(GnutellaPayloadType type)
+        {
+            Interlocked.Increment(ref messagesSent);
+            Interlocked.Increment(ref _sentByType[(byte)type]);
+        }
+
+        internal void CountReceived(GnutellaPayloadType type)
+        {
+            Interlocked.Increment(ref messagesReceived);
+            Interlocked.Increment(ref _receivedByType[(byte)type]);
+        }
+
+        static IReadOnlyDictionary<GnutellaPayloadType, long> Snapshot(long[] counts)
+        {
+            var result = new Dictionary<GnutellaPayloadType, long>();
+            for (int i = 0; i < counts.Length; i++)
+            {
+                long n = Interlocked.Read(ref counts[i]);
+                if (n != 0) result[(GnutellaPayloadType)i] = n;
+            }
+            return result;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella.Wire;
 
 namespace PSPeer.Engine.Gnutella
 {
@@ -21,6 +22,8 @@ namespace PSPeer.Engine.Gnutella
         public bool AutoConnect { get; set; } = true;
         /// <summary>Ultrapeer: most links to other ultrapeers (accepted or made).</summary>
         public int MaxUltrapeerLinks { get; set; } = 32;
+        /// <summary>Ultrapeer with AutoConnect: how many ultrapeer links it makes by itself (it accepts up to MaxUltrapeerLinks).</summary>
+        public int UltrapeerLinkTarget { get; set; } = 6;
         /// <summary>Ultrapeer: most leaves it shields.</summary>
         public int MaxLeaves { get; set; } = 30;
         /// <summary>Leaf: how many ultrapeers it keeps links to.</summary>
@@ -37,5 +40,9 @@ namespace PSPeer.Engine.Gnutella
         public int QueriesPerSecondPerLink { get; set; } = 20;
         /// <summary>Largest descriptor payload accepted; a longer one closes the link.</summary>
         public int MaxPayloadLength { get; set; } = 64 * 1024;
+        /// <summary>This servent's GUID (QueryHits carry it; Pushes are routed to it); null = a random one from the runtime.</summary>
+        public GnutellaGuid? ServentId { get; set; }
+        /// <summary>Bits of the QRP table a leaf sends (2^bits slots); the QRP default is 16.</summary>
+        public int QrpTableBits { get; set; } = 16;
     }
 }

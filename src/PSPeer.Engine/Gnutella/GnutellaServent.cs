@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella.Wire;
 using PSPeer.Engine.Runtime;
 
 namespace PSPeer.Engine.Gnutella
@@ -12,42 +14,335 @@ namespace PSPeer.Engine.Gnutella
     /// A Gnutella 0.6 servent: one listener for Gnutella links, HTTP downloads and GIV callbacks; floods queries with
     /// TTL and routes QueryHits back along the reverse path; an ultrapeer or a leaf.
     /// </summary>
-    public sealed class GnutellaServent : PeerNodeBase, ISearchNode, ISharingNode
+    /// <remarks>
+    /// This file holds the lifecycle, the links and the accept side. Routing of descriptors is in
+    /// GnutellaServent.Routing.cs, searching in GnutellaServent.Search.cs, downloads and Push/GIV in
+    /// GnutellaServent.Transfer.cs, the handshake in GnutellaServent.Handshake.cs.
+    /// Live, descriptors arrive on many threads: the link list is copy-on-write (routing reads a snapshot without
+    /// locking) and the routing tables are used under <see cref="_gate"/>.
+    /// </remarks>
+    public sealed partial class GnutellaServent : PeerNodeBase, ISearchNode, ISharingNode
     {
+        public const string UserAgent = "PSPeer/0.1";
+        static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+        readonly object _gate = new object();
+        readonly GuidRouteTable<object> _queryRoutes;
+        readonly GuidRouteTable<object> _pingRoutes;
+        readonly GuidRouteTable<object> _pushRoutes;   // servent GUID -> link its QueryHits came from
+        readonly HostCache _hosts = new HostCache(1000);
+        // Marks routes that end here (our own queries and pings) in the route tables.
+        static readonly object Self = new object();
+
+        GnutellaLink[] _links = new GnutellaLink[0];                 // copy-on-write under _gate
+        readonly HashSet<Task> _linkTasks = new HashSet<Task>();
+        readonly HashSet<IConnection> _handshaking = new HashSet<IConnection>();
+        IListener _listener;
+        HostPort _listenEndPoint;
+        HttpFileServer _http;
+        Task _acceptLoop;
+        Task _maintenance;
+        volatile LocalFileMatcher _local = LocalFileMatcher.Empty;
+        volatile QueryRouteTable _ownTable;
+        long _rttTicks = TimeSpan.FromMilliseconds(100).Ticks;     // smoothed link round trip, for the search's rings
+
         public GnutellaServent(IPeerRuntime runtime, string name, GnutellaOptions options)
             : base(runtime, name, "Gnutella", (options ?? new GnutellaOptions()).Role == GnutellaRole.Leaf ? "Leaf" : "Ultrapeer")
         {
             Options = options ?? new GnutellaOptions();
+            if (Options.Port < 0 || Options.Port > 65535) throw new ArgumentOutOfRangeException(nameof(options), Options.Port, "A port is 0 to 65535.");
+            if (Options.MaxTtl < 1 || Options.MaxTtl > 255) throw new ArgumentOutOfRangeException(nameof(options), Options.MaxTtl, "MaxTtl is 1 to 255.");
             GnutellaRole = Options.Role;
             Shared = new SharedFolder(runtime, Options.SharedPath);
+            ServentId = Options.ServentId ?? GnutellaGuid.New(runtime.Random);
+            _queryRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
+            _pingRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Math.Max(16, Options.RouteCapacity / 10));
+            _pushRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
+            if (Options.Bootstrap != null) foreach (var b in Options.Bootstrap) _hosts.Add(b, knownUltrapeer: true);
         }
 
         public GnutellaOptions Options { get; }
         public GnutellaRole GnutellaRole { get; }
+        public GnutellaGuid ServentId { get; }
         public GnutellaCounters Counters { get; } = new GnutellaCounters();
         public SharedFolder Shared { get; }
         public override int SharedFileCount => Shared.Files.Count;
+        bool IsLeaf => GnutellaRole == GnutellaRole.Leaf;
 
         /// <summary>Live Gnutella links (after the handshake).</summary>
-        public int ConnectionCount => throw new NotImplementedException();
+        public int ConnectionCount => Volatile.Read(ref _links).Length;
 
         /// <summary>Remote listening endpoints ("host:port") of the live links.</summary>
-        public IReadOnlyList<string> Neighbors => throw new NotImplementedException();
+        public IReadOnlyList<string> Neighbors => Volatile.Read(ref _links).Select(l => l.Remote).ToList();
+
+        /// <summary>Links to ultrapeers (for a leaf: its ultrapeers).</summary>
+        public int UltrapeerLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsUltrapeer);
+        /// <summary>Links to leaves (an ultrapeer's shielded leaves).</summary>
+        public int LeafLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsLeaf);
+        /// <summary>Hosts known from Bootstrap, Pongs and X-Try-Ultrapeers.</summary>
+        public int KnownHostCount => _hosts.Count;
+
+        protected override async Task OnStartAsync(CancellationToken cancellationToken)
+        {
+            if (Shared.Root != null) await Shared.ScanAsync(cancellationToken);
+            RebuildLocalIndex();
+            _http = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message));
+            _listener = await Runtime.Transport.ListenAsync(Options.Port, cancellationToken);
+            EndPoint = _listener.EndPoint;
+            _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
+            _acceptLoop = AcceptLoopAsync();
+            if (Options.AutoConnect) _maintenance = MaintainLinksAsync();
+        }
+
+        protected override async Task OnStopAsync()
+        {
+            _listener?.Dispose();
+            GnutellaLink[] links;
+            Task[] tasks;
+            lock (_gate)
+            {
+                links = _links;
+                tasks = _linkTasks.ToArray();
+                foreach (var c in _handshaking) c.Dispose();
+            }
+            foreach (var link in links) link.Close("servent stopping");
+            FailPendingTransfers();
+            if (_acceptLoop != null) { try { await _acceptLoop; } catch (Exception) { } }
+            if (_maintenance != null) { try { await _maintenance; } catch (Exception) { } }
+            try { await Task.WhenAll(tasks); } catch (Exception) { }
+            if (_http != null) await _http.StopAsync();
+        }
 
         /// <summary>Opens a link to <paramref name="peer"/>; completes after the 0.6 handshake.
         /// PeerException PeerUnreachable / HandshakeRefused.</summary>
-        public Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public async Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default)
+        {
+            if (peer == null) throw new ArgumentNullException(nameof(peer));
+            if (State != NodeState.Running && State != NodeState.Starting)
+                throw new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before connecting it to others.");
+            var link = await HandshakeOutgoingAsync(peer, cancellationToken);
+            StartLink(link);
+        }
 
-        protected override Task OnStartAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
-        protected override Task OnStopAsync() => throw new NotImplementedException();
+        async Task AcceptLoopAsync()
+        {
+            while (!Stopping.IsCancellationRequested)
+            {
+                IConnection connection;
+                try
+                {
+                    connection = await _listener.AcceptAsync(Stopping);
+                }
+                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
+                catch (ObjectDisposedException) { return; }
+                catch (Exception e)
+                {
+                    Emit(PeerEventTypes.MalformedMessage, null, "accept failed: " + e.Message);
+                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); } catch (OperationCanceledException) { return; }
+                    continue;
+                }
+                _ = DispatchIncomingAsync(connection);
+            }
+        }
 
-        public Task SearchAsync(string query, SearchOptions options, Action<SearchHit> onHit, CancellationToken cancellationToken = default) =>
-            throw new NotImplementedException();
+        /// <summary>
+        /// Reads the first four bytes of a new connection to tell what it is: a Gnutella handshake, an HTTP request
+        /// (GET/HEAD, served from the shared folder), or a GIV for a push download we asked for.
+        /// </summary>
+        async Task DispatchIncomingAsync(IConnection connection)
+        {
+            string remote = connection.RemoteEndPoint;
+            lock (_gate)
+            {
+                if (Stopping.IsCancellationRequested) { connection.Dispose(); return; }
+                _handshaking.Add(connection);
+            }
+            bool handedOver = false;
+            try
+            {
+                byte[] first;
+                using (var timeout = new CancellationTokenSource())
+                using (var both = CancellationTokenSource.CreateLinkedTokenSource(Stopping, timeout.Token))
+                using (Runtime.Clock.Schedule(HandshakeTimeout, () => { try { timeout.Cancel(); } catch (ObjectDisposedException) { } }))
+                {
+                    first = await ReadAtLeastAsync(connection, 4, both.Token);
+                    if (first == null) return;
+                    string prefix = new string(first.Take(4).Select(b => (char)b).ToArray());
+                    if (prefix == "GET " || prefix == "HEAD")
+                    {
+                        lock (_gate) _handshaking.Remove(connection);
+                        handedOver = true;
+                        await _http.ServeAsync(connection, first);
+                        return;
+                    }
+                    if (prefix == "GIV ")
+                    {
+                        handedOver = await AcceptGivAsync(connection, first, both.Token);
+                        return;
+                    }
+                    var link = await HandshakeIncomingAsync(connection, first, both.Token);
+                    if (link == null) return;
+                    handedOver = true;
+                    lock (_gate) _handshaking.Remove(connection);
+                    StartLink(link);
+                }
+            }
+            catch (GnutellaProtocolException e)
+            {
+                Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+            }
+            catch (Exception) { /* timed out, reset or stopping: nothing to tell anyone */ }
+            finally
+            {
+                lock (_gate) _handshaking.Remove(connection);
+                if (!handedOver) connection.Dispose();
+            }
+        }
 
-        public Task<IReadOnlyList<SharedFile>> PublishAsync(IEnumerable<string> paths, CancellationToken cancellationToken = default) =>
-            throw new NotImplementedException();
+        /// <summary>At least <paramref name="count"/> bytes (maybe more, whatever one read brought), or null at end of stream.</summary>
+        static async Task<byte[]> ReadAtLeastAsync(IConnection connection, int count, CancellationToken token)
+        {
+            var buffer = new byte[256];
+            int got = 0;
+            while (got < count)
+            {
+                int n = await connection.Stream.ReadAsync(buffer, got, buffer.Length - got, token);
+                if (n <= 0) return null;
+                got += n;
+            }
+            var result = new byte[got];
+            Buffer.BlockCopy(buffer, 0, result, 0, got);
+            return result;
+        }
 
-        public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
-            throw new NotImplementedException();
+        /// <summary>Registers a link that finished its handshake and starts its read loop.</summary>
+        void StartLink(GnutellaLink link)
+        {
+            var done = new TaskCompletionSource<bool>();
+            lock (_gate)
+            {
+                if (Stopping.IsCancellationRequested) { link.Close("servent stopping"); return; }
+                var grown = new GnutellaLink[_links.Length + 1];
+                Array.Copy(_links, grown, _links.Length);
+                grown[_links.Length] = link;
+                Volatile.Write(ref _links, grown);
+                _linkTasks.Add(done.Task);
+            }
+            if (link.ListenEndPoint != null)
+            {
+                _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer);
+                _hosts.Succeeded(link.ListenEndPoint);
+            }
+            Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
+                D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing));
+            _ = RunLinkAsync(link, done);
+            // What a new link needs first: our QRP table if it is our ultrapeer; a Ping to learn more hosts.
+            if (IsLeaf && link.RemoteIsUltrapeer) SendQueryRouteTable(link);
+            if (Options.AutoConnect) SendPing(link, 2);
+        }
+
+        async Task RunLinkAsync(GnutellaLink link, TaskCompletionSource<bool> done)
+        {
+            try
+            {
+                var end = await link.RunAsync(OnMessage, Stopping);
+                if (end.Malformed)
+                {
+                    Emit(PeerEventTypes.MalformedMessage, link.Remote, end.Reason, D("Reason", end.Reason));
+                    await link.SayByeAndCloseAsync(400, end.Reason);
+                }
+                else link.Close(end.Reason);
+                RemoveLink(link);
+                Emit(PeerEventTypes.ConnectionClosed, link.Remote, end.Reason, D("Reason", end.Reason));
+            }
+            catch (Exception e)
+            {
+                // A bug in a handler must cost one link, never the servent.
+                link.Close("internal error: " + e.Message);
+                RemoveLink(link);
+                Emit(PeerEventTypes.ConnectionClosed, link.Remote, "internal error: " + e.Message, D("Reason", e.Message));
+            }
+            finally
+            {
+                lock (_gate) _linkTasks.Remove(done.Task);
+                done.TrySetResult(true);
+            }
+        }
+
+        void RemoveLink(GnutellaLink link)
+        {
+            lock (_gate)
+            {
+                int at = Array.IndexOf(_links, link);
+                if (at >= 0)
+                {
+                    var shrunk = new GnutellaLink[_links.Length - 1];
+                    Array.Copy(_links, 0, shrunk, 0, at);
+                    Array.Copy(_links, at + 1, shrunk, at, _links.Length - at - 1);
+                    Volatile.Write(ref _links, shrunk);
+                }
+                // Routes through a link that is gone lead nowhere: hits for them are dropped as unknown.
+                _queryRoutes.RemoveAll(link);
+                _pingRoutes.RemoveAll(link);
+                _pushRoutes.RemoveAll(link);
+            }
+        }
+
+        /// <summary>AutoConnect: keeps the links this role wants, dialling known hosts when some are lost.</summary>
+        async Task MaintainLinksAsync()
+        {
+            bool first = true;
+            while (!Stopping.IsCancellationRequested)
+            {
+                int want = WantedLinks();
+                if (!first)
+                {
+                    // Short rounds while links are missing (a leaf that lost its ultrapeers), long ones otherwise.
+                    var wait = TimeSpan.FromMilliseconds((want > 0 ? 1000 : 5000) * (0.75 + 0.5 * Runtime.Random.NextDouble()));
+                    try { await Runtime.Clock.Delay(wait, Stopping); } catch (OperationCanceledException) { return; }
+                    want = WantedLinks();
+                }
+                first = false;
+                if (want <= 0) continue;
+                var exclude = new HashSet<HostPort>(Volatile.Read(ref _links).Where(l => l.ListenEndPoint != null).Select(l => l.ListenEndPoint));
+                exclude.Add(_listenEndPoint);
+                var candidates = _hosts.Candidates(Runtime.Clock.Now, want, exclude);
+                var attempts = candidates.Select(async host =>
+                {
+                    try { await ConnectAsync(host, Stopping); }
+                    catch (Exception) when (!Stopping.IsCancellationRequested) { _hosts.Failed(host, Runtime.Clock.Now); }
+                    catch (Exception) { }
+                }).ToList();
+                await Task.WhenAll(attempts);
+            }
+        }
+
+        int WantedLinks()
+        {
+            int ultrapeers = UltrapeerLinkCount;
+            return IsLeaf ? Options.LeafUltrapeerLinks - ultrapeers : Math.Min(Options.UltrapeerLinkTarget, Options.MaxUltrapeerLinks) - ultrapeers;
+        }
+
+        void RebuildLocalIndex()
+        {
+            var files = Shared.Files;
+            _local = files.Count == 0 ? LocalFileMatcher.Empty : new LocalFileMatcher(files);
+            if (IsLeaf)
+            {
+                var table = new QueryRouteTable(Options.QrpTableBits);
+                foreach (var f in files) table.AddFileName(f.Name);
+                _ownTable = table;
+            }
+        }
+
+        void RecordRtt(TimeSpan sample)
+        {
+            if (sample <= TimeSpan.Zero) return;
+            // Exponential average, 1/4 weight for the new sample; races between threads only lose a sample.
+            long old = Interlocked.Read(ref _rttTicks);
+            Interlocked.Exchange(ref _rttTicks, (old * 3 + sample.Ticks) / 4);
+        }
+
+        TimeSpan RoundTrip => TimeSpan.FromTicks(Interlocked.Read(ref _rttTicks));
     }
 }

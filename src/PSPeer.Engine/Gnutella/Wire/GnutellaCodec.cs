@@ -1,14 +1,328 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Gnutella.Wire
 {
-    /// <summary>Sans-IO encoding and decoding of whole descriptors (header + payload).</summary>
+    /// <summary>
+    /// Sans-IO encoding and decoding of descriptors (RFC-Gnutella 0.6 layouts, HUGE urns, QRP updates). Encoding
+    /// refuses caller mistakes with ArgumentException; decoding refuses anything a peer got wrong with
+    /// <see cref="GnutellaProtocolException"/> and nothing else.
+    /// </summary>
     public static class GnutellaCodec
     {
-        /// <summary>Header and payload as one array, ready to write to a link.</summary>
-        public static byte[] Encode(GnutellaGuid id, byte ttl, byte hops, GnutellaPayload payload) => throw new NotImplementedException();
+        const int PongSize = 14, PushSize = 26;
 
-        /// <summary>Decodes a payload of the header's type; <see cref="GnutellaProtocolException"/> when it is malformed.</summary>
-        public static GnutellaPayload DecodePayload(DescriptorHeader header, byte[] payload, int offset, int count) => throw new NotImplementedException();
+        /// <summary>Header and payload as one array, ready to write to a link.</summary>
+        public static byte[] Encode(GnutellaGuid id, byte ttl, byte hops, GnutellaPayload payload)
+        {
+            if (payload == null) throw new ArgumentNullException(nameof(payload));
+            var ms = new MemoryStream(64);
+            ms.Write(new byte[DescriptorHeader.Size], 0, DescriptorHeader.Size);
+            WritePayload(ms, payload);
+            var frame = ms.ToArray();
+            new DescriptorHeader(id, payload.Type, ttl, hops, frame.Length - DescriptorHeader.Size).Write(frame, 0);
+            return frame;
+        }
+
+        /// <summary>
+        /// A descriptor from a header and payload bytes as received (forwarding without re-encoding); the header's
+        /// PayloadLength is taken from <paramref name="payload"/>.
+        /// </summary>
+        public static byte[] Encode(DescriptorHeader header, byte[] payload)
+        {
+            if (payload == null) throw new ArgumentNullException(nameof(payload));
+            var frame = new byte[DescriptorHeader.Size + payload.Length];
+            header.PayloadLength = payload.Length;
+            header.Write(frame, 0);
+            Buffer.BlockCopy(payload, 0, frame, DescriptorHeader.Size, payload.Length);
+            return frame;
+        }
+
+        /// <summary>Only the payload bytes of <paramref name="payload"/>.</summary>
+        public static byte[] EncodePayload(GnutellaPayload payload)
+        {
+            if (payload == null) throw new ArgumentNullException(nameof(payload));
+            var ms = new MemoryStream(64);
+            WritePayload(ms, payload);
+            return ms.ToArray();
+        }
+
+        /// <summary>Decodes a payload of the header's type; <see cref="GnutellaProtocolException"/> when it is malformed or of an unknown type.</summary>
+        public static GnutellaPayload DecodePayload(DescriptorHeader header, byte[] payload, int offset, int count)
+        {
+            if (payload == null) throw new ArgumentNullException(nameof(payload));
+            if (offset < 0 || count < 0 || offset + count > payload.Length) throw new ArgumentOutOfRangeException(nameof(count));
+            switch (header.Type)
+            {
+                case GnutellaPayloadType.Ping: return new Ping();
+                case GnutellaPayloadType.Pong: return DecodePong(new PayloadReader(payload, offset, count, "Pong"));
+                case GnutellaPayloadType.Bye: return DecodeBye(new PayloadReader(payload, offset, count, "Bye"));
+                case GnutellaPayloadType.RouteTableUpdate: return DecodeRouteTableUpdate(new PayloadReader(payload, offset, count, "Route table update"));
+                case GnutellaPayloadType.Push: return DecodePush(new PayloadReader(payload, offset, count, "Push"));
+                case GnutellaPayloadType.Query: return DecodeQuery(new PayloadReader(payload, offset, count, "Query"));
+                case GnutellaPayloadType.QueryHit: return DecodeQueryHit(payload, offset, count);
+                default: throw new GnutellaProtocolException($"unknown payload type 0x{(byte)header.Type:X2}");
+            }
+        }
+
+        /// <summary>True for the payload types this codec understands.</summary>
+        public static bool IsKnownType(GnutellaPayloadType type)
+        {
+            switch (type)
+            {
+                case GnutellaPayloadType.Ping:
+                case GnutellaPayloadType.Pong:
+                case GnutellaPayloadType.Bye:
+                case GnutellaPayloadType.RouteTableUpdate:
+                case GnutellaPayloadType.Push:
+                case GnutellaPayloadType.Query:
+                case GnutellaPayloadType.QueryHit:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        // ---- decoding ----
+
+        static Pong DecodePong(PayloadReader r)
+        {
+            r.Need(PongSize);   // a GGEP block may follow (pong caching extensions); ignored
+            return new Pong { Port = r.ReadUInt16(), Address = r.ReadIPv4(), FileCount = r.ReadUInt32(), KilobytesShared = r.ReadUInt32() };
+        }
+
+        static Push DecodePush(PayloadReader r)
+        {
+            r.Need(PushSize);
+            return new Push { ServentId = r.ReadGuid(), FileIndex = r.ReadUInt32(), Address = r.ReadIPv4(), Port = r.ReadUInt16() };
+        }
+
+        static Bye DecodeBye(PayloadReader r)
+        {
+            ushort code = r.ReadUInt16();
+            int nul = r.IndexOfNul(r.End);
+            int end = nul < 0 ? r.End : nul;
+            string reason = Encoding.UTF8.GetString(r.Buffer, r.Position, end - r.Position);
+            // A reason may carry RFC 822 headers after a CRLF; the first line is the reason.
+            int crlf = reason.IndexOf("\r\n", StringComparison.Ordinal);
+            if (crlf >= 0) reason = reason.Substring(0, crlf);
+            return new Bye { Code = code, Reason = reason };
+        }
+
+        static RouteTableUpdate DecodeRouteTableUpdate(PayloadReader r)
+        {
+            byte variant = r.ReadByte();
+            if (variant == RouteTableUpdate.ResetVariant)
+            {
+                uint length = r.ReadUInt32();
+                if (length > int.MaxValue) throw new GnutellaProtocolException($"QRP reset announces a table of {length} entries");
+                return new QrpReset { TableLength = (int)length, Infinity = r.ReadByte() };
+            }
+            if (variant == RouteTableUpdate.PatchVariant)
+            {
+                var patch = new QrpPatch { SequenceNumber = r.ReadByte(), SequenceSize = r.ReadByte(), Compressor = r.ReadByte(), EntryBits = r.ReadByte() };
+                patch.Data = r.ReadBytes(r.Remaining);
+                return patch;
+            }
+            throw new GnutellaProtocolException($"unknown route table update variant 0x{variant:X2}");
+        }
+
+        static Query DecodeQuery(PayloadReader r)
+        {
+            var query = new Query { Flags = r.ReadUInt16(), Criteria = r.ReadNulTerminated("criteria") };
+            var contents = new ExtensionBlock.Contents();
+            ExtensionBlock.Parse(r.Buffer, r.Position, r.End, contents);
+            query.Urns = contents.Urns.ToArray();
+            return query;
+        }
+
+        static QueryHit DecodeQueryHit(byte[] payload, int offset, int count)
+        {
+            // The servent GUID is always the last 16 bytes: read the body with a reader that stops before it, so a
+            // missing NUL in the result set cannot eat into the GUID.
+            const int fixedPart = 11;
+            if (count < fixedPart + GnutellaGuid.Size) throw new GnutellaProtocolException("QueryHit payload is truncated");
+            var r = new PayloadReader(payload, offset, count - GnutellaGuid.Size, "QueryHit");
+            int hits = r.ReadByte();
+            var hit = new QueryHit { Port = r.ReadUInt16(), Address = r.ReadIPv4(), Speed = r.ReadUInt32(), VendorCode = null };
+            var results = new List<QueryHitResult>(hits);
+            for (int i = 0; i < hits; i++)
+            {
+                var result = new QueryHitResult { FileIndex = r.ReadUInt32(), FileSize = r.ReadUInt32(), Name = r.ReadNulTerminated("file name") };
+                var contents = new ExtensionBlock.Contents();
+                int end = ExtensionBlock.Parse(payload, r.Position, r.End, contents);
+                if (end >= r.End) throw new GnutellaProtocolException("QueryHit result extension block has no terminating NUL");
+                r.MoveTo(end + 1);
+                if (contents.Urns.Count > 0) result.Hash = contents.Urns[0];
+                if (contents.LargeFileSize.HasValue) result.FileSize = contents.LargeFileSize.Value;
+                results.Add(result);
+            }
+            hit.Results = results;
+            ReadTrailer(r, hit);
+            hit.ServentId = GnutellaGuid.Read(payload, offset + count - GnutellaGuid.Size);
+            return hit;
+        }
+
+        // Trailer (QHD): vendor code (4), open data size (1), open data. With 2 bytes of open data, the first byte says
+        // which flags of the second are meaningful, except push, whose value is in the first byte and whose
+        // "meaningful" bit is in the second (a quirk of the original layout). Private data after it is ignored.
+        static void ReadTrailer(PayloadReader r, QueryHit hit)
+        {
+            if (r.Remaining < 4) return;   // old servents send no trailer
+            hit.VendorCode = Encoding.ASCII.GetString(r.ReadBytes(4));
+            if (r.Remaining < 1) return;
+            int openSize = r.ReadByte();
+            if (openSize > r.Remaining) throw new GnutellaProtocolException("QueryHit open data runs past the payload");
+            if (openSize >= 2)
+            {
+                byte first = r.Buffer[r.Position], second = r.Buffer[r.Position + 1];
+                if ((second & PushBit) != 0) hit.Push = (first & PushBit) != 0;
+                if ((first & BusyBit) != 0) hit.Busy = (second & BusyBit) != 0;
+            }
+            else if (openSize == 1)
+            {
+                hit.Push = (r.Buffer[r.Position] & PushBit) != 0;   // one byte: only the push flag
+            }
+        }
+
+        const byte PushBit = 0x01, BusyBit = 0x04;
+
+        // ---- encoding ----
+
+        static void WritePayload(Stream s, GnutellaPayload payload)
+        {
+            switch (payload)
+            {
+                case Ping _: return;
+                case Pong pong:
+                    WriteUInt16(s, Port(pong.Port, "Pong.Port"));
+                    WriteIPv4(s, pong.Address, "Pong.Address");
+                    WriteUInt32(s, pong.FileCount);
+                    WriteUInt32(s, pong.KilobytesShared);
+                    return;
+                case Push push:
+                    WriteGuid(s, push.ServentId);
+                    WriteUInt32(s, push.FileIndex);
+                    WriteIPv4(s, push.Address, "Push.Address");
+                    WriteUInt16(s, Port(push.Port, "Push.Port"));
+                    return;
+                case Bye bye:
+                    WriteUInt16(s, bye.Code);
+                    WriteNulTerminated(s, bye.Reason ?? "", "Bye.Reason");
+                    return;
+                case Query query: WriteQuery(s, query); return;
+                case QueryHit hit: WriteQueryHit(s, hit); return;
+                case QrpReset reset:
+                    if (reset.TableLength < 0) throw new ArgumentException("QrpReset.TableLength cannot be negative.", nameof(payload));
+                    s.WriteByte(RouteTableUpdate.ResetVariant);
+                    WriteUInt32(s, (uint)reset.TableLength);
+                    s.WriteByte(reset.Infinity);
+                    return;
+                case QrpPatch patch:
+                    s.WriteByte(RouteTableUpdate.PatchVariant);
+                    s.WriteByte(patch.SequenceNumber);
+                    s.WriteByte(patch.SequenceSize);
+                    s.WriteByte(patch.Compressor);
+                    s.WriteByte(patch.EntryBits);
+                    var data = patch.Data ?? new byte[0];
+                    s.Write(data, 0, data.Length);
+                    return;
+                default:
+                    throw new ArgumentException($"No encoding for {payload.GetType().Name}.", nameof(payload));
+            }
+        }
+
+        static void WriteQuery(Stream s, Query query)
+        {
+            WriteUInt16(s, query.Flags);
+            WriteNulTerminated(s, query.Criteria ?? "", "Query.Criteria");
+            var urns = query.Urns ?? new ContentHash[0];
+            bool first = true;
+            foreach (var urn in urns)
+            {
+                if (urn.IsEmpty) continue;
+                if (!first) s.WriteByte(ExtensionBlock.Separator);
+                WriteAscii(s, urn.ToString());
+                first = false;
+            }
+            if (!first) s.WriteByte(0);   // close the extension block the way most servents do
+        }
+
+        static void WriteQueryHit(Stream s, QueryHit hit)
+        {
+            var results = hit.Results ?? new QueryHitResult[0];
+            if (results.Count > 255) throw new ArgumentException("A QueryHit carries at most 255 results; split them over several hits.", nameof(hit));
+            s.WriteByte((byte)results.Count);
+            WriteUInt16(s, Port(hit.Port, "QueryHit.Port"));
+            WriteIPv4(s, hit.Address, "QueryHit.Address");
+            WriteUInt32(s, hit.Speed);
+            foreach (var result in results)
+            {
+                if (result == null) throw new ArgumentException("QueryHit.Results holds a null result.", nameof(hit));
+                if (result.FileSize < 0) throw new ArgumentException("A result's FileSize cannot be negative.", nameof(hit));
+                bool large = result.FileSize >= uint.MaxValue;
+                WriteUInt32(s, result.FileIndex);
+                WriteUInt32(s, large ? uint.MaxValue : (uint)result.FileSize);
+                WriteNulTerminated(s, result.Name ?? "", "QueryHitResult.Name");
+                bool any = false;
+                if (result.Hash.HasValue && !result.Hash.Value.IsEmpty) { WriteAscii(s, result.Hash.Value.ToString()); any = true; }
+                if (large)
+                {
+                    if (any) s.WriteByte(ExtensionBlock.Separator);
+                    var block = Ggep.Write(new[] { new GgepExtension("LF", Ggep.EncodeInteger(result.FileSize)) }, cobs: true);
+                    s.Write(block, 0, block.Length);
+                }
+                s.WriteByte(0);
+            }
+            string vendor = hit.VendorCode;
+            if (!string.IsNullOrEmpty(vendor))
+            {
+                if (vendor.Length != 4) throw new ArgumentException("QueryHit.VendorCode has exactly 4 characters.", nameof(hit));
+                WriteAscii(s, vendor);
+                s.WriteByte(2);
+                s.WriteByte((byte)((hit.Push ? PushBit : 0) | BusyBit));   // push value; busy is meaningful
+                s.WriteByte((byte)(PushBit | (hit.Busy ? BusyBit : 0)));   // push is meaningful; busy value
+            }
+            WriteGuid(s, hit.ServentId);
+        }
+
+        static ushort Port(int port, string field)
+        {
+            if (port < 0 || port > ushort.MaxValue) throw new ArgumentException($"{field} must be 0..65535, not {port}.", field);
+            return (ushort)port;
+        }
+
+        static void WriteUInt16(Stream s, ushort v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); }
+        static void WriteUInt32(Stream s, uint v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); s.WriteByte((byte)(v >> 16)); s.WriteByte((byte)(v >> 24)); }
+
+        static void WriteIPv4(Stream s, string address, string field)
+        {
+            var b = new byte[4];
+            IPv4.Write(address, b, 0, field);
+            s.Write(b, 0, 4);
+        }
+
+        static void WriteGuid(Stream s, GnutellaGuid id)
+        {
+            var b = id.ToArray();
+            s.Write(b, 0, b.Length);
+        }
+
+        static void WriteAscii(Stream s, string text)
+        {
+            var b = Encoding.ASCII.GetBytes(text);
+            s.Write(b, 0, b.Length);
+        }
+
+        static void WriteNulTerminated(Stream s, string text, string field)
+        {
+            if (text.IndexOf('\0') >= 0) throw new ArgumentException($"{field} cannot contain a NUL character.", field);
+            var b = Encoding.UTF8.GetBytes(text);
+            s.Write(b, 0, b.Length);
+            s.WriteByte(0);
+        }
     }
 }

@@ -5,18 +5,105 @@ using System.Threading.Tasks;
 
 namespace PSPeer.Engine.Gnutella.Wire
 {
-    /// <summary>Reads descriptors from a link (Stream.ReadAsync only).</summary>
+    /// <summary>
+    /// Reads descriptors from a link through Stream.ReadAsync only. The announced payload length is checked against
+    /// the limit before anything is allocated for it, so a peer cannot make us allocate more than the limit. Not
+    /// thread-safe: one read loop owns it.
+    /// </summary>
     public sealed class GnutellaFrameReader
     {
         public const int DefaultMaxPayloadLength = 64 * 1024;
 
+        readonly Stream _stream;
+        readonly int _maxPayloadLength;
+        byte[] _buffer;
+        int _start, _count;   // buffered, unconsumed bytes are _buffer[_start .. _start + _count)
+
         public GnutellaFrameReader(Stream stream, int maxPayloadLength = DefaultMaxPayloadLength) : this(stream, maxPayloadLength, null) { }
 
         /// <summary><paramref name="alreadyRead"/>: bytes read past the handshake (HandshakeHead.Remainder), decoded first.</summary>
-        public GnutellaFrameReader(Stream stream, int maxPayloadLength, byte[] alreadyRead) => throw new NotImplementedException();
+        public GnutellaFrameReader(Stream stream, int maxPayloadLength, byte[] alreadyRead)
+        {
+            _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+            if (maxPayloadLength < 0) throw new ArgumentOutOfRangeException(nameof(maxPayloadLength));
+            _maxPayloadLength = maxPayloadLength;
+            int initial = alreadyRead?.Length ?? 0;
+            _buffer = new byte[Math.Max(4096, initial)];
+            if (initial > 0)
+            {
+                Buffer.BlockCopy(alreadyRead, 0, _buffer, 0, initial);
+                _count = initial;
+            }
+        }
 
-        public Task<GnutellaMessage> ReadAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+        public int MaxPayloadLength => _maxPayloadLength;
 
-        public byte[] TakeBufferedBytes() => throw new NotImplementedException();
+        /// <summary>
+        /// The next descriptor; null when the stream ends cleanly between descriptors. Throws
+        /// <see cref="GnutellaProtocolException"/> on an oversized length, an unknown payload type, a malformed payload
+        /// or a stream that ends inside a descriptor. Cancelling throws OperationCanceledException.
+        /// </summary>
+        public async Task<GnutellaMessage> ReadAsync(CancellationToken cancellationToken)
+        {
+            if (!await FillAsync(DescriptorHeader.Size, cancellationToken))
+            {
+                if (_count == 0) return null;
+                throw new GnutellaProtocolException("the connection closed inside a descriptor header");
+            }
+            var header = DescriptorHeader.Read(_buffer, _start);
+            if (header.PayloadLength > _maxPayloadLength)
+                throw new GnutellaProtocolException($"a descriptor announces {header.PayloadLength} payload bytes, above the {_maxPayloadLength}-byte limit");
+            if (!GnutellaCodec.IsKnownType(header.Type))
+                throw new GnutellaProtocolException($"unknown payload type 0x{(byte)header.Type:X2}");
+            Consume(DescriptorHeader.Size);
+
+            var payload = new byte[header.PayloadLength];
+            int have = Math.Min(_count, payload.Length);
+            Buffer.BlockCopy(_buffer, _start, payload, 0, have);
+            Consume(have);
+            while (have < payload.Length)
+            {
+                int n = await _stream.ReadAsync(payload, have, payload.Length - have, cancellationToken);
+                if (n <= 0) throw new GnutellaProtocolException($"the connection closed inside a {header.Type} payload ({have} of {payload.Length} bytes)");
+                have += n;
+            }
+            var decoded = GnutellaCodec.DecodePayload(header, payload, 0, payload.Length);
+            return new GnutellaMessage(header, decoded, payload);
+        }
+
+        /// <summary>Hands out (and forgets) whatever is buffered but not yet decoded.</summary>
+        public byte[] TakeBufferedBytes()
+        {
+            var bytes = new byte[_count];
+            Buffer.BlockCopy(_buffer, _start, bytes, 0, _count);
+            _start = 0;
+            _count = 0;
+            return bytes;
+        }
+
+        void Consume(int n)
+        {
+            _start += n;
+            _count -= n;
+            if (_count == 0) _start = 0;
+        }
+
+        // Makes at least `needed` bytes available; false when the stream ends first.
+        async Task<bool> FillAsync(int needed, CancellationToken cancellationToken)
+        {
+            if (_count >= needed) return true;
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _count);
+                _start = 0;
+            }
+            while (_count < needed)
+            {
+                int n = await _stream.ReadAsync(_buffer, _count, _buffer.Length - _count, cancellationToken);
+                if (n <= 0) return false;
+                _count += n;
+            }
+            return true;
+        }
     }
 }

@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella.Wire;
+using PSPeer.Engine.Runtime;
+
+namespace PSPeer.Engine.Gnutella
+{
+    /// <summary>
+    /// One Gnutella connection after its handshake: a read loop that hands each descriptor to the servent, and a
+    /// send queue that any thread may add to (routing writes to a link from the read loops of all the others).
+    /// </summary>
+    /// <remarks>
+    /// The queue is bounded in bytes: a link that cannot keep up loses descriptors (counted) rather than making the
+    /// servent buffer without limit, which is what Gnutella flow control does too.
+    /// </remarks>
+    sealed class GnutellaLink
+    {
+        /// <summary>Bytes a link may have waiting to be written before new descriptors are dropped.</summary>
+        public const int MaxQueuedBytes = 1024 * 1024;
+        // Queued descriptors are written together up to this size: a flood puts many small frames on one link at once.
+        const int MaxBatchBytes = 64 * 1024;
+
+        readonly IConnection _connection;
+        readonly Stream _stream;
+        readonly GnutellaCounters _counters;
+        readonly object _sendGate = new object();
+        readonly Queue<byte[]> _queue = new Queue<byte[]>();
+        readonly CancellationTokenSource _closed = new CancellationTokenSource();
+        readonly GnutellaFrameReader _reader;
+        int _queuedBytes;
+        bool _writing;
+        bool _isClosed;
+
+        public GnutellaLink(IConnection connection, HostPort listenEndPoint, bool remoteIsUltrapeer, bool outgoing,
+            byte[] alreadyRead, int maxPayloadLength, QueryRateLimiter limiter, GnutellaCounters counters)
+        {
+            _connection = connection;
+            _stream = connection.Stream;
+            _counters = counters;
+            ListenEndPoint = listenEndPoint;
+            Remote = listenEndPoint?.ToString() ?? connection.RemoteEndPoint;
+            RemoteIsUltrapeer = remoteIsUltrapeer;
+            Outgoing = outgoing;
+            Limiter = limiter;
+            _reader = new GnutellaFrameReader(_stream, maxPayloadLength, alreadyRead);
+        }
+
+        /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>
+        public HostPort ListenEndPoint { get; }
+        /// <summary>"host:port" for events and <see cref="GnutellaServent.Neighbors"/>.</summary>
+        public string Remote { get; }
+        /// <summary>The other end said X-Ultrapeer: True (or sent no X-Ultrapeer: an old flat-network servent).</summary>
+        public bool RemoteIsUltrapeer { get; }
+        public bool RemoteIsLeaf => !RemoteIsUltrapeer;
+        public bool Outgoing { get; }
+        public QueryRateLimiter Limiter { get; }
+        /// <summary>The QRP table a leaf sent us (ultrapeer side); null until its reset arrives.</summary>
+        public QueryRouteTable QueryRouteTable { get; set; }
+        public bool IsClosed { get { lock (_sendGate) return _isClosed; } }
+
+        /// <summary>Queues a whole descriptor (header + payload); false when the link is closed or its queue is full.</summary>
+        public bool Send(byte[] frame, GnutellaPayloadType type)
+        {
+            lock (_sendGate)
+            {
+                if (_isClosed) return false;
+                if (_queuedBytes + frame.Length > MaxQueuedBytes)
+                {
+                    GnutellaCounters.Add(ref _counters.messagesDroppedQueueFull);
+                    return false;
+                }
+                _queue.Enqueue(frame);
+                _queuedBytes += frame.Length;
+                _counters.CountSent(type);
+                if (_writing) return true;
+                _writing = true;
+            }
+            _ = DrainAsync();
+            return true;
+        }
+
+        async Task DrainAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    byte[] chunk;
+                    lock (_sendGate)
+                    {
+                        if (_queue.Count == 0 || _isClosed) { _writing = false; return; }
+                        chunk = TakeBatchLocked();
+                    }
+                    await _stream.WriteAsync(chunk, 0, chunk.Length, _closed.Token);
+                    bool empty;
+                    lock (_sendGate) empty = _queue.Count == 0;
+                    if (empty) await _stream.FlushAsync(_closed.Token);
+                }
+            }
+            catch (Exception)
+            {
+                // A write failed: the connection is gone. The read loop notices and reports the close.
+                lock (_sendGate) _writing = false;
+                Close();
+            }
+        }
+
+        byte[] TakeBatchLocked()
+        {
+            var first = _queue.Dequeue();
+            _queuedBytes -= first.Length;
+            if (_queue.Count == 0 || first.Length >= MaxBatchBytes) return first;
+            int total = first.Length;
+            foreach (var f in _queue)
+            {
+                if (total + f.Length > MaxBatchBytes) break;
+                total += f.Length;
+            }
+            var batch = new byte[total];
+            Buffer.BlockCopy(first, 0, batch, 0, first.Length);
+            int at = first.Length;
+            while (_queue.Count > 0 && at + _queue.Peek().Length <= total)
+            {
+                var f = _queue.Dequeue();
+                _queuedBytes -= f.Length;
+                Buffer.BlockCopy(f, 0, batch, at, f.Length);
+                at += f.Length;
+            }
+            return batch;
+        }
+
+        /// <summary>
+        /// Reads descriptors and hands each to <paramref name="onMessage"/> until the link ends; returns why it ended.
+        /// A <see cref="GnutellaProtocolException"/> (from the reader or from the handler) ends it as malformed.
+        /// </summary>
+        public async Task<LinkEnd> RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, CancellationToken stopping)
+        {
+            using (var both = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token))
+            {
+                try
+                {
+                    while (true)
+                    {
+                        var message = await _reader.ReadAsync(both.Token);
+                        if (message == null) return new LinkEnd("closed by the other servent", false);
+                        _counters.CountReceived(message.Header.Type);
+                        onMessage(this, message);
+                        if (IsClosed) return new LinkEnd(CloseReason ?? "closed", false);
+                    }
+                }
+                catch (GnutellaProtocolException e)
+                {
+                    return new LinkEnd(e.Message, true);
+                }
+                catch (Exception) when (both.IsCancellationRequested)
+                {
+                    return new LinkEnd(CloseReason ?? (stopping.IsCancellationRequested ? "servent stopping" : "closed"), false);
+                }
+                catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is OperationCanceledException || e is PeerException)
+                {
+                    return new LinkEnd(CloseReason ?? e.Message, false);
+                }
+            }
+        }
+
+        /// <summary>Why we closed the link ourselves (a Bye, a full queue), reported instead of the I/O error it causes.</summary>
+        public string CloseReason { get; private set; }
+
+        /// <summary>Writes a Bye directly (bypassing the queue, best effort) and closes.</summary>
+        public async Task SayByeAndCloseAsync(ushort code, string reason)
+        {
+            CloseReason = CloseReason ?? reason;
+            try
+            {
+                var frame = GnutellaCodec.Encode(ByeId, 1, 0, new Bye { Code = code, Reason = reason });
+                bool write;
+                lock (_sendGate) write = !_isClosed && !_writing;
+                // Never interleave with a batch being written: a half-written frame would garble the Bye.
+                if (write)
+                {
+                    _counters.CountSent(GnutellaPayloadType.Bye);
+                    await _stream.WriteAsync(frame, 0, frame.Length, _closed.Token);
+                    await _stream.FlushAsync(_closed.Token);
+                }
+            }
+            catch (Exception) { /* the other end may already be gone */ }
+            Close(reason);
+        }
+
+        static readonly GnutellaGuid ByeId = new GnutellaGuid(new byte[16]);
+
+        public void Close(string reason = null)
+        {
+            lock (_sendGate)
+            {
+                if (_isClosed) return;
+                _isClosed = true;
+                if (reason != null) CloseReason = reason;
+                _queue.Clear();
+                _queuedBytes = 0;
+            }
+            try { _closed.Cancel(); } catch (ObjectDisposedException) { }
+            _connection.Dispose();
+        }
+
+        public override string ToString() => Remote + (RemoteIsUltrapeer ? " (ultrapeer)" : " (leaf)");
+    }
+
+    /// <summary>How a link's read loop ended.</summary>
+    struct LinkEnd
+    {
+        public LinkEnd(string reason, bool malformed) { Reason = reason; Malformed = malformed; }
+        public string Reason { get; }
+        public bool Malformed { get; }
+    }
+}

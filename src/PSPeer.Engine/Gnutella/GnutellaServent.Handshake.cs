@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella.Wire;
+using PSPeer.Engine.Runtime;
+
+namespace PSPeer.Engine.Gnutella
+{
+    /// <summary>The Gnutella 0.6 three-way handshake, both sides, and who gets a slot.</summary>
+    public sealed partial class GnutellaServent
+    {
+        const int MaxTryUltrapeers = 10;
+
+        Dictionary<string, string> OwnHeaders()
+        {
+            return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["User-Agent"] = UserAgent,
+                ["X-Ultrapeer"] = IsLeaf ? "False" : "True",
+                ["Listen-IP"] = _listenEndPoint.ToString(),
+                ["X-Query-Routing"] = "0.1",
+            };
+        }
+
+        /// <summary>Dials, sends CONNECT, reads the answer, confirms. The caller starts the returned link.</summary>
+        async Task<GnutellaLink> HandshakeOutgoingAsync(HostPort peer, CancellationToken cancellationToken)
+        {
+            if (peer.Equals(_listenEndPoint))
+                throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is this servent's own address.");
+            var connection = await Runtime.Transport.ConnectAsync(peer.Host, peer.Port, cancellationToken);
+            lock (_gate)
+            {
+                if (Stopping.IsCancellationRequested) { connection.Dispose(); throw new OperationCanceledException("the servent is stopping"); }
+                _handshaking.Add(connection);
+            }
+            bool done = false;
+            try
+            {
+                using (var timeout = new CancellationTokenSource())
+                using (var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping, timeout.Token))
+                using (Runtime.Clock.Schedule(HandshakeTimeout, () => { try { timeout.Cancel(); } catch (ObjectDisposedException) { } }))
+                {
+                    var token = both.Token;
+                    var stream = connection.Stream;
+                    var sentAt = Runtime.Clock.Now;
+                    var hello = GnutellaHandshake.Connect(OwnHeaders());
+                    await stream.WriteAsync(hello, 0, hello.Length, token);
+                    await stream.FlushAsync(token);
+
+                    HandshakeHead answer;
+                    try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+                    catch (GnutellaProtocolException e)
+                    {
+                        throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} did not answer with a Gnutella 0.6 handshake ({e.Message}).", e);
+                    }
+                    catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                    {
+                        throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not answer the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
+                    }
+                    if (answer == null)
+                        throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} closed the connection during the Gnutella handshake.");
+                    RecordRtt(Runtime.Clock.Now - sentAt);
+                    LearnTryUltrapeers(answer);
+                    if (answer.IsConnect || answer.Status != 200)
+                        throw new PeerException(PeerErrorIds.HandshakeRefused,
+                            $"{peer} refused the Gnutella connection: {answer.Status} {answer.Reason}. Try another servent (it listed {CountTry(answer)} others).");
+
+                    bool remoteUltrapeer = IsUltrapeerHeader(answer);
+                    if (IsLeaf && !remoteUltrapeer)
+                    {
+                        var no = GnutellaHandshake.Response(503, "Leaves connect to ultrapeers", new Dictionary<string, string>());
+                        await stream.WriteAsync(no, 0, no.Length, token);
+                        await stream.FlushAsync(token);
+                        throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
+                    }
+                    var ok = GnutellaHandshake.Response(200, "OK", new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent });
+                    await stream.WriteAsync(ok, 0, ok.Length, token);
+                    await stream.FlushAsync(token);
+
+                    var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
+                        new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters);
+                    done = true;
+                    return link;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !Stopping.IsCancellationRequested)
+            {
+                throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not finish the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is ObjectDisposedException)
+            {
+                throw new PeerException(PeerErrorIds.Unreachable, $"The connection to {peer} failed during the Gnutella handshake: {e.Message}", e);
+            }
+            finally
+            {
+                lock (_gate) _handshaking.Remove(connection);
+                if (!done) connection.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// The accepting side: reads CONNECT, answers 200 (or 4xx/503 with X-Try-Ultrapeers), reads the confirmation.
+        /// Returns null when the connection was refused (and answered).
+        /// </summary>
+        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, byte[] first, CancellationToken token)
+        {
+            var stream = connection.Stream;
+            string remote = connection.RemoteEndPoint;
+            // "GNUT" is the only start a 0.6 handshake can have; anything else would only make us wait for a blank line.
+            if (!(first[0] == 'G' && first[1] == 'N' && first[2] == 'U' && first[3] == 'T'))
+            {
+                await RefuseAsync(stream, 400, "Not a Gnutella 0.6 handshake", null, token);
+                Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
+                return null;
+            }
+            HandshakeHead hello;
+            try { hello = await GnutellaHandshake.ReadHeadAsync(stream, first, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+            catch (GnutellaProtocolException e)
+            {
+                await RefuseAsync(stream, 400, "Bad handshake", null, token);
+                Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+                return null;
+            }
+            if (hello == null) return null;
+            if (!hello.IsConnect || hello.Version != "0.6")
+            {
+                await RefuseAsync(stream, 400, "Gnutella 0.6 required", null, token);
+                Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + hello.StartLine, D("Reason", hello.StartLine));
+                return null;
+            }
+
+            bool remoteUltrapeer = IsUltrapeerHeader(hello);
+            HostPort listen = null;
+            if (hello.Headers != null && hello.Headers.TryGetValue("Listen-IP", out var listenText)) HostPort.TryParse(listenText, out listen);
+            if (listen == null && hello.Headers != null && hello.Headers.TryGetValue("X-My-Address", out var myAddress)) HostPort.TryParse(myAddress, out listen);
+            LearnTryUltrapeers(hello);
+
+            string refusal = SlotRefusal(remoteUltrapeer, listen);
+            if (refusal != null)
+            {
+                await RefuseAsync(stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen), token);
+                return null;
+            }
+
+            var headers = OwnHeaders();
+            headers["Remote-IP"] = HostOf(remote);
+            string tryList = _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen);
+            if (tryList.Length > 0) headers["X-Try-Ultrapeers"] = tryList;
+            if (!IsLeaf) headers["X-Ultrapeer-Needed"] = UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False";
+            var answer = GnutellaHandshake.Response(200, "OK", headers);
+            var sentAt = Runtime.Clock.Now;
+            await stream.WriteAsync(answer, 0, answer.Length, token);
+            await stream.FlushAsync(token);
+
+            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token);
+            if (confirm == null || confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
+            RecordRtt(Runtime.Clock.Now - sentAt);
+            return new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
+                new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters);
+        }
+
+        /// <summary>Why a new link cannot have a slot, or null when it can.</summary>
+        string SlotRefusal(bool remoteUltrapeer, HostPort listen)
+        {
+            if (listen != null && listen.Equals(_listenEndPoint)) return "Connected to self";
+            var links = Volatile.Read(ref _links);
+            int ultrapeers = links.Count(l => l.RemoteIsUltrapeer), leaves = links.Length - ultrapeers;
+            if (IsLeaf)
+            {
+                if (!remoteUltrapeer) return "Leaves do not accept leaves";
+                if (ultrapeers >= Options.LeafUltrapeerLinks) return "Leaf has all the ultrapeers it needs";
+                return null;
+            }
+            if (remoteUltrapeer) return ultrapeers >= Options.MaxUltrapeerLinks ? "Ultrapeer slots full" : null;
+            return leaves >= Options.MaxLeaves ? "Leaf slots full" : null;
+        }
+
+        static async Task RefuseAsync(System.IO.Stream stream, int status, string reason, string tryUltrapeers, CancellationToken token)
+        {
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
+            if (!string.IsNullOrEmpty(tryUltrapeers)) headers["X-Try-Ultrapeers"] = tryUltrapeers;
+            var bytes = GnutellaHandshake.Response(status, reason, headers);
+            try
+            {
+                await stream.WriteAsync(bytes, 0, bytes.Length, token);
+                await stream.FlushAsync(token);
+            }
+            catch (Exception) { /* it may have gone already; we close either way */ }
+        }
+
+        // No X-Ultrapeer header: an old flat-network 0.6 servent, which routes like an ultrapeer.
+        static bool IsUltrapeerHeader(HandshakeHead head) =>
+            head.Headers == null || !head.Headers.TryGetValue("X-Ultrapeer", out var value) || !string.Equals(value?.Trim(), "False", StringComparison.OrdinalIgnoreCase);
+
+        void LearnTryUltrapeers(HandshakeHead head)
+        {
+            if (head.Headers == null || !head.Headers.TryGetValue("X-Try-Ultrapeers", out var list) || string.IsNullOrEmpty(list)) return;
+            int taken = 0;
+            foreach (var item in list.Split(','))
+            {
+                if (taken++ >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
+                if (HostPort.TryParse(item, out var host)) _hosts.Add(host, knownUltrapeer: true);
+            }
+        }
+
+        static int CountTry(HandshakeHead head) =>
+            head.Headers != null && head.Headers.TryGetValue("X-Try-Ultrapeers", out var list) && !string.IsNullOrEmpty(list) ? list.Split(',').Length : 0;
+
+        static string HostOf(string endPoint) => HostPort.TryParse(endPoint, out var hp) ? hp.Host : endPoint;
+    }
+}

@@ -1,0 +1,299 @@
+using System;
+using System.Collections.Generic;
+using PSPeer.Engine.Content;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella.Wire;
+
+namespace PSPeer.Engine.Gnutella
+{
+    /// <summary>
+    /// What a servent does with each descriptor: flood queries (ultrapeers), answer them, route QueryHits and Pongs
+    /// back along the reverse path, route Pushes by servent GUID, keep leaves' QRP tables.
+    /// </summary>
+    /// <remarks>
+    /// TTL and hops: on arrival a descriptor's TTL + hops is clamped to MaxTtl, then it ages one hop (TTL - 1,
+    /// hops + 1) before anything else. So hops is the distance it has travelled to us (a neighbour's QueryHit arrives
+    /// with hops 1, which is the Hops of the SearchHit), and a query is forwarded only while its aged TTL is above 0.
+    /// Hot path: events are formatted only when someone watches (HasEventObservers); one frame is built per
+    /// forwarded descriptor and shared by every link it goes out on.
+    /// </remarks>
+    public sealed partial class GnutellaServent
+    {
+        const int MaxResultsPerQuery = 64;
+        const int MaxPongsPerPing = 6;
+        const int QrpPatchBytes = 4096;
+
+        void OnMessage(GnutellaLink link, GnutellaMessage message)
+        {
+            switch (message.Header.Type)
+            {
+                case GnutellaPayloadType.Query: OnQuery(link, message); break;
+                case GnutellaPayloadType.QueryHit: OnQueryHit(link, message); break;
+                case GnutellaPayloadType.Ping: OnPing(link, message); break;
+                case GnutellaPayloadType.Pong: OnPong(link, message); break;
+                case GnutellaPayloadType.Push: OnPush(link, message); break;
+                case GnutellaPayloadType.Bye:
+                    var bye = message.Payload as Bye;
+                    link.Close($"Bye {bye?.Code} {bye?.Reason}".TrimEnd());
+                    break;
+                case GnutellaPayloadType.RouteTableUpdate: OnRouteTableUpdate(link, message); break;
+            }
+        }
+
+        /// <summary>Clamps TTL + hops to MaxTtl, then ages the descriptor by the hop that brought it here.</summary>
+        void Age(ref DescriptorHeader header)
+        {
+            int ttl = header.Ttl, hops = header.Hops, max = Options.MaxTtl;
+            if (ttl + hops > max) ttl = Math.Max(0, max - hops);
+            header.Ttl = (byte)Math.Max(0, ttl - 1);
+            header.Hops = (byte)Math.Min(255, hops + 1);
+        }
+
+        static byte[] Frame(DescriptorHeader header, byte[] payload)
+        {
+            header.PayloadLength = payload.Length;
+            var frame = new byte[DescriptorHeader.Size + payload.Length];
+            header.Write(frame, 0);
+            Buffer.BlockCopy(payload, 0, frame, DescriptorHeader.Size, payload.Length);
+            return frame;
+        }
+
+        KeyValuePair<string, object>[] RouteData(DescriptorHeader h) =>
+            new[] { D("guid", h.Id.ToString()), D("ttl", (int)h.Ttl), D("hops", (int)h.Hops) };
+
+        void OnQuery(GnutellaLink link, GnutellaMessage message)
+        {
+            GnutellaCounters.Add(ref Counters.queriesReceived);
+            var header = message.Header;
+            if (!link.Limiter.TryTake())
+            {
+                GnutellaCounters.Add(ref Counters.queriesRateLimited);
+                if (HasEventObservers) Emit(PeerEventTypes.RateLimited, link.Remote, "query dropped: the link exceeds its query allowance", RouteData(header));
+                return;
+            }
+            Age(ref header);
+            bool fresh;
+            lock (_gate) fresh = _queryRoutes.TryAdd(header.Id, link);
+            if (!fresh)
+            {
+                GnutellaCounters.Add(ref Counters.queriesDroppedDuplicate);
+                if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedDuplicate, link.Remote, "duplicate query", RouteData(header));
+                return;
+            }
+            var query = (Query)message.Payload;
+            if (HasEventObservers) Emit(PeerEventTypes.QueryReceived, link.Remote, query.Criteria, RouteData(header));
+
+            AnswerLocally(link, header, query);
+            if (IsLeaf) return;   // leaves never route
+            Forward(link, header, query, message.PayloadBytes);
+        }
+
+        /// <summary>Ultrapeer: to every other ultrapeer while TTL lasts; to each leaf whose QRP table may match.</summary>
+        void Forward(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload)
+        {
+            var links = System.Threading.Volatile.Read(ref _links);
+            int forwarded = 0;
+            if (header.Ttl > 0)
+            {
+                byte[] frame = null;
+                foreach (var l in links)
+                {
+                    if (l == from || !l.RemoteIsUltrapeer) continue;
+                    if (frame == null) frame = Frame(header, payload);
+                    if (l.Send(frame, GnutellaPayloadType.Query)) forwarded++;
+                }
+                GnutellaCounters.Add(ref Counters.queriesForwarded, forwarded);
+            }
+            else
+            {
+                GnutellaCounters.Add(ref Counters.queriesDroppedTtl);
+                if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedTtl, from?.Remote, "TTL expired", RouteData(header));
+            }
+            int toLeaves = DeliverToLeaves(from, header, query, payload, links);
+            if (HasEventObservers && (forwarded > 0 || toLeaves > 0))
+                Emit(PeerEventTypes.QueryForwarded, from?.Remote, query.Criteria,
+                    D("guid", header.Id.ToString()), D("ttl", (int)header.Ttl), D("hops", (int)header.Hops), D("count", forwarded), D("leaves", toLeaves));
+        }
+
+        /// <summary>
+        /// Leaves are the last hop whatever TTL is left (an ultrapeer answers for its leaves), and get a query only when
+        /// their QRP table says they may match; a leaf whose table has not arrived gets nothing.
+        /// </summary>
+        int DeliverToLeaves(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload, GnutellaLink[] links)
+        {
+            int delivered = 0;
+            byte[] frame = null;
+            bool byUrnOnly = string.IsNullOrWhiteSpace(query.Criteria) && query.Urns != null && query.Urns.Count > 0;
+            foreach (var l in links)
+            {
+                if (l == from || l.RemoteIsUltrapeer) continue;
+                var table = l.QueryRouteTable;
+                if (table == null || !table.IsComplete || !(byUrnOnly || table.MayMatch(query.Criteria)))
+                {
+                    GnutellaCounters.Add(ref Counters.queriesFilteredByQrp);
+                    continue;
+                }
+                if (frame == null)
+                {
+                    var last = header;
+                    last.Ttl = 1;
+                    frame = Frame(last, payload);
+                }
+                if (l.Send(frame, GnutellaPayloadType.Query)) delivered++;
+            }
+            GnutellaCounters.Add(ref Counters.queriesDeliveredToLeaves, delivered);
+            return delivered;
+        }
+
+        void AnswerLocally(GnutellaLink link, DescriptorHeader header, Query query)
+        {
+            var local = _local;
+            if (local.Files.Count == 0) return;
+            var files = local.Match(query.Criteria, query.Urns, Shared.GetByHash, MaxResultsPerQuery);
+            if (files == null || files.Count == 0) return;
+            var results = new List<QueryHitResult>(files.Count);
+            foreach (var f in files)
+                results.Add(new QueryHitResult { FileIndex = (uint)f.Index, FileSize = f.Size, Name = f.Name, Hash = f.ContentHash });
+            var hit = new QueryHit
+            {
+                Port = _listenEndPoint.Port,
+                Address = _listenEndPoint.Host,
+                Speed = 10000,
+                Results = results,
+                VendorCode = "PSPR",
+                Push = Options.Firewalled,
+                ServentId = ServentId,
+            };
+            // Enough TTL to retrace the query's path (hops) with a little slack, never above MaxTtl.
+            byte ttl = (byte)Math.Min(Options.MaxTtl, header.Hops + 2);
+            link.Send(GnutellaCodec.Encode(header.Id, ttl, 0, hit), GnutellaPayloadType.QueryHit);
+            GnutellaCounters.Add(ref Counters.hitsSent);
+            if (HasEventObservers)
+                Emit(PeerEventTypes.SearchAnswered, link.Remote, $"{results.Count} result(s) for '{query.Criteria}'",
+                    D("guid", header.Id.ToString()), D("hops", (int)header.Hops), D("Count", results.Count));
+        }
+
+        void OnQueryHit(GnutellaLink link, GnutellaMessage message)
+        {
+            var header = message.Header;
+            Age(ref header);
+            var hit = (QueryHit)message.Payload;
+            object from;
+            bool known;
+            lock (_gate)
+            {
+                known = _queryRoutes.TryGet(header.Id, out from);
+                // A Push for this servent goes back the way its hits came.
+                if (known) _pushRoutes.TryAdd(hit.ServentId, link);
+            }
+            if (!known)
+            {
+                GnutellaCounters.Add(ref Counters.hitsDroppedUnknownQuery);
+                if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "QueryHit for an unknown query", RouteData(header));
+                return;
+            }
+            if (ReferenceEquals(from, Self))
+            {
+                DeliverHits(link, header, hit);
+                return;
+            }
+            var back = from as GnutellaLink;
+            if (back == null || back.IsClosed || header.Ttl == 0 || !back.Send(Frame(header, message.PayloadBytes), GnutellaPayloadType.QueryHit))
+            {
+                GnutellaCounters.Add(ref Counters.hitsDroppedUnknownQuery);
+                if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "the reverse path is gone", RouteData(header));
+                return;
+            }
+            GnutellaCounters.Add(ref Counters.hitsRoutedBack);
+            if (HasEventObservers) Emit(PeerEventTypes.HitRoutedBack, back.Remote, $"{hit.Results.Count} result(s)", RouteData(header));
+        }
+
+        void OnPing(GnutellaLink link, GnutellaMessage message)
+        {
+            var header = message.Header;
+            Age(ref header);
+            bool fresh;
+            lock (_gate) fresh = _pingRoutes.TryAdd(header.Id, link);
+            if (!fresh) return;
+            // Pong caching: answer for ourselves and from the cache, and never flood the Ping on.
+            byte ttl = (byte)Math.Max(1, Math.Min(Options.MaxTtl, (int)header.Hops));
+            link.Send(GnutellaCodec.Encode(header.Id, ttl, 0, OwnPong()), GnutellaPayloadType.Pong);
+            if (header.Ttl == 0) return;
+            foreach (var pong in _hosts.Pongs(MaxPongsPerPing, link.ListenEndPoint))
+                link.Send(GnutellaCodec.Encode(header.Id, ttl, 1, pong), GnutellaPayloadType.Pong);
+        }
+
+        Pong OwnPong()
+        {
+            var files = _local.Files;
+            long bytes = 0;
+            foreach (var f in files) bytes += f.Size;
+            return new Pong { Address = _listenEndPoint.Host, Port = _listenEndPoint.Port, FileCount = (uint)files.Count, KilobytesShared = (uint)Math.Min(uint.MaxValue, bytes / 1024) };
+        }
+
+        void OnPong(GnutellaLink link, GnutellaMessage message)
+        {
+            var header = message.Header;
+            Age(ref header);
+            var pong = (Pong)message.Payload;
+            var host = new HostPort(pong.Address, pong.Port);
+            if (!host.Equals(_listenEndPoint) && pong.Port > 0)
+                _hosts.Add(host, pong, knownUltrapeer: link.ListenEndPoint != null && link.ListenEndPoint.Equals(host) && link.RemoteIsUltrapeer);
+            object from;
+            bool known;
+            lock (_gate) known = _pingRoutes.TryGet(header.Id, out from);
+            if (!known || ReferenceEquals(from, Self)) return;
+            var back = from as GnutellaLink;
+            if (back != null && !back.IsClosed && header.Ttl > 0) back.Send(Frame(header, message.PayloadBytes), GnutellaPayloadType.Pong);
+        }
+
+        void OnPush(GnutellaLink link, GnutellaMessage message)
+        {
+            var header = message.Header;
+            Age(ref header);
+            var push = (Push)message.Payload;
+            if (push.ServentId == ServentId)
+            {
+                Emit(PeerEventTypes.PushReceived, link.Remote, $"push for file {push.FileIndex} to {push.Address}:{push.Port}",
+                    D("guid", header.Id.ToString()), D("ttl", (int)header.Ttl), D("hops", (int)header.Hops), D("FileIndex", (long)push.FileIndex));
+                _ = AnswerPushAsync(push);
+                return;
+            }
+            object to;
+            bool known;
+            lock (_gate) known = _pushRoutes.TryGet(push.ServentId, out to);
+            var next = to as GnutellaLink;
+            if (!known || next == null || next == link || next.IsClosed || header.Ttl == 0) return;
+            next.Send(Frame(header, message.PayloadBytes), GnutellaPayloadType.Push);
+        }
+
+        void OnRouteTableUpdate(GnutellaLink link, GnutellaMessage message)
+        {
+            // Only an ultrapeer keeps tables, and only its leaves' (ultrapeer-to-ultrapeer QRP is not used here).
+            if (IsLeaf || link.RemoteIsUltrapeer) return;
+            var update = (RouteTableUpdate)message.Payload;
+            var table = link.QueryRouteTable;
+            if (update is QrpReset || table == null)
+            {
+                table = new QueryRouteTable(Options.QrpTableBits);
+                link.QueryRouteTable = table;
+            }
+            table.Apply(update);   // GnutellaProtocolException closes the link as malformed
+        }
+
+        void SendQueryRouteTable(GnutellaLink link)
+        {
+            var table = _ownTable;
+            if (table == null) return;
+            foreach (var update in table.ToUpdates(QrpPatchBytes))
+                link.Send(GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, update), GnutellaPayloadType.RouteTableUpdate);
+        }
+
+        void SendPing(GnutellaLink link, byte ttl)
+        {
+            var id = GnutellaGuid.New(Runtime.Random);
+            lock (_gate) _pingRoutes.TryAdd(id, Self);
+            link.Send(GnutellaCodec.Encode(id, ttl, 0, new Ping()), GnutellaPayloadType.Ping);
+        }
+    }
+}

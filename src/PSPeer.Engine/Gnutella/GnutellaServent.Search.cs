@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella.Wire;
+
+namespace PSPeer.Engine.Gnutella
+{
+    /// <summary>Searching: a single flood with a given TTL, or an expanding ring (TTL 1, 2, ... MaxTtl).</summary>
+    public sealed partial class GnutellaServent
+    {
+        readonly Dictionary<GnutellaGuid, GnutellaSearch> _searches = new Dictionary<GnutellaGuid, GnutellaSearch>();
+        static readonly TimeSpan MinRingWait = TimeSpan.FromMilliseconds(250);
+        static readonly TimeSpan FirstLinkWait = TimeSpan.FromSeconds(5);
+
+        /// <summary>
+        /// Floods <paramref name="query"/> and passes each hit on as it arrives. options.Ttl set: one flood with that
+        /// TTL, waiting until Timeout or MaxResults. Otherwise an expanding ring: TTL 1, 2, ... MaxTtl, each ring
+        /// waiting a period scaled by the measured link round trip (2 x TTL round trips, at least 250 ms) before it
+        /// widens; it stops at MaxResults, at Timeout, or when the widest ring has had its wait.
+        /// A query "urn:sha1:BASE32" searches by content hash.
+        /// </summary>
+        public async Task SearchAsync(string query, SearchOptions options, Action<SearchHit> onHit, CancellationToken cancellationToken = default)
+        {
+            options = options ?? new SearchOptions();
+            if (State != NodeState.Running)
+                throw new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before searching through it.");
+            var started = Runtime.Clock.Now;
+            var deadline = started + options.Timeout;
+            if (ConnectionCount == 0 && Options.AutoConnect) await WaitForFirstLinkAsync(options.Timeout < FirstLinkWait ? options.Timeout : FirstLinkWait, cancellationToken);
+            if (cancellationToken.IsCancellationRequested) return;
+            if (ConnectionCount == 0)
+                throw new PeerException(PeerErrorIds.Unreachable,
+                    $"Gnutella servent '{Name}' has no links to search through: give it -Bootstrap servents, or connect it to one first.");
+
+            var payload = MakeQuery(query ?? "");
+            var search = new GnutellaSearch(query ?? "", options.MaxResults, onHit);
+            var rings = new List<int>();
+            if (options.Ttl.HasValue) rings.Add(Math.Max(1, Math.Min(Options.MaxTtl, options.Ttl.Value)));
+            else for (int t = 1; t <= Options.MaxTtl; t++) rings.Add(t);
+
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping))
+            using (stop.Token.Register(search.Finish))
+            {
+                try
+                {
+                    foreach (int ttl in rings)
+                    {
+                        if (search.IsDone) break;
+                        var now = Runtime.Clock.Now;
+                        if (now >= deadline) break;
+                        SendOwnQuery(search, payload, (byte)ttl);
+                        var wait = options.Ttl.HasValue ? deadline - now : Min(RingWait(ttl), deadline - now);
+                        var delay = Runtime.Clock.Delay(wait, stop.Token);
+                        await Task.WhenAny(search.Completion, delay);
+                        if (delay.IsFaulted || delay.IsCanceled) { _ = delay.Exception; }
+                    }
+                }
+                finally
+                {
+                    search.Finish();
+                    stop.Cancel();   // ends the ring's pending delay
+                    lock (_gate) foreach (var id in search.Ids) _searches.Remove(id);
+                }
+            }
+        }
+
+        static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+        TimeSpan RingWait(int ttl)
+        {
+            var scaled = TimeSpan.FromTicks(RoundTrip.Ticks * 2 * ttl);
+            return scaled > MinRingWait ? scaled : MinRingWait;
+        }
+
+        async Task WaitForFirstLinkAsync(TimeSpan limit, CancellationToken cancellationToken)
+        {
+            var until = Runtime.Clock.Now + limit;
+            while (ConnectionCount == 0 && Runtime.Clock.Now < until && !cancellationToken.IsCancellationRequested && !Stopping.IsCancellationRequested)
+            {
+                try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), cancellationToken); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+
+        static Query MakeQuery(string text)
+        {
+            string trimmed = text.Trim();
+            if (trimmed.StartsWith(ContentHash.Prefix, StringComparison.OrdinalIgnoreCase) && ContentHash.TryParse(trimmed, out var hash))
+                return new Query { Criteria = "", Urns = new[] { hash } };
+            return new Query { Criteria = text, Urns = new ContentHash[0] };
+        }
+
+        /// <summary>One ring: a new GUID, sent to every ultrapeer link (a leaf's: to its ultrapeers) and matching leaves.</summary>
+        void SendOwnQuery(GnutellaSearch search, Query query, byte ttl)
+        {
+            var id = GnutellaGuid.New(Runtime.Random);
+            lock (_gate)
+            {
+                _queryRoutes.TryAdd(id, Self);
+                _searches[id] = search;
+            }
+            search.Sent(id, Runtime.Clock.Now);
+            var frame = GnutellaCodec.Encode(id, ttl, 0, query);
+            var links = Volatile.Read(ref _links);
+            foreach (var l in links)
+                if (l.RemoteIsUltrapeer) l.Send(frame, GnutellaPayloadType.Query);
+            if (!IsLeaf)
+            {
+                var payload = new byte[frame.Length - DescriptorHeader.Size];
+                Buffer.BlockCopy(frame, DescriptorHeader.Size, payload, 0, payload.Length);
+                // Our own leaves are one hop away: the header they see is the one we sent, aged by that hop.
+                var header = DescriptorHeader.Read(frame, 0);
+                DeliverToLeaves(null, header, query, payload, links);
+            }
+            if (HasEventObservers)
+                Emit(PeerEventTypes.QueryForwarded, null, search.Query, D("guid", id.ToString()), D("ttl", (int)ttl), D("hops", 0), D("count", links.Length), D("Own", true));
+        }
+
+        /// <summary>A QueryHit for one of our searches: each result becomes a SearchHit.</summary>
+        void DeliverHits(GnutellaLink link, DescriptorHeader header, QueryHit hit)
+        {
+            GnutellaSearch search;
+            lock (_gate) _searches.TryGetValue(header.Id, out search);
+            if (search == null) return;   // the search finished; its route stays until it expires
+            var now = Runtime.Clock.Now;
+            string source = new HostPort(hit.Address, hit.Port).ToString();
+            string servent = hit.ServentId.ToString();
+            string peerName = (string.IsNullOrEmpty(hit.VendorCode) ? "" : hit.VendorCode + ":") + servent;
+            var latency = now - search.SentAt(header.Id);
+            foreach (var r in hit.Results)
+            {
+                var sh = new SearchHit(r.Name, r.FileSize, r.Hash ?? default(ContentHash), source, (int)r.FileIndex, peerName, header.Hops, latency)
+                {
+                    ServentId = servent,
+                    NeedsPush = hit.Push,
+                };
+                string key = servent + "/" + r.FileIndex + "/" + r.Name;
+                if (search.Deliver(sh, key) && HasEventObservers)
+                    Emit(PeerEventTypes.SearchHit, source, r.Name, D("Query", search.Query), D("Name", r.Name), D("Size", r.FileSize),
+                        D("ContentHash", r.Hash?.ToString() ?? ""), D("PeerName", peerName), D("hops", (int)header.Hops), D("guid", header.Id.ToString()),
+                        D("NeedsPush", hit.Push));
+            }
+        }
+    }
+}

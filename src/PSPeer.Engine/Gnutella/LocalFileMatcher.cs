@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using PSPeer.Engine.Content;
+using PSPeer.Engine.Core;
+
+namespace PSPeer.Engine.Gnutella
+{
+    /// <summary>
+    /// Answers queries from the servent's own shared files: every keyword of the criteria must be a keyword of the
+    /// name (Content's tokenizer, as the Napster index uses), or a urn:sha1 of the query must be the file's hash.
+    /// </summary>
+    /// <remarks>
+    /// A small inverted map (keyword -> files) rather than Content's KeywordIndex: that index is laid out for a
+    /// million files and allocates tens of kilobytes up front, and a simulation runs 100,000 servents that share a
+    /// handful of files each. Rebuilt whole when the folder changes (publishing is rare; queries are not).
+    /// Immutable once built, so readers need no lock.
+    /// </remarks>
+    sealed class LocalFileMatcher
+    {
+        public static readonly LocalFileMatcher Empty = new LocalFileMatcher(new SharedFile[0]);
+
+        readonly Dictionary<string, List<SharedFile>> _byKeyword = new Dictionary<string, List<SharedFile>>(StringComparer.Ordinal);
+
+        public LocalFileMatcher(IReadOnlyList<SharedFile> files)
+        {
+            Files = files;
+            foreach (var file in files)
+            {
+                foreach (var token in KeywordTokenizer.Tokenize(file.Name))
+                {
+                    if (!_byKeyword.TryGetValue(token, out var list)) _byKeyword[token] = list = new List<SharedFile>(1);
+                    if (list.Count == 0 || !ReferenceEquals(list[list.Count - 1], file)) list.Add(file);
+                }
+            }
+        }
+
+        public IReadOnlyList<SharedFile> Files { get; }
+
+        /// <summary>Files matching <paramref name="criteria"/> or one of <paramref name="urns"/>, at most <paramref name="max"/>.</summary>
+        public List<SharedFile> Match(string criteria, IReadOnlyList<ContentHash> urns, Func<ContentHash, SharedFile> byHash, int max)
+        {
+            List<SharedFile> found = null;
+            if (urns != null)
+            {
+                foreach (var urn in urns)
+                {
+                    var file = byHash(urn);
+                    if (file == null) continue;
+                    if (found == null) found = new List<SharedFile>();
+                    if (!found.Contains(file)) found.Add(file);
+                }
+            }
+            if (_byKeyword.Count > 0 && !string.IsNullOrEmpty(criteria))
+            {
+                var keywords = KeywordTokenizer.Tokenize(criteria);
+                if (keywords.Count > 0)
+                {
+                    List<SharedFile> shortest = null;
+                    foreach (var k in keywords)
+                    {
+                        if (!_byKeyword.TryGetValue(k, out var list)) { shortest = null; break; }
+                        if (shortest == null || list.Count < shortest.Count) shortest = list;
+                    }
+                    if (shortest != null)
+                    {
+                        foreach (var file in shortest)
+                        {
+                            if (found != null && found.Count >= max) break;
+                            if (!HasAll(file, keywords)) continue;
+                            if (found == null) found = new List<SharedFile>();
+                            if (!found.Contains(file)) found.Add(file);
+                        }
+                    }
+                }
+            }
+            return found;
+        }
+
+        bool HasAll(SharedFile file, List<string> keywords)
+        {
+            foreach (var k in keywords)
+            {
+                var list = _byKeyword[k];
+                if (!list.Contains(file)) return false;
+            }
+            return true;
+        }
+    }
+}
