@@ -29,7 +29,12 @@ namespace PSPeer.Engine.Networks
 
         void AddByType(GnutellaCounters c)
         {
-            // TODO(gn-net): GnutellaCounters.SentByType (contract) is not in gn-servent yet; sum it here once it is.
+            foreach (var kv in c.SentByType)
+            {
+                string key = kv.Key.ToString();
+                SentByType.TryGetValue(key, out long v);
+                SentByType[key] = v + kv.Value;
+            }
         }
 
         public CounterTotals Minus(CounterTotals b)
