@@ -24,6 +24,9 @@
         'Receive-PeerFile'
         'Watch-PeerEvent'
         'Get-PeerEventStream'
+        'New-PeerNetwork'
+        'Invoke-PeerSimulation'
+        'Measure-PeerNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
