@@ -1,19 +1,281 @@
 using System;
 using System.Collections.Generic;
+using PSPeer.Engine.Content;
+using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Gnutella.Wire
 {
-    /// <summary>A Query Routing Protocol table of keyword hashes.</summary>
+    /// <summary>
+    /// A Query Routing Protocol table (QRP 1.0): 2^bits slots, a slot present when some shared keyword hashes to it.
+    /// A leaf builds one from its file names and sends it (<see cref="ToUpdates"/>: a reset, then zlib-compressed patch
+    /// messages of 4-bit signed deltas); its ultrapeer rebuilds it (<see cref="Apply"/>) and asks
+    /// <see cref="MayMatch(string)"/> before passing a query down. Slots are stored as bits (present = any distance
+    /// below infinity), so a 16-bit table costs 8 KiB. A table being received replaces the current one only when its
+    /// last patch has arrived, so routing never sees a half-built table. Not thread-safe.
+    /// </summary>
     public sealed class QueryRouteTable
     {
-        public QueryRouteTable(int bits = 16) => throw new NotImplementedException();
+        public const int DefaultInfinity = 7;
+        /// <summary>Largest table accepted from a peer (2^22 slots = 512 KiB of bits).</summary>
+        public const int MaxTableLength = 1 << 22;
+        public const int MinTableLength = 64;
+        const uint HashMultiplier = 0x4F1BBCDC;   // the QRP spec's multiplicative constant
 
-        public static int Hash(string keyword, int bits) => throw new NotImplementedException();
-        public void Add(string keyword) => throw new NotImplementedException();
-        public void AddFileName(string name) => throw new NotImplementedException();
-        public bool MayMatch(string criteria) => throw new NotImplementedException();
-        public IEnumerable<RouteTableUpdate> ToUpdates(int maxPatchBytes) => throw new NotImplementedException();
-        public void Apply(RouteTableUpdate update) => throw new NotImplementedException();
-        public bool IsComplete => throw new NotImplementedException();
+        int _bits;
+        ulong[] _slots;
+
+        // The sequence being received.
+        ulong[] _pending;
+        int _pendingBits;
+        byte _infinity = DefaultInfinity;
+        int _nextSequence;       // 0 = no sequence open
+        int _sequenceSize;
+        byte _compressor, _entryBits;
+        List<byte[]> _chunks;
+        int _chunkBytes;
+        bool _resetSeen;
+
+        public QueryRouteTable(int bits = 16)
+        {
+            if (bits < 6 || bits > 22) throw new ArgumentOutOfRangeException(nameof(bits), "A query route table has 6 to 22 bits (64 to 4M slots).");
+            _bits = bits;
+            _slots = NewSlots(bits);
+        }
+
+        public int Bits => _bits;
+        public int TableLength => 1 << _bits;
+
+        /// <summary>False only while a received reset/patch sequence is incomplete (the previous table still answers).</summary>
+        public bool IsComplete => _nextSequence == 0 && !_resetSeenWithoutPatches;
+        bool _resetSeenWithoutPatches;
+
+        /// <summary>Number of present slots.</summary>
+        public int PresentCount
+        {
+            get
+            {
+                int n = 0;
+                foreach (ulong w in _slots) { ulong x = w; while (x != 0) { x &= x - 1; n++; } }
+                return n;
+            }
+        }
+
+        /// <summary>
+        /// The QRP hash: the lower-cased characters (low byte of each) XORed into a 32-bit word at byte positions
+        /// 0,1,2,3,0,1..., multiplied by 0x4F1BBCDC modulo 2^32, and the top <paramref name="bits"/> bits kept.
+        /// </summary>
+        public static int Hash(string keyword, int bits)
+        {
+            if (bits < 1 || bits > 31) throw new ArgumentOutOfRangeException(nameof(bits));
+            if (keyword == null) throw new ArgumentNullException(nameof(keyword));
+            uint xor = 0;
+            for (int i = 0; i < keyword.Length; i++)
+            {
+                uint b = (uint)(char.ToLowerInvariant(keyword[i]) & 0xFF);
+                xor ^= b << ((i & 3) * 8);
+            }
+            return (int)((xor * HashMultiplier) >> (32 - bits));
+        }
+
+        /// <summary>Marks one keyword (used as given, lower-cased by the hash).</summary>
+        public void Add(string keyword)
+        {
+            if (string.IsNullOrEmpty(keyword)) return;
+            Set(_slots, Hash(keyword, _bits));
+        }
+
+        /// <summary>Marks every keyword of a file name, tokenised as the keyword index does.</summary>
+        public void AddFileName(string name)
+        {
+            foreach (var token in KeywordTokenizer.Tokenize(name)) Add(token);
+        }
+
+        /// <summary>Marks a content hash, so URN-only queries for it route here ("urn:sha1:BASE32" is hashed whole).</summary>
+        public void Add(ContentHash hash)
+        {
+            if (!hash.IsEmpty) Add(hash.ToString());
+        }
+
+        /// <summary>
+        /// True when every keyword of <paramref name="criteria"/> hashes to a present slot (false positives possible,
+        /// false negatives not). A criteria that is itself a urn:sha1 is looked up whole. No keyword: false.
+        /// </summary>
+        public bool MayMatch(string criteria)
+        {
+            if (string.IsNullOrWhiteSpace(criteria)) return false;
+            var trimmed = criteria.Trim();
+            if (trimmed.StartsWith(ContentHash.Prefix, StringComparison.OrdinalIgnoreCase))
+                return ContentHash.TryParse(trimmed, out var hash) && MayMatch(hash);
+            var tokens = KeywordTokenizer.Tokenize(criteria);
+            if (tokens.Count == 0) return false;
+            foreach (var token in tokens) if (!IsSet(_slots, Hash(token, _bits))) return false;
+            return true;
+        }
+
+        public bool MayMatch(ContentHash hash) => !hash.IsEmpty && IsSet(_slots, Hash(hash.ToString(), _bits));
+
+        /// <summary>A query may match when its keywords all match, or when any of its urns does.</summary>
+        public bool MayMatch(Query query)
+        {
+            if (query == null) return false;
+            if (MayMatch(query.Criteria)) return true;
+            if (query.Urns != null) foreach (var urn in query.Urns) if (MayMatch(urn)) return true;
+            return false;
+        }
+
+        /// <summary>
+        /// The whole table as a reset followed by zlib-compressed patches of 4-bit deltas against the empty table.
+        /// <paramref name="maxPatchBytes"/> bounds each patch's Data (the payload adds 5 bytes); when it would take more
+        /// than 255 patches, patches grow so the sequence fits in 255.
+        /// </summary>
+        public IEnumerable<RouteTableUpdate> ToUpdates(int maxPatchBytes)
+        {
+            if (maxPatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxPatchBytes));
+            int length = TableLength;
+            var deltas = new byte[length / 2];
+            const int presentDelta = 1 - DefaultInfinity;   // from infinity down to distance 1
+            for (int i = 0; i < length; i++)
+            {
+                if (!IsSet(_slots, i)) continue;
+                int nibble = presentDelta & 0x0F;
+                deltas[i >> 1] |= (byte)((i & 1) == 0 ? nibble << 4 : nibble);   // first entry in the high nibble
+            }
+            var compressed = Zlib.Compress(deltas);
+            int chunk = Math.Max(maxPatchBytes, (compressed.Length + 254) / 255);
+            int count = Math.Max(1, (compressed.Length + chunk - 1) / chunk);
+            var updates = new List<RouteTableUpdate> { new QrpReset { TableLength = length, Infinity = DefaultInfinity } };
+            for (int i = 0; i < count; i++)
+            {
+                int offset = i * chunk;
+                int n = Math.Min(chunk, compressed.Length - offset);
+                var data = new byte[n];
+                Buffer.BlockCopy(compressed, offset, data, 0, n);
+                updates.Add(new QrpPatch { SequenceNumber = (byte)(i + 1), SequenceSize = (byte)count, Compressor = QrpPatch.ZlibCompressor, EntryBits = 4, Data = data });
+            }
+            return updates;
+        }
+
+        /// <summary>
+        /// Receiving side: a reset opens a new table, patches fill it in order, and the last patch of a sequence makes
+        /// it current. A patch sequence without a reset applies deltas to the current table. Out-of-order or
+        /// inconsistent patches, bad sizes, unknown compressors and corrupt data throw
+        /// <see cref="GnutellaProtocolException"/> and abandon the sequence (the current table stays).
+        /// </summary>
+        public void Apply(RouteTableUpdate update)
+        {
+            if (update == null) throw new ArgumentNullException(nameof(update));
+            try
+            {
+                if (update is QrpReset reset) ApplyReset(reset);
+                else if (update is QrpPatch patch) ApplyPatch(patch);
+                else throw new GnutellaProtocolException($"unknown route table update {update.GetType().Name}");
+            }
+            catch (GnutellaProtocolException)
+            {
+                Abandon();
+                throw;
+            }
+        }
+
+        void ApplyReset(QrpReset reset)
+        {
+            int length = reset.TableLength;
+            if (length < MinTableLength || length > MaxTableLength || (length & (length - 1)) != 0)
+                throw new GnutellaProtocolException($"QRP reset asks for a table of {length} slots (a power of two from {MinTableLength} to {MaxTableLength} is needed)");
+            if (reset.Infinity < 1) throw new GnutellaProtocolException("QRP reset has infinity 0");
+            _pendingBits = Log2(length);
+            _pending = NewSlots(_pendingBits);
+            _infinity = reset.Infinity;
+            _nextSequence = 0;
+            _resetSeen = true;
+            _resetSeenWithoutPatches = true;
+        }
+
+        void ApplyPatch(QrpPatch patch)
+        {
+            if (_nextSequence == 0)
+            {
+                // First patch of a sequence: after a reset it fills the fresh table; otherwise it patches the current one.
+                if (patch.SequenceNumber != 1) throw new GnutellaProtocolException($"QRP patch {patch.SequenceNumber} arrived before patch 1");
+                if (patch.SequenceSize < 1) throw new GnutellaProtocolException("QRP patch announces a sequence of 0 patches");
+                if (patch.Compressor != QrpPatch.NoCompressor && patch.Compressor != QrpPatch.ZlibCompressor)
+                    throw new GnutellaProtocolException($"QRP patch uses unknown compressor {patch.Compressor}");
+                if (patch.EntryBits != 4 && patch.EntryBits != 8) throw new GnutellaProtocolException($"QRP patch has {patch.EntryBits}-bit entries (4 or 8 expected)");
+                if (!_resetSeen)
+                {
+                    _pendingBits = _bits;
+                    _pending = (ulong[])_slots.Clone();
+                }
+                _sequenceSize = patch.SequenceSize;
+                _compressor = patch.Compressor;
+                _entryBits = patch.EntryBits;
+                _chunks = new List<byte[]>();
+                _chunkBytes = 0;
+                _nextSequence = 1;
+                _resetSeenWithoutPatches = false;
+            }
+            if (patch.SequenceNumber != _nextSequence) throw new GnutellaProtocolException($"QRP patch {patch.SequenceNumber} arrived where {_nextSequence} was expected");
+            if (patch.SequenceSize != _sequenceSize || patch.Compressor != _compressor || patch.EntryBits != _entryBits)
+                throw new GnutellaProtocolException("QRP patch changes sequence size, compressor or entry bits mid-sequence");
+
+            int rawLength = (1 << _pendingBits) / 8 * _entryBits;
+            int limit = _compressor == QrpPatch.NoCompressor ? rawLength : rawLength + rawLength / 16 + 1024;
+            var data = patch.Data ?? new byte[0];
+            if (_chunkBytes + data.Length > limit) throw new GnutellaProtocolException($"QRP patch data exceeds the {limit} bytes a {1 << _pendingBits}-slot table can need");
+            _chunks.Add(data);
+            _chunkBytes += data.Length;
+
+            if (_nextSequence < _sequenceSize) { _nextSequence++; return; }
+
+            var all = new byte[_chunkBytes];
+            int o = 0;
+            foreach (var c in _chunks) { Buffer.BlockCopy(c, 0, all, o, c.Length); o += c.Length; }
+            byte[] deltas = _compressor == QrpPatch.ZlibCompressor ? Zlib.Decompress(all, rawLength) : all;
+            if (deltas.Length != rawLength) throw new GnutellaProtocolException($"QRP patch holds {deltas.Length} bytes of entries, {rawLength} expected");
+            ApplyDeltas(_pending, 1 << _pendingBits, deltas, _entryBits, _infinity);
+            _slots = _pending;
+            _bits = _pendingBits;
+            Abandon();
+        }
+
+        // Old value = 1 when present, infinity when absent (the values every QRP sender uses); present when old + delta < infinity.
+        static void ApplyDeltas(ulong[] slots, int length, byte[] deltas, int entryBits, int infinity)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                int delta;
+                if (entryBits == 8) delta = (sbyte)deltas[i];
+                else
+                {
+                    int nibble = (i & 1) == 0 ? deltas[i >> 1] >> 4 : deltas[i >> 1] & 0x0F;
+                    delta = nibble >= 8 ? nibble - 16 : nibble;
+                }
+                if (delta == 0) continue;
+                int old = IsSet(slots, i) ? 1 : infinity;
+                if (old + delta < infinity) Set(slots, i); else Clear(slots, i);
+            }
+        }
+
+        void Abandon()
+        {
+            _pending = null;
+            _chunks = null;
+            _chunkBytes = 0;
+            _nextSequence = 0;
+            _resetSeen = false;
+            _resetSeenWithoutPatches = false;
+        }
+
+        static ulong[] NewSlots(int bits) => new ulong[Math.Max(1, (1 << bits) / 64)];
+        static bool IsSet(ulong[] s, int i) => (s[i >> 6] & (1UL << (i & 63))) != 0;
+        static void Set(ulong[] s, int i) => s[i >> 6] |= 1UL << (i & 63);
+        static void Clear(ulong[] s, int i) => s[i >> 6] &= ~(1UL << (i & 63));
+
+        static int Log2(int powerOfTwo)
+        {
+            int n = 0;
+            while ((1 << n) < powerOfTwo) n++;
+            return n;
+        }
     }
 }
