@@ -64,6 +64,16 @@ namespace PSPeer
             {
                 var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
                 var matches = nodes.Where(n => pattern.IsMatch(n.Name)).ToList();
+                // A network piped in binds its Name here: a plain name that is no node's but a network's stops that network.
+                var network = matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name)
+                    ? NetworkRegistry.GetNetworks(NodeRegistry.CurrentSession).FirstOrDefault(n => NodeRegistry.NameEquals(n.Name, name))
+                    : null;
+                if (network != null)
+                {
+                    Network = new[] { network };
+                    StopNetworks();
+                    continue;
+                }
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                     WriteError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, name,
                         $"No node named '{name}' is running in this session.", "Run Get-PeerNode to list the running nodes."));
