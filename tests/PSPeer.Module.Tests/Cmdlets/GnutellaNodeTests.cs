@@ -64,6 +64,22 @@ namespace PSPeer.Module.Tests.Cmdlets
             Assert.Empty(result.OfType("PSPeer.PeerNode"));
         }
 
+        [Fact]
+        public void The_live_example_downloads_hey_jude_from_the_servent_that_answered()
+        {
+            var result = _session.Run("& $example",
+                new Dictionary<string, object> { ["example"] = Path.Combine(ModuleSession.RepoRoot, "examples", "gnutella-live.ps1") },
+                TimeSpan.FromMinutes(2));
+
+            result.ShouldSucceed();
+            var summary = result.Output.Last();
+            Assert.Equal(1, summary.Properties["HitCount"].Value);
+            Assert.Equal(1, summary.Properties["DownloadCount"].Value);
+            Assert.Equal(true, summary.Properties["AllVerified"].Value);
+            Assert.Equal(true, summary.Properties["BytesMatch"].Value);
+            Assert.Equal(0, _session.Run("(Get-PeerNode).Count").Output.Single().BaseObject);
+        }
+
         public void Dispose() => _session.Dispose();
     }
 }

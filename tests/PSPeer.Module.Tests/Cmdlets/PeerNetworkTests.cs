@@ -155,6 +155,25 @@ namespace PSPeer.Module.Tests.Cmdlets
             Assert.Equal(1, result.Output.Last().BaseObject);
         }
 
+        [Fact]
+        public void The_flood_example_reproduces_breadth_first_reach_and_survives_churn()
+        {
+            var result = _session.Run("& $example -Count 1000",
+                new Dictionary<string, object> { ["example"] = System.IO.Path.Combine(ModuleSession.RepoRoot, "examples", "gnutella-flood.ps1") },
+                TimeSpan.FromMinutes(3));
+
+            result.ShouldSucceed();
+            var summary = result.Output.Last();
+            Assert.Equal(true, summary.Properties["ReachMatchesBfs"].Value);
+            Assert.Equal(true, summary.Properties["ReachGrows"].Value);
+            Assert.True((int)summary.Properties["HitsAtTtl5"].Value > 0);
+            Assert.True((int)summary.Properties["TieredHits"].Value > 0);
+            Assert.True((long)summary.Properties["FilteredByQrp"].Value > 0);
+            Assert.True((int)summary.Properties["NodesLeft"].Value > 0);
+            Assert.True((int)summary.Properties["HitsAfterChurn"].Value > 0);
+            Assert.Contains("Msgs/Flood", _session.HostOutput);
+        }
+
         public void Dispose() => _session.Dispose();
     }
 }
