@@ -21,6 +21,8 @@ namespace PSPeer.Module.Tests
             ["PSPeer.PeerSearchHit"] = "Find-PeerFile 'Hey Jude' -Via $alice",
             ["PSPeer.PeerDownload"] = "Find-PeerFile 'Hey Jude' -Via $alice | Receive-PeerFile -Destination $downloads",
             ["PSPeer.PeerSharedFile"] = "Publish-PeerFile -Path $extra -Node $bob -PassThru",
+            ["PSPeer.PeerNetwork"] = "New-PeerNetwork -Protocol Gnutella -Count 20 -Simulated",
+            ["PSPeer.PeerNetworkMeasurement"] = "New-PeerNetwork -Protocol Gnutella -Count 20 -Simulated | Measure-PeerNetwork",
         };
 
         readonly ModuleSession _session = new ModuleSession();
