@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace PSPeer.Benchmarks
 {
     /// <summary>
-    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|all]`.
+    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|gnutella|all]`.
     /// </summary>
     static class Program
     {
@@ -17,11 +17,12 @@ namespace PSPeer.Benchmarks
             {
                 case "index": await IndexBenchmark.RunAsync(args); return 0;
                 case "transfer": return await TransferBenchmark.RunAsync(args);
+                case "gnutella": return await GnutellaBenchmark.RunAsync(args);
                 case "all":
                     await IndexBenchmark.RunAsync(args);
                     return await TransferBenchmark.RunAsync(args);
                 default:
-                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
+                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|gnutella|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
                     return 2;
             }
         }

@@ -175,6 +175,7 @@ namespace PSPeer.Engine.Networks
             {
                 // A simulated node's routing tables are sized to the network, so 100,000 nodes fit in memory.
                 o.RouteCapacity = Math.Min(o.RouteCapacity, 4096);
+                o.QrpTableBits = _options.SimulatedQrpTableBits;
             }
             _options.ConfigureServent?.Invoke(o);
             return new GnutellaServent(runtime, NodeName(i), o);

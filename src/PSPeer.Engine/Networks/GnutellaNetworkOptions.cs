@@ -35,6 +35,13 @@ namespace PSPeer.Engine.Networks
         public bool TraceQueries { get; set; } = true;
         /// <summary>Most floods the trace keeps (oldest forgotten first).</summary>
         public int MaxTracedFloods { get; set; } = 1000;
+        /// <summary>
+        /// Bits of the QRP tables leaves send in a simulated network (2^bits slots; QRP lets a servent choose its table
+        /// size). Each ultrapeer holds one table per leaf, so the Gnutella default of 16 (8 KiB) would dominate the
+        /// memory of a 100,000-node network; 13 (1 KiB) still gives a leaf with a few files a negligible false-match
+        /// rate. Live networks keep the servent's default.
+        /// </summary>
+        public int SimulatedQrpTableBits { get; set; } = 13;
         /// <summary>Lets a caller adjust every servent's options (rate limits, TTL) before it starts.</summary>
         public Action<GnutellaOptions> ConfigureServent { get; set; }
 
@@ -47,6 +54,7 @@ namespace PSPeer.Engine.Networks
             if (LeafUltrapeerLinks < 1) throw new ArgumentOutOfRangeException(nameof(LeafUltrapeerLinks), LeafUltrapeerLinks, "A leaf attaches to at least one ultrapeer.");
             if (SharingFraction < 0 || SharingFraction > 1) throw new ArgumentOutOfRangeException(nameof(SharingFraction), SharingFraction, "A fraction is 0 to 1.");
             if (FilesPerSharingNode < 1) throw new ArgumentOutOfRangeException(nameof(FilesPerSharingNode));
+            if (SimulatedQrpTableBits < 6 || SimulatedQrpTableBits > 22) throw new ArgumentOutOfRangeException(nameof(SimulatedQrpTableBits), SimulatedQrpTableBits, "A QRP table has 6 to 22 bits.");
             if (Latency < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Latency));
             return (GnutellaNetworkOptions)MemberwiseClone();
         }
