@@ -10,9 +10,15 @@ namespace PSPeer.Engine.Gnutella
         internal long messagesSent, messagesReceived, queriesDroppedDuplicate, queriesDroppedTtl, queriesRateLimited,
             hitsRoutedBack, hitsDroppedUnknownQuery, queriesDeliveredToLeaves, queriesFilteredByQrp, queriesForwarded,
             queriesReceived, hitsSent, messagesDroppedQueueFull;
-        // Indexed by the payload type byte: 256 slots cost 2 KB and no dictionary on the hot path.
-        readonly long[] _sentByType = new long[256];
-        readonly long[] _receivedByType = new long[256];
+        // One slot per known payload type and one for anything else: no dictionary on the hot path, and 128 bytes
+        // rather than 4 KB a servent (a simulation holds 100,000 of them).
+        static readonly GnutellaPayloadType[] Types =
+        {
+            GnutellaPayloadType.Ping, GnutellaPayloadType.Pong, GnutellaPayloadType.Bye, GnutellaPayloadType.RouteTableUpdate,
+            GnutellaPayloadType.Push, GnutellaPayloadType.Query, GnutellaPayloadType.QueryHit,
+        };
+        readonly long[] _sentByType = new long[Types.Length];
+        readonly long[] _receivedByType = new long[Types.Length];
 
         public long MessagesSent => Interlocked.Read(ref messagesSent);
         public long MessagesReceived => Interlocked.Read(ref messagesReceived);
@@ -49,13 +55,30 @@ namespace PSPeer.Engine.Gnutella
         internal void CountSent(GnutellaPayloadType type)
         {
             Interlocked.Increment(ref messagesSent);
-            Interlocked.Increment(ref _sentByType[(byte)type]);
+            int slot = Slot(type);
+            if (slot >= 0) Interlocked.Increment(ref _sentByType[slot]);
         }
 
         internal void CountReceived(GnutellaPayloadType type)
         {
             Interlocked.Increment(ref messagesReceived);
-            Interlocked.Increment(ref _receivedByType[(byte)type]);
+            int slot = Slot(type);
+            if (slot >= 0) Interlocked.Increment(ref _receivedByType[slot]);
+        }
+
+        static int Slot(GnutellaPayloadType type)
+        {
+            switch (type)
+            {
+                case GnutellaPayloadType.Ping: return 0;
+                case GnutellaPayloadType.Pong: return 1;
+                case GnutellaPayloadType.Bye: return 2;
+                case GnutellaPayloadType.RouteTableUpdate: return 3;
+                case GnutellaPayloadType.Push: return 4;
+                case GnutellaPayloadType.Query: return 5;
+                case GnutellaPayloadType.QueryHit: return 6;
+                default: return -1;   // the frame reader refuses unknown types; nothing else reaches here
+            }
         }
 
         static IReadOnlyDictionary<GnutellaPayloadType, long> Snapshot(long[] counts)
@@ -64,7 +87,7 @@ namespace PSPeer.Engine.Gnutella
             for (int i = 0; i < counts.Length; i++)
             {
                 long n = Interlocked.Read(ref counts[i]);
-                if (n != 0) result[(GnutellaPayloadType)i] = n;
+                if (n != 0) result[Types[i]] = n;
             }
             return result;
         }

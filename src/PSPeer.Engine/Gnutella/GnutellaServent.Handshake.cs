@@ -60,8 +60,6 @@ namespace PSPeer.Engine.Gnutella
                     {
                         throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not answer the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
                     }
-                    if (answer == null)
-                        throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} closed the connection during the Gnutella handshake.");
                     RecordRtt(Runtime.Clock.Now - sentAt);
                     LearnTryUltrapeers(answer);
                     if (answer.IsConnect || answer.Status != 200)
@@ -124,8 +122,7 @@ namespace PSPeer.Engine.Gnutella
                 Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
                 return null;
             }
-            if (hello == null) return null;
-            if (!hello.IsConnect || hello.Version != "0.6")
+            if (!hello.IsConnect)
             {
                 await RefuseAsync(stream, 400, "Gnutella 0.6 required", null, token);
                 Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + hello.StartLine, D("Reason", hello.StartLine));
@@ -156,7 +153,7 @@ namespace PSPeer.Engine.Gnutella
             await stream.FlushAsync(token);
 
             var confirm = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token);
-            if (confirm == null || confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
+            if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
             RecordRtt(Runtime.Clock.Now - sentAt);
             return new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
                 new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters);

@@ -123,12 +123,14 @@ namespace PSPeer.Engine.Gnutella
         {
             int delivered = 0;
             byte[] frame = null;
-            bool byUrnOnly = string.IsNullOrWhiteSpace(query.Criteria) && query.Urns != null && query.Urns.Count > 0;
             foreach (var l in links)
             {
                 if (l == from || l.RemoteIsUltrapeer) continue;
                 var table = l.QueryRouteTable;
-                if (table == null || !table.IsComplete || !(byUrnOnly || table.MayMatch(query.Criteria)))
+                bool may = false;
+                // The leaf's own read loop may be applying a patch to this table right now (live): same lock.
+                if (table != null) lock (table) may = table.IsComplete && table.MayMatch(query);
+                if (!may)
                 {
                     GnutellaCounters.Add(ref Counters.queriesFilteredByQrp);
                     continue;
@@ -238,7 +240,10 @@ namespace PSPeer.Engine.Gnutella
             var pong = (Pong)message.Payload;
             var host = new HostPort(pong.Address, pong.Port);
             if (!host.Equals(_listenEndPoint) && pong.Port > 0)
-                _hosts.Add(host, pong, knownUltrapeer: link.ListenEndPoint != null && link.ListenEndPoint.Equals(host) && link.RemoteIsUltrapeer);
+            {
+                bool direct = link.ListenEndPoint != null && link.ListenEndPoint.Equals(host);
+                _hosts.Add(host, pong, knownUltrapeer: direct && link.RemoteIsUltrapeer, knownLeaf: direct && link.RemoteIsLeaf);
+            }
             object from;
             bool known;
             lock (_gate) known = _pingRoutes.TryGet(header.Id, out from);
@@ -278,7 +283,7 @@ namespace PSPeer.Engine.Gnutella
                 table = new QueryRouteTable(Options.QrpTableBits);
                 link.QueryRouteTable = table;
             }
-            table.Apply(update);   // GnutellaProtocolException closes the link as malformed
+            lock (table) table.Apply(update);   // GnutellaProtocolException closes the link as malformed
         }
 
         void SendQueryRouteTable(GnutellaLink link)

@@ -25,6 +25,7 @@ namespace PSPeer.Engine.Gnutella
     {
         public const string UserAgent = "PSPeer/0.1";
         static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+        static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
 
         readonly object _gate = new object();
         readonly GuidRouteTable<object> _queryRoutes;
@@ -45,6 +46,7 @@ namespace PSPeer.Engine.Gnutella
         volatile LocalFileMatcher _local = LocalFileMatcher.Empty;
         volatile QueryRouteTable _ownTable;
         long _rttTicks = TimeSpan.FromMilliseconds(100).Ticks;     // smoothed link round trip, for the search's rings
+        int _rttSamples;
 
         public GnutellaServent(IPeerRuntime runtime, string name, GnutellaOptions options)
             : base(runtime, name, "Gnutella", (options ?? new GnutellaOptions()).Role == GnutellaRole.Leaf ? "Leaf" : "Ultrapeer")
@@ -105,7 +107,12 @@ namespace PSPeer.Engine.Gnutella
                 tasks = _linkTasks.ToArray();
                 foreach (var c in _handshaking) c.Dispose();
             }
-            foreach (var link in links) link.Close("servent stopping");
+            // A Bye tells the others this is a departure, not a crash; a link that cannot take it at once is just closed.
+            var byes = links.Select(l => l.SayByeAndCloseAsync(200, "servent stopping")).ToArray();
+            using (Runtime.Clock.Schedule(ByeTimeout, () => { foreach (var l in links) l.Close("servent stopping"); }))
+            {
+                try { await Task.WhenAll(byes); } catch (Exception) { }
+            }
             FailPendingTransfers();
             if (_acceptLoop != null) { try { await _acceptLoop; } catch (Exception) { } }
             if (_maintenance != null) { try { await _maintenance; } catch (Exception) { } }
@@ -118,7 +125,9 @@ namespace PSPeer.Engine.Gnutella
         public async Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default)
         {
             if (peer == null) throw new ArgumentNullException(nameof(peer));
-            if (State != NodeState.Running && State != NodeState.Starting)
+            // Starting counts once the listener is up: AutoConnect dials its bootstrap hosts from there.
+            var state = State;
+            if ((state != NodeState.Running && state != NodeState.Starting) || _listenEndPoint == null || Stopping.IsCancellationRequested)
                 throw new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before connecting it to others.");
             var link = await HandshakeOutgoingAsync(peer, cancellationToken);
             StartLink(link);
@@ -230,7 +239,7 @@ namespace PSPeer.Engine.Gnutella
             }
             if (link.ListenEndPoint != null)
             {
-                _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer);
+                _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer, knownLeaf: link.RemoteIsLeaf);
                 _hosts.Succeeded(link.ListenEndPoint);
             }
             Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
@@ -245,7 +254,8 @@ namespace PSPeer.Engine.Gnutella
         {
             try
             {
-                var end = await link.RunAsync(OnMessage, Stopping);
+                // Not the Stopping token: a stopping servent ends its links itself, after saying Bye on each.
+                var end = await link.RunAsync(OnMessage, CancellationToken.None);
                 if (end.Malformed)
                 {
                     Emit(PeerEventTypes.MalformedMessage, link.Remote, end.Reason, D("Reason", end.Reason));
@@ -330,7 +340,7 @@ namespace PSPeer.Engine.Gnutella
             if (IsLeaf)
             {
                 var table = new QueryRouteTable(Options.QrpTableBits);
-                foreach (var f in files) table.AddFileName(f.Name);
+                foreach (var f in files) { table.AddFileName(f.Name); table.Add(f.ContentHash); }
                 _ownTable = table;
             }
         }
@@ -338,9 +348,11 @@ namespace PSPeer.Engine.Gnutella
         void RecordRtt(TimeSpan sample)
         {
             if (sample <= TimeSpan.Zero) return;
-            // Exponential average, 1/4 weight for the new sample; races between threads only lose a sample.
+            // The first sample replaces the prior; then an exponential average, 1/4 weight for the new sample.
+            // Races between threads only lose a sample.
             long old = Interlocked.Read(ref _rttTicks);
-            Interlocked.Exchange(ref _rttTicks, (old * 3 + sample.Ticks) / 4);
+            bool first = Interlocked.Exchange(ref _rttSamples, 1) == 0;
+            Interlocked.Exchange(ref _rttTicks, first ? sample.Ticks : (old * 3 + sample.Ticks) / 4);
         }
 
         TimeSpan RoundTrip => TimeSpan.FromTicks(Interlocked.Read(ref _rttTicks));

@@ -20,6 +20,7 @@ namespace PSPeer.Engine.Gnutella
             public HostPort Host;
             public Pong Pong;                 // what it last said about itself; null when learnt otherwise
             public bool KnownUltrapeer;
+            public bool KnownLeaf;            // linked to us as a leaf: no use dialling it for an ultrapeer link
             public DateTimeOffset RetryAfter;
             public int Failures;
         }
@@ -33,7 +34,7 @@ namespace PSPeer.Engine.Gnutella
 
         public int Count { get { lock (_gate) return _entries.Count; } }
 
-        public void Add(HostPort host, Pong pong = null, bool knownUltrapeer = false)
+        public void Add(HostPort host, Pong pong = null, bool knownUltrapeer = false, bool knownLeaf = false)
         {
             if (host == null || host.Port <= 0 || host.Host == "0.0.0.0") return;
             lock (_gate)
@@ -41,7 +42,8 @@ namespace PSPeer.Engine.Gnutella
                 if (_entries.TryGetValue(host, out var e))
                 {
                     if (pong != null) e.Pong = pong;
-                    e.KnownUltrapeer |= knownUltrapeer;
+                    if (knownUltrapeer) { e.KnownUltrapeer = true; e.KnownLeaf = false; }
+                    else if (knownLeaf) { e.KnownLeaf = true; e.KnownUltrapeer = false; }
                     return;
                 }
                 if (_entries.Count >= _capacity)
@@ -49,7 +51,7 @@ namespace PSPeer.Engine.Gnutella
                     _entries.Remove(_order.First.Value);
                     _order.RemoveFirst();
                 }
-                _entries[host] = new Entry { Host = host, Pong = pong, KnownUltrapeer = knownUltrapeer };
+                _entries[host] = new Entry { Host = host, Pong = pong, KnownUltrapeer = knownUltrapeer, KnownLeaf = knownLeaf && !knownUltrapeer };
                 _order.AddLast(host);
             }
         }
@@ -63,7 +65,7 @@ namespace PSPeer.Engine.Gnutella
                 for (var node = _order.Last; node != null && result.Count < max; node = node.Previous)
                 {
                     var e = _entries[node.Value];
-                    if (e.RetryAfter > now || exclude.Contains(e.Host)) continue;
+                    if (e.KnownLeaf || e.RetryAfter > now || exclude.Contains(e.Host)) continue;
                     result.Add(e.Host);
                 }
             }
@@ -100,7 +102,7 @@ namespace PSPeer.Engine.Gnutella
                     for (var node = _order.Last; node != null && list.Count < max; node = node.Previous)
                     {
                         var e = _entries[node.Value];
-                        if (e.KnownUltrapeer != (pass == 0) || e.Host.Equals(exclude)) continue;
+                        if (e.KnownLeaf || e.KnownUltrapeer != (pass == 0) || e.Host.Equals(exclude)) continue;
                         list.Add(e.Host.ToString());
                     }
             }
@@ -116,7 +118,7 @@ namespace PSPeer.Engine.Gnutella
                 for (var node = _order.Last; node != null && result.Count < max; node = node.Previous)
                 {
                     var e = _entries[node.Value];
-                    if (e.Pong != null && !e.Host.Equals(exclude)) result.Add(e.Pong);
+                    if (e.Pong != null && !e.KnownLeaf && !e.Host.Equals(exclude)) result.Add(e.Pong);
                 }
             }
             return result;

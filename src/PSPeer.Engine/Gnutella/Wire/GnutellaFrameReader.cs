@@ -13,6 +13,9 @@ namespace PSPeer.Engine.Gnutella.Wire
     public sealed class GnutellaFrameReader
     {
         public const int DefaultMaxPayloadLength = 64 * 1024;
+        // Small on purpose: a simulation may hold hundreds of thousands of links, each with a pending read. Payloads
+        // are read straight into their own arrays, so this only batches headers and small descriptors.
+        const int ReadBufferSize = 512;
 
         readonly Stream _stream;
         readonly int _maxPayloadLength;
@@ -28,7 +31,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (maxPayloadLength < 0) throw new ArgumentOutOfRangeException(nameof(maxPayloadLength));
             _maxPayloadLength = maxPayloadLength;
             int initial = alreadyRead?.Length ?? 0;
-            _buffer = new byte[Math.Max(4096, initial)];
+            _buffer = new byte[Math.Max(ReadBufferSize, initial)];
             if (initial > 0)
             {
                 Buffer.BlockCopy(alreadyRead, 0, _buffer, 0, initial);

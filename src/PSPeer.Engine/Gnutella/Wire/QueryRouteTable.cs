@@ -34,6 +34,17 @@ namespace PSPeer.Engine.Gnutella.Wire
         List<byte[]> _chunks;
         int _chunkBytes;
         bool _resetSeen;
+        bool _resetSeenWithoutPatches;
+
+        // ToUpdates is asked once per ultrapeer link; the compressed table is kept until the table changes. One
+        // immutable object, swapped whole, so concurrent ToUpdates calls on a finished table stay safe.
+        sealed class UpdateCache
+        {
+            public UpdateCache(int maxPatchBytes, RouteTableUpdate[] updates) { MaxPatchBytes = maxPatchBytes; Updates = updates; }
+            public readonly int MaxPatchBytes;
+            public readonly RouteTableUpdate[] Updates;
+        }
+        volatile UpdateCache _cachedUpdates;
 
         public QueryRouteTable(int bits = 16)
         {
@@ -45,9 +56,11 @@ namespace PSPeer.Engine.Gnutella.Wire
         public int Bits => _bits;
         public int TableLength => 1 << _bits;
 
-        /// <summary>False only while a received reset/patch sequence is incomplete (the previous table still answers).</summary>
+        /// <summary>
+        /// False only while a received reset/patch sequence is incomplete (the previous table still answers). A new
+        /// table is complete and empty.
+        /// </summary>
         public bool IsComplete => _nextSequence == 0 && !_resetSeenWithoutPatches;
-        bool _resetSeenWithoutPatches;
 
         /// <summary>Number of present slots.</summary>
         public int PresentCount
@@ -81,7 +94,10 @@ namespace PSPeer.Engine.Gnutella.Wire
         public void Add(string keyword)
         {
             if (string.IsNullOrEmpty(keyword)) return;
-            Set(_slots, Hash(keyword, _bits));
+            int slot = Hash(keyword, _bits);
+            if (IsSet(_slots, slot)) return;
+            Set(_slots, slot);
+            _cachedUpdates = null;
         }
 
         /// <summary>Marks every keyword of a file name, tokenised as the keyword index does.</summary>
@@ -131,6 +147,14 @@ namespace PSPeer.Engine.Gnutella.Wire
         public IEnumerable<RouteTableUpdate> ToUpdates(int maxPatchBytes)
         {
             if (maxPatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxPatchBytes));
+            var cache = _cachedUpdates;
+            if (cache == null || cache.MaxPatchBytes != maxPatchBytes)
+                _cachedUpdates = cache = new UpdateCache(maxPatchBytes, BuildUpdates(maxPatchBytes));
+            return (RouteTableUpdate[])cache.Updates.Clone();
+        }
+
+        RouteTableUpdate[] BuildUpdates(int maxPatchBytes)
+        {
             int length = TableLength;
             var deltas = new byte[length / 2];
             const int presentDelta = 1 - DefaultInfinity;   // from infinity down to distance 1
@@ -152,7 +176,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 Buffer.BlockCopy(compressed, offset, data, 0, n);
                 updates.Add(new QrpPatch { SequenceNumber = (byte)(i + 1), SequenceSize = (byte)count, Compressor = QrpPatch.ZlibCompressor, EntryBits = 4, Data = data });
             }
-            return updates;
+            return updates.ToArray();
         }
 
         /// <summary>
@@ -235,6 +259,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             ApplyDeltas(_pending, 1 << _pendingBits, deltas, _entryBits, _infinity);
             _slots = _pending;
             _bits = _pendingBits;
+            _cachedUpdates = null;
             Abandon();
         }
 

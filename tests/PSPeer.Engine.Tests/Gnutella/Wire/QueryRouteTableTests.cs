@@ -132,6 +132,16 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         }
 
         [Fact]
+        public void Updates_follow_words_added_after_an_earlier_send()
+        {
+            var leaf = Leaf("hey jude.mp3");
+            Assert.False(Transfer(leaf, 200, out _).MayMatch("stones"));
+            leaf.AddFileName("stones.mp3");
+            Assert.True(Transfer(leaf, 200, out _).MayMatch("stones"));
+            Assert.False(Transfer(leaf, 100, out _).MayMatch("zeppelin"));
+        }
+
+        [Fact]
         public void Zlib_patch_bytes_are_a_real_zlib_stream()
         {
             var leaf = Leaf("hey jude.mp3");
@@ -159,6 +169,22 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
                 z.CopyTo(ms);
                 return ms.ToArray();
             }
+        }
+
+        [Fact]
+        public void Patches_compressed_by_another_zlib_writer_apply()
+        {
+            // 4-bit entries for a 64-slot table: slots 0 and 5 present (delta -6 = 0xA), the rest unchanged.
+            var raw = new byte[32];
+            raw[0] = 0xA0;
+            raw[2] = 0x0A;
+            var data = Zlib_Of(raw);
+            var t = new QueryRouteTable();
+            t.Apply(new QrpReset { TableLength = 64, Infinity = 7 });
+            t.Apply(new QrpPatch { SequenceNumber = 1, SequenceSize = 2, Compressor = 1, EntryBits = 4, Data = data.Take(3).ToArray() });
+            t.Apply(new QrpPatch { SequenceNumber = 2, SequenceSize = 2, Compressor = 1, EntryBits = 4, Data = data.Skip(3).ToArray() });
+            Assert.True(t.IsComplete);
+            Assert.Equal(2, t.PresentCount);
         }
 
         [Fact]

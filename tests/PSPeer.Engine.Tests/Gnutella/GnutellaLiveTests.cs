@@ -1,0 +1,147 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella;
+using PSPeer.Engine.Runtime.Live;
+using PSPeer.Engine.Tests.Content;
+using Xunit;
+
+namespace PSPeer.Engine.Tests.Gnutella
+{
+    /// <summary>Servents on loopback sockets: bootstrap from one another, search, download over HTTP and by push.</summary>
+    public class GnutellaLiveTests
+    {
+        static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
+        static readonly LiveRuntime Live = LiveRuntime.Loopback;
+
+        static async Task<GnutellaServent> StartAsync(List<GnutellaServent> started, string name, GnutellaRole role, string folder,
+            GnutellaServent bootstrap = null, bool firewalled = false)
+        {
+            // A leaf keeps one ultrapeer here, so the path a - b - c is the only one and the hit is two hops away.
+            var options = new GnutellaOptions { Role = role, Port = 0, SharedPath = folder, Firewalled = firewalled, LeafUltrapeerLinks = 1 };
+            if (bootstrap != null) options.Bootstrap.Add(HostPort.Parse(bootstrap.EndPoint));
+            var servent = new GnutellaServent(Live, name, options);
+            started.Add(servent);
+            await servent.StartAsync().WaitAsync(Step);
+            return servent;
+        }
+
+        static async Task WaitForAsync(Func<bool> condition, string what)
+        {
+            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
+            Assert.True(condition(), "timed out waiting for " + what);
+        }
+
+        static async Task StopAllAsync(List<GnutellaServent> started)
+        {
+            foreach (var s in started) await s.StopAsync().WaitAsync(Step);
+        }
+
+        static async Task<List<SearchHit>> SearchAsync(GnutellaServent from, string query, int? ttl = null)
+        {
+            var hits = new List<SearchHit>();
+            await from.SearchAsync(query, new SearchOptions { Ttl = ttl, MaxResults = 10, Timeout = TimeSpan.FromSeconds(5) }, h => { lock (hits) hits.Add(h); }).WaitAsync(Step);
+            lock (hits) return hits.ToList();
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task Three_servents_bootstrap_search_and_download_byte_identical(bool firewalled)
+        {
+            using var shared = new TempFolder();
+            using var dest = new TempFolder();
+            byte[] jude = TempFolder.RandomBytes(400_000, 7);
+            shared.Write("The Beatles - Hey Jude.mp3", jude);
+            shared.Write("notes.txt", TempFolder.RandomBytes(100, 8));
+            var started = new List<GnutellaServent>();
+            try
+            {
+                var a = await StartAsync(started, "a", GnutellaRole.Ultrapeer, null);
+                var b = await StartAsync(started, "b", GnutellaRole.Ultrapeer, null, bootstrap: a);
+                var c = await StartAsync(started, "c", GnutellaRole.Leaf, shared.Path, bootstrap: b, firewalled: firewalled);
+                await WaitForAsync(() => a.ConnectionCount == 1 && b.ConnectionCount == 2 && c.ConnectionCount == 1, "a - b - c links");
+                await Task.Delay(200);   // c's QRP table reaches b
+
+                var hits = await SearchAsync(a, "Hey Jude");
+                var hit = Assert.Single(hits);
+                Assert.Equal("The Beatles - Hey Jude.mp3", hit.Name);
+                Assert.Equal(2, hit.Hops);
+                Assert.Equal(c.EndPoint, hit.Source);
+                Assert.Equal(firewalled, hit.NeedsPush);
+
+                var result = await a.DownloadAsync(hit, dest.Path, null).WaitAsync(Step);
+                Assert.True(result.Verified);
+                Assert.Equal(jude, File.ReadAllBytes(result.Path));
+            }
+            finally
+            {
+                await StopAllAsync(started);
+            }
+        }
+
+        [Fact]
+        public async Task Malformed_bytes_close_only_their_link_live()
+        {
+            var started = new List<GnutellaServent>();
+            try
+            {
+                var a = await StartAsync(started, "a", GnutellaRole.Ultrapeer, null);
+                var b = await StartAsync(started, "b", GnutellaRole.Ultrapeer, null, bootstrap: a);
+                await WaitForAsync(() => a.ConnectionCount == 1, "a - b link");
+                var raw = await RawGnutellaClient.ConnectAsync(Live, HostPort.Parse(a.EndPoint)).WaitAsync(Step);
+                await WaitForAsync(() => a.ConnectionCount == 2, "raw link");
+                var junk = new byte[23];
+                junk[16] = 0x77;   // unknown payload type
+                await raw.SendAsync(junk);
+                await RawGnutellaClient.ReadToEndAsync(raw.Connection).WaitAsync(Step);
+                raw.Connection.Dispose();
+                await WaitForAsync(() => a.ConnectionCount == 1, "the raw link closed");
+                Assert.Equal(NodeState.Running, a.State);
+                Assert.Equal(1, b.ConnectionCount);
+            }
+            finally
+            {
+                await StopAllAsync(started);
+            }
+        }
+
+        [GnutellaCurlFact]
+        public async Task Curl_fetches_a_file_from_the_servent_port()
+        {
+            using var shared = new TempFolder();
+            using var dest = new TempFolder();
+            byte[] data = TempFolder.RandomBytes(200_000, 9);
+            shared.Write("Hey Jude.mp3", data);
+            var started = new List<GnutellaServent>();
+            try
+            {
+                var s = await StartAsync(started, "s", GnutellaRole.Ultrapeer, shared.Path);
+                string output = Path.Combine(dest.Path, "out.mp3");
+                var psi = new ProcessStartInfo(CurlInteropTests.FindCurl()) { RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var arg in new[] { "-s", "-f", "-o", output, $"http://{s.EndPoint}/get/0/Hey%20Jude.mp3" }) psi.ArgumentList.Add(arg);
+                using var curl = Process.Start(psi);
+                await curl.WaitForExitAsync().WaitAsync(Step);
+                Assert.Equal(0, curl.ExitCode);
+                Assert.Equal(data, File.ReadAllBytes(output));
+            }
+            finally
+            {
+                await StopAllAsync(started);
+            }
+        }
+    }
+
+    /// <summary>A fact that reports itself skipped, saying what to install, where curl is missing.</summary>
+    public sealed class GnutellaCurlFactAttribute : FactAttribute
+    {
+        public GnutellaCurlFactAttribute()
+        {
+            if (CurlInteropTests.FindCurl() == null) Skip = "curl is not installed (apt-get install curl): the curl check of the Gnutella port did not run.";
+        }
+    }
+}
