@@ -24,6 +24,7 @@ namespace PSPeer
         public const string PeerNetworkFailed = "PeerNetworkFailed";
         public const string PeerNetworkNotSimulated = "PeerNetworkNotSimulated";
         public const string PeerNetworkStopped = "PeerNetworkStopped";
+        public const string PeerNodeSimulated = "PeerNodeSimulated";
     }
 
     internal static class Errors

@@ -133,6 +133,16 @@ namespace PSPeer.Module.Tests.Cmdlets
         }
 
         [Fact]
+        public void A_hit_found_in_a_simulated_network_cannot_be_downloaded_to_this_machine()
+        {
+            var result = _session.Run(Build + "Find-PeerFile 'Hey Jude' -Via $net.Nodes[0] -First 1 | Receive-PeerFile -Destination $downloads",
+                new Dictionary<string, object> { ["downloads"] = _session.Temp.Sub("downloads") });
+
+            Assert.Equal("PeerNodeSimulated,PSPeer.ReceivePeerFileCommand", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
+            Assert.Empty(result.OfType("PSPeer.PeerDownload"));
+        }
+
+        [Fact]
         public void Invoke_PeerSimulation_refuses_a_live_network()
         {
             var result = _session.Run("$net = New-PeerNetwork -Count 3 -Degree 2\n$net | Invoke-PeerSimulation -Duration 1");
