@@ -145,7 +145,7 @@ namespace PSPeer.Engine.Networks
                 }
                 await Task.WhenAll(network._nodes.Select(n => n.StartAsync(cancellationToken)));
                 await Task.WhenAll(Enumerable.Range(0, layout.Links.Count).Select(l => network.LinkAsync(l, cancellationToken)));
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);   // QRP tables reach the ultrapeers
+                await runtime.Clock.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);   // QRP tables reach the ultrapeers
                 network.MarkBuilt();
                 return network;
             }
