@@ -43,6 +43,8 @@ namespace PSPeer.Benchmarks
             long exceptions = 0;
             EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> onException = (s, e) => System.Threading.Interlocked.Increment(ref exceptions);
             AppDomain.CurrentDomain.FirstChanceException += onException;
+            int gen2 = GC.CollectionCount(2);
+            var paused = GC.GetTotalPauseDuration();
             var clock = Stopwatch.StartNew();
             using (var net = GnutellaNetwork.CreateSimulated(new GnutellaNetworkOptions
             {
@@ -52,7 +54,8 @@ namespace PSPeer.Benchmarks
             {
                 var build = clock.Elapsed;
                 AppDomain.CurrentDomain.FirstChanceException -= onException;
-                Console.WriteLine($"exceptions {exceptions:N0} thrown while building");
+                Console.WriteLine($"exceptions {exceptions:N0} thrown while building; GC: {GC.CollectionCount(2) - gen2} gen-2 collections, " +
+                                  $"{(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00} s paused");
                 long buildEvents = net.Simulation.ExecutedWorkItems;
                 long perNode = (Memory() - before) / count;
                 Console.WriteLine($"build      {build.TotalSeconds,8:0.00} s wall, {net.Elapsed.TotalSeconds:0.00} s virtual, {net.Links.Count:N0} links ({net.FailedLinks} failed), " +

@@ -164,6 +164,26 @@ namespace PSPeer.Engine.Tests.Networks
         }
 
         [Fact]
+        public void The_same_seed_gives_the_same_event_trace()
+        {
+            List<string> Trace()
+            {
+                var trace = new List<string>();
+                using (var net = Build(150, TopologyKind.Random, degree: 4, ultrapeers: 0.4, seed: 13, sharing: 0.3))
+                {
+                    foreach (var node in net.Nodes) node.Events.Subscribe(e => trace.Add(e.ToJson()));
+                    net.Search(2, "Hey Jude", ttl: 3);
+                    net.Search(40, "Let It Be");
+                    net.RunFor(TimeSpan.FromSeconds(10));
+                }
+                return trace;
+            }
+            var first = Trace();
+            Assert.True(first.Count > 100, $"only {first.Count} events");
+            Assert.Equal(first, Trace());
+        }
+
+        [Fact]
         public void A_ten_thousand_node_network_answers_a_query()
         {
             var clock = Stopwatch.StartNew();
