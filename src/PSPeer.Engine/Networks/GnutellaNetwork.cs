@@ -93,14 +93,25 @@ namespace PSPeer.Engine.Networks
         // ---------------------------------------------------------------- building
 
         /// <summary>Builds and links a simulated network, running virtual time until every planned link is up.</summary>
-        public static GnutellaNetwork CreateSimulated(GnutellaNetworkOptions options, string namePrefix = "n")
+        /// <param name="progress">Called between steps (on the calling thread, outside the simulation's loop) with what
+        /// is being done and the fraction of the build done so far.</param>
+        /// <param name="cancellationToken">Checked between steps: cancelling abandons the half-built simulation.</param>
+        public static GnutellaNetwork CreateSimulated(GnutellaNetworkOptions options, string namePrefix = "n",
+            Action<string, double> progress = null, CancellationToken cancellationToken = default)
         {
             options = (options ?? new GnutellaNetworkOptions()).Validated();
             var simulation = new Simulation(new SimulationOptions { Seed = options.Seed, Latency = options.Latency });
             var layout = NetworkLayout.Plan(options, simulation.Random);
             var network = new GnutellaNetwork(options, layout, simulation, namePrefix);
+            // Rough shares of the build's cost: creating hosts and servents, starting them, making the links.
+            void Report(string what, double fraction)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Invoke(what, fraction);
+            }
             for (int i = 0; i < layout.Count; i++)
             {
+                if (i % ConnectBatch == 0) Report($"Creating {layout.Count:N0} nodes", 0.2 * i / layout.Count);
                 var host = simulation.AddHost(network.NodeName(i));
                 network._hosts[i] = host;
                 if (layout.Files[i] != null)
@@ -108,8 +119,20 @@ namespace PSPeer.Engine.Networks
                         host.MemoryStorage.WriteFile("/share/" + SyntheticLibrary.FileName(title), SyntheticLibrary.Content(title));
                 network.Install(i, network.CreateServent(i, host, layout.Files[i] != null ? "/share" : null));
             }
-            network.DriveAll(i => network._nodes[i].StartAsync(), layout.Count, BuildLimit, "start");
-            network.LinkAll();
+            for (int start = 0; start < layout.Count; start += ConnectBatch)
+            {
+                Report($"Starting {layout.Count:N0} servents", 0.2 + 0.2 * start / layout.Count);
+                int first = start;
+                network.DriveAll(i => network._nodes[first + i].StartAsync(), Math.Min(ConnectBatch, layout.Count - start), BuildLimit, "start");
+            }
+            int links = layout.Links.Count;
+            for (int start = 0; start < links; start += ConnectBatch)
+            {
+                Report($"Making {links:N0} links", 0.4 + 0.55 * start / Math.Max(1, links));
+                int first = start;
+                network.DriveAll(i => network.LinkAsync(first + i), Math.Min(ConnectBatch, links - start), BuildLimit, "link");
+            }
+            Report("Letting route tables settle", 0.95);
             network.Settle();
             return network;
         }
@@ -212,16 +235,6 @@ namespace PSPeer.Engine.Networks
             catch (Exception ex) when (ex is PeerException || ex is OperationCanceledException || ex is System.IO.IOException)
             {
                 Interlocked.Increment(ref _failedLinks);
-            }
-        }
-
-        void LinkAll()
-        {
-            int links = _layout.Links.Count;
-            for (int start = 0; start < links; start += ConnectBatch)
-            {
-                int first = start;
-                DriveAll(i => LinkAsync(first + i), Math.Min(ConnectBatch, links - start), BuildLimit, "link");
             }
         }
 

@@ -13,6 +13,7 @@ namespace PSPeer
     [OutputType(typeof(PeerNetwork))]
     public sealed class NewPeerNetworkCommand : PSCmdlet
     {
+        const int ProgressActivityId = 0x6e6e;   // constant, so successive records update one bar
         readonly PipelinePump _pump = new PipelinePump();
 
         [Parameter(Position = 0)]
@@ -88,7 +89,12 @@ namespace PSPeer
                 if (Simulated)
                 {
                     WriteVerbose($"Building a simulated {Topology} network of {Count} nodes (degree {Degree}, seed {Seed}).");
-                    network = new PeerNetwork(name, GnutellaNetwork.CreateSimulated(options, prefix), null);
+                    // The build runs on this thread; progress and Ctrl+C are seen between its steps.
+                    var engine = GnutellaNetwork.CreateSimulated(options, prefix,
+                        (what, fraction) => WriteProgress(new ProgressRecord(ProgressActivityId, $"Building {name}", what) { PercentComplete = (int)(fraction * 100) }),
+                        _pump.Token);
+                    WriteProgress(new ProgressRecord(ProgressActivityId, $"Building {name}", "Done") { RecordType = ProgressRecordType.Completed });
+                    network = new PeerNetwork(name, engine, null);
                 }
                 else
                 {
@@ -99,6 +105,10 @@ namespace PSPeer
                     if (_pump.IsStopping) return;
                     network = new PeerNetwork(name, building.GetAwaiter().GetResult(), root);
                 }
+            }
+            catch (OperationCanceledException) when (_pump.IsStopping)
+            {
+                return;   // Ctrl+C: the half-built simulation is dropped with nothing registered
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {

@@ -56,6 +56,20 @@ namespace PSPeer.Engine.Tests.Networks
         }
 
         [Fact]
+        public void Building_reports_progress_between_steps_and_stops_when_cancelled()
+        {
+            var steps = new List<(string what, double fraction)>();
+            using (var net = GnutellaNetwork.CreateSimulated(new GnutellaNetworkOptions { Count = 50 }, "n", (w, f) => steps.Add((w, f))))
+                Assert.Equal(50, net.Nodes.Count);
+            Assert.Equal(new[] { "Creating", "Starting", "Making", "Letting" }, steps.Select(s => s.what.Split(' ')[0]).Distinct());
+            Assert.Equal(steps.Select(s => s.fraction).OrderBy(f => f), steps.Select(s => s.fraction));
+
+            var cancelled = new System.Threading.CancellationTokenSource();
+            Assert.ThrowsAny<OperationCanceledException>(() => GnutellaNetwork.CreateSimulated(new GnutellaNetworkOptions { Count = 50 }, "n",
+                (w, f) => { if (w.StartsWith("Starting")) cancelled.Cancel(); }, cancelled.Token));
+        }
+
+        [Fact]
         public void A_full_flood_over_a_connected_random_graph_sends_at_most_two_query_messages_per_link()
         {
             using (var net = Build(400, degree: 6, sharing: 0))

@@ -40,6 +40,9 @@ namespace PSPeer.Module.Tests.Cmdlets
             Assert.Equal(1L, m.Properties["Floods"].Value);
             Assert.True((double)m.Properties["MeanReach"].Value > 4);
             Assert.True((long)m.Properties["QueryMessages"].Value > 0);
+            // Building showed progress, and ended it.
+            Assert.NotEmpty(result.Progress);
+            Assert.Equal(ProgressRecordType.Completed, result.Progress.Last().RecordType);
         }
 
         [Fact]
