@@ -62,6 +62,14 @@ namespace PSPeer.Engine.Gnutella
         public QueryRouteTable QueryRouteTable { get; set; }
         public bool IsClosed { get { lock (_sendGate) return _isClosed; } }
 
+        long _lastHeardTicks;
+        /// <summary>When the other end last sent a descriptor (or the link came up): keepalive looks at it.</summary>
+        public DateTimeOffset LastHeard
+        {
+            get => new DateTimeOffset(Interlocked.Read(ref _lastHeardTicks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref _lastHeardTicks, value.UtcTicks);
+        }
+
         /// <summary>Queues a whole descriptor (header + payload); false when the link is closed or its queue is full.</summary>
         public bool Send(byte[] frame, GnutellaPayloadType type)
         {

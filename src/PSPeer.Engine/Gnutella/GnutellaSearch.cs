@@ -31,6 +31,8 @@ namespace PSPeer.Engine.Gnutella
         public Task Completion => _done.Task;
         public bool IsDone => _done.Task.IsCompleted;
         public int Count { get { lock (_gate) return _count; } }
+        /// <summary>What the hit callback threw, if it did.</summary>
+        public System.Runtime.ExceptionServices.ExceptionDispatchInfo Failure { get; private set; }
 
         public void Sent(GnutellaGuid id, DateTimeOffset at) { lock (_gate) _sentAt[id] = at; }
 
@@ -46,7 +48,14 @@ namespace PSPeer.Engine.Gnutella
             {
                 if (_done.Task.IsCompleted || !_seen.Add(key)) return false;
                 _count++;
-                _onHit?.Invoke(hit);
+                try { _onHit?.Invoke(hit); }
+                catch (Exception e)
+                {
+                    // The caller's callback failed: that ends this search (SearchAsync rethrows), never the link
+                    // whose read loop delivered the hit.
+                    Failure = Failure ?? System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                    finished = true;
+                }
                 if (_count >= MaxResults) finished = true;
             }
             if (finished) Finish();

@@ -192,14 +192,19 @@ namespace PSPeer.Engine.Gnutella
         static bool IsUltrapeerHeader(HandshakeHead head) =>
             head.Headers == null || !head.Headers.TryGetValue("X-Ultrapeer", out var value) || !string.Equals(value?.Trim(), "False", StringComparison.OrdinalIgnoreCase);
 
+        /// <summary>Hosts from X-Try-Ultrapeers (ultrapeers) and the older X-Try (any servent).</summary>
         void LearnTryUltrapeers(HandshakeHead head)
         {
-            if (head.Headers == null || !head.Headers.TryGetValue("X-Try-Ultrapeers", out var list) || string.IsNullOrEmpty(list)) return;
-            int taken = 0;
-            foreach (var item in list.Split(','))
+            if (head.Headers == null) return;
+            foreach (var (name, ultrapeers) in new[] { ("X-Try-Ultrapeers", true), ("X-Try", false) })
             {
-                if (taken++ >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
-                if (HostPort.TryParse(item, out var host)) _hosts.Add(host, knownUltrapeer: true);
+                if (!head.Headers.TryGetValue(name, out var list) || string.IsNullOrEmpty(list)) continue;
+                int taken = 0;
+                foreach (var item in list.Split(','))
+                {
+                    if (taken++ >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
+                    if (HostPort.TryParse(item, out var host)) _hosts.Add(host, knownUltrapeer: ultrapeers);
+                }
             }
         }
 

@@ -22,9 +22,11 @@ namespace PSPeer.Engine.Gnutella
         const int MaxResultsPerQuery = 64;
         const int MaxPongsPerPing = 6;
         const int QrpPatchBytes = 4096;
+        const int HitPayloadBudget = 16 * 1024;
 
         void OnMessage(GnutellaLink link, GnutellaMessage message)
         {
+            if (Options.AutoConnect) link.LastHeard = Runtime.Clock.Now;   // only the keepalive of AutoConnect reads it
             switch (message.Header.Type)
             {
                 case GnutellaPayloadType.Query: OnQuery(link, message); break;
@@ -88,11 +90,16 @@ namespace PSPeer.Engine.Gnutella
             Forward(link, header, query, message.PayloadBytes);
         }
 
-        /// <summary>Ultrapeer: to every other ultrapeer while TTL lasts; to each leaf whose QRP table may match.</summary>
+        /// <summary>
+        /// Ultrapeer: while TTL lasts, to every other ultrapeer and to each leaf whose QRP table may match. The hop to
+        /// a leaf counts like any other: a query sent with TTL t reaches nodes at most t hops away, leaves included,
+        /// so every QueryHit's TTL (hops + 2, at most MaxTtl) covers its way back. (Passing a spent query on to leaves
+        /// anyway would reach MaxTtl + 1 hops, and those leaves' hits would die one hop short of the searcher.)
+        /// </summary>
         void Forward(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload)
         {
             var links = System.Threading.Volatile.Read(ref _links);
-            int forwarded = 0;
+            int forwarded = 0, toLeaves = 0;
             if (header.Ttl > 0)
             {
                 byte[] frame = null;
@@ -103,21 +110,21 @@ namespace PSPeer.Engine.Gnutella
                     if (l.Send(frame, GnutellaPayloadType.Query)) forwarded++;
                 }
                 GnutellaCounters.Add(ref Counters.queriesForwarded, forwarded);
+                toLeaves = DeliverToLeaves(from, header, query, payload, links);
             }
             else
             {
                 GnutellaCounters.Add(ref Counters.queriesDroppedTtl);
                 if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedTtl, from?.Remote, "TTL expired", RouteData(header));
             }
-            int toLeaves = DeliverToLeaves(from, header, query, payload, links);
             if (HasEventObservers && (forwarded > 0 || toLeaves > 0))
                 Emit(PeerEventTypes.QueryForwarded, from?.Remote, query.Criteria,
                     D("guid", header.Id.ToString()), D("ttl", (int)header.Ttl), D("hops", (int)header.Hops), D("count", forwarded), D("leaves", toLeaves));
         }
 
         /// <summary>
-        /// Leaves are the last hop whatever TTL is left (an ultrapeer answers for its leaves), and get a query only when
-        /// their QRP table says they may match; a leaf whose table has not arrived gets nothing.
+        /// Leaves get a query only when their QRP table says they may match; a leaf whose first table has not arrived
+        /// gets nothing. The copy says TTL 1: leaves never pass it on.
         /// </summary>
         int DeliverToLeaves(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload, GnutellaLink[] links)
         {
@@ -129,7 +136,7 @@ namespace PSPeer.Engine.Gnutella
                 var table = l.QueryRouteTable;
                 bool may = false;
                 // The leaf's own read loop may be applying a patch to this table right now (live): same lock.
-                if (table != null) lock (table) may = table.IsComplete && table.MayMatch(query);
+                if (table != null) lock (table) may = table.MayMatch(query);
                 if (!may)
                 {
                     GnutellaCounters.Add(ref Counters.queriesFilteredByQrp);
@@ -153,9 +160,34 @@ namespace PSPeer.Engine.Gnutella
             if (local.Files.Count == 0) return;
             var files = local.Match(query.Criteria, query.Urns, Shared.GetByHash, MaxResultsPerQuery);
             if (files == null || files.Count == 0) return;
-            var results = new List<QueryHitResult>(files.Count);
+            // Enough TTL to retrace the query's path (hops) with a little slack, never above MaxTtl.
+            byte ttl = (byte)Math.Min(Options.MaxTtl, header.Hops + 2);
+            // Results go out in QueryHits of at most about HitPayloadBudget bytes, so long file names can never make a
+            // descriptor that other servents (ours included: MaxPayloadLength) refuse as oversized.
+            var results = new List<QueryHitResult>();
+            int budget = 0, sent = 0;
             foreach (var f in files)
+            {
+                int size = 8 + System.Text.Encoding.UTF8.GetByteCount(f.Name) + 2 + 41;   // index, size, name, NULs, urn
+                if (results.Count > 0 && budget + size > HitPayloadBudget)
+                {
+                    SendHit(link, header.Id, ttl, results);
+                    sent += results.Count;
+                    results = new List<QueryHitResult>();
+                    budget = 0;
+                }
                 results.Add(new QueryHitResult { FileIndex = (uint)f.Index, FileSize = f.Size, Name = f.Name, Hash = f.ContentHash });
+                budget += size;
+            }
+            SendHit(link, header.Id, ttl, results);
+            sent += results.Count;
+            if (HasEventObservers)
+                Emit(PeerEventTypes.SearchAnswered, link.Remote, $"{sent} result(s) for '{query.Criteria}'",
+                    D("guid", header.Id.ToString()), D("hops", (int)header.Hops), D("Count", sent));
+        }
+
+        void SendHit(GnutellaLink link, GnutellaGuid id, byte ttl, List<QueryHitResult> results)
+        {
             var hit = new QueryHit
             {
                 Port = _listenEndPoint.Port,
@@ -166,13 +198,8 @@ namespace PSPeer.Engine.Gnutella
                 Push = Options.Firewalled,
                 ServentId = ServentId,
             };
-            // Enough TTL to retrace the query's path (hops) with a little slack, never above MaxTtl.
-            byte ttl = (byte)Math.Min(Options.MaxTtl, header.Hops + 2);
-            link.Send(GnutellaCodec.Encode(header.Id, ttl, 0, hit), GnutellaPayloadType.QueryHit);
+            link.Send(GnutellaCodec.Encode(id, ttl, 0, hit), GnutellaPayloadType.QueryHit);
             GnutellaCounters.Add(ref Counters.hitsSent);
-            if (HasEventObservers)
-                Emit(PeerEventTypes.SearchAnswered, link.Remote, $"{results.Count} result(s) for '{query.Criteria}'",
-                    D("guid", header.Id.ToString()), D("hops", (int)header.Hops), D("Count", results.Count));
         }
 
         void OnQueryHit(GnutellaLink link, GnutellaMessage message)
@@ -277,12 +304,10 @@ namespace PSPeer.Engine.Gnutella
             // Only an ultrapeer keeps tables, and only its leaves' (ultrapeer-to-ultrapeer QRP is not used here).
             if (IsLeaf || link.RemoteIsUltrapeer) return;
             var update = (RouteTableUpdate)message.Payload;
+            // One table per leaf: a new reset/patch sequence is built aside and replaces the old table only when its
+            // last patch is in, so until then the leaf keeps getting what its previous table matched.
             var table = link.QueryRouteTable;
-            if (update is QrpReset || table == null)
-            {
-                table = new QueryRouteTable(Options.QrpTableBits);
-                link.QueryRouteTable = table;
-            }
+            if (table == null) link.QueryRouteTable = table = new QueryRouteTable(Options.QrpTableBits);
             lock (table) table.Apply(update);   // GnutellaProtocolException closes the link as malformed
         }
 

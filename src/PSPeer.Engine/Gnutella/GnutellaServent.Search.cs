@@ -65,6 +65,7 @@ namespace PSPeer.Engine.Gnutella
                     lock (_gate) foreach (var id in search.Ids) _searches.Remove(id);
                 }
             }
+            search.Failure?.Throw();
         }
 
         static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

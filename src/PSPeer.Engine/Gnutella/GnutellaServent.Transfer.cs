@@ -18,6 +18,8 @@ namespace PSPeer.Engine.Gnutella
     {
         static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(30);
         const int MaxGivBytes = 1024;
+        const int MaxPushCallbacks = 8;
+        int _pushCallbacks;
 
         readonly Dictionary<string, TaskCompletionSource<GivConnection>> _givWaiters = new Dictionary<string, TaskCompletionSource<GivConnection>>();
 
@@ -175,6 +177,13 @@ namespace PSPeer.Engine.Gnutella
         {
             var file = Shared.GetByIndex((int)Math.Min(int.MaxValue, push.FileIndex));
             if (file == null || push.Port <= 0) return;
+            // A Push makes us dial whatever address it names: a bound on callbacks at once keeps a stream of forged
+            // Pushes from turning this servent into a connection cannon.
+            if (Interlocked.Increment(ref _pushCallbacks) > MaxPushCallbacks)
+            {
+                Interlocked.Decrement(ref _pushCallbacks);
+                return;
+            }
             IConnection connection = null;
             try
             {
@@ -199,6 +208,7 @@ namespace PSPeer.Engine.Gnutella
             finally
             {
                 connection?.Dispose();
+                Interlocked.Decrement(ref _pushCallbacks);
             }
         }
 

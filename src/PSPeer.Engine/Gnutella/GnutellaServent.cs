@@ -26,6 +26,8 @@ namespace PSPeer.Engine.Gnutella
         public const string UserAgent = "PSPeer/0.1";
         static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
         static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
+        static readonly TimeSpan PingSilentAfter = TimeSpan.FromSeconds(15);
+        static readonly TimeSpan CloseSilentAfter = TimeSpan.FromSeconds(45);
 
         readonly object _gate = new object();
         readonly GuidRouteTable<object> _queryRoutes;
@@ -167,6 +169,7 @@ namespace PSPeer.Engine.Gnutella
                 _handshaking.Add(connection);
             }
             bool handedOver = false;
+            Task serving = null;
             try
             {
                 byte[] first;
@@ -181,7 +184,8 @@ namespace PSPeer.Engine.Gnutella
                     {
                         lock (_gate) _handshaking.Remove(connection);
                         handedOver = true;
-                        await _http.ServeAsync(connection, first);
+                        // Served outside the handshake timer: a download may take much longer than a handshake.
+                        serving = _http.ServeAsync(connection, first);
                         return;
                     }
                     if (prefix == "GIV ")
@@ -206,6 +210,7 @@ namespace PSPeer.Engine.Gnutella
                 lock (_gate) _handshaking.Remove(connection);
                 if (!handedOver) connection.Dispose();
             }
+            if (serving != null) await serving;
         }
 
         /// <summary>At least <paramref name="count"/> bytes (maybe more, whatever one read brought), or null at end of stream.</summary>
@@ -242,6 +247,7 @@ namespace PSPeer.Engine.Gnutella
                 _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer, knownLeaf: link.RemoteIsLeaf);
                 _hosts.Succeeded(link.ListenEndPoint);
             }
+            link.LastHeard = Runtime.Clock.Now;
             Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
                 D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing));
             _ = RunLinkAsync(link, done);
@@ -313,6 +319,7 @@ namespace PSPeer.Engine.Gnutella
                     want = WantedLinks();
                 }
                 first = false;
+                CheckSilentLinks();
                 if (want <= 0) continue;
                 var exclude = new HashSet<HostPort>(Volatile.Read(ref _links).Where(l => l.ListenEndPoint != null).Select(l => l.ListenEndPoint));
                 exclude.Add(_listenEndPoint);
@@ -324,6 +331,22 @@ namespace PSPeer.Engine.Gnutella
                     catch (Exception) { }
                 }).ToList();
                 await Task.WhenAll(attempts);
+            }
+        }
+
+        /// <summary>
+        /// AutoConnect keepalive: a link silent for <see cref="PingSilentAfter"/> gets a one-hop Ping (its Pong is
+        /// traffic); one silent for <see cref="CloseSilentAfter"/> is taken for dead (a pulled cable or a partition
+        /// sends no reset) and closed, so a leaf goes looking for another ultrapeer.
+        /// </summary>
+        void CheckSilentLinks()
+        {
+            var now = Runtime.Clock.Now;
+            foreach (var link in Volatile.Read(ref _links))
+            {
+                var silent = now - link.LastHeard;
+                if (silent >= CloseSilentAfter) link.Close($"silent for {silent.TotalSeconds:0} s");
+                else if (silent >= PingSilentAfter) SendPing(link, 1);
             }
         }
 

@@ -135,6 +135,29 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Single(hits);
         }
 
+        [Fact]
+        public void A_leaf_with_a_broken_qrp_sequence_loses_its_link_only()
+        {
+            var world = Line(2);
+            var n0 = world.Nodes[0];
+            var host = world.Sim.AddHost("raw-leaf");
+            var leaf = world.Run(() => RawGnutellaClient.ConnectAsync(host, world.Address(n0), ultrapeer: false));
+            Assert.Equal(200, leaf.Answer.Status);
+            world.Settle();
+            Assert.Equal(1, n0.LeafLinkCount);
+            world.Run(async () =>
+            {
+                // Patch 2 of 3 with no patch 1 before it.
+                await leaf.SendAsync(GnutellaGuid.New(world.Sim.Random), 1, 0,
+                    new QrpPatch { SequenceNumber = 2, SequenceSize = 3, Compressor = 0, EntryBits = 4, Data = new byte[16] });
+                await RawGnutellaClient.ReadToEndAsync(leaf.Connection);
+            });
+            world.Settle();
+            Assert.Equal(0, n0.LeafLinkCount);
+            Assert.Equal(1, n0.UltrapeerLinkCount);
+            Assert.Contains(world.Events, e => e.Type == PeerEventTypes.MalformedMessage && e.Node == "n0");
+        }
+
         [Theory]
         [InlineData("HELLO THERE\r\n\r\n")]
         [InlineData("GNUTELLA CONNECT/0.4\n\n")]

@@ -29,6 +29,45 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void A_throwing_hit_callback_fails_its_search_but_not_the_link()
+        {
+            var world = new GnutellaWorld();
+            var a = world.Add("a");
+            var b = world.Add("b", files: "song.mp3");
+            world.Link(a, b);
+            var ex = Assert.Throws<InvalidOperationException>(() => world.Run(() =>
+                a.SearchAsync("song", new SearchOptions { Ttl = 1, Timeout = TimeSpan.FromSeconds(2) }, h => throw new InvalidOperationException("boom"))));
+            Assert.Equal("boom", ex.Message);
+            Assert.Equal(1, a.ConnectionCount);
+            Assert.Single(world.Search(a, "song", 1));
+        }
+
+        static string[] Trace(int seed)
+        {
+            var world = new GnutellaWorld(seed);
+            var up1 = world.Add("u1");
+            var up2 = world.Add("u2");
+            var leaf = world.Add("leaf", GnutellaRole.Leaf, o => o.Firewalled = true, "hey jude.mp3");
+            world.Link(up1, up2);
+            world.Link(leaf, up2);
+            world.Settle(2);
+            var hit = world.Search(up1, "hey jude", null, max: 1).Single();
+            world.Run(() => up1.DownloadAsync(hit, "/downloads", null));
+            world.StopAll();
+            return world.Events.Select(e => $"{e.Time.Ticks} {e.Node} {e.Type} {e.Remote} {e.Message} | " +
+                string.Join(",", e.Data.Select(kv => kv.Key + "=" + kv.Value))).ToArray();
+        }
+
+        [Fact]
+        public void Same_seed_gives_identical_event_traces()
+        {
+            var first = Trace(5);
+            Assert.Equal(first, Trace(5));
+            Assert.Contains(first, line => line.Contains(PeerEventTypes.PushReceived));
+            Assert.NotEqual(first, Trace(6));   // the GUIDs come from the seed
+        }
+
+        [Fact]
         public void Searching_without_links_says_how_to_get_some()
         {
             var world = new GnutellaWorld();

@@ -85,6 +85,61 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public async Task Twenty_servents_answer_concurrent_searches_from_many_threads()
+        {
+            using var shared = new TempFolder();
+            var started = new List<GnutellaServent>();
+            var events = new System.Collections.Concurrent.ConcurrentQueue<PeerEvent>();
+            try
+            {
+                var ultrapeers = new List<GnutellaServent>();
+                for (int i = 0; i < 12; i++)
+                {
+                    var u = await StartAsync(started, "u" + i, GnutellaRole.Ultrapeer, null, bootstrap: i == 0 ? null : ultrapeers[0]);
+                    u.Events.Subscribe(events.Enqueue);
+                    ultrapeers.Add(u);
+                }
+                var leaves = new List<GnutellaServent>();
+                for (int i = 0; i < 8; i++)
+                {
+                    shared.Write($"leaf{i}/track {i} of the album.mp3", TempFolder.RandomBytes(1000 + i, 20 + i));
+                    var l = await StartAsync(started, "l" + i, GnutellaRole.Leaf, Path.Combine(shared.Path, "leaf" + i), bootstrap: ultrapeers[11 - i]);
+                    l.Events.Subscribe(events.Enqueue);
+                    leaves.Add(l);
+                }
+                // A star around u0 (leaves at most four hops apart), with more links as AutoConnect adds them.
+                await WaitForAsync(() => ultrapeers.Skip(1).All(u => u.UltrapeerLinkCount >= 1) && leaves.All(l => l.ConnectionCount == 1), "the star is up");
+                await Task.Delay(300);   // QRP tables
+
+                // Every node searches at once, from the thread pool; each must find all eight tracks.
+                int ExpectedHits(GnutellaServent n) => leaves.Contains(n) ? 7 : 8;   // a leaf does not find its own file
+                var searches = started.Select(n => Task.Run(async () =>
+                {
+                    var hits = new List<SearchHit>();
+                    await n.SearchAsync("album", new SearchOptions { Ttl = 7, MaxResults = ExpectedHits(n), Timeout = TimeSpan.FromSeconds(10) }, h => hits.Add(h));
+                    return (n, hits);
+                })).ToList();
+                var results = await Task.WhenAll(searches).WaitAsync(Step + Step);
+                foreach (var (node, hits) in results)
+                {
+                    int expected = ExpectedHits(node);
+                    Assert.True(hits.Count == expected, $"{node.Name} found {hits.Count} of {expected}; rate-limited {events.Count(e => e.Type == PeerEventTypes.RateLimited)}, " +
+                        $"dup {started.Sum(x => x.Counters.QueriesDroppedDuplicate)}, filtered {started.Sum(x => x.Counters.QueriesFilteredByQrp)}, queue {started.Sum(x => x.Counters.MessagesDroppedQueueFull)}, " +
+                        $"hitdrop {started.Sum(x => x.Counters.HitsDroppedUnknownQuery)}, first {string.Join(" ", started.Select(x => x.Name + ":" + (x.Counters.QueriesReceived - x.Counters.QueriesDroppedDuplicate) + "/" + x.Counters.QueriesForwarded + "/" + x.Counters.HitsSent))}, links {string.Join(" ", started.Select(x => x.Name + ":" + x.UltrapeerLinkCount + "/" + x.LeafLinkCount))}");
+                }
+                Assert.All(started, n => Assert.Equal(NodeState.Running, n.State));
+                var dropped = events.Where(e => e.Type == PeerEventTypes.HitDropped).Select(e => e.Node + ": " + e.Message).ToList();
+                Assert.True(dropped.Count == 0, string.Join("; ", dropped));
+                Assert.DoesNotContain(events, e => e.Type == PeerEventTypes.ConnectionClosed && e.Message.StartsWith("internal error"));
+                Assert.DoesNotContain(events, e => e.Type == PeerEventTypes.MalformedMessage);
+            }
+            finally
+            {
+                await StopAllAsync(started);
+            }
+        }
+
+        [Fact]
         public async Task Malformed_bytes_close_only_their_link_live()
         {
             var started = new List<GnutellaServent>();

@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella;
 using PSPeer.Engine.Gnutella.Wire;
 using Xunit;
@@ -10,6 +12,22 @@ namespace PSPeer.Engine.Tests.Gnutella
     /// <summary>Pings are answered from the pong cache and never flooded; pongs teach hosts.</summary>
     public class GnutellaPingTests
     {
+        [Fact]
+        public void A_link_that_stays_silent_is_pinged_then_closed()
+        {
+            var world = new GnutellaWorld();
+            var servent = world.Add("s", configure: o => o.AutoConnect = true);
+            var host = world.Sim.AddHost("mute");
+            var mute = world.Run(() => RawGnutellaClient.ConnectAsync(host, world.Address(servent)));   // never says a word after the handshake
+            world.Settle(1);
+            Assert.Equal(1, servent.ConnectionCount);
+            long pingsBefore = GnutellaWorld.Sent(servent, GnutellaPayloadType.Ping);
+
+            Assert.True(world.Sim.RunUntil(() => servent.ConnectionCount == 0, TimeSpan.FromSeconds(90)), "the silent link stayed up");
+            Assert.True(GnutellaWorld.Sent(servent, GnutellaPayloadType.Ping) > pingsBefore, "no keepalive Ping was sent first");
+            Assert.Contains(world.Events, e => e.Type == PeerEventTypes.ConnectionClosed && e.Node == "s" && e.Message.StartsWith("silent for"));
+        }
+
         [Fact]
         public void A_ping_is_answered_from_the_pong_cache_and_not_flooded()
         {

@@ -69,6 +69,21 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void Many_long_names_are_answered_in_several_hits_none_oversized()
+        {
+            var world = new GnutellaWorld();
+            var searcher = world.Add("searcher", configure: o => o.MaxPayloadLength = 32 * 1024);
+            var names = Enumerable.Range(0, 40).Select(i => $"long {new string('x', 1500)} {i}.bin").ToArray();
+            var holder = world.Add("holder", files: names);
+            world.Link(searcher, holder);
+            var hits = world.Search(searcher, "long", 1, max: 100);
+            Assert.Equal(40, hits.Count);
+            Assert.True(holder.Counters.HitsSent > 1);
+            Assert.DoesNotContain(world.Events, e => e.Type == PeerEventTypes.MalformedMessage);
+            Assert.Equal(1, searcher.ConnectionCount);
+        }
+
+        [Fact]
         public void The_servent_port_serves_http_get()
         {
             var world = new GnutellaWorld();

@@ -81,6 +81,54 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void The_hop_to_a_leaf_counts_against_the_ttl_so_every_hit_finds_its_way_back()
+        {
+            // searcher - u0 - u1 - ... - u6, with leaf "near" on u5 (7 hops from the searcher) and "far" on u6 (8 hops).
+            var world = new GnutellaWorld();
+            var searcher = world.Add("searcher", GnutellaRole.Leaf);
+            var ups = Enumerable.Range(0, 7).Select(i => world.Add("u" + i)).ToList();
+            var near = world.Add("near", GnutellaRole.Leaf, null, "album near.mp3");
+            var far = world.Add("far", GnutellaRole.Leaf, null, "album far.mp3");
+            world.Link(searcher, ups[0]);
+            for (int i = 0; i + 1 < ups.Count; i++) world.Link(ups[i], ups[i + 1]);
+            world.Link(near, ups[5]);
+            world.Link(far, ups[6]);
+            world.Settle(2);
+
+            var hits = world.Search(searcher, "album", 7);
+            Assert.Equal("album near.mp3", Assert.Single(hits).Name);
+            Assert.Equal(7, hits[0].Hops);
+            Assert.Equal(0, far.Counters.QueriesReceived);
+            Assert.All(world.Nodes, n => Assert.Equal(0, n.Counters.HitsDroppedUnknownQuery));
+        }
+
+        [Fact]
+        public void A_leaf_cut_off_from_its_ultrapeer_without_a_reset_notices_and_moves()
+        {
+            var world = new GnutellaWorld();
+            var u1 = world.Add("u1");
+            var u2 = world.Add("u2");
+            world.Link(u1, u2);
+            var leaf = world.Add("leaf", GnutellaRole.Leaf, o =>
+            {
+                o.AutoConnect = true;
+                o.LeafUltrapeerLinks = 1;
+                o.Bootstrap.Add(new HostPort(world.Hosts[u1].HostAddress, GnutellaWorld.Port));
+            }, "rare bird.ogg");
+            world.Settle(10);   // the link goes quiet: nothing in flight that a partition could time out
+            Assert.Equal(new[] { world.Address(u1).ToString() }, leaf.Neighbors.ToArray());
+
+            // A partition drops packets silently: no reset, no Bye. An idle link would never notice; the keepalive
+            // Ping is what runs into the partition (and a link silent too long is closed in any case).
+            using (world.Sim.Partition(new[] { world.Hosts[leaf] }, new[] { world.Hosts[u1] }))
+            {
+                string gone = world.Address(u1).ToString();
+                Assert.True(world.Sim.RunUntil(() => leaf.UltrapeerLinkCount == 1 && leaf.Neighbors.Single() != gone, TimeSpan.FromSeconds(120)),
+                    "the leaf never noticed its silent ultrapeer");
+            }
+        }
+
+        [Fact]
         public void A_leaf_does_not_accept_a_leaf()
         {
             var t = new TwoTier();
