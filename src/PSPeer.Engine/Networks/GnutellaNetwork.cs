@@ -87,7 +87,7 @@ namespace PSPeer.Engine.Networks
             lock (_indexOf) return servent != null && _indexOf.TryGetValue(servent, out int i) ? i : -1;
         }
 
-        /// <summary>The servent's network if it belongs to one built here (any network), else null.</summary>
+        /// <summary>Whether the servent is (now) one of this network's nodes.</summary>
         public bool Contains(GnutellaServent servent) => IndexOf(servent) >= 0;
 
         // ---------------------------------------------------------------- building
