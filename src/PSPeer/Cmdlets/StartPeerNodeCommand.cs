@@ -61,10 +61,15 @@ namespace PSPeer
         [ValidateRange(0, long.MaxValue)]
         public long DownloadLimit { get; set; }
 
+        /// <summary>Gnutella: servents to join through (PeerNodes, node names, or host:port, comma-separated or a list).</summary>
+        [Parameter]
+        [EndPointListTransformation]
+        public HostPort[] Bootstrap { get; set; }
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
-            var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer };
+            var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
 
             if (NodeFactory.NeedsTorrent(Protocol, Role))
             {

@@ -23,6 +23,12 @@ namespace PSPeer
         public const string TorrentRequired = "TorrentRequired";          // -Role Seeder/Leecher without -Torrent
         public const string TorrentDataMissing = "TorrentDataMissing";    // a Seeder whose folder lacks (valid) content
         public const string TorrentMismatch = "TorrentMismatch";          // -Via a node that runs another torrent
+        // Networks (New-PeerNetwork, Invoke-PeerSimulation, Measure-PeerNetwork)
+        public const string PeerNetworkTooLarge = "PeerNetworkTooLarge";
+        public const string PeerNetworkFailed = "PeerNetworkFailed";
+        public const string PeerNetworkNotSimulated = "PeerNetworkNotSimulated";
+        public const string PeerNetworkStopped = "PeerNetworkStopped";
+        public const string PeerNodeSimulated = "PeerNodeSimulated";
     }
 
     internal static class Errors

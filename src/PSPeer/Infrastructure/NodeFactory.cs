@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella;
 using PSPeer.Engine.Napster;
 using PSPeer.Engine.Runtime;
 
@@ -23,6 +24,8 @@ namespace PSPeer
         /// <summary>BitTorrent Seeder/Leecher: bytes/s over all peers, 0 = unlimited.</summary>
         public long UploadLimit { get; set; }
         public long DownloadLimit { get; set; }
+        /// <summary>Gnutella: servents to connect to at start.</summary>
+        public HostPort[] Bootstrap;
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -46,6 +49,17 @@ namespace PSPeer
                         case PeerRole.Seeder:
                         case PeerRole.Leecher: return CreateSwarmPeer(runtime, request);
                     }
+                    break;
+                case PeerProtocol.Gnutella:
+                    // Peer is the Gnutella default role: an ultrapeer (it routes); Leaf attaches to a few ultrapeers.
+                    if (request.Role == PeerRole.Peer || request.Role == PeerRole.Ultrapeer || request.Role == PeerRole.Leaf)
+                        return new GnutellaServent(runtime, request.Name, new GnutellaOptions
+                        {
+                            Role = request.Role == PeerRole.Leaf ? GnutellaRole.Leaf : GnutellaRole.Ultrapeer,
+                            Port = request.Port,
+                            SharedPath = request.SharedPath,
+                            Bootstrap = new List<HostPort>(request.Bootstrap ?? new HostPort[0]),
+                        });
                     break;
             }
             throw new PeerException(CmdletErrorIds.RoleNotSupported, $"{request.Protocol} has no role {request.Role}.");
@@ -78,7 +92,9 @@ namespace PSPeer
 
         /// <summary>Whether the role can share a folder.</summary>
         public static bool CanShare(PeerProtocol protocol, PeerRole role) =>
-            role == PeerRole.Peer || (protocol == PeerProtocol.BitTorrent && (role == PeerRole.Seeder || role == PeerRole.Leecher));
+            role == PeerRole.Peer
+            || (protocol == PeerProtocol.BitTorrent && (role == PeerRole.Seeder || role == PeerRole.Leecher))
+            || (protocol == PeerProtocol.Gnutella && (role == PeerRole.Ultrapeer || role == PeerRole.Leaf));
 
         /// <summary>Whether the role serves or fetches one torrent (and so needs -Torrent).</summary>
         public static bool NeedsTorrent(PeerProtocol protocol, PeerRole role) =>
