@@ -26,6 +26,9 @@
         'Get-PeerEventStream'
         'New-Torrent'
         'Get-TorrentInfo'
+        'New-PeerNetwork'
+        'Invoke-PeerSimulation'
+        'Measure-PeerNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

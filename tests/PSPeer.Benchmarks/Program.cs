@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace PSPeer.Benchmarks
 {
     /// <summary>
-    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|all]`.
+    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|all]`.
     /// </summary>
     static class Program
     {
@@ -12,17 +12,20 @@ namespace PSPeer.Benchmarks
         {
             string what = args.Length > 0 ? args[0] : "all";
             if (what == "loader") return await IndexLoader.RunAsync(args);
+            if (what == "bt-seed" || what == "bt-leech") return await BtClientCommand.RunAsync(args);
             Console.WriteLine($"# PSPeer benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
             switch (what)
             {
                 case "index": await IndexBenchmark.RunAsync(args); return 0;
                 case "transfer": return await TransferBenchmark.RunAsync(args);
                 case "torrent": return await TorrentCreateBenchmark.RunAsync(args);
+                case "swarm": return await SwarmBenchmark.RunAsync(args);
+                case "gnutella": return await GnutellaBenchmark.RunAsync(args);
                 case "all":
                     await IndexBenchmark.RunAsync(args);
                     return await TransferBenchmark.RunAsync(args);
                 default:
-                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
+                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
                     return 2;
             }
         }

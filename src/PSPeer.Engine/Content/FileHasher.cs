@@ -15,10 +15,13 @@ namespace PSPeer.Engine.Content
 
         public static async Task<ContentHash> HashFileAsync(IFileStorage storage, string path, CancellationToken cancellationToken)
         {
-            var buffer = new byte[BufferSize];
             using (var sha = SHA1.Create())
             using (var stream = storage.OpenRead(path))
             {
+                // A small file gets a buffer its size: a 100,000-node simulation hashes thousands of tiny files, and a
+                // 1 MiB buffer each (a large-object-heap allocation) made the GC do a full collection every few dozen.
+                long length = stream.CanSeek ? stream.Length : BufferSize;
+                var buffer = new byte[(int)Math.Max(1, Math.Min(BufferSize, length))];
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();

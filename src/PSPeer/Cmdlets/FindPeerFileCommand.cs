@@ -1,7 +1,9 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella;
 
 namespace PSPeer
 {
@@ -14,6 +16,7 @@ namespace PSPeer
         const int DefaultMaxResults = 1000;
         static readonly TimeSpan EngineGrace = TimeSpan.FromSeconds(10);
         readonly PipelinePump _pump = new PipelinePump();
+        readonly SimulationPump _simulation = new SimulationPump();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [ValidateNotNullOrEmpty]
@@ -52,6 +55,16 @@ namespace PSPeer
                 Ttl = MyInvocation.BoundParameters.ContainsKey(nameof(Ttl)) ? Ttl : (int?)null,
             };
             int written = 0;
+            var network = NetworkRegistry.Find(node);
+            if (network != null && network.Simulated)
+            {
+                SearchSimulated(network, node, options);
+                return;
+            }
+            // A node of a live network searches through its network, which records the search for Measure-PeerNetwork.
+            Func<Action<SearchHit>, CancellationToken, Task> search = network == null
+                ? (Func<Action<SearchHit>, CancellationToken, Task>)((onHit, ct) => searcher.SearchAsync(Query, options, onHit, ct))
+                : (onHit, ct) => network.Engine.SearchAsync((GnutellaServent)node.Engine, Query, options, onHit, ct);
             WriteVerbose($"Searching for '{Query}' through {node.Name} (timeout {Timeout} s).");
             // Reaching -First ends this query's search only; the next piped query still runs.
             // The engine ends the search at -Timeout; the extra grace only guards against an engine that never returns.
@@ -59,7 +72,7 @@ namespace PSPeer
             try
             {
                 // The engine calls onHit on its own threads; the pump runs the write on this (the pipeline) thread.
-                var task = _pump.Run(ct => searcher.SearchAsync(Query, options, hit => _pump.Post(() =>
+                var task = _pump.Run(ct => search(hit => _pump.Post(() =>
                 {
                     if (written >= options.MaxResults) return;
                     written++;
@@ -76,6 +89,35 @@ namespace PSPeer
             WriteVerbose($"'{Query}': {written} hit(s).");
         }
 
-        protected override void StopProcessing() => _pump.Cancel();
+        /// <summary>
+        /// A node of a simulated network: the search runs virtual time forward (up to -Timeout of it, plus the time
+        /// its last hits take to come back) on this thread, and hits are written between slices of the simulation.
+        /// </summary>
+        void SearchSimulated(PeerNetwork network, PeerNode node, SearchOptions options)
+        {
+            int written = 0;
+            WriteVerbose($"Searching for '{Query}' through {node.Name} of simulated network {network.Name} (timeout {Timeout} s of virtual time).");
+            try
+            {
+                var task = _simulation.Run(network.Engine, ct => network.Engine.SearchAsync((GnutellaServent)node.Engine, Query, options, hit => _simulation.Post(() =>
+                {
+                    if (written >= options.MaxResults) return;
+                    written++;
+                    WriteObject(new PeerSearchHit(hit, node));
+                }), ct), options.Timeout + EngineGrace, () => written >= options.MaxResults);
+                if (task.IsFaulted) task.GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
+            {
+                WriteError(Errors.FromException(ex, CmdletErrorIds.PeerSearchFailed, Query));
+            }
+            WriteVerbose($"'{Query}': {written} hit(s) at {network.Elapsed} of virtual time.");
+        }
+
+        protected override void StopProcessing()
+        {
+            _pump.Cancel();
+            _simulation.Cancel();
+        }
     }
 }

@@ -3,7 +3,7 @@ using System.Management.Automation;
 
 namespace PSPeer
 {
-    /// <summary>Lists the session's nodes in start order, by name (wildcards) and protocol.</summary>
+    /// <summary>Lists the session's nodes in start order, by name (wildcards) and protocol; with -Network, a network's nodes.</summary>
     [Cmdlet(VerbsCommon.Get, "PeerNode")]
     [OutputType(typeof(PeerNode))]
     public sealed class GetPeerNodeCommand : PSCmdlet
@@ -17,9 +17,14 @@ namespace PSPeer
         [Parameter]
         public PeerProtocol[] Protocol { get; set; }
 
+        /// <summary>List this network's nodes instead of the session's own (network nodes are not listed by default).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public PeerNetwork Network { get; set; }
+
         protected override void ProcessRecord()
         {
-            var nodes = NodeRegistry.GetNodes()
+            var nodes = (Network != null ? Network.Nodes : NodeRegistry.GetNodes())
                 .Where(n => Protocol == null || Protocol.Any(p => p.ToString() == n.Protocol))
                 .ToList();
             if (Name == null)
@@ -36,7 +41,7 @@ namespace PSPeer
             {
                 if (!nodes.Any(n => NodeRegistry.NameEquals(n.Name, name)))
                     WriteError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, name,
-                        $"No node named '{name}' is running in this session.", "Run Get-PeerNode to list the running nodes."));
+                        Network != null ? $"Network '{Network.Name}' has no node named '{name}'." : $"No node named '{name}' is running in this session.", "Run Get-PeerNode to list the running nodes."));
             }
         }
     }

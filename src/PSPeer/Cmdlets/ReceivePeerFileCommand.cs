@@ -3,21 +3,26 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime.Live;
 
 namespace PSPeer
 {
     /// <summary>
-    /// Downloads search hits, verifies each against its content hash and writes it to -Destination. A failed item
-    /// is a non-terminating error and the next one still downloads.
+    /// Downloads search hits, verifies each against its content hash and writes it to -Destination; or joins a
+    /// torrent's swarm (a TorrentInfo or a .torrent path) and downloads its content, every piece verified. A failed
+    /// item is a non-terminating error and the next one still downloads.
     /// </summary>
     [Cmdlet(VerbsCommunications.Receive, "PeerFile", DefaultParameterSetName = HitSet)]
     [OutputType(typeof(PeerDownload))]
-    public sealed class ReceivePeerFileCommand : PSCmdlet
+    public sealed partial class ReceivePeerFileCommand : PSCmdlet
     {
         const string HitSet = "Hit";
         const string PropertySet = "Property";
+        const string TorrentSet = "Torrent";
         // One progress bar for the whole command, reused by every file it receives.
         const int ActivityId = 0x5045; // "PE"
         readonly PipelinePump _pump = new PipelinePump();
@@ -56,6 +61,39 @@ namespace PSPeer
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PropertySet)]
         public string PeerName { get; set; }
 
+        /// <summary>A TorrentInfo (Get-TorrentInfo, New-Torrent), a .torrent path or FileInfo: joins that torrent's swarm.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TorrentSet)]
+        [Alias("TorrentPath")]
+        [TorrentInputTransformation]
+        [ValidateNotNull]
+        public TorrentInput Torrent { get; set; }
+
+        /// <summary>Torrent: announce URLs or tracker nodes to use instead of the torrent's own trackers.</summary>
+        [Parameter(ParameterSetName = TorrentSet)]
+        [TrackerUrlTransformation]
+        [ValidateNotNullOrEmpty]
+        public string[] Tracker { get; set; }
+
+        /// <summary>Torrent: peers ("host:port", PeerNode) to connect to directly, besides those the trackers name.</summary>
+        [Parameter(ParameterSetName = TorrentSet)]
+        [EndPointTransformation]
+        [ValidateNotNullOrEmpty]
+        public HostPort[] Peer { get; set; }
+
+        /// <summary>Torrent: the port the downloading node accepts peers on (0 = any free port).</summary>
+        [Parameter(ParameterSetName = TorrentSet)]
+        [ValidateRange(0, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>Torrent: keep seeding once complete; the node stays in the session (Get-PeerNode, Stop-PeerNode).</summary>
+        [Parameter(ParameterSetName = TorrentSet)]
+        public SwitchParameter Seed { get; set; }
+
+        /// <summary>Torrent: give up after this many seconds without completing (0 = wait until complete or Ctrl+C).</summary>
+        [Parameter(ParameterSetName = TorrentSet)]
+        [ValidateRange(0, 31 * 86400)]
+        public double Timeout { get; set; }
+
         /// <summary>Folder to write into (created if missing). Default: the current location.</summary>
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]
@@ -83,6 +121,11 @@ namespace PSPeer
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == TorrentSet)
+            {
+                ReceiveTorrent();
+                return;
+            }
             SearchHit hit;
             PeerNode preferred;
             if (ParameterSetName == HitSet)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
 
@@ -38,12 +39,48 @@ namespace PSPeer
         [EndPointTransformation]
         public HostPort IndexServer { get; set; }
 
+        /// <summary>BitTorrent Seeder/Leecher: the .torrent file, or a TorrentInfo from New-Torrent / Get-TorrentInfo.</summary>
+        [Parameter]
+        [TorrentInputTransformation]
+        [ValidateNotNull]
+        public TorrentInput Torrent { get; set; }
+
+        /// <summary>BitTorrent Seeder/Leecher: announce URLs or tracker nodes to use instead of the torrent's own trackers.</summary>
+        [Parameter]
+        [TrackerUrlTransformation]
+        [ValidateNotNullOrEmpty]
+        public string[] Tracker { get; set; }
+
+        /// <summary>BitTorrent Seeder/Leecher: most bytes per second sent to all peers together (0 = unlimited), e.g. 10MB.</summary>
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long UploadLimit { get; set; }
+
+        /// <summary>BitTorrent Seeder/Leecher: most bytes per second received from all peers together (0 = unlimited).</summary>
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long DownloadLimit { get; set; }
+
+        /// <summary>Gnutella: servents to join through (PeerNodes, node names, or host:port, comma-separated or a list).</summary>
+        [Parameter]
+        [EndPointListTransformation]
+        public HostPort[] Bootstrap { get; set; }
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
-            var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer };
+            var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
 
-            if (SharedPath != null)
+            if (NodeFactory.NeedsTorrent(Protocol, Role))
+            {
+                PrepareTorrent(session, request);
+            }
+            else if (Torrent != null || Tracker != null || UploadLimit != 0 || DownloadLimit != 0)
+            {
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, Torrent,
+                    $"A {Protocol} {Role} does not take -Torrent, -Tracker, -UploadLimit or -DownloadLimit.", "Use them with -Protocol BitTorrent -Role Seeder or Leecher."));
+            }
+            else if (SharedPath != null)
             {
                 if (!NodeFactory.CanShare(Protocol, Role))
                     ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, SharedPath,
@@ -91,6 +128,15 @@ namespace PSPeer
                     return;
                 }
                 started.GetAwaiter().GetResult();
+                if (Role == PeerRole.Seeder && engine is BitTorrentPeer peer && !peer.IsComplete)
+                {
+                    // Files of the right sizes but not the right bytes: a seeder with nothing valid to give is a mistake to report.
+                    string have = $"{peer.Have.SetCount} of {peer.Torrent.PieceCount}";
+                    try { engine.StopAsync().Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { /* the data is the error to report */ }
+                    throw new PeerException(CmdletErrorIds.TorrentDataMissing,
+                        $"Only {have} pieces in '{request.SharedPath}' match the torrent '{peer.Torrent.Name}', so it cannot seed. " +
+                        "Point -SharedPath at the folder that holds the torrent's original content, or start a Leecher there to download the rest.");
+                }
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
@@ -105,6 +151,67 @@ namespace PSPeer
             var node = new PeerNode(engine);
             NodeRegistry.Add(session, node);
             WriteObject(node);
+        }
+
+        /// <summary>
+        /// Seeder/Leecher: reads the torrent, settles the folder (default: the current location; a Leecher's is created,
+        /// a Seeder's must hold the content) and the trackers (-Tracker, else the torrent's, else the session's tracker).
+        /// </summary>
+        void PrepareTorrent(Guid session, NodeRequest request)
+        {
+            if (Torrent == null)
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.TorrentRequired, ErrorCategory.InvalidArgument, null,
+                    $"A BitTorrent {Role} serves or fetches one torrent: -Torrent is required.",
+                    "Pass -Torrent with a .torrent path or a TorrentInfo from New-Torrent or Get-TorrentInfo."));
+            try
+            {
+                request.Torrent = Torrent.Resolve(this);
+            }
+            catch (PeerException ex)
+            {
+                ThrowTerminatingError(Errors.FromException(ex, ex.ErrorId, Torrent));
+            }
+
+            request.SharedPath = GetUnresolvedProviderPathFromPSPath(SharedPath ?? ".");
+            if (Role == PeerRole.Leecher)
+            {
+                try { Directory.CreateDirectory(request.SharedPath); }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "DestinationNotWritable", ErrorCategory.WriteError, request.SharedPath));
+                }
+            }
+            else
+            {
+                if (!Directory.Exists(request.SharedPath))
+                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.SharedPathNotFound, ErrorCategory.ObjectNotFound, SharedPath,
+                        $"The folder '{request.SharedPath}' does not exist.", "Pass the folder that holds the torrent's content as -SharedPath."));
+                string missing = TorrentDataCheck.FindMissing(request.Torrent, request.SharedPath);
+                if (missing != null)
+                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.TorrentDataMissing, ErrorCategory.ObjectNotFound, request.SharedPath,
+                        $"A seeder needs the torrent's content, and {missing}.",
+                        "Point -SharedPath at the folder that holds the torrent's content, or start a Leecher to download it."));
+            }
+
+            request.UploadLimit = UploadLimit;
+            request.DownloadLimit = DownloadLimit;
+            if (Tracker != null)
+            {
+                request.Trackers = Tracker;
+            }
+            else if (request.Torrent.Trackers.Count == 0)
+            {
+                var tracker = NodeRegistry.MostRecent(session, n => n.Engine is BitTorrentTracker t && n.State == NodeState.Running && t.AnnounceUrl != null);
+                if (tracker != null)
+                {
+                    request.Trackers = new[] { ((BitTorrentTracker)tracker.Engine).AnnounceUrl };
+                    WriteVerbose($"The torrent names no tracker: using {tracker.Name} at {request.Trackers[0]}.");
+                }
+                else
+                {
+                    WriteWarning($"The torrent '{request.Torrent.Name}' names no tracker and none runs in this session: peers must find this node by its endpoint.");
+                }
+            }
         }
 
         protected override void StopProcessing() => _pump.Cancel();

@@ -13,6 +13,7 @@ namespace PSPeer
     {
         const string NodeSet = "Node";
         const string NameSet = "Name";
+        const string NetworkSet = "Network";
         readonly PipelinePump _pump = new PipelinePump();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = NodeSet)]
@@ -25,6 +26,11 @@ namespace PSPeer
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }
 
+        /// <summary>Networks to stop as a whole (every node; a simulated network's memory is freed).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = NetworkSet)]
+        [ValidateNotNull]
+        public PeerNetwork[] Network { get; set; }
+
         /// <summary>Emit each stopped node.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -35,6 +41,18 @@ namespace PSPeer
             {
                 case NodeSet: StopNodes(Node); break;
                 case NameSet: StopByName(); break;
+                case NetworkSet: StopNetworks(); break;
+            }
+        }
+
+        void StopNetworks()
+        {
+            foreach (var network in Network)
+            {
+                if (!ShouldProcess($"{network.Name} ({network.Count} {network.Protocol} nodes)", "Stop peer network")) continue;
+                NetworkRegistry.Remove(network);
+                network.Stop();
+                WriteVerbose($"Stopped network {network.Name}.");
             }
         }
 
@@ -46,6 +64,16 @@ namespace PSPeer
             {
                 var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
                 var matches = nodes.Where(n => pattern.IsMatch(n.Name)).ToList();
+                // A network piped in binds its Name here: a plain name that is no node's but a network's stops that network.
+                var network = matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name)
+                    ? NetworkRegistry.GetNetworks(NodeRegistry.CurrentSession).FirstOrDefault(n => NodeRegistry.NameEquals(n.Name, name))
+                    : null;
+                if (network != null)
+                {
+                    Network = new[] { network };
+                    StopNetworks();
+                    continue;
+                }
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                     WriteError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, name,
                         $"No node named '{name}' is running in this session.", "Run Get-PeerNode to list the running nodes."));
@@ -63,7 +91,10 @@ namespace PSPeer
                 NodeRegistry.Remove(session, node);
                 try
                 {
-                    _pump.Run(ct => node.Engine.StopAsync()).GetAwaiter().GetResult();
+                    // A node of a simulated network stops as its virtual time runs.
+                    var network = NetworkRegistry.Find(node);
+                    if (network != null && network.Simulated) network.Engine.Run(() => node.Engine.StopAsync(), TimeSpan.FromMinutes(1));
+                    else _pump.Run(ct => node.Engine.StopAsync()).GetAwaiter().GetResult();
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {

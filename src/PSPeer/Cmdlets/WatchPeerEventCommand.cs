@@ -18,6 +18,10 @@ namespace PSPeer
     {
         readonly PipelinePump _pump = new PipelinePump();
         readonly List<PeerNode> _nodes = new List<PeerNode>();
+        readonly List<PeerNetwork> _networks = new List<PeerNetwork>();
+        readonly SimulationPump _simulation = new SimulationPump();
+        // Without -Timeout, a watched simulation runs at most this much virtual time (it never runs out of work by itself).
+        static readonly TimeSpan DefaultSimulatedWatch = TimeSpan.FromHours(1);
 
         /// <summary>Default: every node of the session.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
@@ -30,6 +34,11 @@ namespace PSPeer
         [ArgumentCompleter(typeof(PeerEventTypeCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Type { get; set; }
+
+        /// <summary>Networks whose nodes' streams are merged (New-PeerNetwork); a simulated one runs forward while watched.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public PeerNetwork[] Network { get; set; }
 
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
@@ -46,11 +55,20 @@ namespace PSPeer
             if (Node != null)
                 foreach (var node in Node)
                     if (!_nodes.Contains(node)) _nodes.Add(node);
+            if (Network != null)
+                foreach (var network in Network)
+                    if (!_networks.Contains(network)) _networks.Add(network);
         }
 
         protected override void EndProcessing()
         {
-            var nodes = _nodes.Count > 0 || MyInvocation.BoundParameters.ContainsKey(nameof(Node)) ? _nodes.ToList() : NodeRegistry.GetNodes().ToList();
+            bool chosen = _nodes.Count > 0 || _networks.Count > 0 || MyInvocation.BoundParameters.ContainsKey(nameof(Node));
+            var nodes = chosen ? _nodes.Concat(_networks.SelectMany(n => n.Nodes)).Distinct().ToList() : NodeRegistry.GetNodes().ToList();
+            // Nodes of a simulated network only act while its virtual time runs: this cmdlet runs it.
+            var simulated = _networks.Concat(_nodes.Select(NetworkRegistry.Find)).Where(n => n != null && n.Simulated).Distinct().ToList();
+            if (simulated.Count > 1)
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNetworkNotSimulated, ErrorCategory.InvalidArgument, null,
+                    "Watch-PeerEvent runs one simulated network at a time.", "Watch the networks one after the other."));
             if (nodes.Count == 0)
             {
                 WriteVerbose("No nodes to watch.");
@@ -69,7 +87,8 @@ namespace PSPeer
                         e =>
                         {
                             if (patterns != null && !patterns.Any(p => p.IsMatch(e.Type))) return;
-                            _pump.Post(() =>
+                            Action<Action> post = simulated.Count > 0 ? (Action<Action>)_simulation.Post : _pump.Post;
+                            post(() =>
                             {
                                 if (Count > 0 && written >= Count) return;
                                 written++;
@@ -81,6 +100,12 @@ namespace PSPeer
                         () => { if (Interlocked.Decrement(ref running) == 0) done.TrySetResult(true); }));
                 }
                 // A node that already stopped completes at once for a new subscriber (its subject has completed).
+                if (simulated.Count > 0)
+                {
+                    var limit = Timeout > 0 ? TimeSpan.FromSeconds(Timeout) : DefaultSimulatedWatch;
+                    _simulation.Run(simulated[0].Engine, ct => done.Task, limit, () => done.Task.IsCompleted);
+                    return;
+                }
                 using (var timeout = Timeout > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(Timeout)) : new CancellationTokenSource())
                 {
                     _pump.Run(async ct =>
@@ -95,6 +120,10 @@ namespace PSPeer
             }
         }
 
-        protected override void StopProcessing() => _pump.Cancel();
+        protected override void StopProcessing()
+        {
+            _pump.Cancel();
+            _simulation.Cancel();
+        }
     }
 }

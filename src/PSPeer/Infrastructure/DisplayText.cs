@@ -32,5 +32,19 @@ namespace PSPeer
             if (span.TotalHours < 1) return string.Format(CultureInfo.InvariantCulture, "{0}m {1:00}s", (int)span.TotalMinutes, span.Seconds);
             return string.Format(CultureInfo.InvariantCulture, "{0}h {1:00}m", (int)span.TotalHours, span.Minutes);
         }
+    
+
+        /// <summary>
+        /// A BitTorrent seeder's or leecher's state in one cell: "42% ↓12 MB/s ↑1.0 MB/s 3 peers"; "" for other nodes
+        /// and for a node that is not running (its rates would be stale).
+        /// </summary>
+        public static string Swarm(PeerNode node)
+        {
+            if (node?.Progress == null || node.State != Engine.Core.NodeState.Running) return "";
+            int percent = (int)Math.Floor(node.Progress.Value * 100);
+            // Rates before the peer count, so that a narrow console cuts the least useful part.
+            return string.Format(CultureInfo.InvariantCulture, "{0}% \u2193{1} \u2191{2} {3} peer{4}", percent,
+                Rate(node.DownloadRate ?? 0), Rate(node.UploadRate ?? 0), node.PeerCount, node.PeerCount == 1 ? "" : "s");
+        }
     }
 }

@@ -6,13 +6,19 @@ namespace PSPeer
 {
     /// <summary>
     /// Lets -IndexServer take what users have at hand: a PeerNode (from Start-PeerNode), the name of a node of this
-    /// session, a "host:port" string, or a HostPort. Everything becomes a HostPort.
+    /// session, a "host:port" string, or a HostPort. Everything becomes a HostPort (a list, a HostPort[]).
     /// </summary>
     public sealed class EndPointTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             object value = inputData is PSObject pso ? pso.BaseObject : inputData;
+            if (value is System.Collections.IEnumerable items && !(value is string))
+            {
+                var endPoints = new System.Collections.Generic.List<HostPort>();
+                foreach (object item in items) endPoints.Add((HostPort)Transform(engineIntrinsics, item));
+                return endPoints.ToArray();
+            }
             switch (value)
             {
                 case null: return null;

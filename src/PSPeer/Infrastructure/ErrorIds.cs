@@ -19,6 +19,16 @@ namespace PSPeer
         public const string ContentHashInvalid = "ContentHashInvalid";
         public const string PeerNodeFailed = "PeerNodeFailed";
         public const string PeerSearchFailed = "PeerSearchFailed";
+        // BitTorrent seeders and leechers
+        public const string TorrentRequired = "TorrentRequired";          // -Role Seeder/Leecher without -Torrent
+        public const string TorrentDataMissing = "TorrentDataMissing";    // a Seeder whose folder lacks (valid) content
+        public const string TorrentMismatch = "TorrentMismatch";          // -Via a node that runs another torrent
+        // Networks (New-PeerNetwork, Invoke-PeerSimulation, Measure-PeerNetwork)
+        public const string PeerNetworkTooLarge = "PeerNetworkTooLarge";
+        public const string PeerNetworkFailed = "PeerNetworkFailed";
+        public const string PeerNetworkNotSimulated = "PeerNetworkNotSimulated";
+        public const string PeerNetworkStopped = "PeerNetworkStopped";
+        public const string PeerNodeSimulated = "PeerNodeSimulated";
     }
 
     internal static class Errors
@@ -59,6 +69,7 @@ namespace PSPeer
                 case PeerErrorIds.InvalidTorrent:
                 case PeerErrorIds.UnsafeFileName: return ErrorCategory.InvalidData;
                 case PeerErrorIds.TorrentNotFound: return ErrorCategory.ObjectNotFound;
+                case CmdletErrorIds.TorrentDataMissing: return ErrorCategory.ObjectNotFound;
                 case PeerErrorIds.TrackerFailure: return ErrorCategory.InvalidResult;
                 case PeerErrorIds.TrackerUnreachable:
                 case PeerErrorIds.HandshakeRefused: return ErrorCategory.ConnectionError;

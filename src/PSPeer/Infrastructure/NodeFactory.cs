@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella;
 using PSPeer.Engine.Napster;
 using PSPeer.Engine.Runtime;
 
@@ -15,6 +17,15 @@ namespace PSPeer
         public int Port;
         public string SharedPath;
         public HostPort IndexServer;
+        /// <summary>BitTorrent Seeder/Leecher: the torrent to serve or fetch.</summary>
+        public TorrentMetainfo Torrent { get; set; }
+        /// <summary>BitTorrent Seeder/Leecher: announce URLs instead of the torrent's own (null = the torrent's).</summary>
+        public IList<string> Trackers { get; set; }
+        /// <summary>BitTorrent Seeder/Leecher: bytes/s over all peers, 0 = unlimited.</summary>
+        public long UploadLimit { get; set; }
+        public long DownloadLimit { get; set; }
+        /// <summary>Gnutella: servents to connect to at start.</summary>
+        public HostPort[] Bootstrap;
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -35,16 +46,58 @@ namespace PSPeer
                     switch (request.Role)
                     {
                         case PeerRole.Tracker: return new BitTorrentTracker(runtime, request.Name, request.Port);
+                        case PeerRole.Seeder:
+                        case PeerRole.Leecher: return CreateSwarmPeer(runtime, request);
                     }
+                    break;
+                case PeerProtocol.Gnutella:
+                    // Peer is the Gnutella default role: an ultrapeer (it routes); Leaf attaches to a few ultrapeers.
+                    if (request.Role == PeerRole.Peer || request.Role == PeerRole.Ultrapeer || request.Role == PeerRole.Leaf)
+                        return new GnutellaServent(runtime, request.Name, new GnutellaOptions
+                        {
+                            Role = request.Role == PeerRole.Leaf ? GnutellaRole.Leaf : GnutellaRole.Ultrapeer,
+                            Port = request.Port,
+                            SharedPath = request.SharedPath,
+                            Bootstrap = new List<HostPort>(request.Bootstrap ?? new HostPort[0]),
+                        });
                     break;
             }
             throw new PeerException(CmdletErrorIds.RoleNotSupported, $"{request.Protocol} has no role {request.Role}.");
+        }
+
+        /// <summary>
+        /// A BitTorrent peer: -SharedPath is the folder that holds the torrent's data (a seeder's content, or where a
+        /// leecher writes). The engine decides Seeder or Leecher from what is on disk; asking for a Seeder whose data
+        /// is missing is a user error, caught here before anything listens.
+        /// </summary>
+        static PeerNodeBase CreateSwarmPeer(IPeerRuntime runtime, NodeRequest request)
+        {
+            if (request.Torrent == null)
+                throw new PeerException(PeerErrorIds.TorrentNotFound, $"A BitTorrent {request.Role} needs a torrent: give -Torrent with a .torrent path or a TorrentInfo.");
+            string directory = request.SharedPath ?? runtime.Storage.GetFullPath(".");
+            var options = new SwarmOptions
+            {
+                Port = request.Port, Trackers = request.Trackers,
+                UploadLimitBytesPerSecond = request.UploadLimit, DownloadLimitBytesPerSecond = request.DownloadLimit,
+            };
+            var peer = new BitTorrentPeer(runtime, request.Name, request.Torrent, directory, options);
+            if (request.Role == PeerRole.Seeder && peer.Role != "Seeder")
+                throw new PeerException(PeerErrorIds.SharedPathNotFound,
+                    $"Cannot seed '{request.Torrent.Name}': its data is not complete under '{directory}'. Give -SharedPath the folder that holds '{request.Torrent.Name}', or start a Leecher.");
+            return peer;
         }
 
         /// <summary>Whether the role joins through an index server (and so needs -IndexServer or a running one).</summary>
         public static bool NeedsIndexServer(PeerProtocol protocol, PeerRole role) => protocol == PeerProtocol.Napster && role == PeerRole.Peer;
 
         /// <summary>Whether the role can share a folder.</summary>
-        public static bool CanShare(PeerProtocol protocol, PeerRole role) => role == PeerRole.Peer;
+        public static bool CanShare(PeerProtocol protocol, PeerRole role) =>
+            role == PeerRole.Peer
+            || (protocol == PeerProtocol.BitTorrent && (role == PeerRole.Seeder || role == PeerRole.Leecher))
+            || (protocol == PeerProtocol.Gnutella && (role == PeerRole.Ultrapeer || role == PeerRole.Leaf));
+
+        /// <summary>Whether the role serves or fetches one torrent (and so needs -Torrent).</summary>
+        public static bool NeedsTorrent(PeerProtocol protocol, PeerRole role) =>
+            protocol == PeerProtocol.BitTorrent && (role == PeerRole.Seeder || role == PeerRole.Leecher);
     }
 }

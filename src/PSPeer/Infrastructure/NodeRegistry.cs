@@ -120,6 +120,7 @@ namespace PSPeer
 
         internal static void StopSession(Guid session)
         {
+            NetworkRegistry.StopSession(session);
             List<PeerNode> nodes;
             lock (Gate)
             {

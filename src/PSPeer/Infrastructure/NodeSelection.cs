@@ -19,6 +19,12 @@ namespace PSPeer
         {
             if (node == null)
                 cmdlet.ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNotFound, ErrorCategory.ObjectNotFound, null, missing, "Start one first: " + startHint));
+            // A simulated node's files live in the simulation's memory: it cannot publish or fetch files of this machine.
+            var network = typeof(T) == typeof(PSPeer.Engine.Core.ISharingNode) ? NetworkRegistry.Find(node) : null;
+            if (network != null && network.Simulated)
+                cmdlet.ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeSimulated, ErrorCategory.InvalidOperation, node,
+                    $"Node '{node.Name}' belongs to the simulated network '{network.Name}', whose files exist only inside the simulation.",
+                    "Search it with Find-PeerFile -Via; to download, use a live network (New-PeerNetwork without -Simulated) or Start-PeerNode."));
             if (node.Engine is T capable) return capable;
             cmdlet.ThrowTerminatingError(Errors.Make(cannotId, ErrorCategory.InvalidArgument, node,
                 $"Node '{node.Name}' is a {node.Protocol} {node.Role}, which {cannot}.", $"Pass a Peer node as -{parameter}."));

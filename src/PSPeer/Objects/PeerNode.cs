@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 
@@ -8,7 +9,15 @@ namespace PSPeer
     /// <summary>A node started in this session. Reads its live state from the engine node each time.</summary>
     public sealed class PeerNode
     {
-        internal PeerNode(PeerNodeBase engine) => Engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        internal PeerNode(PeerNodeBase engine)
+        {
+            Engine = engine ?? throw new ArgumentNullException(nameof(engine));
+            // Watched from the start, because peers that sent data may be gone by the time anyone asks.
+            if (engine is BitTorrentPeer swarm) SwarmSources = new SwarmSources(swarm);
+        }
+
+        /// <summary>For a seeder or leecher: the peers that have sent it data.</summary>
+        internal SwarmSources SwarmSources { get; }
 
         public string Name => Engine.Name;
         public string Protocol => Engine.Protocol;
@@ -18,10 +27,54 @@ namespace PSPeer
         public NodeState State => Engine.State;
         public int SharedFileCount => Engine.SharedFileCount;
         public DateTimeOffset StartTime => Engine.StartTime;
-        /// <summary>The folder the node shares, or null.</summary>
-        public string SharedPath => (Engine as ISharingNode)?.Shared?.Root;
+        /// <summary>The folder the node shares (a seeder's or leecher's data folder), or null.</summary>
+        public string SharedPath => (Engine as ISharingNode)?.Shared?.Root ?? Swarm?.Directory;
         /// <summary>The index server a Napster peer is logged in to, or null.</summary>
         public string IndexServer => (Engine as global::PSPeer.Engine.Napster.NapsterPeer)?.IndexServer?.ToString();
+
+        /// <summary>A BitTorrent tracker's announce URL ("http://host:port/announce"), for New-Torrent -Tracker; null for other nodes.</summary>
+        public string AnnounceUrl => (Engine as BitTorrentTracker)?.AnnounceUrl;
+
+        // BitTorrent seeders and leechers (null for every other node): what a user watches while a swarm runs.
+        BitTorrentPeer Swarm => Engine as BitTorrentPeer;
+        /// <summary>The torrent's info-hash (hex) for a seeder or leecher.</summary>
+        public string InfoHash => Swarm?.Torrent.InfoHash.Hex;
+        /// <summary>Share of the torrent's pieces verified on disk (0..1).</summary>
+        public double? Progress => Swarm?.Progress;
+        /// <summary>Peers connected now.</summary>
+        public int? PeerCount => Swarm?.Peers.Count;
+        /// <summary>Bytes/s received and sent over the last few seconds.</summary>
+        public double? DownloadRate => Swarm?.DownloadRate;
+        public double? UploadRate => Swarm?.UploadRate;
+        /// <summary>Payload bytes received and sent since the node started.</summary>
+        public long? Downloaded => Swarm?.Downloaded;
+        public long? Uploaded => Swarm?.Uploaded;
+        /// <summary>A seeder's or leecher's 20-byte peer id, in hex.</summary>
+        public string PeerId => Swarm == null ? null : ToHex(Swarm.PeerId);
+        /// <summary>The peer ids (hex) of <see cref="Sources"/>, in the same order: they tie a source to a node even when
+        /// its endpoint shows the port it connected from rather than the one it listens on.</summary>
+        public string[] SourcePeerIds
+        {
+            get
+            {
+                if (SwarmSources == null) return null;
+                SwarmSources.Sample();
+                return SwarmSources.PeerIds();
+            }
+        }
+
+        static string ToHex(byte[] bytes) => BitConverter.ToString(bytes).Replace("-", "").ToLowerInvariant();
+
+        /// <summary>"host:port" of every peer that has sent this node data since it started.</summary>
+        public string[] Sources
+        {
+            get
+            {
+                if (SwarmSources == null) return null;
+                SwarmSources.Sample();
+                return SwarmSources.ToArray();
+            }
+        }
 
         /// <summary>The engine node, for advanced use (its Events stream, protocol-specific members).</summary>
         [Hidden]

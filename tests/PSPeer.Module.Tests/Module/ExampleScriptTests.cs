@@ -53,7 +53,28 @@ namespace PSPeer.Module.Tests
                 Assert.Equal(0, left.Output.Single().BaseObject);
             }
         }
-            [Fact]
+        [Fact]
+        public void Torrent_swarm_completes_every_leecher_with_identical_bytes_and_receives_one_more_copy()
+        {
+            using (var session = new ModuleSession())
+            {
+                var result = RunExample(session, "torrent-swarm.ps1");
+
+                result.ShouldSucceed();
+                var summary = result.Output.Last();
+                Assert.Equal(4, summary.Properties["Completed"].Value);
+                Assert.Equal(true, summary.Properties["AllIdentical"].Value);
+                Assert.Equal(true, summary.Properties["ReceivedVerified"].Value);
+                Assert.Equal(true, summary.Properties["ReceivedIdentical"].Value);
+                Assert.True((int)summary.Properties["ReceivedSources"].Value >= 1);
+                // It shows the nodes with their swarm state, and each leecher's sources by name.
+                Assert.Contains("Swarm", session.HostOutput);
+                Assert.Matches(@"leecher-1\s+True\s+[\d.]+\s+.*seed", session.HostOutput);
+                Assert.Equal(0, session.Run("(Get-PeerNode).Count").Output.Single().BaseObject);
+            }
+        }
+
+        [Fact]
         public void Event_trace_records_what_the_nodes_did_and_reads_it_back_from_JSON_Lines()
         {
             using (var session = new ModuleSession())

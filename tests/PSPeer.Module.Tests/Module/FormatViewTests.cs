@@ -22,6 +22,8 @@ namespace PSPeer.Module.Tests
             ["PSPeer.PeerDownload"] = "Find-PeerFile 'Hey Jude' -Via $alice | Receive-PeerFile -Destination $downloads",
             ["PSPeer.PeerSharedFile"] = "Publish-PeerFile -Path $extra -Node $bob -PassThru",
             ["PSPeer.TorrentInfo"] = "New-Torrent -Path $extra -Tracker http://127.0.0.1:6969/announce",
+            ["PSPeer.PeerNetwork"] = "New-PeerNetwork -Protocol Gnutella -Count 20 -Simulated",
+            ["PSPeer.PeerNetworkMeasurement"] = "New-PeerNetwork -Protocol Gnutella -Count 20 -Simulated | Measure-PeerNetwork",
         };
 
         readonly ModuleSession _session = new ModuleSession();

@@ -34,7 +34,10 @@ namespace PSPeer.Module.Tests
 
             result.ShouldSucceed();
             var names = result.Output.Take(result.Output.Count - 1).Select(o => (string)o.BaseObject).OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
-            Assert.Equal(new[] { "Find-PeerFile", "Get-PeerEventStream", "Get-PeerNode", "Get-TorrentInfo", "New-Torrent", "Publish-PeerFile", "Receive-PeerFile", "Start-PeerNode", "Stop-PeerNode", "Watch-PeerEvent" }, names);
+            var expected = new[] { "Find-PeerFile", "Get-PeerEventStream", "Get-PeerNode", "Get-TorrentInfo", "New-Torrent", "Publish-PeerFile", "Receive-PeerFile", "Start-PeerNode", "Stop-PeerNode", "Watch-PeerEvent" }
+                .Concat(new[] { "New-PeerNetwork", "Invoke-PeerSimulation", "Measure-PeerNetwork" })   // networks (issue 5)
+                .OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
+            Assert.Equal(expected, names);
             Assert.Equal(0, result.Output.Last().BaseObject);
         }
 

@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+
+namespace PSPeer.Engine.BitTorrent
+{
+    // The once-a-second tick: rechoke on its interval, keep-alives, silent peers, dialling known peers, pipelines.
+    public sealed partial class BitTorrentPeer
+    {
+        DateTimeOffset _nextRechoke;
+
+        async Task TickLoopAsync()
+        {
+            _nextRechoke = Runtime.Clock.Now;
+            while (true)
+            {
+                try { await Runtime.Clock.Delay(TickInterval, Stopping); }
+                catch (OperationCanceledException) { return; }
+                List<HostPort> dial;
+                lock (_gate)
+                {
+                    if (Stopping.IsCancellationRequested) return;
+                    var now = Runtime.Clock.Now;
+                    if (now >= _nextRechoke)
+                    {
+                        Rechoke(now);
+                        _nextRechoke = now + _options.RechokeInterval;
+                    }
+                    foreach (var c in _connections.ToArray())
+                    {
+                        if (now - c.LastReceived > IdleTimeout) { Close(c, $"silent for {IdleTimeout.TotalMinutes:0} minutes", false); continue; }
+                        if (now - c.LastSent > KeepAliveInterval) { c.Send(PeerMessage.KeepAlive); c.LastSent = now; }
+                        FillRequests(c);   // the pipeline grows with the rate
+                    }
+                    dial = TakeDialCandidates();
+                }
+                foreach (var peer in dial) Track(DialCandidateAsync(peer));
+            }
+        }
+
+        void Rechoke(DateTimeOffset now)
+        {
+            bool seeding = _picker.Have.AllSet;
+            var candidates = new List<ChokeCandidate>(_connections.Count);
+            foreach (var c in _connections)
+            {
+                bool snubbed = !seeding && c.AmInterested && now - c.LastBlockAt > SnubTime;
+                double rate = seeding ? c.Up.Rate(now) : c.Down.Rate(now);
+                candidates.Add(new ChokeCandidate(c.Id, c.PeerInterested, rate, snubbed, c.ConnectedAt));
+            }
+            var unchoke = _choker.Rechoke(candidates, now);
+            foreach (var c in _connections) SetChoking(c, !unchoke.Contains(c.Id));
+        }
+
+        /// <summary>A newly interested peer need not wait for the next rechoke while a regular slot is free.</summary>
+        void UnchokeIfSlotFree(SwarmConnection c)
+        {
+            if (c.AmChoking && c.PeerInterested && UsedSlots() < _options.UploadSlots) SetChoking(c, false);
+        }
+
+        /// <summary>A slot freed (its peer left or lost interest): give it to a waiting interested peer now.</summary>
+        void FillFreeSlots()
+        {
+            int used = UsedSlots();
+            foreach (var c in _connections)
+            {
+                if (used >= _options.UploadSlots) return;
+                if (c.AmChoking && c.PeerInterested) { SetChoking(c, false); used++; }
+            }
+        }
+
+        /// <summary>Unchoked peers that want data; an unchoked peer that wants nothing uses no bandwidth, so no slot.</summary>
+        int UsedSlots()
+        {
+            int used = 0;
+            foreach (var x in _connections) if (!x.AmChoking && x.PeerInterested) used++;
+            return used;
+        }
+
+        void SetChoking(SwarmConnection c, bool choke)
+        {
+            if (c.AmChoking == choke) return;
+            c.AmChoking = choke;
+            if (choke) c.ClearUploads();   // BEP 3: choking discards the peer's pending requests
+            c.Send(choke ? PeerMessage.Choke : PeerMessage.Unchoke);
+            if (HasEventObservers)
+                Emit(choke ? PeerEventTypes.Choked : PeerEventTypes.Unchoked, c.Remote, choke ? "choked the peer" : "unchoked the peer", D("Direction", "us"));
+        }
+
+        // ---- dialling peers the trackers named ----
+
+        void AddCandidates(IEnumerable<TrackerPeer> peers)
+        {
+            lock (_gate)
+            {
+                foreach (var p in peers)
+                {
+                    if (p.EndPoint == null || p.EndPoint.Port == 0) continue;
+                    if (p.PeerId != null && PeerIdEquals(p.PeerId, _peerId)) { _self = p.EndPoint; continue; }
+                    if (_known.Add(p.EndPoint)) _candidates.Add(p.EndPoint);
+                }
+            }
+        }
+
+        /// <summary>Candidates to dial now, as many as free connection slots allow. Under _gate.</summary>
+        List<HostPort> TakeDialCandidates()
+        {
+            var list = new List<HostPort>();
+            int free = _options.MaxConnections - _connections.Count - _dialling.Count;
+            while (free > 0 && _candidates.Count > 0)
+            {
+                var peer = _candidates[0];
+                _candidates.RemoveAt(0);
+                if (peer.Equals(_self) || IsOwnEndPoint(peer) || _bannedEndPoints.Contains(peer) || _dialling.Contains(peer)) continue;
+                if (_connections.Exists(x => peer.Equals(x.Dialled))) continue;
+                _dialling.Add(peer);
+                list.Add(peer);
+                free--;
+            }
+            return list;
+        }
+
+        bool IsOwnEndPoint(HostPort peer) =>
+            _listener != null && peer.Port == _listener.Port &&
+            (peer.Host == Runtime.HostAddress || (!Runtime.IsSimulated && (peer.Host == "127.0.0.1" || peer.Host == "localhost")));
+
+        async Task DialCandidateAsync(HostPort peer)
+        {
+            try
+            {
+                await DialAsync(peer, Stopping);
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                // Unreachable now; the next announce may name it again.
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _dialling.Remove(peer);
+                    if (!_connections.Exists(x => peer.Equals(x.Dialled))) _known.Remove(peer);
+                }
+            }
+        }
+    }
+}

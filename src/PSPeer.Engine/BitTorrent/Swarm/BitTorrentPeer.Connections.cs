@@ -1,0 +1,287 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime;
+
+namespace PSPeer.Engine.BitTorrent
+{
+    // Connections: accepting and dialling, the handshake, registration (self, duplicate and ban checks), closing,
+    // and each connection's read and send loops.
+    public sealed partial class BitTorrentPeer
+    {
+        readonly List<HostPort> _candidates = new List<HostPort>();        // from trackers, not yet dialled
+        readonly HashSet<HostPort> _known = new HashSet<HostPort>();        // ever queued, to queue each once
+        readonly HashSet<HostPort> _dialling = new HashSet<HostPort>();
+        readonly HashSet<HostPort> _bannedEndPoints = new HashSet<HostPort>();
+        readonly HashSet<string> _bannedPeerIds = new HashSet<string>(StringComparer.Ordinal);
+        HostPort _self;
+        static readonly TimeSpan SimultaneousDialWindow = TimeSpan.FromSeconds(10);
+
+        async Task AcceptLoopAsync()
+        {
+            while (!Stopping.IsCancellationRequested)
+            {
+                IConnection connection;
+                try { connection = await _listener.AcceptAsync(Stopping); }
+                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
+                catch (ObjectDisposedException) { return; }
+                catch (Exception e) when (!(e is OutOfMemoryException))
+                {
+                    // One failed accept (a reset before accept, descriptors exhausted) must not end accepting.
+                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); }
+                    catch (OperationCanceledException) { return; }
+                    continue;
+                }
+                Track(AcceptAsync(connection));
+            }
+        }
+
+        void Track(Task task)
+        {
+            lock (_gate)
+            {
+                _loops.RemoveAll(t => t.IsCompleted);
+                _loops.Add(task);
+            }
+        }
+
+        async Task AcceptAsync(IConnection connection)
+        {
+            try
+            {
+                lock (_gate)
+                {
+                    if (_connections.Count >= _options.MaxConnections) { connection.Dispose(); return; }
+                }
+                var reader = new PeerWireReader(connection.Stream) { PieceCount = Torrent.PieceCount };
+                var writer = new PeerWireWriter(connection.Stream);
+                Handshake theirs;
+                using (Runtime.Clock.Schedule(HandshakeTimeout, connection.Dispose))
+                {
+                    theirs = await reader.ReadHandshakeAsync(Stopping);
+                    if (!theirs.InfoHash.Equals(Torrent.InfoHash)) { connection.Dispose(); return; }   // another torrent: not ours to serve
+                    await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), Stopping);
+                }
+                Register(connection, reader, writer, false, null, theirs);
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                if (e is PeerWireException && HasEventObservers)
+                    Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "bad handshake: " + e.Message);
+                connection.Dispose();
+            }
+        }
+
+        /// <summary>Dials, handshakes and registers; throws PeerException Unreachable when that fails.</summary>
+        async Task DialAsync(HostPort peer, CancellationToken cancellationToken)
+        {
+            IConnection connection = null;
+            try
+            {
+                using (var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping))
+                {
+                    connection = await Runtime.Transport.ConnectAsync(peer.Host, peer.Port, both.Token);
+                    var reader = new PeerWireReader(connection.Stream) { PieceCount = Torrent.PieceCount };
+                    var writer = new PeerWireWriter(connection.Stream);
+                    Handshake theirs;
+                    using (Runtime.Clock.Schedule(HandshakeTimeout, connection.Dispose))
+                    {
+                        await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), both.Token);
+                        theirs = await reader.ReadHandshakeAsync(both.Token);
+                    }
+                    if (!theirs.InfoHash.Equals(Torrent.InfoHash))
+                        throw new PeerWireException($"the peer answered for another torrent ({theirs.InfoHash.Hex})");
+                    if (!Register(connection, reader, writer, true, peer, theirs))
+                        connection = null;   // closed by Register (self, duplicate, banned, full)
+                }
+            }
+            catch (PeerException) { connection?.Dispose(); throw; }
+            catch (Exception e) when (!(e is OutOfMemoryException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                connection?.Dispose();
+                if (e is PeerWireException && HasEventObservers) Emit(PeerEventTypes.MalformedMessage, peer.ToString(), "bad handshake: " + e.Message);
+                throw new PeerException(PeerErrorIds.Unreachable, $"BitTorrent handshake with {peer} failed: {e.Message}", e);
+            }
+        }
+
+        /// <summary>Adds a handshaken connection, or closes it (self, duplicate, banned, full); true when added.</summary>
+        bool Register(IConnection connection, PeerWireReader reader, PeerWireWriter writer, bool outgoing, HostPort dialled, Handshake theirs)
+        {
+            SwarmConnection c;
+            string refusal = null;
+            lock (_gate)
+            {
+                string hex = PeerIdentity.Hex(theirs.PeerId);
+                if (Stopping.IsCancellationRequested) refusal = "stopping";
+                else if (PeerIdEquals(theirs.PeerId, _peerId)) { refusal = "connected to ourselves"; if (dialled != null) _self = dialled; }
+                else if (_bannedPeerIds.Contains(hex)) refusal = "banned";
+                else if (_connections.Count >= _options.MaxConnections) refusal = "too many connections";
+                else
+                {
+                    var existing = _connections.Find(x => x.PeerIdHex == hex);
+                    if (existing != null)
+                    {
+                        // An established connection stays (a tracker naming a peer that dialled us must not churn it).
+                        // Two fresh ones mean both ends dialled at once: both keep the one the smaller peer id dialled.
+                        bool simultaneous = Runtime.Clock.Now - existing.ConnectedAt < SimultaneousDialWindow && existing.IsOutgoing != outgoing;
+                        bool keepNew = simultaneous && (outgoing == (Compare(_peerId, theirs.PeerId) < 0));
+                        if (!keepNew) refusal = "already connected";
+                        else Close(existing, "replaced by a connection in the other direction", false);
+                    }
+                }
+                if (refusal != null)
+                {
+                    connection.Dispose();
+                    return false;
+                }
+                c = new SwarmConnection(++_nextConnectionId, connection, reader, writer, outgoing, dialled, theirs.PeerId, Torrent.PieceCount, Runtime.Clock.Now);
+                reader.BlockBuffer = (index, begin, length) => new ArraySegment<byte>(c.ReceiveBlock, 0, length);
+                _connections.Add(c);
+                if (_picker.Have.SetCount > 0) c.Send(PeerMessage.BitfieldOf(_picker.Have));
+                if (HasEventObservers)
+                    Emit(PeerEventTypes.PeerConnected, c.Remote, $"{(outgoing ? "connected to" : "accepted")} {c.Client}",
+                        D("PeerId", hex), D("Client", c.Client), D("Outgoing", outgoing));
+            }
+            Track(ReadLoopAsync(c));
+            Track(SendLoopAsync(c));
+            return true;
+        }
+
+        static bool PeerIdEquals(byte[] a, byte[] b) => Compare(a, b) == 0;
+
+        static int Compare(byte[] a, byte[] b)
+        {
+            for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+                if (a[i] != b[i]) return a[i].CompareTo(b[i]);
+            return a.Length.CompareTo(b.Length);
+        }
+
+        /// <summary>Closes one connection: its requests go back to the picker, its pieces leave the availability counts.</summary>
+        void Close(SwarmConnection c, string reason, bool malformed)
+        {
+            lock (_gate)
+            {
+                if (c.Closed) return;
+                c.Closed = true;
+                _connections.Remove(c);
+                foreach (var r in c.Outstanding.Values) _picker.Release(r.Piece, r.Begin);
+                c.Outstanding.Clear();
+                c.ClearUploads();
+                _picker.RemovePeer(c.PeerHas);
+                if (c.Dialled != null) _known.Remove(c.Dialled);   // a later announce may bring it back
+                if (malformed && HasEventObservers) Emit(PeerEventTypes.MalformedMessage, c.Remote, reason, D("PeerId", c.PeerIdHex));
+                if (HasEventObservers) Emit(PeerEventTypes.PeerDisconnected, c.Remote, reason, D("PeerId", c.PeerIdHex), D("Reason", reason));
+                // Blocks it held can go to the others now, and its upload slot to a waiting peer.
+                if (!Stopping.IsCancellationRequested)
+                {
+                    foreach (var other in _connections) FillRequests(other);
+                    if (!c.AmChoking) FillFreeSlots();
+                }
+            }
+            c.Connection.Dispose();
+            c.SendSignal.Set();
+        }
+
+        async Task ReadLoopAsync(SwarmConnection c)
+        {
+            string reason = "closed by the peer";
+            bool malformed = false;
+            try
+            {
+                while (true)
+                {
+                    var message = await c.Reader.ReadMessageAsync(Stopping);
+                    if (message == null) break;
+                    int completedPiece;
+                    int blockBytes;
+                    lock (_gate)
+                    {
+                        if (c.Closed) return;
+                        blockBytes = Handle(c, message, out completedPiece);
+                    }
+                    if (completedPiece >= 0) Track(VerifyAsync(completedPiece));
+                    if (blockBytes > 0 && !_downloadLimit.IsUnlimited)
+                    {
+                        var wait = _downloadLimit.Reserve(blockBytes);
+                        if (wait > TimeSpan.Zero) await Runtime.Clock.Delay(wait, Stopping);
+                    }
+                }
+            }
+            catch (PeerWireException e) { reason = e.Message; malformed = true; }
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is OperationCanceledException || e is PeerException)
+            {
+                reason = Stopping.IsCancellationRequested ? "the node is stopping" : e.Message;
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                // A bug of ours, not the peer's: still, it ends this connection only, and says so.
+                reason = "internal error: " + e;
+            }
+            Close(c, reason, malformed);
+        }
+
+        async Task SendLoopAsync(SwarmConnection c)
+        {
+            try
+            {
+                while (true)
+                {
+                    await c.SendSignal.WaitAsync();
+                    while (true)
+                    {
+                        BlockRequest request = default(BlockRequest);
+                        bool any = false;
+                        lock (_gate)
+                        {
+                            if (c.Closed) return;
+                            while (!c.AmChoking && c.Uploads.Count > 0)
+                            {
+                                var next = c.Uploads.Dequeue();
+                                c.UploadKeys.Remove(next.Key);
+                                if (c.CancelledUploads.Remove(next.Key)) continue;
+                                request = next;
+                                any = true;
+                                break;
+                            }
+                        }
+                        if (!any) break;
+                        if (!_uploadLimit.IsUnlimited)
+                        {
+                            var wait = _uploadLimit.Reserve(request.Length);
+                            if (wait > TimeSpan.Zero)
+                            {
+                                // Send what is queued (requests, haves) before sleeping on the limit.
+                                await c.Writer.FlushAsync(Stopping);
+                                await Runtime.Clock.Delay(wait, Stopping);
+                            }
+                        }
+                        await _storage.ReadAsync(request.Piece, request.Begin, c.SendBlock, 0, request.Length, Stopping);
+                        lock (_gate)
+                        {
+                            if (c.Closed) return;
+                            if (c.AmChoking) continue;   // choked while we read: BEP 3 drops its requests
+                            var now = Runtime.Clock.Now;
+                            c.Writer.Enqueue(PeerMessage.Piece(request.Piece, request.Begin, c.SendBlock, 0, request.Length));
+                            c.Up.Add(request.Length, now);
+                            _up.Add(request.Length, now);
+                        }
+                        if (c.Writer.PendingBytes >= 256 * 1024) await c.Writer.FlushAsync(Stopping);
+                    }
+                    if (c.Writer.PendingBytes > 0)
+                    {
+                        await c.Writer.FlushAsync(Stopping);
+                        lock (_gate) c.LastSent = Runtime.Clock.Now;
+                    }
+                }
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                // Whatever ends the send loop ends the connection: a connection that cannot send must not linger.
+                Close(c, Stopping.IsCancellationRequested ? "the node is stopping" : e.Message, false);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+
+namespace PSPeer.Engine.BitTorrent
+{
+    // Whole pieces: assembling, hashing and storing, and what follows a good or a bad one (haves, strikes, bans, completion).
+    public sealed partial class BitTorrentPeer
+    {
+        const int StrikesToBan = 3;
+        readonly Dictionary<int, PieceAssembly> _assemblies = new Dictionary<int, PieceAssembly>();
+        readonly Stack<byte[]> _pieceBuffers = new Stack<byte[]>();
+        readonly Dictionary<string, int> _strikes = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        byte[] RentPieceBuffer() => _pieceBuffers.Count > 0 ? _pieceBuffers.Pop() : new byte[Torrent.PieceLength];
+
+        /// <summary>Hashes and writes a fully received piece, off the lock (and, live, off the read loop's thread).</summary>
+        async Task VerifyAsync(int piece)
+        {
+            PieceAssembly assembly;
+            lock (_gate)
+            {
+                if (!_assemblies.TryGetValue(piece, out assembly)) return;
+                _assemblies.Remove(piece);
+            }
+            // Live: let the read loop go on while this piece is hashed elsewhere. Simulated: runs next on the loop.
+            await Task.Yield();
+            bool ok;
+            try
+            {
+                ok = await _storage.WritePieceAsync(piece, assembly.Buffer, 0, Stopping);
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                lock (_gate)
+                {
+                    _picker.PieceFailed(piece);
+                    DropRequestsFor(piece, true);
+                    if (!Stopping.IsCancellationRequested && HasEventObservers)
+                        Emit(PeerEventTypes.PieceFailed, null, $"piece {piece} could not be stored: {e.Message}", D("Piece", piece), D("Reason", e.Message));
+                    _pieceBuffers.Push(assembly.Buffer);
+                }
+                return;
+            }
+            bool completedNow = false;
+            lock (_gate)
+            {
+                if (ok) completedNow = OnPieceVerified(piece);
+                else OnPieceFailed(piece, assembly.Contributors);
+                _pieceBuffers.Push(assembly.Buffer);
+                foreach (var c in _connections.ToArray()) FillRequests(c);
+            }
+            if (completedNow) _completed.TrySetResult(true);
+        }
+
+        /// <summary>Records a good piece; true when it was the last one.</summary>
+        bool OnPieceVerified(int piece)
+        {
+            _picker.PieceVerified(piece);
+            DropRequestsFor(piece, true);
+            var seeds = new List<SwarmConnection>();
+            // Have goes to everyone, also to peers that have the piece: without it they could not tell when we are
+            // both complete, and their availability counts would be wrong.
+            foreach (var c in _connections)
+            {
+                if (c.PeerHas[piece] && --c.Interesting == 0) SetInterested(c, false);
+                c.Send(PeerMessage.Have(piece));
+            }
+            if (HasEventObservers)
+                Emit(PeerEventTypes.PieceVerified, null, $"piece {piece} verified ({_picker.Have.SetCount}/{Torrent.PieceCount})",
+                    D("Piece", piece), D("Have", _picker.Have.SetCount));
+            if (!_picker.Have.AllSet) return false;
+
+            CompletedAt = Runtime.Clock.Now;
+            if (HasEventObservers)
+                Emit(PeerEventTypes.Completed, null, $"{Torrent.Name} complete: {Torrent.TotalSize} bytes in {(CompletedAt.Value - StartTime).TotalSeconds:0.###} s",
+                    D("Bytes", Torrent.TotalSize), D("Seconds", (CompletedAt.Value - StartTime).TotalSeconds));
+            foreach (var c in _connections) if (c.PeerHas.AllSet) seeds.Add(c);
+            foreach (var c in seeds) Close(c, "both ends are complete", false);
+            Track(AnnounceCompletedAsync());
+            // Not tracked: the stop waits for every tracked task, and would wait for itself.
+            if (!_options.SeedWhenComplete) _ = StopAfterCompletionAsync();
+            return true;
+        }
+
+        async Task StopAfterCompletionAsync()
+        {
+            await Task.Yield();
+            try { await StopAsync(); }
+            catch (Exception) { /* the node reports its own stop; nobody awaits this task */ }
+        }
+
+        void OnPieceFailed(int piece, List<string> contributors)
+        {
+            _picker.PieceFailed(piece);
+            DropRequestsFor(piece, true);
+            if (HasEventObservers)
+                Emit(PeerEventTypes.PieceFailed, null, $"piece {piece} failed its hash check; sent by {contributors.Count} peer(s)",
+                    D("Piece", piece), D("Peers", string.Join(",", contributors)));
+            foreach (var peerId in contributors)
+            {
+                _strikes.TryGetValue(peerId, out int strikes);
+                _strikes[peerId] = ++strikes;
+                if (strikes >= StrikesToBan || contributors.Count == 1)
+                    Ban(peerId, contributors.Count == 1 ? $"sent all of piece {piece}, which failed its hash" : $"{strikes} pieces failed their hash");
+            }
+        }
+
+        void Ban(string peerIdHex, string reason)
+        {
+            if (!_bannedPeerIds.Add(peerIdHex)) return;
+            var c = _connections.Find(x => x.PeerIdHex == peerIdHex);
+            if (c?.Dialled != null) _bannedEndPoints.Add(c.Dialled);
+            if (HasEventObservers) Emit(PeerEventTypes.PeerBanned, c?.Remote, reason, D("PeerId", peerIdHex), D("Reason", reason));
+            if (c != null) Close(c, "banned: " + reason, false);
+        }
+
+        /// <summary>
+        /// Forgets every request for a piece that is settled (verified, or failed and to be asked for afresh): endgame
+        /// duplicates are cancelled at the peers when verified; after a failure they are stale and simply dropped.
+        /// </summary>
+        void DropRequestsFor(int piece, bool cancel)
+        {
+            List<long> drop = null;
+            foreach (var c in _connections)
+            {
+                if (c.Outstanding.Count == 0) continue;
+                drop?.Clear();
+                foreach (var kv in c.Outstanding)
+                    if (kv.Value.Piece == piece) (drop ?? (drop = new List<long>())).Add(kv.Key);
+                if (drop == null || drop.Count == 0) continue;
+                foreach (long key in drop)
+                {
+                    var r = c.Outstanding[key];
+                    c.Outstanding.Remove(key);
+                    if (cancel) c.Send(PeerMessage.Cancel(r.Piece, r.Begin, r.Length));
+                }
+            }
+        }
+    }
+}

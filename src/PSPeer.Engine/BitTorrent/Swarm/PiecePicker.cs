@@ -1,0 +1,279 @@
+using System;
+using System.Collections.Generic;
+using PSPeer.Engine.Runtime;
+
+namespace PSPeer.Engine.BitTorrent
+{
+    /// <summary>
+    /// Which blocks to ask a peer for, without I/O. Keeps how many connected peers have each piece and the state of
+    /// every block of the pieces under way. Order of choice, per BEP 3 and the original client:
+    /// <list type="number">
+    /// <item>blocks of pieces already under way (strict priority: finished pieces are what we can trade);</item>
+    /// <item>while we hold fewer than a few pieces, a random piece (rarest-first would make every newcomer wait on
+    ///   the same rare piece; a random one gets it something to trade fast);</item>
+    /// <item>then the rarest piece the peer has, ties broken at random;</item>
+    /// <item>endgame, once every missing block is requested: blocks already requested elsewhere, so the last pieces
+    ///   do not wait on the slowest peer (the node cancels the duplicates when a block arrives).</item>
+    /// </list>
+    /// Not thread-safe: the node calls it under its lock. Deterministic for a given random source.
+    /// </summary>
+    public sealed class PiecePicker
+    {
+        readonly int _pieceCount;
+        readonly int _pieceLength;
+        readonly long _totalSize;
+        readonly IRandomSource _random;
+        readonly int _randomFirstPieces;
+        readonly int[] _availability;
+        readonly Bitfield _have;
+        readonly PartialPiece[] _partial;          // by piece index; null when not under way
+        readonly List<int> _underWay = new List<int>();   // pieces in the order they were started (deterministic scan)
+        int _unrequestedBlocks;                    // blocks of missing pieces that nobody has been asked for
+
+        public PiecePicker(int pieceCount, int pieceLength, long totalSize, Bitfield have, IRandomSource random, int randomFirstPieces = 4)
+        {
+            if (pieceCount < 1) throw new ArgumentOutOfRangeException(nameof(pieceCount));
+            if (pieceLength < 1) throw new ArgumentOutOfRangeException(nameof(pieceLength));
+            if (have == null) throw new ArgumentNullException(nameof(have));
+            if (have.Count != pieceCount) throw new ArgumentException("The bitfield must have one bit per piece.", nameof(have));
+            _pieceCount = pieceCount;
+            _pieceLength = pieceLength;
+            _totalSize = totalSize;
+            _random = random ?? throw new ArgumentNullException(nameof(random));
+            _randomFirstPieces = randomFirstPieces;
+            _availability = new int[pieceCount];
+            _have = have.Clone();
+            _partial = new PartialPiece[pieceCount];
+            for (int i = 0; i < pieceCount; i++)
+                if (!_have[i]) _unrequestedBlocks += BlockCount(i);
+        }
+
+        public int PieceCount => _pieceCount;
+        /// <summary>Verified pieces, as the picker knows them.</summary>
+        public Bitfield Have => _have;
+        /// <summary>Every missing block has been requested from someone: duplicates are allowed now.</summary>
+        public bool IsEndgame => _unrequestedBlocks == 0 && !_have.AllSet;
+        public int PiecesUnderWay => _underWay.Count;
+
+        public int PieceSize(int piece) =>
+            piece == _pieceCount - 1 ? (int)(_totalSize - (long)_pieceLength * (_pieceCount - 1)) : _pieceLength;
+
+        public int BlockCount(int piece) => (PieceSize(piece) + BitTorrentConstants.BlockSize - 1) / BitTorrentConstants.BlockSize;
+
+        public int BlockLength(int piece, int block) =>
+            Math.Min(BitTorrentConstants.BlockSize, PieceSize(piece) - block * BitTorrentConstants.BlockSize);
+
+        public int Availability(int piece) => _availability[piece];
+
+        // ---- availability ----
+
+        public void AddPeer(Bitfield peer)
+        {
+            if (peer.AllSet) { for (int i = 0; i < _pieceCount; i++) _availability[i]++; return; }
+            for (int i = 0; i < _pieceCount; i++) if (peer[i]) _availability[i]++;
+        }
+
+        public void RemovePeer(Bitfield peer)
+        {
+            for (int i = 0; i < _pieceCount; i++) if (peer[i] && _availability[i] > 0) _availability[i]--;
+        }
+
+        public void AddHave(int piece) => _availability[piece]++;
+
+        /// <summary>Whether the peer has a piece we lack.</summary>
+        public bool IsInteresting(Bitfield peer)
+        {
+            if (_have.AllSet) return false;
+            for (int i = 0; i < _pieceCount; i++) if (peer[i] && !_have[i]) return true;
+            return false;
+        }
+
+        // ---- picking ----
+
+        /// <summary>
+        /// Chooses up to <paramref name="max"/> blocks to request from a peer that has <paramref name="peer"/>, marks
+        /// them requested and adds them to <paramref name="into"/>. <paramref name="requestedFromPeer"/> says whether
+        /// this peer already has a block outstanding (endgame must not ask one peer twice). Returns how many it added.
+        /// </summary>
+        public int Pick(Bitfield peer, int max, Func<long, bool> requestedFromPeer, List<BlockRequest> into)
+        {
+            if (max <= 0 || _have.AllSet) return 0;
+            int added = 0;
+            // 1. pieces under way
+            for (int i = 0; i < _underWay.Count && added < max; i++)
+            {
+                int piece = _underWay[i];
+                if (peer[piece]) added += TakeUnrequested(piece, max - added, into);
+            }
+            // 2./3. new pieces
+            while (added < max && _unrequestedBlocks > 0)
+            {
+                int piece = _have.SetCount < _randomFirstPieces ? RandomNewPiece(peer) : RarestNewPiece(peer);
+                if (piece < 0) break;
+                Start(piece);
+                added += TakeUnrequested(piece, max - added, into);
+            }
+            // 4. endgame
+            if (added < max && _unrequestedBlocks == 0)
+            {
+                // Blocks taken above in this call are not yet in the caller's outstanding set.
+                HashSet<long> justTaken = null;
+                if (added > 0)
+                {
+                    justTaken = new HashSet<long>();
+                    for (int k = into.Count - added; k < into.Count; k++) justTaken.Add(into[k].Key);
+                }
+                for (int i = 0; i < _underWay.Count && added < max; i++)
+                {
+                    int piece = _underWay[i];
+                    if (!peer[piece]) continue;
+                    var p = _partial[piece];
+                    for (int b = 0; b < p.Received.Length && added < max; b++)
+                    {
+                        if (p.Received[b]) continue;
+                        int begin = b * BitTorrentConstants.BlockSize;
+                        long key = BlockRequest.KeyOf(piece, begin);
+                        if (requestedFromPeer(key) || (justTaken != null && justTaken.Contains(key))) continue;
+                        if (p.Requests[b] == 0) _unrequestedBlocks--;   // released meanwhile: no longer a duplicate
+                        p.Requests[b]++;
+                        into.Add(new BlockRequest(piece, begin, BlockLength(piece, b)));
+                        added++;
+                    }
+                }
+            }
+            return added;
+        }
+
+        int TakeUnrequested(int piece, int max, List<BlockRequest> into)
+        {
+            var p = _partial[piece];
+            int added = 0;
+            for (int b = p.FirstUnrequested; b < p.Received.Length && added < max; b++)
+            {
+                if (p.Received[b] || p.Requests[b] > 0) continue;
+                p.Requests[b] = 1;
+                _unrequestedBlocks--;
+                into.Add(new BlockRequest(piece, b * BitTorrentConstants.BlockSize, BlockLength(piece, b)));
+                added++;
+            }
+            // Skip the prefix that is taken for good until something is released (Release resets the hint).
+            while (p.FirstUnrequested < p.Received.Length && (p.Received[p.FirstUnrequested] || p.Requests[p.FirstUnrequested] > 0))
+                p.FirstUnrequested++;
+            return added;
+        }
+
+        int RandomNewPiece(Bitfield peer)
+        {
+            int chosen = -1, seen = 0;
+            for (int i = 0; i < _pieceCount; i++)
+            {
+                if (!peer[i] || _have[i] || _partial[i] != null) continue;
+                seen++;
+                if (_random.Next(seen) == 0) chosen = i;   // reservoir: each candidate equally likely
+            }
+            return chosen;
+        }
+
+        int RarestNewPiece(Bitfield peer)
+        {
+            int chosen = -1, best = int.MaxValue, ties = 0;
+            for (int i = 0; i < _pieceCount; i++)
+            {
+                if (!peer[i] || _have[i] || _partial[i] != null) continue;
+                int a = _availability[i];
+                if (a < best) { best = a; chosen = i; ties = 1; }
+                else if (a == best && _random.Next(++ties) == 0) chosen = i;
+            }
+            return chosen;
+        }
+
+        void Start(int piece)
+        {
+            _partial[piece] = new PartialPiece(BlockCount(piece));
+            _underWay.Add(piece);
+        }
+
+        // ---- outcomes ----
+
+        /// <summary>
+        /// A block arrived. True when it is the first copy of a block we still need (store it); false for a duplicate
+        /// from endgame, a block of a piece we have, or one we never asked anybody for (drop it).
+        /// </summary>
+        public bool BlockReceived(int piece, int begin)
+        {
+            if (piece < 0 || piece >= _pieceCount || begin % BitTorrentConstants.BlockSize != 0) return false;
+            var p = _partial[piece];
+            if (p == null) return false;
+            int b = begin / BitTorrentConstants.BlockSize;
+            if (b >= p.Received.Length || p.Received[b]) return false;
+            if (p.Requests[b] == 0) return false;   // nobody asked for it (a cancelled request racing its answer is dropped)
+            p.Received[b] = true;
+            p.Requests[b] = 0;
+            p.ReceivedCount++;
+            return true;
+        }
+
+        /// <summary>Every block of the piece has arrived: it is ready to be hashed.</summary>
+        public bool IsFullyReceived(int piece)
+        {
+            var p = _partial[piece];
+            return p != null && p.ReceivedCount == p.Received.Length;
+        }
+
+        /// <summary>One request for a block is withdrawn unanswered (cancelled, choked, peer gone): others may ask for it.</summary>
+        public void Release(int piece, int begin)
+        {
+            var p = _partial[piece];
+            if (p == null) return;
+            int b = begin / BitTorrentConstants.BlockSize;
+            if (b >= p.Received.Length || p.Received[b] || p.Requests[b] == 0) return;
+            if (--p.Requests[b] == 0)
+            {
+                _unrequestedBlocks++;
+                if (b < p.FirstUnrequested) p.FirstUnrequested = b;
+            }
+        }
+
+        /// <summary>The piece passed its hash and is stored.</summary>
+        public void PieceVerified(int piece)
+        {
+            if (_have[piece]) return;
+            _have.Set(piece);
+            var p = _partial[piece];
+            if (p != null)
+            {
+                // Blocks not yet received (a piece completed by resume or another path) stop counting as missing.
+                for (int b = 0; b < p.Received.Length; b++)
+                    if (!p.Received[b] && p.Requests[b] == 0) _unrequestedBlocks--;
+                _partial[piece] = null;
+                _underWay.Remove(piece);
+            }
+            else _unrequestedBlocks -= BlockCount(piece);
+        }
+
+        /// <summary>The piece failed its hash: every block is wanted again, from anyone.</summary>
+        public void PieceFailed(int piece)
+        {
+            var p = _partial[piece];
+            if (p == null) return;
+            for (int b = 0; b < p.Received.Length; b++)
+                if (p.Received[b] || p.Requests[b] > 0) _unrequestedBlocks++;   // the rest were counted already
+            _partial[piece] = null;
+            _underWay.Remove(piece);
+        }
+
+        sealed class PartialPiece
+        {
+            public PartialPiece(int blocks)
+            {
+                Requests = new int[blocks];
+                Received = new bool[blocks];
+            }
+
+            public readonly int[] Requests;      // outstanding requests per block (more than one only in endgame)
+            public readonly bool[] Received;
+            public int ReceivedCount;
+            public int FirstUnrequested;
+        }
+    }
+}

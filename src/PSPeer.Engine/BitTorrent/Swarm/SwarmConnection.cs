@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime;
+
+namespace PSPeer.Engine.BitTorrent
+{
+    /// <summary>
+    /// One peer-wire connection of a <see cref="BitTorrentPeer"/> after its handshake: the four choke/interest flags,
+    /// what the peer has, our requests outstanding at it, its requests waiting for upload, and its rates. Every field
+    /// is guarded by the node's lock; the node's read and send loops drive it.
+    /// </summary>
+    sealed class SwarmConnection
+    {
+        public SwarmConnection(int id, IConnection connection, PeerWireReader reader, PeerWireWriter writer, bool isOutgoing,
+            HostPort dialled, byte[] peerId, int pieceCount, DateTimeOffset now)
+        {
+            Id = id;
+            Connection = connection;
+            Reader = reader;
+            Writer = writer;
+            IsOutgoing = isOutgoing;
+            Dialled = dialled;
+            PeerId = peerId;
+            PeerIdHex = PeerIdentity.Hex(peerId);
+            Client = PeerIdentity.ClientName(peerId);
+            Remote = dialled?.ToString() ?? connection.RemoteEndPoint;
+            PeerHas = new Bitfield(pieceCount);
+            ConnectedAt = LastReceived = LastSent = LastBlockAt = now;
+        }
+
+        public int Id { get; }
+        public IConnection Connection { get; }
+        public PeerWireReader Reader { get; }
+        public PeerWireWriter Writer { get; }
+        public bool IsOutgoing { get; }
+        /// <summary>The endpoint we dialled (its listening port), or null for an incoming connection.</summary>
+        public HostPort Dialled { get; }
+        public byte[] PeerId { get; }
+        public string PeerIdHex { get; }
+        public string Client { get; }
+        /// <summary>"host:port" for events.</summary>
+        public string Remote { get; }
+
+        public Bitfield PeerHas { get; set; }
+        /// <summary>Pieces the peer has that we lack: we are interested while this is above zero.</summary>
+        public int Interesting;
+        public bool AmChoking = true;
+        public bool AmInterested;
+        public bool PeerChoking = true;
+        public bool PeerInterested;
+        public bool Closed;
+
+        /// <summary>Our requests at this peer, by <see cref="BlockRequest.Key"/>.</summary>
+        public readonly Dictionary<long, BlockRequest> Outstanding = new Dictionary<long, BlockRequest>();
+        public Func<long, bool> IsOutstanding => _isOutstanding ?? (_isOutstanding = Outstanding.ContainsKey);
+        Func<long, bool> _isOutstanding;
+
+        /// <summary>The peer's requests, in arrival order; cancelled ones stay queued but are skipped.</summary>
+        public readonly Queue<BlockRequest> Uploads = new Queue<BlockRequest>();
+        public readonly HashSet<long> UploadKeys = new HashSet<long>();
+        public readonly HashSet<long> CancelledUploads = new HashSet<long>();
+
+        public readonly RateMeter Down = new RateMeter();
+        public readonly RateMeter Up = new RateMeter();
+        public long Downloaded => Down.Total;
+        public long Uploaded => Up.Total;
+
+        public DateTimeOffset ConnectedAt;
+        public DateTimeOffset LastReceived;
+        public DateTimeOffset LastSent;
+        /// <summary>When the last block we asked for arrived (or when we connected): a minute without one is a snub.</summary>
+        public DateTimeOffset LastBlockAt;
+
+        public readonly AsyncSignal SendSignal = new AsyncSignal();
+        /// <summary>Where the reader puts incoming blocks before they are copied into their piece (no allocation per block).</summary>
+        public readonly byte[] ReceiveBlock = new byte[BitTorrentConstants.MaxRequestLength];
+        /// <summary>Where the send loop reads a block from storage before the writer copies it out.</summary>
+        public readonly byte[] SendBlock = new byte[BitTorrentConstants.MaxRequestLength];
+
+        public void Send(PeerMessage message)
+        {
+            Writer.Enqueue(message);
+            SendSignal.Set();
+        }
+
+        public void ClearUploads()
+        {
+            Uploads.Clear();
+            UploadKeys.Clear();
+            CancelledUploads.Clear();
+        }
+
+        public override string ToString() => $"#{Id} {Remote} {Client}";
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+
+namespace PSPeer.Engine.BitTorrent
+{
+    /// <summary>How a <see cref="BitTorrentPeer"/> behaves in its swarm. Defaults follow BEP 3 and the classic client.</summary>
+    public sealed class SwarmOptions
+    {
+        /// <summary>Port to accept peers on (0 = any free port).</summary>
+        public int Port { get; set; } = 0;
+        /// <summary>Announce URLs; null = the torrent's own trackers. An empty list = no tracker (peers come from AddPeerAsync).</summary>
+        public IList<string> Trackers { get; set; }
+        /// <summary>Peer connections held at most (incoming and outgoing together).</summary>
+        public int MaxConnections { get; set; } = 50;
+        /// <summary>Regular upload slots, chosen by rate every <see cref="RechokeInterval"/>; one optimistic slot comes on top.</summary>
+        public int UploadSlots { get; set; } = 4;
+        public TimeSpan RechokeInterval { get; set; } = TimeSpan.FromSeconds(10);
+        public TimeSpan OptimisticInterval { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>Bytes/s this node uploads at most, over all peers (0 = unlimited).</summary>
+        public long UploadLimitBytesPerSecond { get; set; } = 0;
+        /// <summary>Bytes/s this node downloads at most, over all peers (0 = unlimited).</summary>
+        public long DownloadLimitBytesPerSecond { get; set; } = 0;
+        /// <summary>Keep serving once complete; false = stop (announcing completed and stopped) when the download completes.</summary>
+        public bool SeedWhenComplete { get; set; } = true;
+        /// <summary>20-byte peer id; null = "-PS0100-" and 12 random bytes from the runtime's random source.</summary>
+        public byte[] PeerId { get; set; }
+        /// <summary>Most block requests kept outstanding at one peer (the pipeline adapts to the rate below this).</summary>
+        public int MaxRequestsPerPeer { get; set; } = 250;
+        /// <summary>Interval between tracker announces when the tracker does not say (it usually does).</summary>
+        public TimeSpan DefaultAnnounceInterval { get; set; } = TimeSpan.FromMinutes(30);
+
+        internal SwarmOptions Validated()
+        {
+            if (Port < 0 || Port > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "A port is 0 to 65535.");
+            if (MaxConnections < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnections), MaxConnections, "At least one connection.");
+            if (UploadSlots < 1) throw new ArgumentOutOfRangeException(nameof(UploadSlots), UploadSlots, "At least one upload slot.");
+            if (RechokeInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RechokeInterval));
+            if (OptimisticInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(OptimisticInterval));
+            if (UploadLimitBytesPerSecond < 0) throw new ArgumentOutOfRangeException(nameof(UploadLimitBytesPerSecond), "0 (unlimited) or more.");
+            if (DownloadLimitBytesPerSecond < 0) throw new ArgumentOutOfRangeException(nameof(DownloadLimitBytesPerSecond), "0 (unlimited) or more.");
+            if (PeerId != null && PeerId.Length != 20) throw new ArgumentException("A peer id is exactly 20 bytes.", nameof(PeerId));
+            if (MaxRequestsPerPeer < 1) throw new ArgumentOutOfRangeException(nameof(MaxRequestsPerPeer));
+            return new SwarmOptions
+            {
+                Port = Port, Trackers = Trackers == null ? null : new List<string>(Trackers), MaxConnections = MaxConnections,
+                UploadSlots = UploadSlots, RechokeInterval = RechokeInterval, OptimisticInterval = OptimisticInterval,
+                UploadLimitBytesPerSecond = UploadLimitBytesPerSecond, DownloadLimitBytesPerSecond = DownloadLimitBytesPerSecond,
+                SeedWhenComplete = SeedWhenComplete, PeerId = PeerId == null ? null : (byte[])PeerId.Clone(),
+                MaxRequestsPerPeer = MaxRequestsPerPeer, DefaultAnnounceInterval = DefaultAnnounceInterval,
+            };
+        }
+    }
+}

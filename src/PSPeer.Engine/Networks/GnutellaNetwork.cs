@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella;
+using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Live;
+using PSPeer.Engine.Runtime.Simulated;
+
+namespace PSPeer.Engine.Networks
+{
+    /// <summary>
+    /// Many Gnutella servents composed into one network: simulated (one seeded Simulation, a SimulatedHost per node,
+    /// virtual time) or live on loopback (small counts). Builds the layout, starts every servent with AutoConnect
+    /// off, makes the planned links with ConnectAsync, shares a synthetic library, and measures what floods do.
+    /// </summary>
+    /// <remarks>
+    /// A simulated network runs only while someone drives it (<see cref="Run{T}"/>, <see cref="RunFor"/>,
+    /// <see cref="RunUntil"/>); driving is serialized, so two threads never run the loop at once. Work that touches
+    /// the servents of a simulated network must start on its loop (Run, or Simulation.Spawn).
+    /// </remarks>
+    public sealed partial class GnutellaNetwork : IDisposable
+    {
+        /// <summary>Every simulated servent listens here on its own virtual address.</summary>
+        public const int SimulatedPort = 6346;
+        static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(10);    // virtual time to start and link everything
+        static readonly TimeSpan StopLimit = TimeSpan.FromMinutes(1);
+        const int ConnectBatch = 20000;
+
+        readonly object _drive = new object();
+        readonly GnutellaNetworkOptions _options;
+        readonly NetworkLayout _layout;
+        readonly GnutellaServent[] _nodes;
+        readonly SimulatedHost[] _hosts;
+        readonly Dictionary<GnutellaServent, int> _indexOf = new Dictionary<GnutellaServent, int>();
+        readonly List<GnutellaServent> _retired = new List<GnutellaServent>();
+        readonly QueryTracer _tracer;
+        readonly List<IDisposable> _subscriptions = new List<IDisposable>();
+        readonly SearchLog _searches = new SearchLog();
+        readonly IClock _clock;
+        CounterTotals _baseline = new CounterTotals();
+        DateTimeOffset _measureStart;
+        int _failedLinks;
+        bool _disposed;
+
+        GnutellaNetwork(GnutellaNetworkOptions options, NetworkLayout layout, Simulation simulation, string namePrefix)
+        {
+            _options = options;
+            _layout = layout;
+            Simulation = simulation;
+            NamePrefix = namePrefix ?? "n";
+            _nodes = new GnutellaServent[layout.Count];
+            _hosts = simulation == null ? null : new SimulatedHost[layout.Count];
+            _clock = simulation?.Clock ?? LiveRuntime.Loopback.Clock;
+            _tracer = options.TraceQueries ? new QueryTracer(options.MaxTracedFloods) : null;
+        }
+
+        public GnutellaNetworkOptions Options => _options;
+        public bool IsSimulated => Simulation != null;
+        /// <summary>The simulation the network lives in, or null for a live network.</summary>
+        public Simulation Simulation { get; }
+        public string NamePrefix { get; }
+        /// <summary>The servents, by node index. A node that churn replaced is a new servent at the same index.</summary>
+        public IReadOnlyList<GnutellaServent> Nodes => _nodes;
+        /// <summary>Every link by node index (ultrapeer links per the topology, then leaf attachments).</summary>
+        public IReadOnlyList<TopologyEdge> Links => _layout.Links;
+        /// <summary>The graph of every link; BFS on it is the analytic reach of a flood (exact when every node is an ultrapeer).</summary>
+        public Topology Topology => _layout.All;
+        /// <summary>The graph among ultrapeers alone, by position in <see cref="Ultrapeers"/>.</summary>
+        public Topology UltrapeerTopology => _layout.Core;
+        public IReadOnlyList<int> Ultrapeers => _layout.Ultrapeers;
+        public bool IsUltrapeer(int node) => _layout.IsUltrapeer[node];
+        /// <summary>Library titles node shares (indices into <see cref="SyntheticLibrary.Titles"/>), or null.</summary>
+        public IReadOnlyList<int> SharedTitles(int node) => _layout.Files[node];
+        /// <summary>Planned links that could not be made (refused or failed handshakes).</summary>
+        public int FailedLinks => Volatile.Read(ref _failedLinks);
+        /// <summary>The simulated host of a node, or null live.</summary>
+        public SimulatedHost HostOf(int node) => _hosts?[node];
+        /// <summary>Virtual time since the simulation began, or wall time since a live network was built.</summary>
+        public TimeSpan Elapsed => IsSimulated ? Simulation.Elapsed : _clock.Now - _builtAt;
+        DateTimeOffset _builtAt;
+
+        public int IndexOf(GnutellaServent servent)
+        {
+            lock (_indexOf) return servent != null && _indexOf.TryGetValue(servent, out int i) ? i : -1;
+        }
+
+        /// <summary>Whether the servent is (now) one of this network's nodes.</summary>
+        public bool Contains(GnutellaServent servent) => IndexOf(servent) >= 0;
+
+        // ---------------------------------------------------------------- building
+
+        /// <summary>Builds and links a simulated network, running virtual time until every planned link is up.</summary>
+        /// <param name="progress">Called between steps (on the calling thread, outside the simulation's loop) with what
+        /// is being done and the fraction of the build done so far.</param>
+        /// <param name="cancellationToken">Checked between steps: cancelling abandons the half-built simulation.</param>
+        public static GnutellaNetwork CreateSimulated(GnutellaNetworkOptions options, string namePrefix = "n",
+            Action<string, double> progress = null, CancellationToken cancellationToken = default)
+        {
+            options = (options ?? new GnutellaNetworkOptions()).Validated();
+            var simulation = new Simulation(new SimulationOptions { Seed = options.Seed, Latency = options.Latency });
+            var layout = NetworkLayout.Plan(options, simulation.Random);
+            var network = new GnutellaNetwork(options, layout, simulation, namePrefix);
+            // Rough shares of the build's cost: creating hosts and servents, starting them, making the links.
+            void Report(string what, double fraction)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Invoke(what, fraction);
+            }
+            for (int i = 0; i < layout.Count; i++)
+            {
+                if (i % ConnectBatch == 0) Report($"Creating {layout.Count:N0} nodes", 0.2 * i / layout.Count);
+                var host = simulation.AddHost(network.NodeName(i));
+                network._hosts[i] = host;
+                if (layout.Files[i] != null)
+                    foreach (int title in layout.Files[i])
+                        host.MemoryStorage.WriteFile("/share/" + SyntheticLibrary.FileName(title), SyntheticLibrary.Content(title));
+                network.Install(i, network.CreateServent(i, host, layout.Files[i] != null ? "/share" : null));
+            }
+            for (int start = 0; start < layout.Count; start += ConnectBatch)
+            {
+                Report($"Starting {layout.Count:N0} servents", 0.2 + 0.2 * start / layout.Count);
+                int first = start;
+                network.DriveAll(i => network._nodes[first + i].StartAsync(), Math.Min(ConnectBatch, layout.Count - start), BuildLimit, "start");
+            }
+            int links = layout.Links.Count;
+            for (int start = 0; start < links; start += ConnectBatch)
+            {
+                Report($"Making {links:N0} links", 0.4 + 0.55 * start / Math.Max(1, links));
+                int first = start;
+                network.DriveAll(i => network.LinkAsync(first + i), Math.Min(ConnectBatch, links - start), BuildLimit, "link");
+            }
+            Report("Letting route tables settle", 0.95);
+            network.Settle();
+            return network;
+        }
+
+        /// <summary>Starts live servents on loopback and links them as planned. Refuses more than MaxLiveCount nodes.</summary>
+        public static async Task<GnutellaNetwork> CreateLiveAsync(GnutellaNetworkOptions options, string namePrefix = "n", CancellationToken cancellationToken = default)
+        {
+            options = (options ?? new GnutellaNetworkOptions()).Validated();
+            if (options.Count > GnutellaNetworkOptions.MaxLiveCount)
+                throw new ArgumentOutOfRangeException(nameof(options), options.Count,
+                    $"A live network opens real sockets: at most {GnutellaNetworkOptions.MaxLiveCount} nodes. Use a simulated network for more.");
+            var runtime = LiveRuntime.Loopback;
+            var layout = NetworkLayout.Plan(options, new SeededRandom(options.Seed));
+            var network = new GnutellaNetwork(options, layout, null, namePrefix);
+            try
+            {
+                for (int i = 0; i < layout.Count; i++)
+                {
+                    string shared = null;
+                    if (layout.Files[i] != null)
+                    {
+                        if (string.IsNullOrEmpty(options.LiveSharedRoot))
+                            throw new ArgumentException("A live network that shares files needs LiveSharedRoot (a folder for the nodes' files).", nameof(options));
+                        shared = runtime.Storage.Combine(options.LiveSharedRoot, network.NodeName(i));
+                        foreach (int title in layout.Files[i])
+                            using (var stream = runtime.Storage.Create(runtime.Storage.Combine(shared, SyntheticLibrary.FileName(title))))
+                            {
+                                var bytes = SyntheticLibrary.Content(title);
+                                await stream.WriteAsync(bytes, 0, bytes.Length, cancellationToken);
+                            }
+                    }
+                    network.Install(i, network.CreateServent(i, runtime, shared));
+                }
+                await Task.WhenAll(network._nodes.Select(n => n.StartAsync(cancellationToken)));
+                await Task.WhenAll(Enumerable.Range(0, layout.Links.Count).Select(l => network.LinkAsync(l, cancellationToken)));
+                await runtime.Clock.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);   // QRP tables reach the ultrapeers
+                network.MarkBuilt();
+                return network;
+            }
+            catch
+            {
+                await network.StopAsync();
+                throw;
+            }
+        }
+
+        internal string NodeName(int i) => NamePrefix + i;
+
+        GnutellaServent CreateServent(int i, IPeerRuntime runtime, string sharedPath)
+        {
+            var o = new GnutellaOptions
+            {
+                Role = _layout.IsUltrapeer[i] ? GnutellaRole.Ultrapeer : GnutellaRole.Leaf,
+                Port = IsSimulated ? SimulatedPort : 0,
+                SharedPath = sharedPath,
+                AutoConnect = false,
+                // The plan decides the links: a hub of a power-law graph must not refuse the links it was given.
+                MaxUltrapeerLinks = Math.Max(32, _layout.CoreDegree[i] + 4),
+                MaxLeaves = Math.Max(30, _layout.LeafCount[i] + 4),
+                LeafUltrapeerLinks = Math.Max(_options.LeafUltrapeerLinks, 1),
+            };
+            if (IsSimulated)
+            {
+                // A simulated node's routing tables are sized to the network, so 100,000 nodes fit in memory.
+                o.RouteCapacity = Math.Min(o.RouteCapacity, 4096);
+                o.QrpTableBits = _options.SimulatedQrpTableBits;
+            }
+            _options.ConfigureServent?.Invoke(o);
+            return new GnutellaServent(runtime, NodeName(i), o);
+        }
+
+        void Install(int i, GnutellaServent servent)
+        {
+            var old = _nodes[i];
+            _nodes[i] = servent;
+            lock (_indexOf)
+            {
+                if (old != null) _indexOf.Remove(old);
+                _indexOf[servent] = i;
+            }
+            if (_tracer != null)
+                lock (_subscriptions) _subscriptions.Add(_tracer.Attach(servent, i));
+        }
+
+        HostPort AddressOf(int node) => IsSimulated
+            ? new HostPort(_hosts[node].HostAddress, SimulatedPort)
+            : HostPort.Parse(_nodes[node].EndPoint);
+
+        /// <summary>Makes planned link <paramref name="link"/>; a failure is counted, not thrown (a network tolerates a missing link).</summary>
+        async Task LinkAsync(int link, CancellationToken cancellationToken = default)
+        {
+            var e = _layout.Links[link];
+            // A leaf dials its ultrapeer; between ultrapeers the lower index dials.
+            int from = e.A, to = e.B;
+            if (_layout.LeafLink[link] && _layout.IsUltrapeer[e.A]) { from = e.B; to = e.A; }
+            try
+            {
+                await _nodes[from].ConnectAsync(AddressOf(to), cancellationToken);
+            }
+            catch (Exception ex) when (ex is PeerException || ex is OperationCanceledException || ex is System.IO.IOException)
+            {
+                Interlocked.Increment(ref _failedLinks);
+            }
+        }
+
+        /// <summary>Lets QRP tables and first pings settle, then starts measuring from here.</summary>
+        void Settle()
+        {
+            Simulation.RunFor(TimeSpan.FromSeconds(2));
+            MarkBuilt();
+        }
+
+        void MarkBuilt()
+        {
+            _builtAt = _clock.Now;
+            ResetMeasurement();
+        }
+
+        /// <summary>Runs count tasks on the loop until all complete; rethrows the first failure.</summary>
+        void DriveAll(Func<int, Task> work, int count, TimeSpan limit, string what)
+        {
+            var tasks = new Task[count];
+            for (int i = 0; i < count; i++)
+            {
+                int index = i;
+                tasks[i] = Simulation.Spawn(() => work(index));
+            }
+            var all = Task.WhenAll(tasks);
+            if (!RunUntilCompleted(all, limit))
+                throw new TimeoutException($"The network did not {what} within {limit} of virtual time.");
+            all.GetAwaiter().GetResult();
+        }
+    }
+}

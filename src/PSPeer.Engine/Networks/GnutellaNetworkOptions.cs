@@ -1,0 +1,62 @@
+using System;
+using PSPeer.Engine.Gnutella;
+
+namespace PSPeer.Engine.Networks
+{
+    /// <summary>What a composed Gnutella network looks like: size, shape, roles, content, and where it runs.</summary>
+    public sealed class GnutellaNetworkOptions
+    {
+        /// <summary>Live networks open real sockets (two per link, plus a listener per node): this many nodes at most.</summary>
+        public const int MaxLiveCount = 256;
+
+        public int Count { get; set; } = 100;
+        public TopologyKind Topology { get; set; } = TopologyKind.Random;
+        /// <summary>Mean links per ultrapeer among ultrapeers (Random), 2m (PowerLaw) or ring neighbours (Ring).</summary>
+        public int Degree { get; set; } = 4;
+        /// <summary>Share of nodes that are ultrapeers; the rest are leaves. 1 = a flat network of ultrapeers.</summary>
+        public double UltrapeerFraction { get; set; } = 1.0;
+        /// <summary>Ultrapeers each leaf attaches to.</summary>
+        public int LeafUltrapeerLinks { get; set; } = 3;
+        public int Seed { get; set; } = 1;
+        /// <summary>True: one deterministic simulation in virtual time. False: live servents on loopback (small counts).</summary>
+        public bool Simulated { get; set; } = true;
+        /// <summary>One-way latency of simulated links.</summary>
+        public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(10);
+        /// <summary>Share of nodes that share files from the synthetic library (at least one node always does).</summary>
+        public double SharingFraction { get; set; } = 0.1;
+        /// <summary>Files each sharing node holds (titles drawn by popularity, so "Hey Jude" is the most common).</summary>
+        public int FilesPerSharingNode { get; set; } = 3;
+        /// <summary>Live only: the folder under which each node's shared files are written (one subfolder per node).</summary>
+        public string LiveSharedRoot { get; set; }
+        /// <summary>
+        /// Record every flood (who received it, at what hop) from the nodes' events, for Measure. It makes every node
+        /// format its events; leave it off for the largest benchmark networks.
+        /// </summary>
+        public bool TraceQueries { get; set; } = true;
+        /// <summary>Most floods the trace keeps (oldest forgotten first).</summary>
+        public int MaxTracedFloods { get; set; } = 1000;
+        /// <summary>
+        /// Bits of the QRP tables leaves send in a simulated network (2^bits slots; QRP lets a servent choose its table
+        /// size). Each ultrapeer holds one table per leaf, so the Gnutella default of 16 (8 KiB) would dominate the
+        /// memory of a 100,000-node network; 13 (1 KiB) still gives a leaf with a few files a negligible false-match
+        /// rate. Live networks keep the servent's default.
+        /// </summary>
+        public int SimulatedQrpTableBits { get; set; } = 13;
+        /// <summary>Lets a caller adjust every servent's options (rate limits, TTL) before it starts.</summary>
+        public Action<GnutellaOptions> ConfigureServent { get; set; }
+
+        internal GnutellaNetworkOptions Validated()
+        {
+            if (Count < 1) throw new ArgumentOutOfRangeException(nameof(Count), Count, "A network has at least one node.");
+            if (Degree < 1) throw new ArgumentOutOfRangeException(nameof(Degree), Degree, "The degree is at least 1.");
+            if (UltrapeerFraction <= 0 || UltrapeerFraction > 1)
+                throw new ArgumentOutOfRangeException(nameof(UltrapeerFraction), UltrapeerFraction, "The ultrapeer fraction is above 0 and at most 1.");
+            if (LeafUltrapeerLinks < 1) throw new ArgumentOutOfRangeException(nameof(LeafUltrapeerLinks), LeafUltrapeerLinks, "A leaf attaches to at least one ultrapeer.");
+            if (SharingFraction < 0 || SharingFraction > 1) throw new ArgumentOutOfRangeException(nameof(SharingFraction), SharingFraction, "A fraction is 0 to 1.");
+            if (FilesPerSharingNode < 1) throw new ArgumentOutOfRangeException(nameof(FilesPerSharingNode));
+            if (SimulatedQrpTableBits < 6 || SimulatedQrpTableBits > 22) throw new ArgumentOutOfRangeException(nameof(SimulatedQrpTableBits), SimulatedQrpTableBits, "A QRP table has 6 to 22 bits.");
+            if (Latency < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Latency));
+            return (GnutellaNetworkOptions)MemberwiseClone();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace PSPeer
+{
+    /// <summary>
+    /// The networks New-PeerNetwork composed, by session. Their nodes are not in <see cref="NodeRegistry"/> (a
+    /// 10,000-node network would drown Get-PeerNode); cmdlets find a node's network here. Removing the module or
+    /// closing the runspace stops a session's networks with its nodes.
+    /// </summary>
+    internal static class NetworkRegistry
+    {
+        static readonly object Gate = new object();
+        static readonly Dictionary<Guid, List<PeerNetwork>> Sessions = new Dictionary<Guid, List<PeerNetwork>>();
+
+        public static IReadOnlyList<PeerNetwork> GetNetworks(Guid session)
+        {
+            lock (Gate) return Sessions.TryGetValue(session, out var list) ? list.ToArray() : Array.Empty<PeerNetwork>();
+        }
+
+        public static void Add(Guid session, PeerNetwork network)
+        {
+            lock (Gate)
+            {
+                if (!Sessions.TryGetValue(session, out var list)) Sessions[session] = list = new List<PeerNetwork>();
+                list.Add(network);
+            }
+        }
+
+        public static void Remove(PeerNetwork network)
+        {
+            lock (Gate) foreach (var list in Sessions.Values) list.Remove(network);
+        }
+
+        /// <summary>The network (of any session) that <paramref name="node"/> belongs to, or null for a standalone node.</summary>
+        public static PeerNetwork Find(PeerNode node)
+        {
+            if (node == null) return null;
+            lock (Gate) return Sessions.Values.SelectMany(l => l).FirstOrDefault(n => n.Owns(node));
+        }
+
+        /// <summary>The first "Gnutella-Network-N" not used in the session.</summary>
+        public static string NextName(Guid session, string protocol)
+        {
+            var names = new HashSet<string>(GetNetworks(session).Select(n => n.Name), StringComparer.OrdinalIgnoreCase);
+            for (int n = 1; ; n++)
+            {
+                string name = $"{protocol}-Network-{n}";
+                if (!names.Contains(name)) return name;
+            }
+        }
+
+        /// <summary>Stops and forgets a session's networks.</summary>
+        public static void StopSession(Guid session)
+        {
+            List<PeerNetwork> networks;
+            lock (Gate)
+            {
+                if (!Sessions.TryGetValue(session, out networks)) return;
+                Sessions.Remove(session);
+            }
+            foreach (var network in networks)
+            {
+                try { network.Stop(); }
+                catch (Exception) { /* a network that fails to stop cleanly is still forgotten */ }
+            }
+        }
+    }
+}
