@@ -12,6 +12,23 @@ namespace PSPeer.Engine.Tests.Gnutella
     /// <summary>Pings are answered from the pong cache and never flooded; pongs teach hosts.</summary>
     public class GnutellaPingTests
     {
+        /// <summary>Everything the servent sends to <paramref name="raw"/> from now on, as it arrives.</summary>
+        static List<GnutellaMessage> Collect(GnutellaWorld world, RawGnutellaClient raw)
+        {
+            var received = new List<GnutellaMessage>();
+            world.Sim.Spawn(async () =>
+            {
+                var reader = new GnutellaFrameReader(raw.Connection.Stream, 65536, raw.Answer.Remainder);
+                while (true)
+                {
+                    var m = await reader.ReadAsync(CancellationToken.None);
+                    if (m == null) return;
+                    received.Add(m);
+                }
+            });
+            return received;
+        }
+
         [Fact]
         public void A_link_that_stays_silent_is_pinged_then_closed()
         {
@@ -39,17 +56,7 @@ namespace PSPeer.Engine.Tests.Gnutella
 
             var host = world.Sim.AddHost("raw");
             var raw = world.Run(() => RawGnutellaClient.ConnectAsync(host, world.Address(b)));
-            var received = new List<GnutellaMessage>();
-            world.Sim.Spawn(async () =>
-            {
-                var reader = new GnutellaFrameReader(raw.Connection.Stream, 65536, raw.Answer.Remainder);
-                while (true)
-                {
-                    var m = await reader.ReadAsync(CancellationToken.None);
-                    if (m == null) return;
-                    received.Add(m);
-                }
-            });
+            var received = Collect(world, raw);
             var id = GnutellaGuid.New(world.Sim.Random);
             world.Run(() => raw.SendAsync(id, 3, 0, new Ping()));
             world.Settle(2);
@@ -72,17 +79,7 @@ namespace PSPeer.Engine.Tests.Gnutella
             world.Link(b, a);
             var host = world.Sim.AddHost("raw");
             var raw = world.Run(() => RawGnutellaClient.ConnectAsync(host, world.Address(b)));
-            var received = new List<GnutellaMessage>();
-            world.Sim.Spawn(async () =>
-            {
-                var reader = new GnutellaFrameReader(raw.Connection.Stream, 65536, raw.Answer.Remainder);
-                while (true)
-                {
-                    var m = await reader.ReadAsync(CancellationToken.None);
-                    if (m == null) return;
-                    received.Add(m);
-                }
-            });
+            var received = Collect(world, raw);
             world.Settle(1);
             received.Clear();
             var ids = Enumerable.Range(0, 5).Select(_ => GnutellaGuid.New(world.Sim.Random)).ToList();
