@@ -15,6 +15,8 @@ namespace PSPeer.Engine.BitTorrent
     /// <item>endgame, once every missing block is requested: blocks already requested elsewhere, so the last pieces
     ///   do not wait on the slowest peer (the node cancels the duplicates when a block arrives).</item>
     /// </list>
+    /// A piece marked single-source (it failed with blocks from several peers) is fetched from one requester at a
+    /// time, so the next copy either passes or convicts its one sender.
     /// Not thread-safe: the node calls it under its lock. Deterministic for a given random source.
     /// </summary>
     public sealed class PiecePicker
@@ -28,6 +30,7 @@ namespace PSPeer.Engine.BitTorrent
         readonly Bitfield _have;
         readonly PartialPiece[] _partial;          // by piece index; null when not under way
         readonly List<int> _underWay = new List<int>();   // pieces in the order they were started (deterministic scan)
+        readonly bool[] _singleSource;             // by piece: only its owner (the requester that started it) may ask
         int _unrequestedBlocks;                    // blocks of missing pieces that nobody has been asked for
 
         public PiecePicker(int pieceCount, int pieceLength, long totalSize, Bitfield have, IRandomSource random, int randomFirstPieces = 4)
@@ -44,6 +47,7 @@ namespace PSPeer.Engine.BitTorrent
             _availability = new int[pieceCount];
             _have = have.Clone();
             _partial = new PartialPiece[pieceCount];
+            _singleSource = new bool[pieceCount];
             for (int i = 0; i < pieceCount; i++)
                 if (!_have[i]) _unrequestedBlocks += BlockCount(i);
         }
@@ -93,9 +97,11 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>
         /// Chooses up to <paramref name="max"/> blocks to request from a peer that has <paramref name="peer"/>, marks
         /// them requested and adds them to <paramref name="into"/>. <paramref name="requestedFromPeer"/> says whether
-        /// this peer already has a block outstanding (endgame must not ask one peer twice). Returns how many it added.
+        /// this peer already has a block outstanding (endgame must not ask one peer twice). <paramref name="requester"/>
+        /// names the connection (non-negative) for single-source pieces; -1 = anonymous, bound by no ownership.
+        /// Returns how many it added.
         /// </summary>
-        public int Pick(Bitfield peer, int max, Func<long, bool> requestedFromPeer, List<BlockRequest> into)
+        public int Pick(Bitfield peer, int max, Func<long, bool> requestedFromPeer, List<BlockRequest> into, int requester = -1)
         {
             if (max <= 0 || _have.AllSet) return 0;
             int added = 0;
@@ -103,7 +109,7 @@ namespace PSPeer.Engine.BitTorrent
             for (int i = 0; i < _underWay.Count && added < max; i++)
             {
                 int piece = _underWay[i];
-                if (peer[piece]) added += TakeUnrequested(piece, max - added, into);
+                if (peer[piece] && MayTake(piece, requester)) added += TakeUnrequested(piece, max - added, into, requester);
             }
             // 2./3. new pieces
             while (added < max && _unrequestedBlocks > 0)
@@ -111,7 +117,7 @@ namespace PSPeer.Engine.BitTorrent
                 int piece = _have.SetCount < _randomFirstPieces ? RandomNewPiece(peer) : RarestNewPiece(peer);
                 if (piece < 0) break;
                 Start(piece);
-                added += TakeUnrequested(piece, max - added, into);
+                added += TakeUnrequested(piece, max - added, into, requester);
             }
             // 4. endgame
             if (added < max && _unrequestedBlocks == 0)
@@ -126,7 +132,7 @@ namespace PSPeer.Engine.BitTorrent
                 for (int i = 0; i < _underWay.Count && added < max; i++)
                 {
                     int piece = _underWay[i];
-                    if (!peer[piece]) continue;
+                    if (!peer[piece] || !MayTake(piece, requester)) continue;
                     var p = _partial[piece];
                     for (int b = 0; b < p.Received.Length && added < max; b++)
                     {
@@ -144,9 +150,18 @@ namespace PSPeer.Engine.BitTorrent
             return added;
         }
 
-        int TakeUnrequested(int piece, int max, List<BlockRequest> into)
+        /// <summary>Whether a requester may ask for blocks of a piece under way (single-source pieces: its owner only).</summary>
+        bool MayTake(int piece, int requester)
+        {
+            if (!_singleSource[piece] || requester < 0) return true;
+            int owner = _partial[piece].Owner;
+            return owner < 0 || owner == requester;
+        }
+
+        int TakeUnrequested(int piece, int max, List<BlockRequest> into, int requester)
         {
             var p = _partial[piece];
+            if (_singleSource[piece] && requester >= 0) p.Owner = requester;
             int added = 0;
             for (int b = p.FirstUnrequested; b < p.Received.Length && added < max; b++)
             {
@@ -234,9 +249,26 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
+        /// <summary>
+        /// From now until it verifies, the piece is fetched from one requester at a time (see the class summary).
+        /// </summary>
+        public void SetSingleSource(int piece) => _singleSource[piece] = true;
+
+        public bool IsSingleSource(int piece) => _singleSource[piece];
+
+        /// <summary>
+        /// The requester is gone or choked us: the single-source pieces it owned are free for another to take over.
+        /// </summary>
+        public void ReleaseOwner(int requester)
+        {
+            foreach (int piece in _underWay)
+                if (_partial[piece].Owner == requester) _partial[piece].Owner = -1;
+        }
+
         /// <summary>The piece passed its hash and is stored.</summary>
         public void PieceVerified(int piece)
         {
+            _singleSource[piece] = false;
             if (_have[piece]) return;
             _have.Set(piece);
             var p = _partial[piece];
@@ -274,6 +306,7 @@ namespace PSPeer.Engine.BitTorrent
             public readonly bool[] Received;
             public int ReceivedCount;
             public int FirstUnrequested;
+            public int Owner = -1;               // single-source pieces: the requester allowed to ask for its blocks
         }
     }
 }

@@ -69,6 +69,65 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             listener.Dispose();
         }
 
+        /// <summary>
+        /// Claims every piece and answers every request at once with the true bytes, except that it corrupts the last
+        /// block of a piece whose other blocks it was not asked for: a liar that hides in pieces shared with an honest peer.
+        /// </summary>
+        static async Task RunSubtleLiarAsync(IPeerRuntime host, IListener listener, TorrentMetainfo torrent, byte[] content)
+        {
+            RawPeer peer;
+            try { peer = await RawPeer.AcceptAsync(listener, torrent, "-XX0003-subtle"); }
+            catch (Exception) { return; }
+            var all = new Bitfield(torrent.PieceCount);
+            all.SetAll();
+            await peer.SendAsync(PeerMessage.BitfieldOf(all), PeerMessage.Unchoke);
+            var block = new byte[BitTorrentConstants.BlockSize];
+            var askedBefore = new System.Collections.Generic.Dictionary<int, int>();
+            try
+            {
+                while (true)
+                {
+                    var request = await peer.NextAsync(PeerMessageType.Request);
+                    if (request == null) break;
+                    askedBefore.TryGetValue(request.Index, out int asked);
+                    askedBefore[request.Index] = asked + 1;
+                    Buffer.BlockCopy(content, request.Index * torrent.PieceLength + request.Begin, block, 0, request.Length);
+                    bool last = request.Begin + request.Length == torrent.GetPieceSize(request.Index);
+                    if (last && asked + 1 < (torrent.GetPieceSize(request.Index) + BitTorrentConstants.BlockSize - 1) / BitTorrentConstants.BlockSize)
+                        block[0] ^= 0xFF;
+                    await host.Clock.Delay(TimeSpan.FromMilliseconds(20));   // slower than the seeder: few blocks of each piece
+                    await peer.SendAsync(PeerMessage.Piece(request.Index, request.Begin, block, 0, request.Length));
+                }
+            }
+            catch (Exception) { }
+            peer.Dispose();
+        }
+
+        [Fact]
+        public void An_honest_peer_sharing_failed_pieces_with_a_liar_is_never_banned_and_the_liar_is()
+        {
+            var w = new SwarmWorld(seed: 21, size: 16 * 128 * 1024, pieceLength: 128 * 1024);
+            // Rates close enough that the two peers' blocks mix within pieces.
+            var seeder = w.Seeder("seed", new SwarmOptions { UploadLimitBytesPerSecond = 256 * 1024 });
+            var liarHost = w.Host("liar");
+            IListener listener = null;
+            w.Run(async () => listener = await liarHost.Transport.ListenAsync(SwarmWorld.PeerPort));
+            w.Sim.Spawn(() => RunSubtleLiarAsync(liarHost, listener, w.Torrent, w.Content));
+            var leecher = w.Leecher("leech");
+            w.Connect(leecher, "seed");
+            w.Connect(leecher, "liar");
+            // Before per-block blame, three shared failures banned both peers and the download never completed.
+            w.Run(() => leecher.WhenCompleted(), 120);
+
+            Assert.Equal(w.Content, w.Downloaded("leech"));
+            // Pieces failed with both peers' blocks in them: the test exercises the shared-blame case.
+            Assert.Contains(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PieceFailed && ((string)e["Peers"]).Contains(","));
+            var banned = Assert.Single(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerBanned);
+            Assert.Equal(PeerIdentity.Hex(RawPeer.Id("-XX0003-subtle")), banned["PeerId"]);
+            Assert.DoesNotContain(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerBanned && (string)e["PeerId"] == PeerIdentity.Hex(seeder.PeerId));
+            listener.Dispose();
+        }
+
         /// <summary>A leecher resuming with the first half of the file on disk and the rest zeros.</summary>
         static (SwarmWorld, BitTorrentPeer) HalfDone()
         {
