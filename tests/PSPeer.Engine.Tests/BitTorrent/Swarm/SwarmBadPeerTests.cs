@@ -272,6 +272,14 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             w.Run(() => leecher.WhenCompleted(), 60);
             Assert.Equal(w.Content, w.Downloaded("leech"));
             Assert.Contains(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerDisconnected && e.Remote.StartsWith(w.Hosts["seedB"].HostAddress));
+            // Every verified piece names who sent it, so the sources are exact even for a peer that is gone by the end.
+            var verified = w.Events.Where(e => e.Node == "leech" && e.Type == PeerEventTypes.PieceVerified).ToList();
+            Assert.Equal(w.Torrent.PieceCount, verified.Count);
+            Assert.All(verified, e => Assert.NotEmpty((string[])e["Sources"]));
+            var sources = verified.SelectMany(e => (string[])e["Sources"]).Distinct().OrderBy(x => x).ToArray();
+            Assert.Equal(new[] { w.AddressOf("seedA").ToString(), w.AddressOf("seedB").ToString() }, sources);
+            var ids = verified.SelectMany(e => (string[])e["PeerIds"]).Distinct().ToArray();
+            Assert.Equal(2, ids.Length);
         }
     }
 }
