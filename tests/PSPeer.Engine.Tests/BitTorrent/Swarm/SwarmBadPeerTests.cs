@@ -73,7 +73,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         /// Claims every piece and answers every request at once with the true bytes, except that it corrupts the last
         /// block of a piece whose other blocks it was not asked for: a liar that hides in pieces shared with an honest peer.
         /// </summary>
-        static async Task RunSubtleLiarAsync(IPeerRuntime host, IListener listener, TorrentMetainfo torrent, byte[] content)
+        static async Task RunSubtleLiarAsync(IPeerRuntime host, IListener listener, TorrentMetainfo torrent, byte[] content, bool stallRefetches = false)
         {
             RawPeer peer;
             try { peer = await RawPeer.AcceptAsync(listener, torrent, "-XX0003-subtle"); }
@@ -83,6 +83,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             await peer.SendAsync(PeerMessage.BitfieldOf(all), PeerMessage.Unchoke);
             var block = new byte[BitTorrentConstants.BlockSize];
             var askedBefore = new System.Collections.Generic.Dictionary<int, int>();
+            var answered = new System.Collections.Generic.HashSet<long>();
             try
             {
                 while (true)
@@ -91,6 +92,8 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
                     if (request == null) break;
                     askedBefore.TryGetValue(request.Index, out int asked);
                     askedBefore[request.Index] = asked + 1;
+                    // A block asked for again is a re-fetch after a failed piece: a staller takes it and never answers.
+                    if (stallRefetches && !answered.Add(BlockRequest.KeyOf(request.Index, request.Begin))) continue;
                     Buffer.BlockCopy(content, request.Index * torrent.PieceLength + request.Begin, block, 0, request.Length);
                     bool last = request.Begin + request.Length == torrent.GetPieceSize(request.Index);
                     if (last && asked + 1 < (torrent.GetPieceSize(request.Index) + BitTorrentConstants.BlockSize - 1) / BitTorrentConstants.BlockSize)
@@ -125,6 +128,26 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             var banned = Assert.Single(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerBanned);
             Assert.Equal(PeerIdentity.Hex(RawPeer.Id("-XX0003-subtle")), banned["PeerId"]);
             Assert.DoesNotContain(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerBanned && (string)e["PeerId"] == PeerIdentity.Hex(seeder.PeerId));
+            listener.Dispose();
+        }
+
+        [Fact]
+        public void A_liar_that_takes_the_refetch_of_a_failed_piece_and_never_answers_does_not_stall_the_download()
+        {
+            var w = new SwarmWorld(seed: 21, size: 16 * 128 * 1024, pieceLength: 128 * 1024);
+            var seeder = w.Seeder("seed", new SwarmOptions { UploadLimitBytesPerSecond = 256 * 1024 });
+            var liarHost = w.Host("liar");
+            IListener listener = null;
+            w.Run(async () => listener = await liarHost.Transport.ListenAsync(SwarmWorld.PeerPort));
+            w.Sim.Spawn(() => RunSubtleLiarAsync(liarHost, listener, w.Torrent, w.Content, stallRefetches: true));
+            var leecher = w.Leecher("leech");
+            w.Connect(leecher, "liar");
+            w.Connect(leecher, "seed");
+            w.Run(() => leecher.WhenCompleted(), 600);
+
+            Assert.Equal(w.Content, w.Downloaded("leech"));
+            var banned = Assert.Single(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerBanned);
+            Assert.Equal(PeerIdentity.Hex(RawPeer.Id("-XX0003-subtle")), banned["PeerId"]);
             listener.Dispose();
         }
 
