@@ -144,6 +144,7 @@ namespace PSPeer.Engine.BitTorrent
                 }
                 Buffer.BlockCopy(m.Data, m.DataOffset, assembly.Buffer, m.Begin, m.DataCount);
                 assembly.AddBlock(m.Begin / BitTorrentConstants.BlockSize, c);
+                if (_refetchProgress.Count > 0 && _refetchProgress.ContainsKey(m.Index)) _refetchProgress[m.Index] = now;
                 if (_picker.IsEndgame) CancelElsewhere(c, request);
                 if (_picker.IsFullyReceived(m.Index)) completedPiece = m.Index;
             }

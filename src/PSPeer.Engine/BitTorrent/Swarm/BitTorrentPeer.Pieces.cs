@@ -12,6 +12,8 @@ namespace PSPeer.Engine.BitTorrent
         readonly Stack<byte[]> _pieceBuffers = new Stack<byte[]>();
         // Pieces that failed with blocks from several peers, until a good copy tells who lied (see SuspectPiece).
         readonly Dictionary<int, SuspectPiece> _suspects = new Dictionary<int, SuspectPiece>();
+        // Single-source pieces being re-fetched: when a block of each last arrived (or the re-fetch began).
+        readonly Dictionary<int, DateTimeOffset> _refetchProgress = new Dictionary<int, DateTimeOffset>();
 
         byte[] RentPieceBuffer() => _pieceBuffers.Count > 0 ? _pieceBuffers.Pop() : new byte[Torrent.PieceLength];
 
@@ -122,11 +124,46 @@ namespace PSPeer.Engine.BitTorrent
             if (!_suspects.TryGetValue(piece, out var suspect)) _suspects[piece] = suspect = new SuspectPiece();
             suspect.Record(assembly, Torrent.GetPieceSize(piece));
             _picker.SetSingleSource(piece);
+            _refetchProgress[piece] = Runtime.Clock.Now;
+        }
+
+        /// <summary>
+        /// Once a tick: a single-source piece whose owner has sent none of it for SnubTime goes to another peer, so a
+        /// peer that takes the re-fetch and sits on it (answering other requests, or only keep-alives) cannot stall it.
+        /// </summary>
+        void EvictStalledOwners(DateTimeOffset now)
+        {
+            if (_refetchProgress.Count == 0) return;
+            List<int> stalled = null;
+            foreach (var kv in _refetchProgress)
+                if (now - kv.Value > SnubTime) (stalled ?? (stalled = new List<int>())).Add(kv.Key);
+            if (stalled == null) return;
+            foreach (int piece in stalled)
+            {
+                _refetchProgress[piece] = now;
+                int owner = _picker.OwnerOf(piece);
+                if (owner < 0) continue;
+                var c = _connections.Find(x => x.Id == owner);
+                if (c != null)
+                {
+                    var drop = new List<BlockRequest>();
+                    foreach (var r in c.Outstanding.Values) if (r.Piece == piece) drop.Add(r);
+                    foreach (var r in drop)
+                    {
+                        c.Outstanding.Remove(r.Key);
+                        _picker.Release(r.Piece, r.Begin);
+                        c.Send(PeerMessage.Cancel(r.Piece, r.Begin, r.Length));
+                    }
+                }
+                // No event: PieceFailed means a hash mismatch; what follows (verified, or a ban) is reported.
+                _picker.EvictOwner(piece);
+            }
         }
 
         /// <summary>A piece that failed before is good now: whoever sent a block that differs from it lied.</summary>
         void ConvictLiars(int piece, PieceAssembly good)
         {
+            _refetchProgress.Remove(piece);
             if (!_suspects.TryGetValue(piece, out var suspect)) return;
             _suspects.Remove(piece);
             foreach (var liar in suspect.FindLiars(good.Buffer, Torrent.GetPieceSize(piece)))

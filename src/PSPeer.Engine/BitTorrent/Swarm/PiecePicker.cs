@@ -31,6 +31,7 @@ namespace PSPeer.Engine.BitTorrent
         readonly PartialPiece[] _partial;          // by piece index; null when not under way
         readonly List<int> _underWay = new List<int>();   // pieces in the order they were started (deterministic scan)
         readonly bool[] _singleSource;             // by piece: only its owner (the requester that started it) may ask
+        readonly int[] _evicted;                   // by piece: the owner evicted for not delivering, never owner again
         int _unrequestedBlocks;                    // blocks of missing pieces that nobody has been asked for
 
         public PiecePicker(int pieceCount, int pieceLength, long totalSize, Bitfield have, IRandomSource random, int randomFirstPieces = 4)
@@ -48,6 +49,8 @@ namespace PSPeer.Engine.BitTorrent
             _have = have.Clone();
             _partial = new PartialPiece[pieceCount];
             _singleSource = new bool[pieceCount];
+            _evicted = new int[pieceCount];
+            for (int i = 0; i < pieceCount; i++) _evicted[i] = -1;
             for (int i = 0; i < pieceCount; i++)
                 if (!_have[i]) _unrequestedBlocks += BlockCount(i);
         }
@@ -114,7 +117,7 @@ namespace PSPeer.Engine.BitTorrent
             // 2./3. new pieces
             while (added < max && _unrequestedBlocks > 0)
             {
-                int piece = _have.SetCount < _randomFirstPieces ? RandomNewPiece(peer) : RarestNewPiece(peer);
+                int piece = _have.SetCount < _randomFirstPieces ? RandomNewPiece(peer, requester) : RarestNewPiece(peer, requester);
                 if (piece < 0) break;
                 Start(piece);
                 added += TakeUnrequested(piece, max - added, into, requester);
@@ -154,9 +157,13 @@ namespace PSPeer.Engine.BitTorrent
         bool MayTake(int piece, int requester)
         {
             if (!_singleSource[piece] || requester < 0) return true;
+            if (requester == _evicted[piece]) return false;
             int owner = _partial[piece].Owner;
             return owner < 0 || owner == requester;
         }
+
+        /// <summary>Whether a requester may start a piece that is not under way.</summary>
+        bool MayStart(int piece, int requester) => !_singleSource[piece] || requester < 0 || requester != _evicted[piece];
 
         int TakeUnrequested(int piece, int max, List<BlockRequest> into, int requester)
         {
@@ -177,24 +184,24 @@ namespace PSPeer.Engine.BitTorrent
             return added;
         }
 
-        int RandomNewPiece(Bitfield peer)
+        int RandomNewPiece(Bitfield peer, int requester)
         {
             int chosen = -1, seen = 0;
             for (int i = 0; i < _pieceCount; i++)
             {
-                if (!peer[i] || _have[i] || _partial[i] != null) continue;
+                if (!peer[i] || _have[i] || _partial[i] != null || !MayStart(i, requester)) continue;
                 seen++;
                 if (_random.Next(seen) == 0) chosen = i;   // reservoir: each candidate equally likely
             }
             return chosen;
         }
 
-        int RarestNewPiece(Bitfield peer)
+        int RarestNewPiece(Bitfield peer, int requester)
         {
             int chosen = -1, best = int.MaxValue, ties = 0;
             for (int i = 0; i < _pieceCount; i++)
             {
-                if (!peer[i] || _have[i] || _partial[i] != null) continue;
+                if (!peer[i] || _have[i] || _partial[i] != null || !MayStart(i, requester)) continue;
                 int a = _availability[i];
                 if (a < best) { best = a; chosen = i; ties = 1; }
                 else if (a == best && _random.Next(++ties) == 0) chosen = i;
@@ -265,10 +272,27 @@ namespace PSPeer.Engine.BitTorrent
                 if (_partial[piece].Owner == requester) _partial[piece].Owner = -1;
         }
 
+        /// <summary>The requester that owns a single-source piece under way, or -1.</summary>
+        public int OwnerOf(int piece) => _partial[piece]?.Owner ?? -1;
+
+        /// <summary>
+        /// The owner of a single-source piece is not delivering it: someone else may take it over, and the evicted
+        /// owner never gets it again (a peer that holds a re-fetch without answering must not stall the piece). The
+        /// caller releases the evicted owner's requests for the piece.
+        /// </summary>
+        public void EvictOwner(int piece)
+        {
+            var p = _partial[piece];
+            if (p == null || p.Owner < 0) return;
+            _evicted[piece] = p.Owner;
+            p.Owner = -1;
+        }
+
         /// <summary>The piece passed its hash and is stored.</summary>
         public void PieceVerified(int piece)
         {
             _singleSource[piece] = false;
+            _evicted[piece] = -1;
             if (_have[piece]) return;
             _have.Set(piece);
             var p = _partial[piece];

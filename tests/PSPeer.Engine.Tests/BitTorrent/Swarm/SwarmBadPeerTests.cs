@@ -151,6 +151,61 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             listener.Dispose();
         }
 
+        [Fact]
+        public void A_peer_that_holds_the_refetch_of_a_failed_piece_without_sending_it_loses_it_to_another_peer()
+        {
+            // One piece of two blocks. A sends block 0 and chokes; B sends a corrupt block 1: the piece fails with two
+            // senders and is re-fetched from one peer. B (the only one unchoked) takes it and never answers, keeping
+            // the connection alive; A unchokes again. The piece must not wait on B forever.
+            var w = new SwarmWorld(seed: 23, size: 2 * BitTorrentConstants.BlockSize, pieceLength: 2 * BitTorrentConstants.BlockSize);
+            var leecher = w.Leecher("leech");
+            var all = new Bitfield(1);
+            all.SetAll();
+            var hostA = w.Host("a");
+            var hostB = w.Host("b");
+            bool aChoked = false;
+            w.Sim.Spawn(async () =>
+            {
+                var a = await RawPeer.ConnectAsync(hostA, w.AddressOf("leech"), w.Torrent, "-XX0004-honest");
+                await a.SendAsync(PeerMessage.BitfieldOf(all), PeerMessage.Unchoke);
+                var first = await a.NextAsync(PeerMessageType.Request);
+                await a.SendAsync(PeerMessage.Piece(0, 0, w.Content, 0, BitTorrentConstants.BlockSize), PeerMessage.Choke);
+                aChoked = true;
+                await hostA.Clock.Delay(TimeSpan.FromSeconds(5));
+                await a.SendAsync(PeerMessage.Unchoke);
+                while (true)
+                {
+                    var r = await a.NextAsync(PeerMessageType.Request);
+                    if (r == null) return;
+                    await a.SendAsync(PeerMessage.Piece(r.Index, r.Begin, w.Content, r.Begin, r.Length));
+                }
+            });
+            w.Sim.Spawn(async () =>
+            {
+                var b = await RawPeer.ConnectAsync(hostB, w.AddressOf("leech"), w.Torrent, "-XX0005-holder");
+                await b.SendAsync(PeerMessage.BitfieldOf(all));
+                while (!aChoked) await hostB.Clock.Delay(TimeSpan.FromMilliseconds(100));
+                await b.SendAsync(PeerMessage.Unchoke);
+                var r = await b.NextAsync(PeerMessageType.Request);
+                await b.SendAsync(PeerMessage.Piece(r.Index, r.Begin, new byte[r.Length], 0, r.Length));
+                // From now on: requests are read and never answered; keep-alives keep the connection open.
+                _ = DrainAsync();   // on the loop: started here, it continues on the simulation's context
+                async Task DrainAsync() { while (await b.NextAsync(PeerMessageType.Piece) != null) { } }
+                while (true)
+                {
+                    await hostB.Clock.Delay(TimeSpan.FromSeconds(20));
+                    try { await b.SendAsync(PeerMessage.KeepAlive); } catch (Exception) { return; }
+                }
+            });
+            w.Run(() => leecher.WhenCompleted(), 300);
+
+            Assert.Equal(w.Content, w.Downloaded("leech"));
+            var failed = Assert.Single(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PieceFailed);
+            Assert.Contains(",", (string)failed["Peers"]);
+            var banned = Assert.Single(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerBanned);
+            Assert.Equal(PeerIdentity.Hex(RawPeer.Id("-XX0005-holder")), banned["PeerId"]);
+        }
+
         /// <summary>A leecher resuming with the first half of the file on disk and the rest zeros.</summary>
         static (SwarmWorld, BitTorrentPeer) HalfDone()
         {
