@@ -31,8 +31,12 @@ namespace PSPeer
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
 
-        /// <summary>Announce URLs; the first is "announce", all of them form the announce-list when there are several.</summary>
+        /// <summary>
+        /// Announce URLs or tracker nodes of this session (a node or its name); the first is "announce", all of them
+        /// form the announce-list when there are several.
+        /// </summary>
         [Parameter]
+        [TrackerUrlTransformation]
         [ValidateNotNull]
         public string[] Tracker { get; set; }
 

@@ -11,7 +11,7 @@ namespace PSPeer
     // Receive-PeerFile's torrent parameter set: join the swarm, show progress, emit one PeerDownload per torrent.
     public sealed partial class ReceivePeerFileCommand
     {
-        // How often the progress bar and the list of sources are refreshed.
+        // How often the progress bar is refreshed.
         static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
         // How long stopping the downloading node may take before the cmdlet moves on.
         static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
@@ -112,7 +112,7 @@ namespace PSPeer
             {
                 try
                 {
-                    var task = _pump.Run(ct => RunSwarmAsync(peer, startIt, sources, activity, ct), timeout.Token);
+                    var task = _pump.Run(ct => RunSwarmAsync(peer, startIt, activity, ct), timeout.Token);
                     if (_pump.IsStopping) return null;
                     if (timeout.IsCancellationRequested && (!task.IsCompleted || task.IsCanceled))
                         throw new PeerException(PeerErrorIds.DownloadFailed,
@@ -127,17 +127,16 @@ namespace PSPeer
                     if (!_pump.IsStopping)
                         WriteProgress(new ProgressRecord(ActivityId, activity, "Completed") { RecordType = ProgressRecordType.Completed });
                 }
-                sources.Sample();
                 string path = TorrentDataCheck.ContentPath(torrent, peer.Directory);
                 return new PeerDownload(torrent.Name, path, torrent.TotalSize, SafeDownloaded(peer) - downloadedBefore, torrent.InfoHash.Hex,
                     peer.IsComplete, DateTimeOffset.UtcNow - started, sources.ToArray());
             }
         }
 
-        async Task RunSwarmAsync(BitTorrentPeer peer, bool startIt, SwarmSources sources, string activity, CancellationToken ct)
+        async Task RunSwarmAsync(BitTorrentPeer peer, bool startIt, string activity, CancellationToken ct)
         {
             using (WarnOnTrackerFailures(peer))
-                await RunSwarmCoreAsync(peer, startIt, sources, activity, ct);
+                await RunSwarmCoreAsync(peer, startIt, activity, ct);
         }
 
         /// <summary>A download that waits forever on a tracker it cannot reach would otherwise give no hint why.</summary>
@@ -153,7 +152,7 @@ namespace PSPeer
             }, _ => { });
         }
 
-        async Task RunSwarmCoreAsync(BitTorrentPeer peer, bool startIt, SwarmSources sources, string activity, CancellationToken ct)
+        async Task RunSwarmCoreAsync(BitTorrentPeer peer, bool startIt, string activity, CancellationToken ct)
         {
             if (startIt) await peer.StartAsync(ct);
             if (Peer != null)
@@ -172,7 +171,6 @@ namespace PSPeer
             {
                 await Task.WhenAny(completed, Task.Delay(ProgressInterval, ct));
                 ct.ThrowIfCancellationRequested();
-                sources.Sample();
                 var record = Progress(peer, activity);
                 _pump.Post(() => WriteProgress(record));
             }

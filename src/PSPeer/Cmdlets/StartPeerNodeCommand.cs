@@ -183,14 +183,12 @@ namespace PSPeer
             }
             else
             {
-                if (!Directory.Exists(request.SharedPath))
-                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.SharedPathNotFound, ErrorCategory.ObjectNotFound, SharedPath,
-                        $"The folder '{request.SharedPath}' does not exist.", "Pass the folder that holds the torrent's content as -SharedPath."));
-                string missing = TorrentDataCheck.FindMissing(request.Torrent, request.SharedPath);
+                // Every way a seeder's data can be missing (no folder, no file, short file; NodeFactory: changed since;
+                // after start: wrong bytes) is TorrentDataMissing, so a script catches one id.
+                string missing = TorrentDataCheck.DescribeMissing(request.Torrent, request.SharedPath);
                 if (missing != null)
                     ThrowTerminatingError(Errors.Make(CmdletErrorIds.TorrentDataMissing, ErrorCategory.ObjectNotFound, request.SharedPath,
-                        $"A seeder needs the torrent's content, and {missing}.",
-                        "Point -SharedPath at the folder that holds the torrent's content, or start a Leecher to download it."));
+                        TorrentDataCheck.SeederMessage(missing), TorrentDataCheck.SeederHint));
             }
 
             request.UploadLimit = UploadLimit;

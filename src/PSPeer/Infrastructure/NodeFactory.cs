@@ -82,8 +82,11 @@ namespace PSPeer
             };
             var peer = new BitTorrentPeer(runtime, request.Name, request.Torrent, directory, options);
             if (request.Role == PeerRole.Seeder && peer.Role != "Seeder")
-                throw new PeerException(PeerErrorIds.SharedPathNotFound,
-                    $"Cannot seed '{request.Torrent.Name}': its data is not complete under '{directory}'. Give -SharedPath the folder that holds '{request.Torrent.Name}', or start a Leecher.");
+            {
+                // Start-PeerNode checked the files already; they changed since. Same id as that check.
+                string missing = TorrentDataCheck.DescribeMissing(request.Torrent, directory) ?? $"its data under '{directory}' is not complete";
+                throw new PeerException(CmdletErrorIds.TorrentDataMissing, TorrentDataCheck.SeederMessage(missing) + " " + TorrentDataCheck.SeederHint);
+            }
             return peer;
         }
 

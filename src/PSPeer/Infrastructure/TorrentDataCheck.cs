@@ -12,6 +12,15 @@ namespace PSPeer
         /// <summary>Where the torrent's content lives under <paramref name="folder"/>: the file, or the torrent's folder.</summary>
         public static string ContentPath(TorrentMetainfo torrent, string folder) => Path.Combine(folder, torrent.Name);
 
+        /// <summary>As <see cref="FindMissing"/>, and says so when the folder itself does not exist.</summary>
+        public static string DescribeMissing(TorrentMetainfo torrent, string folder) =>
+            Directory.Exists(folder) ? FindMissing(torrent, folder) : $"the folder '{folder}' does not exist";
+
+        /// <summary>The TorrentDataMissing message for what <see cref="DescribeMissing"/> found.</summary>
+        public static string SeederMessage(string missing) => $"A seeder needs the torrent's content, and {missing}.";
+
+        public const string SeederHint = "Point -SharedPath at the folder that holds the torrent's content, or start a Leecher to download it.";
+
         /// <summary>Null when every file is there at its full size; else what is wrong with the first that is not, and how many are.</summary>
         public static string FindMissing(TorrentMetainfo torrent, string folder)
         {

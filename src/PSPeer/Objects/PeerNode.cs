@@ -58,7 +58,6 @@ namespace PSPeer
             get
             {
                 if (SwarmSources == null) return null;
-                SwarmSources.Sample();
                 return SwarmSources.PeerIds();
             }
         }
@@ -71,7 +70,6 @@ namespace PSPeer
             get
             {
                 if (SwarmSources == null) return null;
-                SwarmSources.Sample();
                 return SwarmSources.ToArray();
             }
         }

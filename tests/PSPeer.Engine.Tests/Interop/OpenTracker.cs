@@ -2,7 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.BitTorrent;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime.Live;
 
 namespace PSPeer.Engine.Tests.Interop
 {
@@ -27,7 +32,10 @@ namespace PSPeer.Engine.Tests.Interop
         /// <summary>What opentracker printed so far (for assertion messages).</summary>
         public string Output => _process.Output;
 
-        /// <summary>Starts opentracker serving <paramref name="infoHashesHex"/> (40 hex digits each) and waits until it accepts connections.</summary>
+        /// <summary>
+        /// Starts opentracker serving <paramref name="infoHashesHex"/> (40 hex digits each) and waits until it accepts
+        /// connections and serves every one of them.
+        /// </summary>
         public static async Task<OpenTracker> StartAsync(IEnumerable<string> infoHashesHex)
         {
             var folder = new InteropFolder("opentracker");
@@ -48,12 +56,23 @@ namespace PSPeer.Engine.Tests.Interop
                         "-i", "127.0.0.1", "-p", port.ToString(), "-P", port.ToString(), "-A", "127.0.0.1",
                         "-d", folder.Path, "-f", config,
                     }, folder.Path);
+                    string problem = null;
                     if (await LoopbackPorts.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(10), () => process.HasExited))
-                        return new OpenTracker(folder, process, port);
-                    string output = process.Output;
+                    {
+                        var tracker = new OpenTracker(folder, process, port);
+                        // Also proves that what listens on the port is our opentracker, not another process that took
+                        // the free port first: then the next attempt picks another port.
+                        try
+                        {
+                            await tracker.WaitUntilWhitelistedAsync(hashes, TimeSpan.FromSeconds(10));
+                            return tracker;
+                        }
+                        catch (Exception e) when (e is PeerException || e is OperationCanceledException) { problem = e.Message; }
+                    }
+                    string output = problem + "\n" + process.Output;
                     process.Dispose();
                     process = null;
-                    if (attempt == 2) throw new InvalidOperationException("opentracker did not start listening.\n" + output);
+                    if (attempt == 2) throw new InvalidOperationException("opentracker did not start serving its whitelist.\n" + output);
                 }
             }
             catch
@@ -61,6 +80,38 @@ namespace PSPeer.Engine.Tests.Interop
                 process?.Dispose();
                 folder.Dispose();
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// opentracker reads its whitelist on a thread of its own, started beside the listener: a client that comes
+        /// right after the port opens can be told "not authorized" for a hash on the list (one test failed so, 73 ms in,
+        /// on a loaded machine). So ask, with a "stopped" announce that adds no peer, until each hash is served.
+        /// </summary>
+        async Task WaitUntilWhitelistedAsync(IList<string> hashes, TimeSpan limit)
+        {
+            var client = new TrackerClient(LiveRuntime.Loopback);
+            var deadline = DateTime.UtcNow + limit;
+            foreach (var hex in hashes)
+            {
+                var probe = new AnnounceRequest
+                {
+                    InfoHash = InfoHash.Parse(hex), PeerId = Encoding.ASCII.GetBytes("-XX0000-whitelistprb"), Port = 1,
+                    Left = 0, Event = AnnounceEvent.Stopped, NumWant = 0,
+                };
+                while (true)
+                {
+                    try
+                    {
+                        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+                            await client.AnnounceAsync(AnnounceUrl, probe, cts.Token);
+                        break;
+                    }
+                    catch (PeerException e) when (e.ErrorId == PeerErrorIds.TrackerFailure && DateTime.UtcNow < deadline)
+                    {
+                        await Task.Delay(20);   // polling a condition we cannot be told about, bounded by the deadline
+                    }
+                }
             }
         }
 

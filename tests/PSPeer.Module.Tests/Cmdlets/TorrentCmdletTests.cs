@@ -58,6 +58,24 @@ namespace PSPeer.Module.Tests.Cmdlets
         }
 
         [Fact]
+        public void New_Torrent_Tracker_takes_a_tracker_node_or_its_name_and_writes_its_announce_URL()
+        {
+            var result = Run(@"
+                $tracker = Start-PeerNode -Protocol BitTorrent -Role Tracker -Name tr
+                try {
+                    (New-Torrent $file -Tracker $tracker -OutFile ""$out/a.torrent"").Trackers
+                    (New-Torrent $file -Tracker tr, http://backup/announce -OutFile ""$out/b.torrent"").Trackers
+                    $tracker.AnnounceUrl
+                } finally { $tracker | Stop-PeerNode }", Files());
+
+            result.ShouldSucceed();
+            var urls = result.Output.Select(o => (string)o.BaseObject).ToList();
+            string announce = urls.Last();
+            Assert.Matches("^http://127\\.0\\.0\\.1:[0-9]+/announce$", announce);
+            Assert.Equal(new[] { announce, announce, "http://backup/announce", announce }, urls);
+        }
+
+        [Fact]
         public void A_folder_from_the_pipeline_becomes_a_multi_file_torrent_in_the_current_location()
         {
             var result = Run(@"

@@ -123,14 +123,16 @@ namespace PSPeer.Module.Tests.Cmdlets
             TempFolder.WriteRandomFile(wrong, "app.zip", PayloadSize, seed: 99); // right size, wrong bytes: found only by hashing
             _vars["empty"] = empty;
             _vars["wrong"] = wrong;
+            _vars["nowhere"] = Path.Combine(_session.Temp.Path, "no-such-folder");
 
-            foreach (string folder in new[] { "$empty", "$wrong" })
+            // One error id for every way a seeder's data can be missing: no folder, no file, wrong bytes.
+            foreach (string folder in new[] { "$nowhere", "$empty", "$wrong" })
             {
                 var result = _session.Run($"Start-PeerNode -Protocol BitTorrent -Role Seeder -Torrent $torrentPath -SharedPath {folder}", _vars);
 
                 Assert.StartsWith("TorrentDataMissing", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
             }
-            // Neither failed seeder is left running.
+            // No failed seeder is left running.
             Assert.Equal(2, _session.Run("(Get-PeerNode).Count").Output.Single().BaseObject);
         }
 

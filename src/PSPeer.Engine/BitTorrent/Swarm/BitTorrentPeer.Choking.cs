@@ -27,6 +27,7 @@ namespace PSPeer.Engine.BitTorrent
                         Rechoke(now);
                         _nextRechoke = now + _options.RechokeInterval;
                     }
+                    EvictStalledOwners(now);
                     foreach (var c in _connections.ToArray())
                     {
                         if (now - c.LastReceived > IdleTimeout) { Close(c, $"silent for {IdleTimeout.TotalMinutes:0} minutes", false); continue; }

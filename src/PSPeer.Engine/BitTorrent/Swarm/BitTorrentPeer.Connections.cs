@@ -169,6 +169,7 @@ namespace PSPeer.Engine.BitTorrent
                 _connections.Remove(c);
                 foreach (var r in c.Outstanding.Values) _picker.Release(r.Piece, r.Begin);
                 c.Outstanding.Clear();
+                _picker.ReleaseOwner(c.Id);
                 c.ClearUploads();
                 _picker.RemovePeer(c.PeerHas);
                 if (c.Dialled != null) _known.Remove(c.Dialled);   // a later announce may bring it back

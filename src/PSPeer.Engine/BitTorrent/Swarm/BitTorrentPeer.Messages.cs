@@ -30,6 +30,7 @@ namespace PSPeer.Engine.BitTorrent
                         // BEP 3: a choking peer discards our requests; they go back to the picker.
                         foreach (var r in c.Outstanding.Values) _picker.Release(r.Piece, r.Begin);
                         c.Outstanding.Clear();
+                        _picker.ReleaseOwner(c.Id);   // a single-source piece must not wait on a peer that choked us
                         if (HasEventObservers) Emit(PeerEventTypes.Choked, c.Remote, "choked by the peer", D("Direction", "them"));
                         foreach (var other in _connections) if (other != c) FillRequests(other);
                     }
@@ -138,11 +139,12 @@ namespace PSPeer.Engine.BitTorrent
             {
                 if (!_assemblies.TryGetValue(m.Index, out var assembly))
                 {
-                    assembly = new PieceAssembly(m.Index, RentPieceBuffer());
+                    assembly = new PieceAssembly(m.Index, RentPieceBuffer(), _picker.BlockCount(m.Index));
                     _assemblies.Add(m.Index, assembly);
                 }
                 Buffer.BlockCopy(m.Data, m.DataOffset, assembly.Buffer, m.Begin, m.DataCount);
-                assembly.AddContributor(c.PeerIdHex);
+                assembly.AddBlock(m.Begin / BitTorrentConstants.BlockSize, c);
+                if (_refetchProgress.Count > 0 && _refetchProgress.ContainsKey(m.Index)) _refetchProgress[m.Index] = now;
                 if (_picker.IsEndgame) CancelElsewhere(c, request);
                 if (_picker.IsFullyReceived(m.Index)) completedPiece = m.Index;
             }
@@ -176,7 +178,7 @@ namespace PSPeer.Engine.BitTorrent
             int want = PipelineDepth(c) - c.Outstanding.Count;
             if (want <= 0) return;
             _picked.Clear();
-            _picker.Pick(c.PeerHas, want, c.IsOutstanding, _picked);
+            _picker.Pick(c.PeerHas, want, c.IsOutstanding, _picked, c.Id);
             if (_picked.Count == 0) return;
             foreach (var r in _picked)
             {

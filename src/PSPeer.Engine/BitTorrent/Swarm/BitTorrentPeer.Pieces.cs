@@ -8,10 +8,12 @@ namespace PSPeer.Engine.BitTorrent
     // Whole pieces: assembling, hashing and storing, and what follows a good or a bad one (haves, strikes, bans, completion).
     public sealed partial class BitTorrentPeer
     {
-        const int StrikesToBan = 3;
         readonly Dictionary<int, PieceAssembly> _assemblies = new Dictionary<int, PieceAssembly>();
         readonly Stack<byte[]> _pieceBuffers = new Stack<byte[]>();
-        readonly Dictionary<string, int> _strikes = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Pieces that failed with blocks from several peers, until a good copy tells who lied (see SuspectPiece).
+        readonly Dictionary<int, SuspectPiece> _suspects = new Dictionary<int, SuspectPiece>();
+        // Single-source pieces being re-fetched: when a block of each last arrived (or the re-fetch began).
+        readonly Dictionary<int, DateTimeOffset> _refetchProgress = new Dictionary<int, DateTimeOffset>();
 
         byte[] RentPieceBuffer() => _pieceBuffers.Count > 0 ? _pieceBuffers.Pop() : new byte[Torrent.PieceLength];
 
@@ -46,8 +48,8 @@ namespace PSPeer.Engine.BitTorrent
             bool completedNow = false;
             lock (_gate)
             {
-                if (ok) completedNow = OnPieceVerified(piece);
-                else OnPieceFailed(piece, assembly.Contributors);
+                if (ok) completedNow = OnPieceVerified(piece, assembly);
+                else OnPieceFailed(piece, assembly);
                 _pieceBuffers.Push(assembly.Buffer);
                 foreach (var c in _connections.ToArray()) FillRequests(c);
             }
@@ -55,9 +57,10 @@ namespace PSPeer.Engine.BitTorrent
         }
 
         /// <summary>Records a good piece; true when it was the last one.</summary>
-        bool OnPieceVerified(int piece)
+        bool OnPieceVerified(int piece, PieceAssembly assembly)
         {
             _picker.PieceVerified(piece);
+            ConvictLiars(piece, assembly);
             DropRequestsFor(piece, true);
             var seeds = new List<SwarmConnection>();
             // Have goes to everyone, also to peers that have the piece: without it they could not tell when we are
@@ -68,8 +71,16 @@ namespace PSPeer.Engine.BitTorrent
                 c.Send(PeerMessage.Have(piece));
             }
             if (HasEventObservers)
-                Emit(PeerEventTypes.PieceVerified, null, $"piece {piece} verified ({_picker.Have.SetCount}/{Torrent.PieceCount})",
-                    D("Piece", piece), D("Have", _picker.Have.SetCount));
+            {
+                // Who sent it, exactly: Receive-PeerFile's Sources are built from these.
+                var senders = assembly.Senders();
+                var endPoints = new string[senders.Count];
+                var peerIds = new string[senders.Count];
+                for (int i = 0; i < senders.Count; i++) { endPoints[i] = senders[i].Remote; peerIds[i] = senders[i].PeerIdHex; }
+                Emit(PeerEventTypes.PieceVerified, senders.Count == 1 ? senders[0].Remote : null,
+                    $"piece {piece} verified ({_picker.Have.SetCount}/{Torrent.PieceCount})",
+                    D("Piece", piece), D("Have", _picker.Have.SetCount), D("Sources", endPoints), D("PeerIds", peerIds));
+            }
             if (!_picker.Have.AllSet) return false;
 
             CompletedAt = Runtime.Clock.Now;
@@ -91,20 +102,72 @@ namespace PSPeer.Engine.BitTorrent
             catch (Exception) { /* the node reports its own stop; nobody awaits this task */ }
         }
 
-        void OnPieceFailed(int piece, List<string> contributors)
+        /// <summary>
+        /// A piece is bad. If one peer sent all of it, that peer lied: banned. If several did, nobody can be blamed yet
+        /// (banning them all would ban honest peers that shared a piece with a liar): the blocks are remembered and
+        /// the piece is fetched again from one peer, which either sends a good copy (that convicts whoever sent a
+        /// different block before) or a bad one alone (and is banned).
+        /// </summary>
+        void OnPieceFailed(int piece, PieceAssembly assembly)
         {
             _picker.PieceFailed(piece);
             DropRequestsFor(piece, true);
+            var senders = assembly.SenderIds();
             if (HasEventObservers)
-                Emit(PeerEventTypes.PieceFailed, null, $"piece {piece} failed its hash check; sent by {contributors.Count} peer(s)",
-                    D("Piece", piece), D("Peers", string.Join(",", contributors)));
-            foreach (var peerId in contributors)
+                Emit(PeerEventTypes.PieceFailed, null, $"piece {piece} failed its hash check; sent by {senders.Count} peer(s)",
+                    D("Piece", piece), D("Peers", string.Join(",", senders)));
+            if (senders.Count == 1)
             {
-                _strikes.TryGetValue(peerId, out int strikes);
-                _strikes[peerId] = ++strikes;
-                if (strikes >= StrikesToBan || contributors.Count == 1)
-                    Ban(peerId, contributors.Count == 1 ? $"sent all of piece {piece}, which failed its hash" : $"{strikes} pieces failed their hash");
+                Ban(senders[0], $"sent all of piece {piece}, which failed its hash");
+                return;
             }
+            if (!_suspects.TryGetValue(piece, out var suspect)) _suspects[piece] = suspect = new SuspectPiece();
+            suspect.Record(assembly, Torrent.GetPieceSize(piece));
+            _picker.SetSingleSource(piece);
+            _refetchProgress[piece] = Runtime.Clock.Now;
+        }
+
+        /// <summary>
+        /// Once a tick: a single-source piece whose owner has sent none of it for SnubTime goes to another peer, so a
+        /// peer that takes the re-fetch and sits on it (answering other requests, or only keep-alives) cannot stall it.
+        /// </summary>
+        void EvictStalledOwners(DateTimeOffset now)
+        {
+            if (_refetchProgress.Count == 0) return;
+            List<int> stalled = null;
+            foreach (var kv in _refetchProgress)
+                if (now - kv.Value > SnubTime) (stalled ?? (stalled = new List<int>())).Add(kv.Key);
+            if (stalled == null) return;
+            foreach (int piece in stalled)
+            {
+                _refetchProgress[piece] = now;
+                int owner = _picker.OwnerOf(piece);
+                if (owner < 0) continue;
+                var c = _connections.Find(x => x.Id == owner);
+                if (c != null)
+                {
+                    var drop = new List<BlockRequest>();
+                    foreach (var r in c.Outstanding.Values) if (r.Piece == piece) drop.Add(r);
+                    foreach (var r in drop)
+                    {
+                        c.Outstanding.Remove(r.Key);
+                        _picker.Release(r.Piece, r.Begin);
+                        c.Send(PeerMessage.Cancel(r.Piece, r.Begin, r.Length));
+                    }
+                }
+                // No event: PieceFailed means a hash mismatch; what follows (verified, or a ban) is reported.
+                _picker.EvictOwner(piece);
+            }
+        }
+
+        /// <summary>A piece that failed before is good now: whoever sent a block that differs from it lied.</summary>
+        void ConvictLiars(int piece, PieceAssembly good)
+        {
+            _refetchProgress.Remove(piece);
+            if (!_suspects.TryGetValue(piece, out var suspect)) return;
+            _suspects.Remove(piece);
+            foreach (var liar in suspect.FindLiars(good.Buffer, Torrent.GetPieceSize(piece)))
+                Ban(liar, $"sent a block of piece {piece} that differs from the verified copy");
         }
 
         void Ban(string peerIdHex, string reason)

@@ -2,23 +2,42 @@ using System.Collections.Generic;
 
 namespace PSPeer.Engine.BitTorrent
 {
-    /// <summary>A piece being put together: its buffer and who sent its blocks (struck if the hash fails).</summary>
+    /// <summary>
+    /// A piece being put together: its buffer and which connection sent each block. Per-block senders are what lets a
+    /// failed piece be blamed on the peer whose block was wrong instead of on everyone who sent part of it.
+    /// </summary>
     sealed class PieceAssembly
     {
-        public PieceAssembly(int piece, byte[] buffer)
+        public PieceAssembly(int piece, byte[] buffer, int blockCount)
         {
             Piece = piece;
             Buffer = buffer;
+            BlockSenders = new SwarmConnection[blockCount];
         }
 
         public int Piece { get; }
         public byte[] Buffer { get; }
-        /// <summary>Peer ids (hex) of the senders, in the order they first contributed.</summary>
-        public List<string> Contributors { get; } = new List<string>(2);
+        /// <summary>By block index: the connection whose copy of the block is in <see cref="Buffer"/>.</summary>
+        public SwarmConnection[] BlockSenders { get; }
 
-        public void AddContributor(string peerId)
+        public void AddBlock(int block, SwarmConnection sender) => BlockSenders[block] = sender;
+
+        /// <summary>The distinct senders, in block order.</summary>
+        public List<SwarmConnection> Senders()
         {
-            if (!Contributors.Contains(peerId)) Contributors.Add(peerId);
+            var senders = new List<SwarmConnection>(2);
+            foreach (var s in BlockSenders)
+                if (s != null && !senders.Contains(s)) senders.Add(s);
+            return senders;
+        }
+
+        /// <summary>The distinct senders' peer ids (hex), in block order: one peer may have sent over two connections.</summary>
+        public List<string> SenderIds()
+        {
+            var ids = new List<string>(2);
+            foreach (var s in BlockSenders)
+                if (s != null && !ids.Contains(s.PeerIdHex)) ids.Add(s.PeerIdHex);
+            return ids;
         }
     }
 }

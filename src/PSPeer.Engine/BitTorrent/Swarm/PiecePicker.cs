@@ -15,6 +15,8 @@ namespace PSPeer.Engine.BitTorrent
     /// <item>endgame, once every missing block is requested: blocks already requested elsewhere, so the last pieces
     ///   do not wait on the slowest peer (the node cancels the duplicates when a block arrives).</item>
     /// </list>
+    /// A piece marked single-source (it failed with blocks from several peers) is fetched from one requester at a
+    /// time, so the next copy either passes or convicts its one sender.
     /// Not thread-safe: the node calls it under its lock. Deterministic for a given random source.
     /// </summary>
     public sealed class PiecePicker
@@ -28,6 +30,8 @@ namespace PSPeer.Engine.BitTorrent
         readonly Bitfield _have;
         readonly PartialPiece[] _partial;          // by piece index; null when not under way
         readonly List<int> _underWay = new List<int>();   // pieces in the order they were started (deterministic scan)
+        readonly bool[] _singleSource;             // by piece: only its owner (the requester that started it) may ask
+        readonly int[] _evicted;                   // by piece: the owner evicted for not delivering, never owner again
         int _unrequestedBlocks;                    // blocks of missing pieces that nobody has been asked for
 
         public PiecePicker(int pieceCount, int pieceLength, long totalSize, Bitfield have, IRandomSource random, int randomFirstPieces = 4)
@@ -44,6 +48,9 @@ namespace PSPeer.Engine.BitTorrent
             _availability = new int[pieceCount];
             _have = have.Clone();
             _partial = new PartialPiece[pieceCount];
+            _singleSource = new bool[pieceCount];
+            _evicted = new int[pieceCount];
+            for (int i = 0; i < pieceCount; i++) _evicted[i] = -1;
             for (int i = 0; i < pieceCount; i++)
                 if (!_have[i]) _unrequestedBlocks += BlockCount(i);
         }
@@ -93,9 +100,11 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>
         /// Chooses up to <paramref name="max"/> blocks to request from a peer that has <paramref name="peer"/>, marks
         /// them requested and adds them to <paramref name="into"/>. <paramref name="requestedFromPeer"/> says whether
-        /// this peer already has a block outstanding (endgame must not ask one peer twice). Returns how many it added.
+        /// this peer already has a block outstanding (endgame must not ask one peer twice). <paramref name="requester"/>
+        /// names the connection (non-negative) for single-source pieces; -1 = anonymous, bound by no ownership.
+        /// Returns how many it added.
         /// </summary>
-        public int Pick(Bitfield peer, int max, Func<long, bool> requestedFromPeer, List<BlockRequest> into)
+        public int Pick(Bitfield peer, int max, Func<long, bool> requestedFromPeer, List<BlockRequest> into, int requester = -1)
         {
             if (max <= 0 || _have.AllSet) return 0;
             int added = 0;
@@ -103,15 +112,15 @@ namespace PSPeer.Engine.BitTorrent
             for (int i = 0; i < _underWay.Count && added < max; i++)
             {
                 int piece = _underWay[i];
-                if (peer[piece]) added += TakeUnrequested(piece, max - added, into);
+                if (peer[piece] && MayTake(piece, requester)) added += TakeUnrequested(piece, max - added, into, requester);
             }
             // 2./3. new pieces
             while (added < max && _unrequestedBlocks > 0)
             {
-                int piece = _have.SetCount < _randomFirstPieces ? RandomNewPiece(peer) : RarestNewPiece(peer);
+                int piece = _have.SetCount < _randomFirstPieces ? RandomNewPiece(peer, requester) : RarestNewPiece(peer, requester);
                 if (piece < 0) break;
                 Start(piece);
-                added += TakeUnrequested(piece, max - added, into);
+                added += TakeUnrequested(piece, max - added, into, requester);
             }
             // 4. endgame
             if (added < max && _unrequestedBlocks == 0)
@@ -126,7 +135,7 @@ namespace PSPeer.Engine.BitTorrent
                 for (int i = 0; i < _underWay.Count && added < max; i++)
                 {
                     int piece = _underWay[i];
-                    if (!peer[piece]) continue;
+                    if (!peer[piece] || !MayTake(piece, requester)) continue;
                     var p = _partial[piece];
                     for (int b = 0; b < p.Received.Length && added < max; b++)
                     {
@@ -144,9 +153,22 @@ namespace PSPeer.Engine.BitTorrent
             return added;
         }
 
-        int TakeUnrequested(int piece, int max, List<BlockRequest> into)
+        /// <summary>Whether a requester may ask for blocks of a piece under way (single-source pieces: its owner only).</summary>
+        bool MayTake(int piece, int requester)
+        {
+            if (!_singleSource[piece] || requester < 0) return true;
+            if (requester == _evicted[piece]) return false;
+            int owner = _partial[piece].Owner;
+            return owner < 0 || owner == requester;
+        }
+
+        /// <summary>Whether a requester may start a piece that is not under way.</summary>
+        bool MayStart(int piece, int requester) => !_singleSource[piece] || requester < 0 || requester != _evicted[piece];
+
+        int TakeUnrequested(int piece, int max, List<BlockRequest> into, int requester)
         {
             var p = _partial[piece];
+            if (_singleSource[piece] && requester >= 0) p.Owner = requester;
             int added = 0;
             for (int b = p.FirstUnrequested; b < p.Received.Length && added < max; b++)
             {
@@ -162,24 +184,24 @@ namespace PSPeer.Engine.BitTorrent
             return added;
         }
 
-        int RandomNewPiece(Bitfield peer)
+        int RandomNewPiece(Bitfield peer, int requester)
         {
             int chosen = -1, seen = 0;
             for (int i = 0; i < _pieceCount; i++)
             {
-                if (!peer[i] || _have[i] || _partial[i] != null) continue;
+                if (!peer[i] || _have[i] || _partial[i] != null || !MayStart(i, requester)) continue;
                 seen++;
                 if (_random.Next(seen) == 0) chosen = i;   // reservoir: each candidate equally likely
             }
             return chosen;
         }
 
-        int RarestNewPiece(Bitfield peer)
+        int RarestNewPiece(Bitfield peer, int requester)
         {
             int chosen = -1, best = int.MaxValue, ties = 0;
             for (int i = 0; i < _pieceCount; i++)
             {
-                if (!peer[i] || _have[i] || _partial[i] != null) continue;
+                if (!peer[i] || _have[i] || _partial[i] != null || !MayStart(i, requester)) continue;
                 int a = _availability[i];
                 if (a < best) { best = a; chosen = i; ties = 1; }
                 else if (a == best && _random.Next(++ties) == 0) chosen = i;
@@ -234,9 +256,43 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
+        /// <summary>
+        /// From now until it verifies, the piece is fetched from one requester at a time (see the class summary).
+        /// </summary>
+        public void SetSingleSource(int piece) => _singleSource[piece] = true;
+
+        public bool IsSingleSource(int piece) => _singleSource[piece];
+
+        /// <summary>
+        /// The requester is gone or choked us: the single-source pieces it owned are free for another to take over.
+        /// </summary>
+        public void ReleaseOwner(int requester)
+        {
+            foreach (int piece in _underWay)
+                if (_partial[piece].Owner == requester) _partial[piece].Owner = -1;
+        }
+
+        /// <summary>The requester that owns a single-source piece under way, or -1.</summary>
+        public int OwnerOf(int piece) => _partial[piece]?.Owner ?? -1;
+
+        /// <summary>
+        /// The owner of a single-source piece is not delivering it: someone else may take it over, and the evicted
+        /// owner never gets it again (a peer that holds a re-fetch without answering must not stall the piece). The
+        /// caller releases the evicted owner's requests for the piece.
+        /// </summary>
+        public void EvictOwner(int piece)
+        {
+            var p = _partial[piece];
+            if (p == null || p.Owner < 0) return;
+            _evicted[piece] = p.Owner;
+            p.Owner = -1;
+        }
+
         /// <summary>The piece passed its hash and is stored.</summary>
         public void PieceVerified(int piece)
         {
+            _singleSource[piece] = false;
+            _evicted[piece] = -1;
             if (_have[piece]) return;
             _have.Set(piece);
             var p = _partial[piece];
@@ -274,6 +330,7 @@ namespace PSPeer.Engine.BitTorrent
             public readonly bool[] Received;
             public int ReceivedCount;
             public int FirstUnrequested;
+            public int Owner = -1;               // single-source pieces: the requester allowed to ask for its blocks
         }
     }
 }

@@ -57,7 +57,7 @@ namespace PSPeer.Engine.BitTorrent
                 foreach (var h in hashes)
                 {
                     if (parameters.Length > 0) parameters.Append('&');
-                    parameters.Append("info_hash=").Append(TrackerQuery.Encode(h.ToArray()));
+                    parameters.Append("info_hash=").Append(UrlPath.EncodeBytes(h.ToArray()));
                 }
             var body = await GetAsync(url, parameters.ToString(), cancellationToken);
             return TrackerResponseParser.ParseScrape(announceUrl, Decode(url, body));
@@ -73,8 +73,8 @@ namespace PSPeer.Engine.BitTorrent
         static string AnnounceParameters(AnnounceRequest r)
         {
             var sb = new StringBuilder(256);
-            sb.Append("info_hash=").Append(TrackerQuery.Encode(r.InfoHash.ToArray()));
-            sb.Append("&peer_id=").Append(TrackerQuery.Encode(r.PeerId));
+            sb.Append("info_hash=").Append(UrlPath.EncodeBytes(r.InfoHash.ToArray()));
+            sb.Append("&peer_id=").Append(UrlPath.EncodeBytes(r.PeerId));
             sb.Append("&port=").Append(r.Port.ToString(CultureInfo.InvariantCulture));
             sb.Append("&uploaded=").Append(Math.Max(0, r.Uploaded).ToString(CultureInfo.InvariantCulture));
             sb.Append("&downloaded=").Append(Math.Max(0, r.Downloaded).ToString(CultureInfo.InvariantCulture));
@@ -88,8 +88,8 @@ namespace PSPeer.Engine.BitTorrent
                 case AnnounceEvent.Completed: sb.Append("&event=completed"); break;
                 case AnnounceEvent.Stopped: sb.Append("&event=stopped"); break;
             }
-            if (!string.IsNullOrEmpty(r.Key)) sb.Append("&key=").Append(TrackerQuery.Encode(Encoding.UTF8.GetBytes(r.Key)));
-            if (!string.IsNullOrEmpty(r.IP)) sb.Append("&ip=").Append(TrackerQuery.Encode(Encoding.UTF8.GetBytes(r.IP)));
+            if (!string.IsNullOrEmpty(r.Key)) sb.Append("&key=").Append(UrlPath.EncodeBytes(Encoding.UTF8.GetBytes(r.Key)));
+            if (!string.IsNullOrEmpty(r.IP)) sb.Append("&ip=").Append(UrlPath.EncodeBytes(Encoding.UTF8.GetBytes(r.IP)));
             return sb.ToString();
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using PSPeer.Engine.Content;
 
 namespace PSPeer.Engine.BitTorrent
 {
@@ -33,8 +34,8 @@ namespace PSPeer.Engine.BitTorrent
                 int eq = pair.IndexOf('=');
                 string rawName = eq < 0 ? pair : pair.Substring(0, eq);
                 string rawValue = eq < 0 ? "" : pair.Substring(eq + 1);
-                var nameBytes = Decode(rawName);
-                var value = Decode(rawValue);
+                var nameBytes = UrlPath.DecodeBytes(rawName);
+                var value = UrlPath.DecodeBytes(rawValue);
                 if (nameBytes == null || value == null) { error = "bad percent-encoding in parameter '" + rawName + "'"; return null; }
                 result._parameters.Add(new KeyValuePair<string, byte[]>(Encoding.ASCII.GetString(nameBytes), value));
             }
@@ -65,52 +66,6 @@ namespace PSPeer.Engine.BitTorrent
         {
             var v = First(name, out _);
             return v == null ? null : Encoding.ASCII.GetString(v);
-        }
-
-        static byte[] Decode(string text)
-        {
-            var bytes = new byte[text.Length];
-            int n = 0;
-            for (int i = 0; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (c == '%')
-                {
-                    if (i + 2 >= text.Length) return null;
-                    int hi = HexValue(text[i + 1]), lo = HexValue(text[i + 2]);
-                    if (hi < 0 || lo < 0) return null;
-                    bytes[n++] = (byte)(hi * 16 + lo);
-                    i += 2;
-                }
-                else if (c > 0x7F) return null;
-                else bytes[n++] = (byte)c;
-            }
-            if (n == bytes.Length) return bytes;
-            var exact = new byte[n];
-            Buffer.BlockCopy(bytes, 0, exact, 0, n);
-            return exact;
-        }
-
-        static int HexValue(char c)
-        {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-            return -1;
-        }
-
-        /// <summary>Percent-encodes bytes for a query value: unreserved characters stay, everything else is %XX.</summary>
-        public static string Encode(byte[] bytes)
-        {
-            var sb = new StringBuilder(bytes.Length * 3);
-            foreach (byte b in bytes)
-            {
-                char c = (char)b;
-                bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-                if (keep) sb.Append(c);
-                else sb.Append('%').Append("0123456789ABCDEF"[b >> 4]).Append("0123456789ABCDEF"[b & 15]);
-            }
-            return sb.ToString();
         }
     }
 }

@@ -141,6 +141,44 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         }
 
         [Fact]
+        public void A_single_source_piece_is_asked_of_its_owner_only_until_the_owner_lets_go_or_is_evicted()
+        {
+            var picker = Picker(2, 4 * Block, 8L * Block);
+            picker.SetSingleSource(0);
+            var first = new List<BlockRequest>();
+            picker.Pick(Bits(2, 0), 1, None, first, requester: 1);
+            Assert.Equal(0, Assert.Single(first).Piece);
+            // Another peer with piece 0 gets none of its remaining blocks.
+            var other = new List<BlockRequest>();
+            picker.Pick(Bits(2, 0, 1), 10, None, other, requester: 2);
+            Assert.DoesNotContain(other, r => r.Piece == 0);
+            Assert.NotEmpty(other);
+            picker.ReleaseOwner(1);                                     // choked us, or gone
+            var takeover = new List<BlockRequest>();
+            picker.Pick(Bits(2, 0), 10, None, takeover, requester: 2);
+            // Its unrequested blocks, then (endgame) a duplicate of the one 1 still holds.
+            Assert.Equal(new[] { Block, 2 * Block, 3 * Block, 0 }, takeover.Where(r => r.Piece == 0).Select(r => r.Begin));
+            var locked = new List<BlockRequest>();
+            picker.Pick(Bits(2, 0), 10, None, locked, requester: 1);
+            Assert.Empty(locked);                                        // piece 0 is 2's now
+            // 2 sits on it: evicted, it never owns piece 0 again, and 1 takes over.
+            Assert.Equal(2, picker.OwnerOf(0));
+            picker.EvictOwner(0);
+            foreach (var r in takeover.Where(r => r.Piece == 0)) picker.Release(r.Piece, r.Begin);
+            var evicted = new List<BlockRequest>();
+            picker.Pick(Bits(2, 0), 10, None, evicted, requester: 2);
+            Assert.DoesNotContain(evicted, r => r.Piece == 0);
+            var second = new List<BlockRequest>();
+            picker.Pick(Bits(2, 0), 10, None, second, requester: 1);
+            // (block 0 again too: None tells the picker 1 holds no request, so endgame offers a duplicate)
+            Assert.Equal(new[] { Block, 2 * Block, 3 * Block, 0 }, second.Where(r => r.Piece == 0).Select(r => r.Begin));
+            Assert.Equal(1, picker.OwnerOf(0));
+            foreach (var r in second.Where(r => r.Piece == 0)) Assert.True(picker.BlockReceived(r.Piece, r.Begin));
+            picker.PieceVerified(0);
+            Assert.False(picker.IsSingleSource(0));
+        }
+
+        [Fact]
         public void A_block_nobody_asked_for_is_not_accepted()
         {
             var picker = Picker(2, 2 * Block, 4L * Block);

@@ -69,6 +69,135 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             listener.Dispose();
         }
 
+        /// <summary>
+        /// Claims every piece and answers every request at once with the true bytes, except that it corrupts the last
+        /// block of a piece whose other blocks it was not asked for: a liar that hides in pieces shared with an honest peer.
+        /// </summary>
+        static async Task RunSubtleLiarAsync(IPeerRuntime host, IListener listener, TorrentMetainfo torrent, byte[] content, bool stallRefetches = false)
+        {
+            RawPeer peer;
+            try { peer = await RawPeer.AcceptAsync(listener, torrent, "-XX0003-subtle"); }
+            catch (Exception) { return; }
+            var all = new Bitfield(torrent.PieceCount);
+            all.SetAll();
+            await peer.SendAsync(PeerMessage.BitfieldOf(all), PeerMessage.Unchoke);
+            var block = new byte[BitTorrentConstants.BlockSize];
+            var askedBefore = new System.Collections.Generic.Dictionary<int, int>();
+            var answered = new System.Collections.Generic.HashSet<long>();
+            try
+            {
+                while (true)
+                {
+                    var request = await peer.NextAsync(PeerMessageType.Request);
+                    if (request == null) break;
+                    askedBefore.TryGetValue(request.Index, out int asked);
+                    askedBefore[request.Index] = asked + 1;
+                    // A block asked for again is a re-fetch after a failed piece: a staller takes it and never answers.
+                    if (stallRefetches && !answered.Add(BlockRequest.KeyOf(request.Index, request.Begin))) continue;
+                    Buffer.BlockCopy(content, request.Index * torrent.PieceLength + request.Begin, block, 0, request.Length);
+                    bool last = request.Begin + request.Length == torrent.GetPieceSize(request.Index);
+                    if (last && asked + 1 < (torrent.GetPieceSize(request.Index) + BitTorrentConstants.BlockSize - 1) / BitTorrentConstants.BlockSize)
+                        block[0] ^= 0xFF;
+                    await host.Clock.Delay(TimeSpan.FromMilliseconds(20));   // slower than the seeder: few blocks of each piece
+                    await peer.SendAsync(PeerMessage.Piece(request.Index, request.Begin, block, 0, request.Length));
+                }
+            }
+            catch (Exception) { }
+            peer.Dispose();
+        }
+
+        /// <summary>
+        /// A leecher between an honest, upload-limited seeder and a subtle liar (rates close enough that their blocks
+        /// mix within pieces), dialled in the given order; runs until the leecher completes and checks its bytes and
+        /// that the liar, and only the liar, is banned.
+        /// </summary>
+        static SwarmWorld DownloadBesideSubtleLiar(bool stallRefetches, bool liarFirst)
+        {
+            var w = new SwarmWorld(seed: 21, size: 16 * 128 * 1024, pieceLength: 128 * 1024);
+            var seeder = w.Seeder("seed", new SwarmOptions { UploadLimitBytesPerSecond = 256 * 1024 });
+            var liarHost = w.Host("liar");
+            IListener listener = null;
+            w.Run(async () => listener = await liarHost.Transport.ListenAsync(SwarmWorld.PeerPort));
+            w.Sim.Spawn(() => RunSubtleLiarAsync(liarHost, listener, w.Torrent, w.Content, stallRefetches));
+            var leecher = w.Leecher("leech");
+            foreach (var name in liarFirst ? new[] { "liar", "seed" } : new[] { "seed", "liar" }) w.Connect(leecher, name);
+            w.Run(() => leecher.WhenCompleted(), 600);
+            listener.Dispose();
+
+            Assert.Equal(w.Content, w.Downloaded("leech"));
+            var banned = Assert.Single(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerBanned);
+            Assert.Equal(PeerIdentity.Hex(RawPeer.Id("-XX0003-subtle")), banned["PeerId"]);
+            return w;
+        }
+
+        [Fact]
+        public void An_honest_peer_sharing_failed_pieces_with_a_liar_is_never_banned_and_the_liar_is()
+        {
+            // Before per-block blame, three shared failures banned both peers and the download never completed.
+            var w = DownloadBesideSubtleLiar(stallRefetches: false, liarFirst: false);
+            // Pieces failed with both peers' blocks in them: the test exercises the shared-blame case.
+            Assert.Contains(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PieceFailed && ((string)e["Peers"]).Contains(","));
+        }
+
+        [Fact]
+        public void A_liar_that_takes_the_refetch_of_a_failed_piece_and_never_answers_does_not_stall_the_download() =>
+            DownloadBesideSubtleLiar(stallRefetches: true, liarFirst: true);
+
+        [Fact]
+        public void A_peer_that_holds_the_refetch_of_a_failed_piece_without_sending_it_loses_it_to_another_peer()
+        {
+            // One piece of two blocks. A sends block 0 and chokes; B sends a corrupt block 1: the piece fails with two
+            // senders and is re-fetched from one peer. B (the only one unchoked) takes it and never answers, keeping
+            // the connection alive; A unchokes again. The piece must not wait on B forever.
+            var w = new SwarmWorld(seed: 23, size: 2 * BitTorrentConstants.BlockSize, pieceLength: 2 * BitTorrentConstants.BlockSize);
+            var leecher = w.Leecher("leech");
+            var all = new Bitfield(1);
+            all.SetAll();
+            var hostA = w.Host("a");
+            var hostB = w.Host("b");
+            bool aChoked = false;
+            w.Sim.Spawn(async () =>
+            {
+                var a = await RawPeer.ConnectAsync(hostA, w.AddressOf("leech"), w.Torrent, "-XX0004-honest");
+                await a.SendAsync(PeerMessage.BitfieldOf(all), PeerMessage.Unchoke);
+                var first = await a.NextAsync(PeerMessageType.Request);
+                await a.SendAsync(PeerMessage.Piece(0, 0, w.Content, 0, BitTorrentConstants.BlockSize), PeerMessage.Choke);
+                aChoked = true;
+                await hostA.Clock.Delay(TimeSpan.FromSeconds(5));
+                await a.SendAsync(PeerMessage.Unchoke);
+                while (true)
+                {
+                    var r = await a.NextAsync(PeerMessageType.Request);
+                    if (r == null) return;
+                    await a.SendAsync(PeerMessage.Piece(r.Index, r.Begin, w.Content, r.Begin, r.Length));
+                }
+            });
+            w.Sim.Spawn(async () =>
+            {
+                var b = await RawPeer.ConnectAsync(hostB, w.AddressOf("leech"), w.Torrent, "-XX0005-holder");
+                await b.SendAsync(PeerMessage.BitfieldOf(all));
+                while (!aChoked) await hostB.Clock.Delay(TimeSpan.FromMilliseconds(100));
+                await b.SendAsync(PeerMessage.Unchoke);
+                var r = await b.NextAsync(PeerMessageType.Request);
+                await b.SendAsync(PeerMessage.Piece(r.Index, r.Begin, new byte[r.Length], 0, r.Length));
+                // From now on: requests are read and never answered; keep-alives keep the connection open.
+                _ = DrainAsync();   // on the loop: started here, it continues on the simulation's context
+                async Task DrainAsync() { while (await b.NextAsync(PeerMessageType.Piece) != null) { } }
+                while (true)
+                {
+                    await hostB.Clock.Delay(TimeSpan.FromSeconds(20));
+                    try { await b.SendAsync(PeerMessage.KeepAlive); } catch (Exception) { return; }
+                }
+            });
+            w.Run(() => leecher.WhenCompleted(), 300);
+
+            Assert.Equal(w.Content, w.Downloaded("leech"));
+            var failed = Assert.Single(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PieceFailed);
+            Assert.Contains(",", (string)failed["Peers"]);
+            var banned = Assert.Single(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerBanned);
+            Assert.Equal(PeerIdentity.Hex(RawPeer.Id("-XX0005-holder")), banned["PeerId"]);
+        }
+
         /// <summary>A leecher resuming with the first half of the file on disk and the rest zeros.</summary>
         static (SwarmWorld, BitTorrentPeer) HalfDone()
         {
@@ -213,6 +342,14 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             w.Run(() => leecher.WhenCompleted(), 60);
             Assert.Equal(w.Content, w.Downloaded("leech"));
             Assert.Contains(w.Events, e => e.Node == "leech" && e.Type == PeerEventTypes.PeerDisconnected && e.Remote.StartsWith(w.Hosts["seedB"].HostAddress));
+            // Every verified piece names who sent it, so the sources are exact even for a peer that is gone by the end.
+            var verified = w.Events.Where(e => e.Node == "leech" && e.Type == PeerEventTypes.PieceVerified).ToList();
+            Assert.Equal(w.Torrent.PieceCount, verified.Count);
+            Assert.All(verified, e => Assert.NotEmpty((string[])e["Sources"]));
+            var sources = verified.SelectMany(e => (string[])e["Sources"]).Distinct().OrderBy(x => x).ToArray();
+            Assert.Equal(new[] { w.AddressOf("seedA").ToString(), w.AddressOf("seedB").ToString() }, sources);
+            var ids = verified.SelectMany(e => (string[])e["PeerIds"]).Distinct().ToArray();
+            Assert.Equal(2, ids.Length);
         }
     }
 }

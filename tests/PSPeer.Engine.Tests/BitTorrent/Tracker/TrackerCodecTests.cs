@@ -38,7 +38,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
         public void Encoding_then_parsing_gives_back_every_byte_value()
         {
             var all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
-            var q = TrackerQuery.Parse("v=" + TrackerQuery.Encode(all), out _);
+            var q = TrackerQuery.Parse("v=" + PSPeer.Engine.Content.UrlPath.EncodeBytes(all), out _);
             Assert.Equal(all, q.First("v", out _));
         }
 

@@ -48,7 +48,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
                 // Bytes that need escaping (0x00, '&', '=', '%', '+', 0xFF) must arrive intact.
                 var raw = new byte[] { 0, (byte)'&', (byte)'=', (byte)'%', (byte)'+', 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
                 var hash = new InfoHash(raw);
-                string url = tracker.AnnounceUrl + "?info_hash=" + TrackerQuery.Encode(raw) + "&peer_id=-CU0000-curlcurlcurl&port=6881&left=0&compact=1";
+                string url = tracker.AnnounceUrl + "?info_hash=" + PSPeer.Engine.Content.UrlPath.EncodeBytes(raw) + "&peer_id=-CU0000-curlcurlcurl&port=6881&left=0&compact=1";
                 var result = await ExternalTool.RunAsync("curl", "-s", "-f", url);
                 Assert.True(result.ExitCode == 0, result.ToString());
                 Assert.StartsWith("d8:completei1e10:downloadedi0e10:incompletei0e8:intervali600e12:min intervali30e5:peers0:e", result.StandardOutput);
