@@ -12,7 +12,19 @@ namespace PSPeer.Engine.Runtime.Live
         {
             HostAddress = hostAddress;
             Transport = new TcpTransport(hostAddress);
-            Random = new SeededRandom(seed ?? System.Environment.TickCount);
+            Random = new SeededRandom(seed ?? FreshSeed());
+        }
+
+        /// <summary>
+        /// An unpredictable seed. Not Environment.TickCount: processes started in the same millisecond (a script that
+        /// launches four leechers at once) then drew the same BitTorrent peer ids and Gnutella GUIDs, and peers dropped
+        /// each other as duplicates or as connections to themselves.
+        /// </summary>
+        static int FreshSeed()
+        {
+            var bytes = new byte[4];
+            using (var rng = System.Security.Cryptography.RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            return System.BitConverter.ToInt32(bytes, 0);
         }
 
         public IClock Clock { get; } = new SystemClock();
