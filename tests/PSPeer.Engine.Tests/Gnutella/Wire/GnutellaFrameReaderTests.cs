@@ -35,7 +35,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         [InlineData(4096)]
         public async Task Reads_every_descriptor_whatever_the_read_sizes(int chunk)
         {
-            var messages = await ReadAll(new GnutellaFrameReader(new ChunkedStream(ThreeMessages(), chunk)));
+            var messages = await ReadAll(new GnutellaFrameReader(new ChunkedReadStream(ThreeMessages(), chunk)));
             Assert.Equal(new[] { GnutellaPayloadType.Ping, GnutellaPayloadType.Query, GnutellaPayloadType.Pong }, messages.Select(m => m.Header.Type));
             Assert.Equal(new[] { A, B, A }, messages.Select(m => m.Header.Id));
             Assert.Equal("hey jude", ((Query)messages[1].Payload).Criteria);
@@ -49,7 +49,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         public async Task Bytes_left_over_from_the_handshake_are_decoded_first()
         {
             var bytes = ThreeMessages();
-            var reader = new GnutellaFrameReader(new ChunkedStream(bytes.Skip(30).ToArray(), 5), GnutellaFrameReader.DefaultMaxPayloadLength, bytes.Take(30).ToArray());
+            var reader = new GnutellaFrameReader(new ChunkedReadStream(bytes.Skip(30).ToArray(), 5), GnutellaFrameReader.DefaultMaxPayloadLength, bytes.Take(30).ToArray());
             Assert.Equal(3, (await ReadAll(reader)).Count);
         }
 
@@ -57,7 +57,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         public async Task Forwarding_re_encodes_the_received_payload_byte_for_byte()
         {
             var original = GnutellaCodec.Encode(B, 6, 1, new Query { Criteria = "x", Urns = new[] { PSPeer.Engine.Core.ContentHash.Compute(new byte[] { 1 }) } });
-            var m = await new GnutellaFrameReader(new ChunkedStream(original)).ReadAsync(CancellationToken.None);
+            var m = await new GnutellaFrameReader(new ChunkedReadStream(original)).ReadAsync(CancellationToken.None);
             m.Header.Ttl--;
             m.Header.Hops++;
             var forwarded = GnutellaCodec.Encode(m.Header, m.PayloadBytes);
@@ -70,7 +70,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         [Fact]
         public async Task Clean_end_of_stream_between_descriptors_is_null()
         {
-            Assert.Null(await new GnutellaFrameReader(new ChunkedStream(new byte[0])).ReadAsync(CancellationToken.None));
+            Assert.Null(await new GnutellaFrameReader(new ChunkedReadStream(new byte[0])).ReadAsync(CancellationToken.None));
         }
 
         [Fact]
@@ -78,8 +78,8 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         {
             var bytes = ThreeMessages();
             int firstTwo = 23 + 23 + 11;
-            await Assert.ThrowsAsync<GnutellaProtocolException>(() => ReadAll(new GnutellaFrameReader(new ChunkedStream(bytes.Take(10).ToArray(), 3))));
-            await Assert.ThrowsAsync<GnutellaProtocolException>(() => ReadAll(new GnutellaFrameReader(new ChunkedStream(bytes.Take(firstTwo - 1).ToArray(), 3))));
+            await Assert.ThrowsAsync<GnutellaProtocolException>(() => ReadAll(new GnutellaFrameReader(new ChunkedReadStream(bytes.Take(10).ToArray(), 3))));
+            await Assert.ThrowsAsync<GnutellaProtocolException>(() => ReadAll(new GnutellaFrameReader(new ChunkedReadStream(bytes.Take(firstTwo - 1).ToArray(), 3))));
         }
 
         [Fact]
@@ -87,14 +87,14 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         {
             var header = new byte[DescriptorHeader.Size];
             new DescriptorHeader(A, GnutellaPayloadType.Query, 7, 0, int.MaxValue).Write(header, 0);
-            var stream = new ChunkedStream(header);
+            var stream = new ChunkedReadStream(header);
             var ex = await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(stream, 1024).ReadAsync(CancellationToken.None));
             Assert.Contains("limit", ex.Message);
 
             // Exactly at the limit is fine.
             var atLimit = GnutellaCodec.Encode(A, 1, 0, new QrpPatch { SequenceNumber = 1, SequenceSize = 1, EntryBits = 4, Data = new byte[1024 - 5] });
-            Assert.NotNull(await new GnutellaFrameReader(new ChunkedStream(atLimit), 1024).ReadAsync(CancellationToken.None));
-            Assert.Throws<GnutellaProtocolException>(() => { new GnutellaFrameReader(new ChunkedStream(atLimit), 1023).ReadAsync(CancellationToken.None).GetAwaiter().GetResult(); });
+            Assert.NotNull(await new GnutellaFrameReader(new ChunkedReadStream(atLimit), 1024).ReadAsync(CancellationToken.None));
+            Assert.Throws<GnutellaProtocolException>(() => { new GnutellaFrameReader(new ChunkedReadStream(atLimit), 1023).ReadAsync(CancellationToken.None).GetAwaiter().GetResult(); });
         }
 
         [Fact]
@@ -102,7 +102,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         {
             var frame = GnutellaCodec.Encode(A, 1, 0, new Ping());
             frame[16] = 0x77;   // no servent sends this: not Gnutella
-            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedStream(frame)).ReadAsync(CancellationToken.None));
+            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedReadStream(frame)).ReadAsync(CancellationToken.None));
         }
 
         [Theory]
@@ -114,7 +114,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             // 1500 bytes: longer than the reader's own buffer, so skipping takes several reads.
             var extension = Concat(new byte[23], Enumerable.Range(0, 1500).Select(i => (byte)i).ToArray());
             new DescriptorHeader(B, (GnutellaPayloadType)type, 1, 0, 1500).Write(extension, 0);
-            var reader = new GnutellaFrameReader(new ChunkedStream(Concat(extension, GnutellaCodec.Encode(A, 7, 0, new Ping())), chunk));
+            var reader = new GnutellaFrameReader(new ChunkedReadStream(Concat(extension, GnutellaCodec.Encode(A, 7, 0, new Ping())), chunk));
             var skipped = await reader.ReadAsync(CancellationToken.None);
             Assert.Equal((GnutellaPayloadType)type, skipped.Header.Type);
             Assert.Equal(1500, Assert.IsType<IgnoredExtension>(skipped.Payload).Length);
@@ -129,9 +129,9 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         {
             var big = new byte[23];
             new DescriptorHeader(B, GnutellaPayloadType.VendorMessage, 1, 0, 2000).Write(big, 0);
-            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedStream(big), 1024).ReadAsync(CancellationToken.None));
+            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedReadStream(big), 1024).ReadAsync(CancellationToken.None));
             var cut = Concat(big, new byte[100]);
-            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedStream(cut)).ReadAsync(CancellationToken.None));
+            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedReadStream(cut)).ReadAsync(CancellationToken.None));
         }
 
         [Fact]
@@ -139,14 +139,14 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         {
             var frame = Concat(new byte[23], new byte[5]);
             new DescriptorHeader(A, GnutellaPayloadType.Pong, 1, 0, 5).Write(frame, 0);
-            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedStream(frame)).ReadAsync(CancellationToken.None));
+            await Assert.ThrowsAsync<GnutellaProtocolException>(() => new GnutellaFrameReader(new ChunkedReadStream(frame)).ReadAsync(CancellationToken.None));
         }
 
         [Fact]
         public async Task Take_buffered_bytes_hands_out_what_was_not_decoded()
         {
             var bytes = ThreeMessages();
-            var reader = new GnutellaFrameReader(new ChunkedStream(bytes));
+            var reader = new GnutellaFrameReader(new ChunkedReadStream(bytes));
             await reader.ReadAsync(CancellationToken.None);
             var rest = reader.TakeBufferedBytes();
             Assert.Equal(bytes.Skip(23).ToArray(), rest);

@@ -12,7 +12,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
     public class GnutellaHandshakeTests
     {
         static Task<HandshakeHead> Read(string text, int chunk = int.MaxValue, int max = 4096, byte[] already = null) =>
-            GnutellaHandshake.ReadHeadAsync(new ChunkedStream(Encoding.ASCII.GetBytes(text), chunk), already, max, CancellationToken.None);
+            GnutellaHandshake.ReadHeadAsync(new ChunkedReadStream(Encoding.ASCII.GetBytes(text), chunk), already, max, CancellationToken.None);
 
         [Fact]
         public void Connect_and_response_heads_are_crlf_lines_ending_in_an_empty_line()
@@ -62,9 +62,9 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         {
             var ping = GnutellaCodec.Encode(GnutellaGuid.Parse("0102030405060708FF0A0B0C0D0E0F00"), 1, 0, new Ping());
             var bytes = Encoding.ASCII.GetBytes("GNUTELLA/0.6 200 OK\r\n\r\n").Concat(ping).ToArray();
-            var head = await GnutellaHandshake.ReadHeadAsync(new ChunkedStream(bytes), null, 4096, CancellationToken.None);
+            var head = await GnutellaHandshake.ReadHeadAsync(new ChunkedReadStream(bytes), null, 4096, CancellationToken.None);
             Assert.Equal(ping, head.Remainder);
-            var m = await new GnutellaFrameReader(new ChunkedStream(new byte[0]), 1024, head.Remainder).ReadAsync(CancellationToken.None);
+            var m = await new GnutellaFrameReader(new ChunkedReadStream(new byte[0]), 1024, head.Remainder).ReadAsync(CancellationToken.None);
             Assert.Equal(GnutellaPayloadType.Ping, m.Header.Type);
         }
 

@@ -72,7 +72,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Prop.ForAll<byte[], byte>((bytes, chunk) =>
             {
                 bytes = bytes ?? new byte[0];
-                var reader = new GnutellaFrameReader(new ChunkedStream(bytes, 1 + chunk % 32), 512);
+                var reader = new GnutellaFrameReader(new ChunkedReadStream(bytes, 1 + chunk % 32), 512);
                 return OnlyProtocolErrors(() =>
                 {
                     while (reader.ReadAsync(CancellationToken.None).GetAwaiter().GetResult() != null) { }
@@ -87,7 +87,7 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             {
                 bytes = bytes ?? new byte[0];
                 if (prefix) bytes = System.Text.Encoding.ASCII.GetBytes("GNUTELLA/0.6 ").Concat(bytes).Concat(new byte[] { 13, 10, 13, 10 }).ToArray();
-                return OnlyProtocolErrors(() => GnutellaHandshake.ReadHeadAsync(new ChunkedStream(bytes, 7), null, 256, CancellationToken.None).GetAwaiter().GetResult());
+                return OnlyProtocolErrors(() => GnutellaHandshake.ReadHeadAsync(new ChunkedReadStream(bytes, 7), null, 256, CancellationToken.None).GetAwaiter().GetResult());
             }).Check(Quick);
         }
 

@@ -3,19 +3,21 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace PSPeer.Engine.Tests.Gnutella.Wire
+namespace PSPeer.Engine.Tests
 {
-    /// <summary>A read-only stream over fixed bytes that hands out at most <c>chunk</c> bytes per ReadAsync, like a slow link.</summary>
-    sealed class ChunkedStream : Stream
+    /// <summary>
+    /// A read-only stream over fixed bytes that hands out at most <c>chunk</c> bytes per ReadAsync, as TCP may split
+    /// them, then ends. Codec tests of every protocol read through it.
+    /// </summary>
+    sealed class ChunkedReadStream : Stream
     {
         readonly byte[] _data;
         readonly int _chunk;
         int _position;
 
-        public ChunkedStream(byte[] data, int chunk = int.MaxValue) { _data = data; _chunk = chunk; }
+        public ChunkedReadStream(byte[] data, int chunk = int.MaxValue) { _data = data; _chunk = chunk; }
 
         public int ReadCalls { get; private set; }
-        public int Position_ => _position;
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
