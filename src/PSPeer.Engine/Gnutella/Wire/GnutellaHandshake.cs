@@ -16,6 +16,7 @@ namespace PSPeer.Engine.Gnutella.Wire
     public sealed class GnutellaHandshake
     {
         public const int DefaultMaxHeadBytes = 8 * 1024;
+        const int InitialHeadBuffer = 512;
         public const string ConnectLine = "GNUTELLA CONNECT/0.6";
         const string ConnectPrefix = "GNUTELLA CONNECT/";
         const string ResponsePrefix = "GNUTELLA/";
@@ -34,7 +35,9 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (stream == null) throw new ArgumentNullException(nameof(stream));
             if (maxBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxBytes));
             int initial = alreadyRead?.Length ?? 0;
-            var buffer = new byte[Math.Max(maxBytes, initial)];
+            // Start small and grow toward maxBytes: real heads are a few hundred bytes, and a simulated network reads
+            // three heads per link, so a full-size buffer each time was most of the garbage of building one.
+            var buffer = new byte[Math.Max(Math.Min(InitialHeadBuffer, maxBytes), initial)];
             if (initial > 0) Buffer.BlockCopy(alreadyRead, 0, buffer, 0, initial);
             int count = initial, scanned = 0;
             while (true)
@@ -51,7 +54,13 @@ namespace PSPeer.Engine.Gnutella.Wire
                 }
                 scanned = Math.Max(0, count - 3);
                 if (count >= maxBytes) break;
-                int n = await stream.ReadAsync(buffer, count, maxBytes - count, cancellationToken);
+                if (count == buffer.Length)
+                {
+                    var grown = new byte[Math.Min(maxBytes, buffer.Length * 2)];
+                    Buffer.BlockCopy(buffer, 0, grown, 0, count);
+                    buffer = grown;
+                }
+                int n = await stream.ReadAsync(buffer, count, Math.Min(buffer.Length, maxBytes) - count, cancellationToken);
                 if (n <= 0) throw new GnutellaProtocolException(count == 0 ? "the connection closed before a handshake" : "the connection closed inside a handshake head");
                 count += n;
             }
