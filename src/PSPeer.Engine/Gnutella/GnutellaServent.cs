@@ -364,6 +364,7 @@ namespace PSPeer.Engine.Gnutella
             {
                 var table = new QueryRouteTable(Options.QrpTableBits);
                 foreach (var f in files) { table.AddFileName(f.Name); table.Add(f.ContentHash); }
+                table.Compact();
                 _ownTable = table;
             }
         }

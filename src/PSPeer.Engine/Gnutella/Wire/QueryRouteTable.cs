@@ -22,7 +22,10 @@ namespace PSPeer.Engine.Gnutella.Wire
         const uint HashMultiplier = 0x4F1BBCDC;   // the QRP spec's multiplicative constant
 
         int _bits;
-        ulong[] _slots;
+        // The present slots: a bit set (ulong[]), or, when few slots are present, their sorted indexes (int[]). A leaf
+        // shares a few dozen keywords, so an ultrapeer holding one 16-bit table per leaf link kept 8 KiB each for a few
+        // hundred bytes of information. One field, swapped whole, so a reader never sees half of a change.
+        object _table;
 
         // The sequence being received.
         ulong[] _pending;
@@ -50,7 +53,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             if (bits < 6 || bits > 22) throw new ArgumentOutOfRangeException(nameof(bits), "A query route table has 6 to 22 bits (64 to 4M slots).");
             _bits = bits;
-            _slots = NewSlots(bits);
+            _table = NewSlots(bits);
         }
 
         public int Bits => _bits;
@@ -67,9 +70,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             get
             {
-                int n = 0;
-                foreach (ulong w in _slots) { ulong x = w; while (x != 0) { x &= x - 1; n++; } }
-                return n;
+                var table = _table;
+                if (table is int[] sparse) return sparse.Length;
+                return CountBits((ulong[])table);
             }
         }
 
@@ -95,8 +98,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             if (string.IsNullOrEmpty(keyword)) return;
             int slot = Hash(keyword, _bits);
-            if (IsSet(_slots, slot)) return;
-            Set(_slots, slot);
+            var dense = Dense();
+            if (IsSet(dense, slot)) return;
+            Set(dense, slot);
             _cachedUpdates = null;
         }
 
@@ -124,11 +128,11 @@ namespace PSPeer.Engine.Gnutella.Wire
                 return ContentHash.TryParse(trimmed, out var hash) && MayMatch(hash);
             var tokens = KeywordTokenizer.Tokenize(criteria);
             if (tokens.Count == 0) return false;
-            foreach (var token in tokens) if (!IsSet(_slots, Hash(token, _bits))) return false;
+            foreach (var token in tokens) if (!IsPresent(Hash(token, _bits))) return false;
             return true;
         }
 
-        public bool MayMatch(ContentHash hash) => !hash.IsEmpty && IsSet(_slots, Hash(hash.ToString(), _bits));
+        public bool MayMatch(ContentHash hash) => !hash.IsEmpty && IsPresent(Hash(hash.ToString(), _bits));
 
         /// <summary>A query may match when its keywords all match, or when any of its urns does.</summary>
         public bool MayMatch(Query query)
@@ -158,9 +162,10 @@ namespace PSPeer.Engine.Gnutella.Wire
             int length = TableLength;
             var deltas = new byte[length / 2];
             const int presentDelta = 1 - DefaultInfinity;   // from infinity down to distance 1
+            var slots = DenseCopy();
             for (int i = 0; i < length; i++)
             {
-                if (!IsSet(_slots, i)) continue;
+                if (!IsSet(slots, i)) continue;
                 int nibble = presentDelta & 0x0F;
                 deltas[i >> 1] |= (byte)((i & 1) == 0 ? nibble << 4 : nibble);   // first entry in the high nibble
             }
@@ -228,7 +233,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 if (!_resetSeen)
                 {
                     _pendingBits = _bits;
-                    _pending = (ulong[])_slots.Clone();
+                    _pending = DenseCopy();
                 }
                 _sequenceSize = patch.SequenceSize;
                 _compressor = patch.Compressor;
@@ -257,7 +262,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             byte[] deltas = _compressor == QrpPatch.ZlibCompressor ? Zlib.Decompress(all, rawLength) : all;
             if (deltas.Length != rawLength) throw new GnutellaProtocolException($"QRP patch holds {deltas.Length} bytes of entries, {rawLength} expected");
             ApplyDeltas(_pending, 1 << _pendingBits, deltas, _entryBits, _infinity);
-            _slots = _pending;
+            _table = Compacted(_pending);
             _bits = _pendingBits;
             _cachedUpdates = null;
             Abandon();
@@ -289,6 +294,65 @@ namespace PSPeer.Engine.Gnutella.Wire
             _nextSequence = 0;
             _resetSeen = false;
             _resetSeenWithoutPatches = false;
+        }
+
+        /// <summary>
+        /// Stores the table as a sorted list of present slots when that is much smaller than its bit set (a table
+        /// that will not change much more: the servent's own after it is built). Lookups then binary-search; a later
+        /// <see cref="Add(string)"/> turns it back into a bit set.
+        /// </summary>
+        public void Compact()
+        {
+            if (_table is ulong[] dense) _table = Compacted(dense);
+        }
+
+        static object Compacted(ulong[] dense)
+        {
+            int count = CountBits(dense);
+            // Sparse only when it takes at most a quarter of the bit set's bytes.
+            if ((long)count * sizeof(int) > (long)dense.Length * sizeof(ulong) / 4) return dense;
+            var sparse = new int[count];
+            int n = 0;
+            for (int w = 0; w < dense.Length; w++)
+            {
+                ulong x = dense[w];
+                for (int b = 0; x != 0; b++, x >>= 1)
+                    if ((x & 1) != 0) sparse[n++] = (w << 6) + b;
+            }
+            return sparse;
+        }
+
+        bool IsPresent(int slot)
+        {
+            var table = _table;
+            if (table is int[] sparse) return Array.BinarySearch(sparse, slot) >= 0;
+            return IsSet((ulong[])table, slot);
+        }
+
+        // The table as a bit set this object owns, converting a sparse table back (for Add).
+        ulong[] Dense()
+        {
+            if (_table is ulong[] dense) return dense;
+            var made = DenseCopy();
+            _table = made;
+            return made;
+        }
+
+        // A bit-set copy of the table, whatever its form (a patch sequence edits the copy, not the current table).
+        ulong[] DenseCopy()
+        {
+            var table = _table;
+            if (table is ulong[] dense) return (ulong[])dense.Clone();
+            var copy = NewSlots(_bits);
+            foreach (int slot in (int[])table) Set(copy, slot);
+            return copy;
+        }
+
+        static int CountBits(ulong[] slots)
+        {
+            int n = 0;
+            foreach (ulong w in slots) { ulong x = w; while (x != 0) { x &= x - 1; n++; } }
+            return n;
         }
 
         static ulong[] NewSlots(int bits) => new ulong[Math.Max(1, (1 << bits) / 64)];

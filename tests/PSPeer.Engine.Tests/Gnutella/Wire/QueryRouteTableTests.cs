@@ -264,5 +264,29 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             foreach (var u in Leaf("stones.mp3").ToUpdates(100)) up.Apply(u);
             Assert.True(up.MayMatch("stones"), why);
         }
-    }
+
+        [Fact]
+        public void A_compacted_table_answers_sends_and_grows_as_a_bit_set_does()
+        {
+            var dense = Leaf("beatles - hey jude.mp3", "stones.mp3");
+            var compact = Leaf("beatles - hey jude.mp3", "stones.mp3");
+            compact.Compact();
+            Assert.Equal(dense.PresentCount, compact.PresentCount);
+            foreach (var q in new[] { "hey jude", "stones", "beatles", "zeppelin", "hey zeppelin" })
+                Assert.Equal(dense.MayMatch(q), compact.MayMatch(q));
+            // What it sends is the same bytes, and the receiving side (which compacts) matches the same queries.
+            var sentDense = dense.ToUpdates(100).OfType<QrpPatch>().SelectMany(p => p.Data).ToArray();
+            var sentCompact = compact.ToUpdates(100).OfType<QrpPatch>().SelectMany(p => p.Data).ToArray();
+            Assert.Equal(sentDense, sentCompact);
+            var up = new QueryRouteTable();
+            foreach (var u in compact.ToUpdates(100)) up.Apply(u);
+            Assert.True(up.MayMatch("hey jude"));
+            Assert.False(up.MayMatch("zeppelin"));
+            // Adding after compaction turns it back into a bit set with the old slots kept.
+            compact.Add("zeppelin");
+            Assert.True(compact.MayMatch("zeppelin"));
+            Assert.True(compact.MayMatch("stones"));
+            Assert.Equal(dense.PresentCount + 1, compact.PresentCount);
+        }
+}
 }
