@@ -18,6 +18,7 @@ namespace PSPeer.Engine.BitTorrent
                 try { await Runtime.Clock.Delay(TickInterval, Stopping); }
                 catch (OperationCanceledException) { return; }
                 List<HostPort> dial;
+                bool lonely = false;
                 lock (_gate)
                 {
                     if (Stopping.IsCancellationRequested) return;
@@ -35,8 +36,16 @@ namespace PSPeer.Engine.BitTorrent
                         FillRequests(c);   // the pipeline grows with the rate
                     }
                     dial = TakeDialCandidates();
+                    if (!_picker.Have.AllSet)
+                    {
+                        // Only a node that still needs data chases peers that left; a seeder waits to be found.
+                        dial.AddRange(TakeRedials(now));
+                        lonely = NoticeLoneliness(now);
+                    }
+                    else _lonelySince = null;
                 }
                 foreach (var peer in dial) Track(DialCandidateAsync(peer));
+                if (lonely) WakeAnnounceLoop();
             }
         }
 
@@ -100,6 +109,7 @@ namespace PSPeer.Engine.BitTorrent
                     if (p.EndPoint == null || p.EndPoint.Port == 0) continue;
                     if (p.PeerId != null && PeerIdEquals(p.PeerId, _peerId)) { _self = p.EndPoint; continue; }
                     if (_known.Add(p.EndPoint)) _candidates.Add(p.EndPoint);
+                    _redial.Learn(p.EndPoint);
                 }
             }
         }
@@ -122,6 +132,23 @@ namespace PSPeer.Engine.BitTorrent
             return list;
         }
 
+        /// <summary>Known peers whose backoff is over, as many as free connection slots allow. Under _gate.</summary>
+        List<HostPort> TakeRedials(DateTimeOffset now)
+        {
+            var list = new List<HostPort>();
+            int free = _options.MaxConnections - _connections.Count - _dialling.Count;
+            foreach (var peer in _redial.TakeDue(now))
+            {
+                if (peer.Equals(_self) || IsOwnEndPoint(peer) || _bannedEndPoints.Contains(peer)) { _redial.Ban(peer); continue; }
+                if (_dialling.Contains(peer) || _connections.Exists(x => peer.Equals(x.Dialled))) continue;   // its drop reschedules it
+                if (free <= 0) { _redial.Defer(peer, now); continue; }
+                _dialling.Add(peer);
+                list.Add(peer);
+                free--;
+            }
+            return list;
+        }
+
         bool IsOwnEndPoint(HostPort peer) =>
             _listener != null && peer.Port == _listener.Port &&
             (peer.Host == Runtime.HostAddress || (!Runtime.IsSimulated && (peer.Host == "127.0.0.1" || peer.Host == "localhost")));
@@ -134,14 +161,18 @@ namespace PSPeer.Engine.BitTorrent
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
-                // Unreachable now; the next announce may name it again.
+                // Unreachable now: the redial book tries it again later, and the next announce may name it again.
             }
             finally
             {
                 lock (_gate)
                 {
                     _dialling.Remove(peer);
-                    if (!_connections.Exists(x => peer.Equals(x.Dialled))) _known.Remove(peer);
+                    if (!_connections.Exists(x => peer.Equals(x.Dialled)))
+                    {
+                        _known.Remove(peer);
+                        if (!Stopping.IsCancellationRequested) _redial.Failed(peer, Runtime.Clock.Now);   // unreachable or refused: back off
+                    }
                 }
             }
         }

@@ -17,6 +17,7 @@ namespace PSPeer.Engine.BitTorrent
         readonly HashSet<HostPort> _dialling = new HashSet<HostPort>();
         readonly HashSet<HostPort> _bannedEndPoints = new HashSet<HostPort>();
         readonly HashSet<string> _bannedPeerIds = new HashSet<string>(StringComparer.Ordinal);
+        readonly RedialBook _redial = new RedialBook();                    // addresses to dial again after a drop
         HostPort _self;
         static readonly TimeSpan SimultaneousDialWindow = TimeSpan.FromSeconds(10);
 
@@ -140,6 +141,7 @@ namespace PSPeer.Engine.BitTorrent
                 c = new SwarmConnection(++_nextConnectionId, connection, reader, writer, outgoing, dialled, theirs.PeerId, Torrent.PieceCount, Runtime.Clock.Now);
                 reader.BlockBuffer = (index, begin, length) => new ArraySegment<byte>(c.ReceiveBlock, 0, length);
                 _connections.Add(c);
+                if (dialled != null) _redial.Learn(dialled);   // by hand or from a tracker: worth dialling again if it drops
                 if (_picker.Have.SetCount > 0) c.Send(PeerMessage.BitfieldOf(_picker.Have));
                 if (HasEventObservers)
                     Emit(PeerEventTypes.PeerConnected, c.Remote, $"{(outgoing ? "connected to" : "accepted")} {c.Client}",
@@ -172,7 +174,11 @@ namespace PSPeer.Engine.BitTorrent
                 _picker.ReleaseOwner(c.Id);
                 c.ClearUploads();
                 _picker.RemovePeer(c.PeerHas);
-                if (c.Dialled != null) _known.Remove(c.Dialled);   // a later announce may bring it back
+                if (c.Dialled != null)
+                {
+                    _known.Remove(c.Dialled);   // a later announce may bring it back
+                    if (!Stopping.IsCancellationRequested) _redial.Dropped(c.Dialled, Runtime.Clock.Now, Runtime.Clock.Now - c.ConnectedAt);
+                }
                 if (malformed && HasEventObservers) Emit(PeerEventTypes.MalformedMessage, c.Remote, reason, D("PeerId", c.PeerIdHex));
                 if (HasEventObservers) Emit(PeerEventTypes.PeerDisconnected, c.Remote, reason, D("PeerId", c.PeerIdHex), D("Reason", reason));
                 // Blocks it held can go to the others now, and its upload slot to a waiting peer.

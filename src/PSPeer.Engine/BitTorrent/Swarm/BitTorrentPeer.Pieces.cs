@@ -174,7 +174,7 @@ namespace PSPeer.Engine.BitTorrent
         {
             if (!_bannedPeerIds.Add(peerIdHex)) return;
             var c = _connections.Find(x => x.PeerIdHex == peerIdHex);
-            if (c?.Dialled != null) _bannedEndPoints.Add(c.Dialled);
+            if (c?.Dialled != null) { _bannedEndPoints.Add(c.Dialled); _redial.Ban(c.Dialled); }
             if (HasEventObservers) Emit(PeerEventTypes.PeerBanned, c?.Remote, reason, D("PeerId", peerIdHex), D("Reason", reason));
             if (c != null) Close(c, "banned: " + reason, false);
         }

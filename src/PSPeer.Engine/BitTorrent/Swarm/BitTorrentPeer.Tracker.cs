@@ -11,8 +11,16 @@ namespace PSPeer.Engine.BitTorrent
         static readonly TimeSpan MinAnnounceInterval = TimeSpan.FromSeconds(1);
         static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(15);
         static readonly TimeSpan StoppedAnnounceTimeout = TimeSpan.FromSeconds(3);
+        /// <summary>How long a leecher sits with no connection at all before it asks the tracker again.</summary>
+        static readonly TimeSpan LonelyAnnounceDelay = TimeSpan.FromSeconds(10);
+        /// <summary>A tracker's "min interval" above this is not honoured for a lonely leecher (see WaitToAnnounceAsync).</summary>
+        static readonly TimeSpan MaxHonouredMinInterval = TimeSpan.FromSeconds(60);
         TrackerClient _trackerClient;
         bool _announcedStarted;
+        CancellationTokenSource _announceWake;   // under _gate: cancelling it ends the announce loop's wait early
+        DateTimeOffset? _lonelySince;          // under _gate
+        DateTimeOffset _lastAnnounceAt;
+        TimeSpan? _trackerMinInterval;
 
         async Task AnnounceLoopAsync()
         {
@@ -22,11 +30,62 @@ namespace PSPeer.Engine.BitTorrent
             while (!Stopping.IsCancellationRequested)
             {
                 var interval = await AnnounceOnceAsync(ev, Stopping);
+                _lastAnnounceAt = Runtime.Clock.Now;
                 if (interval.HasValue) { ev = AnnounceEvent.None; _announcedStarted = true; }
                 var wait = interval ?? RetryAfterFailure;
-                try { await Runtime.Clock.Delay(wait < MinAnnounceInterval ? MinAnnounceInterval : wait, Stopping); }
+                try { await WaitToAnnounceAsync(wait < MinAnnounceInterval ? MinAnnounceInterval : wait); }
                 catch (OperationCanceledException) { return; }
             }
+        }
+
+        /// <summary>
+        /// Waits out the tracker's interval, or less when the tick loop finds this leecher with no connection at all: it
+        /// would otherwise sit idle until the next announce (opentracker says ~30 min). Then a tracker's "min interval"
+        /// is honoured only when it is at most a minute: a longer one would strand the leecher just the same, and one
+        /// extra announce per LonelyAnnounceDelay at most is a small load to put on a tracker.
+        /// </summary>
+        async Task WaitToAnnounceAsync(TimeSpan wait)
+        {
+            var wake = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+            lock (_gate) _announceWake = wake;
+            try
+            {
+                await Runtime.Clock.Delay(wait, wake.Token);
+                return;
+            }
+            catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
+            {
+                // woken: this leecher has no peers
+            }
+            finally
+            {
+                lock (_gate) _announceWake = null;
+                wake.Dispose();
+            }
+            var min = _trackerMinInterval;
+            if (min.HasValue && min.Value <= MaxHonouredMinInterval)
+            {
+                var left = _lastAnnounceAt + min.Value - Runtime.Clock.Now;
+                if (left > TimeSpan.Zero) await Runtime.Clock.Delay(left, Stopping);
+            }
+        }
+
+        /// <summary>Ends the announce loop's wait now (outside _gate: cancelling may run its continuation inline).</summary>
+        void WakeAnnounceLoop()
+        {
+            CancellationTokenSource wake;
+            lock (_gate) wake = _announceWake;
+            try { wake?.Cancel(); } catch (ObjectDisposedException) { /* the wait just ended by itself */ }
+        }
+
+        /// <summary>Under _gate, each tick of a leecher: true after LonelyAnnounceDelay with no connection and no dial (time to announce).</summary>
+        bool NoticeLoneliness(DateTimeOffset now)
+        {
+            if (_connections.Count > 0 || _dialling.Count > 0) { _lonelySince = null; return false; }
+            if (_lonelySince == null) { _lonelySince = now; return false; }
+            if (now - _lonelySince.Value < LonelyAnnounceDelay) return false;
+            _lonelySince = null;
+            return Trackers.Count > 0;
         }
 
         /// <summary>Announces to the first tracker that answers (BEP 12 order); returns its interval, or null if none answered.</summary>
@@ -48,6 +107,7 @@ namespace PSPeer.Engine.BitTorrent
                 {
                     var response = await _trackerClient.AnnounceAsync(url, request, cancellationToken);
                     if (ev != AnnounceEvent.Stopped) AddCandidates(response.Peers);
+                    _trackerMinInterval = response.MinInterval;
                     if (HasEventObservers)
                         Emit(PeerEventTypes.TrackerAnnounce, url, $"announced {ev}: {response.Peers.Count} peers, {response.Complete} seeders, {response.Incomplete} leechers",
                             D("Event", ev.ToString()), D("Peers", response.Peers.Count), D("Complete", response.Complete), D("Incomplete", response.Incomplete),
