@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
@@ -110,7 +109,7 @@ namespace PSPeer
             string activity = $"Hashing {name}";
             long total = TotalSize(content);
             var clock = Stopwatch.StartNew();
-            var progress = new PumpProgress(_pump, done => WriteProgress(Describe(activity, done, total, clock.Elapsed)));
+            var progress = new CoalescedProgress<long>(_pump, done => WriteProgress(Describe(activity, done, total, clock.Elapsed)), (newer, waiting) => newer > waiting);
             try
             {
                 var task = _pump.Run(ct => TorrentBuilder.CreateAsync(Storage, content, options, progress, ct));
@@ -170,33 +169,6 @@ namespace PSPeer
         }
 
         protected override void StopProcessing() => _pump.Cancel();
-
-        /// <summary>Reports from hashing threads, coalesced: only the newest waits for the pipeline thread.</summary>
-        sealed class PumpProgress : IProgress<long>
-        {
-            readonly PipelinePump _pump;
-            readonly Action<long> _write;
-            long _latest = -1;
-
-            public PumpProgress(PipelinePump pump, Action<long> write) { _pump = pump; _write = write; }
-
-            public void Report(long value)
-            {
-                // Reports can arrive out of order from parallel workers: keep the largest.
-                long seen;
-                do
-                {
-                    seen = Interlocked.Read(ref _latest);
-                    if (seen >= value && seen != -1) return;
-                } while (Interlocked.CompareExchange(ref _latest, value, seen) != seen);
-                if (seen != -1) return;   // a write is already queued; it will take the newest value
-                _pump.Post(() =>
-                {
-                    long newest = Interlocked.Exchange(ref _latest, -1);
-                    if (newest >= 0) _write(newest);
-                });
-            }
-        }
 
         /// <summary>A power of two from 16 KiB to 16 MiB.</summary>
         sealed class ValidatePieceSizeAttribute : ValidateArgumentsAttribute

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Content;
@@ -165,7 +164,7 @@ namespace PSPeer
         bool Receive(ISharingNode downloader, SearchHit hit)
         {
             string activity = $"Receiving {hit.Name} from {hit.Source}";
-            var progress = new PumpProgress(_pump, p => WriteProgress(Describe(activity, p)));
+            var progress = new CoalescedProgress<DownloadProgress>(_pump, p => WriteProgress(Describe(activity, p)));
             WriteVerbose($"{activity} into {_destination}.");
             try
             {
@@ -197,28 +196,5 @@ namespace PSPeer
         }
 
         protected override void StopProcessing() => _pump.Cancel();
-
-        /// <summary>
-        /// Progress reports from the engine's threads, coalesced: only the newest report waits for the pipeline thread,
-        /// so a fast transfer cannot flood the queue with stale progress records.
-        /// </summary>
-        sealed class PumpProgress : IProgress<DownloadProgress>
-        {
-            readonly PipelinePump _pump;
-            readonly Action<DownloadProgress> _write;
-            DownloadProgress _latest;
-
-            public PumpProgress(PipelinePump pump, Action<DownloadProgress> write) { _pump = pump; _write = write; }
-
-            public void Report(DownloadProgress value)
-            {
-                if (Interlocked.Exchange(ref _latest, value) != null) return; // a write is already queued; it will take this one
-                _pump.Post(() =>
-                {
-                    var newest = Interlocked.Exchange(ref _latest, null);
-                    if (newest != null) _write(newest);
-                });
-            }
-        }
     }
 }
