@@ -6,6 +6,7 @@ using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Interop;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
@@ -24,7 +25,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             await tracker.StartAsync().WaitAsync(Limit);
             using (var folder = new InteropFolder("aria2-leech"))
             {
-                var content = InteropFolder.RandomBytes(Size, 21);
+                var content = TempFolder.RandomBytes(Size, 21);
                 folder.Write("seed/payload.bin", content);
                 var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024, tracker.AnnounceUrl);
                 string torrentPath = folder.Write("payload.torrent", torrent.ToBytes());
@@ -56,7 +57,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         {
             using (var folder = new InteropFolder("aria2-seed"))
             {
-                var content = InteropFolder.RandomBytes(Size, 22);
+                var content = TempFolder.RandomBytes(Size, 22);
                 string file = folder.Write("seed/payload.bin", content);
                 var probe = TestTorrent.Make("payload.bin", content, 256 * 1024);
                 using (var tracker = await OpenTracker.StartAsync(probe.InfoHash.Hex))
@@ -93,7 +94,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         {
             using (var folder = new InteropFolder("lt-seed"))
             {
-                var content = InteropFolder.RandomBytes(Size, 23);
+                var content = TempFolder.RandomBytes(Size, 23);
                 string file = folder.Write("seed/payload.bin", content);
                 var probe = TestTorrent.Make("payload.bin", content, 256 * 1024);
                 using (var tracker = await OpenTracker.StartAsync(probe.InfoHash.Hex))
@@ -127,7 +128,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         {
             using (var folder = new InteropFolder("lt-leech"))
             {
-                var content = InteropFolder.RandomBytes(Size, 24);
+                var content = TempFolder.RandomBytes(Size, 24);
                 folder.Write("seed/payload.bin", content);
                 var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024);
                 string torrentPath = folder.Write("payload.torrent", torrent.ToBytes());

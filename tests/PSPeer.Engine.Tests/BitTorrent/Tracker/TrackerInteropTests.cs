@@ -7,6 +7,7 @@ using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Interop;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Tracker
 {
@@ -49,7 +50,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             ToolProcess aria = null;
             try
             {
-                string file = folder.Write("seed/payload.bin", InteropFolder.RandomBytes(200_000, 4));
+                string file = folder.Write("seed/payload.bin", TempFolder.RandomBytes(200_000, 4));
                 string torrent = folder.File("payload.torrent");
                 await Mktorrent.CreateAsync(file, torrent, tracker.AnnounceUrl, 15);
                 string hashHex = (await Libtorrent_or_null(torrent)) ;
@@ -95,7 +96,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             ToolProcess lt = null;
             try
             {
-                string file = folder.Write("seed/payload.bin", InteropFolder.RandomBytes(100_000, 5));
+                string file = folder.Write("seed/payload.bin", TempFolder.RandomBytes(100_000, 5));
                 string torrent = folder.File("payload.torrent");
                 await Mktorrent.CreateAsync(file, torrent, tracker.AnnounceUrl, 15);
                 var hash = InfoHash.Parse(await Libtorrent.InfoHashAsync(torrent));
@@ -131,7 +132,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             ToolProcess seeder = null, leecher = null;
             try
             {
-                var data = InteropFolder.RandomBytes(600_000, 6);
+                var data = TempFolder.RandomBytes(600_000, 6);
                 string file = folder.Write("seed/payload.bin", data);
                 string torrent = folder.File("payload.torrent");
                 await Mktorrent.CreateAsync(file, torrent, tracker.AnnounceUrl, 16);
