@@ -47,14 +47,6 @@ namespace PSPeer.Engine.Tests.Interop
             return full;
         }
 
-        /// <summary>Deterministic pseudo-random content.</summary>
-        public static byte[] RandomBytes(int length, int seed)
-        {
-            var bytes = new byte[length];
-            new Random(seed).NextBytes(bytes);
-            return bytes;
-        }
-
         static void MakeWorldReadable(string path, bool directory)
         {
             if (OperatingSystem.IsWindows()) return;

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading.Tasks;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.Interop
 {
@@ -36,7 +37,7 @@ namespace PSPeer.Engine.Tests.Interop
         public async Task Mktorrent_writes_a_torrent_libtorrent_reads()
         {
             using var folder = new InteropFolder();
-            string file = folder.Write("payload.bin", InteropFolder.RandomBytes(300_000, 1));
+            string file = folder.Write("payload.bin", TempFolder.RandomBytes(300_000, 1));
             string torrent = folder.File("payload.torrent");
             await Mktorrent.CreateAsync(file, torrent, "http://127.0.0.1:1/announce", 15);
             string hash = await Libtorrent.InfoHashAsync(torrent);

@@ -7,6 +7,7 @@ using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Simulated;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
 {
@@ -57,7 +58,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         public async Task SingleFileHashesMatchAndParallelismDoesNotChangeTheResult()
         {
             var storage = NewStorage();
-            var content = TorrentBytes.Content(1_000_000, 5);
+            var content = TempFolder.RandomBytes(1_000_000, 5);
             storage.WriteFile("/data/app.zip", content);
 
             var progress = new RecordingProgress();
@@ -79,7 +80,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         public async Task InfoDictionaryHoldsOnlyWhatMktorrentWrites()
         {
             var storage = NewStorage();
-            storage.WriteFile("/a.bin", TorrentBytes.Content(50_000, 6));
+            storage.WriteFile("/a.bin", TempFolder.RandomBytes(50_000, 6));
             var options = Options(16384);
             options.Private = true;
             options.Comment = "note";
@@ -117,12 +118,12 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             var storage = NewStorage();
             var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
             {
-                ["b.bin"] = TorrentBytes.Content(70_000, 7),
-                ["a/z.txt"] = TorrentBytes.Content(10_000, 8),
-                ["a.txt"] = TorrentBytes.Content(5, 9),
+                ["b.bin"] = TempFolder.RandomBytes(70_000, 7),
+                ["a/z.txt"] = TempFolder.RandomBytes(10_000, 8),
+                ["a.txt"] = TempFolder.RandomBytes(5, 9),
                 ["empty"] = new byte[0],
-                ["B.bin"] = TorrentBytes.Content(20_000, 10),
-                [".hidden"] = TorrentBytes.Content(3, 11),
+                ["B.bin"] = TempFolder.RandomBytes(20_000, 10),
+                [".hidden"] = TempFolder.RandomBytes(3, 11),
             };
             foreach (var f in files.Reverse()) storage.WriteFile("/build/" + f.Key, f.Value);
 
@@ -145,7 +146,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             var all = new List<byte>();
             for (int i = 0; i < 300; i++)
             {
-                var bytes = TorrentBytes.Content(i * 97 % 5000, i);
+                var bytes = TempFolder.RandomBytes(i * 97 % 5000, i);
                 storage.WriteFile("/many/f" + i.ToString("D3"), bytes);
                 all.AddRange(bytes);
             }
@@ -160,8 +161,8 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         public async Task PiecesLargerThanAReadChunkAreHashedIncrementally()
         {
             var storage = NewStorage();
-            var a = TorrentBytes.Content(3_500_000, 12);
-            var b = TorrentBytes.Content(1_700_000, 13);
+            var a = TempFolder.RandomBytes(3_500_000, 12);
+            var b = TempFolder.RandomBytes(1_700_000, 13);
             storage.WriteFile("/big/a.bin", a);
             storage.WriteFile("/big/b.bin", b);
             var t = await TorrentBuilder.CreateAsync(storage, "/big", Options(2 * 1024 * 1024, 2), null, CancellationToken.None).WaitAsync(Timeout);
@@ -174,12 +175,12 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         public async Task InMemoryCreateGivesTheSameTorrentAsHashingStorage()
         {
             var storage = NewStorage();
-            var single = TorrentBytes.Content(300_000, 14);
+            var single = TempFolder.RandomBytes(300_000, 14);
             storage.WriteFile("/s/one.bin", single);
             var files = new Dictionary<string, byte[]>
             {
-                ["z.bin"] = TorrentBytes.Content(50_000, 15),
-                ["a/b.bin"] = TorrentBytes.Content(70_001, 16),
+                ["z.bin"] = TempFolder.RandomBytes(50_000, 15),
+                ["a/b.bin"] = TempFolder.RandomBytes(70_001, 16),
                 ["empty"] = new byte[0],
             };
             foreach (var f in files) storage.WriteFile("/m/" + f.Key, f.Value);

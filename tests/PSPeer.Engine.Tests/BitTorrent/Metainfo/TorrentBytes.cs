@@ -8,13 +8,6 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
     /// <summary>Builds .torrent bytes by hand for tests, so each test can break exactly one field.</summary>
     static class TorrentBytes
     {
-        public static byte[] Content(int length, int seed)
-        {
-            var bytes = new byte[length];
-            new System.Random(seed).NextBytes(bytes);
-            return bytes;
-        }
-
         public static byte[] PieceHashes(byte[] content, int pieceLength)
         {
             var result = new List<byte>();

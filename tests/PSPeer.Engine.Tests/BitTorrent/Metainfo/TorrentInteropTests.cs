@@ -9,6 +9,7 @@ using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Interop;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
 {
@@ -26,10 +27,10 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
 
         static void WriteFolder(InteropFolder folder)
         {
-            folder.Write("content/app/bin/app.dll", InteropFolder.RandomBytes(700_000, 1));
-            folder.Write("content/app/readme.txt", InteropFolder.RandomBytes(1_234, 2));
+            folder.Write("content/app/bin/app.dll", TempFolder.RandomBytes(700_000, 1));
+            folder.Write("content/app/readme.txt", TempFolder.RandomBytes(1_234, 2));
             folder.Write("content/app/empty.cfg", new byte[0]);
-            folder.Write("content/app/Z-last.dat", InteropFolder.RandomBytes(300_001, 3));
+            folder.Write("content/app/Z-last.dat", TempFolder.RandomBytes(300_001, 3));
         }
 
         static async Task<string> TransmissionHashAsync(string torrentPath)
@@ -51,7 +52,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             {
                 string content;
                 if (folder) { WriteFolder(dir); content = Path.Combine(dir.Path, "content", "app"); }
-                else content = dir.Write("app.zip", InteropFolder.RandomBytes(3_000_000, 4));
+                else content = dir.Write("app.zip", TempFolder.RandomBytes(3_000_000, 4));
                 var reference = TorrentMetainfo.Parse(await Mktorrent.CreateAsync(content, dir.File("mk.torrent"), Announce, 18, isPrivate));
                 var ours = await BuildAsync(content, isPrivate: isPrivate);
 
@@ -70,7 +71,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             {
                 string content;
                 if (folder) { WriteFolder(dir); content = Path.Combine(dir.Path, "content", "app"); }
-                else content = dir.Write("app.zip", InteropFolder.RandomBytes(1_500_000, 5));
+                else content = dir.Write("app.zip", TempFolder.RandomBytes(1_500_000, 5));
                 var ours = await BuildAsync(content, 64 * 1024);
                 var torrentPath = dir.File("ours.torrent");
                 File.WriteAllBytes(torrentPath, ours.ToBytes());

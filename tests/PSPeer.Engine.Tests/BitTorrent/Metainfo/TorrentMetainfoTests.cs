@@ -6,12 +6,13 @@ using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Simulated;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
 {
     public class TorrentMetainfoTests
     {
-        static readonly byte[] Content = TorrentBytes.Content(100_000, 1);
+        static readonly byte[] Content = TempFolder.RandomBytes(100_000, 1);
         const int PieceLength = 32 * 1024;
 
         static byte[] Sha1(byte[] data)
@@ -77,9 +78,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         [Fact]
         public void ParsesAMultiFileTorrentWithOffsets()
         {
-            var a = TorrentBytes.Content(40_000, 2);
-            var b = TorrentBytes.Content(0, 3);
-            var c = TorrentBytes.Content(30_000, 4);
+            var a = TempFolder.RandomBytes(40_000, 2);
+            var b = TempFolder.RandomBytes(0, 3);
+            var c = TempFolder.RandomBytes(30_000, 4);
             var t = TorrentMetainfo.Parse(TorrentBytes.Torrent(TorrentBytes.MultiFileInfo("build", 16384, ("a.bin", a), ("docs/empty.txt", b), ("docs/c/c.bin", c))));
 
             Assert.True(t.IsMultiFile);
@@ -161,7 +162,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
 
         static byte[] Broken(string kind)
         {
-            var small = TorrentBytes.Content(10, 9);
+            var small = TempFolder.RandomBytes(10, 9);
             var info = TorrentBytes.SingleFileInfo("a", Content, PieceLength);
             BDictionary FileEntry(BValue path, long length = 1)
             {

@@ -6,6 +6,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
 {
@@ -20,8 +21,8 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
 
         static byte[] BuildValid()
         {
-            var a = TorrentBytes.Content(40_000, 21);
-            var info = TorrentBytes.MultiFileInfo("folder", 16384, ("a/b.bin", a), ("c.txt", TorrentBytes.Content(100, 22)));
+            var a = TempFolder.RandomBytes(40_000, 21);
+            var info = TorrentBytes.MultiFileInfo("folder", 16384, ("a/b.bin", a), ("c.txt", TempFolder.RandomBytes(100, 22)));
             var root = new BDictionary();
             root["announce"] = new BString("http://t/announce");
             root["announce-list"] = new BList { new BList { new BString("http://t/announce") } };

@@ -50,7 +50,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         [Fact]
         public async Task A_single_file_torrent_is_written_piece_by_piece_in_any_order_including_a_short_last_piece()
         {
-            var t = TestTorrent.SingleFile("app.zip", TestTorrent.RandomBytes(10_000, 1), pieceLength: 1024);
+            var t = TestTorrent.SingleFile("app.zip", TempFolder.RandomBytes(10_000, 1), pieceLength: 1024);
             Assert.Equal(10, t.Metainfo.PieceCount);
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
@@ -71,11 +71,11 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         public async Task A_multi_file_torrent_maps_pieces_across_file_boundaries_and_creates_empty_files()
         {
             var t = TestTorrent.MultiFile("build", 1024,
-                ("a.bin", TestTorrent.RandomBytes(1000, 2)),
+                ("a.bin", TempFolder.RandomBytes(1000, 2)),
                 ("empty.txt", new byte[0]),
-                ("sub/b.bin", TestTorrent.RandomBytes(2500, 3)),
-                ("sub/deeper/c.bin", TestTorrent.RandomBytes(1, 4)),
-                ("d.bin", TestTorrent.RandomBytes(3333, 5)));
+                ("sub/b.bin", TempFolder.RandomBytes(2500, 3)),
+                ("sub/deeper/c.bin", TempFolder.RandomBytes(1, 4)),
+                ("d.bin", TempFolder.RandomBytes(3333, 5)));
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
                 await WriteAll(storage, t, Scrambled(t.Metainfo.PieceCount));
@@ -98,7 +98,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         [Fact]
         public async Task Files_are_created_at_full_length_on_the_first_write()
         {
-            var t = TestTorrent.MultiFile("m", 1024, ("x", TestTorrent.RandomBytes(3000, 6)), ("y", TestTorrent.RandomBytes(5000, 7)));
+            var t = TestTorrent.MultiFile("m", 1024, ("x", TempFolder.RandomBytes(3000, 6)), ("y", TempFolder.RandomBytes(5000, 7)));
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
                 Assert.False(Storage.FileExists(PathOf("m", "x")));   // construction touches nothing
@@ -114,7 +114,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         [Fact]
         public async Task A_piece_failing_its_hash_is_rejected_and_nothing_is_written()
         {
-            var t = TestTorrent.SingleFile("f.bin", TestTorrent.RandomBytes(4096, 8), 1024);
+            var t = TestTorrent.SingleFile("f.bin", TempFolder.RandomBytes(4096, 8), 1024);
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
                 var bad = t.Piece(2);
@@ -137,7 +137,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         [Fact]
         public async Task Reads_of_pieces_not_verified_or_outside_a_piece_are_refused()
         {
-            var t = TestTorrent.SingleFile("f.bin", TestTorrent.RandomBytes(2500, 9), 1024);
+            var t = TestTorrent.SingleFile("f.bin", TempFolder.RandomBytes(2500, 9), 1024);
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
                 await WriteAll(storage, t, new[] { 0 });
@@ -156,7 +156,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         [Fact]
         public async Task A_restarted_download_resumes_from_the_verified_pieces_on_disk()
         {
-            var t = TestTorrent.MultiFile("r", 1000, ("one", TestTorrent.RandomBytes(2600, 10)), ("two", TestTorrent.RandomBytes(2400, 11)));
+            var t = TestTorrent.MultiFile("r", 1000, ("one", TempFolder.RandomBytes(2600, 10)), ("two", TempFolder.RandomBytes(2400, 11)));
             using (var first = new PieceStorage(Storage, t.Metainfo, Root))
                 await WriteAll(first, t, new[] { 0, 2, 4 });
 
@@ -179,7 +179,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         public async Task Checking_existing_data_finds_corrupt_pieces_and_treats_missing_or_short_files_as_missing()
         {
             var t = TestTorrent.MultiFile("c", 1000,
-                ("a", TestTorrent.RandomBytes(3000, 12)), ("b", TestTorrent.RandomBytes(2000, 13)), ("c", TestTorrent.RandomBytes(2500, 14)));
+                ("a", TempFolder.RandomBytes(3000, 12)), ("b", TempFolder.RandomBytes(2000, 13)), ("c", TempFolder.RandomBytes(2500, 14)));
             var corruptA = (byte[])t.Files[0].content.Clone();
             corruptA[1500] ^= 0xFF;                                             // piece 1
             WriteFile(PathOf("c", "a"), corruptA);
@@ -204,7 +204,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         [Fact]
         public async Task A_complete_seed_is_verified_and_served()
         {
-            var t = TestTorrent.SingleFile("seed.iso", TestTorrent.RandomBytes(70_000, 15), 16384);
+            var t = TestTorrent.SingleFile("seed.iso", TempFolder.RandomBytes(70_000, 15), 16384);
             WriteFile(PathOf("seed.iso"), t.Content);
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
@@ -248,7 +248,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         {
             var sim = new Simulation(new SimulationOptions { Seed = 4 });
             var host = sim.AddHost("leecher");
-            var t = TestTorrent.MultiFile("sim", 16384, ("a", TestTorrent.RandomBytes(40_000, 16)), ("b", TestTorrent.RandomBytes(30_000, 17)));
+            var t = TestTorrent.MultiFile("sim", 16384, ("a", TempFolder.RandomBytes(40_000, 16)), ("b", TempFolder.RandomBytes(30_000, 17)));
             bool complete = sim.Run(async () =>
             {
                 using (var storage = new PieceStorage(host.Storage, t.Metainfo, "/dl"))
@@ -276,7 +276,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         public async Task Pieces_written_and_read_from_many_threads_at_once_land_intact()
         {
             var t = TestTorrent.MultiFile("par", 4096,
-                ("a", TestTorrent.RandomBytes(50_000, 18)), ("b", TestTorrent.RandomBytes(3, 19)), ("c", TestTorrent.RandomBytes(70_001, 20)));
+                ("a", TempFolder.RandomBytes(50_000, 18)), ("b", TempFolder.RandomBytes(3, 19)), ("c", TempFolder.RandomBytes(70_001, 20)));
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
                 var writes = Enumerable.Range(0, t.Metainfo.PieceCount)

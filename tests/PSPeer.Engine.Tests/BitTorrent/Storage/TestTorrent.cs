@@ -65,12 +65,5 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
                 Files = files,
             };
         }
-
-        public static byte[] RandomBytes(int length, int seed)
-        {
-            var bytes = new byte[length];
-            new Random(seed).NextBytes(bytes);
-            return bytes;
-        }
     }
 }

@@ -3,6 +3,7 @@ using System.Linq;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
@@ -101,10 +102,10 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         {
             var files = new System.Collections.Generic.Dictionary<string, byte[]>
             {
-                ["readme.txt"] = TestTorrent.Content(1000, 1),
-                ["bin/app.dll"] = TestTorrent.Content(150_000, 2),
+                ["readme.txt"] = TempFolder.RandomBytes(1000, 1),
+                ["bin/app.dll"] = TempFolder.RandomBytes(150_000, 2),
                 ["bin/empty.dat"] = new byte[0],
-                ["data/big.bin"] = TestTorrent.Content(300_000, 3),
+                ["data/big.bin"] = TempFolder.RandomBytes(300_000, 3),
             };
             var torrent = TorrentBuilder.Create("album", files, new TorrentBuildOptions { PieceLength = 32 * 1024 });
             Assert.True(torrent.IsMultiFile);

@@ -6,6 +6,7 @@ using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Interop;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
@@ -24,7 +25,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             await tracker.StartAsync().WaitAsync(Limit);
             using (var folder = new InteropFolder("aria2-leech"))
             {
-                var content = InteropFolder.RandomBytes(Size, 21);
+                var content = TempFolder.RandomBytes(Size, 21);
                 folder.Write("seed/payload.bin", content);
                 var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024, tracker.AnnounceUrl);
                 string torrentPath = folder.Write("payload.torrent", torrent.ToBytes());
@@ -52,55 +53,26 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         }
 
         [InteropFact("aria2c", "opentracker")]
-        public async Task PSPeer_downloads_from_an_aria2_seeder_announced_to_opentracker()
-        {
-            using (var folder = new InteropFolder("aria2-seed"))
-            {
-                var content = InteropFolder.RandomBytes(Size, 22);
-                string file = folder.Write("seed/payload.bin", content);
-                var probe = TestTorrent.Make("payload.bin", content, 256 * 1024);
-                using (var tracker = await OpenTracker.StartAsync(probe.InfoHash.Hex))
-                {
-                    var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024, tracker.AnnounceUrl);
-                    string torrentPath = folder.Write("payload.torrent", torrent.ToBytes());
-                    using (var aria = Aria2.Seed(torrentPath, Path.GetDirectoryName(file), LoopbackPorts.Free()))
-                    {
-                        var leecher = new BitTorrentPeer(Live, "leech", torrent, folder.File("pspeer"));
-                        try
-                        {
-                            await leecher.StartAsync().WaitAsync(Limit);
-                            // aria2 checks its data before announcing; the leecher re-announces at opentracker's interval,
-                            // so it may first see nobody: poll the announce a few times by hand if needed.
-                            var done = leecher.WhenCompleted();
-                            await done.WaitAsync(Limit);
-                            Assert.Equal(content, File.ReadAllBytes(folder.File("pspeer/payload.bin")));
-                        }
-                        catch (TimeoutException)
-                        {
-                            throw new Xunit.Sdk.XunitException($"no download from aria2 (progress {leecher.Progress:P0}, peers {leecher.Peers.Count}):\n{aria.Output}\n{tracker.Output}");
-                        }
-                        finally
-                        {
-                            await leecher.StopAsync();
-                        }
-                    }
-                }
-            }
-        }
+        public Task PSPeer_downloads_from_an_aria2_seeder_announced_to_opentracker() =>
+            LeechFromToolSeederAsync("aria2", 22, (torrentPath, directory, port) => Aria2.Seed(torrentPath, directory, port));
 
         [InteropFact(Libtorrent.ToolName, "opentracker")]
-        public async Task PSPeer_downloads_from_a_libtorrent_seeder_announced_to_opentracker()
+        public Task PSPeer_downloads_from_a_libtorrent_seeder_announced_to_opentracker() =>
+            LeechFromToolSeederAsync("libtorrent", 23, (torrentPath, directory, port) => Libtorrent.Seed(torrentPath, directory, port));
+
+        // A real client seeds a torrent announced to opentracker; a PSPeer leecher finds it there and must get every byte.
+        static async Task LeechFromToolSeederAsync(string tool, int seed, Func<string, string, int, ToolProcess> startSeeder)
         {
-            using (var folder = new InteropFolder("lt-seed"))
+            using (var folder = new InteropFolder(tool + "-seed"))
             {
-                var content = InteropFolder.RandomBytes(Size, 23);
+                var content = TempFolder.RandomBytes(Size, seed);
                 string file = folder.Write("seed/payload.bin", content);
                 var probe = TestTorrent.Make("payload.bin", content, 256 * 1024);
                 using (var tracker = await OpenTracker.StartAsync(probe.InfoHash.Hex))
                 {
                     var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024, tracker.AnnounceUrl);
                     string torrentPath = folder.Write("payload.torrent", torrent.ToBytes());
-                    using (var lt = Libtorrent.Seed(torrentPath, Path.GetDirectoryName(file), LoopbackPorts.Free()))
+                    using (var seeder = startSeeder(torrentPath, Path.GetDirectoryName(file), LoopbackPorts.Free()))
                     {
                         var leecher = new BitTorrentPeer(Live, "leech", torrent, folder.File("pspeer"));
                         try
@@ -111,7 +83,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
                         }
                         catch (TimeoutException)
                         {
-                            throw new Xunit.Sdk.XunitException($"no download from libtorrent (progress {leecher.Progress:P0}, peers {leecher.Peers.Count}):\n{lt.Output}\n{tracker.Output}");
+                            throw new Xunit.Sdk.XunitException($"no download from {tool} (progress {leecher.Progress:P0}, peers {leecher.Peers.Count}):\n{seeder.Output}\n{tracker.Output}");
                         }
                         finally
                         {
@@ -127,7 +99,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         {
             using (var folder = new InteropFolder("lt-leech"))
             {
-                var content = InteropFolder.RandomBytes(Size, 24);
+                var content = TempFolder.RandomBytes(Size, 24);
                 folder.Write("seed/payload.bin", content);
                 var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024);
                 string torrentPath = folder.Write("payload.torrent", torrent.ToBytes());

@@ -6,6 +6,7 @@ using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Simulated;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
@@ -23,7 +24,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         public SwarmWorld(int seed, int size, int pieceLength, TimeSpan? latency = null, string tracker = null, double loss = 0)
         {
             Sim = new Simulation(new SimulationOptions { Seed = seed, Latency = latency ?? TimeSpan.FromMilliseconds(10), Loss = loss });
-            Content = TestTorrent.Content(size, seed);
+            Content = TempFolder.RandomBytes(size, seed);
             Torrent = tracker == null ? TestTorrent.Make("file.bin", Content, pieceLength) : TestTorrent.Make("file.bin", Content, pieceLength, tracker);
         }
 

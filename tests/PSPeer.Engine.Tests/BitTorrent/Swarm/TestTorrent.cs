@@ -27,13 +27,5 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             if (trackers.Length > 0) root["announce"] = new BString(trackers[0]);
             return TorrentMetainfo.Parse(global::PSPeer.Engine.BitTorrent.Bencode.Encode(root));
         }
-
-        /// <summary>Bytes from a seed (System.Random is stable across runs for a given seed).</summary>
-        public static byte[] Content(int length, int seed)
-        {
-            var bytes = new byte[length];
-            new Random(seed).NextBytes(bytes);
-            return bytes;
-        }
     }
 }

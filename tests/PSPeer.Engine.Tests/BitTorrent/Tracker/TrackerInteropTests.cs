@@ -7,6 +7,7 @@ using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Interop;
 using Xunit;
+using PSPeer.Engine.Tests.Content;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Tracker
 {
@@ -49,21 +50,13 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             ToolProcess aria = null;
             try
             {
-                string file = folder.Write("seed/payload.bin", InteropFolder.RandomBytes(200_000, 4));
+                string file = folder.Write("seed/payload.bin", TempFolder.RandomBytes(200_000, 4));
                 string torrent = folder.File("payload.torrent");
                 await Mktorrent.CreateAsync(file, torrent, tracker.AnnounceUrl, 15);
-                string hashHex = (await Libtorrent_or_null(torrent)) ;
+                string hashHex = await Libtorrent_or_null(torrent);
                 aria = Aria2.Seed(torrent, Path.GetDirectoryName(file), LoopbackPorts.Free());
 
-                ScrapeEntry swarm = null;
-                for (int i = 0; i < 300 && swarm == null; i++)
-                {
-                    var all = tracker.GetSwarms();
-                    swarm = all.FirstOrDefault(s => s.Complete == 1);
-                    if (swarm == null) await Task.Delay(100);
-                    Assert.False(aria.HasExited, "aria2c exited:\n" + aria.Output);
-                }
-                Assert.True(swarm != null, "aria2c never announced as a seeder:\n" + aria.Output);
+                var swarm = await WaitForSeederAsync(() => tracker.GetSwarms().FirstOrDefault(s => s.Complete == 1), aria, "aria2c");
                 if (hashHex != null) Assert.Equal(hashHex, swarm.InfoHash.Hex);
 
                 var scraped = Assert.Single(await new TrackerClient(Live).ScrapeAsync(tracker.AnnounceUrl, new[] { swarm.InfoHash }).WaitAsync(Step));
@@ -82,6 +75,20 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             }
         }
 
+        // Real clients announce a few seconds after they start (they check their data first): poll the tracker until
+        // the swarm that find returns counts a seeder, failing early if the tool died.
+        static async Task<ScrapeEntry> WaitForSeederAsync(Func<ScrapeEntry> find, ToolProcess tool, string name)
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                var swarm = find();
+                if (swarm != null && swarm.Complete > 0) return swarm;
+                Assert.False(tool.HasExited, name + " exited:\n" + tool.Output);
+                await Task.Delay(100);
+            }
+            throw new Xunit.Sdk.XunitException(name + " never announced as a seeder:\n" + tool.Output);
+        }
+
         // The info-hash as libtorrent computes it, when libtorrent is installed (an independent check of the swarm key).
         static async Task<string> Libtorrent_or_null(string torrent) =>
             ExternalTool.Find(Libtorrent.ToolName) == null ? null : await Libtorrent.InfoHashAsync(torrent);
@@ -95,21 +102,15 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             ToolProcess lt = null;
             try
             {
-                string file = folder.Write("seed/payload.bin", InteropFolder.RandomBytes(100_000, 5));
+                string file = folder.Write("seed/payload.bin", TempFolder.RandomBytes(100_000, 5));
                 string torrent = folder.File("payload.torrent");
                 await Mktorrent.CreateAsync(file, torrent, tracker.AnnounceUrl, 15);
                 var hash = InfoHash.Parse(await Libtorrent.InfoHashAsync(torrent));
                 int port = LoopbackPorts.Free();
                 lt = Libtorrent.Seed(torrent, Path.GetDirectoryName(file), port);
 
-                ScrapeEntry swarm = null;
-                for (int i = 0; i < 300 && (swarm == null || swarm.Complete == 0); i++)
-                {
-                    swarm = tracker.GetSwarm(hash);
-                    if (swarm == null || swarm.Complete == 0) await Task.Delay(100);
-                    Assert.False(lt.HasExited, "libtorrent exited:\n" + lt.Output);
-                }
-                Assert.True(swarm != null && swarm.Complete == 1, "libtorrent never announced as a seeder:\n" + lt.Output);
+                var swarm = await WaitForSeederAsync(() => tracker.GetSwarm(hash), lt, "libtorrent");
+                Assert.Equal(1, swarm.Complete);
                 var answer = await new TrackerClient(Live).AnnounceAsync(tracker.AnnounceUrl, TrackerWorld.Request(hash, "leech", 40011, left: 1)).WaitAsync(Step);
                 Assert.Equal($"127.0.0.1:{port}", Assert.Single(answer.Peers).EndPoint.ToString());
             }
@@ -131,21 +132,19 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             ToolProcess seeder = null, leecher = null;
             try
             {
-                var data = InteropFolder.RandomBytes(600_000, 6);
+                var data = TempFolder.RandomBytes(600_000, 6);
                 string file = folder.Write("seed/payload.bin", data);
                 string torrent = folder.File("payload.torrent");
                 await Mktorrent.CreateAsync(file, torrent, tracker.AnnounceUrl, 16);
                 var hash = InfoHash.Parse(await Libtorrent.InfoHashAsync(torrent));
                 seeder = Libtorrent.Seed(torrent, Path.GetDirectoryName(file), LoopbackPorts.Free());
-                for (int i = 0; i < 300 && (tracker.GetSwarm(hash)?.Complete ?? 0) == 0; i++) await Task.Delay(100);
-                Assert.True(tracker.GetSwarm(hash)?.Complete == 1, "libtorrent never announced:\n" + seeder.Output);
+                Assert.Equal(1, (await WaitForSeederAsync(() => tracker.GetSwarm(hash), seeder, "libtorrent")).Complete);
 
-                string downloads = folder.File("down/x");
-                downloads = Path.GetDirectoryName(downloads);
-                leecher = Aria2.Download(torrent, downloads, LoopbackPorts.Free());
+                string downloaded = folder.File("down/payload.bin");
+                leecher = Aria2.Download(torrent, Path.GetDirectoryName(downloaded), LoopbackPorts.Free());
                 Assert.True(await leecher.WaitForExitAsync(TimeSpan.FromSeconds(90)), "aria2c did not finish:\n" + leecher.Output + seeder.Output);
                 Assert.True(leecher.ExitCode == 0, "aria2c failed:\n" + leecher.Output);
-                Assert.Equal(data, File.ReadAllBytes(Path.Combine(downloads, "payload.bin")));
+                Assert.Equal(data, File.ReadAllBytes(downloaded));
 
                 // aria2 said "completed" (one download) and then "stopped" as it exited.
                 var scraped = Assert.Single(await new TrackerClient(Live).ScrapeAsync(tracker.AnnounceUrl, new[] { hash }).WaitAsync(Step));

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Content;
+using PSPeer.Engine.Tests.Interop;
 using Xunit;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Wire
@@ -18,7 +19,6 @@ namespace PSPeer.Engine.Tests.BitTorrent.Wire
     /// </summary>
     public class LibtorrentWireInteropTests
     {
-        const string Python = "/usr/bin/python3";   // Debian's python3-libtorrent imports only there
         static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
         // Makes data.bin's torrent with 64 KiB pieces, seeds it on 127.0.0.1 over TCP only, prints the port, and
@@ -43,23 +43,7 @@ print(s.listen_port(), flush=True)
 sys.stdin.read()
 ";
 
-        internal static bool LibtorrentAvailable => s_available.Value;
-
-        static readonly Lazy<bool> s_available = new Lazy<bool>(() =>
-        {
-            if (!File.Exists(Python)) return false;
-            try
-            {
-                using (var p = Process.Start(new ProcessStartInfo(Python, "-c \"import libtorrent\"") { RedirectStandardError = true }))
-                {
-                    if (!p.WaitForExit(30_000)) { p.Kill(); return false; }
-                    return p.ExitCode == 0;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception) { return false; }
-        });
-
-        [LibtorrentFact]
+        [InteropFact(Libtorrent.ToolName)]
         public async Task A_libtorrent_seeder_accepts_our_handshake_and_serves_every_block_and_every_piece_verifies()
         {
             using (var seedDir = new TempFolder())
@@ -68,7 +52,7 @@ sys.stdin.read()
                 var content = TempFolder.RandomBytes(300_000, 21);   // 5 pieces of 64 KiB, the last short
                 seedDir.Write("data.bin", content);
                 File.WriteAllText(Path.Combine(seedDir.Path, "seed.py"), SeederScript);
-                var psi = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+                var psi = new ProcessStartInfo(ExternalTool.Require(Libtorrent.ToolName)) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
                 psi.ArgumentList.Add(Path.Combine(seedDir.Path, "seed.py"));
                 psi.ArgumentList.Add(seedDir.Path);
                 using (var seeder = Process.Start(psi))
@@ -141,15 +125,6 @@ sys.stdin.read()
                 }
                 Assert.True(storage.IsComplete);
             }
-        }
-    }
-
-    public sealed class LibtorrentFactAttribute : FactAttribute
-    {
-        public LibtorrentFactAttribute()
-        {
-            if (!LibtorrentWireInteropTests.LibtorrentAvailable)
-                Skip = "python3-libtorrent is not installed (apt-get install python3-libtorrent): the libtorrent wire interop check did not run.";
         }
     }
 }
