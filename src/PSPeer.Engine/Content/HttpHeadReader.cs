@@ -13,16 +13,28 @@ namespace PSPeer.Engine.Content
     }
 
     /// <summary>
-    /// Reads HTTP heads (start line + header fields, up to the empty line) from a byte stream into a fixed buffer, so
-    /// a peer can never make us allocate more than the bound. Bytes read past the head (a body, or the next pipelined
-    /// request) stay buffered and are handed out first by <see cref="ReadBodyAsync"/>.
+    /// Reads CRLF-framed heads (start line + header fields, up to the empty line: HTTP, and the Gnutella 0.6
+    /// handshake) from a byte stream into a buffer that never grows past the bound, so a peer can never make us
+    /// allocate more than it. Bytes read past the head (a body, the next pipelined request, the first Gnutella
+    /// messages) stay buffered and are handed out first by <see cref="ReadBodyAsync"/> or <see cref="TakeBuffered"/>.
     /// </summary>
     sealed class HttpHeadReader
     {
-        readonly byte[] _buffer;
+        readonly int _max;
+        byte[] _buffer;
         int _start, _count;   // buffered, unconsumed bytes are _buffer[_start .. _start+_count)
 
-        public HttpHeadReader(int maxHeadBytes) => _buffer = new byte[maxHeadBytes];
+        /// <param name="maxHeadBytes">The bound on one head (and on everything buffered while reading it).</param>
+        /// <param name="initialBytes">
+        /// Start with a smaller buffer that doubles toward the bound: for readers made per head in bulk (a simulated
+        /// Gnutella network reads three heads per link), where a full-size buffer each time is most of the garbage.
+        /// </param>
+        public HttpHeadReader(int maxHeadBytes, int initialBytes = int.MaxValue)
+        {
+            if (maxHeadBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxHeadBytes));
+            _max = maxHeadBytes;
+            _buffer = new byte[Math.Max(1, Math.Min(initialBytes, maxHeadBytes))];
+        }
 
         /// <summary>
         /// Bytes already taken from the stream by someone else (a listener that sniffed the first line to pick the
@@ -32,7 +44,8 @@ namespace PSPeer.Engine.Content
         {
             if (bytes == null || bytes.Length == 0) return;
             if (_start > 0 || _count > 0) throw new InvalidOperationException("Prefill comes before the first read.");
-            if (bytes.Length > _buffer.Length) throw new HttpHeadException(true, $"head larger than {_buffer.Length} bytes");
+            if (bytes.Length > _max) throw new HttpHeadException(true, $"head larger than {_max} bytes");
+            if (bytes.Length > _buffer.Length) _buffer = new byte[Math.Min(_max, Math.Max(bytes.Length, _buffer.Length * 2))];
             Buffer.BlockCopy(bytes, 0, _buffer, 0, bytes.Length);
             _count = bytes.Length;
         }
@@ -61,8 +74,14 @@ namespace PSPeer.Engine.Content
                     return text;
                 }
                 scanned = Math.Max(0, _count - 3);
+                if (_count >= _max)
+                    throw new HttpHeadException(true, $"head larger than {_max} bytes");
                 if (_count == _buffer.Length)
-                    throw new HttpHeadException(true, $"head larger than {_buffer.Length} bytes");
+                {
+                    var grown = new byte[Math.Min(_max, _buffer.Length * 2)];
+                    Buffer.BlockCopy(_buffer, 0, grown, 0, _count);
+                    _buffer = grown;
+                }
                 int n = await stream.ReadAsync(_buffer, _count, _buffer.Length - _count, cancellationToken);
                 if (n <= 0)
                 {
@@ -71,6 +90,16 @@ namespace PSPeer.Engine.Content
                 }
                 _count += n;
             }
+        }
+
+        /// <summary>The bytes read past the last head, handed over (and no longer buffered here).</summary>
+        public byte[] TakeBuffered()
+        {
+            var rest = new byte[_count];
+            Buffer.BlockCopy(_buffer, _start, rest, 0, _count);
+            _start += _count;
+            _count = 0;
+            return rest;
         }
 
         /// <summary>Reads body bytes: buffered ones first, then from the stream. Returns 0 at end of stream.</summary>

@@ -151,7 +151,8 @@ namespace PSPeer.Engine.Gnutella
             var sentAt = Runtime.Clock.Now;
             await SendAsync(stream, answer, token);
 
-            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token);
+            // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
+            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, GnutellaHandshake.DefaultMaxHeadBytes, token);
             if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
             RecordRtt(Runtime.Clock.Now - sentAt);
             // Leaf guidance: told X-Ultrapeer-Needed: False, an ultrapeer-capable servent may say X-Ultrapeer: False in the

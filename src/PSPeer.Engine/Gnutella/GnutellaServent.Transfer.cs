@@ -114,22 +114,22 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         async Task<bool> AcceptGivAsync(IConnection connection, byte[] first, CancellationToken token)
         {
-            var buffer = new byte[MaxGivBytes];
-            int count = Math.Min(first.Length, buffer.Length);
-            Buffer.BlockCopy(first, 0, buffer, 0, count);
-            int end;
-            while ((end = FindBlankLine(buffer, count)) < 0)
+            // The GIV line ends in an empty line like an HTTP head, so the bounded head reader takes it; what follows
+            // it (the start of the GET answer) stays buffered and goes to the download.
+            var reader = new HttpHeadReader(MaxGivBytes);
+            string line;
+            try
             {
-                if (count == buffer.Length)
-                {
-                    Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "GIV line too long", D("Reason", "GIV line too long"));
-                    return false;
-                }
-                int n = await connection.Stream.ReadAsync(buffer, count, buffer.Length - count, token);
-                if (n <= 0) return false;
-                count += n;
+                reader.Prefill(first);
+                line = await reader.ReadHeadAsync(connection.Stream, token);
             }
-            string line = Encoding.UTF8.GetString(buffer, 0, end).Trim();
+            catch (HttpHeadException e)
+            {
+                if (e.TooLarge) Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "GIV line too long", D("Reason", "GIV line too long"));
+                return false;
+            }
+            if (line == null) return false;
+            line = line.Trim();
             // GIV <index>:<guid>/<name>
             int colon = line.IndexOf(':'), slash = colon < 0 ? -1 : line.IndexOf('/', colon);
             if (colon < 5 || slash < 0 || !uint.TryParse(line.Substring(4, colon - 4).Trim(), out uint index) ||
@@ -144,32 +144,9 @@ namespace PSPeer.Engine.Gnutella
                 if (_givWaiters.TryGetValue(GivKey(servent, index), out waiter)) _givWaiters.Remove(GivKey(servent, index));
             }
             if (waiter == null) return false;   // nobody asked for it (any more)
-            int skip = SkipBlankLine(buffer, end, count);
-            var rest = new byte[count - skip];
-            Buffer.BlockCopy(buffer, skip, rest, 0, rest.Length);
+            var rest = reader.TakeBuffered();
             lock (_gate) _handshaking.Remove(connection);
             return waiter.TrySetResult(new GivConnection { Connection = connection, Rest = rest });
-        }
-
-        // Index of the first "\n\n" or "\n\r\n" (the end of the GIV line), or -1.
-        static int FindBlankLine(byte[] buffer, int count)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                if (buffer[i] != '\n') continue;
-                if (i + 1 < count && buffer[i + 1] == '\n') return i;
-                if (i + 2 < count && buffer[i + 1] == '\r' && buffer[i + 2] == '\n') return i;
-            }
-            return -1;
-        }
-
-        static int SkipBlankLine(byte[] buffer, int at, int count)
-        {
-            // at points to the first '\n'; skip it and the blank line after it.
-            int i = at + 1;
-            if (i < count && buffer[i] == '\r') i++;
-            if (i < count && buffer[i] == '\n') i++;
-            return i;
         }
 
         /// <summary>We are the firewalled servent a Push names: connect back, say GIV, and serve the GET that follows.</summary>

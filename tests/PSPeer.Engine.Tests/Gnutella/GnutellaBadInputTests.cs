@@ -29,6 +29,33 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void Bytes_sent_right_behind_the_connect_head_are_not_lost()
+        {
+            // An eager peer writes CONNECT, its confirmation and a first query in one go; the servent reads them in one
+            // chunk. The confirmation and the query must still be taken from what was read past the CONNECT head.
+            var world = Line(2);
+            var host = world.Sim.AddHost("eager");
+            var hello = GnutellaHandshake.Connect(new System.Collections.Generic.Dictionary<string, string>
+            {
+                ["User-Agent"] = "RawTest/1.0", ["X-Ultrapeer"] = "True", ["Listen-IP"] = host.HostAddress + ":1",
+            });
+            var confirm = GnutellaHandshake.Response(200, "OK", null);
+            var query = GnutellaCodec.Encode(GnutellaGuid.New(world.Sim.Random), 3, 0, new Query { Criteria = "song" });
+            var all = hello.Concat(confirm).Concat(query).ToArray();
+            var answer = world.Run(async () =>
+            {
+                var connection = await host.Transport.ConnectAsync(world.Address(world.Nodes[0]).Host, GnutellaWorld.Port);
+                await connection.Stream.WriteAsync(all, 0, all.Length);
+                return await GnutellaHandshake.ReadHeadAsync(connection.Stream, null, 8192, System.Threading.CancellationToken.None);
+            });
+            Assert.Equal(200, answer.Status);
+            world.Settle();
+            Assert.Equal(2, world.Nodes[0].ConnectionCount);
+            Assert.Equal(1, GnutellaWorld.FirstCopies(world.Nodes[0]));
+            Assert.Equal(1, GnutellaWorld.FirstCopies(world.Nodes[1]));
+        }
+
+        [Fact]
         public void A_ttl_above_the_limit_is_clamped()
         {
             var world = Line(10);

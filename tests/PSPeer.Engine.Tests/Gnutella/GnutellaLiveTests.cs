@@ -36,6 +36,20 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.True(condition(), "timed out waiting for " + what);
         }
 
+        static long RouteTableUpdates(IReadOnlyDictionary<PSPeer.Engine.Gnutella.Wire.GnutellaPayloadType, long> byType) =>
+            byType.TryGetValue(PSPeer.Engine.Gnutella.Wire.GnutellaPayloadType.RouteTableUpdate, out long n) ? n : 0;
+
+        // Every QRP message the leaves sent has reached an ultrapeer (only leaves send tables here), so a query can
+        // pass QRP to them: a condition to wait for, not a guess at how long it takes.
+        static Task WaitForQrpAsync(IEnumerable<GnutellaServent> leaves, IEnumerable<GnutellaServent> ultrapeers)
+        {
+            return WaitForAsync(() =>
+            {
+                long sent = leaves.Sum(l => RouteTableUpdates(l.Counters.SentByType));
+                return sent > 0 && ultrapeers.Sum(u => RouteTableUpdates(u.Counters.ReceivedByType)) >= sent;
+            }, "the leaves' QRP tables");
+        }
+
         static async Task StopAllAsync(List<GnutellaServent> started)
         {
             foreach (var s in started) await s.StopAsync().WaitAsync(Step);
@@ -65,7 +79,7 @@ namespace PSPeer.Engine.Tests.Gnutella
                 var b = await StartAsync(started, "b", GnutellaRole.Ultrapeer, null, bootstrap: a);
                 var c = await StartAsync(started, "c", GnutellaRole.Leaf, shared.Path, bootstrap: b, firewalled: firewalled);
                 await WaitForAsync(() => a.ConnectionCount == 1 && b.ConnectionCount == 2 && c.ConnectionCount == 1, "a - b - c links");
-                await Task.Delay(200);   // c's QRP table reaches b
+                await WaitForQrpAsync(new[] { c }, new[] { a, b });
 
                 var hits = await SearchAsync(a, "Hey Jude");
                 var hit = Assert.Single(hits);
@@ -109,7 +123,7 @@ namespace PSPeer.Engine.Tests.Gnutella
                 }
                 // A star around u0 (leaves at most four hops apart), with more links as AutoConnect adds them.
                 await WaitForAsync(() => ultrapeers.Skip(1).All(u => u.UltrapeerLinkCount >= 1) && leaves.All(l => l.ConnectionCount == 1), "the star is up");
-                await Task.Delay(300);   // QRP tables
+                await WaitForQrpAsync(leaves, ultrapeers);
 
                 // Every node searches at once, from the thread pool; each must find all eight tracks.
                 int ExpectedHits(GnutellaServent n) => leaves.Contains(n) ? 7 : 8;   // a leaf does not find its own file

@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.Content;
 
 namespace PSPeer.Engine.Gnutella.Wire
 {
@@ -34,37 +35,23 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             if (stream == null) throw new ArgumentNullException(nameof(stream));
             if (maxBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxBytes));
-            int initial = alreadyRead?.Length ?? 0;
             // Start small and grow toward maxBytes: real heads are a few hundred bytes, and a simulated network reads
             // three heads per link, so a full-size buffer each time was most of the garbage of building one.
-            var buffer = new byte[Math.Max(Math.Min(InitialHeadBuffer, maxBytes), initial)];
-            if (initial > 0) Buffer.BlockCopy(alreadyRead, 0, buffer, 0, initial);
-            int count = initial, scanned = 0;
-            while (true)
+            var reader = new HttpHeadReader(maxBytes, InitialHeadBuffer);
+            string text;
+            try
             {
-                int end = FindHeadEnd(buffer, scanned, count, out int headLength);
-                if (end >= 0)
-                {
-                    if (headLength > maxBytes) break;
-                    var head = Parse(Latin1(buffer, 0, headLength));
-                    var rest = new byte[count - end];
-                    Buffer.BlockCopy(buffer, end, rest, 0, rest.Length);
-                    head.Remainder = rest;
-                    return head;
-                }
-                scanned = Math.Max(0, count - 3);
-                if (count >= maxBytes) break;
-                if (count == buffer.Length)
-                {
-                    var grown = new byte[Math.Min(maxBytes, buffer.Length * 2)];
-                    Buffer.BlockCopy(buffer, 0, grown, 0, count);
-                    buffer = grown;
-                }
-                int n = await stream.ReadAsync(buffer, count, Math.Min(buffer.Length, maxBytes) - count, cancellationToken);
-                if (n <= 0) throw new GnutellaProtocolException(count == 0 ? "the connection closed before a handshake" : "the connection closed inside a handshake head");
-                count += n;
+                reader.Prefill(alreadyRead);
+                text = await reader.ReadHeadAsync(stream, cancellationToken);
             }
-            throw new GnutellaProtocolException($"handshake head larger than {maxBytes} bytes");
+            catch (HttpHeadException e)
+            {
+                throw new GnutellaProtocolException(e.TooLarge ? $"handshake head larger than {maxBytes} bytes" : "the connection closed inside a handshake head");
+            }
+            if (text == null) throw new GnutellaProtocolException("the connection closed before a handshake");
+            var head = Parse(text);
+            head.Remainder = reader.TakeBuffered();
+            return head;
         }
 
         /// <summary>Parses head text (start line and header lines, without the final empty line).</summary>
@@ -158,26 +145,6 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (!int.TryParse(version.Substring(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out int major)) return false;
             if (!int.TryParse(version.Substring(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int minor)) return false;
             return major > 0 || minor >= 6;
-        }
-
-        // The empty line ending a head: CRLFCRLF, or LFLF from lenient peers. Returns the index after it.
-        static int FindHeadEnd(byte[] b, int from, int count, out int headLength)
-        {
-            for (int i = from; i < count; i++)
-            {
-                if (b[i] != (byte)'\n') continue;
-                if (i + 1 < count && b[i + 1] == (byte)'\n') { headLength = i + 1; return i + 2; }
-                if (i + 2 < count && b[i + 1] == (byte)'\r' && b[i + 2] == (byte)'\n') { headLength = i + 1; return i + 3; }
-            }
-            headLength = 0;
-            return -1;
-        }
-
-        static string Latin1(byte[] bytes, int offset, int count)
-        {
-            var chars = new char[count];
-            for (int i = 0; i < count; i++) chars[i] = (char)bytes[offset + i];
-            return new string(chars);
         }
 
         static string Shorten(string s) => s.Length <= 60 ? s : s.Substring(0, 60) + "...";

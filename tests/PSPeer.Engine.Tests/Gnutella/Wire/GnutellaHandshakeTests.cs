@@ -102,5 +102,16 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             await Assert.ThrowsAsync<GnutellaProtocolException>(() => Read("GNUTELLA CONNECT/0.6\r\nX: y\r\n"));
             await Assert.ThrowsAsync<GnutellaProtocolException>(() => Read(""));
         }
+
+        [Fact]
+        public async Task A_head_longer_than_the_first_buffer_is_read_whole_with_its_remainder()
+        {
+            // The reader starts with a small buffer and grows toward the bound; a 3 KB head must cross that growth intact.
+            string value = new string('v', 3000);
+            var bytes = Encoding.ASCII.GetBytes("GNUTELLA/0.6 200 OK\r\nX-Long: " + value + "\r\n\r\nTAIL");
+            var head = await GnutellaHandshake.ReadHeadAsync(new ChunkedReadStream(bytes, 100), null, 4096, CancellationToken.None);
+            Assert.Equal(value, head.Headers["X-Long"]);
+            Assert.Equal("TAIL", Encoding.ASCII.GetString(head.Remainder));
+        }
     }
 }
