@@ -20,7 +20,7 @@ Describe 'Start-PeerNode' {
 
     It 'refuses a name already in use with PeerNodeNameInUse' {
         { Start-PeerNode -Protocol Napster -Role IndexServer -Name 'start-index' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'PeerNodeNameInUse'
+            Should -Throw -ErrorId 'PeerNodeNameInUse,*'
     }
 
     It 'reports a port in use as PortInUse' {
@@ -28,20 +28,20 @@ Describe 'Start-PeerNode' {
         $holder.Start()
         try {
             { Start-PeerNode -Protocol Napster -Role IndexServer -Port $holder.LocalEndpoint.Port -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PortInUse'
+                Should -Throw -ErrorId 'PortInUse,*'
         }
         finally { $holder.Stop() }
     }
 
     It 'reports a missing shared folder as SharedPathNotFound' {
         { Start-PeerNode -Protocol Napster -IndexServer (Get-PeerNode -Name 'start-index') -SharedPath (Join-Path $TestDrive 'nope') -ErrorAction Stop } |
-            Should -Throw -ErrorId 'SharedPathNotFound'
+            Should -Throw -ErrorId 'SharedPathNotFound,*'
     }
 
     It 'reports an unreachable index server as IndexServerUnreachable, naming host:port' {
         $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
-        $err = { Start-PeerNode -Protocol Napster -IndexServer "127.0.0.1:$port" -ErrorAction Stop } | Should -Throw -ErrorId 'IndexServerUnreachable' -PassThru
+        $err = { Start-PeerNode -Protocol Napster -IndexServer "127.0.0.1:$port" -ErrorAction Stop } | Should -Throw -ErrorId 'IndexServerUnreachable,*' -PassThru
         $err.Exception.Message | Should -BeLike "*127.0.0.1:$port*"
     }
 }
