@@ -74,12 +74,12 @@ namespace PSPeer
             }
             catch (Exception ex) when (ex is ItemNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException || ex is NotSupportedException)
             {
-                WriteError(new ErrorRecord(ex, PeerErrorIds.SharedPathNotFound, ErrorCategory.ObjectNotFound, Path));
+                WriteError(new ErrorRecord(ex, PeerErrorIds.TorrentSourceNotFound, ErrorCategory.ObjectNotFound, Path));
                 return;
             }
             if (!File.Exists(content) && !Directory.Exists(content))
             {
-                WriteError(Errors.Make(PeerErrorIds.SharedPathNotFound, ErrorCategory.ObjectNotFound, Path,
+                WriteError(Errors.Make(PeerErrorIds.TorrentSourceNotFound, ErrorCategory.ObjectNotFound, Path,
                     $"'{Path}' is neither a file nor a folder. Check the path."));
                 return;
             }

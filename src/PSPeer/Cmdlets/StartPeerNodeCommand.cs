@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.IO;
 using System.Management.Automation;
 using PSPeer.Engine.BitTorrent;
@@ -70,22 +71,16 @@ namespace PSPeer
         {
             Guid session = NodeRegistry.CurrentSession;
             var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
+            ValidateChoice();
 
             if (NodeFactory.NeedsTorrent(Protocol, Role))
             {
                 PrepareTorrent(session, request);
             }
-            else if (Torrent != null || Tracker != null || UploadLimit != 0 || DownloadLimit != 0)
-            {
-                ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, Torrent,
-                    $"A {Protocol} {Role} does not take -Torrent, -Tracker, -UploadLimit or -DownloadLimit.", "Use them with -Protocol BitTorrent -Role Seeder or Leecher."));
-            }
             else if (SharedPath != null)
             {
-                if (!NodeFactory.CanShare(Protocol, Role))
-                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, SharedPath,
-                        $"A {Protocol} {Role} does not share files: leave out -SharedPath, or start a Peer."));
                 request.SharedPath = GetUnresolvedProviderPathFromPSPath(SharedPath);
+                RequireFolder(request.SharedPath);
                 if (!Directory.Exists(request.SharedPath))
                     ThrowTerminatingError(Errors.Make(CmdletErrorIds.SharedPathNotFound, ErrorCategory.ObjectNotFound, SharedPath,
                         $"The folder '{request.SharedPath}' does not exist.", "Create the folder, or pass an existing one as -SharedPath."));
@@ -173,6 +168,7 @@ namespace PSPeer
             }
 
             request.SharedPath = GetUnresolvedProviderPathFromPSPath(SharedPath ?? ".");
+            RequireFolder(request.SharedPath);
             if (Role == PeerRole.Leecher)
             {
                 try { Directory.CreateDirectory(request.SharedPath); }
@@ -210,6 +206,36 @@ namespace PSPeer
                     WriteWarning($"The torrent '{request.Torrent.Name}' names no tracker and none runs in this session: peers must find this node by its endpoint.");
                 }
             }
+        }
+
+        /// <summary>
+        /// Refuses, before anything starts, a role the protocol does not have, a parameter the protocol and role do not
+        /// take (silently ignoring it would start something other than what was asked), and a name the protocol cannot carry.
+        /// </summary>
+        void ValidateChoice()
+        {
+            var roles = NodeFactory.RolesOf(Protocol);
+            if (!roles.Contains(Role))
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, Role,
+                    $"{Protocol} has no role {Role}: its roles are {string.Join(", ", roles)}.", $"Pass -Role {roles[0]} (or another of them)."));
+            foreach (var rule in NodeFactory.RoleParameters)
+                if (MyInvocation.BoundParameters.ContainsKey(rule.Parameter) && !rule.Applies(Protocol, Role))
+                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.ParameterNotApplicable, ErrorCategory.InvalidArgument, MyInvocation.BoundParameters[rule.Parameter],
+                        $"-{rule.Parameter} applies to {rule.TakenBy}, not to a {Protocol} {Role}.",
+                        $"Leave out -{rule.Parameter}, or choose the -Protocol and -Role it applies to."));
+            string problem = Name == null ? null : NodeFactory.NameProblem(Protocol, Role, Name);
+            if (problem != null)
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNameInvalid, ErrorCategory.InvalidArgument, Name, problem,
+                    "Pass a -Name without spaces or quotes, for example 'my-peer'."));
+        }
+
+        /// <summary>-SharedPath names a folder: a file there is its own mistake, not a missing folder.</summary>
+        void RequireFolder(string path)
+        {
+            if (File.Exists(path))
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.SharedPathNotFolder, ErrorCategory.InvalidArgument, SharedPath,
+                    $"-SharedPath names the file '{path}'; it takes a folder.",
+                    $"Pass the folder that holds the file, for example -SharedPath '{Path.GetDirectoryName(path)}'."));
         }
 
         protected override void StopProcessing() => _pump.Cancel();
