@@ -36,6 +36,7 @@ namespace PSPeer
         /// </summary>
         [Parameter]
         [TrackerUrlTransformation]
+        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         [ValidateNotNull]
         public string[] Tracker { get; set; }
 

@@ -18,8 +18,16 @@ namespace PSPeer
         [Parameter(Position = 0)]
         public PeerProtocol Protocol { get; set; } = PeerProtocol.Napster;
 
+        /// <summary>
+        /// A PeerRole name. A string rather than the enum so that Tab offers only the -Protocol's roles (PowerShell
+        /// completes an enum parameter with every value and never asks its completer).
+        /// </summary>
         [Parameter]
-        public PeerRole Role { get; set; } = PeerRole.Peer;
+        [ArgumentCompleter(typeof(PeerRoleCompleter))]
+        [ValidatePeerRole]
+        public string Role { get; set; } = nameof(PeerRole.Peer);
+
+        PeerRole ChosenRole => (PeerRole)Enum.Parse(typeof(PeerRole), Role, ignoreCase: true);
 
         /// <summary>Unique in the session; default Protocol-Role-N.</summary>
         [Parameter]
@@ -38,6 +46,7 @@ namespace PSPeer
         /// <summary>A PeerNode, a node name or "host:port". Default: the session's most recent index server.</summary>
         [Parameter]
         [EndPointTransformation]
+        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         public HostPort IndexServer { get; set; }
 
         /// <summary>BitTorrent Seeder/Leecher: the .torrent file, or a TorrentInfo from New-Torrent / Get-TorrentInfo.</summary>
@@ -49,6 +58,7 @@ namespace PSPeer
         /// <summary>BitTorrent Seeder/Leecher: announce URLs or tracker nodes to use instead of the torrent's own trackers.</summary>
         [Parameter]
         [TrackerUrlTransformation]
+        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Tracker { get; set; }
 
@@ -65,15 +75,16 @@ namespace PSPeer
         /// <summary>Gnutella: servents to join through (PeerNodes, node names, or host:port, comma-separated or a list).</summary>
         [Parameter]
         [EndPointListTransformation]
+        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         public HostPort[] Bootstrap { get; set; }
 
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
-            var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
+            var request = new NodeRequest { Protocol = Protocol, Role = ChosenRole, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
             ValidateChoice();
 
-            if (NodeFactory.NeedsTorrent(Protocol, Role))
+            if (NodeFactory.NeedsTorrent(Protocol, ChosenRole))
             {
                 PrepareTorrent(session, request);
             }
@@ -86,7 +97,7 @@ namespace PSPeer
                         $"The folder '{request.SharedPath}' does not exist.", "Create the folder, or pass an existing one as -SharedPath."));
             }
 
-            if (NodeFactory.NeedsIndexServer(Protocol, Role) && request.IndexServer == null)
+            if (NodeFactory.NeedsIndexServer(Protocol, ChosenRole) && request.IndexServer == null)
             {
                 var server = NodeRegistry.MostRecent(session, n => n.Role == nameof(PeerRole.IndexServer) && n.Protocol == Protocol.ToString()
                                                                   && n.State == NodeState.Running && n.EndPoint != null);
@@ -107,14 +118,14 @@ namespace PSPeer
             }
             else
             {
-                request.Name = NodeRegistry.NextName(session, Protocol.ToString(), Role.ToString());
+                request.Name = NodeRegistry.NextName(session, Protocol.ToString(), ChosenRole.ToString());
             }
 
             PeerNodeBase engine = null;
             try
             {
                 engine = NodeFactory.Create(LiveRuntime.Loopback, request);
-                WriteVerbose($"Starting {Protocol} {Role} '{request.Name}'.");
+                WriteVerbose($"Starting {Protocol} {ChosenRole} '{request.Name}'.");
                 var started = _pump.Run(ct => engine.StartAsync(ct));
                 if (_pump.IsStopping)
                 {
@@ -123,7 +134,7 @@ namespace PSPeer
                     return;
                 }
                 started.GetAwaiter().GetResult();
-                if (Role == PeerRole.Seeder && engine is BitTorrentPeer peer && !peer.IsComplete)
+                if (ChosenRole == PeerRole.Seeder && engine is BitTorrentPeer peer && !peer.IsComplete)
                 {
                     // Files of the right sizes but not the right bytes: a seeder with nothing valid to give is a mistake to report.
                     string have = $"{peer.Have.SetCount} of {peer.Torrent.PieceCount}";
@@ -156,7 +167,7 @@ namespace PSPeer
         {
             if (Torrent == null)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.TorrentRequired, ErrorCategory.InvalidArgument, null,
-                    $"A BitTorrent {Role} serves or fetches one torrent: -Torrent is required.",
+                    $"A BitTorrent {ChosenRole} serves or fetches one torrent: -Torrent is required.",
                     "Pass -Torrent with a .torrent path or a TorrentInfo from New-Torrent or Get-TorrentInfo."));
             try
             {
@@ -169,7 +180,7 @@ namespace PSPeer
 
             request.SharedPath = GetUnresolvedProviderPathFromPSPath(SharedPath ?? ".");
             RequireFolder(request.SharedPath);
-            if (Role == PeerRole.Leecher)
+            if (ChosenRole == PeerRole.Leecher)
             {
                 try { Directory.CreateDirectory(request.SharedPath); }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
@@ -215,15 +226,15 @@ namespace PSPeer
         void ValidateChoice()
         {
             var roles = NodeFactory.RolesOf(Protocol);
-            if (!roles.Contains(Role))
-                ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, Role,
-                    $"{Protocol} has no role {Role}: its roles are {string.Join(", ", roles)}.", $"Pass -Role {roles[0]} (or another of them)."));
+            if (!roles.Contains(ChosenRole))
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, ChosenRole,
+                    $"{Protocol} has no role {ChosenRole}: its roles are {string.Join(", ", roles)}.", $"Pass -Role {roles[0]} (or another of them)."));
             foreach (var rule in NodeFactory.RoleParameters)
-                if (MyInvocation.BoundParameters.ContainsKey(rule.Parameter) && !rule.Applies(Protocol, Role))
+                if (MyInvocation.BoundParameters.ContainsKey(rule.Parameter) && !rule.Applies(Protocol, ChosenRole))
                     ThrowTerminatingError(Errors.Make(CmdletErrorIds.ParameterNotApplicable, ErrorCategory.InvalidArgument, MyInvocation.BoundParameters[rule.Parameter],
-                        $"-{rule.Parameter} applies to {rule.TakenBy}, not to a {Protocol} {Role}.",
+                        $"-{rule.Parameter} applies to {rule.TakenBy}, not to a {Protocol} {ChosenRole}.",
                         $"Leave out -{rule.Parameter}, or choose the -Protocol and -Role it applies to."));
-            string problem = Name == null ? null : NodeFactory.NameProblem(Protocol, Role, Name);
+            string problem = Name == null ? null : NodeFactory.NameProblem(Protocol, ChosenRole, Name);
             if (problem != null)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNameInvalid, ErrorCategory.InvalidArgument, Name, problem,
                     "Pass a -Name without spaces or quotes, for example 'my-peer'."));
@@ -239,5 +250,17 @@ namespace PSPeer
         }
 
         protected override void StopProcessing() => _pump.Cancel();
+
+        /// <summary>-Role is one of the PeerRole names (any case).</summary>
+        sealed class ValidatePeerRoleAttribute : ValidateArgumentsAttribute
+        {
+            protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+            {
+                string text = (arguments is PSObject pso ? pso.BaseObject : arguments)?.ToString();
+                if (string.IsNullOrEmpty(text) || !Enum.GetNames(typeof(PeerRole)).Contains(text, StringComparer.OrdinalIgnoreCase))
+                    throw new ValidationMetadataException(
+                        $"'{text}' is not a role. The roles are {string.Join(", ", Enum.GetNames(typeof(PeerRole)))}; Tab offers those of the -Protocol.");
+            }
+        }
     }
 }
