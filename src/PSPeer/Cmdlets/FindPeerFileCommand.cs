@@ -91,7 +91,7 @@ namespace PSPeer
             {
                 WriteError(Errors.FromException(ex, CmdletErrorIds.PeerSearchFailed, Query));
             }
-            WriteVerbose($"'{Query}': {written} hit(s).");
+            WriteVerbose($"'{Query}': {Plural.Of(written, "hit")}.");
         }
 
         /// <summary>
@@ -116,7 +116,7 @@ namespace PSPeer
             {
                 WriteError(Errors.FromException(ex, CmdletErrorIds.PeerSearchFailed, Query));
             }
-            WriteVerbose($"'{Query}': {written} hit(s) at {network.Elapsed} of virtual time.");
+            WriteVerbose($"'{Query}': {Plural.Of(written, "hit")} at {network.Elapsed} of virtual time.");
         }
 
         protected override void StopProcessing()

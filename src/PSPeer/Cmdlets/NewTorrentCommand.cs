@@ -166,6 +166,7 @@ namespace PSPeer
             string status = $"{DisplayText.Size(done)} of {DisplayText.Size(total)} at {DisplayText.Rate(rate)}";
             var record = new ProgressRecord(ActivityId, activity, status);
             if (total > 0) record.PercentComplete = (int)Math.Min(100, done * 100 / total);
+            record.SecondsRemaining = ProgressEta.SecondsRemaining(done, total, rate);
             return record;
         }
 
