@@ -30,6 +30,7 @@ $rows = foreach ($ttl in 1..5) {
     $hits = @(Find-PeerFile 'Hey Jude' -Via $net.Nodes[0] -Ttl $ttl)
     $m = $net | Measure-PeerNetwork -Reset
     [pscustomobject]@{
+        PSTypeName = 'PSPeer.FloodByTtl'   # the module's table view for these rows (seven columns would print as lists)
         Ttl        = $ttl
         Reached    = $m.MeanReach
         Predicted  = $m.AnalyticReachByTtl[$ttl - 1]

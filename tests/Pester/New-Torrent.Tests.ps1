@@ -56,8 +56,8 @@ Describe 'New-Torrent' {
         Join-Path $out 'whatif.torrent' | Should -Not -Exist
     }
 
-    It 'reports missing content as SharedPathNotFound' {
-        { New-Torrent (Join-Path $TestDrive 'missing') -ErrorAction Stop } | Should -Throw -ErrorId 'SharedPathNotFound,*'
+    It 'reports missing content as TorrentSourceNotFound' {
+        { New-Torrent (Join-Path $TestDrive 'missing') -ErrorAction Stop } | Should -Throw -ErrorId 'TorrentSourceNotFound,*'
     }
 
     It 'gives the same info-hash as mktorrent -l 18' {

@@ -13,7 +13,9 @@ namespace PSPeer.Engine.Content
     /// <summary>
     /// Remembers the SHA-1 of files by (full path, size, last-write time), so sharing a folder again does not rehash
     /// gigabytes. <see cref="Shared"/> is the process-wide cache for live nodes, persisted as JSON in the user's
-    /// local application data; a cache made with no file is memory-only (what simulations and tests use).
+    /// local application data (~/.local/share/PSPeer/hashcache.json on Linux, %LOCALAPPDATA%\PSPeer\hashcache.json on
+    /// Windows) unless PSPEER_HASH_CACHE moves it or turns it off; a cache made with no file is memory-only (what
+    /// simulations and tests use).
     /// A missing or corrupt cache file is ignored: the cache is an optimisation, never a reason to fail.
     /// </summary>
     public sealed class HashCache
@@ -22,7 +24,14 @@ namespace PSPeer.Engine.Content
         const long MaxFileBytes = 64L << 20;
         const int MaxEntries = 200_000;
 
-        static readonly Lazy<HashCache> SharedCache = new Lazy<HashCache>(() => new HashCache(new Runtime.Live.DiskStorage(), DefaultCachePath()));
+        /// <summary>
+        /// Environment variable that moves the per-user cache file (set it to a full path) or turns persisting off
+        /// (set it to "off" or to nothing): $env:PSPEER_HASH_CACHE in a session, or in a CI job's environment.
+        /// </summary>
+        public const string LocationVariable = "PSPEER_HASH_CACHE";
+
+        static readonly object SharedGate = new object();
+        static HashCache _shared;
 
         readonly object _gate = new object();
         readonly Dictionary<string, Entry> _entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
@@ -39,8 +48,35 @@ namespace PSPeer.Engine.Content
             CacheFilePath = storage == null ? null : cacheFilePath;
         }
 
-        /// <summary>The process-wide cache of live nodes, persisted per user.</summary>
-        public static HashCache Shared => SharedCache.Value;
+        /// <summary>
+        /// The process-wide cache of live nodes, persisted at <see cref="SharedCachePath"/> (memory-only when that is
+        /// null). The location is read each time, so setting PSPEER_HASH_CACHE applies to the next node that shares.
+        /// </summary>
+        public static HashCache Shared
+        {
+            get
+            {
+                string path = SharedCachePath;
+                lock (SharedGate)
+                {
+                    if (_shared == null || _shared.CacheFilePath != path)
+                        _shared = new HashCache(path == null ? null : new Runtime.Live.DiskStorage(), path);
+                    return _shared;
+                }
+            }
+        }
+
+        /// <summary>Where live nodes persist hashes: PSPEER_HASH_CACHE if set, else the per-user default; null = not persisted.</summary>
+        public static string SharedCachePath => ResolveCachePath(Environment.GetEnvironmentVariable(LocationVariable), DefaultCachePath());
+
+        /// <summary>The cache file for a PSPEER_HASH_CACHE value: unset = the default, empty or "off" = none, else that path.</summary>
+        public static string ResolveCachePath(string configured, string defaultPath)
+        {
+            if (configured == null) return defaultPath;
+            configured = configured.Trim();
+            if (configured.Length == 0 || string.Equals(configured, "off", StringComparison.OrdinalIgnoreCase)) return null;
+            return Path.GetFullPath(configured);
+        }
 
         public string CacheFilePath { get; }
         public long Hits => Interlocked.Read(ref _hits);

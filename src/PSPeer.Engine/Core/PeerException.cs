@@ -30,5 +30,7 @@ namespace PSPeer.Engine.Core
         public const string TrackerUnreachable = "TrackerUnreachable";
         // Gnutella
         public const string HandshakeRefused = "HandshakeRefused";       // the other servent answered 4xx/5xx
+        // Torrent creation
+        public const string TorrentSourceNotFound = "TorrentSourceNotFound"; // New-Torrent: the content to hash does not exist
     }
 }

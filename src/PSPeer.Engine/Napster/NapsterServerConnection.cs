@@ -71,7 +71,7 @@ namespace PSPeer.Engine.Napster
             if (_loggedIn)
             {
                 int removed = _server.Logout(this);
-                _server.Raise(PeerEventTypes.LoggedOut, Remote, $"{Nick} left; {removed} files removed",
+                _server.Raise(PeerEventTypes.LoggedOut, Remote, $"{Nick} left; {Plural.Of(removed, "file")} removed",
                     NapsterIndexServer.Data("Nick", Nick), NapsterIndexServer.Data("FilesRemoved", removed));
             }
             _server.Raise(PeerEventTypes.ConnectionClosed, Remote, reason, NapsterIndexServer.Data("Reason", reason));
@@ -195,7 +195,7 @@ namespace PSPeer.Engine.Napster
             }
             _writer.WriteFrame(NapsterMessageType.SearchEnd, null);
             if (_server.IsWatched)
-                _server.Raise(PeerEventTypes.SearchAnswered, Remote, $"{sent} hits for {request.Keywords}",
+                _server.Raise(PeerEventTypes.SearchAnswered, Remote, $"{Plural.Of(sent, "hit")} for {request.Keywords}",
                 NapsterIndexServer.Data("Query", request.Keywords), NapsterIndexServer.Data("Hits", sent));
         }
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Networks
 {
@@ -48,6 +49,6 @@ namespace PSPeer.Engine.Networks
         public int NodesJoined { get; internal set; }
 
         public override string ToString() =>
-            $"{Searches} searches, {Hits} hits, {Floods} floods, mean reach {MeanReach:0.#}, {QueryMessagesPerFlood:0.#} query messages/flood, {Duplicates} duplicates";
+            $"{Plural.Of(Searches, "search", "searches")}, {Plural.Of(Hits, "hit")}, {Plural.Of(Floods, "flood")}, mean reach {MeanReach:0.#}, {QueryMessagesPerFlood:0.#} query messages/flood, {Plural.Of(Duplicates, "duplicate")}";
     }
 }

@@ -37,7 +37,7 @@ namespace PSPeer
         [ValidateRange(1, int.MaxValue)]
         public int First { get; set; }
 
-        /// <summary>Hops the search may travel where the protocol floods (Napster ignores it).</summary>
+        /// <summary>Hops the search may travel where the protocol floods (Gnutella; ParameterNotApplicable elsewhere).</summary>
         [Parameter]
         [ValidateRange(1, 255)]
         public int Ttl { get; set; }
@@ -47,6 +47,11 @@ namespace PSPeer
             var node = Via ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => n.CanSearch && n.State == NodeState.Running);
             var searcher = NodeSelection.Require<ISearchNode>(this, node, "No node of this session can search.",
                 "Start-PeerNode -Protocol Napster -IndexServer <server>", CmdletErrorIds.NodeCannotSearch, "cannot search", nameof(Via));
+            // A TTL means something only where queries flood; through an index server it would be silently ignored.
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Ttl)) && node.Protocol != nameof(PeerProtocol.Gnutella))
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.ParameterNotApplicable, ErrorCategory.InvalidArgument, Ttl,
+                    $"-Ttl applies to searches through a Gnutella node, not through the {node.Protocol} {node.Role} '{node.Name}'.",
+                    "Leave out -Ttl, or search -Via a Gnutella node."));
 
             var options = new SearchOptions
             {
@@ -86,7 +91,7 @@ namespace PSPeer
             {
                 WriteError(Errors.FromException(ex, CmdletErrorIds.PeerSearchFailed, Query));
             }
-            WriteVerbose($"'{Query}': {written} hit(s).");
+            WriteVerbose($"'{Query}': {Plural.Of(written, "hit")}.");
         }
 
         /// <summary>
@@ -111,7 +116,7 @@ namespace PSPeer
             {
                 WriteError(Errors.FromException(ex, CmdletErrorIds.PeerSearchFailed, Query));
             }
-            WriteVerbose($"'{Query}': {written} hit(s) at {network.Elapsed} of virtual time.");
+            WriteVerbose($"'{Query}': {Plural.Of(written, "hit")} at {network.Elapsed} of virtual time.");
         }
 
         protected override void StopProcessing()

@@ -18,6 +18,14 @@ namespace PSPeer
 
         protected override void ProcessRecord()
         {
+            // A stopped network's counters were reset with its nodes: zeros would read as "nothing happened".
+            if (Network.IsStopped)
+            {
+                WriteError(Errors.Make(CmdletErrorIds.PeerNetworkStopped, ErrorCategory.InvalidOperation, Network,
+                    $"Network '{Network.Name}' has been stopped, so there is nothing left to measure.",
+                    "Measure a network before Stop-PeerNode stops it, or compose a new one with New-PeerNetwork."));
+                return;
+            }
             var measurement = new PeerNetworkMeasurement(Network, Network.Engine.Measure());
             if (Reset) Network.Engine.ResetMeasurement();
             WriteObject(measurement);

@@ -68,6 +68,10 @@ namespace PSPeer
             if (Protocol != PeerProtocol.Gnutella)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, Protocol,
                     $"New-PeerNetwork composes Gnutella networks; {Protocol} networks are not supported yet.", "Pass -Protocol Gnutella."));
+            if (!Simulated && MyInvocation.BoundParameters.ContainsKey(nameof(LatencyMs)))
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.ParameterNotApplicable, ErrorCategory.InvalidArgument, LatencyMs,
+                    "-LatencyMs applies to simulated networks (-Simulated); a live network's latency is loopback's own.",
+                    "Add -Simulated, or leave out -LatencyMs."));
             if (!Simulated && Count > GnutellaNetworkOptions.MaxLiveCount)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNetworkTooLarge, ErrorCategory.InvalidArgument, Count,
                     $"A live network of {Count} nodes would open {Count} listeners and thousands of sockets on this machine; live networks have at most {GnutellaNetworkOptions.MaxLiveCount} nodes.",

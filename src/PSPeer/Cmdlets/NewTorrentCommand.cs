@@ -36,6 +36,7 @@ namespace PSPeer
         /// </summary>
         [Parameter]
         [TrackerUrlTransformation]
+        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         [ValidateNotNull]
         public string[] Tracker { get; set; }
 
@@ -74,12 +75,12 @@ namespace PSPeer
             }
             catch (Exception ex) when (ex is ItemNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException || ex is NotSupportedException)
             {
-                WriteError(new ErrorRecord(ex, PeerErrorIds.SharedPathNotFound, ErrorCategory.ObjectNotFound, Path));
+                WriteError(new ErrorRecord(ex, PeerErrorIds.TorrentSourceNotFound, ErrorCategory.ObjectNotFound, Path));
                 return;
             }
             if (!File.Exists(content) && !Directory.Exists(content))
             {
-                WriteError(Errors.Make(PeerErrorIds.SharedPathNotFound, ErrorCategory.ObjectNotFound, Path,
+                WriteError(Errors.Make(PeerErrorIds.TorrentSourceNotFound, ErrorCategory.ObjectNotFound, Path,
                     $"'{Path}' is neither a file nor a folder. Check the path."));
                 return;
             }
@@ -165,6 +166,7 @@ namespace PSPeer
             string status = $"{DisplayText.Size(done)} of {DisplayText.Size(total)} at {DisplayText.Rate(rate)}";
             var record = new ProgressRecord(ActivityId, activity, status);
             if (total > 0) record.PercentComplete = (int)Math.Min(100, done * 100 / total);
+            record.SecondsRemaining = ProgressEta.SecondsRemaining(done, total, rate);
             return record;
         }
 

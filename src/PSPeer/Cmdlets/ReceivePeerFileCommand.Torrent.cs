@@ -181,6 +181,15 @@ namespace PSPeer
         {
             var record = new ProgressRecord(ActivityId, activity, Describe(peer));
             record.PercentComplete = (int)Math.Max(0, Math.Min(100, peer.Progress * 100));
+            try
+            {
+                long total = peer.Torrent.TotalSize;
+                record.SecondsRemaining = ProgressEta.SecondsRemaining((long)(total * peer.Progress), total, peer.DownloadRate);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException || ex is ObjectDisposedException)
+            {
+                // A node stopping under us: no ETA, as Describe gives no rates.
+            }
             return record;
         }
 
@@ -189,7 +198,7 @@ namespace PSPeer
         {
             try
             {
-                return $"{peer.Have.SetCount}/{peer.Torrent.PieceCount} pieces, {peer.Peers.Count} peers, " +
+                return $"{peer.Have.SetCount}/{peer.Torrent.PieceCount} pieces, {Plural.Of(peer.Peers.Count, "peer")}, " +
                        $"down {DisplayText.Rate(peer.DownloadRate)}, up {DisplayText.Rate(peer.UploadRate)}";
             }
             catch (Exception ex) when (ex is InvalidOperationException || ex is ObjectDisposedException)

@@ -192,6 +192,7 @@ namespace PSPeer
             string status = $"{DisplayText.Size(p.BytesReceived)} of {(p.TotalBytes >= 0 ? DisplayText.Size(p.TotalBytes) : "?")} at {DisplayText.Rate(p.BytesPerSecond)}";
             var record = new ProgressRecord(ActivityId, activity, status);
             if (p.TotalBytes > 0) record.PercentComplete = (int)Math.Min(100, p.BytesReceived * 100 / p.TotalBytes);
+            record.SecondsRemaining = ProgressEta.SecondsRemaining(p.BytesReceived, p.TotalBytes, p.BytesPerSecond);
             return record;
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.IO;
 using System.Management.Automation;
 using PSPeer.Engine.BitTorrent;
@@ -17,8 +18,16 @@ namespace PSPeer
         [Parameter(Position = 0)]
         public PeerProtocol Protocol { get; set; } = PeerProtocol.Napster;
 
+        /// <summary>
+        /// A PeerRole name. A string rather than the enum so that Tab offers only the -Protocol's roles (PowerShell
+        /// completes an enum parameter with every value and never asks its completer).
+        /// </summary>
         [Parameter]
-        public PeerRole Role { get; set; } = PeerRole.Peer;
+        [ArgumentCompleter(typeof(PeerRoleCompleter))]
+        [ValidatePeerRole]
+        public string Role { get; set; } = nameof(PeerRole.Peer);
+
+        PeerRole ChosenRole => (PeerRole)Enum.Parse(typeof(PeerRole), Role, ignoreCase: true);
 
         /// <summary>Unique in the session; default Protocol-Role-N.</summary>
         [Parameter]
@@ -37,6 +46,7 @@ namespace PSPeer
         /// <summary>A PeerNode, a node name or "host:port". Default: the session's most recent index server.</summary>
         [Parameter]
         [EndPointTransformation]
+        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         public HostPort IndexServer { get; set; }
 
         /// <summary>BitTorrent Seeder/Leecher: the .torrent file, or a TorrentInfo from New-Torrent / Get-TorrentInfo.</summary>
@@ -48,6 +58,7 @@ namespace PSPeer
         /// <summary>BitTorrent Seeder/Leecher: announce URLs or tracker nodes to use instead of the torrent's own trackers.</summary>
         [Parameter]
         [TrackerUrlTransformation]
+        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Tracker { get; set; }
 
@@ -64,34 +75,29 @@ namespace PSPeer
         /// <summary>Gnutella: servents to join through (PeerNodes, node names, or host:port, comma-separated or a list).</summary>
         [Parameter]
         [EndPointListTransformation]
+        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         public HostPort[] Bootstrap { get; set; }
 
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
-            var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
+            var request = new NodeRequest { Protocol = Protocol, Role = ChosenRole, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
+            ValidateChoice();
 
-            if (NodeFactory.NeedsTorrent(Protocol, Role))
+            if (NodeFactory.NeedsTorrent(Protocol, ChosenRole))
             {
                 PrepareTorrent(session, request);
             }
-            else if (Torrent != null || Tracker != null || UploadLimit != 0 || DownloadLimit != 0)
-            {
-                ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, Torrent,
-                    $"A {Protocol} {Role} does not take -Torrent, -Tracker, -UploadLimit or -DownloadLimit.", "Use them with -Protocol BitTorrent -Role Seeder or Leecher."));
-            }
             else if (SharedPath != null)
             {
-                if (!NodeFactory.CanShare(Protocol, Role))
-                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, SharedPath,
-                        $"A {Protocol} {Role} does not share files: leave out -SharedPath, or start a Peer."));
                 request.SharedPath = GetUnresolvedProviderPathFromPSPath(SharedPath);
+                RequireFolder(request.SharedPath);
                 if (!Directory.Exists(request.SharedPath))
                     ThrowTerminatingError(Errors.Make(CmdletErrorIds.SharedPathNotFound, ErrorCategory.ObjectNotFound, SharedPath,
                         $"The folder '{request.SharedPath}' does not exist.", "Create the folder, or pass an existing one as -SharedPath."));
             }
 
-            if (NodeFactory.NeedsIndexServer(Protocol, Role) && request.IndexServer == null)
+            if (NodeFactory.NeedsIndexServer(Protocol, ChosenRole) && request.IndexServer == null)
             {
                 var server = NodeRegistry.MostRecent(session, n => n.Role == nameof(PeerRole.IndexServer) && n.Protocol == Protocol.ToString()
                                                                   && n.State == NodeState.Running && n.EndPoint != null);
@@ -112,14 +118,14 @@ namespace PSPeer
             }
             else
             {
-                request.Name = NodeRegistry.NextName(session, Protocol.ToString(), Role.ToString());
+                request.Name = NodeRegistry.NextName(session, Protocol.ToString(), ChosenRole.ToString());
             }
 
             PeerNodeBase engine = null;
             try
             {
                 engine = NodeFactory.Create(LiveRuntime.Loopback, request);
-                WriteVerbose($"Starting {Protocol} {Role} '{request.Name}'.");
+                WriteVerbose($"Starting {Protocol} {ChosenRole} '{request.Name}'.");
                 var started = _pump.Run(ct => engine.StartAsync(ct));
                 if (_pump.IsStopping)
                 {
@@ -128,7 +134,7 @@ namespace PSPeer
                     return;
                 }
                 started.GetAwaiter().GetResult();
-                if (Role == PeerRole.Seeder && engine is BitTorrentPeer peer && !peer.IsComplete)
+                if (ChosenRole == PeerRole.Seeder && engine is BitTorrentPeer peer && !peer.IsComplete)
                 {
                     // Files of the right sizes but not the right bytes: a seeder with nothing valid to give is a mistake to report.
                     string have = $"{peer.Have.SetCount} of {peer.Torrent.PieceCount}";
@@ -161,7 +167,7 @@ namespace PSPeer
         {
             if (Torrent == null)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.TorrentRequired, ErrorCategory.InvalidArgument, null,
-                    $"A BitTorrent {Role} serves or fetches one torrent: -Torrent is required.",
+                    $"A BitTorrent {ChosenRole} serves or fetches one torrent: -Torrent is required.",
                     "Pass -Torrent with a .torrent path or a TorrentInfo from New-Torrent or Get-TorrentInfo."));
             try
             {
@@ -173,7 +179,8 @@ namespace PSPeer
             }
 
             request.SharedPath = GetUnresolvedProviderPathFromPSPath(SharedPath ?? ".");
-            if (Role == PeerRole.Leecher)
+            RequireFolder(request.SharedPath);
+            if (ChosenRole == PeerRole.Leecher)
             {
                 try { Directory.CreateDirectory(request.SharedPath); }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
@@ -212,6 +219,48 @@ namespace PSPeer
             }
         }
 
+        /// <summary>
+        /// Refuses, before anything starts, a role the protocol does not have, a parameter the protocol and role do not
+        /// take (silently ignoring it would start something other than what was asked), and a name the protocol cannot carry.
+        /// </summary>
+        void ValidateChoice()
+        {
+            var roles = NodeFactory.RolesOf(Protocol);
+            if (!roles.Contains(ChosenRole))
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, ChosenRole,
+                    $"{Protocol} has no role {ChosenRole}: its roles are {string.Join(", ", roles)}.", $"Pass -Role {roles[0]} (or another of them)."));
+            foreach (var rule in NodeFactory.RoleParameters)
+                if (MyInvocation.BoundParameters.ContainsKey(rule.Parameter) && !rule.Applies(Protocol, ChosenRole))
+                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.ParameterNotApplicable, ErrorCategory.InvalidArgument, MyInvocation.BoundParameters[rule.Parameter],
+                        $"-{rule.Parameter} applies to {rule.TakenBy}, not to a {Protocol} {ChosenRole}.",
+                        $"Leave out -{rule.Parameter}, or choose the -Protocol and -Role it applies to."));
+            string problem = Name == null ? null : NodeFactory.NameProblem(Protocol, ChosenRole, Name);
+            if (problem != null)
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeNameInvalid, ErrorCategory.InvalidArgument, Name, problem,
+                    "Pass a -Name without spaces or quotes, for example 'my-peer'."));
+        }
+
+        /// <summary>-SharedPath names a folder: a file there is its own mistake, not a missing folder.</summary>
+        void RequireFolder(string path)
+        {
+            if (File.Exists(path))
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.SharedPathNotFolder, ErrorCategory.InvalidArgument, SharedPath,
+                    $"-SharedPath names the file '{path}'; it takes a folder.",
+                    $"Pass the folder that holds the file, for example -SharedPath '{Path.GetDirectoryName(path)}'."));
+        }
+
         protected override void StopProcessing() => _pump.Cancel();
+
+        /// <summary>-Role is one of the PeerRole names (any case).</summary>
+        sealed class ValidatePeerRoleAttribute : ValidateArgumentsAttribute
+        {
+            protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+            {
+                string text = (arguments is PSObject pso ? pso.BaseObject : arguments)?.ToString();
+                if (string.IsNullOrEmpty(text) || !Enum.GetNames(typeof(PeerRole)).Contains(text, StringComparer.OrdinalIgnoreCase))
+                    throw new ValidationMetadataException(
+                        $"'{text}' is not a role. The roles are {string.Join(", ", Enum.GetNames(typeof(PeerRole)))}; Tab offers those of the -Protocol.");
+            }
+        }
     }
 }

@@ -49,6 +49,19 @@ namespace PSPeer
         [ValidateRange(0.001, 86400 * 365)]
         public double Timeout { get; set; }
 
+        // A -Type no node emits would watch in silence until the timeout: refuse it before anything is watched.
+        protected override void BeginProcessing()
+        {
+            if (Type == null) return;
+            foreach (string type in Type)
+            {
+                if (PeerEventTypeNames.Matches(type)) continue;
+                ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerEventTypeUnknown, ErrorCategory.InvalidArgument, type,
+                    $"No node emits events of type '{type}'. The types are: {string.Join(", ", PeerEventTypeNames.All)}.",
+                    "Pass one of these types, or a wildcard such as Download*; Tab completes them."));
+            }
+        }
+
         // Nodes arrive one pipeline record at a time; watching starts once all of them are known.
         protected override void ProcessRecord()
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
@@ -7,13 +8,49 @@ using PSPeer.Engine.Core;
 
 namespace PSPeer
 {
-    /// <summary>Tab completion of the session's node names (Get-PeerNode, Stop-PeerNode -Name).</summary>
+    /// <summary>
+    /// Tab completion of the session's node names, for every parameter that takes a node (-Name, -Node, -Via,
+    /// -IndexServer, -Bootstrap, -Tracker). Where the parameter takes one kind of node, only those are offered:
+    /// index servers for -IndexServer, Gnutella servents for -Bootstrap, trackers for -Tracker, running nodes that
+    /// can search for -Via. The tooltip says what each node is.
+    /// </summary>
     public sealed class PeerNodeNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Completion.Matching(NodeRegistry.GetNodes().Select(n => n.Name), wordToComplete,
-                name => $"{name} ({NodeRegistry.GetNodes().First(n => n.Name == name).Protocol})");
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var nodes = NodeRegistry.GetNodes().Where(Fits(parameterName)).ToList();
+            return Completion.Matching(nodes.Select(n => n.Name), wordToComplete,
+                name => nodes.First(n => n.Name == name) is PeerNode node ? $"{node.Name} ({node.Protocol} {node.Role}, {node.EndPoint ?? node.State.ToString()})" : name);
+        }
+
+        static Func<PeerNode, bool> Fits(string parameterName)
+        {
+            switch (parameterName)
+            {
+                case "IndexServer": return n => n.Role == nameof(PeerRole.IndexServer) && n.State == NodeState.Running;
+                case "Bootstrap": return n => n.Protocol == nameof(PeerProtocol.Gnutella) && n.State == NodeState.Running;
+                case "Tracker": return n => n.Role == nameof(PeerRole.Tracker) && n.State == NodeState.Running;
+                case "Via": return n => n.State == NodeState.Running;
+                default: return n => true;
+            }
+        }
+    }
+
+    /// <summary>Tab completion of -Role by the -Protocol already typed (Napster when none is: Start-PeerNode's default).</summary>
+    public sealed class PeerRoleCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var protocol = PeerProtocol.Napster;
+            object typed = fakeBoundParameters?.Contains("Protocol") == true ? fakeBoundParameters["Protocol"] : null;
+            if (typed is PSObject pso) typed = pso.BaseObject;
+            if (typed is PeerProtocol p) protocol = p;
+            else if (typed != null && Enum.TryParse(typed.ToString(), true, out PeerProtocol parsed)) protocol = parsed;
+            return Completion.Matching(NodeFactory.RolesOf(protocol).Select(r => r.ToString()), wordToComplete,
+                role => $"{protocol} {role}");
+        }
     }
 
     /// <summary>Tab completion of event types (Watch-PeerEvent -Type).</summary>
@@ -21,7 +58,7 @@ namespace PSPeer
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Completion.Matching(PeerEventTypes.All, wordToComplete, t => t);
+            Completion.Matching(PeerEventTypeNames.All, wordToComplete, t => t);
     }
 
     internal static class Completion
@@ -31,7 +68,7 @@ namespace PSPeer
             var pattern = WildcardPattern.Get((word ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
             foreach (var value in values.Where(v => pattern.IsMatch(v)))
             {
-                string text = value.IndexOfAny(new[] { ' ', '\'', '$', '(', ')', '{', '}', ';', '`', '"', '#' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
+                string text = value.IndexOfAny(new[] { ' ', '\'', '$', '(', ')', '{', '}', ';', '`', '"', '#', ',' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
                 yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, tooltip(value));
             }
         }

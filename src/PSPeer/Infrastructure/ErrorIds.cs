@@ -29,6 +29,13 @@ namespace PSPeer
         public const string PeerNetworkNotSimulated = "PeerNetworkNotSimulated";
         public const string PeerNetworkStopped = "PeerNetworkStopped";
         public const string PeerNodeSimulated = "PeerNodeSimulated";
+        // Validation (issue 11): a parameter the chosen protocol/role does not take, a file where a folder is expected,
+        // a name the protocol cannot carry, an event type no node emits, content to hash that does not exist.
+        public const string ParameterNotApplicable = "ParameterNotApplicable";
+        public const string SharedPathNotFolder = "SharedPathNotFolder";
+        public const string PeerNodeNameInvalid = "PeerNodeNameInvalid";
+        public const string PeerEventTypeUnknown = "PeerEventTypeUnknown";
+        public const string TorrentSourceNotFound = PeerErrorIds.TorrentSourceNotFound;
     }
 
     internal static class Errors
@@ -44,7 +51,16 @@ namespace PSPeer
                 : exception is System.IO.IOException ? ErrorCategory.WriteError
                 : exception is UnauthorizedAccessException ? ErrorCategory.PermissionDenied
                 : ErrorCategory.NotSpecified;
-            return new ErrorRecord(exception, fallbackId, category, target);
+            var record = new ErrorRecord(exception, fallbackId, category, target);
+            // .NET appends " (Parameter 'name')" to an ArgumentException's message: the engine's parameter name means
+            // nothing to a PowerShell user, so the record shows the sentence alone.
+            if (exception is ArgumentException arg && arg.ParamName != null)
+            {
+                string suffix = $" (Parameter '{arg.ParamName}')";
+                int at = arg.Message.IndexOf(suffix, StringComparison.Ordinal);
+                if (at >= 0) record.ErrorDetails = new ErrorDetails(arg.Message.Remove(at, suffix.Length));
+            }
+            return record;
         }
 
         public static ErrorRecord Make(string errorId, ErrorCategory category, object target, string message, string recommendedAction = null)
@@ -73,6 +89,12 @@ namespace PSPeer
                 case PeerErrorIds.TrackerFailure: return ErrorCategory.InvalidResult;
                 case PeerErrorIds.TrackerUnreachable:
                 case PeerErrorIds.HandshakeRefused: return ErrorCategory.ConnectionError;
+                case CmdletErrorIds.RoleNotSupported:
+                case CmdletErrorIds.ParameterNotApplicable:
+                case CmdletErrorIds.SharedPathNotFolder:
+                case CmdletErrorIds.PeerNodeNameInvalid:
+                case CmdletErrorIds.PeerEventTypeUnknown: return ErrorCategory.InvalidArgument;
+                case PeerErrorIds.TorrentSourceNotFound: return ErrorCategory.ObjectNotFound;
                 default: return ErrorCategory.NotSpecified;
             }
         }

@@ -102,5 +102,42 @@ namespace PSPeer
         /// <summary>Whether the role serves or fetches one torrent (and so needs -Torrent).</summary>
         public static bool NeedsTorrent(PeerProtocol protocol, PeerRole role) =>
             protocol == PeerProtocol.BitTorrent && (role == PeerRole.Seeder || role == PeerRole.Leecher);
+
+        /// <summary>The roles a protocol has, in the order completion offers them (Gnutella's Peer means Ultrapeer).</summary>
+        public static IReadOnlyList<PeerRole> RolesOf(PeerProtocol protocol)
+        {
+            switch (protocol)
+            {
+                case PeerProtocol.Napster: return new[] { PeerRole.IndexServer, PeerRole.Peer };
+                case PeerProtocol.Gnutella: return new[] { PeerRole.Ultrapeer, PeerRole.Leaf, PeerRole.Peer };
+                case PeerProtocol.BitTorrent: return new[] { PeerRole.Tracker, PeerRole.Seeder, PeerRole.Leecher };
+                default: return new PeerRole[0];
+            }
+        }
+
+        /// <summary>
+        /// Start-PeerNode parameters that only some protocols and roles take: the parameter, whether this protocol and
+        /// role take it, and who does (in words, for the error that names it). -Name, -Port, -Protocol and -Role apply to all.
+        /// </summary>
+        public static readonly IReadOnlyList<(string Parameter, Func<PeerProtocol, PeerRole, bool> Applies, string TakenBy)> RoleParameters = new (string, Func<PeerProtocol, PeerRole, bool>, string)[]
+        {
+            ("IndexServer", NeedsIndexServer, "a Napster Peer"),
+            ("Bootstrap", (p, r) => p == PeerProtocol.Gnutella, "a Gnutella Ultrapeer or Leaf"),
+            ("SharedPath", CanShare, "a Napster Peer, a Gnutella Ultrapeer or Leaf, and a BitTorrent Seeder or Leecher"),
+            ("Torrent", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
+            ("Tracker", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
+            ("UploadLimit", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
+            ("DownloadLimit", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
+        };
+
+        /// <summary>Why <paramref name="name"/> cannot name a node of this protocol and role, or null when it can.</summary>
+        public static string NameProblem(PeerProtocol protocol, PeerRole role, string name)
+        {
+            // A Napster peer logs in with its name as the nick: one word on the wire, without quotes.
+            if (NeedsIndexServer(protocol, role)
+                && (name.IndexOf(' ') >= 0 || name.IndexOf('"') >= 0 || name.Length > NapsterLogin.MaxNickLength))
+                return $"A Napster Peer logs in with its name as nick, which has no spaces or quotes and at most {NapsterLogin.MaxNickLength} characters: '{name}' cannot be used.";
+            return null;
+        }
     }
 }

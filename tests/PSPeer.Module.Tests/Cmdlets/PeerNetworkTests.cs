@@ -185,6 +185,9 @@ namespace PSPeer.Module.Tests.Cmdlets
             Assert.True((int)summary.Properties["NodesLeft"].Value > 0);
             Assert.True((int)summary.Properties["HitsAfterChurn"].Value > 0);
             Assert.Contains("Msgs/Flood", _session.HostOutput);
+            // The per-TTL rows print as one table, not as seven-line lists.
+            Assert.Matches(@"Ttl\s+Reached\s+Predicted\s+Messages\s+Duplicates\s+Hits\s+MeanHops", _session.HostOutput);
+            Assert.DoesNotMatch(@"(?m)^Ttl\s+:", _session.HostOutput);
         }
 
         public void Dispose() => _session.Dispose();

@@ -130,10 +130,12 @@ namespace PSPeer.Module.Tests.Cmdlets
         }
 
         [Fact]
-        public void Missing_content_is_a_SharedPathNotFound_error()
+        public void Missing_content_is_a_TorrentSourceNotFound_error()
         {
             var result = Run("New-Torrent ./nothing-here -OutFile \"$out/n.torrent\"", Files());
-            Assert.StartsWith("SharedPathNotFound,", Assert.Single(result.Errors).FullyQualifiedErrorId);
+            var error = Assert.Single(result.Errors);
+            Assert.StartsWith("TorrentSourceNotFound,", error.FullyQualifiedErrorId);
+            Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         }
 
         [Fact]

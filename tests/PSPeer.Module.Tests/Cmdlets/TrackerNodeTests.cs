@@ -55,7 +55,7 @@ $tracker.Engine.SwarmCount
         public void A_tracker_refuses_SharedPath()
         {
             var result = _session.Run("Start-PeerNode -Protocol BitTorrent -Role Tracker -Port 0 -SharedPath .");
-            Assert.StartsWith("RoleNotSupported,", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
+            Assert.StartsWith("ParameterNotApplicable,", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
         }
 
         public void Dispose() => _session.Dispose();

@@ -53,7 +53,7 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>
         /// Hashes a file or a folder (files sorted by their '/'-separated relative path, ordinal) and returns the torrent.
         /// Reports the running total of bytes hashed. Cancelling stops the workers and throws OperationCanceledException.
-        /// Throws PeerException(SharedPathNotFound) when the path does not exist, ArgumentException for a bad piece length,
+        /// Throws PeerException(TorrentSourceNotFound) when the path does not exist, ArgumentException for a bad piece length,
         /// PeerException(InvalidTorrent) when there is nothing to hash, PeerException(UnsafeFileName) for a file name a
         /// torrent must not carry (device names, ':' ...).
         /// </summary>
@@ -218,7 +218,7 @@ namespace PSPeer.Engine.BitTorrent
             }
             else
             {
-                throw new PeerException(PeerErrorIds.SharedPathNotFound, "'" + path + "' is neither a file nor a folder. Check the path.");
+                throw new PeerException(PeerErrorIds.TorrentSourceNotFound, "'" + path + "' is neither a file nor a folder. Check the path.");
             }
             if (string.IsNullOrEmpty(content.Name))
                 throw new PeerException(PeerErrorIds.InvalidTorrent, "'" + path + "' has no name to give the torrent; pass a name.");

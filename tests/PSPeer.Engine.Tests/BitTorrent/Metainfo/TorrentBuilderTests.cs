@@ -225,7 +225,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             storage.WriteFile("/dir/CON.txt", new byte[10]);
 
             var missing = await Assert.ThrowsAsync<PeerException>(() => TorrentBuilder.CreateAsync(storage, "/nope", Options(), null, CancellationToken.None));
-            Assert.Equal(PeerErrorIds.SharedPathNotFound, missing.ErrorId);
+            Assert.Equal(PeerErrorIds.TorrentSourceNotFound, missing.ErrorId);
             var empty = await Assert.ThrowsAsync<PeerException>(() => TorrentBuilder.CreateAsync(storage, "/empty.bin", Options(), null, CancellationToken.None));
             Assert.Equal(PeerErrorIds.InvalidTorrent, empty.ErrorId);
             await Assert.ThrowsAsync<ArgumentException>(() => TorrentBuilder.CreateAsync(storage, "/ok.bin", Options(20000), null, CancellationToken.None));
