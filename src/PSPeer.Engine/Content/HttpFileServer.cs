@@ -153,7 +153,8 @@ namespace PSPeer.Engine.Content
         {
             string remote = connection.RemoteEndPoint;
             var stream = connection.Stream;
-            var reader = new HttpHeadReader(MaxHeadBytes);
+            // 1 KiB to start (a request head is a few hundred bytes), doubling up to the bound only for a head that needs it.
+            var reader = new HttpHeadReader(MaxHeadBytes, 1024);
             reader.Prefill(alreadyRead);
             using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {

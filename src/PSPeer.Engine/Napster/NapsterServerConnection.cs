@@ -22,8 +22,10 @@ namespace PSPeer.Engine.Napster
 
         readonly NapsterIndexServer _server;
         readonly IConnection _connection;
-        readonly NapsterFrameReader _reader = new NapsterFrameReader();
-        readonly NapsterFrameWriter _writer = new NapsterFrameWriter(16 * 1024);
+        // Small to start: strangers that never log in cost little (the reader must still hold one largest frame; the
+        // writer grows once for a connection that asks for big result lists).
+        readonly NapsterFrameReader _reader = new NapsterFrameReader(NapsterFrameReader.MaxPayload, 16 * 1024);
+        readonly NapsterFrameWriter _writer = new NapsterFrameWriter(1024);
         readonly List<IndexedFile> _hits = new List<IndexedFile>();
         readonly List<byte[]> _suffixes = new List<byte[]>();
         readonly byte[] _hash = new byte[20];
@@ -90,6 +92,7 @@ namespace PSPeer.Engine.Napster
                 int n = await stream.ReadAsync(free.Array, free.Offset, free.Count, CancellationToken.None);
                 if (n <= 0)
                 {
+                    if (_closeReason != null) return _closeReason;   // we closed it (a deadline, the server stopping)
                     if (_reader.Buffered > 0) throw new NapsterProtocolException($"the connection closed in the middle of a frame ({_reader.Buffered} bytes of it arrived)");
                     return _closeReason ?? (_loggedIn ? "peer closed the connection" : "closed before login");
                 }

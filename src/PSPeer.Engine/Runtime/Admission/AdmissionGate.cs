@@ -23,8 +23,8 @@ namespace PSPeer.Engine.Runtime.Admission
     public sealed class AdmissionGate
     {
         /// <summary>Refusals that may be writing their 503 at once; beyond that a refusal just closes.</summary>
-        const int MaxRefusalsInFlight = 32;
-        static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(1);
+        const int MaxRefusalsInFlight = 128;
+        static readonly TimeSpan RefusalLinger = TimeSpan.FromMilliseconds(500);
 
         readonly IPeerRuntime _runtime;
         readonly Func<ConnectionLimits> _limits;
@@ -56,6 +56,8 @@ namespace PSPeer.Engine.Runtime.Admission
         public int PendingCount { get { lock (_lock) return _pending.Count; } }
         /// <summary>Connections refused (and evicted) since the gate started.</summary>
         public long RefusedCount => Interlocked.Read(ref _refused);
+        /// <summary>Refused connections still being told so (an HTTP 503 being written; each lingers at most half a second).</summary>
+        public int RefusingCount => Volatile.Read(ref _refusing);
         /// <summary>Connections closed by their pre-handshake deadline.</summary>
         public long TimedOutCount => Interlocked.Read(ref _timedOut);
 
