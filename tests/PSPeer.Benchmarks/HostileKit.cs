@@ -224,7 +224,7 @@ namespace PSPeer.Benchmarks
                 while ((line = await Console.In.ReadLineAsync()) != null)
                 {
                     if (line != "stats") continue;
-                    var gate = http?.Admission ?? GateOf(node);
+                    var gate = http?.Admission ?? node?.Admission;
                     var budget = DescriptorBudget.Process;
                     Console.WriteLine($"node open {gate?.OpenCount}, refused {gate?.RefusedCount:N0}, timed out {gate?.TimedOutCount:N0}; descriptors {budget}; managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
                 }
@@ -237,10 +237,6 @@ namespace PSPeer.Benchmarks
             }
             return 0;
         }
-
-        // Only the index exposes its gate (internal); for the others, the counts show in the events the kit does not watch.
-        static AdmissionGate GateOf(PeerNodeBase node) =>
-            node?.GetType().GetProperty("Admission", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)?.GetValue(node) as AdmissionGate;
 
         /// <summary>Child: opens <c>count</c> idle connections from 127.1.(index).x addresses, says OPENED n, holds them, says HELD n.</summary>
         public static async Task<int> AttackAsync(string[] args)

@@ -28,10 +28,13 @@ namespace PSPeer.Benchmarks
             int slow = Program.Option(args, "--slow", 500);
             string dir = Path.Combine(Path.GetTempPath(), "pspeer-http-memory-" + Environment.ProcessId);
             Directory.CreateDirectory(dir);
-            var big = new byte[64 << 20];
-            new Random(1).NextBytes(big);
-            File.WriteAllBytes(Path.Combine(dir, "big.bin"), big);
-            big = null;
+            // Written in 1 MiB pieces, so no 64 MiB array lands in (and then leaves) the measured process.
+            using (var file = File.Create(Path.Combine(dir, "big.bin")))
+            {
+                var piece = new byte[1 << 20];
+                var random = new Random(1);
+                for (int i = 0; i < 64; i++) { random.NextBytes(piece); file.Write(piece, 0, piece.Length); }
+            }
             var folder = new SharedFolder(LiveRuntime.Loopback.Storage, dir, new HashCache());
             await folder.ScanAsync();
             var server = new HttpFileServer(LiveRuntime.Loopback, folder, null);

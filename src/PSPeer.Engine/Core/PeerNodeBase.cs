@@ -72,9 +72,12 @@ namespace PSPeer.Engine.Core
             }
         }
 
+        /// <summary>The gate that admits this node's connections (open, refused, timed out), once the node has started; null for a node that accepts nothing.</summary>
+        public AdmissionGate Admission { get; private set; }
+
         /// <summary>The gate that accepts this node's connections within <see cref="Limits"/>, reporting through its events.</summary>
         protected AdmissionGate CreateAdmissionGate(Func<byte[]> refusalResponse = null) =>
-            new AdmissionGate(Runtime, () => Limits, (type, remote, message, data) => Emit(type, remote, message, data), refusalResponse);
+            Admission = new AdmissionGate(Runtime, () => Limits, (type, remote, message, data) => Emit(type, remote, message, data), refusalResponse);
 
         /// <summary>Hot stream of everything this node does; completes when the node stops.</summary>
         public IObservable<PeerEvent> Events => _events.AsObservable();

@@ -70,9 +70,6 @@ namespace PSPeer.Engine.Napster
             foreach (var c in open) if (c.Value != null) await c.Value;
         }
 
-        /// <summary>The gate that admits this server's connections (counts, refusals), once started.</summary>
-        internal AdmissionGate Admission => _admission;
-
         void OnAccepted(IConnection connection)
         {
             var session = new NapsterServerConnection(this, connection);

@@ -113,7 +113,15 @@ namespace PSPeer.Engine.Runtime.Admission
                         ReleaseLocked(evicted);
                     }
                     var budget = _runtime.IsSimulated ? null : limits.EffectiveBudget;
-                    if (budget != null && !budget.TryAcquire())
+                    bool haveDescriptor = budget == null || budget.TryAcquire();
+                    if (!haveDescriptor && evicted == null && _pending.First != null)
+                    {
+                        // The process is out of descriptors: this node's oldest idle stranger gives its one up.
+                        evicted = _pending.First.Value;
+                        ReleaseLocked(evicted);
+                        haveDescriptor = budget.TryAcquire();
+                    }
+                    if (!haveDescriptor)
                     {
                         refusal = $"the process's descriptor budget is spent ({budget})";
                         budgetSpent = true;

@@ -162,12 +162,33 @@ namespace PSPeer.Engine.Tests.Runtime.Admission
             using var attacker = new LoopbackAttacker();
             await attacker.OpenAsync("127.0.0.2", a.EndPoint, 10);
             await attacker.OpenAsync("127.0.0.3", b.EndPoint, 10);
+            // b finds the budget spent after two: it refuses, or closes its own oldest idle stranger to make room.
             await WaitUntilAsync(() => a.Gate.OpenCount + b.Gate.OpenCount == 12 && a.Gate.RefusedCount + b.Gate.RefusedCount == 8, "the budget to be spent");
             Assert.Equal(12, budget.InUse);
-            Assert.Contains(b.Events, e => e.type == PeerEventTypes.ConnectionRefused && e.reason.Contains("descriptor budget"));
+            Assert.Equal(10, a.Gate.OpenCount);
             attacker.Dispose();
             await WaitUntilAsync(() => budget.InUse == 0, "every descriptor to come back when the attacker leaves");
             Assert.True(await HelloAsync("127.0.0.9", a.EndPoint));
+        }
+
+        [Fact]
+        public async Task With_the_budget_spent_by_established_connections_a_newcomer_is_refused_and_the_process_keeps_its_reserve()
+        {
+            var budget = new DescriptorBudget(3);
+            await using var server = await ToyServer.StartAsync(new ConnectionLimits { DescriptorBudget = budget });
+            var held = new List<Socket>();
+            for (int i = 0; i < 3; i++)
+            {
+                var s = await LoopbackAttacker.ConnectAsync("127.0.0." + (2 + i), server.EndPoint);
+                s.Send(Encoding.ASCII.GetBytes("HELLO"));
+                held.Add(s);
+                await WaitUntilAsync(() => server.Hellos == i + 1, "a handshake");
+            }
+            Assert.False(await HelloAsync("127.0.0.9", server.EndPoint));
+            Assert.Contains(server.Events, e => e.type == PeerEventTypes.ConnectionRefused && e.reason.Contains("descriptor budget is spent"));
+            Assert.Equal(3, budget.InUse);
+            foreach (var s in held) s.Dispose();
+            await WaitUntilAsync(() => budget.InUse == 0, "the descriptors to come back");
         }
     }
 }
