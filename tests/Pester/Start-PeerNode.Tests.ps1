@@ -18,6 +18,14 @@ Describe 'Start-PeerNode' {
         $peer.SharedFileCount | Should -Be 1
     }
 
+    It 'takes -ConnectionLimit as a hashtable over the role''s defaults, and shows it as Limits' {
+        $limited = Start-PeerNode -Protocol Napster -Role IndexServer -Name 'start-limited' -ConnectionLimit @{ MaxConnectionsPerAddress = 3; HandshakeTimeout = '00:00:05' }
+        $limited.Limits.MaxConnectionsPerAddress | Should -Be 3
+        $limited.Limits.HandshakeTimeout | Should -Be ([timespan]::FromSeconds(5))
+        $limited.Limits.MaxConnections | Should -Be 4096
+        Stop-PeerNode -Name 'start-limited'
+    }
+
     It 'refuses a name already in use with PeerNodeNameInUse' {
         { Start-PeerNode -Protocol Napster -Role IndexServer -Name 'start-index' -ErrorAction Stop } |
             Should -Throw -ErrorId 'PeerNodeNameInUse,*'

@@ -7,6 +7,7 @@ using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella.Wire;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Gnutella
 {
@@ -90,7 +91,7 @@ namespace PSPeer.Engine.Gnutella
         {
             if (Shared.Root != null) await Shared.ScanAsync(cancellationToken);
             RebuildLocalIndex();
-            _http = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message));
+            _http = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message)) { Limits = Limits };
             _listener = await Runtime.Transport.ListenAsync(Options.Port, cancellationToken);
             EndPoint = _listener.EndPoint;
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
@@ -135,26 +136,8 @@ namespace PSPeer.Engine.Gnutella
             StartLink(link);
         }
 
-        async Task AcceptLoopAsync()
-        {
-            while (!Stopping.IsCancellationRequested)
-            {
-                IConnection connection;
-                try
-                {
-                    connection = await _listener.AcceptAsync(Stopping);
-                }
-                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
-                catch (ObjectDisposedException) { return; }
-                catch (Exception e)
-                {
-                    Emit(PeerEventTypes.MalformedMessage, null, "accept failed: " + e.Message);
-                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); } catch (OperationCanceledException) { return; }
-                    continue;
-                }
-                _ = DispatchIncomingAsync(connection);
-            }
-        }
+        // The admission gate accepts (connection caps, per-address limit, descriptor budget, handshake deadline).
+        Task AcceptLoopAsync() => CreateAdmissionGate().RunAsync(_listener, connection => { _ = DispatchIncomingAsync(connection); }, Stopping);
 
         /// <summary>
         /// Reads the first four bytes of a new connection to tell what it is: a Gnutella handshake, an HTTP request
@@ -191,10 +174,12 @@ namespace PSPeer.Engine.Gnutella
                     if (prefix == "GIV ")
                     {
                         handedOver = await AcceptGivAsync(connection, first, both.Token);
+                        if (handedOver) connection.MarkEstablished();
                         return;
                     }
                     var link = await HandshakeIncomingAsync(connection, first, both.Token);
                     if (link == null) return;
+                    connection.MarkEstablished();
                     handedOver = true;
                     lock (_gate) _handshaking.Remove(connection);
                     StartLink(link);

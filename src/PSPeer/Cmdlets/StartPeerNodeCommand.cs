@@ -78,6 +78,16 @@ namespace PSPeer
         [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         public HostPort[] Bootstrap { get; set; }
 
+        /// <summary>
+        /// What strangers may hold of the node: a ConnectionLimits or a hashtable of its properties, e.g.
+        /// @{ MaxConnectionsPerAddress = 64; HandshakeTimeout = '00:00:10' }. Values left out keep the role's defaults
+        /// (shown by the node's Limits property). Loopback is not exempt: many nodes on 127.0.0.1 need a higher
+        /// MaxConnectionsPerAddress.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public PSPeer.Engine.Runtime.Admission.ConnectionLimits ConnectionLimit { get; set; }
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
@@ -125,6 +135,7 @@ namespace PSPeer
             try
             {
                 engine = NodeFactory.Create(LiveRuntime.Loopback, request);
+                if (ConnectionLimit != null) engine.Limits = ConnectionLimit;
                 WriteVerbose($"Starting {Protocol} {ChosenRole} '{request.Name}'.");
                 var started = _pump.Run(ct => engine.StartAsync(ct));
                 if (_pump.IsStopping)

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.BitTorrent
 {
@@ -21,24 +22,8 @@ namespace PSPeer.Engine.BitTorrent
         HostPort _self;
         static readonly TimeSpan SimultaneousDialWindow = TimeSpan.FromSeconds(10);
 
-        async Task AcceptLoopAsync()
-        {
-            while (!Stopping.IsCancellationRequested)
-            {
-                IConnection connection;
-                try { connection = await _listener.AcceptAsync(Stopping); }
-                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
-                catch (ObjectDisposedException) { return; }
-                catch (Exception e) when (!(e is OutOfMemoryException))
-                {
-                    // One failed accept (a reset before accept, descriptors exhausted) must not end accepting.
-                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); }
-                    catch (OperationCanceledException) { return; }
-                    continue;
-                }
-                Track(AcceptAsync(connection));
-            }
-        }
+        // The admission gate accepts (connection caps, per-address limit, descriptor budget, handshake deadline).
+        Task AcceptLoopAsync() => CreateAdmissionGate().RunAsync(_listener, connection => Track(AcceptAsync(connection)), Stopping);
 
         void Track(Task task)
         {
@@ -66,6 +51,7 @@ namespace PSPeer.Engine.BitTorrent
                     if (!theirs.InfoHash.Equals(Torrent.InfoHash)) { connection.Dispose(); return; }   // another torrent: not ours to serve
                     await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), Stopping);
                 }
+                connection.MarkEstablished();
                 Register(connection, reader, writer, false, null, theirs);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))

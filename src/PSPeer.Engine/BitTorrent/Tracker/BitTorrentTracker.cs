@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 using static PSPeer.Engine.Content.HttpResponseWriter;
 
 namespace PSPeer.Engine.BitTorrent
@@ -75,7 +76,8 @@ namespace PSPeer.Engine.BitTorrent
             // PortInUse from the transport passes through unchanged: it already says what to do.
             _listener = await Runtime.Transport.ListenAsync(_port, cancellationToken);
             EndPoint = _listener.EndPoint;
-            _acceptLoop = AcceptLoopAsync();
+            _acceptLoop = CreateAdmissionGate(() => Error(503, Now, false, "too many connections; try again later", false, H("Retry-After", "30")))
+                .RunAsync(_listener, OnAccepted, Stopping);
             _expiryLoop = ExpiryLoopAsync();
         }
 
@@ -102,29 +104,16 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
-        async Task AcceptLoopAsync()
+        // Called by the admission gate for each connection it lets in.
+        void OnAccepted(IConnection connection)
         {
-            while (!Stopping.IsCancellationRequested)
+            var done = new TaskCompletionSource<bool>();
+            lock (_connectionsGate)
             {
-                IConnection connection;
-                try { connection = await _listener.AcceptAsync(Stopping); }
-                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
-                catch (ObjectDisposedException) { return; }
-                catch (Exception e)
-                {
-                    // An accept that fails for one caller must not end the tracker; wait a moment and go on.
-                    Emit(PeerEventTypes.ConnectionClosed, null, "accept failed: " + e.Message, D("Reason", e.Message));
-                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); } catch (OperationCanceledException) { return; }
-                    continue;
-                }
-                var done = new TaskCompletionSource<bool>();
-                lock (_connectionsGate)
-                {
-                    if (Stopping.IsCancellationRequested) { connection.Dispose(); return; }
-                    _connections.Add(connection, done.Task);
-                }
-                _ = ServeAndForgetAsync(connection, done);
+                if (Stopping.IsCancellationRequested) { connection.Dispose(); return; }
+                _connections.Add(connection, done.Task);
             }
+            _ = ServeAndForgetAsync(connection, done);
         }
 
         async Task ServeAndForgetAsync(IConnection connection, TaskCompletionSource<bool> done)
@@ -162,6 +151,7 @@ namespace PSPeer.Engine.BitTorrent
                         return;
                     }
                     if (headText == null) return;   // the client closed between requests
+                    connection.MarkEstablished();   // a whole request head arrived: past the admission deadline
 
                     var head = HttpHead.ParseRequest(headText, out var parseError);
                     if (head == null)
