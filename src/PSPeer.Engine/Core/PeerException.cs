@@ -30,5 +30,7 @@ namespace PSPeer.Engine.Core
         public const string TrackerUnreachable = "TrackerUnreachable";
         // Gnutella
         public const string HandshakeRefused = "HandshakeRefused";       // the other servent answered 4xx/5xx
+        // Content
+        public const string SourceBusy = "SourceBusy";                   // a download source stayed busy (503) past the retries it allows
     }
 }
