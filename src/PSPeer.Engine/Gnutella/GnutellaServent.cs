@@ -83,6 +83,8 @@ namespace PSPeer.Engine.Gnutella
         public int UltrapeerLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsUltrapeer);
         /// <summary>Links to leaves (an ultrapeer's shielded leaves).</summary>
         public int LeafLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsLeaf);
+        /// <summary>The live links (for tests and measurements in this assembly's friends).</summary>
+        internal IReadOnlyList<GnutellaLink> Links => Volatile.Read(ref _links);
         /// <summary>Links compressed in at least one direction.</summary>
         public int CompressedLinkCount => Volatile.Read(ref _links).Count(l => l.SendsCompressed || l.ReceivesCompressed);
         /// <summary>Hosts known from Bootstrap, Pongs and X-Try-Ultrapeers.</summary>

@@ -46,19 +46,25 @@ namespace PSPeer.Engine.Gnutella.Compression
             {
                 if (!await StartAsync(cancellationToken)) return 0;
             }
-            int n;
-            try { n = await _inflate.ReadAsync(buffer, offset, count, cancellationToken); }
-            catch (InvalidDataException e)
+            while (true)
             {
-                // A link closes between flushes, so its stream has no final block: a clean end, not corruption.
-                if (_source.Ended) return 0;
-                throw new GnutellaProtocolException("the compressed stream is corrupt: " + e.Message, e);
+                int n;
+                // Inflating is synchronous over what has arrived; only our own code awaits the network. (DeflateStream's
+                // async reads await with ConfigureAwait(false), which would step outside a simulation's scheduler.)
+                try { n = _inflate.Read(buffer, offset, count); }
+                catch (InvalidDataException e) { throw new GnutellaProtocolException("the compressed stream is corrupt: " + e.Message, e); }
+                if (n > 0)
+                {
+                    _plainBytes += n;
+                    if (_plainBytes > FreeAllowance && _plainBytes > MaxRatio * _source.Count)
+                        throw new GnutellaProtocolException(
+                            $"the compressed stream inflates {_plainBytes} bytes from {_source.Count} (more than {MaxRatio}:1): a compression bomb");
+                    return n;
+                }
+                // Everything that arrived is inflated: wait for more. A link ends by closing its connection between
+                // flushes, so its stream has no final block; that is a clean end, not a truncation.
+                if (!await _source.FillAsync(cancellationToken)) return 0;
             }
-            _plainBytes += n;
-            if (_plainBytes > FreeAllowance && _plainBytes > MaxRatio * _source.Count)
-                throw new GnutellaProtocolException(
-                    $"the compressed stream inflates {_plainBytes} bytes from {_source.Count} (more than {MaxRatio}:1): a compression bomb");
-            return n;
         }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
@@ -66,22 +72,16 @@ namespace PSPeer.Engine.Gnutella.Compression
         // Reads the zlib header, or leaves the first bytes for a raw deflate stream. False when the stream ends first.
         async Task<bool> StartAsync(CancellationToken cancellationToken)
         {
-            var header = new byte[2];
-            int got = 0;
-            while (got < 2)
-            {
-                int n = await _source.ReadAsync(header, got, 2 - got, cancellationToken);
-                if (n <= 0)
+            while (_source.Available < 2)
+                if (!await _source.FillAsync(cancellationToken))
                 {
-                    if (got == 0) return false;
+                    if (_source.Available == 0) return false;
                     throw new GnutellaProtocolException("the compressed stream ended inside its zlib header");
                 }
-                got += n;
-            }
-            int cmf = header[0], flg = header[1];
+            int cmf = _source.Peek(0), flg = _source.Peek(1);
             bool zlib = (cmf & 0x0F) == 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
             if (zlib && (flg & 0x20) != 0) throw new GnutellaProtocolException("the compressed stream asks for a preset dictionary, which Gnutella never uses");
-            if (!zlib) _source.Unread(header);
+            if (zlib) _source.Skip(2);
             _inflate = new DeflateStream(_source, CompressionMode.Decompress, leaveOpen: true);
             return true;
         }
@@ -102,53 +102,67 @@ namespace PSPeer.Engine.Gnutella.Compression
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-        /// <summary>The compressed side: pushed-back and already-read bytes first, then the connection; counts what it hands out.</summary>
+        /// <summary>
+        /// The compressed side as the inflater sees it: a synchronous stream of the bytes that have arrived (the bytes
+        /// read past the handshake first), which reads 0 when it has none; <see cref="FillAsync"/> awaits the connection.
+        /// </summary>
         sealed class Source : Stream
         {
+            const int ReadSize = 4096;
             readonly Stream _inner;
-            byte[] _pending;
-            int _pendingAt;
+            byte[] _buffer;
+            int _at, _end;
 
             public Source(Stream inner, byte[] alreadyRead)
             {
                 _inner = inner;
-                _pending = alreadyRead != null && alreadyRead.Length > 0 ? alreadyRead : null;
+                if (alreadyRead != null && alreadyRead.Length > 0) { _buffer = alreadyRead; _end = alreadyRead.Length; }
             }
 
+            /// <summary>Compressed bytes handed to the inflater (or skipped) so far.</summary>
             public long Count { get; private set; }
-            public bool Ended { get; private set; }
+            public int Available => _end - _at;
+            public int Peek(int i) => _buffer[_at + i];
+            public void Skip(int n) { _at += n; Count += n; }
 
-            public void Unread(byte[] bytes)
+            /// <summary>Reads more from the connection; false at its end.</summary>
+            public async Task<bool> FillAsync(CancellationToken cancellationToken)
             {
-                int rest = _pending == null ? 0 : _pending.Length - _pendingAt;
-                var joined = new byte[bytes.Length + rest];
-                Buffer.BlockCopy(bytes, 0, joined, 0, bytes.Length);
-                if (rest > 0) Buffer.BlockCopy(_pending, _pendingAt, joined, bytes.Length, rest);
-                _pending = joined;
-                _pendingAt = 0;
-                Count -= bytes.Length;
+                if (_at > 0 && _at < _end && _buffer.Length == ReadSize)
+                {
+                    Buffer.BlockCopy(_buffer, _at, _buffer, 0, _end - _at);   // keep the unread bytes in front
+                    _end -= _at;
+                    _at = 0;
+                }
+                else if (_at == _end) { _at = _end = 0; }
+                if (_buffer == null || _buffer.Length != ReadSize)
+                {
+                    var own = new byte[ReadSize];
+                    if (_end > _at) Buffer.BlockCopy(_buffer, _at, own, 0, _end - _at);
+                    _end -= _at;
+                    _at = 0;
+                    _buffer = own;
+                }
+                if (_end == _buffer.Length) return true;   // full: the inflater must take some first
+                int n = await _inner.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken);
+                if (n <= 0) return false;
+                _end += n;
+                return true;
             }
 
-            public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            public override int Read(byte[] buffer, int offset, int count)
             {
-                int n;
-                if (_pending != null)
-                {
-                    n = Math.Min(count, _pending.Length - _pendingAt);
-                    Buffer.BlockCopy(_pending, _pendingAt, buffer, offset, n);
-                    _pendingAt += n;
-                    if (_pendingAt == _pending.Length) { _pending = null; _pendingAt = 0; }
-                }
-                else
-                {
-                    n = await _inner.ReadAsync(buffer, offset, count, cancellationToken);
-                    if (n <= 0) { Ended = true; return 0; }
-                }
+                int n = Math.Min(count, _end - _at);
+                if (n <= 0) return 0;
+                Buffer.BlockCopy(_buffer, _at, buffer, offset, n);
+                _at += n;
                 Count += n;
                 return n;
             }
 
-            public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+                Task.FromResult(Read(buffer, offset, count));
+
             public override bool CanRead => true;
             public override bool CanSeek => false;
             public override bool CanWrite => false;
