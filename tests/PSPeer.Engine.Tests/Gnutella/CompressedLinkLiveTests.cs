@@ -76,6 +76,18 @@ namespace PSPeer.Engine.Tests.Gnutella
                     var back = holder.Links.Single().CompressionCounts;
                     Assert.True(back.sentPlain > 0, "the hit went back compressed");
                     Assert.Equal(back.sentPlain, searcher.Links.Single().CompressionCounts.receivedPlain);
+
+                    // A quiet link gives its compressor back (the maintenance round asks twice: first it notes the
+                    // traffic, then it frees); the next message starts a new compressor mid-stream, which the other
+                    // side's inflater reads on without noticing.
+                    var link = searcher.Links.Single();
+                    link.ReleaseCompressorIfIdle();
+                    Assert.True(link.ReleaseCompressorIfIdle());
+                    Assert.False(link.ReleaseCompressorIfIdle());   // nothing left to free
+                    hits.Clear();
+                    await searcher.SearchAsync("hey jude", new SearchOptions { MaxResults = 1, Timeout = TimeSpan.FromSeconds(10) }, h => { lock (hits) hits.Add(h); }).WaitAsync(Step);
+                    Assert.Single(hits);
+                    Assert.Equal(1, holder.ConnectionCount);
                 }
                 Assert.DoesNotContain(events, e => e.Type == PeerEventTypes.MalformedMessage);
             }
