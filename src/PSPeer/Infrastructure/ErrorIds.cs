@@ -73,6 +73,7 @@ namespace PSPeer
                 case PeerErrorIds.TrackerFailure: return ErrorCategory.InvalidResult;
                 case PeerErrorIds.TrackerUnreachable:
                 case PeerErrorIds.HandshakeRefused: return ErrorCategory.ConnectionError;
+                case PeerErrorIds.SourceBusy: return ErrorCategory.ResourceBusy;
                 default: return ErrorCategory.NotSpecified;
             }
         }
