@@ -84,6 +84,10 @@ namespace PSPeer.Engine.Gnutella
         public int UltrapeerLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsUltrapeer);
         /// <summary>Links to leaves (an ultrapeer's shielded leaves).</summary>
         public int LeafLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsLeaf);
+        /// <summary>The live links (for tests and measurements in this assembly's friends).</summary>
+        internal IReadOnlyList<GnutellaLink> Links => Volatile.Read(ref _links);
+        /// <summary>Links compressed in at least one direction.</summary>
+        public int CompressedLinkCount => Volatile.Read(ref _links).Count(l => l.SendsCompressed || l.ReceivesCompressed);
         /// <summary>Hosts known from Bootstrap, Pongs and X-Try-Ultrapeers.</summary>
         public int KnownHostCount => _hosts.Count;
 
@@ -234,7 +238,8 @@ namespace PSPeer.Engine.Gnutella
             }
             link.LastHeard = Runtime.Clock.Now;
             Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
-                D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing));
+                D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing),
+                D("SendsCompressed", link.SendsCompressed), D("ReceivesCompressed", link.ReceivesCompressed));
             _ = RunLinkAsync(link, done);
             // What a new link needs first: our QRP table if it is our ultrapeer; a Ping to learn more hosts.
             if (IsLeaf && link.RemoteIsUltrapeer) SendQueryRouteTable(link);
@@ -332,6 +337,7 @@ namespace PSPeer.Engine.Gnutella
                 var silent = now - link.LastHeard;
                 if (silent >= CloseSilentAfter) link.Close($"silent for {silent.TotalSeconds:0} s");
                 else if (silent >= PingSilentAfter) SendPing(link, 1);
+                link.ReleaseCompressorIfIdle();   // a quiet compressed link gives its ~300 KiB compressor back
             }
         }
 
