@@ -66,10 +66,21 @@ namespace PSPeer
         [EndPointListTransformation]
         public HostPort[] Bootstrap { get; set; }
 
+        /// <summary>BitTorrent Tracker: list peers at the "ip" their announces name, not the address they come from (off, as opentracker).</summary>
+        [Parameter]
+        public SwitchParameter AllowClientAddress { get; set; }
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
             var request = new NodeRequest { Protocol = Protocol, Role = Role, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
+            if (AllowClientAddress)
+            {
+                if (Protocol != PeerProtocol.BitTorrent || Role != PeerRole.Tracker)
+                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, null,
+                        $"A {Protocol} {Role} does not take -AllowClientAddress.", "Use it with -Protocol BitTorrent -Role Tracker."));
+                request.AllowClientAddress = true;
+            }
 
             if (NodeFactory.NeedsTorrent(Protocol, Role))
             {
