@@ -55,7 +55,8 @@ namespace PSPeer.Engine.BitTorrent
             var candidates = new List<ChokeCandidate>(_connections.Count);
             foreach (var c in _connections)
             {
-                bool snubbed = !seeding && c.AmInterested && now - c.LastBlockAt > SnubTime;
+                if (!c.AmChoking && now - c.UnchokedAt >= _options.RechokeInterval && c.LastRequestAt < c.UnchokedAt) c.WastedSlot = true;
+                bool snubbed = (!seeding && c.AmInterested && now - c.LastBlockAt > SnubTime) || c.WastedSlot;
                 double rate = seeding ? c.Up.Rate(now) : c.Down.Rate(now);
                 candidates.Add(new ChokeCandidate(c.Id, c.PeerInterested, rate, snubbed, c.ConnectedAt));
             }
@@ -92,6 +93,7 @@ namespace PSPeer.Engine.BitTorrent
         {
             if (c.AmChoking == choke) return;
             c.AmChoking = choke;
+            if (!choke) c.UnchokedAt = Runtime.Clock.Now;
             if (choke) c.ClearUploads();   // BEP 3: choking discards the peer's pending requests
             c.Send(choke ? PeerMessage.Choke : PeerMessage.Unchoke);
             if (HasEventObservers)
