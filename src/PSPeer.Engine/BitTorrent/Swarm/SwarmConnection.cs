@@ -77,8 +77,8 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>When we last unchoked it, and when it last asked us for a block while unchoked.</summary>
         public DateTimeOffset UnchokedAt, LastRequestAt = DateTimeOffset.MinValue;
         /// <summary>
-        /// It held an upload slot for a whole rechoke interval without asking for anything: it keeps no regular slot until
-        /// it asks (so slot squatters that say Interested and never request cannot hold every upload slot).
+        /// It held an upload slot without asking for anything: it keeps no regular slot until it asks (so slot squatters that
+        /// say Interested and never request cannot hold every upload slot).
         /// </summary>
         public bool WastedSlot;
         /// <summary>When a block last went either way (MinValue until one does): recent payload makes a connection useful.</summary>

@@ -6,6 +6,7 @@ using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
@@ -16,6 +17,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
     public class SwarmLockoutTests
     {
         const int PieceLength = 32 * 1024;
+        readonly ITestOutputHelper _output;
+
+        public SwarmLockoutTests(ITestOutputHelper output) => _output = output;
 
         /// <summary>
         /// Handshakes, then holds the slot: a keep-alive a minute (and, when <paramref name="interested"/>, one Interested
@@ -70,9 +74,12 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 
             // The honest leecher is let in at once (a squatter past its grace period gives up its slot) and finishes.
             var leecher = w.Leecher("honest");
+            var asked = w.Sim.Now;
             w.Connect(leecher, "seed");
             w.Run(() => leecher.WhenCompleted(), 120);
             Assert.Equal(w.Content, w.Downloaded("honest"));
+            _output.WriteLine($"honest leecher complete {(leecher.CompletedAt.Value - asked).TotalSeconds:0.0} s (virtual) after it dialled");
+            Assert.True(leecher.CompletedAt.Value - asked < TimeSpan.FromSeconds(30), "the honest leecher waited for a slot");
 
             var evicted = w.Events.Where(e => e.Node == "seed" && e.Type == PeerEventTypes.PeerEvicted && (string)e.Data["Action"] == "Evicted").ToList();
             Assert.NotEmpty(evicted);
@@ -92,9 +99,12 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             Assert.Contains(w.Events, e => e.Node == "seed" && e.Type == PeerEventTypes.PeerEvicted && (string)e.Data["Action"] == "Refused");
 
             var leecher = w.Leecher("honest");
+            var asked = w.Sim.Now;
             w.Connect(leecher, "seed");
             w.Run(() => leecher.WhenCompleted(), 120);
             Assert.Equal(w.Content, w.Downloaded("honest"));
+            _output.WriteLine($"honest leecher complete {(leecher.CompletedAt.Value - asked).TotalSeconds:0.0} s (virtual) after it dialled");
+            Assert.True(leecher.CompletedAt.Value - asked < TimeSpan.FromSeconds(30), "the honest leecher waited for a slot");
             // Waiting leechers are useful: none of them lost its slot.
             Assert.DoesNotContain(w.Events, e => e.Node == "seed" && e.Type == PeerEventTypes.PeerEvicted && (string)e.Data["Action"] == "Evicted");
         }

@@ -34,6 +34,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
         public static async Task<TrackerFlooder> ConnectAsync(ITransport transport, HostPort tracker) =>
             new TrackerFlooder(await transport.ConnectAsync(tracker.Host, tracker.Port), tracker.ToString());
 
+        /// <summary>Floods over a connection the caller opened (a live one bound to its own source address).</summary>
+        public static TrackerFlooder Over(IConnection connection, HostPort tracker) => new TrackerFlooder(connection, tracker.ToString());
+
         /// <summary>Announces <paramref name="count"/> fake peers; <paramref name="make"/> builds the i-th request.</summary>
         public async Task FloodAsync(int count, Func<int, AnnounceRequest> make)
         {
