@@ -46,6 +46,8 @@ namespace PSPeer.Engine.Core
         // Admission (every server kind)
         public const string ConnectionRefused = "ConnectionRefused"; // a connection refused or evicted by the node's limits; Data: Reason, Address
         public const string ConnectionTimedOut = "ConnectionTimedOut"; // closed for not completing its login or handshake in time; Data: Reason, Address
+        // Fair slots (BitTorrent peers and trackers)
+        public const string PeerEvicted = "PeerEvicted";             // dropped or turned away to keep room for useful peers; Data: Reason, Action (Evicted/Refused), Address
 
         /// <summary>All known types, for tab completion and validation.</summary>
         public static readonly string[] All =
@@ -56,6 +58,7 @@ namespace PSPeer.Engine.Core
             TrackerAnnounce, PeerConnected, PeerDisconnected, Choked, Unchoked, PieceVerified, PieceFailed, PeerBanned, Completed,
             QueryReceived, QueryForwarded, QueryDroppedDuplicate, QueryDroppedTtl, HitRoutedBack, HitDropped, PushReceived, RateLimited,
             ConnectionRefused, ConnectionTimedOut,
+            PeerEvicted,
         };
     }
 }

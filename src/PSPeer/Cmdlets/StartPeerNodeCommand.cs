@@ -88,11 +88,16 @@ namespace PSPeer
         [ValidateNotNull]
         public PSPeer.Engine.Runtime.Admission.ConnectionLimits ConnectionLimit { get; set; }
 
+        /// <summary>BitTorrent Tracker: list peers at the "ip" their announces name, not the address they come from (off, as opentracker).</summary>
+        [Parameter]
+        public SwitchParameter AllowClientAddress { get; set; }
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
             var request = new NodeRequest { Protocol = Protocol, Role = ChosenRole, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
             ValidateChoice();
+            request.AllowClientAddress = AllowClientAddress;
 
             if (NodeFactory.NeedsTorrent(Protocol, ChosenRole))
             {

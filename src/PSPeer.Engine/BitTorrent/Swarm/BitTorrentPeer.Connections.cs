@@ -36,12 +36,9 @@ namespace PSPeer.Engine.BitTorrent
 
         async Task AcceptAsync(IConnection connection)
         {
+            if (!BeginHandshake(connection)) return;
             try
             {
-                lock (_gate)
-                {
-                    if (_connections.Count >= _options.MaxConnections) { connection.Dispose(); return; }
-                }
                 var reader = new PeerWireReader(connection.Stream) { PieceCount = Torrent.PieceCount };
                 var writer = new PeerWireWriter(connection.Stream);
                 Handshake theirs;
@@ -59,6 +56,10 @@ namespace PSPeer.Engine.BitTorrent
                 if (e is PeerWireException && HasEventObservers)
                     Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "bad handshake: " + e.Message);
                 connection.Dispose();
+            }
+            finally
+            {
+                EndHandshake();
             }
         }
 
@@ -105,7 +106,6 @@ namespace PSPeer.Engine.BitTorrent
                 if (Stopping.IsCancellationRequested) refusal = "stopping";
                 else if (PeerIdEquals(theirs.PeerId, _peerId)) { refusal = "connected to ourselves"; if (dialled != null) _self = dialled; }
                 else if (_bannedPeerIds.Contains(hex)) refusal = "banned";
-                else if (_connections.Count >= _options.MaxConnections) refusal = "too many connections";
                 else
                 {
                     var existing = _connections.Find(x => x.PeerIdHex == hex);
@@ -119,6 +119,10 @@ namespace PSPeer.Engine.BitTorrent
                         else Close(existing, "replaced by a connection in the other direction", false);
                     }
                 }
+                string remoteHost = HostPort.TryParse(connection.RemoteEndPoint, out var remote) ? remote.Host : dialled?.Host;
+                if (refusal == null && (refusal = MakeRoom(remoteHost)) != null && HasEventObservers)
+                    Emit(PeerEventTypes.PeerEvicted, dialled?.ToString() ?? connection.RemoteEndPoint, "refused: " + refusal,
+                        D("Action", "Refused"), D("Address", remoteHost), D("PeerId", hex), D("Reason", refusal));
                 if (refusal != null)
                 {
                     connection.Dispose();
@@ -259,6 +263,7 @@ namespace PSPeer.Engine.BitTorrent
                             var now = Runtime.Clock.Now;
                             c.Writer.Enqueue(PeerMessage.Piece(request.Piece, request.Begin, c.SendBlock, 0, request.Length));
                             c.Up.Add(request.Length, now);
+                            c.LastPayloadAt = now;
                             _up.Add(request.Length, now);
                         }
                         if (c.Writer.PendingBytes >= 256 * 1024) await c.Writer.FlushAsync(Stopping);

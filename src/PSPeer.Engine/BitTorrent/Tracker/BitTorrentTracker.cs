@@ -14,8 +14,10 @@ namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>
     /// An open HTTP tracker: GET /announce (BEP 3; compact peers BEP 23, IPv6 in peers6 BEP 7) and GET /scrape.
-    /// Any info-hash is accepted, within <see cref="TrackerOptions.MaxSwarms"/> and
-    /// <see cref="TrackerOptions.MaxPeersPerSwarm"/>. Peers not heard from within <see cref="TrackerOptions.PeerExpiry"/>
+    /// Any info-hash is accepted, within <see cref="TrackerOptions.MaxSwarms"/>, <see cref="TrackerOptions.MaxPeersPerSwarm"/>,
+    /// <see cref="TrackerOptions.MaxPeers"/> and the per-address quotas (see <see cref="TrackerState"/> for who is evicted
+    /// when full). Peers are listed at the address they announce from ("ip" only with
+    /// <see cref="TrackerOptions.AllowClientAddress"/>). Peers not heard from within <see cref="TrackerOptions.PeerExpiry"/>
     /// are dropped, by the runtime's clock (virtual time in a simulation).
     /// </summary>
     /// <remarks>
@@ -58,6 +60,10 @@ namespace PSPeer.Engine.BitTorrent
         public int SwarmCount => _state.SwarmCount;
         /// <summary>Peers across all swarms.</summary>
         public int PeerCount => _state.PeerCount;
+        /// <summary>Source addresses holding peers or torrents (what per-address quotas are counted on).</summary>
+        public int AddressCount => _state.AddressCount;
+        /// <summary>Peers and torrents dropped to make room for others since the start.</summary>
+        public long EvictedCount => _state.Evicted;
         /// <summary>Open HTTP connections.</summary>
         public int ConnectionCount { get { lock (_connectionsGate) return _connections.Count; } }
 
@@ -220,8 +226,12 @@ namespace PSPeer.Engine.BitTorrent
                 Emit(PeerEventTypes.TrackerAnnounce, remote, message,
                     D("InfoHash", request.InfoHash.Hex), D("Event", ev), D("Peer", peer), D("Left", request.Left),
                     D("Complete", outcome.Complete), D("Incomplete", outcome.Incomplete), D("PeersReturned", outcome.PeersReturned),
-                    D("Failure", outcome.Failure));
+                    D("Failure", outcome.Failure), D("EvictedFrom", outcome.EvictedFrom));
             }
+            if (outcome.EvictedFrom != null && HasEventObservers)
+                Emit(PeerEventTypes.PeerEvicted, remote, $"made room for {request.InfoHash} from {request.Source} by evicting from {outcome.EvictedFrom}",
+                    D("Action", "Evicted"), D("Address", outcome.EvictedFrom), D("InfoHash", request.InfoHash.Hex),
+                    D("Reason", "the tracker or torrent is full and that address holds the most"));
             return outcome.Body;
         }
 
