@@ -86,8 +86,7 @@ namespace PSPeer.Engine.Gnutella
             if (_deflater == null) return false;
             lock (_sendGate)
             {
-                bool idle = _batchesSinceIdleCheck == 0;
-                _batchesSinceIdleCheck = 0;
+                bool idle = Interlocked.Exchange(ref _batchesSinceIdleCheck, 0) == 0;
                 // Only between batches: the writer owns the compressor while it writes.
                 if (!idle || _writing || _isClosed || !_deflater.HoldsCompressor) return false;
                 _deflater.Release();
@@ -95,15 +94,14 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        // What goes on the wire for a batch of whole descriptors. Only the one writer calls it (DrainAsync, or the Bye).
+        // What goes on the wire for a batch of whole descriptors. Only the writer calls it (DrainAsync, or the Bye, each
+        // holding the writer's turn), so the compressor needs no lock: Release and Dispose touch it only between turns,
+        // and routing threads queueing descriptors are never held up behind a compression.
         byte[] Encode(byte[] plain)
         {
             if (_deflater == null) return plain;
-            lock (_sendGate)
-            {
-                _batchesSinceIdleCheck++;
-                return _deflater.Compress(plain, 0, plain.Length);
-            }
+            Interlocked.Increment(ref _batchesSinceIdleCheck);
+            return _deflater.Compress(plain, 0, plain.Length);
         }
 
         /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>

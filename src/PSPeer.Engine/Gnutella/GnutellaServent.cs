@@ -101,6 +101,17 @@ namespace PSPeer.Engine.Gnutella
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
             _acceptLoop = AcceptLoopAsync();
             if (Options.AutoConnect) _maintenance = MaintainLinksAsync();
+            // Without AutoConnect there is no maintenance round to free quiet links' compressors: a sweep of its own.
+            else if (CompressionEnabled) _maintenance = SweepCompressorsAsync();
+        }
+
+        async Task SweepCompressorsAsync()
+        {
+            while (!Stopping.IsCancellationRequested)
+            {
+                try { await Runtime.Clock.Delay(TimeSpan.FromSeconds(5), Stopping); } catch (OperationCanceledException) { return; }
+                foreach (var link in Volatile.Read(ref _links)) link.ReleaseCompressorIfIdle();
+            }
         }
 
         protected override async Task OnStopAsync()

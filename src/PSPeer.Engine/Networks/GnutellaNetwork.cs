@@ -194,6 +194,9 @@ namespace PSPeer.Engine.Networks
                 MaxUltrapeerLinks = Math.Max(32, _layout.CoreDegree[i] + 4),
                 MaxLeaves = Math.Max(30, _layout.LeafCount[i] + 4),
                 LeafUltrapeerLinks = Math.Max(_options.LeafUltrapeerLinks, 1),
+                // Nodes of one composed network talk only to one another, in one process: compressing those links
+                // would save nothing and cost a compressor (~200-250 KiB) per busy link end. ConfigureServent may turn it on.
+                CompressLinks = false,
             };
             if (IsSimulated)
             {
