@@ -1,22 +1,25 @@
 <#
 .SYNOPSIS
-    Builds, tests and packages PSPeer (for people who have pwsh; it wraps the dotnet CLI).
+    Builds, tests and packages PSPeer (it wraps the dotnet CLI).
 .DESCRIPTION
     Build   : dotnet build PSPeer.sln -c Release, which also lays out the importable module in out/PSPeer.
-    Test    : dotnet test (engine and module tests), then the Pester 5 suites in tests/Pester when Pester 5 is
-              installed (they import out/PSPeer, so Build runs first when out/PSPeer is missing).
+    Test    : dotnet test PSPeer.sln -c Release: the engine and module tests and every Pester suite in tests/Pester
+              (tests/PSPeer.Pester.Tests runs them with Pester 5.7.1 from NuGet, one reported test per It), once.
     Package : copies out/PSPeer to out/package/PSPeer and zips it as out/package/PSPeer-<version>.zip.
+
+    pwsh is pinned for the repository by the local tool manifest (.config/dotnet-tools.json); with only the .NET SDK:
+    dotnet tool restore; dotnet tool run pwsh -- -NoProfile -File ./build.ps1
 .EXAMPLE
     ./build.ps1
-    Builds and runs every test.
+    Builds, runs every test (Pester included) and packages.
 .EXAMPLE
     ./build.ps1 -Task Build, Package
-    Builds in Release and produces out/package/PSPeer-<version>.zip.
+    Builds in Release and produces out/package/PSPeer-<version>.zip, without testing.
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'Package')]
-    [string[]] $Task = @('Build', 'Test'),
+    [string[]] $Task = @('Build', 'Test', 'Package'),
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -37,30 +40,21 @@ function Invoke-DotNet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE." }
 }
 
+$script:built = $false
+
 function Invoke-Build {
     Invoke-DotNet @('build', $solution, '-c', $Configuration)
+    $script:built = $true
     if (-not (Test-Path (Join-Path $moduleOut 'PSPeer.psd1'))) {
         throw "The build did not lay out the module in $moduleOut."
     }
 }
 
 function Invoke-Test {
-    if (-not (Test-Path (Join-Path $moduleOut 'PSPeer.psd1'))) { Invoke-Build }
-    Invoke-DotNet @('test', $solution, '-c', $Configuration)
-
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 } | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 is not installed (Install-Module Pester -MinimumVersion 5.0): skipping tests/Pester.'
-        return
-    }
-    Import-Module $pester
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $root 'tests/Pester'
-    $config.Run.Exit = $false
-    $config.Run.PassThru = $true
-    $config.Output.Verbosity = 'Detailed'
-    $result = Invoke-Pester -Configuration $config
-    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+    # When this run has just built the solution, test what it built instead of building it again.
+    $arguments = @('test', $solution, '-c', $Configuration)
+    if ($script:built) { $arguments += '--no-build' }
+    Invoke-DotNet $arguments
 }
 
 function Invoke-Package {

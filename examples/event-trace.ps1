@@ -6,7 +6,7 @@
     everything each node reports from just after it starts, while the script shares files, searches and downloads.
     Once the nodes stop their streams complete, and the recorded events are counted by type and written as JSON
     Lines (one PeerEvent a line), the form a later run, a notebook or a CI step reads back with
-    [PSPeer.Engine.Core.PeerEvent]::FromJson. Uses only Core cmdlets, PSPeer's own and .NET.
+    [PSPeer.Engine.Core.PeerEvent]::FromJson.
 #>
 [CmdletBinding()]
 param(
@@ -46,13 +46,10 @@ finally {
 
 # The streams completed when their nodes stopped, so enumerating the recordings ends.
 $events = @($recordings | ForEach-Object { [System.Reactive.Linq.Observable]::ToEnumerable($_) } | ForEach-Object { $_ })
-# One timeline across the nodes (Sort-Object is not a Core cmdlet: sort with .NET by time).
-$events = [object[]] $events
-$times = [long[]] @($events | ForEach-Object { $_.Time.UtcTicks })
-[Array]::Sort($times, $events)
-$byType = [ordered]@{}
-foreach ($e in $events) { $byType[$e.Type] = 1 + [int] $byType[$e.Type] }
-$byType.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Type = $_.Key; Count = $_.Value } } | Out-Default
+# One timeline across the nodes, and how many events of each type it holds.
+$events = @($events | Sort-Object Time)
+$byType = @($events | Group-Object Type -NoElement)
+$byType | Select-Object @{ Name = 'Type'; Expression = { $_.Name } }, Count | Format-Table -AutoSize | Out-Default
 
 [IO.File]::WriteAllLines($TracePath, [string[]] @($events | ForEach-Object { $_.ToJson() }))
 $readBack = @([IO.File]::ReadAllLines($TracePath) | ForEach-Object { [PSPeer.Engine.Core.PeerEvent]::FromJson($_) })

@@ -13,7 +13,6 @@
     It prints a table of reach, query messages, duplicates and hits per TTL, then builds a two-tier network (a fifth
     of the nodes ultrapeers, the rest leaves behind query-routing tables) and runs it for a virtual minute of churn.
     The last thing it emits is one summary object that tests assert on.
-    Uses only PSPeer's cmdlets and Core cmdlets, so it runs in a minimal hosted runspace too.
 #>
 [CmdletBinding()]
 param(
@@ -41,7 +40,8 @@ $rows = foreach ($ttl in 1..5) {
         MeanHops   = [Math]::Round($m.MeanHitHops, 2)
     }
 }
-$rows | Out-Default
+# Seven columns would make PowerShell pick a list: one row per TTL reads better as a table.
+$rows | Format-Table -AutoSize | Out-Default
 
 # Two tiers: leaves sit behind ultrapeers and only get the queries their route tables match.
 $tiered = New-PeerNetwork -Protocol Gnutella -Count $Count -Topology PowerLaw -Degree 6 -UltrapeerFraction 0.2 -Simulated -Seed $Seed

@@ -49,10 +49,13 @@ try {
     $torrent = New-Torrent $payload -Tracker $tracker.AnnounceUrl -PieceSize 64KB -OutFile $torrentPath
     $torrent | Out-Default
 
-    $seed = Start-PeerNode -Protocol BitTorrent -Role Seeder -Name 'seed' -Torrent $torrent -SharedPath $seedDir
+    # Every node here is 127.0.0.1, and each may be dialled by all the others: the per-address limit (8 by
+    # default, loopback included) must hold the whole swarm.
+    $limits = @{ MaxConnectionsPerAddress = $LeecherCount + 8 }
+    $seed = Start-PeerNode -Protocol BitTorrent -Role Seeder -Name 'seed' -Torrent $torrent -SharedPath $seedDir -ConnectionLimit $limits
     $leechers = foreach ($i in 1..$LeecherCount) {
         Start-PeerNode -Protocol BitTorrent -Role Leecher -Name "leecher-$i" -Torrent $torrent `
-            -SharedPath ([IO.Path]::Combine($root, "leecher-$i"))
+            -SharedPath ([IO.Path]::Combine($root, "leecher-$i")) -ConnectionLimit $limits
     }
 
     # The leechers run in the background; watch them until every one holds the whole file.

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Napster;
+using PSPeer.Engine.Runtime.Admission;
 using PSPeer.Engine.Runtime.Live;
 
 namespace PSPeer.Benchmarks
@@ -95,7 +96,13 @@ namespace PSPeer.Benchmarks
 
         static async Task MeasureOverTcpAsync(int peers, int perPeer, int seconds)
         {
-            var server = new NapsterIndexServer(LiveRuntime.Loopback, "bench-index", 0);
+            // Every loader peer and search client connects from 127.0.0.1: the index must be told to take them all
+            // (loopback is not exempt from the per-address limit), with room for the 32 search clients.
+            int most = peers + 64;
+            var server = new NapsterIndexServer(LiveRuntime.Loopback, "bench-index", 0)
+            {
+                Limits = new ConnectionLimits { MaxConnections = most, MaxConnectionsPerAddress = most },
+            };
             await server.StartAsync();
             Process loader = null;
             try

@@ -20,7 +20,7 @@ Describe 'Get-PeerNode' {
     }
 
     It 'reports an unknown name as PeerNodeNotFound' {
-        { Get-PeerNode -Name 'nobody' -ErrorAction Stop } | Should -Throw -ErrorId 'PeerNodeNotFound'
+        { Get-PeerNode -Name 'nobody' -ErrorAction Stop } | Should -Throw -ErrorId 'PeerNodeNotFound,*'
     }
 }
 

@@ -32,7 +32,7 @@ Describe 'Get-TorrentInfo' {
     }
 
     It 'reports a missing file as TorrentNotFound' {
-        { Get-TorrentInfo (Join-Path $out 'missing.torrent') -ErrorAction Stop } | Should -Throw -ErrorId 'TorrentNotFound'
+        { Get-TorrentInfo (Join-Path $out 'missing.torrent') -ErrorAction Stop } | Should -Throw -ErrorId 'TorrentNotFound,*'
     }
 }
 

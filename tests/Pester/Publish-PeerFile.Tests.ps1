@@ -22,7 +22,7 @@ Describe 'Publish-PeerFile' {
     }
 
     It 'reports a missing file as PeerFileNotFound' {
-        { Publish-PeerFile -Path (Join-Path $TestDrive 'missing.mp3') -Node $bob -ErrorAction Stop } | Should -Throw -ErrorId 'PeerFileNotFound'
+        { Publish-PeerFile -Path (Join-Path $TestDrive 'missing.mp3') -Node $bob -ErrorAction Stop } | Should -Throw -ErrorId 'PeerFileNotFound,*'
     }
 }
 

@@ -44,7 +44,7 @@ Describe 'Receive-PeerFile' {
         $hit = Find-PeerFile 'Hey Jude' -Via $alice
         $changed = [byte[]]::new(300000); [System.Random]::new(2).NextBytes($changed)
         [IO.File]::WriteAllBytes($original, $changed)
-        { $hit | Receive-PeerFile -Destination $dest -ErrorAction Stop } | Should -Throw -ErrorId 'ContentHashMismatch'
+        { $hit | Receive-PeerFile -Destination $dest -ErrorAction Stop } | Should -Throw -ErrorId 'ContentHashMismatch,*'
         Get-ChildItem $dest -File -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }

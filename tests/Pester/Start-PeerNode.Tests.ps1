@@ -18,9 +18,17 @@ Describe 'Start-PeerNode' {
         $peer.SharedFileCount | Should -Be 1
     }
 
+    It 'takes -ConnectionLimit as a hashtable over the role''s defaults, and shows it as Limits' {
+        $limited = Start-PeerNode -Protocol Napster -Role IndexServer -Name 'start-limited' -ConnectionLimit @{ MaxConnectionsPerAddress = 3; HandshakeTimeout = '00:00:05' }
+        $limited.Limits.MaxConnectionsPerAddress | Should -Be 3
+        $limited.Limits.HandshakeTimeout | Should -Be ([timespan]::FromSeconds(5))
+        $limited.Limits.MaxConnections | Should -Be 4096
+        Stop-PeerNode -Name 'start-limited'
+    }
+
     It 'refuses a name already in use with PeerNodeNameInUse' {
         { Start-PeerNode -Protocol Napster -Role IndexServer -Name 'start-index' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'PeerNodeNameInUse'
+            Should -Throw -ErrorId 'PeerNodeNameInUse,*'
     }
 
     It 'reports a port in use as PortInUse' {
@@ -28,20 +36,20 @@ Describe 'Start-PeerNode' {
         $holder.Start()
         try {
             { Start-PeerNode -Protocol Napster -Role IndexServer -Port $holder.LocalEndpoint.Port -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PortInUse'
+                Should -Throw -ErrorId 'PortInUse,*'
         }
         finally { $holder.Stop() }
     }
 
     It 'reports a missing shared folder as SharedPathNotFound' {
         { Start-PeerNode -Protocol Napster -IndexServer (Get-PeerNode -Name 'start-index') -SharedPath (Join-Path $TestDrive 'nope') -ErrorAction Stop } |
-            Should -Throw -ErrorId 'SharedPathNotFound'
+            Should -Throw -ErrorId 'SharedPathNotFound,*'
     }
 
     It 'reports an unreachable index server as IndexServerUnreachable, naming host:port' {
         $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
-        $err = { Start-PeerNode -Protocol Napster -IndexServer "127.0.0.1:$port" -ErrorAction Stop } | Should -Throw -ErrorId 'IndexServerUnreachable' -PassThru
+        $err = { Start-PeerNode -Protocol Napster -IndexServer "127.0.0.1:$port" -ErrorAction Stop } | Should -Throw -ErrorId 'IndexServerUnreachable,*' -PassThru
         $err.Exception.Message | Should -BeLike "*127.0.0.1:$port*"
     }
 }

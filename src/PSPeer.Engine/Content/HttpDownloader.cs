@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.IO;
-using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -18,18 +17,15 @@ namespace PSPeer.Engine.Content
     /// The destination file is named after the last segment of the hit's name, sanitised (<see cref="DownloadFileName"/>).
     /// An existing file of that name is overwritten, but only by a verified download: until the hash matches, the
     /// bytes live in ".&lt;name&gt;.&lt;random&gt;.pspeer-partial" and the old file is untouched.
+    /// A source may answer the first request with "206 Partial Content" and one range of the file even though none was
+    /// asked for (gtk-gnutella serves at most 512 KiB per request): the rest is then asked for with "Range: bytes=n-",
+    /// on the same keep-alive connection while the source keeps it open, on a new one when it does not (never for a
+    /// pushed connection, which cannot be reopened). Every range is checked against what was asked for and the size
+    /// expected before a byte of it is written, and the SHA-1 covers the whole file as before.
     /// </remarks>
     public static class HttpDownloader
     {
-        const int ResponseHeadLimit = 16 * 1024;
-        // 256 KiB reads: few system calls per gigabyte, yet small enough that each chunk is still in the CPU cache
-        // when SHA-1 and the file write read it again (1 MiB chunks measured ~30% slower to write here).
-        const int ChunkSize = 256 * 1024;
-        // Error bodies we read to reuse the connection; anything longer is cheaper to reconnect for.
-        const int MaxDiscardBytes = 64 * 1024;
-        static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
-
-        /// <summary>Throws PeerException ContentHashMismatch / PeerUnreachable / DownloadFailed; OperationCanceledException on cancel.</summary>
+        /// <summary>Throws PeerException ContentHashMismatch / PeerUnreachable / DownloadFailed / SourceBusy; OperationCanceledException on cancel.</summary>
         public static Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory,
             IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
             DownloadAsync(runtime, hit, destinationDirectory, progress, null, null, cancellationToken);
@@ -63,11 +59,12 @@ namespace PSPeer.Engine.Content
             var started = runtime.Clock.Now;
             string tempPath = null;
 
-            var session = new Session(runtime, source, cancellationToken, opened, alreadyRead);
+            var session = new HttpDownloadSession(runtime, source, cancellationToken, opened, alreadyRead);
             try
             {
-                var response = await session.OpenResponseAsync(hit);
-                long length = ContentLength(response, hit);
+                var response = await session.OpenAsync(hit);
+                // Check the first answer before a file exists: a refusal leaves nothing behind.
+                var part = PartOf(response, hit, 0, hit.Size, source);
 
                 var random = new byte[6];
                 runtime.Random.NextBytes(random);
@@ -76,8 +73,21 @@ namespace PSPeer.Engine.Content
                 ContentHash actual;
                 long received;
                 using (var file = storage.Create(tempPath))
+                using (var body = new DownloadBody(runtime, file, hit, progress, cancellationToken))
                 {
-                    (actual, received) = await session.ReceiveBodyAsync(file, length, hit, progress);
+                    while (true)
+                    {
+                        if (part.Total >= 0) body.Total = part.Total;
+                        session.EndAfterThisAnswer(response);
+                        await body.ReceiveAsync(session.ReadBodyAsync, part.Count, source.ToString());
+                        // A 200 is the whole file; a 206 is one range of it, and the rest is asked for on the same
+                        // connection while the source keeps it open (gtk-gnutella answers 512 KiB at a time).
+                        if (!part.IsRange || body.Received >= part.Total) break;
+                        response = await session.RequestRestAsync(body.Received);
+                        part = PartOf(response, hit, body.Received, part.Total, source);
+                    }
+                    received = body.Received;
+                    actual = await body.FinishAsync();
                 }
 
                 if (!hit.ContentHash.IsEmpty && actual != hit.ContentHash)
@@ -104,18 +114,59 @@ namespace PSPeer.Engine.Content
             }
         }
 
-        // The body length the response announces; -1 when it is delimited by the connection closing.
-        static long ContentLength(HttpHead response, SearchHit hit)
+        /// <summary>What one answer carries: its body's byte count (-1: until the connection closes), and for a 206 the total.</summary>
+        readonly struct Part
         {
+            public Part(long count, long total, bool isRange) { Count = count; Total = total; IsRange = isRange; }
+            public long Count { get; }
+            public long Total { get; }
+            public bool IsRange { get; }
+        }
+
+        /// <summary>
+        /// Checks an answer to a request for the file from <paramref name="from"/> on, against the size we expect
+        /// (<paramref name="total"/>, -1 when unknown). A 200 must be the whole file from a first request; a 206 must carry
+        /// a Content-Range that starts exactly at <paramref name="from"/>, ends within the file, names the expected total,
+        /// and agrees with its Content-Length. Anything else fails the download before a byte of it is written.
+        /// </summary>
+        static Part PartOf(HttpHead response, SearchHit hit, long from, long total, HostPort source)
+        {
+            if (response.Status != 200 && response.Status != 206)
+                throw new PeerException(PeerErrorIds.DownloadFailed,
+                    $"{source} answered {response.Status} {response.Reason} for '{hit.Name}'" + (from == 0
+                        ? ": the peer no longer shares it, or shares it under another name."
+                        : $" when asked for the rest from byte {from}."));
             if (response["Transfer-Encoding"] != null)
                 throw new PeerException(PeerErrorIds.DownloadFailed, $"The peer sent '{hit.Name}' with Transfer-Encoding '{response["Transfer-Encoding"]}', which PSPeer does not accept for file downloads.");
+            long length = -1;
             string text = response["Content-Length"];
-            if (text == null) return -1;
-            if (response.Repeated.Contains("Content-Length") || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
+            if (text != null && (response.Repeated.Contains("Content-Length") || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out length)))
                 throw new PeerException(PeerErrorIds.DownloadFailed, $"The peer sent a bad Content-Length '{text}' for '{hit.Name}'.");
-            if (hit.Size >= 0 && length != hit.Size)
-                throw new PeerException(PeerErrorIds.DownloadFailed, $"The peer offers {length} bytes for '{hit.Name}' but announced {hit.Size}: its copy changed; search again.");
-            return length;
+
+            if (response.Status == 200)
+            {
+                // A source that ignores our Range would send the whole file again; we never asked it to.
+                if (from != 0)
+                    throw new PeerException(PeerErrorIds.DownloadFailed, $"{source} answered 200 (the whole file) when asked for '{hit.Name}' from byte {from}: it does not honour ranges after a partial answer.");
+                if (total >= 0 && length >= 0 && length != total)
+                    throw new PeerException(PeerErrorIds.DownloadFailed, $"The peer offers {length} bytes for '{hit.Name}' but announced {total}: its copy changed; search again.");
+                return new Part(length, length, isRange: false);
+            }
+
+            string rangeText = response["Content-Range"];
+            if (response.Repeated.Contains("Content-Range") || !ContentRange.TryParse(rangeText, out var range))
+                throw new PeerException(PeerErrorIds.DownloadFailed,
+                    $"{source} answered 206 for '{hit.Name}' with " + (rangeText == null ? "no Content-Range" : $"a malformed Content-Range '{rangeText}'") + ": nothing was saved.");
+            if (total >= 0 && range.Total != total)
+                throw new PeerException(PeerErrorIds.DownloadFailed,
+                    $"{source} answered '{range}' for '{hit.Name}', a file of {range.Total} bytes, but {total} were expected: its copy changed; search again.");
+            if (range.First != from)
+                throw new PeerException(PeerErrorIds.DownloadFailed,
+                    $"{source} answered '{range}' for '{hit.Name}' when asked for bytes from {from}: the range does not continue the file; nothing was saved.");
+            if (length >= 0 && length != range.Length)
+                throw new PeerException(PeerErrorIds.DownloadFailed,
+                    $"{source} answered '{range}' ({range.Length} bytes) for '{hit.Name}' with Content-Length {length}: the answer contradicts itself; nothing was saved.");
+            return new Part(range.Length, range.Total, isRange: true);
         }
 
         static string Hex(byte[] bytes)
@@ -123,195 +174,6 @@ namespace PSPeer.Engine.Content
             var sb = new StringBuilder(bytes.Length * 2);
             foreach (byte b in bytes) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
             return sb.ToString();
-        }
-
-        /// <summary>One download's connection(s) to the source: request, response head, body.</summary>
-        sealed class Session : IDisposable
-        {
-            readonly IPeerRuntime _runtime;
-            readonly HostPort _source;
-            readonly CancellationToken _token;
-            IConnection _connection;
-            CancellationTokenRegistration _registration;
-            HttpHeadReader _reader;
-            IConnection _opened;       // a connection handed in (GIV), used once instead of connecting
-            byte[] _alreadyRead;
-            bool _usedOpened;
-
-            public Session(IPeerRuntime runtime, HostPort source, CancellationToken token, IConnection opened = null, byte[] alreadyRead = null)
-            {
-                _runtime = runtime; _source = source; _token = token; _opened = opened; _alreadyRead = alreadyRead;
-            }
-
-            async Task ConnectAsync()
-            {
-                CloseConnection();
-                if (_opened != null || _usedOpened)
-                {
-                    if (_usedOpened)
-                        throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} closed the pushed connection; it cannot be reopened from this side.");
-                    _connection = _opened;
-                    _opened = null;
-                    _usedOpened = true;
-                }
-                else
-                {
-                    // PeerException PeerUnreachable from the transport passes through unchanged.
-                    _connection = await _runtime.Transport.ConnectAsync(_source.Host, _source.Port, _token);
-                }
-                // Closing the connection on cancel unblocks a read on any transport, whether or not it honours tokens.
-                var connection = _connection;
-                _registration = _token.Register(() => connection.Dispose());
-                _reader = new HttpHeadReader(ResponseHeadLimit);
-                if (_alreadyRead != null) { _reader.Prefill(_alreadyRead); _alreadyRead = null; }
-            }
-
-            /// <summary>Asks by hash first (the name may have changed), then by index and name; returns the 200 response.</summary>
-            public async Task<HttpHead> OpenResponseAsync(SearchHit hit)
-            {
-                await ConnectAsync();
-                string byName = "/get/" + hit.FileIndex.ToString(CultureInfo.InvariantCulture) + "/" + UrlPath.EncodeName(hit.Name ?? "");
-                HttpHead response;
-                if (!hit.ContentHash.IsEmpty)
-                {
-                    response = await RequestAsync("/uri-res/N2R?" + hit.ContentHash);
-                    if (response.Status != 404) return Check(response, hit);
-                    // Old servents only know /get/: reuse the connection when the 404's body is short and framed.
-                    if (!await TryDiscardBodyAsync(response)) await ConnectAsync();
-                }
-                response = await RequestAsync(byName);
-                return Check(response, hit);
-            }
-
-            HttpHead Check(HttpHead response, SearchHit hit)
-            {
-                if (response.Status == 200) return response;
-                throw new PeerException(PeerErrorIds.DownloadFailed,
-                    $"{_source} answered {response.Status} {response.Reason} for '{hit.Name}': the peer no longer shares it, or shares it under another name.");
-            }
-
-            async Task<HttpHead> RequestAsync(string target)
-            {
-                string request = "GET " + target + " HTTP/1.1\r\nHost: " + _source + "\r\nUser-Agent: " + HttpResponseWriter.ServerName +
-                                 "\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n";
-                var bytes = Encoding.ASCII.GetBytes(request);
-                var stream = _connection.Stream;
-                await stream.WriteAsync(bytes, 0, bytes.Length, _token);
-                await stream.FlushAsync(_token);
-                string text = await _reader.ReadHeadAsync(stream, _token);
-                if (text == null) throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} closed the connection without answering.");
-                var head = HttpHead.ParseResponse(text, out var error);
-                if (head == null) throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} sent a malformed HTTP response ({error}).");
-                return head;
-            }
-
-            async Task<bool> TryDiscardBodyAsync(HttpHead response)
-            {
-                if (!response.KeepAlive || response["Transfer-Encoding"] != null) return false;
-                if (!long.TryParse(response["Content-Length"] ?? "", NumberStyles.None, CultureInfo.InvariantCulture, out long length) || length > MaxDiscardBytes)
-                    return false;
-                var scratch = new byte[Math.Max(1, (int)length)];
-                long left = length;
-                while (left > 0)
-                {
-                    int n = await _reader.ReadBodyAsync(_connection.Stream, scratch, 0, (int)left, _token);
-                    if (n <= 0) return false;
-                    left -= n;
-                }
-                return true;
-            }
-
-            /// <summary>
-            /// Copies the body into <paramref name="file"/>, hashing as it goes. Two buffers: while one is hashed and
-            /// written, the network fills the other, so the socket, SHA-1 and the disk work at the same time.
-            /// </summary>
-            public async Task<(ContentHash hash, long received)> ReceiveBodyAsync(Stream file, long length, SearchHit hit, IProgress<DownloadProgress> progress)
-            {
-                var buffers = new[] { new byte[ChunkSize], new byte[ChunkSize] };
-                long limit = length >= 0 ? length : (hit.Size >= 0 ? hit.Size : long.MaxValue);
-                var bodyStart = _runtime.Clock.Now;
-                var lastReport = bodyStart;
-                long received = 0;
-                Task pendingWrite = null;
-                Task<int> pendingFill = null;
-                using (var sha = SHA1.Create())
-                {
-                    try
-                    {
-                        int current = 0;
-                        int got = await FillAsync(buffers[current], Want(limit, received));
-                        while (got > 0)
-                        {
-                            received += got;
-                            if (length < 0 && received > limit)
-                                throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} sent more than the {limit} bytes announced for '{hit.Name}'.");
-                            // The other buffer's write must finish before the network may fill it again.
-                            if (pendingWrite != null) { await pendingWrite; pendingWrite = null; }
-                            int want = Want(limit, received);
-                            pendingFill = want > 0 ? FillAsync(buffers[1 - current], want) : null;
-                            // Start the write first and hash while it runs: both only read the buffer, and on two
-                            // cores the disk copy and SHA-1 then overlap instead of following each other.
-                            pendingWrite = file.WriteAsync(buffers[current], 0, got, _token);
-                            sha.TransformBlock(buffers[current], 0, got, null, 0);
-
-                            var now = _runtime.Clock.Now;
-                            if (progress != null && now - lastReport >= ProgressInterval)
-                            {
-                                lastReport = now;
-                                progress.Report(new DownloadProgress(hit.Name, received, length, Rate(received, now - bodyStart)));
-                            }
-                            if (pendingFill == null) break;
-                            got = await pendingFill;
-                            pendingFill = null;
-                            current = 1 - current;
-                        }
-                        if (pendingWrite != null) { await pendingWrite; pendingWrite = null; }
-                        if (length >= 0 && received < length)
-                            throw new PeerException(PeerErrorIds.DownloadFailed, $"{_source} closed the connection after {received} of {length} bytes of '{hit.Name}'.");
-                        await file.FlushAsync(_token);
-                    }
-                    finally
-                    {
-                        // Never dispose the file or the buffers under an operation still in flight.
-                        if (pendingFill != null) { try { await pendingFill; } catch (Exception) { } }
-                        if (pendingWrite != null) { try { await pendingWrite; } catch (Exception) { } }
-                    }
-                    sha.TransformFinalBlock(buffers[0], 0, 0);
-                    progress?.Report(new DownloadProgress(hit.Name, received, length, Rate(received, _runtime.Clock.Now - bodyStart)));
-                    return (new ContentHash(sha.Hash), received);
-                }
-            }
-
-            static int Want(long limit, long received) => (int)Math.Min(ChunkSize, limit - received);
-
-            static double Rate(long bytes, TimeSpan elapsed) => elapsed.TotalSeconds > 0 ? bytes / elapsed.TotalSeconds : 0;
-
-            // Fills up to `want` bytes; fewer only at end of stream.
-            async Task<int> FillAsync(byte[] buffer, int want)
-            {
-                int got = 0;
-                while (got < want)
-                {
-                    int n = await _reader.ReadBodyAsync(_connection.Stream, buffer, got, want - got, _token);
-                    if (n <= 0) break;
-                    got += n;
-                }
-                return got;
-            }
-
-            void CloseConnection()
-            {
-                _registration.Dispose();
-                _connection?.Dispose();
-                _connection = null;
-            }
-
-            public void Dispose()
-            {
-                _opened?.Dispose();   // a handed-in connection the session ended before using
-                _opened = null;
-                CloseConnection();
-            }
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 using static PSPeer.Engine.Content.HttpResponseWriter;
 
 namespace PSPeer.Engine.Content
@@ -18,14 +19,17 @@ namespace PSPeer.Engine.Content
     /// One task per connection, keep-alive with pipelining, HEAD and GET only. A single byte range gets 206; a range
     /// past the end gets 416; several ranges get the whole file (see <see cref="ByteRange"/>). A request head over
     /// <see cref="MaxHeadBytes"/> gets 431, a malformed one 400, and that connection is closed; the server goes on.
+    /// Connections are admitted by an <see cref="AdmissionGate"/> within <see cref="Limits"/> (a refused one gets 503);
+    /// at most <see cref="ConnectionLimits.MaxUploads"/> bodies are sent at once (more get 503 with Retry-After), each
+    /// from two pooled 64 KiB buffers held only while it sends, and a reader that takes less than
+    /// <see cref="ConnectionLimits.MinUploadRate"/> over <see cref="ConnectionLimits.SlowUploadWindow"/> is cut.
     /// </remarks>
     public sealed class HttpFileServer
     {
         /// <summary>Bound on a request line plus its header fields.</summary>
         public const int MaxHeadBytes = 8 * 1024;
-        // Two buffers of this size per sending connection: large enough that a 1 GiB file is ~2000 writes, and the
-        // file read of one chunk overlaps the socket write of the previous one.
-        const int ChunkSize = 512 * 1024;
+        /// <summary>Seconds a busy server asks a client to wait before it retries (Retry-After on 503).</summary>
+        public const int RetryAfterSeconds = 30;
 
         readonly IPeerRuntime _runtime;
         readonly SharedFolder _folder;
@@ -34,8 +38,11 @@ namespace PSPeer.Engine.Content
         readonly object _gate = new object();
         readonly Dictionary<IConnection, Task> _connections = new Dictionary<IConnection, Task>();
         IListener _listener;
+        AdmissionGate _admission;
         Task _acceptLoop;
         bool _stopped;
+        int _uploads;
+        ConnectionLimits _limits = ConnectionLimits.For(ServerKind.HttpFileServer);
 
         /// <param name="onEvent">Called with (type, remote, message) for HttpRequest, UploadCompleted, MalformedMessage.</param>
         public HttpFileServer(IPeerRuntime runtime, SharedFolder folder, Action<string, string, string> onEvent)
@@ -52,6 +59,22 @@ namespace PSPeer.Engine.Content
         /// <summary>A connection waiting this long for a request (or for a client to take bytes) is closed.</summary>
         public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>
+        /// Connections, uploads and deadlines this server allows (the owning node's limits). Set before
+        /// <see cref="StartAsync"/>; values left unset keep the HTTP server's defaults.
+        /// </summary>
+        public ConnectionLimits Limits
+        {
+            get => _limits;
+            set => _limits = value ?? ConnectionLimits.For(ServerKind.HttpFileServer);
+        }
+
+        /// <summary>Response bodies being sent now.</summary>
+        public int UploadCount => Volatile.Read(ref _uploads);
+
+        /// <summary>The gate that admits this server's connections, once started (null when it only serves handed-over ones).</summary>
+        public AdmissionGate Admission => _admission;
+
         /// <summary>Open connections, for tests and diagnostics.</summary>
         public int ConnectionCount { get { lock (_gate) return _connections.Count; } }
 
@@ -60,7 +83,9 @@ namespace PSPeer.Engine.Content
         {
             if (_listener != null || _stopped) throw new InvalidOperationException("An HttpFileServer starts once.");
             _listener = await _runtime.Transport.ListenAsync(port, cancellationToken);
-            _acceptLoop = AcceptLoopAsync();
+            _admission = new AdmissionGate(_runtime, () => _limits, (type, remote, message, data) => Report(type, remote, message),
+                () => Error(503, Now, false, "too many connections; try again later", false, H("Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))));
+            _acceptLoop = _admission.RunAsync(_listener, Register, _stop.Token);
         }
 
         /// <summary>Closes the listener and every open connection, and waits for their tasks to end.</summary>
@@ -98,42 +123,18 @@ namespace PSPeer.Engine.Content
             return ServeAndForgetAsync(connection, done, alreadyRead);
         }
 
-        async Task AcceptLoopAsync()
+        void Register(IConnection connection)
         {
-            while (!_stop.IsCancellationRequested)
+            var done = new TaskCompletionSource<bool>();
+            lock (_gate)
             {
-                IConnection connection;
-                try
-                {
-                    connection = await _listener.AcceptAsync(_stop.Token);
-                }
-                catch (Exception) when (_stop.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (ObjectDisposedException)
-                {
-                    return;
-                }
-                catch (Exception e)
-                {
-                    // A transient accept failure (out of descriptors, a reset before accept) must not end the server.
-                    Report(PeerEventTypes.MalformedMessage, null, "accept failed: " + e.Message);
-                    try { await _runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), _stop.Token); } catch (OperationCanceledException) { return; }
-                    continue;
-                }
-
-                var done = new TaskCompletionSource<bool>();
-                lock (_gate)
-                {
-                    if (_stopped) { connection.Dispose(); return; }
-                    // Registered before the task starts, so StopAsync always sees and closes it.
-                    _connections[connection] = done.Task;
-                }
-                // Started outside the gate: serving runs synchronously up to its first pending read, and that can be a
-                // whole request (file reads, event subscribers) that must not hold up the server's other users.
-                _ = ServeAndForgetAsync(connection, done);
+                if (_stopped) { connection.Dispose(); return; }
+                // Registered before the task starts, so StopAsync always sees and closes it.
+                _connections[connection] = done.Task;
             }
+            // Started outside the gate: serving runs synchronously up to its first pending read, and that can be a
+            // whole request (file reads, event subscribers) that must not hold up the server's other users.
+            _ = ServeAndForgetAsync(connection, done);
         }
 
         async Task ServeAndForgetAsync(IConnection connection, TaskCompletionSource<bool> done, byte[] alreadyRead = null)
@@ -152,9 +153,9 @@ namespace PSPeer.Engine.Content
         {
             string remote = connection.RemoteEndPoint;
             var stream = connection.Stream;
-            var reader = new HttpHeadReader(MaxHeadBytes);
+            // 1 KiB to start (a request head is a few hundred bytes), doubling up to the bound only for a head that needs it.
+            var reader = new HttpHeadReader(MaxHeadBytes, 1024);
             reader.Prefill(alreadyRead);
-            byte[][] buffers = null;
             using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {
                 var token = cts.Token;
@@ -172,6 +173,7 @@ namespace PSPeer.Engine.Content
                         return;
                     }
                     if (headText == null) return;   // the client closed between requests
+                    connection.MarkEstablished();   // a whole request head arrived: past the admission deadline
 
                     var head = HttpHead.ParseRequest(headText, out var parseError);
                     if (head == null)
@@ -237,7 +239,6 @@ namespace PSPeer.Engine.Content
                     {
                         bool partial = range.Kind == ByteRange.Kinds.Partial;
                         int status = partial ? 206 : 200;
-                        Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} {status}");
                         var headers = new List<KeyValuePair<string, string>>
                         {
                             H("Content-Type", "application/octet-stream"),
@@ -247,12 +248,27 @@ namespace PSPeer.Engine.Content
                         };
                         if (partial)
                             headers.Add(H("Content-Range", string.Format(CultureInfo.InvariantCulture, "bytes {0}-{1}/{2}", range.Start, range.End, file.Size)));
-                        await SendAsync(stream, Head(status, Now, keepAlive, headers), cts);
-                        if (!isHead && range.Length > 0)
+                        bool sendsBody = !isHead && range.Length > 0;
+                        if (sendsBody && !TryTakeUploadSlot())
                         {
-                            if (buffers == null) buffers = new[] { new byte[ChunkSize], new byte[ChunkSize] };
-                            await SendBodyAsync(stream, content, range.Start, range.Length, buffers, cts);
-                            Report(PeerEventTypes.UploadCompleted, remote, $"{file.Name} {range.Length} bytes{(partial ? $" (range {range.Start}-{range.End})" : "")}");
+                            Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} 503 (all {_limits.MaxUploads} upload slots busy)");
+                            await SendAsync(stream, Error(503, Now, false, $"all {_limits.MaxUploads} upload slots are busy; try again later", false,
+                                H("Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))), cts);
+                            return;
+                        }
+                        try
+                        {
+                            Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} {status}");
+                            await SendAsync(stream, Head(status, Now, keepAlive, headers), cts);
+                            if (sendsBody)
+                            {
+                                await SendBodyAsync(connection, content, range.Start, range.Length, cts);
+                                Report(PeerEventTypes.UploadCompleted, remote, $"{file.Name} {range.Length} bytes{(partial ? $" (range {range.Start}-{range.End})" : "")}");
+                            }
+                        }
+                        finally
+                        {
+                            if (sendsBody) Interlocked.Decrement(ref _uploads);
                         }
                     }
                     if (!keepAlive) return;
@@ -282,33 +298,67 @@ namespace PSPeer.Engine.Content
             return got;
         }
 
-        async Task SendBodyAsync(Stream stream, Stream content, long start, long length, byte[][] buffers, CancellationTokenSource cts)
+        bool TryTakeUploadSlot()
         {
-            var token = cts.Token;
-            await SeekAsync(content, start, buffers[0], token);
-            long remaining = length;
-            int current = 0;
-            int filled = await FillAsync(content, buffers[current], remaining, token);
             while (true)
             {
-                if (filled <= 0)
-                    throw new IOException("the shared file became shorter than its announced length");   // cannot fix the Content-Length we sent: close
-                remaining -= filled;
-                Task<int> next = remaining > 0 ? FillAsync(content, buffers[1 - current], remaining, token) : null;
-                try
-                {
-                    using (ArmTimeout(cts)) await stream.WriteAsync(buffers[current], 0, filled, token);
-                }
-                catch
-                {
-                    if (next != null) { try { await next; } catch (Exception) { } }   // never leave a read into a buffer we might reuse
-                    throw;
-                }
-                if (next == null) break;
-                filled = await next;
-                current = 1 - current;
+                int current = Volatile.Read(ref _uploads);
+                if (current >= _limits.MaxUploads) return false;
+                if (Interlocked.CompareExchange(ref _uploads, current + 1, current) == current) return true;
             }
-            await stream.FlushAsync(token);
+        }
+
+        // Two pooled buffers, rented for this body only: the file read of one chunk overlaps the socket write of the other.
+        async Task SendBodyAsync(IConnection connection, Stream content, long start, long length, CancellationTokenSource cts)
+        {
+            var pool = BufferPool.Uploads;
+            var buffers = new[] { pool.Rent(), pool.Rent() };
+            Task<int> next = null;
+            var watch = new SlowReaderWatch(_runtime.Clock, _limits.MinUploadRate, _limits.SlowUploadWindow, () =>
+            {
+                try { cts.Cancel(); } catch (ObjectDisposedException) { }
+                connection.Dispose();
+            });
+            try
+            {
+                var stream = connection.Stream;
+                var token = cts.Token;
+                await SeekAsync(content, start, buffers[0], token);
+                long remaining = length;
+                int current = 0;
+                int filled = await FillAsync(content, buffers[current], remaining, token);
+                while (true)
+                {
+                    if (filled <= 0)
+                        throw new IOException("the shared file became shorter than its announced length");   // cannot fix the Content-Length we sent: close
+                    remaining -= filled;
+                    next = remaining > 0 ? FillAsync(content, buffers[1 - current], remaining, token) : null;
+                    using (ArmTimeout(cts)) await stream.WriteAsync(buffers[current], 0, filled, token);
+                    watch.Sent(filled);
+                    if (next == null) break;
+                    filled = await next;
+                    next = null;
+                    current = 1 - current;
+                }
+                await stream.FlushAsync(token);
+            }
+            catch (Exception) when (watch.Cut)
+            {
+                Report(PeerEventTypes.ConnectionTimedOut, SafeRemote(connection), watch.Describe());
+                throw;
+            }
+            finally
+            {
+                watch.Dispose();
+                if (next != null) { try { await next; } catch (Exception) { } }   // never pool a buffer a read may still fill
+                pool.Return(buffers[0]);
+                pool.Return(buffers[1]);
+            }
+        }
+
+        static string SafeRemote(IConnection connection)
+        {
+            try { return connection.RemoteEndPoint; } catch (Exception) { return null; }
         }
 
         static async Task SeekAsync(Stream content, long start, byte[] scratch, CancellationToken token)

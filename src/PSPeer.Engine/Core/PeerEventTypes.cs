@@ -43,6 +43,12 @@ namespace PSPeer.Engine.Core
         public const string PushReceived = "PushReceived";
         public const string RateLimited = "RateLimited";             // a connection sent more queries than its allowance
 
+        // Admission (every server kind)
+        public const string ConnectionRefused = "ConnectionRefused"; // a connection refused or evicted by the node's limits; Data: Reason, Address
+        public const string ConnectionTimedOut = "ConnectionTimedOut"; // closed for not completing its login or handshake in time; Data: Reason, Address
+        // Fair slots (BitTorrent peers and trackers)
+        public const string PeerEvicted = "PeerEvicted";             // dropped or turned away to keep room for useful peers; Data: Reason, Action (Evicted/Refused), Address
+
         /// <summary>All known types, for tab completion and validation.</summary>
         public static readonly string[] All =
         {
@@ -51,6 +57,8 @@ namespace PSPeer.Engine.Core
             DownloadStarted, DownloadProgress, DownloadVerified, DownloadFailed,
             TrackerAnnounce, PeerConnected, PeerDisconnected, Choked, Unchoked, PieceVerified, PieceFailed, PeerBanned, Completed,
             QueryReceived, QueryForwarded, QueryDroppedDuplicate, QueryDroppedTtl, HitRoutedBack, HitDropped, PushReceived, RateLimited,
+            ConnectionRefused, ConnectionTimedOut,
+            PeerEvicted,
         };
     }
 }

@@ -32,5 +32,7 @@ namespace PSPeer.Engine.Core
         public const string HandshakeRefused = "HandshakeRefused";       // the other servent answered 4xx/5xx
         // Torrent creation
         public const string TorrentSourceNotFound = "TorrentSourceNotFound"; // New-Torrent: the content to hash does not exist
+        // Content
+        public const string SourceBusy = "SourceBusy";                   // a download source stayed busy (503) past the retries it allows
     }
 }

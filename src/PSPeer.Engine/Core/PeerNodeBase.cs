@@ -5,6 +5,7 @@ using System.Reactive.Subjects;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Core
 {
@@ -38,6 +39,45 @@ namespace PSPeer.Engine.Core
         public NodeState State => (NodeState)Volatile.Read(ref _state);
         public DateTimeOffset StartTime { get; private set; }
         public virtual int SharedFileCount => 0;
+
+        ConnectionLimits _limits;
+
+        /// <summary>
+        /// What strangers may hold of this node (connections, per address, deadlines, uploads): its kind's defaults with
+        /// whatever was set here. Set before the node starts (the values left unset in the object given keep their
+        /// defaults); the properties of the object returned can be changed while it runs and apply to new connections.
+        /// </summary>
+        public ConnectionLimits Limits
+        {
+            get { var l = Volatile.Read(ref _limits); return l ?? Interlocked.CompareExchange(ref _limits, ConnectionLimits.For(AdmissionKind), null) ?? _limits; }
+            set
+            {
+                if (State != NodeState.Stopped) throw new InvalidOperationException($"Set the limits of node '{Name}' before it starts.");
+                Volatile.Write(ref _limits, ConnectionLimits.For(AdmissionKind).WithOverrides(value));
+            }
+        }
+
+        /// <summary>Which defaults this node's limits start from, by protocol and role.</summary>
+        ServerKind AdmissionKind
+        {
+            get
+            {
+                switch (Protocol)
+                {
+                    case "Napster": return Role == "IndexServer" ? ServerKind.NapsterIndex : ServerKind.HttpFileServer;
+                    case "BitTorrent": return Role == "Tracker" ? ServerKind.Tracker : ServerKind.BitTorrentPeer;
+                    case "Gnutella": return ServerKind.GnutellaServent;
+                    default: return ServerKind.HttpFileServer;
+                }
+            }
+        }
+
+        /// <summary>The gate that admits this node's connections (open, refused, timed out), once the node has started; null for a node that accepts nothing.</summary>
+        public AdmissionGate Admission { get; private set; }
+
+        /// <summary>The gate that accepts this node's connections within <see cref="Limits"/>, reporting through its events.</summary>
+        protected AdmissionGate CreateAdmissionGate(Func<byte[]> refusalResponse = null) =>
+            Admission = new AdmissionGate(Runtime, () => Limits, (type, remote, message, data) => Emit(type, remote, message, data), refusalResponse);
 
         /// <summary>Hot stream of everything this node does; completes when the node stops.</summary>
         public IObservable<PeerEvent> Events => _events.AsObservable();

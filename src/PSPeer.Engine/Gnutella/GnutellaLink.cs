@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella.Compression;
 using PSPeer.Engine.Gnutella.Wire;
 using PSPeer.Engine.Runtime;
 
@@ -16,6 +17,9 @@ namespace PSPeer.Engine.Gnutella
     /// <remarks>
     /// The queue is bounded in bytes: a link that cannot keep up loses descriptors (counted) rather than making the
     /// servent buffer without limit, which is what Gnutella flow control does too.
+    /// Compression (negotiated in the handshake, each direction on its own): sending, each batch is deflated and
+    /// sync-flushed as it is written; receiving, the frame reader reads from an inflating stream. The queue bound is on
+    /// plain bytes, before compression.
     /// </remarks>
     sealed class GnutellaLink
     {
@@ -31,12 +35,16 @@ namespace PSPeer.Engine.Gnutella
         readonly Queue<byte[]> _queue = new Queue<byte[]>();
         readonly CancellationTokenSource _closed = new CancellationTokenSource();
         readonly GnutellaFrameReader _reader;
+        readonly LinkDeflater _deflater;          // null: what we send is not compressed
+        readonly InflatingStream _inflating;      // null: what we receive is not compressed
+        int _batchesSinceIdleCheck;
         int _queuedBytes;
         bool _writing;
         bool _isClosed;
 
         public GnutellaLink(IConnection connection, HostPort listenEndPoint, bool remoteIsUltrapeer, bool outgoing,
-            byte[] alreadyRead, int maxPayloadLength, QueryRateLimiter limiter, GnutellaCounters counters)
+            byte[] alreadyRead, int maxPayloadLength, QueryRateLimiter limiter, GnutellaCounters counters,
+            bool compressSending = false, bool inflateReceiving = false)
         {
             _connection = connection;
             _stream = connection.Stream;
@@ -46,7 +54,56 @@ namespace PSPeer.Engine.Gnutella
             RemoteIsUltrapeer = remoteIsUltrapeer;
             Outgoing = outgoing;
             Limiter = limiter;
-            _reader = new GnutellaFrameReader(_stream, maxPayloadLength, alreadyRead);
+            if (compressSending) _deflater = new LinkDeflater();
+            // The bytes read past the handshake belong to the compressed stream when the other side compresses.
+            if (inflateReceiving) _inflating = new InflatingStream(_stream, alreadyRead);
+            _reader = new GnutellaFrameReader((Stream)_inflating ?? _stream, maxPayloadLength, inflateReceiving ? null : alreadyRead);
+        }
+
+        /// <summary>We deflate what we send on this link.</summary>
+        public bool SendsCompressed => _deflater != null;
+        /// <summary>The other servent deflates what it sends us.</summary>
+        public bool ReceivesCompressed => _inflating != null;
+
+        /// <summary>Plain and wire bytes each way: (sent plain, sent on the wire, received on the wire, received plain).</summary>
+        public (long sentPlain, long sentWire, long receivedWire, long receivedPlain) CompressionCounts
+        {
+            get
+            {
+                long sp = 0, sw = 0;
+                lock (_sendGate) if (_deflater != null) { sp = _deflater.PlainBytes; sw = _deflater.CompressedBytes; }
+                return (sp, sw, _inflating?.CompressedBytes ?? 0, _inflating?.PlainBytes ?? 0);
+            }
+        }
+
+        /// <summary>
+        /// Frees the compressor of a link that wrote nothing since the last call (the servent's maintenance round asks
+        /// every few seconds): a quiet compressed link then holds no compressor, only its inflater. Returns whether one
+        /// was freed.
+        /// </summary>
+        public bool ReleaseCompressorIfIdle()
+        {
+            if (_deflater == null) return false;
+            lock (_sendGate)
+            {
+                bool idle = _batchesSinceIdleCheck == 0;
+                _batchesSinceIdleCheck = 0;
+                // Only between batches: the writer owns the compressor while it writes.
+                if (!idle || _writing || _isClosed || !_deflater.HoldsCompressor) return false;
+                _deflater.Release();
+                return true;
+            }
+        }
+
+        // What goes on the wire for a batch of whole descriptors. Only the one writer calls it (DrainAsync, or the Bye).
+        byte[] Encode(byte[] plain)
+        {
+            if (_deflater == null) return plain;
+            lock (_sendGate)
+            {
+                _batchesSinceIdleCheck++;
+                return _deflater.Compress(plain, 0, plain.Length);
+            }
         }
 
         /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>
@@ -112,9 +169,15 @@ namespace PSPeer.Engine.Gnutella
                     byte[] chunk;
                     lock (_sendGate)
                     {
-                        if (_queue.Count == 0 || _isClosed) { _writing = false; return; }
+                        if (_queue.Count == 0 || _isClosed)
+                        {
+                            _writing = false;
+                            if (_isClosed) _deflater?.Dispose();
+                            return;
+                        }
                         chunk = TakeBatchLocked();
                     }
+                    chunk = Encode(chunk);
                     await _stream.WriteAsync(chunk, 0, chunk.Length, _closed.Token);
                     bool empty;
                     lock (_sendGate) empty = _queue.Count == 0;
@@ -184,6 +247,10 @@ namespace PSPeer.Engine.Gnutella
                 {
                     return new LinkEnd(CloseReason ?? e.Message, false);
                 }
+                finally
+                {
+                    _inflating?.Dispose();   // the read loop is its only user
+                }
             }
         }
 
@@ -206,13 +273,23 @@ namespace PSPeer.Engine.Gnutella
             {
                 var frame = GnutellaCodec.Encode(ByeId, 1, 0, new Bye { Code = code, Reason = reason });
                 bool write;
-                lock (_sendGate) write = !_isClosed && !_writing;
-                // Never interleave with a batch being written: a half-written frame would garble the Bye.
+                // Never interleave with a batch being written: a half-written frame would garble the Bye. Taking the
+                // writer's turn also keeps the compressor to one user at a time.
+                lock (_sendGate)
+                {
+                    write = !_isClosed && !_writing;
+                    if (write) _writing = true;
+                }
                 if (write)
                 {
                     _counters.CountSent(GnutellaPayloadType.Bye);
-                    await _stream.WriteAsync(frame, 0, frame.Length, _closed.Token);
-                    await _stream.FlushAsync(_closed.Token);
+                    try
+                    {
+                        frame = Encode(frame);
+                        await _stream.WriteAsync(frame, 0, frame.Length, _closed.Token);
+                        await _stream.FlushAsync(_closed.Token);
+                    }
+                    finally { lock (_sendGate) _writing = false; }
                 }
             }
             catch (Exception) { /* the other end may already be gone */ }
@@ -233,6 +310,9 @@ namespace PSPeer.Engine.Gnutella
             }
             try { _closed.Cancel(); } catch (ObjectDisposedException) { }
             _connection.Dispose();
+            // The compressor's native memory goes now, not when the collector gets to it. A write in flight fails on
+            // the closed connection first; the writer's turn guards the compressor.
+            lock (_sendGate) if (!_writing) _deflater?.Dispose();
         }
 
         public override string ToString() => Remote + (RemoteIsUltrapeer ? " (ultrapeer)" : " (leaf)");

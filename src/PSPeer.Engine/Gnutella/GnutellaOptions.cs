@@ -44,5 +44,12 @@ namespace PSPeer.Engine.Gnutella
         public GnutellaGuid? ServentId { get; set; }
         /// <summary>Bits of the QRP table a leaf sends (2^bits slots); the QRP default is 16.</summary>
         public int QrpTableBits { get; set; } = 16;
+        /// <summary>
+        /// Link compression (Accept-Encoding / Content-Encoding: deflate in the handshake, then a zlib stream each way
+        /// the other servent agrees to). Null, the default: on for live servents, off in a simulation, where a
+        /// compressor's ~300 KiB per link end would dwarf the few kilobytes a simulated node may cost. Off wherever the
+        /// runtime's deflate cannot sync-flush (.NET Framework, so Windows PowerShell 5.1), whatever this says.
+        /// </summary>
+        public bool? CompressLinks { get; set; }
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella.Compression;
 using PSPeer.Engine.Gnutella.Wire;
 using PSPeer.Engine.Runtime;
 
@@ -51,7 +52,7 @@ namespace PSPeer.Engine.Gnutella
                     var token = both.Token;
                     var stream = connection.Stream;
                     var sentAt = Runtime.Clock.Now;
-                    var hello = GnutellaHandshake.Connect(OwnHeaders());
+                    var hello = GnutellaHandshake.Connect(OfferCompression(OwnHeaders()));
                     await SendAsync(stream, hello, token);
 
                     HandshakeHead answer;
@@ -77,11 +78,22 @@ namespace PSPeer.Engine.Gnutella
                         await SendAsync(stream, no, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
                     }
-                    var ok = GnutellaHandshake.Response(200, "OK", new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent });
+                    string unreadable = LinkCompression.UnknownEncoding(answer);
+                    if (unreadable != null)
+                    {
+                        await SendAsync(stream, GnutellaHandshake.Response(406, "Content-Encoding not supported", new Dictionary<string, string>()), token);
+                        throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} would send with Content-Encoding '{unreadable}', which PSPeer cannot read.");
+                    }
+                    // Link compression, each way on its own: we compress if it can inflate, we inflate if it compresses.
+                    bool compress = CompressionEnabled && LinkCompression.Accepts(answer);
+                    var confirmation = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
+                    if (compress) confirmation[LinkCompression.ContentEncoding] = LinkCompression.Deflate;
+                    var ok = GnutellaHandshake.Response(200, "OK", confirmation);
                     await SendAsync(stream, ok, token);
 
                     var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
-                        new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters) { AcceptsBye = AdvertisesBye(answer) };
+                        new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
+                        compressSending: compress, inflateReceiving: LinkCompression.Declares(answer)) { AcceptsBye = AdvertisesBye(answer) };
                     done = true;
                     return link;
                 }
@@ -142,8 +154,10 @@ namespace PSPeer.Engine.Gnutella
                 return null;
             }
 
-            var headers = OwnHeaders();
+            var headers = OfferCompression(OwnHeaders());
             headers["Remote-IP"] = HostOf(remote);
+            bool compress = CompressionEnabled && LinkCompression.Accepts(hello);
+            if (compress) headers[LinkCompression.ContentEncoding] = LinkCompression.Deflate;
             string tryList = _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen);
             if (tryList.Length > 0) headers["X-Try-Ultrapeers"] = tryList;
             if (!IsLeaf) headers["X-Ultrapeer-Needed"] = UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False";
@@ -154,6 +168,15 @@ namespace PSPeer.Engine.Gnutella
             // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
             var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, GnutellaHandshake.DefaultMaxHeadBytes, token);
             if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
+            string unreadable = LinkCompression.UnknownEncoding(confirm) ?? LinkCompression.UnknownEncoding(hello);
+            if (unreadable != null)
+            {
+                Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
+                return null;
+            }
+            // The initiator compresses from here on when it says so in its confirmation (gtk-gnutella also honours it
+            // said in the CONNECT).
+            bool inflate = LinkCompression.Declares(confirm) || LinkCompression.Declares(hello);
             RecordRtt(Runtime.Clock.Now - sentAt);
             // Leaf guidance: told X-Ultrapeer-Needed: False, an ultrapeer-capable servent may say X-Ultrapeer: False in the
             // third step and stay on as our leaf. Taken for an ultrapeer, it would get every query unfiltered and its QRP
@@ -169,7 +192,18 @@ namespace PSPeer.Engine.Gnutella
                 }
             }
             return new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
-                new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters) { AcceptsBye = AdvertisesBye(hello) };
+                new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
+                compressSending: compress, inflateReceiving: inflate) { AcceptsBye = AdvertisesBye(hello) };
+        }
+
+        /// <summary>Whether this servent offers and uses link compression (the option, or live-on / simulated-off; never where flush fails).</summary>
+        public bool CompressionEnabled => (Options.CompressLinks ?? !Runtime.IsSimulated) && LinkCompression.IsSupported;
+
+        // "Accept-Encoding: deflate": we can read a compressed stream (said in CONNECT and in our 200 alike).
+        Dictionary<string, string> OfferCompression(Dictionary<string, string> headers)
+        {
+            if (CompressionEnabled) headers[LinkCompression.AcceptEncoding] = LinkCompression.Deflate;
+            return headers;
         }
 
         /// <summary>Why a new link cannot have a slot, or null when it can.</summary>

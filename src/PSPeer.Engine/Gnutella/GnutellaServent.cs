@@ -7,6 +7,7 @@ using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella.Wire;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Gnutella
 {
@@ -83,6 +84,10 @@ namespace PSPeer.Engine.Gnutella
         public int UltrapeerLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsUltrapeer);
         /// <summary>Links to leaves (an ultrapeer's shielded leaves).</summary>
         public int LeafLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsLeaf);
+        /// <summary>The live links (for tests and measurements in this assembly's friends).</summary>
+        internal IReadOnlyList<GnutellaLink> Links => Volatile.Read(ref _links);
+        /// <summary>Links compressed in at least one direction.</summary>
+        public int CompressedLinkCount => Volatile.Read(ref _links).Count(l => l.SendsCompressed || l.ReceivesCompressed);
         /// <summary>Hosts known from Bootstrap, Pongs and X-Try-Ultrapeers.</summary>
         public int KnownHostCount => _hosts.Count;
 
@@ -90,7 +95,7 @@ namespace PSPeer.Engine.Gnutella
         {
             if (Shared.Root != null) await Shared.ScanAsync(cancellationToken);
             RebuildLocalIndex();
-            _http = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message));
+            _http = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message)) { Limits = Limits };
             _listener = await Runtime.Transport.ListenAsync(Options.Port, cancellationToken);
             EndPoint = _listener.EndPoint;
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
@@ -135,26 +140,8 @@ namespace PSPeer.Engine.Gnutella
             StartLink(link);
         }
 
-        async Task AcceptLoopAsync()
-        {
-            while (!Stopping.IsCancellationRequested)
-            {
-                IConnection connection;
-                try
-                {
-                    connection = await _listener.AcceptAsync(Stopping);
-                }
-                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
-                catch (ObjectDisposedException) { return; }
-                catch (Exception e)
-                {
-                    Emit(PeerEventTypes.MalformedMessage, null, "accept failed: " + e.Message);
-                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); } catch (OperationCanceledException) { return; }
-                    continue;
-                }
-                _ = DispatchIncomingAsync(connection);
-            }
-        }
+        // The admission gate accepts (connection caps, per-address limit, descriptor budget, handshake deadline).
+        Task AcceptLoopAsync() => CreateAdmissionGate().RunAsync(_listener, connection => { _ = DispatchIncomingAsync(connection); }, Stopping);
 
         /// <summary>
         /// Reads the first four bytes of a new connection to tell what it is: a Gnutella handshake, an HTTP request
@@ -191,10 +178,12 @@ namespace PSPeer.Engine.Gnutella
                     if (prefix == "GIV ")
                     {
                         handedOver = await AcceptGivAsync(connection, first, both.Token);
+                        if (handedOver) connection.MarkEstablished();
                         return;
                     }
                     var link = await HandshakeIncomingAsync(connection, first, both.Token);
                     if (link == null) return;
+                    connection.MarkEstablished();
                     handedOver = true;
                     lock (_gate) _handshaking.Remove(connection);
                     StartLink(link);
@@ -249,7 +238,8 @@ namespace PSPeer.Engine.Gnutella
             }
             link.LastHeard = Runtime.Clock.Now;
             Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
-                D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing));
+                D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing),
+                D("SendsCompressed", link.SendsCompressed), D("ReceivesCompressed", link.ReceivesCompressed));
             _ = RunLinkAsync(link, done);
             // What a new link needs first: our QRP table if it is our ultrapeer; a Ping to learn more hosts.
             if (IsLeaf && link.RemoteIsUltrapeer) SendQueryRouteTable(link);
@@ -347,6 +337,7 @@ namespace PSPeer.Engine.Gnutella
                 var silent = now - link.LastHeard;
                 if (silent >= CloseSilentAfter) link.Close($"silent for {silent.TotalSeconds:0} s");
                 else if (silent >= PingSilentAfter) SendPing(link, 1);
+                link.ReleaseCompressorIfIdle();   // a quiet compressed link gives its ~300 KiB compressor back
             }
         }
 

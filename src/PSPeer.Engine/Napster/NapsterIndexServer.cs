@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Napster
 {
@@ -33,6 +34,7 @@ namespace PSPeer.Engine.Napster
         // Each open connection and its read loop's task (null until the loop has been started).
         readonly Dictionary<NapsterServerConnection, Task> _connections = new Dictionary<NapsterServerConnection, Task>();
         IListener _listener;
+        AdmissionGate _admission;
         Task _acceptLoop;
         int _nextPeerId;
 
@@ -53,7 +55,8 @@ namespace PSPeer.Engine.Napster
             // PortInUse from the transport passes through unchanged: it already says what to do.
             _listener = await Runtime.Transport.ListenAsync(_port, cancellationToken);
             EndPoint = _listener.EndPoint;
-            _acceptLoop = AcceptLoopAsync();
+            _admission = CreateAdmissionGate();
+            _acceptLoop = _admission.RunAsync(_listener, OnAccepted, Stopping);
         }
 
         protected override async Task OnStopAsync()
@@ -67,33 +70,19 @@ namespace PSPeer.Engine.Napster
             foreach (var c in open) if (c.Value != null) await c.Value;
         }
 
-        async Task AcceptLoopAsync()
+        void OnAccepted(IConnection connection)
         {
-            while (!Stopping.IsCancellationRequested)
+            var session = new NapsterServerConnection(this, connection);
+            lock (_connectionsGate)
             {
-                IConnection connection;
-                try { connection = await _listener.AcceptAsync(Stopping); }
-                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
-                catch (ObjectDisposedException) { return; }
-                catch (Exception e)
-                {
-                    // An accept that fails for one caller must not end the server; wait a moment and go on.
-                    Raise(PeerEventTypes.ConnectionClosed, null, "accept failed: " + e.Message, D("Reason", e.Message));
-                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); } catch (OperationCanceledException) { return; }
-                    continue;
-                }
-                var session = new NapsterServerConnection(this, connection);
-                lock (_connectionsGate)
-                {
-                    if (Stopping.IsCancellationRequested) { connection.Dispose(); return; }
-                    _connections.Add(session, null);
-                }
-                Raise(PeerEventTypes.Connected, session.Remote, "peer connected");
-                var task = session.RunAsync();
-                lock (_connectionsGate)
-                {
-                    if (_connections.ContainsKey(session)) _connections[session] = task;
-                }
+                if (Stopping.IsCancellationRequested) { connection.Dispose(); return; }
+                _connections.Add(session, null);
+            }
+            Raise(PeerEventTypes.Connected, session.Remote, "peer connected");
+            var task = session.RunAsync();
+            lock (_connectionsGate)
+            {
+                if (_connections.ContainsKey(session)) _connections[session] = task;
             }
         }
 

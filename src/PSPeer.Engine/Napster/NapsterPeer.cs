@@ -59,7 +59,7 @@ namespace PSPeer.Engine.Napster
         protected override async Task OnStartAsync(CancellationToken cancellationToken)
         {
             if (Shared.Root != null) await Shared.ScanAsync(cancellationToken);
-            _http = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message));
+            _http = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message)) { Limits = Limits };
             await _http.StartAsync(_port, cancellationToken);
             EndPoint = _http.EndPoint;
             _dataPort = HostPort.TryParse(EndPoint, out var ep) ? ep.Port : _port;

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Napster
 {
@@ -21,14 +22,17 @@ namespace PSPeer.Engine.Napster
 
         readonly NapsterIndexServer _server;
         readonly IConnection _connection;
-        readonly NapsterFrameReader _reader = new NapsterFrameReader();
-        readonly NapsterFrameWriter _writer = new NapsterFrameWriter(16 * 1024);
+        // Small to start: strangers that never log in cost little (the reader must still hold one largest frame; the
+        // writer grows once for a connection that asks for big result lists).
+        readonly NapsterFrameReader _reader = new NapsterFrameReader(NapsterFrameReader.MaxPayload, 16 * 1024);
+        readonly NapsterFrameWriter _writer = new NapsterFrameWriter(1024);
         readonly List<IndexedFile> _hits = new List<IndexedFile>();
         readonly List<byte[]> _suffixes = new List<byte[]>();
         readonly byte[] _hash = new byte[20];
         readonly string _ip;
         bool _loggedIn;
         string _closeReason;
+        IDisposable _frameDeadline;   // armed while a frame is half received after login
 
         public NapsterServerConnection(NapsterIndexServer server, IConnection connection)
         {
@@ -67,6 +71,7 @@ namespace PSPeer.Engine.Napster
             {
                 reason = _closeReason ?? "connection lost: " + e.Message;
             }
+            _frameDeadline?.Dispose();
             _connection.Dispose();
             if (_loggedIn)
             {
@@ -87,19 +92,56 @@ namespace PSPeer.Engine.Napster
                 int n = await stream.ReadAsync(free.Array, free.Offset, free.Count, CancellationToken.None);
                 if (n <= 0)
                 {
+                    if (_closeReason != null) return _closeReason;   // we closed it (a deadline, the server stopping)
                     if (_reader.Buffered > 0) throw new NapsterProtocolException($"the connection closed in the middle of a frame ({_reader.Buffered} bytes of it arrived)");
                     return _closeReason ?? (_loggedIn ? "peer closed the connection" : "closed before login");
                 }
                 _reader.Commit(n);
                 string endReason = null;
-                while (endReason == null && _reader.TryRead(out var frame))
+                int decoded = 0;
+                try
                 {
-                    endReason = Handle(frame);
-                    if (_writer.Length >= FlushThreshold) await _writer.FlushToAsync(stream, CancellationToken.None);
+                    while (endReason == null && _reader.TryRead(out var frame))
+                    {
+                        decoded++;
+                        endReason = Handle(frame);
+                        if (_writer.Length >= FlushThreshold) await _writer.FlushToAsync(stream, CancellationToken.None);
+                    }
+                }
+                catch (NapsterProtocolException)
+                {
+                    // The answers to the frames before the bad one were earned: send them, then close.
+                    try { await _writer.FlushToAsync(stream, CancellationToken.None); } catch (Exception) { }
+                    throw;
                 }
                 await _writer.FlushToAsync(stream, CancellationToken.None);
                 if (endReason != null) return endReason;
+                WatchHalfFrame(decoded > 0);
             }
+        }
+
+        /// <remarks>
+        /// A logged-in peer may stay quiet for hours (its files stay indexed), but a frame it has begun must arrive whole
+        /// within the limits' MessageTimeout: a half-sent frame, or one trickled a byte at a time, is cut. The deadline
+        /// starts when a read ends inside a frame and restarts whenever a read completes a frame (the peer is making
+        /// progress); before login the admission gate's login deadline applies instead.
+        /// </remarks>
+        void WatchHalfFrame(bool progressed)
+        {
+            if (!_loggedIn || _reader.Buffered == 0)
+            {
+                _frameDeadline?.Dispose();
+                _frameDeadline = null;
+                return;
+            }
+            if (_frameDeadline != null && !progressed) return;
+            _frameDeadline?.Dispose();
+            var timeout = _server.Limits.MessageTimeout;
+            _frameDeadline = _server.Runtime.Clock.Schedule(timeout, () =>
+            {
+                _closeReason = _closeReason ?? $"a frame begun was not complete within {timeout.TotalSeconds:0.###} s";
+                _connection.Dispose();
+            });
         }
 
         /// <summary>Handles one frame; returns a reason when the connection must close after the answers are sent.</summary>
@@ -139,6 +181,7 @@ namespace PSPeer.Engine.Napster
             ResultSuffix = Encoding.UTF8.GetBytes(string.Format(System.Globalization.CultureInfo.InvariantCulture,
                 " 0 0 0 {0} {1} {2} {3} ", login.Nick, NapsterSearchResult.EncodeIp(_ip), login.LinkSpeed, login.DataPort));
             _loggedIn = true;
+            _connection.MarkEstablished();
             _writer.WriteFrame(NapsterMessageType.LoginAck, LoginAckPayload);
             _server.Raise(PeerEventTypes.LoggedIn, Remote, $"{login.Nick} logged in (data port {login.DataPort})",
                 NapsterIndexServer.Data("Nick", login.Nick), NapsterIndexServer.Data("DataPort", login.DataPort));

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Runtime.Simulated;
 
@@ -201,7 +202,16 @@ namespace PSPeer.Engine.Networks
                 o.QrpTableBits = _options.SimulatedQrpTableBits;
             }
             _options.ConfigureServent?.Invoke(o);
-            return new GnutellaServent(runtime, NodeName(i), o);
+            var servent = new GnutellaServent(runtime, NodeName(i), o);
+            if (!IsSimulated)
+            {
+                // Every live node listens and dials on 127.0.0.1, so all its links come from one address: the per-address
+                // limit must hold them all (loopback is not exempt). Its links, twice, plus room for downloads and handshakes.
+                int links = _layout.CoreDegree[i] + _layout.LeafCount[i] + o.LeafUltrapeerLinks;
+                int most = Math.Max(128, 2 * links + 32);
+                servent.Limits = new ConnectionLimits { MaxConnections = most, MaxConnectionsPerAddress = most };
+            }
+            return servent;
         }
 
         void Install(int i, GnutellaServent servent)

@@ -69,6 +69,12 @@ namespace PSPeer.Host.Hosting
             lock (_gate) _progress.Show(record);
         }
 
+        /// <summary>Called when a pipeline ends: no progress line outlives the command that drew it.</summary>
+        public void FinishProgress()
+        {
+            lock (_gate) _progress.Finish();
+        }
+
         string Plain(string text) => _console.OutputIsTerminal || text == null ? text : EscapeSequence.Replace(text, string.Empty);
 
         void WriteOutput(string text)

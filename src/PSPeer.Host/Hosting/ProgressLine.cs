@@ -6,8 +6,10 @@ namespace PSPeer.Host.Hosting
 {
     /// <summary>
     /// Renders progress records as one line on stderr. On a terminal the line is redrawn in place and cleared by the
-    /// Completed record; when stderr is redirected (a log, CI) it writes a plain line at most about once a second,
-    /// so a 200 MB transfer does not flood the log.
+    /// Completed record, or at the latest when the pipeline ends (<see cref="Finish"/>). When stderr is redirected
+    /// (a log, CI) it writes a plain line at most about once a second, so a 200 MB transfer does not flood the log,
+    /// and the newest record it held back is written when its activity completes: a log ends with where the work
+    /// got to (100 %), not with the first line of a transfer that took less than a second (50 %).
     /// </summary>
     sealed class ProgressLine
     {
@@ -16,6 +18,7 @@ namespace PSPeer.Host.Hosting
         readonly HostConsole _console;
         TimeSpan? _lastLineAt;   // when the last redirected line was written; null before the first
         bool _visible;
+        ProgressRecord _heldBack;  // redirected: the newest record not written because of the interval
 
         public ProgressLine(HostConsole console) => _console = console;
 
@@ -23,6 +26,7 @@ namespace PSPeer.Host.Hosting
         {
             if (record.RecordType == ProgressRecordType.Completed)
             {
+                if (_heldBack != null && _heldBack.ActivityId == record.ActivityId) WriteHeldBack();
                 Clear();
                 _lastLineAt = null;
                 return;
@@ -44,8 +48,30 @@ namespace PSPeer.Host.Hosting
                 {
                     _console.Error.WriteLine(text);
                     _lastLineAt = now;
+                    _heldBack = null;
+                }
+                else
+                {
+                    _heldBack = record;
                 }
             }
+        }
+
+        /// <summary>
+        /// The pipeline ended: nothing is in progress any more, whether or not a Completed record came (Ctrl+C, an
+        /// error). Clears a drawn line; in a log, writes the record held back, so the log shows where work stopped.
+        /// </summary>
+        public void Finish()
+        {
+            if (_heldBack != null) WriteHeldBack();
+            Clear();
+            _lastLineAt = null;
+        }
+
+        void WriteHeldBack()
+        {
+            _console.Error.WriteLine(Format(_heldBack));
+            _heldBack = null;
         }
 
         /// <summary>Removes a drawn line, so ordinary output does not land in the middle of it.</summary>

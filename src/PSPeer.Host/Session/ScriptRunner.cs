@@ -59,6 +59,7 @@ namespace PSPeer.Host.Session
                 finally
                 {
                     lock (_gate) _running = null;
+                    ((PeerHostUserInterface)_host.UI).FinishProgress();
                 }
 
                 if (ps.InvocationStateInfo.State == PSInvocationState.Stopped) return _host.ExitCode ?? StoppedExitCode;

@@ -78,11 +78,26 @@ namespace PSPeer
         [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
         public HostPort[] Bootstrap { get; set; }
 
+        /// <summary>
+        /// What strangers may hold of the node: a ConnectionLimits or a hashtable of its properties, e.g.
+        /// @{ MaxConnectionsPerAddress = 64; HandshakeTimeout = '00:00:10' }. Values left out keep the role's defaults
+        /// (shown by the node's Limits property). Loopback is not exempt: many nodes on 127.0.0.1 need a higher
+        /// MaxConnectionsPerAddress.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public PSPeer.Engine.Runtime.Admission.ConnectionLimits ConnectionLimit { get; set; }
+
+        /// <summary>BitTorrent Tracker: list peers at the "ip" their announces name, not the address they come from (off, as opentracker).</summary>
+        [Parameter]
+        public SwitchParameter AllowClientAddress { get; set; }
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
             var request = new NodeRequest { Protocol = Protocol, Role = ChosenRole, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
             ValidateChoice();
+            request.AllowClientAddress = AllowClientAddress;
 
             if (NodeFactory.NeedsTorrent(Protocol, ChosenRole))
             {
@@ -125,6 +140,7 @@ namespace PSPeer
             try
             {
                 engine = NodeFactory.Create(LiveRuntime.Loopback, request);
+                if (ConnectionLimit != null) engine.Limits = ConnectionLimit;
                 WriteVerbose($"Starting {Protocol} {ChosenRole} '{request.Name}'.");
                 var started = _pump.Run(ct => engine.StartAsync(ct));
                 if (_pump.IsStopping)

@@ -95,6 +95,7 @@ namespace PSPeer
                 case CmdletErrorIds.PeerNodeNameInvalid:
                 case CmdletErrorIds.PeerEventTypeUnknown: return ErrorCategory.InvalidArgument;
                 case PeerErrorIds.TorrentSourceNotFound: return ErrorCategory.ObjectNotFound;
+                case PeerErrorIds.SourceBusy: return ErrorCategory.ResourceBusy;
                 default: return ErrorCategory.NotSpecified;
             }
         }

@@ -26,6 +26,8 @@ namespace PSPeer
         public long DownloadLimit { get; set; }
         /// <summary>Gnutella: servents to connect to at start.</summary>
         public HostPort[] Bootstrap;
+        /// <summary>BitTorrent Tracker: honour the "ip" announces name (TrackerOptions.AllowClientAddress).</summary>
+        public bool AllowClientAddress;
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -45,7 +47,8 @@ namespace PSPeer
                 case PeerProtocol.BitTorrent:
                     switch (request.Role)
                     {
-                        case PeerRole.Tracker: return new BitTorrentTracker(runtime, request.Name, request.Port);
+                        case PeerRole.Tracker:
+                            return new BitTorrentTracker(runtime, request.Name, request.Port, new TrackerOptions { AllowClientAddress = request.AllowClientAddress });
                         case PeerRole.Seeder:
                         case PeerRole.Leecher: return CreateSwarmPeer(runtime, request);
                     }
@@ -128,6 +131,7 @@ namespace PSPeer
             ("Tracker", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
             ("UploadLimit", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
             ("DownloadLimit", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
+            ("AllowClientAddress", (p, r) => p == PeerProtocol.BitTorrent && r == PeerRole.Tracker, "a BitTorrent Tracker"),
         };
 
         /// <summary>Why <paramref name="name"/> cannot name a node of this protocol and role, or null when it can.</summary>

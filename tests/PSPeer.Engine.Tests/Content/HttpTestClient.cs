@@ -12,13 +12,22 @@ namespace PSPeer.Engine.Tests.Content
     sealed class HttpTestClient : IDisposable
     {
         static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-        readonly TcpClient _tcp = new TcpClient();
+        readonly TcpClient _tcp;
         NetworkStream _stream;
         readonly MemoryStream _pending = new MemoryStream();
 
-        public static async Task<HttpTestClient> ConnectAsync(string endPoint)
+        HttpTestClient(string source, int receiveBuffer)
         {
-            var c = new HttpTestClient();
+            // From a chosen loopback address when given, so per-address limits see a host of its own.
+            _tcp = source == null ? new TcpClient() : new TcpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(source), 0));
+            if (receiveBuffer > 0) _tcp.ReceiveBufferSize = receiveBuffer;
+        }
+
+        /// <param name="source">Local address to connect from (127.x.y.z), or null for the system's choice.</param>
+        /// <param name="receiveBuffer">A small socket receive buffer makes a slow reader slow at once (0 = default).</param>
+        public static async Task<HttpTestClient> ConnectAsync(string endPoint, string source = null, int receiveBuffer = 0)
+        {
+            var c = new HttpTestClient(source, receiveBuffer);
             int colon = endPoint.LastIndexOf(':');
             await c._tcp.ConnectAsync(endPoint.Substring(0, colon), int.Parse(endPoint.Substring(colon + 1))).WaitAsync(Timeout);
             c._stream = c._tcp.GetStream();

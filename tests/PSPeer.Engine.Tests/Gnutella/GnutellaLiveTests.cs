@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella;
+using PSPeer.Engine.Runtime.Admission;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Content;
 using Xunit;
@@ -24,7 +25,8 @@ namespace PSPeer.Engine.Tests.Gnutella
             // A leaf keeps one ultrapeer here, so the path a - b - c is the only one and the hit is two hops away.
             var options = new GnutellaOptions { Role = role, Port = 0, SharedPath = folder, Firewalled = firewalled, LeafUltrapeerLinks = 1 };
             if (bootstrap != null) options.Bootstrap.Add(HostPort.Parse(bootstrap.EndPoint));
-            var servent = new GnutellaServent(Live, name, options);
+            // Twenty servents on 127.0.0.1 link to one hub: its per-address limit must hold them all.
+            var servent = new GnutellaServent(Live, name, options) { Limits = new ConnectionLimits { MaxConnectionsPerAddress = 64 } };
             started.Add(servent);
             await servent.StartAsync().WaitAsync(Step);
             return servent;

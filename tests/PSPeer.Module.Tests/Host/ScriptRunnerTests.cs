@@ -52,7 +52,7 @@ namespace PSPeer.Module.Tests.Host
         [Fact]
         public void Non_terminating_error_is_shown_where_it_happened_and_the_script_goes_on()
         {
-            // An advanced function reports a non-terminating error the way a cmdlet does (Write-Error is not a Core cmdlet).
+            // An advanced function reports a non-terminating error the way a compiled cmdlet does.
             int code = RunFile(@"
                 function Test-Item { [CmdletBinding()] param()
                     $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(

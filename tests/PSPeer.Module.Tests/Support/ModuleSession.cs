@@ -11,7 +11,8 @@ namespace PSPeer.Module.Tests.Support
 {
     /// <summary>
     /// A PowerShell runspace with the built module (out/PSPeer) imported, set up exactly as the PSPeer host sets up
-    /// the scripts users run, located in a fresh temp folder. Runs scripts with a bounded wait and hands back
+    /// the scripts users run, located in a fresh temp folder. Modules come from the hosted PowerShell's own folder
+    /// ($PSHOME/Modules) and the built module's path, never from the PSModulePath of whoever started the tests. Runs scripts with a bounded wait and hands back
     /// output objects and error records. Dispose removes the module (which stops every node) and the temp folder.
     /// </summary>
     public sealed class ModuleSession : IDisposable
@@ -25,7 +26,7 @@ namespace PSPeer.Module.Tests.Support
         {
             Temp = new TempFolder();
             Host = new PeerHost(HostConsole.Captured(TextWriter.Synchronized(_hostOutput), TextWriter.Synchronized(_hostError)));
-            Runspace = PeerSessionFactory.OpenRunspace(Host, Temp.Path);
+            Runspace = PeerSessionFactory.OpenRunspace(Host, Temp.Path, PeerSessionFactory.BuiltInModulePath);
             if (!importModule) return;
             ManifestPath = RequireManifest();
             PeerSessionFactory.ImportModule(Runspace, ManifestPath);
@@ -77,7 +78,7 @@ namespace PSPeer.Module.Tests.Support
         /// <summary>
         /// Renders the objects <paramref name="expression"/> yields with PowerShell's own formatting, by piping them to
         /// Out-Default in this session, and returns exactly what that wrote to the host UI (real pwsh prints the same
-        /// text; the runspace has only Core cmdlets, so there is no Out-String to ask instead).
+        /// text, as Out-String would give).
         /// </summary>
         public string Render(string expression, IDictionary<string, object> variables = null)
         {

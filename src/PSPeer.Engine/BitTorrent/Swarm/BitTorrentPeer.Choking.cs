@@ -29,6 +29,7 @@ namespace PSPeer.Engine.BitTorrent
                         _nextRechoke = now + _options.RechokeInterval;
                     }
                     EvictStalledOwners(now);
+                    ReclaimIdleSlots(now);
                     foreach (var c in _connections.ToArray())
                     {
                         if (now - c.LastReceived > IdleTimeout) { Close(c, $"silent for {IdleTimeout.TotalMinutes:0} minutes", false); continue; }
@@ -55,7 +56,7 @@ namespace PSPeer.Engine.BitTorrent
             var candidates = new List<ChokeCandidate>(_connections.Count);
             foreach (var c in _connections)
             {
-                bool snubbed = !seeding && c.AmInterested && now - c.LastBlockAt > SnubTime;
+                bool snubbed = (!seeding && c.AmInterested && now - c.LastBlockAt > SnubTime) || c.WastedSlot;
                 double rate = seeding ? c.Up.Rate(now) : c.Down.Rate(now);
                 candidates.Add(new ChokeCandidate(c.Id, c.PeerInterested, rate, snubbed, c.ConnectedAt));
             }
@@ -66,18 +67,40 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>A newly interested peer need not wait for the next rechoke while a regular slot is free.</summary>
         void UnchokeIfSlotFree(SwarmConnection c)
         {
-            if (c.AmChoking && c.PeerInterested && UsedSlots() < _options.UploadSlots) SetChoking(c, false);
+            if (c.AmChoking && c.PeerInterested && !c.WastedSlot && UsedSlots() < _options.UploadSlots) SetChoking(c, false);
         }
 
-        /// <summary>A slot freed (its peer left or lost interest): give it to a waiting interested peer now.</summary>
+        /// <summary>
+        /// A slot freed (its peer left, lost interest or wasted it): give it to a waiting interested peer now, the newest
+        /// first (older ones have had their chances; a newcomer stuck behind a row of slot squatters gets in at once).
+        /// </summary>
         void FillFreeSlots()
         {
             int used = UsedSlots();
+            for (int i = _connections.Count - 1; i >= 0 && used < _options.UploadSlots; i--)
+            {
+                var c = _connections[i];
+                if (c.AmChoking && c.PeerInterested && !c.WastedSlot) { SetChoking(c, false); used++; }
+            }
+        }
+
+        /// <summary>
+        /// An interested peer we unchoked that has asked for nothing within <see cref="IdleSlotTime"/> wastes an upload
+        /// slot (a real client requests within a round trip): it is choked and keeps no regular slot until it asks for
+        /// something (the optimistic unchoke still gives it chances), and the slot goes to a waiting peer.
+        /// </summary>
+        void ReclaimIdleSlots(DateTimeOffset now)
+        {
+            bool freed = false;
             foreach (var c in _connections)
             {
-                if (used >= _options.UploadSlots) return;
-                if (c.AmChoking && c.PeerInterested) { SetChoking(c, false); used++; }
+                if (c.AmChoking || !c.PeerInterested || c.Id == _choker.OptimisticId) continue;
+                if (now - c.UnchokedAt < IdleSlotTime || c.LastRequestAt >= c.UnchokedAt) continue;
+                c.WastedSlot = true;
+                SetChoking(c, true);
+                freed = true;
             }
+            if (freed) FillFreeSlots();
         }
 
         /// <summary>Unchoked peers that want data; an unchoked peer that wants nothing uses no bandwidth, so no slot.</summary>
@@ -92,6 +115,7 @@ namespace PSPeer.Engine.BitTorrent
         {
             if (c.AmChoking == choke) return;
             c.AmChoking = choke;
+            if (!choke) c.UnchokedAt = Runtime.Clock.Now;
             if (choke) c.ClearUploads();   // BEP 3: choking discards the peer's pending requests
             c.Send(choke ? PeerMessage.Choke : PeerMessage.Unchoke);
             if (HasEventObservers)

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.BitTorrent
 {
@@ -21,24 +22,8 @@ namespace PSPeer.Engine.BitTorrent
         HostPort _self;
         static readonly TimeSpan SimultaneousDialWindow = TimeSpan.FromSeconds(10);
 
-        async Task AcceptLoopAsync()
-        {
-            while (!Stopping.IsCancellationRequested)
-            {
-                IConnection connection;
-                try { connection = await _listener.AcceptAsync(Stopping); }
-                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
-                catch (ObjectDisposedException) { return; }
-                catch (Exception e) when (!(e is OutOfMemoryException))
-                {
-                    // One failed accept (a reset before accept, descriptors exhausted) must not end accepting.
-                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); }
-                    catch (OperationCanceledException) { return; }
-                    continue;
-                }
-                Track(AcceptAsync(connection));
-            }
-        }
+        // The admission gate accepts (connection caps, per-address limit, descriptor budget, handshake deadline).
+        Task AcceptLoopAsync() => CreateAdmissionGate().RunAsync(_listener, connection => Track(AcceptAsync(connection)), Stopping);
 
         void Track(Task task)
         {
@@ -51,12 +36,9 @@ namespace PSPeer.Engine.BitTorrent
 
         async Task AcceptAsync(IConnection connection)
         {
+            if (!BeginHandshake(connection)) return;
             try
             {
-                lock (_gate)
-                {
-                    if (_connections.Count >= _options.MaxConnections) { connection.Dispose(); return; }
-                }
                 var reader = new PeerWireReader(connection.Stream) { PieceCount = Torrent.PieceCount };
                 var writer = new PeerWireWriter(connection.Stream);
                 Handshake theirs;
@@ -66,6 +48,7 @@ namespace PSPeer.Engine.BitTorrent
                     if (!theirs.InfoHash.Equals(Torrent.InfoHash)) { connection.Dispose(); return; }   // another torrent: not ours to serve
                     await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), Stopping);
                 }
+                connection.MarkEstablished();
                 Register(connection, reader, writer, false, null, theirs);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
@@ -73,6 +56,10 @@ namespace PSPeer.Engine.BitTorrent
                 if (e is PeerWireException && HasEventObservers)
                     Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "bad handshake: " + e.Message);
                 connection.Dispose();
+            }
+            finally
+            {
+                EndHandshake();
             }
         }
 
@@ -119,7 +106,6 @@ namespace PSPeer.Engine.BitTorrent
                 if (Stopping.IsCancellationRequested) refusal = "stopping";
                 else if (PeerIdEquals(theirs.PeerId, _peerId)) { refusal = "connected to ourselves"; if (dialled != null) _self = dialled; }
                 else if (_bannedPeerIds.Contains(hex)) refusal = "banned";
-                else if (_connections.Count >= _options.MaxConnections) refusal = "too many connections";
                 else
                 {
                     var existing = _connections.Find(x => x.PeerIdHex == hex);
@@ -133,6 +119,10 @@ namespace PSPeer.Engine.BitTorrent
                         else Close(existing, "replaced by a connection in the other direction", false);
                     }
                 }
+                string remoteHost = HostPort.TryParse(connection.RemoteEndPoint, out var remote) ? remote.Host : dialled?.Host;
+                if (refusal == null && (refusal = MakeRoom(remoteHost)) != null && HasEventObservers)
+                    Emit(PeerEventTypes.PeerEvicted, dialled?.ToString() ?? connection.RemoteEndPoint, "refused: " + refusal,
+                        D("Action", "Refused"), D("Address", remoteHost), D("PeerId", hex), D("Reason", refusal));
                 if (refusal != null)
                 {
                     connection.Dispose();
@@ -273,6 +263,7 @@ namespace PSPeer.Engine.BitTorrent
                             var now = Runtime.Clock.Now;
                             c.Writer.Enqueue(PeerMessage.Piece(request.Piece, request.Begin, c.SendBlock, 0, request.Length));
                             c.Up.Add(request.Length, now);
+                            c.LastPayloadAt = now;
                             _up.Add(request.Length, now);
                         }
                         if (c.Writer.PendingBytes >= 256 * 1024) await c.Writer.FlushAsync(Stopping);

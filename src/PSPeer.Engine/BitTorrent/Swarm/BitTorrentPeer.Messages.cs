@@ -111,6 +111,8 @@ namespace PSPeer.Engine.BitTorrent
             if (m.Begin < 0 || m.Length <= 0 || (long)m.Begin + m.Length > size)
                 throw new PeerWireException($"the peer asked for bytes {m.Begin}..{(long)m.Begin + m.Length} of piece {m.Index}, which has {size}");
             if (c.AmChoking) return;                                           // BEP 3: requests while choked are discarded
+            c.LastRequestAt = Runtime.Clock.Now;
+            c.WastedSlot = false;
             if (!_picker.Have[m.Index]) { _requestsRefused++; return; }        // we never said we had it
             if (c.Uploads.Count >= MaxQueuedUploads) { _requestsRefused++; return; }
             var request = new BlockRequest(m.Index, m.Begin, m.Length);
@@ -134,7 +136,7 @@ namespace PSPeer.Engine.BitTorrent
             c.Outstanding.Remove(key);
             c.Down.Add(m.DataCount, now);
             _down.Add(m.DataCount, now);
-            c.LastBlockAt = now;
+            c.LastBlockAt = c.LastPayloadAt = now;
             if (_picker.BlockReceived(m.Index, m.Begin))
             {
                 if (!_assemblies.TryGetValue(m.Index, out var assembly))

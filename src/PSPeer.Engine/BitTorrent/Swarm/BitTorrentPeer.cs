@@ -26,6 +26,8 @@ namespace PSPeer.Engine.BitTorrent
         static readonly TimeSpan KeepAliveInterval = TimeSpan.FromMinutes(2);
         static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(3);
         static readonly TimeSpan SnubTime = TimeSpan.FromSeconds(60);
+        /// <summary>An unchoked, interested peer that asks for nothing this long gives its upload slot back.</summary>
+        static readonly TimeSpan IdleSlotTime = TimeSpan.FromSeconds(5);
         const int MaxQueuedUploads = 2048;
 
         readonly object _gate = new object();

@@ -25,6 +25,7 @@ namespace PSPeer.Engine.BitTorrent
             PeerIdHex = PeerIdentity.Hex(peerId);
             Client = PeerIdentity.ClientName(peerId);
             Remote = dialled?.ToString() ?? connection.RemoteEndPoint;
+            RemoteHost = HostPort.TryParse(connection.RemoteEndPoint, out var remote) ? remote.Host : (dialled?.Host ?? connection.RemoteEndPoint);
             PeerHas = new Bitfield(pieceCount);
             ConnectedAt = LastReceived = LastSent = LastBlockAt = now;
         }
@@ -41,6 +42,8 @@ namespace PSPeer.Engine.BitTorrent
         public string Client { get; }
         /// <summary>"host:port" for events.</summary>
         public string Remote { get; }
+        /// <summary>The remote address, what the per-address connection limit counts.</summary>
+        public string RemoteHost { get; }
 
         public Bitfield PeerHas { get; set; }
         /// <summary>Pieces the peer has that we lack: we are interested while this is above zero.</summary>
@@ -71,6 +74,15 @@ namespace PSPeer.Engine.BitTorrent
         public DateTimeOffset LastSent;
         /// <summary>When the last block we asked for arrived (or when we connected): a minute without one is a snub.</summary>
         public DateTimeOffset LastBlockAt;
+        /// <summary>When we last unchoked it, and when it last asked us for a block while unchoked.</summary>
+        public DateTimeOffset UnchokedAt, LastRequestAt = DateTimeOffset.MinValue;
+        /// <summary>
+        /// It held an upload slot without asking for anything: it keeps no regular slot until it asks (so slot squatters that
+        /// say Interested and never request cannot hold every upload slot).
+        /// </summary>
+        public bool WastedSlot;
+        /// <summary>When a block last went either way (MinValue until one does): recent payload makes a connection useful.</summary>
+        public DateTimeOffset LastPayloadAt = DateTimeOffset.MinValue;
 
         public readonly AsyncSignal SendSignal = new AsyncSignal();
         /// <summary>Where the reader puts incoming blocks before they are copied into their piece (no allocation per block).</summary>

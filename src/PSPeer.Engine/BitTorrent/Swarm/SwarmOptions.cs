@@ -10,8 +10,18 @@ namespace PSPeer.Engine.BitTorrent
         public int Port { get; set; } = 0;
         /// <summary>Announce URLs; null = the torrent's own trackers. An empty list = no tracker (peers come from AddPeerAsync).</summary>
         public IList<string> Trackers { get; set; }
-        /// <summary>Peer connections held at most (incoming and outgoing together).</summary>
+        /// <summary>
+        /// Peer connections held at most (incoming and outgoing together). When full, a newcomer takes the slot of a
+        /// connection that is of no use to either side (see <see cref="FairSlots"/>), so idle squatters cannot lock peers out.
+        /// </summary>
         public int MaxConnections { get; set; } = 50;
+        /// <summary>
+        /// Connections held at most with one remote address (both directions). libtorrent allows one per IP; PSPeer's local
+        /// setups put every node on 127.0.0.1 (the swarm example: a seeder, up to 8 leechers and one more receiving copy),
+        /// so 10: enough for those, and a fifth of <see cref="MaxConnections"/>, so that filling a node with connections
+        /// that look useful takes at least five addresses.
+        /// </summary>
+        public int MaxConnectionsPerAddress { get; set; } = 10;
         /// <summary>Regular upload slots, chosen by rate every <see cref="RechokeInterval"/>; one optimistic slot comes on top.</summary>
         public int UploadSlots { get; set; } = 4;
         public TimeSpan RechokeInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -33,6 +43,7 @@ namespace PSPeer.Engine.BitTorrent
         {
             if (Port < 0 || Port > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "A port is 0 to 65535.");
             if (MaxConnections < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnections), MaxConnections, "At least one connection.");
+            if (MaxConnectionsPerAddress < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnectionsPerAddress), MaxConnectionsPerAddress, "At least one connection per address.");
             if (UploadSlots < 1) throw new ArgumentOutOfRangeException(nameof(UploadSlots), UploadSlots, "At least one upload slot.");
             if (RechokeInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RechokeInterval));
             if (OptimisticInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(OptimisticInterval));
@@ -43,6 +54,7 @@ namespace PSPeer.Engine.BitTorrent
             return new SwarmOptions
             {
                 Port = Port, Trackers = Trackers == null ? null : new List<string>(Trackers), MaxConnections = MaxConnections,
+                MaxConnectionsPerAddress = MaxConnectionsPerAddress,
                 UploadSlots = UploadSlots, RechokeInterval = RechokeInterval, OptimisticInterval = OptimisticInterval,
                 UploadLimitBytesPerSecond = UploadLimitBytesPerSecond, DownloadLimitBytesPerSecond = DownloadLimitBytesPerSecond,
                 SeedWhenComplete = SeedWhenComplete, PeerId = PeerId == null ? null : (byte[])PeerId.Clone(),

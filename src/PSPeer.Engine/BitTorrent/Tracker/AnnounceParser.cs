@@ -16,7 +16,8 @@ namespace PSPeer.Engine.BitTorrent
 
         /// <summary>
         /// Parses; on failure returns null and a reason fit for "failure reason". <paramref name="remoteHost"/> is the
-        /// connection's address, used unless the request names an "ip".
+        /// connection's address: the peer's address and its <see cref="AnnounceRequest.Source"/>, unless the operator allows
+        /// <see cref="TrackerOptions.AllowClientAddress"/> and the request names an "ip".
         /// </summary>
         public static AnnounceRequest Parse(TrackerQuery query, string remoteHost, TrackerOptions options, out string failure)
         {
@@ -75,17 +76,17 @@ namespace PSPeer.Engine.BitTorrent
                 request.Key = Encoding.ASCII.GetString(key);
             }
 
+            request.Source = IPAddress.TryParse(remoteHost ?? "", out var remote) ? Normalize(remote) : remoteHost;
+            request.IP = request.Source;
+            // BEP 3's "ip" lets any client put any address (8.8.8.8, a victim) into peer lists: like opentracker, the
+            // tracker ignores it unless its operator allows it (a tracker behind a proxy, a LAN with NAT it trusts).
             string ip = query.Text("ip");
-            if (!string.IsNullOrEmpty(ip))
+            if (options.AllowClientAddress && !string.IsNullOrEmpty(ip))
             {
                 if (!IPAddress.TryParse(ip, out var address)) { failure = "ip must be an IPv4 or IPv6 address"; return null; }
                 request.IP = Normalize(address);
             }
-            else
-            {
-                request.IP = IPAddress.TryParse(remoteHost ?? "", out var remote) ? Normalize(remote) : remoteHost;
-            }
-            if (string.IsNullOrEmpty(request.IP)) { failure = "cannot tell the peer's address"; return null; }
+            if (string.IsNullOrEmpty(request.IP) || string.IsNullOrEmpty(request.Source)) { failure = "cannot tell the peer's address"; return null; }
             return request;
         }
 

@@ -22,7 +22,15 @@ namespace PSPeer.Engine.BitTorrent
         public bool NoPeerId { get; set; }
         /// <summary>Optional identification that stays the same when the peer's address changes.</summary>
         public string Key { get; set; }
-        /// <summary>Optional address to announce instead of the connection's (an IP literal); null = where we connect from.</summary>
+        /// <summary>
+        /// Optional address to announce instead of the connection's (an IP literal); null = where we connect from. A tracker
+        /// uses it only when its operator allows it (<see cref="TrackerOptions.AllowClientAddress"/>).
+        /// </summary>
         public string IP { get; set; }
+        /// <summary>
+        /// Tracker side: the address the announce came from (the connection's), which the tracker's per-address quotas are
+        /// charged to whatever <see cref="IP"/> says. Not sent by clients.
+        /// </summary>
+        public string Source { get; set; }
     }
 }

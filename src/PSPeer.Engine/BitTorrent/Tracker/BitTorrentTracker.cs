@@ -7,14 +7,17 @@ using System.Threading.Tasks;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 using static PSPeer.Engine.Content.HttpResponseWriter;
 
 namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>
     /// An open HTTP tracker: GET /announce (BEP 3; compact peers BEP 23, IPv6 in peers6 BEP 7) and GET /scrape.
-    /// Any info-hash is accepted, within <see cref="TrackerOptions.MaxSwarms"/> and
-    /// <see cref="TrackerOptions.MaxPeersPerSwarm"/>. Peers not heard from within <see cref="TrackerOptions.PeerExpiry"/>
+    /// Any info-hash is accepted, within <see cref="TrackerOptions.MaxSwarms"/>, <see cref="TrackerOptions.MaxPeersPerSwarm"/>,
+    /// <see cref="TrackerOptions.MaxPeers"/> and the per-address quotas (see <see cref="TrackerState"/> for who is evicted
+    /// when full). Peers are listed at the address they announce from ("ip" only with
+    /// <see cref="TrackerOptions.AllowClientAddress"/>). Peers not heard from within <see cref="TrackerOptions.PeerExpiry"/>
     /// are dropped, by the runtime's clock (virtual time in a simulation).
     /// </summary>
     /// <remarks>
@@ -57,6 +60,10 @@ namespace PSPeer.Engine.BitTorrent
         public int SwarmCount => _state.SwarmCount;
         /// <summary>Peers across all swarms.</summary>
         public int PeerCount => _state.PeerCount;
+        /// <summary>Source addresses holding peers or torrents (what per-address quotas are counted on).</summary>
+        public int AddressCount => _state.AddressCount;
+        /// <summary>Peers and torrents dropped to make room for others since the start.</summary>
+        public long EvictedCount => _state.Evicted;
         /// <summary>Open HTTP connections.</summary>
         public int ConnectionCount { get { lock (_connectionsGate) return _connections.Count; } }
 
@@ -75,7 +82,8 @@ namespace PSPeer.Engine.BitTorrent
             // PortInUse from the transport passes through unchanged: it already says what to do.
             _listener = await Runtime.Transport.ListenAsync(_port, cancellationToken);
             EndPoint = _listener.EndPoint;
-            _acceptLoop = AcceptLoopAsync();
+            _acceptLoop = CreateAdmissionGate(() => Error(503, Now, false, "too many connections; try again later", false, H("Retry-After", "30")))
+                .RunAsync(_listener, OnAccepted, Stopping);
             _expiryLoop = ExpiryLoopAsync();
         }
 
@@ -102,29 +110,16 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
-        async Task AcceptLoopAsync()
+        // Called by the admission gate for each connection it lets in.
+        void OnAccepted(IConnection connection)
         {
-            while (!Stopping.IsCancellationRequested)
+            var done = new TaskCompletionSource<bool>();
+            lock (_connectionsGate)
             {
-                IConnection connection;
-                try { connection = await _listener.AcceptAsync(Stopping); }
-                catch (Exception) when (Stopping.IsCancellationRequested) { return; }
-                catch (ObjectDisposedException) { return; }
-                catch (Exception e)
-                {
-                    // An accept that fails for one caller must not end the tracker; wait a moment and go on.
-                    Emit(PeerEventTypes.ConnectionClosed, null, "accept failed: " + e.Message, D("Reason", e.Message));
-                    try { await Runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), Stopping); } catch (OperationCanceledException) { return; }
-                    continue;
-                }
-                var done = new TaskCompletionSource<bool>();
-                lock (_connectionsGate)
-                {
-                    if (Stopping.IsCancellationRequested) { connection.Dispose(); return; }
-                    _connections.Add(connection, done.Task);
-                }
-                _ = ServeAndForgetAsync(connection, done);
+                if (Stopping.IsCancellationRequested) { connection.Dispose(); return; }
+                _connections.Add(connection, done.Task);
             }
+            _ = ServeAndForgetAsync(connection, done);
         }
 
         async Task ServeAndForgetAsync(IConnection connection, TaskCompletionSource<bool> done)
@@ -162,6 +157,7 @@ namespace PSPeer.Engine.BitTorrent
                         return;
                     }
                     if (headText == null) return;   // the client closed between requests
+                    connection.MarkEstablished();   // a whole request head arrived: past the admission deadline
 
                     var head = HttpHead.ParseRequest(headText, out var parseError);
                     if (head == null)
@@ -230,8 +226,12 @@ namespace PSPeer.Engine.BitTorrent
                 Emit(PeerEventTypes.TrackerAnnounce, remote, message,
                     D("InfoHash", request.InfoHash.Hex), D("Event", ev), D("Peer", peer), D("Left", request.Left),
                     D("Complete", outcome.Complete), D("Incomplete", outcome.Incomplete), D("PeersReturned", outcome.PeersReturned),
-                    D("Failure", outcome.Failure));
+                    D("Failure", outcome.Failure), D("EvictedFrom", outcome.EvictedFrom));
             }
+            if (outcome.EvictedFrom != null && HasEventObservers)
+                Emit(PeerEventTypes.PeerEvicted, remote, $"made room for {request.InfoHash} from {request.Source} by evicting from {outcome.EvictedFrom}",
+                    D("Action", "Evicted"), D("Address", outcome.EvictedFrom), D("InfoHash", request.InfoHash.Hex),
+                    D("Reason", "the tracker or torrent is full and that address holds the most"));
             return outcome.Body;
         }
 

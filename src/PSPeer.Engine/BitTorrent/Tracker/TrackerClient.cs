@@ -70,7 +70,7 @@ namespace PSPeer.Engine.BitTorrent
             return url == null ? null : "http://" + url.Authority + url.Target(null);
         }
 
-        static string AnnounceParameters(AnnounceRequest r)
+        internal static string AnnounceParameters(AnnounceRequest r)
         {
             var sb = new StringBuilder(256);
             sb.Append("info_hash=").Append(UrlPath.EncodeBytes(r.InfoHash.ToArray()));

@@ -23,11 +23,50 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>Peers in an answer when the request names no numwant.</summary>
         public int DefaultNumWant { get; set; } = 50;
 
-        /// <summary>Most torrents the (open) tracker keeps; announces for new ones beyond it get a failure reason.</summary>
+        /// <summary>
+        /// Most torrents the (open) tracker keeps. When full, a torrent that only its creator's address announces is
+        /// taken back from the address that created the most; failing that, new torrents get a failure reason.
+        /// </summary>
         public int MaxSwarms { get; set; } = 10_000;
 
-        /// <summary>Most peers kept per torrent; new peers beyond it get a failure reason.</summary>
+        /// <summary>
+        /// Most peers kept per torrent. When full, a newcomer takes the place of the least valuable peer (one-shot leechers
+        /// first) of the address with the most peers there, if that address has two or more above the newcomer's.
+        /// </summary>
         public int MaxPeersPerSwarm { get; set; } = 5_000;
+
+        /// <summary>
+        /// Most peers kept over all torrents (evicting as for <see cref="MaxPeersPerSwarm"/>, over the whole tracker). At
+        /// about 500 bytes of managed memory a peer (PSPeer.Benchmarks tracker: 100,000 peers took 48 MiB) 200,000 peers
+        /// cost some 100 MB, a bound a small machine can afford whatever a flood does.
+        /// </summary>
+        public int MaxPeers { get; set; } = 200_000;
+
+        /// <summary>
+        /// Most peers one source address may hold in one torrent; beyond it, that address's new peers are refused. 64: a
+        /// household or campus behind NAT has a few, and PSPeer's local setups put every node on 127.0.0.1 (the swarm
+        /// example runs up to 50 leechers there); a flood from one address fills this much of a torrent and no more.
+        /// </summary>
+        public int MaxPeersPerAddressPerSwarm { get; set; } = 64;
+
+        /// <summary>
+        /// Most peers one source address may hold over all torrents (refused beyond). 1,000: a seedbox seeding hundreds of
+        /// torrents fits; 100,000 fakes from one address do not.
+        /// </summary>
+        public int MaxPeersPerAddress { get; set; } = 1_000;
+
+        /// <summary>
+        /// Most live torrents one source address may have created (its first announce started them); beyond it, that
+        /// address's announces for unknown torrents are refused. 1,000, a tenth of <see cref="MaxSwarms"/>: ten flooding
+        /// addresses are needed before the tracker must take torrents back.
+        /// </summary>
+        public int MaxSwarmsPerAddress { get; set; } = 1_000;
+
+        /// <summary>
+        /// Honour the "ip" an announce names instead of the address it comes from. Off by default, as opentracker: any
+        /// client could otherwise put any address (someone else's) into peer lists. Quotas stay on the source address.
+        /// </summary>
+        public bool AllowClientAddress { get; set; }
 
         /// <summary>Most torrents a scrape without info_hash lists.</summary>
         public int MaxScrapeAll { get; set; } = 1_000;
@@ -41,6 +80,8 @@ namespace PSPeer.Engine.BitTorrent
             if (PeerExpiry <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PeerExpiry), PeerExpiry, "The peer expiry must be positive.");
             if (MaxNumWant < 0 || DefaultNumWant < 0) throw new ArgumentOutOfRangeException(nameof(MaxNumWant), "numwant bounds cannot be negative.");
             if (MaxSwarms <= 0 || MaxPeersPerSwarm <= 0 || MaxScrapeAll < 0) throw new ArgumentOutOfRangeException(nameof(MaxSwarms), "Swarm bounds must be positive.");
+            if (MaxPeers <= 0 || MaxPeersPerAddressPerSwarm <= 0 || MaxPeersPerAddress <= 0 || MaxSwarmsPerAddress <= 0)
+                throw new ArgumentOutOfRangeException(nameof(MaxPeers), "Peer and per-address bounds must be positive.");
             if (IdleTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, "The idle timeout must be positive.");
         }
     }

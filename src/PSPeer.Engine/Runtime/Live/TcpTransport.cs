@@ -37,23 +37,49 @@ namespace PSPeer.Engine.Runtime.Live
 
         public async Task<IConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
         {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            Socket socket = null;
             try
             {
+                var addresses = await Dns.GetHostAddressesAsync(host);
+                cancellationToken.ThrowIfCancellationRequested();
+                var source = LoopbackSourceFor(addresses);
+                if (source != null)
+                {
+                    // Dial from our own loopback address, so a node on 127.0.0.5 is 127.0.0.5 to the nodes it dials (their
+                    // per-address limits tell local nodes apart, as they would tell hosts apart).
+                    socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    socket.Bind(new IPEndPoint(source, 0));
+                    addresses = Array.FindAll(addresses, a => a.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(a));
+                }
+                else
+                {
+                    socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                }
                 using (cancellationToken.Register(() => socket.Dispose()))
                 {
-                    var addresses = await Dns.GetHostAddressesAsync(host);
                     await socket.ConnectAsync(addresses, port);
                 }
             }
-            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException || e is OperationCanceledException)
             {
-                socket.Dispose();
+                socket?.Dispose();
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new PeerException(PeerErrorIds.Unreachable,
                     $"Cannot connect to {new HostPort(host, port)}: {(e as SocketException)?.SocketErrorCode.ToString() ?? e.Message}. Is the node running there?", e);
             }
             return new TcpConnection(socket);
+        }
+
+        /// <summary>
+        /// Our address when we listen on a loopback address other than 127.0.0.1 and dial a loopback IPv4 address; else
+        /// null (the system picks: 127.0.0.1 for loopback, the right interface for anything else).
+        /// </summary>
+        IPAddress LoopbackSourceFor(IPAddress[] destinations)
+        {
+            if (_bindAddress.AddressFamily != AddressFamily.InterNetwork || !IPAddress.IsLoopback(_bindAddress) || _bindAddress.Equals(IPAddress.Loopback)) return null;
+            foreach (var d in destinations)
+                if (d.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(d)) return _bindAddress;
+            return null;
         }
     }
 

@@ -37,6 +37,15 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             return peer;
         }
 
+        /// <summary>Handshakes over a connection the caller opened (a live one bound to its own source address).</summary>
+        public static async Task<RawPeer> HandshakeAsync(IConnection connection, TorrentMetainfo torrent, string peerId)
+        {
+            var peer = new RawPeer(connection, torrent.PieceCount);
+            await peer.Writer.WriteHandshakeAsync(new Handshake(torrent.InfoHash, Id(peerId)), CancellationToken.None);
+            peer.Theirs = await peer.Reader.ReadHandshakeAsync(CancellationToken.None);
+            return peer;
+        }
+
         public static async Task<RawPeer> AcceptAsync(IListener listener, TorrentMetainfo torrent, string peerId)
         {
             var peer = new RawPeer(await listener.AcceptAsync(), torrent.PieceCount);

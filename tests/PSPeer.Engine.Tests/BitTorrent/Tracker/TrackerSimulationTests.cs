@@ -202,9 +202,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
         }
 
         [Fact]
-        public void The_ip_parameter_replaces_the_connection_address_and_ipv6_peers_come_in_peers6()
+        public void Where_allowed_the_ip_parameter_replaces_the_connection_address_and_ipv6_peers_come_in_peers6()
         {
-            var w = new TrackerWorld();
+            var w = new TrackerWorld(options: new TrackerOptions { AllowClientAddress = true });
             var a = w.AddHost("a"); var b = w.AddHost("b"); var c = w.AddHost("c");
             var fromA = TrackerWorld.Request(H1, "a", 6881);
             fromA.IP = "192.0.2.5";

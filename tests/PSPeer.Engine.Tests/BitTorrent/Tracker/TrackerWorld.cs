@@ -33,6 +33,13 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
 
         public string AnnounceUrl => Tracker.AnnounceUrl;
 
+        /// <summary>Peers the tracker holds for <paramref name="hash"/> (0 when it holds none).</summary>
+        public int GetSwarmSize(InfoHash hash)
+        {
+            var entry = Tracker.GetSwarm(hash);
+            return entry == null ? 0 : entry.Complete + entry.Incomplete;
+        }
+
         public SimulatedHost AddHost(string name) => Sim.AddHost(name);
 
         public void Run(Func<Task> work)

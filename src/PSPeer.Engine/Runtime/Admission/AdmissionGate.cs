@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+
+namespace PSPeer.Engine.Runtime.Admission
+{
+    /// <summary>
+    /// The one place a node accepts connections: it runs the accept loop and lets a connection in only within the
+    /// node's <see cref="ConnectionLimits"/> (per node, per remote address, the shared descriptor budget), arms its
+    /// pre-handshake deadline, and refuses the rest cleanly (closed at once, or an HTTP 503 where the node speaks HTTP),
+    /// each refusal a ConnectionRefused event. Every server kind (index, HTTP, tracker, BitTorrent peer, servent) uses it.
+    /// </summary>
+    /// <remarks>
+    /// When the node is full, the oldest connection still before its handshake is closed to make room (an idle
+    /// stranger cannot lock out the next honest client); connections past their handshake are never evicted here (the
+    /// protocols' own fair-slot rules decide about those). Limits are read at each accept, so changing the node's
+    /// limits object applies to the next connection. Nothing is closed or reported while the gate's lock is held:
+    /// closing can run protocol code inline, which takes locks of its own.
+    /// </remarks>
+    public sealed class AdmissionGate
+    {
+        /// <summary>Refusals that may be writing their 503 at once; beyond that a refusal just closes.</summary>
+        const int MaxRefusalsInFlight = 128;
+        static readonly TimeSpan RefusalLinger = TimeSpan.FromMilliseconds(500);
+
+        readonly IPeerRuntime _runtime;
+        readonly Func<ConnectionLimits> _limits;
+        readonly Action<string, string, string, KeyValuePair<string, object>[]> _emit;
+        readonly Func<byte[]> _refusalResponse;
+        readonly object _lock = new object();
+        readonly Dictionary<string, int> _perAddress = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        readonly LinkedList<AdmittedConnection> _pending = new LinkedList<AdmittedConnection>();   // before handshake, oldest first
+        int _open;
+        int _refusing;
+        long _refused;
+        long _timedOut;
+
+        /// <param name="limits">Read at every accept (the node's current limits).</param>
+        /// <param name="emit">Reports ConnectionRefused and ConnectionTimedOut as (type, remote, message, data).</param>
+        /// <param name="refusalResponse">Bytes to send a refused connection before closing it (an HTTP 503), or null to just close.</param>
+        public AdmissionGate(IPeerRuntime runtime, Func<ConnectionLimits> limits,
+            Action<string, string, string, KeyValuePair<string, object>[]> emit, Func<byte[]> refusalResponse = null)
+        {
+            _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+            _limits = limits ?? throw new ArgumentNullException(nameof(limits));
+            _emit = emit;
+            _refusalResponse = refusalResponse;
+        }
+
+        /// <summary>Connections admitted and still open.</summary>
+        public int OpenCount { get { lock (_lock) return _open; } }
+        /// <summary>Of those, how many have not yet completed their login or handshake.</summary>
+        public int PendingCount { get { lock (_lock) return _pending.Count; } }
+        /// <summary>Connections refused (and evicted) since the gate started.</summary>
+        public long RefusedCount => Interlocked.Read(ref _refused);
+        /// <summary>Refused connections still being told so (an HTTP 503 being written; each lingers at most half a second).</summary>
+        public int RefusingCount => Volatile.Read(ref _refusing);
+        /// <summary>Connections closed by their pre-handshake deadline.</summary>
+        public long TimedOutCount => Interlocked.Read(ref _timedOut);
+
+        /// <summary>
+        /// Accepts until <paramref name="stopping"/> is cancelled or the listener is closed, handing each admitted
+        /// connection to <paramref name="serve"/> (which starts its own work and returns; if it throws, the connection
+        /// is closed). An accept that fails (a reset before accept, no descriptors) is reported and retried after a pause.
+        /// </summary>
+        public async Task RunAsync(IListener listener, Action<IConnection> serve, CancellationToken stopping)
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                IConnection raw;
+                try { raw = await listener.AcceptAsync(stopping); }
+                catch (Exception) when (stopping.IsCancellationRequested) { return; }
+                catch (ObjectDisposedException) { return; }
+                catch (Exception e)
+                {
+                    Report(PeerEventTypes.ConnectionRefused, null, "accept failed: " + e.Message, "accept failed: " + e.Message, null);
+                    try { await _runtime.Clock.Delay(TimeSpan.FromMilliseconds(100), stopping); } catch (OperationCanceledException) { return; }
+                    continue;
+                }
+                var admitted = Admit(raw);
+                if (admitted == null) continue;
+                try { serve(admitted); }
+                catch (Exception) { admitted.Dispose(); }
+            }
+        }
+
+        /// <summary>Admits <paramref name="raw"/> (returns the connection to serve) or refuses and closes it (returns null).</summary>
+        public IConnection Admit(IConnection raw)
+        {
+            if (raw == null) throw new ArgumentNullException(nameof(raw));
+            string remote;
+            try { remote = raw.RemoteEndPoint; } catch (Exception) { remote = null; }
+            string address = HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
+            var limits = _limits();
+            AdmittedConnection admitted = null, evicted = null;
+            string refusal = null;
+            bool budgetSpent = false;
+            lock (_lock)
+            {
+                _perAddress.TryGetValue(address, out int fromAddress);
+                if (fromAddress >= limits.MaxConnectionsPerAddress)
+                    refusal = $"{address} already has {fromAddress} connections, the most one address may hold ({limits.MaxConnectionsPerAddress})";
+                else if (_open >= limits.MaxConnections && _pending.First == null)
+                    refusal = $"the node holds its most connections ({limits.MaxConnections}), all past their handshake";
+                else
+                {
+                    if (_open >= limits.MaxConnections)
+                    {
+                        evicted = _pending.First.Value;
+                        ReleaseLocked(evicted);
+                    }
+                    var budget = _runtime.IsSimulated ? null : limits.EffectiveBudget;
+                    bool haveDescriptor = budget == null || budget.TryAcquire();
+                    if (!haveDescriptor && evicted == null && _pending.First != null)
+                    {
+                        // The process is out of descriptors: this node's oldest idle stranger gives its one up.
+                        evicted = _pending.First.Value;
+                        ReleaseLocked(evicted);
+                        haveDescriptor = budget.TryAcquire();
+                    }
+                    if (!haveDescriptor)
+                    {
+                        refusal = $"the process's descriptor budget is spent ({budget})";
+                        budgetSpent = true;
+                    }
+                    else
+                    {
+                        admitted = new AdmittedConnection(this, raw, address, budget);
+                        _open++;
+                        _perAddress[address] = fromAddress + 1;
+                        admitted.PendingNode = _pending.AddLast(admitted);
+                    }
+                }
+            }
+            if (evicted != null)
+            {
+                Interlocked.Increment(ref _refused);
+                Report(PeerEventTypes.ConnectionRefused, evicted.RemoteEndPoint,
+                    "closed to make room: the oldest connection still before its handshake", "evicted before handshake", evicted.Address);
+                evicted.Dispose();
+            }
+            if (admitted == null)
+            {
+                Refuse(raw, remote, address, refusal, budgetSpent);
+                return null;
+            }
+            admitted.ArmDeadline(_runtime.Clock, limits.HandshakeTimeout);
+            return admitted;
+        }
+
+        internal void Established(AdmittedConnection connection)
+        {
+            lock (_lock)
+            {
+                if (connection.PendingNode != null) { _pending.Remove(connection.PendingNode); connection.PendingNode = null; }
+            }
+        }
+
+        internal void Release(AdmittedConnection connection)
+        {
+            lock (_lock) ReleaseLocked(connection);
+        }
+
+        void ReleaseLocked(AdmittedConnection connection)
+        {
+            if (!connection.Counted) return;
+            connection.Counted = false;
+            _open--;
+            if (connection.PendingNode != null) { _pending.Remove(connection.PendingNode); connection.PendingNode = null; }
+            if (_perAddress.TryGetValue(connection.Address, out int n))
+            {
+                if (n <= 1) _perAddress.Remove(connection.Address);
+                else _perAddress[connection.Address] = n - 1;
+            }
+            connection.Budget?.Release();
+        }
+
+        internal void DeadlinePassed(AdmittedConnection connection, TimeSpan timeout)
+        {
+            if (connection.IsEstablished || connection.IsDisposed) return;
+            Interlocked.Increment(ref _timedOut);
+            string why = string.Format(CultureInfo.InvariantCulture, "no login or handshake within {0:0.###} s", timeout.TotalSeconds);
+            Report(PeerEventTypes.ConnectionTimedOut, connection.RemoteEndPoint, why, why, connection.Address);
+            connection.Dispose();
+        }
+
+        void Refuse(IConnection raw, string remote, string address, string reason, bool budgetSpent)
+        {
+            Interlocked.Increment(ref _refused);
+            Report(PeerEventTypes.ConnectionRefused, remote, "refused: " + reason, reason, address);
+            byte[] response = budgetSpent ? null : _refusalResponse?.Invoke();
+            if (response == null || Interlocked.Increment(ref _refusing) > MaxRefusalsInFlight)
+            {
+                if (response != null) Interlocked.Decrement(ref _refusing);
+                raw.Dispose();
+                return;
+            }
+            _ = SendRefusalAsync(raw, response);
+        }
+
+        // Writes the refusal, then reads once (briefly) so the request the client sent is consumed: closing a socket with
+        // unread data sends a reset, and the client would see "connection reset" instead of the 503.
+        async Task SendRefusalAsync(IConnection raw, byte[] response)
+        {
+            using (var cts = new CancellationTokenSource())
+            using (_runtime.Clock.Schedule(RefusalLinger, () => { try { cts.Cancel(); raw.Dispose(); } catch (ObjectDisposedException) { } }))
+            {
+                try
+                {
+                    await raw.Stream.WriteAsync(response, 0, response.Length, cts.Token);
+                    await raw.Stream.FlushAsync(cts.Token);
+                    var sink = new byte[2048];
+                    await raw.Stream.ReadAsync(sink, 0, sink.Length, cts.Token);
+                }
+                catch (Exception) { /* the refusal is best effort; the connection closes either way */ }
+                finally
+                {
+                    raw.Dispose();
+                    Interlocked.Decrement(ref _refusing);
+                }
+            }
+        }
+
+        void Report(string type, string remote, string message, string reason, string address)
+        {
+            if (_emit == null) return;
+            try
+            {
+                _emit(type, remote, message, new[]
+                {
+                    new KeyValuePair<string, object>("Reason", reason),
+                    new KeyValuePair<string, object>("Address", address),
+                });
+            }
+            catch (Exception) { /* a failing subscriber must not stop admission */ }
+        }
+    }
+}

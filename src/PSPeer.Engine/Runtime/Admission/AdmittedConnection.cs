@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+
+namespace PSPeer.Engine.Runtime.Admission
+{
+    /// <summary>
+    /// A connection the <see cref="AdmissionGate"/> let in: the accepted connection plus its place in the gate's counts
+    /// and the deadline it has to complete its login or handshake. Disposing it (once, from anywhere) closes the
+    /// connection and gives its place back.
+    /// </summary>
+    sealed class AdmittedConnection : IConnection
+    {
+        readonly AdmissionGate _gate;
+        readonly IConnection _inner;
+        IDisposable _deadline;
+        int _disposed;
+        int _established;
+
+        public AdmittedConnection(AdmissionGate gate, IConnection inner, string address, DescriptorBudget budget)
+        {
+            _gate = gate;
+            _inner = inner;
+            Address = address;
+            Budget = budget;
+        }
+
+        public Stream Stream => _inner.Stream;
+        public string LocalEndPoint => _inner.LocalEndPoint;
+        public string RemoteEndPoint => _inner.RemoteEndPoint;
+
+        /// <summary>The remote address (no port): the key of the per-address count.</summary>
+        internal string Address { get; }
+        /// <summary>The descriptor budget it holds one of (null in a simulation).</summary>
+        internal DescriptorBudget Budget { get; }
+        /// <summary>Its node in the gate's oldest-first list of connections still before their handshake; null after.</summary>
+        internal LinkedListNode<AdmittedConnection> PendingNode { get; set; }
+        /// <summary>Whether the gate still counts it (guarded by the gate's lock).</summary>
+        internal bool Counted { get; set; } = true;
+        public bool IsEstablished => Volatile.Read(ref _established) != 0;
+        public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+        internal void ArmDeadline(IClock clock, TimeSpan timeout)
+        {
+            var timer = clock.Schedule(timeout, () => _gate.DeadlinePassed(this, timeout));
+            Interlocked.Exchange(ref _deadline, timer);
+            // Established or closed while the timer was being set: it must not fire.
+            if (IsEstablished || IsDisposed) timer.Dispose();
+        }
+
+        /// <summary>The login or handshake is complete: the pre-handshake deadline no longer applies.</summary>
+        public void MarkEstablished()
+        {
+            if (Interlocked.Exchange(ref _established, 1) != 0) return;
+            Volatile.Read(ref _deadline)?.Dispose();
+            _gate.Established(this);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            Volatile.Read(ref _deadline)?.Dispose();
+            try { _inner.Dispose(); }
+            finally { _gate.Release(this); }
+        }
+
+        public override string ToString() => RemoteEndPoint;
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Threading.Tasks;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella;
+using PSPeer.Engine.Runtime.Admission;
+using PSPeer.Engine.Runtime.Live;
+using PSPeer.Engine.Tests.Support;
+using Xunit;
+
+namespace PSPeer.Engine.Tests.Gnutella
+{
+    /// <summary>A servent's accept side under a flood of connections that never handshake, and a slow handshake.</summary>
+    public class ServentAdmissionTests
+    {
+        static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
+
+        static async Task WaitForAsync(Func<bool> condition, string what)
+        {
+            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
+            Assert.True(condition(), "timed out waiting for " + what);
+        }
+
+        static async Task<GnutellaServent> StartAsync(ConnectionLimits limits, ConcurrentQueue<PeerEvent> events)
+        {
+            var servent = new GnutellaServent(LiveRuntime.Loopback, "up", new GnutellaOptions { Role = GnutellaRole.Ultrapeer, Port = 0, AutoConnect = false })
+            {
+                Limits = limits,
+            };
+            servent.Events.Subscribe(events.Enqueue);
+            await servent.StartAsync().WaitAsync(Step);
+            return servent;
+        }
+
+        [Fact]
+        public async Task More_connections_than_the_cap_from_attackers_leave_an_honest_servent_linked()
+        {
+            var events = new ConcurrentQueue<PeerEvent>();
+            var servent = await StartAsync(new ConnectionLimits { MaxConnections = 40, MaxConnectionsPerAddress = 8 }, events);
+            try
+            {
+                using var attacker = new LoopbackAttacker();
+                for (int a = 2; a < 12; a++) await attacker.OpenAsync("127.0.0." + a, servent.EndPoint, 20);
+                await WaitForAsync(() => events.Count(e => e.Type == PeerEventTypes.ConnectionRefused) >= 120, "the flood to be refused");
+
+                var honest = await RawGnutellaClient.ConnectAsync(new LiveRuntime("127.0.0.50"), HostPort.Parse(servent.EndPoint)).WaitAsync(Step);
+                Assert.Equal(200, honest.Answer.Status);
+                await WaitForAsync(() => servent.ConnectionCount == 1, "the honest link");
+                Assert.StartsWith("127.0.0.50:", servent.Neighbors.Single());
+                honest.Connection.Dispose();
+            }
+            finally { await servent.StopAsync().WaitAsync(Step); }
+        }
+
+        [Fact]
+        public async Task A_handshake_sent_one_byte_at_a_time_is_cut_at_the_deadline()
+        {
+            var events = new ConcurrentQueue<PeerEvent>();
+            var servent = await StartAsync(new ConnectionLimits { HandshakeTimeout = TimeSpan.FromSeconds(1.5) }, events);
+            try
+            {
+                using var slow = await LoopbackAttacker.ConnectAsync("127.0.0.2", servent.EndPoint);
+                var hello = System.Text.Encoding.ASCII.GetBytes("GNUTELLA CONNECT/0.6\r\nUser-Agent: Slow/1.0\r\nX-Ultrapeer: True\r\n\r\n");
+                int sent = await LoopbackAttacker.TrickleUntilCutAsync(slow, hello, TimeSpan.FromMilliseconds(250), Step);
+                Assert.InRange(sent, 1, hello.Length - 1);
+                Assert.Contains(events, e => e.Type == PeerEventTypes.ConnectionTimedOut);
+            }
+            finally { await servent.StopAsync().WaitAsync(Step); }
+        }
+    }
+}
