@@ -79,6 +79,7 @@ namespace PSPeer.Engine.Gnutella
                 if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedDuplicate, link.Remote, "duplicate query", RouteData(header));
                 return;
             }
+            link.MarkUseful(Runtime.Clock.Now);   // a fresh query: the link carries searches (duplicates and Pings do not count)
             var query = (Query)message.Payload;
             if (HasEventObservers) Emit(PeerEventTypes.QueryReceived, link.Remote, query.Criteria, RouteData(header));
 
@@ -220,6 +221,7 @@ namespace PSPeer.Engine.Gnutella
                 if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "QueryHit for an unknown query", RouteData(header));
                 return;
             }
+            link.MarkUseful(Runtime.Clock.Now);   // a hit for a query we know: the link answers searches
             if (ReferenceEquals(from, Self))
             {
                 DeliverHits(link, header, hit);

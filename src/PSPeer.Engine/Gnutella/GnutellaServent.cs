@@ -242,12 +242,11 @@ namespace PSPeer.Engine.Gnutella
                 Volatile.Write(ref _links, grown);
                 _linkTasks.Add(done.Task);
             }
+            // Known, but not yet proven: a servent that drops us right after the handshake keeps its dial back-off
+            // (JudgeDialledHost decides when the link ends).
             if (link.ListenEndPoint != null)
-            {
                 _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer, knownLeaf: link.RemoteIsLeaf);
-                _hosts.Succeeded(link.ListenEndPoint);
-            }
-            link.LastHeard = Runtime.Clock.Now;
+            link.LastHeard = link.ConnectedAt = Runtime.Clock.Now;
             Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
                 D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing));
             _ = RunLinkAsync(link, done);
@@ -269,6 +268,7 @@ namespace PSPeer.Engine.Gnutella
                 }
                 else link.Close(end.Reason);
                 RemoveLink(link);
+                JudgeDialledHost(link);
                 Emit(PeerEventTypes.ConnectionClosed, link.Remote, end.Reason, D("Reason", end.Reason));
             }
             catch (Exception e)
@@ -276,6 +276,7 @@ namespace PSPeer.Engine.Gnutella
                 // A bug in a handler must cost one link, never the servent.
                 link.Close("internal error: " + e.Message);
                 RemoveLink(link);
+                JudgeDialledHost(link);
                 Emit(PeerEventTypes.ConnectionClosed, link.Remote, "internal error: " + e.Message, D("Reason", e.Message));
             }
             finally
