@@ -95,6 +95,8 @@ namespace PSPeer.Engine.Gnutella
         public bool TryClaimEviction() => Interlocked.CompareExchange(ref _evicted, 1, 0) == 0;
         /// <summary>Chosen for eviction (its Bye may still be on its way): its slot is already someone else's.</summary>
         public bool IsEvicted => Volatile.Read(ref _evicted) != 0;
+        /// <summary>The other ultrapeer said X-Ext-Probes: it passes on a query again when a copy comes with a higher TTL.</summary>
+        public bool ExtProbes { get; set; }
         /// <summary>The other ultrapeer said X-Dynamic-Querying: a leaf may leave widening its search to it.</summary>
         public bool DynamicQuerying { get; set; }
 
@@ -103,6 +105,8 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>Ultrapeer links: the ultrapeer links the other end keeps (its X-Degree; 8 when it sent none, as for servents of the 2002 era).</summary>
         public int AdvertisedDegree { get; set; }
+        /// <summary>Ultrapeer links: the highest TTL the other end lets through (its X-Max-TTL; 0 = it did not say).</summary>
+        public int AdvertisedMaxTtl { get; set; }
         /// <summary>The other ultrapeer said X-Ultrapeer-Query-Routing: it sends and takes last-hop QRP tables.</summary>
         public bool UltrapeerQueryRouting { get; set; }
 

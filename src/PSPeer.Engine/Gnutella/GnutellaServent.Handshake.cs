@@ -34,7 +34,11 @@ namespace PSPeer.Engine.Gnutella
                 // queries. gtk-gnutella's leaves refuse an ultrapeer below X-Degree 16 or without X-Dynamic-Querying.
                 headers["X-Degree"] = Degree.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 headers["X-Max-TTL"] = Options.MaxTtl.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (Options.DynamicQuerying) headers["X-Dynamic-Querying"] = "0.1";
+                if (Options.DynamicQuerying)
+                {
+                    headers["X-Dynamic-Querying"] = "0.1";
+                    headers["X-Ext-Probes"] = "0.1";   // a copy with a higher TTL after a probe is passed on, not dropped
+                }
                 if (Options.UltrapeerQueryRouting) headers["X-Ultrapeer-Query-Routing"] = "0.1";
             }
             return headers;
@@ -52,8 +56,11 @@ namespace PSPeer.Engine.Gnutella
             if (!link.RemoteIsUltrapeer) return;
             link.AdvertisedDegree = int.TryParse(HeaderOf(head, "X-Degree").Trim(), System.Globalization.NumberStyles.None,
                 System.Globalization.CultureInfo.InvariantCulture, out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree;
+            link.AdvertisedMaxTtl = int.TryParse(HeaderOf(head, "X-Max-TTL").Trim(), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0;
             link.DynamicQuerying = HeaderOf(head, "X-Dynamic-Querying").Trim().Length > 0;
             link.UltrapeerQueryRouting = HeaderOf(head, "X-Ultrapeer-Query-Routing").Trim().Length > 0;
+            link.ExtProbes = HeaderOf(head, "X-Ext-Probes").Trim().Length > 0;
         }
 
         /// <summary>Dials, sends CONNECT, reads the answer, confirms. The caller starts the returned link.</summary>

@@ -62,6 +62,8 @@ namespace PSPeer.Engine.Gnutella
             _queryRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
             _pingRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Math.Max(16, Options.RouteCapacity / 10));
             _pushRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
+            if (Options.DynamicQuerying && Options.Role != GnutellaRole.Leaf)
+                _queryTtls = new GuidRouteTable<SeenTtl>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
             if (Options.Bootstrap != null) foreach (var b in Options.Bootstrap) _hosts.Add(b, knownUltrapeer: true);
         }
 
@@ -252,6 +254,7 @@ namespace PSPeer.Engine.Gnutella
             _ = RunLinkAsync(link, done);
             // What a new link needs first: our QRP table if it is our ultrapeer; a Ping to learn more hosts.
             if (IsLeaf && link.RemoteIsUltrapeer) SendQueryRouteTable(link);
+            if (SpeaksUltrapeerQrp(link)) SendUltrapeerTable(link);
             if (Options.AutoConnect) SendPing(link, 2);
         }
 
@@ -303,6 +306,7 @@ namespace PSPeer.Engine.Gnutella
                 _pingRoutes.RemoveAll(link);
                 _pushRoutes.RemoveAll(link);
             }
+            if (link.RemoteIsLeaf && link.QueryRouteTable != null) UltrapeerTableChanged();   // its keywords leave with it
         }
 
         /// <summary>AutoConnect: keeps the links this role wants, dialling known hosts when some are lost.</summary>
@@ -368,6 +372,7 @@ namespace PSPeer.Engine.Gnutella
                 table.Compact();
                 _ownTable = table;
             }
+            else UltrapeerTableChanged();
         }
 
         void RecordRtt(TimeSpan sample)

@@ -266,7 +266,9 @@ namespace PSPeer.Engine.Tests.Gnutella
         public void A_gtk_gnutella_leaf_is_accepted_and_accepts_us_as_its_ultrapeer()
         {
             var world = new GnutellaWorld();
-            var up = world.Add("up");
+            // A live ultrapeer's defaults (the test world turns dynamic querying and ultrapeer QRP off for flood tests).
+            var defaults = new GnutellaOptions();
+            var up = world.Add("up", configure: o => { o.DynamicQuerying = defaults.DynamicQuerying; o.UltrapeerQueryRouting = defaults.UltrapeerQueryRouting; });
             var host = world.Sim.AddHost("gtkg");
             HandshakeHead answer = null;
             world.Run(async () =>
