@@ -42,6 +42,8 @@ namespace PSPeer.Engine.Core
         public const string HitDropped = "HitDropped";               // a QueryHit whose query id is unknown or whose path is gone
         public const string PushReceived = "PushReceived";
         public const string RateLimited = "RateLimited";             // a connection sent more queries than its allowance
+        public const string HandshakeRefused = "HandshakeRefused";   // a servent we dialled refused us (403, 503...); Data: Status, Reason
+        public const string LinkEvicted = "LinkEvicted";             // a useless link gave its slot to a new one; Data: Reason, Ultrapeer, IdleSeconds
 
         // Admission (every server kind)
         public const string ConnectionRefused = "ConnectionRefused"; // a connection refused or evicted by the node's limits; Data: Reason, Address
@@ -59,6 +61,7 @@ namespace PSPeer.Engine.Core
             QueryReceived, QueryForwarded, QueryDroppedDuplicate, QueryDroppedTtl, HitRoutedBack, HitDropped, PushReceived, RateLimited,
             ConnectionRefused, ConnectionTimedOut,
             PeerEvicted,
+            HandshakeRefused, LinkEvicted,
         };
     }
 }
