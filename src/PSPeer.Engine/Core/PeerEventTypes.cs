@@ -43,6 +43,11 @@ namespace PSPeer.Engine.Core
         public const string PushReceived = "PushReceived";
         public const string RateLimited = "RateLimited";             // a connection sent more queries than its allowance
 
+        // Storage and observers
+        public const string FinalNameTaken = "FinalNameTaken";       // a torrent completed, but a file PSPeer did not write holds its final name: the data stays under <Name>.pspeer-partial; Data: Path, PartialPath
+        public const string ObserverFailed = "ObserverFailed";       // an event subscriber threw: it is unsubscribed, the node goes on; Data: Error
+        public const string EventsDropped = "EventsDropped";         // a slow event subscriber's queue was full: events were dropped for it; Data: Dropped
+
         /// <summary>All known types, for tab completion and validation.</summary>
         public static readonly string[] All =
         {
@@ -51,6 +56,7 @@ namespace PSPeer.Engine.Core
             DownloadStarted, DownloadProgress, DownloadVerified, DownloadFailed,
             TrackerAnnounce, PeerConnected, PeerDisconnected, Choked, Unchoked, PieceVerified, PieceFailed, PeerBanned, Completed,
             QueryReceived, QueryForwarded, QueryDroppedDuplicate, QueryDroppedTtl, HitRoutedBack, HitDropped, PushReceived, RateLimited,
+            FinalNameTaken, ObserverFailed, EventsDropped,
         };
     }
 }

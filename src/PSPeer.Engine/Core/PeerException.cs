@@ -30,5 +30,7 @@ namespace PSPeer.Engine.Core
         public const string TrackerUnreachable = "TrackerUnreachable";
         // Gnutella
         public const string HandshakeRefused = "HandshakeRefused";       // the other servent answered 4xx/5xx
+        // Downloads
+        public const string DestinationFileExists = "DestinationFileExists"; // a different file already has the download's name
     }
 }

@@ -29,6 +29,8 @@ namespace PSPeer
         public const string PeerNetworkNotSimulated = "PeerNetworkNotSimulated";
         public const string PeerNetworkStopped = "PeerNetworkStopped";
         public const string PeerNodeSimulated = "PeerNodeSimulated";
+        // Receive-PeerFile: a different file already has the download's name (-Force replaces it)
+        public const string DestinationFileExists = PeerErrorIds.DestinationFileExists;
     }
 
     internal static class Errors
@@ -73,6 +75,7 @@ namespace PSPeer
                 case PeerErrorIds.TrackerFailure: return ErrorCategory.InvalidResult;
                 case PeerErrorIds.TrackerUnreachable:
                 case PeerErrorIds.HandshakeRefused: return ErrorCategory.ConnectionError;
+                case PeerErrorIds.DestinationFileExists: return ErrorCategory.ResourceExists;
                 default: return ErrorCategory.NotSpecified;
             }
         }

@@ -12,7 +12,8 @@ namespace PSPeer
         {
             Path = result.Path; Size = result.Size; ContentHash = result.ContentHash.ToString();
             Verified = result.Verified; Duration = result.Duration; Source = result.Source; Name = name;
-            Bytes = result.Size;
+            // A file that already held this content: verified, nothing transferred.
+            Bytes = result.AlreadyPresent ? 0 : result.Size;
             Sources = result.Source == null ? Array.Empty<string>() : new[] { result.Source };
         }
 
