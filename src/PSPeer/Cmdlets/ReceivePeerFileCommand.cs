@@ -103,6 +103,7 @@ namespace PSPeer
 
         /// <summary>The node to download with. Default: the node the hit was found through, else the most recent client.</summary>
         [Parameter]
+        [Alias("Node")]
         [ValidateNotNull]
         public PeerNode Via { get; set; }
 

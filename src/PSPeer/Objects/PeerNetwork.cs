@@ -57,9 +57,8 @@ namespace PSPeer
             }
         }
 
-        /// <summary>The engine network, for advanced use (its Simulation, Topology, traced floods).</summary>
-        [Hidden]
-        public GnutellaNetwork Engine { get; }
+        /// <summary>The engine network (internal: the cmdlets use it; scripts use the properties above and Measure-PeerNetwork).</summary>
+        internal GnutellaNetwork Engine { get; }
 
         /// <summary>Whether <paramref name="node"/> is one of this network's nodes.</summary>
         internal bool Owns(PeerNode node) => node?.Engine is GnutellaServent s && Engine.Contains(s);

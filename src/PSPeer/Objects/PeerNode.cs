@@ -6,7 +6,12 @@ using PSPeer.Engine.Core;
 
 namespace PSPeer
 {
-    /// <summary>A node started in this session. Reads its live state from the engine node each time.</summary>
+    /// <summary>
+    /// A node started in this session. Reads its live state from the engine node each time. Every public property is
+    /// user-level (text, numbers, times), so the object converts cleanly with ConvertTo-Json and Export-Csv; the
+    /// engine node is internal (cmdlets reach it; scripts use these properties, Watch-PeerEvent, Get-PeerEventStream
+    /// and the EventReceived event).
+    /// </summary>
     public sealed class PeerNode
     {
         internal PeerNode(PeerNodeBase engine)
@@ -74,9 +79,21 @@ namespace PSPeer
             }
         }
 
-        /// <summary>The engine node, for advanced use (its Events stream, protocol-specific members).</summary>
-        [Hidden]
-        public PeerNodeBase Engine { get; }
+        /// <summary>Open connections to other nodes (Gnutella links, index-server clients, tracker requests); null for other nodes.</summary>
+        public int? ConnectionCount =>
+            Engine is global::PSPeer.Engine.Gnutella.GnutellaServent servent ? servent.ConnectionCount
+            : Engine is global::PSPeer.Engine.Napster.NapsterIndexServer index ? index.ConnectionCount
+            : Engine is BitTorrentTracker tracker ? tracker.ConnectionCount
+            : (int?)null;
+
+        /// <summary>A tracker's number of torrents with peers; null for other nodes.</summary>
+        public int? SwarmCount => (Engine as BitTorrentTracker)?.SwarmCount;
+
+        /// <summary>A seeder's or leecher's time its last piece was verified (its start time if it began complete); null until then.</summary>
+        public DateTimeOffset? CompletedAt => Swarm?.CompletedAt;
+
+        /// <summary>The engine node: internal, so that it never reaches JSON, CSV or Format-List (cmdlets use it).</summary>
+        internal PeerNodeBase Engine { get; }
 
         internal bool CanSearch => Engine is ISearchNode;
         internal bool CanShare => Engine is ISharingNode;
