@@ -184,7 +184,7 @@ namespace PSPeer
         IDisposable WarnOnTrackerFailures(BitTorrentPeer peer)
         {
             var warned = new System.Collections.Generic.HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            return peer.Events.Subscribe(e =>
+            return peer.EventsInline.Subscribe(e =>
             {
                 if (e.Type != PeerEventTypes.TrackerAnnounce || !(e["Error"] is string error)) return;
                 lock (warned) if (!warned.Add(e.Remote ?? "")) return;

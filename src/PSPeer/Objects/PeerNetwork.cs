@@ -21,6 +21,8 @@ namespace PSPeer
             Name = name;
             Engine = engine ?? throw new ArgumentNullException(nameof(engine));
             _sharedRoot = sharedRoot;
+            // The nodes as they are when the first handler subscribes (a node churn replaces later is not followed).
+            _eventReceived = new EventRelay(this, () => System.Linq.Enumerable.Select(Nodes, n => n.Engine.Events));
         }
 
         public string Name { get; }
@@ -55,6 +57,18 @@ namespace PSPeer
                     }
                 return nodes;
             }
+        }
+
+        readonly EventRelay _eventReceived;
+
+        /// <summary>
+        /// Raised for every event of every node (Register-ObjectEvent $network -EventName EventReceived -Action { … }).
+        /// A simulated network's nodes raise it only while virtual time runs (Invoke-PeerSimulation, Find-PeerFile).
+        /// </summary>
+        public event EventHandler<PeerEventArgs> EventReceived
+        {
+            add => _eventReceived.Add(value);
+            remove => _eventReceived.Remove(value);
         }
 
         /// <summary>The engine network (internal: the cmdlets use it; scripts use the properties above and Measure-PeerNetwork).</summary>

@@ -17,6 +17,7 @@ namespace PSPeer
         internal PeerNode(PeerNodeBase engine)
         {
             Engine = engine ?? throw new ArgumentNullException(nameof(engine));
+            _eventReceived = new EventRelay(this, () => new[] { engine.Events });
             // Watched from the start, because peers that sent data may be gone by the time anyone asks.
             if (engine is BitTorrentPeer swarm) SwarmSources = new SwarmSources(swarm);
         }
@@ -91,6 +92,18 @@ namespace PSPeer
 
         /// <summary>A seeder's or leecher's time its last piece was verified (its start time if it began complete); null until then.</summary>
         public DateTimeOffset? CompletedAt => Swarm?.CompletedAt;
+
+        readonly EventRelay _eventReceived;
+
+        /// <summary>
+        /// Raised for every event of the node (Register-ObjectEvent $node -EventName EventReceived -Action { $Event.SourceEventArgs.Event }).
+        /// Live nodes raise it on the task pool, never on the node's own thread; a handler that throws is unsubscribed.
+        /// </summary>
+        public event EventHandler<PeerEventArgs> EventReceived
+        {
+            add => _eventReceived.Add(value);
+            remove => _eventReceived.Remove(value);
+        }
 
         /// <summary>The engine node: internal, so that it never reaches JSON, CSV or Format-List (cmdlets use it).</summary>
         internal PeerNodeBase Engine { get; }
