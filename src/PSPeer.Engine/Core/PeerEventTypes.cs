@@ -51,6 +51,11 @@ namespace PSPeer.Engine.Core
         // Fair slots (BitTorrent peers and trackers)
         public const string PeerEvicted = "PeerEvicted";             // dropped or turned away to keep room for useful peers; Data: Reason, Action (Evicted/Refused), Address
 
+        // Storage and observers
+        public const string FinalNameTaken = "FinalNameTaken";       // a torrent completed, but a file PSPeer did not write holds its final name: the data stays under <Name>.pspeer-partial; Data: Path, PartialPath
+        public const string ObserverFailed = "ObserverFailed";       // an event subscriber threw: it is unsubscribed, the node goes on; Data: Error
+        public const string EventsDropped = "EventsDropped";         // a slow event subscriber's queue was full: events were dropped for it; Data: Dropped
+
         /// <summary>All known types, for tab completion and validation.</summary>
         public static readonly string[] All =
         {
@@ -62,6 +67,7 @@ namespace PSPeer.Engine.Core
             ConnectionRefused, ConnectionTimedOut,
             PeerEvicted,
             HandshakeRefused, LinkEvicted,
+            FinalNameTaken, ObserverFailed, EventsDropped,
         };
     }
 }

@@ -129,7 +129,6 @@ namespace PSPeer.Engine.Gnutella
                     await SendAsync(stream, ok, token);
 
                     var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
-                    var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
                         new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
                         compressSending: compress, inflateReceiving: LinkCompression.Declares(answer))
                         { AcceptsBye = AdvertisesBye(answer), RemoteAddress = HostOf(connection.RemoteEndPoint) };
