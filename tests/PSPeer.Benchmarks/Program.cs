@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace PSPeer.Benchmarks
 {
     /// <summary>
-    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|all]`.
+    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|datagrams|all]`.
     /// </summary>
     static class Program
     {
@@ -21,11 +21,12 @@ namespace PSPeer.Benchmarks
                 case "torrent": return await TorrentCreateBenchmark.RunAsync(args);
                 case "swarm": return await SwarmBenchmark.RunAsync(args);
                 case "gnutella": return await GnutellaBenchmark.RunAsync(args);
+                case "datagrams": return DatagramBenchmark.Run(args);
                 case "all":
                     await IndexBenchmark.RunAsync(args);
                     return await TransferBenchmark.RunAsync(args);
                 default:
-                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
+                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|datagrams|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
                     return 2;
             }
         }

@@ -30,5 +30,8 @@ namespace PSPeer.Engine.Core
         public const string TrackerUnreachable = "TrackerUnreachable";
         // Gnutella
         public const string HandshakeRefused = "HandshakeRefused";       // the other servent answered 4xx/5xx
+        // Addresses (live)
+        public const string AddressNotAvailable = "AddressNotAvailable"; // -Address names an address this host does not have
+        public const string PortAccessDenied = "PortAccessDenied";       // a port below 1024 without the right to bind it
     }
 }

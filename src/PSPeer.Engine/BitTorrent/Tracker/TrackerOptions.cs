@@ -35,6 +35,15 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>A connection waiting this long for a request is closed.</summary>
         public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+        /// <summary>Answer BEP 15 announces and scrapes over UDP on the tracker's port as well as HTTP.</summary>
+        public bool ServeUdp { get; set; } = true;
+
+        /// <summary>
+        /// Believe the address a client names in a UDP announce instead of the one its datagram came from. Off by default,
+        /// as on opentracker: anyone could otherwise point a swarm at a third party.
+        /// </summary>
+        public bool HonourClientAddress { get; set; }
+
         internal void Validate()
         {
             if (Interval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Interval), Interval, "The announce interval must be positive.");

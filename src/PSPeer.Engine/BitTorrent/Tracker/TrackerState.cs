@@ -13,6 +13,8 @@ namespace PSPeer.Engine.BitTorrent
         public int Complete;
         public int Incomplete;
         public int PeersReturned;
+        /// <summary>The peers given, for answers in another form than the HTTP body (BEP 15).</summary>
+        public IReadOnlyList<TrackerPeerEntry> Peers;
     }
 
     /// <summary>
@@ -176,6 +178,7 @@ namespace PSPeer.Engine.BitTorrent
             outcome.Complete = swarm.Seeders;
             outcome.Incomplete = swarm.Leechers;
             outcome.PeersReturned = peers.Count;
+            outcome.Peers = peers;
             outcome.Body = TrackerResponses.Announce(_options, swarm, peers, request.Compact, request.NoPeerId);
             return outcome;
         }

@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 
 namespace PSPeer.Engine.Runtime.Live
 {
-    /// <summary>The real world: TCP sockets, the system clock, the file system.</summary>
+    /// <summary>The real world: TCP and UDP sockets, the system clock, the file system.</summary>
     public sealed class LiveRuntime : IPeerRuntime
     {
         /// <summary>Loopback, the default for every live node.</summary>
@@ -12,6 +12,7 @@ namespace PSPeer.Engine.Runtime.Live
         {
             HostAddress = hostAddress;
             Transport = new TcpTransport(hostAddress);
+            Datagrams = new UdpTransport(hostAddress);
             Random = new SeededRandom(seed ?? FreshSeed());
         }
 
@@ -30,6 +31,7 @@ namespace PSPeer.Engine.Runtime.Live
         public IClock Clock { get; } = new SystemClock();
         public IRandomSource Random { get; }
         public ITransport Transport { get; }
+        public IDatagramTransport Datagrams { get; }
         public IFileStorage Storage { get; } = new DiskStorage();
         public IScheduler Scheduler => DefaultScheduler.Instance;
         public string HostAddress { get; }

@@ -26,11 +26,10 @@ namespace PSPeer.Engine.Runtime.Live
                 socket.Bind(new IPEndPoint(_bindAddress, port));
                 socket.Listen(512);
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse || e.SocketErrorCode == SocketError.AccessDenied)
+            catch (SocketException e)
             {
                 socket.Dispose();
-                throw new PeerException(PeerErrorIds.PortInUse,
-                    $"Port {port} on {_host} is already in use: choose another -Port, or -Port 0 for any free port.", e);
+                throw BindErrors.From(e, _host, port, "TCP");
             }
             return Task.FromResult<IListener>(new TcpListenerAdapter(socket, _host));
         }
