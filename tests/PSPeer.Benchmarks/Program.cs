@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace PSPeer.Benchmarks
 {
     /// <summary>
-    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|datagrams|all]`.
+    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|datagrams|udp-tracker|all]`.
     /// </summary>
     static class Program
     {
@@ -22,11 +22,12 @@ namespace PSPeer.Benchmarks
                 case "swarm": return await SwarmBenchmark.RunAsync(args);
                 case "gnutella": return await GnutellaBenchmark.RunAsync(args);
                 case "datagrams": return DatagramBenchmark.Run(args);
+                case "udp-tracker": return await UdpTrackerBenchmark.RunAsync(args);
                 case "all":
                     await IndexBenchmark.RunAsync(args);
                     return await TransferBenchmark.RunAsync(args);
                 default:
-                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|datagrams|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
+                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|datagrams|udp-tracker|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
                     return 2;
             }
         }
