@@ -37,8 +37,15 @@ namespace PSPeer
             if (ours)
             {
                 string name = NodeRegistry.NextName(session, "BitTorrent", "Leecher");
-                var options = new SwarmOptions { Port = Port, Trackers = Tracker, SeedWhenComplete = Seed.IsPresent };
-                peer = new BitTorrentPeer(LiveRuntime.Loopback, name, torrent, _destination, options);
+                var options = new SwarmOptions { Port = Port, Trackers = Tracker, SeedWhenComplete = Seed.IsPresent, AnnounceAddress = ExternalAddress };
+                LiveRuntime runtime;
+                try { runtime = LiveRuntimes.For(Address, ExternalAddress); }
+                catch (PeerException ex)
+                {
+                    WriteError(Errors.FromException(ex, ex.ErrorId, Address ?? ExternalAddress));
+                    return;
+                }
+                peer = new BitTorrentPeer(runtime, name, torrent, _destination, options);
                 node = new PeerNode(peer);
             }
             else

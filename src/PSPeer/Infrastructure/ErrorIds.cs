@@ -73,6 +73,8 @@ namespace PSPeer
                 case PeerErrorIds.TrackerFailure: return ErrorCategory.InvalidResult;
                 case PeerErrorIds.TrackerUnreachable:
                 case PeerErrorIds.HandshakeRefused: return ErrorCategory.ConnectionError;
+                case PeerErrorIds.AddressNotAvailable: return ErrorCategory.InvalidArgument;
+                case PeerErrorIds.PortAccessDenied: return ErrorCategory.PermissionDenied;
                 default: return ErrorCategory.NotSpecified;
             }
         }

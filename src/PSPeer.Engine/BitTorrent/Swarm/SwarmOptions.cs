@@ -28,6 +28,11 @@ namespace PSPeer.Engine.BitTorrent
         public int MaxRequestsPerPeer { get; set; } = 250;
         /// <summary>Interval between tracker announces when the tracker does not say (it usually does).</summary>
         public TimeSpan DefaultAnnounceInterval { get; set; } = TimeSpan.FromMinutes(30);
+        /// <summary>
+        /// The address to give trackers (announce "ip", BEP 15's IP field) instead of the one they see the request
+        /// come from; null = theirs. A tracker believes it only if it allows client-given addresses.
+        /// </summary>
+        public string AnnounceAddress { get; set; }
 
         internal SwarmOptions Validated()
         {
@@ -47,6 +52,7 @@ namespace PSPeer.Engine.BitTorrent
                 UploadLimitBytesPerSecond = UploadLimitBytesPerSecond, DownloadLimitBytesPerSecond = DownloadLimitBytesPerSecond,
                 SeedWhenComplete = SeedWhenComplete, PeerId = PeerId == null ? null : (byte[])PeerId.Clone(),
                 MaxRequestsPerPeer = MaxRequestsPerPeer, DefaultAnnounceInterval = DefaultAnnounceInterval,
+                AnnounceAddress = AnnounceAddress,
             };
         }
     }

@@ -15,11 +15,16 @@ namespace PSPeer.Engine.Runtime.Live
 
         readonly IPAddress _bindAddress;
         readonly string _host;
+        readonly string _advertised;
 
-        public UdpTransport(string host)
+        public UdpTransport(string host) : this(IPAddress.Parse(host), host) { }
+
+        /// <summary>Binds <paramref name="bindAddress"/>; sockets report <paramref name="advertisedHost"/> in their EndPoint.</summary>
+        public UdpTransport(IPAddress bindAddress, string advertisedHost)
         {
-            _host = host;
-            _bindAddress = IPAddress.Parse(host);
+            _bindAddress = bindAddress;
+            _host = bindAddress.ToString();
+            _advertised = advertisedHost ?? _host;
         }
 
         public IDatagramSocket Bind(int port, DatagramReceiver receiver)
@@ -37,7 +42,7 @@ namespace PSPeer.Engine.Runtime.Live
                 socket.Dispose();
                 throw BindErrors.From(e, _host, port, "UDP");
             }
-            var udp = new UdpDatagramSocket(socket, _host, receiver);
+            var udp = new UdpDatagramSocket(socket, _advertised, receiver);
             udp.Start();
             return udp;
         }
@@ -69,38 +74,43 @@ namespace PSPeer.Engine.Runtime.Live
     /// One bound UDP socket and its receive loop: one pending receive at a time, so the receiver is called for one
     /// datagram at a time, never concurrently. Errors a datagram provokes (an ICMP unreachable surfacing as a
     /// reset on some systems, a receiver that throws) skip that datagram; only closing the socket ends the loop.
+    /// A loopback-bound socket cannot send to other machines; for those it opens a second, unbound socket on first
+    /// use (the kernel picks its source), whose answers reach the same receiver.
     /// </summary>
     sealed class UdpDatagramSocket : IDatagramSocket
     {
         readonly Socket _socket;
+        readonly string _host;
         readonly DatagramReceiver _receiver;
-        readonly byte[] _buffer = new byte[UdpTransport.MaxUdpPayload + 1];
-        readonly EndPoint _anyRemote;
+        readonly object _gate = new object();
+        Socket _outside;
         volatile bool _closed;
 
         public UdpDatagramSocket(Socket socket, string host, DatagramReceiver receiver)
         {
             _socket = socket;
+            _host = host;
             _receiver = receiver;
             Port = ((IPEndPoint)socket.LocalEndPoint).Port;
             EndPoint = new HostPort(host, Port).ToString();
-            _anyRemote = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         }
 
         public int Port { get; }
         public string EndPoint { get; }
         public int MaxDatagramSize => UdpTransport.MaxUdpPayload;
 
-        internal void Start() => _ = ReceiveLoopAsync();
+        internal void Start() => _ = ReceiveLoopAsync(_socket);
 
-        async Task ReceiveLoopAsync()
+        async Task ReceiveLoopAsync(Socket socket)
         {
+            var buffer = new byte[UdpTransport.MaxUdpPayload + 1];
+            EndPoint anyRemote = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
             while (!_closed)
             {
                 SocketReceiveFromResult result;
                 try
                 {
-                    result = await _socket.ReceiveFromAsync(new ArraySegment<byte>(_buffer), SocketFlags.None, _anyRemote).ConfigureAwait(false);
+                    result = await socket.ReceiveFromAsync(new ArraySegment<byte>(buffer), SocketFlags.None, anyRemote).ConfigureAwait(false);
                 }
                 catch (ObjectDisposedException) { return; }
                 catch (SocketException) when (!_closed) { continue; }
@@ -110,7 +120,7 @@ namespace PSPeer.Engine.Runtime.Live
                 var from = Normalize((IPEndPoint)result.RemoteEndPoint);
                 try
                 {
-                    _receiver(this, from, new ArraySegment<byte>(_buffer, 0, result.ReceivedBytes));
+                    _receiver(this, from, new ArraySegment<byte>(buffer, 0, result.ReceivedBytes));
                 }
                 catch (Exception) when (!_closed)
                 {
@@ -130,14 +140,15 @@ namespace PSPeer.Engine.Runtime.Live
             if (count < 0 || count > MaxDatagramSize)
                 throw new ArgumentOutOfRangeException(nameof(count), count, $"A datagram carries at most {MaxDatagramSize} bytes.");
             if (_closed) throw new ObjectDisposedException(nameof(IDatagramSocket), $"The datagram socket on {EndPoint} is closed.");
+            var socket = SocketFor(to);
             var target = to;
-            if (_socket.AddressFamily == AddressFamily.InterNetworkV6 && to.AddressFamily == AddressFamily.InterNetwork)
+            if (socket.AddressFamily == AddressFamily.InterNetworkV6 && to.AddressFamily == AddressFamily.InterNetwork)
             {
-                if (!_socket.DualMode)
+                if (!socket.DualMode)
                     throw new PeerException(PeerErrorIds.Unreachable, $"Cannot send to {to} from the IPv6 address of {EndPoint}: bind an IPv4 address (or ::) for IPv4 peers.");
                 target = new IPEndPoint(to.Address.MapToIPv6(), to.Port);
             }
-            else if (_socket.AddressFamily == AddressFamily.InterNetwork && to.AddressFamily == AddressFamily.InterNetworkV6)
+            else if (socket.AddressFamily == AddressFamily.InterNetwork && to.AddressFamily == AddressFamily.InterNetworkV6)
             {
                 if (!to.Address.IsIPv4MappedToIPv6)
                     throw new PeerException(PeerErrorIds.Unreachable, $"Cannot send to {to} from the IPv4 address of {EndPoint}: bind an IPv6 address (or ::) for IPv6 peers.");
@@ -145,7 +156,7 @@ namespace PSPeer.Engine.Runtime.Live
             }
             try
             {
-                _socket.SendTo(buffer, offset, count, SocketFlags.None, target);
+                socket.SendTo(buffer, offset, count, SocketFlags.None, target);
             }
             catch (ObjectDisposedException) when (_closed)
             {
@@ -158,10 +169,26 @@ namespace PSPeer.Engine.Runtime.Live
             }
         }
 
+        Socket SocketFor(IPEndPoint to)
+        {
+            var bound = ((IPEndPoint)_socket.LocalEndPoint).Address;
+            if (!LocalAddresses.IsLoopback(bound) || LocalAddresses.IsLoopback(to.Address)) return _socket;
+            lock (_gate)
+            {
+                if (_outside != null || _closed) return _outside ?? _socket;
+                var outside = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
+                outside.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
+                _outside = outside;
+                _ = ReceiveLoopAsync(outside);
+                return outside;
+            }
+        }
+
         public void Dispose()
         {
             _closed = true;
             _socket.Dispose();
+            lock (_gate) _outside?.Dispose();
         }
     }
 }
