@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using PSPeer.Module.Tests.Support;
 using Xunit;
@@ -44,6 +46,34 @@ namespace PSPeer.Module.Tests.Cmdlets
             var error = Assert.Single(result.AllErrors);
             Assert.StartsWith("AddressNotAvailable,", error.FullyQualifiedErrorId);
             Assert.Contains(address, error.Exception.Message);
+        }
+
+        [Fact]
+        public void A_swarm_on_three_addresses_meets_through_the_trackers_udp_side()
+        {
+            string seedDir = _session.Temp.Sub("seed");
+            string payload = TempFolder.WriteRandomFile(seedDir, "app.zip", 700_000, seed: 12);
+            var vars = new Dictionary<string, object>
+            {
+                ["payload"] = payload, ["seedDir"] = seedDir,
+                ["torrentPath"] = Path.Combine(_session.Temp.Sub("torrents"), "app.torrent"),
+                ["copy"] = Path.Combine(_session.Temp.Path, "copy"),
+            };
+            var result = _session.Run(@"
+                $ErrorActionPreference = 'Stop'
+                $t = Start-PeerNode -Protocol BitTorrent -Role Tracker -Address 127.0.0.21
+                $info = New-Torrent $payload -Tracker $t.UdpAnnounceUrl -PieceSize 32KB -OutFile $torrentPath
+                $seed = Start-PeerNode -Protocol BitTorrent -Role Seeder -Torrent $torrentPath -SharedPath $seedDir -Address 127.0.0.22
+                Get-TorrentInfo $torrentPath | Receive-PeerFile -Destination $copy -Address 127.0.0.23 -Timeout 60
+                $seed.EndPoint", vars);
+            result.ShouldSucceed();
+            dynamic download = Assert.Single(result.OfType("PSPeer.PeerDownload"));
+            Assert.True((bool)download.Verified);
+            Assert.Equal(File.ReadAllBytes(payload), File.ReadAllBytes((string)download.Path));
+            string seedEndPoint = (string)result.Output.Last().BaseObject;
+            Assert.StartsWith("127.0.0.22:", seedEndPoint);
+            // The torrent names only the udp:// tracker: the seeder was found through BEP 15.
+            Assert.Equal(seedEndPoint, (string)download.Source);
         }
 
         public void Dispose() => _session.Dispose();

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
 
@@ -31,17 +32,31 @@ namespace PSPeer.Engine.BitTorrent
         public long UdpRequests => System.Threading.Interlocked.Read(ref _udpRequests);
         public long UdpRefused => System.Threading.Interlocked.Read(ref _udpRefused);
 
-        void StartUdp()
+        /// <summary>
+        /// Binds UDP on the HTTP listener's port. When any free port was asked for and UDP has that number taken, both
+        /// move to another free port (a few tries); a port the user chose that UDP cannot have is PortInUse.
+        /// </summary>
+        async Task StartUdpAsync(System.Threading.CancellationToken cancellationToken)
         {
             _connectionIds = new UdpConnectionIds(Runtime);
-            try
+            for (int attempt = 0; ; attempt++)
             {
-                _udp = Runtime.Datagrams.Bind(_listener.Port, OnUdpDatagram);
-            }
-            catch (PeerException)
-            {
-                _listener.Dispose();
-                throw;
+                try
+                {
+                    _udp = Runtime.Datagrams.Bind(_listener.Port, OnUdpDatagram);
+                    return;
+                }
+                catch (PeerException e) when (e.ErrorId == PeerErrorIds.PortInUse && _port == 0 && attempt < 8)
+                {
+                    _listener.Dispose();
+                    _listener = await Runtime.Transport.ListenAsync(0, cancellationToken);
+                    EndPoint = _listener.EndPoint;
+                }
+                catch
+                {
+                    _listener.Dispose();
+                    throw;
+                }
             }
         }
 

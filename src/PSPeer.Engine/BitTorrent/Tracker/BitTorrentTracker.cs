@@ -75,7 +75,7 @@ namespace PSPeer.Engine.BitTorrent
             // PortInUse from the transport passes through unchanged: it already says what to do.
             _listener = await Runtime.Transport.ListenAsync(_port, cancellationToken);
             EndPoint = _listener.EndPoint;
-            if (_options.ServeUdp) StartUdp();
+            if (_options.ServeUdp) await StartUdpAsync(cancellationToken);
             _acceptLoop = AcceptLoopAsync();
             _expiryLoop = ExpiryLoopAsync();
         }

@@ -241,6 +241,23 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
         }
 
         [Fact]
+        public void A_tracker_on_any_free_port_moves_both_sides_to_a_port_free_for_udp_too()
+        {
+            var sim = new Simulation();
+            var host = sim.AddHost("t");
+            // The first free TCP port (1024) is taken for UDP by someone else.
+            host.Datagrams.Bind(1024, (s, f, p) => { });
+            var tracker = new BitTorrentTracker(host, "tracker", 0);
+            sim.Run(() => tracker.StartAsync(), TimeSpan.FromSeconds(1));
+            Assert.NotEqual(":1024", tracker.EndPoint.Substring(tracker.EndPoint.LastIndexOf(':')));
+            Assert.Equal($"udp://{tracker.EndPoint}/announce", tracker.UdpAnnounceUrl);
+            var fixedPort = new BitTorrentTracker(host, "fixed", 1024);
+            var e = Assert.Throws<PeerException>(() => sim.Run(() => fixedPort.StartAsync(), TimeSpan.FromSeconds(1)));
+            Assert.Equal(PeerErrorIds.PortInUse, e.ErrorId);
+            Assert.Contains("UDP port 1024", e.Message);
+        }
+
+        [Fact]
         public void A_tracker_asked_not_to_serve_udp_leaves_the_port_alone()
         {
             var w = new TrackerWorld(options: new TrackerOptions { ServeUdp = false });
