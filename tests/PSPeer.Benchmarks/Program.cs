@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace PSPeer.Benchmarks
 {
     /// <summary>
-    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|gnutella-links|http-memory|hostile|tracker|all]`.
+    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|all]`.
     /// </summary>
     static class Program
     {
@@ -27,11 +27,13 @@ namespace PSPeer.Benchmarks
                 case "hostile": return await HostileKit.RunAsync(args);
                 case "gnutella-links": return await GnutellaLinkMemoryBenchmark.RunAsync(args);
                 case "tracker": return await TrackerBenchmark.RunAsync(args);
+                case "datagrams": return DatagramBenchmark.Run(args);
+                case "udp-tracker": return await UdpTrackerBenchmark.RunAsync(args);
                 case "all":
                     await IndexBenchmark.RunAsync(args);
                     return await TransferBenchmark.RunAsync(args);
                 default:
-                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|gnutella-links|http-memory|hostile|tracker|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
+                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
                     return 2;
             }
         }

@@ -36,5 +36,8 @@ namespace PSPeer.Engine.Core
         public const string SourceBusy = "SourceBusy";                   // a download source stayed busy (503) past the retries it allows
         // Downloads
         public const string DestinationFileExists = "DestinationFileExists"; // a different file already has the download's name
+        // Addresses (live)
+        public const string AddressNotAvailable = "AddressNotAvailable"; // -Address names an address this host does not have
+        public const string PortAccessDenied = "PortAccessDenied";       // a port below 1024 without the right to bind it
     }
 }

@@ -145,27 +145,28 @@ namespace PSPeer.Engine.Networks
             if (options.Count > GnutellaNetworkOptions.MaxLiveCount)
                 throw new ArgumentOutOfRangeException(nameof(options), options.Count,
                     $"A live network opens real sockets: at most {GnutellaNetworkOptions.MaxLiveCount} nodes. Use a simulated network for more.");
-            var runtime = LiveRuntime.Loopback;
+            var shared = options.LiveAddress == null ? null : new LiveRuntime(options.LiveAddress);
+            var runtime = shared ?? LiveRuntime.Loopback;
             var layout = NetworkLayout.Plan(options, new SeededRandom(options.Seed));
             var network = new GnutellaNetwork(options, layout, null, namePrefix);
             try
             {
                 for (int i = 0; i < layout.Count; i++)
                 {
-                    string shared = null;
+                    string sharedFolder = null;
                     if (layout.Files[i] != null)
                     {
                         if (string.IsNullOrEmpty(options.LiveSharedRoot))
                             throw new ArgumentException("A live network that shares files needs LiveSharedRoot (a folder for the nodes' files).", nameof(options));
-                        shared = runtime.Storage.Combine(options.LiveSharedRoot, network.NodeName(i));
+                        sharedFolder = runtime.Storage.Combine(options.LiveSharedRoot, network.NodeName(i));
                         foreach (int title in layout.Files[i])
-                            using (var stream = runtime.Storage.Create(runtime.Storage.Combine(shared, SyntheticLibrary.FileName(title))))
+                            using (var stream = runtime.Storage.Create(runtime.Storage.Combine(sharedFolder, SyntheticLibrary.FileName(title))))
                             {
                                 var bytes = SyntheticLibrary.Content(title);
                                 await stream.WriteAsync(bytes, 0, bytes.Length, cancellationToken);
                             }
                     }
-                    network.Install(i, network.CreateServent(i, runtime, shared));
+                    network.Install(i, network.CreateServent(i, shared ?? new LiveRuntime(OwnLoopbackAddress(i)), sharedFolder));
                 }
                 await Task.WhenAll(network._nodes.Select(n => n.StartAsync(cancellationToken)));
                 await Task.WhenAll(Enumerable.Range(0, layout.Links.Count).Select(l => network.LinkAsync(l, cancellationToken)));
@@ -181,6 +182,13 @@ namespace PSPeer.Engine.Networks
         }
 
         internal string NodeName(int i) => NamePrefix + i;
+
+        /// <summary>127.0.x.y for live node i: 127.0.0.2 upwards (127.0.0.1 stays the default of single nodes), skipping .0 and .255.</summary>
+        static string OwnLoopbackAddress(int i)
+        {
+            int n = i + 1;
+            return "127.0." + (n / 254) + "." + (n % 254 + 1);
+        }
 
         GnutellaServent CreateServent(int i, IPeerRuntime runtime, string sharedPath)
         {

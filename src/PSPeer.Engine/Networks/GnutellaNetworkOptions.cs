@@ -51,6 +51,11 @@ namespace PSPeer.Engine.Networks
         public bool UltrapeerQueryRouting { get; set; }
         /// <summary>Lets a caller adjust every servent's options (rate limits, TTL) before it starts.</summary>
         public Action<GnutellaOptions> ConfigureServent { get; set; }
+        /// <summary>
+        /// Live only: the address every node binds. Null gives each node its own loopback address (127.0.x.y), so
+        /// per-address logic on the way sees as many hosts as there are nodes.
+        /// </summary>
+        public string LiveAddress { get; set; }
 
         internal GnutellaNetworkOptions Validated()
         {

@@ -13,6 +13,8 @@ namespace PSPeer.Engine.Runtime
         /// <summary>Seeded in a simulation; one shared source per host.</summary>
         IRandomSource Random { get; }
         ITransport Transport { get; }
+        /// <summary>Datagram sockets on this host's address (UDP live).</summary>
+        IDatagramTransport Datagrams { get; }
         IFileStorage Storage { get; }
         /// <summary>The scheduler Rx time operators must use (virtual time in a simulation).</summary>
         IScheduler Scheduler { get; }

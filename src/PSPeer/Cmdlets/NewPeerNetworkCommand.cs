@@ -58,6 +58,11 @@ namespace PSPeer
         [ValidateRange(0, 60_000)]
         public double LatencyMs { get; set; } = 10;
 
+        /// <summary>Live only: the address every node binds. Default: each node its own loopback address, 127.0.0.2 upwards.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Address { get; set; }
+
         /// <summary>Default Gnutella-Network-N.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -83,8 +88,10 @@ namespace PSPeer
             {
                 Count = Count, Topology = Topology, Degree = Degree, UltrapeerFraction = UltrapeerFraction,
                 LeafUltrapeerLinks = LeafUltrapeerLinks, SharingFraction = SharingFraction, Seed = Seed, Simulated = Simulated,
-                Latency = TimeSpan.FromMilliseconds(LatencyMs),
+                Latency = TimeSpan.FromMilliseconds(LatencyMs), LiveAddress = Address,
             };
+            if (Simulated && Address != null)
+                WriteWarning("-Address is for live networks: simulated nodes have virtual addresses (10.x.y.z).");
             // Node names carry the network's name, so events from two networks stay apart.
             string prefix = name + "-";
             PeerNetwork network;

@@ -38,9 +38,16 @@ namespace PSPeer
             {
                 if (!MayWrite(torrent)) return;
                 string name = NodeRegistry.NextName(session, "BitTorrent", "Leecher");
-                // -Force: the download (made under the partial name) replaces what is at the final name once verified.
-                var options = new SwarmOptions { Port = Port, Trackers = Tracker, SeedWhenComplete = Seed.IsPresent, ReplaceExisting = Force.IsPresent };
-                peer = new BitTorrentPeer(LiveRuntime.Loopback, name, torrent, _destination, options);
+                var options = new SwarmOptions { Port = Port, Trackers = Tracker, SeedWhenComplete = Seed.IsPresent, AnnounceAddress = ExternalAddress,
+                    ReplaceExisting = Force.IsPresent };   // -Force: the verified download replaces what is at the final name
+                LiveRuntime runtime;
+                try { runtime = LiveRuntimes.For(Address, ExternalAddress); }
+                catch (PeerException ex)
+                {
+                    WriteError(Errors.FromException(ex, ex.ErrorId, Address ?? ExternalAddress));
+                    return;
+                }
+                peer = new BitTorrentPeer(runtime, name, torrent, _destination, options);
                 node = new PeerNode(peer);
             }
             else

@@ -96,6 +96,16 @@ namespace PSPeer
         [ValidateRange(0, 31 * 86400)]
         public double Timeout { get; set; }
 
+        /// <summary>Torrent: the local address the downloading node binds (default 127.0.0.1; 0.0.0.0 or :: for all).</summary>
+        [Parameter(ParameterSetName = TorrentSet)]
+        [ValidateNotNullOrEmpty]
+        public string Address { get; set; }
+
+        /// <summary>Torrent: the address trackers are told for the downloading node (honoured where the tracker allows it).</summary>
+        [Parameter(ParameterSetName = TorrentSet)]
+        [ValidateNotNullOrEmpty]
+        public string ExternalAddress { get; set; }
+
         /// <summary>Folder to write into (created if missing). Default: the current location.</summary>
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]

@@ -92,6 +92,16 @@ namespace PSPeer
         [Parameter]
         public SwitchParameter AllowClientAddress { get; set; }
 
+        /// <summary>The local address to bind (IPv4 or IPv6; 0.0.0.0 or :: for every address). Default 127.0.0.1.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Address { get; set; }
+
+        /// <summary>The address peers are told where the protocol carries one (Gnutella, BitTorrent announces); default: -Address, or the route's for a wildcard.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ExternalAddress { get; set; }
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
@@ -139,7 +149,7 @@ namespace PSPeer
             PeerNodeBase engine = null;
             try
             {
-                engine = NodeFactory.Create(LiveRuntime.Loopback, request);
+                engine = NodeFactory.Create(LiveRuntimes.For(Address, ExternalAddress), request);
                 if (ConnectionLimit != null) engine.Limits = ConnectionLimit;
                 WriteVerbose($"Starting {Protocol} {ChosenRole} '{request.Name}'.");
                 var started = _pump.Run(ct => engine.StartAsync(ct));

@@ -99,6 +99,8 @@ namespace PSPeer
                 case PeerErrorIds.TorrentSourceNotFound: return ErrorCategory.ObjectNotFound;
                 case PeerErrorIds.SourceBusy: return ErrorCategory.ResourceBusy;
                 case PeerErrorIds.DestinationFileExists: return ErrorCategory.ResourceExists;
+                case PeerErrorIds.AddressNotAvailable: return ErrorCategory.InvalidArgument;
+                case PeerErrorIds.PortAccessDenied: return ErrorCategory.PermissionDenied;
                 default: return ErrorCategory.NotSpecified;
             }
         }

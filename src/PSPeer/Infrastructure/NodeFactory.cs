@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Gnutella;
 using PSPeer.Engine.Napster;
 using PSPeer.Engine.Runtime;
@@ -82,6 +83,7 @@ namespace PSPeer
             {
                 Port = request.Port, Trackers = request.Trackers,
                 UploadLimitBytesPerSecond = request.UploadLimit, DownloadLimitBytesPerSecond = request.DownloadLimit,
+                AnnounceAddress = (runtime as LiveRuntime)?.ExternalAddress,
             };
             var peer = new BitTorrentPeer(runtime, request.Name, request.Torrent, directory, options);
             if (request.Role == PeerRole.Seeder && peer.Role != "Seeder")

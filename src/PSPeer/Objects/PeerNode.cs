@@ -43,6 +43,8 @@ namespace PSPeer
 
         /// <summary>A BitTorrent tracker's announce URL ("http://host:port/announce"), for New-Torrent -Tracker; null for other nodes.</summary>
         public string AnnounceUrl => (Engine as BitTorrentTracker)?.AnnounceUrl;
+        /// <summary>The same tracker over UDP (BEP 15, "udp://host:port/announce"): -Tracker $node gives the HTTP URL, this asks for UDP.</summary>
+        public string UdpAnnounceUrl => (Engine as BitTorrentTracker)?.UdpAnnounceUrl;
 
         // BitTorrent seeders and leechers (null for every other node): what a user watches while a swarm runs.
         BitTorrentPeer Swarm => Engine as BitTorrentPeer;

@@ -29,6 +29,8 @@ namespace PSPeer.Engine.Tests.Interop
         public int Port { get; }
         public string AnnounceUrl => $"http://127.0.0.1:{Port}/announce";
         public string ScrapeUrl => $"http://127.0.0.1:{Port}/scrape";
+        /// <summary>The same tracker over BEP 15 (opentracker serves UDP on the port given to -P, the same number).</summary>
+        public string UdpAnnounceUrl => $"udp://127.0.0.1:{Port}/announce";
         /// <summary>What opentracker printed so far (for assertion messages).</summary>
         public string Output => _process.Output;
 

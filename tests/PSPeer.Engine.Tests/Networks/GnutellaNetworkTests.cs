@@ -244,6 +244,8 @@ namespace PSPeer.Engine.Tests.Networks
                 try
                 {
                     Assert.Equal(0, net.FailedLinks);
+                    // Each live node on its own loopback address, so per-address rules see eight hosts.
+                    Assert.Equal(Enumerable.Range(0, 8).Select(i => $"127.0.0.{i + 2}"), net.Nodes.Select(n => HostPort.Parse(n.EndPoint).Host));
                     var hits = new List<SearchHit>();
                     await net.SearchAsync(net.Nodes[0], "Hey Jude", new SearchOptions { Ttl = 7, Timeout = TimeSpan.FromSeconds(3) }, h => { lock (hits) hits.Add(h); });
                     int sharers = Enumerable.Range(1, 7).Count(i => SharesHeyJude(net, i));

@@ -101,6 +101,7 @@ namespace PSPeer.Engine.BitTorrent
                         InfoHash = Torrent.InfoHash, PeerId = _peerId, Port = _listener.Port, Event = ev,
                         Uploaded = _up.Total, Downloaded = _down.Total, Left = Left(),
                         NumWant = ev == AnnounceEvent.Stopped ? 0 : Math.Min(200, _options.MaxConnections * 2),
+                        IP = _options.AnnounceAddress,
                     };
                 }
                 try

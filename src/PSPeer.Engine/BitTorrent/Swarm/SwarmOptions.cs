@@ -44,6 +44,11 @@ namespace PSPeer.Engine.BitTorrent
         /// True: the download, made under the partial name, replaces whatever is at the final name once verified.
         /// </summary>
         public bool ReplaceExisting { get; set; }
+        /// <summary>
+        /// The address to give trackers (announce "ip", BEP 15's IP field) instead of the one they see the request
+        /// come from; null = theirs. A tracker believes it only if it allows client-given addresses.
+        /// </summary>
+        public string AnnounceAddress { get; set; }
 
         internal SwarmOptions Validated()
         {
@@ -65,6 +70,7 @@ namespace PSPeer.Engine.BitTorrent
                 UploadLimitBytesPerSecond = UploadLimitBytesPerSecond, DownloadLimitBytesPerSecond = DownloadLimitBytesPerSecond,
                 SeedWhenComplete = SeedWhenComplete, PeerId = PeerId == null ? null : (byte[])PeerId.Clone(),
                 MaxRequestsPerPeer = MaxRequestsPerPeer, DefaultAnnounceInterval = DefaultAnnounceInterval, ReplaceExisting = ReplaceExisting,
+                AnnounceAddress = AnnounceAddress,
             };
         }
     }

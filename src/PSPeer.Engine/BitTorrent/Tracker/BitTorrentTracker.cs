@@ -25,7 +25,7 @@ namespace PSPeer.Engine.BitTorrent
     /// connection stays usable. Bad HTTP (a head over <see cref="MaxHeadBytes"/>, a malformed request line) gets 431/400,
     /// a MalformedMessage event, and closes that connection only.
     /// </remarks>
-    public sealed class BitTorrentTracker : PeerNodeBase
+    public sealed partial class BitTorrentTracker : PeerNodeBase
     {
         /// <summary>Bound on a request line plus its header fields (a scrape of ~100 hashes fits).</summary>
         public const int MaxHeadBytes = 8 * 1024;
@@ -82,6 +82,7 @@ namespace PSPeer.Engine.BitTorrent
             // PortInUse from the transport passes through unchanged: it already says what to do.
             _listener = await Runtime.Transport.ListenAsync(_port, cancellationToken);
             EndPoint = _listener.EndPoint;
+            if (_options.ServeUdp) await StartUdpAsync(cancellationToken);
             _acceptLoop = CreateAdmissionGate(() => Error(503, Now, false, "too many connections; try again later", false, H("Retry-After", "30")))
                 .RunAsync(_listener, OnAccepted, Stopping);
             _expiryLoop = ExpiryLoopAsync();
@@ -90,6 +91,7 @@ namespace PSPeer.Engine.BitTorrent
         protected override async Task OnStopAsync()
         {
             _listener?.Dispose();
+            StopUdp();
             if (_acceptLoop != null) await _acceptLoop;
             if (_expiryLoop != null) await _expiryLoop;
             var open = new List<KeyValuePair<IConnection, Task>>();

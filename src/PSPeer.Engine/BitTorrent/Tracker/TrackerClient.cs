@@ -13,7 +13,8 @@ namespace PSPeer.Engine.BitTorrent
 {
     /// <summary>
     /// Announces to and scrapes HTTP trackers over the runtime's transport: one GET per request on a fresh connection
-    /// (Connection: close), the answer bounded by <see cref="MaxResponseBytes"/>.
+    /// (Connection: close), the answer bounded by <see cref="MaxResponseBytes"/>; and udp:// trackers with BEP 15 over
+    /// the runtime's datagrams (<see cref="UdpRetransmitBase"/>, <see cref="UdpMaxRetransmits"/>).
     /// </summary>
     /// <remarks>
     /// Errors: the tracker's "failure reason", a non-200 status or an answer that is not bencode are PeerException
@@ -29,10 +30,30 @@ namespace PSPeer.Engine.BitTorrent
 
         readonly IPeerRuntime _runtime;
 
-        public TrackerClient(IPeerRuntime runtime) => _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+        readonly UdpTrackerClient _udp;
 
-        /// <summary>A request taking longer than this fails with TrackerUnreachable.</summary>
+        public TrackerClient(IPeerRuntime runtime)
+        {
+            _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+            _udp = new UdpTrackerClient(runtime);
+        }
+
+        /// <summary>An HTTP request taking longer than this fails with TrackerUnreachable.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>BEP 15: an unanswered UDP request is sent again after this * 2^n, n = 0, 1, ... (15 s by default).</summary>
+        public TimeSpan UdpRetransmitBase
+        {
+            get => _udp.RetransmitBase;
+            set => _udp.RetransmitBase = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The retransmission base must be positive.");
+        }
+
+        /// <summary>BEP 15: the largest n (8 by default); the request fails with TrackerUnreachable after its wait.</summary>
+        public int UdpMaxRetransmits
+        {
+            get => _udp.MaxRetransmits;
+            set => _udp.MaxRetransmits = value >= 0 && value <= 8 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "BEP 15 retransmits with n from 0 to 8.");
+        }
 
         /// <summary>Sends one announce and returns the tracker's answer.</summary>
         public async Task<AnnounceResponse> AnnounceAsync(string announceUrl, AnnounceRequest request, CancellationToken cancellationToken = default)
@@ -42,6 +63,7 @@ namespace PSPeer.Engine.BitTorrent
             if (request.InfoHash.IsEmpty) throw new ArgumentException("An announce needs an info-hash.", nameof(request));
             if (request.Port < 0 || request.Port > 65535) throw new ArgumentOutOfRangeException(nameof(request), request.Port, "A port is 0 to 65535.");
             var url = TrackerUrl.Parse(announceUrl);
+            if (url.IsUdp) return await _udp.AnnounceAsync(url, request, cancellationToken);
             var body = await GetAsync(url, AnnounceParameters(request), cancellationToken);
             return TrackerResponseParser.ParseAnnounce(url.Original, Decode(url, body));
         }
@@ -50,6 +72,7 @@ namespace PSPeer.Engine.BitTorrent
         public async Task<IReadOnlyList<ScrapeEntry>> ScrapeAsync(string announceUrl, IEnumerable<InfoHash> hashes, CancellationToken cancellationToken = default)
         {
             var announce = TrackerUrl.Parse(announceUrl);
+            if (announce.IsUdp) return await _udp.ScrapeAsync(announce, new List<InfoHash>(hashes ?? Array.Empty<InfoHash>()), cancellationToken);
             var url = announce.ToScrape() ?? throw new PeerException(PeerErrorIds.TrackerFailure,
                 $"Tracker {announceUrl} has no scrape URL: by convention its path must end in /announce (it becomes /scrape).");
             var parameters = new StringBuilder();
@@ -66,7 +89,9 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>The tracker's scrape URL by convention, or null when its announce path does not end in "announce".</summary>
         public static string GetScrapeUrl(string announceUrl)
         {
-            var url = TrackerUrl.Parse(announceUrl).ToScrape();
+            var parsed = TrackerUrl.Parse(announceUrl);
+            if (parsed.IsUdp) return parsed.Original;   // BEP 15 scrapes where it announces
+            var url = parsed.ToScrape();
             return url == null ? null : "http://" + url.Authority + url.Target(null);
         }
 

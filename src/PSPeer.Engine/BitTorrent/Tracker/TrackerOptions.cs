@@ -65,6 +65,7 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>
         /// Honour the "ip" an announce names instead of the address it comes from. Off by default, as opentracker: any
         /// client could otherwise put any address (someone else's) into peer lists. Quotas stay on the source address.
+        /// Applies to HTTP's "ip" parameter and to BEP 15's IP field alike.
         /// </summary>
         public bool AllowClientAddress { get; set; }
 
@@ -73,6 +74,9 @@ namespace PSPeer.Engine.BitTorrent
 
         /// <summary>A connection waiting this long for a request is closed.</summary>
         public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Answer BEP 15 announces and scrapes over UDP on the tracker's port as well as HTTP.</summary>
+        public bool ServeUdp { get; set; } = true;
 
         internal void Validate()
         {

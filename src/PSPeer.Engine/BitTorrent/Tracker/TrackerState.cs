@@ -15,6 +15,8 @@ namespace PSPeer.Engine.BitTorrent
         public int PeersReturned;
         /// <summary>The source address a peer or torrent was evicted from to make room for this announce, else null.</summary>
         public string EvictedFrom;
+        /// <summary>The peers given, for answers in another form than the HTTP body (BEP 15).</summary>
+        public IReadOnlyList<TrackerPeerEntry> Peers;
     }
 
     /// <summary>
@@ -295,6 +297,7 @@ namespace PSPeer.Engine.BitTorrent
             outcome.Complete = swarm.Seeders;
             outcome.Incomplete = swarm.Leechers;
             outcome.PeersReturned = peers.Count;
+            outcome.Peers = peers;
             outcome.Body = TrackerResponses.Announce(_options, swarm, peers, request.Compact, request.NoPeerId);
             return outcome;
         }

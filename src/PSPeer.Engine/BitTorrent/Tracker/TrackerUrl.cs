@@ -4,13 +4,16 @@ using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.BitTorrent
 {
-    /// <summary>An http:// tracker URL taken apart: host, port and the path with any query of its own.</summary>
+    /// <summary>An http:// or udp:// (BEP 15) tracker URL taken apart: host, port and the path with any query of its own.</summary>
     sealed class TrackerUrl
     {
-        TrackerUrl(string original, string host, int port, string path, string query)
+        TrackerUrl(string original, string host, int port, string path, string query, bool isUdp = false)
         {
-            Original = original; Host = host; Port = port; Path = path; Query = query;
+            Original = original; Host = host; Port = port; Path = path; Query = query; IsUdp = isUdp;
         }
+
+        /// <summary>A udp:// tracker, spoken to with BEP 15 (the path is not sent).</summary>
+        public bool IsUdp { get; }
 
         public string Original { get; }
         public string Host { get; }
@@ -23,7 +26,7 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>"host:port" for the Host header, without the port when it is HTTP's 80.</summary>
         public string Authority => Port == 80 ? (Host.IndexOf(':') >= 0 ? "[" + Host + "]" : Host) : new HostPort(Host, Port).ToString();
 
-        /// <summary>Parses; throws PeerException TrackerUnreachable for what PSPeer cannot announce to (https, udp, garbage).</summary>
+        /// <summary>Parses; throws PeerException TrackerUnreachable for what PSPeer cannot announce to (https, garbage).</summary>
         public static TrackerUrl Parse(string url)
         {
             if (string.IsNullOrWhiteSpace(url)) throw Unsupported(url, "the tracker URL is empty");
@@ -31,8 +34,8 @@ namespace PSPeer.Engine.BitTorrent
             int schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
             string scheme = schemeEnd < 0 ? "" : url.Substring(0, schemeEnd).ToLowerInvariant();
             if (scheme == "https") throw Unsupported(url, "PSPeer announces over plain HTTP only; use the tracker's http:// URL");
-            if (scheme == "udp") throw Unsupported(url, "PSPeer speaks the HTTP tracker protocol, not UDP (BEP 15); use an http:// tracker");
-            if (scheme != "http") throw Unsupported(url, "a tracker URL starts with http://");
+            bool udp = scheme == "udp";
+            if (scheme != "http" && !udp) throw Unsupported(url, "a tracker URL starts with http:// or udp://");
             string rest = url.Substring(schemeEnd + 3);
             int fragment = rest.IndexOf('#');
             if (fragment >= 0) rest = rest.Substring(0, fragment);
@@ -43,7 +46,7 @@ namespace PSPeer.Engine.BitTorrent
             if (authority.IndexOf('@') >= 0) throw Unsupported(url, "user names in tracker URLs are not supported");
 
             string host;
-            int port = 80;
+            int port = udp ? 0 : 80;
             if (authority.StartsWith("[", StringComparison.Ordinal))
             {
                 int close = authority.IndexOf(']');
@@ -59,12 +62,13 @@ namespace PSPeer.Engine.BitTorrent
                 if (colon >= 0 && !TryPort(authority.Substring(colon + 1), out port)) throw Unsupported(url, "bad port");
             }
             if (host.Length == 0) throw Unsupported(url, "no host");
+            if (udp && port == 0) throw Unsupported(url, "a udp:// tracker URL names its port (udp://host:6969/announce)");
             foreach (char c in pathAndQuery) if (c <= ' ' || c >= 0x7F) throw Unsupported(url, "spaces or non-ASCII characters in the path must be percent-encoded");
             int q = pathAndQuery.IndexOf('?');
             string path = q < 0 ? pathAndQuery : pathAndQuery.Substring(0, q);
             string query = q < 0 ? null : pathAndQuery.Substring(q + 1);
             if (query != null && query.Length == 0) query = null;
-            return new TrackerUrl(url, host, port, path, query);
+            return new TrackerUrl(url, host, port, path, query, udp);
         }
 
         /// <summary>The request-target with <paramref name="parameters"/> appended to the URL's own query.</summary>

@@ -7,15 +7,26 @@ using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Runtime.Live
 {
+    /// <summary>
+    /// TCP on one local address: listeners bind it, and outgoing connections leave from it (so nodes on 127.0.0.2 and
+    /// 127.0.0.3 look like two hosts to the peers they dial). Two exceptions, where binding the source would only break
+    /// the connection: a wildcard-bound node lets the kernel choose, and a loopback-bound node dialling a
+    /// non-loopback address does too (a loopback address cannot reach other machines).
+    /// </summary>
     public sealed class TcpTransport : ITransport
     {
         readonly IPAddress _bindAddress;
         readonly string _host;
+        readonly string _advertised;
 
-        public TcpTransport(string host)
+        public TcpTransport(string host) : this(IPAddress.Parse(host), host) { }
+
+        /// <summary>Binds <paramref name="bindAddress"/>; listeners report <paramref name="advertisedHost"/> as their EndPoint.</summary>
+        public TcpTransport(IPAddress bindAddress, string advertisedHost)
         {
-            _host = host;
-            _bindAddress = IPAddress.Parse(host);
+            _bindAddress = bindAddress;
+            _host = bindAddress.ToString();
+            _advertised = advertisedHost ?? _host;
         }
 
         public Task<IListener> ListenAsync(int port, CancellationToken cancellationToken = default)
@@ -23,16 +34,16 @@ namespace PSPeer.Engine.Runtime.Live
             var socket = new Socket(_bindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
+                if (_bindAddress.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
                 socket.Bind(new IPEndPoint(_bindAddress, port));
                 socket.Listen(512);
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse || e.SocketErrorCode == SocketError.AccessDenied)
+            catch (SocketException e)
             {
                 socket.Dispose();
-                throw new PeerException(PeerErrorIds.PortInUse,
-                    $"Port {port} on {_host} is already in use: choose another -Port, or -Port 0 for any free port.", e);
+                throw BindErrors.From(e, _host, port, "TCP");
             }
-            return Task.FromResult<IListener>(new TcpListenerAdapter(socket, _host));
+            return Task.FromResult<IListener>(new TcpListenerAdapter(socket, _advertised));
         }
 
         public async Task<IConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
@@ -41,23 +52,18 @@ namespace PSPeer.Engine.Runtime.Live
             try
             {
                 var addresses = await Dns.GetHostAddressesAsync(host);
-                cancellationToken.ThrowIfCancellationRequested();
-                var source = LoopbackSourceFor(addresses);
-                if (source != null)
+                var from = SourceFor(addresses, out var to);
+                socket = from == null
+                    ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+                    : new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                using (cancellationToken.Register(s => ((Socket)s).Dispose(), socket))
                 {
-                    // Dial from our own loopback address, so a node on 127.0.0.5 is 127.0.0.5 to the nodes it dials (their
-                    // per-address limits tell local nodes apart, as they would tell hosts apart).
-                    socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                    socket.Bind(new IPEndPoint(source, 0));
-                    addresses = Array.FindAll(addresses, a => a.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(a));
-                }
-                else
-                {
-                    socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                }
-                using (cancellationToken.Register(() => socket.Dispose()))
-                {
-                    await socket.ConnectAsync(addresses, port);
+                    if (from != null)
+                    {
+                        try { socket.Bind(new IPEndPoint(from, 0)); }
+                        catch (SocketException e) { throw BindErrors.From(e, _host, 0, "TCP"); }
+                    }
+                    await socket.ConnectAsync(to, port);
                 }
             }
             catch (Exception e) when (e is SocketException || e is ObjectDisposedException || e is OperationCanceledException)
@@ -67,19 +73,24 @@ namespace PSPeer.Engine.Runtime.Live
                 throw new PeerException(PeerErrorIds.Unreachable,
                     $"Cannot connect to {new HostPort(host, port)}: {(e as SocketException)?.SocketErrorCode.ToString() ?? e.Message}. Is the node running there?", e);
             }
+            catch (PeerException)
+            {
+                socket?.Dispose();
+                throw;
+            }
             return new TcpConnection(socket);
         }
 
-        /// <summary>
-        /// Our address when we listen on a loopback address other than 127.0.0.1 and dial a loopback IPv4 address; else
-        /// null (the system picks: 127.0.0.1 for loopback, the right interface for anything else).
-        /// </summary>
-        IPAddress LoopbackSourceFor(IPAddress[] destinations)
+        /// <summary>The address to bind before connecting (null: let the kernel choose), and the addresses to try.</summary>
+        IPAddress SourceFor(IPAddress[] addresses, out IPAddress[] to)
         {
-            if (_bindAddress.AddressFamily != AddressFamily.InterNetwork || !IPAddress.IsLoopback(_bindAddress) || _bindAddress.Equals(IPAddress.Loopback)) return null;
-            foreach (var d in destinations)
-                if (d.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(d)) return _bindAddress;
-            return null;
+            to = addresses;
+            if (LocalAddresses.IsWildcard(_bindAddress)) return null;
+            var family = Array.FindAll(addresses, a => a.AddressFamily == _bindAddress.AddressFamily);
+            if (family.Length == 0) return null;
+            if (LocalAddresses.IsLoopback(_bindAddress) && !Array.TrueForAll(family, LocalAddresses.IsLoopback)) return null;
+            to = family;
+            return _bindAddress;
         }
     }
 

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Reactive.Concurrency;
 using PSPeer.Engine.Core;
 
@@ -13,17 +16,26 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// fire); Restart() brings the machine back with its storage, and its nodes must be started anew.
     /// Like the rest of the simulation, call these on the simulation's loop or while it is idle.
     /// </summary>
-    public sealed class SimulatedHost : IPeerRuntime
+    public sealed class SimulatedHost : IPeerRuntime, IDatagramTransport
     {
         const int FirstListenPort = 1024;
         const int FirstEphemeralPort = 49152;
 
         readonly Simulation _simulation;
         readonly SimulatedNetwork _network;
-        readonly Dictionary<int, SimulatedListener> _listeners = new Dictionary<int, SimulatedListener>();
-        readonly HashSet<SimulatedStream> _streams = new HashSet<SimulatedStream>();
+        // Everything below is made on first use, so that an idle host in a million-host simulation costs little.
+        static readonly Dictionary<int, SimulatedListener> NoListeners = new Dictionary<int, SimulatedListener>();
+        Dictionary<int, SimulatedListener> _listeners = NoListeners;
+        HashSet<SimulatedStream> _streams;
+        IClock _clock;
+        ITransport _transport;
+        IScheduler _scheduler;
+        IRandomSource _random;
+        MemoryFileStorage _storage;
         int _nextListenPort = FirstListenPort;
         int _nextEphemeralPort = FirstEphemeralPort;
+        SimulatedDatagramSocket _datagramSockets;
+        IPAddress _ipAddress;
 
         internal SimulatedHost(Simulation simulation, SimulatedNetwork network, string name, int index)
         {
@@ -32,31 +44,35 @@ namespace PSPeer.Engine.Runtime.Simulated
             Name = name;
             Index = index;
             HostAddress = AddressFor(index);
-            Clock = new SimulatedClock(simulation, this);
-            Scheduler = new VirtualTimeRxScheduler(simulation, this);
-            Random = new SeededRandom(SeedDerivation.Derive(simulation.Options.Seed, "host/" + name));
-            MemoryStorage = new MemoryFileStorage(() => simulation.Now.UtcDateTime);
-            Transport = new SimulatedTransport(this, network);
         }
 
         public string Name { get; }
         /// <summary>The order in which the host was added, from 0.</summary>
         public int Index { get; }
         public Simulation Simulation => _simulation;
-        public IClock Clock { get; }
-        public IRandomSource Random { get; }
-        public ITransport Transport { get; }
+        public IClock Clock => _clock ?? (_clock = new SimulatedClock(_simulation, this));
+        /// <summary>Seeded from the simulation's seed and the host's name alone, so when it is first used changes nothing.</summary>
+        public IRandomSource Random => _random ?? (_random = new SeededRandom(SeedDerivation.Derive(_simulation.Options.Seed, "host/" + Name)));
+        public ITransport Transport => _transport ?? (_transport = new SimulatedTransport(this, _network));
+        /// <summary>Datagram sockets on this host (the host is its own datagram transport, so an idle host pays nothing for it).</summary>
+        public IDatagramTransport Datagrams => this;
         public IFileStorage Storage => MemoryStorage;
         /// <summary>The same storage, with helpers to put files in and read them back.</summary>
-        public MemoryFileStorage MemoryStorage { get; }
-        public IScheduler Scheduler { get; }
+        public MemoryFileStorage MemoryStorage => _storage ?? (_storage = new MemoryFileStorage(() => _simulation.Now.UtcDateTime));
+        public IScheduler Scheduler => _scheduler ?? (_scheduler = new VirtualTimeRxScheduler(_simulation, this));
         public string HostAddress { get; }
         public bool IsSimulated => true;
         public bool IsUp { get; private set; } = true;
         /// <summary>Ports this host listens on now, ascending.</summary>
         public IReadOnlyList<int> ListeningPorts => _listeners.Keys.OrderBy(p => p).ToList();
         /// <summary>Connection ends of this host that are still open.</summary>
-        public int OpenConnectionCount => _streams.Count;
+        public int OpenConnectionCount => _streams?.Count ?? 0;
+
+        /// <summary>The way out of this host for every destination without an override; made on its first send.</summary>
+        internal SimulatedLink Uplink;
+
+        /// <summary>The host's address as an IPAddress, made when first needed.</summary>
+        internal IPAddress IPAddress => _ipAddress ?? (_ipAddress = IPAddress.Parse(HostAddress));
 
         /// <summary>Changes on every crash and restart: timers and connects begun in an earlier life are void.</summary>
         internal int Epoch { get; private set; }
@@ -68,6 +84,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             IsUp = false;
             Epoch++;
             foreach (var listener in _listeners.Values.OrderBy(l => l.Port).ToList()) listener.Dispose();
+            while (_datagramSockets != null) _datagramSockets.Dispose();
             foreach (var stream in OpenStreams())
             {
                 stream.Reset($"Host {Name} crashed.");
@@ -98,8 +115,54 @@ namespace PSPeer.Engine.Runtime.Simulated
             else if (_listeners.ContainsKey(port))
                 throw new PeerException(PeerErrorIds.PortInUse, $"Port {port} on {Name} ({HostAddress}) is already in use: choose another -Port, or -Port 0 for any free port.");
             var listener = new SimulatedListener(this, port, _network.Options.ListenBacklog);
+            if (_listeners == NoListeners) _listeners = new Dictionary<int, SimulatedListener>();
             _listeners.Add(port, listener);
             return listener;
+        }
+
+        IDatagramSocket IDatagramTransport.Bind(int port, DatagramReceiver receiver)
+        {
+            if (port < 0 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port is 0 to 65535.");
+            if (receiver == null) throw new ArgumentNullException(nameof(receiver));
+            if (!IsUp) throw new PeerException(PeerErrorIds.NodeNotRunning, $"Host {Name} is down: Restart() it before binding.");
+            if (port == 0) port = NextFreeDatagramPort();
+            else if (FindDatagramSocket(port) != null)
+                throw new PeerException(PeerErrorIds.PortInUse, $"UDP port {port} on {Name} ({HostAddress}) is already in use: choose another -Port, or -Port 0 for any free port.");
+            var socket = new SimulatedDatagramSocket(_network, this, port, receiver) { NextOnHost = _datagramSockets };
+            _datagramSockets = socket;
+            return socket;
+        }
+
+        Task<IPEndPoint> IDatagramTransport.ResolveAsync(string host, int port, CancellationToken cancellationToken)
+        {
+            if (port < 1 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port to send to is 1 to 65535.");
+            if (IPAddress.TryParse((host ?? "").Trim('[', ']'), out var literal)) return Task.FromResult(new IPEndPoint(literal, port));
+            var target = _network.Resolve(host, this);
+            return target == null
+                ? Task.FromException<IPEndPoint>(SimulatedNetwork.Unreachable(host, port, "no host has that name in this simulation"))
+                : Task.FromResult(new IPEndPoint(target.IPAddress, port));
+        }
+
+        internal SimulatedDatagramSocket FindDatagramSocket(int port)
+        {
+            for (var s = _datagramSockets; s != null; s = s.NextOnHost)
+                if (s.Port == port) return s;
+            return null;
+        }
+
+        internal void RemoveDatagramSocket(SimulatedDatagramSocket socket)
+        {
+            if (_datagramSockets == socket) { _datagramSockets = socket.NextOnHost; return; }
+            for (var s = _datagramSockets; s != null; s = s.NextOnHost)
+                if (s.NextOnHost == socket) { s.NextOnHost = socket.NextOnHost; return; }
+        }
+
+        /// <summary>UDP ports are their own space, as on a real host: the first free one from 1024.</summary>
+        int NextFreeDatagramPort()
+        {
+            for (int port = FirstListenPort; port <= 65535; port++)
+                if (FindDatagramSocket(port) == null) return port;
+            throw new PeerException(PeerErrorIds.PortInUse, $"Host {Name} has no free UDP port left.");
         }
 
         internal SimulatedListener FindListener(int port) => _listeners.TryGetValue(port, out var l) ? l : null;
@@ -127,13 +190,13 @@ namespace PSPeer.Engine.Runtime.Simulated
             return port;
         }
 
-        internal void Track(SimulatedStream stream) => _streams.Add(stream);
-        internal void Untrack(SimulatedStream stream) => _streams.Remove(stream);
+        internal void Track(SimulatedStream stream) => (_streams ?? (_streams = new HashSet<SimulatedStream>())).Add(stream);
+        internal void Untrack(SimulatedStream stream) => _streams?.Remove(stream);
 
         /// <summary>A snapshot in creation order, so resets happen in the same order on every run.</summary>
         internal List<SimulatedStream> OpenStreams()
         {
-            var list = new List<SimulatedStream>(_streams);
+            var list = _streams == null ? new List<SimulatedStream>() : new List<SimulatedStream>(_streams);
             list.Sort((a, b) => a.Id.CompareTo(b.Id));
             return list;
         }

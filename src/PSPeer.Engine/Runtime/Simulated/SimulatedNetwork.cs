@@ -6,17 +6,21 @@ using PSPeer.Engine.Core;
 namespace PSPeer.Engine.Runtime.Simulated
 {
     /// <summary>
-    /// The wires between simulated hosts: name and address lookup, per-direction links (created on first use from
-    /// the options, or set by <see cref="SetLink"/>), partitions, and the open connection ends of every host, so
-    /// that a partition or crash can reset them.
+    /// The wires between simulated hosts: name and address lookup, each host's uplink and the per-pair overrides
+    /// set by <see cref="SetLink"/>, partitions, datagrams (SimulatedNetwork.Datagrams.cs), and the open connection
+    /// ends of every host, so that a partition or crash can reset them.
     /// </summary>
-    sealed class SimulatedNetwork
+    sealed partial class SimulatedNetwork
     {
         readonly Dictionary<string, SimulatedHost> _byAddress = new Dictionary<string, SimulatedHost>(StringComparer.OrdinalIgnoreCase);
         readonly Dictionary<string, SimulatedHost> _byName = new Dictionary<string, SimulatedHost>(StringComparer.OrdinalIgnoreCase);
         readonly Dictionary<long, SimulatedLink> _links = new Dictionary<long, SimulatedLink>();
         readonly List<NetworkPartition> _partitions = new List<NetworkPartition>();
         readonly SeededRandom _lossRandom;
+        readonly SeededRandom _jitterRandom;
+        readonly SeededRandom _datagramRandom;
+        readonly SimulatedLink _loopback = new SimulatedLink(TimeSpan.Zero, 0, 0, TimeSpan.Zero);
+        readonly List<SimulatedHost> _byIndex = new List<SimulatedHost>();
         long _nextStreamId;
 
         public SimulatedNetwork(SimulationOptions options, SimulationScheduler scheduler)
@@ -24,6 +28,8 @@ namespace PSPeer.Engine.Runtime.Simulated
             Options = options;
             Scheduler = scheduler;
             _lossRandom = new SeededRandom(SeedDerivation.Derive(options.Seed, "network/loss"));
+            _jitterRandom = new SeededRandom(SeedDerivation.Derive(options.Seed, "network/jitter"));
+            _datagramRandom = new SeededRandom(SeedDerivation.Derive(options.Seed, "network/datagrams"));
         }
 
         public SimulationOptions Options { get; }
@@ -35,6 +41,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (_byName.ContainsKey(host.Name)) throw new ArgumentException($"A host named '{host.Name}' already exists in this simulation.", nameof(host));
             _byName.Add(host.Name, host);
             _byAddress.Add(host.HostAddress, host);
+            _byIndex.Add(host);
         }
 
         /// <summary>A host by its virtual address or its name; "localhost" and 127.0.0.1 are the asking host itself.</summary>
@@ -47,25 +54,43 @@ namespace PSPeer.Engine.Runtime.Simulated
             return _byName.TryGetValue(hostOrAddress, out host) ? host : null;
         }
 
-        /// <summary>The link from one host to another; a host's link to itself is instant loopback unless set.</summary>
+        /// <summary>
+        /// The path from one host to another: the pair's override if <see cref="SetLink"/> made one, else the sending
+        /// host's uplink with the options' latency, bandwidth, loss and jitter (every flow leaving a host shares its
+        /// uplink, as on an access link), and instant loopback from a host to itself. Nothing is kept per pair that
+        /// merely talked, so a million hosts cost a million uplinks at most, made on their first send.
+        /// </summary>
         public SimulatedLink GetLink(SimulatedHost from, SimulatedHost to)
         {
-            long key = ((long)from.Index << 32) | (uint)to.Index;
+            if (_links.Count != 0 && _links.TryGetValue(PairKey(from, to), out var link)) return link;
+            if (from == to) return _loopback;
+            return from.Uplink ?? (from.Uplink = new SimulatedLink(Options.Latency, Options.BandwidthBytesPerSecond, Options.Loss, Options.Jitter));
+        }
+
+        public int OverrideCount => _links.Count;
+
+        static long PairKey(SimulatedHost from, SimulatedHost to) => ((long)from.Index << 32) | (uint)to.Index;
+
+        public void SetLink(SimulatedHost a, SimulatedHost b, TimeSpan latency, long bandwidth, double loss, TimeSpan jitter)
+        {
+            Override(a, b).Set(latency, bandwidth, loss, jitter);
+            Override(b, a).Set(latency, bandwidth, loss, jitter);
+        }
+
+        SimulatedLink Override(SimulatedHost from, SimulatedHost to)
+        {
+            long key = PairKey(from, to);
             if (!_links.TryGetValue(key, out var link))
             {
-                link = from == to
-                    ? new SimulatedLink(TimeSpan.Zero, 0, 0)
-                    : new SimulatedLink(Options.Latency, Options.BandwidthBytesPerSecond, Options.Loss);
+                link = new SimulatedLink(TimeSpan.Zero, 0, 0, TimeSpan.Zero);
                 _links.Add(key, link);
             }
             return link;
         }
 
-        public void SetLink(SimulatedHost a, SimulatedHost b, TimeSpan latency, long bandwidth, double loss)
-        {
-            GetLink(a, b).Set(latency, bandwidth, loss);
-            GetLink(b, a).Set(latency, bandwidth, loss);
-        }
+        /// <summary>A random extra delay from 0 up to the link's jitter; draws nothing when the link has none.</summary>
+        public long JitterDelay(SimulatedLink link) =>
+            link.JitterTicks == 0 ? 0 : (long)(_jitterRandom.NextDouble() * link.JitterTicks);
 
         /// <summary>
         /// Extra delay a segment suffers from loss: each loss costs one retransmission timeout (3 x latency plus the
@@ -119,8 +144,6 @@ namespace PSPeer.Engine.Runtime.Simulated
             var serverStream = new SimulatedStream(this, server, ++_nextStreamId);
             clientStream.Peer = serverStream;
             serverStream.Peer = clientStream;
-            clientStream.Outbound = GetLink(client, server);
-            serverStream.Outbound = GetLink(server, client);
             client.Track(clientStream);
             server.Track(serverStream);
             string clientEndPoint = client.HostAddress + ":" + client.NextEphemeralPort();

@@ -53,7 +53,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         public long Id { get; }
         public SimulatedStream Peer { get; set; }
         /// <summary>The link from this end's host to the peer's host.</summary>
-        public SimulatedLink Outbound { get; set; }
+        public SimulatedLink Outbound => _network.GetLink(Host, Peer.Host);
         public bool IsReset => _resetReason != null;
         /// <summary>Nothing more can happen on this end: it was reset, or closed here and closed by the peer.</summary>
         public bool IsFinished => IsReset || (_disposed && _finReceived);
@@ -141,7 +141,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                 _network.Statistics.bytesSent += n;
                 serialized = Math.Max(now, link.FreeAt) + link.SerializationTicks(n);
                 link.FreeAt = serialized;
-                long arrival = serialized + link.LatencyTicks + _network.RetransmissionDelay(link);
+                long arrival = serialized + link.LatencyTicks + _network.RetransmissionDelay(link) + _network.JitterDelay(link);
                 Enqueue(arrival, new Segment(Peer, SegmentKind.Data, data));
             }
             return serialized;

@@ -56,6 +56,9 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Totals of what crossed the simulated network.</summary>
         public SimulationStatistics Statistics => _network.Statistics;
 
+        /// <summary>Pairs of hosts whose path was set by SetLink (one per direction): the only per-pair state kept.</summary>
+        public int OverriddenLinkCount => _network.OverrideCount;
+
         /// <summary>Work items run so far (a measure of cost, useful in benchmarks).</summary>
         public long ExecutedWorkItems => _scheduler.Executed;
 
@@ -159,9 +162,16 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Heals every partition.</summary>
         public void Heal() => _network.HealAll();
 
-        /// <summary>Sets both directions of the link between two hosts (bandwidth in bytes/s, 0 = unlimited).</summary>
+        /// <summary>
+        /// Sets both directions of the path between two hosts (bandwidth in bytes/s, 0 = unlimited), overriding the
+        /// options and the hosts' uplinks for this pair only.
+        /// </summary>
         public void SetLink(SimulatedHost a, SimulatedHost b, TimeSpan latency, long bandwidthBytesPerSecond = 0, double loss = 0) =>
-            _network.SetLink(Own(a), Own(b), latency, bandwidthBytesPerSecond, loss);
+            _network.SetLink(Own(a), Own(b), latency, bandwidthBytesPerSecond, loss, TimeSpan.Zero);
+
+        /// <summary>As <see cref="SetLink(SimulatedHost, SimulatedHost, TimeSpan, long, double)"/>, with a jitter: each datagram or segment waits a random 0 up to it more.</summary>
+        public void SetLink(SimulatedHost a, SimulatedHost b, TimeSpan latency, long bandwidthBytesPerSecond, double loss, TimeSpan jitter) =>
+            _network.SetLink(Own(a), Own(b), latency, bandwidthBytesPerSecond, loss, jitter);
 
         IEnumerable<SimulatedHost> Own(IEnumerable<SimulatedHost> hosts) =>
             (hosts ?? throw new ArgumentNullException(nameof(hosts))).Select(Own).ToList();

@@ -8,7 +8,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         public int Seed { get; set; } = 1;
         /// <summary>One-way latency of every link unless <see cref="Simulation.SetLink"/> says otherwise.</summary>
         public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(10);
-        /// <summary>Bytes per second each direction of a link carries; 0 = unlimited.</summary>
+        /// <summary>Bytes per second each host's uplink carries (every flow leaving the host shares it); 0 = unlimited.</summary>
         public long BandwidthBytesPerSecond { get; set; } = 0;
         /// <summary>Probability that a segment is lost and must be retransmitted (adds delay; streams stay reliable).</summary>
         public double Loss { get; set; } = 0;
@@ -22,6 +22,10 @@ namespace PSPeer.Engine.Runtime.Simulated
         public TimeSpan MinRetransmitTimeout { get; set; } = TimeSpan.FromMilliseconds(200);
         /// <summary>Connections a listener holds before refusing new ones, like a TCP backlog.</summary>
         public int ListenBacklog { get; set; } = 512;
+        /// <summary>Each datagram and segment waits a random 0 up to this much longer (datagrams may then reorder).</summary>
+        public TimeSpan Jitter { get; set; } = TimeSpan.Zero;
+        /// <summary>The largest datagram payload a simulated socket sends (UDP's 65,507 bytes by default).</summary>
+        public int MaxDatagramSize { get; set; } = 65507;
 
         internal SimulationOptions Validated()
         {
@@ -31,10 +35,13 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (SegmentSize < 1) throw new ArgumentOutOfRangeException(nameof(SegmentSize), SegmentSize, "A segment holds at least one byte.");
             if (MinRetransmitTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MinRetransmitTimeout));
             if (ListenBacklog < 1) throw new ArgumentOutOfRangeException(nameof(ListenBacklog));
+            if (Jitter < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Jitter), Jitter, "Jitter cannot be negative.");
+            if (MaxDatagramSize < 1 || MaxDatagramSize > 65507) throw new ArgumentOutOfRangeException(nameof(MaxDatagramSize), MaxDatagramSize, "A datagram carries 1 to 65,507 bytes.");
             return new SimulationOptions
             {
                 Seed = Seed, Latency = Latency, BandwidthBytesPerSecond = BandwidthBytesPerSecond, Loss = Loss, Start = Start,
                 SegmentSize = SegmentSize, MinRetransmitTimeout = MinRetransmitTimeout, ListenBacklog = ListenBacklog,
+                Jitter = Jitter, MaxDatagramSize = MaxDatagramSize,
             };
         }
     }

@@ -5,7 +5,7 @@ using System.Threading;
 namespace PSPeer.Engine.Runtime.Simulated
 {
     /// <summary>
-    /// The one loop of a simulation: a binary heap of work ordered by (due tick, sequence number), run on the
+    /// The one loop of a simulation: a 4-ary heap of work ordered by (due tick, sequence number), run on the
     /// thread that calls <see cref="Run"/>. Virtual time moves only here, to the due time of the work being run, so
     /// two runs that enqueue the same work in the same order execute it in the same order at the same times.
     /// </summary>
@@ -136,7 +136,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             while (index > 0)
             {
-                int parent = (index - 1) >> 1;
+                int parent = (index - 1) >> 2;
                 if (!Less(entry, _heap[parent])) break;
                 _heap[index] = _heap[parent];
                 index = parent;
@@ -146,12 +146,14 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         void SiftDown(int index, Entry entry)
         {
-            int half = _count >> 1;
-            while (index < half)
+            while (true)
             {
-                int child = 2 * index + 1;
-                int right = child + 1;
-                if (right < _count && Less(_heap[right], _heap[child])) child = right;
+                int first = 4 * index + 1;
+                if (first >= _count) break;
+                int last = Math.Min(first + 4, _count);
+                int child = first;
+                for (int c = first + 1; c < last; c++)
+                    if (Less(_heap[c], _heap[child])) child = c;
                 if (!Less(_heap[child], entry)) break;
                 _heap[index] = _heap[child];
                 index = child;

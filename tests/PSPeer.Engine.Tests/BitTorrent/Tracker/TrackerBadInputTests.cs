@@ -136,8 +136,8 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
 
         [Theory]
         [InlineData("https://tracker.example/announce", "plain HTTP only")]
-        [InlineData("udp://tracker.example:6969/announce", "not UDP")]
-        [InlineData("tracker.example/announce", "starts with http://")]
+        [InlineData("udp://tracker.example/announce", "names its port")]
+        [InlineData("tracker.example/announce", "starts with http:// or udp://")]
         public void Urls_PSPeer_cannot_announce_to_say_why(string url, string why)
         {
             var w = new TrackerWorld();
