@@ -73,7 +73,7 @@ $tracker.Engine.Options.AllowClientAddress
         public void AllowClientAddress_is_refused_for_roles_other_than_Tracker()
         {
             var result = _session.Run("Start-PeerNode -Protocol Napster -Role IndexServer -Port 0 -AllowClientAddress");
-            Assert.StartsWith("RoleNotSupported,", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
+            Assert.StartsWith("ParameterNotApplicable,", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
         }
 
         [Fact]
