@@ -44,7 +44,7 @@ try {
 
     # Links come up in the background; give the leaf a moment to reach its ultrapeers.
     $deadline = [DateTime]::UtcNow.AddSeconds(10)
-    while ($leaf.Engine.ConnectionCount -lt 2 -and [DateTime]::UtcNow -lt $deadline) { [Threading.Thread]::Sleep(50) }
+    while ($leaf.ConnectionCount -lt 2 -and [DateTime]::UtcNow -lt $deadline) { [Threading.Thread]::Sleep(50) }
 
     $dest = [IO.Path]::Combine($root, 'downloads')
     $hits = @(Find-PeerFile 'Hey Jude' -Via $leaf -Timeout 5)

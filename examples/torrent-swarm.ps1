@@ -70,7 +70,7 @@ try {
 
     # Each leecher: when it completed, who sent it data, and how much it passed on to the others.
     $report = foreach ($leecher in $leechers) {
-        $done = $leecher.Engine.CompletedAt
+        $done = $leecher.CompletedAt
         $copy = [IO.Path]::Combine($leecher.SharedPath, 'app.zip')
         [pscustomobject]@{
             Name      = $leecher.Name

@@ -32,7 +32,12 @@ namespace PSPeer.Benchmarks
             string done = !seed && args.Length > 4 ? args[4] : null;
             var runtime = LiveRuntime.Loopback;
             var torrent = TorrentMetainfo.Load(runtime.Storage, Path.GetFullPath(args[1]));
-            var node = new BitTorrentPeer(runtime, seed ? "seed" : "leech", torrent, Path.GetFullPath(args[2]), new SwarmOptions { Port = port });
+            var node = new BitTorrentPeer(runtime, seed ? "seed" : "leech", torrent, Path.GetFullPath(args[2]), new SwarmOptions
+            {
+                Port = port,
+                // A benchmark swarm puts every client on 127.0.0.1: the per-address limit would cap how many of them meet.
+                MaxConnectionsPerAddress = new SwarmOptions().MaxConnections,
+            });
             using (var terminated = new CancellationTokenSource())
             using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; terminated.Cancel(); }))
             using (PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; terminated.Cancel(); }))

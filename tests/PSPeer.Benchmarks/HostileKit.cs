@@ -88,6 +88,7 @@ namespace PSPeer.Benchmarks
             double honestMs = sw.Elapsed.TotalMilliseconds;
             await target.StandardInput.WriteLineAsync("stats");
             string stats = target.HasExited ? "(exited)" : await target.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            long rssAfterGc = Rss(target.Id);   // the stats line ran a full GC: garbage from refused connections is gone
             long held = 0;
             foreach (var a in attackers)
             {
@@ -101,7 +102,7 @@ namespace PSPeer.Benchmarks
             if (!target.WaitForExit(30_000)) target.Kill();
             bool served = honest.StartsWith("served");
             Console.WriteLine($"{kind,-8} node alive: {(alive ? "yes" : "NO, exit " + target.ExitCode)}; honest client {honest} ({honestMs:F0} ms); " +
-                              $"{opened:N0} attack connections made, {held:N0} still held at the end; RSS {rssBefore / 1048576.0:F0} MiB before, {rssUnder / 1048576.0:F0} MiB under attack; {stats}");
+                              $"{opened:N0} attack connections made, {held:N0} still held at the end; RSS {rssBefore / 1048576.0:F0} MiB before, {rssUnder / 1048576.0:F0} MiB under attack ({rssAfterGc / 1048576.0:F0} MiB after a full GC); {stats}");
             return alive && served;
         }
 
@@ -226,7 +227,7 @@ namespace PSPeer.Benchmarks
                     if (line != "stats") continue;
                     var gate = http?.Admission ?? node?.Admission;
                     var budget = DescriptorBudget.Process;
-                    Console.WriteLine($"node open {gate?.OpenCount}, refused {gate?.RefusedCount:N0}, timed out {gate?.TimedOutCount:N0}; descriptors {budget}; managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
+                    Console.WriteLine($"node open {gate?.OpenCount}, refused {gate?.RefusedCount:N0}, timed out {gate?.TimedOutCount:N0}; descriptors {budget}; live managed heap {GC.GetTotalMemory(true) / 1048576.0:F0} MiB");
                 }
             }
             finally

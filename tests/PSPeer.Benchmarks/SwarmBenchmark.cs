@@ -44,7 +44,8 @@ namespace PSPeer.Benchmarks
             Directory.CreateDirectory(seedDir);
             long size = (long)sizeMib * 1024 * 1024;
             var torrent = WriteContentAndTorrent(Path.Combine(seedDir, "payload.bin"), size);
-            var none = new SwarmOptions { Trackers = new string[0] };
+            // Every node on 127.0.0.1: lift the per-address limit to the connection limit, as a local setup should.
+            var none = new SwarmOptions { Trackers = new string[0], MaxConnectionsPerAddress = new SwarmOptions().MaxConnections };
             var seeder = new BitTorrentPeer(LiveRuntime.Loopback, "seed", torrent, seedDir, none);
             var leechers = Enumerable.Range(0, leecherCount)
                 .Select(i => new BitTorrentPeer(LiveRuntime.Loopback, "leech" + i, torrent, Path.Combine(dir, "leech" + i), none)).ToList();

@@ -5,10 +5,12 @@ namespace PSPeer.Engine.Content
 {
     public sealed class DownloadResult
     {
-        public DownloadResult(string path, long size, ContentHash contentHash, bool verified, TimeSpan duration, string source)
+        public DownloadResult(string path, long size, ContentHash contentHash, bool verified, TimeSpan duration, string source, bool alreadyPresent = false)
         {
-            Path = path; Size = size; ContentHash = contentHash; Verified = verified; Duration = duration; Source = source;
+            Path = path; Size = size; ContentHash = contentHash; Verified = verified; Duration = duration; Source = source; AlreadyPresent = alreadyPresent;
         }
+        /// <summary>The destination already held this very content (same hash): nothing was transferred.</summary>
+        public bool AlreadyPresent { get; }
         public string Path { get; }
         public long Size { get; }
         public ContentHash ContentHash { get; }

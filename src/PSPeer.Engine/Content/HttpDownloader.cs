@@ -15,8 +15,9 @@ namespace PSPeer.Engine.Content
     /// </summary>
     /// <remarks>
     /// The destination file is named after the last segment of the hit's name, sanitised (<see cref="DownloadFileName"/>).
-    /// An existing file of that name is overwritten, but only by a verified download: until the hash matches, the
-    /// bytes live in ".&lt;name&gt;.&lt;random&gt;.pspeer-partial" and the old file is untouched.
+    /// Until the hash matches, the bytes live in ".&lt;name&gt;.&lt;random&gt;.pspeer-partial". An existing file of the
+    /// final name is never replaced unless the caller asks (replaceExisting), and then only by a verified download
+    /// (<see cref="ExistingCopyAsync"/> tells whether it already holds the content).
     /// A source may answer the first request with "206 Partial Content" and one range of the file even though none was
     /// asked for (gtk-gnutella serves at most 512 KiB per request): the rest is then asked for with "Range: bytes=n-",
     /// on the same keep-alive connection while the source keeps it open, on a new one when it does not (never for a
@@ -28,7 +29,47 @@ namespace PSPeer.Engine.Content
         /// <summary>Throws PeerException ContentHashMismatch / PeerUnreachable / DownloadFailed / SourceBusy; OperationCanceledException on cancel.</summary>
         public static Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory,
             IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
-            DownloadAsync(runtime, hit, destinationDirectory, progress, null, null, cancellationToken);
+            DownloadAsync(runtime, hit, destinationDirectory, false, progress, null, null, cancellationToken);
+
+        /// <summary>As above; DestinationFileExists when a file of the final name is there at the end, unless <paramref name="replaceExisting"/>.</summary>
+        public static Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory, bool replaceExisting,
+            IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
+            DownloadAsync(runtime, hit, destinationDirectory, replaceExisting, progress, null, null, cancellationToken);
+
+        /// <summary>The full path a hit is saved to in <paramref name="destinationDirectory"/> (the sanitised last segment of its name).</summary>
+        public static string DestinationPath(IFileStorage storage, SearchHit hit, string destinationDirectory)
+        {
+            if (hit == null) throw new ArgumentNullException(nameof(hit));
+            string fileName = DownloadFileName.Sanitize(hit.Name, hit.ContentHash.IsEmpty ? "download" : "download-" + hit.ContentHash.Base32Text.Substring(0, 8));
+            return storage.Combine(storage.GetFullPath(destinationDirectory), fileName);
+        }
+
+        /// <summary>
+        /// What to do about a file already at the hit's destination, before any network traffic: null when there is none
+        /// (or it is to be replaced); the result, AlreadyPresent and Verified, when it holds this very content (same
+        /// SHA-1); PeerException(DestinationFileExists) when it differs and <paramref name="replaceExisting"/> is false.
+        /// </summary>
+        public static async Task<DownloadResult> ExistingCopyAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory, bool replaceExisting,
+            CancellationToken cancellationToken = default)
+        {
+            if (runtime == null) throw new ArgumentNullException(nameof(runtime));
+            var storage = runtime.Storage;
+            string path = DestinationPath(storage, hit, destinationDirectory);
+            if (!storage.FileExists(path)) return null;
+            var started = runtime.Clock.Now;
+            if (!hit.ContentHash.IsEmpty)
+            {
+                var existing = await FileHasher.HashFileAsync(storage, path, cancellationToken);
+                if (existing == hit.ContentHash)
+                    return new DownloadResult(path, storage.GetInfo(path).Length, existing, verified: true, runtime.Clock.Now - started, null, alreadyPresent: true);
+            }
+            if (replaceExisting) return null;
+            throw Exists(path, hit);
+        }
+
+        static PeerException Exists(string path, SearchHit hit) =>
+            new PeerException(PeerErrorIds.DestinationFileExists,
+                $"'{path}' already exists and is not the file '{hit.Name}' ({(hit.ContentHash.IsEmpty ? "its content cannot be compared" : "its content hash differs from " + hit.ContentHash)}); it was left as it is.");
 
         /// <summary>
         /// Downloads over a connection that is already open (a Gnutella GIV: the firewalled source connected to us),
@@ -36,13 +77,13 @@ namespace PSPeer.Engine.Content
         /// cannot be reopened, so a source that closes it after a 404 fails the download. The connection is disposed.
         /// </summary>
         public static Task<DownloadResult> DownloadOverAsync(IPeerRuntime runtime, SearchHit hit, IConnection connection, byte[] alreadyRead,
-            string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
+            string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
         {
             if (connection == null) throw new ArgumentNullException(nameof(connection));
-            return DownloadAsync(runtime, hit, destinationDirectory, progress, connection, alreadyRead, cancellationToken);
+            return DownloadAsync(runtime, hit, destinationDirectory, replaceExisting, progress, connection, alreadyRead, cancellationToken);
         }
 
-        static async Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory,
+        static async Task<DownloadResult> DownloadAsync(IPeerRuntime runtime, SearchHit hit, string destinationDirectory, bool replaceExisting,
             IProgress<DownloadProgress> progress, IConnection opened, byte[] alreadyRead, CancellationToken cancellationToken)
         {
             if (runtime == null) throw new ArgumentNullException(nameof(runtime));
@@ -94,7 +135,9 @@ namespace PSPeer.Engine.Content
                     throw new PeerException(PeerErrorIds.ContentHashMismatch,
                         $"'{hit.Name}' from {source} does not match its hash: expected {hit.ContentHash}, received {actual}. Nothing was saved; the peer's copy differs from what it announced.");
 
-                storage.Move(tempPath, finalPath, overwrite: true);
+                // A file that appeared under the final name while we downloaded is not ours to replace either.
+                if (!replaceExisting && storage.FileExists(finalPath)) throw Exists(finalPath, hit);
+                storage.Move(tempPath, finalPath, overwrite: replaceExisting);
                 tempPath = null;
                 return new DownloadResult(finalPath, received, actual, verified: !hit.ContentHash.IsEmpty, runtime.Clock.Now - started, source.ToString());
             }

@@ -198,7 +198,12 @@ namespace PSPeer.Engine.Content
         }
 
         IEnumerable<string> ListFiles(string directory) =>
-            _storage.EnumerateFiles(directory).Where(p => !p.EndsWith(PartialSuffix, StringComparison.Ordinal));
+            _storage.EnumerateFiles(directory).Where(p => !IsPartial(p));
+
+        // A download in progress: a partial file, or any file inside a torrent's partial folder.
+        static bool IsPartial(string path) =>
+            path.EndsWith(PartialSuffix, StringComparison.Ordinal) ||
+            path.IndexOf(PartialSuffix + "/", StringComparison.Ordinal) >= 0 || path.IndexOf(PartialSuffix + "\\", StringComparison.Ordinal) >= 0;
 
         static bool IsSeparator(char c) => c == '/' || c == '\\';
 

@@ -18,6 +18,8 @@ namespace PSPeer.Engine.Core
         public bool IsEmpty => _bytes == null;
         public byte[] ToByteArray() => (byte[])_bytes?.Clone();
         public string Base32Text => _bytes == null ? "" : Base32.Encode(_bytes);
+        /// <summary>The SHA-1 as 40 uppercase hex digits, as Get-FileHash -Algorithm SHA1 and sha1sum (in lowercase) print it; "" when empty.</summary>
+        public string Hex => _bytes == null ? "" : BitConverter.ToString(_bytes).Replace("-", "");
         public override string ToString() => _bytes == null ? "" : Prefix + Base32.Encode(_bytes);
 
         public static ContentHash Compute(byte[] data)

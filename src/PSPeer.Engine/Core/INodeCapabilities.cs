@@ -33,5 +33,11 @@ namespace PSPeer.Engine.Core
         Task<IReadOnlyList<SharedFile>> PublishAsync(IEnumerable<string> paths, CancellationToken cancellationToken = default);
         /// <summary>Downloads a hit into <paramref name="destinationDirectory"/>, verified; emits Download* events.</summary>
         Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default);
+        /// <summary>
+        /// As above. A file of the same name that already holds this content is the result at once (AlreadyPresent); a
+        /// different one is PeerException(DestinationFileExists) unless <paramref name="replaceExisting"/>, and then is
+        /// replaced only by the verified download.
+        /// </summary>
+        Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default);
     }
 }

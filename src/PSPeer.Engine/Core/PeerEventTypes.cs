@@ -42,12 +42,19 @@ namespace PSPeer.Engine.Core
         public const string HitDropped = "HitDropped";               // a QueryHit whose query id is unknown or whose path is gone
         public const string PushReceived = "PushReceived";
         public const string RateLimited = "RateLimited";             // a connection sent more queries than its allowance
+        public const string HandshakeRefused = "HandshakeRefused";   // a servent we dialled refused us (403, 503...); Data: Status, Reason
+        public const string LinkEvicted = "LinkEvicted";             // a useless link gave its slot to a new one; Data: Reason, Ultrapeer, IdleSeconds
 
         // Admission (every server kind)
         public const string ConnectionRefused = "ConnectionRefused"; // a connection refused or evicted by the node's limits; Data: Reason, Address
         public const string ConnectionTimedOut = "ConnectionTimedOut"; // closed for not completing its login or handshake in time; Data: Reason, Address
         // Fair slots (BitTorrent peers and trackers)
         public const string PeerEvicted = "PeerEvicted";             // dropped or turned away to keep room for useful peers; Data: Reason, Action (Evicted/Refused), Address
+
+        // Storage and observers
+        public const string FinalNameTaken = "FinalNameTaken";       // a torrent completed, but a file PSPeer did not write holds its final name: the data stays under <Name>.pspeer-partial; Data: Path, PartialPath
+        public const string ObserverFailed = "ObserverFailed";       // an event subscriber threw: it is unsubscribed, the node goes on; Data: Error
+        public const string EventsDropped = "EventsDropped";         // a slow event subscriber's queue was full: events were dropped for it; Data: Dropped
 
         /// <summary>All known types, for tab completion and validation.</summary>
         public static readonly string[] All =
@@ -59,6 +66,8 @@ namespace PSPeer.Engine.Core
             QueryReceived, QueryForwarded, QueryDroppedDuplicate, QueryDroppedTtl, HitRoutedBack, HitDropped, PushReceived, RateLimited,
             ConnectionRefused, ConnectionTimedOut,
             PeerEvicted,
+            HandshakeRefused, LinkEvicted,
+            FinalNameTaken, ObserverFailed, EventsDropped,
         };
     }
 }

@@ -34,5 +34,7 @@ namespace PSPeer.Engine.Core
         public const string TorrentSourceNotFound = "TorrentSourceNotFound"; // New-Torrent: the content to hash does not exist
         // Content
         public const string SourceBusy = "SourceBusy";                   // a download source stayed busy (503) past the retries it allows
+        // Downloads
+        public const string DestinationFileExists = "DestinationFileExists"; // a different file already has the download's name
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Threading;
@@ -79,8 +80,57 @@ namespace PSPeer.Engine.Core
         protected AdmissionGate CreateAdmissionGate(Func<byte[]> refusalResponse = null) =>
             Admission = new AdmissionGate(Runtime, () => Limits, (type, remote, message, data) => Emit(type, remote, message, data), refusalResponse);
 
-        /// <summary>Hot stream of everything this node does; completes when the node stops.</summary>
-        public IObservable<PeerEvent> Events => _events.AsObservable();
+        /// <summary>
+        /// Hot stream of everything this node does; completes when the node stops. Subscribers never reach the node:
+        /// live, each gets its events on the task pool through its own queue of <see cref="EventQueueCapacity"/>
+        /// events (a slow one loses events, counted in <see cref="EventsDropped"/> and told by an EventsDropped event);
+        /// simulated, on the simulation's loop in order (deterministic). One whose OnNext throws is unsubscribed and an
+        /// ObserverFailed event tells the others.
+        /// </summary>
+        public IObservable<PeerEvent> Events => Runtime.IsSimulated ? EventsInline : QueuedEvents();
+
+        /// <summary>
+        /// The same stream delivered on the node's own thread, in step with what it does, each subscriber in its own
+        /// try (a throwing one is unsubscribed): for code that must see events before the node's next step and never
+        /// blocks (the engine's and the cmdlets' own bookkeeping).
+        /// </summary>
+        public IObservable<PeerEvent> EventsInline => EventDelivery.Inline(_events, ObserverFailed);
+
+        /// <summary>Events a live subscriber may have waiting before newer ones are dropped for it (set before subscribing).</summary>
+        public int EventQueueCapacity
+        {
+            get => _eventQueueCapacity;
+            set => _eventQueueCapacity = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one event.");
+        }
+
+        /// <summary>Events dropped for slow subscribers since the node was created.</summary>
+        public long EventsDropped => Interlocked.Read(ref _eventsDropped);
+
+        /// <summary>Subscribers unsubscribed because they threw.</summary>
+        public long ObserverFailures => Interlocked.Read(ref _observerFailures);
+
+        int _eventQueueCapacity = 10_000;
+        long _eventsDropped;
+        long _observerFailures;
+
+        IObservable<PeerEvent> QueuedEvents() =>
+            EventDelivery.Queued(_events, _eventQueueCapacity, TaskPoolScheduler.Default,
+                count => new PeerEvent(Runtime.Clock.Now, Name, PeerEventTypes.EventsDropped,
+                    null, $"{count} events dropped: this subscriber fell behind", new Dictionary<string, object> { ["Dropped"] = count }),
+                count => Interlocked.Add(ref _eventsDropped, count),
+                ObserverFailed);
+
+        // An observer threw: it is gone; the node goes on, and the other subscribers hear of it.
+        void ObserverFailed(Exception error)
+        {
+            Interlocked.Increment(ref _observerFailures);
+            try
+            {
+                Emit(PeerEventTypes.ObserverFailed, null, $"an event subscriber threw and was unsubscribed: {error.Message}",
+                    D("Error", error.GetType().FullName + ": " + error.Message));
+            }
+            catch (Exception) { /* reporting must never reach the node either */ }
+        }
 
         /// <summary>Cancelled when the node begins to stop: every background loop of the node takes it.</summary>
         protected CancellationToken Stopping => _stopping.Token;

@@ -9,7 +9,7 @@ namespace PSPeer.Engine.Gnutella
     {
         internal long messagesSent, messagesReceived, queriesDroppedDuplicate, queriesDroppedTtl, queriesRateLimited,
             hitsRoutedBack, hitsDroppedUnknownQuery, queriesDeliveredToLeaves, queriesFilteredByQrp, queriesForwarded,
-            queriesReceived, hitsSent, messagesDroppedQueueFull, extensionMessagesIgnored;
+            queriesReceived, hitsSent, messagesDroppedQueueFull, extensionMessagesIgnored, queriesSkippedLastHop, dynamicQueries, queriesWidened;
         // One slot per known payload type and one for anything else: no dictionary on the hot path, and 160 bytes
         // rather than 4 KB a servent (a simulation holds 100,000 of them).
         static readonly GnutellaPayloadType[] Types =
@@ -55,6 +55,16 @@ namespace PSPeer.Engine.Gnutella
         /// the payload limit, counted here, never routed nor answered.
         /// </summary>
         public long ExtensionMessagesIgnored => Interlocked.Read(ref extensionMessagesIgnored);
+
+        /// <summary>
+        /// Query copies not sent to another ultrapeer on their last hop because its ultrapeer QRP table cannot match
+        /// (ultrapeer-to-ultrapeer QRP).
+        /// </summary>
+        public long QueriesSkippedLastHop => Interlocked.Read(ref queriesSkippedLastHop);
+        /// <summary>Duplicates passed on again because they came with a higher TTL than the first copy (dynamic querying).</summary>
+        public long QueriesWidened => Interlocked.Read(ref queriesWidened);
+        /// <summary>Dynamic queries this ultrapeer ran (for its leaves and for its own searches).</summary>
+        public long DynamicQueries => Interlocked.Read(ref dynamicQueries);
 
         internal static void Add(ref long counter) => Interlocked.Increment(ref counter);
         internal static void Add(ref long counter, long amount) => Interlocked.Add(ref counter, amount);

@@ -86,8 +86,7 @@ namespace PSPeer.Engine.Gnutella
             if (_deflater == null) return false;
             lock (_sendGate)
             {
-                bool idle = _batchesSinceIdleCheck == 0;
-                _batchesSinceIdleCheck = 0;
+                bool idle = Interlocked.Exchange(ref _batchesSinceIdleCheck, 0) == 0;
                 // Only between batches: the writer owns the compressor while it writes.
                 if (!idle || _writing || _isClosed || !_deflater.HoldsCompressor) return false;
                 _deflater.Release();
@@ -95,15 +94,14 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        // What goes on the wire for a batch of whole descriptors. Only the one writer calls it (DrainAsync, or the Bye).
+        // What goes on the wire for a batch of whole descriptors. Only the writer calls it (DrainAsync, or the Bye, each
+        // holding the writer's turn), so the compressor needs no lock: Release and Dispose touch it only between turns,
+        // and routing threads queueing descriptors are never held up behind a compression.
         byte[] Encode(byte[] plain)
         {
             if (_deflater == null) return plain;
-            lock (_sendGate)
-            {
-                _batchesSinceIdleCheck++;
-                return _deflater.Compress(plain, 0, plain.Length);
-            }
+            Interlocked.Increment(ref _batchesSinceIdleCheck);
+            return _deflater.Compress(plain, 0, plain.Length);
         }
 
         /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>
@@ -115,7 +113,10 @@ namespace PSPeer.Engine.Gnutella
         public bool RemoteIsLeaf => !RemoteIsUltrapeer;
         public bool Outgoing { get; }
         public QueryRateLimiter Limiter { get; }
-        /// <summary>The QRP table a leaf sent us (ultrapeer side); null until its reset arrives.</summary>
+        /// <summary>
+        /// The QRP table the other end sent us: a leaf's (ultrapeer side), or another ultrapeer's last-hop table (its files
+        /// and its leaves', with ultrapeer-to-ultrapeer QRP); null until its reset arrives.
+        /// </summary>
         public QueryRouteTable QueryRouteTable { get; set; }
         public bool IsClosed { get { lock (_sendGate) return _isClosed; } }
 
@@ -126,6 +127,43 @@ namespace PSPeer.Engine.Gnutella
             get => new DateTimeOffset(Interlocked.Read(ref _lastHeardTicks), TimeSpan.Zero);
             set => Interlocked.Exchange(ref _lastHeardTicks, value.UtcTicks);
         }
+
+        long _connectedTicks;
+        /// <summary>When the handshake completed; a link is not judged (evicted, or trusted for back-off) before its grace.</summary>
+        public DateTimeOffset ConnectedAt
+        {
+            get => new DateTimeOffset(Interlocked.Read(ref _connectedTicks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref _connectedTicks, value.UtcTicks);
+        }
+
+        long _lastUsefulTicks;   // 0 = never
+        /// <summary>When the link last carried a fresh Query or a routed QueryHit (Pings, Pongs and QRP do not count); null = never.</summary>
+        public DateTimeOffset? LastUseful
+        {
+            get { long t = Interlocked.Read(ref _lastUsefulTicks); return t == 0 ? (DateTimeOffset?)null : new DateTimeOffset(t, TimeSpan.Zero); }
+        }
+
+        public void MarkUseful(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsefulTicks, now.UtcTicks);
+
+        int _evicted;
+        /// <summary>True once: the caller may evict this link (two newcomers never take the same slot).</summary>
+        public bool TryClaimEviction() => Interlocked.CompareExchange(ref _evicted, 1, 0) == 0;
+        /// <summary>Chosen for eviction (its Bye may still be on its way): its slot is already someone else's.</summary>
+        public bool IsEvicted => Volatile.Read(ref _evicted) != 0;
+        /// <summary>The other ultrapeer said X-Ext-Probes: it passes on a query again when a copy comes with a higher TTL.</summary>
+        public bool ExtProbes { get; set; }
+        /// <summary>The other ultrapeer said X-Dynamic-Querying: a leaf may leave widening its search to it.</summary>
+        public bool DynamicQuerying { get; set; }
+
+        /// <summary>The remote IP address the connection comes from (not what its headers claim): per-address slot limits count it.</summary>
+        public string RemoteAddress { get; set; }
+
+        /// <summary>Ultrapeer links: the ultrapeer links the other end keeps (its X-Degree; 8 when it sent none, as for servents of the 2002 era).</summary>
+        public int AdvertisedDegree { get; set; }
+        /// <summary>Ultrapeer links: the highest TTL the other end lets through (its X-Max-TTL; 0 = it did not say).</summary>
+        public int AdvertisedMaxTtl { get; set; }
+        /// <summary>The other ultrapeer said X-Ultrapeer-Query-Routing: it sends and takes last-hop QRP tables.</summary>
+        public bool UltrapeerQueryRouting { get; set; }
 
         long _cachedPongsTicks = DateTimeOffset.MinValue.UtcTicks;
         /// <summary>
@@ -229,7 +267,9 @@ namespace PSPeer.Engine.Gnutella
                     while (true)
                     {
                         var message = await _reader.ReadAsync(both.Token);
-                        if (message == null) return new LinkEnd("closed by the other servent", false);
+                        // Our own Bye makes the other servent close at once: its end of stream may arrive while the
+                        // Bye is still being written, and then the reason is ours, not "closed by the other servent".
+                        if (message == null) return new LinkEnd(CloseReason ?? "closed by the other servent", false);
                         _counters.CountReceived(message.Header.Type);
                         onMessage(this, message);
                         if (IsClosed) return new LinkEnd(CloseReason ?? "closed", false);

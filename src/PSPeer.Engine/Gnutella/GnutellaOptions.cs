@@ -22,8 +22,12 @@ namespace PSPeer.Engine.Gnutella
         public bool AutoConnect { get; set; } = true;
         /// <summary>Ultrapeer: most links to other ultrapeers (accepted or made).</summary>
         public int MaxUltrapeerLinks { get; set; } = 32;
-        /// <summary>Ultrapeer with AutoConnect: how many ultrapeer links it makes by itself (it accepts up to MaxUltrapeerLinks).</summary>
-        public int UltrapeerLinkTarget { get; set; } = 6;
+        /// <summary>
+        /// Ultrapeer: the ultrapeer links it aims for, which it announces as X-Degree. With AutoConnect it dials until it
+        /// has them (it accepts up to MaxUltrapeerLinks). 32, as gtk-gnutella and LimeWire run: their leaves refuse an
+        /// ultrapeer that announces fewer than 16 ("High Outdegree and Dynamic Querying Required").
+        /// </summary>
+        public int UltrapeerLinkTarget { get; set; } = 32;
         /// <summary>Ultrapeer: most leaves it shields.</summary>
         public int MaxLeaves { get; set; } = 30;
         /// <summary>Leaf: how many ultrapeers it keeps links to.</summary>
@@ -51,5 +55,34 @@ namespace PSPeer.Engine.Gnutella
         /// runtime's deflate cannot sync-flush (.NET Framework, so Windows PowerShell 5.1), whatever this says.
         /// </summary>
         public bool? CompressLinks { get; set; }
+
+        /// <summary>
+        /// A new link is never evicted, nor trusted as proven, during this time after its handshake: it has this long to
+        /// carry its first Query or QueryHit.
+        /// </summary>
+        public TimeSpan LinkGrace { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>
+        /// A link that carried no fresh Query nor routed QueryHit for this long (Pings alone never count) is useless: when
+        /// its slots are full, a new servent takes its place (gtk-gnutella does the same with useless leaves and ultrapeers).
+        /// </summary>
+        public TimeSpan UselessAfter { get; set; } = TimeSpan.FromMinutes(5);
+        /// <summary>
+        /// Most links from one remote IP address (by the connection, not by what the handshake claims); 0 = no limit. A few,
+        /// so one host cannot take every slot; local setups that put many servents on one address raise it.
+        /// </summary>
+        public int MaxLinksPerAddress { get; set; } = 4;
+        /// <summary>
+        /// Ultrapeer: leaves' queries (and, without -Ttl, its own searches) go out by dynamic querying — a low-TTL probe,
+        /// then one ultrapeer link at a time with a TTL chosen from the results so far — and it says X-Dynamic-Querying.
+        /// Off: every query is flooded with its TTL (simulated networks keep this, so their flood figures stay as published).
+        /// </summary>
+        public bool DynamicQuerying { get; set; } = true;
+        /// <summary>Dynamic querying stops once this many results came back for a leaf's query.</summary>
+        public int DynamicQueryResults { get; set; } = 50;
+        /// <summary>
+        /// Ultrapeer: exchange last-hop QRP tables with ultrapeers that say X-Ultrapeer-Query-Routing (our files and our
+        /// leaves' tables merged), and skip a neighbour on a query's last hop when its table cannot match.
+        /// </summary>
+        public bool UltrapeerQueryRouting { get; set; } = true;
     }
 }

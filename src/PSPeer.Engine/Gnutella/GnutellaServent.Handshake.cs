@@ -17,7 +17,7 @@ namespace PSPeer.Engine.Gnutella
 
         Dictionary<string, string> OwnHeaders()
         {
-            return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
             {
                 ["User-Agent"] = UserAgent,
                 ["X-Ultrapeer"] = IsLeaf ? "False" : "True",
@@ -29,6 +29,39 @@ namespace PSPeer.Engine.Gnutella
                 ["Bye-Packet"] = "0.1",
                 ["GGEP"] = "0.5",
             };
+            if (!IsLeaf)
+            {
+                // Truthful: the ultrapeer links we aim for, the highest TTL + hops we let through, and what we do with
+                // queries. gtk-gnutella's leaves refuse an ultrapeer below X-Degree 16 or without X-Dynamic-Querying.
+                headers["X-Degree"] = Degree.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                headers["X-Max-TTL"] = Options.MaxTtl.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (Options.DynamicQuerying)
+                {
+                    headers["X-Dynamic-Querying"] = "0.1";
+                    headers["X-Ext-Probes"] = "0.1";   // a copy with a higher TTL after a probe is passed on, not dropped
+                }
+                if (Options.UltrapeerQueryRouting) headers["X-Ultrapeer-Query-Routing"] = "0.1";
+            }
+            return headers;
+        }
+
+        /// <summary>The ultrapeer links this ultrapeer aims for: what it says as X-Degree.</summary>
+        int Degree => Math.Max(0, Math.Min(Options.UltrapeerLinkTarget, Options.MaxUltrapeerLinks));
+
+        // Servents of the pre-X-Degree era kept about 8 ultrapeer links (gtk-gnutella assumes the same).
+        const int LegacyDegree = 8;
+
+        /// <summary>What the other end said it can do (its CONNECT, or its answer to ours).</summary>
+        static void ReadCapabilities(GnutellaLink link, HandshakeHead head)
+        {
+            if (!link.RemoteIsUltrapeer) return;
+            link.AdvertisedDegree = int.TryParse(HeaderOf(head, "X-Degree").Trim(), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree;
+            link.AdvertisedMaxTtl = int.TryParse(HeaderOf(head, "X-Max-TTL").Trim(), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0;
+            link.DynamicQuerying = HeaderOf(head, "X-Dynamic-Querying").Trim().Length > 0;
+            link.UltrapeerQueryRouting = HeaderOf(head, "X-Ultrapeer-Query-Routing").Trim().Length > 0;
+            link.ExtProbes = HeaderOf(head, "X-Ext-Probes").Trim().Length > 0;
         }
 
         /// <summary>Dials, sends CONNECT, reads the answer, confirms. The caller starts the returned link.</summary>
@@ -68,8 +101,12 @@ namespace PSPeer.Engine.Gnutella
                     RecordRtt(Runtime.Clock.Now - sentAt);
                     LearnTryUltrapeers(answer);
                     if (answer.IsConnect || answer.Status != 200)
+                    {
+                        Emit(PeerEventTypes.HandshakeRefused, peer.ToString(), $"{answer.Status} {answer.Reason}".Trim(),
+                            D("Status", answer.Status), D("Reason", answer.Reason ?? ""), D("UserAgent", HeaderOf(answer, "User-Agent")));
                         throw new PeerException(PeerErrorIds.HandshakeRefused,
                             $"{peer} refused the Gnutella connection: {answer.Status} {answer.Reason}. Try another servent (it listed {CountTry(answer)} others).");
+                    }
 
                     bool remoteUltrapeer = IsUltrapeerHeader(answer);
                     if (IsLeaf && !remoteUltrapeer)
@@ -93,7 +130,9 @@ namespace PSPeer.Engine.Gnutella
 
                     var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
                         new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                        compressSending: compress, inflateReceiving: LinkCompression.Declares(answer)) { AcceptsBye = AdvertisesBye(answer) };
+                        compressSending: compress, inflateReceiving: LinkCompression.Declares(answer))
+                        { AcceptsBye = AdvertisesBye(answer), RemoteAddress = HostOf(connection.RemoteEndPoint) };
+                    ReadCapabilities(link, answer);
                     done = true;
                     return link;
                 }
@@ -147,7 +186,8 @@ namespace PSPeer.Engine.Gnutella
             HostPort listen = ListenAddressOf(hello);
             LearnTryUltrapeers(hello);
 
-            string refusal = SlotRefusal(remoteUltrapeer, listen);
+            string remoteAddress = HostOf(remote);
+            string refusal = TakeSlot(remoteUltrapeer, listen, remoteAddress, remote);
             if (refusal != null)
             {
                 await RefuseAsync(stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen), token);
@@ -184,16 +224,18 @@ namespace PSPeer.Engine.Gnutella
             if (remoteUltrapeer && confirm.Headers != null && confirm.Headers.ContainsKey("X-Ultrapeer") && !IsUltrapeerHeader(confirm))
             {
                 remoteUltrapeer = false;
-                string full = SlotRefusal(remoteUltrapeer, listen);
+                string full = TakeSlot(remoteUltrapeer, listen, remoteAddress, remote);
                 if (full != null)
                 {
                     if (AdvertisesBye(hello)) await SayByeAsync(stream, 503, full, token);
                     return null;
                 }
             }
-            return new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
+            var link = new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
                 new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                compressSending: compress, inflateReceiving: inflate) { AcceptsBye = AdvertisesBye(hello) };
+                compressSending: compress, inflateReceiving: inflate) { AcceptsBye = AdvertisesBye(hello), RemoteAddress = remoteAddress };
+            ReadCapabilities(link, hello);
+            return link;
         }
 
         /// <summary>Whether this servent offers and uses link compression (the option, or live-on / simulated-off; never where flush fails).</summary>
@@ -204,22 +246,6 @@ namespace PSPeer.Engine.Gnutella
         {
             if (CompressionEnabled) headers[LinkCompression.AcceptEncoding] = LinkCompression.Deflate;
             return headers;
-        }
-
-        /// <summary>Why a new link cannot have a slot, or null when it can.</summary>
-        string SlotRefusal(bool remoteUltrapeer, HostPort listen)
-        {
-            if (listen != null && listen.Equals(_listenEndPoint)) return "Connected to self";
-            var links = Volatile.Read(ref _links);
-            int ultrapeers = links.Count(l => l.RemoteIsUltrapeer), leaves = links.Length - ultrapeers;
-            if (IsLeaf)
-            {
-                if (!remoteUltrapeer) return "Leaves do not accept leaves";
-                if (ultrapeers >= Options.LeafUltrapeerLinks) return "Leaf has all the ultrapeers it needs";
-                return null;
-            }
-            if (remoteUltrapeer) return ultrapeers >= Options.MaxUltrapeerLinks ? "Ultrapeer slots full" : null;
-            return leaves >= Options.MaxLeaves ? "Leaf slots full" : null;
         }
 
         // After the handshake a refusal can only be a Bye (the link is up as far as the other servent knows).
@@ -284,6 +310,9 @@ namespace PSPeer.Engine.Gnutella
 
         static int CountTry(HandshakeHead head) =>
             head.Headers != null && head.Headers.TryGetValue("X-Try-Ultrapeers", out var list) && !string.IsNullOrEmpty(list) ? list.Split(',').Length : 0;
+
+        static string HeaderOf(HandshakeHead head, string name) =>
+            head.Headers != null && head.Headers.TryGetValue(name, out var value) ? value ?? "" : "";
 
         static string HostOf(string endPoint) => HostPort.TryParse(endPoint, out var hp) ? hp.Host : endPoint;
     }

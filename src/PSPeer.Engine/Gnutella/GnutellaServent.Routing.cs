@@ -71,19 +71,38 @@ namespace PSPeer.Engine.Gnutella
                 return;
             }
             Age(ref header);
-            bool fresh;
-            lock (_gate) fresh = _queryRoutes.TryAdd(header.Id, link);
+            bool fresh, wider = false;
+            byte before = 0;
+            lock (_gate)
+            {
+                fresh = _queryRoutes.TryAdd(header.Id, link);
+                if (_queryTtls != null) wider = NoteQueryTtl(header, fresh, out before);
+            }
+            if (!fresh && wider && !IsLeaf)
+            {
+                // Dynamic querying may send a copy with a higher TTL after a probe reached us: pass it on further (and
+                // to our leaves, if the first copy's TTL stopped here), but answer only once.
+                GnutellaCounters.Add(ref Counters.queriesWidened);
+                Forward(link, header, (Query)message.Payload, message.PayloadBytes, toLeaves: before == 0);
+                return;
+            }
             if (!fresh)
             {
                 GnutellaCounters.Add(ref Counters.queriesDroppedDuplicate);
                 if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedDuplicate, link.Remote, "duplicate query", RouteData(header));
                 return;
             }
+            link.MarkUseful(Runtime.Clock.Now);   // a fresh query: the link carries searches (duplicates and Pings do not count)
             var query = (Query)message.Payload;
             if (HasEventObservers) Emit(PeerEventTypes.QueryReceived, link.Remote, query.Criteria, RouteData(header));
 
             AnswerLocally(link, header, query);
             if (IsLeaf) return;   // leaves never route
+            if (Options.DynamicQuerying && link.RemoteIsLeaf)
+            {
+                StartLeafDynamicQuery(link, header, query, message.PayloadBytes);
+                return;
+            }
             Forward(link, header, query, message.PayloadBytes);
         }
 
@@ -93,30 +112,36 @@ namespace PSPeer.Engine.Gnutella
         /// so every QueryHit's TTL (hops + 2, at most MaxTtl) covers its way back. (Passing a spent query on to leaves
         /// anyway would reach MaxTtl + 1 hops, and those leaves' hits would die one hop short of the searcher.)
         /// </summary>
-        void Forward(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload)
+        void Forward(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload, bool toLeaves = true)
         {
             var links = System.Threading.Volatile.Read(ref _links);
-            int forwarded = 0, toLeaves = 0;
+            int forwarded = 0, toLeavesCount = 0;
             if (header.Ttl > 0)
             {
                 byte[] frame = null;
                 foreach (var l in links)
                 {
                     if (l == from || !l.RemoteIsUltrapeer) continue;
+                    // The last hop: an ultrapeer whose last-hop QRP table cannot match would only drop it.
+                    if (header.Ttl == 1 && SkipsLastHop(l, query))
+                    {
+                        GnutellaCounters.Add(ref Counters.queriesSkippedLastHop);
+                        continue;
+                    }
                     if (frame == null) frame = GnutellaCodec.Encode(header, payload);
                     if (l.Send(frame, GnutellaPayloadType.Query)) forwarded++;
                 }
                 GnutellaCounters.Add(ref Counters.queriesForwarded, forwarded);
-                toLeaves = DeliverToLeaves(from, header, query, payload, links);
+                toLeavesCount = toLeaves ? DeliverToLeaves(from, header, query, payload, links) : 0;
             }
             else
             {
                 GnutellaCounters.Add(ref Counters.queriesDroppedTtl);
                 if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedTtl, from?.Remote, "TTL expired", RouteData(header));
             }
-            if (HasEventObservers && (forwarded > 0 || toLeaves > 0))
+            if (HasEventObservers && (forwarded > 0 || toLeavesCount > 0))
                 Emit(PeerEventTypes.QueryForwarded, from?.Remote, query.Criteria,
-                    D("guid", header.Id.ToString()), D("ttl", (int)header.Ttl), D("hops", (int)header.Hops), D("count", forwarded), D("leaves", toLeaves));
+                    D("guid", header.Id.ToString()), D("ttl", (int)header.Ttl), D("hops", (int)header.Hops), D("count", forwarded), D("leaves", toLeavesCount));
         }
 
         /// <summary>
@@ -220,6 +245,7 @@ namespace PSPeer.Engine.Gnutella
                 if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "QueryHit for an unknown query", RouteData(header));
                 return;
             }
+            link.MarkUseful(Runtime.Clock.Now);   // a hit for a query we know: the link answers searches
             if (ReferenceEquals(from, Self))
             {
                 DeliverHits(link, header, hit);
@@ -233,6 +259,7 @@ namespace PSPeer.Engine.Gnutella
                 return;
             }
             GnutellaCounters.Add(ref Counters.hitsRoutedBack);
+            if (back.RemoteIsLeaf && Options.DynamicQuerying) CountDynamicResults(header.Id, hit.Results.Count);
             if (HasEventObservers) Emit(PeerEventTypes.HitRoutedBack, back.Remote, $"{hit.Results.Count} result(s)", RouteData(header));
         }
 
@@ -300,14 +327,21 @@ namespace PSPeer.Engine.Gnutella
 
         void OnRouteTableUpdate(GnutellaLink link, GnutellaMessage message)
         {
-            // Only an ultrapeer keeps tables, and only its leaves' (ultrapeer-to-ultrapeer QRP is not used here).
-            if (IsLeaf || link.RemoteIsUltrapeer) return;
+            // Only an ultrapeer keeps tables: its leaves', and with ultrapeer QRP, the last-hop tables of other ultrapeers.
+            if (IsLeaf || (link.RemoteIsUltrapeer && !SpeaksUltrapeerQrp(link))) return;
             var update = (RouteTableUpdate)message.Payload;
             // One table per leaf: a new reset/patch sequence is built aside and replaces the old table only when its
             // last patch is in, so until then the leaf keeps getting what its previous table matched.
             var table = link.QueryRouteTable;
             if (table == null) link.QueryRouteTable = table = new QueryRouteTable(Options.QrpTableBits);
-            lock (table) table.Apply(update);   // GnutellaProtocolException closes the link as malformed
+            bool complete;
+            lock (table)
+            {
+                table.Apply(update);   // GnutellaProtocolException closes the link as malformed
+                complete = table.IsComplete;
+            }
+            // A leaf's finished table changes what our own last-hop table must say to the other ultrapeers.
+            if (complete && link.RemoteIsLeaf) UltrapeerTableChanged();
         }
 
         void SendQueryRouteTable(GnutellaLink link)

@@ -8,7 +8,7 @@ using PSPeer.Engine.Gnutella.Wire;
 
 namespace PSPeer.Engine.Gnutella
 {
-    /// <summary>Searching: a single flood with a given TTL, or an expanding ring (TTL 1, 2, ... MaxTtl).</summary>
+    /// <summary>Searching: a single flood with a given TTL, an expanding ring (TTL 1, 2, ... MaxTtl), or dynamic querying.</summary>
     public sealed partial class GnutellaServent
     {
         readonly Dictionary<GnutellaGuid, GnutellaSearch> _searches = new Dictionary<GnutellaGuid, GnutellaSearch>();
@@ -20,6 +20,8 @@ namespace PSPeer.Engine.Gnutella
         /// TTL, waiting until Timeout or MaxResults. Otherwise an expanding ring: TTL 1, 2, ... MaxTtl, each ring
         /// waiting a period scaled by the measured link round trip (2 x TTL round trips, at least 250 ms) before it
         /// widens; it stops at MaxResults, at Timeout, or when the widest ring has had its wait.
+        /// Without a TTL, an ultrapeer with DynamicQuerying queries dynamically instead (GnutellaServent.DynamicQuerying.cs),
+        /// aiming for MaxResults; a leaf whose ultrapeers all say X-Dynamic-Querying sends one query and waits.
         /// A query "urn:sha1:BASE32" searches by content hash.
         /// </summary>
         public async Task SearchAsync(string query, SearchOptions options, Action<SearchHit> onHit, CancellationToken cancellationToken = default)
@@ -41,21 +43,28 @@ namespace PSPeer.Engine.Gnutella
             var payload = MakeQuery(query ?? "");
             var search = new GnutellaSearch(query ?? "", options.MaxResults, onHit);
             var rings = new List<int>();
+            bool dynamic = !options.Ttl.HasValue && !IsLeaf && Options.DynamicQuerying;
+            // A leaf whose ultrapeers all query dynamically sends one query, to one of them, and leaves the widening to
+            // it: an expanding ring would start a new dynamic query per ring, and each ultrapeer would run its own.
+            bool leavesItToUltrapeer = !options.Ttl.HasValue && IsLeaf && LeavesWideningToUltrapeers();
             if (options.Ttl.HasValue) rings.Add(Math.Max(1, Math.Min(Options.MaxTtl, options.Ttl.Value)));
-            else for (int t = 1; t <= Options.MaxTtl; t++) rings.Add(t);
+            else if (leavesItToUltrapeer) rings.Add(Options.MaxTtl);
+            else if (!dynamic) for (int t = 1; t <= Options.MaxTtl; t++) rings.Add(t);
 
             using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping))
             using (stop.Token.Register(search.Finish))
             {
                 try
                 {
+                    if (dynamic) await SearchDynamicallyAsync(search, payload, options.MaxResults, deadline, stop.Token);
+                    bool oneQuery = rings.Count == 1;
                     foreach (int ttl in rings)
                     {
                         if (search.IsDone) break;
                         var now = Runtime.Clock.Now;
                         if (now >= deadline) break;
-                        SendOwnQuery(search, payload, (byte)ttl);
-                        var wait = options.Ttl.HasValue ? deadline - now : Min(RingWait(ttl), deadline - now);
+                        SendOwnQuery(search, payload, (byte)ttl, oneUltrapeer: leavesItToUltrapeer);
+                        var wait = oneQuery ? deadline - now : Min(RingWait(ttl), deadline - now);
                         var delay = Runtime.Clock.Delay(wait, stop.Token);
                         await Task.WhenAny(search.Completion, delay);
                         if (delay.IsFaulted || delay.IsCanceled) { _ = delay.Exception; }
@@ -72,6 +81,12 @@ namespace PSPeer.Engine.Gnutella
         }
 
         static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+        bool LeavesWideningToUltrapeers()
+        {
+            var ultrapeers = Volatile.Read(ref _links).Where(l => l.RemoteIsUltrapeer).ToList();
+            return ultrapeers.Count > 0 && ultrapeers.All(l => l.DynamicQuerying);
+        }
 
         TimeSpan RingWait(int ttl)
         {
@@ -101,7 +116,7 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>One ring: a new GUID, sent to every ultrapeer link (a leaf's: to its ultrapeers) and matching leaves.</summary>
-        void SendOwnQuery(GnutellaSearch search, Query query, byte ttl)
+        void SendOwnQuery(GnutellaSearch search, Query query, byte ttl, bool oneUltrapeer = false)
         {
             var id = GnutellaGuid.New(Runtime.Random);
             lock (_gate)
@@ -115,7 +130,11 @@ namespace PSPeer.Engine.Gnutella
             var frame = GnutellaCodec.Encode(header, payload);
             var links = Volatile.Read(ref _links);
             foreach (var l in links)
-                if (l.RemoteIsUltrapeer) l.Send(frame, GnutellaPayloadType.Query);
+            {
+                if (!l.RemoteIsUltrapeer) continue;
+                if (ttl == 1 && SkipsLastHop(l, query)) { GnutellaCounters.Add(ref Counters.queriesSkippedLastHop); continue; }
+                if (l.Send(frame, GnutellaPayloadType.Query) && oneUltrapeer) break;
+            }
             // Our own leaves are one hop away: the header they see is the one we sent, aged by that hop.
             if (!IsLeaf) DeliverToLeaves(null, header, query, payload, links);
             if (HasEventObservers)

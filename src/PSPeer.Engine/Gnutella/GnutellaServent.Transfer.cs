@@ -44,15 +44,19 @@ namespace PSPeer.Engine.Gnutella
             return added;
         }
 
-        public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
+        public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
+            DownloadAsync(hit, destinationDirectory, false, progress, cancellationToken);
+
+        public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
         {
             if (hit == null) throw new ArgumentNullException(nameof(hit));
             Emit(PeerEventTypes.DownloadStarted, hit.Source, hit.Name, D("Name", hit.Name), D("Size", hit.Size), D("ContentHash", hit.ContentHash.ToString()), D("NeedsPush", hit.NeedsPush));
             try
             {
-                var result = hit.NeedsPush
-                    ? await PushDownloadAsync(hit, destinationDirectory, progress, cancellationToken)
-                    : await HttpDownloader.DownloadAsync(Runtime, hit, destinationDirectory, progress, cancellationToken);
+                var result = await HttpDownloader.ExistingCopyAsync(Runtime, hit, destinationDirectory, replaceExisting, cancellationToken)
+                    ?? (hit.NeedsPush
+                        ? await PushDownloadAsync(hit, destinationDirectory, replaceExisting, progress, cancellationToken)
+                        : await HttpDownloader.DownloadAsync(Runtime, hit, destinationDirectory, replaceExisting, progress, cancellationToken));
                 Emit(PeerEventTypes.DownloadVerified, hit.Source, result.Path, D("Name", hit.Name), D("Path", result.Path), D("Size", result.Size),
                     D("ContentHash", result.ContentHash.ToString()), D("Duration", result.Duration));
                 return result;
@@ -65,7 +69,7 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        async Task<DownloadResult> PushDownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
+        async Task<DownloadResult> PushDownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken)
         {
             if (!GnutellaGuid.TryParse(hit.ServentId, out var target))
                 throw new PeerException(PeerErrorIds.DownloadFailed, $"'{hit.Name}' needs a Push but its hit carries no servent GUID: search again through a Gnutella servent.");
@@ -96,7 +100,7 @@ namespace PSPeer.Engine.Gnutella
                         $"The firewalled servent holding '{hit.Name}' did not connect back (GIV) within {PushTimeout.TotalSeconds:0} s: it may be gone; search again.");
                 var giv = waiter.Task.Result;
                 handed = true;   // the downloader owns (and closes) the connection now
-                return await HttpDownloader.DownloadOverAsync(Runtime, hit, giv.Connection, giv.Rest, destinationDirectory, progress, cancellationToken);
+                return await HttpDownloader.DownloadOverAsync(Runtime, hit, giv.Connection, giv.Rest, destinationDirectory, replaceExisting, progress, cancellationToken);
             }
             finally
             {

@@ -63,6 +63,8 @@ namespace PSPeer.Engine.Gnutella
             _queryRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
             _pingRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Math.Max(16, Options.RouteCapacity / 10));
             _pushRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
+            if (Options.DynamicQuerying && Options.Role != GnutellaRole.Leaf)
+                _queryTtls = new GuidRouteTable<SeenTtl>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
             if (Options.Bootstrap != null) foreach (var b in Options.Bootstrap) _hosts.Add(b, knownUltrapeer: true);
         }
 
@@ -101,6 +103,17 @@ namespace PSPeer.Engine.Gnutella
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
             _acceptLoop = AcceptLoopAsync();
             if (Options.AutoConnect) _maintenance = MaintainLinksAsync();
+            // Without AutoConnect there is no maintenance round to free quiet links' compressors: a sweep of its own.
+            else if (CompressionEnabled) _maintenance = SweepCompressorsAsync();
+        }
+
+        async Task SweepCompressorsAsync()
+        {
+            while (!Stopping.IsCancellationRequested)
+            {
+                try { await Runtime.Clock.Delay(TimeSpan.FromSeconds(5), Stopping); } catch (OperationCanceledException) { return; }
+                foreach (var link in Volatile.Read(ref _links)) link.ReleaseCompressorIfIdle();
+            }
         }
 
         protected override async Task OnStopAsync()
@@ -231,18 +244,18 @@ namespace PSPeer.Engine.Gnutella
                 Volatile.Write(ref _links, grown);
                 _linkTasks.Add(done.Task);
             }
+            // Known, but not yet proven: a servent that drops us right after the handshake keeps its dial back-off
+            // (JudgeDialledHost decides when the link ends).
             if (link.ListenEndPoint != null)
-            {
                 _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer, knownLeaf: link.RemoteIsLeaf);
-                _hosts.Succeeded(link.ListenEndPoint);
-            }
-            link.LastHeard = Runtime.Clock.Now;
+            link.LastHeard = link.ConnectedAt = Runtime.Clock.Now;
             Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
                 D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing),
                 D("SendsCompressed", link.SendsCompressed), D("ReceivesCompressed", link.ReceivesCompressed));
             _ = RunLinkAsync(link, done);
             // What a new link needs first: our QRP table if it is our ultrapeer; a Ping to learn more hosts.
             if (IsLeaf && link.RemoteIsUltrapeer) SendQueryRouteTable(link);
+            if (SpeaksUltrapeerQrp(link)) SendUltrapeerTable(link);
             if (Options.AutoConnect) SendPing(link, 2);
         }
 
@@ -259,6 +272,7 @@ namespace PSPeer.Engine.Gnutella
                 }
                 else link.Close(end.Reason);
                 RemoveLink(link);
+                JudgeDialledHost(link);
                 Emit(PeerEventTypes.ConnectionClosed, link.Remote, end.Reason, D("Reason", end.Reason));
             }
             catch (Exception e)
@@ -266,6 +280,7 @@ namespace PSPeer.Engine.Gnutella
                 // A bug in a handler must cost one link, never the servent.
                 link.Close("internal error: " + e.Message);
                 RemoveLink(link);
+                JudgeDialledHost(link);
                 Emit(PeerEventTypes.ConnectionClosed, link.Remote, "internal error: " + e.Message, D("Reason", e.Message));
             }
             finally
@@ -292,6 +307,7 @@ namespace PSPeer.Engine.Gnutella
                 _pingRoutes.RemoveAll(link);
                 _pushRoutes.RemoveAll(link);
             }
+            if (link.RemoteIsLeaf && link.QueryRouteTable != null) UltrapeerTableChanged();   // its keywords leave with it
         }
 
         /// <summary>AutoConnect: keeps the links this role wants, dialling known hosts when some are lost.</summary>
@@ -358,6 +374,7 @@ namespace PSPeer.Engine.Gnutella
                 table.Compact();
                 _ownTable = table;
             }
+            else UltrapeerTableChanged();
         }
 
         void RecordRtt(TimeSpan sample)

@@ -283,14 +283,18 @@ namespace PSPeer.Engine.Napster
             return true;
         }
 
-        public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
+        public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
+            DownloadAsync(hit, destinationDirectory, false, progress, cancellationToken);
+
+        public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
         {
             if (hit == null) throw new ArgumentNullException(nameof(hit));
             Emit(PeerEventTypes.DownloadStarted, hit.Source, hit.Name, D("Name", hit.Name), D("Size", hit.Size), D("ContentHash", hit.ContentHash.ToString()));
             var reporter = new ThrottledProgress(this, hit, progress);
             try
             {
-                var result = await HttpDownloader.DownloadAsync(Runtime, hit, destinationDirectory, reporter, cancellationToken);
+                var result = await HttpDownloader.ExistingCopyAsync(Runtime, hit, destinationDirectory, replaceExisting, cancellationToken)
+                             ?? await HttpDownloader.DownloadAsync(Runtime, hit, destinationDirectory, replaceExisting, reporter, cancellationToken);
                 Emit(PeerEventTypes.DownloadVerified, hit.Source, result.Path, D("Name", hit.Name), D("Path", result.Path), D("Size", result.Size),
                     D("ContentHash", result.ContentHash.ToString()), D("Duration", result.Duration));
                 return result;

@@ -194,6 +194,16 @@ namespace PSPeer.Engine.Networks
                 MaxUltrapeerLinks = Math.Max(32, _layout.CoreDegree[i] + 4),
                 MaxLeaves = Math.Max(30, _layout.LeafCount[i] + 4),
                 LeafUltrapeerLinks = Math.Max(_options.LeafUltrapeerLinks, 1),
+                // Nodes of one composed network talk only to one another, in one process: compressing those links
+                // would save nothing and cost a compressor (~200-250 KiB) per busy link end. ConfigureServent may turn it on.
+                CompressLinks = false,
+                // X-Degree stays truthful: the ultrapeer links the plan gives this node.
+                UltrapeerLinkTarget = _layout.CoreDegree[i],
+                // Plain floods unless asked, so the published flood figures stay what they were.
+                DynamicQuerying = _options.DynamicQuerying,
+                UltrapeerQueryRouting = _options.UltrapeerQueryRouting,
+                // Live nodes all sit on 127.0.0.1: the per-address limit would cut the plan's own links.
+                MaxLinksPerAddress = IsSimulated ? new GnutellaOptions().MaxLinksPerAddress : 0,
             };
             if (IsSimulated)
             {

@@ -42,6 +42,13 @@ namespace PSPeer.Engine.Networks
         /// rate. Live networks keep the servent's default.
         /// </summary>
         public int SimulatedQrpTableBits { get; set; } = 13;
+        /// <summary>
+        /// Ultrapeers search for their leaves (and for themselves without a TTL) by dynamic querying instead of flooding.
+        /// Off by default: the network then measures the classic flood.
+        /// </summary>
+        public bool DynamicQuerying { get; set; }
+        /// <summary>Ultrapeers exchange last-hop QRP tables and skip neighbours that cannot match on a query's last hop. Off by default.</summary>
+        public bool UltrapeerQueryRouting { get; set; }
         /// <summary>Lets a caller adjust every servent's options (rate limits, TTL) before it starts.</summary>
         public Action<GnutellaOptions> ConfigureServent { get; set; }
 

@@ -24,7 +24,7 @@ namespace PSPeer.Engine.Networks
         public long FloodsSeen { get { lock (_gate) return _floodsSeen; } }
 
         public IDisposable Attach(PeerNodeBase node, int index) =>
-            node.Events.Subscribe(e => OnEvent(index, e), _ => { }, () => { });
+            node.EventsInline.Subscribe(e => OnEvent(index, e), _ => { }, () => { });
 
         public FloodTrace Find(string guid)
         {

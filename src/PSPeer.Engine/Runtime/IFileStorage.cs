@@ -20,8 +20,11 @@ namespace PSPeer.Engine.Runtime
         /// never truncated: torrent storage writes pieces at their offsets and resumes from what is already there.
         /// </summary>
         Stream OpenReadWrite(string path);
+        /// <summary>Moves a file, creating the destination's parent directories; IOException when it exists and !overwrite.</summary>
         void Move(string source, string destination, bool overwrite);
         void Delete(string path);
+        /// <summary>Removes the directory and its subdirectories when no file is left in them; leaves any that hold files.</summary>
+        void DeleteEmptyDirectories(string path);
         string Combine(string directory, string name);
         string GetFullPath(string path);
     }

@@ -22,8 +22,9 @@ namespace PSPeer
         [ValidateNotNullOrEmpty]
         public string Query { get; set; }
 
-        /// <summary>Default: the session's most recent node that can search.</summary>
-        [Parameter]
+        /// <summary>The node to search through (a PeerNode, also from the pipeline). Default: the session's most recent node that can search.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        [Alias("Node")]
         [ValidateNotNull]
         public PeerNode Via { get; set; }
 

@@ -19,20 +19,24 @@ namespace PSPeer
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; }
 
-        /// <summary>Default: the session's most recent node that shares a folder (else any node that can share).</summary>
-        [Parameter]
+        /// <summary>
+        /// The node to share through (a PeerNode, also from the pipeline). Default: the session's most recent node that
+        /// shares a folder (else any node that can share). -Node is the earlier name, kept as an alias.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        [Alias("Node")]
         [ValidateNotNull]
-        public PeerNode Node { get; set; }
+        public PeerNode Via { get; set; }
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessRecord()
         {
-            var node = Node ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => n.HasSharedFolder)
+            var node = Via ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => n.HasSharedFolder)
                             ?? NodeRegistry.MostRecent(NodeRegistry.CurrentSession, n => n.CanShare);
             var sharing = NodeSelection.Require<ISharingNode>(this, node, "No node of this session can share files.",
-                "Start-PeerNode -Protocol Napster -SharedPath <folder>", CmdletErrorIds.NodeCannotShare, "does not share files", nameof(Node));
+                "Start-PeerNode -Protocol Napster -SharedPath <folder>", CmdletErrorIds.NodeCannotShare, "does not share files", nameof(Via));
 
             var paths = new List<string>();
             foreach (string path in Path)

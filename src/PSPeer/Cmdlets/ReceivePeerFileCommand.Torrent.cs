@@ -36,8 +36,10 @@ namespace PSPeer
             bool ours = Via == null;
             if (ours)
             {
+                if (!MayWrite(torrent)) return;
                 string name = NodeRegistry.NextName(session, "BitTorrent", "Leecher");
-                var options = new SwarmOptions { Port = Port, Trackers = Tracker, SeedWhenComplete = Seed.IsPresent };
+                // -Force: the download (made under the partial name) replaces what is at the final name once verified.
+                var options = new SwarmOptions { Port = Port, Trackers = Tracker, SeedWhenComplete = Seed.IsPresent, ReplaceExisting = Force.IsPresent };
                 peer = new BitTorrentPeer(LiveRuntime.Loopback, name, torrent, _destination, options);
                 node = new PeerNode(peer);
             }
@@ -74,6 +76,42 @@ namespace PSPeer
                     NodeRegistry.ReleaseName(session, node.Name);
                 }
             }
+        }
+
+        /// <summary>
+        /// The torrent's final name in -Destination: free, or already holding exactly this content (then it counts as
+        /// received: emitted as Verified unless -Seed still needs a node), or another file, which only -Force replaces.
+        /// Asks ShouldProcess. False when nothing more is to be done for this torrent.
+        /// </summary>
+        bool MayWrite(TorrentMetainfo torrent)
+        {
+            string path = TorrentDataCheck.ContentPath(torrent, _destination);
+            var started = DateTimeOffset.UtcNow;
+            bool taken, present = false;
+            using (var check = new PieceStorage(DestinationStorage, torrent, _destination))
+            {
+                taken = check.IsFinalNameTaken();
+                if (taken)
+                {
+                    WriteVerbose($"'{path}' exists: checking whether it already holds {torrent.Name}.");
+                    var hashing = _pump.Run(ct => check.FinalHoldsContentAsync(ct));
+                    if (_pump.IsStopping) return false;
+                    present = hashing.GetAwaiter().GetResult();
+                }
+            }
+            if (present && !Seed)
+            {
+                if (!ShouldProcess(path, $"Keep: it already holds {torrent.Name}")) return false;
+                WriteVerbose($"'{path}' already holds {torrent.Name}, every piece verified: nothing to download.");
+                WriteObject(new PeerDownload(torrent.Name, path, torrent.TotalSize, 0, torrent.InfoHash.Hex, true, DateTimeOffset.UtcNow - started, Array.Empty<string>()));
+                return false;
+            }
+            if (taken && !present && !Force)
+            {
+                WriteError(DestinationExists(path, $"'{path}' already exists and does not hold the torrent {torrent.Name} ({torrent.InfoHash.Hex}); it was left as it is."));
+                return false;
+            }
+            return ShouldProcess(path, taken && !present ? $"Replace with the torrent {torrent.Name} (once every piece is verified)" : $"Receive the torrent {torrent.Name} ({DisplayText.Size(torrent.TotalSize)})");
         }
 
         /// <summary>-Via for a torrent: a running seeder or leecher of that very torrent, whose download we watch.</summary>
@@ -127,7 +165,10 @@ namespace PSPeer
                     if (!_pump.IsStopping)
                         WriteProgress(new ProgressRecord(ActivityId, activity, "Completed") { RecordType = ProgressRecordType.Completed });
                 }
-                string path = TorrentDataCheck.ContentPath(torrent, peer.Directory);
+                string path = peer.ContentPath;
+                if (peer.IsComplete && !peer.IsAtFinalPath)
+                    WriteError(DestinationExists(TorrentDataCheck.ContentPath(torrent, peer.Directory),
+                        $"{torrent.Name} is complete and verified in '{path}', but a file that PSPeer did not write holds its final name; it was left as it is."));
                 return new PeerDownload(torrent.Name, path, torrent.TotalSize, SafeDownloaded(peer) - downloadedBefore, torrent.InfoHash.Hex,
                     peer.IsComplete, DateTimeOffset.UtcNow - started, sources.ToArray());
             }
@@ -143,7 +184,7 @@ namespace PSPeer
         IDisposable WarnOnTrackerFailures(BitTorrentPeer peer)
         {
             var warned = new System.Collections.Generic.HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            return peer.Events.Subscribe(e =>
+            return peer.EventsInline.Subscribe(e =>
             {
                 if (e.Type != PeerEventTypes.TrackerAnnounce || !(e["Error"] is string error)) return;
                 lock (warned) if (!warned.Add(e.Remote ?? "")) return;

@@ -14,8 +14,11 @@ namespace PSPeer
     /// Downloads search hits, verifies each against its content hash and writes it to -Destination; or joins a
     /// torrent's swarm (a TorrentInfo or a .torrent path) and downloads its content, every piece verified. A failed
     /// item is a non-terminating error and the next one still downloads.
+    /// <para>A file it did not write is never replaced: one with the same content counts as received (a Verified
+    /// PeerDownload, nothing transferred); a different one is a DestinationFileExists error unless -Force, and then is
+    /// replaced only by the verified download. -WhatIf/-Confirm ask before each download.</para>
     /// </summary>
-    [Cmdlet(VerbsCommunications.Receive, "PeerFile", DefaultParameterSetName = HitSet)]
+    [Cmdlet(VerbsCommunications.Receive, "PeerFile", DefaultParameterSetName = HitSet, SupportsShouldProcess = true)]
     [OutputType(typeof(PeerDownload))]
     public sealed partial class ReceivePeerFileCommand : PSCmdlet
     {
@@ -100,8 +103,13 @@ namespace PSPeer
 
         /// <summary>The node to download with. Default: the node the hit was found through, else the most recent client.</summary>
         [Parameter]
+        [Alias("Node")]
         [ValidateNotNull]
         public PeerNode Via { get; set; }
+
+        /// <summary>Replace a different file that already has the download's name (only with the verified download).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -163,16 +171,28 @@ namespace PSPeer
         /// <summary>Downloads one hit; true when it was received and verified.</summary>
         bool Receive(ISharingNode downloader, SearchHit hit)
         {
+            string target = HttpDownloader.DestinationPath(DestinationStorage, hit, _destination);
+            bool exists = File.Exists(target);
+            string what = exists
+                ? (Force ? $"Replace with '{hit.Name}' from {hit.Source} (once verified)" : $"Keep if it already holds '{hit.Name}', else report DestinationFileExists")
+                : $"Receive '{hit.Name}' from {hit.Source}";
+            if (!ShouldProcess(target, what)) return false;
             string activity = $"Receiving {hit.Name} from {hit.Source}";
             var progress = new CoalescedProgress<DownloadProgress>(_pump, p => WriteProgress(Describe(activity, p)));
             WriteVerbose($"{activity} into {_destination}.");
             try
             {
-                var task = _pump.Run(ct => downloader.DownloadAsync(hit, _destination, progress, ct));
+                var task = _pump.Run(ct => downloader.DownloadAsync(hit, _destination, Force.IsPresent, progress, ct));
                 if (_pump.IsStopping) return false;
                 var result = task.GetAwaiter().GetResult();
+                if (result.AlreadyPresent) WriteVerbose($"'{result.Path}' already holds {hit.Name} ({result.ContentHash}): nothing to download.");
                 WriteObject(new PeerDownload(result, hit.Name));
                 return result.Verified;
+            }
+            catch (PeerException ex) when (ex.ErrorId == PeerErrorIds.DestinationFileExists)
+            {
+                WriteError(DestinationExists(target, ex.Message));
+                return false;
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException && _pump.IsStopping))
             {
@@ -186,6 +206,15 @@ namespace PSPeer
                     WriteProgress(new ProgressRecord(ActivityId, activity, "Completed") { RecordType = ProgressRecordType.Completed });
             }
         }
+
+        // Only for naming the target file in -WhatIf and errors: the node writes through its own runtime.
+        static readonly DiskStorage DestinationStorage = new DiskStorage();
+
+        /// <summary>DestinationFileExists, naming -Force.</summary>
+        static ErrorRecord DestinationExists(string path, string why) =>
+            Errors.Make(CmdletErrorIds.DestinationFileExists, ErrorCategory.ResourceExists, path,
+                $"{why} Use -Force to replace it with the verified download, or -Destination to download elsewhere.",
+                "Add -Force to replace the existing file, or choose another -Destination.");
 
         static ProgressRecord Describe(string activity, DownloadProgress p)
         {

@@ -5,8 +5,11 @@ using System.Management.Automation;
 
 namespace PSPeer
 {
-    /// <summary>Stops nodes (closing their ports and connections) and removes them from the session.</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "PeerNode", DefaultParameterSetName = NameSet,
+    /// <summary>
+    /// Stops nodes (closing their ports and connections) and removes them from the session. A PeerNode piped in binds
+    /// as -Node (the node acted upon); names bind as -Name. A node that is already stopped is a NodeNotRunning error.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Stop, "PeerNode", DefaultParameterSetName = NodeSet,
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(PeerNode))]
     public sealed class StopPeerNodeCommand : PSCmdlet
@@ -16,7 +19,9 @@ namespace PSPeer
         const string NetworkSet = "Network";
         readonly PipelinePump _pump = new PipelinePump();
 
+        /// <summary>The nodes to stop (PeerNode objects: Start-PeerNode, Get-PeerNode, $network.Nodes). -InputObject is an alias.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = NodeSet)]
+        [Alias("InputObject")]
         [ValidateNotNull]
         public PeerNode[] Node { get; set; }
 
@@ -87,6 +92,7 @@ namespace PSPeer
             Guid session = NodeRegistry.CurrentSession;
             foreach (var node in nodes)
             {
+                if (!IsStoppable(session, node)) continue;
                 if (!ShouldProcess($"{node.Name} ({node.Protocol} {node.Role} at {node.EndPoint})", "Stop peer node")) continue;
                 NodeRegistry.Remove(session, node);
                 try
@@ -105,6 +111,20 @@ namespace PSPeer
                 WriteVerbose($"Stopped {node.Name}.");
                 if (PassThru) WriteObject(node);
             }
+        }
+
+        /// <summary>
+        /// A node that already stopped (or failed) and is no longer in the session has nothing to stop: a clear
+        /// NodeNotRunning error instead of a silent no-op. One still listed (it failed on its own) is removed quietly.
+        /// </summary>
+        bool IsStoppable(Guid session, PeerNode node)
+        {
+            var state = node.State;
+            if (state != PSPeer.Engine.Core.NodeState.Stopped && state != PSPeer.Engine.Core.NodeState.Failed) return true;
+            if (NodeRegistry.GetNodes().Contains(node)) return true;
+            WriteError(Errors.Make(PSPeer.Engine.Core.PeerErrorIds.NodeNotRunning, ErrorCategory.InvalidOperation, node,
+                $"Node '{node.Name}' is already {state.ToString().ToLowerInvariant()}.", "Run Get-PeerNode to list the running nodes."));
+            return false;
         }
 
         protected override void StopProcessing() => _pump.Cancel();

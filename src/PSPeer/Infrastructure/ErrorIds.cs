@@ -36,6 +36,8 @@ namespace PSPeer
         public const string PeerNodeNameInvalid = "PeerNodeNameInvalid";
         public const string PeerEventTypeUnknown = "PeerEventTypeUnknown";
         public const string TorrentSourceNotFound = PeerErrorIds.TorrentSourceNotFound;
+        // Receive-PeerFile: a different file already has the download's name (-Force replaces it)
+        public const string DestinationFileExists = PeerErrorIds.DestinationFileExists;
     }
 
     internal static class Errors
@@ -96,6 +98,7 @@ namespace PSPeer
                 case CmdletErrorIds.PeerEventTypeUnknown: return ErrorCategory.InvalidArgument;
                 case PeerErrorIds.TorrentSourceNotFound: return ErrorCategory.ObjectNotFound;
                 case PeerErrorIds.SourceBusy: return ErrorCategory.ResourceBusy;
+                case PeerErrorIds.DestinationFileExists: return ErrorCategory.ResourceExists;
                 default: return ErrorCategory.NotSpecified;
             }
         }

@@ -25,6 +25,10 @@ namespace PSPeer
                 cmdlet.ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNodeSimulated, ErrorCategory.InvalidOperation, node,
                     $"Node '{node.Name}' belongs to the simulated network '{network.Name}', whose files exist only inside the simulation.",
                     "Search it with Find-PeerFile -Via; to download, use a live network (New-PeerNetwork without -Simulated) or Start-PeerNode."));
+            if (node.State != PSPeer.Engine.Core.NodeState.Running)
+                cmdlet.ThrowTerminatingError(Errors.Make(PSPeer.Engine.Core.PeerErrorIds.NodeNotRunning, ErrorCategory.InvalidOperation, node,
+                    $"Node '{node.Name}' is {node.State}: it cannot act any more.",
+                    $"Pass a running node as -{parameter} (Get-PeerNode lists them), or start one: {startHint}"));
             if (node.Engine is T capable) return capable;
             cmdlet.ThrowTerminatingError(Errors.Make(cannotId, ErrorCategory.InvalidArgument, node,
                 $"Node '{node.Name}' is a {node.Protocol} {node.Role}, which {cannot}.", $"Pass a Peer node as -{parameter}."));

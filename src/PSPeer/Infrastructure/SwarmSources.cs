@@ -22,7 +22,7 @@ namespace PSPeer
 
         public SwarmSources(BitTorrentPeer peer)
         {
-            _subscription = peer.Events.Subscribe(e =>
+            _subscription = peer.EventsInline.Subscribe(e =>
             {
                 if (e.Type == PeerEventTypes.PieceVerified && e["Sources"] is string[] endPoints)
                     Add(endPoints, e["PeerIds"] as string[]);

@@ -11,8 +11,10 @@ namespace PSPeer
         internal PeerDownload(DownloadResult result, string name)
         {
             Path = result.Path; Size = result.Size; ContentHash = result.ContentHash.ToString();
+            Sha1 = result.ContentHash.IsEmpty ? null : result.ContentHash.Hex;
             Verified = result.Verified; Duration = result.Duration; Source = result.Source; Name = name;
-            Bytes = result.Size;
+            // A file that already held this content: verified, nothing transferred.
+            Bytes = result.AlreadyPresent ? 0 : result.Size;
             Sources = result.Source == null ? Array.Empty<string>() : new[] { result.Source };
         }
 
@@ -32,6 +34,8 @@ namespace PSPeer
         public long Bytes { get; }
         /// <summary>urn:sha1 of a search hit's file; null for a torrent (see InfoHash).</summary>
         public string ContentHash { get; }
+        /// <summary>The file's SHA-1 as 40 hex digits (compares with (Get-FileHash -Algorithm SHA1).Hash); null for a torrent.</summary>
+        public string Sha1 { get; }
         /// <summary>A torrent's info-hash (hex); null for a search hit.</summary>
         public string InfoHash { get; }
         public bool Verified { get; }

@@ -21,6 +21,8 @@ namespace PSPeer
             Name = name;
             Engine = engine ?? throw new ArgumentNullException(nameof(engine));
             _sharedRoot = sharedRoot;
+            // The nodes as they are when the first handler subscribes (a node churn replaces later is not followed).
+            _eventReceived = new EventRelay(this, () => System.Linq.Enumerable.Select(Nodes, n => n.Engine.Events));
         }
 
         public string Name { get; }
@@ -57,9 +59,20 @@ namespace PSPeer
             }
         }
 
-        /// <summary>The engine network, for advanced use (its Simulation, Topology, traced floods).</summary>
-        [Hidden]
-        public GnutellaNetwork Engine { get; }
+        readonly EventRelay _eventReceived;
+
+        /// <summary>
+        /// Raised for every event of every node (Register-ObjectEvent $network -EventName EventReceived -Action { … }).
+        /// A simulated network's nodes raise it only while virtual time runs (Invoke-PeerSimulation, Find-PeerFile).
+        /// </summary>
+        public event EventHandler<PeerEventArgs> EventReceived
+        {
+            add => _eventReceived.Add(value);
+            remove => _eventReceived.Remove(value);
+        }
+
+        /// <summary>The engine network (internal: the cmdlets use it; scripts use the properties above and Measure-PeerNetwork).</summary>
+        internal GnutellaNetwork Engine { get; }
 
         /// <summary>Whether <paramref name="node"/> is one of this network's nodes.</summary>
         internal bool Owns(PeerNode node) => node?.Engine is GnutellaServent s && Engine.Contains(s);

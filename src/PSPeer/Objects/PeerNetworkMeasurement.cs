@@ -47,8 +47,8 @@ namespace PSPeer
         public int NodesLeft => Measurement.NodesLeft;
         public int NodesJoined => Measurement.NodesJoined;
 
-        [Hidden]
-        public NetworkMeasurement Measurement { get; }
+        /// <summary>The engine's measurement (internal: its figures are the properties above).</summary>
+        internal NetworkMeasurement Measurement { get; }
 
         public override string ToString() => Network + ": " + Measurement;
     }

@@ -6,12 +6,18 @@ using PSPeer.Engine.Core;
 
 namespace PSPeer
 {
-    /// <summary>A node started in this session. Reads its live state from the engine node each time.</summary>
+    /// <summary>
+    /// A node started in this session. Reads its live state from the engine node each time. Every public property is
+    /// user-level (text, numbers, times), so the object converts cleanly with ConvertTo-Json and Export-Csv; the
+    /// engine node is internal (cmdlets reach it; scripts use these properties, Watch-PeerEvent, Get-PeerEventStream
+    /// and the EventReceived event).
+    /// </summary>
     public sealed class PeerNode
     {
         internal PeerNode(PeerNodeBase engine)
         {
             Engine = engine ?? throw new ArgumentNullException(nameof(engine));
+            _eventReceived = new EventRelay(this, () => new[] { engine.Events });
             // Watched from the start, because peers that sent data may be gone by the time anyone asks.
             if (engine is BitTorrentPeer swarm) SwarmSources = new SwarmSources(swarm);
         }
@@ -77,9 +83,33 @@ namespace PSPeer
             }
         }
 
-        /// <summary>The engine node, for advanced use (its Events stream, protocol-specific members).</summary>
-        [Hidden]
-        public PeerNodeBase Engine { get; }
+        /// <summary>Open connections to other nodes (Gnutella links, index-server clients, tracker requests); null for other nodes.</summary>
+        public int? ConnectionCount =>
+            Engine is global::PSPeer.Engine.Gnutella.GnutellaServent servent ? servent.ConnectionCount
+            : Engine is global::PSPeer.Engine.Napster.NapsterIndexServer index ? index.ConnectionCount
+            : Engine is BitTorrentTracker tracker ? tracker.ConnectionCount
+            : (int?)null;
+
+        /// <summary>A tracker's number of torrents with peers; null for other nodes.</summary>
+        public int? SwarmCount => (Engine as BitTorrentTracker)?.SwarmCount;
+
+        /// <summary>A seeder's or leecher's time its last piece was verified (its start time if it began complete); null until then.</summary>
+        public DateTimeOffset? CompletedAt => Swarm?.CompletedAt;
+
+        readonly EventRelay _eventReceived;
+
+        /// <summary>
+        /// Raised for every event of the node (Register-ObjectEvent $node -EventName EventReceived -Action { $Event.SourceEventArgs.Event }).
+        /// Live nodes raise it on the task pool, never on the node's own thread; a handler that throws is unsubscribed.
+        /// </summary>
+        public event EventHandler<PeerEventArgs> EventReceived
+        {
+            add => _eventReceived.Add(value);
+            remove => _eventReceived.Remove(value);
+        }
+
+        /// <summary>The engine node: internal, so that it never reaches JSON, CSV or Format-List (cmdlets use it).</summary>
+        internal PeerNodeBase Engine { get; }
 
         internal bool CanSearch => Engine is ISearchNode;
         internal bool CanShare => Engine is ISharingNode;

@@ -18,6 +18,8 @@ namespace PSPeer
         public long Size => Hit.Size;
         /// <summary>urn:sha1:BASE32, as text so that it round-trips through JSON and CSV.</summary>
         public string ContentHash => Hit.ContentHash.ToString();
+        /// <summary>The same hash as 40 hex digits: compares with (Get-FileHash -Algorithm SHA1).Hash.</summary>
+        public string Sha1 => Hit.ContentHash.IsEmpty ? null : Hit.ContentHash.Hex;
         /// <summary>"host:port" of the HTTP server holding the file.</summary>
         public string Source => Hit.Source;
         /// <summary>The node the search went through (Receive-PeerFile downloads with it by default).</summary>
@@ -27,8 +29,8 @@ namespace PSPeer
         public TimeSpan Latency => Hit.Latency;
         public int FileIndex => Hit.FileIndex;
 
-        [Hidden]
-        public SearchHit Hit { get; }
+        /// <summary>The engine's hit (internal: Receive-PeerFile uses it; scripts use the properties above).</summary>
+        internal SearchHit Hit { get; }
 
         public override string ToString() => $"{Name} at {Source}";
     }

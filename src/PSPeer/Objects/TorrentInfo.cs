@@ -47,9 +47,8 @@ namespace PSPeer
         /// <summary>Full path of the .torrent file.</summary>
         public string Path { get; }
 
-        /// <summary>The engine's parsed torrent (what Start-PeerNode and Receive-PeerFile use).</summary>
-        [Hidden]
-        public TorrentMetainfo Metainfo { get; }
+        /// <summary>The engine's parsed torrent (internal: what Start-PeerNode and Receive-PeerFile use).</summary>
+        internal TorrentMetainfo Metainfo { get; }
 
         public override string ToString() => Path ?? Name;
     }

@@ -22,8 +22,7 @@ namespace PSPeer
         public string Path { get; }
 
         /// <summary>Already-parsed metainfo, or null until <see cref="Resolve"/> reads <see cref="Path"/>.</summary>
-        [Hidden]
-        public TorrentMetainfo Metainfo { get; }
+        internal TorrentMetainfo Metainfo { get; }
 
         /// <summary>
         /// The metainfo, reading the file when only a path was given. Throws PeerException TorrentNotFound or
@@ -56,11 +55,8 @@ namespace PSPeer
                 case FileInfo file: return TorrentInput.FromPath(file.FullName);
                 case TorrentMetainfo metainfo: return TorrentInput.FromMetainfo(metainfo);
             }
-            // A TorrentInfo (bt-meta's PS object) carries the parsed metainfo in its Metainfo property and the file in Path.
-            // Looked up by name so this layer does not depend on how that object is built.
-            var type = value.GetType();
-            if (type.GetProperty("Metainfo")?.GetValue(value) is TorrentMetainfo carried)
-                return TorrentInput.FromMetainfo(carried, type.GetProperty("Path")?.GetValue(value) as string);
+            // A TorrentInfo (Get-TorrentInfo, New-Torrent) carries the parsed metainfo (internal) and the file in Path.
+            if (value is TorrentInfo info) return TorrentInput.FromMetainfo(info.Metainfo, info.Path);
             // Anything else is left as it is: binding then fails with PowerShell's own type error (or, for pipeline
             // input, the object binds to another parameter set, e.g. a PeerSearchHit to Receive-PeerFile's -InputObject).
             return inputData;

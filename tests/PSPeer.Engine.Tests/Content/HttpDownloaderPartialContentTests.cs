@@ -91,7 +91,7 @@ namespace PSPeer.Engine.Tests.Content
             var pushed = await LiveRuntime.Loopback.Transport.ConnectAsync("127.0.0.1", int.Parse(source.EndPoint.Split(':')[1]));
             var serving = source.ServeAsync(await source.Listener.AcceptTcpClientAsync());
 
-            var result = await HttpDownloader.DownloadOverAsync(LiveRuntime.Loopback, HitAt(source.EndPoint), pushed, new byte[0], _dest.Path, null).WaitAsync(Timeout);
+            var result = await HttpDownloader.DownloadOverAsync(LiveRuntime.Loopback, HitAt(source.EndPoint), pushed, new byte[0], _dest.Path, false, null).WaitAsync(Timeout);
 
             AssertVerified(result);
             Assert.Equal(6, source.Requests.Count);
@@ -107,7 +107,7 @@ namespace PSPeer.Engine.Tests.Content
             var serving = source.ServeAsync(await source.Listener.AcceptTcpClientAsync());
 
             var e = await Assert.ThrowsAsync<PeerException>(() =>
-                HttpDownloader.DownloadOverAsync(LiveRuntime.Loopback, HitAt(source.EndPoint), pushed, new byte[0], _dest.Path, null).WaitAsync(Timeout));
+                HttpDownloader.DownloadOverAsync(LiveRuntime.Loopback, HitAt(source.EndPoint), pushed, new byte[0], _dest.Path, false, null).WaitAsync(Timeout));
             Assert.Equal(PeerErrorIds.DownloadFailed, e.ErrorId);
             Assert.Contains("pushed connection", e.Message);
             Assert.Empty(Directory.GetFileSystemEntries(_dest.Path));

@@ -79,8 +79,33 @@ namespace PSPeer.Engine.Tests.Content
             await Assert.ThrowsAsync<PeerException>(() => HttpDownloader.DownloadAsync(LiveRuntime.Loopback, HitFor(_folder.Files[0], hash: wrong), _dest.Path, null).WaitAsync(Timeout));
             Assert.Equal("old", File.ReadAllText(existing));
 
-            await HttpDownloader.DownloadAsync(LiveRuntime.Loopback, HitFor(_folder.Files[0]), _dest.Path, null).WaitAsync(Timeout);
+            // Without replaceExisting a different file of the same name is left alone, before any byte is fetched.
+            var refused = await Assert.ThrowsAsync<PeerException>(() => HttpDownloader.DownloadAsync(LiveRuntime.Loopback, HitFor(_folder.Files[0]), _dest.Path, null).WaitAsync(Timeout));
+            Assert.Equal(PeerErrorIds.DestinationFileExists, refused.ErrorId);
+            Assert.Equal("old", File.ReadAllText(existing));
+            Assert.Single(Directory.GetFileSystemEntries(_dest.Path));   // no partial left behind
+
+            await HttpDownloader.DownloadAsync(LiveRuntime.Loopback, HitFor(_folder.Files[0]), _dest.Path, replaceExisting: true, null).WaitAsync(Timeout);
             Assert.Equal(_song, File.ReadAllBytes(existing));
+        }
+
+        [Fact]
+        public async Task An_existing_file_with_the_same_content_is_the_result_without_a_transfer()
+        {
+            string existing = Path.Combine(_dest.Path, "Hey Jude.mp3");
+            File.WriteAllBytes(existing, _song);
+            var hit = HitFor(_folder.Files[0]);
+            var present = await HttpDownloader.ExistingCopyAsync(LiveRuntime.Loopback, hit, _dest.Path, replaceExisting: false).WaitAsync(Timeout);
+            Assert.NotNull(present);
+            Assert.True(present.AlreadyPresent);
+            Assert.True(present.Verified);
+            Assert.Equal(existing, present.Path);
+            Assert.Equal(hit.ContentHash, present.ContentHash);
+
+            File.WriteAllText(existing, "changed");
+            var e = await Assert.ThrowsAsync<PeerException>(() => HttpDownloader.ExistingCopyAsync(LiveRuntime.Loopback, hit, _dest.Path, replaceExisting: false).WaitAsync(Timeout));
+            Assert.Equal(PeerErrorIds.DestinationFileExists, e.ErrorId);
+            Assert.Null(await HttpDownloader.ExistingCopyAsync(LiveRuntime.Loopback, hit, _dest.Path, replaceExisting: true).WaitAsync(Timeout));
         }
 
         [Fact]

@@ -49,7 +49,7 @@ namespace PSPeer.Engine.Tests.Content
                 var incoming = await accepted;
                 var serving = ServeAfterSniffAsync(server, outgoing);
                 var hit = new SearchHit(file.Name, file.Size, file.ContentHash, source.HostAddress + ":1", file.Index, "source", 1, TimeSpan.Zero);
-                var downloaded = await HttpDownloader.DownloadOverAsync(fetcher, hit, incoming, null, "/downloads", null);
+                var downloaded = await HttpDownloader.DownloadOverAsync(fetcher, hit, incoming, null, "/downloads", false, null);
                 await serving;
                 return downloaded;
             });

@@ -112,7 +112,7 @@ namespace PSPeer.Engine.Tests.Gnutella
                 for (int i = 0; i < 12; i++)
                 {
                     var u = await StartAsync(started, "u" + i, GnutellaRole.Ultrapeer, null, bootstrap: i == 0 ? null : ultrapeers[0]);
-                    u.Events.Subscribe(events.Enqueue);
+                    u.EventsInline.Subscribe(events.Enqueue);   // in step: the absence checks below see every event
                     ultrapeers.Add(u);
                 }
                 var leaves = new List<GnutellaServent>();
@@ -120,7 +120,7 @@ namespace PSPeer.Engine.Tests.Gnutella
                 {
                     shared.Write($"leaf{i}/track {i} of the album.mp3", TempFolder.RandomBytes(1000 + i, 20 + i));
                     var l = await StartAsync(started, "l" + i, GnutellaRole.Leaf, Path.Combine(shared.Path, "leaf" + i), bootstrap: ultrapeers[11 - i]);
-                    l.Events.Subscribe(events.Enqueue);
+                    l.EventsInline.Subscribe(events.Enqueue);
                     leaves.Add(l);
                 }
                 // A star around u0 (leaves at most four hops apart), with more links as AutoConnect adds them.

@@ -34,7 +34,12 @@ namespace PSPeer.Engine.Tests.Gnutella
         {
             var host = Sim.AddHost(name + "-host");
             foreach (var f in files) host.MemoryStorage.WriteFile("/share/" + f, Content(f, 1000 + f.Length * 37));
-            var options = new GnutellaOptions { Role = role, Port = Port, AutoConnect = false, SharedPath = files.Length > 0 ? "/share" : null };
+            // The classic flood, as simulated networks run it: tests of dynamic querying and ultrapeer QRP turn them on.
+            var options = new GnutellaOptions
+            {
+                Role = role, Port = Port, AutoConnect = false, SharedPath = files.Length > 0 ? "/share" : null,
+                DynamicQuerying = false, UltrapeerQueryRouting = false,
+            };
             configure?.Invoke(options);
             var node = new GnutellaServent(host, name, options);
             node.Events.Subscribe(e => Events.Add(e));

@@ -219,5 +219,79 @@ namespace PSPeer.Engine.Tests.Gnutella
             bool bye = Enumerable.Range(0, Math.Max(0, after.Length - 24)).Any(i => after[i + 16] == 0x02 && after[i + 23] == 0x90 && after[i + 24] == 0x01);
             Assert.Equal(saysByePacket, bye);
         }
+
+        /// <summary>
+        /// What gtk-gnutella 1.2 sends as a leaf dialling an ultrapeer, header for header (node_init_outgoing in its
+        /// nodes.c): "Node" for its address, QRP 0.2, deflate offered, and — as a leaf! — X-Dynamic-Querying, X-Degree 32
+        /// and X-Max-TTL 4, which it adds only to please LimeWire ultrapeers.
+        /// </summary>
+        static byte[] GtkGnutellaLeafHello(string nodeAt, string remoteIp) => Ascii(
+            "GNUTELLA CONNECT/0.6\r\n" +
+            "Node: " + nodeAt + "\r\n" +
+            "Remote-IP: " + remoteIp + "\r\n" +
+            "User-Agent: gtk-gnutella/1.2.3 (2024-06-24; GTK2; Linux x86_64)\r\n" +
+            "Pong-Caching: 0.1\r\n" +
+            "Bye-Packet: 0.1\r\n" +
+            "GGEP: 0.5\r\n" +
+            "GUID: 7A2F0D6E9C1B4E5AA0B3C4D5E6F70812\r\n" +
+            "Vendor-Message: 0.2\r\n" +
+            "X-Query-Routing: 0.2\r\n" +
+            "X-Requeries: False\r\n" +
+            "Accept-Encoding: deflate\r\n" +
+            "X-Token: GTKG 1.2.3 Qm9ndXMgdG9rZW4gZm9yIGEgdGVzdA==\r\n" +
+            "X-Live-Since: Mon, 01 Dec 2025 10:00:00 +0000\r\n" +
+            "X-Ultrapeer: False\r\n" +
+            "X-Dynamic-Querying: 0.1\r\n" +
+            "X-Ultrapeer-Query-Routing: 0.1\r\n" +
+            "X-Degree: 32\r\n" +
+            "X-Max-TTL: 4\r\n" +
+            "X-Features: tls/1.0, sflag/0.1, IP/6.4\r\n" +
+            "\r\n");
+
+        /// <summary>
+        /// gtk-gnutella's check, as a leaf, of an ultrapeer's answer (node_process_handshake_header): a leaf keeps only
+        /// "modern" ultrapeers — X-Degree of at least twice the legacy 8 (8 when absent) and X-Dynamic-Querying (which
+        /// counts only from a servent that says X-Ultrapeer: True) — or answers 403 High Outdegree and Dynamic Querying Required.
+        /// </summary>
+        static bool GtkGnutellaLeafAccepts(HandshakeHead answer)
+        {
+            string Get(string name) => answer.Headers != null && answer.Headers.TryGetValue(name, out var v) ? v.Trim() : null;
+            bool ultrapeer = string.Equals(Get("X-Ultrapeer"), "true", StringComparison.OrdinalIgnoreCase);
+            int degree = int.TryParse(Get("X-Degree"), out int d) && d >= 1 && d <= 1000 ? d : (ultrapeer ? 8 : 0);
+            bool dynamic = ultrapeer && Get("X-Dynamic-Querying") != null;
+            return answer.Status == 200 && ultrapeer && degree >= 2 * 8 && dynamic;
+        }
+
+        [Fact]
+        public void A_gtk_gnutella_leaf_is_accepted_and_accepts_us_as_its_ultrapeer()
+        {
+            var world = new GnutellaWorld();
+            // A live ultrapeer's defaults (the test world turns dynamic querying and ultrapeer QRP off for flood tests).
+            var defaults = new GnutellaOptions();
+            var up = world.Add("up", configure: o => { o.DynamicQuerying = defaults.DynamicQuerying; o.UltrapeerQueryRouting = defaults.UltrapeerQueryRouting; });
+            var host = world.Sim.AddHost("gtkg");
+            HandshakeHead answer = null;
+            world.Run(async () =>
+            {
+                var connection = await host.Transport.ConnectAsync(world.Address(up).Host, world.Address(up).Port, CancellationToken.None);
+                var hello = GtkGnutellaLeafHello(host.HostAddress + ":6346", world.Address(up).Host);
+                await connection.Stream.WriteAsync(hello, 0, hello.Length);
+                answer = await GnutellaHandshake.ReadHeadAsync(connection.Stream, null, 8192, CancellationToken.None);
+                if (!GtkGnutellaLeafAccepts(answer)) return;
+                // gtk-gnutella's final acknowledgment of an uncompressed link to a QRP 0.1 ultrapeer.
+                var ok = Ascii("GNUTELLA/0.6 200 OK\r\n\r\n");
+                await connection.Stream.WriteAsync(ok, 0, ok.Length);
+            });
+            world.Settle();
+            Assert.True(GtkGnutellaLeafAccepts(answer), "gtk-gnutella would answer 403 High Outdegree and Dynamic Querying Required to: " +
+                string.Join(", ", (answer.Headers ?? new Dictionary<string, string>()).Select(kv => kv.Key + ": " + kv.Value)));
+            Assert.Equal("32", answer.Headers["X-Degree"]);
+            Assert.Equal("7", answer.Headers["X-Max-TTL"]);
+            Assert.Equal("0.1", answer.Headers["X-Ultrapeer-Query-Routing"]);
+            // Its bogus X-Degree and X-Dynamic-Querying do not make it an ultrapeer: X-Ultrapeer: False is what counts.
+            Assert.Equal(1, up.LeafLinkCount);
+            Assert.Equal(0, up.UltrapeerLinkCount);
+            Assert.Contains(host.HostAddress + ":6346", up.Neighbors);
+        }
     }
 }

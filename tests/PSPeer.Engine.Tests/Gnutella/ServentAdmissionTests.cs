@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella;
+using PSPeer.Engine.Runtime;
 using PSPeer.Engine.Runtime.Admission;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Support;
@@ -67,6 +68,40 @@ namespace PSPeer.Engine.Tests.Gnutella
                 Assert.Contains(events, e => e.Type == PeerEventTypes.ConnectionTimedOut);
             }
             finally { await servent.StopAsync().WaitAsync(Step); }
+        }
+
+        [Fact]
+        public void On_the_simulated_runtime_the_same_gate_refuses_and_cuts_in_virtual_time()
+        {
+            // 8 connections per address (the default), 5 s to handshake (under the servent's own 10 s, so the gate's
+            // deadline is the one that fires). One host opens 12 and says nothing.
+            var world = new GnutellaWorld();
+            var host = world.Sim.AddHost("up-host");
+            var node = new GnutellaServent(host, "up", new GnutellaOptions { Port = GnutellaWorld.Port, AutoConnect = false })
+            {
+                Limits = new ConnectionLimits { HandshakeTimeout = TimeSpan.FromSeconds(5) },
+            };
+            node.Events.Subscribe(e => world.Events.Add(e));
+            world.Run(() => node.StartAsync());
+            var address = new HostPort(host.HostAddress, GnutellaWorld.Port);
+            var attacker = world.Sim.AddHost("attacker");
+            var silent = world.Run(async () =>
+            {
+                var list = new System.Collections.Generic.List<IConnection>();
+                for (int i = 0; i < 12; i++) list.Add(await attacker.Transport.ConnectAsync(address.Host, address.Port));
+                return list;
+            });
+            world.Settle(1);
+            Assert.Equal(4, world.Events.Count(e => e.Type == PeerEventTypes.ConnectionRefused));
+            Assert.Equal(8, node.Admission.OpenCount);
+            world.Settle(6);
+            Assert.Equal(8, world.Events.Count(e => e.Type == PeerEventTypes.ConnectionTimedOut));
+            Assert.Equal(0, node.Admission.OpenCount);
+
+            var honest = world.Sim.AddHost("honest");
+            var client = world.Run(() => RawGnutellaClient.ConnectAsync(honest, address));
+            Assert.Equal(200, client.Answer.Status);
+            foreach (var c in silent) c.Dispose();
         }
     }
 }

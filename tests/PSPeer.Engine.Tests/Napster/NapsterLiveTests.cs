@@ -85,6 +85,9 @@ namespace PSPeer.Engine.Tests.Napster
             var result = await searcher.DownloadAsync(hit, dest.Path, null).WaitAsync(Step);
             Assert.True(result.Verified);
             Assert.Equal(jude, File.ReadAllBytes(result.Path));
+            // Live subscribers get events on the task pool, off the node's thread: wait for them to arrive.
+            await WaitForAsync(() => searcherEvents.Any(e => e.Type == PeerEventTypes.DownloadVerified), "DownloadVerified event");
+            await WaitForAsync(() => serverEvents.Any(e => e.Type == PeerEventTypes.SearchAnswered), "SearchAnswered event");
             var types = searcherEvents.Select(e => e.Type).ToList();
             Assert.Contains(PeerEventTypes.SearchHit, types);
             Assert.Contains(PeerEventTypes.DownloadStarted, types);

@@ -48,8 +48,8 @@ namespace PSPeer.Module.Tests.Cmdlets
                 $b = Start-PeerNode -Protocol Gnutella -Name b
                 $c = Start-PeerNode -Protocol Gnutella -Bootstrap ""$($a.EndPoint),$($b.EndPoint)"" -Name c
                 $deadline = [DateTime]::UtcNow.AddSeconds(10)
-                while ($c.Engine.ConnectionCount -lt 2 -and [DateTime]::UtcNow -lt $deadline) { [System.Threading.Thread]::Sleep(50) }
-                $c.Engine.ConnectionCount");
+                while ($c.ConnectionCount -lt 2 -and [DateTime]::UtcNow -lt $deadline) { [System.Threading.Thread]::Sleep(50) }
+                $c.ConnectionCount");
 
             result.ShouldSucceed();
             Assert.Equal(2, result.Output.Last().BaseObject);

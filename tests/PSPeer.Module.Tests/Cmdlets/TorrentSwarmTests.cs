@@ -173,11 +173,11 @@ namespace PSPeer.Module.Tests.Cmdlets
         [Fact]
         public void Pieces_already_on_disk_are_kept_and_only_the_rest_is_received()
         {
-            // The first half of the file is already in place (a previous, interrupted run), the rest is zeros.
+            // The first half of the file is already under its partial name (a previous, interrupted run), the rest is zeros.
             Directory.CreateDirectory(Copy);
             var partial = File.ReadAllBytes(_payload);
             Array.Clear(partial, partial.Length / 2, partial.Length - partial.Length / 2);
-            File.WriteAllBytes(Path.Combine(Copy, "app.zip"), partial);
+            File.WriteAllBytes(Path.Combine(Copy, "app.zip.pspeer-partial"), partial);
 
             var result = Run("Get-TorrentInfo $torrentPath | Receive-PeerFile -Destination $copy -Timeout 60");
 
@@ -185,6 +185,7 @@ namespace PSPeer.Module.Tests.Cmdlets
             dynamic download = Assert.Single(result.OfType("PSPeer.PeerDownload"));
             AssertIdentical((string)download.Path);
             Assert.InRange((long)download.Bytes, 1, PayloadSize * 3 / 4);
+            Assert.False(File.Exists(Path.Combine(Copy, "app.zip.pspeer-partial")));
         }
 
         [Fact]
@@ -211,6 +212,9 @@ namespace PSPeer.Module.Tests.Cmdlets
                 Assert.True(pending.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30)), "the pipeline did not end after Stop()");
                 Assert.Empty(output); // stopped part-way: no PeerDownload
             }
+            // Interrupted: the verified pieces wait under the partial name, nothing full-size sits under the final one.
+            Assert.False(File.Exists(Path.Combine(Copy, "app.zip")));
+            Assert.True(File.Exists(Path.Combine(Copy, "app.zip.pspeer-partial")));
 
             var result = _session.Run("Receive-PeerFile -Torrent $info -Destination $copy -Timeout 60", _vars);
 

@@ -35,7 +35,7 @@ $null = Send-Announce $url 'seed' 50001 0
 $answer = Send-Announce $url 'leech' 50002 100
 $answer.Peers | ForEach-Object { $_.EndPoint.ToString() }
 $answer.Complete
-$tracker.Engine.SwarmCount
+$tracker.SwarmCount
 ");
             result.ShouldSucceed();
             var node = Assert.Single(result.OfType("PSPeer.PeerNode"));

@@ -59,6 +59,7 @@ namespace PSPeer.Module.Tests.Cmdlets
             Assert.Equal(2, events.Count);
             Assert.All(events, e => Assert.Equal("LoggedIn", e.Properties["Type"].Value));
             Assert.All(events, e => Assert.Contains("PSPeer.Engine.Core.PeerEvent", e.TypeNames));
+            Assert.All(events, PlainObject.AssertPlain);
         }
 
         [Fact]

@@ -4,6 +4,7 @@ using System.IO;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
 
@@ -14,6 +15,11 @@ namespace PSPeer.Engine.BitTorrent
     /// files hold none): a single-file torrent is directory/&lt;Name&gt;, a multi-file one directory/&lt;Name&gt;/&lt;Path&gt;.
     /// A piece counts (Have) only after its SHA-1 matched: WritePieceAsync hashes before writing anything, ReadAsync
     /// serves only verified pieces, CheckExistingAsync hashes what is already on disk so a download resumes.
+    /// <para>Partial name: a torrent whose content is not already at its final name is written under
+    /// directory/&lt;Name&gt;.pspeer-partial (a file, or a folder for a multi-file torrent), served from there piece by
+    /// verified piece, and moved to its final name by <see cref="PromoteAsync"/> once every piece is verified; an
+    /// interrupted download never leaves a full-size sparse file under the final name, and resumes from the partial.
+    /// Content already at its final name at full size (a seeder's data) is used in place.</para>
     /// <para>Thread-safe: live connections write and read pieces concurrently. File streams stay open, one operation
     /// per file at a time. Have changes only under this object's lock; other threads may read its bits.</para>
     /// </summary>
@@ -33,7 +39,18 @@ namespace PSPeer.Engine.BitTorrent
         /// outside it (the metainfo refuses such names already; this is the second line of defence). Touches no file.
         /// </summary>
         public PieceStorage(IFileStorage storage, TorrentMetainfo torrent, string directory)
+            : this(storage, torrent, directory, replaceExisting: false)
         {
+        }
+
+        /// <param name="replaceExisting">
+        /// False: content at the final name at full size is used in place (verified, and repaired piece by piece), and
+        /// <see cref="PromoteAsync"/> never replaces a file. True: final-name content that does not verify completely is
+        /// left alone until the download, made under the partial name, replaces it.
+        /// </param>
+        public PieceStorage(IFileStorage storage, TorrentMetainfo torrent, string directory, bool replaceExisting)
+        {
+            _replaceExisting = replaceExisting;
             _storage = storage ?? throw new ArgumentNullException(nameof(storage));
             Torrent = torrent ?? throw new ArgumentNullException(nameof(torrent));
             if (string.IsNullOrEmpty(directory)) throw new ArgumentException("A directory is required.", nameof(directory));
@@ -41,17 +58,125 @@ namespace PSPeer.Engine.BitTorrent
             Have = new Bitfield(torrent.PieceCount);
 
             _files = new StorageFile[torrent.Files.Count];
-            string top = storage.Combine(Directory, torrent.Name);
+            _finalPaths = new string[_files.Length];
+            _partialPaths = new string[_files.Length];
+            FinalPath = storage.GetFullPath(storage.Combine(Directory, torrent.Name));
+            PartialPath = storage.GetFullPath(storage.Combine(Directory, torrent.Name + PartialSuffix));
             for (int i = 0; i < _files.Length; i++)
             {
                 var file = torrent.Files[i];
-                string path = torrent.IsMultiFile ? storage.Combine(top, file.Path) : top;
-                string full = storage.GetFullPath(path);
-                if (!IsInside(Directory, full))
-                    throw new PeerException(PeerErrorIds.UnsafeFileName,
-                        $"The torrent's file '{file.Path}' would be written outside '{Directory}'. Use a torrent whose file names are relative paths without '..'.");
-                _files[i] = new StorageFile(full, file.Offset, file.Length);
+                _finalPaths[i] = Resolve(storage, FinalPath, file);
+                _partialPaths[i] = Resolve(storage, PartialPath, file);
             }
+            _atFinal = !PartialExists() && FinalLooksComplete();
+            for (int i = 0; i < _files.Length; i++)
+                _files[i] = new StorageFile(_atFinal ? _finalPaths[i] : _partialPaths[i], torrent.Files[i].Offset, torrent.Files[i].Length);
+        }
+
+        /// <summary>What a torrent's content is called while it is incomplete: "&lt;Name&gt;.pspeer-partial".</summary>
+        public const string PartialSuffix = SharedFolder.PartialSuffix;
+
+        readonly bool _replaceExisting;
+        readonly string[] _finalPaths;
+        readonly string[] _partialPaths;
+        volatile bool _atFinal;
+
+        /// <summary>directory/&lt;Name&gt;: where the content lives once complete (the file, or the torrent's folder).</summary>
+        public string FinalPath { get; }
+
+        /// <summary>directory/&lt;Name&gt;.pspeer-partial: where the content lives until every piece is verified.</summary>
+        public string PartialPath { get; }
+
+        /// <summary>Whether the content is at its final name (it was there at the start, or it was promoted).</summary>
+        public bool IsAtFinalPath => _atFinal;
+
+        /// <summary>Where the content is now: <see cref="FinalPath"/> or <see cref="PartialPath"/>.</summary>
+        public string ContentPath => _atFinal ? FinalPath : PartialPath;
+
+        string Resolve(IFileStorage storage, string top, TorrentFile file)
+        {
+            string full = storage.GetFullPath(Torrent.IsMultiFile ? storage.Combine(top, file.Path) : top);
+            if (!IsInside(Directory, full))
+                throw new PeerException(PeerErrorIds.UnsafeFileName,
+                    $"The torrent's file '{file.Path}' would be written outside '{Directory}'. Use a torrent whose file names are relative paths without '..'.");
+            return full;
+        }
+
+        bool PartialExists() => Torrent.IsMultiFile ? _storage.DirectoryExists(PartialPath) : _storage.FileExists(PartialPath);
+
+        // Every file at its final name at its full length: a seeder's data (or a copy made earlier), used in place.
+        bool FinalLooksComplete()
+        {
+            for (int i = 0; i < _finalPaths.Length; i++)
+                if (!_storage.FileExists(_finalPaths[i]) || _storage.GetInfo(_finalPaths[i]).Length != Torrent.Files[i].Length) return false;
+            return true;
+        }
+
+        /// <summary>
+        /// Moves the complete, verified content from its partial name to its final name (at once when it is there
+        /// already) and from then on reads from there. False when a file is in the way and the storage does not
+        /// replace existing files: nothing moved, the content stays (and is served) under the partial name.
+        /// InvalidOperationException when pieces are missing.
+        /// </summary>
+        public async Task<bool> PromoteAsync(CancellationToken cancellationToken)
+        {
+            ThrowIfDisposed();
+            if (_atFinal) return true;
+            lock (_gate)
+            {
+                if (!Have.AllSet) throw new InvalidOperationException($"{Torrent.Name} is not complete: {Have.SetCount} of {Torrent.PieceCount} pieces verified.");
+            }
+            if (!_replaceExisting && FinalIsTaken()) return false;
+            int held = 0;
+            try
+            {
+                // Every file's lock: no read or write may use a stream while its file moves.
+                for (; held < _files.Length; held++) await _files[held].Lock.WaitAsync(cancellationToken);
+                ThrowIfDisposed();
+                for (int i = 0; i < _files.Length; i++)
+                {
+                    _files[i].Relocate(_partialPaths[i]);
+                    if (_storage.FileExists(_partialPaths[i])) _storage.Move(_partialPaths[i], _finalPaths[i], overwrite: _replaceExisting);
+                    else if (_files[i].Length == 0) _storage.OpenReadWrite(_finalPaths[i]).Dispose();
+                    _files[i].Relocate(_finalPaths[i]);
+                }
+                if (Torrent.IsMultiFile) _storage.DeleteEmptyDirectories(PartialPath);
+                _atFinal = true;
+                return true;
+            }
+            finally
+            {
+                for (int i = 0; i < held; i++) Release(_files[i]);
+            }
+        }
+
+        /// <summary>
+        /// Whether content is at the final name and every piece of it verifies (the download is already there). Hashes
+        /// what is there; touches nothing and changes no state of this storage's download.
+        /// </summary>
+        public async Task<bool> FinalHoldsContentAsync(CancellationToken cancellationToken)
+        {
+            ThrowIfDisposed();
+            if (!FinalLooksComplete()) return false;
+            using (var probe = new PieceStorage(_storage, Torrent, Directory, _replaceExisting))
+            {
+                for (int i = 0; i < probe._files.Length; i++) probe._files[i].Relocate(_finalPaths[i]);
+                probe._atFinal = true;
+                return (await probe.CheckHereAsync(null, cancellationToken)).AllSet;
+            }
+        }
+
+        /// <summary>Whether a file (or, for a single-file torrent, a folder) already holds a name the content would move to.</summary>
+        public bool IsFinalNameTaken() => FinalIsTaken();
+
+        // A file (or a single-file torrent's name taken by a folder) where the content would go.
+        bool FinalIsTaken()
+        {
+            if (!Torrent.IsMultiFile) return _storage.FileExists(FinalPath) || _storage.DirectoryExists(FinalPath);
+            if (_storage.FileExists(FinalPath)) return true;
+            foreach (var path in _finalPaths)
+                if (_storage.FileExists(path) || _storage.DirectoryExists(path)) return true;
+            return false;
         }
 
         public TorrentMetainfo Torrent { get; }
@@ -90,13 +215,35 @@ namespace PSPeer.Engine.BitTorrent
         public async Task<Bitfield> CheckExistingAsync(IProgress<int> piecesChecked, CancellationToken cancellationToken)
         {
             ThrowIfDisposed();
+            var found = await CheckHereAsync(piecesChecked, cancellationToken);
+            if (_atFinal && _replaceExisting && !found.AllSet)
+            {
+                // What sits at the final name is not this torrent's content: leave it alone, download beside it.
+                for (int i = 0; i < _files.Length; i++) _files[i].Relocate(_partialPaths[i]);
+                _atFinal = false;
+                found = await CheckHereAsync(piecesChecked, cancellationToken);
+            }
+            lock (_gate)
+            {
+                long verified = 0;
+                for (int i = 0; i < found.Count; i++)
+                {
+                    Have.Set(i, found[i]);
+                    if (found[i]) verified += Torrent.GetPieceSize(i);
+                }
+                Interlocked.Exchange(ref _bytesVerified, verified);
+                return Have.Clone();
+            }
+        }
+
+        async Task<Bitfield> CheckHereAsync(IProgress<int> piecesChecked, CancellationToken cancellationToken)
+        {
             var onDisk = new long[_files.Length];
             for (int i = 0; i < _files.Length; i++)
                 onDisk[i] = _storage.FileExists(_files[i].FullPath) ? _storage.GetInfo(_files[i].FullPath).Length : -1;
             CreateEmptyFiles(onDisk);
 
             var found = new Bitfield(Torrent.PieceCount);
-            long verified = 0;
             if (Torrent.PieceCount > 0)
             {
                 var current = new byte[Torrent.PieceLength];
@@ -108,22 +255,12 @@ namespace PSPeer.Engine.BitTorrent
                     cancellationToken.ThrowIfCancellationRequested();
                     if (piece + 1 < Torrent.PieceCount) reading = ReadForCheckAsync(piece + 1, next, onDisk, cancellationToken);
                     int size = Torrent.GetPieceSize(piece);
-                    if (present && Torrent.CheckPieceHash(piece, Sha1(current, 0, size)))
-                    {
-                        found.Set(piece);
-                        verified += size;
-                    }
+                    if (present && Torrent.CheckPieceHash(piece, Sha1(current, 0, size))) found.Set(piece);
                     piecesChecked?.Report(piece + 1);
                     var swap = current; current = next; next = swap;
                 }
             }
-
-            lock (_gate)
-            {
-                for (int i = 0; i < found.Count; i++) Have.Set(i, found[i]);
-                Interlocked.Exchange(ref _bytesVerified, verified);
-                return Have.Clone();
-            }
+            return found;
         }
 
         /// <summary>

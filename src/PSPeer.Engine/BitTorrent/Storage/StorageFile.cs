@@ -19,7 +19,15 @@ namespace PSPeer.Engine.BitTorrent
             Length = length;
         }
 
-        public string FullPath { get; }
+        /// <summary>Where the file is now: its partial name while downloading, its final name once promoted.</summary>
+        public string FullPath { get; private set; }
+
+        /// <summary>Points at the file's new place after a move; the caller holds <see cref="Lock"/> and closed the stream.</summary>
+        public void Relocate(string fullPath)
+        {
+            Dispose();
+            FullPath = fullPath;
+        }
         /// <summary>Where the file starts in the torrent's byte stream.</summary>
         public long Offset { get; }
         public long Length { get; }

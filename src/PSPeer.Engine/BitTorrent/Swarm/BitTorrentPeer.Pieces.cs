@@ -53,7 +53,22 @@ namespace PSPeer.Engine.BitTorrent
                 _pieceBuffers.Push(assembly.Buffer);
                 foreach (var c in _connections.ToArray()) FillRequests(c);
             }
-            if (completedNow) _completed.TrySetResult(true);
+            if (!completedNow) return;
+            try
+            {
+                await PromoteAsync(Stopping);
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                // Verified data that cannot be moved is still verified, and still seeded from its partial name.
+                if (!Stopping.IsCancellationRequested && HasEventObservers)
+                    Emit(PeerEventTypes.FinalNameTaken, null, $"{Torrent.Name} is complete but could not be moved to its final name: {e.Message}",
+                        D("Path", _storage.FinalPath), D("PartialPath", _storage.PartialPath), D("Reason", e.Message));
+            }
+            // After the move: stopping disposes the storage. Not tracked: the stop waits for every tracked task, and
+            // would wait for itself.
+            if (!_options.SeedWhenComplete) _ = StopAfterCompletionAsync();
+            _completed.TrySetResult(true);
         }
 
         /// <summary>Records a good piece; true when it was the last one.</summary>
@@ -90,8 +105,6 @@ namespace PSPeer.Engine.BitTorrent
             foreach (var c in _connections) if (c.PeerHas.AllSet) seeds.Add(c);
             foreach (var c in seeds) Close(c, "both ends are complete", false);
             Track(AnnounceCompletedAsync());
-            // Not tracked: the stop waits for every tracked task, and would wait for itself.
-            if (!_options.SeedWhenComplete) _ = StopAfterCompletionAsync();
             return true;
         }
 

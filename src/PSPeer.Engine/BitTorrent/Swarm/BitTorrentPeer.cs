@@ -63,6 +63,10 @@ namespace PSPeer.Engine.BitTorrent
 
         public TorrentMetainfo Torrent { get; }
         public string Directory { get; }
+        /// <summary>Where the content is now: directory/&lt;Name&gt; once complete and moved there, else directory/&lt;Name&gt;.pspeer-partial.</summary>
+        public string ContentPath => _storage?.ContentPath ?? Runtime.Storage.Combine(Directory, Torrent.Name);
+        /// <summary>Whether the content is under its final name (see <see cref="ContentPath"/>).</summary>
+        public bool IsAtFinalPath => _storage?.IsAtFinalPath ?? false;
         public SwarmOptions Options => _options;
         public IReadOnlyList<string> Trackers { get; }
         /// <summary>Our 20-byte peer id (a copy).</summary>
@@ -116,8 +120,10 @@ namespace PSPeer.Engine.BitTorrent
 
         protected override async Task OnStartAsync(CancellationToken cancellationToken)
         {
-            _storage = new PieceStorage(Runtime.Storage, Torrent, Directory);
+            _storage = new PieceStorage(Runtime.Storage, Torrent, Directory, _options.ReplaceExisting);
             var have = await _storage.CheckExistingAsync(null, cancellationToken);
+            // A download that completed but was stopped before its move: move it now.
+            if (have.AllSet) await PromoteAsync(cancellationToken);
             _listener = await Runtime.Transport.ListenAsync(_options.Port, cancellationToken);
             EndPoint = _listener.EndPoint;
             lock (_gate)
@@ -147,6 +153,20 @@ namespace PSPeer.Engine.BitTorrent
             await AnnounceStoppedAsync();
             _storage?.Dispose();
             _completed.TrySetCanceled();
+        }
+
+        /// <summary>
+        /// Moves the complete content to its final name; when a file that is not ours is there, the content stays (and
+        /// is seeded) under its partial name and a FinalNameTaken event says so.
+        /// </summary>
+        async Task PromoteAsync(CancellationToken cancellationToken)
+        {
+            if (_storage.IsAtFinalPath) return;
+            if (await _storage.PromoteAsync(cancellationToken)) return;
+            if (HasEventObservers)
+                Emit(PeerEventTypes.FinalNameTaken, null,
+                    $"{Torrent.Name} is complete, but '{_storage.FinalPath}' already exists: the data stays in '{_storage.PartialPath}'.",
+                    D("Path", _storage.FinalPath), D("PartialPath", _storage.PartialPath));
         }
 
         /// <summary>Connects to a peer directly (no tracker) and completes once the handshake is done.</summary>

@@ -38,6 +38,12 @@ namespace PSPeer.Engine.BitTorrent
         public int MaxRequestsPerPeer { get; set; } = 250;
         /// <summary>Interval between tracker announces when the tracker does not say (it usually does).</summary>
         public TimeSpan DefaultAnnounceInterval { get; set; } = TimeSpan.FromMinutes(30);
+        /// <summary>
+        /// False (default): a file at the torrent's final name is never replaced; full-size content there is verified and
+        /// used in place, and a completed download that finds its final name taken stays under its partial name.
+        /// True: the download, made under the partial name, replaces whatever is at the final name once verified.
+        /// </summary>
+        public bool ReplaceExisting { get; set; }
 
         internal SwarmOptions Validated()
         {
@@ -58,7 +64,7 @@ namespace PSPeer.Engine.BitTorrent
                 UploadSlots = UploadSlots, RechokeInterval = RechokeInterval, OptimisticInterval = OptimisticInterval,
                 UploadLimitBytesPerSecond = UploadLimitBytesPerSecond, DownloadLimitBytesPerSecond = DownloadLimitBytesPerSecond,
                 SeedWhenComplete = SeedWhenComplete, PeerId = PeerId == null ? null : (byte[])PeerId.Clone(),
-                MaxRequestsPerPeer = MaxRequestsPerPeer, DefaultAnnounceInterval = DefaultAnnounceInterval,
+                MaxRequestsPerPeer = MaxRequestsPerPeer, DefaultAnnounceInterval = DefaultAnnounceInterval, ReplaceExisting = ReplaceExisting,
             };
         }
     }

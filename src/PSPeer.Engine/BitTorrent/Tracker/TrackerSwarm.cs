@@ -135,21 +135,23 @@ namespace PSPeer.Engine.BitTorrent
             var chosen = new List<TrackerPeerEntry>(Math.Max(0, Math.Min(count, Count)));
             if (count <= 0 || _groups.Count == 0) return chosen;
             bool onlyLeechers = asker != null && asker.IsSeeder;
-            int largest = 0;
-            foreach (var g in _groups) largest = Math.Max(largest, g.Entries.Count);
 
             // Random start and a stride coprime to the size visit every group (and within a group, every peer) once in a
             // scrambled order, in O(visited) without copying or shuffling a list (good enough spread for a peer list).
             int n = _groups.Count;
             int groupStart = next(n), groupStride = PickStride(n, next);
             int peerSeed = next(int.MaxValue), strideSeed = next(int.MaxValue);
-            for (int round = 0; round < largest; round++)
+            // Rounds go on while some group has peers left; in a swarm of many addresses the first round fills the answer
+            // after visiting about numwant groups, so an announce costs O(numwant), not O(addresses).
+            for (int round = 0, more = 1; more != 0; round++)
             {
+                more = 0;
                 for (int i = 0, gi = groupStart; i < n; i++, gi = (int)((gi + (long)groupStride) % n))
                 {
                     var entries = _groups[gi].Entries;
                     int size = entries.Count;
                     if (round >= size) continue;
+                    if (round + 1 < size) more = 1;
                     // Each group's own walk: start and stride derived from this call's seeds and the group's position.
                     int start = (int)(((long)peerSeed + gi) % size);
                     int stride = CoprimeAtLeast((int)(((long)strideSeed + gi) % size), size);

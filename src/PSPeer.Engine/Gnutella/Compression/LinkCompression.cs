@@ -25,7 +25,7 @@ namespace PSPeer.Engine.Gnutella.Compression
         public const string AcceptEncoding = "Accept-Encoding";
         public const string ContentEncoding = "Content-Encoding";
 
-        static readonly Lazy<bool> FlushWorks = new Lazy<bool>(ProbeFlush);
+        static readonly Lazy<bool> FlushWorks = new Lazy<bool>(() => ProbeFlush(output => new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true)));
 
         /// <summary>Whether this runtime's DeflateStream can sync-flush, which link compression needs.</summary>
         public static bool IsSupported => FlushWorks.Value;
@@ -34,12 +34,13 @@ namespace PSPeer.Engine.Gnutella.Compression
         public static string UnsupportedReason => IsSupported ? null :
             $"link compression is off on {RuntimeInformation.FrameworkDescription}: its DeflateStream.Flush does not flush (Windows PowerShell 5.1 runs on .NET Framework; use PowerShell 7)";
 
-        static bool ProbeFlush()
+        /// <summary>Whether the compressor <paramref name="deflaterOver"/> makes puts a whole sync-flush block out on Flush.</summary>
+        internal static bool ProbeFlush(Func<Stream, Stream> deflaterOver)
         {
             try
             {
                 var output = new MemoryStream();
-                using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
+                using (var deflate = deflaterOver(output))
                 {
                     deflate.WriteByte((byte)'G');
                     deflate.Flush();

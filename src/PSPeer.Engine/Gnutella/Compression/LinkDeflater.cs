@@ -62,6 +62,7 @@ namespace PSPeer.Engine.Gnutella.Compression
             _deflate.Dispose();
             _deflate = null;
             _output.SetLength(kept);
+            if (kept == 0) _output.Capacity = 0;   // the output buffer grew to the largest batch: give that back too
         }
 
         public void Dispose()

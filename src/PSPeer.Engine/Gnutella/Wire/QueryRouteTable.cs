@@ -134,6 +134,53 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         public bool MayMatch(ContentHash hash) => !hash.IsEmpty && IsPresent(Hash(hash.ToString(), _bits));
 
+        /// <summary>
+        /// Marks every slot where a keyword present in <paramref name="other"/> hashes in this table, so this table
+        /// then matches whatever <paramref name="other"/> matches (an ultrapeer's last-hop table: its files and its
+        /// leaves' tables). The QRP hash keeps the top bits of one 32-bit value, so a slot of a larger table maps to one
+        /// slot here; a slot of a smaller table covers a range here (a superset: false positives, never false negatives).
+        /// </summary>
+        public void Merge(QueryRouteTable other)
+        {
+            if (other == null) throw new ArgumentNullException(nameof(other));
+            var dense = Dense();
+            int shift = other._bits - _bits;
+            var source = other._table;
+            foreach (int slot in PresentSlots(source))
+            {
+                if (shift >= 0) Set(dense, slot >> shift);
+                else for (int i = slot << -shift, end = (slot + 1) << -shift; i < end; i++) Set(dense, i);
+            }
+            _cachedUpdates = null;
+        }
+
+        /// <summary>The same present slots (and size) as <paramref name="other"/>.</summary>
+        public bool SameSlots(QueryRouteTable other)
+        {
+            if (other == null || other._bits != _bits) return false;
+            var mine = new List<int>(PresentSlots(_table));
+            var theirs = new List<int>(PresentSlots(other._table));
+            if (mine.Count != theirs.Count) return false;
+            for (int i = 0; i < mine.Count; i++) if (mine[i] != theirs[i]) return false;
+            return true;
+        }
+
+        static IEnumerable<int> PresentSlots(object table)
+        {
+            if (table is int[] sparse)
+            {
+                foreach (int slot in sparse) yield return slot;
+                yield break;
+            }
+            var dense = (ulong[])table;
+            for (int w = 0; w < dense.Length; w++)
+            {
+                ulong x = dense[w];
+                for (int b = 0; x != 0; b++, x >>= 1)
+                    if ((x & 1) != 0) yield return (w << 6) + b;
+            }
+        }
+
         /// <summary>A query may match when its keywords all match, or when any of its urns does.</summary>
         public bool MayMatch(Query query)
         {

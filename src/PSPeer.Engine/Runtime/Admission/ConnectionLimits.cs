@@ -118,7 +118,9 @@ namespace PSPeer.Engine.Runtime.Admission
             static readonly Defaults Index = new Defaults { MaxConnections = 4096, PerAddress = 8, Handshake = TimeSpan.FromSeconds(30) };
             static readonly Defaults Http = new Defaults { MaxConnections = 256, PerAddress = 8 };
             static readonly Defaults Tracker = new Defaults { MaxConnections = 1024, PerAddress = 16, Handshake = TimeSpan.FromSeconds(10) };
-            static readonly Defaults Swarm = new Defaults { MaxConnections = 200, PerAddress = 8 };
+            // The swarm keeps its own fair-slot rule after the handshake (SwarmOptions: 50 slots, 10 per address, newer
+            // replaces older); the gate only caps raw sockets, so its per-address ceiling sits above the swarm's.
+            static readonly Defaults Swarm = new Defaults { MaxConnections = 200, PerAddress = 16 };
             static readonly Defaults Servent = new Defaults { MaxConnections = 128, PerAddress = 8 };
 
             public static Defaults Of(ServerKind kind)

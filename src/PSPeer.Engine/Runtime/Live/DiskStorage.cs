@@ -39,8 +39,19 @@ namespace PSPeer.Engine.Runtime.Live
 
         public void Move(string source, string destination, bool overwrite)
         {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(destination));
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
             if (overwrite && File.Exists(destination)) File.Delete(destination);
             File.Move(source, destination);
+        }
+
+        public void DeleteEmptyDirectories(string path)
+        {
+            if (!Directory.Exists(path)) return;
+            foreach (var sub in Directory.GetDirectories(path)) DeleteEmptyDirectories(sub);
+            if (Directory.EnumerateFileSystemEntries(path).GetEnumerator().MoveNext()) return;
+            try { Directory.Delete(path); }
+            catch (IOException) { /* something appeared in it meanwhile: it stays */ }
         }
 
         public void Delete(string path) { if (File.Exists(path)) File.Delete(path); }

@@ -149,6 +149,27 @@ namespace PSPeer.Engine.Runtime.Simulated
             lock (_gate) _files.Remove(GetFullPath(path));
         }
 
+        public void DeleteEmptyDirectories(string path)
+        {
+            string full = GetFullPath(path);
+            string prefix = full.EndsWith("/", StringComparison.Ordinal) ? full : full + "/";
+            lock (_gate)
+            {
+                if (!_directories.Contains(full)) return;
+                var below = new List<string>();
+                foreach (var d in _directories) if (d == full || d.StartsWith(prefix, StringComparison.Ordinal)) below.Add(d);
+                // Deepest first: a directory goes when no file is under it (its empty subdirectories went before it).
+                below.Sort((a, b) => b.Length.CompareTo(a.Length));
+                foreach (var d in below)
+                {
+                    string under = d.EndsWith("/", StringComparison.Ordinal) ? d : d + "/";
+                    bool holdsFile = false;
+                    foreach (var f in _files.Keys) if (f.StartsWith(under, StringComparison.Ordinal)) { holdsFile = true; break; }
+                    if (!holdsFile && d != "/") _directories.Remove(d);
+                }
+            }
+        }
+
         public string Combine(string directory, string name)
         {
             if (string.IsNullOrEmpty(directory)) return name;

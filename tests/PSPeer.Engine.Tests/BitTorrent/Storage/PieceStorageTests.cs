@@ -45,6 +45,8 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
             foreach (int i in order) Assert.True(await storage.WritePieceAsync(i, t.Piece(i), 0, CancellationToken.None));
         }
 
+        protected static async Task Promote(PieceStorage storage) => Assert.True(await storage.PromoteAsync(CancellationToken.None));
+
         static IEnumerable<int> Scrambled(int count) => Enumerable.Range(0, count).OrderBy(i => (i * 7919) % count);
 
         [Fact]
@@ -54,11 +56,15 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
             Assert.Equal(10, t.Metainfo.PieceCount);
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
-                Assert.Equal(new[] { Storage.GetFullPath(PathOf("app.zip")) }, storage.FilePaths);
+                Assert.Equal(new[] { Storage.GetFullPath(PathOf("app.zip.pspeer-partial")) }, storage.FilePaths);
                 Assert.False(storage.IsComplete);
                 await WriteAll(storage, t, Scrambled(10));
                 Assert.True(storage.IsComplete);
                 Assert.Equal(10_000, storage.BytesVerified);
+                Assert.False(Storage.FileExists(PathOf("app.zip")));   // complete, but not moved yet
+                await Promote(storage);
+                Assert.False(Storage.FileExists(PathOf("app.zip.pspeer-partial")));
+                Assert.Equal(Storage.GetFullPath(PathOf("app.zip")), storage.ContentPath);
 
                 var block = new byte[300];
                 await storage.ReadAsync(9, 484, block, 0, 300, CancellationToken.None);   // the end of the short last piece (784 bytes)
@@ -80,6 +86,10 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
             {
                 await WriteAll(storage, t, Scrambled(t.Metainfo.PieceCount));
                 Assert.True(storage.IsComplete);
+                Assert.True(Storage.DirectoryExists(PathOf("build.pspeer-partial")));
+                Assert.False(Storage.DirectoryExists(PathOf("build")));
+                await Promote(storage);
+                Assert.False(Storage.DirectoryExists(PathOf("build.pspeer-partial")));
 
                 // A block spanning a.bin's end, the empty file, and b.bin's start.
                 var block = new byte[100];
@@ -101,12 +111,13 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
             var t = TestTorrent.MultiFile("m", 1024, ("x", TempFolder.RandomBytes(3000, 6)), ("y", TempFolder.RandomBytes(5000, 7)));
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
-                Assert.False(Storage.FileExists(PathOf("m", "x")));   // construction touches nothing
+                Assert.False(Storage.FileExists(PathOf("m.pspeer-partial", "x")));   // construction touches nothing
                 Assert.True(await storage.WritePieceAsync(0, t.Piece(0), 0, CancellationToken.None));
-                Assert.Equal(3000, Storage.GetInfo(PathOf("m", "x")).Length);
-                Assert.False(Storage.FileExists(PathOf("m", "y")));   // no piece written there yet
+                Assert.Equal(3000, Storage.GetInfo(PathOf("m.pspeer-partial", "x")).Length);
+                Assert.False(Storage.FileExists(PathOf("m.pspeer-partial", "y")));   // no piece written there yet
                 Assert.True(await storage.WritePieceAsync(7, t.Piece(7), 0, CancellationToken.None));
-                Assert.Equal(5000, Storage.GetInfo(PathOf("m", "y")).Length);
+                Assert.Equal(5000, Storage.GetInfo(PathOf("m.pspeer-partial", "y")).Length);
+                Assert.False(Storage.FileExists(PathOf("m", "x")));   // nothing under the final name until complete
                 Assert.Equal(2, storage.Have.SetCount);
             }
         }
@@ -170,6 +181,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
                 Assert.Equal(3000, second.BytesVerified);
                 await WriteAll(second, t, new[] { 3, 1 });
                 Assert.True(second.IsComplete);
+                await Promote(second);
             }
             Assert.Equal(t.Files[0].content, ReadFile(PathOf("r", "one")));
             Assert.Equal(t.Files[1].content, ReadFile(PathOf("r", "two")));
@@ -182,19 +194,20 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
                 ("a", TempFolder.RandomBytes(3000, 12)), ("b", TempFolder.RandomBytes(2000, 13)), ("c", TempFolder.RandomBytes(2500, 14)));
             var corruptA = (byte[])t.Files[0].content.Clone();
             corruptA[1500] ^= 0xFF;                                             // piece 1
-            WriteFile(PathOf("c", "a"), corruptA);
-            WriteFile(PathOf("c", "b"), t.Files[1].content.Take(1500).ToArray());   // short: piece 3 is whole in it, piece 4 is not
+            WriteFile(PathOf("c.pspeer-partial", "a"), corruptA);
+            WriteFile(PathOf("c.pspeer-partial", "b"), t.Files[1].content.Take(1500).ToArray());   // short: piece 3 is whole in it, piece 4 is not
             // "c" missing: pieces 5, 6, 7
 
             using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
             {
                 var have = await storage.CheckExistingAsync(null, CancellationToken.None);
                 Assert.Equal(new[] { 0, 2, 3 }, Enumerable.Range(0, t.Metainfo.PieceCount).Where(i => have[i]));
-                Assert.False(Storage.FileExists(PathOf("c", "c")));   // checking writes nothing
+                Assert.False(Storage.FileExists(PathOf("c.pspeer-partial", "c")));   // checking writes nothing
 
                 // Repair: the missing pieces complete the download, the short file grows and is never truncated.
                 await WriteAll(storage, t, new[] { 1, 4, 5, 6, 7 });
                 Assert.True(storage.IsComplete);
+                await Promote(storage);
             }
             Assert.Equal(t.Files[0].content, ReadFile(PathOf("c", "a")));
             Assert.Equal(t.Files[1].content, ReadFile(PathOf("c", "b")));
@@ -215,6 +228,67 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
                 await storage.ReadAsync(2, 0, block, 0, block.Length, CancellationToken.None);
                 Assert.Equal(t.Piece(2), block);
             }
+        }
+
+        [Fact]
+        public async Task An_interrupted_download_leaves_nothing_under_the_final_name_and_resumes_from_the_partial()
+        {
+            var t = TestTorrent.SingleFile("big.iso", TempFolder.RandomBytes(8192, 21), 1024);
+            using (var first = new PieceStorage(Storage, t.Metainfo, Root))
+            {
+                await WriteAll(first, t, new[] { 7, 1 });
+                await Assert.ThrowsAsync<InvalidOperationException>(() => first.PromoteAsync(CancellationToken.None));
+                // The verified pieces of a partial download are served (a leecher seeds what it has).
+                var block = new byte[1024];
+                await first.ReadAsync(7, 0, block, 0, 1024, CancellationToken.None);
+                Assert.Equal(t.Piece(7), block);
+            }
+            Assert.False(Storage.FileExists(PathOf("big.iso")));   // no full-size sparse file under the final name
+            Assert.Equal(8192, Storage.GetInfo(PathOf("big.iso.pspeer-partial")).Length);
+
+            using (var second = new PieceStorage(Storage, t.Metainfo, Root))
+            {
+                var have = await second.CheckExistingAsync(null, CancellationToken.None);
+                Assert.Equal(new[] { 1, 7 }, Enumerable.Range(0, 8).Where(i => have[i]));
+                await WriteAll(second, t, new[] { 0, 2, 3, 4, 5, 6 });
+                await Promote(second);
+            }
+            Assert.Equal(t.Content, ReadFile(PathOf("big.iso")));
+            Assert.False(Storage.FileExists(PathOf("big.iso.pspeer-partial")));
+        }
+
+        [Fact]
+        public async Task A_file_it_did_not_write_is_never_replaced_unless_asked()
+        {
+            var t = TestTorrent.SingleFile("notes.txt", TempFolder.RandomBytes(3000, 22), 1024);
+            var mine = TempFolder.RandomBytes(100, 23);
+            WriteFile(PathOf("notes.txt"), mine);
+            using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
+            {
+                await storage.CheckExistingAsync(null, CancellationToken.None);
+                Assert.Equal(0, storage.Have.SetCount);
+                await WriteAll(storage, t, Enumerable.Range(0, 3));
+                Assert.False(await storage.PromoteAsync(CancellationToken.None));
+                Assert.Equal(Storage.GetFullPath(PathOf("notes.txt.pspeer-partial")), storage.ContentPath);
+                var block = new byte[100];
+                await storage.ReadAsync(2, 0, block, 0, 100, CancellationToken.None);   // still served from the partial
+                Assert.Equal(t.Piece(2).Take(100), block);
+            }
+            Assert.Equal(mine, ReadFile(PathOf("notes.txt")));
+
+            // Same size, other content, replaceExisting: left alone while downloading, replaced once verified.
+            var sameSize = TempFolder.RandomBytes(3000, 24);
+            WriteFile(PathOf("notes.txt"), sameSize);
+            Storage.Delete(PathOf("notes.txt.pspeer-partial"));
+            using (var storage = new PieceStorage(Storage, t.Metainfo, Root, replaceExisting: true))
+            {
+                await storage.CheckExistingAsync(null, CancellationToken.None);
+                Assert.False(storage.IsAtFinalPath);
+                await WriteAll(storage, t, Enumerable.Range(0, 3));
+                Assert.Equal(sameSize, ReadFile(PathOf("notes.txt")));
+                await Promote(storage);
+            }
+            Assert.Equal(t.Content, ReadFile(PathOf("notes.txt")));
         }
 
         [Fact]
@@ -255,11 +329,12 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
                 {
                     var writes = Enumerable.Range(0, t.Metainfo.PieceCount).Select(i => storage.WritePieceAsync(i, t.Piece(i), 0, CancellationToken.None));
                     Assert.All(await Task.WhenAll(writes), Assert.True);
-                    return storage.IsComplete;
+                    return storage.IsComplete && await storage.PromoteAsync(CancellationToken.None);
                 }
             }, TimeSpan.FromSeconds(10));
             Assert.True(complete);
             Assert.Equal(t.Files[1].content, host.MemoryStorage.ReadAllBytes("/dl/sim/b"));
+            Assert.False(host.MemoryStorage.DirectoryExists("/dl/sim.pspeer-partial"));
         }
     }
 
@@ -283,6 +358,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
                     .Select(i => Task.Run(() => storage.WritePieceAsync(i, t.Piece(i), 0, CancellationToken.None)));
                 Assert.All(await Task.WhenAll(writes), Assert.True);
                 Assert.True(storage.IsComplete);
+                await Promote(storage);
 
                 var reads = Enumerable.Range(0, t.Metainfo.PieceCount).Select(i => Task.Run(async () =>
                 {

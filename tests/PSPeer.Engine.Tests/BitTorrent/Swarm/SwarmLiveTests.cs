@@ -32,7 +32,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
                 var seeder = new BitTorrentPeer(Live, "seed", torrent, Path.Combine(folder.Path, "seed"), NoTracker);
                 var leecher = new BitTorrentPeer(Live, "leech", torrent, Path.Combine(folder.Path, "leech"), NoTracker);
                 var events = new List<PeerEvent>();
-                leecher.Events.Subscribe(e => { lock (events) events.Add(e); });
+                leecher.EventsInline.Subscribe(e => { lock (events) events.Add(e); });   // in step: counted right after completion
                 try
                 {
                     await seeder.StartAsync().WaitAsync(Limit);

@@ -150,6 +150,35 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             Assert.DoesNotContain(evicted, e => (string)e.Data["Address"] == seedHost.HostAddress);
         }
 
+        /// <summary>
+        /// Within the address evicted from, one-shot leechers go first, then leechers that re-announced, and the seeder
+        /// last, even though it is the stalest (a seeder announces once an interval; "stalest first" would drop it first).
+        /// </summary>
+        [Fact]
+        public void Eviction_takes_one_shot_leechers_before_re_announcers_and_the_stale_seeder_last()
+        {
+            var w = new TrackerWorld(options: new TrackerOptions { MaxPeersPerSwarm = 4 });
+            var crowd = w.AddHost("crowd"); var other = w.AddHost("other");
+            w.Announce(crowd, TrackerWorld.Request(Real, "seed", 1, left: 0));
+            w.Sim.RunFor(TimeSpan.FromMinutes(5));
+            w.Announce(crowd, TrackerWorld.Request(Real, "again", 2));
+            w.Announce(crowd, TrackerWorld.Request(Real, "oneshot", 3));
+            w.Announce(crowd, TrackerWorld.Request(Real, "again", 2, ev: AnnounceEvent.None));
+            w.Announce(other, TrackerWorld.Request(Real, "other", 4));
+
+            foreach (string newcomer in new[] { "n1", "n2" })
+            {
+                var host = w.AddHost("host-" + newcomer);
+                w.Announce(host, TrackerWorld.Request(Real, newcomer, 5, numWant: 10));
+            }
+            var left = w.Announce(other, TrackerWorld.Request(Real, "other", 4, numWant: 10, ev: AnnounceEvent.None)).Peers.Select(p => p.EndPoint.Port).OrderBy(p => p);
+            // "oneshot" (port 3) went for n1, "again" (port 2) for n2; the seeder (port 1) stayed.
+            Assert.Equal(new[] { 1, 5, 5 }, left);
+            // Now every address holds one peer: nobody is heavier by two, so a fifth address is refused.
+            var refused = w.Fails<PeerException>(() => new TrackerClient(w.AddHost("late")).AnnounceAsync(w.AnnounceUrl, TrackerWorld.Request(Real, "late", 6)));
+            Assert.Contains("most peers", refused.Message);
+        }
+
         static AnnounceRequest Fake(InfoHash hash, int attacker, int n, long left) => new AnnounceRequest
         {
             InfoHash = hash, PeerId = TrackerFlooder.FakeId(attacker, n), Port = 1 + n % 65000, Left = left,

@@ -124,6 +124,7 @@ sys.stdin.read()
                     Assert.True(await storage.WritePieceAsync(index, piece, 0, ct), $"piece {index} failed its hash");
                 }
                 Assert.True(storage.IsComplete);
+                Assert.True(await storage.PromoteAsync(ct));
             }
         }
     }

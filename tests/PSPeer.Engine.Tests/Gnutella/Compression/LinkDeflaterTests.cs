@@ -127,6 +127,37 @@ namespace PSPeer.Engine.Tests.Gnutella.Compression
             await Assert.ThrowsAsync<GnutellaProtocolException>(() => DecodeAllAsync(corrupt));
         }
 
+        /// <summary>A deflater as .NET Framework's behaves: Flush passes nothing on until the stream is closed.</summary>
+        sealed class FlushlessDeflater : Stream
+        {
+            readonly Stream _output;
+            readonly MemoryStream _held = new MemoryStream();
+            public FlushlessDeflater(Stream output) => _output = output;
+            public override void Write(byte[] buffer, int offset, int count) => _held.Write(buffer, offset, count);
+            public override void Flush() { }
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                    using (var d = new DeflateStream(_output, CompressionLevel.Optimal, leaveOpen: true)) d.Write(_held.ToArray());
+                base.Dispose(disposing);
+            }
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+        }
+
+        [Fact]
+        public void The_flush_probe_turns_compression_off_where_Flush_does_not_flush()
+        {
+            Assert.False(LinkCompression.ProbeFlush(output => new FlushlessDeflater(output)));
+            Assert.True(LinkCompression.ProbeFlush(output => new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true)));
+        }
+
         [Fact]
         public void This_runtime_can_sync_flush_so_links_may_compress()
         {

@@ -62,5 +62,22 @@ namespace PSPeer.Engine.Tests.Runtime.Live
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accept.WaitAsync(Limit));
         }
+
+        [Fact]
+        public async Task A_runtime_on_its_own_loopback_address_dials_from_that_address()
+        {
+            // So per-address limits tell local nodes apart as they would tell hosts apart.
+            using var listener = await LiveRuntime.Loopback.Transport.ListenAsync(0);
+            var accept = listener.AcceptAsync();
+            using var client = await new LiveRuntime("127.0.0.7").Transport.ConnectAsync("127.0.0.1", listener.Port).WaitAsync(Limit);
+            using var server = await accept.WaitAsync(Limit);
+            Assert.StartsWith("127.0.0.7:", server.RemoteEndPoint);
+            Assert.StartsWith("127.0.0.7:", client.LocalEndPoint);
+
+            var second = listener.AcceptAsync();
+            using var plain = await LiveRuntime.Loopback.Transport.ConnectAsync("127.0.0.1", listener.Port).WaitAsync(Limit);
+            using var secondServer = await second.WaitAsync(Limit);
+            Assert.StartsWith("127.0.0.1:", secondServer.RemoteEndPoint);
+        }
     }
 }

@@ -1,0 +1,97 @@
+using System;
+using System.Threading;
+using PSPeer.Engine.Gnutella.Wire;
+
+namespace PSPeer.Engine.Gnutella
+{
+    /// <summary>Ultrapeer-to-ultrapeer QRP: our last-hop table for the other ultrapeers, and theirs to skip them.</summary>
+    /// <remarks>
+    /// Between ultrapeers that both say X-Ultrapeer-Query-Routing, each sends the other a QRP table of its own files
+    /// and its leaves' tables merged. A query that would arrive at an ultrapeer with TTL 1 (its last hop) is not sent to
+    /// one whose table cannot match. Here TTL 1 reaches only that ultrapeer's own files (the hop to a leaf counts like
+    /// any other), and the merged table is a superset of those, so the skip never loses a hit; the merged table is what
+    /// gtk-gnutella and LimeWire send and expect. A table that has not arrived yet skips nothing.
+    /// The table is rebuilt a moment after our files or a leaf's table change (changes close together cost one
+    /// rebuild), and sent again only when it differs.
+    /// </remarks>
+    public sealed partial class GnutellaServent
+    {
+        static readonly TimeSpan UltrapeerTableDelay = TimeSpan.FromSeconds(1);
+        readonly object _upTableGate = new object();
+        QueryRouteTable _upTableSent;     // what the ultrapeers have from us (null until the first is built)
+        IDisposable _upTableTimer;
+
+        bool SpeaksUltrapeerQrp(GnutellaLink link) =>
+            !IsLeaf && Options.UltrapeerQueryRouting && link.RemoteIsUltrapeer && link.UltrapeerQueryRouting;
+
+        /// <summary>True when <paramref name="link"/> is another ultrapeer whose last-hop table says it cannot match.</summary>
+        bool SkipsLastHop(GnutellaLink link, Query query)
+        {
+            if (!SpeaksUltrapeerQrp(link)) return false;
+            var table = link.QueryRouteTable;
+            if (table == null) return false;
+            bool may;
+            lock (table) may = table.MayMatch(query);
+            return !may;
+        }
+
+        /// <summary>Our files and every leaf's table, as one table of Options.QrpTableBits.</summary>
+        QueryRouteTable BuildUltrapeerTable()
+        {
+            var table = new QueryRouteTable(Options.QrpTableBits);
+            foreach (var f in _local.Files)
+            {
+                table.AddFileName(f.Name);
+                table.Add(f.ContentHash);
+            }
+            foreach (var l in Volatile.Read(ref _links))
+            {
+                if (l.RemoteIsUltrapeer || l.IsClosed) continue;
+                var leafTable = l.QueryRouteTable;
+                if (leafTable != null) lock (leafTable) table.Merge(leafTable);
+            }
+            table.Compact();
+            return table;
+        }
+
+        /// <summary>A new ultrapeer link that speaks last-hop QRP gets our table at once.</summary>
+        void SendUltrapeerTable(GnutellaLink link)
+        {
+            QueryRouteTable table;
+            lock (_upTableGate) table = _upTableSent ?? (_upTableSent = BuildUltrapeerTable());
+            SendTable(link, table);
+        }
+
+        void SendTable(GnutellaLink link, QueryRouteTable table)
+        {
+            foreach (var update in table.ToUpdates(QrpPatchBytes))
+                link.Send(GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, update), GnutellaPayloadType.RouteTableUpdate);
+        }
+
+        /// <summary>Our files or a leaf's table changed: in a moment, rebuild our last-hop table and send it if it differs.</summary>
+        void UltrapeerTableChanged()
+        {
+            if (IsLeaf || !Options.UltrapeerQueryRouting) return;
+            lock (_upTableGate)
+            {
+                if (_upTableTimer != null || Stopping.IsCancellationRequested) return;
+                _upTableTimer = Runtime.Clock.Schedule(UltrapeerTableDelay, ResendUltrapeerTable);
+            }
+        }
+
+        void ResendUltrapeerTable()
+        {
+            QueryRouteTable table;
+            lock (_upTableGate)
+            {
+                _upTableTimer = null;
+                if (Stopping.IsCancellationRequested) return;
+                table = BuildUltrapeerTable();
+                if (_upTableSent != null && _upTableSent.SameSlots(table)) return;
+                _upTableSent = table;
+            }
+            foreach (var l in Volatile.Read(ref _links))
+                if (SpeaksUltrapeerQrp(l) && !l.IsClosed) SendTable(l, table);
+        }
+    }
+}
