@@ -20,9 +20,9 @@ Describe 'Start-PeerNode' {
 
     It 'takes -ConnectionLimit as a hashtable over the role''s defaults, and shows it as Limits' {
         $limited = Start-PeerNode -Protocol Napster -Role IndexServer -Name 'start-limited' -ConnectionLimit @{ MaxConnectionsPerAddress = 3; HandshakeTimeout = '00:00:05' }
-        $limited.Limits.MaxConnectionsPerAddress | Should -Be 3
-        $limited.Limits.HandshakeTimeout | Should -Be ([timespan]::FromSeconds(5))
-        $limited.Limits.MaxConnections | Should -Be 4096
+        $limited.GetLimits().MaxConnectionsPerAddress | Should -Be 3
+        $limited.GetLimits().HandshakeTimeout | Should -Be ([timespan]::FromSeconds(5))
+        $limited.GetLimits().MaxConnections | Should -Be 4096
         Stop-PeerNode -Name 'start-limited'
     }
 

@@ -68,9 +68,11 @@ namespace PSPeer.Engine.Gnutella
         public TimeSpan UselessAfter { get; set; } = TimeSpan.FromMinutes(5);
         /// <summary>
         /// Most links from one remote IP address (by the connection, not by what the handshake claims); 0 = no limit. A few,
-        /// so one host cannot take every slot; local setups that put many servents on one address raise it.
+        /// so one host cannot take every slot. Null (the default): half the node's Limits.MaxConnectionsPerAddress (8, so
+        /// 4 links; the other half stays for uploads and handshakes in flight), so the one knob users have
+        /// (Start-PeerNode -ConnectionLimit) raises both for local setups that put many servents on one address.
         /// </summary>
-        public int MaxLinksPerAddress { get; set; } = 4;
+        public int? MaxLinksPerAddress { get; set; }
         /// <summary>
         /// Ultrapeer: leaves' queries (and, without -Ttl, its own searches) go out by dynamic querying — a low-TTL probe,
         /// then one ultrapeer link at a time with a TTL chosen from the results so far — and it says X-Dynamic-Querying.

@@ -28,13 +28,17 @@ namespace PSPeer.Engine.Gnutella
         /// Why a new link cannot have a slot, or null when it can — evicting a useless link of its kind when the slots
         /// are full. <paramref name="remoteAddress"/> is the connection's IP address (null for links we dialled).
         /// </summary>
+        /// <summary>Most links one remote address may hold (0 = no limit): the option, else half the per-address connection limit.</summary>
+        public int LinksPerAddressLimit => Options.MaxLinksPerAddress ?? Math.Max(1, Limits.MaxConnectionsPerAddress / 2);
+
         string TakeSlot(bool remoteUltrapeer, HostPort listen, string remoteAddress, string newcomer)
         {
             if (listen != null && listen.Equals(_listenEndPoint)) return "Connected to self";
             var links = Volatile.Read(ref _links).Where(l => !l.IsClosed && !l.IsEvicted).ToList();
-            if (Options.MaxLinksPerAddress > 0 && remoteAddress != null
-                && links.Count(l => l.RemoteAddress == remoteAddress) >= Options.MaxLinksPerAddress)
-                return $"Too many links from {remoteAddress} ({Options.MaxLinksPerAddress} max)";
+            int perAddress = LinksPerAddressLimit;
+            if (perAddress > 0 && remoteAddress != null
+                && links.Count(l => l.RemoteAddress == remoteAddress) >= perAddress)
+                return $"Too many links from {remoteAddress} ({perAddress} max)";
             int ultrapeers = links.Count(l => l.RemoteIsUltrapeer), leaves = links.Count - ultrapeers;
             if (IsLeaf)
             {

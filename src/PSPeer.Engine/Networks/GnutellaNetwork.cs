@@ -211,7 +211,7 @@ namespace PSPeer.Engine.Networks
                 DynamicQuerying = _options.DynamicQuerying,
                 UltrapeerQueryRouting = _options.UltrapeerQueryRouting,
                 // Live nodes all sit on 127.0.0.1: the per-address limit would cut the plan's own links.
-                MaxLinksPerAddress = IsSimulated ? new GnutellaOptions().MaxLinksPerAddress : 0,
+                MaxLinksPerAddress = IsSimulated ? (int?)null : 0,
             };
             if (IsSimulated)
             {

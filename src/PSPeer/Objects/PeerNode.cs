@@ -38,8 +38,14 @@ namespace PSPeer
         /// <summary>The index server a Napster peer is logged in to, or null.</summary>
         public string IndexServer => (Engine as global::PSPeer.Engine.Napster.NapsterPeer)?.IndexServer?.ToString();
 
-        /// <summary>What strangers may hold of the node (connections, per address, deadlines, uploads); Start-PeerNode -ConnectionLimit sets it.</summary>
-        public PSPeer.Engine.Runtime.Admission.ConnectionLimits Limits => Engine.Limits;
+        /// <summary>
+        /// What strangers may hold of the node (connections, per address, deadlines, uploads), as one line; Start-PeerNode
+        /// -ConnectionLimit sets it. Text, so a node nested in a hit or a network still converts to JSON whole.
+        /// </summary>
+        public string Limits => GetLimits().ToString();
+
+        /// <summary>The node's limits as values to read or change while it runs (new connections follow the change).</summary>
+        public PeerNodeLimits GetLimits() => new PeerNodeLimits(Engine.Limits);
 
         /// <summary>A BitTorrent tracker's announce URL ("http://host:port/announce"), for New-Torrent -Tracker; null for other nodes.</summary>
         public string AnnounceUrl => (Engine as BitTorrentTracker)?.AnnounceUrl;

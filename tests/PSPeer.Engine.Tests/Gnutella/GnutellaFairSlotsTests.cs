@@ -128,7 +128,8 @@ namespace PSPeer.Engine.Tests.Gnutella
                 answers.Add(world.Run(async () => (await RawGnutellaClient.ConnectAsync(host, world.Address(target))).Answer.Status));
             world.Settle();
             Assert.Equal(new[] { 200, 200, 200, 200, 503, 503 }, answers);
-            Assert.Equal(target.Options.MaxLinksPerAddress, target.ConnectionCount);
+            Assert.Equal(4, target.LinksPerAddressLimit);   // half the servent's default 8 connections per address
+            Assert.Equal(target.LinksPerAddressLimit, target.ConnectionCount);
         }
     }
 }

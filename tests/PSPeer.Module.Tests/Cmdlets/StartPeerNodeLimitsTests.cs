@@ -15,10 +15,10 @@ namespace PSPeer.Module.Tests.Cmdlets
         {
             var result = _session.Run(@"
                 $index = Start-PeerNode -Protocol Napster -Role IndexServer -Name limited -ConnectionLimit @{ MaxConnectionsPerAddress = 3; HandshakeTimeout = '00:00:05' }
-                $index.Limits.MaxConnectionsPerAddress
-                $index.Limits.HandshakeTimeout.TotalSeconds
-                $index.Limits.MaxConnections
-                (Start-PeerNode -Protocol BitTorrent -Role Tracker -Name tracker).Limits.MaxConnectionsPerAddress");
+                $index.GetLimits().MaxConnectionsPerAddress
+                $index.GetLimits().HandshakeTimeout.TotalSeconds
+                $index.GetLimits().MaxConnections
+                (Start-PeerNode -Protocol BitTorrent -Role Tracker -Name tracker).GetLimits().MaxConnectionsPerAddress");
 
             result.ShouldSucceed();
             Assert.Equal(new object[] { 3, 5.0, 4096, 16 }, result.Output.Select(o => o.BaseObject).ToArray());

@@ -62,11 +62,10 @@ $tracker = Start-PeerNode -Protocol BitTorrent -Role Tracker -Port 0 {parameter}
 $url = 'http://' + $tracker.EndPoint + '/announce'
 $null = Send-Announce $url 'seed' 50001 0 '8.8.8.8'
 (Send-Announce $url 'leech' 50002 100).Peers | ForEach-Object {{ $_.EndPoint.ToString() }}
-$tracker.Engine.Options.AllowClientAddress
 ");
             result.ShouldSucceed();
             var output = result.Output.Select(o => o.BaseObject).ToArray();
-            Assert.Equal(new object[] { listed, parameter.Length > 0 }, output);
+            Assert.Equal(new object[] { listed }, output);
         }
 
         [Fact]
