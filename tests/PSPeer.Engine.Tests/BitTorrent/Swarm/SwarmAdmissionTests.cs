@@ -22,7 +22,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 
         static async Task WaitForAsync(Func<bool> condition, string what)
         {
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
+            for (int i = 0; i < 1500 && !condition(); i++) await Task.Delay(20);   // up to 30 s: floods of a few hundred sockets are slow on a loaded 2-core CI machine
             Assert.True(condition(), "timed out waiting for " + what);
         }
 

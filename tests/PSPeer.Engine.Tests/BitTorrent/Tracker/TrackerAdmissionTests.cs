@@ -18,7 +18,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
 
         static async Task WaitForAsync(Func<bool> condition, string what)
         {
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
+            for (int i = 0; i < 1500 && !condition(); i++) await Task.Delay(20);   // up to 30 s: floods of a few hundred sockets are slow on a loaded 2-core CI machine
             Assert.True(condition(), "timed out waiting for " + what);
         }
 
@@ -37,7 +37,8 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
                 using var attacker = new LoopbackAttacker();
                 for (int a = 2; a < 12; a++) await attacker.OpenAsync("127.0.0." + a, tracker.EndPoint, 20);
                 await WaitForAsync(() => events.Count(e => e.Type == PeerEventTypes.ConnectionRefused) >= 120, "the flood to be refused");
-                Assert.True(tracker.ConnectionCount <= 40, $"{tracker.ConnectionCount} open");
+                // An evicted connection leaves the tracker's table when its reader sees the close, a moment after the event.
+                await WaitForAsync(() => tracker.ConnectionCount <= 40, "at most 40 connections open");
 
                 var honest = new TrackerClient(new LiveRuntime("127.0.0.50"));
                 var hash = TrackerWorld.Hash(1);
