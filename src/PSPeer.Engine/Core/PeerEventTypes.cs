@@ -42,6 +42,8 @@ namespace PSPeer.Engine.Core
         public const string HitDropped = "HitDropped";               // a QueryHit whose query id is unknown or whose path is gone
         public const string PushReceived = "PushReceived";
         public const string RateLimited = "RateLimited";             // a connection sent more queries than its allowance
+        public const string ReachedFromOutside = "ReachedFromOutside";       // a peer from outside connected in: not firewalled; Data: From
+        public const string NotReachedFromOutside = "NotReachedFromOutside"; // no peer from outside connected in within the check's time; Data: Advertised, Waited
 
         /// <summary>All known types, for tab completion and validation.</summary>
         public static readonly string[] All =
@@ -51,6 +53,7 @@ namespace PSPeer.Engine.Core
             DownloadStarted, DownloadProgress, DownloadVerified, DownloadFailed,
             TrackerAnnounce, PeerConnected, PeerDisconnected, Choked, Unchoked, PieceVerified, PieceFailed, PeerBanned, Completed,
             QueryReceived, QueryForwarded, QueryDroppedDuplicate, QueryDroppedTtl, HitRoutedBack, HitDropped, PushReceived, RateLimited,
+            ReachedFromOutside, NotReachedFromOutside,
         };
     }
 }

@@ -44,5 +44,15 @@ namespace PSPeer.Engine.Gnutella
         public GnutellaGuid? ServentId { get; set; }
         /// <summary>Bits of the QRP table a leaf sends (2^bits slots); the QRP default is 16.</summary>
         public int QrpTableBits { get; set; } = 16;
+        /// <summary>
+        /// Firewalled until a peer from outside connects in (gtk-gnutella's rule: an incoming connection from a peer
+        /// that is neither loopback nor this host's own address), then not. <see cref="Firewalled"/> true wins.
+        /// </summary>
+        public bool DetectFirewall { get; set; }
+        /// <summary>
+        /// When set, a servent that no peer from outside has reached this long after it started says so once, in a
+        /// NotReachedFromOutside event (a node told it is reachable at an address it is not reachable at).
+        /// </summary>
+        public TimeSpan? ReachabilityCheckAfter { get; set; }
     }
 }

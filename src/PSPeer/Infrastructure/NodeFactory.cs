@@ -27,6 +27,10 @@ namespace PSPeer
         public long DownloadLimit { get; set; }
         /// <summary>Gnutella: servents to connect to at start.</summary>
         public HostPort[] Bootstrap;
+        /// <summary>Gnutella: reachable, firewalled, or find out.</summary>
+        public PeerReachability Reachability;
+        /// <summary>Gnutella: say so in an event when no peer from outside has connected in this long after the start; null = never.</summary>
+        public System.TimeSpan? ReachabilityCheckAfter;
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -60,6 +64,9 @@ namespace PSPeer
                             Port = request.Port,
                             SharedPath = request.SharedPath,
                             Bootstrap = new List<HostPort>(request.Bootstrap ?? new HostPort[0]),
+                            Firewalled = request.Reachability == PeerReachability.Firewalled,
+                            DetectFirewall = request.Reachability == PeerReachability.Detect,
+                            ReachabilityCheckAfter = request.ReachabilityCheckAfter,
                         });
                     break;
             }
