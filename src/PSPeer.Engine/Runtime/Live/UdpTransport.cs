@@ -80,7 +80,6 @@ namespace PSPeer.Engine.Runtime.Live
     sealed class UdpDatagramSocket : IDatagramSocket
     {
         readonly Socket _socket;
-        readonly string _host;
         readonly DatagramReceiver _receiver;
         readonly object _gate = new object();
         Socket _outside;
@@ -89,7 +88,6 @@ namespace PSPeer.Engine.Runtime.Live
         public UdpDatagramSocket(Socket socket, string host, DatagramReceiver receiver)
         {
             _socket = socket;
-            _host = host;
             _receiver = receiver;
             Port = ((IPEndPoint)socket.LocalEndPoint).Port;
             EndPoint = new HostPort(host, Port).ToString();
