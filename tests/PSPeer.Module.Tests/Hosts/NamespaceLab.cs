@@ -152,6 +152,64 @@ namespace PSPeer.Module.Tests.Hosts
 
         public string Log => _log.ToString();
 
+        /// <summary>pwsh (7.6.9, the dotnet tool) for remoting, or null.</summary>
+        public static string Pwsh =>
+            new[] { Environment.GetEnvironmentVariable("HOME") + "/.dotnet/tools/pwsh", "/usr/bin/pwsh", "/usr/local/bin/pwsh", "/opt/microsoft/powershell/7/pwsh" }
+                .FirstOrDefault(File.Exists);
+
+        /// <summary>Null when PowerShell remoting over SSH can run here; else what is missing.</summary>
+        public static string WhyNoRemoting()
+        {
+            if (WhyNot() != null) return WhyNot();
+            if (!File.Exists("/usr/sbin/sshd")) return "needs sshd for remoting: bash .ci/install-tools.sh (openssh-server)";
+            if (Which("ssh") == null) return "needs the ssh client for remoting (openssh-client)";
+            if (Which("ssh-keygen") == null) return "needs ssh-keygen (openssh-client)";
+            if (Pwsh == null) return "needs pwsh as the SSH subsystem: dotnet tool install --global PowerShell --version 7.6.9";
+            return null;
+        }
+
+        /// <summary>
+        /// Starts sshd on <paramref name="host"/> (its own config, host key and authorized key, all in the temp folder),
+        /// with pwsh as its "powershell" subsystem, so New-PSSession -HostName reaches it. Returns the client key file.
+        /// </summary>
+        public string StartSshd(string host, string address)
+        {
+            string dir = Path.Combine(Temp.Path, "ssh");
+            string clientKey = Path.Combine(dir, "client");
+            if (!File.Exists(clientKey))
+            {
+                Directory.CreateDirectory(dir);
+                Run("ssh-keygen", $"-q -t ed25519 -N \"\" -f {clientKey}");
+                Run("ssh-keygen", $"-q -t ed25519 -N \"\" -f {Path.Combine(dir, "hostkey")}");
+                File.Copy(clientKey + ".pub", Path.Combine(dir, "authorized_keys"));
+                Directory.CreateDirectory("/run/sshd");
+            }
+            string config = Path.Combine(dir, "sshd-" + host + ".conf");
+            File.WriteAllText(config, string.Join("\n",
+                "ListenAddress " + address, "Port 22", "HostKey " + Path.Combine(dir, "hostkey"),
+                "AuthorizedKeysFile " + Path.Combine(dir, "authorized_keys"), "PermitRootLogin prohibit-password",
+                "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
+                "PidFile " + Path.Combine(dir, "sshd-" + host + ".pid"),
+                "Subsystem powershell " + Pwsh + " -sshs -NoLogo -NoProfile", "") );
+            var psi = new ProcessStartInfo(Which("ip")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { "netns", "exec", Ns(host), "/usr/sbin/sshd", "-D", "-e", "-f", config }) psi.ArgumentList.Add(a);
+            var process = new NodeProcess("sshd-" + host, Process.Start(psi));
+            lock (_processes) _processes.Add(process.Process);
+            return clientKey;
+        }
+
+        /// <summary>Runs pwsh with <paramref name="script"/> on a host (the workstation that drives the others over SSH).</summary>
+        public NodeProcess StartPwsh(string host, string name, string script, params string[] args)
+        {
+            string file = Path.Combine(Temp.Path, name + ".ps1");
+            File.WriteAllText(file, script);
+            var psi = new ProcessStartInfo(Which("ip")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Temp.Path };
+            foreach (var a in new[] { "netns", "exec", Ns(host), Pwsh, "-NoLogo", "-NoProfile", "-NonInteractive", "-File", file }.Concat(args)) psi.ArgumentList.Add(a);
+            var process = new NodeProcess(name, Process.Start(psi));
+            lock (_processes) _processes.Add(process.Process);
+            return process;
+        }
+
         static void RemoveLeftovers()
         {
             var lab = new NamespaceLab();
