@@ -63,8 +63,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                 _byPublicPort.Add(port, mapping);
             }
             mapping.ExpiresAt = now + _nat.Options.MappingTimeout.Ticks;
-            if (_nat.Options.Filtering != NatDependence.EndpointIndependent)
-                (mapping.Permitted ?? (mapping.Permitted = new HashSet<long>())).Add(FilterKey(destination.Index, destinationPort));
+            if (_nat.Options.Filtering != NatDependence.EndpointIndependent) mapping.Permit(FilterKey(destination.Index, destinationPort));
             return mapping;
         }
 
@@ -77,8 +76,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                 Remove(mapping);
                 return null;
             }
-            if (_nat.Options.Filtering != NatDependence.EndpointIndependent
-                && (mapping.Permitted == null || !mapping.Permitted.Contains(FilterKey(source.Index, sourcePort))))
+            if (_nat.Options.Filtering != NatDependence.EndpointIndependent && !mapping.Permits(FilterKey(source.Index, sourcePort)))
                 return null;
             return mapping;
         }
@@ -140,8 +138,18 @@ namespace PSPeer.Engine.Runtime.Simulated
         public readonly int PublicPort;
         public readonly (long, long) Key;
         public long ExpiresAt;
-        /// <summary>Remote keys let in (by the filtering rule); null while none, and always with endpoint-independent filtering.</summary>
-        public HashSet<long> Permitted;
+        // Remote keys let in (by the filtering rule): most mappings talk to one remote, so the first is kept inline
+        // and a set is made only for a second one (endpoint-independent filtering keeps none).
+        long _firstPermitted = -1;
+        HashSet<long> _morePermitted;
+
+        public void Permit(long remote)
+        {
+            if (_firstPermitted == -1) _firstPermitted = remote;
+            else if (_firstPermitted != remote) (_morePermitted ?? (_morePermitted = new HashSet<long>())).Add(remote);
+        }
+
+        public bool Permits(long remote) => remote == _firstPermitted || (_morePermitted != null && _morePermitted.Contains(remote));
 
         /// <summary>The public endpoint receivers see, made once per mapping.</summary>
         public IPEndPoint PublicEndPoint(SimulatedNat nat) => _publicEndPoint ?? (_publicEndPoint = new IPEndPoint(nat.PublicHost.IPAddress, PublicPort));
