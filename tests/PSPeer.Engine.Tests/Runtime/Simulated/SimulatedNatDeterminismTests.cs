@@ -19,6 +19,7 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
             var sim = new Simulation(new SimulationOptions { Seed = seed, Latency = TimeSpan.FromMilliseconds(20), Jitter = TimeSpan.FromMilliseconds(10), Loss = 0.05 });
             var trace = new List<string>();
             var hosts = new List<SimulatedHost>();
+            var nats = new List<SimulatedNat>();
             var kinds = (NatKind[])Enum.GetValues(typeof(NatKind));
             for (int i = 0; i < 12; i++)
             {
@@ -28,7 +29,8 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
                     var options = NatOptions.For(kinds[i % kinds.Length]);
                     options.MappingTimeout = TimeSpan.FromSeconds(3);
                     options.Hairpinning = i % 2 == 0;
-                    hosts.Add(sim.AddHost("h" + i, sim.AddNat("nat" + i, options)));
+                    nats.Add(sim.AddNat("nat" + i, options));
+                    hosts.Add(sim.AddHost("h" + i, nats[nats.Count - 1]));
                 }
             }
             var known = hosts.Where(h => !h.IsBehindNat).Select(h => new IPEndPoint(IPAddress.Parse(h.HostAddress), 9000)).ToList();
@@ -55,7 +57,8 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
                 sim.Post(() => sockets[h].Send(new byte[] { 8 }, 0, 1, to));
             }
             sim.RunFor(TimeSpan.FromSeconds(60));
-            trace.Add("dropped " + string.Join(",", sim.Hosts.Select(h => h.Name)) + " " + sim.Statistics.DatagramsDropped);
+            // What each NAT holds and dropped is part of the trace too.
+            trace.Add("nats " + string.Join(",", nats.Select(n => $"{n.MappingCount}/{n.Dropped}")) + " dropped " + sim.Statistics.DatagramsDropped);
             return trace;
         }
 
@@ -66,6 +69,8 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
             var second = Run(7);
             Assert.True(first.Count > 20, $"only {first.Count} deliveries: the scenario is too quiet to prove anything");
             Assert.Contains(first, line => line.Contains(" 10.") && line.Contains("-> p"));
+            Assert.Contains(first, line => line.Contains("-> h"));   // answers got back in through the NATs
+            Assert.Matches(@"nats .*[1-9]\d*/[1-9]", first.Last());  // and some NAT filtered something
             Assert.Equal(first, second);
             Assert.NotEqual(first, Run(8));
         }
