@@ -58,8 +58,9 @@ if (-not $needs) {
     }
     if (-not $runner) {
         $repo = [IO.Path]::GetFullPath([IO.Path]::Combine([IO.Path]::GetDirectoryName($module), '..', '..'))
-        $hostDll = [IO.Path]::Combine($repo, 'src', 'PSPeer.Host', 'bin', 'Debug', 'net10.0', 'PSPeer.Host.dll')
-        if ([IO.File]::Exists($hostDll)) { $runner = @('dotnet', $hostDll) }
+        $hostDll = @('Debug', 'Release') | ForEach-Object { [IO.Path]::Combine($repo, 'src', 'PSPeer.Host', 'bin', $_, 'net10.0', 'PSPeer.Host.dll') } |
+            Where-Object { [IO.File]::Exists($_) }
+        if ($hostDll) { $runner = @('dotnet', @($hostDll)[0]) }
         else { $needs = 'pwsh (dotnet tool install --global PowerShell) or a built src/PSPeer.Host, to run the home leaf' }
     }
 }

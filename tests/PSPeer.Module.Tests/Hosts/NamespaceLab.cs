@@ -137,7 +137,9 @@ namespace PSPeer.Module.Tests.Hosts
         {
             string file = Path.Combine(Temp.Path, name + ".ps1");
             File.WriteAllText(file, script);
-            string hostDll = Path.Combine(ModuleSession.RepoRoot, "src", "PSPeer.Host", "bin", "Debug", "net10.0", "PSPeer.Host.dll");
+            // The script host built in the same configuration as these tests (it is a project reference).
+            string configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
+            string hostDll = Path.Combine(ModuleSession.RepoRoot, "src", "PSPeer.Host", "bin", configuration, "net10.0", "PSPeer.Host.dll");
             if (!File.Exists(hostDll)) throw new FileNotFoundException("Build src/PSPeer.Host first.", hostDll);
             var psi = new ProcessStartInfo(Which("ip"))
             {
