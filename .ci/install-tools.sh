@@ -8,6 +8,10 @@ command -v aria2c      >/dev/null || need+=(aria2)
 command -v opentracker >/dev/null || need+=(opentracker)
 command -v mktorrent   >/dev/null || need+=(mktorrent)
 command -v transmission-show >/dev/null || need+=(transmission-cli)
+command -v ip          >/dev/null || need+=(iproute2)      # namespaced multi-host tests (as root)
+command -v nft         >/dev/null || need+=(nftables)      # their NAT (masquerade)
+[ -x /usr/sbin/sshd ]             || need+=(openssh-server)  # their PowerShell remoting over SSH
+command -v ssh         >/dev/null || need+=(openssh-client)
 /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1 || need+=(python3 python3-libtorrent)
 if (( ${#need[@]} )); then
   echo "# installing: ${need[*]}"

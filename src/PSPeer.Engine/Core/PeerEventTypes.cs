@@ -55,6 +55,8 @@ namespace PSPeer.Engine.Core
         public const string FinalNameTaken = "FinalNameTaken";       // a torrent completed, but a file PSPeer did not write holds its final name: the data stays under <Name>.pspeer-partial; Data: Path, PartialPath
         public const string ObserverFailed = "ObserverFailed";       // an event subscriber threw: it is unsubscribed, the node goes on; Data: Error
         public const string EventsDropped = "EventsDropped";         // a slow event subscriber's queue was full: events were dropped for it; Data: Dropped
+        public const string ReachedFromOutside = "ReachedFromOutside";       // a peer from outside connected in: not firewalled; Data: From
+        public const string NotReachedFromOutside = "NotReachedFromOutside"; // no peer from outside connected in within the check's time; Data: Advertised, Waited
 
         /// <summary>All known types, for tab completion and validation.</summary>
         public static readonly string[] All =
@@ -68,6 +70,7 @@ namespace PSPeer.Engine.Core
             PeerEvicted,
             HandshakeRefused, LinkEvicted,
             FinalNameTaken, ObserverFailed, EventsDropped,
+            ReachedFromOutside, NotReachedFromOutside,
         };
     }
 }

@@ -86,5 +86,15 @@ namespace PSPeer.Engine.Gnutella
         /// leaves' tables merged), and skip a neighbour on a query's last hop when its table cannot match.
         /// </summary>
         public bool UltrapeerQueryRouting { get; set; } = true;
+        /// <summary>
+        /// Firewalled until a peer from outside connects in (gtk-gnutella's rule: an incoming connection from a peer
+        /// that is neither loopback nor this host's own address), then not. <see cref="Firewalled"/> true wins.
+        /// </summary>
+        public bool DetectFirewall { get; set; }
+        /// <summary>
+        /// When set, a servent that no peer from outside has reached this long after it started says so once, in a
+        /// NotReachedFromOutside event (a node told it is reachable at an address it is not reachable at).
+        /// </summary>
+        public TimeSpan? ReachabilityCheckAfter { get; set; }
     }
 }

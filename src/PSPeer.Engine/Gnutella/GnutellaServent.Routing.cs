@@ -181,7 +181,7 @@ namespace PSPeer.Engine.Gnutella
             var local = _local;
             if (local.Files.Count == 0) return;
             // Both ends firewalled: neither could connect to the other, not even by Push. Real servents stay quiet too.
-            if (Options.Firewalled && query.IsFromFirewalledServent) return;
+            if (IsFirewalled && query.IsFromFirewalledServent) return;
             var files = local.Match(query.Criteria, query.Urns, Shared.GetByHash, MaxResultsPerQuery);
             if (files == null || files.Count == 0) return;
             // Enough TTL to retrace the query's path (hops) with a little slack, never above MaxTtl.
@@ -219,7 +219,7 @@ namespace PSPeer.Engine.Gnutella
                 Speed = 10000,
                 Results = results,
                 VendorCode = "PSPR",
-                Push = Options.Firewalled,
+                Push = IsFirewalled,
                 ServentId = ServentId,
             };
             link.Send(GnutellaCodec.Encode(id, ttl, 0, hit), GnutellaPayloadType.QueryHit);

@@ -108,7 +108,7 @@ namespace PSPeer.Engine.Gnutella
         {
             // Modern flags; a firewalled searcher says so, so firewalled servents (whose files would need a Push we
             // could not take) keep their hits to themselves.
-            ushort flags = (ushort)(Query.NewSemantics | (Options.Firewalled ? Query.SearcherFirewalled : 0));
+            ushort flags = (ushort)(Query.NewSemantics | (IsFirewalled ? Query.SearcherFirewalled : 0));
             string trimmed = text.Trim();
             if (trimmed.StartsWith(ContentHash.Prefix, StringComparison.OrdinalIgnoreCase) && ContentHash.TryParse(trimmed, out var hash))
                 return new Query { Flags = flags, Criteria = "", Urns = new[] { hash } };

@@ -102,6 +102,7 @@ namespace PSPeer.Engine.Gnutella
             EndPoint = _listener.EndPoint;
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
             _acceptLoop = AcceptLoopAsync();
+            StartReachabilityCheck();
             if (Options.AutoConnect) _maintenance = MaintainLinksAsync();
             // Without AutoConnect there is no maintenance round to free quiet links' compressors: a sweep of its own.
             else if (CompressionEnabled) _maintenance = SweepCompressorsAsync();
@@ -119,6 +120,7 @@ namespace PSPeer.Engine.Gnutella
         protected override async Task OnStopAsync()
         {
             _listener?.Dispose();
+            _reachabilityCheck?.Dispose();
             GnutellaLink[] links;
             Task[] tasks;
             lock (_gate)
@@ -179,6 +181,7 @@ namespace PSPeer.Engine.Gnutella
                 {
                     first = await ReadAtLeastAsync(connection, 4, both.Token);
                     if (first == null) return;
+                    NoteIncoming(remote);
                     string prefix = new string(first.Take(4).Select(b => (char)b).ToArray());
                     if (prefix == "GET " || prefix == "HEAD")
                     {

@@ -104,6 +104,7 @@ namespace PSPeer.Engine.Networks
             var simulation = new Simulation(new SimulationOptions { Seed = options.Seed, Latency = options.Latency });
             var layout = NetworkLayout.Plan(options, simulation.Random);
             var network = new GnutellaNetwork(options, layout, simulation, namePrefix);
+            network.PlanNats();
             // Rough shares of the build's cost: creating hosts and servents, starting them, making the links.
             void Report(string what, double fraction)
             {
@@ -113,7 +114,7 @@ namespace PSPeer.Engine.Networks
             for (int i = 0; i < layout.Count; i++)
             {
                 if (i % ConnectBatch == 0) Report($"Creating {layout.Count:N0} nodes", 0.2 * i / layout.Count);
-                var host = simulation.AddHost(network.NodeName(i));
+                var host = network.AddSimulatedHost(i);
                 network._hosts[i] = host;
                 if (layout.Files[i] != null)
                     foreach (int title in layout.Files[i])
@@ -218,6 +219,8 @@ namespace PSPeer.Engine.Networks
                 // A simulated node's routing tables are sized to the network, so 100,000 nodes fit in memory.
                 o.RouteCapacity = Math.Min(o.RouteCapacity, 4096);
                 o.QrpTableBits = _options.SimulatedQrpTableBits;
+                // With NATs about, servents learn whether they are reachable, so NATed ones answer with the push flag.
+                if (_behindNat != null) o.DetectFirewall = true;
             }
             _options.ConfigureServent?.Invoke(o);
             var servent = new GnutellaServent(runtime, NodeName(i), o);
@@ -256,6 +259,7 @@ namespace PSPeer.Engine.Networks
             // A leaf dials its ultrapeer; between ultrapeers the lower index dials.
             int from = e.A, to = e.B;
             if (_layout.LeafLink[link] && _layout.IsUltrapeer[e.A]) { from = e.B; to = e.A; }
+            (from, to) = DialDirection(from, to);
             try
             {
                 await _nodes[from].ConnectAsync(AddressOf(to), cancellationToken);

@@ -57,8 +57,17 @@ namespace PSPeer.Engine.Networks
         /// </summary>
         public string LiveAddress { get; set; }
 
+        /// <summary>
+        /// Simulated only: share of nodes behind a NAT of <see cref="NatKind"/>, each on its own home network (leaves
+        /// first). Every servent then detects whether it is firewalled. 0 = no NAT.
+        /// </summary>
+        public double NatFraction { get; set; }
+        /// <summary>The behaviour of those NATs; port-restricted is what Linux masquerade does.</summary>
+        public PSPeer.Engine.Runtime.Simulated.NatKind NatKind { get; set; } = PSPeer.Engine.Runtime.Simulated.NatKind.PortRestricted;
+
         internal GnutellaNetworkOptions Validated()
         {
+            if (NatFraction < 0 || NatFraction > 1) throw new ArgumentOutOfRangeException(nameof(NatFraction), NatFraction, "A fraction is 0 to 1.");
             if (Count < 1) throw new ArgumentOutOfRangeException(nameof(Count), Count, "A network has at least one node.");
             if (Degree < 1) throw new ArgumentOutOfRangeException(nameof(Degree), Degree, "The degree is at least 1.");
             if (UltrapeerFraction <= 0 || UltrapeerFraction > 1)

@@ -63,6 +63,15 @@ namespace PSPeer
         [ValidateNotNullOrEmpty]
         public string Address { get; set; }
 
+        /// <summary>Simulated only: share of nodes behind a NAT (each on its own home network, leaves first); servents then detect whether they are firewalled.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double NatFraction { get; set; }
+
+        /// <summary>Simulated only: how those NATs behave (RFC 4787); PortRestricted is what Linux masquerade does.</summary>
+        [Parameter]
+        public PSPeer.Engine.Runtime.Simulated.NatKind NatKind { get; set; } = PSPeer.Engine.Runtime.Simulated.NatKind.PortRestricted;
+
         /// <summary>Default Gnutella-Network-N.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -89,7 +98,10 @@ namespace PSPeer
                 Count = Count, Topology = Topology, Degree = Degree, UltrapeerFraction = UltrapeerFraction,
                 LeafUltrapeerLinks = LeafUltrapeerLinks, SharingFraction = SharingFraction, Seed = Seed, Simulated = Simulated,
                 Latency = TimeSpan.FromMilliseconds(LatencyMs), LiveAddress = Address,
+                NatFraction = Simulated ? NatFraction : 0, NatKind = NatKind,
             };
+            if (!Simulated && (MyInvocation.BoundParameters.ContainsKey(nameof(NatFraction)) || MyInvocation.BoundParameters.ContainsKey(nameof(NatKind))))
+                WriteWarning("-NatFraction and -NatKind shape simulated networks: a live network's NATs are the real ones between its hosts.");
             if (Simulated && Address != null)
                 WriteWarning("-Address is for live networks: simulated nodes have virtual addresses (10.x.y.z).");
             // Node names carry the network's name, so events from two networks stay apart.

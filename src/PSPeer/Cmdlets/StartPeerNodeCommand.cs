@@ -102,12 +102,27 @@ namespace PSPeer
         [ValidateNotNullOrEmpty]
         public string ExternalAddress { get; set; }
 
+        /// <summary>Gnutella: Reachable (default), Firewalled (push flag), or Detect (firewalled until a peer from outside connects in).</summary>
+        [Parameter]
+        public PeerReachability Reachability { get; set; } = PeerReachability.Reachable;
+
+        /// <summary>
+        /// Gnutella with -ExternalAddress or -Reachability Detect: seconds after which a node no peer from outside has
+        /// reached says so in a NotReachedFromOutside event; 0 = never.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, 86_400)]
+        public int ReachabilityTimeoutSec { get; set; } = 120;
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
             var request = new NodeRequest { Protocol = Protocol, Role = ChosenRole, Port = Port, IndexServer = IndexServer, Bootstrap = Bootstrap };
             ValidateChoice();
             request.AllowClientAddress = AllowClientAddress;
+            request.Reachability = Reachability;
+            if (ReachabilityTimeoutSec > 0 && (ExternalAddress != null || Reachability == PeerReachability.Detect))
+                request.ReachabilityCheckAfter = TimeSpan.FromSeconds(ReachabilityTimeoutSec);
 
             if (NodeFactory.NeedsTorrent(Protocol, ChosenRole))
             {

@@ -29,6 +29,10 @@ namespace PSPeer
         public HostPort[] Bootstrap;
         /// <summary>BitTorrent Tracker: honour the "ip" announces name (TrackerOptions.AllowClientAddress).</summary>
         public bool AllowClientAddress;
+        /// <summary>Gnutella: reachable, firewalled, or find out.</summary>
+        public PeerReachability Reachability;
+        /// <summary>Gnutella: say so in an event when no peer from outside has connected in this long after the start; null = never.</summary>
+        public System.TimeSpan? ReachabilityCheckAfter;
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -63,6 +67,9 @@ namespace PSPeer
                             Port = request.Port,
                             SharedPath = request.SharedPath,
                             Bootstrap = new List<HostPort>(request.Bootstrap ?? new HostPort[0]),
+                            Firewalled = request.Reachability == PeerReachability.Firewalled,
+                            DetectFirewall = request.Reachability == PeerReachability.Detect,
+                            ReachabilityCheckAfter = request.ReachabilityCheckAfter,
                         });
                     break;
             }
@@ -134,6 +141,8 @@ namespace PSPeer
             ("UploadLimit", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
             ("DownloadLimit", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
             ("AllowClientAddress", (p, r) => p == PeerProtocol.BitTorrent && r == PeerRole.Tracker, "a BitTorrent Tracker"),
+            ("Reachability", (p, r) => p == PeerProtocol.Gnutella, "a Gnutella Ultrapeer or Leaf"),
+            ("ReachabilityTimeoutSec", (p, r) => p == PeerProtocol.Gnutella, "a Gnutella Ultrapeer or Leaf"),
         };
 
         /// <summary>Why <paramref name="name"/> cannot name a node of this protocol and role, or null when it can.</summary>

@@ -119,6 +119,9 @@ namespace PSPeer
         /// <summary>The engine node: internal, so that it never reaches JSON, CSV or Format-List (cmdlets use it).</summary>
         internal PeerNodeBase Engine { get; }
 
+        /// <summary>Gnutella: whether the servent answers as firewalled now (its hits need a Push); null for other protocols.</summary>
+        public bool? Firewalled => (Engine as global::PSPeer.Engine.Gnutella.GnutellaServent)?.IsFirewalled;
+
         internal bool CanSearch => Engine is ISearchNode;
         internal bool CanShare => Engine is ISharingNode;
         internal bool HasSharedFolder

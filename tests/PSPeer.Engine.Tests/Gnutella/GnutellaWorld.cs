@@ -30,9 +30,13 @@ namespace PSPeer.Engine.Tests.Gnutella
             Sim = new Simulation(new SimulationOptions { Seed = seed, Latency = TimeSpan.FromMilliseconds(10) });
         }
 
-        public GnutellaServent Add(string name, GnutellaRole role = GnutellaRole.Ultrapeer, Action<GnutellaOptions> configure = null, params string[] files)
+        public GnutellaServent Add(string name, GnutellaRole role = GnutellaRole.Ultrapeer, Action<GnutellaOptions> configure = null, params string[] files) =>
+            AddBehind(null, name, role, configure, files);
+
+        /// <summary>As <see cref="Add"/>, on a host behind <paramref name="nat"/> (null: a public host).</summary>
+        public GnutellaServent AddBehind(SimulatedNat nat, string name, GnutellaRole role = GnutellaRole.Ultrapeer, Action<GnutellaOptions> configure = null, params string[] files)
         {
-            var host = Sim.AddHost(name + "-host");
+            var host = Sim.AddHost(name + "-host", nat);
             foreach (var f in files) host.MemoryStorage.WriteFile("/share/" + f, Content(f, 1000 + f.Length * 37));
             // The classic flood, as simulated networks run it: tests of dynamic querying and ultrapeer QRP turn them on.
             var options = new GnutellaOptions

@@ -21,6 +21,7 @@ namespace PSPeer.Module.Tests
             ["gnutella-live.ps1"] = "GnutellaNodeTests." + nameof(Cmdlets.GnutellaNodeTests.The_live_example_downloads_hey_jude_from_the_servent_that_answered),
             ["hey-jude.ps1"] = nameof(Hey_Jude_finds_both_songs_and_downloads_verified_identical_bytes),
             ["torrent-swarm.ps1"] = nameof(Torrent_swarm_completes_every_leecher_with_identical_bytes_and_receives_one_more_copy),
+            ["nat-lab.ps1"] = "Hosts.NatLabExampleTests (runs it as root, or checks that it says what it needs)",
         };
 
         static ScriptResult RunExample(ModuleSession session, string name) =>

@@ -37,13 +37,14 @@ namespace PSPeer.Engine.Runtime.Simulated
         SimulatedDatagramSocket _datagramSockets;
         IPAddress _ipAddress;
 
-        internal SimulatedHost(Simulation simulation, SimulatedNetwork network, string name, int index)
+        internal SimulatedHost(Simulation simulation, SimulatedNetwork network, string name, int index, SimulatedNat behind = null)
         {
             _simulation = simulation;
             _network = network;
             Name = name;
             Index = index;
-            HostAddress = AddressFor(index);
+            Nat = behind;
+            HostAddress = behind == null ? AddressFor(index) : PrivateAddressFor(index);
         }
 
         public string Name { get; }
@@ -67,6 +68,12 @@ namespace PSPeer.Engine.Runtime.Simulated
         public IReadOnlyList<int> ListeningPorts => _listeners.Keys.OrderBy(p => p).ToList();
         /// <summary>Connection ends of this host that are still open.</summary>
         public int OpenConnectionCount => _streams?.Count ?? 0;
+
+        /// <summary>The NAT this host sits behind, or, for a NAT box, its own NAT; null for a plain public host.</summary>
+        internal SimulatedNat Nat;
+
+        /// <summary>True for a host with a private address behind a NAT (see Simulation.AddHost(name, nat)).</summary>
+        public bool IsBehindNat => Nat != null && Nat.PublicHost != this;
 
         /// <summary>The way out of this host for every destination without an override; made on its first send.</summary>
         internal SimulatedLink Uplink;
@@ -107,6 +114,19 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             int n = index + 1;
             return "10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255);
+        }
+
+        /// <summary>
+        /// 172.16-31.y.z from the index for a host behind a NAT: private, never overlapping the public 10.x.y.z, and
+        /// unique across the simulation (for a million hosts), so an address still names one host.
+        /// </summary>
+        internal const int MaxPrivateIndex = (1 << 20) - 2;
+
+        static string PrivateAddressFor(int index)
+        {
+            if (index > MaxPrivateIndex) throw new System.InvalidOperationException($"Hosts behind a NAT have indexes up to {MaxPrivateIndex}: add them earlier.");
+            int n = index + 1;
+            return "172." + (16 + ((n >> 16) & 15)) + "." + ((n >> 8) & 255) + "." + (n & 255);
         }
 
         internal SimulatedListener AddListener(int port)

@@ -31,6 +31,16 @@ namespace PSPeer.Engine.Runtime.Simulated
                 Statistics.datagramsDropped++;
                 return;
             }
+            var from = socket.LocalEndPoint;
+            if (MayTranslate(source, target))
+            {
+                if (!TranslateOut(source, socket.Port, target, to.Port, true, out _, out _, out var mapping, out _))
+                {
+                    Statistics.datagramsDropped++;
+                    return;
+                }
+                if (mapping != null) from = mapping.PublicEndPoint(source.Nat);
+            }
             var link = GetLink(source, target);
             long now = Scheduler.Now;
             long serialized = Math.Max(now, link.FreeAt) + link.SerializationTicks(count + DatagramOverhead);
@@ -44,13 +54,24 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (link.JitterTicks != 0) arrival += (long)(_datagramRandom.NextDouble() * link.JitterTicks);
             var data = new byte[count];
             Buffer.BlockCopy(buffer, offset, data, 0, count);
-            var datagram = new SimulatedDatagram(this, source, socket.LocalEndPoint, target, to.Port, data);
+            var datagram = new SimulatedDatagram(this, source, from, target, to.Port, data);
             Scheduler.Enqueue(arrival, SimulatedDatagram.Arrive, datagram);
         }
 
         public void DeliverDatagram(SimulatedDatagram datagram)
         {
             var target = datagram.Target;
+            if (target.Nat != null && target.Nat.PublicHost == target)
+            {
+                var seen = ResolveDatagramTarget(datagram.From.Address, null);
+                if (!TranslateIn(datagram.Source, target, datagram.Port, seen, datagram.From.Port, true, out target, out int port, out _))
+                {
+                    Statistics.datagramsDropped++;
+                    return;
+                }
+                datagram.Target = target;
+                datagram.Port = port;
+            }
             var socket = target.IsUp && CanReach(datagram.Source, target) ? target.FindDatagramSocket(datagram.Port) : null;
             if (socket == null)
             {
@@ -75,10 +96,15 @@ namespace PSPeer.Engine.Runtime.Simulated
 #pragma warning restore CS0618
             int first = (int)(raw & 0xFF);
             if (first == 127) return sender;
-            if (first != 10) return null;
-            int n = (int)(((raw >> 8) & 0xFF) << 16 | ((raw >> 16) & 0xFF) << 8 | ((raw >> 24) & 0xFF));
+            int second = (int)((raw >> 8) & 0xFF);
+            bool inside = first == 172 && second >= 16 && second < 32;   // behind a NAT (SimulatedHost.PrivateAddressFor)
+            if (first != 10 && !inside) return null;
+            int n = inside
+                ? (int)((second - 16) << 16 | ((raw >> 16) & 0xFF) << 8 | ((raw >> 24) & 0xFF))
+                : (int)(second << 16 | ((raw >> 16) & 0xFF) << 8 | ((raw >> 24) & 0xFF));
             int index = n - 1;
-            return index >= 0 && index < _byIndex.Count ? _byIndex[index] : null;
+            var host = index >= 0 && index < _byIndex.Count ? _byIndex[index] : null;
+            return host == null || host.IsBehindNat == inside ? host : null;
         }
     }
 }

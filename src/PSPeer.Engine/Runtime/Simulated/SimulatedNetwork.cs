@@ -152,6 +152,23 @@ namespace PSPeer.Engine.Runtime.Simulated
                     new SimulatedConnection(serverStream, serverEndPoint, clientEndPoint));
         }
 
+        /// <summary>
+        /// As <see cref="CreateConnection(SimulatedHost, SimulatedHost, int)"/> across a NAT, where each end sees the
+        /// other at another address: the client the address it dialled, the server the NAT's public endpoint.
+        /// </summary>
+        public (SimulatedConnection client, SimulatedConnection server) CreateConnection(SimulatedHost client, SimulatedHost server,
+            string clientLocal, string clientSeenAs, string serverLocal, string serverDialledAs)
+        {
+            var clientStream = new SimulatedStream(this, client, ++_nextStreamId);
+            var serverStream = new SimulatedStream(this, server, ++_nextStreamId);
+            clientStream.Peer = serverStream;
+            serverStream.Peer = clientStream;
+            client.Track(clientStream);
+            server.Track(serverStream);
+            return (new SimulatedConnection(clientStream, clientLocal, serverDialledAs),
+                    new SimulatedConnection(serverStream, serverLocal, clientSeenAs));
+        }
+
         public void Untrack(SimulatedStream stream) => stream.Host.Untrack(stream);
 
         public static PeerException Unreachable(string host, int port, string why) =>

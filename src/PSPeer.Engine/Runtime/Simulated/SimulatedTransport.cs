@@ -65,6 +65,11 @@ namespace PSPeer.Engine.Runtime.Simulated
             CancellationTokenRegistration _registration;
             SimulatedConnection _client;
             string _refusal;
+            // Across a NAT (see SimulatedNetwork.Nat.cs): the source port, and how the target will see the source.
+            bool _translated;
+            int _sourcePort;
+            SimulatedHost _seenHost;
+            int _seenPort;
 
             public ConnectAttempt(SimulatedNetwork network, SimulatedHost source, string host, int port, CancellationToken token)
                 : base()
@@ -89,22 +94,49 @@ namespace PSPeer.Engine.Runtime.Simulated
                     scheduler.Enqueue(scheduler.Now + 2 * _network.Options.Latency.Ticks, AnswerArrivedCallback, this);
                     return;
                 }
+                if (SimulatedNetwork.MayTranslate(_source, _target))
+                {
+                    _translated = true;
+                    _sourcePort = _source.NextEphemeralPort();
+                    if (!_network.TranslateOut(_source, _sourcePort, _target, _port, false, out _seenHost, out _seenPort, out _, out _refusal))
+                    {
+                        // A SYN to a private address or out of a full NAT goes nowhere either.
+                        scheduler.Enqueue(scheduler.Now + 2 * _network.Options.Latency.Ticks, AnswerArrivedCallback, this);
+                        return;
+                    }
+                }
                 scheduler.Enqueue(scheduler.Now + _network.GetLink(_source, _target).LatencyTicks, SynArrivedCallback, this);
+            }
+
+            /// <summary>The host and port the SYN is for after the NAT's inbound half (the addressed ones without a NAT).</summary>
+            bool Arrive(out SimulatedHost target, out int port)
+            {
+                target = _target;
+                port = _port;
+                return !_translated || _network.TranslateIn(_source, _target, _port, _seenHost, _seenPort, false, out target, out port, out _refusal);
             }
 
             void SynArrived()
             {
                 if (Task.IsCompleted) return;
                 if (!_target.IsUp) _refusal = $"host {_target.Name} is down";
-                else if (!_network.CanReach(_source, _target)) _refusal = "the network is partitioned";
+                else if (!Arrive(out var target, out int port)) { /* a NAT dropped it: _refusal says why */ }
+                else if (!target.IsUp) _refusal = $"host {target.Name} is down";
+                else if (!_network.CanReach(_source, target)) _refusal = "the network is partitioned";
                 else if (_source.Epoch != _sourceEpoch) _refusal = $"host {_source.Name} crashed while connecting";
                 else
                 {
-                    var listener = _target.FindListener(_port);
-                    if (listener == null) _refusal = "nothing listens on that port";
+                    var listener = target.FindListener(port);
+                    if (listener == null)
+                        _refusal = target.Nat != null && target.Nat.PublicHost == target
+                            ? $"nothing listens on that port: {target.HostAddress} is a NAT and no mapping of port {port} leads inside"
+                            : "nothing listens on that port";
                     else
                     {
-                        var (client, server) = _network.CreateConnection(_source, _target, _port);
+                        var (client, server) = _translated
+                            ? _network.CreateConnection(_source, target, _source.HostAddress + ":" + _sourcePort, _seenHost.HostAddress + ":" + _seenPort,
+                                target.HostAddress + ":" + port, _target.HostAddress + ":" + _port)
+                            : _network.CreateConnection(_source, target, port);
                         if (listener.TryOffer(server))
                         {
                             _client = client;

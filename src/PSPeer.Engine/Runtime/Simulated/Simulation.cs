@@ -77,6 +77,37 @@ namespace PSPeer.Engine.Runtime.Simulated
             return host;
         }
 
+        /// <summary>
+        /// A host on a private network behind <paramref name="nat"/>: it gets a private address (172.16.0.0/12) that only
+        /// hosts behind the same NAT reach; everything else it talks to sees the NAT's public address.
+        /// </summary>
+        public SimulatedHost AddHost(string name, SimulatedNat nat)
+        {
+            if (nat == null) return AddHost(name);
+            if (nat.PublicHost.Simulation != this) throw new ArgumentException("That NAT belongs to another simulation.", nameof(nat));
+            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A host needs a name.", nameof(name));
+            var host = new SimulatedHost(this, _network, name, _hosts.Count, nat);
+            _network.Register(host);
+            _hosts.Add(host);
+            nat.InsideHostCount++;
+            return host;
+        }
+
+        /// <summary>
+        /// A NAT box: a public host named <paramref name="name"/> with a private network behind it. Add hosts behind it
+        /// with <see cref="AddHost(string, SimulatedNat)"/>.
+        /// </summary>
+        public SimulatedNat AddNat(string name, NatOptions options)
+        {
+            var box = AddHost(name);
+            var nat = new SimulatedNat(box, (options ?? new NatOptions()).Validated());
+            box.Nat = nat;
+            return nat;
+        }
+
+        /// <summary>As <see cref="AddNat(string, NatOptions)"/>, with the classic behaviour of <paramref name="kind"/>.</summary>
+        public SimulatedNat AddNat(string name, NatKind kind) => AddNat(name, NatOptions.For(kind));
+
         /// <summary>A host by name or virtual address, or null.</summary>
         public SimulatedHost FindHost(string nameOrAddress) => _network.Resolve(nameOrAddress, null);
 
