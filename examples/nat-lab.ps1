@@ -129,14 +129,14 @@ Stop-PeerNode `$leaf
     $leafProcess = [Diagnostics.Process]::Start($psi)
 
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    while ($up.Engine.LeafLinkCount -lt 1 -and [DateTime]::UtcNow -lt $deadline) { [Threading.Thread]::Sleep(100) }
-    if ($up.Engine.LeafLinkCount -lt 1) { throw "The home leaf did not connect out through the NAT: $($leafProcess.StandardError.ReadToEnd())" }
+    while ($up.ConnectionCount -lt 1 -and [DateTime]::UtcNow -lt $deadline) { [Threading.Thread]::Sleep(100) }
+    if ($up.ConnectionCount -lt 1) { throw "The home leaf did not connect out through the NAT: $($leafProcess.StandardError.ReadToEnd())" }
     [Threading.Thread]::Sleep(1000)   # its QRP table reaches the ultrapeer
     Get-PeerNode | Out-Default
 
     $hits = @(Find-PeerFile 'holiday' -Via $up -Timeout 5)
     $hits | Out-Default
-    "The hit from $($hits[0].Source) needs a Push: $($hits[0].Hit.NeedsPush)" | Out-Default
+    "The hit from $($hits[0].Source) needs a Push: $($hits[0].NeedsPush)" | Out-Default
     $download = $hits[0] | Receive-PeerFile -Destination ([IO.Path]::Combine($root, 'downloads'))
     $download | Out-Default
     $same = [BitConverter]::ToString([IO.File]::ReadAllBytes($download.Path)) -eq [BitConverter]::ToString($bytes)
@@ -146,7 +146,7 @@ Stop-PeerNode `$leaf
     $leafFirewalled = if ([IO.File]::Exists("$done.leaf")) { [IO.File]::ReadAllText("$done.leaf") -eq 'True' } else { $null }
     [pscustomobject]@{
         Ran = $true; Needs = $null
-        HitNeedsPush = $hits[0].Hit.NeedsPush
+        HitNeedsPush = $hits[0].NeedsPush
         LeafFirewalled = $leafFirewalled
         UltrapeerFirewalled = $up.Firewalled
         Verified = $download.Verified

@@ -28,6 +28,8 @@ namespace PSPeer
         public int Hops => Hit.Hops;
         public TimeSpan Latency => Hit.Latency;
         public int FileIndex => Hit.FileIndex;
+        /// <summary>The source is firewalled (Gnutella push flag): Receive-PeerFile fetches it by Push/GIV through the node that found it.</summary>
+        public bool NeedsPush => Hit.NeedsPush;
 
         /// <summary>The engine's hit (internal: Receive-PeerFile uses it; scripts use the properties above).</summary>
         internal SearchHit Hit { get; }

@@ -39,8 +39,8 @@ namespace PSPeer.Engine.Tests.Gnutella
                 { AutoConnect = false, SharedPath = shared.Path, CompressLinks = holderCompresses ? (bool?)null : false });
             var searcher = new GnutellaServent(LiveRuntime.Loopback, "searcher", new GnutellaOptions
                 { AutoConnect = false, CompressLinks = searcherCompresses ? (bool?)null : false });
-            holder.Events.Subscribe(events.Enqueue);
-            searcher.Events.Subscribe(events.Enqueue);
+            holder.EventsInline.Subscribe(events.Enqueue);     // in step: checked right after the link is up
+            searcher.EventsInline.Subscribe(events.Enqueue);
             try
             {
                 await holder.StartAsync().WaitAsync(Step);

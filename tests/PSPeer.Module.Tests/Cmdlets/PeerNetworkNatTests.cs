@@ -20,7 +20,7 @@ namespace PSPeer.Module.Tests.Cmdlets
                 [pscustomobject]@{
                     Natted = @($net.Nodes | Where-Object Firewalled).Count
                     Private = @($hits | Where-Object Source -like '172.*').Count
-                    PrivatePushed = @($hits | Where-Object { $_.Source -like '172.*' -and $_.Hit.NeedsPush }).Count
+                    PrivatePushed = @($hits | Where-Object { $_.Source -like '172.*' -and $_.NeedsPush }).Count
                     Public = @($hits | Where-Object Source -like '10.*').Count
                 }");
 

@@ -41,11 +41,11 @@ $up = Start-PeerNode -Protocol Gnutella -Role Ultrapeer -Name up -Address 198.18
 try {
     [Console]::WriteLine(""RESULT upFirewalledAtStart=$($up.Firewalled)"")
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
-    while ($up.Engine.LeafLinkCount -lt 1 -and [DateTime]::UtcNow -lt $deadline) { [Threading.Thread]::Sleep(100) }
+    while ($up.ConnectionCount -lt 1 -and [DateTime]::UtcNow -lt $deadline) { [Threading.Thread]::Sleep(100) }
     [Threading.Thread]::Sleep(1000)   # the leaf's QRP table arrives
-    [Console]::WriteLine(""RESULT upFirewalled=$($up.Firewalled) leafFrom=$($up.Engine.Neighbors -join ',')"")
+    [Console]::WriteLine(""RESULT upFirewalled=$($up.Firewalled) leafFrom=$(($up.GetType().GetProperty('Engine', [Reflection.BindingFlags]'NonPublic,Instance').GetValue($up)).Neighbors -join ',')"")
     $hits = @(Find-PeerFile 'home movie' -Via $up -Timeout 5)
-    [Console]::WriteLine(""RESULT hits=$($hits.Count) push=$($hits[0].Hit.NeedsPush) source=$($hits[0].Source)"")
+    [Console]::WriteLine(""RESULT hits=$($hits.Count) push=$($hits[0].NeedsPush) source=$($hits[0].Source)"")
     # Without Push there is no way in: the home address is not routed here, and the NAT forwards nothing unasked.
     foreach ($target in '198.19.0.2', '198.18.0.254') {
         $client = [Net.Sockets.TcpClient]::new()
