@@ -9,7 +9,7 @@
     Author               = 'PSPeer contributors'
     CompanyName          = 'PSPeer'
     Copyright            = '(c) PSPeer contributors. All rights reserved.'
-    Description          = 'Runs classic peer-to-peer systems for real from PowerShell, live on loopback or in deterministic simulations: a Napster-style central index, Gnutella 0.6 (flooding with TTL, ultrapeers and leaves, push) and BitTorrent (torrents, an HTTP tracker, seeders and leechers that interoperate with aria2, libtorrent and Transmission). Start nodes, search, download with verification, simulate networks of thousands of servents, and watch every event as pipeline objects.'
+    Description          = 'Runs classic peer-to-peer systems for real from PowerShell, live on loopback or in deterministic simulations: a Napster-style central index, Gnutella 0.6 (flooding with TTL, ultrapeers and leaves, push) and BitTorrent (torrents, an HTTP and UDP tracker, seeders and leechers that interoperate with aria2, libtorrent and Transmission). Start nodes, search, download with verification, simulate networks of thousands of servents, and watch every event as pipeline objects.'
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
