@@ -29,6 +29,8 @@ namespace PSPeer
         public HostPort[] Bootstrap;
         /// <summary>BitTorrent Tracker: honour the "ip" announces name (TrackerOptions.AllowClientAddress).</summary>
         public bool AllowClientAddress;
+        /// <summary>BitTorrent Leecher: the verified download replaces a file at the final name (SwarmOptions.ReplaceExisting).</summary>
+        public bool ReplaceExisting;
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -84,6 +86,7 @@ namespace PSPeer
                 Port = request.Port, Trackers = request.Trackers,
                 UploadLimitBytesPerSecond = request.UploadLimit, DownloadLimitBytesPerSecond = request.DownloadLimit,
                 AnnounceAddress = (runtime as LiveRuntime)?.ExternalAddress,
+                ReplaceExisting = request.ReplaceExisting,
             };
             var peer = new BitTorrentPeer(runtime, request.Name, request.Torrent, directory, options);
             if (request.Role == PeerRole.Seeder && peer.Role != "Seeder")
@@ -134,6 +137,7 @@ namespace PSPeer
             ("UploadLimit", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
             ("DownloadLimit", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
             ("AllowClientAddress", (p, r) => p == PeerProtocol.BitTorrent && r == PeerRole.Tracker, "a BitTorrent Tracker"),
+            ("Force", (p, r) => p == PeerProtocol.BitTorrent && r == PeerRole.Leecher, "a BitTorrent Leecher"),
         };
 
         /// <summary>Why <paramref name="name"/> cannot name a node of this protocol and role, or null when it can.</summary>
