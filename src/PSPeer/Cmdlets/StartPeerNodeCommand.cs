@@ -92,6 +92,14 @@ namespace PSPeer
         [Parameter]
         public SwitchParameter AllowClientAddress { get; set; }
 
+        /// <summary>
+        /// BitTorrent Leecher: once the download is complete and verified, it replaces a file already at the torrent's
+        /// name that is not this content. Without it such a file is never written to: the download stays under
+        /// "&lt;name&gt;.pspeer-partial".
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>The local address to bind (IPv4 or IPv6; 0.0.0.0 or :: for every address). Default 127.0.0.1.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -123,6 +131,7 @@ namespace PSPeer
             request.Reachability = Reachability;
             if (ReachabilityTimeoutSec > 0 && (ExternalAddress != null || Reachability == PeerReachability.Detect))
                 request.ReachabilityCheckAfter = TimeSpan.FromSeconds(ReachabilityTimeoutSec);
+            request.ReplaceExisting = Force;
 
             if (NodeFactory.NeedsTorrent(Protocol, ChosenRole))
             {

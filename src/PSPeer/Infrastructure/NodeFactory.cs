@@ -33,6 +33,8 @@ namespace PSPeer
         public PeerReachability Reachability;
         /// <summary>Gnutella: say so in an event when no peer from outside has connected in this long after the start; null = never.</summary>
         public System.TimeSpan? ReachabilityCheckAfter;
+        /// <summary>BitTorrent Leecher: the verified download replaces a file at the final name (SwarmOptions.ReplaceExisting).</summary>
+        public bool ReplaceExisting;
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -91,6 +93,7 @@ namespace PSPeer
                 Port = request.Port, Trackers = request.Trackers,
                 UploadLimitBytesPerSecond = request.UploadLimit, DownloadLimitBytesPerSecond = request.DownloadLimit,
                 AnnounceAddress = (runtime as LiveRuntime)?.ExternalAddress,
+                ReplaceExisting = request.ReplaceExisting,
             };
             var peer = new BitTorrentPeer(runtime, request.Name, request.Torrent, directory, options);
             if (request.Role == PeerRole.Seeder && peer.Role != "Seeder")
@@ -143,6 +146,7 @@ namespace PSPeer
             ("AllowClientAddress", (p, r) => p == PeerProtocol.BitTorrent && r == PeerRole.Tracker, "a BitTorrent Tracker"),
             ("Reachability", (p, r) => p == PeerProtocol.Gnutella, "a Gnutella Ultrapeer or Leaf"),
             ("ReachabilityTimeoutSec", (p, r) => p == PeerProtocol.Gnutella, "a Gnutella Ultrapeer or Leaf"),
+            ("Force", (p, r) => p == PeerProtocol.BitTorrent && r == PeerRole.Leecher, "a BitTorrent Leecher"),
         };
 
         /// <summary>Why <paramref name="name"/> cannot name a node of this protocol and role, or null when it can.</summary>

@@ -114,7 +114,8 @@ namespace PSPeer.Engine.Tests.Napster
             var results = await client.ReadResultsAsync();
             Assert.Single(results);
             Assert.Null(await client.ReadAsync());   // and then the connection closes
-            Assert.Contains(events, e => e.Type == PeerEventTypes.MalformedMessage);
+            // Events reach subscribers through their own queue on the task pool: the close can come first.
+            await WaitForAsync(() => events.Any(e => e.Type == PeerEventTypes.MalformedMessage), "the MalformedMessage event");
         }
     }
 }

@@ -126,6 +126,9 @@ try {
     [Threading.Thread]::Sleep(1000)
     $node = Start-PeerNode -Protocol Gnutella -Role Ultrapeer -Name home -Address 198.19.0.2 -ExternalAddress 198.18.0.254 -Port 6346 -Bootstrap 198.18.0.1:6346 -ReachabilityTimeoutSec 4
     $said = @(Watch-PeerEvent -Node $node -Type NotReachedFromOutside -Count 1 -Timeout 20)
+    # Its outbound link may still be coming up on a loaded machine: wait for it (bounded) before reporting.
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while ($node.ConnectionCount -lt 1 -and [DateTime]::UtcNow -lt $deadline) { [Threading.Thread]::Sleep(100) }
     [Console]::WriteLine(""RESULT said=$($said.Count) links=$($node.ConnectionCount)"")
     [Console]::WriteLine('RESULT advertised=' + $said[0].Data['Advertised'])
     [Console]::WriteLine('MESSAGE ' + $said[0].Message)

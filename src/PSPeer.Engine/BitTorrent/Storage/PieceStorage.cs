@@ -19,7 +19,8 @@ namespace PSPeer.Engine.BitTorrent
     /// directory/&lt;Name&gt;.pspeer-partial (a file, or a folder for a multi-file torrent), served from there piece by
     /// verified piece, and moved to its final name by <see cref="PromoteAsync"/> once every piece is verified; an
     /// interrupted download never leaves a full-size sparse file under the final name, and resumes from the partial.
-    /// Content already at its final name at full size (a seeder's data) is used in place.</para>
+    /// Content already at its final name that verifies whole (a seeder's data) is used in place; anything else there is
+    /// left untouched.</para>
     /// <para>Thread-safe: live connections write and read pieces concurrently. File streams stay open, one operation
     /// per file at a time. Have changes only under this object's lock; other threads may read its bits.</para>
     /// </summary>
@@ -44,9 +45,10 @@ namespace PSPeer.Engine.BitTorrent
         }
 
         /// <param name="replaceExisting">
-        /// False: content at the final name at full size is used in place (verified, and repaired piece by piece), and
-        /// <see cref="PromoteAsync"/> never replaces a file. True: final-name content that does not verify completely is
-        /// left alone until the download, made under the partial name, replaces it.
+        /// Either way, content at the final name is used in place only when every piece of it verifies; anything else
+        /// there (a file of the same name and size that is not this content, or a damaged copy) is never written to,
+        /// and the download goes under the partial name. False: <see cref="PromoteAsync"/> never replaces a file, so a
+        /// completed download stays under its partial name. True: the verified download replaces what is there.
         /// </param>
         public PieceStorage(IFileStorage storage, TorrentMetainfo torrent, string directory, bool replaceExisting)
         {
@@ -216,9 +218,10 @@ namespace PSPeer.Engine.BitTorrent
         {
             ThrowIfDisposed();
             var found = await CheckHereAsync(piecesChecked, cancellationToken);
-            if (_atFinal && _replaceExisting && !found.AllSet)
+            if (_atFinal && !found.AllSet)
             {
-                // What sits at the final name is not this torrent's content: leave it alone, download beside it.
+                // What sits at the final name is not (all) this torrent's content: a file of the same name and size may
+                // be the user's own, so it is never written to; the download goes beside it, under the partial name.
                 for (int i = 0; i < _files.Length; i++) _files[i].Relocate(_partialPaths[i]);
                 _atFinal = false;
                 found = await CheckHereAsync(piecesChecked, cancellationToken);

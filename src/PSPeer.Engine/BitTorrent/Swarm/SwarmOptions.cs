@@ -39,8 +39,9 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>Interval between tracker announces when the tracker does not say (it usually does).</summary>
         public TimeSpan DefaultAnnounceInterval { get; set; } = TimeSpan.FromMinutes(30);
         /// <summary>
-        /// False (default): a file at the torrent's final name is never replaced; full-size content there is verified and
-        /// used in place, and a completed download that finds its final name taken stays under its partial name.
+        /// False (default): a file at the torrent's final name is never replaced nor written to; content there is used in
+        /// place only when every piece verifies, and otherwise the download goes under its partial name and stays there
+        /// when complete (a FinalNameTaken event says so).
         /// True: the download, made under the partial name, replaces whatever is at the final name once verified.
         /// </summary>
         public bool ReplaceExisting { get; set; }

@@ -8,7 +8,8 @@ namespace PSPeer.Engine.BitTorrent
     /// <summary>
     /// Reads the handshake and then messages from one peer connection, through Stream.ReadAsync only. One receive
     /// buffer is reused for the life of the connection; each read takes as much as the stream has, so many small
-    /// messages come from one ReadAsync. Every length is checked against its message id and against
+    /// messages come from one ReadAsync. Until the first message is read the buffer holds just the 68-byte handshake:
+    /// a stranger that connects and says nothing costs a few bytes, not 64 KiB. Every length is checked against its message id and against
     /// <see cref="MaxMessageLength"/> before anything is allocated for it; bad input throws PeerWireException.
     /// <para>Piece blocks are read straight into a buffer the caller keeps: a fresh array per block, or the caller's
     /// own piece buffer through <see cref="BlockBuffer"/> (no copy of the bytes already in flight, none afterwards).
@@ -19,7 +20,8 @@ namespace PSPeer.Engine.BitTorrent
         const int DefaultReceiveBufferSize = 64 * 1024;
 
         readonly Stream _stream;
-        readonly byte[] _buffer;
+        readonly int _bufferSize;   // the receive buffer's size once past the handshake
+        byte[] _buffer;
         int _start;   // first unread byte
         int _end;     // one past the last received byte
 
@@ -29,7 +31,8 @@ namespace PSPeer.Engine.BitTorrent
             if (maxMessageLength < 1 + BitTorrentConstants.PieceHeaderLength) throw new ArgumentOutOfRangeException(nameof(maxMessageLength));
             MaxMessageLength = maxMessageLength;
             // Never bigger than needed: one largest message, the handshake, or the usual 64 KiB.
-            _buffer = new byte[Math.Max(Handshake.Length, Math.Min(DefaultReceiveBufferSize, maxMessageLength + 4))];
+            _bufferSize = Math.Max(Handshake.Length, Math.Min(DefaultReceiveBufferSize, maxMessageLength + 4));
+            _buffer = new byte[Handshake.Length];
         }
 
         /// <summary>Largest length prefix accepted; a larger one fails before any byte of it is buffered.</summary>
@@ -121,6 +124,7 @@ namespace PSPeer.Engine.BitTorrent
 
         async Task<PeerMessage> ReadMessageSlowAsync(CancellationToken cancellationToken)
         {
+            if (_buffer.Length < _bufferSize) GrowPastHandshake();
             while (true)
             {
                 if (!await FillAsync(4, cancellationToken))
@@ -303,6 +307,17 @@ namespace PSPeer.Engine.BitTorrent
 
         PeerWireException Truncated() =>
             new PeerWireException($"the connection closed in the middle of a message ({Buffered} bytes of it received)");
+
+        // The handshake is behind us (messages are wanted): the full receive buffer, keeping what is already buffered.
+        void GrowPastHandshake()
+        {
+            var larger = new byte[_bufferSize];
+            int unread = _end - _start;
+            Buffer.BlockCopy(_buffer, _start, larger, 0, unread);
+            _buffer = larger;
+            _start = 0;
+            _end = unread;
+        }
 
         /// <summary>Reads until at least <paramref name="count"/> bytes are buffered; false when the stream ends first.</summary>
         async Task<bool> FillAsync(int count, CancellationToken cancellationToken)

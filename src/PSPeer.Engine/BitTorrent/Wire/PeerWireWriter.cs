@@ -10,6 +10,9 @@ namespace PSPeer.Engine.BitTorrent
     /// haves, requests and piece blocks costs one write, not one per message. Enqueue copies the message at once
     /// (the caller may reuse its buffers) and may be called from any thread, also while a flush is writing; flushes
     /// run one at a time, and a flush also sends what was enqueued while it waited.
+    /// <para>Memory: a new writer holds only room for the handshake; the first message beyond it brings the 64 KiB
+    /// buffer, and at most two of those (one filling, one being written) live per connection from then on. A flushed
+    /// buffer is kept as the spare for the next burst, so the transfer path allocates nothing per flush.</para>
     /// </summary>
     public sealed class PeerWireWriter
     {
@@ -20,7 +23,7 @@ namespace PSPeer.Engine.BitTorrent
         readonly Stream _stream;
         readonly object _gate = new object();
         readonly SemaphoreSlim _writing = new SemaphoreSlim(1, 1);
-        byte[] _pending = new byte[InitialBufferSize];
+        byte[] _pending = new byte[Handshake.Length];   // a stranger before its handshake costs 68 bytes here, not 64 KiB
         int _pendingCount;
         byte[] _spare;
         long _bytesWritten;
@@ -81,7 +84,8 @@ namespace PSPeer.Engine.BitTorrent
                         if (_pendingCount == 0) return;
                         buffer = _pending;
                         count = _pendingCount;
-                        _pending = _spare ?? new byte[InitialBufferSize];
+                        // The spare, or nothing until the next Enqueue (an idle connection holds one buffer, not two).
+                        _pending = _spare ?? Array.Empty<byte>();
                         _spare = null;
                         _pendingCount = 0;
                     }
@@ -89,7 +93,12 @@ namespace PSPeer.Engine.BitTorrent
                     Interlocked.Add(ref _bytesWritten, count);
                     lock (_gate)
                     {
-                        if (_spare == null && buffer.Length <= MaxRetainedBufferSize) _spare = buffer;
+                        // Kept for the next burst, unless it is the handshake's (small) or a burst's (too large).
+                        if (buffer.Length >= InitialBufferSize && buffer.Length <= MaxRetainedBufferSize)
+                        {
+                            if (_pendingCount == 0 && _pending.Length < buffer.Length) _pending = buffer;   // nothing queued meanwhile
+                            else if (_spare == null) _spare = buffer;
+                        }
                     }
                 }
             }
@@ -105,7 +114,7 @@ namespace PSPeer.Engine.BitTorrent
             int needed = _pendingCount + count;
             if (needed > _pending.Length)
             {
-                int size = _pending.Length;
+                int size = Math.Max(_pending.Length, InitialBufferSize);
                 while (size < needed) size *= 2;
                 var larger = new byte[size];
                 Buffer.BlockCopy(_pending, 0, larger, 0, _pendingCount);

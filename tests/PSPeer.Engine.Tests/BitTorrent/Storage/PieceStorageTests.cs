@@ -292,6 +292,25 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         }
 
         [Fact]
+        public async Task A_file_of_the_same_name_and_size_that_is_not_the_content_is_never_written_to()
+        {
+            var t = TestTorrent.SingleFile("disk.img", TempFolder.RandomBytes(4096, 25), 1024);
+            var mine = (byte[])t.Content.Clone();
+            mine[2000] ^= 0xFF;   // one piece differs: maybe a damaged copy, maybe the user's own file; either way not ours to change
+            WriteFile(PathOf("disk.img"), mine);
+            using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
+            {
+                await storage.CheckExistingAsync(null, CancellationToken.None);
+                Assert.False(storage.IsAtFinalPath);
+                Assert.Equal(Storage.GetFullPath(PathOf("disk.img.pspeer-partial")), storage.ContentPath);
+                await WriteAll(storage, t, Enumerable.Range(0, 4));
+                Assert.False(await storage.PromoteAsync(CancellationToken.None));
+            }
+            Assert.Equal(mine, ReadFile(PathOf("disk.img")));
+            Assert.Equal(t.Content, ReadFile(PathOf("disk.img.pspeer-partial")));
+        }
+
+        [Fact]
         public void The_directory_must_hold_every_file()
         {
             Assert.True(PieceStorage.IsInside("/data", "/data/x"));

@@ -204,7 +204,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             var w = new SwarmWorld(seed: 9, size: 8 * PieceLength, pieceLength: PieceLength);
             var partial = new byte[w.Content.Length];
             Buffer.BlockCopy(w.Content, 0, partial, 0, 4 * PieceLength);
-            w.Host("half").MemoryStorage.WriteFile("/dl/file.bin", partial);
+            // Under the partial name, where an interrupted download leaves it (a half-valid file at the final name is
+            // not ours to write to: PieceStorageTests).
+            w.Host("half").MemoryStorage.WriteFile("/dl/file.bin" + PieceStorage.PartialSuffix, partial);
             var node = w.Leecher("half");
             return (w, node);
         }

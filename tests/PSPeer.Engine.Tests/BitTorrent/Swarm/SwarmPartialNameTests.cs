@@ -75,6 +75,24 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         }
 
         [Fact]
+        public void A_file_of_the_same_name_and_size_is_not_repaired_in_place_but_left_alone()
+        {
+            var w = new SwarmWorld(seed: 45, size: 200_000, pieceLength: 32 * 1024);
+            var mine = new byte[200_000];
+            new Random(46).NextBytes(mine);
+            w.Host("leech").MemoryStorage.WriteFile(Final, mine);   // same size, other content: the user's, not a download
+            w.Seeder("seed");
+            var leecher = w.Leecher("leech");
+            Assert.Equal(Partial, leecher.ContentPath);
+            w.Connect(leecher, "seed");
+            w.Run(() => leecher.WhenCompleted());
+            var storage = w.Host("leech").MemoryStorage;
+            Assert.Equal(mine, storage.ReadAllBytes(Final));
+            Assert.Equal(w.Content, storage.ReadAllBytes(Partial));
+            Assert.Single(w.Events, x => x.Type == PeerEventTypes.FinalNameTaken);
+        }
+
+        [Fact]
         public void With_ReplaceExisting_the_verified_download_replaces_the_file()
         {
             var w = new SwarmWorld(seed: 44, size: 200_000, pieceLength: 32 * 1024);
