@@ -136,7 +136,7 @@ Stop-PeerNode `$leaf
 
     # The leaf's QRP table reaches the ultrapeer asynchronously: ask again (a few times) until it has.
     $hits = @()
-    for ($try = 0; $try -lt 5 -and $hits.Count -eq 0; $try++) { $hits = @(Find-PeerFile 'holiday' -Via $up -Timeout 5) }
+    for ($try = 0; $try -lt 10 -and $hits.Count -eq 0; $try++) { if ($try) { [Threading.Thread]::Sleep(1000) }; $hits = @(Find-PeerFile 'holiday' -Via $up -Timeout 5) }
     $hits | Out-Default
     "The hit from $($hits[0].Source) needs a Push: $($hits[0].NeedsPush)" | Out-Default
     $download = $hits[0] | Receive-PeerFile -Destination ([IO.Path]::Combine($root, 'downloads'))

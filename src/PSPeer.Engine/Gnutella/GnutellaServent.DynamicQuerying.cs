@@ -114,7 +114,9 @@ namespace PSPeer.Engine.Gnutella
                 var probe = NextUltrapeers(dq).ToList();
                 foreach (var link in probe.OrderBy(l => l.AdvertisedDegree > 0 ? l.AdvertisedDegree : LegacyDegree).Take(Math.Min(DqProbeLinks, probe.Count / 2)))
                     SendDynamic(dq, link, Math.Min(DqMinTtl, MaxTtlTo(dq, link)));
-                bool wait = dq.Sent > 0;
+                // Wait one step before widening even when nothing was probed: our leaves had the query at once, and
+                // an ultrapeer with no (or one) ultrapeer link would otherwise end the search before their hits return.
+                bool wait = true;
                 while (!token.IsCancellationRequested)
                 {
                     if (wait)

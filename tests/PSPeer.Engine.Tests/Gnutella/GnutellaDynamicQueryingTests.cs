@@ -179,6 +179,18 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Equal(1, GnutellaWorld.Sent(leaf, GnutellaPayloadType.Query));   // an expanding ring would have sent 7
         }
 
+        [Fact]
+        public void An_ultrapeer_with_only_leaves_waits_for_their_hits_before_ending_its_dynamic_search()
+        {
+            // Found across a real NAT: with no ultrapeer link to probe, the search ended before the leaf's hit came back.
+            var world = new GnutellaWorld();
+            var up = world.Add("up", configure: Modern);
+            world.Link(world.Add("leaf", GnutellaRole.Leaf, files: "home movie.avi"), up);
+            world.Settle(2);
+            var hits = world.Search(up, "home movie", null, timeoutSeconds: 5);
+            Assert.Single(hits);
+        }
+
         [Theory]
         [InlineData(32, 1, 1.0)]
         [InlineData(32, 2, (1 + 31) * 0.8)]

@@ -46,7 +46,7 @@ try {
     [Console]::WriteLine(""RESULT upFirewalled=$($up.Firewalled) leafFrom=$(($up.GetType().GetProperty('Engine', [Reflection.BindingFlags]'NonPublic,Instance').GetValue($up)).Neighbors -join ',')"")
     # The leaf's QRP table reaches the ultrapeer asynchronously; until it has, the query is not passed to the leaf.
     $hits = @()
-    for ($try = 0; $try -lt 5 -and $hits.Count -eq 0; $try++) { $hits = @(Find-PeerFile 'home movie' -Via $up -Timeout 5) }
+    for ($try = 0; $try -lt 10 -and $hits.Count -eq 0; $try++) { if ($try) { [Threading.Thread]::Sleep(1000) }; $hits = @(Find-PeerFile 'home movie' -Via $up -Timeout 5) }
     [Console]::WriteLine(""RESULT hits=$($hits.Count) push=$($hits[0].NeedsPush) source=$($hits[0].Source)"")
     # Without Push there is no way in: the home address is not routed here, and the NAT forwards nothing unasked.
     foreach ($target in '198.19.0.2', '198.18.0.254') {

@@ -68,7 +68,27 @@ namespace PSPeer.Module.Tests.Hosts
             if (!IsRoot()) return "needs root to make network namespaces (ip netns); run the suite as root to include it";
             if (Which("ip") == null) return "needs `ip` (iproute2): bash .ci/install-tools.sh";
             if (Which("nft") == null) return "needs `nft` (nftables) for the NAT: bash .ci/install-tools.sh";
+            return CanMakeNamespaces.Value;
+        }
+
+        // Root is not always enough (a container without CAP_SYS_ADMIN): try once to make and remove a namespace.
+        static readonly Lazy<string> CanMakeNamespaces = new Lazy<string>(() =>
+        {
+            string probe = Prefix + "probe";
+            if (!IpQuietly("netns add " + probe)) return "cannot make network namespaces here (`ip netns add` failed: no CAP_SYS_ADMIN?)";
+            IpQuietly("netns del " + probe);
             return null;
+        });
+
+        static bool IpQuietly(string args)
+        {
+            var psi = new ProcessStartInfo(Which("ip"), args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            using (var p = Process.Start(psi))
+            {
+                p.StandardOutput.ReadToEnd(); p.StandardError.ReadToEnd();
+                if (!p.WaitForExit(10_000)) { try { p.Kill(); } catch (InvalidOperationException) { } return false; }
+                return p.ExitCode == 0;
+            }
         }
 
         static bool IsRoot()
