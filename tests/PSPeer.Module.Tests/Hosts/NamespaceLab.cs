@@ -281,7 +281,14 @@ namespace PSPeer.Module.Tests.Hosts
         public string Output { get { lock (_output) return _output.ToString(); } }
 
         /// <summary>Waits for the script to end by itself; false (and the output so far, for the message) if it did not in time.</summary>
-        public bool WaitForExit(TimeSpan limit) => Process.WaitForExit((int)limit.TotalMilliseconds);
+        public bool WaitForExit(TimeSpan limit)
+        {
+            if (!Process.WaitForExit((int)limit.TotalMilliseconds)) return false;
+            // The timed overload returns before the redirected output is read to its end (its handlers may still be
+            // running); only the parameterless one waits for that, and the process has already exited here.
+            Process.WaitForExit();
+            return true;
+        }
 
         public override string ToString() => $"--- {Name} (exit {(Process.HasExited ? Process.ExitCode.ToString() : "running")}):\n{Output}";
     }
