@@ -23,7 +23,9 @@ namespace PSPeer.Engine.Tests.Gnutella
             GnutellaServent bootstrap = null, bool firewalled = false)
         {
             // A leaf keeps one ultrapeer here, so the path a - b - c is the only one and the hit is two hops away.
-            var options = new GnutellaOptions { Role = role, Port = 0, SharedPath = folder, Firewalled = firewalled, LeafUltrapeerLinks = 1 };
+            // Degree 6, the mesh these tests were written for: at the live default of 32 a dozen ultrapeers on one machine
+            // form a near-clique, and twenty concurrent TTL-7 floods then trip the per-link query rate limit.
+            var options = new GnutellaOptions { Role = role, Port = 0, SharedPath = folder, Firewalled = firewalled, LeafUltrapeerLinks = 1, UltrapeerLinkTarget = 6 };
             if (bootstrap != null) options.Bootstrap.Add(HostPort.Parse(bootstrap.EndPoint));
             // Twenty servents on 127.0.0.1 link to one hub: its per-address limit must hold them all.
             var servent = new GnutellaServent(Live, name, options) { Limits = new ConnectionLimits { MaxConnectionsPerAddress = 64 } };
