@@ -41,13 +41,12 @@ namespace PSPeer.Engine.Content
         bool _fresh;               // no request has been sent on the current connection yet
         string _target;            // the request-target that found the file; later ranges ask for it again
         int _busyAnswers;
+        bool _endAfterBody;        // the source closes after the current answer: dial again before the next request
 
         public HttpDownloadSession(IPeerRuntime runtime, HostPort source, CancellationToken token, IConnection opened = null, byte[] alreadyRead = null)
         {
             _runtime = runtime; _source = source; _token = token; _opened = opened; _alreadyRead = alreadyRead;
         }
-
-        public HostPort Source => _source;
 
         /// <summary>A pushed (GIV) connection: when it closes, the download cannot go on.</summary>
         bool Pushed => _opened != null || _usedOpened;
@@ -106,7 +105,6 @@ namespace PSPeer.Engine.Content
         {
             if (!response.KeepAlive) _endAfterBody = true;
         }
-        bool _endAfterBody;
 
         async Task<HttpHead> RequestAsync(long from)
         {

@@ -82,6 +82,7 @@ namespace PSPeer.Engine.Runtime.Live
         readonly Socket _socket;
         readonly DatagramReceiver _receiver;
         readonly object _gate = new object();
+        readonly bool _boundLoopback;   // read once: LocalEndPoint is a getsockname and an allocation per call
         Socket _outside;
         volatile bool _closed;
 
@@ -89,7 +90,9 @@ namespace PSPeer.Engine.Runtime.Live
         {
             _socket = socket;
             _receiver = receiver;
-            Port = ((IPEndPoint)socket.LocalEndPoint).Port;
+            var local = (IPEndPoint)socket.LocalEndPoint;
+            Port = local.Port;
+            _boundLoopback = LocalAddresses.IsLoopback(local.Address);
             EndPoint = new HostPort(host, Port).ToString();
         }
 
@@ -169,8 +172,7 @@ namespace PSPeer.Engine.Runtime.Live
 
         Socket SocketFor(IPEndPoint to)
         {
-            var bound = ((IPEndPoint)_socket.LocalEndPoint).Address;
-            if (!LocalAddresses.IsLoopback(bound) || LocalAddresses.IsLoopback(to.Address)) return _socket;
+            if (!_boundLoopback || LocalAddresses.IsLoopback(to.Address)) return _socket;
             lock (_gate)
             {
                 if (_outside != null || _closed) return _outside ?? _socket;

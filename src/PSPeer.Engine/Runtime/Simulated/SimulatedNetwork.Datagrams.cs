@@ -99,9 +99,8 @@ namespace PSPeer.Engine.Runtime.Simulated
             int second = (int)((raw >> 8) & 0xFF);
             bool inside = first == 172 && second >= 16 && second < 32;   // behind a NAT (SimulatedHost.PrivateAddressFor)
             if (first != 10 && !inside) return null;
-            int n = inside
-                ? (int)((second - 16) << 16 | ((raw >> 16) & 0xFF) << 8 | ((raw >> 24) & 0xFF))
-                : (int)(second << 16 | ((raw >> 16) & 0xFF) << 8 | ((raw >> 24) & 0xFF));
+            int third = (int)((raw >> 16) & 0xFF), fourth = (int)((raw >> 24) & 0xFF);
+            int n = (inside ? second - 16 : second) << 16 | third << 8 | fourth;
             int index = n - 1;
             var host = index >= 0 && index < _byIndex.Count ? _byIndex[index] : null;
             return host == null || host.IsBehindNat == inside ? host : null;
