@@ -125,7 +125,7 @@ namespace PSPeer.Engine.BitTorrent
                 IP = address.ToString(),
                 Source = source.ToString(),   // quotas are charged to the datagram's source, whatever the IP field says
             };
-            var outcome = _state.Announce(request, now);
+            var outcome = _state.Announce(request, now, httpBody: false);
             if (HasEventObservers)
             {
                 string peer = new HostPort(request.IP, request.Port).ToString();
