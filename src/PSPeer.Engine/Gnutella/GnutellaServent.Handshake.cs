@@ -195,7 +195,7 @@ namespace PSPeer.Engine.Gnutella
             }
 
             var headers = OfferCompression(OwnHeaders());
-            headers["Remote-IP"] = HostOf(remote);
+            headers["Remote-IP"] = remoteAddress;
             bool compress = CompressionEnabled && LinkCompression.Accepts(hello);
             if (compress) headers[LinkCompression.ContentEncoding] = LinkCompression.Deflate;
             string tryList = _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen);

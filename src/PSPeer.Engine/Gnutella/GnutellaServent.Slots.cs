@@ -24,13 +24,13 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         static readonly TimeSpan ProvenAfter = TimeSpan.FromSeconds(60);
 
+        /// <summary>Most links one remote address may hold (0 = no limit): the option, else half the per-address connection limit.</summary>
+        public int LinksPerAddressLimit => Options.MaxLinksPerAddress ?? Math.Max(1, Limits.MaxConnectionsPerAddress / 2);
+
         /// <summary>
         /// Why a new link cannot have a slot, or null when it can — evicting a useless link of its kind when the slots
         /// are full. <paramref name="remoteAddress"/> is the connection's IP address (null for links we dialled).
         /// </summary>
-        /// <summary>Most links one remote address may hold (0 = no limit): the option, else half the per-address connection limit.</summary>
-        public int LinksPerAddressLimit => Options.MaxLinksPerAddress ?? Math.Max(1, Limits.MaxConnectionsPerAddress / 2);
-
         string TakeSlot(bool remoteUltrapeer, HostPort listen, string remoteAddress, string newcomer)
         {
             if (listen != null && listen.Equals(_listenEndPoint)) return "Connected to self";

@@ -125,18 +125,8 @@ namespace PSPeer.Engine.BitTorrent
                 IP = address.ToString(),
                 Source = source.ToString(),   // quotas are charged to the datagram's source, whatever the IP field says
             };
-            var outcome = _state.Announce(request, now);
-            if (HasEventObservers)
-            {
-                string peer = new HostPort(request.IP, request.Port).ToString();
-                string ev = request.Event.ToString().ToLowerInvariant();
-                Emit(PeerEventTypes.TrackerAnnounce, from.ToString(), outcome.Failure != null
-                        ? $"refused udp {ev} for {request.InfoHash} from {peer}: {outcome.Failure}"
-                        : $"udp {ev} {request.InfoHash} from {peer}, left {request.Left}: {outcome.Complete} seeders, {outcome.Incomplete} leechers, {outcome.PeersReturned} peers given",
-                    D("InfoHash", request.InfoHash.Hex), D("Event", ev), D("Peer", peer), D("Left", request.Left),
-                    D("Complete", outcome.Complete), D("Incomplete", outcome.Incomplete), D("PeersReturned", outcome.PeersReturned),
-                    D("Failure", outcome.Failure), D("Transport", "udp"));
-            }
+            var outcome = _state.Announce(request, now, httpBody: false);
+            if (HasEventObservers) EmitAnnounce(from.ToString(), request, outcome, udp: true);
             if (outcome.Failure != null) return Refuse(from, r.TransactionId, outcome.Failure, emit: false);
             // BEP 15: the answer lists peers of the family the request came over (6 bytes IPv4, 18 bytes IPv6).
             bool ipv6 = source.AddressFamily == AddressFamily.InterNetworkV6;

@@ -218,23 +218,27 @@ namespace PSPeer.Engine.BitTorrent
                 return TrackerResponses.Failure(failure);
             }
             var outcome = _state.Announce(request, Now);
-            if (HasEventObservers)
-            {
-                string peer = new HostPort(request.IP, request.Port).ToString();
-                string ev = request.Event.ToString().ToLowerInvariant();
-                string message = outcome.Failure != null
-                    ? $"refused {ev} for {request.InfoHash} from {peer}: {outcome.Failure}"
-                    : $"{ev} {request.InfoHash} from {peer}, left {request.Left}: {outcome.Complete} seeders, {outcome.Incomplete} leechers, {outcome.PeersReturned} peers given";
-                Emit(PeerEventTypes.TrackerAnnounce, remote, message,
-                    D("InfoHash", request.InfoHash.Hex), D("Event", ev), D("Peer", peer), D("Left", request.Left),
-                    D("Complete", outcome.Complete), D("Incomplete", outcome.Incomplete), D("PeersReturned", outcome.PeersReturned),
-                    D("Failure", outcome.Failure), D("EvictedFrom", outcome.EvictedFrom));
-            }
+            if (HasEventObservers) EmitAnnounce(remote, request, outcome, udp: false);
             if (outcome.EvictedFrom != null && HasEventObservers)
                 Emit(PeerEventTypes.PeerEvicted, remote, $"made room for {request.InfoHash} from {request.Source} by evicting from {outcome.EvictedFrom}",
                     D("Action", "Evicted"), D("Address", outcome.EvictedFrom), D("InfoHash", request.InfoHash.Hex),
                     D("Reason", "the tracker or torrent is full and that address holds the most"));
             return outcome.Body;
+        }
+
+        /// <summary>The TrackerAnnounce event of one announce, over HTTP or (<paramref name="udp"/>) BEP 15.</summary>
+        void EmitAnnounce(string remote, AnnounceRequest request, AnnounceOutcome outcome, bool udp)
+        {
+            string peer = new HostPort(request.IP, request.Port).ToString();
+            string ev = request.Event.ToString().ToLowerInvariant();
+            string over = udp ? "udp " : "";
+            string message = outcome.Failure != null
+                ? $"refused {over}{ev} for {request.InfoHash} from {peer}: {outcome.Failure}"
+                : $"{over}{ev} {request.InfoHash} from {peer}, left {request.Left}: {outcome.Complete} seeders, {outcome.Incomplete} leechers, {outcome.PeersReturned} peers given";
+            Emit(PeerEventTypes.TrackerAnnounce, remote, message,
+                D("InfoHash", request.InfoHash.Hex), D("Event", ev), D("Peer", peer), D("Left", request.Left),
+                D("Complete", outcome.Complete), D("Incomplete", outcome.Incomplete), D("PeersReturned", outcome.PeersReturned),
+                D("Failure", outcome.Failure), udp ? D("Transport", "udp") : D("EvictedFrom", outcome.EvictedFrom));
         }
 
         byte[] HandleScrape(string queryText)

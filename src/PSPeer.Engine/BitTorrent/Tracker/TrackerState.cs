@@ -9,6 +9,7 @@ namespace PSPeer.Engine.BitTorrent
     sealed class AnnounceOutcome
     {
         public string Failure;
+        /// <summary>The bencoded HTTP answer (null for a BEP 15 announce, which is answered from the fields below).</summary>
         public byte[] Body;
         public int Complete;
         public int Incomplete;
@@ -56,7 +57,8 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>Peers and torrents dropped to make room for others since the start.</summary>
         public long Evicted { get { lock (_gate) return _evicted; } }
 
-        public AnnounceOutcome Announce(AnnounceRequest request, DateTimeOffset now)
+        /// <param name="httpBody">False for answers in another form than the HTTP body (BEP 15): the bencoded body is not built.</param>
+        public AnnounceOutcome Announce(AnnounceRequest request, DateTimeOffset now, bool httpBody = true)
         {
             var outcome = new AnnounceOutcome();
             string id = PeerKey(request.PeerId);
@@ -76,8 +78,8 @@ namespace PSPeer.Engine.BitTorrent
                         if (FinishedDownload(entry, request)) swarm.Downloaded++;
                         DropPeer(entry);
                     }
-                    if (swarm == null) return Answer(outcome, new TrackerSwarm(request.InfoHash), Array.Empty<TrackerPeerEntry>(), request);
-                    var answer = Answer(outcome, swarm, Array.Empty<TrackerPeerEntry>(), request);
+                    if (swarm == null) return Answer(outcome, new TrackerSwarm(request.InfoHash), Array.Empty<TrackerPeerEntry>(), request, httpBody);
+                    var answer = Answer(outcome, swarm, Array.Empty<TrackerPeerEntry>(), request, httpBody);
                     if (swarm.Count == 0) RemoveSwarm(swarm);
                     return answer;
                 }
@@ -137,7 +139,7 @@ namespace PSPeer.Engine.BitTorrent
                 }
 
                 var peers = swarm.Sample(entry, request.NumWant, n => _random.Next(n));
-                return Answer(outcome, swarm, peers, request);
+                return Answer(outcome, swarm, peers, request, httpBody);
             }
         }
 
@@ -292,13 +294,13 @@ namespace PSPeer.Engine.BitTorrent
 
         static ScrapeEntry Entry(TrackerSwarm swarm) => new ScrapeEntry(swarm.InfoHash, swarm.Seeders, swarm.Leechers, swarm.Downloaded);
 
-        AnnounceOutcome Answer(AnnounceOutcome outcome, TrackerSwarm swarm, IReadOnlyList<TrackerPeerEntry> peers, AnnounceRequest request)
+        AnnounceOutcome Answer(AnnounceOutcome outcome, TrackerSwarm swarm, IReadOnlyList<TrackerPeerEntry> peers, AnnounceRequest request, bool httpBody)
         {
             outcome.Complete = swarm.Seeders;
             outcome.Incomplete = swarm.Leechers;
             outcome.PeersReturned = peers.Count;
             outcome.Peers = peers;
-            outcome.Body = TrackerResponses.Announce(_options, swarm, peers, request.Compact, request.NoPeerId);
+            if (httpBody) outcome.Body = TrackerResponses.Announce(_options, swarm, peers, request.Compact, request.NoPeerId);
             return outcome;
         }
 
