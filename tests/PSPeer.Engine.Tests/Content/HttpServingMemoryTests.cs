@@ -8,6 +8,7 @@ using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Napster;
 using Xunit;
 using Xunit.Abstractions;
+using PSPeer.Engine.Tests.Support;
 
 namespace PSPeer.Engine.Tests.Content
 {
@@ -33,12 +34,6 @@ namespace PSPeer.Engine.Tests.Content
             return GC.GetTotalMemory(true);
         }
 
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         [Fact]
         public async Task Idle_and_downloading_connections_cost_a_bounded_few_kilobytes_and_downloads_are_capped()
         {
@@ -57,13 +52,13 @@ namespace PSPeer.Engine.Tests.Content
                 string target = "/get/" + folder.Files[0].Index + "/big.bin";
                 long baseline = Heap();
                 for (int i = 0; i < 200; i++) clients.Add(await HttpTestClient.ConnectAsync(server.EndPoint, "127.0.0." + (2 + i % 10)));
-                await WaitForAsync(() => server.ConnectionCount == 200, "200 idle connections");
+                await Poll.UntilAsync(() => server.ConnectionCount == 200, "200 idle connections");
                 double perIdle = (Heap() - baseline) / 200.0;
                 _output.WriteLine($"idle connection: {perIdle / 1024:F1} KiB of managed heap");
                 Assert.True(perIdle < 8 * 1024, $"an idle connection costs {perIdle:F0} bytes");
                 foreach (var c in clients) c.Dispose();
                 clients.Clear();
-                await WaitForAsync(() => server.ConnectionCount == 0, "the idle connections to close");
+                await Poll.UntilAsync(() => server.ConnectionCount == 0, "the idle connections to close");
 
                 baseline = Heap();
                 for (int i = 0; i < 16; i++)
@@ -73,7 +68,7 @@ namespace PSPeer.Engine.Tests.Content
                     await c.SendAsync($"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n");
                     Assert.Equal(200, (await c.ReadResponseAsync(head: true)).Status);
                 }
-                await WaitForAsync(() => server.UploadCount == 16, "16 downloads");
+                await Poll.UntilAsync(() => server.UploadCount == 16, "16 downloads");
                 double perDownload = (Heap() - baseline) / 16.0;
                 _output.WriteLine($"downloading connection: {perDownload / 1024:F1} KiB of managed heap");
                 Assert.True(perDownload < 256 * 1024, $"a downloading connection costs {perDownload:F0} bytes");

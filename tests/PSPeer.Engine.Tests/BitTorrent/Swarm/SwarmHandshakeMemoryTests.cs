@@ -35,12 +35,6 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             return GC.GetTotalMemory(true);
         }
 
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         [Fact]
         public async Task A_connection_before_its_handshake_costs_a_few_kilobytes_not_two_transfer_buffers()
         {
@@ -60,7 +54,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
                 using var attacker = new LoopbackAttacker();
                 long baseline = Heap();
                 for (int a = 0; a < 10; a++) await attacker.OpenAsync("127.0.0." + (2 + a), seeder.EndPoint, Connections / 10);
-                await WaitForAsync(() => seeder.Admission.PendingCount == Connections, Connections + " connections waiting for their handshake");
+                await Poll.UntilAsync(() => seeder.Admission.PendingCount == Connections, Connections + " connections waiting for their handshake");
                 await Task.Delay(200);   // the last accepted ones reach their first read
                 Assert.Equal(Connections, seeder.Admission.PendingCount);
                 double perConnection = (Heap() - baseline) / (double)Connections;
