@@ -64,29 +64,21 @@ namespace PSPeer.Benchmarks
 
         static void IdleMemory(int count)
         {
-            long before = Memory();
+            long before = ManagedHeap.Settled();
             var sim = new Simulation(new SimulationOptions { Seed = 1 });
             var hosts = new SimulatedHost[count];
             for (int i = 0; i < count; i++) hosts[i] = sim.AddHost("h" + i);
-            long withHosts = Memory();
+            long withHosts = ManagedHeap.Settled();
             var sockets = new IDatagramSocket[count];
             DatagramReceiver ignore = (s, f, p) => { };
             for (int i = 0; i < count; i++) sockets[i] = hosts[i].Datagrams.Bind(6881, ignore);
-            long withSockets = Memory();
+            long withSockets = ManagedHeap.Settled();
             double perHost = (double)(withHosts - before) / count;
             double perSocket = (double)(withSockets - withHosts) / count;
             Console.WriteLine($"memory     {count:N0} idle hosts: {perHost:N0} bytes per host (the simulation's tables included), " +
                               $"{perSocket:N0} bytes per idle socket, {(perHost + perSocket) * 1_000_000 / 1e9:0.00} GB for a million hosts with one socket each");
             GC.KeepAlive(sockets);
             GC.KeepAlive(sim);
-        }
-
-        static long Memory()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            return GC.GetTotalMemory(true);
         }
     }
 }

@@ -93,23 +93,15 @@ namespace PSPeer.Benchmarks
             var nowhere = new IPEndPoint(IPAddress.Parse("192.0.2.1"), 7);
             sim.Post(() => { foreach (var s in sockets) s.Send(bytes, 0, 1, nowhere); });
             sim.RunFor(TimeSpan.FromSeconds(1));
-            long before = Memory();
+            long before = ManagedHeap.Settled();
             sim.Post(() => { foreach (var s in sockets) s.Send(bytes, 0, 1, to); });
             sim.RunFor(TimeSpan.FromSeconds(1));
-            long after = Memory();
+            long after = ManagedHeap.Settled();
             long mapped = 0;
             foreach (var nat in nats) mapped += nat.MappingCount;
             Console.WriteLine($"nat memory {mapped:N0} port-restricted mappings in {nats.Count} NATs (one remote each): {(double)(after - before) / mapped:N0} bytes per mapping " +
                               "(the mapping, its two table entries and its public endpoint)");
             GC.KeepAlive(sockets);
-        }
-
-        static long Memory()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            return GC.GetTotalMemory(true);
         }
     }
 }

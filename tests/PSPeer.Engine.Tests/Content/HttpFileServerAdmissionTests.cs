@@ -57,25 +57,19 @@ namespace PSPeer.Engine.Tests.Content
             return c;
         }
 
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 1500 && !condition(); i++) await Task.Delay(20);   // up to 30 s: floods of a few hundred sockets are slow on a loaded 2-core CI machine
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         [Fact]
         public async Task More_connections_than_the_cap_from_attackers_leave_an_honest_download_served()
         {
             await StartAsync(new ConnectionLimits { MaxConnections = 40, MaxConnectionsPerAddress = 8 });
             using var attacker = new LoopbackAttacker();
             for (int a = 2; a < 12; a++) await attacker.OpenAsync("127.0.0." + a, _server.EndPoint, 20);
-            await WaitForAsync(() => _server.Admission.RefusedCount >= 120, "the flood to be refused");
+            await Poll.UntilAsync(() => _server.Admission.RefusedCount >= 120, "the flood to be refused", Poll.FloodBound);
             Assert.True(_server.Admission.OpenCount <= 40, $"{_server.Admission.OpenCount} admitted");
 
             // A refused HTTP client is told so: 503 with Retry-After, not a bare reset. (The last attacker address still
             // holds its 8: earlier addresses lost connections to eviction, since 10 x 8 is more than the 40 allowed.)
             // Once the flood's own refusals are done, there is room to answer this one with a 503 rather than just closing.
-            await WaitForAsync(() => _server.Admission.RefusingCount == 0, "the flood's refusals to finish");
+            await Poll.UntilAsync(() => _server.Admission.RefusingCount == 0, "the flood's refusals to finish", Poll.FloodBound);
             var refused = await ClientAsync("127.0.0.11");
             await refused.SendAsync($"GET {Target("small.txt")} HTTP/1.1\r\nHost: x\r\n\r\n");
             var busy = await refused.ReadResponseAsync();
@@ -101,10 +95,10 @@ namespace PSPeer.Engine.Tests.Content
             Assert.Equal(_big, whole.Body);
 
             // The stalled reader reads nothing until the server has cut it (reading would make it fast).
-            await WaitForAsync(() => _events.Any(e => e.type == PeerEventTypes.ConnectionTimedOut && e.message.Contains("less than the minimum")),
-                "the stalled reader to be cut");
+            await Poll.UntilAsync(() => _events.Any(e => e.type == PeerEventTypes.ConnectionTimedOut && e.message.Contains("less than the minimum")),
+                "the stalled reader to be cut", Poll.FloodBound);
             Assert.True(await stalled.IsClosedByServerAsync(), "the stalled reader's connection is closed");
-            await WaitForAsync(() => _server.UploadCount == 0, "the upload slot to be given back");
+            await Poll.UntilAsync(() => _server.UploadCount == 0, "the upload slot to be given back", Poll.FloodBound);
         }
 
         [Fact]
@@ -122,7 +116,7 @@ namespace PSPeer.Engine.Tests.Content
             Assert.Equal(HttpFileServer.RetryAfterSeconds.ToString(), busy.Headers["Retry-After"]);
 
             first.Dispose();
-            await WaitForAsync(() => _server.UploadCount == 1, "the first slot to be freed");
+            await Poll.UntilAsync(() => _server.UploadCount == 1, "the first slot to be freed", Poll.FloodBound);
             var again = await ClientAsync(HonestAddress);
             await again.SendAsync($"GET {Target("small.txt")} HTTP/1.1\r\nHost: x\r\n\r\n");
             Assert.Equal(200, (await again.ReadResponseAsync()).Status);

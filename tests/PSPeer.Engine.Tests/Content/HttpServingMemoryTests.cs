@@ -8,6 +8,7 @@ using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Napster;
 using Xunit;
 using Xunit.Abstractions;
+using PSPeer.Engine.Tests.Support;
 
 namespace PSPeer.Engine.Tests.Content
 {
@@ -25,20 +26,6 @@ namespace PSPeer.Engine.Tests.Content
 
         public HttpServingMemoryTests(ITestOutputHelper output) => _output = output;
 
-        static long Heap()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            return GC.GetTotalMemory(true);
-        }
-
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         [Fact]
         public async Task Idle_and_downloading_connections_cost_a_bounded_few_kilobytes_and_downloads_are_capped()
         {
@@ -55,17 +42,17 @@ namespace PSPeer.Engine.Tests.Content
             try
             {
                 string target = "/get/" + folder.Files[0].Index + "/big.bin";
-                long baseline = Heap();
+                long baseline = ManagedHeap.Settled();
                 for (int i = 0; i < 200; i++) clients.Add(await HttpTestClient.ConnectAsync(server.EndPoint, "127.0.0." + (2 + i % 10)));
-                await WaitForAsync(() => server.ConnectionCount == 200, "200 idle connections");
-                double perIdle = (Heap() - baseline) / 200.0;
+                await Poll.UntilAsync(() => server.ConnectionCount == 200, "200 idle connections");
+                double perIdle = (ManagedHeap.Settled() - baseline) / 200.0;
                 _output.WriteLine($"idle connection: {perIdle / 1024:F1} KiB of managed heap");
                 Assert.True(perIdle < 8 * 1024, $"an idle connection costs {perIdle:F0} bytes");
                 foreach (var c in clients) c.Dispose();
                 clients.Clear();
-                await WaitForAsync(() => server.ConnectionCount == 0, "the idle connections to close");
+                await Poll.UntilAsync(() => server.ConnectionCount == 0, "the idle connections to close");
 
-                baseline = Heap();
+                baseline = ManagedHeap.Settled();
                 for (int i = 0; i < 16; i++)
                 {
                     var c = await HttpTestClient.ConnectAsync(server.EndPoint, "127.0.0." + (2 + i % 10), receiveBuffer: 4096);
@@ -73,13 +60,13 @@ namespace PSPeer.Engine.Tests.Content
                     await c.SendAsync($"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n");
                     Assert.Equal(200, (await c.ReadResponseAsync(head: true)).Status);
                 }
-                await WaitForAsync(() => server.UploadCount == 16, "16 downloads");
-                double perDownload = (Heap() - baseline) / 16.0;
+                await Poll.UntilAsync(() => server.UploadCount == 16, "16 downloads");
+                double perDownload = (ManagedHeap.Settled() - baseline) / 16.0;
                 _output.WriteLine($"downloading connection: {perDownload / 1024:F1} KiB of managed heap");
                 Assert.True(perDownload < 256 * 1024, $"a downloading connection costs {perDownload:F0} bytes");
 
                 // Fifty more readers that would each hold buffers: told 503, they cost next to nothing.
-                long before = Heap();
+                long before = ManagedHeap.Settled();
                 for (int i = 0; i < 50; i++)
                 {
                     var c = await HttpTestClient.ConnectAsync(server.EndPoint, "127.0.0." + (20 + i % 10), receiveBuffer: 4096);
@@ -87,7 +74,7 @@ namespace PSPeer.Engine.Tests.Content
                     await c.SendAsync($"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n");
                     Assert.Equal(503, (await c.ReadResponseAsync()).Status);
                 }
-                long extra = Heap() - before;
+                long extra = ManagedHeap.Settled() - before;
                 _output.WriteLine($"50 refused downloads: {extra / 1024.0:F1} KiB of managed heap");
                 Assert.True(extra < 2 << 20, $"50 refused downloads cost {extra} bytes");
                 Assert.Equal(16, server.UploadCount);

@@ -9,6 +9,7 @@ using PSPeer.Engine.Gnutella;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Content;
 using Xunit;
+using PSPeer.Engine.Tests.Support;
 
 namespace PSPeer.Engine.Tests.Gnutella
 {
@@ -16,12 +17,6 @@ namespace PSPeer.Engine.Tests.Gnutella
     public class CompressedLinkLiveTests
     {
         static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
-
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
 
         [Theory]
         [InlineData(true, true)]
@@ -47,7 +42,7 @@ namespace PSPeer.Engine.Tests.Gnutella
                 await searcher.StartAsync().WaitAsync(Step);
                 Assert.Equal(holderCompresses, holder.CompressionEnabled);
                 await searcher.ConnectAsync(HostPort.Parse(holder.EndPoint)).WaitAsync(Step);
-                await WaitForAsync(() => holder.ConnectionCount == 1 && searcher.ConnectionCount == 1, "the link");
+                await Poll.UntilAsync(() => holder.ConnectionCount == 1 && searcher.ConnectionCount == 1, "the link");
 
                 bool both = holderCompresses && searcherCompresses;
                 foreach (var name in new[] { "holder", "searcher" })

@@ -10,6 +10,7 @@ using PSPeer.Engine.Runtime.Admission;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Content;
 using Xunit;
+using PSPeer.Engine.Tests.Support;
 
 namespace PSPeer.Engine.Tests.Gnutella
 {
@@ -34,12 +35,6 @@ namespace PSPeer.Engine.Tests.Gnutella
             return servent;
         }
 
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         static long RouteTableUpdates(IReadOnlyDictionary<PSPeer.Engine.Gnutella.Wire.GnutellaPayloadType, long> byType) =>
             byType.TryGetValue(PSPeer.Engine.Gnutella.Wire.GnutellaPayloadType.RouteTableUpdate, out long n) ? n : 0;
 
@@ -47,7 +42,7 @@ namespace PSPeer.Engine.Tests.Gnutella
         // pass QRP to them: a condition to wait for, not a guess at how long it takes.
         static Task WaitForQrpAsync(IEnumerable<GnutellaServent> leaves, IEnumerable<GnutellaServent> ultrapeers)
         {
-            return WaitForAsync(() =>
+            return Poll.UntilAsync(() =>
             {
                 long sent = leaves.Sum(l => RouteTableUpdates(l.Counters.SentByType));
                 return sent > 0 && ultrapeers.Sum(u => RouteTableUpdates(u.Counters.ReceivedByType)) >= sent;
@@ -82,7 +77,7 @@ namespace PSPeer.Engine.Tests.Gnutella
                 var a = await StartAsync(started, "a", GnutellaRole.Ultrapeer, null);
                 var b = await StartAsync(started, "b", GnutellaRole.Ultrapeer, null, bootstrap: a);
                 var c = await StartAsync(started, "c", GnutellaRole.Leaf, shared.Path, bootstrap: b, firewalled: firewalled);
-                await WaitForAsync(() => a.ConnectionCount == 1 && b.ConnectionCount == 2 && c.ConnectionCount == 1, "a - b - c links");
+                await Poll.UntilAsync(() => a.ConnectionCount == 1 && b.ConnectionCount == 2 && c.ConnectionCount == 1, "a - b - c links");
                 await WaitForQrpAsync(new[] { c }, new[] { a, b });
 
                 var hits = await SearchAsync(a, "Hey Jude");
@@ -126,7 +121,7 @@ namespace PSPeer.Engine.Tests.Gnutella
                     leaves.Add(l);
                 }
                 // A star around u0 (leaves at most four hops apart), with more links as AutoConnect adds them.
-                await WaitForAsync(() => ultrapeers.Skip(1).All(u => u.UltrapeerLinkCount >= 1) && leaves.All(l => l.ConnectionCount == 1), "the star is up");
+                await Poll.UntilAsync(() => ultrapeers.Skip(1).All(u => u.UltrapeerLinkCount >= 1) && leaves.All(l => l.ConnectionCount == 1), "the star is up");
                 await WaitForQrpAsync(leaves, ultrapeers);
 
                 // Every node searches at once, from the thread pool; each must find all eight tracks.
@@ -165,15 +160,15 @@ namespace PSPeer.Engine.Tests.Gnutella
             {
                 var a = await StartAsync(started, "a", GnutellaRole.Ultrapeer, null);
                 var b = await StartAsync(started, "b", GnutellaRole.Ultrapeer, null, bootstrap: a);
-                await WaitForAsync(() => a.ConnectionCount == 1, "a - b link");
+                await Poll.UntilAsync(() => a.ConnectionCount == 1, "a - b link");
                 var raw = await RawGnutellaClient.ConnectAsync(Live, HostPort.Parse(a.EndPoint)).WaitAsync(Step);
-                await WaitForAsync(() => a.ConnectionCount == 2, "raw link");
+                await Poll.UntilAsync(() => a.ConnectionCount == 2, "raw link");
                 var junk = new byte[23];
                 junk[16] = 0x77;   // unknown payload type
                 await raw.SendAsync(junk);
                 await RawGnutellaClient.ReadToEndAsync(raw.Connection).WaitAsync(Step);
                 raw.Connection.Dispose();
-                await WaitForAsync(() => a.ConnectionCount == 1, "the raw link closed");
+                await Poll.UntilAsync(() => a.ConnectionCount == 1, "the raw link closed");
                 Assert.Equal(NodeState.Running, a.State);
                 Assert.Equal(1, b.ConnectionCount);
             }

@@ -17,12 +17,6 @@ namespace PSPeer.Engine.Tests.Gnutella
     {
         static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
 
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 1500 && !condition(); i++) await Task.Delay(20);   // up to 30 s: floods of a few hundred sockets are slow on a loaded 2-core CI machine
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         static async Task<GnutellaServent> StartAsync(ConnectionLimits limits, ConcurrentQueue<PeerEvent> events)
         {
             var servent = new GnutellaServent(LiveRuntime.Loopback, "up", new GnutellaOptions { Role = GnutellaRole.Ultrapeer, Port = 0, AutoConnect = false })
@@ -43,11 +37,11 @@ namespace PSPeer.Engine.Tests.Gnutella
             {
                 using var attacker = new LoopbackAttacker();
                 for (int a = 2; a < 12; a++) await attacker.OpenAsync("127.0.0." + a, servent.EndPoint, 20);
-                await WaitForAsync(() => events.Count(e => e.Type == PeerEventTypes.ConnectionRefused) >= 120, "the flood to be refused");
+                await Poll.UntilAsync(() => events.Count(e => e.Type == PeerEventTypes.ConnectionRefused) >= 120, "the flood to be refused", Poll.FloodBound);
 
                 var honest = await RawGnutellaClient.ConnectAsync(new LiveRuntime("127.0.0.50"), HostPort.Parse(servent.EndPoint)).WaitAsync(Step);
                 Assert.Equal(200, honest.Answer.Status);
-                await WaitForAsync(() => servent.ConnectionCount == 1, "the honest link");
+                await Poll.UntilAsync(() => servent.ConnectionCount == 1, "the honest link", Poll.FloodBound);
                 Assert.StartsWith("127.0.0.50:", servent.Neighbors.Single());
                 honest.Connection.Dispose();
             }

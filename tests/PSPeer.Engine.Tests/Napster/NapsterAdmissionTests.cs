@@ -25,12 +25,6 @@ namespace PSPeer.Engine.Tests.Napster
             return server;
         }
 
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 1500 && !condition(); i++) await Task.Delay(20);   // up to 30 s: floods of a few hundred sockets are slow on a loaded 2-core CI machine
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         static byte[] Frame(NapsterMessageType type, string payload)
         {
             var w = new NapsterFrameWriter();
@@ -46,9 +40,9 @@ namespace PSPeer.Engine.Tests.Napster
             using var attacker = new LoopbackAttacker();
             for (int a = 2; a < 12; a++) await attacker.OpenAsync("127.0.0." + a, server.EndPoint, 20);   // 200 idle connections
 
-            await WaitForAsync(() => server.Admission.RefusedCount >= 120, "the flood to be refused");
+            await Poll.UntilAsync(() => server.Admission.RefusedCount >= 120, "the flood to be refused", Poll.FloodBound);
             Assert.True(server.Admission.OpenCount <= 40, $"{server.Admission.OpenCount} admitted");
-            await WaitForAsync(() => server.ConnectionCount <= 40, "evicted connections to be gone");
+            await Poll.UntilAsync(() => server.ConnectionCount <= 40, "evicted connections to be gone", Poll.FloodBound);
 
             using var honest = await RawNapsterClient.ConnectAsync(Honest, server.EndPoint);
             await honest.LoginAsync("honest");
@@ -70,7 +64,7 @@ namespace PSPeer.Engine.Tests.Napster
             var login = Frame(NapsterMessageType.Login, new NapsterLogin("slowpoke", "pw", 1234, "raw test", 0).Format());
             int sent = await LoopbackAttacker.TrickleUntilCutAsync(slow, login, TimeSpan.FromMilliseconds(250), Step);
             Assert.InRange(sent, 1, login.Length - 1);
-            await WaitForAsync(() => server.ConnectionCount == 0, "the connection to be gone");
+            await Poll.UntilAsync(() => server.ConnectionCount == 0, "the connection to be gone", Poll.FloodBound);
             Assert.Contains(events, e => e.Type == PeerEventTypes.ConnectionTimedOut);
             Assert.Equal(0, server.LoggedInPeerCount);
         }
@@ -87,8 +81,8 @@ namespace PSPeer.Engine.Tests.Napster
             await half.SendRawAsync(Frame(NapsterMessageType.Search, "FILENAME CONTAINS \"x\" MAX_RESULTS 1").Take(6).ToArray());
 
             Assert.Null(await half.ReadAsync());   // closed by the server
-            await WaitForAsync(() => events.Any(e => e.Type == PeerEventTypes.ConnectionClosed && ((string)e.Data["Reason"]).Contains("a frame begun was not complete")),
-                "the half-frame close to be reported");
+            await Poll.UntilAsync(() => events.Any(e => e.Type == PeerEventTypes.ConnectionClosed && ((string)e.Data["Reason"]).Contains("a frame begun was not complete")),
+                "the half-frame close to be reported", Poll.FloodBound);
             await Task.Delay(1500);   // quiet well past both deadlines
             await quiet.SendAsync(NapsterMessageType.Search, "FILENAME CONTAINS \"x\" MAX_RESULTS 1");
             Assert.Empty(await quiet.ReadResultsAsync());
@@ -103,7 +97,7 @@ namespace PSPeer.Engine.Tests.Napster
             using var owner = await RawNapsterClient.ConnectAsync(Honest, server.EndPoint);
             await owner.LoginAsync("owner");
             await owner.SendAsync(NapsterMessageType.ShareFile, $"\"Let It Be.mp3\" {ContentHash.Compute(new byte[] { 9 })} 1 0 0 0 0");
-            await WaitForAsync(() => server.IndexedFileCount == 1, "the share");
+            await Poll.UntilAsync(() => server.IndexedFileCount == 1, "the share", Poll.FloodBound);
 
             using var client = await RawNapsterClient.ConnectAsync(Honest, server.EndPoint);
             await client.LoginAsync("client");
@@ -115,7 +109,7 @@ namespace PSPeer.Engine.Tests.Napster
             Assert.Single(results);
             Assert.Null(await client.ReadAsync());   // and then the connection closes
             // Events reach subscribers through their own queue on the task pool: the close can come first.
-            await WaitForAsync(() => events.Any(e => e.Type == PeerEventTypes.MalformedMessage), "the MalformedMessage event");
+            await Poll.UntilAsync(() => events.Any(e => e.Type == PeerEventTypes.MalformedMessage), "the MalformedMessage event", Poll.FloodBound);
         }
     }
 }

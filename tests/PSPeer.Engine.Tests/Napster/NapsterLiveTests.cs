@@ -10,6 +10,7 @@ using PSPeer.Engine.Napster;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Tests.Content;
 using Xunit;
+using PSPeer.Engine.Tests.Support;
 
 namespace PSPeer.Engine.Tests.Napster
 {
@@ -31,13 +32,6 @@ namespace PSPeer.Engine.Tests.Napster
             var peer = new NapsterPeer(Live, name, HostPort.Parse(server.EndPoint), folder, 0);
             await peer.StartAsync().WaitAsync(Step);
             return peer;
-        }
-
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            // Polls: the condition is set by another connection's loop. Bounded, so a failure never hangs.
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
-            Assert.True(condition(), "timed out waiting for " + what);
         }
 
         static async Task<List<SearchHit>> SearchAsync(NapsterPeer peer, string query, int max = 100)
@@ -68,7 +62,7 @@ namespace PSPeer.Engine.Tests.Napster
             var p2 = cleanup.Add(await StartPeerAsync(server, "bob", f2.Path));
             var p3 = cleanup.Add(await StartPeerAsync(server, "carol", f3.Path));
             var searcher = cleanup.Add(await StartPeerAsync(server, "dave", null));
-            await WaitForAsync(() => server.IndexedFileCount == 5, "five files indexed");
+            await Poll.UntilAsync(() => server.IndexedFileCount == 5, "five files indexed");
             Assert.Equal(4, server.LoggedInPeerCount);
 
             var searcherEvents = new ConcurrentQueue<PeerEvent>();
@@ -86,8 +80,8 @@ namespace PSPeer.Engine.Tests.Napster
             Assert.True(result.Verified);
             Assert.Equal(jude, File.ReadAllBytes(result.Path));
             // Live subscribers get events on the task pool, off the node's thread: wait for them to arrive.
-            await WaitForAsync(() => searcherEvents.Any(e => e.Type == PeerEventTypes.DownloadVerified), "DownloadVerified event");
-            await WaitForAsync(() => serverEvents.Any(e => e.Type == PeerEventTypes.SearchAnswered), "SearchAnswered event");
+            await Poll.UntilAsync(() => searcherEvents.Any(e => e.Type == PeerEventTypes.DownloadVerified), "DownloadVerified event");
+            await Poll.UntilAsync(() => serverEvents.Any(e => e.Type == PeerEventTypes.SearchAnswered), "SearchAnswered event");
             var types = searcherEvents.Select(e => e.Type).ToList();
             Assert.Contains(PeerEventTypes.SearchHit, types);
             Assert.Contains(PeerEventTypes.DownloadStarted, types);
@@ -103,9 +97,9 @@ namespace PSPeer.Engine.Tests.Napster
 
             // A peer that stops logs out and takes its files with it.
             await p3.StopAsync().WaitAsync(Step);
-            await WaitForAsync(() => server.IndexedFileCount == 3, "carol's files removed");
+            await Poll.UntilAsync(() => server.IndexedFileCount == 3, "carol's files removed");
             Assert.Equal(new[] { "alice" }, (await SearchAsync(searcher, "hey jude")).Select(h => h.PeerName));
-            await WaitForAsync(() => serverEvents.Any(e => e.Type == PeerEventTypes.LoggedOut), "LoggedOut event");
+            await Poll.UntilAsync(() => serverEvents.Any(e => e.Type == PeerEventTypes.LoggedOut), "LoggedOut event");
             Assert.Equal("logged out", serverEvents.Last(e => e.Type == PeerEventTypes.ConnectionClosed)["Reason"]);
         }
 
@@ -129,7 +123,7 @@ namespace PSPeer.Engine.Tests.Napster
             var server = cleanup.Add(await StartServerAsync());
             cleanup.Add(await StartPeerAsync(server, "sharer", folder.Path));
             var peer = cleanup.Add(await StartPeerAsync(server, "searcher", null));
-            await WaitForAsync(() => server.IndexedFileCount == 31, "files indexed");
+            await Poll.UntilAsync(() => server.IndexedFileCount == 31, "files indexed");
 
             Assert.Equal(5, (await SearchAsync(peer, "hey jude", 5)).Count);
             // The 25 results still on the wire belong to the first search, not to this one.
@@ -170,15 +164,15 @@ namespace PSPeer.Engine.Tests.Napster
             var peer = cleanup.Add(await StartPeerAsync(server, "pub", folder.Path));
             var published = await peer.PublishAsync(new[] { added }).WaitAsync(Step);
             Assert.Equal("Yesterday.mp3", published.Single().Name);
-            await WaitForAsync(() => server.IndexedFileCount == 1, "published file indexed");
+            await Poll.UntilAsync(() => server.IndexedFileCount == 1, "published file indexed");
             Assert.Single(await SearchAsync(peer, "yesterday"));
 
             using var raw = await RawNapsterClient.ConnectAsync(Live, server.EndPoint);
             await raw.LoginAsync("raw");
             await raw.SendAsync(NapsterMessageType.ShareFile, $"\"Something.mp3\" {ContentHash.Compute(new byte[] { 1 })} 1 0 0 0 0");
-            await WaitForAsync(() => server.IndexedFileCount == 2, "raw share indexed");
+            await Poll.UntilAsync(() => server.IndexedFileCount == 2, "raw share indexed");
             await raw.SendAsync(NapsterMessageType.UnshareFile, "\"Something.mp3\"");
-            await WaitForAsync(() => server.IndexedFileCount == 1, "raw unshare applied");
+            await Poll.UntilAsync(() => server.IndexedFileCount == 1, "raw unshare applied");
         }
 
         [Fact]
@@ -196,7 +190,7 @@ namespace PSPeer.Engine.Tests.Napster
             Assert.NotNull(reply);
             Assert.Equal(NapsterMessageType.ServerMessage, reply.Value.type);
             Assert.Contains($"{NapsterIndexServer.MaxNameBytes} bytes", reply.Value.text);
-            await WaitForAsync(() => server.IndexedFileCount == 1, "the short name indexed, the long one not");
+            await Poll.UntilAsync(() => server.IndexedFileCount == 1, "the short name indexed, the long one not");
             Assert.Equal(1, server.LoggedInPeerCount);
         }
 
@@ -225,13 +219,13 @@ namespace PSPeer.Engine.Tests.Napster
                 int before = events.Count(e => e.Type == PeerEventTypes.MalformedMessage);
                 using var raw = await RawNapsterClient.ConnectAsync(Live, server.EndPoint);
                 await attack(raw);
-                await WaitForAsync(() => events.Count(e => e.Type == PeerEventTypes.MalformedMessage) == before + 1, "MalformedMessage");
+                await Poll.UntilAsync(() => events.Count(e => e.Type == PeerEventTypes.MalformedMessage) == before + 1, "MalformedMessage");
                 // The server closed that connection (a read would time out, failing the test, if it had not).
                 if (attack != attacks[3]) Assert.Null(await raw.ReadAsync());
                 Assert.Single(await SearchAsync(searcher, "hey jude"));
             }
             Assert.Equal(NodeState.Running, server.State);
-            await WaitForAsync(() => server.LoggedInPeerCount == 2, "attackers logged out");
+            await Poll.UntilAsync(() => server.LoggedInPeerCount == 2, "attackers logged out");
             Assert.Contains(events, e => e.Type == PeerEventTypes.ConnectionClosed && ((string)e["Reason"]).StartsWith("malformed message:"));
         }
 
@@ -284,10 +278,10 @@ namespace PSPeer.Engine.Tests.Napster
             var events = new ConcurrentQueue<PeerEvent>();
             using var sub = peer.Events.Subscribe(events.Enqueue);
             await server.StopAsync().WaitAsync(Step);
-            await WaitForAsync(() => events.Any(e => e.Type == PeerEventTypes.ConnectionClosed), "peer notices");
+            await Poll.UntilAsync(() => events.Any(e => e.Type == PeerEventTypes.ConnectionClosed), "peer notices");
             var again = cleanup.Add(new NapsterIndexServer(Live, "index", port));
             await again.StartAsync().WaitAsync(Step);
-            await WaitForAsync(() => again.IndexedFileCount == 1 && peer.IsConnected, "peer back with its files");
+            await Poll.UntilAsync(() => again.IndexedFileCount == 1 && peer.IsConnected, "peer back with its files");
             Assert.Single(await SearchAsync(peer, "jude"));
         }
 

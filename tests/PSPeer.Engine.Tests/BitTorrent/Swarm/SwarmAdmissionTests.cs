@@ -20,12 +20,6 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
         static readonly SwarmOptions NoTracker = new SwarmOptions { Trackers = new string[0] };
 
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 1500 && !condition(); i++) await Task.Delay(20);   // up to 30 s: floods of a few hundred sockets are slow on a loaded 2-core CI machine
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         [Fact]
         public async Task More_connections_than_the_cap_from_attackers_leave_an_honest_leecher_served()
         {
@@ -46,7 +40,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
                 await leecher.StartAsync().WaitAsync(Limit);
                 using var attacker = new LoopbackAttacker();
                 for (int a = 2; a < 12; a++) await attacker.OpenAsync("127.0.0." + a, seeder.EndPoint, 20);
-                await WaitForAsync(() => events.Count(e => e.Type == PeerEventTypes.ConnectionRefused) >= 120, "the flood to be refused");
+                await Poll.UntilAsync(() => events.Count(e => e.Type == PeerEventTypes.ConnectionRefused) >= 120, "the flood to be refused", Poll.FloodBound);
 
                 await leecher.AddPeerAsync(HostPort.Parse(seeder.EndPoint)).WaitAsync(Limit);
                 await leecher.WhenCompleted().WaitAsync(Limit);

@@ -27,20 +27,6 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 
         public SwarmHandshakeMemoryTests(ITestOutputHelper output) => _output = output;
 
-        static long Heap()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            return GC.GetTotalMemory(true);
-        }
-
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         [Fact]
         public async Task A_connection_before_its_handshake_costs_a_few_kilobytes_not_two_transfer_buffers()
         {
@@ -58,12 +44,12 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             {
                 await seeder.StartAsync().WaitAsync(Limit);
                 using var attacker = new LoopbackAttacker();
-                long baseline = Heap();
+                long baseline = ManagedHeap.Settled();
                 for (int a = 0; a < 10; a++) await attacker.OpenAsync("127.0.0." + (2 + a), seeder.EndPoint, Connections / 10);
-                await WaitForAsync(() => seeder.Admission.PendingCount == Connections, Connections + " connections waiting for their handshake");
+                await Poll.UntilAsync(() => seeder.Admission.PendingCount == Connections, Connections + " connections waiting for their handshake");
                 await Task.Delay(200);   // the last accepted ones reach their first read
                 Assert.Equal(Connections, seeder.Admission.PendingCount);
-                double perConnection = (Heap() - baseline) / (double)Connections;
+                double perConnection = (ManagedHeap.Settled() - baseline) / (double)Connections;
                 _output.WriteLine($"connection before its handshake: {perConnection / 1024:F1} KiB of managed heap (attacker's socket included)");
                 Assert.True(perConnection < 12 * 1024, $"a connection before its handshake costs {perConnection:F0} bytes");
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 using PSPeer.Engine.BitTorrent;
@@ -61,29 +62,40 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             LeechFromToolSeederAsync("libtorrent", 23, (torrentPath, directory, port) => Libtorrent.Seed(torrentPath, directory, port));
 
         // A real client seeds a torrent announced to opentracker; a PSPeer leecher finds it there and must get every byte.
-        static async Task LeechFromToolSeederAsync(string tool, int seed, Func<string, string, int, ToolProcess> startSeeder)
+        static Task LeechFromToolSeederAsync(string tool, int seed, Func<string, string, int, ToolProcess> startSeeder) =>
+            LeechFromToolSeederAsync(tool + "-seed", seed, Size, startSeeder, tracker => tracker.AnnounceUrl, null);
+
+        // The same flow for any of opentracker's announce URLs (HTTP or UDP) and payload size; checkLog, when given,
+        // asserts on the leecher's events once the download is verified.
+        internal static async Task LeechFromToolSeederAsync(string folderName, int seed, int size, Func<string, string, int, ToolProcess> startSeeder,
+                                                           Func<OpenTracker, string> announceUrl, Action<IReadOnlyCollection<string>> checkLog)
         {
-            using (var folder = new InteropFolder(tool + "-seed"))
+            using (var folder = new InteropFolder(folderName))
             {
-                var content = TempFolder.RandomBytes(Size, seed);
+                var content = TempFolder.RandomBytes(size, seed);
                 string file = folder.Write("seed/payload.bin", content);
                 var probe = TestTorrent.Make("payload.bin", content, 256 * 1024);
                 using (var tracker = await OpenTracker.StartAsync(probe.InfoHash.Hex))
                 {
-                    var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024, tracker.AnnounceUrl);
+                    string url = announceUrl(tracker);
+                    var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024, url);
                     string torrentPath = folder.Write("payload.torrent", torrent.ToBytes());
                     using (var seeder = startSeeder(torrentPath, Path.GetDirectoryName(file), LoopbackPorts.Free()))
                     {
                         var leecher = new BitTorrentPeer(Live, "leech", torrent, folder.File("pspeer"));
+                        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                        leecher.Events.Subscribe(e => log.Enqueue(e.ToString()));
                         try
                         {
                             await leecher.StartAsync().WaitAsync(Limit);
                             await leecher.WhenCompleted().WaitAsync(Limit);
                             Assert.Equal(content, File.ReadAllBytes(folder.File("pspeer/payload.bin")));
+                            checkLog?.Invoke(log);
                         }
                         catch (TimeoutException)
                         {
-                            throw new Xunit.Sdk.XunitException($"no download from {tool} (progress {leecher.Progress:P0}, peers {leecher.Peers.Count}):\n{seeder.Output}\n{tracker.Output}");
+                            throw new Xunit.Sdk.XunitException($"no download from {folderName} announced to {url} (progress {leecher.Progress:P0}, peers {leecher.Peers.Count}):\n" +
+                                                               $"{string.Join("\n", log)}\n{seeder.Output}\n{tracker.Output}");
                         }
                         finally
                         {

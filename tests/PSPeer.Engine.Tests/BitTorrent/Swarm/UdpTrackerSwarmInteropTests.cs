@@ -79,41 +79,10 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
         public Task PSPeer_announces_over_udp_to_opentracker_and_downloads_from_libtorrent() =>
             LeechFromToolSeederAsync("libtorrent", 34, (torrentPath, directory, port) => Libtorrent.Seed(torrentPath, directory, port));
 
-        static async Task LeechFromToolSeederAsync(string tool, int seed, Func<string, string, int, ToolProcess> startSeeder)
-        {
-            using (var folder = new InteropFolder(tool + "-udp-seed"))
-            {
-                var content = TempFolder.RandomBytes(Size, seed);
-                string file = folder.Write("seed/payload.bin", content);
-                var probe = TestTorrent.Make("payload.bin", content, 256 * 1024);
-                using (var tracker = await OpenTracker.StartAsync(probe.InfoHash.Hex))
-                {
-                    var torrent = TestTorrent.Make("payload.bin", content, 256 * 1024, tracker.UdpAnnounceUrl);
-                    string torrentPath = folder.Write("payload.torrent", torrent.ToBytes());
-                    using (var seeder = startSeeder(torrentPath, Path.GetDirectoryName(file), LoopbackPorts.Free()))
-                    {
-                        var leecher = new BitTorrentPeer(Live, "leech", torrent, folder.File("pspeer"));
-                        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-                        leecher.Events.Subscribe(e => log.Enqueue(e.ToString()));
-                        try
-                        {
-                            await leecher.StartAsync().WaitAsync(Limit);
-                            await leecher.WhenCompleted().WaitAsync(Limit);
-                            Assert.Equal(content, File.ReadAllBytes(folder.File("pspeer/payload.bin")));
-                            Assert.Contains(log, l => l.Contains("udp://") && l.Contains("announced Started"));
-                        }
-                        catch (TimeoutException)
-                        {
-                            throw new Xunit.Sdk.XunitException($"no download from {tool} over a UDP tracker (progress {leecher.Progress:P0}, peers {leecher.Peers.Count}):\n" +
-                                                               $"{string.Join("\n", log)}\n{seeder.Output}\n{tracker.Output}");
-                        }
-                        finally
-                        {
-                            await leecher.StopAsync();
-                        }
-                    }
-                }
-            }
-        }
+        // The HTTP interop flow (SwarmInteropTests) with opentracker's UDP announce URL: the leecher must also have
+        // announced over UDP.
+        static Task LeechFromToolSeederAsync(string tool, int seed, Func<string, string, int, ToolProcess> startSeeder) =>
+            SwarmInteropTests.LeechFromToolSeederAsync(tool + "-udp-seed", seed, Size, startSeeder, tracker => tracker.UdpAnnounceUrl,
+                log => Assert.Contains(log, l => l.Contains("udp://") && l.Contains("announced Started")));
     }
 }

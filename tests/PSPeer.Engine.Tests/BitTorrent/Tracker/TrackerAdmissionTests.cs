@@ -16,12 +16,6 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
     {
         static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
 
-        static async Task WaitForAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 1500 && !condition(); i++) await Task.Delay(20);   // up to 30 s: floods of a few hundred sockets are slow on a loaded 2-core CI machine
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         [Fact]
         public async Task More_connections_than_the_cap_from_attackers_leave_an_honest_announce_answered()
         {
@@ -36,9 +30,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
             {
                 using var attacker = new LoopbackAttacker();
                 for (int a = 2; a < 12; a++) await attacker.OpenAsync("127.0.0." + a, tracker.EndPoint, 20);
-                await WaitForAsync(() => events.Count(e => e.Type == PeerEventTypes.ConnectionRefused) >= 120, "the flood to be refused");
+                await Poll.UntilAsync(() => events.Count(e => e.Type == PeerEventTypes.ConnectionRefused) >= 120, "the flood to be refused", Poll.FloodBound);
                 // An evicted connection leaves the tracker's table when its reader sees the close, a moment after the event.
-                await WaitForAsync(() => tracker.ConnectionCount <= 40, "at most 40 connections open");
+                await Poll.UntilAsync(() => tracker.ConnectionCount <= 40, "at most 40 connections open", Poll.FloodBound);
 
                 var honest = new TrackerClient(new LiveRuntime("127.0.0.50"));
                 var hash = TrackerWorld.Hash(1);

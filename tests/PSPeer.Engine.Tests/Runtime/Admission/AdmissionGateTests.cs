@@ -84,20 +84,14 @@ namespace PSPeer.Engine.Tests.Runtime.Admission
             catch (SocketException) { return false; }
         }
 
-        static async Task WaitUntilAsync(Func<bool> condition, string what)
-        {
-            for (int i = 0; i < 500 && !condition(); i++) await Task.Delay(20);
-            Assert.True(condition(), "timed out waiting for " + what);
-        }
-
         [Fact]
         public async Task One_address_gets_its_quota_and_the_rest_are_refused_with_an_event()
         {
             await using var server = await ToyServer.StartAsync(new ConnectionLimits { MaxConnections = 100, MaxConnectionsPerAddress = 5 });
             using var attacker = new LoopbackAttacker();
             await attacker.OpenAsync("127.0.0.2", server.EndPoint, 30);
-            await WaitUntilAsync(() => server.Gate.RefusedCount >= 25, "25 refusals");
-            await WaitUntilAsync(() => attacker.CountHeld() == 5, "the attacker to hold exactly its 5");
+            await Poll.UntilAsync(() => server.Gate.RefusedCount >= 25, "25 refusals");
+            await Poll.UntilAsync(() => attacker.CountHeld() == 5, "the attacker to hold exactly its 5");
             Assert.Equal(5, server.Gate.OpenCount);
             var refusal = server.Events.First(e => e.type == PeerEventTypes.ConnectionRefused);
             Assert.StartsWith("127.0.0.2:", refusal.remote);
@@ -111,11 +105,11 @@ namespace PSPeer.Engine.Tests.Runtime.Admission
             await using var server = await ToyServer.StartAsync(new ConnectionLimits { MaxConnections = 10, MaxConnectionsPerAddress = 10 });
             var established = await LoopbackAttacker.ConnectAsync("127.0.0.8", server.EndPoint);
             established.Send(Encoding.ASCII.GetBytes("HELLO"));
-            await WaitUntilAsync(() => server.Hellos == 1, "the first client's handshake");
+            await Poll.UntilAsync(() => server.Hellos == 1, "the first client's handshake");
             using var attacker = new LoopbackAttacker();
             foreach (var source in new[] { "127.0.0.2", "127.0.0.3", "127.0.0.4" })
                 await attacker.OpenAsync(source, server.EndPoint, 10);
-            await WaitUntilAsync(() => server.Gate.OpenCount == 10 && server.Gate.PendingCount == 9, "a full node");
+            await Poll.UntilAsync(() => server.Gate.OpenCount == 10 && server.Gate.PendingCount == 9, "a full node");
             Assert.True(await HelloAsync("127.0.0.9", server.EndPoint), "a newcomer gets in by evicting an idle stranger");
             Assert.True(LoopbackAttacker.IsHeld(established), "the established connection was kept");
             Assert.Contains(server.Events, e => e.type == PeerEventTypes.ConnectionRefused && e.reason == "evicted before handshake");
@@ -133,7 +127,7 @@ namespace PSPeer.Engine.Tests.Runtime.Admission
                 s.Send(Encoding.ASCII.GetBytes("HELLO"));
                 held.Add(s);
             }
-            await WaitUntilAsync(() => server.Hellos == 3, "three handshakes");
+            await Poll.UntilAsync(() => server.Hellos == 3, "three handshakes");
             Assert.False(await HelloAsync("127.0.0.9", server.EndPoint));
             Assert.Contains(server.Events, e => e.type == PeerEventTypes.ConnectionRefused && e.reason.Contains("all past their handshake"));
             foreach (var s in held) s.Dispose();
@@ -147,7 +141,7 @@ namespace PSPeer.Engine.Tests.Runtime.Admission
             // "HXXXX..." never completes HELLO; each byte on its own would reset an idle timer, but not this deadline.
             int sent = await LoopbackAttacker.TrickleUntilCutAsync(slow, Encoding.ASCII.GetBytes("HXXXXXXXXXXXXXXXXXXX"), TimeSpan.FromMilliseconds(250), Step);
             Assert.InRange(sent, 1, 20);
-            await WaitUntilAsync(() => server.Gate.OpenCount == 0, "the slot to be given back");
+            await Poll.UntilAsync(() => server.Gate.OpenCount == 0, "the slot to be given back");
             Assert.Contains(server.Events, e => e.type == PeerEventTypes.ConnectionTimedOut && e.remote.StartsWith("127.0.0.2:"));
             Assert.Equal(1, server.Gate.TimedOutCount);
         }
@@ -163,11 +157,11 @@ namespace PSPeer.Engine.Tests.Runtime.Admission
             await attacker.OpenAsync("127.0.0.2", a.EndPoint, 10);
             await attacker.OpenAsync("127.0.0.3", b.EndPoint, 10);
             // b finds the budget spent after two: it refuses, or closes its own oldest idle stranger to make room.
-            await WaitUntilAsync(() => a.Gate.OpenCount + b.Gate.OpenCount == 12 && a.Gate.RefusedCount + b.Gate.RefusedCount == 8, "the budget to be spent");
+            await Poll.UntilAsync(() => a.Gate.OpenCount + b.Gate.OpenCount == 12 && a.Gate.RefusedCount + b.Gate.RefusedCount == 8, "the budget to be spent");
             Assert.Equal(12, budget.InUse);
             Assert.Equal(10, a.Gate.OpenCount);
             attacker.Dispose();
-            await WaitUntilAsync(() => budget.InUse == 0, "every descriptor to come back when the attacker leaves");
+            await Poll.UntilAsync(() => budget.InUse == 0, "every descriptor to come back when the attacker leaves");
             Assert.True(await HelloAsync("127.0.0.9", a.EndPoint));
         }
 
@@ -182,13 +176,13 @@ namespace PSPeer.Engine.Tests.Runtime.Admission
                 var s = await LoopbackAttacker.ConnectAsync("127.0.0." + (2 + i), server.EndPoint);
                 s.Send(Encoding.ASCII.GetBytes("HELLO"));
                 held.Add(s);
-                await WaitUntilAsync(() => server.Hellos == i + 1, "a handshake");
+                await Poll.UntilAsync(() => server.Hellos == i + 1, "a handshake");
             }
             Assert.False(await HelloAsync("127.0.0.9", server.EndPoint));
             Assert.Contains(server.Events, e => e.type == PeerEventTypes.ConnectionRefused && e.reason.Contains("descriptor budget is spent"));
             Assert.Equal(3, budget.InUse);
             foreach (var s in held) s.Dispose();
-            await WaitUntilAsync(() => budget.InUse == 0, "the descriptors to come back");
+            await Poll.UntilAsync(() => budget.InUse == 0, "the descriptors to come back");
         }
     }
 }
