@@ -190,10 +190,11 @@ namespace PSPeer.Engine.Tests.Content
         [Fact]
         public async Task Nobody_listening_throws_PeerUnreachable()
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            // Hold the port bound but not listening: connections to it are refused, and no other test can take it
+            // meanwhile (freeing it first let a parallel test's server answer there now and then).
+            using var held = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            held.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            int port = ((IPEndPoint)held.LocalEndPoint).Port;
             var e = await Assert.ThrowsAsync<PeerException>(() =>
                 HttpDownloader.DownloadAsync(LiveRuntime.Loopback, HitFor(_folder.Files[0], source: "127.0.0.1:" + port), _dest.Path, null).WaitAsync(Timeout));
             Assert.Equal(PeerErrorIds.Unreachable, e.ErrorId);
