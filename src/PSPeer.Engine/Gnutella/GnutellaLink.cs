@@ -260,13 +260,17 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         public async Task<LinkEnd> RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, CancellationToken stopping)
         {
-            using (var both = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token))
+            // A linked source only when there is a second token to follow: servents pass none, and a linked source
+            // plus its registration on _closed would cost every link end ~150 bytes for nothing.
+            var both = stopping.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token) : null;
+            var token = both?.Token ?? _closed.Token;
+            using (both)
             {
                 try
                 {
                     while (true)
                     {
-                        var message = await _reader.ReadAsync(both.Token);
+                        var message = await _reader.ReadAsync(token);
                         // Our own Bye makes the other servent close at once: its end of stream may arrive while the
                         // Bye is still being written, and then the reason is ours, not "closed by the other servent".
                         if (message == null) return new LinkEnd(CloseReason ?? "closed by the other servent", false);
@@ -279,7 +283,7 @@ namespace PSPeer.Engine.Gnutella
                 {
                     return new LinkEnd(e.Message, true);
                 }
-                catch (Exception) when (both.IsCancellationRequested)
+                catch (Exception) when (token.IsCancellationRequested)
                 {
                     return new LinkEnd(CloseReason ?? (stopping.IsCancellationRequested ? "servent stopping" : "closed"), false);
                 }

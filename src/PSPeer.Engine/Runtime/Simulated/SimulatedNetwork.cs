@@ -35,6 +35,8 @@ namespace PSPeer.Engine.Runtime.Simulated
         public SimulationOptions Options { get; }
         public SimulationScheduler Scheduler { get; }
         public SimulationStatistics Statistics { get; } = new SimulationStatistics();
+        /// <summary>Buffers of stream segments in flight, reused once read.</summary>
+        public SegmentBufferPool SegmentBuffers { get; } = new SegmentBufferPool();
 
         public void Register(SimulatedHost host)
         {
