@@ -15,8 +15,9 @@ namespace PSPeer.Benchmarks
     /// figure beside its aim from issue 13. Live: 200 servents on loopback in this process (query round trip to
     /// the first hit, messages per second during a burst of queries).
     /// `dotnet run -c Release --project tests/PSPeer.Benchmarks -- gnutella [--nodes 10000,100000] [--degree 4]
-    /// [--ultrapeers 0.3] [--queries 20] [--live 200] [--hold SECONDS]` (--live 0 skips the live part; --hold pauses after
-    /// each build so that `dotnet-gcdump collect -p PID` can take the heap).
+    /// [--ultrapeers 0.3] [--queries 20] [--live 200] [--hold SECONDS] [--gen0-mib N] [--alloc-top N]` (--live 0 skips the live part; --hold pauses after
+    /// each build so that `dotnet-gcdump collect -p PID` can take the heap; --gen0-mib runs the benchmark again with that
+    /// gen-0 GC budget; --alloc-top prints the types most bytes were allocated for while building).
     /// </summary>
     static class GnutellaBenchmark
     {
@@ -27,6 +28,13 @@ namespace PSPeer.Benchmarks
 
         public static async Task<int> RunAsync(string[] args)
         {
+            // A network build makes mostly long-lived objects, the case a small gen-0 budget handles worst: every young
+            // collection copies survivors. The budget is read once at start-up (DOTNET_GCgen0size, not settable from
+            // runtimeconfig), so the benchmark runs itself again with it when asked (--gen0-mib 0 keeps the default).
+            int gen0Mib = Program.Option(args, "--gen0-mib", 0);
+            string wanted = gen0Mib > 0 ? "0x" + ((long)gen0Mib << 20).ToString("X") : null;
+            if (wanted != null && Environment.GetEnvironmentVariable("DOTNET_GCgen0size") != wanted)
+                return RunAgainWith("DOTNET_GCgen0size", wanted);
             QrpBits = Program.Option(args, "--qrp-bits", 0);
             int degree = Program.Option(args, "--degree", 4);
             int queries = Program.Option(args, "--queries", 20);
@@ -36,6 +44,22 @@ namespace PSPeer.Benchmarks
                 RunSimulated(n, degree, ultrapeers, queries);
             if (live > 0) await RunLiveAsync(live, degree, queries);
             return 0;
+        }
+
+        static int RunAgainWith(string variable, string value)
+        {
+            string path = Environment.ProcessPath;
+            var start = new ProcessStartInfo(path) { UseShellExecute = false };
+            // Under `dotnet PSPeer.Benchmarks.dll` the process is dotnet itself: hand it the assembly again.
+            if (Path.GetFileNameWithoutExtension(path) == "dotnet") start.ArgumentList.Add(typeof(GnutellaBenchmark).Assembly.Location);
+            foreach (string a in Environment.GetCommandLineArgs().Skip(1)) start.ArgumentList.Add(a);
+            start.Environment[variable] = value;
+            Console.WriteLine($"# running again with {variable}={value}");
+            using (var child = Process.Start(start))
+            {
+                child.WaitForExit();
+                return child.ExitCode;
+            }
         }
 
         // The simulator's aims (issue 13), printed beside each figure.
@@ -94,17 +118,19 @@ namespace PSPeer.Benchmarks
                 var spent = TimeSpan.Zero;
                 var loop = Stopwatch.StartNew();
                 gc = GcWindow.Start();
-                var previous = net.Measure();
+                // The servents' counters summed directly: Measure() also runs BFS from the origins, far too slow per query
+                // in a million-node network.
+                var previous = Counted(net);
                 for (int q = 0; q < queries; q++)
                 {
                     int origin = net.Ultrapeers[random.Next(net.Ultrapeers.Count)];
                     clock.Restart();
                     hits.Add(net.Search(origin, Query, ttl: Ttl, timeout: TimeSpan.FromSeconds(3)).Count);
                     spent += clock.Elapsed;
-                    var m = net.Measure();
-                    queryMessages.Add(m.QueryMessages - previous.QueryMessages);
-                    allMessages.Add(m.MessagesSent - previous.MessagesSent);
-                    previous = m;
+                    var now = Counted(net);
+                    queryMessages.Add(now.queries - previous.queries);
+                    allMessages.Add(now.messages - previous.messages);
+                    previous = now;
                 }
                 // The GC share is over the whole loop (searches and the measurements between them), as is the pause time.
                 var queryGc = gc.Stop(loop.Elapsed);
@@ -116,6 +142,18 @@ namespace PSPeer.Benchmarks
                 Console.WriteLine($"per query  hits {Spread(hits)}; query messages {Spread(queryMessages)}; messages of all types {Spread(allMessages)}");
             }
             Console.WriteLine();
+        }
+
+        /// <summary>Query copies received and messages of all types sent, network-wide, so far.</summary>
+        static (long queries, long messages) Counted(GnutellaNetwork net)
+        {
+            long queries = 0, messages = 0;
+            foreach (var node in net.Nodes)
+            {
+                queries += node.Counters.QueriesReceived;
+                messages += node.Counters.MessagesSent;
+            }
+            return (queries, messages);
         }
 
         /// <summary>"mean ± sd (95 % CI ± half-width)": what before/after comparisons of a change look at.</summary>

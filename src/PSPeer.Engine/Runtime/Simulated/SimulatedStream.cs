@@ -20,7 +20,8 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// link. State is touched only on the simulation's loop (or while it is idle); a cancellation arriving on
     /// another thread is handed to the loop.
     /// </remarks>
-    sealed class SimulatedStream : Stream
+    // The stream is also the connection end (IConnection, with itself as its Stream): one object per end, not two.
+    sealed class SimulatedStream : Stream, IConnection
     {
         static readonly SendOrPostCallback CancelReadCallback = state => ((SimulatedStream)state).CancelPendingRead();
         static readonly Action<object> CancelReadFromToken = state => ((SimulatedStream)state).OnReadCancelled();
@@ -40,7 +41,6 @@ namespace PSPeer.Engine.Runtime.Simulated
         bool _finReceived;
         bool _disposed;
         string _resetReason;
-        Task<int> _lastReadTask;
 
         // The one read that may wait for data.
         TaskCompletionSource<int> _readWaiter;
@@ -59,6 +59,10 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         public SimulatedHost Host { get; }
         public long Id { get; }
+        Stream IConnection.Stream => this;
+        public string LocalEndPoint { get; set; }
+        public string RemoteEndPoint { get; set; }
+        public override string ToString() => $"{LocalEndPoint} -> {RemoteEndPoint}";
         public SimulatedStream Peer { get; set; }
         /// <summary>The host's list of open ends runs through its streams (no set per host): see SimulatedHost.Track.</summary>
         internal SimulatedStream TrackedPrevious, TrackedNext;
@@ -293,12 +297,16 @@ namespace PSPeer.Engine.Runtime.Simulated
             return copied;
         }
 
-        Task<int> Completed(int n)
+        // Completed reads of the same size repeat (fixed headers, full small buffers): one finished task per size, shared
+        // by every stream in the process (a finished task never changes), instead of one cached per stream.
+        const int SharedReadResults = 4096;
+        static readonly Task<int>[] CompletedReads = new Task<int>[SharedReadResults + 1];
+
+        static Task<int> Completed(int n)
         {
-            // Reads of the same size repeat (fixed headers, full buffers): reuse the completed task.
-            var last = _lastReadTask;
-            if (last != null && last.Result == n) return last;
-            return _lastReadTask = Task.FromResult(n);
+            if (n > SharedReadResults) return Task.FromResult(n);
+            // A race between threads only makes two equal tasks, one of which is kept.
+            return CompletedReads[n] ?? (CompletedReads[n] = Task.FromResult(n));
         }
 
         void CompleteRead(int n) => TakeReadWaiter().TrySetResult(n);
