@@ -73,7 +73,9 @@ namespace PSPeer.Benchmarks
             long Received() { long n = 0; foreach (var s in net.Nodes) n += s.Counters.MessagesReceived; return n; }
             long Dropped() { long n = 0; foreach (var s in net.Nodes) n += s.Counters.MessagesDroppedQueueFull; return n; }
             long Limited() { long n = 0; foreach (var s in net.Nodes) n += s.Counters.QueriesRateLimited; return n; }
-            long received0 = Received(), dropped0 = Dropped(), limited0 = Limited();
+            long Sent() { long n = 0; foreach (var s in net.Nodes) n += s.Counters.MessagesSent; return n; }
+            long Writes() { long n = 0; foreach (var s in net.Nodes) n += s.Counters.LinkWrites; return n; }
+            long received0 = Received(), dropped0 = Dropped(), limited0 = Limited(), sent0 = Sent(), writes0 = Writes();
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
             var pauses0 = GC.GetTotalPauseDuration();
@@ -113,7 +115,8 @@ namespace PSPeer.Benchmarks
             Console.WriteLine($"sustained  {received:N0} messages received by the servents in {elapsed.TotalSeconds:0.0} s = {mean:N0} messages/s " +
                               $"(median second {median:N0}; aim >= {MessagesAim:N0}: {mean / MessagesAim:0.00}x)");
             Console.WriteLine($"load       {started:N0} floods started; {Dropped() - dropped0:N0} descriptors dropped by full send queues, " +
-                              $"{Limited() - limited0:N0} queries dropped by the per-link allowance");
+                              $"{Limited() - limited0:N0} queries dropped by the per-link allowance; " +
+                              $"{(double)(Sent() - sent0) / Math.Max(1, Writes() - writes0):0.0} descriptors per write to a link");
             Console.WriteLine($"process    {cpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores busy of {Environment.ProcessorCount}; " +
                               $"GC: {GC.CollectionCount(0) - gen0} gen-0, {GC.CollectionCount(2) - gen2} gen-2 collections, {pauses.TotalMilliseconds / elapsed.TotalMilliseconds:P1} of the time paused; " +
                               $"{cpu.TotalMilliseconds * 1000 / Math.Max(1, received):0.0} µs of CPU per message received");

@@ -12,6 +12,7 @@ namespace PSPeer.Benchmarks
         {
             string what = args.Length > 0 ? args[0] : "all";
             if (what == "loader") return await IndexLoader.RunAsync(args);
+            if (what == "search-clients") return await IndexSearchClients.ChildAsync(args);
             if (what == "bt-seed" || what == "bt-leech") return await BtClientCommand.RunAsync(args);
             if (what == "hostile-target") return await HostileKit.TargetAsync(args);
             if (what == "hostile-attack") return await HostileKit.AttackAsync(args);

@@ -211,7 +211,16 @@ namespace PSPeer.Engine.Gnutella
             return true;
         }
 
-        /// <summary>The batch this link's sends waited for has closed: write what they queued.</summary>
+        /// <summary>
+        /// The batch this link's sends waited for has closed: write what they queued, from a thread-pool work item
+        /// rather than here. Under load the pool's queue already holds other links' read completions; they run first,
+        /// and what they send this link joins the same write (the link stays deferred until its writer starts).
+        /// </summary>
+        internal void ScheduleFlush() => ThreadPool.UnsafeQueueUserWorkItem(FlushCallback, this);
+
+        static readonly WaitCallback FlushCallback = state => ((GnutellaLink)state).FlushDeferred();
+
+        /// <summary>Starts the writer for what the deferred sends queued (a Bye or a close meanwhile wins).</summary>
         internal void FlushDeferred()
         {
             lock (_sendGate)
@@ -241,6 +250,7 @@ namespace PSPeer.Engine.Gnutella
                         chunk = TakeBatchLocked();
                     }
                     chunk = Encode(chunk);
+                    GnutellaCounters.Add(ref _counters.linkWrites);
                     await _stream.WriteAsync(chunk, 0, chunk.Length, _closed.Token);
                     bool empty;
                     lock (_sendGate) empty = _queue.Count == 0;
@@ -365,7 +375,11 @@ namespace PSPeer.Engine.Gnutella
                         await _stream.WriteAsync(frame, 0, frame.Length, _closed.Token);
                         await _stream.FlushAsync(_closed.Token);
                     }
-                    finally { lock (_sendGate) _writing = false; }
+                    finally
+                    {
+                        // Nothing goes after the Bye: descriptors a batch queued meanwhile (its write still scheduled) are dropped.
+                        lock (_sendGate) { _writing = false; _queue.Clear(); _queuedBytes = 0; }
+                    }
                 }
             }
             catch (Exception) { /* the other end may already be gone */ }

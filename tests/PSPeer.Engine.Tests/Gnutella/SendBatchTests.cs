@@ -66,6 +66,13 @@ namespace PSPeer.Engine.Tests.Gnutella
             new GnutellaLink(new FakeConnection(stream), new HostPort("127.0.0.3", 2000), true, true, null,
                 GnutellaFrameReader.DefaultMaxPayloadLength, new QueryRateLimiter(LiveRuntime.Loopback.Clock, 1000), new GnutellaCounters(), live: live);
 
+        /// <summary>Waits (bounded) until the stream holds <paramref name="count"/> writes: the batch's writes start from the thread pool.</summary>
+        static void WaitForWrites(RecordingStream stream, int count)
+        {
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (DateTime.UtcNow < until) { lock (stream.Writes) if (stream.Writes.Count >= count) return; Thread.Sleep(5); }
+        }
+
         static byte[] Frame(int i) => GnutellaCodec.Encode(A, 7, (byte)i, new Query { Criteria = "q" + i });
 
         [Fact]
@@ -77,11 +84,33 @@ namespace PSPeer.Engine.Tests.Gnutella
             for (int i = 0; i < 3; i++) Assert.True(link.Send(Frame(i), GnutellaPayloadType.Query));
             Assert.Empty(stream.Writes);
             batch.Close();
+            WaitForWrites(stream, 1);
+            Thread.Sleep(50);
             Assert.Single(stream.Writes);
             Assert.Equal(Frame(0).Concat(Frame(1)).Concat(Frame(2)), stream.Writes[0]);
             // After the batch, a send writes at once again.
             link.Send(Frame(3), GnutellaPayloadType.Query);
             Assert.Equal(2, stream.Writes.Count);
+        }
+
+        [Fact]
+        public void Sends_made_while_the_write_is_scheduled_keep_their_order()
+        {
+            var stream = new RecordingStream();
+            var link = Link(stream, live: true);
+            // Hold the pool's attention: the flush runs from the thread pool, so sends made right after Close (from
+            // this thread, outside any batch) find the link still deferred and queue behind the first ones.
+            var batch = SendBatch.Open();
+            link.Send(Frame(0), GnutellaPayloadType.Query);
+            lock (stream.Writes)
+            {
+                batch.Close();
+                link.Send(Frame(1), GnutellaPayloadType.Query);
+                link.Send(Frame(2), GnutellaPayloadType.Query);
+            }
+            WaitForWrites(stream, 1);
+            var all = stream.Writes.SelectMany(w => w).ToArray();
+            Assert.Equal(Frame(0).Concat(Frame(1)).Concat(Frame(2)), all);
         }
 
         [Fact]
@@ -94,6 +123,7 @@ namespace PSPeer.Engine.Tests.Gnutella
             link.Send(Frame(0), GnutellaPayloadType.Query);
             Assert.Empty(stream.Writes);
             outer.Close();
+            WaitForWrites(stream, 1);
             Assert.Single(stream.Writes);
         }
 
@@ -120,6 +150,7 @@ namespace PSPeer.Engine.Tests.Gnutella
             link.Send(Frame(0), GnutellaPayloadType.Query);
             link.Close("test");
             batch.Close();
+            Thread.Sleep(100);
             Assert.Empty(stream.Writes);
         }
 
@@ -140,6 +171,9 @@ namespace PSPeer.Engine.Tests.Gnutella
                 b.Send(frame, GnutellaPayloadType.Query);
             }, CancellationToken.None);
             Assert.Equal("closed by the other servent", end.Reason);
+            WaitForWrites(outA, 1);
+            WaitForWrites(outB, 1);
+            await Task.Delay(50);
             Assert.Single(outA.Writes);
             Assert.Single(outB.Writes);
             Assert.Equal(input, outA.Writes[0]);
