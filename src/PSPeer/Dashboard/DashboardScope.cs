@@ -20,7 +20,9 @@ namespace PSPeer.Dashboard
         readonly Guid _session;
         readonly IReadOnlyList<PeerNetwork> _networks;   // null: the session's
         readonly IReadOnlyList<PeerNode> _nodes;         // null: the session's
-        readonly Dictionary<PeerNetwork, int[]> _samples = new Dictionary<PeerNetwork, int[]>();
+        // Per network: the nodes drawn and the links among them, by position. A network's layout never changes (churn
+        // replaces a node in its place), so both are worked out once, not on every status tick.
+        readonly Dictionary<PeerNetwork, (int[] Nodes, List<int[]> Links)> _samples = new Dictionary<PeerNetwork, (int[], List<int[]>)>();
 
         public DashboardScope(Guid session, IReadOnlyList<PeerNetwork> networks, IReadOnlyList<PeerNode> nodes, int maxNodes)
         {
@@ -72,16 +74,9 @@ namespace PSPeer.Dashboard
             int total = engine.Nodes.Count;
             var system = new DashboardSystem("net:" + network.Name, network.Name,
                 network.Protocol, "force", network.Simulated, total);
-            int[] shown = SampleOf(network);
-            var position = new Dictionary<int, int>(shown.Length);
-            foreach (int node in shown)
-            {
-                position[node] = system.Shown.Count;
-                system.Shown.Add(engine.Nodes[node]);
-            }
-            foreach (var link in engine.Links)
-                if (position.TryGetValue(link.A, out int a) && position.TryGetValue(link.B, out int b))
-                    system.Links.Add(new[] { a, b });
+            var (shown, links) = SampleOf(network);
+            foreach (int node in shown) system.Shown.Add(engine.Nodes[node]);
+            system.Links.AddRange(links);
             if (shown.Length < total)
                 system.SampleNote = string.Format(CultureInfo.InvariantCulture,
                     "Showing a sample: the {0:N0} nodes nearest {1} (breadth-first) of {2:N0}; events and counts of the others are not drawn.",
@@ -90,7 +85,7 @@ namespace PSPeer.Dashboard
         }
 
         // A breadth-first ball around node 0: the sample stays connected, so a flood from there can be followed.
-        int[] SampleOf(PeerNetwork network)
+        (int[] Nodes, List<int[]> Links) SampleOf(PeerNetwork network)
         {
             lock (_samples)
             {
@@ -111,7 +106,13 @@ namespace PSPeer.Dashboard
                         if (seen.Add(n)) order.Add(n);
                     sample = order.ToArray();
                 }
-                return _samples[network] = sample;
+                var position = new Dictionary<int, int>(sample.Length);
+                for (int i = 0; i < sample.Length; i++) position[sample[i]] = i;
+                var links = new List<int[]>();
+                foreach (var link in network.Engine.Links)
+                    if (position.TryGetValue(link.A, out int a) && position.TryGetValue(link.B, out int b))
+                        links.Add(new[] { a, b });
+                return _samples[network] = (sample, links);
             }
         }
 

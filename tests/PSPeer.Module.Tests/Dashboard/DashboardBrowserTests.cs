@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text;
+using Newtonsoft.Json.Linq;
 using System.Threading.Tasks;
 using PSPeer.Module.Tests.Support;
 using Xunit;
@@ -49,10 +51,11 @@ Show-PeerNetwork");
                     string line;
                     while ((line = await driver.StandardOutput.ReadLineAsync()) != null)
                     {
-                        lock (lines) lines.Add(line);
+                        lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
                         if (line.StartsWith("DRAWN ", StringComparison.Ordinal))
                         {
                             // The page is open and drawn: search now, so its events reach the page live.
+                            lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} searching");
                             var search = session.Run("Find-PeerFile 'Hey Jude' -Via (Get-PeerNode Gnutella-Leaf-1) -Timeout 5");
                             search.ShouldSucceed();
                             Assert.Contains(search.Output, o => (string)o.Properties["Name"].Value == EvilName);
@@ -82,6 +85,56 @@ Show-PeerNetwork");
             }
         }
 
+        [BrowserFact]
+        public async Task A_simulated_flood_is_replayed_on_virtual_time_and_its_reach_counted()
+        {
+            using (var session = new ModuleSession())
+            {
+                var started = session.Run("$net = New-PeerNetwork -Protocol Gnutella -Count 200 -Degree 4 -Simulated -Seed 11\nShow-PeerNetwork $net");
+                started.ShouldSucceed();
+                string url = (string)started.Output[0].Properties["Url"].Value;
+                string shots = BrowserTools.ArtifactFolder(nameof(A_simulated_flood_is_replayed_on_virtual_time_and_its_reach_counted));
+                var driver = StartDriver(url, 200, shots, null);
+                var lines = new List<string>();
+                string result = null;
+                long reached = -1;
+                var finished = Task.Run(async () =>
+                {
+                    string line;
+                    while ((line = await driver.StandardOutput.ReadLineAsync()) != null)
+                    {
+                        lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+                        if (line.StartsWith("DRAWN ", StringComparison.Ordinal))
+                        {
+                            // One flood of TTL 3 from node 0; the network counts the nodes it reached.
+                            lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} flooding");
+                            var flood = session.Run("$null = Find-PeerFile 'no such song' -Via $net.Nodes[0] -Ttl 3 -Timeout 2\n($net | Measure-PeerNetwork).MeanReach");
+                            flood.ShouldSucceed();
+                            reached = Convert.ToInt64(flood.Output.Single().BaseObject);
+                            lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} flooded: {reached} nodes reached");
+                            await driver.StandardInput.WriteLineAsync("SEARCHED");
+                            await driver.StandardInput.FlushAsync();
+                        }
+                        if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = line.Substring(7);
+                    }
+                });
+                var stderr = driver.StandardError.ReadToEndAsync();
+                bool exited = driver.WaitForExit((int)DriverLimit.TotalMilliseconds);
+                if (!exited) { try { driver.Kill(true); } catch (InvalidOperationException) { } }
+                await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(10)));
+                if (finished.IsFaulted) await finished;
+                string log = string.Join("\n", lines) + "\n" + await stderr;
+                File.WriteAllText(Path.Combine(shots, "driver.log"), log);
+                _output.WriteLine(log);
+                Assert.True(exited && driver.ExitCode == 0 && result != null, "the browser test failed:\n" + log);
+
+                // The page counted the same nodes the network did (every node of 200 is drawn and watched).
+                var flood = JObject.Parse(result)["flood"];
+                Assert.Equal(reached, (long)flood["reached"]);
+                Assert.True((int)JObject.Parse(result)["mostHeld"] > 0);
+            }
+        }
+
         static Process StartDriver(string url, int nodes, string shots, string evilText)
         {
             var start = new ProcessStartInfo(BrowserTools.Node)
@@ -93,7 +146,10 @@ Show-PeerNetwork");
                 RedirectStandardError = true,
                 StandardOutputEncoding = Encoding.UTF8,
             };
-            foreach (string arg in new[] { "dashboard.mjs", url, nodes.ToString(), shots, evilText }) start.ArgumentList.Add(arg);
+            var args = evilText == null
+                ? new[] { "dashboard.mjs", "--simulated", url, nodes.ToString(), shots }
+                : new[] { "dashboard.mjs", url, nodes.ToString(), shots, evilText };
+            foreach (string arg in args) start.ArgumentList.Add(arg);
             start.Environment["PSPEER_CHROMIUM"] = BrowserTools.Chromium;
             return Process.Start(start);
         }
