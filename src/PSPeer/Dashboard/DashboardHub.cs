@@ -141,7 +141,7 @@ namespace PSPeer.Dashboard
             }
             // Counters over every node (a network's unsampled nodes too): they are the nodes' own, read, not subscribed.
             var networks = _scope.Networks.Where(n => !n.IsStopped).ToList();
-            foreach (var network in networks) foreach (var servent in network.Engine.Nodes) Count(servent);
+            foreach (var network in networks) foreach (var node in DashboardNetworks.Nodes(network)) Count(node);
             foreach (var s in systems)
             {
                 if (s.Id.StartsWith("nodes:", StringComparison.Ordinal)) foreach (var n in s.Shown) Count(n);

@@ -72,7 +72,7 @@ namespace PSPeer.Dashboard
                         w.WritePropertyName("sys"); w.WriteValue(s.Id);
                         w.WritePropertyName("name"); w.WriteValue(n.Name);
                         w.WritePropertyName("protocol"); w.WriteValue(n.Protocol);
-                        w.WritePropertyName("role"); w.WriteValue(RoleOf(n));
+                        w.WritePropertyName("role"); w.WriteValue(DashboardNetworks.RoleOf(n));
                         w.WritePropertyName("state"); w.WriteValue(n.State.ToString());
                         if (s.RingPositions != null) { w.WritePropertyName("ring"); w.WriteValue(s.RingPositions[i]); }
                         w.WriteEndObject();
@@ -93,9 +93,6 @@ namespace PSPeer.Dashboard
             }
             return text.ToString();
         }
-
-        // A Gnutella servent's role is its GnutellaRole (a network's nodes are all "Servent" otherwise).
-        static string RoleOf(PeerNodeBase node) => node is GnutellaServent g ? g.GnutellaRole.ToString() : node.Role;
 
         /// <summary>A batch of events, oldest first: system, node, time (Unix ms; virtual in a simulation), type, remote, message, data.</summary>
         public static string Events(IReadOnlyList<KeyValuePair<string, PeerEvent>> events)

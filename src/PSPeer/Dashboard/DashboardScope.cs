@@ -70,36 +70,34 @@ namespace PSPeer.Dashboard
 
         DashboardSystem NetworkSystem(PeerNetwork network)
         {
-            var engine = network.Engine;
-            int total = engine.Nodes.Count;
+            var nodes = DashboardNetworks.Nodes(network);
+            int total = nodes.Count;
             var system = new DashboardSystem("net:" + network.Name, network.Name,
-                network.Protocol, "force", network.Simulated, total);
-            var (shown, links) = SampleOf(network);
-            foreach (int node in shown) system.Shown.Add(engine.Nodes[node]);
+                network.Protocol, DashboardNetworks.Layout(network), network.Simulated, total);
+            var (shown, links) = SampleOf(network, total);
+            foreach (int node in shown) system.Shown.Add(nodes[node]);
             system.Links.AddRange(links);
             if (shown.Length < total)
                 system.SampleNote = string.Format(CultureInfo.InvariantCulture,
                     "Showing a sample: the {0:N0} nodes nearest {1} (breadth-first) of {2:N0}; events and counts of the others are not drawn.",
-                    shown.Length, engine.Nodes[0].Name, total);
+                    shown.Length, nodes[0].Name, total);
             return system;
         }
 
         // A breadth-first ball around node 0: the sample stays connected, so a flood from there can be followed.
-        (int[] Nodes, List<int[]> Links) SampleOf(PeerNetwork network)
+        (int[] Nodes, List<int[]> Links) SampleOf(PeerNetwork network, int total)
         {
             lock (_samples)
             {
-                if (_samples.TryGetValue(network, out var cached)) return cached;
-                int total = network.Engine.Nodes.Count;
+                if (_samples.TryGetValue(network, out var cached) && cached.Nodes.Length == Math.Min(total, MaxNodes)) return cached;
                 int[] sample;
                 if (total <= MaxNodes) sample = Enumerable.Range(0, total).ToArray();
                 else
                 {
-                    var topology = network.Engine.Topology;
                     var seen = new HashSet<int> { 0 };
                     var order = new List<int> { 0 };
                     for (int i = 0; i < order.Count && order.Count < MaxNodes; i++)
-                        foreach (int next in topology.Neighbours(order[i]))
+                        foreach (int next in DashboardNetworks.Neighbours(network, order[i]))
                             if (order.Count < MaxNodes && seen.Add(next)) order.Add(next);
                     // A disconnected remainder fills the rest in index order.
                     for (int n = 0; order.Count < MaxNodes && n < total; n++)
@@ -109,7 +107,7 @@ namespace PSPeer.Dashboard
                 var position = new Dictionary<int, int>(sample.Length);
                 for (int i = 0; i < sample.Length; i++) position[sample[i]] = i;
                 var links = new List<int[]>();
-                foreach (var link in network.Engine.Links)
+                foreach (var link in DashboardNetworks.Links(network))
                     if (position.TryGetValue(link.A, out int a) && position.TryGetValue(link.B, out int b))
                         links.Add(new[] { a, b });
                 return _samples[network] = (sample, links);

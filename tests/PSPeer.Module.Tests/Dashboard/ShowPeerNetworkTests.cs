@@ -144,6 +144,36 @@ $m = $net | Measure-PeerNetwork
         }
 
         [Fact]
+        public async Task A_swarm_shows_each_peer_s_pieces_and_the_links_to_its_tracker()
+        {
+            using (var session = new ModuleSession())
+            {
+                TempFolder.WriteRandomFile(session.Temp.Sub("build"), "app.zip", 300_000, seed: 5);
+                var shown = session.Run(@"
+$tracker = Start-PeerNode -Protocol BitTorrent -Role Tracker
+$t       = New-Torrent ./build/app.zip -Tracker $tracker -OutFile app.torrent -PieceSize 16KB
+$seed    = Start-PeerNode -Protocol BitTorrent -Role Seeder -Torrent $t -SharedPath ./build
+Show-PeerNetwork");
+                shown.ShouldSucceed();
+                using (var http = new DashboardHttp(UrlOf(shown)))
+                {
+                    var state = JObject.Parse((await http.GetAsync(http.WithToken("api/state"))).Body);
+                    Assert.Equal(new[] { "Tracker", "Seeder" }, state["nodes"].Select(n => (string)n["role"]));
+                    Assert.Single(state["links"]);   // the seeder announces to the tracker it names
+                    using (var stream = await http.OpenEventsAsync())
+                    {
+                        var messages = await stream.ReadUntilAsync(m => m.Any(x => x.Event == "status"), StreamLimit);
+                        var peer = JObject.Parse(messages.First(m => m.Event == "status").Data)["swarm"].Single();
+                        Assert.Equal("Seeder", (string)peer["role"]);
+                        Assert.Equal(1.0, (double)peer["progress"]);
+                        Assert.Equal(19, (int)peer["pieces"]);                       // 300,000 bytes in 16 KiB pieces
+                        Assert.Equal(new string('f', 19), (string)peer["have"]);     // one bucket a piece, all held
+                    }
+                }
+            }
+        }
+
+        [Fact]
         public void It_stops_with_its_network_and_with_the_module()
         {
             using (var session = new ModuleSession())
