@@ -33,6 +33,7 @@ $rows = foreach ($size in $Sizes.Split(',') | ForEach-Object { [int]$_ }) {
         Nodes           = $result.nodes
         Links           = $result.links
         'ready s'       = [Math]::Round($result.readyMs / 1000, 1)
+        'draw ms'       = $result.renderMs
         'idle fps'      = [Math]::Round($result.idle.fps, 1)
         'busy fps'      = [Math]::Round($result.busy.fps, 1)
         'worst frame ms'= $result.busy.worstFrameMs

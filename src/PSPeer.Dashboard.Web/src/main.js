@@ -101,6 +101,13 @@ const hook = {
   get notes() { return state ? state.systems.map((s) => s.note).filter(Boolean) : []; },
   get counterSamples() { return counters.samples; },
   get pendingReplay() { return replay.pending; },
+  /** Milliseconds one full draw of the graph takes (for measuring; the page itself draws on animation frames). */
+  timeRender() {
+    if (!topology.sigma) return null;
+    const start = performance.now();
+    topology.sigma.refresh();
+    return performance.now() - start;
+  },
 };
 window.__pspeer = hook;
 
