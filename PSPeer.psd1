@@ -29,6 +29,9 @@
         'New-PeerNetwork'
         'Invoke-PeerSimulation'
         'Measure-PeerNetwork'
+        'Show-PeerNetwork'
+        'Get-PeerDashboard'
+        'Stop-PeerDashboard'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -17,6 +17,7 @@ namespace PSPeer.Engine.Content
                 case 200: return "OK";
                 case 206: return "Partial Content";
                 case 400: return "Bad Request";
+                case 403: return "Forbidden";
                 case 404: return "Not Found";
                 case 405: return "Method Not Allowed";
                 case 416: return "Range Not Satisfiable";

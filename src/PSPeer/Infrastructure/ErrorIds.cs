@@ -38,6 +38,8 @@ namespace PSPeer
         public const string TorrentSourceNotFound = PeerErrorIds.TorrentSourceNotFound;
         // Receive-PeerFile: a different file already has the download's name (-Force replaces it)
         public const string DestinationFileExists = PeerErrorIds.DestinationFileExists;
+        // Show-PeerNetwork: the dashboard could not start (its port taken: PortInUse passes through)
+        public const string PeerDashboardFailed = "PeerDashboardFailed";
     }
 
     internal static class Errors

@@ -120,6 +120,7 @@ namespace PSPeer
 
         internal static void StopSession(Guid session)
         {
+            DashboardRegistry.StopSession(session);
             NetworkRegistry.StopSession(session);
             List<PeerNode> nodes;
             lock (Gate)
@@ -133,6 +134,7 @@ namespace PSPeer
         /// <summary>Stops and forgets every node of every session (process exit).</summary>
         public static void StopAll()
         {
+            DashboardRegistry.StopAll();
             List<PeerNode> nodes;
             lock (Gate)
             {

@@ -77,12 +77,17 @@ namespace PSPeer
         /// <summary>Whether <paramref name="node"/> is one of this network's nodes.</summary>
         internal bool Owns(PeerNode node) => node?.Engine is GnutellaServent s && Engine.Contains(s);
 
+        /// <summary>Raised once when the network has stopped (a dashboard that shows only this network stops with it).</summary>
+        internal event Action Stopped;
+
         /// <summary>Stops every node (driving a simulation until they have) and deletes a live network's files.</summary>
         internal void Stop()
         {
             if (IsStopped) return;
             IsStopped = true;
             Engine.Dispose();
+            try { Stopped?.Invoke(); }
+            catch (Exception) { /* whoever watched the network cannot stop it stopping */ }
             if (_sharedRoot != null)
             {
                 try { Directory.Delete(_sharedRoot, recursive: true); }

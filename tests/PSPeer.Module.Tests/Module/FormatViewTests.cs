@@ -26,6 +26,7 @@ namespace PSPeer.Module.Tests
             ["PSPeer.PeerNetworkMeasurement"] = "New-PeerNetwork -Protocol Gnutella -Count 20 -Simulated | Measure-PeerNetwork",
             // Rows scripts build while sweeping -Ttl (examples/gnutella-flood.ps1, Measure-PeerNetwork's help).
             ["PSPeer.FloodByTtl"] = "[pscustomobject]@{ PSTypeName = 'PSPeer.FloodByTtl'; Ttl = 2; Reached = 17; Predicted = 17; Messages = 20; Duplicates = 3; Hits = 1; MeanHops = 2 }",
+            ["PSPeer.PeerDashboard"] = "Show-PeerNetwork",
         };
 
         readonly ModuleSession _session = new ModuleSession();

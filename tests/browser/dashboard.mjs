@@ -1,0 +1,149 @@
+// Drives Debian's chromium against a running PSPeer dashboard, as a person would: the page draws the nodes, a search
+// made meanwhile shows its events, a file name holding "<script>" stays text, and requests without the token are
+// refused. Talks to the test that started it by lines: prints "DRAWN <n>", waits for "SEARCHED" on stdin, prints
+// "RESULT <json>" and exits 0, or prints "FAIL <why>" and exits 1. Keeps a screenshot of each step.
+//
+//   node dashboard.mjs <url> <expected nodes> <screenshot dir> <text the hit's file name contains>
+//   node dashboard.mjs --simulated <url> <expected nodes> <screenshot dir>
+// The second form watches a simulated network: it sets the replay to 0.1x before the search, sees the flood's events
+// held back and let out on virtual time, then prints the flood's reach by hop as the page counted it, and stops there.
+import { chromium } from "playwright-core";
+import { createInterface } from "node:readline";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const simulated = process.argv[2] === "--simulated";
+const [url, expectedText, shots, evilText] = process.argv.slice(simulated ? 3 : 2);
+const expected = Number(expectedText);
+const executablePath = process.env.PSPEER_CHROMIUM || "/usr/bin/chromium";
+const STEP_MS = 30000;
+mkdirSync(shots, { recursive: true });
+
+const lines = createInterface({ input: process.stdin });
+// Lines that come before anyone waits for them are kept (the test may answer before the next step asks).
+const waiting = [], early = [];
+lines.on("line", (line) => { const w = waiting.shift(); if (w) w(line.trim()); else early.push(line.trim()); });
+// Bounded: the test answers within a minute or the step fails (and says so) instead of hanging.
+const nextLine = () => new Promise((resolve) => {
+  if (early.length) { resolve(early.shift()); return; }
+  waiting.push(resolve);
+  setTimeout(() => resolve("(nothing within 90 s)"), 90000).unref();
+});
+
+function fail(why) {
+  console.log("FAIL " + why);
+  process.exitCode = 1;
+  throw new Error(why);
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  // Root in a container has no user namespaces for chromium's sandbox; SwiftShader gives WebGL without a GPU.
+  args: [...(process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : []), "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"],
+  timeout: STEP_MS,
+});
+const result = {};
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const consoleErrors = [];
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("dialog", (d) => { consoleErrors.push("dialog: " + d.message()); d.dismiss(); });
+
+  // 1. The topology is drawn.
+  await page.goto(url, { timeout: STEP_MS });
+  try {
+    await page.waitForFunction((n) => window.__pspeer && window.__pspeer.ready && window.__pspeer.connected && window.__pspeer.nodesDrawn >= n,
+      expected, { timeout: STEP_MS });
+  } catch {
+    const seen = await page.evaluate(() => window.__pspeer && { nodes: window.__pspeer.nodes, drawn: window.__pspeer.nodesDrawn, error: window.__pspeer.graphError, errors: window.__pspeer.errors });
+    fail(`the page did not draw ${expected} nodes: ${JSON.stringify(seen)} ${consoleErrors.join(" | ")}`);
+  }
+  result.drawn = await page.evaluate(() => ({ nodes: window.__pspeer.nodesDrawn, links: window.__pspeer.links }));
+  await page.screenshot({ path: join(shots, "01-topology.png") });
+  if (simulated) await page.selectOption("#speed", "0.1");   // before the flood starts
+  console.log("DRAWN " + result.drawn.nodes);
+
+  steps: {
+  if (simulated) {
+    await replayFlood(page);
+    console.log("RESULT " + JSON.stringify(result));
+    break steps;
+  }
+
+  // 2. A search made now shows its events.
+  const said = await nextLine();
+  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
+  try {
+    await page.waitForFunction(() => {
+      const types = new Set(window.__pspeer.recentEvents.map((e) => e.type));
+      return types.has("QueryReceived") && types.has("SearchHit");
+    }, null, { timeout: STEP_MS });
+  } catch {
+    fail("the search's events did not arrive: " + JSON.stringify(await page.evaluate(() => window.__pspeer.recentEvents.map((e) => e.type))));
+  }
+  result.events = await page.evaluate(() => ({ received: window.__pspeer.eventsReceived, lit: window.__pspeer.nodesLit, flood: window.__pspeer.flood }));
+  await page.screenshot({ path: join(shots, "02-search-events.png") });
+
+  // 3. The hit's file name, with "<script>" in it, is shown as text and runs nothing.
+  const escaped = await page.evaluate((text) => {
+    const cells = Array.from(document.querySelectorAll("#events td")).filter((td) => td.textContent.includes(text));
+    return {
+      cells: cells.length,
+      childElements: cells.reduce((n, td) => n + td.children.length, 0),
+      scripts: document.querySelectorAll("script").length,
+      injected: document.querySelectorAll("#events img, #events script").length,
+      pwned: window.pwned === undefined ? null : String(window.pwned),
+    };
+  }, evilText);
+  result.escaped = escaped;
+  if (escaped.cells === 0) fail("the hit's file name is not on the page: " + JSON.stringify(escaped));
+  if (escaped.childElements !== 0 || escaped.injected !== 0 || escaped.scripts !== 1 || escaped.pwned !== null)
+    fail("the file name became markup: " + JSON.stringify(escaped));
+  const row = page.locator("#events td", { hasText: evilText }).first();
+  await row.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, "03-file-name-as-text.png") });
+
+  // 4. Without the token (or with a wrong one) nothing is served, the event stream included.
+  const base = url.substring(0, url.indexOf("?"));
+  const statuses = {};
+  for (const [name, target] of Object.entries({
+    page: base, state: base + "api/state", events: base + "api/events", wrongToken: base + "api/state?t=AAAA", script: base + "dashboard.js",
+  })) statuses[name] = (await fetch(target)).status;
+  result.refused = statuses;
+  if (Object.values(statuses).some((s) => s !== 403)) fail("a request without the token was served: " + JSON.stringify(statuses));
+  const refusedPage = await browser.newPage();
+  const response = await refusedPage.goto(base, { timeout: STEP_MS });
+  result.refusedInBrowser = response.status();
+  await refusedPage.screenshot({ path: join(shots, "04-without-token.png") });
+  if (response.status() !== 403) fail("the browser got the page without the token: " + response.status());
+
+  result.consoleErrors = consoleErrors;
+  console.log("RESULT " + JSON.stringify(result));
+  }
+} catch (e) {
+  if (!process.exitCode) { console.log("FAIL " + e.message); process.exitCode = 1; }
+} finally {
+  await browser.close();
+  lines.close();
+}
+
+// A simulated flood arrives in a blink; at 0.1x the page holds its events back and lets them out on virtual time.
+async function replayFlood(page) {
+  const said = await nextLine();
+  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
+  let mostHeld = 0, heldWhileReleasing = false;
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline) {
+    const s = await page.evaluate(() => ({ received: window.__pspeer.eventsReceived, released: window.__pspeer.eventsReleased, pending: window.__pspeer.pendingReplay, flood: window.__pspeer.flood }));
+    mostHeld = Math.max(mostHeld, s.pending);
+    if (s.pending > 0 && s.released > 0) heldWhileReleasing = true;
+    if (s.received > 0 && s.pending === 0 && heldWhileReleasing) { result.flood = s.flood; break; }
+    await page.waitForTimeout(100);
+  }
+  result.mostHeld = mostHeld;
+  await page.screenshot({ path: join(shots, "05-simulated-flood.png") });
+  if (!heldWhileReleasing) fail("the page did not replay the flood on virtual time: " + JSON.stringify(result));
+  if (!result.flood) fail("the replay did not finish: " + JSON.stringify(result));
+}
