@@ -48,8 +48,10 @@ namespace PSPeer.Benchmarks
                     Console.Error.WriteLine($"# {node.Role} {torrent.Name} on {node.EndPoint}, {node.Have.SetCount}/{torrent.PieceCount} pieces");
                     if (!seed)
                     {
+                        var phases = LeechPhases.Watch(node, terminated.Token);
                         await node.WhenCompleted(terminated.Token);
                         Console.Error.WriteLine($"# complete: {torrent.TotalSize} bytes in {(node.CompletedAt.Value - node.StartTime).TotalSeconds:0.00} s");
+                        Console.Error.WriteLine(phases.Report());
                         if (done == null) return 0;
                         File.WriteAllText(done, "complete\n");
                     }
