@@ -10,7 +10,7 @@ namespace PSPeer.Benchmarks
     /// <summary>
     /// Where a benchmark leecher's wall time goes, for its log: process start to node running, to the first peer, to the
     /// first block, to complete; the process's CPU time and the GC's share (pauses, collections, bytes allocated).
-    /// Samples the node every 5 ms from its own task (the figures are approximate to that).
+    /// Samples the node every 20 ms from its own task (the figures are approximate to that).
     /// </summary>
     sealed class LeechPhases
     {
@@ -36,7 +36,7 @@ namespace PSPeer.Benchmarks
                     long down = node.Downloaded;
                     if (double.IsNaN(phases._firstBlock) && down > 0) phases._firstBlock = phases.SinceProcessStart;
                     if (double.IsNaN(phases._half) && down >= phases._total / 2) phases._half = phases.SinceProcessStart;
-                    try { await Task.Delay(5, cancellationToken); } catch (OperationCanceledException) { return; }
+                    try { await Task.Delay(20, cancellationToken); } catch (OperationCanceledException) { return; }
                 }
             });
             return phases;

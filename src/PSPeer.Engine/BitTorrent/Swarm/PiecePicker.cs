@@ -184,29 +184,44 @@ namespace PSPeer.Engine.BitTorrent
             return added;
         }
 
+        // One random draw per pick, not one per candidate: a 1 GiB torrent has 4096 pieces, mostly tied at the same
+        // availability, and a draw per tie cost more than the rest of the receive path's bookkeeping. Two scans instead:
+        // count the candidates (and, for rarest, the lowest availability), draw one index, find it.
         int RandomNewPiece(Bitfield peer, int requester)
         {
-            int chosen = -1, seen = 0;
+            int candidates = 0;
             for (int i = 0; i < _pieceCount; i++)
-            {
-                if (!peer[i] || _have[i] || _partial[i] != null || !MayStart(i, requester)) continue;
-                seen++;
-                if (_random.Next(seen) == 0) chosen = i;   // reservoir: each candidate equally likely
-            }
-            return chosen;
+                if (CanStart(peer, i, requester)) candidates++;
+            if (candidates == 0) return -1;
+            return NthStartable(peer, requester, _random.Next(candidates), int.MaxValue);
         }
 
         int RarestNewPiece(Bitfield peer, int requester)
         {
-            int chosen = -1, best = int.MaxValue, ties = 0;
+            int best = int.MaxValue, ties = 0;
             for (int i = 0; i < _pieceCount; i++)
             {
-                if (!peer[i] || _have[i] || _partial[i] != null || !MayStart(i, requester)) continue;
+                if (!CanStart(peer, i, requester)) continue;
                 int a = _availability[i];
-                if (a < best) { best = a; chosen = i; ties = 1; }
-                else if (a == best && _random.Next(++ties) == 0) chosen = i;
+                if (a < best) { best = a; ties = 1; }
+                else if (a == best) ties++;
             }
-            return chosen;
+            if (ties == 0) return -1;
+            return NthStartable(peer, requester, ties == 1 ? 0 : _random.Next(ties), best);
+        }
+
+        bool CanStart(Bitfield peer, int piece, int requester) =>
+            peer[piece] && !_have[piece] && _partial[piece] == null && MayStart(piece, requester);
+
+        // The n-th (from 0) piece the peer lets us start whose availability is at most maxAvailability.
+        int NthStartable(Bitfield peer, int requester, int n, int maxAvailability)
+        {
+            for (int i = 0; i < _pieceCount; i++)
+            {
+                if (!CanStart(peer, i, requester) || _availability[i] > maxAvailability) continue;
+                if (n-- == 0) return i;
+            }
+            return -1;
         }
 
         void Start(int piece)
