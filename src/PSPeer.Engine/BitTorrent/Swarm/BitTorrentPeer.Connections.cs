@@ -27,7 +27,7 @@ namespace PSPeer.Engine.BitTorrent
 
         void Track(Task task)
         {
-            lock (_gate)
+            lock (_loopsGate)
             {
                 _loops.RemoveAll(t => t.IsCompleted);
                 _loops.Add(task);
@@ -188,7 +188,7 @@ namespace PSPeer.Engine.BitTorrent
             bool malformed = false;
             try
             {
-                var completed = new List<int>(2);
+                var completed = new List<PieceAssembly>(2);
                 while (true)
                 {
                     var message = await c.Reader.ReadMessageAsync(Stopping);
@@ -203,12 +203,13 @@ namespace PSPeer.Engine.BitTorrent
                         do
                         {
                             blockBytes += Handle(c, message, out int completedPiece);
-                            if (completedPiece >= 0) completed.Add(completedPiece);
+                            var assembly = completedPiece >= 0 ? TakeAssembly(completedPiece) : null;
+                            if (assembly != null) completed.Add(assembly);
                         }
                         while (!c.Closed && c.Reader.TryReadBuffered(out message));
                         if (blockBytes > 0) FillRequests(c);
                     }
-                    foreach (int piece in completed) Track(VerifyAsync(piece));
+                    foreach (var assembly in completed) Track(VerifyAsync(assembly));
                     if (blockBytes > 0 && !_downloadLimit.IsUnlimited)
                     {
                         var wait = _downloadLimit.Reserve(blockBytes);

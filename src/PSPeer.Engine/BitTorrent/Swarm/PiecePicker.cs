@@ -61,6 +61,11 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>Every missing block has been requested from someone: duplicates are allowed now.</summary>
         public bool IsEndgame => _unrequestedBlocks == 0 && !_have.AllSet;
         public int PiecesUnderWay => _underWay.Count;
+        /// <summary>
+        /// Whether endgame ever asked for a block a second time: until then no block is requested from two peers, so a
+        /// piece that verifies has no request left anywhere and nothing to cancel.
+        /// </summary>
+        public bool HasAskedTwice { get; private set; }
 
         public int PieceSize(int piece) =>
             piece == _pieceCount - 1 ? (int)(_totalSize - (long)_pieceLength * (_pieceCount - 1)) : _pieceLength;
@@ -112,6 +117,9 @@ namespace PSPeer.Engine.BitTorrent
             for (int i = 0; i < _underWay.Count && added < max; i++)
             {
                 int piece = _underWay[i];
+                // Pieces whose blocks are all asked for stay under way until verified: skip them without a call.
+                // (Single-source pieces always go through TakeUnrequested, which also settles their owner.)
+                if (_partial[piece].FirstUnrequested >= _partial[piece].Received.Length && !_singleSource[piece]) continue;
                 if (peer[piece] && MayTake(piece, requester)) added += TakeUnrequested(piece, max - added, into, requester);
             }
             // 2./3. new pieces
@@ -145,6 +153,7 @@ namespace PSPeer.Engine.BitTorrent
                         if (requestedFromPeer(key) || (justTaken != null && justTaken.Contains(key))) continue;
                         if (p.Requests[b] == 0) _unrequestedBlocks--;   // released meanwhile: no longer a duplicate
                         p.Requests[b]++;
+                        HasAskedTwice = true;
                         into.Add(new BlockRequest(piece, begin, BlockLength(piece, b)));
                         added++;
                     }
