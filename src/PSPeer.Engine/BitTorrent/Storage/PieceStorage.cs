@@ -393,7 +393,12 @@ namespace PSPeer.Engine.BitTorrent
                     stream.Position = inFile;
                     while (got < want)
                     {
-                        int n = await stream.ReadAsync(buffer, offset + done + got, want - got, cancellationToken);
+                        // Serving a block: a plain Read (the send loop is on the thread pool already; on Unix an async
+                        // read is this read on another pool thread, a hop per 16 KiB block). Checking reads the next
+                        // piece while the current one is hashed, so it stays asynchronous.
+                        int n = forCheck
+                            ? await stream.ReadAsync(buffer, offset + done + got, want - got, cancellationToken)
+                            : stream.Read(buffer, offset + done + got, want - got);
                         if (n <= 0) break;
                         got += n;
                     }

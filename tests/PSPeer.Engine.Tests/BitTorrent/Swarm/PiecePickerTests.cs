@@ -274,5 +274,23 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             got.Clear();
             Assert.Equal(0, picker.Pick(peer, 1, None, got));   // all four under way: nothing new to start (not endgame: others unrequested)
         }
+
+        [Fact]
+        public void A_block_is_asked_of_two_peers_only_in_endgame_and_the_picker_says_when_that_began()
+        {
+            var picker = Picker(2, 2 * Block, 4L * Block);
+            var a = new List<BlockRequest>();
+            picker.Pick(All(2), 3, None, a);
+            Assert.False(picker.HasAskedTwice);                      // three distinct blocks, one left unrequested
+            var b = new List<BlockRequest>();
+            picker.Pick(All(2), 1, None, b);                          // the last unrequested block
+            Assert.False(picker.HasAskedTwice);
+            Assert.True(picker.IsEndgame);
+            var c = new List<BlockRequest>();
+            var mine = new HashSet<long>(b.Select(r => r.Key));
+            picker.Pick(All(2), 2, mine.Contains, c);                 // endgame: blocks asked of someone else already
+            Assert.True(picker.HasAskedTwice);
+            Assert.All(c, r => Assert.Contains(r.Key, a.Select(x => x.Key)));
+        }
     }
 }
