@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.BitTorrent;
+using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
 
 namespace PSPeer.Benchmarks
@@ -38,6 +39,17 @@ namespace PSPeer.Benchmarks
                 // A benchmark swarm puts every client on 127.0.0.1: the per-address limit would cap how many of them meet.
                 MaxConnectionsPerAddress = new SwarmOptions().MaxConnections,
             });
+            // PSPEER_BT_EVENTS=1: the node's events on stderr, stamped with seconds since the process started (to see
+            // where a run's time goes: announce, dial, handshake, unchoke, first piece).
+            if (Environment.GetEnvironmentVariable("PSPEER_BT_EVENTS") == "1")
+            {
+                var processStart = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
+                node.Events.Subscribe(e =>
+                {
+                    if (e.Type == PeerEventTypes.PieceVerified && node.Have.SetCount % 512 != 1) return;
+                    Console.Error.WriteLine($"# {(DateTime.UtcNow - processStart).TotalSeconds:0.000} {e.Type} {e.Remote} {e.Message}");
+                });
+            }
             using (var terminated = new CancellationTokenSource())
             using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; terminated.Cancel(); }))
             using (PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; terminated.Cancel(); }))
@@ -48,8 +60,10 @@ namespace PSPeer.Benchmarks
                     Console.Error.WriteLine($"# {node.Role} {torrent.Name} on {node.EndPoint}, {node.Have.SetCount}/{torrent.PieceCount} pieces");
                     if (!seed)
                     {
+                        var phases = LeechPhases.Watch(node, terminated.Token);
                         await node.WhenCompleted(terminated.Token);
                         Console.Error.WriteLine($"# complete: {torrent.TotalSize} bytes in {(node.CompletedAt.Value - node.StartTime).TotalSeconds:0.00} s");
+                        Console.Error.WriteLine(phases.Report());
                         if (done == null) return 0;
                         File.WriteAllText(done, "complete\n");
                     }

@@ -8,7 +8,7 @@
 #   A quick check that the wiring works:  tests/PSPeer.Benchmarks/bt-compare.sh 64 custom
 # Environment:
 #   BT_BASELINE   path of bt-baseline.sh (default: shared/tools/bt-baseline.sh beside the repository, or above it)
-#   PSPEER_CLIENT host (default) or engine
+#   PSPEER_CLIENT host (default), engine or session
 #   Everything bt-baseline.sh reads (XFER_RUNS, SWARM_MIB, SWARM_LEECHERS, BT_KEEP, ...).
 #
 # PSPEER_CLIENT=host: PSPeer runs through its script host (src/PSPeer.Host) built in Release, one process per seeder
@@ -17,6 +17,10 @@
 # PSPEER_CLIENT=engine: seeders and leechers are the engine's BitTorrentPeer without PowerShell
 # (PSPeer.Benchmarks bt-seed / bt-leech); torrent creation still goes through New-Torrent. BT_NAME then defaults to
 # pspeer-engine, so the two can be told apart when both are run.
+# PSPEER_CLIENT=session: the cmdlets as a user runs them at a prompt that is already open: one PSPeer.Host session
+# (bt-session.ps1) is started first and its start-up printed once; each seeder and leecher is then Start-PeerNode /
+# Receive-PeerFile run in that session (a runspace of its pool each). BT_NAME defaults to pspeer-session.
+# Every mode ends with the aims' table (bt-ratios.sh): each PSPeer figure beside its anchor and the ratio.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -54,7 +58,42 @@ case ${PSPEER_CLIENT:-host} in
     export BT_NAME=${BT_NAME:-pspeer-engine}
     export BT_SEED_CMD="dotnet '$bench' bt-seed '{torrent}' '{dir}' {port}"
     export BT_LEECH_CMD="dotnet '$bench' bt-leech '{torrent}' '{dir}' {port} {done}" ;;
-  *) echo "PSPEER_CLIENT is host or engine, not '$PSPEER_CLIENT'" >&2; exit 2 ;;
+  session)
+    # One PowerShell session, opened (and its start-up measured) before anything is timed; every seeder and leecher
+    # is a cmdlet run in it (bt-session.ps1), handed over by a small client whose process the baseline times.
+    export BT_NAME=${BT_NAME:-pspeer-session}
+    inbox=$(mktemp -d "${TMPDIR:-/tmp}/bt-session.XXXXXX")
+    t0=$(date +%s.%N)
+    dotnet "$host" "$scripts/bt-session.ps1" "$inbox" >"$inbox/session.log" 2>&1 &
+    session_pid=$!
+    for _ in $(seq 1 1200); do [[ -e $inbox/ready ]] && break; kill -0 "$session_pid" 2>/dev/null || break; sleep 0.1; done
+    [[ -e $inbox/ready ]] || { echo "the PowerShell session did not start: $(tail -c 400 "$inbox/session.log")" >&2; exit 1; }
+    read -r host_start pool_start <"$inbox/ready"
+    session_start=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+    printf '# PowerShell start-up, paid once (not in any figure below): %.2f s to a running host with PSPeer imported, %.2f s more to open 8 runspaces with it; %s s in all\n' \
+      "$host_start" "$pool_start" "$session_start"
+    stop_session() { : >"$inbox/quit"; wait "$session_pid" 2>/dev/null; rm -rf "$inbox"; }
+    client="bash '$scripts/bt-session-client.sh' '$inbox'"
+    export BT_SEED_CMD="$client seed '{torrent}' '{dir}' {port}"
+    export BT_LEECH_CMD="$client leech '{torrent}' '{dir}' {port} '{done}'" ;;
+  *) echo "PSPEER_CLIENT is host, engine or session, not '$PSPEER_CLIENT'" >&2; exit 2 ;;
 esac
+if [[ ${PSPEER_CLIENT:-host} == host ]]; then
+  # What each seeder and leecher process pays before its cmdlet runs (the figures below include it): the median of
+  # three runs of the host importing PSPeer and doing nothing.
+  startup=$(for _ in 1 2 3; do s=$(date +%s.%N); dotnet "$host" -Command '$null = Get-Module PSPeer' >/dev/null 2>&1; \
+    awk -v a="$s" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f\n", b - a }'; done | sort -g | sed -n 2p)
+  echo "# PowerShell start-up per process (in every pspeer figure below): $startup s (median of 3, host with PSPeer imported, no command)"
+fi
 
-exec bash "$baseline" "$@"
+# The baseline's lines, then the aims' table: each PSPeer figure beside its anchor (the real client's figure of the
+# same work in the same run) and the ratio anchor / PSPeer (>= 1.00 meets issue 13's aim: at or past libtorrent).
+out=$(mktemp "${TMPDIR:-/tmp}/bt-compare.XXXXXX")
+trap 'rm -f "$out"; if declare -F stop_session >/dev/null; then stop_session; fi' EXIT
+echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+set +e
+bash "$baseline" "$@" | tee "$out"
+status=${PIPESTATUS[0]}
+set -e
+bash "$repo/tests/PSPeer.Benchmarks/bt-ratios.sh" "$BT_NAME" <"$out"
+exit "$status"

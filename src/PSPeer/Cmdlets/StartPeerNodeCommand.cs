@@ -171,10 +171,14 @@ namespace PSPeer
             }
 
             PeerNodeBase engine = null;
+            PeerNode node = null;
             try
             {
                 engine = NodeFactory.Create(LiveRuntimes.For(Address, ExternalAddress), request);
                 if (ConnectionLimit != null) engine.Limits = ConnectionLimit;
+                // Wrapped before it starts: a leecher dials the peers its first announce names at once and may have
+                // verified pieces (whose senders become Sources) before StartAsync returns.
+                node = new PeerNode(engine);
                 WriteVerbose($"Starting {Protocol} {ChosenRole} '{request.Name}'.");
                 var started = _pump.Run(ct => engine.StartAsync(ct));
                 if (_pump.IsStopping)
@@ -204,7 +208,6 @@ namespace PSPeer
                 if (_pump.IsStopping) NodeRegistry.ReleaseName(session, request.Name);
             }
 
-            var node = new PeerNode(engine);
             NodeRegistry.Add(session, node);
             WriteObject(node);
         }

@@ -302,7 +302,11 @@ namespace PSPeer.Engine.BitTorrent
                     stream.Position = inFile;
                     // No FlushAsync: OpenReadWrite streams write through (FileStream.FlushAsync would cost a
                     // quarter of the write speed), and the next seek or Dispose flushes any stream that buffers.
-                    await stream.WriteAsync(data, offset + done, count, cancellationToken);
+                    // A plain Write: callers are already off their read loop (a swarm verifies on the thread pool), and
+                    // on Unix an async file write is this same write handed to another pool thread, a hop per piece
+                    // that showed in the profile of a 1 GiB download (issue 13).
+                    cancellationToken.ThrowIfCancellationRequested();
+                    stream.Write(data, offset + done, count);
                 }
                 finally
                 {
@@ -389,7 +393,12 @@ namespace PSPeer.Engine.BitTorrent
                     stream.Position = inFile;
                     while (got < want)
                     {
-                        int n = await stream.ReadAsync(buffer, offset + done + got, want - got, cancellationToken);
+                        // Serving a block: a plain Read (the send loop is on the thread pool already; on Unix an async
+                        // read is this read on another pool thread, a hop per 16 KiB block). Checking reads the next
+                        // piece while the current one is hashed, so it stays asynchronous.
+                        int n = forCheck
+                            ? await stream.ReadAsync(buffer, offset + done + got, want - got, cancellationToken)
+                            : stream.Read(buffer, offset + done + got, want - got);
                         if (n <= 0) break;
                         got += n;
                     }

@@ -138,6 +138,21 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
+        /// <summary>
+        /// Dials the candidates an announce just named, at once: left to the next tick they waited up to a second, which
+        /// was a third of a 1 GiB loopback download (measured: first peer 1.2 s after the node was running).
+        /// </summary>
+        void DialCandidatesNow()
+        {
+            List<HostPort> dial;
+            lock (_gate)
+            {
+                if (Stopping.IsCancellationRequested) return;
+                dial = TakeDialCandidates();
+            }
+            foreach (var peer in dial) Track(DialCandidateAsync(peer));
+        }
+
         /// <summary>Candidates to dial now, as many as free connection slots allow. Under _gate.</summary>
         List<HostPort> TakeDialCandidates()
         {

@@ -27,7 +27,7 @@ namespace PSPeer.Engine.BitTorrent
 
         void Track(Task task)
         {
-            lock (_gate)
+            lock (_loopsGate)
             {
                 _loops.RemoveAll(t => t.IsCompleted);
                 _loops.Add(task);
@@ -188,18 +188,28 @@ namespace PSPeer.Engine.BitTorrent
             bool malformed = false;
             try
             {
+                var completed = new List<PieceAssembly>(2);
                 while (true)
                 {
                     var message = await c.Reader.ReadMessageAsync(Stopping);
                     if (message == null) break;
-                    int completedPiece;
-                    int blockBytes;
+                    int blockBytes = 0;
+                    completed.Clear();
                     lock (_gate)
                     {
                         if (c.Closed) return;
-                        blockBytes = Handle(c, message, out completedPiece);
+                        // Every message already whole in the receive buffer is handled under this one lock, and the
+                        // pipeline topped up once after them: a lock and a request burst per read, not per block.
+                        do
+                        {
+                            blockBytes += Handle(c, message, out int completedPiece);
+                            var assembly = completedPiece >= 0 ? TakeAssembly(completedPiece) : null;
+                            if (assembly != null) completed.Add(assembly);
+                        }
+                        while (!c.Closed && c.Reader.TryReadBuffered(out message));
+                        if (blockBytes > 0) FillRequests(c);
                     }
-                    if (completedPiece >= 0) Track(VerifyAsync(completedPiece));
+                    foreach (var assembly in completed) Track(VerifyAsync(assembly));
                     if (blockBytes > 0 && !_downloadLimit.IsUnlimited)
                     {
                         var wait = _downloadLimit.Reserve(blockBytes);
@@ -227,16 +237,18 @@ namespace PSPeer.Engine.BitTorrent
                 while (true)
                 {
                     await c.SendSignal.WaitAsync();
+                    if (c.Closed) return;
                     while (true)
                     {
                         BlockRequest request = default(BlockRequest);
                         bool any = false;
+                        if (c.QueuedUploads == 0) break;   // only requests or haves to send: no need for the lock
                         lock (_gate)
                         {
                             if (c.Closed) return;
                             while (!c.AmChoking && c.Uploads.Count > 0)
                             {
-                                var next = c.Uploads.Dequeue();
+                                var next = c.DequeueUpload();
                                 c.UploadKeys.Remove(next.Key);
                                 if (c.CancelledUploads.Remove(next.Key)) continue;
                                 request = next;
@@ -271,7 +283,7 @@ namespace PSPeer.Engine.BitTorrent
                     if (c.Writer.PendingBytes > 0)
                     {
                         await c.Writer.FlushAsync(Stopping);
-                        lock (_gate) c.LastSent = Runtime.Clock.Now;
+                        c.LastSent = Runtime.Clock.Now;
                     }
                 }
             }

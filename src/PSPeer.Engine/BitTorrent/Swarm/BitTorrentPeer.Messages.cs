@@ -10,7 +10,8 @@ namespace PSPeer.Engine.BitTorrent
         readonly List<BlockRequest> _picked = new List<BlockRequest>();
 
         /// <summary>
-        /// Applies one message. Returns the payload bytes of a block we asked for (for the download limit), and the
+        /// Applies one message. Returns the payload bytes of a block we asked for (for the download limit and to tell the
+        /// read loop to top the pipeline up), and the
         /// piece that became fully received (to verify outside the lock) or -1. PeerWireException closes the connection.
         /// </summary>
         int Handle(SwarmConnection c, PeerMessage m, out int completedPiece)
@@ -121,7 +122,7 @@ namespace PSPeer.Engine.BitTorrent
                 c.CancelledUploads.Remove(request.Key);   // asked again after a cancel: serve it once
                 return;
             }
-            c.Uploads.Enqueue(request);
+            c.EnqueueUpload(request);
             c.SendSignal.Set();
         }
 
@@ -150,7 +151,7 @@ namespace PSPeer.Engine.BitTorrent
                 if (_picker.IsEndgame) CancelElsewhere(c, request);
                 if (_picker.IsFullyReceived(m.Index)) completedPiece = m.Index;
             }
-            FillRequests(c);
+            // No FillRequests here: the read loop tops the pipeline up once after every message it had buffered.
             return m.DataCount;
         }
 

@@ -107,7 +107,11 @@ namespace PSPeer.Engine.BitTorrent
                 try
                 {
                     var response = await _trackerClient.AnnounceAsync(url, request, cancellationToken);
-                    if (ev != AnnounceEvent.Stopped) AddCandidates(response.Peers);
+                    if (ev != AnnounceEvent.Stopped)
+                    {
+                        AddCandidates(response.Peers);
+                        DialCandidatesNow();
+                    }
                     _trackerMinInterval = response.MinInterval;
                     if (HasEventObservers)
                         Emit(PeerEventTypes.TrackerAnnounce, url, $"announced {ev}: {response.Peers.Count} peers, {response.Complete} seeders, {response.Incomplete} leechers",

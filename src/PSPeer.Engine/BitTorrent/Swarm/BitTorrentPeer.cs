@@ -46,6 +46,8 @@ namespace PSPeer.Engine.BitTorrent
         Choker _choker;
         IListener _listener;
         readonly List<Task> _loops = new List<Task>();
+        // Guards _loops only: every verified piece adds a task, and taking _gate for it contended with the read loops.
+        readonly object _loopsGate = new object();
         int _nextConnectionId;
         long _requestsRefused;
 
@@ -131,10 +133,10 @@ namespace PSPeer.Engine.BitTorrent
                 _picker = new PiecePicker(Torrent.PieceCount, Torrent.PieceLength, Torrent.TotalSize, have, Runtime.Random);
                 _choker = new Choker(_options.UploadSlots, _options.OptimisticInterval, Runtime.Random);
                 if (have.AllSet) CompletedAt = Runtime.Clock.Now;
-                _loops.Add(AcceptLoopAsync());
-                _loops.Add(TickLoopAsync());
-                _loops.Add(AnnounceLoopAsync());
             }
+            Track(AcceptLoopAsync());
+            Track(TickLoopAsync());
+            Track(AnnounceLoopAsync());
             if (have.AllSet) _completed.TrySetResult(true);
         }
 
@@ -145,7 +147,7 @@ namespace PSPeer.Engine.BitTorrent
             lock (_gate) open = new List<SwarmConnection>(_connections);
             foreach (var c in open) Close(c, "the node is stopping", false);
             Task[] loops;
-            lock (_gate) loops = _loops.ToArray();
+            lock (_loopsGate) loops = _loops.ToArray();
             foreach (var loop in loops)
             {
                 try { await loop; } catch (Exception) { /* loops report their own failures; stopping goes on */ }

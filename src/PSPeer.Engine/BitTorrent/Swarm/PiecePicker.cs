@@ -61,6 +61,11 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>Every missing block has been requested from someone: duplicates are allowed now.</summary>
         public bool IsEndgame => _unrequestedBlocks == 0 && !_have.AllSet;
         public int PiecesUnderWay => _underWay.Count;
+        /// <summary>
+        /// Whether endgame ever asked for a block a second time: until then no block is requested from two peers, so a
+        /// piece that verifies has no request left anywhere and nothing to cancel.
+        /// </summary>
+        public bool HasAskedTwice { get; private set; }
 
         public int PieceSize(int piece) =>
             piece == _pieceCount - 1 ? (int)(_totalSize - (long)_pieceLength * (_pieceCount - 1)) : _pieceLength;
@@ -112,6 +117,9 @@ namespace PSPeer.Engine.BitTorrent
             for (int i = 0; i < _underWay.Count && added < max; i++)
             {
                 int piece = _underWay[i];
+                // Pieces whose blocks are all asked for stay under way until verified: skip them without a call.
+                // (Single-source pieces always go through TakeUnrequested, which also settles their owner.)
+                if (_partial[piece].FirstUnrequested >= _partial[piece].Received.Length && !_singleSource[piece]) continue;
                 if (peer[piece] && MayTake(piece, requester)) added += TakeUnrequested(piece, max - added, into, requester);
             }
             // 2./3. new pieces
@@ -145,6 +153,7 @@ namespace PSPeer.Engine.BitTorrent
                         if (requestedFromPeer(key) || (justTaken != null && justTaken.Contains(key))) continue;
                         if (p.Requests[b] == 0) _unrequestedBlocks--;   // released meanwhile: no longer a duplicate
                         p.Requests[b]++;
+                        HasAskedTwice = true;
                         into.Add(new BlockRequest(piece, begin, BlockLength(piece, b)));
                         added++;
                     }
@@ -184,29 +193,44 @@ namespace PSPeer.Engine.BitTorrent
             return added;
         }
 
+        // One random draw per pick, not one per candidate: a 1 GiB torrent has 4096 pieces, mostly tied at the same
+        // availability, and a draw per tie cost more than the rest of the receive path's bookkeeping. Two scans instead:
+        // count the candidates (and, for rarest, the lowest availability), draw one index, find it.
         int RandomNewPiece(Bitfield peer, int requester)
         {
-            int chosen = -1, seen = 0;
+            int candidates = 0;
             for (int i = 0; i < _pieceCount; i++)
-            {
-                if (!peer[i] || _have[i] || _partial[i] != null || !MayStart(i, requester)) continue;
-                seen++;
-                if (_random.Next(seen) == 0) chosen = i;   // reservoir: each candidate equally likely
-            }
-            return chosen;
+                if (CanStart(peer, i, requester)) candidates++;
+            if (candidates == 0) return -1;
+            return NthStartable(peer, requester, _random.Next(candidates), int.MaxValue);
         }
 
         int RarestNewPiece(Bitfield peer, int requester)
         {
-            int chosen = -1, best = int.MaxValue, ties = 0;
+            int best = int.MaxValue, ties = 0;
             for (int i = 0; i < _pieceCount; i++)
             {
-                if (!peer[i] || _have[i] || _partial[i] != null || !MayStart(i, requester)) continue;
+                if (!CanStart(peer, i, requester)) continue;
                 int a = _availability[i];
-                if (a < best) { best = a; chosen = i; ties = 1; }
-                else if (a == best && _random.Next(++ties) == 0) chosen = i;
+                if (a < best) { best = a; ties = 1; }
+                else if (a == best) ties++;
             }
-            return chosen;
+            if (ties == 0) return -1;
+            return NthStartable(peer, requester, ties == 1 ? 0 : _random.Next(ties), best);
+        }
+
+        bool CanStart(Bitfield peer, int piece, int requester) =>
+            peer[piece] && !_have[piece] && _partial[piece] == null && MayStart(piece, requester);
+
+        // The n-th (from 0) piece the peer lets us start whose availability is at most maxAvailability.
+        int NthStartable(Bitfield peer, int requester, int n, int maxAvailability)
+        {
+            for (int i = 0; i < _pieceCount; i++)
+            {
+                if (!CanStart(peer, i, requester) || _availability[i] > maxAvailability) continue;
+                if (n-- == 0) return i;
+            }
+            return -1;
         }
 
         void Start(int piece)

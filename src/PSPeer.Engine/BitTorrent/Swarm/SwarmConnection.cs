@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
 
@@ -52,15 +53,38 @@ namespace PSPeer.Engine.BitTorrent
         public bool AmInterested;
         public bool PeerChoking = true;
         public bool PeerInterested;
-        public bool Closed;
+        /// <summary>Set under the node's lock; volatile so the send loop can see it without the lock.</summary>
+        public volatile bool Closed;
 
         /// <summary>Our requests at this peer, by <see cref="BlockRequest.Key"/>.</summary>
         public readonly Dictionary<long, BlockRequest> Outstanding = new Dictionary<long, BlockRequest>();
         public Func<long, bool> IsOutstanding => _isOutstanding ?? (_isOutstanding = Outstanding.ContainsKey);
         Func<long, bool> _isOutstanding;
 
-        /// <summary>The peer's requests, in arrival order; cancelled ones stay queued but are skipped.</summary>
+        /// <summary>The peer's requests, in arrival order; cancelled ones stay queued but are skipped. Change it through
+        /// <see cref="EnqueueUpload"/>, <see cref="DequeueUpload"/> and <see cref="ClearUploads"/>.</summary>
         public readonly Queue<BlockRequest> Uploads = new Queue<BlockRequest>();
+        int _queuedUploads;
+
+        /// <summary>
+        /// How many requests wait in <see cref="Uploads"/>, readable without the node's lock: a leecher's send loop wakes
+        /// for every batch of requests it sends, and with nothing to upload it need not take the lock the read loop
+        /// holds for each message (that contention cost a fifth of a 1 GiB download's CPU time, spinning).
+        /// </summary>
+        public int QueuedUploads => Volatile.Read(ref _queuedUploads);
+
+        public void EnqueueUpload(BlockRequest request)
+        {
+            Uploads.Enqueue(request);
+            Volatile.Write(ref _queuedUploads, Uploads.Count);
+        }
+
+        public BlockRequest DequeueUpload()
+        {
+            var request = Uploads.Dequeue();
+            Volatile.Write(ref _queuedUploads, Uploads.Count);
+            return request;
+        }
         public readonly HashSet<long> UploadKeys = new HashSet<long>();
         public readonly HashSet<long> CancelledUploads = new HashSet<long>();
 
@@ -71,7 +95,13 @@ namespace PSPeer.Engine.BitTorrent
 
         public DateTimeOffset ConnectedAt;
         public DateTimeOffset LastReceived;
-        public DateTimeOffset LastSent;
+        /// <summary>When we last sent anything; the send loop sets it after each flush without the node's lock.</summary>
+        public DateTimeOffset LastSent
+        {
+            get => new DateTimeOffset(Interlocked.Read(ref _lastSentTicks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref _lastSentTicks, value.UtcTicks);
+        }
+        long _lastSentTicks;
         /// <summary>When the last block we asked for arrived (or when we connected): a minute without one is a snub.</summary>
         public DateTimeOffset LastBlockAt;
         /// <summary>When we last unchoked it, and when it last asked us for a block while unchoked.</summary>
@@ -99,6 +129,7 @@ namespace PSPeer.Engine.BitTorrent
         public void ClearUploads()
         {
             Uploads.Clear();
+            Volatile.Write(ref _queuedUploads, 0);
             UploadKeys.Clear();
             CancelledUploads.Clear();
         }

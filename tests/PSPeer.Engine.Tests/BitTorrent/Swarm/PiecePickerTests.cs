@@ -209,5 +209,88 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             picker.RemovePeer(peer);
             Assert.Equal(new[] { 0, 0, 0 }, Enumerable.Range(0, 3).Select(picker.Availability));
         }
+
+        /// <summary>Counts the draws a picker makes.</summary>
+        sealed class CountingRandom : IRandomSource
+        {
+            readonly SeededRandom _inner = new SeededRandom(7);
+            public int Draws;
+            public int Next(int maxExclusive) { Draws++; return _inner.Next(maxExclusive); }
+            public int Next(int minInclusive, int maxExclusive) { Draws++; return _inner.Next(minInclusive, maxExclusive); }
+            public double NextDouble() { Draws++; return _inner.NextDouble(); }
+            public void NextBytes(byte[] buffer) { Draws++; _inner.NextBytes(buffer); }
+        }
+
+        [Theory]
+        [InlineData(0)]   // rarest first
+        [InlineData(8)]   // random first pieces
+        public void Starting_a_piece_among_many_tied_candidates_draws_one_random_number(int randomFirst)
+        {
+            // Before: one draw per tied candidate, 4096 per new piece of a 1 GiB torrent with one seeder.
+            var random = new CountingRandom();
+            var picker = new PiecePicker(1000, Block, 1000L * Block, new Bitfield(1000), random, randomFirst);
+            picker.AddPeer(All(1000));
+            var got = new List<BlockRequest>();
+            for (int i = 0; i < 5; i++)
+            {
+                int before = random.Draws;
+                picker.Pick(All(1000), 1, None, got);
+                Assert.Equal(1, random.Draws - before);
+            }
+            Assert.Equal(5, got.Select(r => r.Piece).Distinct().Count());
+        }
+
+        [Fact]
+        public void Rarest_first_still_picks_only_among_the_rarest_and_spreads_over_them()
+        {
+            // 20 pieces: 5 have availability 1, the rest 2. Many fresh pickers (different seeds) starting one piece each
+            // choose only among the five, and each of the five some of the time.
+            var rare = new[] { 2, 7, 11, 13, 19 };
+            var chosen = new Dictionary<int, int>();
+            for (int seed = 0; seed < 400; seed++)
+            {
+                var picker = Picker(20, Block, 20L * Block, seed: seed);
+                picker.AddPeer(All(20));
+                picker.AddPeer(Bits(20, Enumerable.Range(0, 20).Except(rare).ToArray()));
+                var got = new List<BlockRequest>();
+                picker.Pick(All(20), 1, None, got);
+                int piece = Assert.Single(got).Piece;
+                Assert.Contains(piece, rare);
+                chosen[piece] = chosen.TryGetValue(piece, out int n) ? n + 1 : 1;
+            }
+            Assert.Equal(rare.Length, chosen.Count);
+            Assert.All(chosen.Values, n => Assert.InRange(n, 40, 120));   // 80 expected each
+        }
+
+        [Fact]
+        public void Random_first_pieces_come_only_from_pieces_the_peer_has_and_not_under_way()
+        {
+            var picker = Picker(16, Block, 16L * Block, randomFirst: 4, seed: 3);
+            var peer = Bits(16, 1, 4, 9, 12);
+            picker.AddPeer(peer);
+            var got = new List<BlockRequest>();
+            picker.Pick(peer, 4, None, got);
+            Assert.Equal(new[] { 1, 4, 9, 12 }, got.Select(r => r.Piece).OrderBy(p => p));
+            got.Clear();
+            Assert.Equal(0, picker.Pick(peer, 1, None, got));   // all four under way: nothing new to start (not endgame: others unrequested)
+        }
+
+        [Fact]
+        public void A_block_is_asked_of_two_peers_only_in_endgame_and_the_picker_says_when_that_began()
+        {
+            var picker = Picker(2, 2 * Block, 4L * Block);
+            var a = new List<BlockRequest>();
+            picker.Pick(All(2), 3, None, a);
+            Assert.False(picker.HasAskedTwice);                      // three distinct blocks, one left unrequested
+            var b = new List<BlockRequest>();
+            picker.Pick(All(2), 1, None, b);                          // the last unrequested block
+            Assert.False(picker.HasAskedTwice);
+            Assert.True(picker.IsEndgame);
+            var c = new List<BlockRequest>();
+            var mine = new HashSet<long>(b.Select(r => r.Key));
+            picker.Pick(All(2), 2, mine.Contains, c);                 // endgame: blocks asked of someone else already
+            Assert.True(picker.HasAskedTwice);
+            Assert.All(c, r => Assert.Contains(r.Key, a.Select(x => x.Key)));
+        }
     }
 }
