@@ -15,10 +15,10 @@ namespace PSPeer.Engine.Tests.Chord
         {
             var world = ChordWorld.Ring(n, seed, randomBootstrap: true);
             Assert.True(world.RunUntilConverged(TimeSpan.FromMinutes(5)), "the ring did not converge:\n" + string.Join("\n", world.Trace.TakeLast(40)));
-            Assert.True(world.Sim.RunUntil(world.FingersRight, TimeSpan.FromMinutes(5)), "fingers did not all become right");
+            Assert.True(world.RunUntil(world.FingersRight, TimeSpan.FromMinutes(5)), "fingers did not all become right");
             // Each stabilize round extends a successor list by one from the successor's: full within r rounds.
             int full = Math.Min(n - 1, world.Options.SuccessorListLength);
-            Assert.True(world.Sim.RunUntil(world.SuccessorListsRight, TimeSpan.FromSeconds(2 * full + 5)), "successor lists did not fill in");
+            Assert.True(world.RunUntil(world.SuccessorListsRight, TimeSpan.FromSeconds(2 * full + 5)), "successor lists did not fill in");
         }
 
         [Fact]
@@ -26,7 +26,7 @@ namespace PSPeer.Engine.Tests.Chord
         {
             var world = ChordWorld.Ring(24, 3);
             Assert.True(world.RunUntilConverged(TimeSpan.FromMinutes(5)));
-            world.Sim.RunUntil(world.FingersRight, TimeSpan.FromMinutes(5));
+            world.RunUntil(world.FingersRight, TimeSpan.FromMinutes(5));
             var random = new Random(3);
             for (int i = 0; i < 40; i++)
             {

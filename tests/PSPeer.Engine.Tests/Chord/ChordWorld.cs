@@ -112,7 +112,8 @@ namespace PSPeer.Engine.Tests.Chord
                 var fingers = node.Fingers;
                 for (int i = 0; i < ChordId.Bits; i++)
                 {
-                    var owner = OwnerOf(node.Self.Id.AddPowerOfTwo(i));
+                    var start = node.Self.Id.AddPowerOfTwo(i);
+                    var owner = ring.FirstOrDefault(n => n.Self.Id.CompareTo(start) >= 0) ?? ring[0];
                     var finger = fingers[i];
                     if (owner == node) { if (finger != null && finger.Id != node.Self.Id) return false; continue; }
                     if (finger == null || finger.Id != owner.Self.Id) return false;
@@ -128,6 +129,22 @@ namespace PSPeer.Engine.Tests.Chord
             return ring.FirstOrDefault(n => n.Self.Id.CompareTo(id) >= 0) ?? ring[0];
         }
 
-        public bool RunUntilConverged(TimeSpan limit) => Sim.RunUntil(Converged, limit);
+        public void RunFor(TimeSpan duration) => Sim.RunFor(duration);
+
+        public bool RunUntilConverged(TimeSpan limit) => RunUntil(Converged, limit);
+
+        /// <summary>
+        /// Runs until <paramref name="condition"/> holds, checking it once per virtual second (the ring checks sort and
+        /// scan every node: checking after every event would cost more than the simulation).
+        /// </summary>
+        public bool RunUntil(Func<bool> condition, TimeSpan limit)
+        {
+            for (var waited = TimeSpan.Zero; waited <= limit; waited += TimeSpan.FromSeconds(1))
+            {
+                if (condition()) return true;
+                Sim.RunFor(TimeSpan.FromSeconds(1));
+            }
+            return condition();
+        }
     }
 }
