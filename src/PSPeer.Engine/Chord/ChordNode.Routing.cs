@@ -141,8 +141,15 @@ namespace PSPeer.Engine.Chord
             if (successors != null && Array.Exists(successors, c => c.Id == dead.Id))
             {
                 var rest = Array.FindAll(successors, c => c.Id != dead.Id);
-                if (rest.Length == 0) SetSuccessors(_self, null);
-                else SetSuccessors(rest[0], rest);
+                if (rest.Length > 0) SetSuccessors(rest[0], rest);
+                else
+                {
+                    // Every successor gone: the nearest finger is the best way back into the ring (stabilize corrects it).
+                    ChordContact nearest = null;
+                    foreach (var f in _fingers.Distinct)
+                        if (f != null && f.Id != _self.Id && (nearest == null || f.Id.InOpen(_self.Id, nearest.Id))) nearest = f;
+                    SetSuccessors(nearest ?? _self, null);
+                }
             }
             Note(PeerEventTypes.NodeSuspected, dead, null);
         }
