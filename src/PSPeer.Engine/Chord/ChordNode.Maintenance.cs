@@ -37,8 +37,12 @@ namespace PSPeer.Engine.Chord
             ScheduleTick(now);
         }
 
+        // The first round falls between half an interval and a whole one, at a point taken from the node's id: spread
+        // like a random draw, deterministic, and without making the host's random source (see OnStartAsync).
         long Jittered(long now, TimeSpan interval) =>
-            interval.Ticks >= Never ? long.MaxValue : now + (long)(interval.Ticks * (0.5 + Runtime.Random.NextDouble() * 0.5));
+            interval.Ticks >= Never ? long.MaxValue : now + (long)(interval.Ticks * (0.5 + IdFraction() * 0.5));
+
+        double IdFraction() => (_self.Id.GetHashCode() & 0x7fffffff) / (double)int.MaxValue;
 
         void StopMaintenance()
         {
@@ -52,21 +56,39 @@ namespace PSPeer.Engine.Chord
 
         static long Due(long now, TimeSpan interval) => interval.Ticks >= Never ? long.MaxValue : now + interval.Ticks;
 
+        // When the timer will next fire; long.MaxValue when none is pending.
+        long _tickDue = long.MaxValue;
+
         void ScheduleTick(long now)
         {
-            long due = Math.Min(Math.Min(_stabilizeDue, _fixFingersDue), Math.Min(Math.Min(_checkPredecessorDue, _sweepDue), _refreshDue));
-            if (due == long.MaxValue) return; // nothing will ever be due
             lock (_gate)
             {
                 if (Stopping.IsCancellationRequested) return;
+                // The sweep and the refresh wait only while there is something to sweep or refresh: an idle node of a
+                // pre-computed ring without maintenance has no timer at all.
+                long due = Math.Min(Math.Min(_stabilizeDue, _fixFingersDue), _checkPredecessorDue);
+                if (_store != null) due = Math.Min(due, _sweepDue);
+                if (_published != null) due = Math.Min(due, _refreshDue);
+                if (due >= _tickDue) return;
+                _timer?.Dispose();
+                _tickDue = due;
+                if (due == long.MaxValue) { _timer = null; return; }
                 _timer = Runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), _tick ?? (_tick = Tick));
             }
+        }
+
+        /// <summary>Something was stored or published: make sure the sweep / refresh will run.</summary>
+        void WakeMaintenance()
+        {
+            if (_tickDue != long.MaxValue && _tickDue <= Math.Min(_sweepDue, _refreshDue)) return;
+            if (State == NodeState.Running || State == NodeState.Starting) ScheduleTick(Runtime.Clock.Now.UtcTicks);
         }
 
         void Tick()
         {
             if (Stopping.IsCancellationRequested) return;
             long now = Runtime.Clock.Now.UtcTicks;
+            lock (_gate) _tickDue = long.MaxValue;
             if (now >= _stabilizeDue) { _stabilizeDue = Due(now, _options.StabilizeInterval); Run(StabilizeBit, StabilizeAsync); }
             if (now >= _fixFingersDue) { _fixFingersDue = Due(now, _options.FixFingersInterval); Run(FixFingersBit, FixFingersAsync); }
             if (now >= _checkPredecessorDue) { _checkPredecessorDue = Due(now, _options.CheckPredecessorInterval); Run(CheckPredecessorBit, CheckPredecessorAsync); }

@@ -143,7 +143,7 @@ namespace PSPeer.Engine.Chord
                 if (!Holds(target) && (p == null || !SameEndPoint(p.EndPoint, from))) { stored = false; }
                 else
                 {
-                    if (_store == null) _store = new KeyStore();
+                    if (_store == null) { _store = new KeyStore(); WakeMaintenance(); }
                     stored = _store.Put(target, q.Value, (Runtime.Clock.Now + _options.ValueLifetime).UtcTicks, _options.MaxValuesPerKey);
                     if (!stored)
                     {

@@ -31,7 +31,7 @@ namespace PSPeer.Engine.Chord
             {
                 lock (_gate)
                 {
-                    if (_published == null) _published = new List<(string, string)>();
+                    if (_published == null) { _published = new List<(string, string)>(); WakeMaintenance(); }
                     if (!_published.Contains((key, value))) _published.Add((key, value));
                 }
             }
@@ -50,6 +50,8 @@ namespace PSPeer.Engine.Chord
             string failure = null;
             foreach (var holder in holders)
             {
+                // R copies: the owner and the next R − 1 that take it; the holders after those are only for ones that fail.
+                if (stored >= _options.Replicas) break;
                 var (code, text) = await StoreAtAsync(holder, keyId, value, result, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
                 if (code == 0) { stored++; continue; }
                 if (errorCode == 0 || code == KrpcErrorCode.ValueTooBig || code == KrpcErrorCode.TooManyValues) { errorCode = code; failure = text; }
@@ -114,7 +116,7 @@ namespace PSPeer.Engine.Chord
             {
                 lock (_gate)
                 {
-                    if (_store == null) _store = new KeyStore();
+                    if (_store == null) { _store = new KeyStore(); WakeMaintenance(); }
                     if (!_store.Put(keyId, value, (Runtime.Clock.Now + _options.ValueLifetime).UtcTicks, _options.MaxValuesPerKey))
                         return (KrpcErrorCode.TooManyValues, $"a key holds at most {_options.MaxValuesPerKey} values");
                 }

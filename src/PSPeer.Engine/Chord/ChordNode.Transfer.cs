@@ -30,7 +30,7 @@ namespace PSPeer.Engine.Chord
                     foreach (var item in answer.Items)
                     {
                         if (!item.KeyId.InOpenClosed(from, to) || item.Values.Count == 0) continue; // only what we asked for
-                        if (_store == null) _store = new KeyStore();
+                        if (_store == null) { _store = new KeyStore(); WakeMaintenance(); }
                         keys++;
                         foreach (var v in item.Values)
                             if (v.Length <= _options.MaxValueBytes && _store.Merge(item.KeyId, v, expires, _options.MaxValuesPerKey)) values++;

@@ -35,6 +35,13 @@ namespace PSPeer.Engine.Chord
             int old = _slots[index];
             if (contact == null) { _slots[index] = 0; Release(old); return; }
             if (old != 0 && _contacts[old - 1].Id == contact.Id && _contacts[old - 1].EndPoint.Equals(contact.EndPoint)) return;
+            // Fingers come in runs of one contact: the same instance as the finger before needs no search.
+            if (index > 0 && _slots[index - 1] != 0 && ReferenceEquals(_contacts[_slots[index - 1] - 1], contact))
+            {
+                _slots[index] = _slots[index - 1];
+                Release(old);
+                return;
+            }
             int free = -1, found = -1;
             for (int k = 0; k < _contacts.Length; k++)
             {
@@ -69,6 +76,16 @@ namespace PSPeer.Engine.Chord
                 removed = true;
             }
             return removed;
+        }
+
+        /// <summary>Gives back the spare room of the contact list (after a table is seeded whole).</summary>
+        public void Trim()
+        {
+            if (_contacts == null) return;
+            int last = _contacts.Length - 1;
+            while (last >= 0 && _contacts[last] == null) last--;
+            if (last + 1 < _contacts.Length) Array.Resize(ref _contacts, last + 1);
+            if (_contacts.Length == 0) { _contacts = null; _slots = null; }
         }
 
         public void Clear()

@@ -64,6 +64,15 @@ namespace PSPeer.Engine.Tests.Chord
                 hops += result.Hops;
             }
             Assert.InRange(hops / 100, 0.5, 0.5 * Math.Log(64, 2) + 0.5);
+            // Without maintenance nobody knows its predecessor chain (every node would accept any key): still exactly R copies.
+            for (int i = 0; i < 20; i++) Assert.True(world.Run(() => world.Nodes[i].StoreAsync("stored " + i, "v")).Succeeded);
+            for (int i = 0; i < 20; i++)
+            {
+                var id = ChordId.FromKey("stored " + i);
+                int at = ring.FindIndex(n => n.Self.Id == Owner(id).Id);
+                var holders = world.Nodes.Where(n => n.StoredItems().Any(x => x.KeyId == id)).Select(n => n.Self.Id).OrderBy(x => x);
+                Assert.Equal(Enumerable.Range(0, 3).Select(k => ring[(at + k) % ring.Count].Self.Id).OrderBy(x => x), holders);
+            }
         }
     }
 }
