@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;

@@ -58,6 +58,13 @@ namespace PSPeer.Engine.Core
         public const string ReachedFromOutside = "ReachedFromOutside";       // a peer from outside connected in: not firewalled; Data: From
         public const string NotReachedFromOutside = "NotReachedFromOutside"; // no peer from outside connected in within the check's time; Data: Advertised, Waited
 
+        // Chord
+        public const string ChordLookupCompleted = "ChordLookupCompleted"; // a lookup ended; Data: Key, KeyId, Owner, Hops, Path, Mode, Retries, Messages, LatencyMs, Succeeded
+        public const string SuccessorChanged = "SuccessorChanged";         // Data: Old, New, NewId
+        public const string PredecessorChanged = "PredecessorChanged";     // Data: Old, New, NewId
+        public const string KeysTransferred = "KeysTransferred";           // keys moved in or out; Data: Direction (In/Out), Keys, Values, Peer, Reason (Join/Leave/Replicate)
+        public const string NodeSuspected = "NodeSuspected";               // a peer stopped answering and was dropped from the routing state; Data: Peer, PeerId
+
         /// <summary>All known types, for tab completion and validation.</summary>
         public static readonly string[] All =
         {
@@ -71,6 +78,7 @@ namespace PSPeer.Engine.Core
             HandshakeRefused, LinkEvicted,
             FinalNameTaken, ObserverFailed, EventsDropped,
             ReachedFromOutside, NotReachedFromOutside,
+            ChordLookupCompleted, SuccessorChanged, PredecessorChanged, KeysTransferred, NodeSuspected,
         };
     }
 }

@@ -39,5 +39,9 @@ namespace PSPeer.Engine.Core
         // Addresses (live)
         public const string AddressNotAvailable = "AddressNotAvailable"; // -Address names an address this host does not have
         public const string PortAccessDenied = "PortAccessDenied";       // a port below 1024 without the right to bind it
+        // Chord
+        public const string ChordJoinFailed = "ChordJoinFailed";         // the bootstrap node did not answer, or the ring could not place this node
+        public const string ChordLookupFailed = "ChordLookupFailed";     // no live owner or holder of a key could be reached
+        public const string ChordStoreRefused = "ChordStoreRefused";     // the holders refused a value (302 too big, 303 too many values, 305 bad token)
     }
 }

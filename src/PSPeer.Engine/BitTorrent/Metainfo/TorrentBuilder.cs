@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
 

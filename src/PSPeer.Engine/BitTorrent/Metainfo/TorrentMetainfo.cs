@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;
 

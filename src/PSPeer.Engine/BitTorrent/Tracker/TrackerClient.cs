@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime;

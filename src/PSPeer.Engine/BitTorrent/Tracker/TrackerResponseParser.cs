@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.BitTorrent

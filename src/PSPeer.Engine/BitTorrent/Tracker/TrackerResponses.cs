@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.BitTorrent

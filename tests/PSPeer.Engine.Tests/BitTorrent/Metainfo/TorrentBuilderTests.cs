@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Simulated;
@@ -87,9 +88,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             options.Trackers = new List<string> { "http://one/announce", "http://two/announce" };
             var t = await TorrentBuilder.CreateAsync(storage, "/a.bin", options, null, CancellationToken.None).WaitAsync(Timeout);
 
-            var info = (BDictionary)PSPeer.Engine.BitTorrent.Bencode.Decode(t.InfoBytes);
+            var info = (BDictionary)Bencode.Decode(t.InfoBytes);
             Assert.Equal(new[] { "length", "name", "piece length", "pieces", "private" }, info.Entries.Select(e => e.Key.Text));
-            var root = (BDictionary)PSPeer.Engine.BitTorrent.Bencode.Decode(t.ToBytes());
+            var root = (BDictionary)Bencode.Decode(t.ToBytes());
             Assert.Equal(new[] { "announce", "announce-list", "comment", "created by", "creation date", "info" }, root.Entries.Select(e => e.Key.Text));
             Assert.True(t.IsPrivate);
             Assert.Equal("note", t.Comment);
@@ -109,7 +110,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             var t = await TorrentBuilder.CreateAsync(storage, "/a.bin", options, null, CancellationToken.None).WaitAsync(Timeout);
             Assert.Equal("http://one/announce", t.Announce);
             Assert.Empty(t.AnnounceList);
-            Assert.False(((BDictionary)PSPeer.Engine.BitTorrent.Bencode.Decode(t.ToBytes())).ContainsKey("announce-list"));
+            Assert.False(((BDictionary)Bencode.Decode(t.ToBytes())).ContainsKey("announce-list"));
         }
 
         [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.BitTorrent;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
@@ -52,7 +53,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             var root = new BDictionary();
             if (announce != null) root["announce"] = new BString(announce);
             root["info"] = info;
-            return PSPeer.Engine.BitTorrent.Bencode.Encode(root);
+            return Bencode.Encode(root);
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Simulated;
@@ -55,7 +56,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         {
             var info = TorrentBytes.SingleFileInfo("a", Content, PieceLength);
             var t = TorrentMetainfo.Parse(TorrentBytes.Torrent(info));
-            var infoBytes = PSPeer.Engine.BitTorrent.Bencode.Encode(info);
+            var infoBytes = Bencode.Encode(info);
             Assert.Equal(infoBytes, t.InfoBytes);
             Assert.Equal(new InfoHash(Sha1(infoBytes)), t.InfoHash);
         }
@@ -108,7 +109,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             root["created by"] = new BString("mktorrent 1.1");
             root["creation date"] = new BInteger(1_700_000_000);
             root["info"] = info;
-            var t = TorrentMetainfo.Parse(PSPeer.Engine.BitTorrent.Bencode.Encode(root));
+            var t = TorrentMetainfo.Parse(Bencode.Encode(root));
 
             Assert.True(t.IsPrivate);
             Assert.Equal("nightly build", t.Comment);

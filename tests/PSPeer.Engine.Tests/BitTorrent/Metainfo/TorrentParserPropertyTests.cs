@@ -4,6 +4,7 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Tests.Content;
@@ -29,7 +30,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
             root["comment"] = new BString("c");
             root["creation date"] = new BInteger(1_700_000_000);
             root["info"] = info;
-            return PSPeer.Engine.BitTorrent.Bencode.Encode(root);
+            return Bencode.Encode(root);
         }
 
         /// <summary>True when parsing either succeeds or fails with one of the documented errors.</summary>
@@ -37,7 +38,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         {
             try
             {
-                PSPeer.Engine.BitTorrent.Bencode.Decode(data);
+                Bencode.Decode(data);
             }
             catch (BencodeException)
             {
@@ -106,9 +107,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Metainfo
         public Property ValidTorrentWithTextFieldsRoundTrips() =>
             Prop.ForAll(ArbMap.Default.ArbFor<NonNull<string>>(), comment =>
             {
-                var root = (BDictionary)PSPeer.Engine.BitTorrent.Bencode.Decode(ValidTorrent);
+                var root = (BDictionary)Bencode.Decode(ValidTorrent);
                 root["comment"] = new BString(comment.Get);
-                var bytes = PSPeer.Engine.BitTorrent.Bencode.Encode(root);
+                var bytes = Bencode.Encode(root);
                 var t = TorrentMetainfo.Parse(bytes);
                 return t.ToBytes().SequenceEqual(bytes) && t.InfoHash == TorrentMetainfo.Parse(ValidTorrent).InfoHash;
             });

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.BitTorrent;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Storage
@@ -60,7 +61,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
             root["info"] = info;
             return new TestTorrent
             {
-                Metainfo = TorrentMetainfo.Parse(PSPeer.Engine.BitTorrent.Bencode.Encode(root)),
+                Metainfo = TorrentMetainfo.Parse(Bencode.Encode(root)),
                 Content = content,
                 Files = files,
             };

@@ -1,5 +1,6 @@
 using System;
 using System.Security.Cryptography;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.BitTorrent;
 
 namespace PSPeer.Engine.Tests.BitTorrent.Swarm
@@ -25,7 +26,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             var root = new BDictionary();
             root["info"] = info;
             if (trackers.Length > 0) root["announce"] = new BString(trackers[0]);
-            return TorrentMetainfo.Parse(global::PSPeer.Engine.BitTorrent.Bencode.Encode(root));
+            return TorrentMetainfo.Parse(Bencode.Encode(root));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text;
+using PSPeer.Engine.Bencoding;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
 using Xunit;
@@ -134,7 +135,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
         {
             var h = TrackerWorld.Hash(5);
             var bytes = TrackerResponses.Scrape(new[] { new ScrapeEntry(h, 2, 3, 4) });
-            var parsed = TrackerResponseParser.ParseScrape("u", (BDictionary)global::PSPeer.Engine.BitTorrent.Bencode.Decode(bytes));
+            var parsed = TrackerResponseParser.ParseScrape("u", (BDictionary)Bencode.Decode(bytes));
             var e = Assert.Single(parsed);
             Assert.Equal((h, 2, 3, 4), (e.InfoHash, e.Complete, e.Incomplete, e.Downloaded));
         }
@@ -142,7 +143,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Tracker
         [Fact]
         public void Failure_answers_read_back_as_TrackerFailure()
         {
-            var d = (BDictionary)global::PSPeer.Engine.BitTorrent.Bencode.Decode(TrackerResponses.Failure("go away"));
+            var d = (BDictionary)Bencode.Decode(TrackerResponses.Failure("go away"));
             var e = Assert.Throws<PeerException>(() => TrackerResponseParser.ParseAnnounce("http://t/announce", d));
             Assert.Equal(PeerErrorIds.TrackerFailure, e.ErrorId);
             Assert.Equal("Tracker http://t/announce refused the request: go away", e.Message);

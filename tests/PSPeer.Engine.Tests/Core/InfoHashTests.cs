@@ -3,7 +3,7 @@ using System.Linq;
 using PSPeer.Engine.Core;
 using Xunit;
 
-namespace PSPeer.Engine.Tests.BitTorrent.Bencode
+namespace PSPeer.Engine.Tests.Core
 {
     public class InfoHashTests
     {

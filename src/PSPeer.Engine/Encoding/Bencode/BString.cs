@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 
-namespace PSPeer.Engine.BitTorrent
+namespace PSPeer.Engine.Bencoding
 {
     /// <summary>A bencoded byte string. Torrents carry binary strings (piece hashes) as well as UTF-8 text.</summary>
     public sealed class BString : BValue, IEquatable<BString>, IComparable<BString>

@@ -1,17 +1,17 @@
 using System;
 using System.Linq;
 using System.Text;
-using PSPeer.Engine.BitTorrent;
+using PSPeer.Engine.Bencoding;
 using Xunit;
 
-namespace PSPeer.Engine.Tests.BitTorrent.Bencode
+namespace PSPeer.Engine.Tests.Bencoding
 {
     public class BencodeTests
     {
         static byte[] A(string s) => Encoding.ASCII.GetBytes(s);
         static string S(byte[] b) => Encoding.ASCII.GetString(b);
-        static BValue Decode(string s) => PSPeer.Engine.BitTorrent.Bencode.Decode(A(s));
-        static string Encode(BValue v) => S(PSPeer.Engine.BitTorrent.Bencode.Encode(v));
+        static BValue Decode(string s) => Bencode.Decode(A(s));
+        static string Encode(BValue v) => S(Bencode.Encode(v));
 
         [Theory]
         [InlineData("i0e", 0L)]
@@ -41,9 +41,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Bencode
         public void StringsKeepBinaryBytes()
         {
             var bytes = new byte[] { (byte)'3', (byte)':', 0, 0xff, 0x80 };
-            var value = Assert.IsType<BString>(PSPeer.Engine.BitTorrent.Bencode.Decode(bytes));
+            var value = Assert.IsType<BString>(Bencode.Decode(bytes));
             Assert.Equal(new byte[] { 0, 0xff, 0x80 }, value.Bytes);
-            Assert.Equal(bytes, PSPeer.Engine.BitTorrent.Bencode.Encode(value));
+            Assert.Equal(bytes, Bencode.Encode(value));
         }
 
         [Fact]
@@ -88,7 +88,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Bencode
             dict["apple"] = new BInteger(3);
             dict["app"] = new BInteger(4);     // a prefix sorts first
             dict[new BString(new byte[] { 0xc3, 0xa9 })] = new BInteger(5);  // é, high bytes last
-            Assert.Equal("d5:Applei2e3:appi4e5:applei3e5:zebrai1e2:\u00c3\u00a9i5ee", Encoding.GetEncoding("ISO-8859-1").GetString(PSPeer.Engine.BitTorrent.Bencode.Encode(dict)));
+            Assert.Equal("d5:Applei2e3:appi4e5:applei3e5:zebrai1e2:\u00c3\u00a9i5ee", Encoding.GetEncoding("ISO-8859-1").GetString(Bencode.Encode(dict)));
         }
 
         [Fact]
@@ -117,12 +117,12 @@ namespace PSPeer.Engine.Tests.BitTorrent.Bencode
         public void OffsetsAreIndexesIntoTheWholeBufferWhenDecodingASlice()
         {
             var data = A("xxxl4:spami3eeyy");
-            var list = Assert.IsType<BList>(PSPeer.Engine.BitTorrent.Bencode.Decode(data, 3, 11));
+            var list = Assert.IsType<BList>(Bencode.Decode(data, 3, 11));
             Assert.Equal(3, list.SourceOffset);
             Assert.Equal(11, list.SourceLength);
             Assert.Equal(4, list[0].SourceOffset);
             Assert.Equal(10, list[1].SourceOffset);
-            var e = Assert.Throws<BencodeException>(() => PSPeer.Engine.BitTorrent.Bencode.Decode(data, 3, 12));
+            var e = Assert.Throws<BencodeException>(() => Bencode.Decode(data, 3, 12));
             Assert.Equal(14, e.Offset);
         }
 
@@ -130,7 +130,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Bencode
         public void DecodePrefixReportsHowManyBytesTheValueTook()
         {
             var data = A("d1:ai1ee-trailing");
-            var value = PSPeer.Engine.BitTorrent.Bencode.DecodePrefix(data, 0, data.Length, out int consumed);
+            var value = Bencode.DecodePrefix(data, 0, data.Length, out int consumed);
             Assert.Equal(8, consumed);
             Assert.IsType<BDictionary>(value);
         }
@@ -197,7 +197,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Bencode
         public void StringLengthIsBoundedBeforeAllocating()
         {
             var limits = new BencodeLimits { MaxStringLength = 10 };
-            var e = Assert.Throws<BencodeException>(() => PSPeer.Engine.BitTorrent.Bencode.Decode(A("11:hello world"), limits));
+            var e = Assert.Throws<BencodeException>(() => Bencode.Decode(A("11:hello world"), limits));
             Assert.Contains("longer than the limit of 10", e.Message);
             // A huge claimed length with little data fails fast, not with an OutOfMemoryException.
             e = Assert.Throws<BencodeException>(() => Decode("1000000:x"));
@@ -210,12 +210,12 @@ namespace PSPeer.Engine.Tests.BitTorrent.Bencode
         public void ItemAndTotalSizeLimitsApply()
         {
             var items = new BencodeLimits { MaxItems = 3 };
-            Assert.IsType<BList>(PSPeer.Engine.BitTorrent.Bencode.Decode(A("li1ei2ee"), items));
-            var e = Assert.Throws<BencodeException>(() => PSPeer.Engine.BitTorrent.Bencode.Decode(A("li1ei2ei3ee"), items));
+            Assert.IsType<BList>(Bencode.Decode(A("li1ei2ee"), items));
+            var e = Assert.Throws<BencodeException>(() => Bencode.Decode(A("li1ei2ei3ee"), items));
             Assert.Contains("More than 3 values", e.Message);
 
             var total = new BencodeLimits { MaxTotalBytes = 5 };
-            e = Assert.Throws<BencodeException>(() => PSPeer.Engine.BitTorrent.Bencode.Decode(A("4:spam"), total));
+            e = Assert.Throws<BencodeException>(() => Bencode.Decode(A("4:spam"), total));
             Assert.Contains("larger than the limit of 5", e.Message);
         }
 
@@ -227,9 +227,9 @@ namespace PSPeer.Engine.Tests.BitTorrent.Bencode
             root["list"] = list;
             root["n"] = new BInteger(0);
             root["bin"] = new BString(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray());
-            var bytes = PSPeer.Engine.BitTorrent.Bencode.Encode(root);
-            var back = PSPeer.Engine.BitTorrent.Bencode.Decode(bytes);
-            Assert.Equal(bytes, PSPeer.Engine.BitTorrent.Bencode.Encode(back));
+            var bytes = Bencode.Encode(root);
+            var back = Bencode.Decode(bytes);
+            Assert.Equal(bytes, Bencode.Encode(back));
             Assert.Equal(256, ((BDictionary)back).GetBytes("bin").Length);
         }
     }

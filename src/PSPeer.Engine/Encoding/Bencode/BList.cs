@@ -2,7 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 
-namespace PSPeer.Engine.BitTorrent
+namespace PSPeer.Engine.Bencoding
 {
     /// <summary>A bencoded list (l...e).</summary>
     public sealed class BList : BValue, IReadOnlyList<BValue>

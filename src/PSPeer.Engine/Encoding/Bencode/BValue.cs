@@ -1,4 +1,4 @@
-namespace PSPeer.Engine.BitTorrent
+namespace PSPeer.Engine.Bencoding
 {
     /// <summary>
     /// One bencoded value: a byte string, an integer, a list or a dictionary. Values read by

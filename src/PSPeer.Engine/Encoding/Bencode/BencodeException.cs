@@ -1,6 +1,6 @@
 using System;
 
-namespace PSPeer.Engine.BitTorrent
+namespace PSPeer.Engine.Bencoding
 {
     /// <summary>Bencode that does not parse or breaks a limit. The message says what was wrong and at which byte.</summary>
     public sealed class BencodeException : FormatException

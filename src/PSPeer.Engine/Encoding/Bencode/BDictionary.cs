@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace PSPeer.Engine.BitTorrent
+namespace PSPeer.Engine.Bencoding
 {
     /// <summary>
     /// A bencoded dictionary (d...e). Entries are kept sorted by the raw bytes of their keys, so encoding is always

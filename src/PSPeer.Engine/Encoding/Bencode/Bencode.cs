@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 
-namespace PSPeer.Engine.BitTorrent
+namespace PSPeer.Engine.Bencoding
 {
     /// <summary>
     /// BEP 3 bencoding. Decoding is strict (no leading zeros, no "-0", integers within a long, string keys without

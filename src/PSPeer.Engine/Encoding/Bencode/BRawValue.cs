@@ -1,4 +1,4 @@
-namespace PSPeer.Engine.BitTorrent
+namespace PSPeer.Engine.Bencoding
 {
     /// <summary>
     /// Already-bencoded bytes written verbatim by the encoder. Lets a torrent be written back with its info dictionary

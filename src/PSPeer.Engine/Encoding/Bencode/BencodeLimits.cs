@@ -1,4 +1,4 @@
-namespace PSPeer.Engine.BitTorrent
+namespace PSPeer.Engine.Bencoding
 {
     /// <summary>
     /// Bounds the decoder checks before it allocates or recurses, so bencode from a file or a peer cannot exhaust

@@ -1,4 +1,4 @@
-namespace PSPeer.Engine.BitTorrent
+namespace PSPeer.Engine.Bencoding
 {
     /// <summary>A bencoded integer (i...e), within the range of a long.</summary>
     public sealed class BInteger : BValue

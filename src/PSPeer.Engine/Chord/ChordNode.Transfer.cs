@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeer.Engine.Chord.Krpc;
+using PSPeer.Engine.Core;
+
+namespace PSPeer.Engine.Chord
+{
+    // Moving keys between nodes: pulling an interval with transfer (a joining node from its successor; a replica from
+    // its predecessor when the range it replicates changed) and pushing keys with store_value (a leaving node).
+    public sealed partial class ChordNode
+    {
+        /// <summary>Pulls every key in (<paramref name="from"/>, <paramref name="to"/>] that <paramref name="source"/> holds, page by page.</summary>
+        async Task PullKeysAsync(ChordContact source, ChordId from, ChordId to, string reason, CancellationToken cancellationToken)
+        {
+            if (source.Id == _self.Id) return;
+            int keys = 0, values = 0;
+            ChordId? after = null;
+            for (int page = 0; page < 10_000; page++)
+            {
+                var ask = KrpcMessage.Query(KrpcMethod.Transfer, _self.Id);
+                ask.FromId = from;
+                ask.ToId = to;
+                ask.After = after;
+                var answer = await QueryAsync(source.EndPoint, ask, _options.RpcTimeout, _options.RpcRetries + 1, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
+                if (answer == null || answer.Kind != KrpcKind.Response || answer.Items == null) break;
+                long expires = (Runtime.Clock.Now + _options.ValueLifetime).UtcTicks;
+                lock (_gate)
+                {
+                    foreach (var item in answer.Items)
+                    {
+                        if (!item.KeyId.InOpenClosed(from, to) || item.Values.Count == 0) continue; // only what we asked for
+                        if (_store == null) _store = new KeyStore();
+                        keys++;
+                        foreach (var v in item.Values)
+                            if (v.Length <= _options.MaxValueBytes && _store.Merge(item.KeyId, v, expires, _options.MaxValuesPerKey)) values++;
+                    }
+                }
+                if (answer.MoreId == null || (after.HasValue && answer.MoreId.Value == after.Value)) break;
+                after = answer.MoreId;
+            }
+            if (keys == 0) return;
+            Interlocked.Add(ref Counters._keysTransferredIn, keys);
+            if (HasEventObservers)
+                Emit(PeerEventTypes.KeysTransferred, source.EndPoint.ToString(), $"took {keys} keys ({values} new values) from {source} ({reason})",
+                    D("Direction", "In"), D("Keys", keys), D("Values", values), D("Peer", source.ToString()), D("Reason", reason));
+        }
+
+        /// <summary>Stores every value of <paramref name="items"/> at <paramref name="target"/>; returns how many it took.</summary>
+        async Task<int> PushKeysAsync(ChordContact target, List<(ChordId KeyId, IReadOnlyList<string> Values)> items, CancellationToken cancellationToken)
+        {
+            if (items.Count == 0) return 0;
+            var token = await TokenFromAsync(target, items[0].KeyId, null, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
+            if (token == null) return 0;
+            int stored = 0;
+            foreach (var (keyId, values) in items)
+            {
+                foreach (var value in values)
+                {
+                    var store = KrpcMessage.Query(KrpcMethod.StoreValue, _self.Id);
+                    store.Target = keyId;
+                    store.Value = value;
+                    store.Token = token;
+                    var answer = await QueryAsync(target.EndPoint, store, _options.RpcTimeout, _options.RpcRetries + 1, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
+                    if (answer == null) return stored; // gone: the next successor will do
+                    if (answer.Kind == KrpcKind.Response) stored++;
+                }
+            }
+            return stored;
+        }
+    }
+}
