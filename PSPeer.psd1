@@ -29,6 +29,10 @@
         'New-PeerNetwork'
         'Invoke-PeerSimulation'
         'Measure-PeerNetwork'
+        'Set-PeerKey'
+        'Get-PeerKey'
+        'Find-PeerKey'
+        'Get-PeerRing'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

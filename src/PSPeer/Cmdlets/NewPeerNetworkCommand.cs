@@ -72,7 +72,26 @@ namespace PSPeer
         [Parameter]
         public PSPeer.Engine.Runtime.Simulated.NatKind NatKind { get; set; } = PSPeer.Engine.Runtime.Simulated.NatKind.PortRestricted;
 
-        /// <summary>Default Gnutella-Network-N.</summary>
+        /// <summary>Chord: virtual nodes per host (the paper's r: more of them spread keys more evenly).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int VirtualNodes { get; set; } = 1;
+
+        /// <summary>Chord: copies of each key, the owner's included (default 3).</summary>
+        [Parameter]
+        [ValidateRange(1, 32)]
+        public int Replicas { get; set; } = 3;
+
+        /// <summary>Chord: nodes in each node's successor list (default 16).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int SuccessorListLength { get; set; } = 16;
+
+        /// <summary>Chord: Precomputed (routing state set from the sorted ids, a converged ring at once) or Joins (every node joins through the ring with the protocol's own join).</summary>
+        [Parameter]
+        public string BuildMode { get; set; } = "Precomputed";   // PARKED: ChordBuildMode
+
+        /// <summary>Default &lt;Protocol&gt;-Network-N.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }

@@ -37,6 +37,13 @@ namespace PSPeer
             return building.GetAwaiter().GetResult();
         }
 
+        public override void BeforeRun(InvokePeerSimulationCommand cmdlet, PeerNetwork network)
+        {
+            if (!cmdlet.IsBound(nameof(cmdlet.ChurnPerSecond))) return;
+            network.Engine.SetChurn(cmdlet.ChurnPerSecond, TimeSpan.FromSeconds(cmdlet.Downtime));
+            cmdlet.WriteVerbose($"Churn: {cmdlet.ChurnPerSecond} departures per virtual second, {cmdlet.Downtime} s downtime.");
+        }
+
         public override object Describe(PeerNetwork network, object measurement) =>
             new PeerNetworkMeasurement(network, (NetworkMeasurement)measurement);
 

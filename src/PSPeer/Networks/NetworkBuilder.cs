@@ -51,6 +51,22 @@ namespace PSPeer
                 ("SharingFraction", p => p == PeerProtocol.Gnutella, "Gnutella networks"),
                 ("NatFraction", p => p == PeerProtocol.Gnutella, "Gnutella networks"),
                 ("NatKind", p => p == PeerProtocol.Gnutella, "Gnutella networks"),
+                ("VirtualNodes", p => p == PeerProtocol.Chord, "Chord rings"),
+                ("Replicas", p => p == PeerProtocol.Chord, "Chord rings"),
+                ("SuccessorListLength", p => p == PeerProtocol.Chord, "Chord rings"),
+                ("BuildMode", p => p == PeerProtocol.Chord, "Chord rings"),
+            };
+
+        /// <summary>Invoke-PeerSimulation parameters that only some protocols take.</summary>
+        public static readonly IReadOnlyList<(string Parameter, Func<PeerProtocol, bool> Applies, string TakenBy)> SimulationParameters =
+            new (string, Func<PeerProtocol, bool>, string)[]
+            {
+                ("Downtime", p => p == PeerProtocol.Gnutella, "Gnutella networks (a Chord ring's failed hosts stay down; joins are new hosts)"),
+                ("Lookups", p => p == PeerProtocol.Chord, "Chord rings"),
+                ("LookupsPerSecond", p => p == PeerProtocol.Chord, "Chord rings"),
+                ("FailFraction", p => p == PeerProtocol.Chord, "Chord rings"),
+                ("Keys", p => p == PeerProtocol.Chord, "Chord rings"),
+                ("Mode", p => p == PeerProtocol.Chord, "Chord rings"),
             };
 
         /// <summary>Most nodes a live network of this protocol may have on one machine.</summary>
@@ -61,6 +77,12 @@ namespace PSPeer
 
         /// <summary>What Measure-PeerNetwork emits for <paramref name="measurement"/> (the engine's Measure()).</summary>
         public abstract object Describe(PeerNetwork network, object measurement);
+
+        /// <summary>Invoke-PeerSimulation, before virtual time runs: what the protocol sets up (churn, failures, a key set).</summary>
+        public abstract void BeforeRun(InvokePeerSimulationCommand cmdlet, PeerNetwork network);
+
+        /// <summary>Invoke-PeerSimulation, after virtual time ran: the protocol's workload that runs to completion (lookups).</summary>
+        public virtual void AfterRun(InvokePeerSimulationCommand cmdlet, PeerNetwork network) { }
 
         /// <summary>A line for -Verbose once the network is built.</summary>
         public virtual string Summary(PeerNetwork network) => $"{network.Name}: {network.Count} {network.Protocol} nodes, {network.Elapsed} of virtual time to build.";

@@ -15,7 +15,8 @@ namespace PSPeer
     /// </summary>
     public sealed class PeerNetwork
     {
-        readonly Dictionary<PeerNodeBase, PeerNode> _nodeObjects = new Dictionary<PeerNodeBase, PeerNode>();
+        readonly object _nodeObjectsGate = new object();
+        PeerNode[] _nodeObjects = new PeerNode[0];
         readonly string _sharedRoot;
         readonly NetworkBuilder _builder;
 
@@ -27,7 +28,7 @@ namespace PSPeer
             _sharedRoot = sharedRoot;
             Seed = seed;
             // The nodes as they are when the first handler subscribes (a node churn replaces later is not followed).
-            _eventReceived = new EventRelay(this, () => System.Linq.Enumerable.Select(Nodes, n => n.Engine.Events));
+            _eventReceived = new EventRelay(this, () => System.Linq.Enumerable.Select(Nodes, n => n.Events));
         }
 
         public string Name { get; }
@@ -40,6 +41,8 @@ namespace PSPeer
         /// <summary>Gnutella: share of nodes that are ultrapeers; null for other protocols.</summary>
         public double? UltrapeerFraction => Gnutella?.Options.UltrapeerFraction;
         public int? UltrapeerCount => Gnutella?.Ultrapeers.Count;
+        /// <summary>Chord: virtual nodes per host; null for other protocols.</summary>
+        public int? VirtualNodes => null;   // PARKED: ChordNetwork
         public bool Simulated => Engine.IsSimulated;
         public int Seed { get; }
         /// <summary>Virtual time since the simulation began (simulated), or wall time since the network was built (live).</summary>
@@ -55,15 +58,19 @@ namespace PSPeer
         {
             get
             {
-                var nodes = new PeerNode[Engine.Nodes.Count];
-                lock (_nodeObjects)
-                    for (int i = 0; i < nodes.Length; i++)
+                // The PeerNode of each index is kept and made again only when the engine node there changed (churn), so
+                // reading $ring.Nodes[i] of a million-node ring costs a pass of comparisons, not a million dictionary lookups.
+                lock (_nodeObjectsGate)
+                {
+                    var engineNodes = Engine.Nodes;
+                    if (_nodeObjects.Length != engineNodes.Count) Array.Resize(ref _nodeObjects, engineNodes.Count);
+                    for (int i = 0; i < _nodeObjects.Length; i++)
                     {
-                        var engineNode = Engine.Nodes[i];
-                        if (!_nodeObjects.TryGetValue(engineNode, out var node)) _nodeObjects[engineNode] = node = new PeerNode(engineNode);
-                        nodes[i] = node;
+                        var engineNode = engineNodes[i];
+                        if (!ReferenceEquals(_nodeObjects[i]?.Engine, engineNode)) _nodeObjects[i] = new PeerNode(engineNode);
                     }
-                return nodes;
+                    return (PeerNode[])_nodeObjects.Clone();
+                }
             }
         }
 

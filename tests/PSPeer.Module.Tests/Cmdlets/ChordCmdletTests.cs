@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using PSPeer.Module.Tests.Support;
+using Xunit;
+
+namespace PSPeer.Module.Tests.Cmdlets
+{
+    /// <summary>
+    /// The Chord cmdlets in a real runspace: a live ring on loopback (Start-PeerNode -Protocol Chord, the key cmdlets,
+    /// Get-PeerRing, file sharing over the ring), simulated rings through the protocol-neutral network cmdlets, the
+    /// output objects' shape and views, completion, and examples/chord-ring.ps1.
+    /// </summary>
+    public class ChordCmdletTests : IDisposable
+    {
+        readonly ModuleSession _session = new ModuleSession();
+
+        const string Ring = @"
+            $a = Start-PeerNode -Protocol Chord -Name ca
+            $b = Start-PeerNode -Protocol Chord -Name cb -Bootstrap $a
+            $c = Start-PeerNode -Protocol Chord -Name cc -Bootstrap $b
+";
+
+        [Fact]
+        public void Find_PeerKey_emits_a_PeerLookup_whose_owner_holds_the_value()
+        {
+            var result = _session.Run(Ring + @"
+                $stored = Set-PeerKey -Via $a -Key 'Hey Jude' -Value 'http://127.0.0.1:8080/get/0/Hey Jude.mp3' -PassThru
+                $found = Find-PeerKey 'Hey Jude' -Via $c -Mode Recursive
+                $owner = Get-PeerNode | Where-Object EndPoint -eq $found.Owner
+                [pscustomobject]@{ Stored = $stored; Found = $found; OwnerKeys = (Get-PeerRing -Node $owner).StoredKeys; Value = Get-PeerKey 'Hey Jude' -Via $b }");
+
+            result.ShouldSucceed();
+            var o = result.Output.Single();
+            var found = (PSObject)o.Properties["Found"].Value;
+            Assert.Equal("PSPeer.PeerLookup", found.TypeNames[0]);
+            Assert.Equal("Hey Jude", found.Properties["Key"].Value);
+            Assert.Equal("Recursive", found.Properties["Mode"].Value.ToString());
+            Assert.Equal(((PSObject)o.Properties["Stored"].Value).Properties["Owner"].Value, found.Properties["Owner"].Value);
+            Assert.Equal((int)found.Properties["Hops"].Value + 1, ((string[])found.Properties["Path"].Value).Length);
+            Assert.True((int)o.Properties["OwnerKeys"].Value >= 1);
+            Assert.Equal("http://127.0.0.1:8080/get/0/Hey Jude.mp3", o.Properties["Value"].Value?.ToString());
+        }
+
+        [Fact]
+        public void Key_cmdlets_default_to_the_most_recent_Chord_node_and_refuse_other_protocols()
+        {
+            var result = _session.Run(Ring + @"
+                (Find-PeerKey 'x').Via
+                $index = Start-PeerNode -Protocol Napster -Role IndexServer
+                Get-PeerKey 'x' -Via $index");
+
+            Assert.Equal("cc", result.Output.First().BaseObject);
+            Assert.Contains(result.AllErrors, e => e.FullyQualifiedErrorId == "NodeNotChord,PSPeer.GetPeerKeyCommand");
+        }
+
+        [Fact]
+        public void Chord_file_sharing_finds_and_downloads_through_another_node()
+        {
+            string music = _session.Temp.Sub("music");
+            string song = TempFolder.WriteRandomFile(music, "The Beatles - Hey Jude.mp3", 80_000, seed: 12);
+            var result = _session.Run(@"
+                $a = Start-PeerNode -Protocol Chord -SharedPath $music
+                $b = Start-PeerNode -Protocol Chord -Bootstrap $a
+                Find-PeerFile 'Hey Jude' -Via $b | Receive-PeerFile -Destination $dest",
+                new Dictionary<string, object> { ["music"] = music, ["dest"] = _session.Temp.Sub("downloads") });
+
+            result.ShouldSucceed();
+            var download = result.Output.Single();
+            Assert.Equal(true, download.Properties["Verified"].Value);
+            Assert.Equal(System.IO.File.ReadAllBytes(song), System.IO.File.ReadAllBytes((string)download.Properties["Path"].Value));
+        }
+
+        [Fact]
+        public void Chord_nodes_events_include_the_sharing_beside_them()
+        {
+            string music = _session.Temp.Sub("music2");
+            TempFolder.WriteRandomFile(music, "Yesterday.mp3", 1000, seed: 5);
+            var result = _session.Run(@"
+                $a = Start-PeerNode -Protocol Chord
+                $null = Register-ObjectEvent $a -EventName EventReceived -SourceIdentifier chord-events
+                Publish-PeerFile -Path (Join-Path $music 'Yesterday.mp3') -Via $a
+                $deadline = [DateTime]::UtcNow.AddSeconds(10)
+                while (-not (@(Get-Event -SourceIdentifier chord-events -ErrorAction Ignore) | Where-Object { $_.SourceEventArgs.Event.Type -eq 'FileShared' }) -and [DateTime]::UtcNow -lt $deadline) {
+                    $null = Wait-Event -SourceIdentifier chord-events -Timeout 1
+                }
+                Unregister-Event -SourceIdentifier chord-events
+                [bool](@(Get-Event -SourceIdentifier chord-events -ErrorAction Ignore) | Where-Object { $_.SourceEventArgs.Event.Type -eq 'FileShared' })",
+                new Dictionary<string, object> { ["music"] = music });
+
+            result.ShouldSucceed();
+            Assert.Equal(true, result.Output.Last().BaseObject);
+        }
+
+        [Fact]
+        public void Lookups_and_rings_hold_user_level_properties_and_render_as_their_views()
+        {
+            var result = _session.Run(Ring + @"
+                $outputs = @(Find-PeerKey 'x' -Via $a; Get-PeerRing -Node $b)
+                $outputs");
+
+            result.ShouldSucceed();
+            Assert.Equal(new[] { "PSPeer.PeerLookup", "PSPeer.PeerRing" }, result.Output.Select(o => o.TypeNames[0]));
+            foreach (var obj in result.Output) PlainObject.AssertPlain(obj);
+            string lookup = _session.Render("$outputs[0]");
+            Assert.Contains("Owner", lookup);
+            Assert.Matches(@"\d+ ms", lookup);
+            Assert.Matches(@"[0-9a-f]{8}", _session.Render("$outputs[1]"));
+        }
+
+        [Theory]
+        [InlineData("Start-PeerNode -Protocol Chord -Role ", "Peer,Client")]
+        [InlineData("Start-PeerNode -Protocol Chord -Bootstrap ", "ca,cb")]
+        [InlineData("Find-PeerKey x -Via ", "ca,cb")]
+        [InlineData("Get-PeerRing -Node ", "ca,cb")]
+        public void Completion_offers_Chord_roles_and_Chord_nodes(string line, string expected)
+        {
+            _session.Run(@"
+                $a = Start-PeerNode -Protocol Chord -Name ca
+                $b = Start-PeerNode -Protocol Chord -Name cb -Bootstrap $a
+                $null = Start-PeerNode -Protocol Gnutella -Name gnu").ShouldSucceed();
+            var result = _session.Run("(TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText",
+                new Dictionary<string, object> { ["line"] = line });
+            result.ShouldSucceed();
+            Assert.Equal(expected.Split(','), result.Output.Select(o => (string)o.BaseObject));
+        }
+
+        public void Dispose() => _session.Dispose();
+    }
+}
