@@ -28,6 +28,11 @@ namespace PSPeer.Engine.Networks.Chord
         public double FailedFraction => Lookups == 0 ? 0 : (FailedLookups + WrongOwner) / (double)Lookups;
         /// <summary>Hops of the lookups that succeeded (the first node asked is hop 0).</summary>
         public SampleSummary Hops { get; internal set; } = SampleSummary.Empty;
+        /// <summary>
+        /// Nodes a succeeded lookup traversed, the owner included (Hops + 1): the paper's path length, whose mean is
+        /// ½·log2 N. Hops count by the rule (the asker is hop 0, the step to the owner is not counted).
+        /// </summary>
+        public SampleSummary PathLength => Hops.Shifted(1);
         /// <summary>½·log2 N for the live virtual nodes: the paper's expected mean path length.</summary>
         public double ExpectedHops => Nodes < 2 ? 0 : 0.5 * Math.Log(Nodes, 2);
         /// <summary>Lookup latency in milliseconds (succeeded lookups).</summary>

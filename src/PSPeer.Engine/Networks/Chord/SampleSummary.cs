@@ -54,6 +54,10 @@ namespace PSPeer.Engine.Networks.Chord
             return Of(copy, copy.Length);
         }
 
+        /// <summary>The same distribution with <paramref name="offset"/> added to every sample.</summary>
+        public SampleSummary Shifted(double offset) => Count == 0 ? this :
+            new SampleSummary(Count, Mean + offset, Min + offset, P1 + offset, P50 + offset, P99 + offset, Max + offset);
+
         /// <summary>Nearest rank: the smallest sample with at least a fraction q of the samples at or below it.</summary>
         static double Rank(double[] sorted, int count, double q)
         {

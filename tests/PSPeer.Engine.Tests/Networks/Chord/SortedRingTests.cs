@@ -67,7 +67,7 @@ namespace PSPeer.Engine.Tests.Networks.Chord
         [InlineData(2, 2)]
         [InlineData(7, 3)]
         [InlineData(64, 4)]
-        [InlineData(1000, 6)]
+        [InlineData(400, 6)]
         public void Fingers_and_successors_match_a_brute_force_over_big_integers(int count, int seed)
         {
             var random = new Random(seed);
