@@ -89,7 +89,7 @@ namespace PSPeer
 
         /// <summary>Chord: Precomputed (routing state set from the sorted ids, a converged ring at once) or Joins (every node joins through the ring with the protocol's own join).</summary>
         [Parameter]
-        public string BuildMode { get; set; } = "Precomputed";   // PARKED: ChordBuildMode
+        public PSPeer.Engine.Networks.Chord.ChordBuildMode BuildMode { get; set; } = PSPeer.Engine.Networks.Chord.ChordBuildMode.Precomputed;
 
         /// <summary>Default &lt;Protocol&gt;-Network-N.</summary>
         [Parameter]

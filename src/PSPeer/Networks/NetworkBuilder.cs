@@ -38,6 +38,7 @@ namespace PSPeer
         public static readonly IReadOnlyDictionary<PeerProtocol, NetworkBuilder> All = new Dictionary<PeerProtocol, NetworkBuilder>
         {
             [PeerProtocol.Gnutella] = new GnutellaNetworkBuilder(),
+            [PeerProtocol.Chord] = new ChordNetworkBuilder(),
         };
 
         /// <summary>New-PeerNetwork parameters that only some protocols take (with the protocols that do, in words).</summary>

@@ -42,7 +42,7 @@ namespace PSPeer
         public double? UltrapeerFraction => Gnutella?.Options.UltrapeerFraction;
         public int? UltrapeerCount => Gnutella?.Ultrapeers.Count;
         /// <summary>Chord: virtual nodes per host; null for other protocols.</summary>
-        public int? VirtualNodes => null;   // PARKED: ChordNetwork
+        public int? VirtualNodes => (Engine as PSPeer.Engine.Networks.Chord.ChordNetwork)?.Options.VirtualNodes;
         public bool Simulated => Engine.IsSimulated;
         public int Seed { get; }
         /// <summary>Virtual time since the simulation began (simulated), or wall time since the network was built (live).</summary>

@@ -136,12 +136,29 @@ namespace PSPeer
         /// <summary>The node's events, and those of what was composed beside it.</summary>
         internal IObservable<PeerEvent> Events => Facet == null ? Engine.Events : System.Reactive.Linq.Observable.Merge(Engine.Events, Facet.Events);
 
-        /// <summary>Stops what was composed beside the node, then the node.</summary>
+        /// <summary>
+        /// Stops what was composed beside the node, then the node. A Chord node leaves the ring gracefully first (hands
+        /// its keys to its successor and tells its neighbours), for at most <see cref="ChordLeaveLimit"/> when live.
+        /// </summary>
         internal async System.Threading.Tasks.Task StopAsync()
         {
             if (Facet != null) await Facet.StopAsync();
+            if (Engine is global::PSPeer.Engine.Chord.ChordNode chord && chord.State == NodeState.Running)
+            {
+                var leave = chord.LeaveAsync();
+                if (!Engine.Runtime.IsSimulated)
+                    await System.Threading.Tasks.Task.WhenAny(leave, System.Threading.Tasks.Task.Delay(ChordLeaveLimit));
+                else
+                {
+                    try { await leave; }
+                    catch (Exception) { /* a leave that fails still ends in the stop below */ }
+                }
+            }
             await Engine.StopAsync();
         }
+
+        /// <summary>How long a live Chord node may take to hand its keys on before it simply stops.</summary>
+        static readonly TimeSpan ChordLeaveLimit = TimeSpan.FromSeconds(5);
 
         internal bool CanSearch => As<ISearchNode>() != null;
         internal bool CanShare => As<ISharingNode>() != null;

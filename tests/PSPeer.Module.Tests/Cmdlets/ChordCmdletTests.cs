@@ -97,16 +97,18 @@ namespace PSPeer.Module.Tests.Cmdlets
         public void Lookups_and_rings_hold_user_level_properties_and_render_as_their_views()
         {
             var result = _session.Run(Ring + @"
-                $outputs = @(Find-PeerKey 'x' -Via $a; Get-PeerRing -Node $b)
+                $ring = New-PeerNetwork -Protocol Chord -Count 64 -Simulated
+                $outputs = @(Find-PeerKey 'x' -Via $a; Get-PeerRing -Node $b; $ring | Invoke-PeerSimulation -Lookups 50 | Measure-PeerNetwork)
                 $outputs");
 
             result.ShouldSucceed();
-            Assert.Equal(new[] { "PSPeer.PeerLookup", "PSPeer.PeerRing" }, result.Output.Select(o => o.TypeNames[0]));
+            Assert.Equal(new[] { "PSPeer.PeerLookup", "PSPeer.PeerRing", "PSPeer.PeerChordMeasurement" }, result.Output.Select(o => o.TypeNames[0]));
             foreach (var obj in result.Output) PlainObject.AssertPlain(obj);
             string lookup = _session.Render("$outputs[0]");
             Assert.Contains("Owner", lookup);
             Assert.Matches(@"\d+ ms", lookup);
             Assert.Matches(@"[0-9a-f]{8}", _session.Render("$outputs[1]"));
+            Assert.Contains("MeanHops", _session.Render("$outputs[2]"));
         }
 
         [Theory]
@@ -124,6 +126,70 @@ namespace PSPeer.Module.Tests.Cmdlets
                 new Dictionary<string, object> { ["line"] = line });
             result.ShouldSucceed();
             Assert.Equal(expected.Split(','), result.Output.Select(o => (string)o.BaseObject));
+        }
+
+        [Fact]
+        public void A_simulated_ring_runs_through_the_same_network_cmdlets()
+        {
+            var result = _session.Run(@"
+                $ring = New-PeerNetwork -Protocol Chord -Count 512 -Simulated -Seed 3
+                $m = $ring | Invoke-PeerSimulation -Lookups 500 | Measure-PeerNetwork
+                $lookup = Find-PeerKey 'Hey Jude' -Via $ring.Nodes[3]
+                [pscustomobject]@{ Ring = $ring; M = $m; Lookup = $lookup }
+                $ring | Stop-PeerNode");
+
+            result.ShouldSucceed();
+            var o = result.Output.Single();
+            var ring = (PSObject)o.Properties["Ring"].Value;
+            Assert.Equal("Chord", ring.Properties["Protocol"].Value);
+            Assert.Equal(512, ring.Properties["Count"].Value);
+            Assert.Null(ring.Properties["Degree"].Value);
+            var m = (PSObject)o.Properties["M"].Value;
+            Assert.Equal("PSPeer.PeerChordMeasurement", m.TypeNames[0]);
+            Assert.Equal(500, m.Properties["Lookups"].Value);
+            Assert.InRange((double)m.Properties["MeanHops"].Value, 3.0, 5.5);     // ½·log2 512 = 4.5
+            Assert.Equal(true, ((PSObject)o.Properties["Lookup"].Value).Properties["Succeeded"].Value);
+            // Building showed progress, and ended it.
+            Assert.Equal(ProgressRecordType.Completed, result.Progress.Last().RecordType);
+        }
+
+        [Fact]
+        public void Ctrl_C_stops_a_long_simulation_and_leaves_the_ring_usable()
+        {
+            _session.Run("$ring = New-PeerNetwork -Protocol Chord -Count 2000 -Simulated").ShouldSucceed();
+            using (var ps = PowerShell.Create())
+            {
+                ps.Runspace = _session.Runspace;
+                ps.AddScript("$ring | Invoke-PeerSimulation -Duration 100000 -LookupsPerSecond 50");
+                var running = ps.BeginInvoke();
+                System.Threading.Thread.Sleep(500);
+                ps.Stop();
+                Assert.True(running.IsCompleted || running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "Invoke-PeerSimulation did not stop");
+            }
+            var after = _session.Run("$ring.Elapsed.TotalSeconds -lt 100000; (Find-PeerKey 'x' -Via $ring.Nodes[1]).Succeeded");
+            after.ShouldSucceed();
+            Assert.Equal(new object[] { true, true }, after.Output.Select(o => o.BaseObject));
+        }
+
+        [Fact]
+        public void The_chord_ring_example_stores_finds_shares_and_reproduces_the_paper()
+        {
+            var result = _session.Run("& $example -LiveNodes 8 -Keys 5 -MaxExponent 9 -Lookups 300",
+                new Dictionary<string, object> { ["example"] = System.IO.Path.Combine(ModuleSession.RepoRoot, "examples", "chord-ring.ps1") },
+                TimeSpan.FromMinutes(4));
+
+            result.ShouldSucceed();
+            var summary = result.Output.Last();
+            Assert.Equal(true, summary.Properties["RingSettled"].Value);
+            Assert.Equal(5, summary.Properties["KeysReadBack"].Value);
+            Assert.Equal(5, summary.Properties["OwnersAgree"].Value);
+            Assert.Equal(1, summary.Properties["HitCount"].Value);
+            Assert.Equal(true, summary.Properties["DownloadVerified"].Value);
+            Assert.Equal(true, summary.Properties["BytesMatch"].Value);
+            var rows = ((object[])summary.Properties["PathLength"].Value).Cast<PSObject>().ToList();
+            Assert.Equal(4, rows.Count);   // N = 2^6 .. 2^9
+            Assert.All(rows, r => Assert.InRange((double)r.Properties["MeanHops"].Value - (double)r.Properties["HalfLog2N"].Value, -1.5, 1.0));
+            Assert.Equal(0, _session.Run("(Get-PeerNode).Count").Output.Single().BaseObject);
         }
 
         public void Dispose() => _session.Dispose();

@@ -29,6 +29,7 @@ namespace PSPeer.Module.Tests
             // Chord (issue 12)
             ["PSPeer.PeerLookup"] = "Find-PeerKey 'Hey Jude' -Via (Start-PeerNode -Protocol Chord)",
             ["PSPeer.PeerRing"] = "Get-PeerRing -Node (Start-PeerNode -Protocol Chord)",
+            ["PSPeer.PeerChordMeasurement"] = "New-PeerNetwork -Protocol Chord -Count 32 -Simulated | Invoke-PeerSimulation -Lookups 10 | Measure-PeerNetwork",
         };
 
         readonly ModuleSession _session = new ModuleSession();
