@@ -14,6 +14,7 @@ namespace PSPeer.Engine.Chord
     public sealed partial class ChordNode
     {
         IDisposable _timer;
+        Action _tick;
         long _stabilizeDue, _fixFingersDue, _checkPredecessorDue, _sweepDue, _refreshDue;
         int _busy; // bits: which jobs are running
         int _nextFinger;
@@ -28,15 +29,16 @@ namespace PSPeer.Engine.Chord
         {
             long now = Runtime.Clock.Now.UtcTicks;
             // Spread the first rounds over an interval so a ring started at once does not stabilize in lockstep.
-            _stabilizeDue = now + Jitter(_options.StabilizeInterval);
-            _fixFingersDue = now + Jitter(_options.FixFingersInterval);
-            _checkPredecessorDue = now + Jitter(_options.CheckPredecessorInterval);
+            _stabilizeDue = Jittered(now, _options.StabilizeInterval);
+            _fixFingersDue = Jittered(now, _options.FixFingersInterval);
+            _checkPredecessorDue = Jittered(now, _options.CheckPredecessorInterval);
             _sweepDue = now + SweepInterval.Ticks;
-            _refreshDue = now + _options.RefreshInterval.Ticks;
+            _refreshDue = Due(now, _options.RefreshInterval);
             ScheduleTick(now);
         }
 
-        long Jitter(TimeSpan interval) => (long)(interval.Ticks * (0.5 + Runtime.Random.NextDouble() * 0.5));
+        long Jittered(long now, TimeSpan interval) =>
+            interval.Ticks >= Never ? long.MaxValue : now + (long)(interval.Ticks * (0.5 + Runtime.Random.NextDouble() * 0.5));
 
         void StopMaintenance()
         {
@@ -45,13 +47,19 @@ namespace PSPeer.Engine.Chord
             timer?.Dispose();
         }
 
+        /// <summary>Intervals beyond this mean "never" (a builder that wants no maintenance sets TimeSpan.MaxValue).</summary>
+        static readonly long Never = TimeSpan.FromDays(36500).Ticks;
+
+        static long Due(long now, TimeSpan interval) => interval.Ticks >= Never ? long.MaxValue : now + interval.Ticks;
+
         void ScheduleTick(long now)
         {
             long due = Math.Min(Math.Min(_stabilizeDue, _fixFingersDue), Math.Min(Math.Min(_checkPredecessorDue, _sweepDue), _refreshDue));
+            if (due == long.MaxValue) return; // nothing will ever be due
             lock (_gate)
             {
                 if (Stopping.IsCancellationRequested) return;
-                _timer = Runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), Tick);
+                _timer = Runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), _tick ?? (_tick = Tick));
             }
         }
 
@@ -59,15 +67,15 @@ namespace PSPeer.Engine.Chord
         {
             if (Stopping.IsCancellationRequested) return;
             long now = Runtime.Clock.Now.UtcTicks;
-            if (now >= _stabilizeDue) { _stabilizeDue = now + _options.StabilizeInterval.Ticks; Run(StabilizeBit, StabilizeAsync); }
-            if (now >= _fixFingersDue) { _fixFingersDue = now + _options.FixFingersInterval.Ticks; Run(FixFingersBit, FixFingersAsync); }
-            if (now >= _checkPredecessorDue) { _checkPredecessorDue = now + _options.CheckPredecessorInterval.Ticks; Run(CheckPredecessorBit, CheckPredecessorAsync); }
+            if (now >= _stabilizeDue) { _stabilizeDue = Due(now, _options.StabilizeInterval); Run(StabilizeBit, StabilizeAsync); }
+            if (now >= _fixFingersDue) { _fixFingersDue = Due(now, _options.FixFingersInterval); Run(FixFingersBit, FixFingersAsync); }
+            if (now >= _checkPredecessorDue) { _checkPredecessorDue = Due(now, _options.CheckPredecessorInterval); Run(CheckPredecessorBit, CheckPredecessorAsync); }
             if (now >= _sweepDue)
             {
                 _sweepDue = now + SweepInterval.Ticks;
                 lock (_gate) if (_store != null && _store.Sweep(now) > 0 && _store.KeyCount == 0) _store = null;
             }
-            if (now >= _refreshDue) { _refreshDue = now + _options.RefreshInterval.Ticks; Run(RefreshBit, RefreshPublishedAsync); }
+            if (now >= _refreshDue) { _refreshDue = Due(now, _options.RefreshInterval); Run(RefreshBit, RefreshPublishedAsync); }
             ScheduleTick(now);
         }
 

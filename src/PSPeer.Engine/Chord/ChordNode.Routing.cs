@@ -141,18 +141,25 @@ namespace PSPeer.Engine.Chord
             if (successors != null && Array.Exists(successors, c => c.Id == dead.Id))
             {
                 var rest = Array.FindAll(successors, c => c.Id != dead.Id);
-                if (rest.Length == 0) SetSuccessors(_self, null);
-                else SetSuccessors(rest[0], rest);
+                if (rest.Length > 0) SetSuccessors(rest[0], rest);
+                else
+                {
+                    // Every successor gone: the nearest finger is the best way back into the ring (stabilize corrects it).
+                    ChordContact nearest = null;
+                    foreach (var f in _fingers.Distinct)
+                        if (f != null && f.Id != _self.Id && (nearest == null || f.Id.InOpen(_self.Id, nearest.Id))) nearest = f;
+                    SetSuccessors(nearest ?? _self, null);
+                }
             }
             Note(PeerEventTypes.NodeSuspected, dead, null);
         }
 
         // Ring events found under the lock, emitted after it is released (a subscriber may call back into the node).
-        readonly List<(string Type, ChordContact New, ChordContact Old)> _pendingEvents = new List<(string, ChordContact, ChordContact)>(0);
+        List<(string Type, ChordContact New, ChordContact Old)> _pendingEvents; // made when someone watches
 
         void Note(string type, ChordContact now, ChordContact before)
         {
-            if (HasEventObservers) _pendingEvents.Add((type, now, before));
+            if (HasEventObservers) (_pendingEvents ?? (_pendingEvents = new List<(string, ChordContact, ChordContact)>())).Add((type, now, before));
         }
 
         void FlushEvents()
@@ -160,7 +167,7 @@ namespace PSPeer.Engine.Chord
             (string Type, ChordContact New, ChordContact Old)[] events;
             lock (_gate)
             {
-                if (_pendingEvents.Count == 0) return;
+                if (_pendingEvents == null || _pendingEvents.Count == 0) return;
                 events = _pendingEvents.ToArray();
                 _pendingEvents.Clear();
             }
