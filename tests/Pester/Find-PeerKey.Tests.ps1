@@ -116,7 +116,7 @@ Describe 'Chord events' {
         $seen = @()
         $deadline = [DateTime]::UtcNow.AddSeconds(10)
         while (-not $seen -and [DateTime]::UtcNow -lt $deadline) {
-            $events = @(Get-Event -SourceIdentifier chord-lookups -ErrorAction Ignore)
+            $events = @(Get-Event | Where-Object SourceIdentifier -eq 'chord-lookups')
             $events | Remove-Event
             $seen = @($events | Where-Object { $_.SourceEventArgs.Event.Type -eq 'ChordLookupCompleted' })
             if (-not $seen) { Start-Sleep -Milliseconds 100 }

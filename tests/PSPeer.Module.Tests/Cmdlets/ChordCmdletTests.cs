@@ -82,11 +82,11 @@ namespace PSPeer.Module.Tests.Cmdlets
                 $null = Register-ObjectEvent $a -EventName EventReceived -SourceIdentifier chord-events
                 Publish-PeerFile -Path (Join-Path $music 'Yesterday.mp3') -Via $a
                 $deadline = [DateTime]::UtcNow.AddSeconds(10)
-                while (-not (@(Get-Event -SourceIdentifier chord-events -ErrorAction Ignore) | Where-Object { $_.SourceEventArgs.Event.Type -eq 'FileShared' }) -and [DateTime]::UtcNow -lt $deadline) {
-                    $null = Wait-Event -SourceIdentifier chord-events -Timeout 1
+                while (-not (@(Get-Event | Where-Object SourceIdentifier -eq 'chord-events') | Where-Object { $_.SourceEventArgs.Event.Type -eq 'FileShared' }) -and [DateTime]::UtcNow -lt $deadline) {
+                    Start-Sleep -Milliseconds 100
                 }
                 Unregister-Event -SourceIdentifier chord-events
-                [bool](@(Get-Event -SourceIdentifier chord-events -ErrorAction Ignore) | Where-Object { $_.SourceEventArgs.Event.Type -eq 'FileShared' })",
+                [bool](@(Get-Event | Where-Object SourceIdentifier -eq 'chord-events') | Where-Object { $_.SourceEventArgs.Event.Type -eq 'FileShared' })",
                 new Dictionary<string, object> { ["music"] = music });
 
             result.ShouldSucceed();
