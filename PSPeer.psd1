@@ -32,6 +32,10 @@
         'Show-PeerNetwork'
         'Get-PeerDashboard'
         'Stop-PeerDashboard'
+        'Set-PeerKey'
+        'Get-PeerKey'
+        'Find-PeerKey'
+        'Get-PeerRing'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace PSPeer.Benchmarks
 {
     /// <summary>
-    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|gnutella-live|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|nat|all]`.
+    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|gnutella-live|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|nat|chord|all]`.
     /// </summary>
     static class Program
     {
@@ -32,11 +32,12 @@ namespace PSPeer.Benchmarks
                 case "datagrams": return DatagramBenchmark.Run(args);
                 case "udp-tracker": return await UdpTrackerBenchmark.RunAsync(args);
                 case "nat": return NatBenchmark.Run(args);
+                case "chord": return await ChordBenchmark.RunAsync(args);
                 case "all":
                     await IndexBenchmark.RunAsync(args);
                     return await TransferBenchmark.RunAsync(args);
                 default:
-                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|gnutella-live|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|nat|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
+                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|gnutella-live|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|nat|chord|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
                     return 2;
             }
         }

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
-using PSPeer.Engine.Gnutella;
+using PSPeer.Engine.Networks;
 
 namespace PSPeer
 {
@@ -62,15 +62,17 @@ namespace PSPeer
             };
             int written = 0;
             var network = NetworkRegistry.Find(node);
-            if (network != null && network.Simulated)
+            // A node of a network that records searches searches through it, so Measure-PeerNetwork counts the search.
+            var searchable = network?.Engine as ISearchableNetwork;
+            if (network != null && network.Simulated && searchable != null)
             {
-                SearchSimulated(network, node, options);
+                SearchSimulated(network, searchable, node, options);
                 return;
             }
             // A node of a live network searches through its network, which records the search for Measure-PeerNetwork.
-            Func<Action<SearchHit>, CancellationToken, Task> search = network == null
+            Func<Action<SearchHit>, CancellationToken, Task> search = searchable == null
                 ? (Func<Action<SearchHit>, CancellationToken, Task>)((onHit, ct) => searcher.SearchAsync(Query, options, onHit, ct))
-                : (onHit, ct) => network.Engine.SearchAsync((GnutellaServent)node.Engine, Query, options, onHit, ct);
+                : (onHit, ct) => searchable.SearchAsync(node.Engine, Query, options, onHit, ct);
             WriteVerbose($"Searching for '{Query}' through {node.Name} (timeout {Timeout} s).");
             // Reaching -First ends this query's search only; the next piped query still runs.
             // The engine ends the search at -Timeout; the extra grace only guards against an engine that never returns.
@@ -99,13 +101,13 @@ namespace PSPeer
         /// A node of a simulated network: the search runs virtual time forward (up to -Timeout of it, plus the time
         /// its last hits take to come back) on this thread, and hits are written between slices of the simulation.
         /// </summary>
-        void SearchSimulated(PeerNetwork network, PeerNode node, SearchOptions options)
+        void SearchSimulated(PeerNetwork network, ISearchableNetwork searchable, PeerNode node, SearchOptions options)
         {
             int written = 0;
             WriteVerbose($"Searching for '{Query}' through {node.Name} of simulated network {network.Name} (timeout {Timeout} s of virtual time).");
             try
             {
-                var task = _simulation.Run(network.Engine, ct => network.Engine.SearchAsync((GnutellaServent)node.Engine, Query, options, hit => _simulation.Post(() =>
+                var task = _simulation.Run(network.Engine, ct => searchable.SearchAsync(node.Engine, Query, options, hit => _simulation.Post(() =>
                 {
                     if (written >= options.MaxResults) return;
                     written++;

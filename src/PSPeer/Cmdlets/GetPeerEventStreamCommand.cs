@@ -13,6 +13,6 @@ namespace PSPeer
         [ValidateNotNull]
         public PeerNode Node { get; set; }
 
-        protected override void ProcessRecord() => WriteObject(Node.Engine.Events, enumerateCollection: false);
+        protected override void ProcessRecord() => WriteObject(Node.Events, enumerateCollection: false);
     }
 }

@@ -19,8 +19,8 @@ namespace PSPeer
         [ValidateNotNull]
         public PeerNetwork Network { get; set; }
 
-        /// <summary>Seconds of virtual time to run.</summary>
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = DurationSet)]
+        /// <summary>Seconds of virtual time to run (0: only the workloads, e.g. -Lookups on a Chord ring).</summary>
+        [Parameter(Position = 1, ParameterSetName = DurationSet)]
         [ValidateRange(0.0, 1e9)]
         public double Duration { get; set; }
 
@@ -28,7 +28,7 @@ namespace PSPeer
         [Parameter(Mandatory = true, ParameterSetName = UntilSet)]
         public TimeSpan Until { get; set; }
 
-        /// <summary>Nodes leaving per second of virtual time (a Poisson process); 0 stops churn.</summary>
+        /// <summary>Nodes leaving per second of virtual time (a Poisson process); 0 stops churn. On a Chord ring, joins and failures each at this rate (paper §6.4).</summary>
         [Parameter]
         [ValidateRange(0.0, 1e6)]
         public double ChurnPerSecond { get; set; } = -1;
@@ -37,6 +37,33 @@ namespace PSPeer
         [Parameter]
         [ValidateRange(0.0, 1e9)]
         public double Downtime { get; set; } = 30;
+
+        /// <summary>Chord: after the -Duration, this many lookups of random keys, each from a random live node (ring maintenance runs meanwhile).</summary>
+        [Parameter]
+        [ValidateRange(0, 100_000_000)]
+        public int Lookups { get; set; }
+
+        /// <summary>Chord: lookups per second of virtual time while the -Duration runs (with or without churn).</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1e6)]
+        public double LookupsPerSecond { get; set; }
+
+        /// <summary>Chord: before the -Duration, this fraction of the live hosts fails at once (no goodbye; the others notice by timeouts).</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double FailFraction { get; set; }
+
+        /// <summary>Chord: first store this many keys ("key-0", "key-1", ...) through random nodes, for the key load and keys lost.</summary>
+        [Parameter]
+        [ValidateRange(0, 100_000_000)]
+        public int Keys { get; set; }
+
+        /// <summary>Chord: how the lookups resolve, Iterative (default) or Recursive.</summary>
+        [Parameter]
+        public PSPeer.Engine.Chord.ChordLookupMode Mode { get; set; } = PSPeer.Engine.Chord.ChordLookupMode.Iterative;
+
+        /// <summary>Whether the caller gave <paramref name="parameter"/> (builders tell a default from a choice).</summary>
+        internal bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
         protected override void ProcessRecord()
         {
@@ -48,11 +75,21 @@ namespace PSPeer
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNetworkNotSimulated, ErrorCategory.InvalidOperation, network,
                     $"Network '{network.Name}' is live: its time is the wall clock and cannot be advanced.", "Compose a network with New-PeerNetwork -Simulated."));
 
+            var protocol = (PeerProtocol)Enum.Parse(typeof(PeerProtocol), network.Protocol);
+            foreach (var rule in NetworkBuilder.SimulationParameters)
+                if (IsBound(rule.Parameter) && !rule.Applies(protocol))
+                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.ParameterNotApplicable, ErrorCategory.InvalidArgument, MyInvocation.BoundParameters[rule.Parameter],
+                        $"-{rule.Parameter} applies to {rule.TakenBy}, not to the {network.Protocol} network '{network.Name}'.",
+                        $"Leave out -{rule.Parameter}."));
+
             var engine = network.Engine;
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ChurnPerSecond)))
+            try
             {
-                engine.SetChurn(ChurnPerSecond, TimeSpan.FromSeconds(Downtime));
-                WriteVerbose($"Churn: {ChurnPerSecond} departures per virtual second, {Downtime} s downtime.");
+                network.Builder.BeforeRun(this, network);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowTerminatingError(Errors.FromException(ex, CmdletErrorIds.PeerNetworkFailed, network));
             }
             var target = ParameterSetName == UntilSet ? Until : engine.Elapsed + TimeSpan.FromSeconds(Duration);
             long before = engine.Simulation.ExecutedWorkItems;
@@ -60,6 +97,15 @@ namespace PSPeer
             {
                 var step = target - engine.Elapsed;
                 engine.RunFor(step < Slice ? step : Slice);
+            }
+            if (_stopping) return;
+            try
+            {
+                network.Builder.AfterRun(this, network);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowTerminatingError(Errors.FromException(ex, CmdletErrorIds.PeerNetworkFailed, network));
             }
             WriteVerbose($"{network.Name}: now at {engine.Elapsed} of virtual time ({engine.Simulation.ExecutedWorkItems - before} simulator events).");
             WriteObject(network);

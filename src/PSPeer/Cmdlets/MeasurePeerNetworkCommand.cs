@@ -26,7 +26,7 @@ namespace PSPeer
                     "Measure a network before Stop-PeerNode stops it, or compose a new one with New-PeerNetwork."));
                 return;
             }
-            var measurement = new PeerNetworkMeasurement(Network, Network.Engine.Measure());
+            var measurement = Network.Builder.Describe(Network, Network.Engine.Measure());
             if (Reset) Network.Engine.ResetMeasurement();
             WriteObject(measurement);
         }

@@ -1,5 +1,5 @@
 using System;
-using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using PSPeer.Engine.Networks;
 
@@ -72,69 +72,75 @@ namespace PSPeer
         [Parameter]
         public PSPeer.Engine.Runtime.Simulated.NatKind NatKind { get; set; } = PSPeer.Engine.Runtime.Simulated.NatKind.PortRestricted;
 
-        /// <summary>Default Gnutella-Network-N.</summary>
+        /// <summary>Chord: virtual nodes per host (the paper's r: more of them spread keys more evenly).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int VirtualNodes { get; set; } = 1;
+
+        /// <summary>Chord: copies of each key, the owner's included (default 3).</summary>
+        [Parameter]
+        [ValidateRange(1, 32)]
+        public int Replicas { get; set; } = 3;
+
+        /// <summary>Chord: nodes in each node's successor list (default 16).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int SuccessorListLength { get; set; } = 16;
+
+        /// <summary>Chord: Precomputed (routing state set from the sorted ids, a converged ring at once) or Joins (every node joins through the ring with the protocol's own join).</summary>
+        [Parameter]
+        public PSPeer.Engine.Networks.Chord.ChordBuildMode BuildMode { get; set; } = PSPeer.Engine.Networks.Chord.ChordBuildMode.Precomputed;
+
+        /// <summary>Default &lt;Protocol&gt;-Network-N.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
 
+        /// <summary>Whether the caller gave <paramref name="parameter"/> (builders tell a default from a choice).</summary>
+        internal bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
+
         protected override void ProcessRecord()
         {
-            if (Protocol != PeerProtocol.Gnutella)
+            if (!NetworkBuilder.All.TryGetValue(Protocol, out var builder))
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.RoleNotSupported, ErrorCategory.InvalidArgument, Protocol,
-                    $"New-PeerNetwork composes Gnutella networks; {Protocol} networks are not supported yet.", "Pass -Protocol Gnutella."));
-            if (!Simulated && MyInvocation.BoundParameters.ContainsKey(nameof(LatencyMs)))
+                    $"New-PeerNetwork composes {string.Join(" and ", NetworkBuilder.All.Keys)} networks; {Protocol} networks are not supported yet.",
+                    $"Pass -Protocol {NetworkBuilder.All.Keys.First()}."));
+            foreach (var rule in NetworkBuilder.ProtocolParameters)
+                if (IsBound(rule.Parameter) && !rule.Applies(Protocol))
+                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.ParameterNotApplicable, ErrorCategory.InvalidArgument, MyInvocation.BoundParameters[rule.Parameter],
+                        $"-{rule.Parameter} applies to {rule.TakenBy}, not to a {Protocol} network.",
+                        $"Leave out -{rule.Parameter}, or choose the -Protocol it applies to."));
+            if (!Simulated && IsBound(nameof(LatencyMs)))
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.ParameterNotApplicable, ErrorCategory.InvalidArgument, LatencyMs,
                     "-LatencyMs applies to simulated networks (-Simulated); a live network's latency is loopback's own.",
                     "Add -Simulated, or leave out -LatencyMs."));
-            if (!Simulated && Count > GnutellaNetworkOptions.MaxLiveCount)
+            if (!Simulated && Count > builder.MaxLiveCount)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNetworkTooLarge, ErrorCategory.InvalidArgument, Count,
-                    $"A live network of {Count} nodes would open {Count} listeners and many thousands of sockets in this session; live networks have at most {GnutellaNetworkOptions.MaxLiveCount} nodes.",
-                    $"Add -Simulated to run {Count} nodes in virtual time, or pass -Count {GnutellaNetworkOptions.MaxLiveCount} or less."));
+                    $"A live network of {Count} nodes would open {Count} sockets or more on this machine; live {Protocol} networks have at most {builder.MaxLiveCount} nodes.",
+                    $"Add -Simulated to run {Count} nodes in virtual time, or pass -Count {builder.MaxLiveCount} or less."));
 
             var session = NodeRegistry.CurrentSession;
             string name = Name ?? NetworkRegistry.NextName(session, Protocol.ToString());
-            var options = new GnutellaNetworkOptions
-            {
-                Count = Count, Topology = Topology, Degree = Degree, UltrapeerFraction = UltrapeerFraction,
-                LeafUltrapeerLinks = LeafUltrapeerLinks, SharingFraction = SharingFraction, Seed = Seed, Simulated = Simulated,
-                Latency = TimeSpan.FromMilliseconds(LatencyMs), LiveAddress = Address,
-                NatFraction = Simulated ? NatFraction : 0, NatKind = NatKind,
-            };
-            if (!Simulated)
-            {
-                // Sockets the process cannot hold would fail half-way through the build: say what the network needs first.
-                if (!GnutellaNetwork.LiveFits(options, out string problem))
-                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNetworkTooLarge, ErrorCategory.LimitsExceeded, Count, problem,
-                        $"Add -Simulated to run {Count} nodes in virtual time, or raise the open-file limit as the message says."));
-            }
-            if (!Simulated && (MyInvocation.BoundParameters.ContainsKey(nameof(NatFraction)) || MyInvocation.BoundParameters.ContainsKey(nameof(NatKind))))
-                WriteWarning("-NatFraction and -NatKind shape simulated networks: a live network's NATs are the real ones between its hosts.");
             if (Simulated && Address != null)
                 WriteWarning("-Address is for live networks: simulated nodes have virtual addresses (10.x.y.z).");
-            // Node names carry the network's name, so events from two networks stay apart.
-            string prefix = name + "-";
+            var request = new NetworkBuildRequest
+            {
+                Name = name, NodePrefix = name + "-", Count = Count, Simulated = Simulated, Seed = Seed,
+                Latency = TimeSpan.FromMilliseconds(LatencyMs), Address = Address, Cmdlet = this, Pump = _pump,
+                Progress = (what, fraction) => WriteProgress(new ProgressRecord(ProgressActivityId, $"Building {name}", what) { PercentComplete = (int)(fraction * 100) }),
+            };
             PeerNetwork network;
             try
             {
+                var engine = builder.Build(request, out string sharedRoot);
                 if (Simulated)
-                {
-                    WriteVerbose($"Building a simulated {Topology} network of {Count} nodes (degree {Degree}, seed {Seed}).");
-                    // The build runs on this thread; progress and Ctrl+C are seen between its steps.
-                    var engine = GnutellaNetwork.CreateSimulated(options, prefix,
-                        (what, fraction) => WriteProgress(new ProgressRecord(ProgressActivityId, $"Building {name}", what) { PercentComplete = (int)(fraction * 100) }),
-                        _pump.Token);
                     WriteProgress(new ProgressRecord(ProgressActivityId, $"Building {name}", "Done") { RecordType = ProgressRecordType.Completed });
-                    network = new PeerNetwork(name, engine, null);
-                }
-                else
+                if (engine == null || _pump.IsStopping)
                 {
-                    string root = Path.Combine(Path.GetTempPath(), "PSPeer-" + name + "-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-                    options.LiveSharedRoot = root;
-                    WriteVerbose($"Starting {Count} live Gnutella servents on loopback (files under {root}).");
-                    var building = _pump.Run(ct => GnutellaNetwork.CreateLiveAsync(options, prefix, ct));
-                    if (_pump.IsStopping) return;
-                    network = new PeerNetwork(name, building.GetAwaiter().GetResult(), root);
+                    engine?.Dispose();
+                    return;
                 }
+                network = new PeerNetwork(name, engine, sharedRoot, builder, Seed);
             }
             catch (OperationCanceledException) when (_pump.IsStopping)
             {
@@ -146,7 +152,7 @@ namespace PSPeer
                 return;
             }
             NetworkRegistry.Add(session, network);
-            WriteVerbose($"{name}: {network.Links} links ({network.FailedLinks} failed), {network.UltrapeerCount} ultrapeers, {network.Elapsed} of virtual time to build.");
+            WriteVerbose(builder.Summary(network));
             WriteObject(network);
         }
 

@@ -3,6 +3,7 @@ using System.Linq;
 using System.IO;
 using System.Management.Automation;
 using PSPeer.Engine.BitTorrent;
+using PSPeer.Engine.Chord;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
 
@@ -11,7 +12,7 @@ namespace PSPeer
     /// <summary>Starts a live node on loopback and keeps it in the session until Stop-PeerNode or Remove-Module.</summary>
     [Cmdlet(VerbsLifecycle.Start, "PeerNode")]
     [OutputType(typeof(PeerNode))]
-    public sealed class StartPeerNodeCommand : PSCmdlet
+    public sealed partial class StartPeerNodeCommand : PSCmdlet
     {
         readonly PipelinePump _pump = new PipelinePump();
 
@@ -72,7 +73,7 @@ namespace PSPeer
         [ValidateRange(0, long.MaxValue)]
         public long DownloadLimit { get; set; }
 
-        /// <summary>Gnutella: servents to join through (PeerNodes, node names, or host:port, comma-separated or a list).</summary>
+        /// <summary>Gnutella: servents to join through; Chord: ring members to join through, tried in turn (PeerNodes, node names, or host:port, comma-separated or a list).</summary>
         [Parameter]
         [EndPointListTransformation]
         [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
@@ -122,6 +123,11 @@ namespace PSPeer
         [ValidateRange(0, 86_400)]
         public int ReachabilityTimeoutSec { get; set; } = 120;
 
+        /// <summary>Chord Peer: virtual nodes this host runs on the ring (the paper's r, for load balance), one UDP port each; one PeerNode per virtual node is emitted.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int VirtualNodes { get; set; } = 1;
+
         protected override void ProcessRecord()
         {
             Guid session = NodeRegistry.CurrentSession;
@@ -168,6 +174,12 @@ namespace PSPeer
             else
             {
                 request.Name = NodeRegistry.NextName(session, Protocol.ToString(), ChosenRole.ToString());
+            }
+
+            if (Protocol == PeerProtocol.Chord)
+            {
+                StartChord(session, request);
+                return;
             }
 
             PeerNodeBase engine = null;

@@ -99,8 +99,8 @@ namespace PSPeer
                 {
                     // A node of a simulated network stops as its virtual time runs.
                     var network = NetworkRegistry.Find(node);
-                    if (network != null && network.Simulated) network.Engine.Run(() => node.Engine.StopAsync(), TimeSpan.FromMinutes(1));
-                    else _pump.Run(ct => node.Engine.StopAsync()).GetAwaiter().GetResult();
+                    if (network != null && network.Simulated) network.Engine.Run(async () => { await node.StopAsync(); return true; }, TimeSpan.FromMinutes(1));
+                    else _pump.Run(ct => node.StopAsync()).GetAwaiter().GetResult();
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {

@@ -96,7 +96,7 @@ namespace PSPeer
             {
                 foreach (var node in nodes)
                 {
-                    subscriptions.Add(node.Engine.Events.Subscribe(
+                    subscriptions.Add(node.Events.Subscribe(
                         e =>
                         {
                             if (patterns != null && !patterns.Any(p => p.IsMatch(e.Type))) return;

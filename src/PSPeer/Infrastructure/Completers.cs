@@ -11,24 +11,42 @@ namespace PSPeer
     /// <summary>
     /// Tab completion of the session's node names, for every parameter that takes a node (-Name, -Node, -Via,
     /// -IndexServer, -Bootstrap, -Tracker). Where the parameter takes one kind of node, only those are offered:
-    /// index servers for -IndexServer, Gnutella servents for -Bootstrap, trackers for -Tracker, running nodes that
-    /// can search for -Via. The tooltip says what each node is.
+    /// index servers for -IndexServer, Gnutella servents (Chord peers after -Protocol Chord) for -Bootstrap, trackers for -Tracker, running nodes that
+    /// can search for -Via, Chord nodes for the key cmdlets. The tooltip says what each node is.
     /// </summary>
     public sealed class PeerNodeNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var nodes = NodeRegistry.GetNodes().Where(Fits(parameterName)).ToList();
+            var fits = Fits(parameterName, TypedProtocol(fakeBoundParameters));
+            // The key cmdlets take Chord nodes only.
+            if (commandName != null && (commandName.EndsWith("-PeerKey", StringComparison.OrdinalIgnoreCase) || commandName.EndsWith("-PeerRing", StringComparison.OrdinalIgnoreCase)))
+            {
+                var inner = fits;
+                fits = n => inner(n) && n.Protocol == nameof(PeerProtocol.Chord);
+            }
+            var nodes = NodeRegistry.GetNodes().Where(fits).ToList();
             return Completion.Matching(nodes.Select(n => n.Name), wordToComplete,
                 name => nodes.First(n => n.Name == name) is PeerNode node ? $"{node.Name} ({node.Protocol} {node.Role}, {node.EndPoint ?? node.State.ToString()})" : name);
         }
 
-        static Func<PeerNode, bool> Fits(string parameterName)
+        /// <summary>The -Protocol already typed on the command line, or null.</summary>
+        static string TypedProtocol(IDictionary fakeBoundParameters)
+        {
+            object typed = fakeBoundParameters?.Contains("Protocol") == true ? fakeBoundParameters["Protocol"] : null;
+            if (typed is PSObject pso) typed = pso.BaseObject;
+            return typed?.ToString();
+        }
+
+        static Func<PeerNode, bool> Fits(string parameterName, string protocol)
         {
             switch (parameterName)
             {
                 case "IndexServer": return n => n.Role == nameof(PeerRole.IndexServer) && n.State == NodeState.Running;
+                // -Bootstrap: servents for Gnutella, ring members (not clients) for Chord.
+                case "Bootstrap" when string.Equals(protocol, nameof(PeerProtocol.Chord), StringComparison.OrdinalIgnoreCase):
+                    return n => n.Protocol == nameof(PeerProtocol.Chord) && n.Role == nameof(PeerRole.Peer) && n.State == NodeState.Running;
                 case "Bootstrap": return n => n.Protocol == nameof(PeerProtocol.Gnutella) && n.State == NodeState.Running;
                 case "Tracker": return n => n.Role == nameof(PeerRole.Tracker) && n.State == NodeState.Running;
                 case "Via": return n => n.State == NodeState.Running;

@@ -40,6 +40,12 @@ namespace PSPeer
         public const string DestinationFileExists = PeerErrorIds.DestinationFileExists;
         // Show-PeerNetwork: the dashboard could not start (its port taken: PortInUse passes through)
         public const string PeerDashboardFailed = "PeerDashboardFailed";
+        // Chord rings (issue 12): keys through a node that is no Chord node, a value over the ring's size limit, a Client
+        // (behind a NAT) with no ring member to go through. Lookups and stores that fail carry the engine's ids
+        // (PeerErrorIds.ChordLookupFailed, ChordStoreRefused, ChordJoinFailed).
+        public const string NodeNotChord = "NodeNotChord";
+        public const string PeerKeyValueTooLarge = "PeerKeyValueTooLarge";
+        public const string ChordBootstrapRequired = "ChordBootstrapRequired";
     }
 
     internal static class Errors
@@ -103,6 +109,12 @@ namespace PSPeer
                 case PeerErrorIds.DestinationFileExists: return ErrorCategory.ResourceExists;
                 case PeerErrorIds.AddressNotAvailable: return ErrorCategory.InvalidArgument;
                 case PeerErrorIds.PortAccessDenied: return ErrorCategory.PermissionDenied;
+                case CmdletErrorIds.NodeNotChord:
+                case CmdletErrorIds.PeerKeyValueTooLarge:
+                case CmdletErrorIds.ChordBootstrapRequired: return ErrorCategory.InvalidArgument;
+                case PeerErrorIds.ChordLookupFailed:
+                case PeerErrorIds.ChordJoinFailed: return ErrorCategory.ConnectionError;
+                case PeerErrorIds.ChordStoreRefused: return ErrorCategory.WriteError;
                 default: return ErrorCategory.NotSpecified;
             }
         }

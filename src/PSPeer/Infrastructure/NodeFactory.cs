@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using PSPeer.Engine.BitTorrent;
+using PSPeer.Engine.Chord;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Runtime.Live;
 using PSPeer.Engine.Gnutella;
@@ -35,6 +36,8 @@ namespace PSPeer
         public System.TimeSpan? ReachabilityCheckAfter;
         /// <summary>BitTorrent Leecher: the verified download replaces a file at the final name (SwarmOptions.ReplaceExisting).</summary>
         public bool ReplaceExisting;
+        /// <summary>Chord: the ring's settings for this node (ClientOnly for the Client role).</summary>
+        public ChordOptions Chord;
     }
 
     /// <summary>The one place that knows which engine class runs which protocol and role; new systems slot in here.</summary>
@@ -73,6 +76,15 @@ namespace PSPeer
                             DetectFirewall = request.Reachability == PeerReachability.Detect,
                             ReachabilityCheckAfter = request.ReachabilityCheckAfter,
                         });
+                    break;
+                case PeerProtocol.Chord:
+                    // One virtual node; Start-PeerNode -VirtualNodes r asks for r of them, one port each.
+                    if (request.Role == PeerRole.Peer || request.Role == PeerRole.Client)
+                    {
+                        var options = request.Chord ?? new ChordOptions();
+                        options.ClientOnly = request.Role == PeerRole.Client;
+                        return new ChordNode(runtime, request.Name, request.Port, options);
+                    }
                     break;
             }
             throw new PeerException(CmdletErrorIds.RoleNotSupported, $"{request.Protocol} has no role {request.Role}.");
@@ -126,6 +138,7 @@ namespace PSPeer
                 case PeerProtocol.Napster: return new[] { PeerRole.IndexServer, PeerRole.Peer };
                 case PeerProtocol.Gnutella: return new[] { PeerRole.Ultrapeer, PeerRole.Leaf, PeerRole.Peer };
                 case PeerProtocol.BitTorrent: return new[] { PeerRole.Tracker, PeerRole.Seeder, PeerRole.Leecher };
+                case PeerProtocol.Chord: return new[] { PeerRole.Peer, PeerRole.Client };
                 default: return new PeerRole[0];
             }
         }
@@ -137,8 +150,8 @@ namespace PSPeer
         public static readonly IReadOnlyList<(string Parameter, Func<PeerProtocol, PeerRole, bool> Applies, string TakenBy)> RoleParameters = new (string, Func<PeerProtocol, PeerRole, bool>, string)[]
         {
             ("IndexServer", NeedsIndexServer, "a Napster Peer"),
-            ("Bootstrap", (p, r) => p == PeerProtocol.Gnutella, "a Gnutella Ultrapeer or Leaf"),
-            ("SharedPath", CanShare, "a Napster Peer, a Gnutella Ultrapeer or Leaf, and a BitTorrent Seeder or Leecher"),
+            ("Bootstrap", (p, r) => p == PeerProtocol.Gnutella || p == PeerProtocol.Chord, "a Gnutella Ultrapeer or Leaf and a Chord Peer or Client"),
+            ("SharedPath", CanShare, "a Napster Peer, a Gnutella Ultrapeer or Leaf, a BitTorrent Seeder or Leecher, and a Chord Peer"),
             ("Torrent", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
             ("Tracker", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
             ("UploadLimit", NeedsTorrent, "a BitTorrent Seeder or Leecher"),
@@ -147,6 +160,7 @@ namespace PSPeer
             ("Reachability", (p, r) => p == PeerProtocol.Gnutella, "a Gnutella Ultrapeer or Leaf"),
             ("ReachabilityTimeoutSec", (p, r) => p == PeerProtocol.Gnutella, "a Gnutella Ultrapeer or Leaf"),
             ("Force", (p, r) => p == PeerProtocol.BitTorrent && r == PeerRole.Leecher, "a BitTorrent Leecher"),
+            ("VirtualNodes", (p, r) => p == PeerProtocol.Chord && r == PeerRole.Peer, "a Chord Peer"),
         };
 
         /// <summary>Why <paramref name="name"/> cannot name a node of this protocol and role, or null when it can.</summary>

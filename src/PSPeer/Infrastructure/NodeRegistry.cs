@@ -147,7 +147,7 @@ namespace PSPeer
         // All in parallel, bounded as a whole (no ordering: a client whose server goes first just skips its goodbye).
         static void StopNodes(IEnumerable<PeerNode> nodes)
         {
-            var stops = nodes.Select(n => Task.Run(() => n.Engine.StopAsync())).ToArray();
+            var stops = nodes.Select(n => Task.Run(() => n.StopAsync())).ToArray();
             try { Task.WaitAll(stops, StopWait); }
             catch (AggregateException) { /* a node that fails to stop cleanly is still forgotten */ }
         }

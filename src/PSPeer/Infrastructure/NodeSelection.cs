@@ -29,7 +29,7 @@ namespace PSPeer
                 cmdlet.ThrowTerminatingError(Errors.Make(PSPeer.Engine.Core.PeerErrorIds.NodeNotRunning, ErrorCategory.InvalidOperation, node,
                     $"Node '{node.Name}' is {node.State}: it cannot act any more.",
                     $"Pass a running node as -{parameter} (Get-PeerNode lists them), or start one: {startHint}"));
-            if (node.Engine is T capable) return capable;
+            if (node.As<T>() is T capable) return capable;
             cmdlet.ThrowTerminatingError(Errors.Make(cannotId, ErrorCategory.InvalidArgument, node,
                 $"Node '{node.Name}' is a {node.Protocol} {node.Role}, which {cannot}.", $"Pass a Peer node as -{parameter}."));
             return null;

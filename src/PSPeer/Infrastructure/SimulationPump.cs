@@ -39,7 +39,7 @@ namespace PSPeer
         /// <paramref name="limit"/> of virtual time passes, or <paramref name="stop"/> (checked between slices) or
         /// Ctrl+C says enough; then cancels the work's token and gives it a grace period. Returns the work's task.
         /// </summary>
-        public Task Run(GnutellaNetwork network, Func<CancellationToken, Task> work, TimeSpan limit, Func<bool> stop = null)
+        public Task Run(IPeerNetworkEngine network, Func<CancellationToken, Task> work, TimeSpan limit, Func<bool> stop = null)
         {
             var cancel = new CancellationTokenSource();
             var task = network.Simulation.Spawn(() => work(cancel.Token));

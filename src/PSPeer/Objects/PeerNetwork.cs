@@ -2,43 +2,54 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using PSPeer.Engine.Gnutella;
+using PSPeer.Engine.Core;
 using PSPeer.Engine.Networks;
 
 namespace PSPeer
 {
     /// <summary>
-    /// A network composed by New-PeerNetwork: many nodes, simulated or live. Its nodes are PeerNode objects that
-    /// Find-PeerFile -Via and Watch-PeerEvent accept; on a simulated network, cmdlets that wait run virtual time.
+    /// A network composed by New-PeerNetwork: many nodes of one protocol, simulated or live. Its nodes are PeerNode
+    /// objects that Find-PeerFile -Via, Find-PeerKey -Via and Watch-PeerEvent accept; on a simulated network, cmdlets
+    /// that wait run virtual time. The cmdlets talk to its protocol-neutral engine (<see cref="IPeerNetworkEngine"/>);
+    /// the properties a protocol does not have (Topology on a Chord ring, VirtualNodes on Gnutella) are null.
     /// </summary>
     public sealed class PeerNetwork
     {
-        readonly Dictionary<GnutellaServent, PeerNode> _nodeObjects = new Dictionary<GnutellaServent, PeerNode>();
+        readonly object _nodeObjectsGate = new object();
+        PeerNode[] _nodeObjects = new PeerNode[0];
         readonly string _sharedRoot;
+        readonly NetworkBuilder _builder;
 
-        internal PeerNetwork(string name, GnutellaNetwork engine, string sharedRoot)
+        internal PeerNetwork(string name, IPeerNetworkEngine engine, string sharedRoot, NetworkBuilder builder, int seed)
         {
             Name = name;
             Engine = engine ?? throw new ArgumentNullException(nameof(engine));
+            _builder = builder ?? throw new ArgumentNullException(nameof(builder));
             _sharedRoot = sharedRoot;
+            Seed = seed;
             // The nodes as they are when the first handler subscribes (a node churn replaces later is not followed).
-            _eventReceived = new EventRelay(this, () => System.Linq.Enumerable.Select(Nodes, n => n.Engine.Events));
+            _eventReceived = new EventRelay(this, () => System.Linq.Enumerable.Select(Nodes, n => n.Events));
         }
 
         public string Name { get; }
-        public string Protocol => "Gnutella";
+        public string Protocol => Engine.Protocol;
         public int Count => Engine.Nodes.Count;
-        public TopologyKind Topology => Engine.Options.Topology;
-        public int Degree => Engine.Options.Degree;
-        public double UltrapeerFraction => Engine.Options.UltrapeerFraction;
-        public int UltrapeerCount => Engine.Ultrapeers.Count;
+        /// <summary>Gnutella: how ultrapeers are linked; null for other protocols.</summary>
+        public TopologyKind? Topology => Gnutella?.Options.Topology;
+        /// <summary>Gnutella: mean links per ultrapeer among ultrapeers; null for other protocols.</summary>
+        public int? Degree => Gnutella?.Options.Degree;
+        /// <summary>Gnutella: share of nodes that are ultrapeers; null for other protocols.</summary>
+        public double? UltrapeerFraction => Gnutella?.Options.UltrapeerFraction;
+        public int? UltrapeerCount => Gnutella?.Ultrapeers.Count;
+        /// <summary>Chord: virtual nodes per host; null for other protocols.</summary>
+        public int? VirtualNodes => (Engine as PSPeer.Engine.Networks.Chord.ChordNetwork)?.Options.VirtualNodes;
         public bool Simulated => Engine.IsSimulated;
-        public int Seed => Engine.Options.Seed;
+        public int Seed { get; }
         /// <summary>Virtual time since the simulation began (simulated), or wall time since the network was built (live).</summary>
         public TimeSpan Elapsed => Engine.Elapsed;
-        /// <summary>Links made between nodes (ultrapeer links and leaf attachments).</summary>
-        public int Links => Engine.Links.Count - Engine.FailedLinks;
-        public int FailedLinks => Engine.FailedLinks;
+        /// <summary>Gnutella: links made between nodes (ultrapeer links and leaf attachments); null for other protocols.</summary>
+        public int? Links => Gnutella == null ? (int?)null : Gnutella.Links.Count - Gnutella.FailedLinks;
+        public int? FailedLinks => Gnutella?.FailedLinks;
         public int NodesDown => Engine.IsSimulated ? Engine.NodesDown : 0;
         public bool IsStopped { get; private set; }
 
@@ -47,15 +58,19 @@ namespace PSPeer
         {
             get
             {
-                var nodes = new PeerNode[Engine.Nodes.Count];
-                lock (_nodeObjects)
-                    for (int i = 0; i < nodes.Length; i++)
+                // The PeerNode of each index is kept and made again only when the engine node there changed (churn), so
+                // reading $ring.Nodes[i] of a million-node ring costs a pass of comparisons, not a million dictionary lookups.
+                lock (_nodeObjectsGate)
+                {
+                    var engineNodes = Engine.Nodes;
+                    if (_nodeObjects.Length != engineNodes.Count) Array.Resize(ref _nodeObjects, engineNodes.Count);
+                    for (int i = 0; i < _nodeObjects.Length; i++)
                     {
-                        var servent = Engine.Nodes[i];
-                        if (!_nodeObjects.TryGetValue(servent, out var node)) _nodeObjects[servent] = node = new PeerNode(servent);
-                        nodes[i] = node;
+                        var engineNode = engineNodes[i];
+                        if (!ReferenceEquals(_nodeObjects[i]?.Engine, engineNode)) _nodeObjects[i] = new PeerNode(engineNode);
                     }
-                return nodes;
+                    return (PeerNode[])_nodeObjects.Clone();
+                }
             }
         }
 
@@ -72,10 +87,16 @@ namespace PSPeer
         }
 
         /// <summary>The engine network (internal: the cmdlets use it; scripts use the properties above and Measure-PeerNetwork).</summary>
-        internal GnutellaNetwork Engine { get; }
+        internal IPeerNetworkEngine Engine { get; }
+
+        /// <summary>The engine network when it is a Gnutella network (for the Gnutella-only properties), else null.</summary>
+        GnutellaNetwork Gnutella => Engine as GnutellaNetwork;
+
+        /// <summary>The protocol's builder, which also turns the engine's measurement into the object Measure-PeerNetwork emits.</summary>
+        internal NetworkBuilder Builder => _builder;
 
         /// <summary>Whether <paramref name="node"/> is one of this network's nodes.</summary>
-        internal bool Owns(PeerNode node) => node?.Engine is GnutellaServent s && Engine.Contains(s);
+        internal bool Owns(PeerNode node) => node?.Engine != null && Engine.Contains(node.Engine);
 
         /// <summary>Raised once when the network has stopped (a dashboard that shows only this network stops with it).</summary>
         internal event Action Stopped;

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
+using PeerEvent = PSPeer.Engine.Core.PeerEvent;
 
 namespace PSPeer
 {
@@ -14,10 +15,14 @@ namespace PSPeer
     /// </summary>
     public sealed class PeerNode
     {
-        internal PeerNode(PeerNodeBase engine)
+        internal PeerNode(PeerNodeBase engine) : this(engine, null) { }
+
+        /// <param name="facet">What the cmdlet layer composed beside the engine node (a Chord node's file sharing), or null.</param>
+        internal PeerNode(PeerNodeBase engine, NodeFacet facet)
         {
             Engine = engine ?? throw new ArgumentNullException(nameof(engine));
-            _eventReceived = new EventRelay(this, () => new[] { engine.Events });
+            Facet = facet;
+            _eventReceived = new EventRelay(this, () => new[] { Events });
             // Watched from the start, because peers that sent data may be gone by the time anyone asks.
             if (engine is BitTorrentPeer swarm) SwarmSources = new SwarmSources(swarm);
         }
@@ -31,10 +36,10 @@ namespace PSPeer
         /// <summary>"host:port" the node listens on (its HTTP file server for a Napster peer).</summary>
         public string EndPoint => Engine.EndPoint;
         public NodeState State => Engine.State;
-        public int SharedFileCount => Engine.SharedFileCount;
+        public int SharedFileCount => Facet?.Capability is ISharingNode sharing ? sharing.Shared.Files.Count : Engine.SharedFileCount;
         public DateTimeOffset StartTime => Engine.StartTime;
         /// <summary>The folder the node shares (a seeder's or leecher's data folder), or null.</summary>
-        public string SharedPath => (Engine as ISharingNode)?.Shared?.Root ?? Swarm?.Directory;
+        public string SharedPath => As<ISharingNode>()?.Shared?.Root ?? Swarm?.Directory;
         /// <summary>The index server a Napster peer is logged in to, or null.</summary>
         public string IndexServer => (Engine as global::PSPeer.Engine.Napster.NapsterPeer)?.IndexServer?.ToString();
 
@@ -122,13 +127,46 @@ namespace PSPeer
         /// <summary>Gnutella: whether the servent answers as firewalled now (its hits need a Push); null for other protocols.</summary>
         public bool? Firewalled => (Engine as global::PSPeer.Engine.Gnutella.GnutellaServent)?.IsFirewalled;
 
-        internal bool CanSearch => Engine is ISearchNode;
-        internal bool CanShare => Engine is ISharingNode;
+        /// <summary>What the cmdlet layer composed beside the engine node (a Chord node's file sharing), or null.</summary>
+        internal NodeFacet Facet { get; }
+
+        /// <summary>The engine node, or what was composed beside it, as <typeparamref name="T"/> (ISearchNode, ISharingNode); null when neither is.</summary>
+        internal T As<T>() where T : class => Engine as T ?? Facet?.Capability as T;
+
+        /// <summary>The node's events, and those of what was composed beside it.</summary>
+        internal IObservable<PeerEvent> Events => Facet == null ? Engine.Events : System.Reactive.Linq.Observable.Merge(Engine.Events, Facet.Events);
+
+        /// <summary>
+        /// Stops what was composed beside the node, then the node. A Chord node leaves the ring gracefully first (hands
+        /// its keys to its successor and tells its neighbours), for at most <see cref="ChordLeaveLimit"/> when live.
+        /// </summary>
+        internal async System.Threading.Tasks.Task StopAsync()
+        {
+            if (Facet != null) await Facet.StopAsync();
+            if (Engine is global::PSPeer.Engine.Chord.ChordNode chord && chord.State == NodeState.Running)
+            {
+                var leave = chord.LeaveAsync();
+                if (!Engine.Runtime.IsSimulated)
+                    await System.Threading.Tasks.Task.WhenAny(leave, System.Threading.Tasks.Task.Delay(ChordLeaveLimit));
+                else
+                {
+                    try { await leave; }
+                    catch (Exception) { /* a leave that fails still ends in the stop below */ }
+                }
+            }
+            await Engine.StopAsync();
+        }
+
+        /// <summary>How long a live Chord node may take to hand its keys on before it simply stops.</summary>
+        static readonly TimeSpan ChordLeaveLimit = TimeSpan.FromSeconds(5);
+
+        internal bool CanSearch => As<ISearchNode>() != null;
+        internal bool CanShare => As<ISharingNode>() != null;
         internal bool HasSharedFolder
         {
             get
             {
-                try { return (Engine as ISharingNode)?.Shared?.Root != null; }
+                try { return As<ISharingNode>()?.Shared?.Root != null; }
                 catch (NotImplementedException) { return false; }
             }
         }

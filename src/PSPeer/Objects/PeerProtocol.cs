@@ -7,10 +7,11 @@ namespace PSPeer
         Napster,
         Gnutella,
         BitTorrent,
+        Chord,
     }
 
     /// <summary>What a node does in its system. Napster: IndexServer, Peer. Gnutella: Ultrapeer, Leaf (Peer = Ultrapeer).
-    /// BitTorrent: Tracker, Seeder, Leecher.</summary>
+    /// BitTorrent: Tracker, Seeder, Leecher. Chord: Peer (a ring member), Client (lookups and stores only).</summary>
     public enum PeerRole
     {
         Peer,
@@ -20,5 +21,7 @@ namespace PSPeer
         Tracker,
         Seeder,
         Leecher,
+        /// <summary>Chord: a node behind a NAT that looks keys up and stores them, but is no member of the ring.</summary>
+        Client,
     }
 }

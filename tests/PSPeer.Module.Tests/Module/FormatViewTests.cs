@@ -26,6 +26,10 @@ namespace PSPeer.Module.Tests
             ["PSPeer.PeerNetworkMeasurement"] = "New-PeerNetwork -Protocol Gnutella -Count 20 -Simulated | Measure-PeerNetwork",
             // Rows scripts build while sweeping -Ttl (examples/gnutella-flood.ps1, Measure-PeerNetwork's help).
             ["PSPeer.FloodByTtl"] = "[pscustomobject]@{ PSTypeName = 'PSPeer.FloodByTtl'; Ttl = 2; Reached = 17; Predicted = 17; Messages = 20; Duplicates = 3; Hits = 1; MeanHops = 2 }",
+            // Chord (issue 12)
+            ["PSPeer.PeerLookup"] = "Find-PeerKey 'Hey Jude' -Via (Start-PeerNode -Protocol Chord)",
+            ["PSPeer.PeerRing"] = "Get-PeerRing -Node (Start-PeerNode -Protocol Chord)",
+            ["PSPeer.PeerChordMeasurement"] = "New-PeerNetwork -Protocol Chord -Count 32 -Simulated | Invoke-PeerSimulation -Lookups 10 | Measure-PeerNetwork",
             ["PSPeer.PeerDashboard"] = "Show-PeerNetwork",
         };
 

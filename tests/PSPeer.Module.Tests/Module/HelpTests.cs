@@ -13,6 +13,7 @@ namespace PSPeer.Module.Tests
         static readonly string[] ExportedCmdlets = new[] { "Find-PeerFile", "Get-PeerEventStream", "Get-PeerNode", "Get-TorrentInfo", "New-Torrent", "Publish-PeerFile", "Receive-PeerFile", "Start-PeerNode", "Stop-PeerNode", "Watch-PeerEvent" }
             .Concat(new[] { "New-PeerNetwork", "Invoke-PeerSimulation", "Measure-PeerNetwork" })   // networks (issue 5)
             .Concat(new[] { "Show-PeerNetwork", "Get-PeerDashboard", "Stop-PeerDashboard" })   // dashboard (issue 14)
+            .Concat(new[] { "Set-PeerKey", "Get-PeerKey", "Find-PeerKey", "Get-PeerRing" })   // Chord rings (issue 12)
             .OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
 
         [Fact]
