@@ -29,6 +29,7 @@
         'New-PeerNetwork'
         'Invoke-PeerSimulation'
         'Measure-PeerNetwork'
+        'Export-PeerChart'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -12,6 +12,7 @@ namespace PSPeer.Module.Tests
         /// <summary>The cmdlets PSPeer.psd1 exports, in ordinal order.</summary>
         static readonly string[] ExportedCmdlets = new[] { "Find-PeerFile", "Get-PeerEventStream", "Get-PeerNode", "Get-TorrentInfo", "New-Torrent", "Publish-PeerFile", "Receive-PeerFile", "Start-PeerNode", "Stop-PeerNode", "Watch-PeerEvent" }
             .Concat(new[] { "New-PeerNetwork", "Invoke-PeerSimulation", "Measure-PeerNetwork" })   // networks (issue 5)
+            .Concat(new[] { "Export-PeerChart" })   // charts (issue 14)
             .OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
 
         [Fact]
