@@ -20,6 +20,8 @@ namespace PSPeer.Charts
         public string YAxisTitle { get; }
         /// <summary>Ticks on whole numbers only (TTLs, hops).</summary>
         public bool WholeX { get; set; }
+        /// <summary>The x axis starts at zero (times: a CDF read from the start).</summary>
+        public bool XFromZero { get; set; }
         /// <summary>Upper end of the y axis when it has a natural one (a CDF's 1).</summary>
         public double? YMaximum { get; set; }
         public List<ChartSeries> Series { get; } = new List<ChartSeries>();

@@ -39,6 +39,7 @@ namespace PSPeer.Charts
                 MinimumPadding = 0.05, MaximumPadding = 0.05, StringFormat = "#,0.##",
             };
             if (panel.WholeX) { x.MajorStep = 1; x.MinorStep = 1; x.StringFormat = "0"; }
+            if (panel.XFromZero) x.Minimum = 0;
             var y = new LinearAxis
             {
                 Position = AxisPosition.Left, Title = panel.YAxisTitle, ToolTip = YAxisTag, Minimum = 0, MaximumPadding = 0.08,

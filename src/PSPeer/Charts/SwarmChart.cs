@@ -39,6 +39,7 @@ namespace PSPeer.Charts
             var panel = figure.Add(new ChartPanel("swarm-completion", "Completion time CDF", "Completion time (s)", "Fraction of leechers complete")
             {
                 YMaximum = 1,
+                XFromZero = true,
             });
             var cdf = panel.Add(new ChartSeries("leechers complete", SeriesRole.Measured, SeriesShape.Steps));
             for (int i = 0; i < times.Count; i++) cdf.Add(times[i], (i + 1) / (double)total);

@@ -22,6 +22,7 @@ namespace PSPeer.Module.Tests
             ["hey-jude.ps1"] = nameof(Hey_Jude_finds_both_songs_and_downloads_verified_identical_bytes),
             ["torrent-swarm.ps1"] = nameof(Torrent_swarm_completes_every_leecher_with_identical_bytes_and_receives_one_more_copy),
             ["nat-lab.ps1"] = "Hosts.NatLabExampleTests (runs it as root, or checks that it says what it needs)",
+            ["charts.ps1"] = "Cmdlets.ExportPeerChartTests." + nameof(Cmdlets.ExportPeerChartTests.The_charts_example_writes_the_flooding_and_swarm_charts),
         };
 
         static ScriptResult RunExample(ModuleSession session, string name) =>
