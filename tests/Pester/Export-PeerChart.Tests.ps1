@@ -125,6 +125,16 @@ Describe 'Export-PeerChart: a swarm' {
         $html | Should -Match ([regex]::Escape('&lt;script&gt;alert(1)&amp;&lt;img src=x onerror=alert(1)&gt;.bin'))
     }
 
+    It 'draws Receive-PeerFile results of the torrent without a bound (their upload limit is unknown)' {
+        $download = Get-TorrentInfo (Join-Path $TestDrive 'x.torrent') | Receive-PeerFile -Destination (Join-Path $TestDrive 'copy') -Timeout 60
+        $download.Verified | Should -BeTrue
+        $download | Export-PeerChart -Path (Join-Path $TestDrive 'downloads.svg') -Title 'One more copy'
+        $svg = Read-Svg (Join-Path $TestDrive 'downloads.svg')
+        (Select-Series $svg 'swarm-completion' 'pspeer-marker' 'leechers complete').Count | Should -Be 1
+        (Select-Class $svg 'pspeer-reference').Count | Should -Be 0
+        $svg.svg.desc | Should -Match 'No lower bound drawn'
+    }
+
     AfterAll {
         Get-PeerNode | Stop-PeerNode -Confirm:$false
     }

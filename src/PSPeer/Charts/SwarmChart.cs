@@ -8,7 +8,7 @@ namespace PSPeer.Charts
 {
     /// <summary>
     /// A torrent swarm's completion times as a CDF: the fraction of leechers holding the whole file by time t, from
-    /// leecher nodes (CompletedAt - StartTime) or Receive-PeerFile's PeerDownload results (Duration). Against the lower
+    /// leecher nodes (CompletedAt - StartTime) or Receive-PeerFile's PeerDownload results of torrents (Duration). Against the lower
     /// bound (<see cref="SwarmLowerBound"/>) when the inputs are the swarm's nodes and every uploader, seeds included
     /// (piped in or running in the session), has an upload limit.
     /// </summary>
@@ -17,13 +17,13 @@ namespace PSPeer.Charts
         public PeerChartKind Kind => PeerChartKind.Swarm;
 
         public bool Takes(object input) =>
-            input is PeerDownload || input is PeerNode node && node.Engine is BitTorrentPeer;
+            input is PeerDownload download && download.InfoHash != null || input is PeerNode node && node.Engine is BitTorrentPeer;
 
         public ChartFigure Build(IReadOnlyList<object> inputs, string title)
         {
             var nodes = inputs.OfType<PeerNode>().Where(n => n.Engine is BitTorrentPeer).ToList();
             var leechers = nodes.Where(n => n.Role == "Leecher").ToList();
-            var downloads = inputs.OfType<PeerDownload>().ToList();
+            var downloads = inputs.OfType<PeerDownload>().Where(d => d.InfoHash != null).ToList();
             int total = leechers.Count + downloads.Count;
             var times = leechers.Where(n => n.CompletedAt.HasValue).Select(n => (n.CompletedAt.Value - n.StartTime).TotalSeconds)
                 .Concat(downloads.Where(d => d.Verified).Select(d => d.Duration.TotalSeconds))
