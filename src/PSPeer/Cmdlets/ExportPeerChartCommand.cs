@@ -147,7 +147,8 @@ namespace PSPeer
         void Write(ChartFigure figure, byte[] bytes)
         {
             bool exists = File.Exists(_path);
-            if (exists && File.ReadAllBytes(_path).SequenceEqual(bytes))
+            // Compared only when the sizes agree: -Path may name some large unrelated file.
+            if (exists && new FileInfo(_path).Length == bytes.Length && File.ReadAllBytes(_path).SequenceEqual(bytes))
             {
                 WriteVerbose($"'{_path}' already holds this chart.");
                 if (PassThru) WriteObject(new FileInfo(_path));
