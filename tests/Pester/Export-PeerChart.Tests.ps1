@@ -53,7 +53,8 @@ Describe 'Export-PeerChart: Gnutella flooding' {
         $wide | Export-PeerChart -Path (Join-Path $TestDrive 'hops.svg')
         $svg = Read-Svg (Join-Path $TestDrive 'hops.svg')
         (Select-Series $svg 'flood-messages' 'pspeer-marker' 'messages').Count | Should -Be 7
-        $svg.svg.desc | Should -Match 'hop by hop'
+        # The note says how it was read, whole.
+        $svg.svg.desc | Should -Match 'hop by hop .*what a TTL-h flood costs and reaches\.$'
     }
 
     It 'writes a self-contained HTML report: the SVG inline, the numbers as tables, nothing to load' {

@@ -19,7 +19,7 @@ namespace PSPeer.Charts
         public List<string> Notes { get; } = new List<string>();
         public List<ChartPanel> Panels { get; } = new List<ChartPanel>();
 
-        public void Note(string note) => Notes.Add(ChartText.Clean(note));
+        public void Note(string note) => Notes.Add(ChartText.Clean(note, 4 * ChartText.MaxLength));
 
         public ChartPanel Add(ChartPanel panel)
         {

@@ -9,20 +9,21 @@ namespace PSPeer.Charts
     /// </summary>
     internal static class ChartText
     {
+        /// <summary>Longest title or name kept (a note, written by the chart itself around such names, may be longer).</summary>
         public const int MaxLength = 160;
 
-        public static string Clean(string text)
+        public static string Clean(string text, int maxLength = MaxLength)
         {
             if (string.IsNullOrEmpty(text)) return text ?? "";
             var sb = new StringBuilder(text.Length);
-            for (int i = 0; i < text.Length && sb.Length < MaxLength; i++)
+            for (int i = 0; i < text.Length && sb.Length < maxLength; i++)
             {
                 char c = text[i];
                 if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { sb.Append(c).Append(text[++i]); continue; }
                 if (char.IsSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') { sb.Append('\uFFFD'); continue; }
                 sb.Append(c < ' ' || c == '\u007F' ? ' ' : c);
             }
-            if (sb.Length >= MaxLength && text.Length > MaxLength) sb.Append('…');
+            if (sb.Length >= maxLength && text.Length > maxLength) sb.Append('…');
             return sb.ToString();
         }
     }
