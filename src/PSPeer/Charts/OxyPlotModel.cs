@@ -66,7 +66,7 @@ namespace PSPeer.Charts
             }
             model.Legends.Add(new Legend
             {
-                LegendPosition = LegendPosition.RightBottom, LegendPlacement = LegendPlacement.Inside,
+                LegendPosition = panel.LegendTopLeft ? LegendPosition.LeftTop : LegendPosition.RightBottom, LegendPlacement = LegendPlacement.Inside,
                 LegendBackground = OxyColor.FromAColor(230, OxyColors.White), LegendBorder = OxyColor.FromRgb(0xcc, 0xcc, 0xcc),
                 LegendFontSize = 13,
             });

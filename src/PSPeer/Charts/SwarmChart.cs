@@ -40,6 +40,7 @@ namespace PSPeer.Charts
             {
                 YMaximum = 1,
                 XFromZero = true,
+                LegendTopLeft = true,
             });
             var cdf = panel.Add(new ChartSeries("leechers complete", SeriesRole.Measured, SeriesShape.Steps));
             for (int i = 0; i < times.Count; i++) cdf.Add(times[i], (i + 1) / (double)total);
