@@ -10,11 +10,14 @@ using PSPeer.Engine.Networks;
 namespace PSPeer.Benchmarks
 {
     /// <summary>
-    /// Gnutella at scale. Simulated: networks of 10,000 and 100,000 servents (build time, simulator events per second,
-    /// memory per node, cost of a TTL-4 query). Live: 200 servents on loopback in this process (query round trip to
+    /// Gnutella at scale. Simulated: networks of 10,000 to 1,000,000 servents (build time, simulator events per second,
+    /// memory per node, GC pause share, cost of a TTL-4 query, per-query hits and messages with their spread), each
+    /// figure beside its aim from issue 13. Live: 200 servents on loopback in this process (query round trip to
     /// the first hit, messages per second during a burst of queries).
     /// `dotnet run -c Release --project tests/PSPeer.Benchmarks -- gnutella [--nodes 10000,100000] [--degree 4]
-    /// [--ultrapeers 0.3] [--queries 20] [--live 200]` (--live 0 skips the live part).
+    /// [--ultrapeers 0.3] [--queries 20] [--live 200] [--hold SECONDS] [--gen0-mib N] [--alloc-top N]` (--live 0 skips the live part; --hold pauses after
+    /// each build so that `dotnet-gcdump collect -p PID` can take the heap; --gen0-mib runs the benchmark again with that
+    /// gen-0 GC budget; --alloc-top prints the types most bytes were allocated for while building).
     /// </summary>
     static class GnutellaBenchmark
     {
@@ -25,6 +28,13 @@ namespace PSPeer.Benchmarks
 
         public static async Task<int> RunAsync(string[] args)
         {
+            // A network build makes mostly long-lived objects, the case a small gen-0 budget handles worst: every young
+            // collection copies survivors. The budget is read once at start-up (DOTNET_GCgen0size, not settable from
+            // runtimeconfig), so the benchmark runs itself again with it when asked (--gen0-mib 0 keeps the default).
+            int gen0Mib = Program.Option(args, "--gen0-mib", 0);
+            string wanted = gen0Mib > 0 ? "0x" + ((long)gen0Mib << 20).ToString("X") : null;
+            if (wanted != null && Environment.GetEnvironmentVariable("DOTNET_GCgen0size") != wanted)
+                return RunAgainWith("DOTNET_GCgen0size", wanted);
             QrpBits = Program.Option(args, "--qrp-bits", 0);
             int degree = Program.Option(args, "--degree", 4);
             int queries = Program.Option(args, "--queries", 20);
@@ -36,15 +46,40 @@ namespace PSPeer.Benchmarks
             return 0;
         }
 
+        static int RunAgainWith(string variable, string value)
+        {
+            string path = Environment.ProcessPath;
+            var start = new ProcessStartInfo(path) { UseShellExecute = false };
+            // Under `dotnet PSPeer.Benchmarks.dll` the process is dotnet itself: hand it the assembly again.
+            if (Path.GetFileNameWithoutExtension(path) == "dotnet") start.ArgumentList.Add(typeof(GnutellaBenchmark).Assembly.Location);
+            foreach (string a in Environment.GetCommandLineArgs().Skip(1)) start.ArgumentList.Add(a);
+            start.Environment[variable] = value;
+            Console.WriteLine($"# running again with {variable}={value}");
+            using (var child = Process.Start(start))
+            {
+                child.WaitForExit();
+                return child.ExitCode;
+            }
+        }
+
+        // The simulator's aims (issue 13), printed beside each figure.
+        const double AimEventsPerSecond = 1_000_000;
+        const double AimBuildSecondsAtMillion = 300;
+        const long AimBytesPerNode = 12 * 1024;
+        const double AimGcPauseShare = 0.10;
+        const long AimProcessBytes = 6L << 30;
+
         static void RunSimulated(int count, int degree, double ultrapeers, int queries)
         {
             Console.WriteLine($"# gnutella simulated: {count:N0} nodes, Random topology, degree {degree}, {ultrapeers:P0} ultrapeers, {queries} queries for '{Query}' with TTL {Ttl}");
+            Console.WriteLine($"#   GC: server {System.Runtime.GCSettings.IsServerGC}, latency mode {System.Runtime.GCSettings.LatencyMode}, " +
+                              $"gen0 budget {Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default"}");
             long before = Memory();
             long exceptions = 0;
             EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> onException = (s, e) => System.Threading.Interlocked.Increment(ref exceptions);
             AppDomain.CurrentDomain.FirstChanceException += onException;
-            int gen2 = GC.CollectionCount(2);
-            var paused = GC.GetTotalPauseDuration();
+            var sampler = Program.Option(Environment.GetCommandLineArgs(), "--alloc-top", 0) > 0 ? new AllocationSampler() : null;
+            var gc = GcWindow.Start();
             var clock = Stopwatch.StartNew();
             using (var net = GnutellaNetwork.CreateSimulated(new GnutellaNetworkOptions
             {
@@ -53,29 +88,124 @@ namespace PSPeer.Benchmarks
             }))
             {
                 var build = clock.Elapsed;
+                var buildGc = gc.Stop(build);
                 AppDomain.CurrentDomain.FirstChanceException -= onException;
-                Console.WriteLine($"exceptions {exceptions:N0} thrown while building; GC: {GC.CollectionCount(2) - gen2} gen-2 collections, " +
-                                  $"{(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00} s paused");
                 long buildEvents = net.Simulation.ExecutedWorkItems;
-                long perNode = (Memory() - before) / count;
-                Console.WriteLine($"build      {build.TotalSeconds,8:0.00} s wall, {net.Elapsed.TotalSeconds:0.00} s virtual, {net.Links.Count:N0} links ({net.FailedLinks} failed), " +
-                                  $"{buildEvents:N0} simulator events = {buildEvents / build.TotalSeconds:N0} events/s");
-                Console.WriteLine($"memory     {perNode:N0} bytes per node (managed heap after build, links included)");
+                double buildRate = buildEvents / build.TotalSeconds;
+                // The build aim is for a million nodes: smaller networks are held to their share of it (it grows ~linearly).
+                double buildAim = AimBuildSecondsAtMillion * count / 1_000_000.0;
+                Console.WriteLine($"build      {build.TotalSeconds,8:0.00} s wall (aim <= {buildAim:0.#} s, {AimBuildSecondsAtMillion:0} s per 10^6 nodes: {Ratio(buildAim, build.TotalSeconds)}), " +
+                                  $"{net.Elapsed.TotalSeconds:0.00} s virtual, {net.Links.Count:N0} links ({net.FailedLinks} failed)");
+                Console.WriteLine($"events     {buildEvents:N0} simulator events while building = {buildRate:N0} events/s (aim >= {AimEventsPerSecond:N0}: {Ratio(buildRate, AimEventsPerSecond)}), " +
+                                  $"{(double)buildGc.Allocated / Math.Max(1, buildEvents):N0} bytes allocated per event");
+                if (sampler != null) Console.WriteLine("allocated while building, by type (sampled):" + Environment.NewLine + sampler.Report(Program.Option(Environment.GetCommandLineArgs(), "--alloc-top", 0)));
+                Console.WriteLine($"gc build   {buildGc} (aim < {AimGcPauseShare:P0}: {Ratio(AimGcPauseShare, buildGc.PauseShare)}); {exceptions:N0} exceptions thrown");
+                long heap = Memory();
+                long perNode = (heap - before) / count;
+                long peak = Process.GetCurrentProcess().PeakWorkingSet64;
+                Console.WriteLine($"memory     {perNode,8:N0} bytes per node (aim <= {AimBytesPerNode:N0}: {Ratio(AimBytesPerNode, perNode)}; managed heap after build, links included), " +
+                                  $"heap {heap / 1048576.0:N0} MiB, peak working set {peak / 1048576.0:N0} MiB (aim < {AimProcessBytes >> 20:N0} MiB)");
+                int hold = Program.Option(Environment.GetCommandLineArgs(), "--hold", 0);
+                if (hold > 0) { Console.WriteLine($"holding {hold} s for a heap dump (dotnet-gcdump collect -p {Environment.ProcessId})"); System.Threading.Thread.Sleep(hold * 1000); }
 
+                // Queries one at a time from random ultrapeers (the same ones for a seed): per-query hits and messages give
+                // the means and spreads that a change must leave statistically the same.
                 var random = new Random(7);
-                int hits = 0;
+                var hits = new List<double>();
+                var queryMessages = new List<double>();
+                var allMessages = new List<double>();
                 long events0 = net.Simulation.ExecutedWorkItems;
-                clock.Restart();
+                var spent = TimeSpan.Zero;
+                var loop = Stopwatch.StartNew();
+                gc = GcWindow.Start();
+                // The servents' counters summed directly: Measure() also runs BFS from the origins, far too slow per query
+                // in a million-node network.
+                var previous = Counted(net);
                 for (int q = 0; q < queries; q++)
-                    hits += net.Search(net.Ultrapeers[random.Next(net.Ultrapeers.Count)], Query, ttl: Ttl, timeout: TimeSpan.FromSeconds(3)).Count;
-                var spent = clock.Elapsed;
+                {
+                    int origin = net.Ultrapeers[random.Next(net.Ultrapeers.Count)];
+                    clock.Restart();
+                    hits.Add(net.Search(origin, Query, ttl: Ttl, timeout: TimeSpan.FromSeconds(3)).Count);
+                    spent += clock.Elapsed;
+                    var now = Counted(net);
+                    queryMessages.Add(now.queries - previous.queries);
+                    allMessages.Add(now.messages - previous.messages);
+                    previous = now;
+                }
+                // The GC share is over the whole loop (searches and the measurements between them), as is the pause time.
+                var queryGc = gc.Stop(loop.Elapsed);
                 long events = net.Simulation.ExecutedWorkItems - events0;
-                var m = net.Measure();
-                Console.WriteLine($"queries    {spent.TotalMilliseconds / queries,8:0.0} ms wall per query, {events / spent.TotalSeconds:N0} simulator events/s, " +
-                                  $"{(double)hits / queries:0.0} hits, {(double)m.QueryMessages / queries:N0} query messages, {(double)m.Duplicates / queries:N0} duplicates, " +
-                                  $"{(double)m.MessagesSent / queries:N0} messages of all types per query");
+                double queryRate = events / spent.TotalSeconds;
+                Console.WriteLine($"queries    {spent.TotalMilliseconds / queries,8:0.0} ms wall per query, {events / Math.Max(1, queries):N0} events per query = {queryRate:N0} events/s " +
+                                  $"(aim >= {AimEventsPerSecond:N0}: {Ratio(queryRate, AimEventsPerSecond)}), {(double)queryGc.Allocated / Math.Max(1, events):N0} bytes allocated per event");
+                Console.WriteLine($"gc queries {queryGc} (aim < {AimGcPauseShare:P0}: {Ratio(AimGcPauseShare, queryGc.PauseShare)})");
+                Console.WriteLine($"per query  hits {Spread(hits)}; query messages {Spread(queryMessages)}; messages of all types {Spread(allMessages)}");
             }
             Console.WriteLine();
+        }
+
+        /// <summary>Query copies received and messages of all types sent, network-wide, so far.</summary>
+        static (long queries, long messages) Counted(GnutellaNetwork net)
+        {
+            long queries = 0, messages = 0;
+            foreach (var node in net.Nodes)
+            {
+                queries += node.Counters.QueriesReceived;
+                messages += node.Counters.MessagesSent;
+            }
+            return (queries, messages);
+        }
+
+        /// <summary>"mean ± sd (95 % CI ± half-width)": what before/after comparisons of a change look at.</summary>
+        static string Spread(List<double> values)
+        {
+            if (values.Count == 0) return "n/a";
+            double mean = values.Average();
+            double sd = values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+            return $"{mean:0.0} ± {sd:0.0} (95 % CI ± {1.96 * sd / Math.Sqrt(values.Count):0.0})";
+        }
+
+        /// <summary>How the figure stands against its aim: "met (1.3x)" or "missed (0.4x)", the ratio always "better is higher".</summary>
+        static string Ratio(double good, double measured) =>
+            measured <= 0 ? "met" : (good / measured >= 1 ? "met" : "missed") + $", {good / measured:0.00}x";
+
+        /// <summary>Collections, pause time and allocation over one phase, as a share of its wall time.</summary>
+        readonly struct GcWindow
+        {
+            readonly TimeSpan _paused;
+            readonly int _gen0, _gen1, _gen2;
+            readonly long _allocated;
+
+            GcWindow(TimeSpan paused, int gen0, int gen1, int gen2, long allocated)
+            {
+                _paused = paused; _gen0 = gen0; _gen1 = gen1; _gen2 = gen2; _allocated = allocated;
+            }
+
+            public static GcWindow Start() => new GcWindow(GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
+
+            public GcResult Stop(TimeSpan wall) => new GcResult(GC.GetTotalPauseDuration() - _paused, wall,
+                GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2, GC.GetTotalAllocatedBytes() - _allocated);
+        }
+
+        readonly struct GcResult
+        {
+            public GcResult(TimeSpan paused, TimeSpan wall, int gen0, int gen1, int gen2, long allocated)
+            {
+                Paused = paused; Wall = wall; Gen0 = gen0; Gen1 = gen1; Gen2 = gen2; Allocated = allocated;
+            }
+
+            public TimeSpan Paused { get; }
+            public TimeSpan Wall { get; }
+            public int Gen0 { get; }
+            public int Gen1 { get; }
+            public int Gen2 { get; }
+            public long Allocated { get; }
+            public double PauseShare => Wall.TotalSeconds <= 0 ? 0 : Paused.TotalSeconds / Wall.TotalSeconds;
+
+            // Collections are counted per generation reached (a gen-2 collection also counts in gen 0 and 1).
+            public override string ToString() =>
+                $"{Paused.TotalSeconds:0.00} s paused = {PauseShare:P1} of {Wall.TotalSeconds:0.00} s wall; collections gen0 {Gen0}, gen1 {Gen1}, gen2 {Gen2}; " +
+                $"{Allocated / 1048576.0:N0} MiB allocated";
         }
 
         static async Task RunLiveAsync(int count, int degree, int queries)

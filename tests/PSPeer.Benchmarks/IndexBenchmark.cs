@@ -23,8 +23,11 @@ namespace PSPeer.Benchmarks
     {
         const int Clients = 32;
 
+        static string[] Args = new string[0];
+
         public static async Task RunAsync(string[] args)
         {
+            Args = args;
             int files = Program.Option(args, "--files", 1_000_000);
             int peers = Program.Option(args, "--peers", 10_000);
             int seconds = Program.Option(args, "--seconds", 5);
@@ -41,6 +44,7 @@ namespace PSPeer.Benchmarks
         static async Task RunModelAsync(int peers, int perPeer, int seconds)
         {
             int files = peers * perPeer;
+            Console.WriteLine($"#   machine: {Load()}");
             Console.WriteLine($"# index: {files:N0} files from {peers:N0} peers ({perPeer} each); names from {SyntheticLibrary.Model}; two-keyword queries from existing names, max 100 results");
 
             MeasureInProcess(peers, perPeer, seconds);
@@ -67,6 +71,7 @@ namespace PSPeer.Benchmarks
             foreach (int threads in new[] { 1, Environment.ProcessorCount })
             {
                 long searches = 0, hits = 0;
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 var until = Stopwatch.StartNew();
                 var workers = new Thread[threads];
                 for (int t = 0; t < threads; t++)
@@ -89,7 +94,8 @@ namespace PSPeer.Benchmarks
                 }
                 foreach (var w in workers) w.Join();
                 double elapsed = until.Elapsed.TotalSeconds;
-                Console.WriteLine($"in-process search, {threads} thread(s): {searches / elapsed:N0} searches/s ({hits / (double)searches:F1} hits per search)");
+                double cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds * 1000 / Math.Max(1, searches);
+                Console.WriteLine($"in-process search, {threads} thread(s): {searches / elapsed:N0} searches/s ({hits / (double)searches:F1} hits per search; {cpuUs:0.0} µs of CPU per search)");
             }
             GC.KeepAlive(index);
         }
@@ -119,11 +125,34 @@ namespace PSPeer.Benchmarks
                 sw.Stop();
                 Console.WriteLine($"index filled over TCP by {server.LoggedInPeerCount:N0} logged-in peers: {server.IndexedFileCount:N0} files in {sw.Elapsed.TotalSeconds:F1} s");
 
+                // In this process, as before: clients and server share the two cores through one thread pool.
                 foreach (int depth in new[] { 1, 4 })
                 {
-                    var (searches, hits, elapsed) = await RunClientsAsync(HostPort.Parse(server.EndPoint), peers, perPeer, depth, seconds);
-                    Console.WriteLine($"TCP search, {Clients} clients, {depth} in flight each: {searches / elapsed:N0} searches/s ({hits / (double)Math.Max(1, searches):F1} hits per search; aim >= 50,000)");
+                    var (searches, hits, elapsed) = await IndexSearchClients.RunAsync(HostPort.Parse(server.EndPoint), peers, perPeer, Clients, depth, seconds);
+                    Console.WriteLine($"TCP search, {Clients} clients in this process, {depth} in flight each: {searches / elapsed:N0} searches/s ({hits / (double)Math.Max(1, searches):F1} hits per search; aim >= 50,000: {searches / elapsed / 50_000:0.00}x)");
                 }
+                // In a child process, so each side's CPU time is its own: the server's CPU per search is what its
+                // throughput on the two cores would be if it had them alone. --pin puts the server on CPU 0 and the
+                // clients on CPU 1 (on a machine others share, pinning only measures what those cores have left).
+                bool pin = Array.IndexOf(Args, "--pin") >= 0 && Environment.ProcessorCount >= 2;
+                var self = Process.GetCurrentProcess();
+                var affinity = pin ? self.ProcessorAffinity : IntPtr.Zero;
+                if (pin) self.ProcessorAffinity = (IntPtr)1;
+                try
+                {
+                    foreach (int depth in new[] { 4, 16 })
+                    {
+                        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                        var (searches, hits, elapsed, clientCpu) = await IndexSearchClients.RunInChildAsync(server.EndPoint, peers, perPeer,
+                            SyntheticLibrary.Model.StartsWith("Zipf") ? "zipf" : "uniform", Clients, depth, seconds, pin ? 1 : (int?)null);
+                        double serverCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+                        double rate = searches / elapsed, serverUs = serverCpu * 1e6 / Math.Max(1, searches), clientUs = clientCpu * 1e6 / Math.Max(1, searches);
+                        Console.WriteLine($"TCP search, {Clients} clients in a child process{(pin ? " on CPU 1, server on CPU 0" : "")}, {depth} in flight each: {rate:N0} searches/s " +
+                                          $"({hits / (double)Math.Max(1, searches):F1} hits per search; aim >= 50,000: {rate / 50_000:0.00}x); CPU per search: server {serverUs:0.0} µs, clients {clientUs:0.0} µs; " +
+                                          $"the server alone on 2 cores would serve {2e6 / serverUs:N0}/s");
+                    }
+                }
+                finally { if (pin) self.ProcessorAffinity = affinity; }
             }
             finally
             {
@@ -136,57 +165,10 @@ namespace PSPeer.Benchmarks
             }
         }
 
-        static async Task<(long Searches, long Hits, double Seconds)> RunClientsAsync(HostPort server, int peers, int perPeer, int depth, int seconds)
+        static string Load()
         {
-            long searches = 0, hits = 0;
-            // Queries are formatted up front: the clients share the server's two cores, so they must cost little.
-            var rngQueries = new Random(11);
-            var payloads = new string[8192];
-            for (int i = 0; i < payloads.Length; i++)
-                payloads[i] = new NapsterSearchRequest(SyntheticLibrary.Query(rngQueries, peers, perPeer), 100).Format();
-            var start = Stopwatch.StartNew();
-            var tasks = new List<Task>();
-            for (int c = 0; c < Clients; c++)
-            {
-                int id = c;
-                tasks.Add(Task.Run(async () =>
-                {
-                    using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                    await socket.ConnectAsync(server.Host, server.Port);
-                    using var stream = new NetworkStream(socket, true);
-                    var writer = new NapsterFrameWriter();
-                    var reader = new NapsterFrameReader(bufferSize: 256 * 1024);
-                    writer.WriteFrame(NapsterMessageType.Login, new NapsterLogin($"bench-client-{id}-{depth}", "x", 0, "PSPeer.Benchmarks", 10).Format());
-                    await writer.FlushToAsync(stream, CancellationToken.None);
-                    int next = id * 256;
-                    long n = 0, h = 0, outstanding = 0;
-                    bool sending = true;
-                    while (sending || outstanding > 0)
-                    {
-                        while (sending && outstanding < depth)
-                        {
-                            writer.WriteFrame(NapsterMessageType.Search, payloads[next++ % payloads.Length]);
-                            outstanding++;
-                        }
-                        if (writer.Length > 0) await writer.FlushToAsync(stream, CancellationToken.None);
-                        var buffer = reader.GetReceiveBuffer();
-                        int read = await stream.ReadAsync(buffer.Array, buffer.Offset, buffer.Count);
-                        if (read == 0) throw new IOException("the server closed the connection");
-                        reader.Commit(read);
-                        while (reader.TryRead(out var frame))
-                        {
-                            if (frame.Type == NapsterMessageType.SearchResult) h++;
-                            else if (frame.Type == NapsterMessageType.SearchEnd) { n++; outstanding--; }
-                            else if (frame.Type == NapsterMessageType.Error) throw new IOException("server error: " + frame.GetText());
-                        }
-                        if (start.Elapsed.TotalSeconds >= seconds) sending = false;
-                    }
-                    Interlocked.Add(ref searches, n);
-                    Interlocked.Add(ref hits, h);
-                }));
-            }
-            await Task.WhenAll(tasks);
-            return (searches, hits, start.Elapsed.TotalSeconds);
+            try { return "load average " + File.ReadAllText("/proc/loadavg").Trim(); }
+            catch (IOException) { return "load unknown"; }
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace PSPeer.Benchmarks
 {
     /// <summary>
-    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|nat|all]`.
+    /// Printed figures, never assertions: `dotnet run -c Release --project tests/PSPeer.Benchmarks -- [index|transfer|torrent|swarm|gnutella|gnutella-live|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|nat|all]`.
     /// </summary>
     static class Program
     {
@@ -12,6 +12,7 @@ namespace PSPeer.Benchmarks
         {
             string what = args.Length > 0 ? args[0] : "all";
             if (what == "loader") return await IndexLoader.RunAsync(args);
+            if (what == "search-clients") return await IndexSearchClients.ChildAsync(args);
             if (what == "bt-seed" || what == "bt-leech") return await BtClientCommand.RunAsync(args);
             if (what == "hostile-target") return await HostileKit.TargetAsync(args);
             if (what == "hostile-attack") return await HostileKit.AttackAsync(args);
@@ -23,6 +24,7 @@ namespace PSPeer.Benchmarks
                 case "torrent": return await TorrentCreateBenchmark.RunAsync(args);
                 case "swarm": return await SwarmBenchmark.RunAsync(args);
                 case "gnutella": return await GnutellaBenchmark.RunAsync(args);
+                case "gnutella-live": return await GnutellaLiveBenchmark.RunAsync(args);
                 case "http-memory": return await HttpMemoryBenchmark.RunAsync(args);
                 case "hostile": return await HostileKit.RunAsync(args);
                 case "gnutella-links": return await GnutellaLinkMemoryBenchmark.RunAsync(args);
@@ -34,7 +36,7 @@ namespace PSPeer.Benchmarks
                     await IndexBenchmark.RunAsync(args);
                     return await TransferBenchmark.RunAsync(args);
                 default:
-                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|nat|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
+                    Console.Error.WriteLine("usage: PSPeer.Benchmarks [index|transfer|torrent|swarm|gnutella|gnutella-live|gnutella-links|http-memory|hostile|tracker|datagrams|udp-tracker|nat|all] [--files N] [--peers N] [--size-mib N] [--runs N]");
                     return 2;
             }
         }

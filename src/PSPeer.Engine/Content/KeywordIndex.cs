@@ -21,10 +21,12 @@ namespace PSPeer.Engine.Content
     /// sorted), and keywords left with no files are dropped. So removing a peer costs its own file count now and
     /// an amortised share of one linear pass later.</item>
     /// <item>Each peer keeps the list of its slots, for RemovePeer and Remove.</item>
+    /// <item>Keywords in more than 1/64 of the slots also get a bitmap over the slots (KeywordIndex.Dense.cs), so two
+    /// common words intersect a word at a time and a rare word probes a common one's bit instead of merging lists.</item>
     /// </list>
     /// Not thread-safe: the owner serialises writers against readers (the index server uses a reader-writer lock).
     /// </remarks>
-    public sealed class KeywordIndex
+    public sealed partial class KeywordIndex
     {
         const int ChunkBits = 16;
         const int ChunkSize = 1 << ChunkBits;
@@ -161,9 +163,21 @@ namespace PSPeer.Engine.Content
                 if (found.Count > 0) excludedLists = found.ToArray();
             }
 
+            // Common words have bitmaps: when every keyword does, intersect them a word (64 slots) at a time. Otherwise
+            // the shortest list without one drives, probing the others' bits or seeking in their lists.
+            int firstSparse = 0;
+            while (firstSparse < k && _bitmaps[lists[firstSparse]] != null) firstSparse++;
+            if (firstSparse == k) return IntersectBitmaps(lists, maxResults, results, excludedLists);
+            if (firstSparse > 0)
+            {
+                int t = lists[firstSparse];
+                Array.Copy(lists, 0, lists, 1, firstSparse);
+                lists[0] = t;
+            }
+
             int[] driver = _postings[lists[0]];
             int driverCount = _postingCounts[lists[0]];
-            if (k == 2 && _postingCounts[lists[1]] < 16 * driverCount)
+            if (k == 2 && _bitmaps[lists[1]] == null && _postingCounts[lists[1]] < 16 * driverCount)
                 return MergeTwo(driver, driverCount, _postings[lists[1]], _postingCounts[lists[1]], maxResults, results, excludedLists);
 
             var cursors = new int[k];
@@ -177,6 +191,14 @@ namespace PSPeer.Engine.Content
                 bool match = true;
                 for (int j = 1; j < k; j++)
                 {
+                    var bits = _bitmaps[lists[j]];
+                    if (bits != null)
+                    {
+                        if (HasBit(bits, slot)) continue;
+                        match = false;
+                        d++;
+                        break;
+                    }
                     int[] other = _postings[lists[j]];
                     int count = _postingCounts[lists[j]];
                     int c = Seek(other, count, cursors[j], slot);
@@ -233,6 +255,8 @@ namespace PSPeer.Engine.Content
             total += (long)_postings.Length * 16;
             foreach (var kv in _tokenIds) total += 24 + 22 + 2 * kv.Key.Length;
             foreach (var kv in _peers) total += 48 + ArrayHeader + 4L * kv.Value.Items.Length;
+            total += (long)_bitmaps.Length * 8;
+            for (int p = 0; p < _postingIdCount; p++) if (_bitmaps[p] != null) total += ArrayHeader + 8L * _bitmaps[p].Length;
             return total;
         }
 
@@ -260,9 +284,11 @@ namespace PSPeer.Engine.Content
                     Array.Resize(ref _postings, id * 2);
                     Array.Resize(ref _postingCounts, id * 2);
                     Array.Resize(ref _postingTokens, id * 2);
+                    Array.Resize(ref _bitmaps, id * 2);
                 }
             }
             _postings[id] = new int[2];
+            _bitmaps[id] = null;
             _postingCounts[id] = 0;
             _postingTokens[id] = token;
             _tokenIds.Add(token, id);
@@ -276,12 +302,13 @@ namespace PSPeer.Engine.Content
             if (count == items.Length) { Array.Resize(ref items, items.Length * 2); _postings[id] = items; }
             items[count] = slot;
             _postingCounts[id] = count + 1;
+            NoteAppended(id, slot);
         }
 
         bool ContainsAny(int[] postingIds, int slot)
         {
             foreach (int id in postingIds)
-                if (Array.BinarySearch(_postings[id], 0, _postingCounts[id], slot) >= 0) return true;
+                if (_bitmaps[id] != null ? HasBit(_bitmaps[id], slot) : Array.BinarySearch(_postings[id], 0, _postingCounts[id], slot) >= 0) return true;
             return false;
         }
 
@@ -322,6 +349,7 @@ namespace PSPeer.Engine.Content
                     _tokenIds.Remove(_postingTokens[id]);
                     _postings[id] = null;
                     _postingTokens[id] = null;
+                    _bitmaps[id] = null;
                     _postingCounts[id] = 0;
                     _freePostingIds.Push(id);
                     continue;
@@ -332,6 +360,7 @@ namespace PSPeer.Engine.Content
 
             foreach (var list in _peers.Values)
                 for (int i = 0; i < list.Count; i++) list.Items[i] = map[list.Items[i]];
+            RebuildBitmaps(next);
 
             _slotCount = next;
             _dead = 0;

@@ -9,7 +9,7 @@ namespace PSPeer.Engine.Gnutella
     {
         internal long messagesSent, messagesReceived, queriesDroppedDuplicate, queriesDroppedTtl, queriesRateLimited,
             hitsRoutedBack, hitsDroppedUnknownQuery, queriesDeliveredToLeaves, queriesFilteredByQrp, queriesForwarded,
-            queriesReceived, hitsSent, messagesDroppedQueueFull, extensionMessagesIgnored, queriesSkippedLastHop, dynamicQueries, queriesWidened;
+            queriesReceived, hitsSent, messagesDroppedQueueFull, extensionMessagesIgnored, queriesSkippedLastHop, dynamicQueries, queriesWidened, linkWrites;
         // One slot per known payload type and one for anything else: no dictionary on the hot path, and 160 bytes
         // rather than 4 KB a servent (a simulation holds 100,000 of them).
         static readonly GnutellaPayloadType[] Types =
@@ -65,6 +65,12 @@ namespace PSPeer.Engine.Gnutella
         public long QueriesWidened => Interlocked.Read(ref queriesWidened);
         /// <summary>Dynamic queries this ultrapeer ran (for its leaves and for its own searches).</summary>
         public long DynamicQueries => Interlocked.Read(ref dynamicQueries);
+
+        /// <summary>
+        /// Writes to link connections (each carries one or more whole descriptors). MessagesSent / LinkWrites is how well
+        /// a live servent's sends coalesce (SendBatch); a simulated link writes once per descriptor.
+        /// </summary>
+        public long LinkWrites => Interlocked.Read(ref linkWrites);
 
         internal static void Add(ref long counter) => Interlocked.Increment(ref counter);
         internal static void Add(ref long counter, long amount) => Interlocked.Add(ref counter, amount);

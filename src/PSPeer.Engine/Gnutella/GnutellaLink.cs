@@ -37,15 +37,18 @@ namespace PSPeer.Engine.Gnutella
         readonly GnutellaFrameReader _reader;
         readonly LinkDeflater _deflater;          // null: what we send is not compressed
         readonly InflatingStream _inflating;      // null: what we receive is not compressed
+        readonly bool _coalesce;                  // live: sends inside a SendBatch wait for the batch to close
         int _batchesSinceIdleCheck;
         int _queuedBytes;
         bool _writing;
+        bool _deferred;                           // in a SendBatch's list, not yet flushed
         bool _isClosed;
 
         public GnutellaLink(IConnection connection, HostPort listenEndPoint, bool remoteIsUltrapeer, bool outgoing,
             byte[] alreadyRead, int maxPayloadLength, QueryRateLimiter limiter, GnutellaCounters counters,
-            bool compressSending = false, bool inflateReceiving = false)
+            bool compressSending = false, bool inflateReceiving = false, bool live = false)
         {
+            _coalesce = live;
             _connection = connection;
             _stream = connection.Stream;
             _counters = counters;
@@ -57,7 +60,10 @@ namespace PSPeer.Engine.Gnutella
             if (compressSending) _deflater = new LinkDeflater();
             // The bytes read past the handshake belong to the compressed stream when the other side compresses.
             if (inflateReceiving) _inflating = new InflatingStream(_stream, alreadyRead);
-            _reader = new GnutellaFrameReader((Stream)_inflating ?? _stream, maxPayloadLength, inflateReceiving ? null : alreadyRead);
+            // Live links read in large gulps (a flood brings many descriptors at once); simulated ones keep the small
+            // buffer, since a simulation may hold hundreds of thousands of links.
+            _reader = new GnutellaFrameReader((Stream)_inflating ?? _stream, maxPayloadLength, inflateReceiving ? null : alreadyRead,
+                live ? GnutellaFrameReader.LiveReadBufferSize : 0);
         }
 
         /// <summary>We deflate what we send on this link.</summary>
@@ -191,11 +197,39 @@ namespace PSPeer.Engine.Gnutella
                 _queue.Enqueue(frame);
                 _queuedBytes += frame.Length;
                 _counters.CountSent(type);
-                if (_writing) return true;
+                if (_writing || _deferred) return true;
+                var batch = _coalesce ? SendBatch.Current : null;
+                if (batch != null)
+                {
+                    _deferred = true;
+                    batch.Defer(this);
+                    return true;
+                }
                 _writing = true;
             }
             _ = DrainAsync();
             return true;
+        }
+
+        /// <summary>
+        /// The batch this link's sends waited for has closed: write what they queued, from a thread-pool work item
+        /// rather than here. Under load the pool's queue already holds other links' read completions; they run first,
+        /// and what they send this link joins the same write (the link stays deferred until its writer starts).
+        /// </summary>
+        internal void ScheduleFlush() => ThreadPool.UnsafeQueueUserWorkItem(FlushCallback, this);
+
+        static readonly WaitCallback FlushCallback = state => ((GnutellaLink)state).FlushDeferred();
+
+        /// <summary>Starts the writer for what the deferred sends queued (a Bye or a close meanwhile wins).</summary>
+        internal void FlushDeferred()
+        {
+            lock (_sendGate)
+            {
+                _deferred = false;
+                if (_writing || _isClosed || _queue.Count == 0) return;
+                _writing = true;
+            }
+            _ = DrainAsync();
         }
 
         async Task DrainAsync()
@@ -216,6 +250,7 @@ namespace PSPeer.Engine.Gnutella
                         chunk = TakeBatchLocked();
                     }
                     chunk = Encode(chunk);
+                    GnutellaCounters.Add(ref _counters.linkWrites);
                     await _stream.WriteAsync(chunk, 0, chunk.Length, _closed.Token);
                     bool empty;
                     lock (_sendGate) empty = _queue.Count == 0;
@@ -260,26 +295,41 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         public async Task<LinkEnd> RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, CancellationToken stopping)
         {
-            using (var both = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token))
+            // A linked source only when there is a second token to follow: servents pass none, and a linked source
+            // plus its registration on _closed would cost every link end ~150 bytes for nothing.
+            var both = stopping.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token) : null;
+            var token = both?.Token ?? _closed.Token;
+            using (both)
             {
                 try
                 {
                     while (true)
                     {
-                        var message = await _reader.ReadAsync(both.Token);
+                        var message = await _reader.ReadAsync(token);
                         // Our own Bye makes the other servent close at once: its end of stream may arrive while the
                         // Bye is still being written, and then the reason is ours, not "closed by the other servent".
                         if (message == null) return new LinkEnd(CloseReason ?? "closed by the other servent", false);
-                        _counters.CountReceived(message.Header.Type);
-                        onMessage(this, message);
-                        if (IsClosed) return new LinkEnd(CloseReason ?? "closed", false);
+                        // Live: every descriptor that read brought is handled before the next wait, and the sends they
+                        // cause leave as one write per link when the batch closes (SendBatch).
+                        var batch = _coalesce ? SendBatch.Open() : null;
+                        try
+                        {
+                            do
+                            {
+                                _counters.CountReceived(message.Header.Type);
+                                onMessage(this, message);
+                                if (IsClosed) return new LinkEnd(CloseReason ?? "closed", false);
+                            }
+                            while (_coalesce && _reader.TryReadBuffered(out message));
+                        }
+                        finally { batch?.Close(); }
                     }
                 }
                 catch (GnutellaProtocolException e)
                 {
                     return new LinkEnd(e.Message, true);
                 }
-                catch (Exception) when (both.IsCancellationRequested)
+                catch (Exception) when (token.IsCancellationRequested)
                 {
                     return new LinkEnd(CloseReason ?? (stopping.IsCancellationRequested ? "servent stopping" : "closed"), false);
                 }
@@ -329,7 +379,11 @@ namespace PSPeer.Engine.Gnutella
                         await _stream.WriteAsync(frame, 0, frame.Length, _closed.Token);
                         await _stream.FlushAsync(_closed.Token);
                     }
-                    finally { lock (_sendGate) _writing = false; }
+                    finally
+                    {
+                        // Nothing goes after the Bye: descriptors a batch queued meanwhile (its write still scheduled) are dropped.
+                        lock (_sendGate) { _writing = false; _queue.Clear(); _queuedBytes = 0; }
+                    }
                 }
             }
             catch (Exception) { /* the other end may already be gone */ }

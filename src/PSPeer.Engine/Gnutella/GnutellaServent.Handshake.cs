@@ -130,7 +130,7 @@ namespace PSPeer.Engine.Gnutella
 
                     var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
                         new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                        compressSending: compress, inflateReceiving: LinkCompression.Declares(answer))
+                        compressSending: compress, inflateReceiving: LinkCompression.Declares(answer), live: !Runtime.IsSimulated)
                         { AcceptsBye = AdvertisesBye(answer), RemoteAddress = HostOf(connection.RemoteEndPoint) };
                     ReadCapabilities(link, answer);
                     done = true;
@@ -233,7 +233,7 @@ namespace PSPeer.Engine.Gnutella
             }
             var link = new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
                 new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                compressSending: compress, inflateReceiving: inflate) { AcceptsBye = AdvertisesBye(hello), RemoteAddress = remoteAddress };
+                compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated) { AcceptsBye = AdvertisesBye(hello), RemoteAddress = remoteAddress };
             ReadCapabilities(link, hello);
             return link;
         }

@@ -50,6 +50,8 @@ namespace PSPeer.Engine.Gnutella
         volatile QueryRouteTable _ownTable;
         long _rttTicks = TimeSpan.FromMilliseconds(100).Ticks;     // smoothed link round trip, for the search's rings
         int _rttSamples;
+        // One delegate for every link's read loop (a method group would make one per link).
+        Action<GnutellaLink, Wire.GnutellaMessage> _onMessage;
 
         public GnutellaServent(IPeerRuntime runtime, string name, GnutellaOptions options)
             : base(runtime, name, "Gnutella", (options ?? new GnutellaOptions()).Role == GnutellaRole.Leaf ? "Leaf" : "Ultrapeer")
@@ -267,7 +269,7 @@ namespace PSPeer.Engine.Gnutella
             try
             {
                 // Not the Stopping token: a stopping servent ends its links itself, after saying Bye on each.
-                var end = await link.RunAsync(OnMessage, CancellationToken.None);
+                var end = await link.RunAsync(_onMessage ?? (_onMessage = OnMessage), CancellationToken.None);
                 if (end.Malformed)
                 {
                     Emit(PeerEventTypes.MalformedMessage, link.Remote, end.Reason, D("Reason", end.Reason));

@@ -139,16 +139,16 @@ namespace PSPeer.Engine.Networks
             return network;
         }
 
-        /// <summary>Starts live servents on loopback and links them as planned. Refuses more than MaxLiveCount nodes.</summary>
+        /// <summary>
+        /// Starts live servents on loopback and links them as planned. Refuses more than MaxLiveCount nodes, and a
+        /// network whose sockets the process's descriptor budget cannot hold (see <see cref="CheckLiveFits"/>).
+        /// </summary>
         public static async Task<GnutellaNetwork> CreateLiveAsync(GnutellaNetworkOptions options, string namePrefix = "n", CancellationToken cancellationToken = default)
         {
             options = (options ?? new GnutellaNetworkOptions()).Validated();
-            if (options.Count > GnutellaNetworkOptions.MaxLiveCount)
-                throw new ArgumentOutOfRangeException(nameof(options), options.Count,
-                    $"A live network opens real sockets: at most {GnutellaNetworkOptions.MaxLiveCount} nodes. Use a simulated network for more.");
+            var layout = PlanLive(options);
             var shared = options.LiveAddress == null ? null : new LiveRuntime(options.LiveAddress);
             var runtime = shared ?? LiveRuntime.Loopback;
-            var layout = NetworkLayout.Plan(options, new SeededRandom(options.Seed));
             var network = new GnutellaNetwork(options, layout, null, namePrefix);
             try
             {
@@ -184,6 +184,45 @@ namespace PSPeer.Engine.Networks
 
         internal string NodeName(int i) => NamePrefix + i;
 
+        /// <summary>Descriptors a live network of <paramref name="nodes"/> nodes and <paramref name="links"/> links holds in one process: a listener per node and both ends of every link.</summary>
+        public static int LiveDescriptorsNeeded(int nodes, int links) => nodes + 2 * links;
+
+        /// <summary>
+        /// Whether the live network <paramref name="options"/> describe fits this process: at most MaxLiveCount nodes, and
+        /// its sockets within what the process's descriptor budget has free (the budget keeps a reserve below the
+        /// open-file limit for everything that is not a connection). When it does not, <paramref name="problem"/> says
+        /// what the network needs and how to get it.
+        /// </summary>
+        public static bool LiveFits(GnutellaNetworkOptions options, out string problem) => LiveFits(options, DescriptorBudget.Process, out problem);
+
+        /// <summary>As the public overload, against <paramref name="budget"/> instead of the process's (tests use small ones).</summary>
+        internal static bool LiveFits(GnutellaNetworkOptions options, DescriptorBudget budget, out string problem) => TryPlanLive(options, budget, out problem) != null;
+
+        static NetworkLayout PlanLive(GnutellaNetworkOptions options) =>
+            TryPlanLive(options, DescriptorBudget.Process, out string problem) ?? throw new ArgumentOutOfRangeException(nameof(options), options.Count, problem);
+
+        static NetworkLayout TryPlanLive(GnutellaNetworkOptions options, DescriptorBudget budget, out string problem)
+        {
+            options = (options ?? new GnutellaNetworkOptions()).Validated();
+            problem = null;
+            if (options.Count > GnutellaNetworkOptions.MaxLiveCount)
+            {
+                problem = $"A live network opens real sockets: at most {GnutellaNetworkOptions.MaxLiveCount} nodes. Use a simulated network for more.";
+                return null;
+            }
+            var layout = NetworkLayout.Plan(options, new SeededRandom(options.Seed));
+            int needed = LiveDescriptorsNeeded(layout.Count, layout.Links.Count);
+            int free = budget.Capacity - budget.InUse;
+            if (needed <= free) return layout;
+            // The budget is the open-file limit less a tenth (at least 128) kept for files, pipes and the runtime.
+            long limit = (long)Math.Ceiling((needed + (budget.Capacity - free) + 128) / 0.9);
+            problem = $"A live network of {layout.Count:N0} nodes and {layout.Links.Count:N0} links needs {needed:N0} file descriptors " +
+                      $"(a listener per node, two sockets per link), but this process has {free:N0} free of its budget " +
+                      $"({budget}). Raise the open-file limit to about {limit:N0} (ulimit -n {limit}) before starting the process, " +
+                      "or use fewer nodes, a lower degree, or a simulated network.";
+            return null;
+        }
+
         /// <summary>127.0.x.y for live node i: 127.0.0.2 upwards (127.0.0.1 stays the default of single nodes), skipping .0 and .255.</summary>
         static string OwnLoopbackAddress(int i)
         {
@@ -211,8 +250,9 @@ namespace PSPeer.Engine.Networks
                 // Plain floods unless asked, so the published flood figures stay what they were.
                 DynamicQuerying = _options.DynamicQuerying,
                 UltrapeerQueryRouting = _options.UltrapeerQueryRouting,
-                // Live nodes all sit on 127.0.0.1: the per-address limit would cut the plan's own links.
-                MaxLinksPerAddress = IsSimulated ? (int?)null : 0,
+                // Live nodes that share one address (LiveAddress) all link from it: the per-address limit would cut the
+                // plan's own links. Each on its own 127.0.x.y, they are distinct hosts and the default limit holds.
+                MaxLinksPerAddress = !IsSimulated && _options.LiveAddress != null ? 0 : (int?)null,
             };
             if (IsSimulated)
             {
@@ -226,11 +266,15 @@ namespace PSPeer.Engine.Networks
             var servent = new GnutellaServent(runtime, NodeName(i), o);
             if (!IsSimulated)
             {
-                // Every live node listens and dials on 127.0.0.1, so all its links come from one address: the per-address
-                // limit must hold them all (loopback is not exempt). Its links, twice, plus room for downloads and handshakes.
+                // A hub of the plan may hold more links than the default 128 connections: its links, twice, plus room
+                // for downloads and handshakes. Per address: when every node listens and dials on one shared address,
+                // all its links come from that address, so the limit must hold them all (loopback is not exempt); each
+                // node on its own 127.0.x.y keeps the default per-address limit, as strangers would meet it.
                 int links = _layout.CoreDegree[i] + _layout.LeafCount[i] + o.LeafUltrapeerLinks;
                 int most = Math.Max(128, 2 * links + 32);
-                servent.Limits = new ConnectionLimits { MaxConnections = most, MaxConnectionsPerAddress = most };
+                servent.Limits = _options.LiveAddress != null
+                    ? new ConnectionLimits { MaxConnections = most, MaxConnectionsPerAddress = most }
+                    : new ConnectionLimits { MaxConnections = most };
             }
             return servent;
         }

@@ -6,8 +6,11 @@ namespace PSPeer.Engine.Networks
     /// <summary>What a composed Gnutella network looks like: size, shape, roles, content, and where it runs.</summary>
     public sealed class GnutellaNetworkOptions
     {
-        /// <summary>Live networks open real sockets (two per link, plus a listener per node): this many nodes at most.</summary>
-        public const int MaxLiveCount = 256;
+        /// <summary>
+        /// Live networks open real sockets (a listener per node, two per link): this many nodes at most, and fewer when
+        /// the process's descriptor budget cannot hold them (GnutellaNetwork.CheckLiveFits says what they need).
+        /// </summary>
+        public const int MaxLiveCount = 4096;
 
         public int Count { get; set; } = 100;
         public TopologyKind Topology { get; set; } = TopologyKind.Random;

@@ -88,7 +88,7 @@ namespace PSPeer
                     "Add -Simulated, or leave out -LatencyMs."));
             if (!Simulated && Count > GnutellaNetworkOptions.MaxLiveCount)
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNetworkTooLarge, ErrorCategory.InvalidArgument, Count,
-                    $"A live network of {Count} nodes would open {Count} listeners and thousands of sockets on this machine; live networks have at most {GnutellaNetworkOptions.MaxLiveCount} nodes.",
+                    $"A live network of {Count} nodes would open {Count} listeners and many thousands of sockets in this session; live networks have at most {GnutellaNetworkOptions.MaxLiveCount} nodes.",
                     $"Add -Simulated to run {Count} nodes in virtual time, or pass -Count {GnutellaNetworkOptions.MaxLiveCount} or less."));
 
             var session = NodeRegistry.CurrentSession;
@@ -100,6 +100,13 @@ namespace PSPeer
                 Latency = TimeSpan.FromMilliseconds(LatencyMs), LiveAddress = Address,
                 NatFraction = Simulated ? NatFraction : 0, NatKind = NatKind,
             };
+            if (!Simulated)
+            {
+                // Sockets the process cannot hold would fail half-way through the build: say what the network needs first.
+                if (!GnutellaNetwork.LiveFits(options, out string problem))
+                    ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerNetworkTooLarge, ErrorCategory.LimitsExceeded, Count, problem,
+                        $"Add -Simulated to run {Count} nodes in virtual time, or raise the open-file limit as the message says."));
+            }
             if (!Simulated && (MyInvocation.BoundParameters.ContainsKey(nameof(NatFraction)) || MyInvocation.BoundParameters.ContainsKey(nameof(NatKind))))
                 WriteWarning("-NatFraction and -NatKind shape simulated networks: a live network's NATs are the real ones between its hosts.");
             if (Simulated && Address != null)

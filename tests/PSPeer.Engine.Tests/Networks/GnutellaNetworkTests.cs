@@ -6,6 +6,8 @@ using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Networks;
 using PSPeer.Engine.Tests.Content;
+using PSPeer.Engine.Runtime.Admission;
+using PSPeer.Engine.Gnutella.Wire;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -246,6 +248,10 @@ namespace PSPeer.Engine.Tests.Networks
                     Assert.Equal(0, net.FailedLinks);
                     // Each live node on its own loopback address, so per-address rules see eight hosts.
                     Assert.Equal(Enumerable.Range(0, 8).Select(i => $"127.0.0.{i + 2}"), net.Nodes.Select(n => HostPort.Parse(n.EndPoint).Host));
+                    // ...and keep the limits strangers would meet: the default per address, not one raised for the network.
+                    var defaults = ConnectionLimits.For(ServerKind.GnutellaServent);
+                    Assert.All(net.Nodes, n => Assert.Equal(defaults.MaxConnectionsPerAddress, n.Limits.MaxConnectionsPerAddress));
+                    Assert.All(net.Nodes, n => Assert.Equal(defaults.MaxConnectionsPerAddress / 2, n.LinksPerAddressLimit));
                     var hits = new List<SearchHit>();
                     await net.SearchAsync(net.Nodes[0], "Hey Jude", new SearchOptions { Ttl = 7, Timeout = TimeSpan.FromSeconds(3) }, h => { lock (hits) hits.Add(h); });
                     int sharers = Enumerable.Range(1, 7).Count(i => SharesHeyJude(net, i));
@@ -255,6 +261,54 @@ namespace PSPeer.Engine.Tests.Networks
                 {
                     await net.StopAsync();
                 }
+            }
+        }
+
+        [Fact]
+        public void A_live_network_the_descriptor_budget_cannot_hold_says_what_it_needs()
+        {
+            // Past the old cap of 256 nodes: what decides is the descriptors, a listener per node and two per link.
+            var options = new GnutellaNetworkOptions { Count = 1000, Degree = 4, Simulated = false };
+            Assert.True(GnutellaNetwork.LiveFits(options, new DescriptorBudget(10_000), out string none));
+            Assert.Null(none);
+            Assert.False(GnutellaNetwork.LiveFits(options, new DescriptorBudget(1_000), out string problem));
+            int needed = GnutellaNetwork.LiveDescriptorsNeeded(1000, 2000);
+            Assert.Equal(5000, needed);
+            Assert.Contains("needs 5,000 file descriptors", problem);
+            Assert.Contains("ulimit -n", problem);
+        }
+
+        [Fact]
+        public async Task A_live_network_past_the_old_cap_floods_every_node_and_loses_no_descriptor()
+        {
+            // 260 servents, each on its own 127.0.x.y (past 127.0.0.255): a TTL-7 flood reaches every one, and every query
+            // copy sent is received (live links coalesce their writes; nothing may be lost or doubled on the way).
+            const int Count = 260;
+            using var folder = new TempFolder();
+            var net = await GnutellaNetwork.CreateLiveAsync(new GnutellaNetworkOptions
+            {
+                Count = Count, Degree = 6, Seed = 5, Simulated = false, SharingFraction = 0, TraceQueries = false, LiveSharedRoot = folder.Path,
+            });
+            try
+            {
+                Assert.Equal(0, net.FailedLinks);
+                Assert.Equal("127.0.1.7", HostPort.Parse(net.Nodes[Count - 1].EndPoint).Host);
+                // The most central origin (4 hops from everyone at this degree) leaves 3 hops of slack for copies that
+                // take a longer way first.
+                int origin = Enumerable.Range(0, Count).OrderBy(i => net.Topology.Distances(i).Max()).First();
+                Assert.True(net.Topology.Distances(origin).Max() <= 4);
+                net.ResetMeasurement();
+                await net.SearchAsync(net.Nodes[origin], "nothing shares this", new SearchOptions { Ttl = 7, Timeout = TimeSpan.FromSeconds(1) }, null);
+                long Sent() => net.Nodes.Sum(n => n.Counters.SentByType.TryGetValue(GnutellaPayloadType.Query, out long v) ? v : 0);
+                long Received() => net.Nodes.Sum(n => n.Counters.ReceivedByType.TryGetValue(GnutellaPayloadType.Query, out long v) ? v : 0);
+                for (int i = 0; i < 200 && Received() < Sent(); i++) await Task.Delay(50);
+                Assert.Equal(Sent(), Received());
+                Assert.All(Enumerable.Range(0, Count).Where(i => i != origin), i => Assert.True(net.Nodes[i].Counters.QueriesReceived > 0, $"node {i} never got the query"));
+                Assert.True(Sent() <= 2 * net.Links.Count, $"{Sent()} query copies over {net.Links.Count} links");
+            }
+            finally
+            {
+                await net.StopAsync();
             }
         }
 

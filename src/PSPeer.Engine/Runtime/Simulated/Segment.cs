@@ -1,27 +1,8 @@
-using System.Threading;
-
 namespace PSPeer.Engine.Runtime.Simulated
 {
+    /// <summary>
+    /// What travels on a simulated link: a piece of a write, an orderly close, or a reset. Segments have no object of
+    /// their own: they wait in the receiving stream's ring (SimulatedStream.InFlight) until their arrival is due.
+    /// </summary>
     enum SegmentKind : byte { Data, Fin, Reset }
-
-    /// <summary>What travels on a simulated link: a piece of a write, an orderly close, or a reset.</summary>
-    sealed class Segment
-    {
-        public static readonly SendOrPostCallback Deliver = state =>
-        {
-            var segment = (Segment)state;
-            segment.Target.Receive(segment);
-        };
-
-        public Segment(SimulatedStream target, SegmentKind kind, byte[] data)
-        {
-            Target = target;
-            Kind = kind;
-            Data = data;
-        }
-
-        public readonly SimulatedStream Target;
-        public readonly SegmentKind Kind;
-        public readonly byte[] Data;
-    }
 }

@@ -27,23 +27,26 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (delay < TimeSpan.Zero && delay != Timeout.InfiniteTimeSpan)
                 throw new ArgumentOutOfRangeException(nameof(delay), delay, "A delay cannot be negative.");
             if (delay == TimeSpan.Zero) return Task.CompletedTask;
-            var work = new DelayWork(_host, cancellationToken);
+            var work = new DelayWork(_host, cancellationToken, _simulation.LoopScheduler);
             // An infinite delay only ends by cancellation: nothing goes on the queue.
             if (delay != Timeout.InfiniteTimeSpan)
+            {
+                work.MarkQueued();
                 _simulation.LoopScheduler.Enqueue(_simulation.LoopScheduler.Now + delay.Ticks, DelayWork.Fire, work);
+            }
             return work.Task;
         }
 
         public IDisposable Schedule(TimeSpan delay, Action action)
         {
             if (action == null) throw new ArgumentNullException(nameof(action));
-            var work = new ScheduledWork(_host, action);
+            var work = new ScheduledWork(_host, action, _simulation.LoopScheduler);
             _simulation.LoopScheduler.Enqueue(_simulation.LoopScheduler.Now + Math.Max(0, delay.Ticks), ScheduledWork.Fire, work);
             return work;
         }
 
         /// <summary>A pending delay: its own task source, so a delay costs one allocation plus the registration.</summary>
-        sealed class DelayWork : TaskCompletionSource<bool>
+        sealed class DelayWork : TaskCompletionSource<bool>, IWithdrawableWork
         {
             public static readonly SendOrPostCallback Fire = state => ((DelayWork)state).Complete();
             static readonly Action<object> CancelCallback = state => ((DelayWork)state).Cancel();
@@ -51,13 +54,15 @@ namespace PSPeer.Engine.Runtime.Simulated
             readonly SimulatedHost _host;
             readonly int _epoch;
             readonly CancellationToken _token;
+            readonly SimulationScheduler _scheduler;
             CancellationTokenRegistration _registration;
 
-            public DelayWork(SimulatedHost host, CancellationToken token) : base()
+            public DelayWork(SimulatedHost host, CancellationToken token, SimulationScheduler scheduler) : base()
             {
                 _host = host;
                 _epoch = host?.Epoch ?? 0;
                 _token = token;
+                _scheduler = scheduler;
                 if (token.CanBeCanceled) _registration = token.Register(CancelCallback, this);
             }
 
@@ -68,23 +73,38 @@ namespace PSPeer.Engine.Runtime.Simulated
                 TrySetResult(true);
             }
 
-            void Cancel() => TrySetCanceled(_token);
+            // Queued delays complete only when popped, so a cancelled one in the queue is withdrawn work.
+            public bool IsWithdrawn => Task.IsCanceled;
+
+            void Cancel()
+            {
+                // An infinite delay was never queued: nothing to withdraw.
+                if (TrySetCanceled(_token) && _queued) _scheduler.NoteWithdrawn();
+            }
+
+            bool _queued;
+            public void MarkQueued() => _queued = true;
         }
 
-        sealed class ScheduledWork : IDisposable
+        sealed class ScheduledWork : IDisposable, IWithdrawableWork
         {
             public static readonly SendOrPostCallback Fire = state => ((ScheduledWork)state).Run();
 
             readonly SimulatedHost _host;
             readonly int _epoch;
+            readonly SimulationScheduler _scheduler;
             Action _action;
 
-            public ScheduledWork(SimulatedHost host, Action action)
+            public ScheduledWork(SimulatedHost host, Action action, SimulationScheduler scheduler)
             {
                 _host = host;
                 _epoch = host?.Epoch ?? 0;
                 _action = action;
+                _scheduler = scheduler;
             }
+
+            // Run takes the action first, so a queued one without its action was disposed.
+            public bool IsWithdrawn => Volatile.Read(ref _action) == null;
 
             void Run()
             {
@@ -93,7 +113,10 @@ namespace PSPeer.Engine.Runtime.Simulated
                 action();
             }
 
-            public void Dispose() => Interlocked.Exchange(ref _action, null);
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _action, null) != null) _scheduler.NoteWithdrawn();
+            }
         }
     }
 }

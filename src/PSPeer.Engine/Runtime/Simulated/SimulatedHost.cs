@@ -26,7 +26,9 @@ namespace PSPeer.Engine.Runtime.Simulated
         // Everything below is made on first use, so that an idle host in a million-host simulation costs little.
         static readonly Dictionary<int, SimulatedListener> NoListeners = new Dictionary<int, SimulatedListener>();
         Dictionary<int, SimulatedListener> _listeners = NoListeners;
-        HashSet<SimulatedStream> _streams;
+        // Open connection ends, as a list through the streams themselves (SimulatedStream.TrackedNext): no set per host.
+        SimulatedStream _streams;
+        int _streamCount;
         IClock _clock;
         ITransport _transport;
         IScheduler _scheduler;
@@ -67,7 +69,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Ports this host listens on now, ascending.</summary>
         public IReadOnlyList<int> ListeningPorts => _listeners.Keys.OrderBy(p => p).ToList();
         /// <summary>Connection ends of this host that are still open.</summary>
-        public int OpenConnectionCount => _streams?.Count ?? 0;
+        public int OpenConnectionCount => _streamCount;
 
         /// <summary>The NAT this host sits behind, or, for a NAT box, its own NAT; null for a plain public host.</summary>
         internal SimulatedNat Nat;
@@ -210,13 +212,33 @@ namespace PSPeer.Engine.Runtime.Simulated
             return port;
         }
 
-        internal void Track(SimulatedStream stream) => (_streams ?? (_streams = new HashSet<SimulatedStream>())).Add(stream);
-        internal void Untrack(SimulatedStream stream) => _streams?.Remove(stream);
+        internal void Track(SimulatedStream stream)
+        {
+            if (stream.IsTracked) return;
+            stream.IsTracked = true;
+            stream.TrackedPrevious = null;
+            stream.TrackedNext = _streams;
+            if (_streams != null) _streams.TrackedPrevious = stream;
+            _streams = stream;
+            _streamCount++;
+        }
+
+        internal void Untrack(SimulatedStream stream)
+        {
+            if (!stream.IsTracked) return;
+            stream.IsTracked = false;
+            if (stream.TrackedPrevious != null) stream.TrackedPrevious.TrackedNext = stream.TrackedNext;
+            else _streams = stream.TrackedNext;
+            if (stream.TrackedNext != null) stream.TrackedNext.TrackedPrevious = stream.TrackedPrevious;
+            stream.TrackedPrevious = stream.TrackedNext = null;
+            _streamCount--;
+        }
 
         /// <summary>A snapshot in creation order, so resets happen in the same order on every run.</summary>
         internal List<SimulatedStream> OpenStreams()
         {
-            var list = _streams == null ? new List<SimulatedStream>() : new List<SimulatedStream>(_streams);
+            var list = new List<SimulatedStream>(_streamCount);
+            for (var s = _streams; s != null; s = s.TrackedNext) list.Add(s);
             list.Sort((a, b) => a.Id.CompareTo(b.Id));
             return list;
         }

@@ -14,7 +14,7 @@ namespace PSPeer.Engine.Runtime.Simulated
     {
         readonly SimulatedHost _host;
         readonly int _backlogLimit;
-        readonly Queue<SimulatedConnection> _backlog = new Queue<SimulatedConnection>();
+        readonly Queue<SimulatedStream> _backlog = new Queue<SimulatedStream>();
         readonly Queue<AcceptWaiter> _waiters = new Queue<AcceptWaiter>();
         bool _closed;
 
@@ -41,7 +41,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         }
 
         /// <summary>A connection has arrived; false when the listener is closed or its backlog is full.</summary>
-        internal bool TryOffer(SimulatedConnection connection)
+        internal bool TryOffer(SimulatedStream connection)
         {
             if (_closed) return false;
             while (_waiters.Count > 0)
@@ -60,7 +60,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                 _waiters.Dequeue().Fail(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} was closed."));
             while (_backlog.Count > 0)
             {
-                var stream = _backlog.Dequeue().SimulatedStream;
+                var stream = _backlog.Dequeue();
                 stream.Reset("The listener closed before accepting the connection.");
                 stream.Peer.Reset("The connection was reset: the listener closed before accepting it.");
             }
@@ -80,7 +80,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
 
             // Accept loops reuse one long-lived token: each finished accept must drop its registration.
-            public bool TryAccept(SimulatedConnection connection)
+            public bool TryAccept(SimulatedStream connection)
             {
                 if (!TrySetResult(connection)) return false;
                 _registration.Dispose();

@@ -35,6 +35,8 @@ namespace PSPeer.Engine.Runtime.Simulated
         public SimulationOptions Options { get; }
         public SimulationScheduler Scheduler { get; }
         public SimulationStatistics Statistics { get; } = new SimulationStatistics();
+        /// <summary>Buffers of stream segments in flight, reused once read.</summary>
+        public SegmentBufferPool SegmentBuffers { get; } = new SegmentBufferPool();
 
         public void Register(SimulatedHost host)
         {
@@ -138,7 +140,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         public void HealAll() => _partitions.Clear();
 
         /// <summary>Both ends of a new connection, tracked on their hosts until they finish.</summary>
-        public (SimulatedConnection client, SimulatedConnection server) CreateConnection(SimulatedHost client, SimulatedHost server, int serverPort)
+        public (SimulatedStream client, SimulatedStream server) CreateConnection(SimulatedHost client, SimulatedHost server, int serverPort)
         {
             var clientStream = new SimulatedStream(this, client, ++_nextStreamId);
             var serverStream = new SimulatedStream(this, server, ++_nextStreamId);
@@ -148,15 +150,14 @@ namespace PSPeer.Engine.Runtime.Simulated
             server.Track(serverStream);
             string clientEndPoint = client.HostAddress + ":" + client.NextEphemeralPort();
             string serverEndPoint = server.HostAddress + ":" + serverPort;
-            return (new SimulatedConnection(clientStream, clientEndPoint, serverEndPoint),
-                    new SimulatedConnection(serverStream, serverEndPoint, clientEndPoint));
+            return (Ends(clientStream, clientEndPoint, serverEndPoint), Ends(serverStream, serverEndPoint, clientEndPoint));
         }
 
         /// <summary>
         /// As <see cref="CreateConnection(SimulatedHost, SimulatedHost, int)"/> across a NAT, where each end sees the
         /// other at another address: the client the address it dialled, the server the NAT's public endpoint.
         /// </summary>
-        public (SimulatedConnection client, SimulatedConnection server) CreateConnection(SimulatedHost client, SimulatedHost server,
+        public (SimulatedStream client, SimulatedStream server) CreateConnection(SimulatedHost client, SimulatedHost server,
             string clientLocal, string clientSeenAs, string serverLocal, string serverDialledAs)
         {
             var clientStream = new SimulatedStream(this, client, ++_nextStreamId);
@@ -165,8 +166,14 @@ namespace PSPeer.Engine.Runtime.Simulated
             serverStream.Peer = clientStream;
             client.Track(clientStream);
             server.Track(serverStream);
-            return (new SimulatedConnection(clientStream, clientLocal, serverDialledAs),
-                    new SimulatedConnection(serverStream, serverLocal, clientSeenAs));
+            return (Ends(clientStream, clientLocal, serverDialledAs), Ends(serverStream, serverLocal, clientSeenAs));
+        }
+
+        static SimulatedStream Ends(SimulatedStream stream, string local, string remote)
+        {
+            stream.LocalEndPoint = local;
+            stream.RemoteEndPoint = remote;
+            return stream;
         }
 
         public void Untrack(SimulatedStream stream) => stream.Host.Untrack(stream);

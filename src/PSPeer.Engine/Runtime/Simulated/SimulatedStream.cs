@@ -20,19 +20,27 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// link. State is touched only on the simulation's loop (or while it is idle); a cancellation arriving on
     /// another thread is handed to the loop.
     /// </remarks>
-    sealed class SimulatedStream : Stream
+    // The stream is also the connection end (IConnection, with itself as its Stream): one object per end, not two.
+    sealed class SimulatedStream : Stream, IConnection
     {
         static readonly SendOrPostCallback CancelReadCallback = state => ((SimulatedStream)state).CancelPendingRead();
         static readonly Action<object> CancelReadFromToken = state => ((SimulatedStream)state).OnReadCancelled();
+        /// <summary>The next segment in flight to this end has arrived (the state is the receiving stream).</summary>
+        static readonly SendOrPostCallback ArriveCallback = state => ((SimulatedStream)state).Arrive();
 
         readonly SimulatedNetwork _network;
-        readonly Queue<byte[]> _received = new Queue<byte[]>();
-        int _headOffset;
+        // Segments on their way to this end and arrived but unread, in order, in one ring (made on the first segment):
+        // the first _readable entries have arrived, the rest are in flight. The peer appends as it writes and each
+        // arrival (a scheduled ArriveCallback, in the same order, since arrivals from one end never reorder) takes the
+        // next in-flight entry, so a segment costs no object of its own, and its bytes sit in a pooled buffer.
+        InFlight[] _ring;
+        int _ringHead, _ringCount, _readable;
+        int _readableBytes;   // unread bytes of arrived data
+        int _headOffset;      // bytes of the first entry already read
         long _lastArrival;
         bool _finReceived;
         bool _disposed;
         string _resetReason;
-        Task<int> _lastReadTask;
 
         // The one read that may wait for data.
         TaskCompletionSource<int> _readWaiter;
@@ -51,7 +59,14 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         public SimulatedHost Host { get; }
         public long Id { get; }
+        Stream IConnection.Stream => this;
+        public string LocalEndPoint { get; set; }
+        public string RemoteEndPoint { get; set; }
+        public override string ToString() => $"{LocalEndPoint} -> {RemoteEndPoint}";
         public SimulatedStream Peer { get; set; }
+        /// <summary>The host's list of open ends runs through its streams (no set per host): see SimulatedHost.Track.</summary>
+        internal SimulatedStream TrackedPrevious, TrackedNext;
+        internal bool IsTracked;
         /// <summary>The link from this end's host to the peer's host.</summary>
         public SimulatedLink Outbound => _network.GetLink(Host, Peer.Host);
         public bool IsReset => _resetReason != null;
@@ -77,7 +92,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<int>(cancellationToken);
             if (IsReset) return Task.FromException<int>(ResetException());
             if (_readWaiter != null) return Task.FromException<int>(new InvalidOperationException("A read is already pending on this connection."));
-            if (_received.Count > 0) return Completed(CopyOut(buffer, offset, count));
+            if (_readableBytes > 0) return Completed(CopyOut(buffer, offset, count));
             if (count == 0 || _finReceived) return Completed(0);
 
             _readWaiter = new TaskCompletionSource<int>();
@@ -95,7 +110,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             ValidateBuffer(buffer, offset, count);
             if (_disposed) throw new ObjectDisposedException(nameof(SimulatedStream));
             if (IsReset) throw ResetException();
-            if (_received.Count > 0) return CopyOut(buffer, offset, count);
+            if (_readableBytes > 0) return CopyOut(buffer, offset, count);
             if (count == 0 || _finReceived) return 0;
             throw new NotSupportedException("A simulated stream cannot block: use ReadAsync.");
         }
@@ -133,7 +148,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             while (count > 0)
             {
                 int n = Math.Min(count, segmentSize);
-                var data = new byte[n];
+                var data = _network.SegmentBuffers.Rent(n);
                 Buffer.BlockCopy(buffer, offset, data, 0, n);
                 offset += n;
                 count -= n;
@@ -142,29 +157,41 @@ namespace PSPeer.Engine.Runtime.Simulated
                 serialized = Math.Max(now, link.FreeAt) + link.SerializationTicks(n);
                 link.FreeAt = serialized;
                 long arrival = serialized + link.LatencyTicks + _network.RetransmissionDelay(link) + _network.JitterDelay(link);
-                Enqueue(arrival, new Segment(Peer, SegmentKind.Data, data));
+                Enqueue(arrival, SegmentKind.Data, data, n);
             }
             return serialized;
         }
 
         /// <summary>Schedules a segment no earlier than the previous one from this end: TCP never reorders.</summary>
-        void Enqueue(long arrival, Segment segment)
+        void Enqueue(long arrival, SegmentKind kind, byte[] data, int length)
         {
             if (arrival < _lastArrival) arrival = _lastArrival;
             _lastArrival = arrival;
-            _network.Scheduler.Enqueue(arrival, Segment.Deliver, segment);
+            var target = Peer;
+            target.Append(new InFlight { Data = data, Length = length, Kind = kind });
+            _network.Scheduler.Enqueue(arrival, ArriveCallback, target);
         }
 
-        /// <summary>A segment from the peer has arrived at this end.</summary>
-        internal void Receive(Segment segment)
+        /// <summary>The next segment in flight to this end has arrived.</summary>
+        void Arrive()
         {
-            if (IsReset) return;
+            var segment = _ring[(_ringHead + _readable) & (_ring.Length - 1)];
+            if (IsReset)
+            {
+                // Nothing arrived is kept on a reset end, so the segment is the first entry.
+                DropFirst();
+                return;
+            }
             switch (segment.Kind)
             {
                 case SegmentKind.Reset:
                     Reset("The connection was reset by the peer.");
+                    DropFirst();
                     return;
                 case SegmentKind.Fin:
+                    // Kept as an empty entry behind the unread data (reads skip it), so the ring stays in order.
+                    _readable++;
+                    DropEmptyHead();
                     _finReceived = true;
                     if (_readWaiter != null) CompleteRead(0);
                     if (IsFinished) _network.Untrack(this);
@@ -174,13 +201,54 @@ namespace PSPeer.Engine.Runtime.Simulated
                     {
                         // Data for an end nobody will read: answer with a reset, as a TCP stack does.
                         Reset("The connection was closed locally and the peer kept sending.");
-                        Enqueue(_network.Scheduler.Now + Outbound.LatencyTicks, new Segment(Peer, SegmentKind.Reset, null));
+                        DropFirst();
+                        Enqueue(_network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Reset, null, 0);
                         return;
                     }
-                    _received.Enqueue(segment.Data);
+                    _readable++;
+                    _readableBytes += segment.Length;
                     if (_readWaiter != null) CompleteRead(CopyOut(_readBuffer, _readOffset, _readCount));
                     return;
             }
+        }
+
+        void Append(InFlight segment)
+        {
+            if (_ring == null) _ring = new InFlight[4];
+            else if (_ringCount == _ring.Length)
+            {
+                var grown = new InFlight[_ring.Length * 2];
+                for (int i = 0; i < _ringCount; i++) grown[i] = _ring[(_ringHead + i) & (_ring.Length - 1)];
+                _ring = grown;
+                _ringHead = 0;
+            }
+            _ring[(_ringHead + _ringCount) & (_ring.Length - 1)] = segment;
+            _ringCount++;
+        }
+
+        /// <summary>Removes the first entry (arrived or not) and gives its buffer back.</summary>
+        void DropFirst()
+        {
+            ref var first = ref _ring[_ringHead];
+            if (first.Data != null) _network.SegmentBuffers.Return(first.Data);
+            first = default;
+            _ringHead = (_ringHead + 1) & (_ring.Length - 1);
+            _ringCount--;
+            if (_readable > 0) _readable--;
+            _headOffset = 0;
+        }
+
+        /// <summary>Drops arrived entries with nothing left to read (a close marker) from the front.</summary>
+        void DropEmptyHead()
+        {
+            while (_readable > 0 && _ring[_ringHead].Length - _headOffset == 0) DropFirst();
+        }
+
+        /// <summary>Forgets everything that arrived and was not read; what is still in flight stays in order.</summary>
+        void DropArrived()
+        {
+            while (_readable > 0) DropFirst();
+            _readableBytes = 0;
         }
 
         /// <summary>Ends this end at once: buffered data is dropped, a pending read fails, later calls throw IOException.</summary>
@@ -189,8 +257,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (IsReset) return;
             _resetReason = reason;
             _network.Statistics.resets++;
-            _received.Clear();
-            _headOffset = 0;
+            DropArrived();
             _network.Untrack(this);
             // Completed last, with this end's state settled: the reader's continuation runs inline.
             if (_readWaiter != null) TakeReadWaiter().TrySetException(ResetException());
@@ -203,8 +270,8 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (_readWaiter != null) TakeReadWaiter().TrySetException(new IOException("The connection was closed locally while a read was pending.", new ObjectDisposedException(nameof(SimulatedStream))));
             if (!IsReset)
             {
-                _received.Clear();
-                Enqueue(_network.Scheduler.Now + Outbound.LatencyTicks, new Segment(Peer, SegmentKind.Fin, null));
+                DropArrived();
+                Enqueue(_network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Fin, null, 0);
             }
             if (IsFinished) _network.Untrack(this);
             base.Dispose(disposing);
@@ -215,28 +282,31 @@ namespace PSPeer.Engine.Runtime.Simulated
         int CopyOut(byte[] buffer, int offset, int count)
         {
             int copied = 0;
-            while (copied < count && _received.Count > 0)
+            while (copied < count && _readable > 0)
             {
-                var head = _received.Peek();
+                ref var head = ref _ring[_ringHead];
+                if (head.Length == _headOffset) { DropFirst(); continue; }   // a close marker behind the data
                 int n = Math.Min(count - copied, head.Length - _headOffset);
-                Buffer.BlockCopy(head, _headOffset, buffer, offset + copied, n);
+                Buffer.BlockCopy(head.Data, _headOffset, buffer, offset + copied, n);
                 copied += n;
                 _headOffset += n;
-                if (_headOffset == head.Length)
-                {
-                    _received.Dequeue();
-                    _headOffset = 0;
-                }
+                _readableBytes -= n;
+                if (_headOffset == head.Length) DropFirst();
             }
+            DropEmptyHead();
             return copied;
         }
 
-        Task<int> Completed(int n)
+        // Completed reads of the same size repeat (fixed headers, full small buffers): one finished task per size, shared
+        // by every stream in the process (a finished task never changes), instead of one cached per stream.
+        const int SharedReadResults = 4096;
+        static readonly Task<int>[] CompletedReads = new Task<int>[SharedReadResults + 1];
+
+        static Task<int> Completed(int n)
         {
-            // Reads of the same size repeat (fixed headers, full buffers): reuse the completed task.
-            var last = _lastReadTask;
-            if (last != null && last.Result == n) return last;
-            return _lastReadTask = Task.FromResult(n);
+            if (n > SharedReadResults) return Task.FromResult(n);
+            // A race between threads only makes two equal tasks, one of which is kept.
+            return CompletedReads[n] ?? (CompletedReads[n] = Task.FromResult(n));
         }
 
         void CompleteRead(int n) => TakeReadWaiter().TrySetResult(n);
@@ -270,6 +340,14 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (buffer == null) throw new ArgumentNullException(nameof(buffer));
             if (offset < 0 || count < 0 || offset > buffer.Length - count) throw new ArgumentOutOfRangeException(nameof(count), "The offset and count do not fit the buffer.");
+        }
+
+        /// <summary>A segment on its way to (or arrived at, unread) this end: pooled bytes, or a close or reset.</summary>
+        struct InFlight
+        {
+            public byte[] Data;
+            public int Length;
+            public SegmentKind Kind;
         }
 
         /// <summary>A write waiting for the link to serialize it; fails if the connection is reset meanwhile.</summary>

@@ -63,7 +63,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             readonly CancellationToken _token;
             readonly SimulatedHost _target;
             CancellationTokenRegistration _registration;
-            SimulatedConnection _client;
+            SimulatedStream _client;
             string _refusal;
             // Across a NAT (see SimulatedNetwork.Nat.cs): the source port, and how the target will see the source.
             bool _translated;
@@ -144,8 +144,8 @@ namespace PSPeer.Engine.Runtime.Simulated
                         }
                         else
                         {
-                            client.SimulatedStream.Reset("refused");
-                            server.SimulatedStream.Reset("refused");
+                            client.Reset("refused");
+                            server.Reset("refused");
                             _refusal = "the listener's backlog is full";
                         }
                     }
@@ -166,8 +166,8 @@ namespace PSPeer.Engine.Runtime.Simulated
                 if (_source.Epoch != _sourceEpoch)
                 {
                     // The caller's process is gone: the accepted end sees its peer vanish.
-                    _client.SimulatedStream.Reset("The host crashed.");
-                    _client.SimulatedStream.Peer.Reset("The connection was reset: the peer crashed.");
+                    _client.Reset("The host crashed.");
+                    _client.Peer.Reset("The connection was reset: the peer crashed.");
                     return;
                 }
                 // Cancelled meanwhile: the server already accepted, so close our end properly.

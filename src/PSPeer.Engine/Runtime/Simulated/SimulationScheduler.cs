@@ -20,6 +20,11 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// </remarks>
     sealed class SimulationScheduler
     {
+        // Withdrawn work (disposed timers, cancelled delays) stays in the heap until it is due, where it does nothing.
+        // A handshake timeout of every connection is such work: a network build leaves one per link end for seconds
+        // of virtual time. Once at least this many and half the heap are withdrawn, the heap is rebuilt without them.
+        const int CompactAtWithdrawn = 4096;
+
         struct Entry
         {
             public long Due;
@@ -36,6 +41,8 @@ namespace PSPeer.Engine.Runtime.Simulated
         long _nextSequence;
         long _now;
         long _executed;
+        int _withdrawn;   // withdrawn entries believed to be still in the heap (exact again after each compaction)
+        long _compactions;
         Thread _runningThread;
 
         public SimulationScheduler() => Context = new SimulationSynchronizationContext(this);
@@ -49,6 +56,43 @@ namespace PSPeer.Engine.Runtime.Simulated
         public long Executed => Interlocked.Read(ref _executed);
 
         public int Pending { get { lock (_gate) return _count; } }
+
+        /// <summary>How often the heap was rebuilt without withdrawn work (see <see cref="NoteWithdrawn"/>).</summary>
+        public long Compactions { get { lock (_gate) return _compactions; } }
+
+        /// <summary>
+        /// Says that queued work whose state is an <see cref="IWithdrawableWork"/> has just been withdrawn (it reports
+        /// IsWithdrawn from now on). Enough of them and the heap is rebuilt without them: the order of the rest (due
+        /// tick, then sequence) is unchanged, so the run is the same; only the no-op items are never popped.
+        /// </summary>
+        public void NoteWithdrawn()
+        {
+            lock (_gate)
+            {
+                _withdrawn++;
+                if (_withdrawn >= CompactAtWithdrawn && 2 * _withdrawn >= _count) Compact();
+            }
+        }
+
+        void Compact()
+        {
+            int kept = 0;
+            for (int i = 0; i < _count; i++)
+            {
+                var entry = _heap[i];
+                if (entry.State is IWithdrawableWork w && w.IsWithdrawn) continue;
+                _heap[kept++] = entry;
+            }
+            Array.Clear(_heap, kept, _count - kept);
+            _count = kept;
+            int capacity = _heap.Length;
+            while (capacity > 1024 && capacity / 4 > _count) capacity /= 2;
+            if (capacity != _heap.Length) Array.Resize(ref _heap, capacity);
+            // Floyd's heap construction: every parent from the last one up sifts down.
+            for (int i = (_count - 2) >> 2; i >= 0; i--) SiftDown(i, _heap[i]);
+            _withdrawn = 0;
+            _compactions++;
+        }
 
         /// <summary>True on the thread that is running the loop right now.</summary>
         public bool IsRunningOnCurrentThread => _runningThread == Thread.CurrentThread;
@@ -100,6 +144,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                         if (_count == 0 || _heap[0].Due > untilTicks) break;
                         entry = PopMin();
                         if (entry.Due > _now) Interlocked.Exchange(ref _now, entry.Due);
+                        if (_withdrawn > 0 && entry.State is IWithdrawableWork w && w.IsWithdrawn) _withdrawn--;
                     }
                     _executed++;
                     try
@@ -160,5 +205,11 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
             _heap[index] = entry;
         }
+    }
+
+    /// <summary>Queued work that can be withdrawn before it is due; it then does nothing when run.</summary>
+    interface IWithdrawableWork
+    {
+        bool IsWithdrawn { get; }
     }
 }
