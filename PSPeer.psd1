@@ -36,6 +36,7 @@
         'Get-PeerKey'
         'Find-PeerKey'
         'Get-PeerRing'
+        'Export-PeerChart'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -10,6 +10,7 @@ namespace PSPeer.Engine.Networks
 
         readonly HashSet<int> _reached = new HashSet<int>();
         readonly int[] _firstReachedAtHops = new int[MaxHops + 1];
+        readonly int[] _copiesAtHops = new int[MaxHops + 1];
 
         internal FloodTrace(string guid) => Guid = guid;
 
@@ -29,6 +30,15 @@ namespace PSPeer.Engine.Networks
 
         /// <summary>Nodes first reached at hop distance h (index h; hops as the receiving node counts them).</summary>
         public IReadOnlyList<int> FirstReachedAtHops => _firstReachedAtHops;
+
+        /// <summary>Query messages (first copies and duplicates) that arrived at hop distance h (index h).</summary>
+        public IReadOnlyList<int> CopiesAtHops => _copiesAtHops;
+        /// <summary>The TTL the searcher sent this query with (the highest, when dynamic querying resent it); 0 when not seen.</summary>
+        public int Ttl { get; private set; }
+
+        internal void NoteSent(int ttl) { if (ttl > Ttl) Ttl = ttl; }
+
+        internal void Copy(int hops) => _copiesAtHops[hops < 0 ? 0 : hops > MaxHops ? MaxHops : hops]++;
 
         internal void Receive(int node, int hops)
         {

@@ -54,6 +54,8 @@ namespace PSPeer.Engine.Networks
                 QueriesFilteredByQrp = delta.QueriesFilteredByQrp,
                 NodesLeft = _nodesLeft,
                 NodesJoined = _nodesJoined,
+                QueryMessagesByHops = MeanWithinHops(floods, f => f.CopiesAtHops),
+                FloodTtl = floods.Count == 0 ? 0 : floods.Max(f => f.Ttl),
             };
             m.QueryMessagesPerFlood = m.Floods == 0 ? 0 : (double)m.QueryMessages / m.Floods;
             m.MessagesPerSearch = m.Searches == 0 ? 0 : (double)m.MessagesSent / m.Searches;
@@ -68,23 +70,27 @@ namespace PSPeer.Engine.Networks
             return totals;
         }
 
-        static double[] MeanReachByHops(List<FloodTrace> floods)
+        static double[] MeanReachByHops(List<FloodTrace> floods) => MeanWithinHops(floods, f => f.FirstReachedAtHops);
+
+        /// <summary>Element h-1: the mean over floods of what <paramref name="atHops"/> counts within h hops.</summary>
+        static double[] MeanWithinHops(List<FloodTrace> floods, Func<FloodTrace, IReadOnlyList<int>> atHops)
         {
-            var reach = new double[ReportedHops];
-            if (floods.Count == 0) return reach;
+            var within = new double[ReportedHops];
+            if (floods.Count == 0) return within;
             foreach (var f in floods)
             {
+                var counts = atHops(f);
                 int cumulative = 0;
                 for (int h = 1; h <= ReportedHops; h++)
                 {
                     // A node counts the hop it arrived on; the first neighbours see hops 0 (as sent) or 1 (after the increment).
-                    cumulative += f.FirstReachedAtHops[h];
-                    if (h == 1) cumulative += f.FirstReachedAtHops[0];
-                    reach[h - 1] += cumulative;
+                    cumulative += counts[h];
+                    if (h == 1) cumulative += counts[0];
+                    within[h - 1] += cumulative;
                 }
             }
-            for (int h = 0; h < ReportedHops; h++) reach[h] /= floods.Count;
-            return reach;
+            for (int h = 0; h < ReportedHops; h++) within[h] /= floods.Count;
+            return within;
         }
 
         double[] AnalyticReach(List<SearchLog.Record> records)

@@ -48,6 +48,20 @@ namespace PSPeer.Engine.Networks
         public int NodesLeft { get; internal set; }
         public int NodesJoined { get; internal set; }
 
+        /// <summary>
+        /// Element h-1: mean query messages per traced flood (first copies and duplicates) that arrived within h hops,
+        /// h = 1..7. A flood sent with TTL h costs these messages, so one measurement of a wide flood gives the cost of
+        /// every smaller TTL.
+        /// </summary>
+        public IReadOnlyList<double> QueryMessagesByHops { get; internal set; }
+        /// <summary>The highest TTL the traced floods were sent with by their searchers (0 when no searcher's send was seen).</summary>
+        public int FloodTtl { get; internal set; }
+        /// <summary>
+        /// 2|E|: the most query messages one flood can cost, each link carrying it at most once each way (dynamic
+        /// querying can exceed it: it resends a wider copy over links its probe used).
+        /// </summary>
+        public long MessageBound => 2L * Links;
+
         public override string ToString() =>
             $"{Plural.Of(Searches, "search", "searches")}, {Plural.Of(Hits, "hit")}, {Plural.Of(Floods, "flood")}, mean reach {MeanReach:0.#}, {QueryMessagesPerFlood:0.#} query messages/flood, {Plural.Of(Duplicates, "duplicate")}";
     }

@@ -72,10 +72,13 @@ namespace PSPeer.Engine.Networks
                 if (trace == null) return;
                 switch (e.Type)
                 {
-                    case PeerEventTypes.QueryReceived: trace.Receive(node, ToInt(e["hops"])); break;
-                    case PeerEventTypes.QueryDroppedDuplicate: trace.Duplicates++; break;
+                    case PeerEventTypes.QueryReceived: trace.Receive(node, ToInt(e["hops"])); trace.Copy(ToInt(e["hops"])); break;
+                    case PeerEventTypes.QueryDroppedDuplicate: trace.Duplicates++; trace.Copy(ToInt(e["hops"])); break;
                     case PeerEventTypes.QueryDroppedTtl: trace.DroppedTtl++; break;
-                    case PeerEventTypes.QueryForwarded: trace.Forwards++; trace.Forwarders.Add(node); break;
+                    case PeerEventTypes.QueryForwarded:
+                        trace.Forwards++; trace.Forwarders.Add(node);
+                        if (ToInt(e["hops"]) == 0) trace.NoteSent(ToInt(e["ttl"]));   // the searcher's own send
+                        break;
                     case PeerEventTypes.HitRoutedBack: trace.HitsRoutedBack++; trace.HitRouters.Add(node); break;
                     case PeerEventTypes.HitDropped: trace.HitsDropped++; break;
                 }

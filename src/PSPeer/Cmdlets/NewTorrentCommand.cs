@@ -117,7 +117,7 @@ namespace PSPeer
                 if (_pump.IsStopping) return;
                 var torrent = task.GetAwaiter().GetResult();
                 WriteVerbose($"Hashed {DisplayText.Size(torrent.TotalSize)} in {DisplayText.Duration(clock.Elapsed)} ({torrent.PieceCount} pieces of {DisplayText.Size(torrent.PieceLength)}).");
-                Write(outFile, torrent.ToBytes());
+                AtomicFile.Write(outFile, torrent.ToBytes());
                 WriteObject(new TorrentInfo(torrent, outFile));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException && _pump.IsStopping))
@@ -128,24 +128,6 @@ namespace PSPeer
             {
                 if (!_pump.IsStopping)
                     WriteProgress(new ProgressRecord(ActivityId, activity, "Completed") { RecordType = ProgressRecordType.Completed });
-            }
-        }
-
-        /// <summary>Writes a temporary file beside the target, then moves it into place.</summary>
-        static void Write(string outFile, byte[] bytes)
-        {
-            string dir = System.IO.Path.GetDirectoryName(outFile);
-            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-            string temp = outFile + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
-            try
-            {
-                File.WriteAllBytes(temp, bytes);
-                if (File.Exists(outFile)) File.Delete(outFile);
-                File.Move(temp, outFile);
-            }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
             }
         }
 

@@ -46,6 +46,12 @@ namespace PSPeer
         public const string NodeNotChord = "NodeNotChord";
         public const string PeerKeyValueTooLarge = "PeerKeyValueTooLarge";
         public const string ChordBootstrapRequired = "ChordBootstrapRequired";
+        // Export-PeerChart (issue 14): an object no chart draws (or not the -Kind asked for), inputs for different
+        // charts without -Kind, nothing to draw (no flood measured, no leecher completed), a -Path extension it cannot write.
+        public const string ChartInputNotSupported = "ChartInputNotSupported";
+        public const string ChartInputMixed = "ChartInputMixed";
+        public const string ChartInputEmpty = "ChartInputEmpty";
+        public const string ChartFormatNotSupported = "ChartFormatNotSupported";
     }
 
     internal static class Errors

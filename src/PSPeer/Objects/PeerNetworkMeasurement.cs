@@ -46,6 +46,12 @@ namespace PSPeer
         public long QueriesFilteredByQrp => Measurement.QueriesFilteredByQrp;
         public int NodesLeft => Measurement.NodesLeft;
         public int NodesJoined => Measurement.NodesJoined;
+        /// <summary>Element h-1: mean query messages per flood that arrived within h hops (what a TTL-h flood costs).</summary>
+        public IReadOnlyList<double> QueryMessagesByHops => Measurement.QueryMessagesByHops;
+        /// <summary>The highest TTL the measured floods were sent with (0 when unknown).</summary>
+        public int FloodTtl => Measurement.FloodTtl;
+        /// <summary>2|E|: the most query messages one flood can cost (each link carries it at most once each way).</summary>
+        public long MessageBound => Measurement.MessageBound;
 
         /// <summary>The engine's measurement (internal: its figures are the properties above).</summary>
         internal NetworkMeasurement Measurement { get; }

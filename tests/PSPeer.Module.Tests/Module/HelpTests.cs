@@ -14,6 +14,7 @@ namespace PSPeer.Module.Tests
             .Concat(new[] { "New-PeerNetwork", "Invoke-PeerSimulation", "Measure-PeerNetwork" })   // networks (issue 5)
             .Concat(new[] { "Show-PeerNetwork", "Get-PeerDashboard", "Stop-PeerDashboard" })   // dashboard (issue 14)
             .Concat(new[] { "Set-PeerKey", "Get-PeerKey", "Find-PeerKey", "Get-PeerRing" })   // Chord rings (issue 12)
+            .Concat(new[] { "Export-PeerChart" })   // charts (issue 14)
             .OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
 
         [Fact]
