@@ -115,7 +115,7 @@ namespace PSPeer.Engine.Networks.Chord
         {
             var ring = Truth;
             if (ring.Count == 0) return;
-            var bootstrap = _contacts[ring.MemberAt(_random.Next(ring.Count))].EndPoint;
+            var bootstrap = Contact(ring.MemberAt(_random.Next(ring.Count))).EndPoint;
             int host = AddHost();
             int first = _firstNodeOfHost[host];
             for (int v = 0; v < _options.VirtualNodes; v++)
