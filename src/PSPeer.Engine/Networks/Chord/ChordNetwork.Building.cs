@@ -57,8 +57,8 @@ namespace PSPeer.Engine.Networks.Chord
         }
 
         /// <summary>
-        /// Starts a live ring on loopback addresses (host i on 127.0.x.y, its virtual nodes on consecutive UDP ports
-        /// from FirstPort): pre-computed or by joins, as the options say. Refuses more than MaxLiveNodes virtual nodes.
+        /// Starts a live ring on loopback addresses (host i on 127.0.x.y; its virtual nodes on consecutive UDP ports from
+        /// FirstPort, or any free ports when it is 0): pre-computed or by joins, as the options say. Refuses more than MaxLiveNodes virtual nodes.
         /// </summary>
         public static async Task<ChordNetwork> CreateLiveAsync(ChordNetworkOptions options, string namePrefix = "c", CancellationToken cancellationToken = default)
         {
@@ -78,10 +78,12 @@ namespace PSPeer.Engine.Networks.Chord
                 else
                 {
                     await network._nodes[0].StartAsync(cancellationToken);
+                    network.CheckPlace(0);
                     network.MarkJoined(0);
                     for (int i = 1; i < network._nodes.Count; i++)
                     {
                         await network._nodes[i].StartAsync(cancellationToken);
+                        network.CheckPlace(i);
                         await network._nodes[i].JoinAsync(network.Contact(network.RandomJoinedNode()).EndPoint, cancellationToken);
                         network.MarkJoined(i);
                     }
@@ -157,6 +159,7 @@ namespace PSPeer.Engine.Networks.Chord
             Run(async () =>
             {
                 await _nodes[0].StartAsync();
+                CheckPlace(0);
                 MarkJoined(0);
             }, StartLimit);
             var round = RoundLength();
@@ -201,6 +204,7 @@ namespace PSPeer.Engine.Networks.Chord
         void CheckPlace(int node)
         {
             var self = _nodes[node].Self;
+            if (self != null && _nodes[node].RequestedPort == 0) _points[node] = PointOf(self.Id);
             if (self == null || !PointOf(self.Id).Equals(_points[node]))
                 throw new InvalidOperationException($"Node {_nodes[node].Name} is at {self?.Id.ToHex() ?? "no id"}, not at SHA-1 of its endpoint as the network expects (an ExplicitId set by ConfigureNode?).");
         }

@@ -130,6 +130,7 @@ namespace PSPeer.Engine.Networks.Chord
             try
             {
                 await _nodes[node].StartAsync();
+                CheckPlace(node);
                 await _nodes[node].JoinAsync(bootstrap);
                 if (!_hostUp[_hostOfNode[node]]) return;
                 MarkJoined(node);

@@ -152,13 +152,14 @@ namespace PSPeer.Engine.Networks.Chord
             _liveHosts++;
             for (int v = 0; v < _options.VirtualNodes; v++)
             {
-                int port = _options.FirstPort + v;
+                int first = _options.FirstPort != 0 ? _options.FirstPort : IsSimulated ? ChordNetworkOptions.SimulatedFirstPort : 0;
+                int port = first == 0 ? 0 : first + v;
                 int index = _nodes.Count;
-                // Where the node will sit (SHA-1 of "address:port", as it computes its own id when it starts).
-                var id = ChordId.FromEndPoint(runtime.HostAddress + ":" + port);
                 _nodes.Add(new ChordNode(runtime, NodeName(index), port, _nodeOptions));
                 _hostOfNode.Add(host);
-                _points.Add(PointOf(id));
+                // Where the node will sit (SHA-1 of "address:port", as it computes its own id when it starts); a node on
+                // any free port is placed once it has started and knows its port.
+                _points.Add(port == 0 ? default(RingPoint) : PointOf(ChordId.FromEndPoint(runtime.HostAddress + ":" + port)));
                 _joined.Add(false);
             }
             return host;
