@@ -242,12 +242,12 @@ namespace PSPeer.Engine.Chord
                 if (!Send(KrpcCodec.Encode(query), next)) return (null, false);
                 if (stats != null) stats.Messages++;
                 var timeout = _options.RpcTimeout;
-                var answer = await WaitAsync(pending.Answer.Task, timeout + timeout, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
+                var answer = await WaitAsync(pending, timeout + timeout, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
                 if (answer != null) return (answer, true);
                 var ping = await QueryAsync(next, KrpcMessage.Query(KrpcMethod.Ping, _self.Id), timeout, _options.RpcRetries + 1, cancellationToken, stats).ConfigureAwait(Runtime.IsSimulated);
                 if (ping == null) return (null, false);
                 if (pending.Answer.Task.IsCompleted) return (pending.Answer.Task.Result, true);
-                answer = await WaitAsync(pending.Answer.Task, TimeSpan.FromTicks(timeout.Ticks * (ttl + 1)), cancellationToken).ConfigureAwait(Runtime.IsSimulated);
+                answer = await WaitAsync(pending, TimeSpan.FromTicks(timeout.Ticks * (ttl + 1)), cancellationToken).ConfigureAwait(Runtime.IsSimulated);
                 return (answer, true);
             }
             finally { Unregister(pending); }

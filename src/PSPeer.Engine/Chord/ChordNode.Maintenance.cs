@@ -14,6 +14,7 @@ namespace PSPeer.Engine.Chord
     public sealed partial class ChordNode
     {
         IDisposable _timer;
+        Action _tick;
         long _stabilizeDue, _fixFingersDue, _checkPredecessorDue, _sweepDue, _refreshDue;
         int _busy; // bits: which jobs are running
         int _nextFinger;
@@ -51,7 +52,7 @@ namespace PSPeer.Engine.Chord
             lock (_gate)
             {
                 if (Stopping.IsCancellationRequested) return;
-                _timer = Runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), Tick);
+                _timer = Runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), _tick ?? (_tick = Tick));
             }
         }
 

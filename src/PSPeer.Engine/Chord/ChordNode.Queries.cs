@@ -56,10 +56,13 @@ namespace PSPeer.Engine.Chord
                     var target = q.Target.Value;
                     lock (_gate)
                     {
-                        if (SuccessorOwns(target))
+                        // The asker may have found some of our successors dead ("skip"): the owner is then the first live one.
+                        var successors = Without(_successors ?? new[] { _self }, q.Skip);
+                        var successor = successors.Length > 0 ? successors[0] : _self;
+                        if (target.InOpenClosed(_self.Id, successor.Id))
                         {
-                            r.Owner = FirstSuccessor;
-                            r.Nodes = _successors ?? new[] { _self };
+                            r.Owner = successor;
+                            r.Nodes = successors.Length > 0 ? successors : new[] { _self };
                         }
                         else r.Next = ClosestPreceding(target, q.Skip) ?? FirstSuccessor;
                     }
@@ -81,6 +84,9 @@ namespace PSPeer.Engine.Chord
                     return;
             }
         }
+
+        static ChordContact[] Without(ChordContact[] list, IReadOnlyList<ChordId> skip) =>
+            skip == null || skip.Count == 0 ? list : Array.FindAll(list, c => !Contains(skip, c.Id));
 
         KrpcMessage Response(byte[] transactionId) => KrpcMessage.Response(transactionId, _self.Id);
 
@@ -132,7 +138,9 @@ namespace PSPeer.Engine.Chord
             bool stored;
             lock (_gate)
             {
-                if (!Holds(target)) { stored = false; }
+                // Our predecessor may hand on any key it holds (it is leaving); anyone else only what we own or replicate.
+                var p = _predecessor;
+                if (!Holds(target) && (p == null || !SameEndPoint(p.EndPoint, from))) { stored = false; }
                 else
                 {
                     if (_store == null) _store = new KeyStore();

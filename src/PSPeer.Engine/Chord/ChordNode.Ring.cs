@@ -178,7 +178,7 @@ namespace PSPeer.Engine.Chord
                 if (fingers != null)
                     for (int i = 0; i < fingers.Count && i < ChordId.Bits; i++) _fingers.Set(i, fingers[i]);
                 _inRing = !_options.ClientOnly;
-                _pendingEvents.Clear();
+                _pendingEvents?.Clear();
             }
         }
     }

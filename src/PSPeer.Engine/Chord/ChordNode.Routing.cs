@@ -148,11 +148,11 @@ namespace PSPeer.Engine.Chord
         }
 
         // Ring events found under the lock, emitted after it is released (a subscriber may call back into the node).
-        readonly List<(string Type, ChordContact New, ChordContact Old)> _pendingEvents = new List<(string, ChordContact, ChordContact)>(0);
+        List<(string Type, ChordContact New, ChordContact Old)> _pendingEvents; // made when someone watches
 
         void Note(string type, ChordContact now, ChordContact before)
         {
-            if (HasEventObservers) _pendingEvents.Add((type, now, before));
+            if (HasEventObservers) (_pendingEvents ?? (_pendingEvents = new List<(string, ChordContact, ChordContact)>())).Add((type, now, before));
         }
 
         void FlushEvents()
@@ -160,7 +160,7 @@ namespace PSPeer.Engine.Chord
             (string Type, ChordContact New, ChordContact Old)[] events;
             lock (_gate)
             {
-                if (_pendingEvents.Count == 0) return;
+                if (_pendingEvents == null || _pendingEvents.Count == 0) return;
                 events = _pendingEvents.ToArray();
                 _pendingEvents.Clear();
             }

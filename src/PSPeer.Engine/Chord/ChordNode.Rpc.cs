@@ -19,11 +19,39 @@ namespace PSPeer.Engine.Chord
         int _pendingCount;
         ushort _nextTransaction;
 
+        /// <summary>
+        /// One query in flight: its answer, and the timer that sends it again or gives up. Timeouts run on the runtime's
+        /// clock as a scheduled action (no task, no token source per wait: a simulated ring sends millions of these).
+        /// </summary>
         sealed class PendingQuery
         {
             public ushort Transaction;
             public IPEndPoint To;
             public TaskCompletionSource<KrpcMessage> Answer;
+            public ChordNode Node;
+            public byte[] Bytes;
+            public int SendsLeft;
+            public TimeSpan Timeout;
+            public ChordLookupResult Stats;
+            public IDisposable Timer;
+            Action _onTimeout;
+
+            public void Arm() => Timer = Node.Runtime.Clock.Schedule(Timeout, _onTimeout ?? (_onTimeout = OnTimeout));
+
+            void OnTimeout()
+            {
+                if (Answer.Task.IsCompleted) return;
+                if (SendsLeft > 0 && Node.Send(Bytes, To))
+                {
+                    SendsLeft--;
+                    Interlocked.Increment(ref Node.Counters._retries);
+                    if (Stats != null) Stats.Messages++;
+                    Arm();
+                    return;
+                }
+                Interlocked.Increment(ref Node.Counters._rpcTimeouts);
+                Answer.TrySetResult(null);
+            }
         }
 
         /// <summary>
@@ -34,43 +62,44 @@ namespace PSPeer.Engine.Chord
         /// </summary>
         async Task<KrpcMessage> QueryAsync(IPEndPoint to, KrpcMessage query, TimeSpan timeout, int attempts, CancellationToken cancellationToken, ChordLookupResult stats = null)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var pending = Register(to);
             if (pending == null) return null;
             query.TransactionId = new[] { (byte)(pending.Transaction >> 8), (byte)pending.Transaction };
-            var bytes = KrpcCodec.Encode(query);
+            pending.Bytes = KrpcCodec.Encode(query);
+            pending.SendsLeft = attempts - 1;
+            pending.Timeout = timeout;
+            pending.Stats = stats;
+            // The node's own stopping ends every wait through AbandonPending; only a caller's token needs a registration.
+            var registration = cancellationToken.CanBeCanceled && cancellationToken != Stopping
+                ? cancellationToken.Register(state => ((TaskCompletionSource<KrpcMessage>)state).TrySetCanceled(), pending.Answer)
+                : default;
             try
             {
-                for (int attempt = 0; attempt < attempts; attempt++)
-                {
-                    if (attempt > 0) Interlocked.Increment(ref Counters._retries);
-                    if (!Send(bytes, to)) return null;
-                    if (stats != null) stats.Messages++;
-                    using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping))
-                    {
-                        var delay = Runtime.Clock.Delay(timeout, waiting.Token);
-                        var first = await Task.WhenAny(pending.Answer.Task, delay).ConfigureAwait(Runtime.IsSimulated);
-                        waiting.Cancel();
-                        cancellationToken.ThrowIfCancellationRequested();
-                        if (first == pending.Answer.Task) return pending.Answer.Task.Result;
-                        if (Stopping.IsCancellationRequested) return null;
-                    }
-                }
-                Interlocked.Increment(ref Counters._rpcTimeouts);
-                return null;
+                if (!Send(pending.Bytes, to)) return null;
+                if (stats != null) stats.Messages++;
+                pending.Arm();
+                return await pending.Answer.Task.ConfigureAwait(Runtime.IsSimulated);
             }
-            finally { Unregister(pending); }
+            finally
+            {
+                registration.Dispose();
+                pending.Timer?.Dispose();
+                Unregister(pending);
+            }
         }
 
         /// <summary>Waits up to <paramref name="timeout"/> more for an answer already registered; null on timeout.</summary>
-        async Task<KrpcMessage> WaitAsync(Task<KrpcMessage> answer, TimeSpan timeout, CancellationToken cancellationToken)
+        async Task<KrpcMessage> WaitAsync(PendingQuery pending, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping))
+            if (pending.Answer.Task.IsCompleted) return pending.Answer.Task.Result;
+            var expired = new TaskCompletionSource<KrpcMessage>(Runtime.IsSimulated ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
+            using (Runtime.Clock.Schedule(timeout, () => expired.TrySetResult(null)))
+            using (cancellationToken.CanBeCanceled && cancellationToken != Stopping ? cancellationToken.Register(() => expired.TrySetCanceled()) : default(CancellationTokenRegistration))
             {
-                var delay = Runtime.Clock.Delay(timeout, waiting.Token);
-                var first = await Task.WhenAny(answer, delay).ConfigureAwait(Runtime.IsSimulated);
-                waiting.Cancel();
+                var first = await Task.WhenAny(pending.Answer.Task, expired.Task).ConfigureAwait(Runtime.IsSimulated);
                 cancellationToken.ThrowIfCancellationRequested();
-                return first == answer ? answer.Result : null;
+                return first == pending.Answer.Task ? pending.Answer.Task.Result : null;
             }
         }
 
@@ -78,6 +107,7 @@ namespace PSPeer.Engine.Chord
         {
             var pending = new PendingQuery
             {
+                Node = this,
                 To = to,
                 Answer = new TaskCompletionSource<KrpcMessage>(Runtime.IsSimulated ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously),
             };

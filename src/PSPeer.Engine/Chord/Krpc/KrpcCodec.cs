@@ -18,92 +18,111 @@ namespace PSPeer.Engine.Chord.Krpc
         /// <summary>Ids a closest_preceding query may ask to skip.</summary>
         public const int MaxSkip = 16;
 
-        static readonly BencodeLimits Limits = new BencodeLimits { MaxDepth = 6, MaxStringLength = MaxDatagramSize, MaxTotalBytes = MaxDatagramSize, MaxItems = 1024 };
         static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
         // ---- encoding ----
+        // Straight into bytes with BencodeWriter, keys in raw byte order: envelope a < e < q < r < t < y; arguments
+        // after < from < id < skip < target < to < token < ttl < v; responses hops < id < items < more < next < node <
+        // nodes < owner < path < token < values.
+
+        [ThreadStatic] static BencodeWriter t_writer;
 
         public static byte[] Encode(KrpcMessage m)
         {
             if (m == null) throw new ArgumentNullException(nameof(m));
-            var root = new BDictionary();
-            root["t"] = new BString(m.TransactionId ?? throw new ArgumentException("A message needs a transaction id.", nameof(m)));
+            if (m.TransactionId == null) throw new ArgumentException("A message needs a transaction id.", nameof(m));
+            var w = t_writer ?? (t_writer = new BencodeWriter(512));
+            w.Clear();
+            w.BeginDictionary();
             switch (m.Kind)
             {
                 case KrpcKind.Query:
-                    root["y"] = new BString("q");
-                    root["q"] = new BString(m.Method);
-                    root["a"] = Arguments(m);
+                    w.Key("a");
+                    Arguments(w, m);
+                    w.Key("q").Text(m.Method);
+                    w.Key("t").String(m.TransactionId);
+                    w.Key("y").Text("q");
                     break;
                 case KrpcKind.Response:
-                    root["y"] = new BString("r");
-                    root["r"] = ResponseBody(m);
+                    w.Key("r");
+                    ResponseBody(w, m);
+                    w.Key("t").String(m.TransactionId);
+                    w.Key("y").Text("r");
                     break;
                 default:
-                    root["y"] = new BString("e");
-                    root["e"] = new BList { new BInteger(m.ErrorCode), new BString(m.ErrorMessage ?? "") };
+                    w.Key("e").BeginList().Integer(m.ErrorCode).Text(m.ErrorMessage ?? "").End();
+                    w.Key("t").String(m.TransactionId);
+                    w.Key("y").Text("e");
                     break;
             }
-            return Bencode.Encode(root);
+            w.End();
+            return w.ToArray();
         }
 
-        static BDictionary Arguments(KrpcMessage m)
+        static void Arguments(BencodeWriter w, KrpcMessage m)
         {
-            var a = new BDictionary { ["id"] = Id(m.SenderId) };
-            if (m.Method == KrpcMethod.Transfer)
+            w.BeginDictionary();
+            bool transfer = m.Method == KrpcMethod.Transfer;
+            if (transfer && m.After.HasValue) Id(w.Key("after"), m.After.Value);
+            if (transfer && m.FromId.HasValue) Id(w.Key("from"), m.FromId.Value);
+            else if (!transfer && m.FromIndex.HasValue) w.Key("from").Integer(m.FromIndex.Value);
+            Id(w.Key("id"), m.SenderId);
+            if (!transfer && m.Skip != null && m.Skip.Count > 0)
             {
-                if (m.FromId.HasValue) a["from"] = Id(m.FromId.Value);
-                if (m.ToId.HasValue) a["to"] = Id(m.ToId.Value);
-                if (m.After.HasValue) a["after"] = Id(m.After.Value);
-                return a;
+                int at = w.Key("skip").BeginString(m.Skip.Count * ChordId.Length);
+                for (int i = 0; i < m.Skip.Count; i++) m.Skip[i].WriteTo(w.Buffer, at + i * ChordId.Length);
             }
-            if (m.Target.HasValue) a["target"] = Id(m.Target.Value);
-            if (m.Ttl.HasValue) a["ttl"] = new BInteger(m.Ttl.Value);
-            if (m.Value != null) a["v"] = new BString(m.Value);
-            if (m.Token != null) a["token"] = new BString(m.Token);
-            if (m.FromIndex.HasValue) a["from"] = new BInteger(m.FromIndex.Value);
-            if (m.Skip != null && m.Skip.Count > 0)
-            {
-                var skip = new byte[m.Skip.Count * ChordId.Length];
-                for (int i = 0; i < m.Skip.Count; i++) m.Skip[i].WriteTo(skip, i * ChordId.Length);
-                a["skip"] = new BString(skip);
-            }
-            return a;
+            if (!transfer && m.Target.HasValue) Id(w.Key("target"), m.Target.Value);
+            if (transfer && m.ToId.HasValue) Id(w.Key("to"), m.ToId.Value);
+            if (!transfer && m.Token != null) w.Key("token").String(m.Token);
+            if (!transfer && m.Ttl.HasValue) w.Key("ttl").Integer(m.Ttl.Value);
+            if (!transfer && m.Value != null) w.Key("v").Text(m.Value);
+            w.End();
         }
 
-        static BDictionary ResponseBody(KrpcMessage m)
+        static void ResponseBody(BencodeWriter w, KrpcMessage m)
         {
-            var r = new BDictionary { ["id"] = Id(m.SenderId) };
-            if (m.Node != null) r["node"] = new BString(CompactNode.Encode(m.Node));
-            if (m.Nodes != null) r["nodes"] = new BString(CompactNode.Encode(m.Nodes));
-            if (m.Owner != null) r["owner"] = new BString(CompactNode.Encode(m.Owner));
-            if (m.Next != null) r["next"] = new BString(CompactNode.Encode(m.Next));
-            if (m.Hops.HasValue) r["hops"] = new BInteger(m.Hops.Value);
-            if (m.Path != null) r["path"] = new BString(CompactNode.Encode(m.Path));
-            if (m.Token != null) r["token"] = new BString(m.Token);
-            if (m.Values != null)
-            {
-                var values = new BList();
-                foreach (var v in m.Values) values.Add(new BString(v));
-                r["values"] = values;
-            }
-            if (m.MoreIndex.HasValue) r["more"] = new BInteger(m.MoreIndex.Value);
-            else if (m.MoreId.HasValue) r["more"] = Id(m.MoreId.Value);
+            w.BeginDictionary();
+            if (m.Hops.HasValue) w.Key("hops").Integer(m.Hops.Value);
+            Id(w.Key("id"), m.SenderId);
             if (m.Items != null)
             {
-                var items = new BList();
+                w.Key("items").BeginList();
                 foreach (var item in m.Items)
                 {
-                    var values = new BList();
-                    foreach (var v in item.Values) values.Add(new BString(v));
-                    items.Add(new BList { Id(item.KeyId), values });
+                    Id(w.BeginList(), item.KeyId);
+                    w.BeginList();
+                    foreach (var v in item.Values) w.Text(v);
+                    w.End().End();
                 }
-                r["items"] = items;
+                w.End();
             }
-            return r;
+            if (m.MoreIndex.HasValue) w.Key("more").Integer(m.MoreIndex.Value);
+            else if (m.MoreId.HasValue) Id(w.Key("more"), m.MoreId.Value);
+            if (m.Next != null) Contact(w.Key("next"), m.Next);
+            if (m.Node != null) Contact(w.Key("node"), m.Node);
+            if (m.Nodes != null) Contacts(w.Key("nodes"), m.Nodes);
+            if (m.Owner != null) Contact(w.Key("owner"), m.Owner);
+            if (m.Path != null) Contacts(w.Key("path"), m.Path);
+            if (m.Token != null) w.Key("token").String(m.Token);
+            if (m.Values != null)
+            {
+                w.Key("values").BeginList();
+                foreach (var v in m.Values) w.Text(v);
+                w.End();
+            }
+            w.End();
         }
 
-        static BString Id(ChordId id) => new BString(id.ToBytes());
+        static void Id(BencodeWriter w, ChordId id) => id.WriteTo(w.Buffer, w.BeginString(ChordId.Length));
+
+        static void Contact(BencodeWriter w, ChordContact c) => CompactNode.Write(c, w.Buffer, w.BeginString(CompactNode.Length));
+
+        static void Contacts(BencodeWriter w, IReadOnlyList<ChordContact> list)
+        {
+            int at = w.BeginString(list.Count * CompactNode.Length);
+            for (int i = 0; i < list.Count; i++) CompactNode.Write(list[i], w.Buffer, at + i * CompactNode.Length);
+        }
 
         /// <summary>Bytes a string adds to an encoded list: its length prefix, the colon and its UTF-8 bytes.</summary>
         public static int EncodedLength(string value)
@@ -123,6 +142,21 @@ namespace PSPeer.Engine.Chord.Krpc
         static int Digits(int n) => n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 10;
 
         // ---- decoding ----
+        // One pass over the envelope and one over "a" or "r" note where each known key's value starts (unknown keys are
+        // skipped, a known key twice is refused); then the fields are read from there by what the method expects.
+
+        static readonly string[] EnvelopeKeys = { "a", "e", "q", "r", "t", "y" };
+        const int KeyA = 0, KeyE = 1, KeyQ = 2, KeyR = 3, KeyT = 4, KeyY = 5;
+        static readonly string[] ArgumentKeys = { "after", "from", "id", "skip", "target", "to", "token", "ttl", "v" };
+        const int ArgAfter = 0, ArgFrom = 1, ArgId = 2, ArgSkip = 3, ArgTarget = 4, ArgTo = 5, ArgToken = 6, ArgTtl = 7, ArgV = 8;
+        static readonly string[] ResponseKeys = { "hops", "id", "items", "more", "next", "node", "nodes", "owner", "path", "token", "values" };
+        const int RHops = 0, RId = 1, RItems = 2, RMore = 3, RNext = 4, RNode = 5, RNodes = 6, ROwner = 7, RPath = 8, RToken = 9, RValues = 10;
+
+        /// <summary>A field of the wrong shape: the message is malformed (the reason is in the text).</summary>
+        sealed class FieldException : Exception
+        {
+            public FieldException(string message) : base(message) { }
+        }
 
         /// <summary>
         /// Reads one datagram. On <see cref="KrpcDecodeStatus.Ok"/> <paramref name="message"/> is whole; on Malformed and
@@ -133,53 +167,179 @@ namespace PSPeer.Engine.Chord.Krpc
         {
             message = null;
             problem = null;
+            if (data == null || offset < 0 || count < 0 || offset > data.Length - count) { problem = "no data"; return KrpcDecodeStatus.Dropped; }
             if (count > MaxDatagramSize) { problem = $"a datagram of {count} bytes (at most {MaxDatagramSize})"; return KrpcDecodeStatus.Dropped; }
-            BDictionary root;
+            var r = new BencodeReader(data, offset, count, 6);
+            int[] at;
             try
             {
-                root = Bencode.Decode(data, offset, count, Limits) as BDictionary;
+                if (r.AtEnd || r.Peek() != 'd') { problem = "not a dictionary"; return KrpcDecodeStatus.Dropped; }
+                at = Fields(r, EnvelopeKeys);
+                if (!r.AtEnd) { problem = "not bencode: data after the dictionary"; return KrpcDecodeStatus.Dropped; }
             }
             catch (BencodeException e) { problem = "not bencode: " + e.Message; return KrpcDecodeStatus.Dropped; }
-            catch (Exception e) when (e is ArgumentException || e is FormatException || e is OverflowException) { problem = "not bencode: " + e.Message; return KrpcDecodeStatus.Dropped; }
-            if (root == null) { problem = "not a dictionary"; return KrpcDecodeStatus.Dropped; }
-            var t = root.GetBytes("t");
-            if (t == null || t.Length == 0 || t.Length > MaxTransactionIdLength) { problem = "no usable transaction id"; return KrpcDecodeStatus.Dropped; }
-            var y = root.GetText("y");
-            var m = new KrpcMessage { TransactionId = t };
-            switch (y)
+            catch (FieldException e) { problem = e.Message; return KrpcDecodeStatus.Dropped; }
+
+            var m = new KrpcMessage();
+            try
             {
-                case "q":
-                    m.Kind = KrpcKind.Query;
-                    message = m;
-                    return DecodeQuery(root, m, out problem);
-                case "r":
-                    m.Kind = KrpcKind.Response;
-                    if (!DecodeResponse(root.GetDictionary("r"), m, out problem)) return KrpcDecodeStatus.Dropped;
-                    message = m;
-                    return KrpcDecodeStatus.Ok;
-                case "e":
-                    m.Kind = KrpcKind.Error;
-                    var e = root.GetList("e");
-                    if (e == null || e.Count < 2 || !(e[0] is BInteger code) || !(e[1] is BString text) || code.Value < 0 || code.Value > 999)
-                    { problem = "an error that is not [code, message]"; return KrpcDecodeStatus.Dropped; }
-                    m.ErrorCode = (int)code.Value;
-                    m.ErrorMessage = text.Text;
-                    message = m;
-                    return KrpcDecodeStatus.Ok;
-                default:
-                    problem = "\"y\" is not q, r or e";
-                    return KrpcDecodeStatus.Dropped;
+                m.TransactionId = Bytes(r, at[KeyT], "t");
+                if (m.TransactionId == null || m.TransactionId.Length == 0 || m.TransactionId.Length > MaxTransactionIdLength)
+                { problem = "no usable transaction id"; return KrpcDecodeStatus.Dropped; }
+                var y = Bytes(r, at[KeyY], "y");
+                char kind = y != null && y.Length == 1 ? (char)y[0] : '?';
+                switch (kind)
+                {
+                    case 'q':
+                        m.Kind = KrpcKind.Query;
+                        message = m;
+                        try { return DecodeQuery(r, at, m, out problem); }
+                        catch (BencodeException e) { problem = "bad arguments: " + e.Message; return KrpcDecodeStatus.Malformed; }
+                        catch (FieldException e) { problem = e.Message; return KrpcDecodeStatus.Malformed; }
+                    case 'r':
+                        m.Kind = KrpcKind.Response;
+                        if (at[KeyR] < 0) { problem = "a response without \"r\""; return KrpcDecodeStatus.Dropped; }
+                        DecodeResponse(r, at[KeyR], m);
+                        message = m;
+                        return KrpcDecodeStatus.Ok;
+                    case 'e':
+                        m.Kind = KrpcKind.Error;
+                        if (at[KeyE] < 0) throw new FieldException("an error that is not [code, message]");
+                        r.Position = at[KeyE];
+                        if (r.Peek() != 'l') throw new FieldException("an error that is not [code, message]");
+                        r.EnterList();
+                        if (r.Peek() != 'i') throw new FieldException("an error that is not [code, message]");
+                        long code = r.ReadInteger();
+                        if (r.Peek() != 's' || code < 0 || code > 999) throw new FieldException("an error that is not [code, message]");
+                        r.ReadString(out int ts, out int tl);
+                        m.ErrorCode = (int)code;
+                        m.ErrorMessage = Utf8.GetString(data, ts, tl);
+                        message = m;
+                        return KrpcDecodeStatus.Ok;
+                    default:
+                        problem = "\"y\" is not q, r or e";
+                        return KrpcDecodeStatus.Dropped;
+                }
             }
+            catch (BencodeException e) { problem = "not bencode: " + e.Message; message = null; return KrpcDecodeStatus.Dropped; }
+            catch (FieldException e) { problem = e.Message; message = null; return KrpcDecodeStatus.Dropped; }
         }
 
-        static KrpcDecodeStatus DecodeQuery(BDictionary root, KrpcMessage m, out string problem)
+        static readonly UTF8Encoding Utf8 = new UTF8Encoding(false, false);
+
+        /// <summary>Reads a dictionary at the reader's position: where each of <paramref name="names"/> has its value (−1 when absent).</summary>
+        static int[] Fields(BencodeReader r, string[] names)
+        {
+            var at = new int[names.Length];
+            for (int i = 0; i < at.Length; i++) at[i] = -1;
+            r.EnterDictionary();
+            while (!r.TryReadEnd())
+            {
+                if (r.Peek() != 's') throw new FieldException("a dictionary key that is not a string");
+                r.ReadString(out int ks, out int kl);
+                int found = -1;
+                for (int i = 0; i < names.Length; i++) if (r.Equals(ks, kl, names[i])) { found = i; break; }
+                if (found >= 0)
+                {
+                    if (at[found] >= 0) throw new FieldException("duplicate key \"" + names[found] + "\"");
+                    at[found] = r.Position;
+                }
+                r.Skip();
+            }
+            return at;
+        }
+
+        static int[] FieldsAt(BencodeReader r, int position, string[] names, string what)
+        {
+            r.Position = position;
+            if (r.Peek() != 'd') throw new FieldException(what + " is not a dictionary");
+            return Fields(r, names);
+        }
+
+        static byte[] Bytes(BencodeReader r, int position, string key)
+        {
+            if (position < 0) return null;
+            r.Position = position;
+            if (r.Peek() != 's') throw new FieldException($"\"{key}\" is not a string");
+            return r.ReadBytes();
+        }
+
+        static long? Integer(BencodeReader r, int position, string key)
+        {
+            if (position < 0) return null;
+            r.Position = position;
+            if (r.Peek() != 'i') throw new FieldException($"\"{key}\" is not an integer");
+            return r.ReadInteger();
+        }
+
+        static ChordId? Id(BencodeReader r, int position, string key, bool required)
+        {
+            if (position < 0)
+            {
+                if (required) throw new FieldException($"\"{key}\" is missing");
+                return null;
+            }
+            r.Position = position;
+            if (r.Peek() != 's') throw new FieldException($"\"{key}\" is not a 20-byte id");
+            r.ReadString(out int start, out int length);
+            if (length != ChordId.Length) throw new FieldException($"\"{key}\" is not a 20-byte id");
+            return ChordId.FromBytes(r.Data, start);
+        }
+
+        static ChordContact Contact(BencodeReader r, int position, string key)
+        {
+            if (position < 0) return null;
+            r.Position = position;
+            if (r.Peek() != 's') throw new FieldException($"\"{key}\" is not a 26-byte compact node");
+            r.ReadString(out int start, out int length);
+            if (length != CompactNode.Length) throw new FieldException($"\"{key}\" is not a 26-byte compact node");
+            return CompactNode.Read(r.Data, start);
+        }
+
+        static IReadOnlyList<ChordContact> Contacts(BencodeReader r, int position, string key)
+        {
+            if (position < 0) return null;
+            r.Position = position;
+            if (r.Peek() != 's') throw new FieldException($"\"{key}\" is not a list of 26-byte compact nodes");
+            r.ReadString(out int start, out int length);
+            if (length % CompactNode.Length != 0) throw new FieldException($"\"{key}\" is not a list of 26-byte compact nodes");
+            var list = new ChordContact[length / CompactNode.Length];
+            for (int i = 0; i < list.Length; i++) list[i] = CompactNode.Read(r.Data, start + i * CompactNode.Length);
+            return list;
+        }
+
+        static string[] Strings(BencodeReader r, string key)
+        {
+            if (r.Peek() != 'l') throw new FieldException($"\"{key}\" is not a list of strings");
+            r.EnterList();
+            var texts = new List<string>();
+            while (!r.TryReadEnd())
+            {
+                if (r.Peek() != 's') throw new FieldException($"\"{key}\" is not a list of strings");
+                r.ReadString(out int start, out int length);
+                texts.Add(Utf8.GetString(r.Data, start, length));
+            }
+            return texts.ToArray();
+        }
+
+        static string Method(BencodeReader r, int position)
+        {
+            if (position < 0) return null;
+            r.Position = position;
+            if (r.Peek() != 's') throw new FieldException("\"q\" is not a string");
+            r.ReadString(out int start, out int length);
+            foreach (var known in KrpcMethod.All) if (r.Equals(start, length, known)) return known;
+            return Utf8.GetString(r.Data, start, length);
+        }
+
+        static KrpcDecodeStatus DecodeQuery(BencodeReader r, int[] envelope, KrpcMessage m, out string problem)
         {
             problem = null;
-            m.Method = root.GetText("q");
+            m.Method = Method(r, envelope[KeyQ]);
             if (m.Method == null) { problem = "a query without \"q\""; return KrpcDecodeStatus.Malformed; }
-            var a = root.GetDictionary("a");
-            if (a == null) { problem = "a query without arguments"; return KrpcDecodeStatus.Malformed; }
-            if (!ReadId(a, "id", true, out m.SenderId, ref problem)) return KrpcDecodeStatus.Malformed;
+            if (envelope[KeyA] < 0) { problem = "a query without arguments"; return KrpcDecodeStatus.Malformed; }
+            var a = FieldsAt(r, envelope[KeyA], ArgumentKeys, "\"a\"");
+            m.SenderId = Id(r, a[ArgId], "id", true).Value;
             switch (m.Method)
             {
                 case KrpcMethod.Ping:
@@ -188,50 +348,41 @@ namespace PSPeer.Engine.Chord.Krpc
                 case KrpcMethod.Notify:
                     return KrpcDecodeStatus.Ok;
                 case KrpcMethod.ClosestPreceding:
-                    if (!ReadTarget(a, m, ref problem)) return KrpcDecodeStatus.Malformed;
-                    if (a["skip"] != null)
+                    m.Target = Id(r, a[ArgTarget], "target", true);
+                    var skip = Bytes(r, a[ArgSkip], "skip");
+                    if (skip != null)
                     {
-                        var skip = a.GetBytes("skip");
-                        if (skip == null || skip.Length % ChordId.Length != 0 || skip.Length / ChordId.Length > MaxSkip)
-                        { problem = "\"skip\" is not a list of at most 16 ids"; return KrpcDecodeStatus.Malformed; }
+                        if (skip.Length % ChordId.Length != 0 || skip.Length / ChordId.Length > MaxSkip)
+                            throw new FieldException("\"skip\" is not a list of at most 16 ids");
                         var ids = new ChordId[skip.Length / ChordId.Length];
                         for (int i = 0; i < ids.Length; i++) ids[i] = ChordId.FromBytes(skip, i * ChordId.Length);
                         m.Skip = ids;
                     }
                     return KrpcDecodeStatus.Ok;
                 case KrpcMethod.FindSuccessor:
-                    if (!ReadTarget(a, m, ref problem)) return KrpcDecodeStatus.Malformed;
-                    if (a["ttl"] != null)
-                    {
-                        var ttl = a.GetInteger("ttl");
-                        if (ttl == null || ttl < 0) { problem = "\"ttl\" is not a count"; return KrpcDecodeStatus.Malformed; }
-                        m.Ttl = (int)Math.Min(ttl.Value, int.MaxValue);
-                    }
+                    m.Target = Id(r, a[ArgTarget], "target", true);
+                    var ttl = Integer(r, a[ArgTtl], "ttl");
+                    if (ttl < 0) throw new FieldException("\"ttl\" is not a count");
+                    if (ttl.HasValue) m.Ttl = (int)Math.Min(ttl.Value, int.MaxValue);
                     return KrpcDecodeStatus.Ok;
                 case KrpcMethod.StoreValue:
-                    if (!ReadTarget(a, m, ref problem)) return KrpcDecodeStatus.Malformed;
-                    var v = a.GetBytes("v");
-                    if (v == null) { problem = "store_value without \"v\""; return KrpcDecodeStatus.Malformed; }
+                    m.Target = Id(r, a[ArgTarget], "target", true);
+                    var v = Bytes(r, a[ArgV], "v");
+                    if (v == null) throw new FieldException("store_value without \"v\"");
                     try { m.Value = StrictUtf8.GetString(v); }
-                    catch (ArgumentException) { problem = "\"v\" is not UTF-8 text"; return KrpcDecodeStatus.Malformed; }
-                    m.Token = a.GetBytes("token");
-                    if (a["token"] != null && m.Token == null) { problem = "\"token\" is not a string"; return KrpcDecodeStatus.Malformed; }
+                    catch (ArgumentException) { throw new FieldException("\"v\" is not UTF-8 text"); }
+                    m.Token = Bytes(r, a[ArgToken], "token");
                     return KrpcDecodeStatus.Ok;
                 case KrpcMethod.GetValues:
-                    if (!ReadTarget(a, m, ref problem)) return KrpcDecodeStatus.Malformed;
-                    if (a["from"] != null)
-                    {
-                        var from = a.GetInteger("from");
-                        if (from == null || from < 0) { problem = "\"from\" is not an index"; return KrpcDecodeStatus.Malformed; }
-                        m.FromIndex = (int)Math.Min(from.Value, int.MaxValue);
-                    }
+                    m.Target = Id(r, a[ArgTarget], "target", true);
+                    var from = Integer(r, a[ArgFrom], "from");
+                    if (from < 0) throw new FieldException("\"from\" is not an index");
+                    if (from.HasValue) m.FromIndex = (int)Math.Min(from.Value, int.MaxValue);
                     return KrpcDecodeStatus.Ok;
                 case KrpcMethod.Transfer:
-                    if (!ReadId(a, "from", true, out var fromId, ref problem) || !ReadId(a, "to", true, out var toId, ref problem) ||
-                        !ReadId(a, "after", false, out var after, ref problem)) return KrpcDecodeStatus.Malformed;
-                    m.FromId = fromId;
-                    m.ToId = toId;
-                    if (a["after"] != null) m.After = after;
+                    m.FromId = Id(r, a[ArgFrom], "from", true);
+                    m.ToId = Id(r, a[ArgTo], "to", true);
+                    m.After = Id(r, a[ArgAfter], "after", false);
                     return KrpcDecodeStatus.Ok;
                 default:
                     problem = "unknown method \"" + m.Method + "\"";
@@ -239,111 +390,55 @@ namespace PSPeer.Engine.Chord.Krpc
             }
         }
 
-        static bool ReadTarget(BDictionary a, KrpcMessage m, ref string problem)
+        static void DecodeResponse(BencodeReader r, int position, KrpcMessage m)
         {
-            if (!ReadId(a, "target", true, out var target, ref problem)) return false;
-            m.Target = target;
-            return true;
-        }
-
-        static bool ReadId(BDictionary d, string key, bool required, out ChordId id, ref string problem)
-        {
-            id = default;
-            var value = d[key];
-            if (value == null)
+            var f = FieldsAt(r, position, ResponseKeys, "\"r\"");
+            m.SenderId = Id(r, f[RId], "id", true).Value;
+            m.Node = Contact(r, f[RNode], "node");
+            m.Owner = Contact(r, f[ROwner], "owner");
+            m.Next = Contact(r, f[RNext], "next");
+            m.Nodes = Contacts(r, f[RNodes], "nodes");
+            m.Path = Contacts(r, f[RPath], "path");
+            var hops = Integer(r, f[RHops], "hops");
+            if (hops < 0 || hops > 1000) throw new FieldException("\"hops\" is not a count");
+            if (hops.HasValue) m.Hops = (int)hops.Value;
+            m.Token = Bytes(r, f[RToken], "token");
+            if (f[RValues] >= 0)
             {
-                if (required) problem = $"\"{key}\" is missing";
-                return !required;
+                r.Position = f[RValues];
+                m.Values = Strings(r, "values");
             }
-            var bytes = (value as BString)?.Bytes;
-            if (bytes == null || bytes.Length != ChordId.Length) { problem = $"\"{key}\" is not a 20-byte id"; return false; }
-            id = ChordId.FromBytes(bytes);
-            return true;
-        }
-
-        static bool DecodeResponse(BDictionary r, KrpcMessage m, out string problem)
-        {
-            problem = null;
-            if (r == null) { problem = "a response without \"r\""; return false; }
-            if (!ReadId(r, "id", true, out m.SenderId, ref problem)) return false;
-            if (!ReadContact(r, "node", out m.Node, ref problem) || !ReadContact(r, "owner", out m.Owner, ref problem) ||
-                !ReadContact(r, "next", out m.Next, ref problem)) return false;
-            if (!ReadContacts(r, "nodes", out var nodes, ref problem) || !ReadContacts(r, "path", out var path, ref problem)) return false;
-            m.Nodes = nodes;
-            m.Path = path;
-            if (r["hops"] != null)
+            if (f[RMore] >= 0)
             {
-                var hops = r.GetInteger("hops");
-                if (hops == null || hops < 0 || hops > 1000) { problem = "\"hops\" is not a count"; return false; }
-                m.Hops = (int)hops.Value;
-            }
-            if (r["token"] != null && (m.Token = r.GetBytes("token")) == null) { problem = "\"token\" is not a string"; return false; }
-            if (r["values"] != null)
-            {
-                var list = r.GetList("values");
-                if (list == null || !ReadStrings(list, out var values)) { problem = "\"values\" is not a list of strings"; return false; }
-                m.Values = values;
-            }
-            var more = r["more"];
-            if (more is BInteger index)
-            {
-                if (index.Value < 0 || index.Value > int.MaxValue) { problem = "\"more\" is not an index"; return false; }
-                m.MoreIndex = (int)index.Value;
-            }
-            else if (more != null)
-            {
-                if (!ReadId(r, "more", true, out var moreId, ref problem)) return false;
-                m.MoreId = moreId;
-            }
-            if (r["items"] != null)
-            {
-                var list = r.GetList("items");
-                if (list == null) { problem = "\"items\" is not a list"; return false; }
-                var items = new List<KrpcItem>(list.Count);
-                foreach (var entry in list)
+                r.Position = f[RMore];
+                if (r.Peek() == 'i')
                 {
-                    var pair = entry as BList;
-                    var key = (pair != null && pair.Count >= 2 ? pair[0] as BString : null)?.Bytes;
-                    var values = pair != null && pair.Count >= 2 ? pair[1] as BList : null;
-                    if (key == null || key.Length != ChordId.Length || values == null || !ReadStrings(values, out var texts))
-                    { problem = "an item that is not [20-byte id, [values]]"; return false; }
-                    items.Add(new KrpcItem(ChordId.FromBytes(key), texts));
+                    long more = r.ReadInteger();
+                    if (more < 0 || more > int.MaxValue) throw new FieldException("\"more\" is not an index");
+                    m.MoreIndex = (int)more;
+                }
+                else m.MoreId = Id(r, f[RMore], "more", true);
+            }
+            if (f[RItems] >= 0)
+            {
+                r.Position = f[RItems];
+                if (r.Peek() != 'l') throw new FieldException("\"items\" is not a list");
+                r.EnterList();
+                var items = new List<KrpcItem>();
+                while (!r.TryReadEnd())
+                {
+                    if (r.Peek() != 'l') throw new FieldException("an item that is not [20-byte id, [values]]");
+                    r.EnterList();
+                    if (r.Peek() != 's') throw new FieldException("an item that is not [20-byte id, [values]]");
+                    r.ReadString(out int ks, out int kl);
+                    if (kl != ChordId.Length) throw new FieldException("an item that is not [20-byte id, [values]]");
+                    var key = ChordId.FromBytes(r.Data, ks);
+                    var values = Strings(r, "items");
+                    while (!r.TryReadEnd()) r.Skip(); // more elements in an item: unknown, ignored
+                    items.Add(new KrpcItem(key, values));
                 }
                 m.Items = items;
             }
-            return true;
-        }
-
-        static bool ReadContact(BDictionary d, string key, out ChordContact contact, ref string problem)
-        {
-            contact = null;
-            if (d[key] == null) return true;
-            var bytes = d.GetBytes(key);
-            if (bytes == null || bytes.Length != CompactNode.Length) { problem = $"\"{key}\" is not a 26-byte compact node"; return false; }
-            contact = CompactNode.Read(bytes, 0);
-            return true;
-        }
-
-        static bool ReadContacts(BDictionary d, string key, out IReadOnlyList<ChordContact> contacts, ref string problem)
-        {
-            contacts = null;
-            if (d[key] == null) return true;
-            var list = CompactNode.ReadList(d.GetBytes(key));
-            if (list == null) { problem = $"\"{key}\" is not a list of 26-byte compact nodes"; return false; }
-            contacts = list;
-            return true;
-        }
-
-        static bool ReadStrings(BList list, out IReadOnlyList<string> texts)
-        {
-            var result = new string[list.Count];
-            for (int i = 0; i < list.Count; i++)
-            {
-                if (!(list[i] is BString s)) { texts = null; return false; }
-                result[i] = s.Text;
-            }
-            texts = result;
-            return true;
         }
     }
 }
