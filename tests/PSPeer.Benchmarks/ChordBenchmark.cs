@@ -36,12 +36,13 @@ namespace PSPeer.Benchmarks
             foreach (var part in parts)
             {
                 var clock = Stopwatch.StartNew();
+                var cpu = Cpu();
                 switch (part)
                 {
                     case "memory": Memory(Program.Option(args, "--memory-nodes", 100_000)); break;
                     case "paths": Paths(Program.Option(args, "--max-exponent", 20), Program.Option(args, "--path-lookups", 10_000)); break;
                     case "load": Load(Program.Option(args, "--load-hosts", 10_000), Program.Option(args, "--load-keys", 500_000)); break;
-                    case "failures": Failures(Program.Option(args, "--failure-nodes", 10_000)); break;
+                    case "failures": Failures(Program.Option(args, "--failure-nodes", 10_000), Program.Option(args, "--failure-keys", 10_000)); break;
                     case "churn": Churn(Program.Option(args, "--churn-nodes", 500), Program.Option(args, "--churn-seconds", 2000)); break;
                     case "modes": Modes(Program.Option(args, "--mode-nodes", 10_000)); break;
                     case "scale": Scale(Program.Option(args, "--scale-nodes", 1_000_000), Program.Option(args, "--scale-lookups", 100_000)); break;
@@ -49,7 +50,7 @@ namespace PSPeer.Benchmarks
                     case "live": await LiveAsync(Program.Option(args, "--live", 200)); break;
                     default: Console.Error.WriteLine($"unknown part '{part}': {string.Join(", ", AllParts)}"); return 2;
                 }
-                Console.WriteLine($"  ({part}: {clock.Elapsed.TotalSeconds:0.0} s wall; load {LoadAverage()})");
+                Console.WriteLine($"  ({part}: {clock.Elapsed.TotalSeconds:0.0} s wall, {(Cpu() - cpu).TotalSeconds:0.0} s CPU; load {LoadAverage()})");
                 Console.WriteLine();
             }
             return 0;
@@ -60,6 +61,9 @@ namespace PSPeer.Benchmarks
             try { return System.IO.File.ReadAllText("/proc/loadavg").Trim(); }
             catch (Exception) { return "unknown"; }
         }
+
+        /// <summary>CPU time of this process: on a machine shared with busy neighbours, the figure wall time cannot give.</summary>
+        static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
         static double HalfLog2(long n) => 0.5 * Math.Log(n, 2);
 
@@ -108,18 +112,19 @@ namespace PSPeer.Benchmarks
         static void Paths(int maxExponent, int lookups)
         {
             Console.WriteLine($"## path length (paper Fig. 10a): pre-computed rings, maintenance off, {lookups:N0} iterative lookups of random keys from random nodes");
-            Console.WriteLine("       N    mean    p1   p50   p99   ½·log2 N   mean/anchor   build s   lookups s");
+            Console.WriteLine("   hops by the issue's rule (asker = hop 0, owner step not counted); traversed = hops + 1, the paper's path length");
+            Console.WriteLine("       N   hops mean    p1   p50   p99   traversed mean   ½·log2 N   build s CPU   lookups s CPU");
             for (int e = 3; e <= maxExponent; e++)
             {
                 int n = 1 << e;
-                var clock = Stopwatch.StartNew();
+                var cpu = Cpu();
                 using (var ring = Ring(n))
                 {
-                    var build = clock.Elapsed;
-                    clock.Restart();
+                    var build = Cpu() - cpu;
+                    cpu = Cpu();
                     ring.RunLookups(lookups, ChordLookupMode.Iterative);
                     var m = ring.Measure();
-                    Console.WriteLine($"{n,8:N0}  {m.Hops.Mean,6:0.00}  {m.Hops.P1,4}  {m.Hops.P50,4}  {m.Hops.P99,4}   {HalfLog2(n),8:0.00}   {m.Hops.Mean / HalfLog2(n),11:0.00}   {build.TotalSeconds,7:0.0}   {clock.Elapsed.TotalSeconds,9:0.0}" +
+                    Console.WriteLine($"{n,8:N0}   {m.Hops.Mean,9:0.00}  {m.Hops.P1,4}  {m.Hops.P50,4}  {m.Hops.P99,4}   {m.PathLength.Mean,14:0.00}   {HalfLog2(n),8:0.00}   {build.TotalSeconds,11:0.0}   {(Cpu() - cpu).TotalSeconds,13:0.0}" +
                                       (m.FailedLookups + m.WrongOwner > 0 ? $"   ({m.FailedLookups} failed, {m.WrongOwner} wrong)" : ""));
                 }
             }
@@ -154,9 +159,9 @@ namespace PSPeer.Benchmarks
 
         // ------------------------------------------------------------------ failures
 
-        static void Failures(int nodes)
+        static void Failures(int nodes, int keys)
         {
-            Console.WriteLine($"## simultaneous failures (paper §6.4, Fig. 11): {nodes:N0} nodes, 10,000 keys stored, a fraction p fails at once;");
+            Console.WriteLine($"## simultaneous failures (paper §6.4, Fig. 11): {nodes:N0} nodes, {keys:N0} keys stored, a fraction p fails at once;");
             Console.WriteLine("   keys lost right after (before re-replication), then 30 s of stabilization and 2,000 iterative lookups");
             Console.WriteLine("   p    R   keys lost   anchor p^R   failed lookups after   ring right   lookups' hops mean");
             foreach (int replicas in new[] { 1, 3 })
@@ -164,7 +169,7 @@ namespace PSPeer.Benchmarks
                 {
                     using (var ring = Ring(nodes, maintenance: true, replicas: replicas, seed: 11))
                     {
-                        ring.StoreKeys(10_000);
+                        ring.StoreKeys(keys);
                         ring.ResetMeasurement();
                         ring.FailFraction(p);
                         var lost = ring.Measure();
@@ -234,19 +239,36 @@ namespace PSPeer.Benchmarks
             Console.WriteLine($"## scale: a simulated ring of {nodes:N0} nodes, pre-computed, maintenance off; {lookups:N0} iterative lookups (1,000 in flight)");
             long before = ManagedHeap.Settled();
             var clock = Stopwatch.StartNew();
-            using (var ring = Ring(nodes))
+            var cpu = Cpu();
+            string phase = null;
+            var phaseClock = Stopwatch.StartNew();
+            var phaseCpu = Cpu();
+            Action<string, double> progress = (what, fraction) =>
             {
+                string name = what.Split(' ')[0];
+                if (name == phase) return;
+                if (phase != null) Console.WriteLine($"    {phase,-10} {phaseClock.Elapsed.TotalSeconds,6:0.0} s wall, {(Cpu() - phaseCpu).TotalSeconds,6:0.0} s CPU");
+                phase = name;
+                phaseClock.Restart();
+                phaseCpu = Cpu();
+            };
+            using (var ring = ChordNetwork.CreateSimulated(new ChordNetworkOptions { Count = nodes, Maintenance = false, Replicas = 1, Seed = 1 }, progress: progress))
+            {
+                progress("done", 1);
                 var build = clock.Elapsed;
+                var buildCpu = Cpu() - cpu;
                 long heap = ManagedHeap.Settled() - before;
                 long peak = Process.GetCurrentProcess().PeakWorkingSet64;
-                Console.WriteLine($"  build      {build.TotalSeconds,6:0.0} s wall     (anchor ≤ 60 s)");
+                Console.WriteLine($"  build      {build.TotalSeconds,6:0.0} s wall, {buildCpu.TotalSeconds:0.0} s CPU (anchor ≤ 60 s)");
                 Console.WriteLine($"  memory     {heap / 1e9,6:0.00} GB managed heap after build, {heap / (double)nodes:N0} bytes per node; peak working set {peak / 1e9:0.00} GB (anchor ≤ 4 GB)");
                 clock.Restart();
+                cpu = Cpu();
                 ring.RunLookups(lookups, ChordLookupMode.Iterative);
                 var wall = clock.Elapsed;
+                var lookupCpu = Cpu() - cpu;
                 var m = ring.Measure();
-                Console.WriteLine($"  lookups    {wall.TotalSeconds,6:0.0} s wall     (anchor ≤ 30 s): {lookups / wall.TotalSeconds:N0} lookups/s, {m.Datagrams:N0} datagrams, {ring.Simulation.Elapsed.TotalSeconds:0.0} s virtual in all");
-                Console.WriteLine($"  hops       mean {m.Hops.Mean:0.00}, p1 {m.Hops.P1}, p50 {m.Hops.P50}, p99 {m.Hops.P99} against ½·log2 N = {HalfLog2(nodes):0.00}; {m.FailedLookups} failed, {m.WrongOwner} wrong");
+                Console.WriteLine($"  lookups    {wall.TotalSeconds,6:0.0} s wall, {lookupCpu.TotalSeconds:0.0} s CPU (anchor ≤ 30 s): {lookups / lookupCpu.TotalSeconds:N0} lookups per CPU-second, {m.Datagrams:N0} datagrams, {ring.Simulation.Elapsed.TotalSeconds:0.0} s virtual in all");
+                Console.WriteLine($"  hops       mean {m.Hops.Mean:0.00}, p1 {m.Hops.P1}, p50 {m.Hops.P50}, p99 {m.Hops.P99}; nodes traversed (hops + 1) mean {m.PathLength.Mean:0.00} against ½·log2 N = {HalfLog2(nodes):0.00}; {m.FailedLookups} failed, {m.WrongOwner} wrong");
                 Console.WriteLine($"  peak working set after lookups {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:0.00} GB");
             }
         }
@@ -255,7 +277,7 @@ namespace PSPeer.Benchmarks
 
         static void Joins(int nodes)
         {
-            Console.WriteLine($"## real joins: {nodes:N0} nodes join one after another through random members, maintenance every 2 s (RPC timeout 1 s)");
+            Console.WriteLine($"## real joins: {nodes:N0} nodes join through random members, a quarter of the ring's size per 2 s round (JoinGrowth 0.25), maintenance every 2 s (RPC timeout 1 s)");
             var clock = Stopwatch.StartNew();
             using (var ring = Ring(nodes, maintenance: true, replicas: 1, build: ChordBuildMode.Joins, configure: o =>
             {
@@ -265,12 +287,12 @@ namespace PSPeer.Benchmarks
             }))
             {
                 var m = ring.Measure();
-                Console.WriteLine($"  converged {ring.Converged} after {ring.ConvergenceRounds} stabilization rounds past the last join " +
+                Console.WriteLine($"  joined in {ring.JoinRounds} rounds; converged {ring.Converged} after {ring.ConvergenceRounds} stabilization rounds past the last join " +
                                   $"(successors {m.RingCorrectness:P1} right, predecessors {m.PredecessorCorrectness:P1}); {ring.Simulation.Elapsed.TotalSeconds:N0} s virtual, {clock.Elapsed.TotalSeconds:0.0} s wall");
                 ring.ResetMeasurement();
                 ring.RunLookups(2_000, ChordLookupMode.Iterative, concurrency: 200);
                 m = ring.Measure();
-                Console.WriteLine($"  then 2,000 lookups: hops mean {m.Hops.Mean:0.00} against ½·log2 N = {HalfLog2(nodes):0.00}, {m.FailedLookups} failed, {m.WrongOwner} wrong");
+                Console.WriteLine($"  then 2,000 lookups: hops mean {m.Hops.Mean:0.00}, nodes traversed {m.PathLength.Mean:0.00} against ½·log2 N = {HalfLog2(nodes):0.00}, {m.FailedLookups} failed, {m.WrongOwner} wrong");
             }
         }
 

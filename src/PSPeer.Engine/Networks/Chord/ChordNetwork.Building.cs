@@ -57,8 +57,8 @@ namespace PSPeer.Engine.Networks.Chord
         }
 
         /// <summary>
-        /// Starts a live ring on loopback addresses (host i on 127.0.x.y, its virtual nodes on consecutive UDP ports
-        /// from FirstPort): pre-computed or by joins, as the options say. Refuses more than MaxLiveNodes virtual nodes.
+        /// Starts a live ring on loopback addresses (host i on 127.0.x.y; its virtual nodes on consecutive UDP ports from
+        /// FirstPort, or any free ports when it is 0): pre-computed or by joins, as the options say. Refuses more than MaxLiveNodes virtual nodes.
         /// </summary>
         public static async Task<ChordNetwork> CreateLiveAsync(ChordNetworkOptions options, string namePrefix = "c", CancellationToken cancellationToken = default)
         {
@@ -78,11 +78,13 @@ namespace PSPeer.Engine.Networks.Chord
                 else
                 {
                     await network._nodes[0].StartAsync(cancellationToken);
+                    network.CheckPlace(0);
                     network.MarkJoined(0);
                     for (int i = 1; i < network._nodes.Count; i++)
                     {
                         await network._nodes[i].StartAsync(cancellationToken);
-                        await network._nodes[i].JoinAsync(network._contacts[network.RandomJoinedNode()].EndPoint, cancellationToken);
+                        network.CheckPlace(i);
+                        await network._nodes[i].JoinAsync(network.Contact(network.RandomJoinedNode()).EndPoint, cancellationToken);
                         network.MarkJoined(i);
                     }
                     await network.WaitConvergedLiveAsync(cancellationToken);
@@ -110,21 +112,26 @@ namespace PSPeer.Engine.Networks.Chord
         /// </summary>
         void SeedAll(Action<string, double> progress)
         {
-            for (int i = 0; i < _nodes.Count; i++) _joined[i] = true;
+            for (int i = 0; i < _nodes.Count; i++)
+            {
+                CheckPlace(i);
+                _joined[i] = true;
+            }
             MembershipChanged();
             var ring = Truth;
             int n = ring.Count;
-            int successors = Math.Min(_options.SuccessorListLength, Math.Max(1, n - 1));
+            // The node copies what it is given (its own successor array, its finger table), so one pair of buffers
+            // serves every node: a million nodes make no garbage here.
+            var successorList = new ChordContact[Math.Min(_options.SuccessorListLength, Math.Max(1, n - 1))];
+            var fingers = new ChordContact[160];
             var fingerPositions = new int[160];
             for (int p = 0; p < n; p++)
             {
                 if (progress != null && p % Batch == 0) progress($"Setting the routing state of {n:N0} nodes", (double)p / n);
-                var successorList = new ChordContact[successors];
-                for (int s = 0; s < successors; s++) successorList[s] = _contacts[ring.MemberAt(p + 1 + s)];
+                for (int s = 0; s < successorList.Length; s++) successorList[s] = Contact(ring.MemberAt(p + 1 + s));
                 ring.FingerPositions(p, fingerPositions);
-                var fingers = new ChordContact[160];
-                for (int f = 0; f < 160; f++) fingers[f] = _contacts[ring.MemberAt(fingerPositions[f])];
-                _nodes[ring.MemberAt(p)].SeedRoutingState(_contacts[ring.MemberAt(p - 1)], successorList, fingers);
+                for (int f = 0; f < 160; f++) fingers[f] = Contact(ring.MemberAt(fingerPositions[f]));
+                _nodes[ring.MemberAt(p)].SeedRoutingState(Contact(ring.MemberAt(p - 1)), successorList, fingers);
             }
         }
 
@@ -152,6 +159,7 @@ namespace PSPeer.Engine.Networks.Chord
             Run(async () =>
             {
                 await _nodes[0].StartAsync();
+                CheckPlace(0);
                 MarkJoined(0);
             }, StartLimit);
             var round = RoundLength();
@@ -163,7 +171,7 @@ namespace PSPeer.Engine.Networks.Chord
                 if (_options.JoinGrowth <= 0)
                 {
                     int node = next++;
-                    var bootstrap = _contacts[RandomJoinedNode()].EndPoint;
+                    var bootstrap = Contact(RandomJoinedNode()).EndPoint;
                     Run(() => JoinOneAsync(node, bootstrap), StartLimit);
                     continue;
                 }
@@ -175,7 +183,7 @@ namespace PSPeer.Engine.Networks.Chord
                     int node = next++;
                     Simulation.Schedule(TimeSpan.FromTicks(round.Ticks * k / batch), () =>
                     {
-                        var bootstrap = _contacts[RandomJoinedNode()].EndPoint;
+                        var bootstrap = Contact(RandomJoinedNode()).EndPoint;
                         JoinOneAsync(node, bootstrap).ContinueWith(t =>
                         {
                             pending--;
@@ -192,9 +200,19 @@ namespace PSPeer.Engine.Networks.Chord
             WaitConverged(MaxConvergenceRounds, progress == null ? (Action<string>)null : what => progress(what, 0.9));
         }
 
+        /// <summary>The node's own id must be where the network placed it (SHA-1 of its address and port), or every check here would lie.</summary>
+        void CheckPlace(int node)
+        {
+            var self = _nodes[node].Self;
+            if (self != null && _nodes[node].RequestedPort == 0) _points[node] = PointOf(self.Id);
+            if (self == null || !PointOf(self.Id).Equals(_points[node]))
+                throw new InvalidOperationException($"Node {_nodes[node].Name} is at {self?.Id.ToHex() ?? "no id"}, not at SHA-1 of its endpoint as the network expects (an ExplicitId set by ConfigureNode?).");
+        }
+
         async Task JoinOneAsync(int node, System.Net.IPEndPoint bootstrap)
         {
             await _nodes[node].StartAsync();
+            CheckPlace(node);
             await _nodes[node].JoinAsync(bootstrap);
             MarkJoined(node);
         }
@@ -251,7 +269,7 @@ namespace PSPeer.Engine.Networks.Chord
         {
             var ring = Truth; int n = ring.Count;
             var pos = new Dictionary<ChordId, int>();
-            for (int p = 0; p < n; p++) pos[_contacts[ring.MemberAt(p)].Id] = p;
+            for (int p = 0; p < n; p++) pos[Contact(ring.MemberAt(p)).Id] = p;
             var skips = new List<int>(); int unknown = 0, self = 0;
             for (int p = 0; p < n; p++)
             {
@@ -284,9 +302,9 @@ namespace PSPeer.Engine.Networks.Chord
             {
                 var node = _nodes[ring.MemberAt(p)];
                 var successors = node.Successors;
-                if (successors != null && successors.Count > 0 && successors[0] != null && successors[0].Id.Equals(_contacts[ring.MemberAt(p + 1)].Id)) rightSuccessor++;
+                if (successors != null && successors.Count > 0 && successors[0] != null && successors[0].Id.Equals(Contact(ring.MemberAt(p + 1)).Id)) rightSuccessor++;
                 var predecessor = node.Predecessor;
-                if (predecessor != null && predecessor.Id.Equals(_contacts[ring.MemberAt(p - 1)].Id)) rightPredecessor++;
+                if (predecessor != null && predecessor.Id.Equals(Contact(ring.MemberAt(p - 1)).Id)) rightPredecessor++;
             }
             return ((double)rightSuccessor / n, (double)rightPredecessor / n);
         }

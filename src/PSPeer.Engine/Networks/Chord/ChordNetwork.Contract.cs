@@ -1,4 +1,3 @@
-using System.Net;
 using System;
 using PSPeer.Engine.Chord;
 
@@ -7,8 +6,6 @@ namespace PSPeer.Engine.Networks.Chord
     // The few places that depend on how the engine spells things beyond the contract's names.
     public sealed partial class ChordNetwork
     {
-        static ChordContact NewContact(ChordId id, IPEndPoint endPoint) => new ChordContact(id, endPoint);
-
         /// <summary>Maintenance never comes due within any experiment: the node validates intervals as positive, so "off" is ten years.</summary>
         internal static readonly TimeSpan Never = TimeSpan.FromDays(3650);
 

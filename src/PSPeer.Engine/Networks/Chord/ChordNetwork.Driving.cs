@@ -99,7 +99,7 @@ namespace PSPeer.Engine.Networks.Chord
         {
             if (owner == null) return false;
             var ring = Truth;
-            return ring.Count > 0 && _contacts[ring.Successor(PointOf(target))].Id.Equals(owner.Id);
+            return ring.Count > 0 && Contact(ring.Successor(PointOf(target))).Id.Equals(owner.Id);
         }
 
         /// <summary>

@@ -115,7 +115,7 @@ namespace PSPeer.Engine.Networks.Chord
         {
             var ring = Truth;
             if (ring.Count == 0) return;
-            var bootstrap = _contacts[ring.MemberAt(_random.Next(ring.Count))].EndPoint;
+            var bootstrap = Contact(ring.MemberAt(_random.Next(ring.Count))).EndPoint;
             int host = AddHost();
             int first = _firstNodeOfHost[host];
             for (int v = 0; v < _options.VirtualNodes; v++)
@@ -130,6 +130,7 @@ namespace PSPeer.Engine.Networks.Chord
             try
             {
                 await _nodes[node].StartAsync();
+                CheckPlace(node);
                 await _nodes[node].JoinAsync(bootstrap);
                 if (!_hostUp[_hostOfNode[node]]) return;
                 MarkJoined(node);

@@ -35,7 +35,6 @@ namespace PSPeer.Engine.Networks.Chord
         readonly List<ChordNode> _nodes = new List<ChordNode>();
         readonly List<int> _hostOfNode = new List<int>();
         readonly List<RingPoint> _points = new List<RingPoint>();
-        readonly List<ChordContact> _contacts = new List<ChordContact>();
         readonly List<bool> _joined = new List<bool>();
 
         // Per physical host: the runtime its nodes run on, its first node, whether it is up.
@@ -76,8 +75,11 @@ namespace PSPeer.Engine.Networks.Chord
         public SimulatedHost SimulatedHostOf(int host) => _runtimes[host] as SimulatedHost;
         /// <summary>The node's host is up and the node has joined the ring.</summary>
         public bool IsAlive(int node) => _hostUp[_hostOfNode[node]] && _joined[node];
-        /// <summary>The contact (id and endpoint) peers use for node <paramref name="node"/>.</summary>
-        public ChordContact ContactOf(int node) => _contacts[node];
+        /// <summary>The contact (id and endpoint) peers use for node <paramref name="node"/>: its Self, null until it has started.</summary>
+        public ChordContact ContactOf(int node) => _nodes[node].Self;
+
+        // The network keeps no contact of its own: the node's Self is shared by every table that names it.
+        ChordContact Contact(int node) => _nodes[node].Self;
         /// <summary>Virtual time since the simulation began, or wall time since a live network was built.</summary>
         public TimeSpan Elapsed => IsSimulated ? Simulation.Elapsed : _clock.Now - _builtAt;
         /// <summary>Stabilization rounds (stabilize intervals) a join build took to converge after its last join; 0 pre-computed.</summary>
@@ -141,33 +143,23 @@ namespace PSPeer.Engine.Networks.Chord
         int AddHost()
         {
             int host = _runtimes.Count;
-            IPeerRuntime runtime;
-            IPAddress address;
-            if (IsSimulated)
-            {
-                var simulated = Simulation.AddHost(NamePrefix + "h" + host);
-                runtime = simulated;
-                address = simulated.IPAddress;
-            }
-            else
-            {
-                string loopback = OwnLoopbackAddress(host);
-                runtime = new LiveRuntime(loopback, SeedDerivation.Derive(_options.Seed, "chord-network/host/" + host));
-                address = IPAddress.Parse(loopback);
-            }
+            var runtime = IsSimulated
+                ? (IPeerRuntime)Simulation.AddHost(NamePrefix + "h" + host)
+                : new LiveRuntime(OwnLoopbackAddress(host), SeedDerivation.Derive(_options.Seed, "chord-network/host/" + host));
             _runtimes.Add(runtime);
             _firstNodeOfHost.Add(_nodes.Count);
             _hostUp.Add(true);
             _liveHosts++;
             for (int v = 0; v < _options.VirtualNodes; v++)
             {
-                int port = _options.FirstPort + v;
+                int first = _options.FirstPort != 0 ? _options.FirstPort : IsSimulated ? ChordNetworkOptions.SimulatedFirstPort : 0;
+                int port = first == 0 ? 0 : first + v;
                 int index = _nodes.Count;
-                var id = ChordId.FromEndPoint(runtime.HostAddress + ":" + port);
                 _nodes.Add(new ChordNode(runtime, NodeName(index), port, _nodeOptions));
                 _hostOfNode.Add(host);
-                _points.Add(PointOf(id));
-                _contacts.Add(NewContact(id, new IPEndPoint(address, port)));
+                // Where the node will sit (SHA-1 of "address:port", as it computes its own id when it starts); a node on
+                // any free port is placed once it has started and knows its port.
+                _points.Add(port == 0 ? default(RingPoint) : PointOf(ChordId.FromEndPoint(runtime.HostAddress + ":" + port)));
                 _joined.Add(false);
             }
             return host;

@@ -8,8 +8,8 @@ namespace PSPeer.Engine.Networks.Chord
     {
         /// <summary>A live network opens one UDP socket per virtual node: this many virtual nodes at most.</summary>
         public const int MaxLiveNodes = 1024;
-        /// <summary>First UDP port of a host's virtual nodes (virtual node v listens on FirstPort + v).</summary>
-        public const int DefaultFirstPort = 4000;
+        /// <summary>First UDP port of a simulated host's virtual nodes when FirstPort is 0 (virtual node v listens on it + v).</summary>
+        public const int SimulatedFirstPort = 4000;
 
         /// <summary>Physical hosts (each runs <see cref="VirtualNodes"/> Chord nodes, one UDP port each).</summary>
         public int Count { get; set; } = 100;
@@ -47,8 +47,11 @@ namespace PSPeer.Engine.Networks.Chord
         /// <summary>Probability that a simulated datagram is lost.</summary>
         public double Loss { get; set; }
 
-        /// <summary>Live only: the first UDP port on each host's loopback address.</summary>
-        public int FirstPort { get; set; } = DefaultFirstPort;
+        /// <summary>
+        /// UDP port of each host's first virtual node (virtual node v on FirstPort + v). 0: simulated hosts use
+        /// <see cref="SimulatedFirstPort"/>; live nodes take any free port each (so tests and other rings never collide).
+        /// </summary>
+        public int FirstPort { get; set; }
         /// <summary>Lets a caller adjust every node's options before it starts (applied after the fields above).</summary>
         public Action<ChordOptions> ConfigureNode { get; set; }
 
@@ -66,7 +69,7 @@ namespace PSPeer.Engine.Networks.Chord
             if (Latency < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Latency));
             if (Jitter < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Jitter));
             if (Loss < 0 || Loss >= 1) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "Loss is a probability from 0 up to (not including) 1.");
-            if (FirstPort < 1 || FirstPort + VirtualNodes - 1 > 65535) throw new ArgumentOutOfRangeException(nameof(FirstPort));
+            if (FirstPort < 0 || FirstPort + VirtualNodes - 1 > 65535) throw new ArgumentOutOfRangeException(nameof(FirstPort), FirstPort, "0 (see the property) or a port with room for every virtual node above it.");
             if (!Simulated && NodeCount > MaxLiveNodes)
                 throw new ArgumentOutOfRangeException(nameof(Count), Count,
                     $"A live network opens a UDP socket per virtual node: at most {MaxLiveNodes}. Use a simulated network for more.");

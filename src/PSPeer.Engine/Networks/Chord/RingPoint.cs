@@ -58,11 +58,40 @@ namespace PSPeer.Engine.Networks.Chord
             return Lo != 0 ? Log2(Lo) : -1;
         }
 
+        /// <summary>Index of the highest set bit of a non-zero word, by halving (six steps, no loop over bits).</summary>
         static int Log2(ulong v)
         {
             int n = 0;
-            while ((v >>= 1) != 0) n++;
+            if ((v >> 32) != 0) { v >>= 32; n += 32; }
+            if ((v >> 16) != 0) { v >>= 16; n += 16; }
+            if ((v >> 8) != 0) { v >>= 8; n += 8; }
+            if ((v >> 4) != 0) { v >>= 4; n += 4; }
+            if ((v >> 2) != 0) { v >>= 2; n += 2; }
+            if ((v >> 1) != 0) n += 1;
             return n;
+        }
+
+        /// <summary>This point plus 2^<paramref name="exponent"/>, modulo 2^160 (the start of finger exponent + 1).</summary>
+        public RingPoint AddPowerOfTwo(int exponent)
+        {
+            if (exponent < 0 || exponent >= 160) throw new ArgumentOutOfRangeException(nameof(exponent), exponent, "0 to 159.");
+            ulong hi = Hi, mid = Mid;
+            uint lo = Lo;
+            if (exponent < 32)
+            {
+                ulong sum = (ulong)lo + (1UL << exponent);
+                lo = (uint)sum;
+                if ((sum >> 32) != 0 && ++mid == 0) hi++;
+            }
+            else if (exponent < 96)
+            {
+                ulong add = 1UL << (exponent - 32);
+                ulong sum = mid + add;
+                if (sum < mid) hi++;
+                mid = sum;
+            }
+            else hi += 1UL << (exponent - 96);
+            return new RingPoint(hi, mid, lo);
         }
 
         public override string ToString() => Hi.ToString("x16") + Mid.ToString("x16") + Lo.ToString("x8");

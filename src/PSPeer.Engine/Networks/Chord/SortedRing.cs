@@ -50,50 +50,25 @@ namespace PSPeer.Engine.Networks.Chord
 
         /// <summary>
         /// Sorted positions of the 160 fingers of the member at <paramref name="position"/>: finger i (index i-1) is
-        /// successor(n + 2^(i-1)). The successor of n + d is n's own successor while d is at most the gap to it, and
-        /// moves on as d doubles, so the walk gallops forward from one distinct finger to the next: about log2 N
-        /// binary searches per member, not 160.
+        /// successor(n + 2^(i-1)). The member found for one start serves every larger start up to its own distance from
+        /// n (its distance's highest bit), so there is one binary search per distinct finger (about log2 N), not 160.
         /// </summary>
         public void FingerPositions(int position, int[] into)
         {
             if (into == null || into.Length < 160) throw new ArgumentException("Room for 160 fingers.", nameof(into));
             int n = _points.Length;
             var self = _points[position];
-            int step = 1;          // the candidate is `step` members clockwise from self; n means self again
             int exponent = 0;
-            while (exponent < 160)
+            int found = n == 1 ? position : (position + 1) % n;
+            while (true)
             {
-                if (step >= n)
-                {
-                    // No other member lies at or beyond n + 2^exponent before wrapping: the finger is n itself.
-                    for (; exponent < 160; exponent++) into[exponent] = position;
-                    break;
-                }
-                int top = _points[(position + step) % n].DistanceFrom(self).HighestBit();
-                // distance >= 2^e exactly when its highest bit is at least e: this member is finger e+1 for all such e.
-                for (; exponent <= top && exponent < 160; exponent++) into[exponent] = (position + step) % n;
-                if (exponent >= 160) break;
-                step = FirstStepReaching(position, step + 1, exponent);
+                // The member found is finger e+1 for every e up to the highest bit of its distance from n; itself (a ring
+                // of one, or a start past every other member) for all the rest.
+                int top = found == position ? 159 : _points[found].DistanceFrom(self).HighestBit();
+                for (; exponent <= top && exponent < 160; exponent++) into[exponent] = found;
+                if (exponent >= 160) return;
+                found = SuccessorPosition(self.AddPowerOfTwo(exponent));
             }
-        }
-
-        /// <summary>The smallest step from <paramref name="from"/> on whose member lies at least 2^exponent clockwise from the member at position (n when none).</summary>
-        int FirstStepReaching(int position, int from, int exponent)
-        {
-            int n = _points.Length;
-            var self = _points[position];
-            bool Reaches(int step) => _points[(position + step) % n].DistanceFrom(self).HighestBit() >= exponent;
-            // Gallop: 1, 2, 4, ... steps ahead until one reaches, then binary search in the last doubling.
-            int lo = from, span = 1, hi = from;
-            while (hi < n && !Reaches(hi)) { lo = hi + 1; hi = from + span; span <<= 1; }
-            if (hi >= n) { hi = n; if (lo >= n) return n; }
-            while (lo < hi)
-            {
-                int mid = lo + ((hi - lo) >> 1);
-                if (Reaches(mid)) hi = mid;
-                else lo = mid + 1;
-            }
-            return lo;
         }
     }
 }

@@ -57,6 +57,13 @@ namespace PSPeer.Engine.Tests.Networks.Chord
                 // BigInteger.Log can round at exact powers of two: check the bit itself.
                 if (!expected.IsZero) Assert.True((expected >> d.HighestBit()) == 1, $"highest bit of {expected:x}");
             }
+            for (int t = 0; t < 200; t++)
+            {
+                var a = RandomPoint(random);
+                int e = random.Next(160);
+                Assert.Equal((Value(a) + (BigInteger.One << e)) % Modulus, Value(a.AddPowerOfTwo(e)));
+            }
+            Assert.Equal(BigInteger.Zero, Value(new RingPoint(ulong.MaxValue, ulong.MaxValue, uint.MaxValue).AddPowerOfTwo(0)));
             Assert.Equal(-1, new RingPoint(1, 2, 3).DistanceFrom(new RingPoint(1, 2, 3)).HighestBit());
             Assert.Equal(159, new RingPoint(ulong.MaxValue, 0, 0).HighestBit());
             Assert.Equal(0, new RingPoint(0, 0, 1).HighestBit());
