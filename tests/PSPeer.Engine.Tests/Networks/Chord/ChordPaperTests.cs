@@ -91,7 +91,7 @@ namespace PSPeer.Engine.Tests.Networks.Chord
             Assert.InRange(ratios[20], 1.2, 2.0);
         }
 
-        [Fact(Skip = "chord-engine (e537c21) stores each key at R + 2 holders (HoldersAsync; NOTES-for-engine.md, item 3): re-enable when fixed")]
+        [Fact]
         public void Keys_really_stored_lie_where_the_oracle_places_them()
         {
             using (var ring = Ring(200, seed: 8))
@@ -137,7 +137,7 @@ namespace PSPeer.Engine.Tests.Networks.Chord
             }
         }
 
-        [Theory(Skip = "chord-engine (e537c21) stores each key at R + 2 holders, owner + 4 successors for R = 3 (NOTES-for-engine.md, item 3), so fewer keys are lost than p^R: re-enable when fixed")]
+        [Theory]
         [InlineData(3, 0.3)]
         [InlineData(3, 0.5)]
         public void Simultaneous_failures_with_replicas_lose_about_p_to_the_R(int replicas, double p) =>
