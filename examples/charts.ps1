@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
-    Charts of what PSPeer measures, ready for a slide: Gnutella flooding against its bounds and a torrent swarm's
-    completion times against the lower bound, as SVG and as self-contained HTML reports.
+    Charts of what PSPeer measures, ready for a slide: Gnutella flooding against its bounds, a torrent swarm's
+    completion times against the lower bound and Chord lookups against ½·log2 N, as SVG and as self-contained HTML
+    reports.
 .DESCRIPTION
     1. Gnutella flooding in a simulated network (virtual time, the same every run for a seed): one flood per TTL from
        1 to 6, each measured on its own, piped together to
@@ -14,6 +15,14 @@
        the chart can draw the lower bound on the time to complete them all beside the leechers' completion CDF:
 
            $leechers | Export-PeerChart -Path swarm.svg
+
+    3. Chord rings of several sizes (simulated, small so it stays fast), each with lookups and stored keys, measured
+       and piped together:
+
+           $rings | Export-PeerChart -Path chord.svg
+
+       The upper panel draws hops per lookup (mean, 1st and 99th percentiles) against ½·log2 N on a base-2 log
+       axis, the lower one the keys per host.
 
     Writes the charts to -OutDir (./out/charts by default), stops every node, removes its temporary files, and
     emits one summary object (the files written, points drawn, leechers completed) that tests assert on.
@@ -32,7 +41,11 @@ param(
     [long] $FileSize = 2MB,
     [long] $SeedUploadLimit = 1MB,
     [long] $LeecherUploadLimit = 256KB,
-    [int] $TimeoutSeconds = 120
+    [int] $TimeoutSeconds = 120,
+    # The Chord ring sizes, and the lookups and keys each one runs.
+    [int[]] $ChordSizes = @(64, 256, 1024),
+    [int] $ChordLookups = 300,
+    [int] $ChordKeys = 4000
 )
 $ErrorActionPreference = 'Stop'
 $out = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutDir)
@@ -87,6 +100,15 @@ finally {
     if ([IO.Directory]::Exists($root)) { [IO.Directory]::Delete($root, $true) }
 }
 
+# --- 3. Chord rings of several sizes -------------------------------------------------------------------------------
+$rings = foreach ($n in $ChordSizes) {
+    $ring = New-PeerNetwork -Protocol Chord -Count $n -Simulated -Seed $Seed -Name "chart-chord-$n"
+    $ring | Invoke-PeerSimulation -Lookups $ChordLookups -Keys $ChordKeys | Measure-PeerNetwork
+    $ring | Stop-PeerNode -Confirm:$false
+}
+Save ($rings | Export-PeerChart -Path (Join-Path $out 'chord.svg') -Force -PassThru)
+Save ($rings | Export-PeerChart -Path (Join-Path $out 'chord.html') -Force -PassThru)
+
 "Charts written to $out" | Out-Default
 [pscustomobject]@{
     OutDir          = $out
@@ -94,4 +116,5 @@ finally {
     FloodPoints     = @($sweep).Count
     LeecherCount    = $LeecherCount
     Completed       = $completed
+    ChordPoints     = @($rings).Count
 }

@@ -141,6 +141,46 @@ Describe 'Export-PeerChart: a swarm' {
     }
 }
 
+Describe 'Export-PeerChart: Chord rings' {
+    BeforeAll {
+        # Three ring sizes, each with lookups and stored keys: one point per size.
+        $script:rings = foreach ($n in 64, 256, 1024) {
+            $ring = New-PeerNetwork -Protocol Chord -Count $n -Simulated -Seed 1
+            $ring | Invoke-PeerSimulation -Lookups 200 -Keys 2000 | Measure-PeerNetwork
+            $ring | Stop-PeerNode
+        }
+    }
+
+    It 'draws hops against ½·log2 N and keys per host, one point per ring size' {
+        $rings.Count | Should -Be 3
+        $file = $rings | Export-PeerChart -Path (Join-Path $TestDrive 'chord.svg') -PassThru
+        $svg = Read-Svg $file.FullName
+        $svg.svg.'data-kind' | Should -Be 'Chord'
+        (Select-Class $svg 'pspeer-panel').'data-panel' | Should -Be @('chord-hops', 'chord-keys')
+        $svg.SelectNodes("//*[@data-untagged]").Count | Should -Be 0
+        foreach ($series in 'mean hops', 'p1 hops', 'p99 hops') {
+            (Select-Series $svg 'chord-hops' 'pspeer-marker' $series).Count | Should -Be 3
+        }
+        foreach ($series in 'mean keys', 'p1 keys', 'p99 keys') {
+            (Select-Series $svg 'chord-keys' 'pspeer-marker' $series).Count | Should -Be 3
+        }
+        $half = @(Select-Series $svg 'chord-hops' 'pspeer-series' '½·log2 N')
+        $half.Count | Should -Be 1
+        $half[0].'data-role' | Should -Be 'reference'
+        $half[0].'data-points' | Should -Be '3'
+    }
+
+    It 'draws a single ring as one point per series, and without keys only the hops' {
+        $ring = New-PeerNetwork -Protocol Chord -Count 128 -Simulated -Seed 2
+        $ring | Invoke-PeerSimulation -Lookups 100 | Measure-PeerNetwork | Export-PeerChart -Path (Join-Path $TestDrive 'one.svg')
+        $ring | Stop-PeerNode
+        $svg = Read-Svg (Join-Path $TestDrive 'one.svg')
+        (Select-Class $svg 'pspeer-panel').'data-panel' | Should -Be @('chord-hops')
+        (Select-Series $svg 'chord-hops' 'pspeer-marker' 'mean hops').Count | Should -Be 1
+        $svg.svg.desc | Should -Match 'No key load drawn'
+    }
+}
+
 Describe 'Export-PeerChart: files and errors' {
     It 'refuses <Extension> with ChartFormatNotSupported' -ForEach @(
         @{ Extension = '.png' }

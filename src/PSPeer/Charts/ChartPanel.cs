@@ -24,6 +24,8 @@ namespace PSPeer.Charts
         public bool XFromZero { get; set; }
         /// <summary>The legend goes top left, where a rising curve that ends top right leaves room (a CDF); else bottom right.</summary>
         public bool LegendTopLeft { get; set; }
+        /// <summary>The x axis is logarithmic, base 2 (ring sizes 64, 128, ... at equal steps): x values must be positive.</summary>
+        public bool LogXBase2 { get; set; }
         /// <summary>Upper end of the y axis when it has a natural one (a CDF's 1).</summary>
         public double? YMaximum { get; set; }
         public List<ChartSeries> Series { get; } = new List<ChartSeries>();

@@ -24,6 +24,7 @@ namespace PSPeer.Charts
         {
             new FloodChart(),
             new SwarmChart(),
+            new ChordChart(),
         };
 
         public static IChartBuilder For(PeerChartKind kind)

@@ -32,12 +32,11 @@ namespace PSPeer.Charts
                 Background = OxyColors.White,
                 PlotAreaBorderColor = OxyColor.FromRgb(0x99, 0x99, 0x99),
             };
-            var x = new LinearAxis
-            {
-                Position = AxisPosition.Bottom, Title = panel.XAxisTitle, ToolTip = XAxisTag,
-                MajorGridlineStyle = LineStyle.Dot, MajorGridlineColor = OxyColor.FromRgb(0xdd, 0xdd, 0xdd),
-                MinimumPadding = 0.05, MaximumPadding = 0.05, StringFormat = "#,0.##",
-            };
+            // Ring sizes double: a base-2 log axis spaces 64, 128, 256 ... evenly and makes ½·log2 N a straight line.
+            Axis x = panel.LogXBase2 ? new PowerOfTwoAxis() : (Axis)new LinearAxis();
+            x.Position = AxisPosition.Bottom; x.Title = panel.XAxisTitle; x.ToolTip = XAxisTag;
+            x.MajorGridlineStyle = LineStyle.Dot; x.MajorGridlineColor = OxyColor.FromRgb(0xdd, 0xdd, 0xdd);
+            x.MinimumPadding = 0.05; x.MaximumPadding = 0.05; x.StringFormat = "#,0.##";
             if (panel.WholeX) { x.MajorStep = 1; x.MinorStep = 1; x.StringFormat = "0"; }
             if (panel.XFromZero) x.Minimum = 0;
             var y = new LinearAxis

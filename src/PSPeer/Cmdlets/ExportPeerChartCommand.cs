@@ -111,7 +111,7 @@ namespace PSPeer
                 WriteError(Errors.Make(CmdletErrorIds.ChartInputNotSupported, ErrorCategory.InvalidType, input,
                     KindGiven ? $"A {input.GetType().Name} is not something the {Kind} chart draws."
                               : $"A {input.GetType().Name} is not something Export-PeerChart draws.",
-                    "Pipe Measure-PeerNetwork results (Flood), or BitTorrent leecher nodes or Receive-PeerFile results of torrents (Swarm)."));
+                    "Pipe Measure-PeerNetwork results of Gnutella networks (Flood) or Chord rings (Chord), or BitTorrent leecher nodes or Receive-PeerFile results of torrents (Swarm)."));
                 return;
             }
             _inputs.Add((builder, input));

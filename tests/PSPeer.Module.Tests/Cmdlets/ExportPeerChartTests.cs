@@ -93,12 +93,12 @@ namespace PSPeer.Module.Tests.Cmdlets
         }
 
         [Fact]
-        public void The_charts_example_writes_the_flooding_and_swarm_charts()
+        public void The_charts_example_writes_the_flooding_swarm_and_chord_charts()
         {
             using (var session = new ModuleSession())
             {
                 string outDir = Path.Combine(session.Temp.Path, "charts");
-                var result = session.Run("& $example -OutDir $out -Count 500 -LeecherCount 3 -FileSize 1MB",
+                var result = session.Run("& $example -OutDir $out -Count 500 -LeecherCount 3 -FileSize 1MB -ChordSizes 32,128",
                     new Dictionary<string, object>
                     {
                         ["example"] = Path.Combine(ModuleSession.RepoRoot, "examples", "charts.ps1"),
@@ -108,7 +108,7 @@ namespace PSPeer.Module.Tests.Cmdlets
                 var summary = result.Output.Last();
                 Assert.Equal(3, summary.Properties["Completed"].Value);
                 Assert.Equal(6, summary.Properties["FloodPoints"].Value);
-                Assert.Equal(new[] { "flood.svg", "flood.html", "flood-hops.html", "swarm.svg", "swarm.html" },
+                Assert.Equal(new[] { "flood.svg", "flood.html", "flood-hops.html", "swarm.svg", "swarm.html", "chord.svg", "chord.html" },
                     ((string[])summary.Properties["Files"].Value));
 
                 var flood = XDocument.Load(Path.Combine(outDir, "flood.svg"));
@@ -117,7 +117,50 @@ namespace PSPeer.Module.Tests.Cmdlets
                 Assert.Equal(3, WithClass(swarm, "pspeer-marker").Count(e => (string)e.Attribute("data-series") == "leechers complete"));
                 // Every node has an upload limit, so the lower bound is drawn.
                 Assert.Contains(WithClass(swarm, "pspeer-series"), e => ((string)e.Attribute("data-series")).StartsWith("lower bound", StringComparison.Ordinal));
+                Assert.Equal(2, summary.Properties["ChordPoints"].Value);
+                var chord = XDocument.Load(Path.Combine(outDir, "chord.svg"));
+                Assert.Equal(2, WithClass(chord, "pspeer-marker").Count(e => (string)e.Attribute("data-series") == "mean hops"));
+                Assert.Contains(WithClass(chord, "pspeer-reference"), e => (string)e.Attribute("data-series") == "½·log2 N");
                 Assert.Equal(0, session.Run("(Get-PeerNode).Count").Output.Single().BaseObject);
+            }
+        }
+
+        [Fact]
+        public void A_chord_sweep_draws_hops_against_half_log2_N_and_keys_per_host()
+        {
+            using (var session = new ModuleSession())
+            {
+                string path = Path.Combine(session.Temp.Path, "chord.svg");
+                var result = session.Run(@"
+                    $rings = foreach ($n in 64, 256, 1024) {
+                        $ring = New-PeerNetwork -Protocol Chord -Count $n -Simulated -Seed 1
+                        $ring | Invoke-PeerSimulation -Lookups 200 -Keys 2000 | Measure-PeerNetwork
+                        $ring | Stop-PeerNode
+                    }
+                    $rings | Export-PeerChart -Path $path
+                    $rings", new Dictionary<string, object> { ["path"] = path });
+                result.ShouldSucceed();
+                Assert.Equal(3, result.Output.Count);
+
+                var doc = XDocument.Load(path);
+                Assert.Equal("Chord", (string)doc.Root.Attribute("data-kind"));
+                var panels = WithClass(doc, "pspeer-panel").ToList();
+                Assert.Equal(new[] { "chord-hops", "chord-keys" }, panels.Select(p => (string)p.Attribute("data-panel")));
+                foreach (var series in new[] { "mean hops", "p1 hops", "p99 hops" })
+                    Assert.Equal(3, WithClass(panels[0], "pspeer-marker").Count(e => (string)e.Attribute("data-series") == series));
+                foreach (var series in new[] { "mean keys", "p1 keys", "p99 keys" })
+                    Assert.Equal(3, WithClass(panels[1], "pspeer-marker").Count(e => (string)e.Attribute("data-series") == series));
+                var half = WithClass(panels[0], "pspeer-series").Single(e => (string)e.Attribute("data-series") == "½·log2 N");
+                Assert.Equal("reference", (string)half.Attribute("data-role"));
+                Assert.Equal("3", (string)half.Attribute("data-points"));
+
+                // Base-2 log axis: the sizes 64, 256, 1024 are ticks, and the markers of 64→256 and 256→1024 are as far apart.
+                var ticks = WithClass(panels[0], "pspeer-axis")
+                    .Where(e => (string)e.Attribute("data-axis") == "x" && e.Name.LocalName == "text").Select(e => e.Value).ToList();
+                Assert.Contains("64", ticks); Assert.Contains("256", ticks); Assert.Contains("1,024", ticks);
+                var xs = WithClass(panels[0], "pspeer-marker").Where(e => (string)e.Attribute("data-series") == "mean hops")
+                    .Select(m => double.Parse((string)m.Attribute("cx"), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                Assert.Equal(xs[1] - xs[0], xs[2] - xs[1], 1);
             }
         }
     }

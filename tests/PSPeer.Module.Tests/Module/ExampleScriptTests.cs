@@ -23,7 +23,7 @@ namespace PSPeer.Module.Tests
             ["torrent-swarm.ps1"] = nameof(Torrent_swarm_completes_every_leecher_with_identical_bytes_and_receives_one_more_copy),
             ["nat-lab.ps1"] = "Hosts.NatLabExampleTests (runs it as root, or checks that it says what it needs)",
             ["chord-ring.ps1"] = "ChordCmdletTests." + nameof(Cmdlets.ChordCmdletTests.The_chord_ring_example_stores_finds_shares_and_reproduces_the_paper),
-            ["charts.ps1"] = "Cmdlets.ExportPeerChartTests." + nameof(Cmdlets.ExportPeerChartTests.The_charts_example_writes_the_flooding_and_swarm_charts),
+            ["charts.ps1"] = "Cmdlets.ExportPeerChartTests." + nameof(Cmdlets.ExportPeerChartTests.The_charts_example_writes_the_flooding_swarm_and_chord_charts),
         };
 
         static ScriptResult RunExample(ModuleSession session, string name) =>
