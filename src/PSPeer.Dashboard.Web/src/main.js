@@ -28,6 +28,7 @@ const replay = new ReplayClock((events) => {
   for (const e of events) {
     const hop = e.y === "QueryReceived" ? flood.hopOf(e) : undefined;
     if (topology.light(e.s + "/" + e.n, hop)) lit++;
+    if (e.y === "ChordLookupCompleted" && e.d) topology.showPath(e.s, e.d.Path);
   }
   log.add(events);
 });
@@ -92,6 +93,8 @@ const hook = {
   get nodes() { return topology.graph.order; },
   get links() { return topology.graph.size; },
   get graphError() { return topology.error; },
+  get ring() { return topology.highlighted; },
+  select(nodeId) { topology.select(nodeId); },
   get eventsReleased() { return released; },
   get nodesLit() { return lit; },
   get recentEvents() { return log.recent.slice(); },
