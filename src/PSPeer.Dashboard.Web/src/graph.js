@@ -14,7 +14,7 @@ const DOWN_COLOR = "#b9b9b9";
 const FLASH_MS = 1600;
 const HOP_COLORS = ["#d62728", "#ff7f0e", "#f2b701", "#bcbd22", "#17becf", "#9467bd", "#8c564b", "#e377c2"];
 
-const FINGER_COLOR = "#2ca02c";   // a selected Chord node's fingers
+const FINGER_COLOR = "#e67e22";   // a selected Chord node's fingers
 const PATH_COLOR = "#d62728";     // the last Chord lookup's path
 const SYSTEM_WIDTH = 1000;   // layout units per system view; views sit side by side
 

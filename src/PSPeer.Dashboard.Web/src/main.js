@@ -95,6 +95,15 @@ const hook = {
   get graphError() { return topology.error; },
   get ring() { return topology.highlighted; },
   select(nodeId) { topology.select(nodeId); },
+  /** A ring's nodes and where each is on the screen (page coordinates), to click one as a person would. */
+  get ringNodes() {
+    const box = $("graph").getBoundingClientRect();
+    return [...topology.fingers.keys()].filter((id) => topology.graph.hasNode(id)).map((id) => {
+      const a = topology.graph.getNodeAttributes(id);
+      const v = topology.sigma ? topology.sigma.graphToViewport({ x: a.x, y: a.y }) : { x: NaN, y: NaN };
+      return { id, x: box.left + v.x, y: box.top + v.y };
+    });
+  },
   get eventsReleased() { return released; },
   get nodesLit() { return lit; },
   get recentEvents() { return log.recent.slice(); },
