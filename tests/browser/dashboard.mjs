@@ -5,15 +5,19 @@
 //
 //   node dashboard.mjs <url> <expected nodes> <screenshot dir> <text the hit's file name contains>
 //   node dashboard.mjs --simulated <url> <expected nodes> <screenshot dir>
+//   node dashboard.mjs --ring <url> <expected nodes> <screenshot dir>
 // The second form watches a simulated network: it sets the replay to 0.1x before the search, sees the flood's events
 // held back and let out on virtual time, then prints the flood's reach by hop as the page counted it, and stops there.
+// The third form watches a Chord ring: it clicks the node with most room around it, sees its fingers drawn, then
+// (after SEARCHED) sees the lookup's path drawn, and prints both.
 import { chromium } from "playwright-core";
 import { createInterface } from "node:readline";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 const simulated = process.argv[2] === "--simulated";
-const [url, expectedText, shots, evilText] = process.argv.slice(simulated ? 3 : 2);
+const ring = process.argv[2] === "--ring";
+const [url, expectedText, shots, evilText] = process.argv.slice(simulated || ring ? 3 : 2);
 const expected = Number(expectedText);
 const executablePath = process.env.PSPEER_CHROMIUM || "/usr/bin/chromium";
 const STEP_MS = 30000;
@@ -66,6 +70,11 @@ try {
   console.log("DRAWN " + result.drawn.nodes);
 
   steps: {
+  if (ring) {
+    await ringSteps(page);
+    console.log("RESULT " + JSON.stringify(result));
+    break steps;
+  }
   if (simulated) {
     await replayFlood(page);
     console.log("RESULT " + JSON.stringify(result));
@@ -146,4 +155,32 @@ async function replayFlood(page) {
   await page.screenshot({ path: join(shots, "05-simulated-flood.png") });
   if (!heldWhileReleasing) fail("the page did not replay the flood on virtual time: " + JSON.stringify(result));
   if (!result.flood) fail("the replay did not finish: " + JSON.stringify(result));
+}
+
+// A Chord ring: a click on a node draws its fingers; a lookup made meanwhile draws its path.
+async function ringSteps(page) {
+  const nodes = await page.evaluate(() => window.__pspeer.ringNodes);
+  if (nodes.length === 0) fail("no ring nodes on the page");
+  // The node farthest from its nearest neighbour on screen, so the click lands on it and no other.
+  const room = (n) => Math.min(...nodes.filter((m) => m !== n).map((m) => Math.hypot(m.x - n.x, m.y - n.y)));
+  const target = nodes.reduce((best, n) => (room(n) > room(best) ? n : best), nodes[0]);
+  await page.mouse.click(target.x, target.y);
+  try {
+    await page.waitForFunction((id) => window.__pspeer.ring.selected === id && window.__pspeer.ring.fingers.length > 0, target.id, { timeout: STEP_MS });
+  } catch {
+    fail("clicking " + target.id + " did not draw its fingers: " + JSON.stringify(await page.evaluate(() => window.__pspeer.ring)));
+  }
+  result.selected = target.id;
+  result.fingers = await page.evaluate(() => window.__pspeer.ring.fingers);
+  await page.screenshot({ path: join(shots, "06-ring-fingers.png") });
+
+  const said = await nextLine();
+  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
+  try {
+    await page.waitForFunction(() => window.__pspeer.ring.path.length > 0, null, { timeout: STEP_MS });
+  } catch {
+    fail("the lookup's path was not drawn: " + JSON.stringify(await page.evaluate(() => window.__pspeer.recentEvents.map((e) => e.type))));
+  }
+  result.path = await page.evaluate(() => window.__pspeer.ring.path);
+  await page.screenshot({ path: join(shots, "07-lookup-path.png") });
 }

@@ -14,6 +14,8 @@ const DOWN_COLOR = "#b9b9b9";
 const FLASH_MS = 1600;
 const HOP_COLORS = ["#d62728", "#ff7f0e", "#f2b701", "#bcbd22", "#17becf", "#9467bd", "#8c564b", "#e377c2"];
 
+const FINGER_COLOR = "#e67e22";   // a selected Chord node's fingers
+const PATH_COLOR = "#d62728";     // the last Chord lookup's path
 const SYSTEM_WIDTH = 1000;   // layout units per system view; views sit side by side
 
 export class TopologyView {
@@ -25,6 +27,11 @@ export class TopologyView {
     this.flash = new Map();       // node id -> { until, color }
     this.changed = new Set();     // nodes lit since the last redraw
     this.error = null;
+    // Chord rings: a node's fingers (by node id) and address, the node the user selected, the last lookup's path.
+    this.fingers = new Map();
+    this.byEndPoint = new Map();   // "system|address:port" -> node id
+    this.selected = null;
+    this.path = [];
     try {
       this.sigma = new Sigma(this.graph, container, {
         renderLabels: true,
@@ -34,6 +41,7 @@ export class TopologyView {
         hideEdgesOnMove: true,
         zIndex: true,
         nodeReducer: (node, data) => this.reduceNode(node, data),
+        edgeReducer: (edge, data) => (data.hl ? { ...data, color: data.hl, size: 2, zIndex: 1 } : data),
       });
     } catch (e) {
       // No WebGL here: say so on the page instead of drawing nothing silently.
@@ -41,13 +49,17 @@ export class TopologyView {
       container.appendChild(el("p", { class: "error" }, this.error));
     }
     this.renderedNodes = 0;
-    if (this.sigma) this.sigma.on("afterRender", () => { this.renderedNodes = this.graph.order; });
+    if (this.sigma) {
+      this.sigma.on("afterRender", () => { this.renderedNodes = this.graph.order; });
+      this.sigma.on("clickNode", ({ node }) => this.select(node));
+      this.sigma.on("clickStage", () => this.select(null));
+    }
     setInterval(() => this.fade(), 200);
   }
 
   reduceNode(node, data) {
     const f = this.flash.get(node);
-    if (!f) return data;
+    if (!f) return node === this.selected ? { ...data, size: data.size * 1.8, zIndex: 1, forceLabel: true } : data;
     return { ...data, color: f.color, size: data.size * 1.8, zIndex: 1, forceLabel: false };
   }
 
@@ -99,12 +111,60 @@ export class TopologyView {
       const s = state.nodes[a].id, t = state.nodes[b].id;
       if (s !== t && !g.hasEdge(s, t)) g.addEdge(s, t);
     }
+    this.fingers.clear();
+    this.byEndPoint.clear();
+    for (const n of state.nodes) {
+      if (n.fingers) this.fingers.set(n.id, n.fingers.map((f) => state.nodes[f].id));
+      if (n.ep) this.byEndPoint.set(n.sys + "|" + n.ep, n.id);
+    }
+    if (this.selected && !g.hasNode(this.selected)) this.selected = null;
+    this.path = this.path.filter((id) => g.hasNode(id));
+    this.overlay();
     for (const sys of systems.values()) if (added.has(sys.id)) this.layout(sys, state.nodes.filter((n) => n.sys === sys.id));
     this.drawLegend(state);
     // Every label while the graph is small; on larger graphs only the bigger nodes' (sigma then thins them by zoom).
     if (this.sigma) this.sigma.setSetting("labelRenderedSizeThreshold", g.order <= 200 ? 0 : 9);
     setText(this.summary, `${g.order.toLocaleString("en-US")} nodes, ${g.size.toLocaleString("en-US")} links drawn`);
     if (this.sigma) this.sigma.refresh();
+  }
+
+  /** Selects a node (null: none): on a Chord ring, its fingers are drawn. */
+  select(nodeId) {
+    this.selected = nodeId && this.graph.hasNode(nodeId) ? nodeId : null;
+    this.overlay();
+    if (this.sigma) this.sigma.refresh();
+  }
+
+  /** Draws a Chord lookup's path (contacts "id@address:port", in hop order) over the ring of system `sys`. */
+  showPath(sys, contacts) {
+    if (!Array.isArray(contacts)) return false;
+    const ids = contacts.map((c) => this.byEndPoint.get(sys + "|" + String(c).substring(String(c).indexOf("@") + 1))).filter((id) => id != null);
+    if (ids.length === 0) return false;
+    this.path = ids;
+    this.overlay();
+    if (this.sigma) this.sigma.refresh();
+    return true;
+  }
+
+  /** The node ids of the highlighted fingers and path (for tests and the page's hook). */
+  get highlighted() {
+    return { selected: this.selected, fingers: this.selected ? this.fingers.get(this.selected) || [] : [], path: [...this.path] };
+  }
+
+  // The selected node's finger edges and the path's hops, coloured over the ring; edges the ring lacks are added
+  // for the while and dropped when the highlight changes.
+  overlay() {
+    const g = this.graph;
+    const added = [];
+    g.forEachEdge((e, a) => { if (a.overlay) added.push(e); else if (a.hl) g.removeEdgeAttribute(e, "hl"); });
+    for (const e of added) g.dropEdge(e);
+    const mark = (s, t, color) => {
+      if (s === t || !g.hasNode(s) || !g.hasNode(t)) return;
+      if (g.hasEdge(s, t)) g.setEdgeAttribute(g.edge(s, t), "hl", color);
+      else g.addEdge(s, t, { overlay: true, hl: color });
+    };
+    if (this.selected) for (const f of this.fingers.get(this.selected) || []) mark(this.selected, f, FINGER_COLOR);
+    for (let i = 1; i < this.path.length; i++) mark(this.path[i - 1], this.path[i], PATH_COLOR);
   }
 
   // Lays one system out inside its own square, to the right of the previous one.
@@ -143,5 +203,9 @@ export class TopologyView {
       this.legend.appendChild(el("span", { class: "key" }, el("i", { style: `background:${ROLE_COLORS[role] || "#555"}` }), role));
     this.legend.appendChild(el("span", { class: "key" }, el("i", { style: `background:${DOWN_COLOR}` }), "stopped"));
     this.legend.appendChild(el("span", { class: "key" }, el("i", { style: `background:${HOP_COLORS[0]}` }), "event (flood: by hop)"));
+    if (state.systems.some((s) => s.layout === "ring")) {
+      this.legend.appendChild(el("span", { class: "key" }, el("i", { style: `background:${FINGER_COLOR}` }), "fingers (click a node)"));
+      this.legend.appendChild(el("span", { class: "key" }, el("i", { style: `background:${PATH_COLOR}` }), "last lookup's path"));
+    }
   }
 }

@@ -28,6 +28,7 @@ const replay = new ReplayClock((events) => {
   for (const e of events) {
     const hop = e.y === "QueryReceived" ? flood.hopOf(e) : undefined;
     if (topology.light(e.s + "/" + e.n, hop)) lit++;
+    if (e.y === "ChordLookupCompleted" && e.d) topology.showPath(e.s, e.d.Path);
   }
   log.add(events);
 });
@@ -92,6 +93,17 @@ const hook = {
   get nodes() { return topology.graph.order; },
   get links() { return topology.graph.size; },
   get graphError() { return topology.error; },
+  get ring() { return topology.highlighted; },
+  select(nodeId) { topology.select(nodeId); },
+  /** A ring's nodes and where each is on the screen (page coordinates), to click one as a person would. */
+  get ringNodes() {
+    const box = $("graph").getBoundingClientRect();
+    return [...topology.fingers.keys()].filter((id) => topology.graph.hasNode(id)).map((id) => {
+      const a = topology.graph.getNodeAttributes(id);
+      const v = topology.sigma ? topology.sigma.graphToViewport({ x: a.x, y: a.y }) : { x: NaN, y: NaN };
+      return { id, x: box.left + v.x, y: box.top + v.y };
+    });
+  },
   get eventsReleased() { return released; },
   get nodesLit() { return lit; },
   get recentEvents() { return log.recent.slice(); },

@@ -32,6 +32,12 @@ namespace PSPeer.Dashboard
                 {
                     hash = hash * 31 + StringComparer.Ordinal.GetHashCode(s.Id);
                     hash = hash * 31 + s.Links.Count;
+                    // A ring's successors and fingers change as it stabilises: the page redraws when they do.
+                    if (s.Fingers != null)
+                    {
+                        foreach (var l in s.Links) hash = (hash * 31 + l[0]) * 31 + l[1];
+                        foreach (var f in s.Fingers) { hash = hash * 31 + f.Length; foreach (int x in f) hash = hash * 31 + x; }
+                    }
                     foreach (var n in s.Shown) hash = (hash * 31 + StringComparer.Ordinal.GetHashCode(n.Name)) * 7 + (int)n.State;
                 }
                 return hash.ToString("x8", CultureInfo.InvariantCulture);
@@ -63,7 +69,9 @@ namespace PSPeer.Dashboard
                 }
                 w.WriteEndArray();
                 w.WritePropertyName("nodes"); w.WriteStartArray();
+                int first = 0;
                 foreach (var s in systems)
+                {
                     for (int i = 0; i < s.Shown.Count; i++)
                     {
                         var n = s.Shown[i];
@@ -75,8 +83,18 @@ namespace PSPeer.Dashboard
                         w.WritePropertyName("role"); w.WriteValue(DashboardNetworks.RoleOf(n));
                         w.WritePropertyName("state"); w.WriteValue(n.State.ToString());
                         if (s.RingPositions != null) { w.WritePropertyName("ring"); w.WriteValue(s.RingPositions[i]); }
+                        if (s.Fingers != null)
+                        {
+                            // Its distinct fingers (as indices into "nodes", like links) and its address, which a lookup's path names.
+                            w.WritePropertyName("fingers"); w.WriteStartArray();
+                            foreach (int f in s.Fingers[i]) w.WriteValue(first + f);
+                            w.WriteEndArray();
+                            w.WritePropertyName("ep"); w.WriteValue(DashboardChord.EndPointOf(n));
+                        }
                         w.WriteEndObject();
                     }
+                    first += s.Shown.Count;
+                }
                 w.WriteEndArray();
                 w.WritePropertyName("links"); w.WriteStartArray();
                 int offset = 0;
@@ -128,13 +146,20 @@ namespace PSPeer.Dashboard
             return text.ToString();
         }
 
-        // Numbers, booleans and text as they are; anything else as its text (never an object graph of engine state).
+        const int MaxListItems = 256;
+
+        // Numbers, booleans, text and lists of text as they are; anything else as its text (never an object graph of engine state).
         static void WritePlain(JsonWriter w, object value)
         {
             switch (value)
             {
                 case null: w.WriteNull(); break;
                 case string s: w.WriteValue(s); break;
+                case IEnumerable<string> texts:   // a Chord lookup's path: a short list of contacts
+                    w.WriteStartArray();
+                    foreach (string t in texts.Take(MaxListItems)) w.WriteValue(t);
+                    w.WriteEndArray();
+                    break;
                 case bool b: w.WriteValue(b); break;
                 case int i: w.WriteValue(i); break;
                 case long l: w.WriteValue(l); break;

@@ -28,13 +28,22 @@ namespace PSPeer.Dashboard
         public static IReadOnlyList<TopologyEdge> Links(PeerNetwork network) =>
             Gnutella(network)?.Links ?? (IReadOnlyList<TopologyEdge>)Array.Empty<TopologyEdge>();
 
-        /// <summary>The nodes linked to <paramref name="node"/> (by index), along which a sample grows breadth-first.</summary>
-        public static IEnumerable<int> Neighbours(PeerNetwork network, int node) =>
-            Gnutella(network)?.Topology.Neighbours(node) ?? Enumerable.Empty<int>();
+        /// <summary>The nodes linked to a node (by index), along which a sample grows breadth-first: a Gnutella node's planned
+        /// links, a Chord node's successors and fingers.</summary>
+        public static Func<int, IEnumerable<int>> NeighboursOf(PeerNetwork network)
+        {
+            var gnutella = Gnutella(network);
+            if (gnutella != null) return node => gnutella.Topology.Neighbours(node);
+            if (!IsChord(network)) return node => Enumerable.Empty<int>();
+            var nodes = Nodes(network);
+            var index = DashboardChord.IndexById(nodes);
+            return node => DashboardChord.Neighbours(nodes, index, node);
+        }
+
+        static bool IsChord(PeerNetwork network) => string.Equals(network.Protocol, "Chord", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>"ring" for systems whose nodes sit on an identifier circle (Chord), else "force".</summary>
-        public static string Layout(PeerNetwork network) =>
-            string.Equals(network.Protocol, "Chord", StringComparison.OrdinalIgnoreCase) ? "ring" : "force";
+        public static string Layout(PeerNetwork network) => IsChord(network) ? "ring" : "force";
 
         /// <summary>The role the page colours a node by (a Gnutella servent's ultrapeer or leaf role, else the node's role).</summary>
         public static string RoleOf(PeerNodeBase node) => node is GnutellaServent g ? g.GnutellaRole.ToString() : node.Role;

@@ -77,6 +77,8 @@ namespace PSPeer.Dashboard
             var (shown, links) = SampleOf(network, total);
             foreach (int node in shown) system.Shown.Add(nodes[node]);
             system.Links.AddRange(links);
+            // A ring is drawn from its routing state as it is now (successors settle as it stabilises), not cached links.
+            if (system.Layout == "ring") DashboardChord.Arrange(system);
             if (shown.Length < total)
                 system.SampleNote = string.Format(CultureInfo.InvariantCulture,
                     "Showing a sample: the {0:N0} nodes nearest {1} (breadth-first) of {2:N0}; events and counts of the others are not drawn.",
@@ -96,8 +98,9 @@ namespace PSPeer.Dashboard
                 {
                     var seen = new HashSet<int> { 0 };
                     var order = new List<int> { 0 };
+                    var neighbours = DashboardNetworks.NeighboursOf(network);
                     for (int i = 0; i < order.Count && order.Count < MaxNodes; i++)
-                        foreach (int next in DashboardNetworks.Neighbours(network, order[i]))
+                        foreach (int next in neighbours(order[i]))
                             if (order.Count < MaxNodes && seen.Add(next)) order.Add(next);
                     // A disconnected remainder fills the rest in index order.
                     for (int n = 0; order.Count < MaxNodes && n < total; n++)
@@ -117,7 +120,8 @@ namespace PSPeer.Dashboard
         DashboardSystem NodeSystem(string protocol, List<PeerNode> nodes)
         {
             var shown = nodes.Take(MaxNodes).ToList();
-            var system = new DashboardSystem("nodes:" + protocol, protocol + " nodes", protocol, "force",
+            bool ring = string.Equals(protocol, "Chord", StringComparison.OrdinalIgnoreCase);
+            var system = new DashboardSystem("nodes:" + protocol, protocol + " nodes", protocol, ring ? "ring" : "force",
                 shown.Any(n => n.Engine.Runtime.IsSimulated), nodes.Count);
             var byEndPoint = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             foreach (var node in shown)
@@ -148,6 +152,7 @@ namespace PSPeer.Dashboard
                         break;
                 }
             }
+            if (ring) DashboardChord.Arrange(system);
             if (shown.Count < nodes.Count)
                 system.SampleNote = string.Format(CultureInfo.InvariantCulture, "Showing the first {0:N0} of {1:N0} nodes.", shown.Count, nodes.Count);
             return system;

@@ -31,5 +31,7 @@ namespace PSPeer.Dashboard
         public string SampleNote { get; set; }
         /// <summary>Per shown node, its place on the ring (0..1) for a "ring" layout; else null.</summary>
         public List<double> RingPositions { get; set; }
+        /// <summary>Per shown node, the positions of its distinct fingers (Chord), shown when it is selected; else null.</summary>
+        public List<int[]> Fingers { get; set; }
     }
 }

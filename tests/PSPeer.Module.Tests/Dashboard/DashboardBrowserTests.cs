@@ -135,6 +135,63 @@ Show-PeerNetwork");
             }
         }
 
+        const string RingMode = "--ring";
+
+        [BrowserFact]
+        public async Task A_chord_ring_shows_a_clicked_node_s_fingers_and_a_lookup_s_path()
+        {
+            using (var session = new ModuleSession())
+            {
+                var started = session.Run("$net = New-PeerNetwork -Protocol Chord -Count 24 -Simulated -Seed 5\nShow-PeerNetwork $net");
+                started.ShouldSucceed();
+                string url = (string)started.Output[0].Properties["Url"].Value;
+                var rings = session.Run("foreach ($n in $net.Nodes) { Get-PeerRing -Node $n }");
+                rings.ShouldSucceed();
+                var nameAt = rings.Output.ToDictionary(o => (string)o.Properties["EndPoint"].Value, o => (string)o.Properties["Node"].Value);
+                var fingersOf = rings.Output.ToDictionary(o => (string)o.Properties["Node"].Value, o => (string[])o.Properties["Fingers"].Value);
+                string shots = BrowserTools.ArtifactFolder(nameof(A_chord_ring_shows_a_clicked_node_s_fingers_and_a_lookup_s_path));
+                var driver = StartDriver(url, 24, shots, RingMode);
+                var lines = new List<string>();
+                string result = null;
+                string[] lookupPath = null;
+                var finished = Task.Run(async () =>
+                {
+                    string line;
+                    while ((line = await driver.StandardOutput.ReadLineAsync()) != null)
+                    {
+                        lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+                        if (line.StartsWith("DRAWN ", StringComparison.Ordinal))
+                        {
+                            var lookup = session.Run("(Find-PeerKey 'Hey Jude' -Via $net.Nodes[3]).Path");
+                            lookup.ShouldSucceed();
+                            lookupPath = lookup.Output.Select(o => nameAt[(string)o.BaseObject]).ToArray();
+                            await driver.StandardInput.WriteLineAsync("SEARCHED");
+                            await driver.StandardInput.FlushAsync();
+                        }
+                        if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = line.Substring(7);
+                    }
+                });
+                var stderr = driver.StandardError.ReadToEndAsync();
+                bool exited = driver.WaitForExit((int)DriverLimit.TotalMilliseconds);
+                if (!exited) { try { driver.Kill(true); } catch (InvalidOperationException) { } }
+                await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(10)));
+                if (finished.IsFaulted) await finished;
+                string log = string.Join("\n", lines) + "\n" + await stderr;
+                File.WriteAllText(Path.Combine(shots, "driver.log"), log);
+                _output.WriteLine(log);
+                Assert.True(exited && driver.ExitCode == 0 && result != null, "the browser test failed:\n" + log);
+
+                // The page drew the clicked node's distinct fingers and the lookup's path, hop by hop, as the node reports them.
+                var page = JObject.Parse(result);
+                string NameOf(JToken id) => ((string)id).Substring(((string)id).IndexOf('/') + 1);
+                string selected = NameOf(page["selected"]);
+                var expectedFingers = fingersOf[selected].Select(f => nameAt[f]).Where(f => f != selected).Distinct().OrderBy(f => f, StringComparer.Ordinal);
+                Assert.Equal(expectedFingers, page["fingers"].Select(NameOf).OrderBy(f => f, StringComparer.Ordinal));
+                Assert.NotEmpty(lookupPath);
+                Assert.Equal(lookupPath, page["path"].Select(NameOf));
+            }
+        }
+
         static Process StartDriver(string url, int nodes, string shots, string evilText)
         {
             var start = new ProcessStartInfo(BrowserTools.Node)
@@ -148,6 +205,7 @@ Show-PeerNetwork");
             };
             var args = evilText == null
                 ? new[] { "dashboard.mjs", "--simulated", url, nodes.ToString(), shots }
+                : evilText == RingMode ? new[] { "dashboard.mjs", "--ring", url, nodes.ToString(), shots }
                 : new[] { "dashboard.mjs", url, nodes.ToString(), shots, evilText };
             foreach (string arg in args) start.ArgumentList.Add(arg);
             start.Environment["PSPEER_CHROMIUM"] = BrowserTools.Chromium;
