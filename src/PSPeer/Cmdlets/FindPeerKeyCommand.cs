@@ -12,49 +12,28 @@ namespace PSPeer
     /// </summary>
     [Cmdlet(VerbsCommon.Find, "PeerKey")]
     [OutputType(typeof(PeerLookup))]
-    public sealed class FindPeerKeyCommand : PSCmdlet
+    public sealed class FindPeerKeyCommand : ChordKeyCommandBase
     {
-        readonly ChordCalls _calls = new ChordCalls();
-
         /// <summary>The keys to look up (names; their ids are SHA-1 of the UTF-8 bytes).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string[] Key { get; set; }
 
-        /// <summary>The Chord node to look up through. Default: the session's most recent running Chord node.</summary>
-        [Parameter]
-        [Alias("Node")]
-        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
-        [ValidateNotNull]
-        public PeerNode Via { get; set; }
-
         /// <summary>Iterative (default) or Recursive.</summary>
         [Parameter]
         public ChordLookupMode Mode { get; set; } = ChordLookupMode.Iterative;
 
-        /// <summary>Seconds to wait for each lookup (virtual seconds on a simulated network).</summary>
-        [Parameter]
-        [ValidateRange(0.001, 3600)]
-        public double Timeout { get; set; } = 10;
-
         protected override void ProcessRecord()
         {
-            var node = Via;
-            var chord = ChordCalls.Require(this, ref node, nameof(Via));
+            var chord = RequireNode(out var node);
             foreach (string key in Key)
             {
-                if (_calls.IsStopping) return;
-                ChordLookupResult result;
-                try
+                if (IsStopping) return;
+                if (!TryRun(node, ct => chord.LookupAsync(key, Mode, ct), key, out var result))
                 {
-                    result = _calls.Run(node, ct => chord.LookupAsync(key, Mode, ct), TimeSpan.FromSeconds(Timeout));
-                }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
-                {
-                    WriteError(Errors.FromException(ex, PeerErrorIds.ChordLookupFailed, key));
+                    if (IsStopping) return;   // Ctrl+C
                     continue;
                 }
-                if (result == null) return;   // Ctrl+C
                 var lookup = new PeerLookup(result, node, key);
                 if (!result.Succeeded)
                 {
@@ -67,7 +46,5 @@ namespace PSPeer
                 WriteObject(lookup);
             }
         }
-
-        protected override void StopProcessing() => _calls.Cancel();
     }
 }

@@ -13,10 +13,8 @@ namespace PSPeer
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "PeerKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PeerLookup))]
-    public sealed class SetPeerKeyCommand : PSCmdlet
+    public sealed class SetPeerKeyCommand : ChordKeyCommandBase
     {
-        readonly ChordCalls _calls = new ChordCalls();
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string Key { get; set; }
@@ -26,30 +24,17 @@ namespace PSPeer
         [ValidateNotNullOrEmpty]
         public string[] Value { get; set; }
 
-        /// <summary>The Chord node to store through. Default: the session's most recent running Chord node.</summary>
-        [Parameter]
-        [Alias("Node")]
-        [ArgumentCompleter(typeof(PeerNodeNameCompleter))]
-        [ValidateNotNull]
-        public PeerNode Via { get; set; }
-
-        /// <summary>Seconds to wait for each store (virtual seconds on a simulated network).</summary>
-        [Parameter]
-        [ValidateRange(0.001, 3600)]
-        public double Timeout { get; set; } = 10;
-
         /// <summary>Emit the lookup that found the key's owner, for each value stored.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessRecord()
         {
-            var node = Via;
-            var chord = ChordCalls.Require(this, ref node, nameof(Via));
+            var chord = RequireNode(out var node);
             int limit = chord.Options?.MaxValueBytes ?? 1000;
             foreach (string value in Value)
             {
-                if (_calls.IsStopping) return;
+                if (IsStopping) return;
                 int bytes = Encoding.UTF8.GetByteCount(value ?? "");
                 if (bytes > limit)
                 {
@@ -59,17 +44,11 @@ namespace PSPeer
                     continue;
                 }
                 if (!ShouldProcess($"key '{Key}' on the ring of {node.Name}", $"Store value '{Shorten(value)}'")) continue;
-                ChordLookupResult result;
-                try
+                if (!TryRun(node, ct => chord.StoreAsync(Key, value, ct), Key, out var result))
                 {
-                    result = _calls.Run(node, ct => chord.StoreAsync(Key, value, ct), TimeSpan.FromSeconds(Timeout));
-                }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
-                {
-                    WriteError(Errors.FromException(ex, PeerErrorIds.ChordLookupFailed, Key));
+                    if (IsStopping) return;   // Ctrl+C
                     continue;
                 }
-                if (result == null) return;   // Ctrl+C
                 var lookup = new PeerLookup(result, node, Key);
                 if (!result.Succeeded)
                 {
@@ -87,7 +66,5 @@ namespace PSPeer
         }
 
         static string Shorten(string value) => value.Length <= 60 ? value : value.Substring(0, 57) + "...";
-
-        protected override void StopProcessing() => _calls.Cancel();
     }
 }
