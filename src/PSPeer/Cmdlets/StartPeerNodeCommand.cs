@@ -200,10 +200,10 @@ namespace PSPeer
                     return;
                 }
                 started.GetAwaiter().GetResult();
-                if (ChosenRole == PeerRole.Seeder && engine is BitTorrentPeer peer && !peer.IsComplete)
+                if (ChosenRole == PeerRole.Seeder && engine is BitTorrentPeer peer && !peer.StartedComplete)
                 {
                     // Files of the right sizes but not the right bytes: a seeder with nothing valid to give is a mistake to report.
-                    string have = $"{peer.Have.SetCount} of {peer.Torrent.PieceCount}";
+                    string have = $"{peer.StartedPieceCount} of {peer.Torrent.PieceCount}";
                     try { engine.StopAsync().Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { /* the data is the error to report */ }
                     throw new PeerException(CmdletErrorIds.TorrentDataMissing,
                         $"Only {have} pieces in '{request.SharedPath}' match the torrent '{peer.Torrent.Name}', so it cannot seed. " +

@@ -77,6 +77,14 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>Verified pieces (a snapshot).</summary>
         public Bitfield Have { get { lock (_gate) return _picker?.Have.Clone() ?? new Bitfield(Torrent.PieceCount); } }
         public bool IsComplete { get { lock (_gate) return _picker != null && _picker.Have.AllSet; } }
+        /// <summary>
+        /// Whether the data on disk verified in full when the node started, before any peer sent a byte. A seeder is
+        /// judged by this, not by <see cref="IsComplete"/>: a node that dials its announced peers at once may fetch the
+        /// missing pieces before anyone looks.
+        /// </summary>
+        public bool StartedComplete { get; private set; }
+        /// <summary>How many pieces verified on disk when the node started.</summary>
+        public int StartedPieceCount { get; private set; }
         public double Progress { get { lock (_gate) return _picker == null ? 0 : _picker.Have.SetCount / (double)Torrent.PieceCount; } }
         /// <summary>Payload bytes received in blocks we asked for (duplicates and unasked blocks included).</summary>
         public long Downloaded { get { lock (_gate) return _down.Total; } }
@@ -124,6 +132,8 @@ namespace PSPeer.Engine.BitTorrent
         {
             _storage = new PieceStorage(Runtime.Storage, Torrent, Directory, _options.ReplaceExisting);
             var have = await _storage.CheckExistingAsync(null, cancellationToken);
+            StartedComplete = have.AllSet;
+            StartedPieceCount = have.SetCount;
             // A download that completed but was stopped before its move: move it now.
             if (have.AllSet) await PromoteAsync(cancellationToken);
             _listener = await Runtime.Transport.ListenAsync(_options.Port, cancellationToken);
