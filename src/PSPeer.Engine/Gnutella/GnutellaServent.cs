@@ -39,8 +39,9 @@ namespace PSPeer.Engine.Gnutella
         static readonly object Self = new object();
 
         GnutellaLink[] _links = new GnutellaLink[0];                 // copy-on-write under _gate
-        readonly HashSet<Task> _linkTasks = new HashSet<Task>();
-        readonly HashSet<IConnection> _handshaking = new HashSet<IConnection>();
+        // Small sets, empty most of the time: CompactSet holds nothing while empty (two per servent of a big simulation).
+        readonly CompactSet<Task> _linkTasks = new CompactSet<Task>();
+        readonly CompactSet<IConnection> _handshaking = new CompactSet<IConnection>();
         IListener _listener;
         HostPort _listenEndPoint;
         HttpFileServer _http;
@@ -106,6 +107,7 @@ namespace PSPeer.Engine.Gnutella
             _listener = await Runtime.Transport.ListenAsync(Options.Port, cancellationToken);
             EndPoint = _listener.EndPoint;
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
+            if (_listenEndPoint.Host == Runtime.HostAddress) _listenEndPoint = new HostPort(Runtime.HostAddress, _listenEndPoint.Port);   // one address string per host
             _acceptLoop = AcceptLoopAsync();
             StartReachabilityCheck();
             if (Options.AutoConnect) _maintenance = MaintainLinksAsync();

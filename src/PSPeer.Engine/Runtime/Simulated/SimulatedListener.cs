@@ -18,6 +18,9 @@ namespace PSPeer.Engine.Runtime.Simulated
         readonly Queue<AcceptWaiter> _waiters = new Queue<AcceptWaiter>();
         bool _closed;
 
+        /// <summary>The next listener of the same host (a host keeps its few listeners as a list through them).</summary>
+        internal SimulatedListener NextOnHost;
+
         public SimulatedListener(SimulatedHost host, int port, int backlogLimit)
         {
             _host = host;
