@@ -56,7 +56,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         public Simulation Simulation => _simulation;
         public IClock Clock => _clock ?? (_clock = new SimulatedClock(_simulation, this));
         /// <summary>Seeded from the simulation's seed and the host's name alone, so when it is first used changes nothing.</summary>
-        public IRandomSource Random => _random ?? (_random = new SeededRandom(SeedDerivation.Derive(_simulation.Options.Seed, "host/" + Name)));
+        public IRandomSource Random => _random ?? (_random = new HostRandom(SeedDerivation.Derive(_simulation.Options.Seed, "host/" + Name)));
         public ITransport Transport => _transport ?? (_transport = new SimulatedTransport(this, _network));
         /// <summary>Datagram sockets on this host (the host is its own datagram transport, so an idle host pays nothing for it).</summary>
         public IDatagramTransport Datagrams => this;
