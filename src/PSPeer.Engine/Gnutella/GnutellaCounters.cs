@@ -18,15 +18,15 @@ namespace PSPeer.Engine.Gnutella
             GnutellaPayloadType.Push, GnutellaPayloadType.Query, GnutellaPayloadType.QueryHit,
             GnutellaPayloadType.VendorMessage, GnutellaPayloadType.StandardVendorMessage, GnutellaPayloadType.HorizonSizeEstimation,
         };
-        readonly long[] _sentByType = new long[Types.Length];
-        readonly long[] _receivedByType = new long[Types.Length];
+        // Sent by type, then received by type, in one array (one object less per servent).
+        readonly long[] _byType = new long[2 * Types.Length];
 
         public long MessagesSent => Interlocked.Read(ref messagesSent);
         public long MessagesReceived => Interlocked.Read(ref messagesReceived);
         /// <summary>Descriptors sent, by payload type (only types sent at least once).</summary>
-        public IReadOnlyDictionary<GnutellaPayloadType, long> SentByType => Snapshot(_sentByType);
+        public IReadOnlyDictionary<GnutellaPayloadType, long> SentByType => Snapshot(_byType, 0);
         /// <summary>Descriptors received, by payload type (only types received at least once).</summary>
-        public IReadOnlyDictionary<GnutellaPayloadType, long> ReceivedByType => Snapshot(_receivedByType);
+        public IReadOnlyDictionary<GnutellaPayloadType, long> ReceivedByType => Snapshot(_byType, Types.Length);
         /// <summary>Queries received whose GUID was already seen.</summary>
         public long QueriesDroppedDuplicate => Interlocked.Read(ref queriesDroppedDuplicate);
         /// <summary>Queries not forwarded because their TTL ran out here.</summary>
@@ -79,14 +79,14 @@ namespace PSPeer.Engine.Gnutella
         {
             Interlocked.Increment(ref messagesSent);
             int slot = Slot(type);
-            if (slot >= 0) Interlocked.Increment(ref _sentByType[slot]);
+            if (slot >= 0) Interlocked.Increment(ref _byType[slot]);
         }
 
         internal void CountReceived(GnutellaPayloadType type)
         {
             Interlocked.Increment(ref messagesReceived);
             int slot = Slot(type);
-            if (slot >= 0) Interlocked.Increment(ref _receivedByType[slot]);
+            if (slot >= 0) Interlocked.Increment(ref _byType[Types.Length + slot]);
         }
 
         static int Slot(GnutellaPayloadType type)
@@ -107,12 +107,12 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        static IReadOnlyDictionary<GnutellaPayloadType, long> Snapshot(long[] counts)
+        static IReadOnlyDictionary<GnutellaPayloadType, long> Snapshot(long[] counts, int from)
         {
             var result = new Dictionary<GnutellaPayloadType, long>();
-            for (int i = 0; i < counts.Length; i++)
+            for (int i = 0; i < Types.Length; i++)
             {
-                long n = Interlocked.Read(ref counts[i]);
+                long n = Interlocked.Read(ref counts[from + i]);
                 if (n != 0) result[Types[i]] = n;
             }
             return result;
