@@ -332,10 +332,13 @@ namespace PSPeer.Engine.Gnutella
         {
             if (!head.Headers.TryGetValue(name, out var list) || string.IsNullOrEmpty(list)) return;
             int taken = 0;
-            foreach (var item in list.Split(','))
+            for (int start = 0; start <= list.Length; taken++)
             {
-                if (taken++ >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
-                if (HostPort.TryParse(item, out var host)) _hosts.Add(host, knownUltrapeer: ultrapeers);
+                if (taken >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
+                int comma = list.IndexOf(',', start);
+                if (comma < 0) comma = list.Length;
+                if (HostPort.TryParse(list, start, comma - start, out var host)) _hosts.Add(host, knownUltrapeer: ultrapeers);
+                start = comma + 1;
             }
         }
 

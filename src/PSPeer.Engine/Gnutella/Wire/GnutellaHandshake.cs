@@ -79,7 +79,9 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (bytes == null) throw new ArgumentNullException(nameof(bytes));
             int lineEnd = LineEnd(bytes, 0, out int next);
             var head = ParseStartLine(bytes, lineEnd);
-            var headers = new HandshakeHeaders(bytes);
+            int lines = 0;
+            for (int i = next; i < bytes.Length; i++) if (bytes[i] == '\n') lines++;
+            var headers = new HandshakeHeaders(bytes, lines + 1);
             for (int at = next; at < bytes.Length; at = next)
             {
                 lineEnd = LineEnd(bytes, at, out next);

@@ -28,13 +28,18 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         readonly byte[] _bytes;
         // Per field: name start, name length, value start, value length (value -1 when the value is in _values already).
-        int[] _spans = new int[4 * 8];
+        int[] _spans;
         string[] _names;
         string[] _values;
         int _count;
         int _last;   // the field the latest line named (a repeated name joins an earlier one)
 
-        internal HandshakeHeaders(byte[] bytes) { _bytes = bytes; }
+        /// <param name="lines">How many fields there can be (the head's line count), so the spans are allocated once.</param>
+        internal HandshakeHeaders(byte[] bytes, int lines = 8)
+        {
+            _bytes = bytes;
+            _spans = new int[4 * Math.Max(1, lines)];
+        }
 
         public int Count => _count;
 

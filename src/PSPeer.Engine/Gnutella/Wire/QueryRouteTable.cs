@@ -53,8 +53,11 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             if (bits < 6 || bits > 22) throw new ArgumentOutOfRangeException(nameof(bits), "A query route table has 6 to 22 bits (64 to 4M slots).");
             _bits = bits;
-            _table = NewSlots(bits);
+            // Empty and sparse: a table that is only ever received into, or stays empty, never needs its bit set.
+            _table = NoSlots;
         }
+
+        static readonly int[] NoSlots = new int[0];
 
         public int Bits => _bits;
         public int TableLength => 1 << _bits;
