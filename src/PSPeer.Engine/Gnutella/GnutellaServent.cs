@@ -187,8 +187,7 @@ namespace PSPeer.Engine.Gnutella
                     first = await ReadAtLeastAsync(connection, 4, both.Token);
                     if (first == null) return;
                     NoteIncoming(remote);
-                    string prefix = new string(first.Take(4).Select(b => (char)b).ToArray());
-                    if (prefix == "GET " || prefix == "HEAD")
+                    if (StartsWith(first, "GET ") || StartsWith(first, "HEAD"))
                     {
                         lock (_gate) _handshaking.Remove(connection);
                         handedOver = true;
@@ -196,7 +195,7 @@ namespace PSPeer.Engine.Gnutella
                         serving = _http.ServeAsync(connection, first);
                         return;
                     }
-                    if (prefix == "GIV ")
+                    if (StartsWith(first, "GIV "))
                     {
                         handedOver = await AcceptGivAsync(connection, first, both.Token);
                         if (handedOver) connection.MarkEstablished();
@@ -221,6 +220,13 @@ namespace PSPeer.Engine.Gnutella
                 if (!handedOver) connection.Dispose();
             }
             if (serving != null) await serving;
+        }
+
+        static bool StartsWith(byte[] bytes, string ascii)
+        {
+            if (bytes.Length < ascii.Length) return false;
+            for (int i = 0; i < ascii.Length; i++) if (bytes[i] != ascii[i]) return false;
+            return true;
         }
 
         /// <summary>At least <paramref name="count"/> bytes (maybe more, whatever one read brought), or null at end of stream.</summary>
