@@ -34,7 +34,7 @@ namespace PSPeer.Engine.Gnutella
         readonly GuidRouteTable<object> _queryRoutes;
         readonly GuidRouteTable<object> _pingRoutes;
         readonly GuidRouteTable<object> _pushRoutes;   // servent GUID -> link its QueryHits came from
-        readonly HostCache _hosts = new HostCache(1000);
+        readonly HostCache _hosts;
         // Marks routes that end here (our own queries and pings) in the route tables.
         static readonly object Self = new object();
 
@@ -64,11 +64,14 @@ namespace PSPeer.Engine.Gnutella
             GnutellaRole = Options.Role;
             Shared = new SharedFolder(runtime, Options.SharedPath);
             ServentId = Options.ServentId ?? GnutellaGuid.New(runtime.Random);
-            _queryRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
-            _pingRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Math.Max(16, Options.RouteCapacity / 10));
-            _pushRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
+            // The route tables are used under _gate only, and the host cache's calls are short: they take _gate too
+            // rather than a lock object each (a simulated network holds millions of these).
+            _queryRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate);
+            _pingRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Math.Max(16, Options.RouteCapacity / 10), _gate);
+            _pushRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate);
             if (Options.DynamicQuerying && Options.Role != GnutellaRole.Leaf)
-                _queryTtls = new GuidRouteTable<SeenTtl>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity);
+                _queryTtls = new GuidRouteTable<SeenTtl>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate);
+            _hosts = new HostCache(1000, _gate);
             if (Options.Bootstrap != null) foreach (var b in Options.Bootstrap) _hosts.Add(b, knownUltrapeer: true);
         }
 
