@@ -312,10 +312,19 @@ namespace PSPeer.Engine.Gnutella
                         end = new LinkEnd(CloseReason ?? "closed", false);
                         break;
                     }
-                    var target = _decoder.PrepareRead();
-                    int n = await (source is IValueReadStream direct
-                        ? direct.ReadValueAsync(target.Array, target.Offset, target.Count)
-                        : new ValueTask<int>(source.ReadAsync(target.Array, target.Offset, target.Count, CancellationToken.None)));
+                    int n;
+                    var direct = source as IValueReadStream;
+                    // Where the stream can wait without a buffer (simulated), a quiet link gives its read buffer back
+                    // first: a simulation holds hundreds of thousands of quiet links. The read after the wait
+                    // completes at once with what arrived.
+                    if (direct != null && _decoder.TryReleaseBuffer() && await direct.WaitToReadAsync() <= 0) n = 0;
+                    else
+                    {
+                        var target = _decoder.PrepareRead();
+                        n = await (direct != null
+                            ? direct.ReadValueAsync(target.Array, target.Offset, target.Count)
+                            : new ValueTask<int>(source.ReadAsync(target.Array, target.Offset, target.Count, CancellationToken.None)));
+                    }
                     if (n <= 0)
                     {
                         _decoder.EndOfStream();

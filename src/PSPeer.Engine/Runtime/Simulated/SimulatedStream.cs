@@ -35,10 +35,11 @@ namespace PSPeer.Engine.Runtime.Simulated
         static readonly SendOrPostCallback ArriveCallback = state => ((SimulatedStream)state).Arrive();
 
         readonly SimulatedNetwork _network;
-        // Segments on their way to this end and arrived but unread, in order, in one ring (made on the first segment):
-        // the first _readable entries have arrived, the rest are in flight. The peer appends as it writes and each
-        // arrival (a scheduled ArriveCallback, in the same order, since arrivals from one end never reorder) takes the
-        // next in-flight entry, so a segment costs no object of its own, and its bytes sit in a pooled buffer.
+        // Segments on their way to this end and arrived but unread, in order, in one ring (taken from a pool by the
+        // first segment and given back when the last is read: a quiet end holds none): the first _readable entries have
+        // arrived, the rest are in flight. The peer appends as it writes and each arrival (a scheduled ArriveCallback,
+        // in the same order, since arrivals from one end never reorder) takes the next in-flight entry, so a segment
+        // costs no object of its own, and its bytes sit in a pooled buffer.
         InFlight[] _ring;
         int _ringHead, _ringCount, _readable;
         int _readableBytes;   // unread bytes of arrived data
@@ -118,7 +119,26 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (_readState != ReadState.None) return Failed(new InvalidOperationException("A read is already pending on this connection."));
             if (_readableBytes > 0) return new ValueTask<int>(CopyOut(buffer, offset, count));
             if (count == 0 || _finReceived) return new ValueTask<int>(0);
+            return Wait(buffer, offset, count, cancellationToken);
+        }
 
+        /// <summary>
+        /// Waits, reading nothing, until bytes have arrived (returns how many are readable) or the peer has closed
+        /// (returns 0). A reader that waits this way holds no buffer while the connection is quiet.
+        /// </summary>
+        public ValueTask<int> WaitToReadAsync(CancellationToken cancellationToken = default)
+        {
+            if (_disposed) return Failed(new ObjectDisposedException(nameof(SimulatedStream)));
+            if (cancellationToken.IsCancellationRequested) return new ValueTask<int>(Task.FromCanceled<int>(cancellationToken));
+            if (IsReset) return Failed(ResetException());
+            if (_readState != ReadState.None) return Failed(new InvalidOperationException("A read is already pending on this connection."));
+            if (_readableBytes > 0 || _finReceived) return new ValueTask<int>(_readableBytes);
+            return Wait(null, 0, 0, cancellationToken);
+        }
+
+        /// <summary>The stream becomes the source of the read's ValueTask (a null buffer: a wait that reads nothing).</summary>
+        ValueTask<int> Wait(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
             _readState = ReadState.Waiting;
             _readVersion++;
             _readBuffer = buffer;
@@ -237,14 +257,15 @@ namespace PSPeer.Engine.Runtime.Simulated
                     }
                     _readable++;
                     _readableBytes += segment.Length;
-                    if (_readState == ReadState.Waiting) CompleteRead(CopyOut(_readBuffer, _readOffset, _readCount), null);
+                    if (_readState == ReadState.Waiting)
+                        CompleteRead(_readBuffer == null ? _readableBytes : CopyOut(_readBuffer, _readOffset, _readCount), null);
                     return;
             }
         }
 
         void Append(InFlight segment)
         {
-            if (_ring == null) _ring = new InFlight[4];
+            if (_ring == null) _ring = RentRing();
             else if (_ringCount == _ring.Length)
             {
                 var grown = new InFlight[_ring.Length * 2];
@@ -266,6 +287,40 @@ namespace PSPeer.Engine.Runtime.Simulated
             _ringCount--;
             if (_readable > 0) _readable--;
             _headOffset = 0;
+            if (_ringCount == 0)
+            {
+                ReturnRing(_ring);
+                _ring = null;
+                _ringHead = 0;
+            }
+        }
+
+        // Rings of the first size, kept for the ends that get segments next: an end only holds one while something is
+        // in flight to it or unread. Per thread (simulations on several threads never share one), and bounded.
+        const int RingSize = 4;
+        const int MaxSpareRings = 4096;
+        [ThreadStatic] static InFlight[][] t_spareRings;
+        [ThreadStatic] static int t_spareRingCount;
+
+        static InFlight[] RentRing()
+        {
+            if (t_spareRingCount == 0) return new InFlight[RingSize];
+            var ring = t_spareRings[--t_spareRingCount];
+            t_spareRings[t_spareRingCount] = null;
+            return ring;
+        }
+
+        static void ReturnRing(InFlight[] ring)
+        {
+            if (ring.Length != RingSize) return;   // a grown ring goes; the next end starts small
+            var spares = t_spareRings ?? (t_spareRings = new InFlight[64][]);
+            if (t_spareRingCount == spares.Length)
+            {
+                if (spares.Length == MaxSpareRings) return;
+                Array.Resize(ref t_spareRings, spares.Length * 2);
+                spares = t_spareRings;
+            }
+            spares[t_spareRingCount++] = ring;   // its entries were all cleared as they were dropped
         }
 
         /// <summary>Drops arrived entries with nothing left to read (a close marker) from the front.</summary>
