@@ -35,8 +35,11 @@ namespace PSPeer.Engine.Gnutella
         readonly IConnection _connection;
         readonly Stream _stream;
         readonly GnutellaCounters _counters;
-        readonly object _sendGate = new object();
-        readonly Queue<byte[]> _queue = new Queue<byte[]>();
+        // The send state is locked on the link itself (internal: nobody else locks it), not on an object of its own.
+        object _sendGate => this;
+        // Made when a frame has to wait (a write in progress, or a live batch still open): a simulated link whose
+        // writes complete at once never needs one, and a frame sent to an idle link goes straight to the writer.
+        Queue<byte[]> _queue;
         GnutellaFrameDecoder _decoder;            // mutable struct, used in place by the read loop only
         readonly LinkDeflater _deflater;          // null: what we send is not compressed
         readonly InflatingStream _inflating;      // null: what we receive is not compressed
@@ -56,10 +59,9 @@ namespace PSPeer.Engine.Gnutella
             _stream = connection.Stream;
             _counters = counters;
             ListenEndPoint = listenEndPoint;
-            Remote = listenEndPoint?.ToString() ?? connection.RemoteEndPoint;
             RemoteIsUltrapeer = remoteIsUltrapeer;
             Outgoing = outgoing;
-            Limiter = limiter;
+            _limiter = limiter;
             if (compressSending) _deflater = new LinkDeflater();
             // The bytes read past the handshake belong to the compressed stream when the other side compresses.
             if (inflateReceiving) _inflating = new InflatingStream(_stream, alreadyRead);
@@ -115,13 +117,17 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>
         public HostPort ListenEndPoint { get; }
-        /// <summary>"host:port" for events and <see cref="GnutellaServent.Neighbors"/>.</summary>
-        public string Remote { get; }
+        string _remote;
+        /// <summary>"host:port" for events and <see cref="GnutellaServent.Neighbors"/> (made when first asked for).</summary>
+        public string Remote => _remote ?? (_remote = ListenEndPoint?.ToString() ?? _connection.RemoteEndPoint);
         /// <summary>The other end said X-Ultrapeer: True (or sent no X-Ultrapeer: an old flat-network servent).</summary>
         public bool RemoteIsUltrapeer { get; }
         public bool RemoteIsLeaf => !RemoteIsUltrapeer;
         public bool Outgoing { get; }
-        public QueryRateLimiter Limiter { get; }
+        QueryRateLimiter _limiter;   // a mutable struct, used in place
+
+        /// <summary>Takes one of the link's query tokens (only its own read loop asks); false: drop the query.</summary>
+        public bool TryTakeQuery() => _limiter.TryTake();
         /// <summary>
         /// The QRP table the other end sent us: a leaf's (ultrapeer side), or another ultrapeer's last-hop table (its files
         /// and its leaves', with ultrapeer-to-ultrapeer QRP); null until its reset arrives.
@@ -197,22 +203,34 @@ namespace PSPeer.Engine.Gnutella
                     GnutellaCounters.Add(ref _counters.messagesDroppedQueueFull);
                     return false;
                 }
-                _queue.Enqueue(frame);
-                _queuedBytes += frame.Length;
                 _counters.CountSent(type);
-                if (_writing || _deferred) return true;
+                // Idle (not writing, not deferred) means nothing is queued: the frame is the next write.
+                if (_writing || _deferred)
+                {
+                    EnqueueLocked(frame);
+                    return true;
+                }
                 var batch = _coalesce ? SendBatch.Current : null;
                 if (batch != null)
                 {
+                    EnqueueLocked(frame);
                     _deferred = true;
                     batch.Defer(this);
                     return true;
                 }
                 _writing = true;
             }
-            _ = DrainAsync();
+            _ = DrainAsync(frame);
             return true;
         }
+
+        void EnqueueLocked(byte[] frame)
+        {
+            (_queue ?? (_queue = new Queue<byte[]>())).Enqueue(frame);
+            _queuedBytes += frame.Length;
+        }
+
+        bool QueueEmptyLocked => _queue == null || _queue.Count == 0;
 
         /// <summary>
         /// The batch this link's sends waited for has closed: write what they queued, from a thread-pool work item
@@ -229,35 +247,40 @@ namespace PSPeer.Engine.Gnutella
             lock (_sendGate)
             {
                 _deferred = false;
-                if (_writing || _isClosed || _queue.Count == 0) return;
+                if (_writing || _isClosed || QueueEmptyLocked) return;
                 _writing = true;
             }
-            _ = DrainAsync();
+            _ = DrainAsync(null);
         }
 
-        async Task DrainAsync()
+        /// <summary>The writer: <paramref name="first"/> (when the send found the link idle), then whatever queued meanwhile.</summary>
+        async Task DrainAsync(byte[] first)
         {
             try
             {
+                var chunk = first;
                 while (true)
                 {
-                    byte[] chunk;
-                    lock (_sendGate)
+                    if (chunk == null)
                     {
-                        if (_queue.Count == 0 || _isClosed)
+                        lock (_sendGate)
                         {
-                            _writing = false;
-                            if (_isClosed) _deflater?.Dispose();
-                            return;
+                            if (QueueEmptyLocked || _isClosed)
+                            {
+                                _writing = false;
+                                if (_isClosed) _deflater?.Dispose();
+                                return;
+                            }
+                            chunk = TakeBatchLocked();
                         }
-                        chunk = TakeBatchLocked();
                     }
                     chunk = Encode(chunk);
                     GnutellaCounters.Add(ref _counters.linkWrites);
                     // No token: closing the link disposes the connection, which fails a write in progress.
                     await _stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    chunk = null;
                     bool empty;
-                    lock (_sendGate) empty = _queue.Count == 0;
+                    lock (_sendGate) empty = QueueEmptyLocked;
                     if (empty) await _stream.FlushAsync(CancellationToken.None);
                 }
             }
@@ -421,7 +444,7 @@ namespace PSPeer.Engine.Gnutella
                     finally
                     {
                         // Nothing goes after the Bye: descriptors a batch queued meanwhile (its write still scheduled) are dropped.
-                        lock (_sendGate) { _writing = false; _queue.Clear(); _queuedBytes = 0; }
+                        lock (_sendGate) { _writing = false; _queue?.Clear(); _queuedBytes = 0; }
                     }
                 }
             }
@@ -438,7 +461,7 @@ namespace PSPeer.Engine.Gnutella
                 if (_isClosed) return;
                 _isClosed = true;
                 if (reason != null) CloseReason = reason;
-                _queue.Clear();
+                _queue?.Clear();
                 _queuedBytes = 0;
             }
             // Fails the read loop's waiting read (IOException or ObjectDisposedException, live and simulated alike).
