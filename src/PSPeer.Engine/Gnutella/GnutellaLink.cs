@@ -32,8 +32,7 @@ namespace PSPeer.Engine.Gnutella
         // Queued descriptors are written together up to this size: a flood puts many small frames on one link at once.
         const int MaxBatchBytes = 64 * 1024;
 
-        readonly IConnection _connection;
-        readonly Stream _stream;
+        readonly IConnection _connection;   // its Stream is the link's stream (no field of its own)
         readonly GnutellaCounters _counters;
         // The send state is locked on the link itself (internal: nobody else locks it), not on an object of its own.
         object _sendGate => this;
@@ -56,7 +55,6 @@ namespace PSPeer.Engine.Gnutella
         {
             _coalesce = live;
             _connection = connection;
-            _stream = connection.Stream;
             _counters = counters;
             ListenEndPoint = listenEndPoint;
             RemoteIsUltrapeer = remoteIsUltrapeer;
@@ -64,7 +62,7 @@ namespace PSPeer.Engine.Gnutella
             _limiter = limiter;
             if (compressSending) _deflater = new LinkDeflater();
             // The bytes read past the handshake belong to the compressed stream when the other side compresses.
-            if (inflateReceiving) _inflating = new InflatingStream(_stream, alreadyRead);
+            if (inflateReceiving) _inflating = new InflatingStream(connection.Stream, alreadyRead);
             // Live links read in large gulps (a flood brings many descriptors at once); simulated ones keep the small
             // buffer, since a simulation may hold hundreds of thousands of links.
             _decoder = new GnutellaFrameDecoder(maxPayloadLength, inflateReceiving ? null : alreadyRead,
@@ -126,8 +124,11 @@ namespace PSPeer.Engine.Gnutella
         public bool Outgoing { get; }
         QueryRateLimiter _limiter;   // a mutable struct, used in place
 
-        /// <summary>Takes one of the link's query tokens (only its own read loop asks); false: drop the query.</summary>
-        public bool TryTakeQuery() => _limiter.TryTake();
+        /// <summary>
+        /// Takes one of the link's query tokens (only its own read loop asks); false: drop the query. The clock and the
+        /// rate are the servent's (the link keeps only its bucket).
+        /// </summary>
+        public bool TryTakeQuery(IClock clock, int queriesPerSecond) => _limiter.TryTake(clock, queriesPerSecond);
         /// <summary>
         /// The QRP table the other end sent us: a leaf's (ultrapeer side), or another ultrapeer's last-hop table (its files
         /// and its leaves', with ultrapeer-to-ultrapeer QRP); null until its reset arrives.
@@ -277,11 +278,11 @@ namespace PSPeer.Engine.Gnutella
                     chunk = Encode(chunk);
                     GnutellaCounters.Add(ref _counters.linkWrites);
                     // No token: closing the link disposes the connection, which fails a write in progress.
-                    await _stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    await _connection.Stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
                     chunk = null;
                     bool empty;
                     lock (_sendGate) empty = QueueEmptyLocked;
-                    if (empty) await _stream.FlushAsync(CancellationToken.None);
+                    if (empty) await _connection.Stream.FlushAsync(CancellationToken.None);
                 }
             }
             catch (Exception)
@@ -325,7 +326,6 @@ namespace PSPeer.Engine.Gnutella
         public async Task RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, Func<GnutellaLink, LinkEnd, Task> onEnded)
         {
             LinkEnd end;
-            var source = (Stream)_inflating ?? _stream;
             try
             {
                 while (true)
@@ -335,16 +335,21 @@ namespace PSPeer.Engine.Gnutella
                         end = new LinkEnd(CloseReason ?? "closed", false);
                         break;
                     }
-                    int n;
-                    var direct = source as IValueReadStream;
                     // Where the stream can wait without a buffer (simulated), a quiet link gives its read buffer back
                     // first: a simulation holds hundreds of thousands of quiet links. The read after the wait
-                    // completes at once with what arrived.
-                    if (direct != null && _decoder.TryReleaseBuffer() && await direct.WaitToReadAsync() <= 0) n = 0;
-                    else
+                    // completes at once with what arrived. (Nothing but n outlives an await here: the loop's frame
+                    // keeps no locals.)
+                    int n = -1;
+                    if (ReadSource is IValueReadStream quiet && _decoder.TryReleaseBuffer())
+                    {
+                        n = await quiet.WaitToReadAsync();
+                        if (n > 0) n = -1;
+                    }
+                    if (n < 0)
                     {
                         var target = _decoder.PrepareRead();
-                        n = await (direct != null
+                        var source = ReadSource;
+                        n = await (source is IValueReadStream direct
                             ? direct.ReadValueAsync(target.Array, target.Offset, target.Count)
                             : new ValueTask<int>(source.ReadAsync(target.Array, target.Offset, target.Count, CancellationToken.None)));
                     }
@@ -383,6 +388,9 @@ namespace PSPeer.Engine.Gnutella
             }
             await onEnded(this, end);
         }
+
+        /// <summary>What the read loop reads: the inflater over the connection when the other end compresses.</summary>
+        Stream ReadSource => (Stream)_inflating ?? _connection.Stream;
 
         /// <summary>
         /// Hands on every descriptor already whole in what was read; false when the link was closed meanwhile. Live,
@@ -438,8 +446,8 @@ namespace PSPeer.Engine.Gnutella
                     try
                     {
                         frame = Encode(frame);
-                        await _stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
-                        await _stream.FlushAsync(CancellationToken.None);
+                        await _connection.Stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
+                        await _connection.Stream.FlushAsync(CancellationToken.None);
                     }
                     finally
                     {

@@ -8,33 +8,35 @@ namespace PSPeer.Engine.Gnutella
     /// runtime's clock, so a simulation rate-limits in virtual time.
     /// </summary>
     /// <remarks>
-    /// A struct the link holds inline (a simulation has hundreds of thousands of links): keep it in a field and call
+    /// A struct of the bucket alone, held inline by the link (a simulation has hundreds of thousands of links); the
+    /// clock and the rate are the servent's and come with each call. Keep it in a field and call
     /// <see cref="TryTake"/> on the field itself, never on a copy. Only the link's own read loop takes tokens, so it
     /// needs no lock.
     /// </remarks>
     struct QueryRateLimiter
     {
-        readonly IClock _clock;
-        readonly double _rate;   // also the burst
         double _tokens;
         long _lastTicks;
 
+        /// <summary>A full bucket at <paramref name="clock"/>'s now.</summary>
         public QueryRateLimiter(IClock clock, int queriesPerSecond)
         {
-            _clock = clock ?? throw new ArgumentNullException(nameof(clock));
-            _rate = Math.Max(1, queriesPerSecond);
-            _tokens = _rate;
+            if (clock == null) throw new ArgumentNullException(nameof(clock));
+            _tokens = Rate(queriesPerSecond);
             _lastTicks = clock.Now.UtcTicks;
         }
 
+        static double Rate(int queriesPerSecond) => Math.Max(1, queriesPerSecond);
+
         /// <summary>Takes one token; false when the link has used up its allowance (the query is to be dropped).</summary>
-        public bool TryTake()
+        public bool TryTake(IClock clock, int queriesPerSecond)
         {
-            long now = _clock.Now.UtcTicks;
+            double rate = Rate(queriesPerSecond);
+            long now = clock.Now.UtcTicks;
             double elapsed = TimeSpan.FromTicks(now - _lastTicks).TotalSeconds;
             if (elapsed > 0)
             {
-                _tokens = Math.Min(_rate, _tokens + elapsed * _rate);
+                _tokens = Math.Min(rate, _tokens + elapsed * rate);
                 _lastTicks = now;
             }
             if (_tokens < 1) return false;

@@ -59,7 +59,6 @@ namespace PSPeer.Engine.Runtime.Simulated
         object _continuationState;
         object _continuationContext;   // null, a SynchronizationContext, a TaskScheduler, or a CapturedContext
         Exception _readError;
-        int _readResult;
         short _readVersion;
         ReadState _readState;
 
@@ -73,8 +72,30 @@ namespace PSPeer.Engine.Runtime.Simulated
         public SimulatedHost Host { get; }
         public long Id { get; }
         Stream IConnection.Stream => this;
-        public string LocalEndPoint { get; set; }
-        public string RemoteEndPoint { get; set; }
+        // Endpoints are made when asked for, from the hosts' addresses and these ports (a simulated network holds
+        // hundreds of thousands of ends; their names are only read while connecting and for events). Across a NAT,
+        // where an end sees another address than its host's, the strings are kept as given.
+        int _localPort, _remotePort;
+        NatEndPoints _natEndPoints;
+
+        public string LocalEndPoint => _natEndPoints?.Local ?? Host.HostAddress + ":" + _localPort;
+        public string RemoteEndPoint => _natEndPoints?.Remote ?? Peer.Host.HostAddress + ":" + _remotePort;
+
+        /// <summary>An end whose host and peer's host are reached at their own addresses.</summary>
+        internal void SetPorts(int localPort, int remotePort)
+        {
+            _localPort = localPort;
+            _remotePort = remotePort;
+        }
+
+        /// <summary>An end that sees itself or its peer at another address (a NAT between them).</summary>
+        internal void SetEndPoints(string local, string remote) => _natEndPoints = new NatEndPoints(local, remote);
+
+        sealed class NatEndPoints
+        {
+            public readonly string Local, Remote;
+            public NatEndPoints(string local, string remote) { Local = local; Remote = remote; }
+        }
         public override string ToString() => $"{LocalEndPoint} -> {RemoteEndPoint}";
         public SimulatedStream Peer { get; set; }
         /// <summary>The host's list of open ends runs through its streams (no set per host): see SimulatedHost.Track.</summary>
@@ -401,7 +422,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             var cancellation = _readCancellation;
             _readCancellation = null;
             cancellation?.Registration.Dispose();
-            _readResult = n;
+            _readCount = n;   // the result, now that the read is over
             _readError = error;
             _readState = ReadState.Completed;
             var continuation = _continuation;
@@ -442,9 +463,9 @@ namespace PSPeer.Engine.Runtime.Simulated
             CheckReadToken(token);
             if (_readState != ReadState.Completed) throw new InvalidOperationException("The read has not completed.");
             var error = _readError;
-            int n = _readResult;
+            int n = _readCount;
             _readError = null;
-            _readResult = 0;
+            _readCount = 0;
             _readState = ReadState.None;   // the next read may start
             if (error != null) ExceptionDispatchInfo.Capture(error).Throw();
             return n;
