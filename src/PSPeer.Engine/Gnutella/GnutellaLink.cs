@@ -32,11 +32,13 @@ namespace PSPeer.Engine.Gnutella
         // Queued descriptors are written together up to this size: a flood puts many small frames on one link at once.
         const int MaxBatchBytes = 64 * 1024;
 
-        readonly IConnection _connection;
-        readonly Stream _stream;
+        readonly IConnection _connection;   // its Stream is the link's stream (no field of its own)
         readonly GnutellaCounters _counters;
-        readonly object _sendGate = new object();
-        readonly Queue<byte[]> _queue = new Queue<byte[]>();
+        // The send state is locked on the link itself (internal: nobody else locks it), not on an object of its own.
+        object _sendGate => this;
+        // Made when a frame has to wait (a write in progress, or a live batch still open): a simulated link whose
+        // writes complete at once never needs one, and a frame sent to an idle link goes straight to the writer.
+        Queue<byte[]> _queue;
         GnutellaFrameDecoder _decoder;            // mutable struct, used in place by the read loop only
         readonly LinkDeflater _deflater;          // null: what we send is not compressed
         readonly InflatingStream _inflating;      // null: what we receive is not compressed
@@ -53,16 +55,14 @@ namespace PSPeer.Engine.Gnutella
         {
             _coalesce = live;
             _connection = connection;
-            _stream = connection.Stream;
             _counters = counters;
             ListenEndPoint = listenEndPoint;
-            Remote = listenEndPoint?.ToString() ?? connection.RemoteEndPoint;
             RemoteIsUltrapeer = remoteIsUltrapeer;
             Outgoing = outgoing;
-            Limiter = limiter;
+            _limiter = limiter;
             if (compressSending) _deflater = new LinkDeflater();
             // The bytes read past the handshake belong to the compressed stream when the other side compresses.
-            if (inflateReceiving) _inflating = new InflatingStream(_stream, alreadyRead);
+            if (inflateReceiving) _inflating = new InflatingStream(connection.Stream, alreadyRead);
             // Live links read in large gulps (a flood brings many descriptors at once); simulated ones keep the small
             // buffer, since a simulation may hold hundreds of thousands of links.
             _decoder = new GnutellaFrameDecoder(maxPayloadLength, inflateReceiving ? null : alreadyRead,
@@ -115,13 +115,20 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>
         public HostPort ListenEndPoint { get; }
-        /// <summary>"host:port" for events and <see cref="GnutellaServent.Neighbors"/>.</summary>
-        public string Remote { get; }
+        string _remote;
+        /// <summary>"host:port" for events and <see cref="GnutellaServent.Neighbors"/> (made when first asked for).</summary>
+        public string Remote => _remote ?? (_remote = ListenEndPoint?.ToString() ?? _connection.RemoteEndPoint);
         /// <summary>The other end said X-Ultrapeer: True (or sent no X-Ultrapeer: an old flat-network servent).</summary>
         public bool RemoteIsUltrapeer { get; }
         public bool RemoteIsLeaf => !RemoteIsUltrapeer;
         public bool Outgoing { get; }
-        public QueryRateLimiter Limiter { get; }
+        QueryRateLimiter _limiter;   // a mutable struct, used in place
+
+        /// <summary>
+        /// Takes one of the link's query tokens (only its own read loop asks); false: drop the query. The clock and the
+        /// rate are the servent's (the link keeps only its bucket).
+        /// </summary>
+        public bool TryTakeQuery(IClock clock, int queriesPerSecond) => _limiter.TryTake(clock, queriesPerSecond);
         /// <summary>
         /// The QRP table the other end sent us: a leaf's (ultrapeer side), or another ultrapeer's last-hop table (its files
         /// and its leaves', with ultrapeer-to-ultrapeer QRP); null until its reset arrives.
@@ -197,22 +204,34 @@ namespace PSPeer.Engine.Gnutella
                     GnutellaCounters.Add(ref _counters.messagesDroppedQueueFull);
                     return false;
                 }
-                _queue.Enqueue(frame);
-                _queuedBytes += frame.Length;
                 _counters.CountSent(type);
-                if (_writing || _deferred) return true;
+                // Idle (not writing, not deferred) means nothing is queued: the frame is the next write.
+                if (_writing || _deferred)
+                {
+                    EnqueueLocked(frame);
+                    return true;
+                }
                 var batch = _coalesce ? SendBatch.Current : null;
                 if (batch != null)
                 {
+                    EnqueueLocked(frame);
                     _deferred = true;
                     batch.Defer(this);
                     return true;
                 }
                 _writing = true;
             }
-            _ = DrainAsync();
+            _ = DrainAsync(frame);
             return true;
         }
+
+        void EnqueueLocked(byte[] frame)
+        {
+            (_queue ?? (_queue = new Queue<byte[]>())).Enqueue(frame);
+            _queuedBytes += frame.Length;
+        }
+
+        bool QueueEmptyLocked => _queue == null || _queue.Count == 0;
 
         /// <summary>
         /// The batch this link's sends waited for has closed: write what they queued, from a thread-pool work item
@@ -229,36 +248,41 @@ namespace PSPeer.Engine.Gnutella
             lock (_sendGate)
             {
                 _deferred = false;
-                if (_writing || _isClosed || _queue.Count == 0) return;
+                if (_writing || _isClosed || QueueEmptyLocked) return;
                 _writing = true;
             }
-            _ = DrainAsync();
+            _ = DrainAsync(null);
         }
 
-        async Task DrainAsync()
+        /// <summary>The writer: <paramref name="first"/> (when the send found the link idle), then whatever queued meanwhile.</summary>
+        async Task DrainAsync(byte[] first)
         {
             try
             {
+                var chunk = first;
                 while (true)
                 {
-                    byte[] chunk;
-                    lock (_sendGate)
+                    if (chunk == null)
                     {
-                        if (_queue.Count == 0 || _isClosed)
+                        lock (_sendGate)
                         {
-                            _writing = false;
-                            if (_isClosed) _deflater?.Dispose();
-                            return;
+                            if (QueueEmptyLocked || _isClosed)
+                            {
+                                _writing = false;
+                                if (_isClosed) _deflater?.Dispose();
+                                return;
+                            }
+                            chunk = TakeBatchLocked();
                         }
-                        chunk = TakeBatchLocked();
                     }
                     chunk = Encode(chunk);
                     GnutellaCounters.Add(ref _counters.linkWrites);
                     // No token: closing the link disposes the connection, which fails a write in progress.
-                    await _stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    await _connection.Stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    chunk = null;
                     bool empty;
-                    lock (_sendGate) empty = _queue.Count == 0;
-                    if (empty) await _stream.FlushAsync(CancellationToken.None);
+                    lock (_sendGate) empty = QueueEmptyLocked;
+                    if (empty) await _connection.Stream.FlushAsync(CancellationToken.None);
                 }
             }
             catch (Exception)
@@ -302,7 +326,6 @@ namespace PSPeer.Engine.Gnutella
         public async Task RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, Func<GnutellaLink, LinkEnd, Task> onEnded)
         {
             LinkEnd end;
-            var source = (Stream)_inflating ?? _stream;
             try
             {
                 while (true)
@@ -312,10 +335,24 @@ namespace PSPeer.Engine.Gnutella
                         end = new LinkEnd(CloseReason ?? "closed", false);
                         break;
                     }
-                    var target = _decoder.PrepareRead();
-                    int n = await (source is IValueReadStream direct
-                        ? direct.ReadValueAsync(target.Array, target.Offset, target.Count)
-                        : new ValueTask<int>(source.ReadAsync(target.Array, target.Offset, target.Count, CancellationToken.None)));
+                    // Where the stream can wait without a buffer (simulated), a quiet link gives its read buffer back
+                    // first: a simulation holds hundreds of thousands of quiet links. The read after the wait
+                    // completes at once with what arrived. (Nothing but n outlives an await here: the loop's frame
+                    // keeps no locals.)
+                    int n = -1;
+                    if (ReadSource is IValueReadStream quiet && _decoder.TryReleaseBuffer())
+                    {
+                        n = await quiet.WaitToReadAsync();
+                        if (n > 0) n = -1;
+                    }
+                    if (n < 0)
+                    {
+                        var target = _decoder.PrepareRead();
+                        var source = ReadSource;
+                        n = await (source is IValueReadStream direct
+                            ? direct.ReadValueAsync(target.Array, target.Offset, target.Count)
+                            : new ValueTask<int>(source.ReadAsync(target.Array, target.Offset, target.Count, CancellationToken.None)));
+                    }
                     if (n <= 0)
                     {
                         _decoder.EndOfStream();
@@ -351,6 +388,9 @@ namespace PSPeer.Engine.Gnutella
             }
             await onEnded(this, end);
         }
+
+        /// <summary>What the read loop reads: the inflater over the connection when the other end compresses.</summary>
+        Stream ReadSource => (Stream)_inflating ?? _connection.Stream;
 
         /// <summary>
         /// Hands on every descriptor already whole in what was read; false when the link was closed meanwhile. Live,
@@ -406,13 +446,13 @@ namespace PSPeer.Engine.Gnutella
                     try
                     {
                         frame = Encode(frame);
-                        await _stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
-                        await _stream.FlushAsync(CancellationToken.None);
+                        await _connection.Stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
+                        await _connection.Stream.FlushAsync(CancellationToken.None);
                     }
                     finally
                     {
                         // Nothing goes after the Bye: descriptors a batch queued meanwhile (its write still scheduled) are dropped.
-                        lock (_sendGate) { _writing = false; _queue.Clear(); _queuedBytes = 0; }
+                        lock (_sendGate) { _writing = false; _queue?.Clear(); _queuedBytes = 0; }
                     }
                 }
             }
@@ -429,7 +469,7 @@ namespace PSPeer.Engine.Gnutella
                 if (_isClosed) return;
                 _isClosed = true;
                 if (reason != null) CloseReason = reason;
-                _queue.Clear();
+                _queue?.Clear();
                 _queuedBytes = 0;
             }
             // Fails the read loop's waiting read (IOException or ObjectDisposedException, live and simulated alike).

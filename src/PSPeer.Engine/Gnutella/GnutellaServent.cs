@@ -265,9 +265,11 @@ namespace PSPeer.Engine.Gnutella
             if (link.ListenEndPoint != null)
                 _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer, knownLeaf: link.RemoteIsLeaf);
             link.LastHeard = link.ConnectedAt = Runtime.Clock.Now;
-            Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
-                D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing),
-                D("SendsCompressed", link.SendsCompressed), D("ReceivesCompressed", link.ReceivesCompressed));
+            // Asked first: the arguments alone (the link's name, boxed flags) cost every link of a big simulation.
+            if (HasEventObservers)
+                Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
+                    D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing),
+                    D("SendsCompressed", link.SendsCompressed), D("ReceivesCompressed", link.ReceivesCompressed));
             // Nobody awaits the loop: it reports its end to OnLinkEnded, and OnStopAsync counts the loops still running.
             _ = link.RunAsync(_onMessage ?? (_onMessage = OnMessage), _onLinkEnded ?? (_onLinkEnded = OnLinkEnded));
             // What a new link needs first: our QRP table if it is our ultrapeer; a Ping to learn more hosts.

@@ -15,5 +15,11 @@ namespace PSPeer.Engine.Runtime
     {
         /// <summary>As Stream.ReadAsync: bytes read into <paramref name="buffer"/>, 0 at the end of the stream.</summary>
         ValueTask<int> ReadValueAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// Waits, reading nothing, until bytes can be read (returns how many) or the stream has ended (returns 0), so
+        /// that a quiet reader need not hold a buffer. Fails as a read would.
+        /// </summary>
+        ValueTask<int> WaitToReadAsync(CancellationToken cancellationToken = default);
     }
 }

@@ -18,7 +18,7 @@ namespace PSPeer.Engine.Gnutella.Wire
     {
         const byte ReadingHeader = 0, ReadingPayload = 1, Skipping = 2;
 
-        readonly byte[] _buffer;
+        byte[] _buffer;            // null while released (see TryReleaseBuffer)
         readonly int _maxPayloadLength;
         int _start, _count;        // buffered, unconsumed bytes are _buffer[_start .. _start + _count)
         DescriptorHeader _header;  // of the descriptor whose payload is being read or skipped
@@ -58,6 +58,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         public ArraySegment<byte> PrepareRead()
         {
             if (_state == ReadingPayload) return new ArraySegment<byte>(_payload, _have, _payload.Length - _have);
+            if (_buffer == null) _buffer = SpareReadBuffers.Rent();
             if (_start > 0)
             {
                 Buffer.BlockCopy(_buffer, _start, _buffer, 0, _count);
@@ -106,7 +107,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 return true;
             }
             int take = Math.Min(_count, _payload.Length - _have);
-            Buffer.BlockCopy(_buffer, _start, _payload, _have, take);
+            if (take > 0) Buffer.BlockCopy(_buffer, _start, _payload, _have, take);
             Consume(take);
             _have += take;
             if (_have < _payload.Length) return false;
@@ -140,10 +141,25 @@ namespace PSPeer.Engine.Gnutella.Wire
         public byte[] TakeBufferedBytes()
         {
             var bytes = new byte[_count];
-            Buffer.BlockCopy(_buffer, _start, bytes, 0, _count);
+            if (_count > 0) Buffer.BlockCopy(_buffer, _start, bytes, 0, _count);
             _start = 0;
             _count = 0;
             return bytes;
+        }
+
+        /// <summary>
+        /// Gives the read buffer back to a pool when nothing is buffered and no descriptor is begun (only buffers of
+        /// <see cref="SpareReadBuffers.Size"/> bytes); <see cref="PrepareRead"/> takes one again. A reader that can
+        /// wait for data without a buffer (a simulated stream) releases it before each wait, so a quiet link holds none.
+        /// </summary>
+        public bool TryReleaseBuffer()
+        {
+            if (_state != ReadingHeader || _count != 0) return false;
+            if (_buffer == null) return true;
+            if (_buffer.Length != SpareReadBuffers.Size) return false;
+            SpareReadBuffers.Return(_buffer);
+            _buffer = null;
+            return true;
         }
 
         // The header at _start (whole in the buffer), checked before anything is allocated for its payload.

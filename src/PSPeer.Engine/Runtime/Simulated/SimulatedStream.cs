@@ -35,10 +35,11 @@ namespace PSPeer.Engine.Runtime.Simulated
         static readonly SendOrPostCallback ArriveCallback = state => ((SimulatedStream)state).Arrive();
 
         readonly SimulatedNetwork _network;
-        // Segments on their way to this end and arrived but unread, in order, in one ring (made on the first segment):
-        // the first _readable entries have arrived, the rest are in flight. The peer appends as it writes and each
-        // arrival (a scheduled ArriveCallback, in the same order, since arrivals from one end never reorder) takes the
-        // next in-flight entry, so a segment costs no object of its own, and its bytes sit in a pooled buffer.
+        // Segments on their way to this end and arrived but unread, in order, in one ring (taken from a pool by the
+        // first segment and given back when the last is read: a quiet end holds none): the first _readable entries have
+        // arrived, the rest are in flight. The peer appends as it writes and each arrival (a scheduled ArriveCallback,
+        // in the same order, since arrivals from one end never reorder) takes the next in-flight entry, so a segment
+        // costs no object of its own, and its bytes sit in a pooled buffer.
         InFlight[] _ring;
         int _ringHead, _ringCount, _readable;
         int _readableBytes;   // unread bytes of arrived data
@@ -58,7 +59,6 @@ namespace PSPeer.Engine.Runtime.Simulated
         object _continuationState;
         object _continuationContext;   // null, a SynchronizationContext, a TaskScheduler, or a CapturedContext
         Exception _readError;
-        int _readResult;
         short _readVersion;
         ReadState _readState;
 
@@ -72,8 +72,30 @@ namespace PSPeer.Engine.Runtime.Simulated
         public SimulatedHost Host { get; }
         public long Id { get; }
         Stream IConnection.Stream => this;
-        public string LocalEndPoint { get; set; }
-        public string RemoteEndPoint { get; set; }
+        // Endpoints are made when asked for, from the hosts' addresses and these ports (a simulated network holds
+        // hundreds of thousands of ends; their names are only read while connecting and for events). Across a NAT,
+        // where an end sees another address than its host's, the strings are kept as given.
+        int _localPort, _remotePort;
+        NatEndPoints _natEndPoints;
+
+        public string LocalEndPoint => _natEndPoints?.Local ?? Host.HostAddress + ":" + _localPort;
+        public string RemoteEndPoint => _natEndPoints?.Remote ?? Peer.Host.HostAddress + ":" + _remotePort;
+
+        /// <summary>An end whose host and peer's host are reached at their own addresses.</summary>
+        internal void SetPorts(int localPort, int remotePort)
+        {
+            _localPort = localPort;
+            _remotePort = remotePort;
+        }
+
+        /// <summary>An end that sees itself or its peer at another address (a NAT between them).</summary>
+        internal void SetEndPoints(string local, string remote) => _natEndPoints = new NatEndPoints(local, remote);
+
+        sealed class NatEndPoints
+        {
+            public readonly string Local, Remote;
+            public NatEndPoints(string local, string remote) { Local = local; Remote = remote; }
+        }
         public override string ToString() => $"{LocalEndPoint} -> {RemoteEndPoint}";
         public SimulatedStream Peer { get; set; }
         /// <summary>The host's list of open ends runs through its streams (no set per host): see SimulatedHost.Track.</summary>
@@ -118,7 +140,26 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (_readState != ReadState.None) return Failed(new InvalidOperationException("A read is already pending on this connection."));
             if (_readableBytes > 0) return new ValueTask<int>(CopyOut(buffer, offset, count));
             if (count == 0 || _finReceived) return new ValueTask<int>(0);
+            return Wait(buffer, offset, count, cancellationToken);
+        }
 
+        /// <summary>
+        /// Waits, reading nothing, until bytes have arrived (returns how many are readable) or the peer has closed
+        /// (returns 0). A reader that waits this way holds no buffer while the connection is quiet.
+        /// </summary>
+        public ValueTask<int> WaitToReadAsync(CancellationToken cancellationToken = default)
+        {
+            if (_disposed) return Failed(new ObjectDisposedException(nameof(SimulatedStream)));
+            if (cancellationToken.IsCancellationRequested) return new ValueTask<int>(Task.FromCanceled<int>(cancellationToken));
+            if (IsReset) return Failed(ResetException());
+            if (_readState != ReadState.None) return Failed(new InvalidOperationException("A read is already pending on this connection."));
+            if (_readableBytes > 0 || _finReceived) return new ValueTask<int>(_readableBytes);
+            return Wait(null, 0, 0, cancellationToken);
+        }
+
+        /// <summary>The stream becomes the source of the read's ValueTask (a null buffer: a wait that reads nothing).</summary>
+        ValueTask<int> Wait(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
             _readState = ReadState.Waiting;
             _readVersion++;
             _readBuffer = buffer;
@@ -237,14 +278,15 @@ namespace PSPeer.Engine.Runtime.Simulated
                     }
                     _readable++;
                     _readableBytes += segment.Length;
-                    if (_readState == ReadState.Waiting) CompleteRead(CopyOut(_readBuffer, _readOffset, _readCount), null);
+                    if (_readState == ReadState.Waiting)
+                        CompleteRead(_readBuffer == null ? _readableBytes : CopyOut(_readBuffer, _readOffset, _readCount), null);
                     return;
             }
         }
 
         void Append(InFlight segment)
         {
-            if (_ring == null) _ring = new InFlight[4];
+            if (_ring == null) _ring = RentRing();
             else if (_ringCount == _ring.Length)
             {
                 var grown = new InFlight[_ring.Length * 2];
@@ -266,6 +308,40 @@ namespace PSPeer.Engine.Runtime.Simulated
             _ringCount--;
             if (_readable > 0) _readable--;
             _headOffset = 0;
+            if (_ringCount == 0)
+            {
+                ReturnRing(_ring);
+                _ring = null;
+                _ringHead = 0;
+            }
+        }
+
+        // Rings of the first size, kept for the ends that get segments next: an end only holds one while something is
+        // in flight to it or unread. Per thread (simulations on several threads never share one), and bounded.
+        const int RingSize = 4;
+        const int MaxSpareRings = 4096;
+        [ThreadStatic] static InFlight[][] t_spareRings;
+        [ThreadStatic] static int t_spareRingCount;
+
+        static InFlight[] RentRing()
+        {
+            if (t_spareRingCount == 0) return new InFlight[RingSize];
+            var ring = t_spareRings[--t_spareRingCount];
+            t_spareRings[t_spareRingCount] = null;
+            return ring;
+        }
+
+        static void ReturnRing(InFlight[] ring)
+        {
+            if (ring.Length != RingSize) return;   // a grown ring goes; the next end starts small
+            var spares = t_spareRings ?? (t_spareRings = new InFlight[64][]);
+            if (t_spareRingCount == spares.Length)
+            {
+                if (spares.Length == MaxSpareRings) return;
+                Array.Resize(ref t_spareRings, spares.Length * 2);
+                spares = t_spareRings;
+            }
+            spares[t_spareRingCount++] = ring;   // its entries were all cleared as they were dropped
         }
 
         /// <summary>Drops arrived entries with nothing left to read (a close marker) from the front.</summary>
@@ -346,7 +422,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             var cancellation = _readCancellation;
             _readCancellation = null;
             cancellation?.Registration.Dispose();
-            _readResult = n;
+            _readCount = n;   // the result, now that the read is over
             _readError = error;
             _readState = ReadState.Completed;
             var continuation = _continuation;
@@ -387,9 +463,9 @@ namespace PSPeer.Engine.Runtime.Simulated
             CheckReadToken(token);
             if (_readState != ReadState.Completed) throw new InvalidOperationException("The read has not completed.");
             var error = _readError;
-            int n = _readResult;
+            int n = _readCount;
             _readError = null;
-            _readResult = 0;
+            _readCount = 0;
             _readState = ReadState.None;   // the next read may start
             if (error != null) ExceptionDispatchInfo.Capture(error).Throw();
             return n;
