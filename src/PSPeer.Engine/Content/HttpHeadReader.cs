@@ -38,42 +38,26 @@ namespace PSPeer.Engine.Content
         }
 
         /// <summary>
-        /// Starts with a buffer rented from <paramref name="pool"/> (for readers made per head in bulk, whose heads are
-        /// copied out before the reader goes); <see cref="ReturnBuffer"/> gives it back.
+        /// Starts from bytes already taken from the stream (a sniffer's), adopted as the buffer itself rather than
+        /// copied: the reader never writes into them, and a head that is longer grows into a new buffer. Null or empty:
+        /// a buffer of <paramref name="initialBytes"/>. The reader's buffer, and so these bytes, may end up as
+        /// <see cref="HeadBytes"/>: the caller hands them over.
         /// </summary>
-        public HttpHeadReader(int maxHeadBytes, BufferPool pool)
+        public HttpHeadReader(int maxHeadBytes, int initialBytes, byte[] adopt)
         {
             if (maxHeadBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxHeadBytes));
-            if (pool == null) throw new ArgumentNullException(nameof(pool));
             _max = maxHeadBytes;
-            _pool = pool;
-            _buffer = pool.BufferSize <= maxHeadBytes ? pool.Rent() : new byte[maxHeadBytes];
-            _rented = _buffer.Length == pool.BufferSize;
+            if (adopt == null || adopt.Length == 0) _buffer = new byte[Math.Max(1, Math.Min(initialBytes, maxHeadBytes))];
+            else
+            {
+                if (adopt.Length > _max) throw new HttpHeadException(true, $"head larger than {_max} bytes");
+                _buffer = adopt;
+                _count = adopt.Length;
+            }
         }
 
-        readonly BufferPool _pool;
-        bool _rented;
-
-        // A larger buffer takes over (its content already copied); a rented one goes back to its pool.
-        void Replace(byte[] larger)
-        {
-            if (_rented) _pool.Return(_buffer);
-            _rented = false;
-            _buffer = larger;
-        }
-
-        /// <summary>The bytes of the head <see cref="ReadHeadBytesAsync"/> just read start at index 0.</summary>
+        /// <summary>The bytes of the head <see cref="ReadHeadBytesAsync"/> just read start at index 0 (the buffer itself).</summary>
         public byte[] HeadBytes => _buffer;
-
-        /// <summary>Gives a rented buffer back to its pool; the reader is unusable after. Nothing buffered may still be needed.</summary>
-        public void ReturnBuffer()
-        {
-            if (_pool != null && _rented) _pool.Return(_buffer);
-            _rented = false;
-            _buffer = null;
-            _count = 0;
-            _start = 0;
-        }
 
         /// <summary>
         /// Bytes already taken from the stream by someone else (a listener that sniffed the first line to pick the
@@ -84,7 +68,7 @@ namespace PSPeer.Engine.Content
             if (bytes == null || bytes.Length == 0) return;
             if (_start > 0 || _count > 0) throw new InvalidOperationException("Prefill comes before the first read.");
             if (bytes.Length > _max) throw new HttpHeadException(true, $"head larger than {_max} bytes");
-            if (bytes.Length > _buffer.Length) Replace(new byte[Math.Min(_max, Math.Max(bytes.Length, _buffer.Length * 2))]);
+            if (bytes.Length > _buffer.Length) _buffer = new byte[Math.Min(_max, Math.Max(bytes.Length, _buffer.Length * 2))];
             Buffer.BlockCopy(bytes, 0, _buffer, 0, bytes.Length);
             _count = bytes.Length;
         }
@@ -129,7 +113,7 @@ namespace PSPeer.Engine.Content
                 {
                     var grown = new byte[Math.Min(_max, _buffer.Length * 2)];
                     Buffer.BlockCopy(_buffer, 0, grown, 0, _count);
-                    Replace(grown);
+                    _buffer = grown;
                 }
                 int n = await stream.ReadAsync(_buffer, _count, _buffer.Length - _count, cancellationToken);
                 if (n <= 0)

@@ -229,7 +229,7 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>At least <paramref name="count"/> bytes (maybe more, whatever one read brought), or null at end of stream.</summary>
         static async Task<byte[]> ReadAtLeastAsync(IConnection connection, int count, CancellationToken token)
         {
-            var buffer = new byte[256];
+            var buffer = new byte[512];   // a whole CONNECT of ours in one read
             int got = 0;
             while (got < count)
             {
