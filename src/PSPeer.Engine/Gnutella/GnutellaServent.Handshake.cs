@@ -109,23 +109,21 @@ namespace PSPeer.Engine.Gnutella
             bool done = false;
             try
             {
-                using (var timeout = new CancellationTokenSource())
-                using (var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping, timeout.Token))
-                using (Runtime.Clock.Schedule(HandshakeTimeout, () => { try { timeout.Cancel(); } catch (ObjectDisposedException) { } }))
+                using (var deadline = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping, cancellationToken))
                 {
-                    var token = both.Token;
+                    var token = deadline.Token;
                     var stream = connection.Stream;
                     var sentAt = Runtime.Clock.Now;
                     await SendAsync(stream, OwnHeadNow().Connect, token);
 
                     HandshakeHead answer;
                     // 1 KiB holds a whole 200 with its X-Try-Ultrapeers; the head keeps the buffer it is read into.
-                    try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, 1024, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+                    try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, 0, 1024, GnutellaHandshake.DefaultMaxHeadBytes, token); }
                     catch (GnutellaProtocolException e)
                     {
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} did not answer with a Gnutella 0.6 handshake ({e.Message}).", e);
                     }
-                    catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                    catch (OperationCanceledException) when (deadline.TimedOut)
                     {
                         throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not answer the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
                     }
@@ -183,7 +181,7 @@ namespace PSPeer.Engine.Gnutella
         /// The accepting side: reads CONNECT, answers 200 (or 4xx/503 with X-Try-Ultrapeers), reads the confirmation.
         /// Returns null when the connection was refused (and answered).
         /// </summary>
-        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, byte[] first, CancellationToken token)
+        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, byte[] first, int firstCount, CancellationToken token)
         {
             var stream = connection.Stream;
             string remote = connection.RemoteEndPoint;
@@ -196,7 +194,7 @@ namespace PSPeer.Engine.Gnutella
             }
             HandshakeHead hello;
             // The sniffed bytes (usually the whole CONNECT) become the head's own buffer.
-            try { hello = await GnutellaHandshake.ReadHeadAsync(stream, first, 512, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+            try { hello = await GnutellaHandshake.ReadHeadAsync(stream, first, firstCount, 512, GnutellaHandshake.DefaultMaxHeadBytes, token); }
             catch (GnutellaProtocolException e)
             {
                 await RefuseAsync(stream, 400, "Bad handshake", null, token);
@@ -235,7 +233,7 @@ namespace PSPeer.Engine.Gnutella
             await SendAsync(stream, answer, token);
 
             // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
-            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, 256, GnutellaHandshake.DefaultMaxHeadBytes, token);
+            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, hello.Remainder.Length, 256, GnutellaHandshake.DefaultMaxHeadBytes, token);
             if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
             string unreadable = LinkCompression.UnknownEncoding(confirm) ?? LinkCompression.UnknownEncoding(hello);
             if (unreadable != null)

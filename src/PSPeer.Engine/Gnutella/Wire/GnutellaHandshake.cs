@@ -31,15 +31,15 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// is not Gnutella 0.6 (or later).
         /// </summary>
         public static Task<HandshakeHead> ReadHeadAsync(Stream stream, byte[] alreadyRead, int maxBytes, CancellationToken cancellationToken) =>
-            ReadHeadAsync(stream, alreadyRead == null ? null : (byte[])alreadyRead.Clone(), 512, maxBytes, cancellationToken);
+            ReadHeadAsync(stream, alreadyRead == null ? null : (byte[])alreadyRead.Clone(), alreadyRead?.Length ?? 0, 512, maxBytes, cancellationToken);
 
         /// <summary>
-        /// As the public overload, but <paramref name="handedOver"/> (bytes already read) becomes the head's own buffer
-        /// when the head fits in it, and a head read from the stream starts in a buffer of
+        /// As the public overload, but <paramref name="handedOver"/> (its first <paramref name="handedCount"/> bytes
+        /// already read; the rest free) becomes the reader's buffer and, when the head fits in it, the head's own; and a head read from the stream starts in a buffer of
         /// <paramref name="initialBytes"/>: the head keeps the buffer it was read into instead of a copy, so size it for
         /// the head expected (a simulated network reads three heads per link).
         /// </summary>
-        internal static async Task<HandshakeHead> ReadHeadAsync(Stream stream, byte[] handedOver, int initialBytes, int maxBytes, CancellationToken cancellationToken)
+        internal static async Task<HandshakeHead> ReadHeadAsync(Stream stream, byte[] handedOver, int handedCount, int initialBytes, int maxBytes, CancellationToken cancellationToken)
         {
             if (stream == null) throw new ArgumentNullException(nameof(stream));
             if (maxBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxBytes));
@@ -47,14 +47,16 @@ namespace PSPeer.Engine.Gnutella.Wire
             int length;
             try
             {
-                reader = new HttpHeadReader(maxBytes, initialBytes, handedOver);
-                length = await reader.ReadHeadBytesAsync(stream, cancellationToken);
+                reader = new HttpHeadReader(maxBytes, initialBytes, handedOver, handedCount);
+                reader.BeginHead();
+                while (!reader.TryEndHead(out length))
+                    if (!reader.Received(await stream.ReadAsync(reader.ReadBuffer, reader.ReadOffset, reader.ReadCount, cancellationToken)))
+                        throw new GnutellaProtocolException("the connection closed before a handshake");
             }
             catch (HttpHeadException e)
             {
                 throw new GnutellaProtocolException(e.TooLarge ? $"handshake head larger than {maxBytes} bytes" : "the connection closed inside a handshake head");
             }
-            if (length < 0) throw new GnutellaProtocolException("the connection closed before a handshake");
             var head = Parse(reader.HeadBytes, length);
             head.Remainder = reader.TakeBuffered();
             return head;
