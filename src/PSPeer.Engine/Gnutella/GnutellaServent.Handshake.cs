@@ -15,37 +15,36 @@ namespace PSPeer.Engine.Gnutella
     {
         const int MaxTryUltrapeers = 10;
 
-        Dictionary<string, string> OwnHeaders()
+        /// <summary>Our own header lines, as every CONNECT and 200 of ours says them (and in this order).</summary>
+        void WriteOwnHeaders(HandshakeHeadWriter writer)
         {
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["User-Agent"] = UserAgent,
-                ["X-Ultrapeer"] = IsLeaf ? "False" : "True",
-                ["Listen-IP"] = _listenEndPoint.ToString(),
-                ["X-Query-Routing"] = "0.1",
+            writer.Header("User-Agent", UserAgent)
+                .Header("X-Ultrapeer", IsLeaf ? "False" : "True")
+                .Header("Listen-IP", _listenEndPoint.ToString())
+                .Header("X-Query-Routing", "0.1")
                 // What a 0.6 peer looks for before it uses these: we answer Pings from a pong cache, understand Bye,
                 // and read (or skip) GGEP blocks in every descriptor.
-                ["Pong-Caching"] = "0.1",
-                ["Bye-Packet"] = "0.1",
-                ["GGEP"] = "0.5",
-            };
+                .Header("Pong-Caching", "0.1")
+                .Header("Bye-Packet", "0.1")
+                .Header("GGEP", "0.5");
             if (!IsLeaf)
             {
                 // Truthful: the ultrapeer links we aim for, the highest TTL + hops we let through, and what we do with
                 // queries. gtk-gnutella's leaves refuse an ultrapeer below X-Degree 16 or without X-Dynamic-Querying.
-                headers["X-Degree"] = Degree.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                headers["X-Max-TTL"] = Options.MaxTtl.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                writer.Header("X-Degree", Degree.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Header("X-Max-TTL", Options.MaxTtl.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (Options.DynamicQuerying)
                 {
-                    headers["X-Dynamic-Querying"] = "0.1";
-                    headers["X-Ext-Probes"] = "0.1";   // a copy with a higher TTL after a probe is passed on, not dropped
+                    writer.Header("X-Dynamic-Querying", "0.1")
+                        .Header("X-Ext-Probes", "0.1");   // a copy with a higher TTL after a probe is passed on, not dropped
                 }
-                if (Options.UltrapeerQueryRouting) headers["X-Ultrapeer-Query-Routing"] = "0.1";
+                if (Options.UltrapeerQueryRouting) writer.Header("X-Ultrapeer-Query-Routing", "0.1");
             }
-            return headers;
+            // "Accept-Encoding: deflate": we can read a compressed stream (said in CONNECT and in our 200 alike).
+            if (CompressionEnabled) writer.Header(LinkCompression.AcceptEncoding, LinkCompression.Deflate);
         }
 
-        // Our own headers (OwnHeaders plus the compression offer) as encoded lines, and our CONNECT head, made once and
+        // Our own headers (WriteOwnHeaders) as encoded lines, and our CONNECT head, made once and
         // again only when something they say changes: every link of a simulated network sent the same text.
         sealed class OwnHead
         {
@@ -63,7 +62,7 @@ namespace PSPeer.Engine.Gnutella
             var own = _ownHead;
             if (own != null && own.Key == key && ReferenceEquals(own.Listen, _listenEndPoint)) return own;
             var writer = HandshakeHeadWriter.Lines();
-            foreach (var pair in OfferCompression(OwnHeaders())) writer.Header(pair.Key, pair.Value);
+            WriteOwnHeaders(writer);
             var lines = writer.Bytes();
             own = new OwnHead { Key = key, Listen = _listenEndPoint, Lines = lines, Connect = HandshakeHeadWriter.Start(GnutellaHandshake.ConnectLine).Raw(lines).Finish() };
             _ownHead = own;
@@ -110,22 +109,21 @@ namespace PSPeer.Engine.Gnutella
             bool done = false;
             try
             {
-                using (var timeout = new CancellationTokenSource())
-                using (var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping, timeout.Token))
-                using (Runtime.Clock.Schedule(HandshakeTimeout, () => { try { timeout.Cancel(); } catch (ObjectDisposedException) { } }))
+                using (var deadline = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping, cancellationToken))
                 {
-                    var token = both.Token;
+                    var token = deadline.Token;
                     var stream = connection.Stream;
                     var sentAt = Runtime.Clock.Now;
                     await SendAsync(stream, OwnHeadNow().Connect, token);
 
                     HandshakeHead answer;
-                    try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+                    // 1 KiB holds a whole 200 with its X-Try-Ultrapeers; the head keeps the buffer it is read into.
+                    try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, 0, 1024, GnutellaHandshake.DefaultMaxHeadBytes, token); }
                     catch (GnutellaProtocolException e)
                     {
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} did not answer with a Gnutella 0.6 handshake ({e.Message}).", e);
                     }
-                    catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                    catch (OperationCanceledException) when (deadline.TimedOut)
                     {
                         throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not answer the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
                     }
@@ -183,7 +181,7 @@ namespace PSPeer.Engine.Gnutella
         /// The accepting side: reads CONNECT, answers 200 (or 4xx/503 with X-Try-Ultrapeers), reads the confirmation.
         /// Returns null when the connection was refused (and answered).
         /// </summary>
-        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, byte[] first, CancellationToken token)
+        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, byte[] first, int firstCount, CancellationToken token)
         {
             var stream = connection.Stream;
             string remote = connection.RemoteEndPoint;
@@ -195,7 +193,8 @@ namespace PSPeer.Engine.Gnutella
                 return null;
             }
             HandshakeHead hello;
-            try { hello = await GnutellaHandshake.ReadHeadAsync(stream, first, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+            // The sniffed bytes (usually the whole CONNECT) become the head's own buffer.
+            try { hello = await GnutellaHandshake.ReadHeadAsync(stream, first, firstCount, 512, GnutellaHandshake.DefaultMaxHeadBytes, token); }
             catch (GnutellaProtocolException e)
             {
                 await RefuseAsync(stream, 400, "Bad handshake", null, token);
@@ -234,7 +233,7 @@ namespace PSPeer.Engine.Gnutella
             await SendAsync(stream, answer, token);
 
             // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
-            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, GnutellaHandshake.DefaultMaxHeadBytes, token);
+            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, hello.Remainder.Length, 256, GnutellaHandshake.DefaultMaxHeadBytes, token);
             if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
             string unreadable = LinkCompression.UnknownEncoding(confirm) ?? LinkCompression.UnknownEncoding(hello);
             if (unreadable != null)
@@ -268,13 +267,6 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>Whether this servent offers and uses link compression (the option, or live-on / simulated-off; never where flush fails).</summary>
         public bool CompressionEnabled => (Options.CompressLinks ?? !Runtime.IsSimulated) && LinkCompression.IsSupported;
-
-        // "Accept-Encoding: deflate": we can read a compressed stream (said in CONNECT and in our 200 alike).
-        Dictionary<string, string> OfferCompression(Dictionary<string, string> headers)
-        {
-            if (CompressionEnabled) headers[LinkCompression.AcceptEncoding] = LinkCompression.Deflate;
-            return headers;
-        }
 
         // After the handshake a refusal can only be a Bye (the link is up as far as the other servent knows).
         Task SayByeAsync(System.IO.Stream stream, ushort code, string reason, CancellationToken token) =>

@@ -183,11 +183,10 @@ namespace PSPeer.Engine.Gnutella
             try
             {
                 byte[] first;
-                using (var timeout = new CancellationTokenSource())
-                using (var both = CancellationTokenSource.CreateLinkedTokenSource(Stopping, timeout.Token))
-                using (Runtime.Clock.Schedule(HandshakeTimeout, () => { try { timeout.Cancel(); } catch (ObjectDisposedException) { } }))
+                int firstCount;
+                using (var both = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping))
                 {
-                    first = await ReadAtLeastAsync(connection, 4, both.Token);
+                    (first, firstCount) = await ReadAtLeastAsync(connection, 4, both.Token);
                     if (first == null) return;
                     NoteIncoming(remote);
                     if (StartsWith(first, "GET ") || StartsWith(first, "HEAD"))
@@ -195,16 +194,16 @@ namespace PSPeer.Engine.Gnutella
                         lock (_gate) _handshaking.Remove(connection);
                         handedOver = true;
                         // Served outside the handshake timer: a download may take much longer than a handshake.
-                        serving = _http.ServeAsync(connection, first);
+                        serving = _http.ServeAsync(connection, Exactly(first, firstCount));
                         return;
                     }
                     if (StartsWith(first, "GIV "))
                     {
-                        handedOver = await AcceptGivAsync(connection, first, both.Token);
+                        handedOver = await AcceptGivAsync(connection, Exactly(first, firstCount), both.Token);
                         if (handedOver) connection.MarkEstablished();
                         return;
                     }
-                    var link = await HandshakeIncomingAsync(connection, first, both.Token);
+                    var link = await HandshakeIncomingAsync(connection, first, firstCount, both.Token);
                     if (link == null) return;
                     connection.MarkEstablished();
                     handedOver = true;
@@ -232,20 +231,28 @@ namespace PSPeer.Engine.Gnutella
             return true;
         }
 
-        /// <summary>At least <paramref name="count"/> bytes (maybe more, whatever one read brought), or null at end of stream.</summary>
-        static async Task<byte[]> ReadAtLeastAsync(IConnection connection, int count, CancellationToken token)
+        /// <summary>
+        /// At least <paramref name="count"/> bytes (maybe more, whatever one read brought) at the start of a buffer
+        /// sized for a whole CONNECT of ours, or a null buffer at end of stream.
+        /// </summary>
+        static async Task<(byte[] buffer, int count)> ReadAtLeastAsync(IConnection connection, int count, CancellationToken token)
         {
-            var buffer = new byte[256];
+            var buffer = new byte[512];
             int got = 0;
             while (got < count)
             {
                 int n = await connection.Stream.ReadAsync(buffer, got, buffer.Length - got, token);
-                if (n <= 0) return null;
+                if (n <= 0) return (null, 0);
                 got += n;
             }
-            var result = new byte[got];
-            Buffer.BlockCopy(buffer, 0, result, 0, got);
-            return result;
+            return (buffer, got);
+        }
+
+        static byte[] Exactly(byte[] buffer, int count)
+        {
+            var exact = new byte[count];
+            Buffer.BlockCopy(buffer, 0, exact, 0, count);
+            return exact;
         }
 
         /// <summary>Registers a link that finished its handshake and starts its read loop.</summary>

@@ -23,10 +23,6 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         GnutellaHandshake() { }
 
-        // Heads are read into pooled buffers and copied out at their exact size: a simulated network reads three heads
-        // per link. 512 bytes holds a whole head of ours; larger ones grow toward the bound in their own arrays.
-        static readonly BufferPool HeadBuffers = new BufferPool(512, 256);
-
         /// <summary>
         /// Reads one head: first from <paramref name="alreadyRead"/> (bytes a sniffer already took from the stream;
         /// may be null), then from the stream, never holding more than <paramref name="maxBytes"/>. Bytes after the
@@ -34,31 +30,36 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <see cref="GnutellaProtocolException"/> when the head is too large, the stream ends first, or the start line
         /// is not Gnutella 0.6 (or later).
         /// </summary>
-        public static async Task<HandshakeHead> ReadHeadAsync(Stream stream, byte[] alreadyRead, int maxBytes, CancellationToken cancellationToken)
+        public static Task<HandshakeHead> ReadHeadAsync(Stream stream, byte[] alreadyRead, int maxBytes, CancellationToken cancellationToken) =>
+            ReadHeadAsync(stream, alreadyRead == null ? null : (byte[])alreadyRead.Clone(), alreadyRead?.Length ?? 0, 512, maxBytes, cancellationToken);
+
+        /// <summary>
+        /// As the public overload, but <paramref name="handedOver"/> (its first <paramref name="handedCount"/> bytes
+        /// already read; the rest free) becomes the reader's buffer and, when the head fits in it, the head's own; and a head read from the stream starts in a buffer of
+        /// <paramref name="initialBytes"/>: the head keeps the buffer it was read into instead of a copy, so size it for
+        /// the head expected (a simulated network reads three heads per link).
+        /// </summary>
+        internal static async Task<HandshakeHead> ReadHeadAsync(Stream stream, byte[] handedOver, int handedCount, int initialBytes, int maxBytes, CancellationToken cancellationToken)
         {
             if (stream == null) throw new ArgumentNullException(nameof(stream));
             if (maxBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxBytes));
-            var reader = new HttpHeadReader(maxBytes, HeadBuffers);
+            HttpHeadReader reader;
+            int length;
             try
             {
-                int length;
-                try
-                {
-                    reader.Prefill(alreadyRead);
-                    length = await reader.ReadHeadBytesAsync(stream, cancellationToken);
-                }
-                catch (HttpHeadException e)
-                {
-                    throw new GnutellaProtocolException(e.TooLarge ? $"handshake head larger than {maxBytes} bytes" : "the connection closed inside a handshake head");
-                }
-                if (length < 0) throw new GnutellaProtocolException("the connection closed before a handshake");
-                var bytes = new byte[length];
-                Buffer.BlockCopy(reader.HeadBytes, 0, bytes, 0, length);
-                var head = Parse(bytes);
-                head.Remainder = reader.TakeBuffered();
-                return head;
+                reader = new HttpHeadReader(maxBytes, initialBytes, handedOver, handedCount);
+                reader.BeginHead();
+                while (!reader.TryEndHead(out length))
+                    if (!reader.Received(await stream.ReadAsync(reader.ReadBuffer, reader.ReadOffset, reader.ReadCount, cancellationToken)))
+                        throw new GnutellaProtocolException("the connection closed before a handshake");
             }
-            finally { reader.ReturnBuffer(); }
+            catch (HttpHeadException e)
+            {
+                throw new GnutellaProtocolException(e.TooLarge ? $"handshake head larger than {maxBytes} bytes" : "the connection closed inside a handshake head");
+            }
+            var head = Parse(reader.HeadBytes, length);
+            head.Remainder = reader.TakeBuffered();
+            return head;
         }
 
         /// <summary>Parses head text (start line and header lines, without the final empty line).</summary>
@@ -67,24 +68,28 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (text == null) throw new ArgumentNullException(nameof(text));
             var bytes = new byte[text.Length];
             for (int i = 0; i < text.Length; i++) bytes[i] = text[i] <= 0xFF ? (byte)text[i] : (byte)'?';
-            return Parse(bytes);
+            return Parse(bytes, bytes.Length);
         }
 
         /// <summary>
         /// Parses a head's bytes (start line and header lines, without the final empty line; CRLF or bare LF line ends)
         /// as Latin-1. The head keeps <paramref name="bytes"/>: its header values are read from them when asked for.
         /// </summary>
-        public static HandshakeHead Parse(byte[] bytes)
+        public static HandshakeHead Parse(byte[] bytes) => Parse(bytes, bytes?.Length ?? 0);
+
+        /// <summary>As <see cref="Parse(byte[])"/> on bytes[0 .. length); the head keeps the array.</summary>
+        public static HandshakeHead Parse(byte[] bytes, int length)
         {
             if (bytes == null) throw new ArgumentNullException(nameof(bytes));
-            int lineEnd = LineEnd(bytes, 0, out int next);
+            if (length < 0 || length > bytes.Length) throw new ArgumentOutOfRangeException(nameof(length));
+            int lineEnd = LineEnd(bytes, 0, length, out int next);
             var head = ParseStartLine(bytes, lineEnd);
             int lines = 0;
-            for (int i = next; i < bytes.Length; i++) if (bytes[i] == '\n') lines++;
+            for (int i = next; i < length; i++) if (bytes[i] == '\n') lines++;
             var headers = new HandshakeHeaders(bytes, lines + 1);
-            for (int at = next; at < bytes.Length; at = next)
+            for (int at = next; at < length; at = next)
             {
-                lineEnd = LineEnd(bytes, at, out next);
+                lineEnd = LineEnd(bytes, at, length, out next);
                 if (lineEnd == at) continue;
                 if ((bytes[at] == ' ' || bytes[at] == '\t') && headers.HasFields)
                 {
@@ -150,10 +155,10 @@ namespace PSPeer.Engine.Gnutella.Wire
         }
 
         // The end of the line starting at `from` (without its CR LF or LF), and where the next line starts.
-        static int LineEnd(byte[] bytes, int from, out int next)
+        static int LineEnd(byte[] bytes, int from, int length, out int next)
         {
-            int lf = Array.IndexOf(bytes, (byte)'\n', from);
-            if (lf < 0) { next = bytes.Length; return bytes.Length; }
+            int lf = Array.IndexOf(bytes, (byte)'\n', from, length - from);
+            if (lf < 0) { next = length; return length; }
             next = lf + 1;
             return lf > from && bytes[lf - 1] == '\r' ? lf - 1 : lf;
         }

@@ -5,7 +5,8 @@ namespace PSPeer.Engine.Gnutella.Wire
 {
     /// <summary>
     /// Writes one handshake head as bytes: a start line, "Name: value" lines (UTF-8), the empty line. One scratch
-    /// buffer per thread, so a head costs only its own byte array; a writer is used in one go, never across an await.
+    /// buffer per thread, so a head costs only its own byte array; a writer is used in one go, never across an await,
+    /// and ends with <see cref="Finish"/>, <see cref="Bytes"/> or a refused field.
     /// Fields are checked as <see cref="GnutellaHandshake.Connect"/> always did: no CR or LF, a header name without ':'.
     /// </summary>
     internal sealed class HandshakeHeadWriter
@@ -23,15 +24,28 @@ namespace PSPeer.Engine.Gnutella.Wire
         public static HandshakeHeadWriter Start(string startLine)
         {
             GnutellaHandshake.CheckField(startLine, "reason");
-            var writer = _current ?? (_current = new HandshakeHeadWriter());
-            writer._length = 0;
-            return writer.Text(startLine).Raw(LineEnd);
+            return Take().Text(startLine).Raw(LineEnd);
         }
+
+        // This thread's writer, or a new one while it is in use (a static initializer that writes a head while another
+        // head is half written on the same thread must not empty it).
+        static HandshakeHeadWriter Take()
+        {
+            var writer = _current;
+            if (writer == null) _current = writer = new HandshakeHeadWriter();
+            else if (writer._inUse) writer = new HandshakeHeadWriter();
+            writer._length = 0;
+            writer._inUse = true;
+            return writer;
+        }
+
+        bool _inUse;
 
         /// <summary>One "Name: value" line.</summary>
         public HandshakeHeadWriter Header(string name, string value)
         {
-            GnutellaHandshake.CheckHeader(name, value);
+            try { GnutellaHandshake.CheckHeader(name, value); }
+            catch (ArgumentException) { _inUse = false; throw; }   // the head is abandoned: the writer is free again
             return Text(name).Raw(Separator).Text(value ?? "").Raw(LineEnd);
         }
 
@@ -45,18 +59,14 @@ namespace PSPeer.Engine.Gnutella.Wire
         }
 
         /// <summary>This thread's writer, emptied, for header lines alone (see <see cref="Bytes"/>).</summary>
-        public static HandshakeHeadWriter Lines()
-        {
-            var writer = _current ?? (_current = new HandshakeHeadWriter());
-            writer._length = 0;
-            return writer;
-        }
+        public static HandshakeHeadWriter Lines() => Take();
 
         /// <summary>What was written, as is (header lines to be reused with <see cref="Raw"/>).</summary>
         public byte[] Bytes()
         {
             var bytes = new byte[_length];
             Buffer.BlockCopy(_buffer, 0, bytes, 0, _length);
+            _inUse = false;
             return bytes;
         }
 

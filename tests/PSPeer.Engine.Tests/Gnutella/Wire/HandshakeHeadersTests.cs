@@ -167,6 +167,56 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Assert.EndsWith("X-Big: " + big + "\r\n\r\n", Encoding.ASCII.GetString(GnutellaHandshake.Connect(new Dictionary<string, string> { ["X-Big"] = big })));
         }
 
+        [Fact]
+        public async Task Handed_over_bytes_become_the_head_or_grow_into_a_new_buffer()
+        {
+            // The whole head and the start of a descriptor, handed over: the head reads from them, the rest comes back.
+            var whole = Encoding.ASCII.GetBytes("GNUTELLA CONNECT/0.6\r\nA: b\r\n\r\nXY");
+            var head = await GnutellaHandshake.ReadHeadAsync(new ChunkedReadStream(new byte[0]), whole, whole.Length, 16, 4096, CancellationToken.None);
+            Assert.Equal("b", head.Headers["A"]);
+            Assert.Equal("XY", Encoding.ASCII.GetString(head.Remainder));
+            // Part of a head handed over, the rest from the stream one byte at a time past a tiny first buffer.
+            var part = Encoding.ASCII.GetBytes("GNUTELLA CON");
+            head = await GnutellaHandshake.ReadHeadAsync(new ChunkedReadStream(Encoding.ASCII.GetBytes("NECT/0.6\r\nLong: " + new string('v', 700) + "\r\n\r\n"), 1), part, part.Length, 4, 4096, CancellationToken.None);
+            Assert.True(head.IsConnect);
+            Assert.Equal(700, head.Headers["long"].Length);
+            Assert.Equal("GNUTELLA CON", Encoding.ASCII.GetString(part));   // never written into
+            // More handed over than a head may hold: the same error as reading it.
+            var e = await Assert.ThrowsAsync<GnutellaProtocolException>(() =>
+                GnutellaHandshake.ReadHeadAsync(new ChunkedReadStream(new byte[0]), new byte[100], 100, 16, 64, CancellationToken.None));
+            Assert.Contains("larger than 64", e.Message);
+            // A sniffer's buffer with room left: the rest of the head is read into it, and no further than the bound.
+            var sniffed = new byte[512];
+            int n = Encoding.ASCII.GetBytes("GNUTELLA CONNECT/0.6\r\n", 0, 22, sniffed, 0);
+            head = await GnutellaHandshake.ReadHeadAsync(new ChunkedReadStream(Encoding.ASCII.GetBytes("A: b\r\n\r\nZ"), 3), sniffed, n, 16, 4096, CancellationToken.None);
+            Assert.Equal("b", head.Headers["A"]);
+            Assert.Equal("Z", Encoding.ASCII.GetString(head.Remainder));
+            e = await Assert.ThrowsAsync<GnutellaProtocolException>(() => GnutellaHandshake.ReadHeadAsync(
+                new ChunkedReadStream(Encoding.ASCII.GetBytes("A: " + new string('b', 100) + "\r\n\r\n")), new byte[512], 22, 16, 64, CancellationToken.None));
+            Assert.Contains("larger than 64", e.Message);
+        }
+
+        [Fact]
+        public async Task The_public_reader_copies_what_it_is_given()
+        {
+            var given = Encoding.ASCII.GetBytes("GNUTELLA CONNECT/0.6\r\nA: b\r\n\r\n");
+            var head = await GnutellaHandshake.ReadHeadAsync(new ChunkedReadStream(new byte[0]), given, 4096, CancellationToken.None);
+            given[given.Length - 5] = (byte)'z';   // the caller reuses its array
+            Assert.Equal("b", head.Headers["A"]);
+        }
+
+        [Fact]
+        public void A_head_written_while_another_is_half_written_leaves_both_whole()
+        {
+            var outer = HandshakeHeadWriter.Start("GNUTELLA/0.6 200 OK").Header("A", "1");
+            var inner = GnutellaHandshake.Response(503, "Busy", new Dictionary<string, string> { ["B"] = "2" });   // same thread, meanwhile
+            Assert.Equal("GNUTELLA/0.6 503 Busy\r\nB: 2\r\n\r\n", Encoding.ASCII.GetString(inner));
+            Assert.Equal("GNUTELLA/0.6 200 OK\r\nA: 1\r\nC: 3\r\n\r\n", Encoding.ASCII.GetString(outer.Header("C", "3").Finish()));
+            // A refused field abandons its head; the next head starts clean.
+            Assert.Throws<ArgumentException>(() => HandshakeHeadWriter.Start("GNUTELLA CONNECT/0.6").Header("X", "a\nb"));
+            Assert.Equal("GNUTELLA CONNECT/0.6\r\nD: 4\r\n\r\n", Encoding.ASCII.GetString(HandshakeHeadWriter.Start("GNUTELLA CONNECT/0.6").Header("D", "4").Finish()));
+        }
+
         static byte[] Latin1(string text) => text.Select(c => (byte)c).ToArray();
     }
 }
