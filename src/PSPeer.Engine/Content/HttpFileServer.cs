@@ -36,7 +36,8 @@ namespace PSPeer.Engine.Content
         readonly Action<string, string, string> _onEvent;
         readonly CancellationTokenSource _stop = new CancellationTokenSource();
         readonly object _gate = new object();
-        readonly Dictionary<IConnection, Task> _connections = new Dictionary<IConnection, Task>();
+        // Under _gate; made on the first connection (a servent of a simulated network may never serve one).
+        Dictionary<IConnection, Task> _connections;
         IListener _listener;
         AdmissionGate _admission;
         Task _acceptLoop;
@@ -76,7 +77,7 @@ namespace PSPeer.Engine.Content
         public AdmissionGate Admission => _admission;
 
         /// <summary>Open connections, for tests and diagnostics.</summary>
-        public int ConnectionCount { get { lock (_gate) return _connections.Count; } }
+        public int ConnectionCount { get { lock (_gate) return _connections?.Count ?? 0; } }
 
         /// <summary>Listens on <paramref name="port"/> (0 = any free); PeerException PortInUse passes through.</summary>
         public async Task StartAsync(int port, CancellationToken cancellationToken = default)
@@ -96,9 +97,12 @@ namespace PSPeer.Engine.Content
             {
                 if (_stopped) return;
                 _stopped = true;
-                pending = new Task[_connections.Count];
-                _connections.Values.CopyTo(pending, 0);
-                foreach (var c in _connections.Keys) c.Dispose();
+                pending = new Task[_connections?.Count ?? 0];
+                if (_connections != null)
+                {
+                    _connections.Values.CopyTo(pending, 0);
+                    foreach (var c in _connections.Keys) c.Dispose();
+                }
             }
             _stop.Cancel();
             _listener?.Dispose();
@@ -118,10 +122,13 @@ namespace PSPeer.Engine.Content
             lock (_gate)
             {
                 if (_stopped) { connection.Dispose(); return Task.CompletedTask; }
-                _connections[connection] = done.Task;
+                Connections[connection] = done.Task;
             }
             return ServeAndForgetAsync(connection, done, alreadyRead);
         }
+
+        // Under _gate.
+        Dictionary<IConnection, Task> Connections => _connections ?? (_connections = new Dictionary<IConnection, Task>());
 
         void Register(IConnection connection)
         {
@@ -130,7 +137,7 @@ namespace PSPeer.Engine.Content
             {
                 if (_stopped) { connection.Dispose(); return; }
                 // Registered before the task starts, so StopAsync always sees and closes it.
-                _connections[connection] = done.Task;
+                Connections[connection] = done.Task;
             }
             // Started outside the gate: serving runs synchronously up to its first pending read, and that can be a
             // whole request (file reads, event subscribers) that must not hold up the server's other users.
@@ -144,7 +151,7 @@ namespace PSPeer.Engine.Content
             finally
             {
                 connection.Dispose();
-                lock (_gate) _connections.Remove(connection);
+                lock (_gate) _connections?.Remove(connection);
                 done.TrySetResult(true);
             }
         }

@@ -18,7 +18,8 @@ namespace PSPeer.Engine.Core
     {
         // Synchronized: live nodes emit from socket callbacks on several threads; Rx requires serialized OnNext.
         readonly Subject<PeerEvent> _subject = new Subject<PeerEvent>();
-        readonly ISubject<PeerEvent> _events;
+        // The synchronized face of _subject, made on first use: a node nobody watches (most of a big simulation) needs none.
+        ISubject<PeerEvent> _synchronized;
         readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         int _state = (int)NodeState.Stopped;
 
@@ -28,7 +29,6 @@ namespace PSPeer.Engine.Core
             Name = string.IsNullOrEmpty(name) ? throw new ArgumentException("A node needs a name.", nameof(name)) : name;
             Protocol = protocol;
             Role = role;
-            _events = Subject.Synchronize(_subject);
         }
 
         public IPeerRuntime Runtime { get; }
@@ -78,7 +78,10 @@ namespace PSPeer.Engine.Core
 
         /// <summary>The gate that accepts this node's connections within <see cref="Limits"/>, reporting through its events.</summary>
         protected AdmissionGate CreateAdmissionGate(Func<byte[]> refusalResponse = null) =>
-            Admission = new AdmissionGate(Runtime, () => Limits, (type, remote, message, data) => Emit(type, remote, message, data), refusalResponse);
+            Admission = new AdmissionGate(this, refusalResponse);
+
+        /// <summary>What the node's admission gate reports (ConnectionRefused, ConnectionTimedOut).</summary>
+        internal void EmitFromGate(string type, string remote, string message, KeyValuePair<string, object>[] data) => Emit(type, remote, message, data);
 
         /// <summary>
         /// Hot stream of everything this node does; completes when the node stops. Subscribers never reach the node:
@@ -94,7 +97,16 @@ namespace PSPeer.Engine.Core
         /// try (a throwing one is unsubscribed): for code that must see events before the node's next step and never
         /// blocks (the engine's and the cmdlets' own bookkeeping).
         /// </summary>
-        public IObservable<PeerEvent> EventsInline => EventDelivery.Inline(_events, ObserverFailed);
+        public IObservable<PeerEvent> EventsInline => EventDelivery.Inline(Synchronized, ObserverFailed);
+
+        ISubject<PeerEvent> Synchronized
+        {
+            get
+            {
+                var s = Volatile.Read(ref _synchronized);
+                return s ?? Interlocked.CompareExchange(ref _synchronized, Subject.Synchronize(_subject), null) ?? _synchronized;
+            }
+        }
 
         /// <summary>Events a live subscriber may have waiting before newer ones are dropped for it (set before subscribing).</summary>
         public int EventQueueCapacity
@@ -114,7 +126,7 @@ namespace PSPeer.Engine.Core
         long _observerFailures;
 
         IObservable<PeerEvent> QueuedEvents() =>
-            EventDelivery.Queued(_events, _eventQueueCapacity, TaskPoolScheduler.Default,
+            EventDelivery.Queued(Synchronized, _eventQueueCapacity, TaskPoolScheduler.Default,
                 count => new PeerEvent(Runtime.Clock.Now, Name, PeerEventTypes.EventsDropped,
                     null, $"{count} events dropped: this subscriber fell behind", new Dictionary<string, object> { ["Dropped"] = count }),
                 count => Interlocked.Add(ref _eventsDropped, count),
@@ -172,7 +184,7 @@ namespace PSPeer.Engine.Core
             {
                 Volatile.Write(ref _state, (int)NodeState.Stopped);
                 Emit(PeerEventTypes.NodeStopped, null, "stopped");
-                _events.OnCompleted();
+                Synchronized.OnCompleted();
             }
         }
 
@@ -194,7 +206,7 @@ namespace PSPeer.Engine.Core
                 dict = new Dictionary<string, object>(data.Length);
                 foreach (var kv in data) dict[kv.Key] = kv.Value;
             }
-            _events.OnNext(new PeerEvent(Runtime.Clock.Now, Name, type, remote, message, dict));
+            Synchronized.OnNext(new PeerEvent(Runtime.Clock.Now, Name, type, remote, message, dict));
         }
 
         protected static KeyValuePair<string, object> D(string key, object value) => new KeyValuePair<string, object>(key, value);

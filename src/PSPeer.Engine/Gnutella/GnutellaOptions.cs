@@ -96,5 +96,45 @@ namespace PSPeer.Engine.Gnutella
         /// NotReachedFromOutside event (a node told it is reachable at an address it is not reachable at).
         /// </summary>
         public TimeSpan? ReachabilityCheckAfter { get; set; }
+
+        /// <summary>
+        /// Whether <paramref name="other"/> says the same in every property (Bootstrap by its hosts, in order): the
+        /// servents of a network that are configured alike share one options object (one per kind of node, not one per
+        /// node). Every property must be compared here; a test changes each one in turn to make sure.
+        /// </summary>
+        internal bool SameAs(GnutellaOptions other) =>
+            other != null && Role == other.Role && Port == other.Port && SharedPath == other.SharedPath
+            && SameHosts(Bootstrap, other.Bootstrap) && AutoConnect == other.AutoConnect
+            && MaxUltrapeerLinks == other.MaxUltrapeerLinks && UltrapeerLinkTarget == other.UltrapeerLinkTarget
+            && MaxLeaves == other.MaxLeaves && LeafUltrapeerLinks == other.LeafUltrapeerLinks && Firewalled == other.Firewalled
+            && MaxTtl == other.MaxTtl && RouteLifetime == other.RouteLifetime && RouteCapacity == other.RouteCapacity
+            && QueriesPerSecondPerLink == other.QueriesPerSecondPerLink && MaxPayloadLength == other.MaxPayloadLength
+            && Nullable.Equals(ServentId, other.ServentId) && QrpTableBits == other.QrpTableBits && CompressLinks == other.CompressLinks
+            && LinkGrace == other.LinkGrace && UselessAfter == other.UselessAfter && MaxLinksPerAddress == other.MaxLinksPerAddress
+            && DynamicQuerying == other.DynamicQuerying && DynamicQueryResults == other.DynamicQueryResults
+            && UltrapeerQueryRouting == other.UltrapeerQueryRouting && DetectFirewall == other.DetectFirewall
+            && ReachabilityCheckAfter == other.ReachabilityCheckAfter;
+
+        /// <summary>A hash consistent with <see cref="SameAs"/> (from the properties that tell a network's nodes apart).</summary>
+        internal int ShapeHash() =>
+            (((int)Role * 31 + MaxUltrapeerLinks) * 31 + UltrapeerLinkTarget) * 31 + MaxLeaves + (SharedPath?.Length ?? 0) * 7919;
+
+        static bool SameHosts(IList<HostPort> a, IList<HostPort> b)
+        {
+            if (ReferenceEquals(a, b)) return true;
+            int n = a?.Count ?? 0;
+            if (n != (b?.Count ?? 0)) return false;
+            for (int i = 0; i < n; i++)
+                if (!Equals(a[i], b[i])) return false;
+            return true;
+        }
+    }
+
+    /// <summary>Compares options by <see cref="GnutellaOptions.SameAs"/>, to find one a network's node can share.</summary>
+    sealed class SameGnutellaOptions : IEqualityComparer<GnutellaOptions>
+    {
+        public static readonly SameGnutellaOptions Instance = new SameGnutellaOptions();
+        public bool Equals(GnutellaOptions x, GnutellaOptions y) => ReferenceEquals(x, y) || (x != null && x.SameAs(y));
+        public int GetHashCode(GnutellaOptions o) => o?.ShapeHash() ?? 0;
     }
 }

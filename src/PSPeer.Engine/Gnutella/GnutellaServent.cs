@@ -41,7 +41,8 @@ namespace PSPeer.Engine.Gnutella
         GnutellaLink[] _links = new GnutellaLink[0];                 // copy-on-write under _gate
         int _runningLinks;                          // read loops not yet ended, under _gate (no task kept per link)
         TaskCompletionSource<bool> _linksEnded;     // made by OnStopAsync when it has read loops to wait for
-        readonly HashSet<IConnection> _handshaking = new HashSet<IConnection>();
+        // A small set, empty most of the time: CompactSet holds nothing while empty.
+        readonly CompactSet<IConnection> _handshaking = new CompactSet<IConnection>();
         IListener _listener;
         HostPort _listenEndPoint;
         HttpFileServer _http;
@@ -108,6 +109,7 @@ namespace PSPeer.Engine.Gnutella
             _listener = await Runtime.Transport.ListenAsync(Options.Port, cancellationToken);
             EndPoint = _listener.EndPoint;
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
+            if (_listenEndPoint.Host == Runtime.HostAddress) _listenEndPoint = new HostPort(Runtime.HostAddress, _listenEndPoint.Port);   // one address string per host
             _acceptLoop = AcceptLoopAsync();
             StartReachabilityCheck();
             if (Options.AutoConnect) _maintenance = MaintainLinksAsync();

@@ -14,16 +14,35 @@ namespace PSPeer.Engine.Gnutella
     /// million files and allocates tens of kilobytes up front, and a simulation runs 100,000 servents that share a
     /// handful of files each. Rebuilt whole when the folder changes (publishing is rare; queries are not).
     /// Immutable once built, so readers need no lock.
+    /// A servent with a few files (most sharers of a simulated network) keeps only each file's keywords and checks them
+    /// all per query: a map per servent would cost it a kilobyte, the scan a few comparisons. The answers are the same
+    /// either way (the matching files in index order).
     /// </remarks>
     sealed class LocalFileMatcher
     {
         public static readonly LocalFileMatcher Empty = new LocalFileMatcher(new SharedFile[0]);
 
-        readonly Dictionary<string, List<SharedFile>> _byKeyword = new Dictionary<string, List<SharedFile>>(StringComparer.Ordinal);
+        /// <summary>Up to this many files, each file's keywords are scanned; beyond, an inverted map is built.</summary>
+        internal const int ScanAtMost = 16;
+
+        readonly Dictionary<string, List<SharedFile>> _byKeyword;   // null when scanning
+        readonly string[][] _keywordsOf;                            // per file, when scanning
+        readonly bool _anyKeyword;
 
         public LocalFileMatcher(IReadOnlyList<SharedFile> files)
         {
             Files = files;
+            if (files.Count <= ScanAtMost)
+            {
+                _keywordsOf = new string[files.Count][];
+                for (int i = 0; i < files.Count; i++)
+                {
+                    _keywordsOf[i] = KeywordTokenizer.Tokenize(files[i].Name).ToArray();
+                    _anyKeyword |= _keywordsOf[i].Length > 0;
+                }
+                return;
+            }
+            _byKeyword = new Dictionary<string, List<SharedFile>>(StringComparer.Ordinal);
             foreach (var file in files)
             {
                 foreach (var token in KeywordTokenizer.Tokenize(file.Name))
@@ -32,6 +51,7 @@ namespace PSPeer.Engine.Gnutella
                     if (list.Count == 0 || !ReferenceEquals(list[list.Count - 1], file)) list.Add(file);
                 }
             }
+            _anyKeyword = _byKeyword.Count > 0;
         }
 
         public IReadOnlyList<SharedFile> Files { get; }
@@ -50,10 +70,20 @@ namespace PSPeer.Engine.Gnutella
                     if (!found.Contains(file)) found.Add(file);
                 }
             }
-            if (_byKeyword.Count > 0 && !string.IsNullOrEmpty(criteria))
+            if (_anyKeyword && !string.IsNullOrEmpty(criteria))
             {
                 var keywords = KeywordTokenizer.Tokenize(criteria);
-                if (keywords.Count > 0)
+                if (keywords.Count > 0 && _keywordsOf != null)
+                {
+                    for (int i = 0; i < _keywordsOf.Length; i++)
+                    {
+                        if (found != null && found.Count >= max) break;
+                        if (!HasAll(_keywordsOf[i], keywords)) continue;
+                        if (found == null) found = new List<SharedFile>();
+                        if (!found.Contains(Files[i])) found.Add(Files[i]);
+                    }
+                }
+                else if (keywords.Count > 0)
                 {
                     List<SharedFile> shortest = null;
                     foreach (var k in keywords)
@@ -74,6 +104,13 @@ namespace PSPeer.Engine.Gnutella
                 }
             }
             return found;
+        }
+
+        static bool HasAll(string[] fileKeywords, List<string> keywords)
+        {
+            foreach (var k in keywords)
+                if (Array.IndexOf(fileKeywords, k) < 0) return false;
+            return true;
         }
 
         bool HasAll(SharedFile file, List<string> keywords)

@@ -35,8 +35,8 @@ namespace PSPeer.Engine.Networks
         readonly NetworkLayout _layout;
         readonly GnutellaServent[] _nodes;
         readonly SimulatedHost[] _hosts;
-        readonly Dictionary<GnutellaServent, int> _indexOf = new Dictionary<GnutellaServent, int>();
         readonly List<GnutellaServent> _retired = new List<GnutellaServent>();
+        readonly Dictionary<GnutellaOptions, GnutellaOptions> _optionsInUse = new Dictionary<GnutellaOptions, GnutellaOptions>(SameGnutellaOptions.Instance);
         readonly QueryTracer _tracer;
         readonly List<IDisposable> _subscriptions = new List<IDisposable>();
         readonly SearchLog _searches = new SearchLog();
@@ -83,9 +83,22 @@ namespace PSPeer.Engine.Networks
         public TimeSpan Elapsed => IsSimulated ? Simulation.Elapsed : _clock.Now - _builtAt;
         DateTimeOffset _builtAt;
 
+        /// <summary>The servent's node index, or -1 when it is not (or no longer) one of this network's nodes.</summary>
+        /// <remarks>Read from its name (<see cref="NodeName"/>: the prefix and the index), then checked against the node at
+        /// that index: no index of its own per node.</remarks>
         public int IndexOf(GnutellaServent servent)
         {
-            lock (_indexOf) return servent != null && _indexOf.TryGetValue(servent, out int i) ? i : -1;
+            if (servent == null) return -1;
+            string name = servent.Name;
+            if (name.Length <= NamePrefix.Length || name.Length > NamePrefix.Length + 9 || !name.StartsWith(NamePrefix, StringComparison.Ordinal)) return -1;
+            int i = 0;
+            for (int at = NamePrefix.Length; at < name.Length; at++)
+            {
+                char c = name[at];
+                if (c < '0' || c > '9') return -1;
+                i = i * 10 + (c - '0');
+            }
+            return i < _nodes.Length && ReferenceEquals(Volatile.Read(ref _nodes[i]), servent) ? i : -1;
         }
 
         /// <summary>Whether the servent is (now) one of this network's nodes.</summary>
@@ -263,7 +276,8 @@ namespace PSPeer.Engine.Networks
                 if (_behindNat != null) o.DetectFirewall = true;
             }
             _options.ConfigureServent?.Invoke(o);
-            var servent = new GnutellaServent(runtime, NodeName(i), o);
+            // A simulated host already carries the node's name: one string for both.
+            var servent = new GnutellaServent(runtime, runtime is SimulatedHost host ? host.Name : NodeName(i), ShareOptions(o));
             if (!IsSimulated)
             {
                 // A hub of the plan may hold more links than the default 128 connections: its links, twice, plus room
@@ -279,15 +293,24 @@ namespace PSPeer.Engine.Networks
             return servent;
         }
 
+        /// <summary>
+        /// The options object of an earlier node configured the same way, or <paramref name="o"/> now kept for later
+        /// ones: a network's servents come in a few kinds (role, degree, shares or not), so a million nodes hold a few
+        /// hundred options objects rather than a million. Nothing changes a servent's options once it is made.
+        /// </summary>
+        GnutellaOptions ShareOptions(GnutellaOptions o)
+        {
+            lock (_optionsInUse)
+            {
+                if (_optionsInUse.TryGetValue(o, out var same)) return same;
+                _optionsInUse.Add(o, o);
+                return o;
+            }
+        }
+
         void Install(int i, GnutellaServent servent)
         {
-            var old = _nodes[i];
-            _nodes[i] = servent;
-            lock (_indexOf)
-            {
-                if (old != null) _indexOf.Remove(old);
-                _indexOf[servent] = i;
-            }
+            Volatile.Write(ref _nodes[i], servent);
             if (_tracer != null)
                 lock (_subscriptions) _subscriptions.Add(_tracer.Attach(servent, i));
         }

@@ -235,6 +235,31 @@ namespace PSPeer.Engine.Tests.Networks
         }
 
         [Fact]
+        public void Nodes_configured_alike_share_one_options_object_and_index_by_their_names()
+        {
+            using (var net = Build(300, ultrapeers: 0.3, sharing: 0.2))
+            {
+                var distinct = net.Nodes.Select(n => n.Options).Distinct().ToList();
+                Assert.InRange(distinct.Count, 2, 150);   // kinds of node (role, degree, leaves, sharing), not nodes
+                foreach (var group in net.Nodes.GroupBy(n => n.Options))
+                    Assert.All(group, n => Assert.True(n.Options.SameAs(group.First().Options)));
+                // Each still has what its own place in the plan asks for.
+                for (int i = 0; i < 300; i++)
+                {
+                    Assert.Equal(net.IsUltrapeer(i) ? PSPeer.Engine.Gnutella.GnutellaRole.Ultrapeer : PSPeer.Engine.Gnutella.GnutellaRole.Leaf, net.Nodes[i].Options.Role);
+                    Assert.Equal(net.SharedTitles(i) != null, net.Nodes[i].Options.SharedPath != null);
+                    Assert.Equal(i, net.IndexOf(net.Nodes[i]));
+                }
+                // A servent of the same name that is not this network's node has no index here.
+                var sim = new PSPeer.Engine.Runtime.Simulated.Simulation(new PSPeer.Engine.Runtime.Simulated.SimulationOptions { Seed = 1 });
+                var stranger = new PSPeer.Engine.Gnutella.GnutellaServent(sim.AddHost("x"), net.Nodes[7].Name, new PSPeer.Engine.Gnutella.GnutellaOptions());
+                Assert.Equal(-1, net.IndexOf(stranger));
+                Assert.False(net.Contains(stranger));
+                Assert.Equal(-1, net.IndexOf(null));
+            }
+        }
+
+        [Fact]
         public async Task A_live_network_on_loopback_finds_hey_jude()
         {
             using (var folder = new TempFolder())

@@ -29,10 +29,13 @@ namespace PSPeer.Engine.Runtime.Admission
         readonly IPeerRuntime _runtime;
         readonly Func<ConnectionLimits> _limits;
         readonly Action<string, string, string, KeyValuePair<string, object>[]> _emit;
+        // A node's own gate reads its limits and reports through the node itself, not through two delegates per node.
+        readonly PeerNodeBase _node;
         readonly Func<byte[]> _refusalResponse;
         readonly object _lock = new object();
-        readonly Dictionary<string, int> _perAddress = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        readonly LinkedList<AdmittedConnection> _pending = new LinkedList<AdmittedConnection>();   // before handshake, oldest first
+        // Under _lock, made on the first connection admitted: a simulated leaf accepts nothing, and holds one of these.
+        Dictionary<string, int> _perAddress;
+        LinkedList<AdmittedConnection> _pending;   // before handshake, oldest first
         int _open;
         int _refusing;
         long _refused;
@@ -50,10 +53,18 @@ namespace PSPeer.Engine.Runtime.Admission
             _refusalResponse = refusalResponse;
         }
 
+        /// <summary>The gate of <paramref name="node"/>: its current <see cref="PeerNodeBase.Limits"/>, its events.</summary>
+        internal AdmissionGate(PeerNodeBase node, Func<byte[]> refusalResponse)
+        {
+            _node = node ?? throw new ArgumentNullException(nameof(node));
+            _runtime = node.Runtime;
+            _refusalResponse = refusalResponse;
+        }
+
         /// <summary>Connections admitted and still open.</summary>
         public int OpenCount { get { lock (_lock) return _open; } }
         /// <summary>Of those, how many have not yet completed their login or handshake.</summary>
-        public int PendingCount { get { lock (_lock) return _pending.Count; } }
+        public int PendingCount { get { lock (_lock) return _pending?.Count ?? 0; } }
         /// <summary>Connections refused (and evicted) since the gate started.</summary>
         public long RefusedCount => Interlocked.Read(ref _refused);
         /// <summary>Refused connections still being told so (an HTTP 503 being written; each lingers at most half a second).</summary>
@@ -94,16 +105,17 @@ namespace PSPeer.Engine.Runtime.Admission
             string remote;
             try { remote = raw.RemoteEndPoint; } catch (Exception) { remote = null; }
             string address = HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
-            var limits = _limits();
+            var limits = _node != null ? _node.Limits : _limits();
             AdmittedConnection admitted = null, evicted = null;
             string refusal = null;
             bool budgetSpent = false;
             lock (_lock)
             {
-                _perAddress.TryGetValue(address, out int fromAddress);
+                int fromAddress = 0;
+                _perAddress?.TryGetValue(address, out fromAddress);
                 if (fromAddress >= limits.MaxConnectionsPerAddress)
                     refusal = $"{address} already has {fromAddress} connections, the most one address may hold ({limits.MaxConnectionsPerAddress})";
-                else if (_open >= limits.MaxConnections && _pending.First == null)
+                else if (_open >= limits.MaxConnections && _pending?.First == null)
                     refusal = $"the node holds its most connections ({limits.MaxConnections}), all past their handshake";
                 else
                 {
@@ -114,7 +126,7 @@ namespace PSPeer.Engine.Runtime.Admission
                     }
                     var budget = _runtime.IsSimulated ? null : limits.EffectiveBudget;
                     bool haveDescriptor = budget == null || budget.TryAcquire();
-                    if (!haveDescriptor && evicted == null && _pending.First != null)
+                    if (!haveDescriptor && evicted == null && _pending?.First != null)
                     {
                         // The process is out of descriptors: this node's oldest idle stranger gives its one up.
                         evicted = _pending.First.Value;
@@ -130,8 +142,8 @@ namespace PSPeer.Engine.Runtime.Admission
                     {
                         admitted = new AdmittedConnection(this, raw, address, budget);
                         _open++;
-                        _perAddress[address] = fromAddress + 1;
-                        admitted.PendingNode = _pending.AddLast(admitted);
+                        (_perAddress ?? (_perAddress = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)))[address] = fromAddress + 1;
+                        admitted.PendingNode = (_pending ?? (_pending = new LinkedList<AdmittedConnection>())).AddLast(admitted);
                     }
                 }
             }
@@ -170,7 +182,7 @@ namespace PSPeer.Engine.Runtime.Admission
             connection.Counted = false;
             _open--;
             if (connection.PendingNode != null) { _pending.Remove(connection.PendingNode); connection.PendingNode = null; }
-            if (_perAddress.TryGetValue(connection.Address, out int n))
+            if (_perAddress != null && _perAddress.TryGetValue(connection.Address, out int n))
             {
                 if (n <= 1) _perAddress.Remove(connection.Address);
                 else _perAddress[connection.Address] = n - 1;
@@ -226,14 +238,16 @@ namespace PSPeer.Engine.Runtime.Admission
 
         void Report(string type, string remote, string message, string reason, string address)
         {
-            if (_emit == null) return;
+            if (_emit == null && _node == null) return;
             try
             {
-                _emit(type, remote, message, new[]
+                var data = new[]
                 {
                     new KeyValuePair<string, object>("Reason", reason),
                     new KeyValuePair<string, object>("Address", address),
-                });
+                };
+                if (_node != null) _node.EmitFromGate(type, remote, message, data);
+                else _emit(type, remote, message, data);
             }
             catch (Exception) { /* a failing subscriber must not stop admission */ }
         }

@@ -24,8 +24,9 @@ namespace PSPeer.Engine.Runtime.Simulated
         readonly Simulation _simulation;
         readonly SimulatedNetwork _network;
         // Everything below is made on first use, so that an idle host in a million-host simulation costs little.
-        static readonly Dictionary<int, SimulatedListener> NoListeners = new Dictionary<int, SimulatedListener>();
-        Dictionary<int, SimulatedListener> _listeners = NoListeners;
+        // Listeners as a list through SimulatedListener.NextOnHost, as datagram sockets are: a host listens on one port
+        // or a few, and a dictionary would cost every host of a big simulation its entries and buckets.
+        SimulatedListener _listeners;
         // Open connection ends, as a list through the streams themselves (SimulatedStream.TrackedNext): no set per host.
         SimulatedStream _streams;
         int _streamCount;
@@ -55,7 +56,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         public Simulation Simulation => _simulation;
         public IClock Clock => _clock ?? (_clock = new SimulatedClock(_simulation, this));
         /// <summary>Seeded from the simulation's seed and the host's name alone, so when it is first used changes nothing.</summary>
-        public IRandomSource Random => _random ?? (_random = new SeededRandom(SeedDerivation.Derive(_simulation.Options.Seed, "host/" + Name)));
+        public IRandomSource Random => _random ?? (_random = new HostRandom(SeedDerivation.Derive(_simulation.Options.Seed, "host/" + Name)));
         public ITransport Transport => _transport ?? (_transport = new SimulatedTransport(this, _network));
         /// <summary>Datagram sockets on this host (the host is its own datagram transport, so an idle host pays nothing for it).</summary>
         public IDatagramTransport Datagrams => this;
@@ -67,7 +68,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         public bool IsSimulated => true;
         public bool IsUp { get; private set; } = true;
         /// <summary>Ports this host listens on now, ascending.</summary>
-        public IReadOnlyList<int> ListeningPorts => _listeners.Keys.OrderBy(p => p).ToList();
+        public IReadOnlyList<int> ListeningPorts => Listeners().Select(l => l.Port).OrderBy(p => p).ToList();
         /// <summary>Connection ends of this host that are still open.</summary>
         public int OpenConnectionCount => _streamCount;
 
@@ -92,7 +93,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (!IsUp) return;
             IsUp = false;
             Epoch++;
-            foreach (var listener in _listeners.Values.OrderBy(l => l.Port).ToList()) listener.Dispose();
+            foreach (var listener in Listeners().OrderBy(l => l.Port).ToList()) listener.Dispose();
             while (_datagramSockets != null) _datagramSockets.Dispose();
             foreach (var stream in OpenStreams())
             {
@@ -134,11 +135,11 @@ namespace PSPeer.Engine.Runtime.Simulated
         internal SimulatedListener AddListener(int port)
         {
             if (port == 0) port = NextFreePort();
-            else if (_listeners.ContainsKey(port))
+            else if (FindListener(port) != null)
                 throw new PeerException(PeerErrorIds.PortInUse, $"Port {port} on {Name} ({HostAddress}) is already in use: choose another -Port, or -Port 0 for any free port.");
             var listener = new SimulatedListener(this, port, _network.Options.ListenBacklog);
-            if (_listeners == NoListeners) _listeners = new Dictionary<int, SimulatedListener>();
-            _listeners.Add(port, listener);
+            listener.NextOnHost = _listeners;
+            _listeners = listener;
             return listener;
         }
 
@@ -187,11 +188,25 @@ namespace PSPeer.Engine.Runtime.Simulated
             throw new PeerException(PeerErrorIds.PortInUse, $"Host {Name} has no free UDP port left.");
         }
 
-        internal SimulatedListener FindListener(int port) => _listeners.TryGetValue(port, out var l) ? l : null;
+        internal SimulatedListener FindListener(int port)
+        {
+            for (var l = _listeners; l != null; l = l.NextOnHost)
+                if (l.Port == port) return l;
+            return null;
+        }
+
+        List<SimulatedListener> Listeners()
+        {
+            var list = new List<SimulatedListener>();
+            for (var l = _listeners; l != null; l = l.NextOnHost) list.Add(l);
+            return list;
+        }
 
         internal void RemoveListener(SimulatedListener listener)
         {
-            if (_listeners.TryGetValue(listener.Port, out var current) && current == listener) _listeners.Remove(listener.Port);
+            if (_listeners == listener) { _listeners = listener.NextOnHost; listener.NextOnHost = null; return; }
+            for (var l = _listeners; l != null; l = l.NextOnHost)
+                if (l.NextOnHost == listener) { l.NextOnHost = listener.NextOnHost; listener.NextOnHost = null; return; }
         }
 
         int NextFreePort()
@@ -200,7 +215,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             {
                 int port = _nextListenPort;
                 _nextListenPort = port == 65535 ? FirstListenPort : port + 1;
-                if (!_listeners.ContainsKey(port)) return port;
+                if (FindListener(port) == null) return port;
             }
             throw new PeerException(PeerErrorIds.PortInUse, $"Host {Name} has no free port left.");
         }

@@ -14,9 +14,15 @@ namespace PSPeer.Engine.Runtime.Simulated
     {
         readonly SimulatedHost _host;
         readonly int _backlogLimit;
-        readonly Queue<SimulatedStream> _backlog = new Queue<SimulatedStream>();
-        readonly Queue<AcceptWaiter> _waiters = new Queue<AcceptWaiter>();
+        // A listener mostly has one accept waiting (its node's accept loop) and no backlog: the first waiter has a field
+        // of its own, and the queues are made only when more must wait (every simulated host has a listener).
+        Queue<SimulatedStream> _backlog;
+        AcceptWaiter _firstWaiter;
+        Queue<AcceptWaiter> _moreWaiters;
         bool _closed;
+
+        /// <summary>The next listener of the same host (a host keeps its few listeners as a list through them).</summary>
+        internal SimulatedListener NextOnHost;
 
         public SimulatedListener(SimulatedHost host, int port, int backlogLimit)
         {
@@ -33,10 +39,11 @@ namespace PSPeer.Engine.Runtime.Simulated
         public Task<IConnection> AcceptAsync(CancellationToken cancellationToken = default)
         {
             if (_closed) return Task.FromException<IConnection>(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} is closed."));
-            if (_backlog.Count > 0) return Task.FromResult<IConnection>(_backlog.Dequeue());
+            if (_backlog != null && _backlog.Count > 0) return Task.FromResult<IConnection>(_backlog.Dequeue());
             if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<IConnection>(cancellationToken);
             var waiter = new AcceptWaiter(cancellationToken);
-            _waiters.Enqueue(waiter);
+            if (_firstWaiter == null) _firstWaiter = waiter;
+            else (_moreWaiters ?? (_moreWaiters = new Queue<AcceptWaiter>())).Enqueue(waiter);
             return waiter.Task;
         }
 
@@ -44,10 +51,10 @@ namespace PSPeer.Engine.Runtime.Simulated
         internal bool TryOffer(SimulatedStream connection)
         {
             if (_closed) return false;
-            while (_waiters.Count > 0)
-                if (_waiters.Dequeue().TryAccept(connection)) return true;
-            if (_backlog.Count >= _backlogLimit) return false;
-            _backlog.Enqueue(connection);
+            for (var waiter = NextWaiter(); waiter != null; waiter = NextWaiter())
+                if (waiter.TryAccept(connection)) return true;
+            if ((_backlog?.Count ?? 0) >= _backlogLimit) return false;
+            (_backlog ?? (_backlog = new Queue<SimulatedStream>())).Enqueue(connection);
             return true;
         }
 
@@ -56,14 +63,22 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (_closed) return;
             _closed = true;
             _host.RemoveListener(this);
-            while (_waiters.Count > 0)
-                _waiters.Dequeue().Fail(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} was closed."));
-            while (_backlog.Count > 0)
+            for (var waiter = NextWaiter(); waiter != null; waiter = NextWaiter())
+                waiter.Fail(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} was closed."));
+            while (_backlog != null && _backlog.Count > 0)
             {
                 var stream = _backlog.Dequeue();
                 stream.Reset("The listener closed before accepting the connection.");
                 stream.Peer.Reset("The connection was reset: the listener closed before accepting it.");
             }
+        }
+
+        // The oldest accept still waiting, taken off the line; null when none waits.
+        AcceptWaiter NextWaiter()
+        {
+            var first = _firstWaiter;
+            _firstWaiter = _moreWaiters != null && _moreWaiters.Count > 0 ? _moreWaiters.Dequeue() : null;
+            return first;
         }
 
         /// <summary>An accept that waits; cancellation completes it as cancelled and TryOffer skips it.</summary>

@@ -12,7 +12,6 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// </summary>
     sealed partial class SimulatedNetwork
     {
-        readonly Dictionary<string, SimulatedHost> _byAddress = new Dictionary<string, SimulatedHost>(StringComparer.OrdinalIgnoreCase);
         readonly Dictionary<string, SimulatedHost> _byName = new Dictionary<string, SimulatedHost>(StringComparer.OrdinalIgnoreCase);
         readonly Dictionary<long, SimulatedLink> _links = new Dictionary<long, SimulatedLink>();
         readonly List<NetworkPartition> _partitions = new List<NetworkPartition>();
@@ -42,7 +41,6 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (_byName.ContainsKey(host.Name)) throw new ArgumentException($"A host named '{host.Name}' already exists in this simulation.", nameof(host));
             _byName.Add(host.Name, host);
-            _byAddress.Add(host.HostAddress, host);
             _byIndex.Add(host);
         }
 
@@ -52,8 +50,41 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (string.IsNullOrEmpty(hostOrAddress)) return null;
             if (asking != null && (hostOrAddress == "127.0.0.1" || hostOrAddress == "::1" || string.Equals(hostOrAddress, "localhost", StringComparison.OrdinalIgnoreCase)))
                 return asking;
-            if (_byAddress.TryGetValue(hostOrAddress, out var host)) return host;
+            var host = ByAddress(hostOrAddress);
+            if (host != null) return host;
             return _byName.TryGetValue(hostOrAddress, out host) ? host : null;
+        }
+
+        /// <summary>
+        /// The host whose address this is: every simulated address is numbered from its host's index (10.x.y.z, or
+        /// 172.16-31.y.z behind a NAT; see SimulatedHost), so the index is read back from the text and checked, with no
+        /// map from addresses to hosts (a million hosts would hold a million entries). Null for any other text.
+        /// </summary>
+        SimulatedHost ByAddress(string text)
+        {
+            int octet = 0, count = 0, digits = 0;
+            int first = 0, second = 0, third = 0;
+            foreach (char c in text)
+            {
+                if (c >= '0' && c <= '9')
+                {
+                    octet = octet * 10 + (c - '0');
+                    if (++digits > 3 || octet > 255) return null;
+                }
+                else if (c == '.' && digits > 0 && count < 3)
+                {
+                    if (count == 0) first = octet; else if (count == 1) second = octet; else third = octet;
+                    count++;
+                    octet = digits = 0;
+                }
+                else return null;
+            }
+            if (count != 3 || digits == 0) return null;
+            bool inside = first == 172 && second >= 16 && second < 32;
+            if (first != 10 && !inside) return null;
+            int index = ((inside ? second - 16 : second) << 16 | third << 8 | octet) - 1;
+            var host = index >= 0 && index < _byIndex.Count ? _byIndex[index] : null;
+            return host != null && host.HostAddress == text ? host : null;
         }
 
         /// <summary>
