@@ -218,6 +218,7 @@ namespace PSPeer.Engine.BitTorrent
         {
             ThrowIfDisposed();
             var found = await CheckHereAsync(piecesChecked, cancellationToken);
+            PiecesMatchingAtFinalName = _atFinal ? found.SetCount : 0;
             if (_atFinal && !found.AllSet)
             {
                 // What sits at the final name is not (all) this torrent's content: a file of the same name and size may
@@ -238,6 +239,13 @@ namespace PSPeer.Engine.BitTorrent
                 return Have.Clone();
             }
         }
+
+        /// <summary>
+        /// How many pieces of the content at the final name matched at the last <see cref="CheckExistingAsync"/> (0 when
+        /// nothing complete-looking was there). Content that does not match whole is not used, so Have does not count them;
+        /// this says how close a seeder's files came.
+        /// </summary>
+        public int PiecesMatchingAtFinalName { get; private set; }
 
         async Task<Bitfield> CheckHereAsync(IProgress<int> piecesChecked, CancellationToken cancellationToken)
         {
