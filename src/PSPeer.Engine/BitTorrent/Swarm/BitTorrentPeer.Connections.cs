@@ -34,20 +34,20 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
+        /// <summary>
+        /// Handshakes an accepted connection and registers it. The admission gate owns everything before that: how many
+        /// strangers may be mid-handshake (its cap, making room by closing the oldest of them) and how long each may
+        /// take (its deadline, Limits.HandshakeTimeout, cut from the accept until MarkEstablished).
+        /// </summary>
         async Task AcceptAsync(IConnection connection)
         {
-            if (!BeginHandshake(connection)) return;
             try
             {
                 var reader = new PeerWireReader(connection.Stream) { PieceCount = Torrent.PieceCount };
                 var writer = new PeerWireWriter(connection.Stream);
-                Handshake theirs;
-                using (Runtime.Clock.Schedule(HandshakeTimeout, connection.Dispose))
-                {
-                    theirs = await reader.ReadHandshakeAsync(Stopping);
-                    if (!theirs.InfoHash.Equals(Torrent.InfoHash)) { connection.Dispose(); return; }   // another torrent: not ours to serve
-                    await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), Stopping);
-                }
+                var theirs = await reader.ReadHandshakeAsync(Stopping);
+                if (!theirs.InfoHash.Equals(Torrent.InfoHash)) { connection.Dispose(); return; }   // another torrent: not ours to serve
+                await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), Stopping);
                 connection.MarkEstablished();
                 Register(connection, reader, writer, false, null, theirs);
             }
@@ -56,10 +56,6 @@ namespace PSPeer.Engine.BitTorrent
                 if (e is PeerWireException && HasEventObservers)
                     Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "bad handshake: " + e.Message);
                 connection.Dispose();
-            }
-            finally
-            {
-                EndHandshake();
             }
         }
 
@@ -75,7 +71,8 @@ namespace PSPeer.Engine.BitTorrent
                     var reader = new PeerWireReader(connection.Stream) { PieceCount = Torrent.PieceCount };
                     var writer = new PeerWireWriter(connection.Stream);
                     Handshake theirs;
-                    using (Runtime.Clock.Schedule(HandshakeTimeout, connection.Dispose))
+                    // A connection we dialled passes no gate; it gets the same deadline from the same place, the node's limits.
+                    using (Runtime.Clock.Schedule(Limits.HandshakeTimeout, connection.Dispose))
                     {
                         await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), both.Token);
                         theirs = await reader.ReadHandshakeAsync(both.Token);

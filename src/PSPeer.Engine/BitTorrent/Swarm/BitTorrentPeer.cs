@@ -21,7 +21,6 @@ namespace PSPeer.Engine.BitTorrent
     /// </remarks>
     public sealed partial class BitTorrentPeer : PeerNodeBase
     {
-        static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(20);
         static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
         static readonly TimeSpan KeepAliveInterval = TimeSpan.FromMinutes(2);
         static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(3);
