@@ -129,7 +129,7 @@ namespace PSPeer.Engine.Chord
                 ReplyError(t, KrpcErrorCode.BadToken, "bad token: ask this node (closest_preceding or find_successor) from the same address first", from);
                 return;
             }
-            if (Encoding.UTF8.GetByteCount(q.Value) > _options.MaxValueBytes)
+            if (q.Value.Length > _options.MaxValueBytes)
             {
                 ReplyError(t, KrpcErrorCode.ValueTooBig, $"a value is at most {_options.MaxValueBytes} bytes", from);
                 return;
@@ -144,7 +144,8 @@ namespace PSPeer.Engine.Chord
                 else
                 {
                     if (_store == null) { _store = new KeyStore(); WakeMaintenance(); }
-                    stored = _store.Put(target, q.Value, (Runtime.Clock.Now + _options.ValueLifetime).UtcTicks, _options.MaxValuesPerKey);
+                    // A copy handed on says how long it has left ("left"): it keeps that, not a fresh lifetime.
+                    stored = q.Left == 0 || _store.Put(target, q.Value, ExpiryFor(q.Left), _options.MaxValuesPerKey);
                     if (!stored)
                     {
                         ReplyError(t, KrpcErrorCode.TooManyValues, $"a key holds at most {_options.MaxValuesPerKey} values", from);
@@ -164,11 +165,11 @@ namespace PSPeer.Engine.Chord
         void HandleGetValues(KrpcMessage q, IPEndPoint from)
         {
             var target = q.Target.Value;
-            IReadOnlyList<string> all;
+            IReadOnlyList<byte[]> all;
             lock (_gate)
             {
                 if (!Holds(target)) all = null;
-                else all = _store?.Get(target, Runtime.Clock.Now.UtcTicks) ?? Array.Empty<string>();
+                else all = _store?.Get(target, Runtime.Clock.Now.UtcTicks) ?? Array.Empty<byte[]>();
             }
             if (all == null)
             {
@@ -177,7 +178,7 @@ namespace PSPeer.Engine.Chord
             }
             int start = Math.Min(q.FromIndex ?? 0, all.Count);
             int room = KrpcCodec.MaxDatagramSize - ResponseOverhead;
-            var page = new List<string>();
+            var page = new List<byte[]>();
             int i = start;
             for (; i < all.Count; i++)
             {
@@ -203,9 +204,12 @@ namespace PSPeer.Engine.Chord
             {
                 if (_store != null)
                 {
-                    foreach (var (key, values) in _store.Range(fromId, to, Runtime.Clock.Now.UtcTicks))
+                    foreach (var (key, values, expires) in _store.Range(fromId, to, Runtime.Clock.Now.UtcTicks))
                     {
-                        var item = new KrpcItem(key, values);
+                        // Each value with the seconds it has left ("left"), so the taker does not give it a fresh hour.
+                        var left = new long[expires.Count];
+                        for (int i = 0; i < left.Length; i++) left[i] = SecondsLeft(expires[i]);
+                        var item = new KrpcItem(key, values, left);
                         int size = KrpcCodec.EncodedLength(item);
                         if (size > room)
                         {
@@ -228,16 +232,18 @@ namespace PSPeer.Engine.Chord
         // One key whose values alone overflow a datagram sends what fits: the rest come back with publishers' refreshes.
         static KrpcItem Trim(KrpcItem item, int room)
         {
-            var kept = new List<string>();
-            int left = room - KrpcCodec.EncodedLength(new KrpcItem(item.KeyId, Array.Empty<string>()));
-            foreach (var v in item.Values)
+            var kept = new List<byte[]>();
+            var keptLeft = item.Left == null ? null : new List<long>();
+            int left = room - KrpcCodec.EncodedLength(new KrpcItem(item.KeyId, Array.Empty<byte[]>(), keptLeft == null ? null : Array.Empty<long>()));
+            for (int i = 0; i < item.Values.Count; i++)
             {
-                int size = KrpcCodec.EncodedLength(v);
+                int size = KrpcCodec.EncodedLength(item.Values[i]) + (keptLeft == null ? 0 : 2 + item.Left[i].ToString().Length);
                 if (size > left) break;
                 left -= size;
-                kept.Add(v);
+                kept.Add(item.Values[i]);
+                keptLeft?.Add(item.Left[i]);
             }
-            return new KrpcItem(item.KeyId, kept);
+            return new KrpcItem(item.KeyId, kept, keptLeft);
         }
     }
 }

@@ -130,17 +130,17 @@ namespace PSPeer.Engine.Chord
         public async Task LeaveAsync(CancellationToken cancellationToken = default)
         {
             if (State != NodeState.Running) { await StopAsync().ConfigureAwait(Runtime.IsSimulated); return; }
-            List<(ChordId, IReadOnlyList<string>)> owned = null;
+            List<(ChordId, List<byte[]>, List<long>)> owned = null;
             ChordContact[] successors;
             lock (_gate)
             {
                 successors = _successors;
                 if (_store != null && _inRing)
                 {
-                    owned = new List<(ChordId, IReadOnlyList<string>)>();
                     var p = _predecessor;
-                    foreach (var item in _store.Snapshot(Runtime.Clock.Now.UtcTicks))
-                        if (p == null || item.Item1.InOpenClosed(p.Id, _self.Id)) owned.Add(item);
+                    owned = new List<(ChordId, List<byte[]>, List<long>)>(p == null
+                        ? _store.Range(_self.Id, _self.Id, Runtime.Clock.Now.UtcTicks)
+                        : _store.Range(p.Id, _self.Id, Runtime.Clock.Now.UtcTicks));
                 }
             }
             if (owned != null && owned.Count > 0 && successors != null)

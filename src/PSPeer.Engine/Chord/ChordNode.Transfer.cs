@@ -24,7 +24,7 @@ namespace PSPeer.Engine.Chord
                 ask.After = after;
                 var answer = await QueryAsync(source.EndPoint, ask, _options.RpcTimeout, _options.RpcRetries + 1, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
                 if (answer == null || answer.Kind != KrpcKind.Response || answer.Items == null) break;
-                long expires = (Runtime.Clock.Now + _options.ValueLifetime).UtcTicks;
+                long fresh = ExpiryFor(null);
                 lock (_gate)
                 {
                     foreach (var item in answer.Items)
@@ -32,8 +32,19 @@ namespace PSPeer.Engine.Chord
                         if (!item.KeyId.InOpenClosed(from, to) || item.Values.Count == 0) continue; // only what we asked for
                         if (_store == null) { _store = new KeyStore(); WakeMaintenance(); }
                         keys++;
-                        foreach (var v in item.Values)
-                            if (v.Length <= _options.MaxValueBytes && _store.Merge(item.KeyId, v, expires, _options.MaxValuesPerKey)) values++;
+                        for (int i = 0; i < item.Values.Count; i++)
+                        {
+                            var v = item.Values[i];
+                            if (v.Length > _options.MaxValueBytes) continue;
+                            bool isNew = !_store.Contains(item.KeyId, v);
+                            // A PSPeer sender says how long each value has left ("left"): the copy keeps that age. A
+                            // sender that does not say: new values get a lifetime, values already here keep theirs.
+                            if (item.Left != null)
+                            {
+                                if (item.Left[i] > 0 && _store.Put(item.KeyId, v, ExpiryFor(item.Left[i]), _options.MaxValuesPerKey) && isNew) values++;
+                            }
+                            else if (_store.Merge(item.KeyId, v, fresh, _options.MaxValuesPerKey)) values++;
+                        }
                     }
                 }
                 if (answer.MoreId == null || (after.HasValue && answer.MoreId.Value == after.Value)) break;
@@ -46,21 +57,25 @@ namespace PSPeer.Engine.Chord
                     D("Direction", "In"), D("Keys", keys), D("Values", values), D("Peer", source.ToString()), D("Reason", reason));
         }
 
-        /// <summary>Stores every value of <paramref name="items"/> at <paramref name="target"/>; returns how many it took.</summary>
-        async Task<int> PushKeysAsync(ChordContact target, List<(ChordId KeyId, IReadOnlyList<string> Values)> items, CancellationToken cancellationToken)
+        /// <summary>
+        /// Stores every value of <paramref name="items"/> at <paramref name="target"/>, each with the lifetime it has left
+        /// ("left"); returns how many it took.
+        /// </summary>
+        async Task<int> PushKeysAsync(ChordContact target, List<(ChordId KeyId, List<byte[]> Values, List<long> ExpiresTicks)> items, CancellationToken cancellationToken)
         {
             if (items.Count == 0) return 0;
             var token = await TokenFromAsync(target, items[0].KeyId, null, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
             if (token == null) return 0;
             int stored = 0;
-            foreach (var (keyId, values) in items)
+            foreach (var (keyId, values, expires) in items)
             {
-                foreach (var value in values)
+                for (int i = 0; i < values.Count; i++)
                 {
                     var store = KrpcMessage.Query(KrpcMethod.StoreValue, _self.Id);
                     store.Target = keyId;
-                    store.Value = value;
+                    store.Value = values[i];
                     store.Token = token;
+                    store.Left = SecondsLeft(expires[i]);
                     var answer = await QueryAsync(target.EndPoint, store, _options.RpcTimeout, _options.RpcRetries + 1, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
                     if (answer == null) return stored; // gone: the next successor will do
                     if (answer.Kind == KrpcKind.Response) stored++;

@@ -15,6 +15,8 @@ namespace PSPeer.Engine.Tests.Chord
         readonly Simulation _sim;
         readonly IDatagramSocket _socket;
         public readonly List<KrpcMessage> Answers = new List<KrpcMessage>();
+        /// <summary>Every datagram that came back, as its bytes (to compare with hand-written ones).</summary>
+        public readonly List<byte[]> RawAnswers = new List<byte[]>();
         public readonly SimulatedHost Host;
 
         public RawKrpcClient(ChordWorld world, string name)
@@ -23,6 +25,7 @@ namespace PSPeer.Engine.Tests.Chord
             Host = world.Sim.AddHost(name);
             _socket = Host.Datagrams.Bind(6000, (s, from, payload) =>
             {
+                RawAnswers.Add(payload.AsSpan().ToArray());
                 if (KrpcCodec.Decode(payload.Array, payload.Offset, payload.Count, out var m, out _) == KrpcDecodeStatus.Ok) Answers.Add(m);
             });
         }

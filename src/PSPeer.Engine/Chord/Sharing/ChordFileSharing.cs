@@ -117,7 +117,7 @@ namespace PSPeer.Engine.Chord.Sharing
                 ChordFilePointer pointer;
                 try { pointer = new ChordFilePointer(file.Name, file.Size, file.ContentHash, server); }
                 catch (ArgumentException e) { failures.Add($"{file.Name}: {e.Message}"); refused = true; continue; }
-                string value = pointer.ToValue();
+                byte[] value = pointer.Encode();
                 var keywords = ChordKeywords.OfFileName(file.Name);
                 var stores = keywords.Select(k => _node.StoreAsync(ChordKeywords.KeyOf(k), value, cancellationToken)).ToArray();
                 var results = await Task.WhenAll(stores);
@@ -153,7 +153,7 @@ namespace PSPeer.Engine.Chord.Sharing
             using (_node.Runtime.Clock.Schedule(options.Timeout, () => { try { timeout.Cancel(); } catch (ObjectDisposedException) { } }))
             {
                 var lookups = keywords.Select(k => _node.LookupAsync(ChordKeywords.KeyOf(k), ChordLookupMode.Iterative, timeout.Token)).ToArray();
-                var values = keywords.Select(k => _node.GetValuesAsync(ChordKeywords.KeyOf(k), ChordLookupMode.Iterative, timeout.Token)).ToArray();
+                var values = keywords.Select(k => _node.GetValueBytesAsync(ChordKeywords.KeyOf(k), ChordLookupMode.Iterative, timeout.Token)).ToArray();
                 try
                 {
                     await Task.WhenAll(lookups.Cast<Task>().Concat(values));
@@ -169,7 +169,7 @@ namespace PSPeer.Engine.Chord.Sharing
                 {
                     var these = new HashSet<ChordFilePointer>();
                     foreach (var v in list.Result)
-                        if (ChordFilePointer.TryFromValue(v, out var p)) these.Add(p);
+                        if (ChordFilePointer.TryDecode(v, out var p)) these.Add(p);
                     if (common == null) common = these;
                     else common.IntersectWith(these);
                 }
