@@ -47,6 +47,7 @@ namespace PSPeer.Engine.Chord
                     return;
                 }
                 case KrpcMethod.Notify:
+                    if (q.Leaving != null) { if (SenderIdMatches(q, from)) HandleLeavingAsync(q, from); else Reply(Response(t), from); return; }
                     HandleNotify(q, from);
                     Reply(Response(t), from);
                     return;
@@ -99,16 +100,20 @@ namespace PSPeer.Engine.Chord
             return ChordId.FromEndPoint(address + ":" + endPoint.Port);
         }
 
+        /// <summary>Whether a notify's sender id is SHA-1 of its address (or the ring allows configured ids); counts it when not.</summary>
+        bool SenderIdMatches(KrpcMessage q, IPEndPoint from)
+        {
+            if (_options.AllowConfiguredIds || IdOf(from) == q.SenderId) return true;
+            // Anyone could claim any id and so any place on the ring: the id must be the hash of where it speaks from.
+            Interlocked.Increment(ref Counters._notifyIgnored);
+            if (HasEventObservers) Emit(PeerEventTypes.MalformedMessage, from.ToString(), "notify ignored: the sender's id is not SHA-1 of its address",
+                D("Reason", "NotifySpoofed"), D("ClaimedId", q.SenderId.ToHex()));
+            return false;
+        }
+
         void HandleNotify(KrpcMessage q, IPEndPoint from)
         {
-            if (!_options.AllowConfiguredIds && IdOf(from) != q.SenderId)
-            {
-                // Anyone could claim any id and so any place on the ring: the id must be the hash of where it speaks from.
-                Interlocked.Increment(ref Counters._notifyIgnored);
-                if (HasEventObservers) Emit(PeerEventTypes.MalformedMessage, from.ToString(), "notify ignored: the sender's id is not SHA-1 of its address",
-                    D("Reason", "NotifySpoofed"), D("ClaimedId", q.SenderId.ToHex()));
-                return;
-            }
+            if (!SenderIdMatches(q, from)) return;
             var sender = new ChordContact(q.SenderId, from);
             if (sender.Id == _self.Id) return;
             lock (_gate)

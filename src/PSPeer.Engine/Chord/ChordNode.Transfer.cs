@@ -10,10 +10,13 @@ namespace PSPeer.Engine.Chord
     // its predecessor when the range it replicates changed) and pushing keys with store_value (a leaving node).
     public sealed partial class ChordNode
     {
-        /// <summary>Pulls every key in (<paramref name="from"/>, <paramref name="to"/>] that <paramref name="source"/> holds, page by page.</summary>
-        async Task PullKeysAsync(ChordContact source, ChordId from, ChordId to, string reason, CancellationToken cancellationToken)
+        /// <summary>
+        /// Pulls every key in (<paramref name="from"/>, <paramref name="to"/>] that <paramref name="source"/> holds, page by
+        /// page; returns how many keys came (null when the source did not answer the first page).
+        /// </summary>
+        async Task<int?> PullKeysAsync(ChordContact source, ChordId from, ChordId to, string reason, CancellationToken cancellationToken)
         {
-            if (source.Id == _self.Id) return;
+            if (source.Id == _self.Id) return 0;
             int keys = 0, values = 0;
             ChordId? after = null;
             for (int page = 0; page < 10_000; page++)
@@ -23,7 +26,11 @@ namespace PSPeer.Engine.Chord
                 ask.ToId = to;
                 ask.After = after;
                 var answer = await QueryAsync(source.EndPoint, ask, _options.RpcTimeout, _options.RpcRetries + 1, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
-                if (answer == null || answer.Kind != KrpcKind.Response || answer.Items == null) break;
+                if (answer == null || answer.Kind != KrpcKind.Response || answer.Items == null)
+                {
+                    if (page == 0) return null;
+                    break;
+                }
                 long fresh = ExpiryFor(null);
                 lock (_gate)
                 {
@@ -50,11 +57,12 @@ namespace PSPeer.Engine.Chord
                 if (answer.MoreId == null || (after.HasValue && answer.MoreId.Value == after.Value)) break;
                 after = answer.MoreId;
             }
-            if (keys == 0) return;
+            if (keys == 0) return 0;
             Interlocked.Add(ref Counters._keysTransferredIn, keys);
             if (HasEventObservers)
                 Emit(PeerEventTypes.KeysTransferred, source.EndPoint.ToString(), $"took {keys} keys ({values} new values) from {source} ({reason})",
                     D("Direction", "In"), D("Keys", keys), D("Values", values), D("Peer", source.ToString()), D("Reason", reason));
+            return keys;
         }
 
         /// <summary>
