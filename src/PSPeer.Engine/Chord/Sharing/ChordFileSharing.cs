@@ -189,26 +189,8 @@ namespace PSPeer.Engine.Chord.Sharing
         public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
             DownloadAsync(hit, destinationDirectory, false, progress, cancellationToken);
 
-        public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
-        {
-            if (hit == null) throw new ArgumentNullException(nameof(hit));
-            var runtime = _node.Runtime;
-            Emit(PeerEventTypes.DownloadStarted, hit.Source, hit.Name, D("Name", hit.Name), D("Size", hit.Size), D("ContentHash", hit.ContentHash.ToString()));
-            try
-            {
-                var result = await HttpDownloader.ExistingCopyAsync(runtime, hit, destinationDirectory, replaceExisting, cancellationToken)
-                             ?? await HttpDownloader.DownloadAsync(runtime, hit, destinationDirectory, replaceExisting, progress, cancellationToken);
-                Emit(PeerEventTypes.DownloadVerified, hit.Source, result.Path, D("Name", hit.Name), D("Path", result.Path), D("Size", result.Size),
-                    D("ContentHash", result.ContentHash.ToString()), D("Duration", result.Duration));
-                return result;
-            }
-            catch (Exception e)
-            {
-                string id = (e as PeerException)?.ErrorId ?? (e is OperationCanceledException ? "Cancelled" : PeerErrorIds.DownloadFailed);
-                Emit(PeerEventTypes.DownloadFailed, hit.Source, e.Message, D("Name", hit.Name), D("ErrorId", id), D("Reason", e.Message));
-                throw;
-            }
-        }
+        public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
+            SearchHitDownload.RunAsync(_node.Runtime, hit, destinationDirectory, replaceExisting, progress, Emit, cancellationToken);
 
         void RequireRunning()
         {
