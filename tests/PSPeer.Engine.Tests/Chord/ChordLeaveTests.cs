@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using PSPeer.Engine.Chord;
+using PSPeer.Engine.Chord.Krpc;
 using PSPeer.Engine.Core;
 using Xunit;
 
@@ -62,6 +63,34 @@ namespace PSPeer.Engine.Tests.Chord
             Assert.Equal(owned.Count, successor.StoredItems().Count(i => owned.Any(k => ChordId.FromKey(k) == i.KeyId)));
             world.RunFor(TimeSpan.FromMinutes(4));
             Assert.DoesNotContain(successor.StoredItems(), i => owned.Any(k => ChordId.FromKey(k) == i.KeyId));
+        }
+
+        [Fact]
+        public void A_successor_that_does_not_take_the_keys_gets_them_pushed_to_the_next_holders_with_their_age()
+        {
+            var world = ChordWorld.Precomputed(6, 44, ChordWorld.NoMaintenance(replicas: 2));
+            var ring = world.Sorted();
+            var leaver = ring[2];
+            var keys = Enumerable.Range(0, 60).Select(i => "key " + i).ToList();
+            foreach (var k in keys) Assert.True(world.Run(() => ring[0].StoreAsync(k, "v-" + k)).Succeeded);
+            var owned = keys.Where(k => world.OwnerOf(ChordId.FromKey(k)) == leaver).ToList();
+            Assert.NotEmpty(owned);
+            // Its successor is now another client that knows no "leaving": it answers the notify with its id alone.
+            var foreign = new RawKrpcClient(world, "foreign", answerQueries: true);
+            var next = ring[4];
+            leaver.SeedRoutingState(ring[1].Self, new[] { foreign.Contact, next.Self }, null);
+            world.RunFor(TimeSpan.FromMinutes(40));
+
+            world.Run(() => leaver.LeaveAsync());
+
+            var notify = Assert.Single(foreign.Queries, q => q.Method == KrpcMethod.Notify);
+            Assert.Equal(new[] { ring[1].Self.Id }, notify.Leaving.Select(c => c.Id));
+            // No "taken" came back: the leaver stored its keys at the holders after it with store_value, ages kept.
+            foreach (var k in owned) Assert.Contains(next.StoredItems(), i => i.KeyId == ChordId.FromKey(k));
+            world.RunFor(TimeSpan.FromMinutes(18));
+            Assert.Contains(next.StoredItems(), i => i.KeyId == ChordId.FromKey(owned[0]));
+            world.RunFor(TimeSpan.FromMinutes(4));
+            Assert.DoesNotContain(next.StoredItems(), i => owned.Any(k => ChordId.FromKey(k) == i.KeyId));
         }
 
         [Fact]
