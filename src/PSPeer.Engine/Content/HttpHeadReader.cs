@@ -20,6 +20,7 @@ namespace PSPeer.Engine.Content
     /// </summary>
     sealed class HttpHeadReader
     {
+        static readonly byte[] NothingBuffered = new byte[0];
         readonly int _max;
         byte[] _buffer;
         int _start, _count;   // buffered, unconsumed bytes are _buffer[_start .. _start+_count)
@@ -37,6 +38,44 @@ namespace PSPeer.Engine.Content
         }
 
         /// <summary>
+        /// Starts with a buffer rented from <paramref name="pool"/> (for readers made per head in bulk, whose heads are
+        /// copied out before the reader goes); <see cref="ReturnBuffer"/> gives it back.
+        /// </summary>
+        public HttpHeadReader(int maxHeadBytes, BufferPool pool)
+        {
+            if (maxHeadBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxHeadBytes));
+            if (pool == null) throw new ArgumentNullException(nameof(pool));
+            _max = maxHeadBytes;
+            _pool = pool;
+            _buffer = pool.BufferSize <= maxHeadBytes ? pool.Rent() : new byte[maxHeadBytes];
+            _rented = _buffer.Length == pool.BufferSize;
+        }
+
+        readonly BufferPool _pool;
+        bool _rented;
+
+        // A larger buffer takes over (its content already copied); a rented one goes back to its pool.
+        void Replace(byte[] larger)
+        {
+            if (_rented) _pool.Return(_buffer);
+            _rented = false;
+            _buffer = larger;
+        }
+
+        /// <summary>The bytes of the head <see cref="ReadHeadBytesAsync"/> just read start at index 0.</summary>
+        public byte[] HeadBytes => _buffer;
+
+        /// <summary>Gives a rented buffer back to its pool; the reader is unusable after. Nothing buffered may still be needed.</summary>
+        public void ReturnBuffer()
+        {
+            if (_pool != null && _rented) _pool.Return(_buffer);
+            _rented = false;
+            _buffer = null;
+            _count = 0;
+            _start = 0;
+        }
+
+        /// <summary>
         /// Bytes already taken from the stream by someone else (a listener that sniffed the first line to pick the
         /// protocol); they are read before the stream. At most the head bound.
         /// </summary>
@@ -45,7 +84,7 @@ namespace PSPeer.Engine.Content
             if (bytes == null || bytes.Length == 0) return;
             if (_start > 0 || _count > 0) throw new InvalidOperationException("Prefill comes before the first read.");
             if (bytes.Length > _max) throw new HttpHeadException(true, $"head larger than {_max} bytes");
-            if (bytes.Length > _buffer.Length) _buffer = new byte[Math.Min(_max, Math.Max(bytes.Length, _buffer.Length * 2))];
+            if (bytes.Length > _buffer.Length) Replace(new byte[Math.Min(_max, Math.Max(bytes.Length, _buffer.Length * 2))]);
             Buffer.BlockCopy(bytes, 0, _buffer, 0, bytes.Length);
             _count = bytes.Length;
         }
@@ -55,6 +94,17 @@ namespace PSPeer.Engine.Content
         /// byte of a new head. Throws <see cref="HttpHeadException"/> when the head is too large or cut off.
         /// </summary>
         public async Task<string> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            int length = await ReadHeadBytesAsync(stream, cancellationToken);
+            return length < 0 ? null : Latin1.Text(_buffer, 0, length);
+        }
+
+        /// <summary>
+        /// The next head's length in bytes without the final empty line, its bytes at <see cref="HeadBytes"/>[0 ..
+        /// length) until the next read; -1 when the stream ends cleanly before any byte of a new head. Throws
+        /// <see cref="HttpHeadException"/> when the head is too large or cut off.
+        /// </summary>
+        public async Task<int> ReadHeadBytesAsync(Stream stream, CancellationToken cancellationToken)
         {
             // Compact so the whole buffer is available for this head.
             if (_start > 0)
@@ -68,10 +118,9 @@ namespace PSPeer.Engine.Content
                 int end = FindHeadEnd(scanned, out int headLength);
                 if (end >= 0)
                 {
-                    string text = Latin1(_buffer, 0, headLength);
                     _start = end;
                     _count -= end;
-                    return text;
+                    return headLength;
                 }
                 scanned = Math.Max(0, _count - 3);
                 if (_count >= _max)
@@ -80,12 +129,12 @@ namespace PSPeer.Engine.Content
                 {
                     var grown = new byte[Math.Min(_max, _buffer.Length * 2)];
                     Buffer.BlockCopy(_buffer, 0, grown, 0, _count);
-                    _buffer = grown;
+                    Replace(grown);
                 }
                 int n = await stream.ReadAsync(_buffer, _count, _buffer.Length - _count, cancellationToken);
                 if (n <= 0)
                 {
-                    if (_count == 0) return null;
+                    if (_count == 0) return -1;
                     throw new HttpHeadException(false, "connection closed in the middle of a head");
                 }
                 _count += n;
@@ -95,6 +144,7 @@ namespace PSPeer.Engine.Content
         /// <summary>The bytes read past the last head, handed over (and no longer buffered here).</summary>
         public byte[] TakeBuffered()
         {
+            if (_count == 0) return NothingBuffered;
             var rest = new byte[_count];
             Buffer.BlockCopy(_buffer, _start, rest, 0, _count);
             _start += _count;
@@ -130,11 +180,5 @@ namespace PSPeer.Engine.Content
             return -1;
         }
 
-        static string Latin1(byte[] bytes, int offset, int count)
-        {
-            var chars = new char[count];
-            for (int i = 0; i < count; i++) chars[i] = (char)bytes[offset + i];
-            return new string(chars);
-        }
     }
 }

@@ -18,21 +18,34 @@ namespace PSPeer.Engine.Content
         /// <summary>Suffix of a download in progress: never shared, since it is not yet a verified file.</summary>
         public const string PartialSuffix = ".pspeer-partial";
 
-        readonly IFileStorage _storage;
-        readonly HashCache _cache;
+        // Most nodes of a simulated network share nothing: the storage, the hash cache and the indexes of a folder
+        // are made when it first needs them (the storage is the runtime's, the cache memory-only when simulated).
+        readonly IPeerRuntime _runtime;
+        IFileStorage _storage;
+        HashCache _cache;
         readonly object _gate = new object();
-        readonly List<SharedFile> _files = new List<SharedFile>();
-        readonly Dictionary<int, SharedFile> _byIndex = new Dictionary<int, SharedFile>();
-        readonly Dictionary<string, SharedFile> _byPath = new Dictionary<string, SharedFile>(StringComparer.Ordinal);
-        readonly Dictionary<ContentHash, SharedFile> _byHash = new Dictionary<ContentHash, SharedFile>();
+        Catalog _catalog;   // under _gate; null until the first file
         int _nextIndex;
+
+        /// <summary>The shared files in index order, and by index, path and content hash.</summary>
+        sealed class Catalog
+        {
+            public readonly List<SharedFile> Files = new List<SharedFile>();
+            public readonly Dictionary<int, SharedFile> ByIndex = new Dictionary<int, SharedFile>();
+            public readonly Dictionary<string, SharedFile> ByPath = new Dictionary<string, SharedFile>(StringComparer.Ordinal);
+            public readonly Dictionary<ContentHash, SharedFile> ByHash = new Dictionary<ContentHash, SharedFile>();
+        }
 
         /// <summary>
         /// Picks the cache from the runtime: live nodes share the process-wide persisted <see cref="HashCache.Shared"/>;
         /// a simulated host gets a memory-only cache of its own, so simulations never touch real files.
         /// </summary>
         public SharedFolder(IPeerRuntime runtime, string root)
-            : this(runtime.Storage, root, runtime.IsSimulated ? new HashCache() : HashCache.Shared) { }
+        {
+            _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+            if (!runtime.IsSimulated) _cache = HashCache.Shared;
+            Root = string.IsNullOrEmpty(root) ? null : Storage.GetFullPath(root);
+        }
 
         public SharedFolder(IFileStorage storage, string root, HashCache hashCache)
         {
@@ -43,10 +56,26 @@ namespace PSPeer.Engine.Content
 
         /// <summary>Full path of the folder, or null when the node shares nothing.</summary>
         public string Root { get; }
-        public HashCache HashCache => _cache;
+        public HashCache HashCache
+        {
+            get
+            {
+                var cache = Volatile.Read(ref _cache);
+                return cache ?? Interlocked.CompareExchange(ref _cache, new HashCache(), null) ?? _cache;
+            }
+        }
+
+        IFileStorage Storage
+        {
+            get
+            {
+                var storage = Volatile.Read(ref _storage);
+                return storage ?? Interlocked.CompareExchange(ref _storage, _runtime.Storage, null) ?? _storage;
+            }
+        }
 
         /// <summary>A snapshot of the shared files in index order.</summary>
-        public IReadOnlyList<SharedFile> Files { get { lock (_gate) return _files.ToArray(); } }
+        public IReadOnlyList<SharedFile> Files { get { lock (_gate) return _catalog == null ? Array.Empty<SharedFile>() : _catalog.Files.ToArray(); } }
 
         /// <summary>Hashes every file under Root (once); throws PeerException SharedPathNotFound when Root is missing.</summary>
         /// <remarks>Scanning again picks up new and changed files; a changed file keeps its index with its new hash,
@@ -54,7 +83,7 @@ namespace PSPeer.Engine.Content
         public async Task<IReadOnlyList<SharedFile>> ScanAsync(CancellationToken cancellationToken = default)
         {
             if (Root == null) return Files;
-            if (!_storage.DirectoryExists(Root))
+            if (!Storage.DirectoryExists(Root))
                 throw new PeerException(PeerErrorIds.SharedPathNotFound,
                     $"The shared folder '{Root}' does not exist: create it, or pass an existing folder as -SharedPath.");
 
@@ -65,10 +94,11 @@ namespace PSPeer.Engine.Content
             var present = new HashSet<string>(found.Select(f => f.path), StringComparer.Ordinal);
             lock (_gate)
             {
-                foreach (var gone in _files.Where(f => IsUnder(Root, f.FullPath) && !present.Contains(f.FullPath)).ToList())
-                    RemoveLocked(gone);
+                if (_catalog != null)
+                    foreach (var gone in _catalog.Files.Where(f => IsUnder(Root, f.FullPath) && !present.Contains(f.FullPath)).ToList())
+                        RemoveLocked(gone);
             }
-            await _cache.SaveAsync();
+            await HashCache.SaveAsync();
             return Files;
         }
 
@@ -85,12 +115,12 @@ namespace PSPeer.Engine.Content
             foreach (var raw in paths)
             {
                 if (string.IsNullOrWhiteSpace(raw)) continue;
-                string full = _storage.GetFullPath(raw);
-                if (_storage.FileExists(full))
+                string full = Storage.GetFullPath(raw);
+                if (Storage.FileExists(full))
                 {
                     candidates.Add((full, Root != null && IsUnder(Root, full) ? RelativeName(Root, full) : LastSegment(full)));
                 }
-                else if (_storage.DirectoryExists(full))
+                else if (Storage.DirectoryExists(full))
                 {
                     string prefix = Root != null && IsUnder(Root, full) ? RelativeName(Root, full) : LastSegment(full);
                     foreach (var file in ListFiles(full).Select(p => (p, RelativeName(full, p))).OrderBy(f => f.Item2, StringComparer.Ordinal))
@@ -107,7 +137,7 @@ namespace PSPeer.Engine.Content
                 }
             }
             var added = await ShareAsync(candidates, cancellationToken);
-            await _cache.SaveAsync();
+            await HashCache.SaveAsync();
             return added;
         }
 
@@ -117,7 +147,7 @@ namespace PSPeer.Engine.Content
             if (file == null) return false;
             lock (_gate)
             {
-                if (!_byIndex.TryGetValue(file.Index, out var current) || !ReferenceEquals(current, file)) return false;
+                if (_catalog == null || !_catalog.ByIndex.TryGetValue(file.Index, out var current) || !ReferenceEquals(current, file)) return false;
                 RemoveLocked(file);
                 return true;
             }
@@ -125,13 +155,13 @@ namespace PSPeer.Engine.Content
 
         public SharedFile GetByIndex(int index)
         {
-            lock (_gate) return _byIndex.TryGetValue(index, out var f) ? f : null;
+            lock (_gate) return _catalog != null && _catalog.ByIndex.TryGetValue(index, out var f) ? f : null;
         }
 
         public SharedFile GetByHash(ContentHash hash)
         {
             if (hash.IsEmpty) return null;
-            lock (_gate) return _byHash.TryGetValue(hash, out var f) ? f : null;
+            lock (_gate) return _catalog != null && _catalog.ByHash.TryGetValue(hash, out var f) ? f : null;
         }
 
         // Hashes outside the lock (it can take minutes), then publishes each file under the lock.
@@ -144,20 +174,20 @@ namespace PSPeer.Engine.Content
                 cancellationToken.ThrowIfCancellationRequested();
                 if (!seen.Add(path)) continue;
                 StoredFileInfo info;
-                try { info = _storage.GetInfo(path); }
+                try { info = Storage.GetInfo(path); }
                 catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException) { continue; }   // vanished or unreadable since listing
 
-                SharedFile existing;
-                lock (_gate) _byPath.TryGetValue(path, out existing);
+                SharedFile existing = null;
+                lock (_gate) _catalog?.ByPath.TryGetValue(path, out existing);
                 if (existing != null && existing.Size == info.Length && existing.LastWriteUtc == info.LastWriteUtc) continue;
 
                 ContentHash hash;
-                try { hash = await _cache.GetOrComputeAsync(_storage, info, cancellationToken); }
+                try { hash = await HashCache.GetOrComputeAsync(Storage, info, cancellationToken); }
                 catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException) { continue; }   // locked or removed mid-read: skip it, share the rest
 
                 lock (_gate)
                 {
-                    if (_byPath.TryGetValue(path, out existing))
+                    if (_catalog != null && _catalog.ByPath.TryGetValue(path, out existing))
                     {
                         // Changed on disk: same index, new content.
                         RemoveLocked(existing);
@@ -176,29 +206,31 @@ namespace PSPeer.Engine.Content
 
         void AddLocked(SharedFile file)
         {
-            int at = _files.FindIndex(f => f.Index > file.Index);
-            if (at < 0) _files.Add(file); else _files.Insert(at, file);
-            _byIndex[file.Index] = file;
-            _byPath[file.FullPath] = file;
+            var c = _catalog ?? (_catalog = new Catalog());
+            int at = c.Files.FindIndex(f => f.Index > file.Index);
+            if (at < 0) c.Files.Add(file); else c.Files.Insert(at, file);
+            c.ByIndex[file.Index] = file;
+            c.ByPath[file.FullPath] = file;
             // Two identical files: the hash resolves to the first one shared; either serves the same bytes.
-            if (!_byHash.ContainsKey(file.ContentHash)) _byHash[file.ContentHash] = file;
+            if (!c.ByHash.ContainsKey(file.ContentHash)) c.ByHash[file.ContentHash] = file;
         }
 
         void RemoveLocked(SharedFile file)
         {
-            _files.Remove(file);
-            _byIndex.Remove(file.Index);
-            _byPath.Remove(file.FullPath);
-            if (_byHash.TryGetValue(file.ContentHash, out var h) && ReferenceEquals(h, file))
+            var c = _catalog;
+            c.Files.Remove(file);
+            c.ByIndex.Remove(file.Index);
+            c.ByPath.Remove(file.FullPath);
+            if (c.ByHash.TryGetValue(file.ContentHash, out var h) && ReferenceEquals(h, file))
             {
-                _byHash.Remove(file.ContentHash);
-                var twin = _files.FirstOrDefault(f => f.ContentHash == file.ContentHash);
-                if (twin != null) _byHash[twin.ContentHash] = twin;
+                c.ByHash.Remove(file.ContentHash);
+                var twin = c.Files.FirstOrDefault(f => f.ContentHash == file.ContentHash);
+                if (twin != null) c.ByHash[twin.ContentHash] = twin;
             }
         }
 
         IEnumerable<string> ListFiles(string directory) =>
-            _storage.EnumerateFiles(directory).Where(p => !IsPartial(p));
+            Storage.EnumerateFiles(directory).Where(p => !IsPartial(p));
 
         // A download in progress: a partial file, or any file inside a torrent's partial folder.
         static bool IsPartial(string path) =>

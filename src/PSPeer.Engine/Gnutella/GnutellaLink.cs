@@ -20,6 +20,10 @@ namespace PSPeer.Engine.Gnutella
     /// Compression (negotiated in the handshake, each direction on its own): sending, each batch is deflated and
     /// sync-flushed as it is written; receiving, the frame reader reads from an inflating stream. The queue bound is on
     /// plain bytes, before compression.
+    /// The read loop is one async frame per link that decodes with a sans-IO <see cref="GnutellaFrameDecoder"/> held
+    /// inline and waits on the stream directly (a ValueTask read where the stream offers one): an idle link costs
+    /// one waiting frame, not a frame per layer, and its end is handed to the servent from the same frame. It
+    /// takes no cancellation token: closing the link disposes the connection, which fails the waiting read.
     /// </remarks>
     sealed class GnutellaLink
     {
@@ -33,8 +37,7 @@ namespace PSPeer.Engine.Gnutella
         readonly GnutellaCounters _counters;
         readonly object _sendGate = new object();
         readonly Queue<byte[]> _queue = new Queue<byte[]>();
-        readonly CancellationTokenSource _closed = new CancellationTokenSource();
-        readonly GnutellaFrameReader _reader;
+        GnutellaFrameDecoder _decoder;            // mutable struct, used in place by the read loop only
         readonly LinkDeflater _deflater;          // null: what we send is not compressed
         readonly InflatingStream _inflating;      // null: what we receive is not compressed
         readonly bool _coalesce;                  // live: sends inside a SendBatch wait for the batch to close
@@ -62,8 +65,8 @@ namespace PSPeer.Engine.Gnutella
             if (inflateReceiving) _inflating = new InflatingStream(_stream, alreadyRead);
             // Live links read in large gulps (a flood brings many descriptors at once); simulated ones keep the small
             // buffer, since a simulation may hold hundreds of thousands of links.
-            _reader = new GnutellaFrameReader((Stream)_inflating ?? _stream, maxPayloadLength, inflateReceiving ? null : alreadyRead,
-                live ? GnutellaFrameReader.LiveReadBufferSize : 0);
+            _decoder = new GnutellaFrameDecoder(maxPayloadLength, inflateReceiving ? null : alreadyRead,
+                live ? GnutellaFrameReader.LiveReadBufferSize : GnutellaFrameReader.ReadBufferSize);
         }
 
         /// <summary>We deflate what we send on this link.</summary>
@@ -251,10 +254,11 @@ namespace PSPeer.Engine.Gnutella
                     }
                     chunk = Encode(chunk);
                     GnutellaCounters.Add(ref _counters.linkWrites);
-                    await _stream.WriteAsync(chunk, 0, chunk.Length, _closed.Token);
+                    // No token: closing the link disposes the connection, which fails a write in progress.
+                    await _stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
                     bool empty;
                     lock (_sendGate) empty = _queue.Count == 0;
-                    if (empty) await _stream.FlushAsync(_closed.Token);
+                    if (empty) await _stream.FlushAsync(CancellationToken.None);
                 }
             }
             catch (Exception)
@@ -290,58 +294,84 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>
-        /// Reads descriptors and hands each to <paramref name="onMessage"/> until the link ends; returns why it ended.
-        /// A <see cref="GnutellaProtocolException"/> (from the reader or from the handler) ends it as malformed.
+        /// Reads descriptors and hands each to <paramref name="onMessage"/> until the link ends, then hands why it ended
+        /// to <paramref name="onEnded"/> (from the same frame: nobody awaits the loop); the task ends when the task
+        /// onEnded returns does. A <see cref="GnutellaProtocolException"/> (from the decoder or from the handler) ends
+        /// it as malformed; any other exception from the handler ends it with <see cref="LinkEnd.Error"/> set.
         /// </summary>
-        public async Task<LinkEnd> RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, CancellationToken stopping)
+        public async Task RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, Func<GnutellaLink, LinkEnd, Task> onEnded)
         {
-            // A linked source only when there is a second token to follow: servents pass none, and a linked source
-            // plus its registration on _closed would cost every link end ~150 bytes for nothing.
-            var both = stopping.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token) : null;
-            var token = both?.Token ?? _closed.Token;
-            using (both)
+            LinkEnd end;
+            var source = (Stream)_inflating ?? _stream;
+            try
             {
-                try
+                while (true)
                 {
-                    while (true)
+                    if (!HandleBuffered(onMessage))
                     {
-                        var message = await _reader.ReadAsync(token);
+                        end = new LinkEnd(CloseReason ?? "closed", false);
+                        break;
+                    }
+                    var target = _decoder.PrepareRead();
+                    int n = await (source is IValueReadStream direct
+                        ? direct.ReadValueAsync(target.Array, target.Offset, target.Count)
+                        : new ValueTask<int>(source.ReadAsync(target.Array, target.Offset, target.Count, CancellationToken.None)));
+                    if (n <= 0)
+                    {
+                        _decoder.EndOfStream();
                         // Our own Bye makes the other servent close at once: its end of stream may arrive while the
                         // Bye is still being written, and then the reason is ours, not "closed by the other servent".
-                        if (message == null) return new LinkEnd(CloseReason ?? "closed by the other servent", false);
-                        // Live: every descriptor that read brought is handled before the next wait, and the sends they
-                        // cause leave as one write per link when the batch closes (SendBatch).
-                        var batch = _coalesce ? SendBatch.Open() : null;
-                        try
-                        {
-                            do
-                            {
-                                _counters.CountReceived(message.Header.Type);
-                                onMessage(this, message);
-                                if (IsClosed) return new LinkEnd(CloseReason ?? "closed", false);
-                            }
-                            while (_coalesce && _reader.TryReadBuffered(out message));
-                        }
-                        finally { batch?.Close(); }
+                        end = new LinkEnd(CloseReason ?? "closed by the other servent", false);
+                        break;
                     }
-                }
-                catch (GnutellaProtocolException e)
-                {
-                    return new LinkEnd(e.Message, true);
-                }
-                catch (Exception) when (token.IsCancellationRequested)
-                {
-                    return new LinkEnd(CloseReason ?? (stopping.IsCancellationRequested ? "servent stopping" : "closed"), false);
-                }
-                catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is OperationCanceledException || e is PeerException)
-                {
-                    return new LinkEnd(CloseReason ?? e.Message, false);
-                }
-                finally
-                {
-                    _inflating?.Dispose();   // the read loop is its only user
+                    _decoder.Advance(n);
                 }
             }
+            catch (GnutellaProtocolException e)
+            {
+                end = new LinkEnd(e.Message, true);
+            }
+            catch (Exception) when (IsClosed)
+            {
+                // Closed here (a Bye, eviction, the servent stopping): the read failed because of it.
+                end = new LinkEnd(CloseReason ?? "closed", false);
+            }
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is OperationCanceledException || e is PeerException)
+            {
+                end = new LinkEnd(CloseReason ?? e.Message, false);
+            }
+            catch (Exception e)
+            {
+                // A bug in a handler costs this link, never the servent.
+                end = new LinkEnd("internal error: " + e.Message, false, e);
+            }
+            finally
+            {
+                _inflating?.Dispose();   // the read loop is its only user
+            }
+            await onEnded(this, end);
+        }
+
+        /// <summary>
+        /// Hands on every descriptor already whole in what was read; false when the link was closed meanwhile. Live,
+        /// the sends they cause leave as one write per link when the batch closes (SendBatch).
+        /// </summary>
+        bool HandleBuffered(Action<GnutellaLink, GnutellaMessage> onMessage)
+        {
+            if (!_decoder.TryDecode(out var message)) return true;
+            var batch = _coalesce ? SendBatch.Open() : null;
+            try
+            {
+                do
+                {
+                    _counters.CountReceived(message.Header.Type);
+                    onMessage(this, message);
+                    if (IsClosed) return false;
+                }
+                while (_decoder.TryDecode(out message));
+                return true;
+            }
+            finally { batch?.Close(); }
         }
 
         /// <summary>Why we closed the link ourselves (a Bye, a full queue), reported instead of the I/O error it causes.</summary>
@@ -376,8 +406,8 @@ namespace PSPeer.Engine.Gnutella
                     try
                     {
                         frame = Encode(frame);
-                        await _stream.WriteAsync(frame, 0, frame.Length, _closed.Token);
-                        await _stream.FlushAsync(_closed.Token);
+                        await _stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
+                        await _stream.FlushAsync(CancellationToken.None);
                     }
                     finally
                     {
@@ -402,7 +432,7 @@ namespace PSPeer.Engine.Gnutella
                 _queue.Clear();
                 _queuedBytes = 0;
             }
-            try { _closed.Cancel(); } catch (ObjectDisposedException) { }
+            // Fails the read loop's waiting read (IOException or ObjectDisposedException, live and simulated alike).
             _connection.Dispose();
             // The compressor's native memory goes now, not when the collector gets to it. A write in flight fails on
             // the closed connection first; the writer's turn guards the compressor.
@@ -413,10 +443,13 @@ namespace PSPeer.Engine.Gnutella
     }
 
     /// <summary>How a link's read loop ended.</summary>
-    struct LinkEnd
+    readonly struct LinkEnd
     {
-        public LinkEnd(string reason, bool malformed) { Reason = reason; Malformed = malformed; }
+        public LinkEnd(string reason, bool malformed, Exception error = null) { Reason = reason; Malformed = malformed; Error = error; }
         public string Reason { get; }
+        /// <summary>The other servent broke the protocol (Reason says how).</summary>
         public bool Malformed { get; }
+        /// <summary>Set when a handler threw (a bug here): Reason is "internal error: " and its message.</summary>
+        public Exception Error { get; }
     }
 }

@@ -28,7 +28,8 @@ namespace PSPeer.Engine.Gnutella
         const double DqHopDiscount = 0.8;
         static readonly TimeSpan DqMinStep = TimeSpan.FromMilliseconds(400);
         static readonly TimeSpan DqLifetime = TimeSpan.FromMinutes(2);
-        readonly Dictionary<GnutellaGuid, GnutellaDynamicQuery> _dynamicQueries = new Dictionary<GnutellaGuid, GnutellaDynamicQuery>();
+        // Under _gate; made on the first dynamic query (most servents of a simulated network never run one).
+        Dictionary<GnutellaGuid, GnutellaDynamicQuery> _dynamicQueries;
 
         /// <summary>The highest TTL a query arrived with (kept only with DynamicQuerying, as gtk-gnutella's X-Ext-Probes).</summary>
         sealed class SeenTtl { public byte Ttl; }
@@ -70,7 +71,7 @@ namespace PSPeer.Engine.Gnutella
         {
             DeliverToLeaves(leaf, header, query, payload, Volatile.Read(ref _links));
             var dq = new GnutellaDynamicQuery(header.Id, query, payload, header.Hops, Options.DynamicQueryResults, leaf, null);
-            lock (_gate) _dynamicQueries[header.Id] = dq;
+            lock (_gate) (_dynamicQueries ?? (_dynamicQueries = new Dictionary<GnutellaGuid, GnutellaDynamicQuery>()))[header.Id] = dq;
             _ = RunDynamicQueryAsync(dq, Runtime.Clock.Now + DqLifetime, Stopping);
         }
 
@@ -80,7 +81,7 @@ namespace PSPeer.Engine.Gnutella
             GnutellaDynamicQuery dq;
             lock (_gate)
             {
-                if (_dynamicQueries.Count == 0 || !_dynamicQueries.TryGetValue(id, out dq)) return;
+                if (_dynamicQueries == null || _dynamicQueries.Count == 0 || !_dynamicQueries.TryGetValue(id, out dq)) return;
             }
             dq.AddResults(results);
         }
@@ -92,7 +93,7 @@ namespace PSPeer.Engine.Gnutella
             lock (_gate)
             {
                 _queryRoutes.TryAdd(id, Self);
-                _searches[id] = search;
+                AddSearchRoute(id, search);
             }
             search.Sent(id, Runtime.Clock.Now);
             var payload = GnutellaCodec.EncodePayload(query);
@@ -154,7 +155,7 @@ namespace PSPeer.Engine.Gnutella
             catch (OperationCanceledException) { }
             finally
             {
-                if (dq.Origin != null) lock (_gate) _dynamicQueries.Remove(dq.Id);
+                if (dq.Origin != null) lock (_gate) _dynamicQueries?.Remove(dq.Id);
             }
         }
 

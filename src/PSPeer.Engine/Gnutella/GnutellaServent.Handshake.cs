@@ -45,6 +45,38 @@ namespace PSPeer.Engine.Gnutella
             return headers;
         }
 
+        // Our own headers (OwnHeaders plus the compression offer) as encoded lines, and our CONNECT head, made once and
+        // again only when something they say changes: every link of a simulated network sent the same text.
+        sealed class OwnHead
+        {
+            public long Key;
+            public HostPort Listen;
+            public byte[] Lines;
+            public byte[] Connect;
+        }
+        volatile OwnHead _ownHead;
+
+        OwnHead OwnHeadNow()
+        {
+            long key = ((long)Degree << 32) | ((long)Options.MaxTtl << 8) | (Options.DynamicQuerying ? 1L : 0) | (Options.UltrapeerQueryRouting ? 2L : 0)
+                | (CompressionEnabled ? 4L : 0) | (IsLeaf ? 8L : 0);
+            var own = _ownHead;
+            if (own != null && own.Key == key && ReferenceEquals(own.Listen, _listenEndPoint)) return own;
+            var writer = HandshakeHeadWriter.Lines();
+            foreach (var pair in OfferCompression(OwnHeaders())) writer.Header(pair.Key, pair.Value);
+            var lines = writer.Bytes();
+            own = new OwnHead { Key = key, Listen = _listenEndPoint, Lines = lines, Connect = HandshakeHeadWriter.Start(GnutellaHandshake.ConnectLine).Raw(lines).Finish() };
+            _ownHead = own;
+            return own;
+        }
+
+        // Answers that never change, made once by the general writer (so they stay byte for byte what it writes).
+        static readonly byte[] ConfirmPlain = GnutellaHandshake.Response(200, "OK", new Dictionary<string, string> { ["User-Agent"] = UserAgent });
+        static readonly byte[] ConfirmCompressed = GnutellaHandshake.Response(200, "OK",
+            new Dictionary<string, string> { ["User-Agent"] = UserAgent, [LinkCompression.ContentEncoding] = LinkCompression.Deflate });
+        static readonly byte[] LeafRefusesLeaf = GnutellaHandshake.Response(503, "Leaves connect to ultrapeers", null);
+        static readonly byte[] EncodingRefused = GnutellaHandshake.Response(406, "Content-Encoding not supported", null);
+
         /// <summary>The ultrapeer links this ultrapeer aims for: what it says as X-Degree.</summary>
         int Degree => Math.Max(0, Math.Min(Options.UltrapeerLinkTarget, Options.MaxUltrapeerLinks));
 
@@ -85,8 +117,7 @@ namespace PSPeer.Engine.Gnutella
                     var token = both.Token;
                     var stream = connection.Stream;
                     var sentAt = Runtime.Clock.Now;
-                    var hello = GnutellaHandshake.Connect(OfferCompression(OwnHeaders()));
-                    await SendAsync(stream, hello, token);
+                    await SendAsync(stream, OwnHeadNow().Connect, token);
 
                     HandshakeHead answer;
                     try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token); }
@@ -111,22 +142,18 @@ namespace PSPeer.Engine.Gnutella
                     bool remoteUltrapeer = IsUltrapeerHeader(answer);
                     if (IsLeaf && !remoteUltrapeer)
                     {
-                        var no = GnutellaHandshake.Response(503, "Leaves connect to ultrapeers", new Dictionary<string, string>());
-                        await SendAsync(stream, no, token);
+                        await SendAsync(stream, LeafRefusesLeaf, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
                     }
                     string unreadable = LinkCompression.UnknownEncoding(answer);
                     if (unreadable != null)
                     {
-                        await SendAsync(stream, GnutellaHandshake.Response(406, "Content-Encoding not supported", new Dictionary<string, string>()), token);
+                        await SendAsync(stream, EncodingRefused, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} would send with Content-Encoding '{unreadable}', which PSPeer cannot read.");
                     }
                     // Link compression, each way on its own: we compress if it can inflate, we inflate if it compresses.
                     bool compress = CompressionEnabled && LinkCompression.Accepts(answer);
-                    var confirmation = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
-                    if (compress) confirmation[LinkCompression.ContentEncoding] = LinkCompression.Deflate;
-                    var ok = GnutellaHandshake.Response(200, "OK", confirmation);
-                    await SendAsync(stream, ok, token);
+                    await SendAsync(stream, compress ? ConfirmCompressed : ConfirmPlain, token);
 
                     var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
                         new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
@@ -194,14 +221,15 @@ namespace PSPeer.Engine.Gnutella
                 return null;
             }
 
-            var headers = OfferCompression(OwnHeaders());
-            headers["Remote-IP"] = remoteAddress;
+            // Our headers, then what this connection alone gets, in the order a dictionary of them was written.
+            var ownLines = OwnHeadNow().Lines;
             bool compress = CompressionEnabled && LinkCompression.Accepts(hello);
-            if (compress) headers[LinkCompression.ContentEncoding] = LinkCompression.Deflate;
             string tryList = _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen);
-            if (tryList.Length > 0) headers["X-Try-Ultrapeers"] = tryList;
-            if (!IsLeaf) headers["X-Ultrapeer-Needed"] = UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False";
-            var answer = GnutellaHandshake.Response(200, "OK", headers);
+            var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(200, "OK")).Raw(ownLines).Header("Remote-IP", remoteAddress);
+            if (compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
+            if (tryList.Length > 0) writer.Header("X-Try-Ultrapeers", tryList);
+            if (!IsLeaf) writer.Header("X-Ultrapeer-Needed", UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False");
+            var answer = writer.Finish();
             var sentAt = Runtime.Clock.Now;
             await SendAsync(stream, answer, token);
 
@@ -254,9 +282,9 @@ namespace PSPeer.Engine.Gnutella
 
         static Task RefuseAsync(System.IO.Stream stream, int status, string reason, string tryUltrapeers, CancellationToken token)
         {
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
-            if (!string.IsNullOrEmpty(tryUltrapeers)) headers["X-Try-Ultrapeers"] = tryUltrapeers;
-            return SendLastWordsAsync(stream, GnutellaHandshake.Response(status, reason, headers), token);
+            var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(status, reason)).Header("User-Agent", UserAgent);
+            if (!string.IsNullOrEmpty(tryUltrapeers)) writer.Header("X-Try-Ultrapeers", tryUltrapeers);
+            return SendLastWordsAsync(stream, writer.Finish(), token);
         }
 
         static async Task SendAsync(System.IO.Stream stream, byte[] bytes, CancellationToken token)
@@ -296,15 +324,21 @@ namespace PSPeer.Engine.Gnutella
         void LearnTryUltrapeers(HandshakeHead head)
         {
             if (head.Headers == null) return;
-            foreach (var (name, ultrapeers) in new[] { ("X-Try-Ultrapeers", true), ("X-Try", false) })
+            LearnTryList(head, "X-Try-Ultrapeers", ultrapeers: true);
+            LearnTryList(head, "X-Try", ultrapeers: false);
+        }
+
+        void LearnTryList(HandshakeHead head, string name, bool ultrapeers)
+        {
+            if (!head.Headers.TryGetValue(name, out var list) || string.IsNullOrEmpty(list)) return;
+            int taken = 0;
+            for (int start = 0; start <= list.Length; taken++)
             {
-                if (!head.Headers.TryGetValue(name, out var list) || string.IsNullOrEmpty(list)) continue;
-                int taken = 0;
-                foreach (var item in list.Split(','))
-                {
-                    if (taken++ >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
-                    if (HostPort.TryParse(item, out var host)) _hosts.Add(host, knownUltrapeer: ultrapeers);
-                }
+                if (taken >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
+                int comma = list.IndexOf(',', start);
+                if (comma < 0) comma = list.Length;
+                if (HostPort.TryParse(list, start, comma - start, out var host)) _hosts.Add(host, knownUltrapeer: ultrapeers);
+                start = comma + 1;
             }
         }
 

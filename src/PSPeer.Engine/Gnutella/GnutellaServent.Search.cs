@@ -11,7 +11,12 @@ namespace PSPeer.Engine.Gnutella
     /// <summary>Searching: a single flood with a given TTL, an expanding ring (TTL 1, 2, ... MaxTtl), or dynamic querying.</summary>
     public sealed partial class GnutellaServent
     {
-        readonly Dictionary<GnutellaGuid, GnutellaSearch> _searches = new Dictionary<GnutellaGuid, GnutellaSearch>();
+        // Under _gate; made on the servent's first search (most servents of a simulated network never search).
+        Dictionary<GnutellaGuid, GnutellaSearch> _searches;
+
+        // Under _gate.
+        void AddSearchRoute(GnutellaGuid id, GnutellaSearch search) =>
+            (_searches ?? (_searches = new Dictionary<GnutellaGuid, GnutellaSearch>()))[id] = search;
         static readonly TimeSpan MinRingWait = TimeSpan.FromMilliseconds(250);
         static readonly TimeSpan FirstLinkWait = TimeSpan.FromSeconds(5);
 
@@ -74,7 +79,7 @@ namespace PSPeer.Engine.Gnutella
                 {
                     search.Finish();
                     stop.Cancel();   // ends the ring's pending delay
-                    lock (_gate) foreach (var id in search.Ids) _searches.Remove(id);
+                    lock (_gate) if (_searches != null) foreach (var id in search.Ids) _searches.Remove(id);
                 }
             }
             search.Failure?.Throw();
@@ -122,7 +127,7 @@ namespace PSPeer.Engine.Gnutella
             lock (_gate)
             {
                 _queryRoutes.TryAdd(id, Self);
-                _searches[id] = search;
+                AddSearchRoute(id, search);
             }
             search.Sent(id, Runtime.Clock.Now);
             var payload = GnutellaCodec.EncodePayload(query);
@@ -145,7 +150,8 @@ namespace PSPeer.Engine.Gnutella
         void DeliverHits(GnutellaLink link, DescriptorHeader header, QueryHit hit)
         {
             GnutellaSearch search;
-            lock (_gate) _searches.TryGetValue(header.Id, out search);
+            search = null;
+            lock (_gate) _searches?.TryGetValue(header.Id, out search);
             if (search == null) return;   // the search finished; its route stays until it expires
             var now = Runtime.Clock.Now;
             string source = new HostPort(hit.Address, hit.Port).ToString();

@@ -21,7 +21,8 @@ namespace PSPeer.Engine.Gnutella
         const int MaxPushCallbacks = 8;
         int _pushCallbacks;
 
-        readonly Dictionary<string, TaskCompletionSource<GivConnection>> _givWaiters = new Dictionary<string, TaskCompletionSource<GivConnection>>();
+        // Under _gate; made on the first push download.
+        Dictionary<string, TaskCompletionSource<GivConnection>> _givWaiters;
 
         sealed class GivConnection
         {
@@ -82,7 +83,7 @@ namespace PSPeer.Engine.Gnutella
 
             string key = GivKey(target, (uint)hit.FileIndex);
             var waiter = new TaskCompletionSource<GivConnection>();
-            lock (_gate) _givWaiters[key] = waiter;
+            lock (_gate) (_givWaiters ?? (_givWaiters = new Dictionary<string, TaskCompletionSource<GivConnection>>()))[key] = waiter;
             bool handed = false;
             try
             {
@@ -104,7 +105,7 @@ namespace PSPeer.Engine.Gnutella
             }
             finally
             {
-                lock (_gate) if (_givWaiters.TryGetValue(key, out var current) && current == waiter) _givWaiters.Remove(key);
+                lock (_gate) if (_givWaiters != null && _givWaiters.TryGetValue(key, out var current) && current == waiter) _givWaiters.Remove(key);
                 // A GIV that came as we gave up: close it rather than leak it.
                 if (!handed && !waiter.TrySetCanceled() && waiter.Task.Status == TaskStatus.RanToCompletion) waiter.Task.Result.Connection.Dispose();
             }
@@ -142,10 +143,10 @@ namespace PSPeer.Engine.Gnutella
                 Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "malformed GIV line", D("Reason", line));
                 return false;
             }
-            TaskCompletionSource<GivConnection> waiter;
+            TaskCompletionSource<GivConnection> waiter = null;
             lock (_gate)
             {
-                if (_givWaiters.TryGetValue(GivKey(servent, index), out waiter)) _givWaiters.Remove(GivKey(servent, index));
+                if (_givWaiters != null && _givWaiters.TryGetValue(GivKey(servent, index), out waiter)) _givWaiters.Remove(GivKey(servent, index));
             }
             if (waiter == null) return false;   // nobody asked for it (any more)
             var rest = reader.TakeBuffered();
@@ -199,9 +200,9 @@ namespace PSPeer.Engine.Gnutella
             List<GnutellaSearch> searches;
             lock (_gate)
             {
-                waiters = new List<TaskCompletionSource<GivConnection>>(_givWaiters.Values);
-                _givWaiters.Clear();
-                searches = new List<GnutellaSearch>(_searches.Values);
+                waiters = _givWaiters == null ? new List<TaskCompletionSource<GivConnection>>() : new List<TaskCompletionSource<GivConnection>>(_givWaiters.Values);
+                _givWaiters?.Clear();
+                searches = _searches == null ? new List<GnutellaSearch>() : new List<GnutellaSearch>(_searches.Values);
             }
             foreach (var w in waiters) w.TrySetCanceled();
             foreach (var s in searches) s.Finish();

@@ -10,49 +10,85 @@ namespace PSPeer.Engine.Gnutella
     /// X-Try-Ultrapeers lists, and the pong cache that answers Pings without flooding them on.
     /// </summary>
     /// <remarks>
-    /// Bounded (oldest forgotten first). A host that failed is skipped until its back-off passes, doubling per
-    /// failure, so a dead bootstrap entry costs a dial now and then rather than one per maintenance round.
+    /// Bounded: the oldest learnt is forgotten first (learning a known host again updates it in place, it does not make
+    /// it newer). A host that failed is skipped until its back-off passes, doubling per failure, so a dead bootstrap
+    /// entry costs a dial now and then rather than one per maintenance round.
+    /// Stored compactly, since a simulated network holds one per servent: the entries are structs in a ring in the
+    /// order they were learnt (oldest at <see cref="_oldest"/>), found by a chained hash index over the ring's slots;
+    /// the ring grows by doubling up to the capacity, and at capacity a new host takes the oldest one's slot.
+    /// Nothing is allocated until the first host is learnt.
     /// </remarks>
     sealed class HostCache
     {
-        sealed class Entry
+        struct Entry
         {
             public HostPort Host;
             public Pong Pong;                 // what it last said about itself; null when learnt otherwise
+            public long RetryAfterUtcTicks;   // not dialled before this (0: any time)
+            public int Hash;
+            public int NextInBucket;          // slot + 1 of the next entry in this entry's hash chain; 0 ends it
+            public byte Failures;
             public bool KnownUltrapeer;
             public bool KnownLeaf;            // linked to us as a leaf: no use dialling it for an ultrapeer link
-            public DateTimeOffset RetryAfter;
-            public int Failures;
         }
 
+        const int FirstRingLength = 4;
+        const byte MaxFailures = 8;
+
         readonly int _capacity;
-        readonly object _gate = new object();
-        readonly Dictionary<HostPort, Entry> _entries = new Dictionary<HostPort, Entry>();
-        readonly LinkedList<HostPort> _order = new LinkedList<HostPort>();   // oldest first
+        readonly object _gate;
+        Entry[] _ring;      // null until the first host
+        int[] _buckets;     // slot + 1 of a chain's first entry, 0 for none; as long as the ring
+        int _oldest;        // slot of the oldest entry
+        int _count;
 
-        public HostCache(int capacity) => _capacity = capacity;
+        /// <param name="gate">The lock to take (the owner's, when it has one anyway); null for one of its own.</param>
+        public HostCache(int capacity, object gate = null)
+        {
+            if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A host cache holds at least one host.");
+            _capacity = capacity;
+            _gate = gate ?? new object();
+        }
 
-        public int Count { get { lock (_gate) return _entries.Count; } }
+        public int Capacity => _capacity;
+
+        public int Count { get { lock (_gate) return _count; } }
 
         public void Add(HostPort host, Pong pong = null, bool knownUltrapeer = false, bool knownLeaf = false)
         {
             if (host == null || host.Port <= 0 || host.Host == "0.0.0.0") return;
             lock (_gate)
             {
-                if (_entries.TryGetValue(host, out var e))
+                int hash = host.GetHashCode() & 0x7FFFFFFF;
+                int found = Find(host, hash);
+                if (found >= 0)
                 {
+                    ref var e = ref _ring[found];
                     if (pong != null) e.Pong = pong;
                     if (knownUltrapeer) { e.KnownUltrapeer = true; e.KnownLeaf = false; }
                     else if (knownLeaf) { e.KnownLeaf = true; e.KnownUltrapeer = false; }
                     return;
                 }
-                if (_entries.Count >= _capacity)
+                int slot;
+                if (_count == _capacity)
                 {
-                    _entries.Remove(_order.First.Value);
-                    _order.RemoveFirst();
+                    // Full (the ring is as long as the capacity): the newest takes the oldest one's slot.
+                    slot = _oldest;
+                    Unindex(slot);
+                    _oldest = (_oldest + 1) % _ring.Length;
                 }
-                _entries[host] = new Entry { Host = host, Pong = pong, KnownUltrapeer = knownUltrapeer, KnownLeaf = knownLeaf && !knownUltrapeer };
-                _order.AddLast(host);
+                else
+                {
+                    if (_ring == null || _count == _ring.Length) Grow();
+                    slot = (_oldest + _count) % _ring.Length;
+                    _count++;
+                }
+                _ring[slot] = new Entry
+                {
+                    Host = host, Pong = pong, Hash = hash,
+                    KnownUltrapeer = knownUltrapeer, KnownLeaf = knownLeaf && !knownUltrapeer,
+                };
+                Index(slot);
             }
         }
 
@@ -62,10 +98,11 @@ namespace PSPeer.Engine.Gnutella
             var result = new List<HostPort>();
             lock (_gate)
             {
-                for (var node = _order.Last; node != null && result.Count < max; node = node.Previous)
+                long ticks = now.UtcTicks;
+                for (int k = _count - 1; k >= 0 && result.Count < max; k--)
                 {
-                    var e = _entries[node.Value];
-                    if (e.KnownLeaf || e.RetryAfter > now || exclude.Contains(e.Host)) continue;
+                    ref var e = ref _ring[SlotOf(k)];
+                    if (e.KnownLeaf || e.RetryAfterUtcTicks > ticks || exclude.Contains(e.Host)) continue;
                     result.Add(e.Host);
                 }
             }
@@ -74,21 +111,27 @@ namespace PSPeer.Engine.Gnutella
 
         public void Failed(HostPort host, DateTimeOffset now)
         {
+            if (host == null) return;
             lock (_gate)
             {
-                if (!_entries.TryGetValue(host, out var e)) return;
-                e.Failures = Math.Min(e.Failures + 1, 8);
-                e.RetryAfter = now + TimeSpan.FromSeconds(2 << e.Failures);
+                int slot = Find(host, host.GetHashCode() & 0x7FFFFFFF);
+                if (slot < 0) return;
+                ref var e = ref _ring[slot];
+                e.Failures = (byte)Math.Min(e.Failures + 1, MaxFailures);
+                e.RetryAfterUtcTicks = (now + TimeSpan.FromSeconds(2 << e.Failures)).UtcTicks;
             }
         }
 
         public void Succeeded(HostPort host)
         {
+            if (host == null) return;
             lock (_gate)
             {
-                if (!_entries.TryGetValue(host, out var e)) return;
+                int slot = Find(host, host.GetHashCode() & 0x7FFFFFFF);
+                if (slot < 0) return;
+                ref var e = ref _ring[slot];
                 e.Failures = 0;
-                e.RetryAfter = DateTimeOffset.MinValue;
+                e.RetryAfterUtcTicks = 0;
             }
         }
 
@@ -99,9 +142,9 @@ namespace PSPeer.Engine.Gnutella
             lock (_gate)
             {
                 for (int pass = 0; pass < 2; pass++)
-                    for (var node = _order.Last; node != null && list.Count < max; node = node.Previous)
+                    for (int k = _count - 1; k >= 0 && list.Count < max; k--)
                     {
-                        var e = _entries[node.Value];
+                        ref var e = ref _ring[SlotOf(k)];
                         if (e.KnownLeaf || e.KnownUltrapeer != (pass == 0) || e.Host.Equals(exclude)) continue;
                         list.Add(e.Host.ToString());
                     }
@@ -115,13 +158,63 @@ namespace PSPeer.Engine.Gnutella
             var result = new List<Pong>();
             lock (_gate)
             {
-                for (var node = _order.Last; node != null && result.Count < max; node = node.Previous)
+                for (int k = _count - 1; k >= 0 && result.Count < max; k--)
                 {
-                    var e = _entries[node.Value];
+                    ref var e = ref _ring[SlotOf(k)];
                     if (e.Pong != null && !e.KnownLeaf && !e.Host.Equals(exclude)) result.Add(e.Pong);
                 }
             }
             return result;
+        }
+
+        /// <summary>The hosts oldest first (for tests of the order and the bound).</summary>
+        internal List<HostPort> OldestFirst()
+        {
+            lock (_gate)
+            {
+                var result = new List<HostPort>(_count);
+                for (int k = 0; k < _count; k++) result.Add(_ring[SlotOf(k)].Host);
+                return result;
+            }
+        }
+
+        // The slot of the k-th oldest entry.
+        int SlotOf(int k) => (_oldest + k) % _ring.Length;
+
+        int Find(HostPort host, int hash)
+        {
+            if (_buckets == null) return -1;
+            for (int slot = _buckets[hash % _buckets.Length] - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
+                if (_ring[slot].Hash == hash && _ring[slot].Host.Equals(host)) return slot;
+            return -1;
+        }
+
+        void Index(int slot)
+        {
+            int bucket = _ring[slot].Hash % _buckets.Length;
+            _ring[slot].NextInBucket = _buckets[bucket];
+            _buckets[bucket] = slot + 1;
+        }
+
+        void Unindex(int slot)
+        {
+            int bucket = _ring[slot].Hash % _buckets.Length;
+            int next = _ring[slot].NextInBucket;
+            if (_buckets[bucket] == slot + 1) { _buckets[bucket] = next; return; }
+            for (int at = _buckets[bucket] - 1; at >= 0; at = _ring[at].NextInBucket - 1)
+                if (_ring[at].NextInBucket == slot + 1) { _ring[at].NextInBucket = next; return; }
+        }
+
+        // A longer ring (doubling, at most the capacity) with the entries oldest first from slot 0, indexed anew.
+        void Grow()
+        {
+            int length = _ring == null ? Math.Min(FirstRingLength, _capacity) : (int)Math.Min(_capacity, 2L * _ring.Length);
+            var ring = new Entry[length];
+            for (int k = 0; k < _count; k++) ring[k] = _ring[SlotOf(k)];
+            _ring = ring;
+            _oldest = 0;
+            _buckets = new int[length];
+            for (int slot = 0; slot < _count; slot++) Index(slot);
         }
     }
 }

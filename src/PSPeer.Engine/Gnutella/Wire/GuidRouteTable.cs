@@ -12,18 +12,25 @@ namespace PSPeer.Engine.Gnutella.Wire
     /// and never more than lifetime, and the table never holds more than capacity entries — with no per-entry
     /// timestamps or timers. Thread-safe (one lock), since live servents route from the thread pool.
     /// </summary>
+    /// <remarks>
+    /// A simulated network holds three or four of these per servent, most never used: a generation's dictionary is
+    /// made on its first entry and let go when everything in it has expired, and an owner that already routes under
+    /// a lock of its own can hand it in, so an idle table is one small object.
+    /// </remarks>
     public sealed class GuidRouteTable<T> where T : class
     {
         readonly IClock _clock;
         readonly TimeSpan _halfLife;
         readonly int _generationCapacity;
-        readonly object _gate = new object();
-        Dictionary<GnutellaGuid, T> _current = new Dictionary<GnutellaGuid, T>();
-        Dictionary<GnutellaGuid, T> _previous = new Dictionary<GnutellaGuid, T>();
+        readonly object _gate;
+        Dictionary<GnutellaGuid, T> _current;    // null until its first entry
+        Dictionary<GnutellaGuid, T> _previous;   // null when empty
         DateTimeOffset _generationStart;
 
-        public GuidRouteTable(IClock clock, TimeSpan lifetime, int capacity)
+        /// <param name="gate">The lock to take (the owner's own, when it uses the table under it anyway); null for one of its own.</param>
+        public GuidRouteTable(IClock clock, TimeSpan lifetime, int capacity, object gate = null)
         {
+            _gate = gate ?? new object();
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
             if (lifetime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime));
             if (capacity < 2) throw new ArgumentOutOfRangeException(nameof(capacity), "A route table holds at least 2 entries.");
@@ -39,9 +46,9 @@ namespace PSPeer.Engine.Gnutella.Wire
             lock (_gate)
             {
                 Age();
-                if (_current.ContainsKey(id) || _previous.ContainsKey(id)) return false;
-                if (_current.Count >= _generationCapacity) Rotate(_clock.Now);
-                _current.Add(id, from);
+                if ((_current != null && _current.ContainsKey(id)) || (_previous != null && _previous.ContainsKey(id))) return false;
+                if (_current != null && _current.Count >= _generationCapacity) Rotate(_clock.Now);
+                (_current ?? (_current = new Dictionary<GnutellaGuid, T>())).Add(id, from);
                 return true;
             }
         }
@@ -51,7 +58,8 @@ namespace PSPeer.Engine.Gnutella.Wire
             lock (_gate)
             {
                 Age();
-                return _current.TryGetValue(id, out from) || _previous.TryGetValue(id, out from);
+                from = null;
+                return (_current != null && _current.TryGetValue(id, out from)) || (_previous != null && _previous.TryGetValue(id, out from));
             }
         }
 
@@ -68,9 +76,12 @@ namespace PSPeer.Engine.Gnutella.Wire
             }
         }
 
+        /// <summary>Whether the table holds any dictionary now (an idle one holds none; for tests).</summary>
+        internal bool HoldsStorage { get { lock (_gate) return _current != null || _previous != null; } }
+
         public int Count
         {
-            get { lock (_gate) { Age(); return _current.Count + _previous.Count; } }
+            get { lock (_gate) { Age(); return (_current?.Count ?? 0) + (_previous?.Count ?? 0); } }
         }
 
         void Age()
@@ -80,9 +91,9 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (age < _halfLife) return;
             if (age >= _halfLife + _halfLife)
             {
-                // Both generations are older than the lifetime: everything has expired.
-                _current.Clear();
-                _previous.Clear();
+                // Both generations are older than the lifetime: everything has expired, and an idle table holds nothing.
+                _current = null;
+                _previous = null;
                 _generationStart = now;
                 return;
             }
@@ -92,15 +103,17 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         void Rotate(DateTimeOffset now)
         {
+            // The dropped generation's dictionary is reused (a busy table rotates often); an empty one is not kept.
             var dropped = _previous;
-            _previous = _current;
-            dropped.Clear();
+            _previous = _current != null && _current.Count > 0 ? _current : null;
+            dropped?.Clear();
             _current = dropped;
             _generationStart = now;
         }
 
         static void RemoveFrom(Dictionary<GnutellaGuid, T> map, T from)
         {
+            if (map == null || map.Count == 0) return;
             List<GnutellaGuid> doomed = null;
             foreach (var pair in map)
                 if (ReferenceEquals(pair.Value, from)) (doomed ?? (doomed = new List<GnutellaGuid>())).Add(pair.Key);

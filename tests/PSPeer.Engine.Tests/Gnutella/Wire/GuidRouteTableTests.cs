@@ -94,5 +94,48 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Assert.Equal(10, table.Count);
             for (int i = 0; i < 20; i++) Assert.Equal(i % 2 == 1, table.Contains(G(i)));
         }
+    
+
+        [Fact]
+        public void An_idle_table_holds_nothing_until_its_first_route_and_lets_go_once_everything_expired()
+        {
+            var sim = new Simulation(new SimulationOptions { Seed = 1 });
+            var table = new GuidRouteTable<Link>(sim.AddHost("a").Clock, TimeSpan.FromMinutes(10), 1000);
+            Assert.False(table.HoldsStorage);
+            Assert.False(table.Contains(G(1)));
+            table.RemoveAll(Left);
+            Assert.Equal(0, table.Count);
+            Assert.False(table.HoldsStorage);
+            Assert.True(table.TryAdd(G(1), Left));
+            Assert.True(table.HoldsStorage);
+            sim.RunFor(TimeSpan.FromMinutes(7));   // rotated at 5 into the previous generation, still routed
+            Assert.True(table.TryGet(G(1), out var from));
+            Assert.Same(Left, from);
+            Assert.True(table.TryAdd(G(2), Right));
+            sim.RunFor(TimeSpan.FromMinutes(14));  // t = 21: both generations are older than the lifetime
+            Assert.Equal(0, table.Count);
+            Assert.False(table.HoldsStorage);
+            Assert.True(table.TryAdd(G(1), Right));   // and it works again from nothing
+            Assert.True(table.TryGet(G(1), out from));
+            Assert.Same(Right, from);
+        }
+
+        [Fact]
+        public void A_table_on_its_owners_lock_routes_and_evicts_as_one_with_its_own()
+        {
+            var sim = new Simulation(new SimulationOptions { Seed = 1 });
+            var clock = sim.AddHost("a").Clock;
+            var gate = new object();
+            var shared = new GuidRouteTable<Link>(clock, TimeSpan.FromMinutes(10), 100, gate);
+            var own = new GuidRouteTable<Link>(clock, TimeSpan.FromMinutes(10), 100);
+            for (int i = 0; i < 500; i++)
+            {
+                // Taken while the owner holds its lock, as a servent does: the lock is re-entered, not waited for.
+                lock (gate) Assert.Equal(own.TryAdd(G(i % 170), Left), shared.TryAdd(G(i % 170), Left));
+                if (i % 50 == 0) sim.RunFor(TimeSpan.FromMinutes(1));
+                Assert.Equal(own.Count, shared.Count);
+            }
+            for (int i = 0; i < 170; i++) Assert.Equal(own.Contains(G(i)), shared.Contains(G(i)));
+        }
     }
 }

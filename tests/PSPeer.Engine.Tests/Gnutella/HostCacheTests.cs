@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Gnutella;
+using PSPeer.Engine.Gnutella.Wire;
+using Xunit;
+
+namespace PSPeer.Engine.Tests.Gnutella
+{
+    /// <summary>The host cache's order, bound, back-off and lookups (it is a ring of structs with a hash index).</summary>
+    public class HostCacheTests
+    {
+        static readonly DateTimeOffset T0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        static HostPort H(int i) => new HostPort("10.0." + (i / 256) + "." + (i % 256), 6346);
+
+        static readonly HostPort[] None = new HostPort[0];
+
+        [Fact]
+        public void Holds_at_most_its_capacity_and_forgets_the_oldest_learnt_first()
+        {
+            var cache = new HostCache(10);
+            for (int i = 0; i < 25; i++)
+            {
+                cache.Add(H(i));
+                Assert.Equal(Math.Min(i + 1, 10), cache.Count);
+                // Always the last ten learnt, oldest first, whatever the ring's growth and wrap did.
+                Assert.Equal(Enumerable.Range(Math.Max(0, i - 9), Math.Min(i + 1, 10)).Select(H), cache.OldestFirst());
+            }
+            // The evicted are gone from the index too: learning one again makes it the newest.
+            cache.Add(H(3));
+            Assert.Equal(Enumerable.Range(16, 9).Select(H).Concat(new[] { H(3) }), cache.OldestFirst());
+        }
+
+        [Fact]
+        public void Learning_a_known_host_again_updates_it_in_place_without_making_it_newer()
+        {
+            var cache = new HostCache(3);
+            cache.Add(H(1));
+            cache.Add(H(2));
+            cache.Add(H(3));
+            var pong = new Pong { Port = 6346, Address = "10.0.0.1" };
+            cache.Add(new HostPort("10.0.0.1", 6346), pong, knownUltrapeer: true);   // equal to H(1), another object
+            Assert.Equal(3, cache.Count);
+            Assert.Equal(new[] { H(1), H(2), H(3) }, cache.OldestFirst());
+            Assert.Same(pong, Assert.Single(cache.Pongs(10, null)));
+            Assert.Equal("10.0.0.1:6346", cache.TryUltrapeersHeader(1, null));   // now a known ultrapeer: listed first
+            cache.Add(H(4));   // H(1) is still the oldest, so it goes
+            Assert.Equal(new[] { H(2), H(3), H(4) }, cache.OldestFirst());
+            Assert.Empty(cache.Pongs(10, null));
+        }
+
+        [Fact]
+        public void Ignores_hosts_no_one_can_dial()
+        {
+            var cache = new HostCache(5);
+            cache.Add(null);
+            cache.Add(new HostPort("10.0.0.1", 0));
+            cache.Add(new HostPort("0.0.0.0", 6346));
+            Assert.Equal(0, cache.Count);
+            Assert.Empty(cache.Candidates(T0, 5, None));
+            Assert.Equal("", cache.TryUltrapeersHeader(5, null));
+        }
+
+        [Fact]
+        public void Candidates_are_newest_first_without_leaves_excluded_hosts_or_hosts_in_back_off()
+        {
+            var cache = new HostCache(100);
+            for (int i = 0; i < 6; i++) cache.Add(H(i));
+            cache.Add(H(1), knownLeaf: true);
+            cache.Failed(H(2), T0);
+            Assert.Equal(new[] { H(5), H(3), H(0) }, cache.Candidates(T0, 10, new HashSet<HostPort> { H(4) }));
+            Assert.Equal(new[] { H(5), H(4) }, cache.Candidates(T0, 2, None));
+            // The first failure waits 4 s, the second 8 s from then; success clears it.
+            Assert.DoesNotContain(H(2), cache.Candidates(T0.AddSeconds(3.9), 10, None));
+            Assert.Contains(H(2), cache.Candidates(T0.AddSeconds(4), 10, None));
+            cache.Failed(H(2), T0.AddSeconds(4));
+            Assert.DoesNotContain(H(2), cache.Candidates(T0.AddSeconds(11.9), 10, None));
+            Assert.Contains(H(2), cache.Candidates(T0.AddSeconds(12), 10, None));
+            cache.Failed(H(2), T0.AddSeconds(12));
+            cache.Succeeded(H(2));
+            Assert.Contains(H(2), cache.Candidates(T0.AddSeconds(12), 10, None));
+            // Unknown hosts are nothing to fail or succeed.
+            cache.Failed(H(99), T0);
+            cache.Succeeded(H(99));
+            Assert.Equal(6, cache.Count);
+        }
+
+        [Fact]
+        public void Back_off_stops_doubling_after_eight_failures()
+        {
+            var cache = new HostCache(4);
+            cache.Add(H(1));
+            var now = T0;
+            for (int i = 0; i < 12; i++) cache.Failed(H(1), now);
+            // 2 << 8 = 512 s at most.
+            Assert.Empty(cache.Candidates(now.AddSeconds(511), 1, None));
+            Assert.Single(cache.Candidates(now.AddSeconds(512), 1, None));
+        }
+
+        [Fact]
+        public void Try_header_lists_ultrapeers_first_newest_first_and_never_leaves_or_the_asker()
+        {
+            var cache = new HostCache(50);
+            cache.Add(H(1), knownUltrapeer: true);
+            cache.Add(H(2));
+            cache.Add(H(3), knownUltrapeer: true);
+            cache.Add(H(4), knownLeaf: true);
+            cache.Add(H(5));
+            Assert.Equal("10.0.0.3:6346,10.0.0.1:6346,10.0.0.5:6346,10.0.0.2:6346", cache.TryUltrapeersHeader(10, null));
+            Assert.Equal("10.0.0.1:6346,10.0.0.5:6346", cache.TryUltrapeersHeader(2, H(3)));
+            // A leaf that becomes an ultrapeer is listed again; an ultrapeer seen as a leaf is not.
+            cache.Add(H(4), knownUltrapeer: true);
+            cache.Add(H(1), knownLeaf: true);
+            Assert.Equal("10.0.0.4:6346,10.0.0.3:6346", cache.TryUltrapeersHeader(2, null));
+        }
+
+        [Fact]
+        public void Lookups_find_every_host_through_growth_wraps_and_colliding_hashes()
+        {
+            // Many hosts with one address and different ports share hash chains; the capacity is not a power of two.
+            var cache = new HostCache(37);
+            var all = new List<HostPort>();
+            for (int i = 0; i < 200; i++)
+            {
+                var host = new HostPort(i % 2 == 0 ? "10.0.0.1" : "10.0.0.2", 1000 + i);
+                all.Add(host);
+                cache.Add(host);
+                cache.Failed(host, T0);   // only a host the cache finds gets a back-off
+                var kept = all.Skip(Math.Max(0, all.Count - 37)).ToList();
+                Assert.Equal(kept, cache.OldestFirst());
+                if (i % 17 == 0)
+                {
+                    Assert.Empty(cache.Candidates(T0, 100, None));
+                    foreach (var h in kept) cache.Succeeded(h);
+                    Assert.Equal(kept.AsEnumerable().Reverse(), cache.Candidates(T0, 100, None));
+                    foreach (var h in kept) cache.Failed(h, T0);
+                }
+            }
+        }
+
+        [Fact]
+        public void A_capacity_of_one_keeps_the_newest()
+        {
+            var cache = new HostCache(1);
+            cache.Add(H(1));
+            cache.Add(H(2));
+            Assert.Equal(new[] { H(2) }, cache.OldestFirst());
+            Assert.Throws<ArgumentOutOfRangeException>(() => new HostCache(0));
+        }
+    }
+}
