@@ -40,6 +40,22 @@ function fail(why) {
   throw new Error(why);
 }
 
+// The test says "SEARCHED" once its search (or lookup) is made.
+async function searched() {
+  const said = await nextLine();
+  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
+}
+
+// Waits (bounded) until fn(arg) holds on the page; else fails with why (text, or a function asked then) and what
+// seen() finds on the page then.
+async function until(page, fn, arg, why, seen) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout: STEP_MS });
+  } catch {
+    fail((typeof why === "function" ? why() : why) + ": " + JSON.stringify(await page.evaluate(seen)));
+  }
+}
+
 const browser = await chromium.launch({
   executablePath,
   headless: true,
@@ -57,13 +73,9 @@ try {
 
   // 1. The topology is drawn.
   await page.goto(url, { timeout: STEP_MS });
-  try {
-    await page.waitForFunction((n) => window.__pspeer && window.__pspeer.ready && window.__pspeer.connected && window.__pspeer.nodesDrawn >= n,
-      expected, { timeout: STEP_MS });
-  } catch {
-    const seen = await page.evaluate(() => window.__pspeer && { nodes: window.__pspeer.nodes, drawn: window.__pspeer.nodesDrawn, error: window.__pspeer.graphError, errors: window.__pspeer.errors });
-    fail(`the page did not draw ${expected} nodes: ${JSON.stringify(seen)} ${consoleErrors.join(" | ")}`);
-  }
+  await until(page, (n) => window.__pspeer && window.__pspeer.ready && window.__pspeer.connected && window.__pspeer.nodesDrawn >= n, expected,
+    () => `the page did not draw ${expected} nodes (console: ${consoleErrors.join(" | ")})`,
+    () => window.__pspeer && { nodes: window.__pspeer.nodes, drawn: window.__pspeer.nodesDrawn, error: window.__pspeer.graphError, errors: window.__pspeer.errors });
   result.drawn = await page.evaluate(() => ({ nodes: window.__pspeer.nodesDrawn, links: window.__pspeer.links }));
   await page.screenshot({ path: join(shots, "01-topology.png") });
   if (simulated) await page.selectOption("#speed", "0.1");   // before the flood starts
@@ -82,16 +94,11 @@ try {
   }
 
   // 2. A search made now shows its events.
-  const said = await nextLine();
-  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
-  try {
-    await page.waitForFunction(() => {
-      const types = new Set(window.__pspeer.recentEvents.map((e) => e.type));
-      return types.has("QueryReceived") && types.has("SearchHit");
-    }, null, { timeout: STEP_MS });
-  } catch {
-    fail("the search's events did not arrive: " + JSON.stringify(await page.evaluate(() => window.__pspeer.recentEvents.map((e) => e.type))));
-  }
+  await searched();
+  await until(page, () => {
+    const types = new Set(window.__pspeer.recentEvents.map((e) => e.type));
+    return types.has("QueryReceived") && types.has("SearchHit");
+  }, null, "the search's events did not arrive", () => window.__pspeer.recentEvents.map((e) => e.type));
   result.events = await page.evaluate(() => ({ received: window.__pspeer.eventsReceived, lit: window.__pspeer.nodesLit, flood: window.__pspeer.flood }));
   await page.screenshot({ path: join(shots, "02-search-events.png") });
 
@@ -140,8 +147,7 @@ try {
 
 // A simulated flood arrives in a blink; at 0.1x the page holds its events back and lets them out on virtual time.
 async function replayFlood(page) {
-  const said = await nextLine();
-  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
+  await searched();
   let mostHeld = 0, heldWhileReleasing = false;
   const deadline = Date.now() + 60000;
   while (Date.now() < deadline) {
@@ -165,22 +171,15 @@ async function ringSteps(page) {
   const room = (n) => Math.min(...nodes.filter((m) => m !== n).map((m) => Math.hypot(m.x - n.x, m.y - n.y)));
   const target = nodes.reduce((best, n) => (room(n) > room(best) ? n : best), nodes[0]);
   await page.mouse.click(target.x, target.y);
-  try {
-    await page.waitForFunction((id) => window.__pspeer.ring.selected === id && window.__pspeer.ring.fingers.length > 0, target.id, { timeout: STEP_MS });
-  } catch {
-    fail("clicking " + target.id + " did not draw its fingers: " + JSON.stringify(await page.evaluate(() => window.__pspeer.ring)));
-  }
+  await until(page, (id) => window.__pspeer.ring.selected === id && window.__pspeer.ring.fingers.length > 0, target.id,
+    "clicking " + target.id + " did not draw its fingers", () => window.__pspeer.ring);
   result.selected = target.id;
   result.fingers = await page.evaluate(() => window.__pspeer.ring.fingers);
   await page.screenshot({ path: join(shots, "06-ring-fingers.png") });
 
-  const said = await nextLine();
-  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
-  try {
-    await page.waitForFunction(() => window.__pspeer.ring.path.length > 0, null, { timeout: STEP_MS });
-  } catch {
-    fail("the lookup's path was not drawn: " + JSON.stringify(await page.evaluate(() => window.__pspeer.recentEvents.map((e) => e.type))));
-  }
+  await searched();
+  await until(page, () => window.__pspeer.ring.path.length > 0, null, "the lookup's path was not drawn",
+    () => window.__pspeer.recentEvents.map((e) => e.type));
   result.path = await page.evaluate(() => window.__pspeer.ring.path);
   await page.screenshot({ path: join(shots, "07-lookup-path.png") });
 }
