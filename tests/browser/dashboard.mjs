@@ -6,10 +6,12 @@
 //   node dashboard.mjs <url> <expected nodes> <screenshot dir> <text the hit's file name contains>
 //   node dashboard.mjs --simulated <url> <expected nodes> <screenshot dir>
 //   node dashboard.mjs --ring <url> <expected nodes> <screenshot dir>
+//   node dashboard.mjs --counters <url> <expected nodes> <screenshot dir>
 // The second form watches a simulated network: it sets the replay to 0.1x before the search, sees the flood's events
 // held back and let out on virtual time, then prints the flood's reach by hop as the page counted it, and stops there.
 // The third form watches a Chord ring: it clicks the node with most room around it, sees its fingers drawn, then
-// (after SEARCHED) sees the lookup's path drawn, and prints both.
+// (after SEARCHED) sees the lookup's path drawn, and prints both. The fourth reads the Chord and Napster counters
+// table: "SEARCHED <json>" names the totals the page should come to show ({"Chord.lookups": 2, ...}).
 import { chromium } from "playwright-core";
 import { createInterface } from "node:readline";
 import { mkdirSync } from "node:fs";
@@ -17,7 +19,8 @@ import { join } from "node:path";
 
 const simulated = process.argv[2] === "--simulated";
 const ring = process.argv[2] === "--ring";
-const [url, expectedText, shots, evilText] = process.argv.slice(simulated || ring ? 3 : 2);
+const countersMode = process.argv[2] === "--counters";
+const [url, expectedText, shots, evilText] = process.argv.slice(simulated || ring || countersMode ? 3 : 2);
 const expected = Number(expectedText);
 const executablePath = process.env.PSPEER_CHROMIUM || "/usr/bin/chromium";
 const STEP_MS = 30000;
@@ -40,17 +43,18 @@ function fail(why) {
   throw new Error(why);
 }
 
-// The test says "SEARCHED" once its search (or lookup) is made.
+// The test says "SEARCHED" once its search (or lookup) is made, with what the next step needs on the same line.
 async function searched() {
   const said = await nextLine();
-  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
+  if (said !== "SEARCHED" && !said.startsWith("SEARCHED ")) fail("expected SEARCHED, got " + said);
+  return said.substring("SEARCHED".length).trim();
 }
 
-// Waits (bounded) until fn(arg) holds on the page; else fails with why (text, or a function asked then) and what
-// seen() finds on the page then.
+// Waits (bounded) until fn(arg) holds on the page and returns what it returned; else fails with why (text, or a
+// function asked then) and what seen() finds on the page then.
 async function until(page, fn, arg, why, seen) {
   try {
-    await page.waitForFunction(fn, arg, { timeout: STEP_MS });
+    return await (await page.waitForFunction(fn, arg, { timeout: STEP_MS })).jsonValue();
   } catch {
     fail((typeof why === "function" ? why() : why) + ": " + JSON.stringify(await page.evaluate(seen)));
   }
@@ -82,6 +86,11 @@ try {
   console.log("DRAWN " + result.drawn.nodes);
 
   steps: {
+  if (countersMode) {
+    await counterSteps(page);
+    console.log("RESULT " + JSON.stringify(result));
+    break steps;
+  }
   if (ring) {
     await ringSteps(page);
     console.log("RESULT " + JSON.stringify(result));
@@ -182,4 +191,18 @@ async function ringSteps(page) {
     () => window.__pspeer.recentEvents.map((e) => e.type));
   result.path = await page.evaluate(() => window.__pspeer.ring.path);
   await page.screenshot({ path: join(shots, "07-lookup-path.png") });
+}
+
+// The Chord and Napster table: its totals come to read what the nodes counted, as a person reads them on the page.
+async function counterSteps(page) {
+  const expected = JSON.parse(await searched());
+  result.counters = await until(page, (exp) => {
+    if (document.getElementById("protocols-panel").hidden) return false;
+    const shown = {};
+    for (const cell of document.querySelectorAll("#protocols [data-counter]")) shown[cell.dataset.counter] = Number(cell.textContent.replace(/,/g, ""));
+    return Object.entries(exp).every(([k, v]) => shown[k] === v) && shown;
+  }, expected, "the counters did not come to " + JSON.stringify(expected), () => window.__pspeer.protocols);
+  result.tables = await page.evaluate(() => [...document.querySelectorAll("#protocols table")].map((t) => t.dataset.protocol));
+  await page.locator("#protocols-panel").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, "08-protocol-counters.png") });
 }

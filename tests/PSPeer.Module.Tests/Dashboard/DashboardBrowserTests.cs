@@ -117,5 +117,29 @@ Show-PeerNetwork");
                 Assert.Equal(lookupPath, page["path"].Select(NameOf));
             }
         }
+
+        [BrowserFact]
+        public async Task Chord_and_napster_counters_show_what_the_nodes_counted()
+        {
+            using (var session = new ModuleSession())
+            {
+                string url = ProtocolCountersScene.Start(session);
+                string shots = BrowserTools.ArtifactFolder(nameof(Chord_and_napster_counters_show_what_the_nodes_counted));
+                Dictionary<string, long> expected = null;
+                string result = await DashboardDriver.RunAsync(_output, shots, DashboardDriver.Counters, url, ProtocolCountersScene.NodesDrawn, note =>
+                {
+                    expected = ProtocolCountersScene.Act(session);
+                    note("counted: " + string.Join(", ", expected.Select(kv => kv.Key + "=" + kv.Value)));
+                    return JObject.FromObject(expected).ToString(Newtonsoft.Json.Formatting.None);
+                });
+
+                // The page's table, read as text, says what the engine's nodes counted: one table per protocol.
+                var page = JObject.Parse(result);
+                var shown = ((JObject)page["counters"]).Properties().ToDictionary(p => p.Name, p => (long)p.Value);
+                Assert.Equal(expected.OrderBy(kv => kv.Key), shown.OrderBy(kv => kv.Key));
+                Assert.Equal(new[] { "Chord", "Napster" }, page["tables"].Select(t => (string)t));
+                Assert.True(new FileInfo(Path.Combine(shots, "08-protocol-counters.png")).Length > 1000, "the screenshot was not kept");
+            }
+        }
     }
 }

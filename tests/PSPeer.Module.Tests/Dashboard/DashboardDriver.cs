@@ -12,23 +12,29 @@ namespace PSPeer.Module.Tests.Dashboard
 {
     /// <summary>
     /// Runs tests/browser/dashboard.mjs against a dashboard and talks to it by lines, the same for every browser test:
-    /// when it prints "DRAWN", the test's own step runs (a search, a lookup...) and the driver is told "SEARCHED"; its
-    /// "RESULT &lt;json&gt;" is what the test then checks. Its log (timed lines and stderr) is kept beside the screenshots.
+    /// when it prints "DRAWN", the test's own step runs (a search, a lookup...) and the driver is told "SEARCHED" (with
+    /// what the step returns, if anything, on the same line); its "RESULT &lt;json&gt;" is what the test then checks.
+    /// Its log (timed lines and stderr) is kept beside the screenshots.
     /// </summary>
     internal static class DashboardDriver
     {
         static readonly TimeSpan Limit = TimeSpan.FromSeconds(150);
 
         /// <summary>The driver's modes: its first argument (none: a live network's search, events and refusals).</summary>
-        public const string Live = null, Simulated = "--simulated", Ring = "--ring";
+        public const string Live = null, Simulated = "--simulated", Ring = "--ring", Counters = "--counters";
 
         /// <summary>
         /// Drives the page at <paramref name="url"/> (with <paramref name="nodes"/> nodes to draw) in
         /// <paramref name="mode"/>; runs <paramref name="whenDrawn"/> (given a way to add a line to the log) once the page
         /// is drawn; asserts the driver finished and succeeded; returns its RESULT json.
         /// </summary>
+        public static Task<string> RunAsync(ITestOutputHelper output, string shots, string mode, string url, int nodes,
+            Action<Action<string>> whenDrawn, params string[] extra) =>
+            RunAsync(output, shots, mode, url, nodes, note => { whenDrawn(note); return null; }, extra);
+
+        /// <summary>As above, telling the driver what <paramref name="whenDrawn"/> returns (one line of text) with "SEARCHED".</summary>
         public static async Task<string> RunAsync(ITestOutputHelper output, string shots, string mode, string url, int nodes,
-            Action<Action<string>> whenDrawn, params string[] extra)
+            Func<Action<string>, string> whenDrawn, params string[] extra)
         {
             var driver = Start(shots, mode, url, nodes, extra);
             var lines = new List<string>();
@@ -43,8 +49,8 @@ namespace PSPeer.Module.Tests.Dashboard
                     if (line.StartsWith("DRAWN ", StringComparison.Ordinal))
                     {
                         // The page is open and drawn: the test's step now, so its events reach the page live.
-                        whenDrawn(Note);
-                        await driver.StandardInput.WriteLineAsync("SEARCHED");
+                        string told = whenDrawn(Note);
+                        await driver.StandardInput.WriteLineAsync(told == null ? "SEARCHED" : "SEARCHED " + told);
                         await driver.StandardInput.FlushAsync();
                     }
                     if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = line.Substring(7);
