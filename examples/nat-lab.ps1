@@ -5,9 +5,15 @@
 .DESCRIPTION
     Builds a small lab of Linux network namespaces, all addressed from 198.18.0.0/15 (the benchmarking range):
 
-        this machine 198.18.0.1 --- 198.18.0.254 [NAT: nftables masquerade] 198.19.0.1 --- home 198.19.0.2
+        this machine 198.18.N.1 --- 198.18.N.254 [NAT: nftables masquerade] 198.19.N.1 --- home 198.19.N.2
 
-    This script runs an ultrapeer on 198.18.0.1 (the "internet" side) with -Reachability Detect. It starts a leaf in
+    N is the lab's slot: several labs may run on one machine at once (this script twice, or beside the tests under
+    tests/PSPeer.Module.Tests/Hosts), so each claims a free slot by holding an exclusive lock on
+    /run/pspeer-labs/slot-N.lock while it runs, and names what it makes after it (namespaces pspeer-N-nat and
+    pspeer-N-home, the veth p9-N-wan here). Before building, it removes what was left by labs whose owner died (their
+    slot's lock is free again: the kernel drops a lock with its process), never what a running lab made.
+
+    This script runs an ultrapeer on 198.18.N.1 (the "internet" side) with -Reachability Detect. It starts a leaf in
     the home namespace (another PowerShell process: pwsh, or PSPeer's script host) that shares one file and dials out
     through the NAT. The ultrapeer, reached from outside, knows it is not firewalled; the leaf, which nobody can reach,
     knows it is, so its QueryHit carries the push flag. The download sends a Push along the Gnutella link; the leaf
@@ -25,8 +31,6 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 
-$prefix = 'pspeer9x-'
-$nat = $prefix + 'nat'; $home_ = $prefix + 'home'
 function Find-Tool([string] $name) {
     foreach ($dir in '/usr/sbin', '/usr/bin', '/sbin', '/bin') { if ([IO.File]::Exists("$dir/$name")) { return "$dir/$name" } }
 }
@@ -70,42 +74,62 @@ if ($needs) {
     return
 }
 
-function Remove-Lab {
-    foreach ($ns in (Invoke-Tool $ip @('netns', 'list')) -split "`n" | ForEach-Object { ($_ -split ' ')[0].Trim() } | Where-Object { $_ -like "$prefix*" }) {
-        foreach ($id in (Invoke-Tool $ip @('netns', 'pids', $ns) -AllowFailure) -split "`n" | Where-Object { $_.Trim() }) {
-            try { [Diagnostics.Process]::GetProcessById([int]$id).Kill($true) } catch { }
-        }
-        [void](Invoke-Tool $ip @('netns', 'del', $ns) -AllowFailure)
-    }
-    [void](Invoke-Tool $ip @('link', 'del', 'p9x-wan') -AllowFailure)   # this machine's end (gone with its peer anyway)
+# A lab slot: the lock on its file is held (FileShare.None is flock on Linux) for as long as this lab lives.
+function Lock-LabSlot([int] $n) {
+    [void][IO.Directory]::CreateDirectory('/run/pspeer-labs')
+    try { [IO.FileStream]::new("/run/pspeer-labs/slot-$n.lock", 'OpenOrCreate', 'ReadWrite', 'None') } catch [IO.IOException] { $null }
 }
+function Remove-Namespace([string] $ns) {
+    foreach ($id in (Invoke-Tool $ip @('netns', 'pids', $ns) -AllowFailure) -split "`n" | Where-Object { $_.Trim() }) {
+        try { [Diagnostics.Process]::GetProcessById([int]$id).Kill($true) } catch { }
+    }
+    [void](Invoke-Tool $ip @('netns', 'del', $ns) -AllowFailure)   # its veths go with it, this machine's end too
+}
+# Leftovers of this slot (its earlier owner died) and of slots whose owner died; a live lab's slot cannot be locked.
+function Remove-DeadLabs {
+    $names = (Invoke-Tool $ip @('netns', 'list')) -split "`n" | ForEach-Object { ($_ -split ' ')[0].Trim() } | Where-Object { $_ -match '^pspeer-\d+-' }
+    foreach ($group in $names | Group-Object { [int]($_ -replace '^pspeer-(\d+)-.*$', '$1') }) {
+        $n = [int]$group.Name
+        $claim = if ($n -eq $slot) { $null } else { Lock-LabSlot $n }
+        if ($n -eq $slot -or $claim) { $group.Group | ForEach-Object { Remove-Namespace $_ } }
+        if ($claim) { $claim.Dispose() }
+    }
+}
+
+$slotLock = $null
+for ($slot = 1; $slot -le 250 -and -not $slotLock; $slot++) { $slotLock = Lock-LabSlot $slot }
+if (-not $slotLock) { throw 'All 250 lab slots under /run/pspeer-labs are held by running labs.' }
+$slot--
+$nat = "pspeer-$slot-nat"; $home_ = "pspeer-$slot-home"; $wan = "p9-$slot-wan"   # an interface name is at most 15 characters
+$public = "198.18.$slot"; $private = "198.19.$slot"
+$slotLock.SetLength(0); $pid_ = [Text.Encoding]::ASCII.GetBytes("$PID`n"); $slotLock.Write($pid_, 0, $pid_.Length); $slotLock.Flush()
 
 $root = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'pspeer-natlab-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
 $leafProcess = $null
 $up = $null
-Remove-Lab   # leftovers of an interrupted run
 try {
+    Remove-DeadLabs
     # The lab: this machine -- NAT -- home.
     foreach ($ns in $nat, $home_) { [void](Invoke-Tool $ip @('netns', 'add', $ns)); [void](Invoke-Tool $ip @('-n', $ns, 'link', 'set', 'lo', 'up')) }
-    [void](Invoke-Tool $ip @('link', 'add', 'p9x-wan', 'type', 'veth', 'peer', 'name', 'p9x-natwan', 'netns', $nat))
-    [void](Invoke-Tool $ip @('addr', 'add', '198.18.0.1/24', 'dev', 'p9x-wan'))
-    [void](Invoke-Tool $ip @('link', 'set', 'p9x-wan', 'up'))
-    [void](Invoke-Tool $ip @('-n', $nat, 'addr', 'add', '198.18.0.254/24', 'dev', 'p9x-natwan'))
+    [void](Invoke-Tool $ip @('link', 'add', $wan, 'type', 'veth', 'peer', 'name', 'p9x-natwan', 'netns', $nat))
+    [void](Invoke-Tool $ip @('addr', 'add', "$public.1/24", 'dev', $wan))
+    [void](Invoke-Tool $ip @('link', 'set', $wan, 'up'))
+    [void](Invoke-Tool $ip @('-n', $nat, 'addr', 'add', "$public.254/24", 'dev', 'p9x-natwan'))
     [void](Invoke-Tool $ip @('-n', $nat, 'link', 'set', 'p9x-natwan', 'up'))
     [void](Invoke-Tool $ip @('-n', $nat, 'link', 'add', 'p9x-natlan', 'type', 'veth', 'peer', 'name', 'p9x-lan', 'netns', $home_))
-    [void](Invoke-Tool $ip @('-n', $nat, 'addr', 'add', '198.19.0.1/24', 'dev', 'p9x-natlan'))
+    [void](Invoke-Tool $ip @('-n', $nat, 'addr', 'add', "$private.1/24", 'dev', 'p9x-natlan'))
     [void](Invoke-Tool $ip @('-n', $nat, 'link', 'set', 'p9x-natlan', 'up'))
-    [void](Invoke-Tool $ip @('-n', $home_, 'addr', 'add', '198.19.0.2/24', 'dev', 'p9x-lan'))
+    [void](Invoke-Tool $ip @('-n', $home_, 'addr', 'add', "$private.2/24", 'dev', 'p9x-lan'))
     [void](Invoke-Tool $ip @('-n', $home_, 'link', 'set', 'p9x-lan', 'up'))
-    [void](Invoke-Tool $ip @('-n', $home_, 'route', 'add', 'default', 'via', '198.19.0.1'))
+    [void](Invoke-Tool $ip @('-n', $home_, 'route', 'add', 'default', 'via', "$private.1"))
     [void](Invoke-Tool $ip @('netns', 'exec', $nat, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'))
     [void][IO.Directory]::CreateDirectory($root)
     $rules = [IO.Path]::Combine($root, 'nat.nft')
-    [IO.File]::WriteAllText($rules, "table ip pspeer9x {`n chain postrouting {`n  type nat hook postrouting priority srcnat; policy accept;`n  oifname `"p9x-natwan`" masquerade`n }`n}`n")
+    [IO.File]::WriteAllText($rules, "table ip pspeer {`n chain postrouting {`n  type nat hook postrouting priority srcnat; policy accept;`n  oifname `"p9x-natwan`" masquerade`n }`n}`n")
     [void](Invoke-Tool $ip @('netns', 'exec', $nat, $nft, '-f', $rules))
 
     # The public ultrapeer, here.
-    $up = Start-PeerNode -Protocol Gnutella -Role Ultrapeer -Name 'internet' -Address 198.18.0.1 -Port 6346 -Reachability Detect
+    $up = Start-PeerNode -Protocol Gnutella -Role Ultrapeer -Name 'internet' -Address "$public.1" -Port 6346 -Reachability Detect
 
     # The home leaf, in its namespace, sharing one file.
     $share = [IO.Path]::Combine($root, 'home-share')
@@ -117,7 +141,7 @@ try {
     [IO.File]::WriteAllText($leafScript, @"
 `$ErrorActionPreference = 'Stop'
 if (-not (Get-Module PSPeer)) { Import-Module '$module' }
-`$leaf = Start-PeerNode -Protocol Gnutella -Role Leaf -Name home -Address 198.19.0.2 -Port 6346 -Bootstrap 198.18.0.1:6346 -SharedPath '$share' -Reachability Detect
+`$leaf = Start-PeerNode -Protocol Gnutella -Role Leaf -Name home -Address $private.2 -Port 6346 -Bootstrap $public.1:6346 -SharedPath '$share' -Reachability Detect
 `$deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
 while (-not [IO.File]::Exists('$done') -and [DateTime]::UtcNow -lt `$deadline) { [Threading.Thread]::Sleep(100) }
 [IO.File]::WriteAllText('$done.leaf', "`$(`$leaf.Firewalled)")
@@ -158,6 +182,7 @@ Stop-PeerNode `$leaf
 finally {
     if ($up) { Stop-PeerNode $up }
     if ($leafProcess -and -not $leafProcess.HasExited) { $leafProcess.Kill($true) }
-    Remove-Lab
+    foreach ($ns in $nat, $home_) { Remove-Namespace $ns }
+    $slotLock.Dispose()
     if ([IO.Directory]::Exists($root)) { [IO.Directory]::Delete($root, $true) }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Net;
 using PSPeer.Engine.Runtime;
 using PSPeer.Engine.Runtime.Simulated;
@@ -31,16 +30,15 @@ namespace PSPeer.Benchmarks
 
         static void Throughput(int hostCount, int inFlight, int payload, long target)
         {
-            var sim = new Simulation(new SimulationOptions { Seed = 1, Latency = TimeSpan.FromMilliseconds(20), Jitter = TimeSpan.FromMilliseconds(5), Loss = 0 });
+            var sim = DatagramLoad.NewSimulation();
             var addresses = new IPEndPoint[hostCount];
             var sockets = new IDatagramSocket[hostCount];
             long delivered = 0;
-            uint state = 2463534242;
+            uint state = DatagramLoad.FirstState;
             DatagramReceiver forward = (socket, from, data) =>
             {
                 delivered++;
-                state ^= state << 13; state ^= state >> 17; state ^= state << 5;
-                socket.Send(data.Array, data.Offset, data.Count, addresses[state % (uint)hostCount]);
+                socket.Send(data.Array, data.Offset, data.Count, addresses[DatagramLoad.Next(ref state) % (uint)hostCount]);
             };
             for (int i = 0; i < hostCount; i++)
             {
@@ -50,16 +48,12 @@ namespace PSPeer.Benchmarks
             }
             var bytes = new byte[payload];
             sim.Post(() => { for (int i = 0; i < inFlight; i++) sockets[i % hostCount].Send(bytes, 0, payload, addresses[(i * 7919) % hostCount]); });
-            int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            sim.RunUntil(() => delivered >= target, TimeSpan.FromDays(1));
-            var wall = clock.Elapsed;
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            var run = DatagramLoad.RunUntil(sim, () => delivered >= target);
+            TimeSpan wall = run.Wall, cpu = run.Cpu;
             Console.WriteLine($"datagrams  {delivered:N0} delivered of {payload} bytes among {hostCount:N0} hosts, {inFlight:N0} in flight: " +
                               $"{wall.TotalSeconds:0.00} s wall, {delivered / wall.TotalSeconds:N0} datagrams/s ({cpu.TotalSeconds:0.00} s of CPU: " +
                               $"{delivered / cpu.TotalSeconds:N0} per CPU-second), {sim.Elapsed.TotalSeconds:0.0} s virtual, " +
-                              $"GC {GC.CollectionCount(0) - gen0} gen-0 / {GC.CollectionCount(2) - gen2} gen-2");
+                              $"GC {run.Gen0} gen-0 / {run.Gen2} gen-2");
         }
 
         static void IdleMemory(int count)

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Net;
 using PSPeer.Engine.Runtime;
 using PSPeer.Engine.Runtime.Simulated;
@@ -31,10 +30,10 @@ namespace PSPeer.Benchmarks
 
         static void PingPong(int clientCount, int serverCount, long target, NatKind? kind)
         {
-            var sim = new Simulation(new SimulationOptions { Seed = 1, Latency = TimeSpan.FromMilliseconds(20), Jitter = TimeSpan.FromMilliseconds(5) });
+            var sim = DatagramLoad.NewSimulation();
             var servers = new IPEndPoint[serverCount];
             long delivered = 0;
-            uint state = 2463534242;
+            uint state = DatagramLoad.FirstState;
             DatagramReceiver echo = (socket, from, data) => { delivered++; socket.Send(data.Array, data.Offset, data.Count, from); };
             for (int i = 0; i < serverCount; i++)
             {
@@ -45,8 +44,7 @@ namespace PSPeer.Benchmarks
             DatagramReceiver again = (socket, from, data) =>
             {
                 delivered++;
-                state ^= state << 13; state ^= state >> 17; state ^= state << 5;
-                socket.Send(data.Array, data.Offset, data.Count, servers[state % (uint)serverCount]);
+                socket.Send(data.Array, data.Offset, data.Count, servers[DatagramLoad.Next(ref state) % (uint)serverCount]);
             };
             var sockets = new IDatagramSocket[clientCount];
             var nats = new SimulatedNat[kind == null ? 0 : clientCount];
@@ -58,11 +56,8 @@ namespace PSPeer.Benchmarks
             }
             var bytes = new byte[100];
             sim.Post(() => { for (int i = 0; i < clientCount; i++) sockets[i].Send(bytes, 0, bytes.Length, servers[(i * 7919) % serverCount]); });
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            sim.RunUntil(() => delivered >= target, TimeSpan.FromDays(1));
-            var wall = clock.Elapsed;
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            var run = DatagramLoad.RunUntil(sim, () => delivered >= target);
+            TimeSpan wall = run.Wall, cpu = run.Cpu;
             long mapped = 0, dropped = 0;
             foreach (var nat in nats) { mapped += nat.MappingCount; dropped += nat.Dropped; }
             Console.WriteLine($"nat {(kind?.ToString() ?? "none"),-15} {delivered:N0} datagrams, {clientCount:N0} clients -> {serverCount:N0} servers: " +

@@ -68,6 +68,15 @@ Describe 'Set-PeerKey, Get-PeerKey and Find-PeerKey' {
         Get-PeerKey -Via $d -Key 'Hey Jude' | Should -Be 'http://127.0.0.1:8080/get/0/Hey Jude.mp3'
     }
 
+    It 'stores text as its UTF-8 bytes and gives the bytes back with -AsByteStream' {
+        Set-PeerKey -Via $a -Key 'café' -Value 'crème brûlée'
+        Get-PeerKey -Via $b -Key 'café' | Should -Be 'crème brûlée'
+        $values = @(Get-PeerKey -Via $c -Key 'café' -AsByteStream)
+        $values.Count | Should -Be 1
+        $values[0].GetType() | Should -Be ([byte[]])
+        $values[0] | Should -Be ([Text.Encoding]::UTF8.GetBytes('crème brûlée'))
+    }
+
     It 'keeps a set of distinct values' {
         Set-PeerKey -Via $b -Key 'greeting' -Value 'hello', 'bonjour', 'hello'
         @(Get-PeerKey -Via $c -Key 'greeting') | Sort-Object | Should -Be @('bonjour', 'hello')
@@ -149,6 +158,16 @@ Describe 'File sharing over the ring' {
         Publish-PeerFile -Path (Join-Path $more 'Yesterday.mp3') -Via $d
         (Find-PeerFile 'yesterday' -Via $a).Source | Should -Not -Be (Find-PeerFile 'hey jude' -Via $a).Source
         Get-PeerKey 'kw:yesterday' -Via $b | Should -Not -BeNullOrEmpty
+    }
+
+    It 'stores each keyword pointer as its bencoded bytes, read back byte for byte with -AsByteStream' {
+        $pointer = Get-PeerKey 'kw:jude' -Via $d -AsByteStream
+        $pointer.GetType() | Should -Be ([byte[]])
+        [Text.Encoding]::ASCII.GetString($pointer, 0, 6) | Should -Be 'd1:a6:'
+        $pointer[-1] | Should -Be ([byte][char]'e')
+        $hash = [Security.Cryptography.SHA1]::Create().ComputeHash([byte[]](1..240))
+        $at = [Text.Encoding]::ASCII.GetString($pointer).IndexOf('1:h20:') + 6
+        $pointer[$at..($at + 19)] | Should -Be $hash
     }
 }
 

@@ -6,10 +6,12 @@
 //   node dashboard.mjs <url> <expected nodes> <screenshot dir> <text the hit's file name contains>
 //   node dashboard.mjs --simulated <url> <expected nodes> <screenshot dir>
 //   node dashboard.mjs --ring <url> <expected nodes> <screenshot dir>
+//   node dashboard.mjs --counters <url> <expected nodes> <screenshot dir>
 // The second form watches a simulated network: it sets the replay to 0.1x before the search, sees the flood's events
 // held back and let out on virtual time, then prints the flood's reach by hop as the page counted it, and stops there.
 // The third form watches a Chord ring: it clicks the node with most room around it, sees its fingers drawn, then
-// (after SEARCHED) sees the lookup's path drawn, and prints both.
+// (after SEARCHED) sees the lookup's path drawn, and prints both. The fourth reads the Chord and Napster counters
+// table: "SEARCHED <json>" names the totals the page should come to show ({"Chord.lookups": 2, ...}).
 import { chromium } from "playwright-core";
 import { createInterface } from "node:readline";
 import { mkdirSync } from "node:fs";
@@ -17,7 +19,8 @@ import { join } from "node:path";
 
 const simulated = process.argv[2] === "--simulated";
 const ring = process.argv[2] === "--ring";
-const [url, expectedText, shots, evilText] = process.argv.slice(simulated || ring ? 3 : 2);
+const countersMode = process.argv[2] === "--counters";
+const [url, expectedText, shots, evilText] = process.argv.slice(simulated || ring || countersMode ? 3 : 2);
 const expected = Number(expectedText);
 const executablePath = process.env.PSPEER_CHROMIUM || "/usr/bin/chromium";
 const STEP_MS = 30000;
@@ -40,6 +43,23 @@ function fail(why) {
   throw new Error(why);
 }
 
+// The test says "SEARCHED" once its search (or lookup) is made, with what the next step needs on the same line.
+async function searched() {
+  const said = await nextLine();
+  if (said !== "SEARCHED" && !said.startsWith("SEARCHED ")) fail("expected SEARCHED, got " + said);
+  return said.substring("SEARCHED".length).trim();
+}
+
+// Waits (bounded) until fn(arg) holds on the page and returns what it returned; else fails with why (text, or a
+// function asked then) and what seen() finds on the page then.
+async function until(page, fn, arg, why, seen) {
+  try {
+    return await (await page.waitForFunction(fn, arg, { timeout: STEP_MS })).jsonValue();
+  } catch {
+    fail((typeof why === "function" ? why() : why) + ": " + JSON.stringify(await page.evaluate(seen)));
+  }
+}
+
 const browser = await chromium.launch({
   executablePath,
   headless: true,
@@ -57,19 +77,20 @@ try {
 
   // 1. The topology is drawn.
   await page.goto(url, { timeout: STEP_MS });
-  try {
-    await page.waitForFunction((n) => window.__pspeer && window.__pspeer.ready && window.__pspeer.connected && window.__pspeer.nodesDrawn >= n,
-      expected, { timeout: STEP_MS });
-  } catch {
-    const seen = await page.evaluate(() => window.__pspeer && { nodes: window.__pspeer.nodes, drawn: window.__pspeer.nodesDrawn, error: window.__pspeer.graphError, errors: window.__pspeer.errors });
-    fail(`the page did not draw ${expected} nodes: ${JSON.stringify(seen)} ${consoleErrors.join(" | ")}`);
-  }
+  await until(page, (n) => window.__pspeer && window.__pspeer.ready && window.__pspeer.connected && window.__pspeer.nodesDrawn >= n, expected,
+    () => `the page did not draw ${expected} nodes (console: ${consoleErrors.join(" | ")})`,
+    () => window.__pspeer && { nodes: window.__pspeer.nodes, drawn: window.__pspeer.nodesDrawn, error: window.__pspeer.graphError, errors: window.__pspeer.errors });
   result.drawn = await page.evaluate(() => ({ nodes: window.__pspeer.nodesDrawn, links: window.__pspeer.links }));
   await page.screenshot({ path: join(shots, "01-topology.png") });
   if (simulated) await page.selectOption("#speed", "0.1");   // before the flood starts
   console.log("DRAWN " + result.drawn.nodes);
 
   steps: {
+  if (countersMode) {
+    await counterSteps(page);
+    console.log("RESULT " + JSON.stringify(result));
+    break steps;
+  }
   if (ring) {
     await ringSteps(page);
     console.log("RESULT " + JSON.stringify(result));
@@ -82,16 +103,11 @@ try {
   }
 
   // 2. A search made now shows its events.
-  const said = await nextLine();
-  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
-  try {
-    await page.waitForFunction(() => {
-      const types = new Set(window.__pspeer.recentEvents.map((e) => e.type));
-      return types.has("QueryReceived") && types.has("SearchHit");
-    }, null, { timeout: STEP_MS });
-  } catch {
-    fail("the search's events did not arrive: " + JSON.stringify(await page.evaluate(() => window.__pspeer.recentEvents.map((e) => e.type))));
-  }
+  await searched();
+  await until(page, () => {
+    const types = new Set(window.__pspeer.recentEvents.map((e) => e.type));
+    return types.has("QueryReceived") && types.has("SearchHit");
+  }, null, "the search's events did not arrive", () => window.__pspeer.recentEvents.map((e) => e.type));
   result.events = await page.evaluate(() => ({ received: window.__pspeer.eventsReceived, lit: window.__pspeer.nodesLit, flood: window.__pspeer.flood }));
   await page.screenshot({ path: join(shots, "02-search-events.png") });
 
@@ -140,8 +156,7 @@ try {
 
 // A simulated flood arrives in a blink; at 0.1x the page holds its events back and lets them out on virtual time.
 async function replayFlood(page) {
-  const said = await nextLine();
-  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
+  await searched();
   let mostHeld = 0, heldWhileReleasing = false;
   const deadline = Date.now() + 60000;
   while (Date.now() < deadline) {
@@ -165,22 +180,29 @@ async function ringSteps(page) {
   const room = (n) => Math.min(...nodes.filter((m) => m !== n).map((m) => Math.hypot(m.x - n.x, m.y - n.y)));
   const target = nodes.reduce((best, n) => (room(n) > room(best) ? n : best), nodes[0]);
   await page.mouse.click(target.x, target.y);
-  try {
-    await page.waitForFunction((id) => window.__pspeer.ring.selected === id && window.__pspeer.ring.fingers.length > 0, target.id, { timeout: STEP_MS });
-  } catch {
-    fail("clicking " + target.id + " did not draw its fingers: " + JSON.stringify(await page.evaluate(() => window.__pspeer.ring)));
-  }
+  await until(page, (id) => window.__pspeer.ring.selected === id && window.__pspeer.ring.fingers.length > 0, target.id,
+    "clicking " + target.id + " did not draw its fingers", () => window.__pspeer.ring);
   result.selected = target.id;
   result.fingers = await page.evaluate(() => window.__pspeer.ring.fingers);
   await page.screenshot({ path: join(shots, "06-ring-fingers.png") });
 
-  const said = await nextLine();
-  if (said !== "SEARCHED") fail("expected SEARCHED, got " + said);
-  try {
-    await page.waitForFunction(() => window.__pspeer.ring.path.length > 0, null, { timeout: STEP_MS });
-  } catch {
-    fail("the lookup's path was not drawn: " + JSON.stringify(await page.evaluate(() => window.__pspeer.recentEvents.map((e) => e.type))));
-  }
+  await searched();
+  await until(page, () => window.__pspeer.ring.path.length > 0, null, "the lookup's path was not drawn",
+    () => window.__pspeer.recentEvents.map((e) => e.type));
   result.path = await page.evaluate(() => window.__pspeer.ring.path);
   await page.screenshot({ path: join(shots, "07-lookup-path.png") });
+}
+
+// The Chord and Napster table: its totals come to read what the nodes counted, as a person reads them on the page.
+async function counterSteps(page) {
+  const expected = JSON.parse(await searched());
+  result.counters = await until(page, (exp) => {
+    if (document.getElementById("protocols-panel").hidden) return false;
+    const shown = {};
+    for (const cell of document.querySelectorAll("#protocols [data-counter]")) shown[cell.dataset.counter] = Number(cell.textContent.replace(/,/g, ""));
+    return Object.entries(exp).every(([k, v]) => shown[k] === v) && shown;
+  }, expected, "the counters did not come to " + JSON.stringify(expected), () => window.__pspeer.protocols);
+  result.tables = await page.evaluate(() => [...document.querySelectorAll("#protocols table")].map((t) => t.dataset.protocol));
+  await page.locator("#protocols-panel").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, "08-protocol-counters.png") });
 }

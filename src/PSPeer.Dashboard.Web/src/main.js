@@ -8,6 +8,7 @@ import { EventLog } from "./eventlog.js";
 import { CounterCharts } from "./counters.js";
 import { FloodView } from "./flood.js";
 import { SwarmView } from "./swarm.js";
+import { ProtocolTables } from "./protocols.js";
 import { el, clear, setText } from "./dom.js";
 
 const token = new URLSearchParams(location.search).get("t") || "";
@@ -19,6 +20,7 @@ const log = new EventLog($("events"), $("events-summary"), $("filter"), $("pause
 const counters = new CounterCharts($("counters"), $("bytes"));
 const flood = new FloodView($("flood"), $("flood-title"));
 const swarm = new SwarmView($("swarm-panel"), $("swarm"));
+const protocols = new ProtocolTables($("protocols-panel"), $("protocols"));
 const simulatedSystems = new Set();
 let state = null, version = null, lastStatus = null, fetching = false, released = 0, lit = 0;
 
@@ -74,6 +76,7 @@ function connect() {
     lastStatus = status;
     counters.add(status);
     swarm.update(status.swarm);
+    protocols.update(status);
     const clock = replay.virtualNow != null && simulatedSystems.size ? ` · replaying at ${new Date(replay.virtualNow).toISOString().substring(11, 23)}` : "";
     setText("clock", (status.virtual ? `virtual time ${status.t.toFixed(3)} s` : `${Math.round(status.t)} s`) + clock);
     setText("totals", `${status.eventsSent.toLocaleString("en-US")} events sent, ${status.eventsDropped.toLocaleString("en-US")} dropped` +
@@ -109,6 +112,8 @@ const hook = {
   get recentEvents() { return log.recent.slice(); },
   get flood() { return flood.snapshot(); },
   get swarm() { return swarm.peers; },
+  /** The Chord and Napster totals on the page now, by "Protocol.counter". */
+  get protocols() { return { ...protocols.shown }; },
   get status() { return lastStatus; },
   get notes() { return state ? state.systems.map((s) => s.note).filter(Boolean) : []; },
   get counterSamples() { return counters.samples; },

@@ -12,7 +12,7 @@ namespace PSPeer.Engine.Chord
         internal long _queriesIn, _responsesIn, _errorsIn;
         internal long _malformedDropped, _floodDropped, _unmatchedResponses;
         internal long _lookups, _lookupsFailed, _retries, _rpcTimeouts;
-        internal long _notifyIgnored, _valuesStored, _keysTransferredIn, _keysTransferredOut;
+        internal long _notifyIgnored, _valuesStored, _keysTransferredIn, _keysTransferredOut, _staleKeysDropped;
         // Errors sent, by code: 201-204 at 0-3, 301-305 at 4-8. Made on the first error, so a quiet node pays nothing.
         long[] _errorsSent;
 
@@ -41,6 +41,8 @@ namespace PSPeer.Engine.Chord
         public long ValuesStored => Interlocked.Read(ref _valuesStored);
         public long KeysTransferredIn => Interlocked.Read(ref _keysTransferredIn);
         public long KeysTransferredOut => Interlocked.Read(ref _keysTransferredOut);
+        /// <summary>Keys dropped because this node no longer owns or replicates them, once their holders had them.</summary>
+        public long StaleKeysDropped => Interlocked.Read(ref _staleKeysDropped);
 
         /// <summary>Errors of this KRPC code (201-204, 301-305) this node sent.</summary>
         public long ErrorsSent(int code)

@@ -174,20 +174,29 @@ namespace PSPeer.Engine.Chord
 
         async Task CheckPredecessorAsync()
         {
+            // With the predecessor chain fresh, copies this node no longer holds for the ring go to those that do.
+            if (await CheckPredecessorChainAsync().ConfigureAwait(Runtime.IsSimulated))
+                await HandOffStaleKeysAsync().ConfigureAwait(Runtime.IsSimulated);
+        }
+
+        // True when the predecessor answered (the chain is as fresh as this round makes it).
+        async Task<bool> CheckPredecessorChainAsync()
+        {
             ChordContact p;
             lock (_gate) p = _predecessor;
-            if (p == null) return;
+            if (p == null) return false;
             var answer = await AskAsync(p, KrpcMethod.GetPredecessor, Stopping).ConfigureAwait(Runtime.IsSimulated);
             if (answer == null)
             {
                 lock (_gate) if (_predecessor != null && _predecessor.Id == p.Id) Forget(p);
-                return;
+                return false;
             }
             int r = _options.Replicas;
-            if (r < 2 || answer.Kind != KrpcKind.Response) return;
+            if (answer.Kind != KrpcKind.Response) return false;
+            if (r < 2) return true;
             lock (_gate)
             {
-                if (_predecessor == null || _predecessor.Id != p.Id) return;
+                if (_predecessor == null || _predecessor.Id != p.Id) return false;
                 SetChain(1, answer.Node);
             }
             // One deeper link per round, in turn, so the chain to the R-th predecessor fills in and stays fresh.
@@ -201,13 +210,14 @@ namespace PSPeer.Engine.Chord
                     var deeper = await AskAsync(probe, KrpcMethod.GetPredecessor, Stopping).ConfigureAwait(Runtime.IsSimulated);
                     lock (_gate)
                     {
-                        if (_predecessors[k] == null || _predecessors[k].Id != probe.Id) return;
-                        if (deeper == null) { for (int j = k; j < _predecessors.Length; j++) _predecessors[j] = null; return; }
+                        if (_predecessors[k] == null || _predecessors[k].Id != probe.Id) return false;
+                        if (deeper == null) { for (int j = k; j < _predecessors.Length; j++) _predecessors[j] = null; return false; }
                         if (deeper.Kind == KrpcKind.Response) SetChain(k + 1, deeper.Node);
                     }
                 }
             }
             await ReplicateFromPredecessorAsync().ConfigureAwait(Runtime.IsSimulated);
+            return true;
         }
 
         // The k-th link of the predecessor chain learned; the deeper ones are stale when it changed.

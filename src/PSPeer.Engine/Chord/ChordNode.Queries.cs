@@ -47,6 +47,7 @@ namespace PSPeer.Engine.Chord
                     return;
                 }
                 case KrpcMethod.Notify:
+                    if (q.Leaving != null) { if (SenderIdMatches(q, from)) HandleLeavingAsync(q, from); else Reply(Response(t), from); return; }
                     HandleNotify(q, from);
                     Reply(Response(t), from);
                     return;
@@ -99,16 +100,20 @@ namespace PSPeer.Engine.Chord
             return ChordId.FromEndPoint(address + ":" + endPoint.Port);
         }
 
+        /// <summary>Whether a notify's sender id is SHA-1 of its address (or the ring allows configured ids); counts it when not.</summary>
+        bool SenderIdMatches(KrpcMessage q, IPEndPoint from)
+        {
+            if (_options.AllowConfiguredIds || IdOf(from) == q.SenderId) return true;
+            // Anyone could claim any id and so any place on the ring: the id must be the hash of where it speaks from.
+            Interlocked.Increment(ref Counters._notifyIgnored);
+            if (HasEventObservers) Emit(PeerEventTypes.MalformedMessage, from.ToString(), "notify ignored: the sender's id is not SHA-1 of its address",
+                D("Reason", "NotifySpoofed"), D("ClaimedId", q.SenderId.ToHex()));
+            return false;
+        }
+
         void HandleNotify(KrpcMessage q, IPEndPoint from)
         {
-            if (!_options.AllowConfiguredIds && IdOf(from) != q.SenderId)
-            {
-                // Anyone could claim any id and so any place on the ring: the id must be the hash of where it speaks from.
-                Interlocked.Increment(ref Counters._notifyIgnored);
-                if (HasEventObservers) Emit(PeerEventTypes.MalformedMessage, from.ToString(), "notify ignored: the sender's id is not SHA-1 of its address",
-                    D("Reason", "NotifySpoofed"), D("ClaimedId", q.SenderId.ToHex()));
-                return;
-            }
+            if (!SenderIdMatches(q, from)) return;
             var sender = new ChordContact(q.SenderId, from);
             if (sender.Id == _self.Id) return;
             lock (_gate)
@@ -129,7 +134,7 @@ namespace PSPeer.Engine.Chord
                 ReplyError(t, KrpcErrorCode.BadToken, "bad token: ask this node (closest_preceding or find_successor) from the same address first", from);
                 return;
             }
-            if (Encoding.UTF8.GetByteCount(q.Value) > _options.MaxValueBytes)
+            if (q.Value.Length > _options.MaxValueBytes)
             {
                 ReplyError(t, KrpcErrorCode.ValueTooBig, $"a value is at most {_options.MaxValueBytes} bytes", from);
                 return;
@@ -144,7 +149,8 @@ namespace PSPeer.Engine.Chord
                 else
                 {
                     if (_store == null) { _store = new KeyStore(); WakeMaintenance(); }
-                    stored = _store.Put(target, q.Value, (Runtime.Clock.Now + _options.ValueLifetime).UtcTicks, _options.MaxValuesPerKey);
+                    // A copy handed on says how long it has left ("left"): it keeps that, not a fresh lifetime.
+                    stored = q.Left == 0 || _store.Put(target, q.Value, ExpiryFor(q.Left), _options.MaxValuesPerKey);
                     if (!stored)
                     {
                         ReplyError(t, KrpcErrorCode.TooManyValues, $"a key holds at most {_options.MaxValuesPerKey} values", from);
@@ -164,11 +170,11 @@ namespace PSPeer.Engine.Chord
         void HandleGetValues(KrpcMessage q, IPEndPoint from)
         {
             var target = q.Target.Value;
-            IReadOnlyList<string> all;
+            IReadOnlyList<byte[]> all;
             lock (_gate)
             {
                 if (!Holds(target)) all = null;
-                else all = _store?.Get(target, Runtime.Clock.Now.UtcTicks) ?? Array.Empty<string>();
+                else all = _store?.Get(target, Runtime.Clock.Now.UtcTicks) ?? Array.Empty<byte[]>();
             }
             if (all == null)
             {
@@ -177,7 +183,7 @@ namespace PSPeer.Engine.Chord
             }
             int start = Math.Min(q.FromIndex ?? 0, all.Count);
             int room = KrpcCodec.MaxDatagramSize - ResponseOverhead;
-            var page = new List<string>();
+            var page = new List<byte[]>();
             int i = start;
             for (; i < all.Count; i++)
             {
@@ -203,9 +209,12 @@ namespace PSPeer.Engine.Chord
             {
                 if (_store != null)
                 {
-                    foreach (var (key, values) in _store.Range(fromId, to, Runtime.Clock.Now.UtcTicks))
+                    foreach (var (key, values, expires) in _store.Range(fromId, to, Runtime.Clock.Now.UtcTicks))
                     {
-                        var item = new KrpcItem(key, values);
+                        // Each value with the seconds it has left ("left"), so the taker does not give it a fresh hour.
+                        var left = new long[expires.Count];
+                        for (int i = 0; i < left.Length; i++) left[i] = SecondsLeft(expires[i]);
+                        var item = new KrpcItem(key, values, left);
                         int size = KrpcCodec.EncodedLength(item);
                         if (size > room)
                         {
@@ -228,16 +237,18 @@ namespace PSPeer.Engine.Chord
         // One key whose values alone overflow a datagram sends what fits: the rest come back with publishers' refreshes.
         static KrpcItem Trim(KrpcItem item, int room)
         {
-            var kept = new List<string>();
-            int left = room - KrpcCodec.EncodedLength(new KrpcItem(item.KeyId, Array.Empty<string>()));
-            foreach (var v in item.Values)
+            var kept = new List<byte[]>();
+            var keptLeft = item.Left == null ? null : new List<long>();
+            int left = room - KrpcCodec.EncodedLength(new KrpcItem(item.KeyId, Array.Empty<byte[]>(), keptLeft == null ? null : Array.Empty<long>()));
+            for (int i = 0; i < item.Values.Count; i++)
             {
-                int size = KrpcCodec.EncodedLength(v);
+                int size = KrpcCodec.EncodedLength(item.Values[i]) + (keptLeft == null ? 0 : 2 + item.Left[i].ToString().Length);
                 if (size > left) break;
                 left -= size;
-                kept.Add(v);
+                kept.Add(item.Values[i]);
+                keptLeft?.Add(item.Left[i]);
             }
-            return new KrpcItem(item.KeyId, kept);
+            return new KrpcItem(item.KeyId, kept, keptLeft);
         }
     }
 }

@@ -10,8 +10,8 @@ using PSPeer.Engine.Runtime;
 
 namespace PSPeer.Engine.Chord
 {
-    // Lifecycle: start (a one-node ring), join through any member, leave (keys handed on), and seeding a
-    // pre-computed routing state for large simulated rings.
+    // Lifecycle: start (a one-node ring), join through any member, and seeding a pre-computed routing state for large
+    // simulated rings. Leaving is in ChordNode.Leave.cs.
     public sealed partial class ChordNode
     {
         // Where a client (or a node about to join) enters the ring.
@@ -121,43 +121,6 @@ namespace PSPeer.Engine.Chord
             var from = before?.Node != null && before.Node.Id != _self.Id ? before.Node.Id : successor.Id;
             await PullKeysAsync(successor, from, _self.Id, "Join", cancellationToken).ConfigureAwait(Runtime.IsSimulated);
             await NotifyAsync(successor, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
-        }
-
-        /// <summary>
-        /// Leaves the ring politely: stores every key this node owns at its successors (so the new owner and the
-        /// replicas have them), then stops. Neighbours notice the gap at their next stabilize / check_predecessor.
-        /// </summary>
-        public async Task LeaveAsync(CancellationToken cancellationToken = default)
-        {
-            if (State != NodeState.Running) { await StopAsync().ConfigureAwait(Runtime.IsSimulated); return; }
-            List<(ChordId, IReadOnlyList<string>)> owned = null;
-            ChordContact[] successors;
-            lock (_gate)
-            {
-                successors = _successors;
-                if (_store != null && _inRing)
-                {
-                    owned = new List<(ChordId, IReadOnlyList<string>)>();
-                    var p = _predecessor;
-                    foreach (var item in _store.Snapshot(Runtime.Clock.Now.UtcTicks))
-                        if (p == null || item.Item1.InOpenClosed(p.Id, _self.Id)) owned.Add(item);
-                }
-            }
-            if (owned != null && owned.Count > 0 && successors != null)
-            {
-                int handed = 0;
-                for (int i = 0; i < successors.Length && i < _options.Replicas; i++)
-                {
-                    if (successors[i].Id == _self.Id) break;
-                    int stored = await PushKeysAsync(successors[i], owned, cancellationToken).ConfigureAwait(Runtime.IsSimulated);
-                    if (i == 0) handed = stored;
-                }
-                Interlocked.Add(ref Counters._keysTransferredOut, owned.Count);
-                if (HasEventObservers)
-                    Emit(PeerEventTypes.KeysTransferred, successors[0].EndPoint.ToString(), $"handed {owned.Count} keys on to {successors[0]} before leaving",
-                        D("Direction", "Out"), D("Keys", owned.Count), D("Values", handed), D("Peer", successors[0].ToString()), D("Reason", "Leave"));
-            }
-            await StopAsync().ConfigureAwait(Runtime.IsSimulated);
         }
 
         /// <summary>

@@ -61,10 +61,10 @@ namespace PSPeer.Engine.Chord
         /// <summary>Values this node holds across its keys.</summary>
         public int StoredValueCount { get { lock (_gate) return _store?.ValueCount ?? 0; } }
 
-        /// <summary>What this node holds, by key id (a snapshot).</summary>
-        public IEnumerable<(ChordId KeyId, IReadOnlyList<string> Values)> StoredItems()
+        /// <summary>What this node holds, by key id (a snapshot): each value's bytes as stored.</summary>
+        public IEnumerable<(ChordId KeyId, IReadOnlyList<byte[]> Values)> StoredItems()
         {
-            lock (_gate) return _store?.Snapshot(Runtime.Clock.Now.UtcTicks) ?? new List<(ChordId, IReadOnlyList<string>)>();
+            lock (_gate) return _store?.Snapshot(Runtime.Clock.Now.UtcTicks) ?? new List<(ChordId, IReadOnlyList<byte[]>)>();
         }
 
         public ChordCounters Counters { get; } = new ChordCounters();

@@ -20,9 +20,11 @@ namespace PSPeer.Engine.Content
     /// </summary>
     sealed class HttpHeadReader
     {
+        static readonly byte[] NothingBuffered = new byte[0];
         readonly int _max;
         byte[] _buffer;
         int _start, _count;   // buffered, unconsumed bytes are _buffer[_start .. _start+_count)
+        int _scanned;         // where the search for the head's end goes on
 
         /// <param name="maxHeadBytes">The bound on one head (and on everything buffered while reading it).</param>
         /// <param name="initialBytes">
@@ -35,6 +37,37 @@ namespace PSPeer.Engine.Content
             _max = maxHeadBytes;
             _buffer = new byte[Math.Max(1, Math.Min(initialBytes, maxHeadBytes))];
         }
+
+        /// <summary>
+        /// Starts from <paramref name="count"/> bytes already taken from the stream (a sniffer's) at the start of
+        /// <paramref name="adopt"/>, which becomes the buffer itself rather than being copied: the rest of it is free for
+        /// the next reads, and a head that is longer grows into a new buffer. Null or nothing read: a buffer of
+        /// <paramref name="initialBytes"/>. The caller hands the array over: it may end up as <see cref="HeadBytes"/>.
+        /// </summary>
+        public HttpHeadReader(int maxHeadBytes, int initialBytes, byte[] adopt, int count)
+        {
+            if (maxHeadBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxHeadBytes));
+            if (adopt != null && (count < 0 || count > adopt.Length)) throw new ArgumentOutOfRangeException(nameof(count));
+            _max = maxHeadBytes;
+            if (adopt == null || count == 0) _buffer = new byte[Math.Max(1, Math.Min(initialBytes, maxHeadBytes))];
+            else
+            {
+                if (count > _max) throw new HttpHeadException(true, $"head larger than {_max} bytes");
+                // Never more room than the bound: the reader must not buffer past it.
+                _buffer = adopt.Length <= _max ? adopt : Copy(adopt, count, _max);
+                _count = count;
+            }
+        }
+
+        static byte[] Copy(byte[] bytes, int count, int size)
+        {
+            var copy = new byte[size];
+            Buffer.BlockCopy(bytes, 0, copy, 0, count);
+            return copy;
+        }
+
+        /// <summary>The bytes of the head <see cref="ReadHeadBytesAsync"/> just read start at index 0 (the buffer itself).</summary>
+        public byte[] HeadBytes => _buffer;
 
         /// <summary>
         /// Bytes already taken from the stream by someone else (a listener that sniffed the first line to pick the
@@ -56,45 +89,87 @@ namespace PSPeer.Engine.Content
         /// </summary>
         public async Task<string> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)
         {
-            // Compact so the whole buffer is available for this head.
+            int length = await ReadHeadBytesAsync(stream, cancellationToken);
+            return length < 0 ? null : Latin1.Text(_buffer, 0, length);
+        }
+
+        /// <summary>
+        /// The next head's length in bytes without the final empty line, its bytes at <see cref="HeadBytes"/>[0 ..
+        /// length) until the next read; -1 when the stream ends cleanly before any byte of a new head. Throws
+        /// <see cref="HttpHeadException"/> when the head is too large or cut off.
+        /// </summary>
+        public async Task<int> ReadHeadBytesAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            BeginHead();
+            int length;
+            while (!TryEndHead(out length))
+                if (!Received(await stream.ReadAsync(ReadBuffer, ReadOffset, ReadCount, cancellationToken))) return -1;
+            return length;
+        }
+
+        // The steps of ReadHeadBytesAsync, for a caller that reads from the stream in its own async method (one state
+        // machine per head instead of two: a simulated network reads three heads per link).
+
+        /// <summary>Starts a head: what is buffered moves to the front, so the whole buffer is available to it.</summary>
+        public void BeginHead()
+        {
             if (_start > 0)
             {
                 if (_count > 0) Buffer.BlockCopy(_buffer, _start, _buffer, 0, _count);
                 _start = 0;
             }
-            int scanned = 0;
-            while (true)
+            _scanned = 0;
+        }
+
+        /// <summary>
+        /// True, with the head's length, when the buffered bytes hold a whole head (its bytes at <see cref="HeadBytes"/>
+        /// [0 .. length)); otherwise makes room for the next read at <see cref="ReadBuffer"/>[<see cref="ReadOffset"/>,
+        /// <see cref="ReadCount"/> bytes]. Throws <see cref="HttpHeadException"/> when the head has reached the bound.
+        /// </summary>
+        public bool TryEndHead(out int headLength)
+        {
+            int end = FindHeadEnd(_scanned, out headLength);
+            if (end >= 0)
             {
-                int end = FindHeadEnd(scanned, out int headLength);
-                if (end >= 0)
-                {
-                    string text = Latin1(_buffer, 0, headLength);
-                    _start = end;
-                    _count -= end;
-                    return text;
-                }
-                scanned = Math.Max(0, _count - 3);
-                if (_count >= _max)
-                    throw new HttpHeadException(true, $"head larger than {_max} bytes");
-                if (_count == _buffer.Length)
-                {
-                    var grown = new byte[Math.Min(_max, _buffer.Length * 2)];
-                    Buffer.BlockCopy(_buffer, 0, grown, 0, _count);
-                    _buffer = grown;
-                }
-                int n = await stream.ReadAsync(_buffer, _count, _buffer.Length - _count, cancellationToken);
-                if (n <= 0)
-                {
-                    if (_count == 0) return null;
-                    throw new HttpHeadException(false, "connection closed in the middle of a head");
-                }
-                _count += n;
+                _start = end;
+                _count -= end;
+                return true;
             }
+            _scanned = Math.Max(0, _count - 3);
+            if (_count >= _max)
+                throw new HttpHeadException(true, $"head larger than {_max} bytes");
+            if (_count == _buffer.Length)
+            {
+                var grown = new byte[Math.Min(_max, _buffer.Length * 2)];
+                Buffer.BlockCopy(_buffer, 0, grown, 0, _count);
+                _buffer = grown;
+            }
+            return false;
+        }
+
+        public byte[] ReadBuffer => _buffer;
+        public int ReadOffset => _count;
+        public int ReadCount => _buffer.Length - _count;
+
+        /// <summary>
+        /// Takes in <paramref name="n"/> bytes just read into <see cref="ReadBuffer"/>. False when the stream ended
+        /// cleanly before any byte of a head; throws <see cref="HttpHeadException"/> when it ended inside one.
+        /// </summary>
+        public bool Received(int n)
+        {
+            if (n <= 0)
+            {
+                if (_count == 0) return false;
+                throw new HttpHeadException(false, "connection closed in the middle of a head");
+            }
+            _count += n;
+            return true;
         }
 
         /// <summary>The bytes read past the last head, handed over (and no longer buffered here).</summary>
         public byte[] TakeBuffered()
         {
+            if (_count == 0) return NothingBuffered;
             var rest = new byte[_count];
             Buffer.BlockCopy(_buffer, _start, rest, 0, _count);
             _start += _count;
@@ -130,11 +205,5 @@ namespace PSPeer.Engine.Content
             return -1;
         }
 
-        static string Latin1(byte[] bytes, int offset, int count)
-        {
-            var chars = new char[count];
-            for (int i = 0; i < count; i++) chars[i] = (char)bytes[offset + i];
-            return new string(chars);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 
 namespace PSPeer.Engine.Core
 {
@@ -20,13 +19,33 @@ namespace PSPeer.Engine.Core
         public static bool TryParse(string text, out HostPort endPoint)
         {
             endPoint = null;
-            if (string.IsNullOrWhiteSpace(text)) return false;
-            text = text.Trim();
-            int colon = text.LastIndexOf(':');
-            if (colon <= 0 || colon == text.Length - 1) return false;
-            string host = text.Substring(0, colon).Trim('[', ']');
-            if (!int.TryParse(text.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > 65535) return false;
-            endPoint = new HostPort(host, port);
+            return text != null && TryParse(text, 0, text.Length, out endPoint);
+        }
+
+        /// <summary>As <see cref="TryParse(string, out HostPort)"/> on text[start .. start+length), without copying it
+        /// first (an item of a comma-separated list).</summary>
+        public static bool TryParse(string text, int start, int length, out HostPort endPoint)
+        {
+            endPoint = null;
+            if (text == null || start < 0 || length < 0 || start + length > text.Length) return false;
+            int end = start + length;
+            while (start < end && char.IsWhiteSpace(text[start])) start++;
+            while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
+            if (start == end) return false;
+            int colon = text.LastIndexOf(':', end - 1, end - start);
+            if (colon <= start || colon == end - 1) return false;
+            int port = 0;
+            for (int i = colon + 1; i < end; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9') return false;
+                port = port * 10 + (c - '0');
+                if (port > 65535) return false;
+            }
+            int hostStart = start, hostEnd = colon;
+            while (hostStart < hostEnd && (text[hostStart] == '[' || text[hostStart] == ']')) hostStart++;
+            while (hostEnd > hostStart && (text[hostEnd - 1] == '[' || text[hostEnd - 1] == ']')) hostEnd--;
+            endPoint = new HostPort(text.Substring(hostStart, hostEnd - hostStart), port);
             return true;
         }
 

@@ -1,3 +1,6 @@
+using System.Linq;
+using System.Reflection;
+
 namespace PSPeer.Engine.Core
 {
     /// <summary>The names of event types. Scripts filter on these (Watch-PeerEvent -Type), so they stay stable.</summary>
@@ -65,20 +68,14 @@ namespace PSPeer.Engine.Core
         public const string KeysTransferred = "KeysTransferred";           // keys moved in or out; Data: Direction (In/Out), Keys, Values, Peer, Reason (Join/Leave/Replicate)
         public const string NodeSuspected = "NodeSuspected";               // a peer stopped answering and was dropped from the routing state; Data: Peer, PeerId
 
-        /// <summary>All known types, for tab completion and validation.</summary>
-        public static readonly string[] All =
-        {
-            NodeStarted, NodeStopped, Connected, ConnectionClosed, MalformedMessage, LoggedIn, LoggedOut,
-            FileShared, FileUnshared, SearchReceived, SearchAnswered, SearchHit, HttpRequest, UploadCompleted,
-            DownloadStarted, DownloadProgress, DownloadVerified, DownloadFailed,
-            TrackerAnnounce, PeerConnected, PeerDisconnected, Choked, Unchoked, PieceVerified, PieceFailed, PeerBanned, Completed,
-            QueryReceived, QueryForwarded, QueryDroppedDuplicate, QueryDroppedTtl, HitRoutedBack, HitDropped, PushReceived, RateLimited,
-            ConnectionRefused, ConnectionTimedOut,
-            PeerEvicted,
-            HandshakeRefused, LinkEvicted,
-            FinalNameTaken, ObserverFailed, EventsDropped,
-            ReachedFromOutside, NotReachedFromOutside,
-            ChordLookupCompleted, SuccessorChanged, PredecessorChanged, KeysTransferred, NodeSuspected,
-        };
+        /// <summary>
+        /// All known types, for tab completion and validation: every constant above, in the order declared. Read from the
+        /// constants themselves, so a new type is known everywhere the moment it is declared; there is no second list.
+        /// </summary>
+        public static readonly string[] All = typeof(PeerEventTypes)
+            .GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue())
+            .ToArray();
     }
 }

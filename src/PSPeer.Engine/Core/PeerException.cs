@@ -43,5 +43,7 @@ namespace PSPeer.Engine.Core
         public const string ChordJoinFailed = "ChordJoinFailed";         // the bootstrap node did not answer, or the ring could not place this node
         public const string ChordLookupFailed = "ChordLookupFailed";     // no live owner or holder of a key could be reached
         public const string ChordStoreRefused = "ChordStoreRefused";     // the holders refused a value (302 too big, 303 too many values, 305 bad token)
+        // BitTorrent (later)
+        public const string TorrentDataMissing = "TorrentDataMissing";   // a seed-only node whose data does not verify whole (SwarmOptions.SeedOnly)
     }
 }

@@ -20,6 +20,10 @@ namespace PSPeer.Engine.Gnutella
     /// Compression (negotiated in the handshake, each direction on its own): sending, each batch is deflated and
     /// sync-flushed as it is written; receiving, the frame reader reads from an inflating stream. The queue bound is on
     /// plain bytes, before compression.
+    /// The read loop is one async frame per link that decodes with a sans-IO <see cref="GnutellaFrameDecoder"/> held
+    /// inline and waits on the stream directly (a ValueTask read where the stream offers one): an idle link costs
+    /// one waiting frame, not a frame per layer, and its end is handed to the servent from the same frame. It
+    /// takes no cancellation token: closing the link disposes the connection, which fails the waiting read.
     /// </remarks>
     sealed class GnutellaLink
     {
@@ -28,13 +32,14 @@ namespace PSPeer.Engine.Gnutella
         // Queued descriptors are written together up to this size: a flood puts many small frames on one link at once.
         const int MaxBatchBytes = 64 * 1024;
 
-        readonly IConnection _connection;
-        readonly Stream _stream;
+        readonly IConnection _connection;   // its Stream is the link's stream (no field of its own)
         readonly GnutellaCounters _counters;
-        readonly object _sendGate = new object();
-        readonly Queue<byte[]> _queue = new Queue<byte[]>();
-        readonly CancellationTokenSource _closed = new CancellationTokenSource();
-        readonly GnutellaFrameReader _reader;
+        // The send state is locked on the link itself (internal: nobody else locks it), not on an object of its own.
+        object _sendGate => this;
+        // Made when a frame has to wait (a write in progress, or a live batch still open): a simulated link whose
+        // writes complete at once never needs one, and a frame sent to an idle link goes straight to the writer.
+        Queue<byte[]> _queue;
+        GnutellaFrameDecoder _decoder;            // mutable struct, used in place by the read loop only
         readonly LinkDeflater _deflater;          // null: what we send is not compressed
         readonly InflatingStream _inflating;      // null: what we receive is not compressed
         readonly bool _coalesce;                  // live: sends inside a SendBatch wait for the batch to close
@@ -50,20 +55,18 @@ namespace PSPeer.Engine.Gnutella
         {
             _coalesce = live;
             _connection = connection;
-            _stream = connection.Stream;
             _counters = counters;
             ListenEndPoint = listenEndPoint;
-            Remote = listenEndPoint?.ToString() ?? connection.RemoteEndPoint;
             RemoteIsUltrapeer = remoteIsUltrapeer;
             Outgoing = outgoing;
-            Limiter = limiter;
+            _limiter = limiter;
             if (compressSending) _deflater = new LinkDeflater();
             // The bytes read past the handshake belong to the compressed stream when the other side compresses.
-            if (inflateReceiving) _inflating = new InflatingStream(_stream, alreadyRead);
+            if (inflateReceiving) _inflating = new InflatingStream(connection.Stream, alreadyRead);
             // Live links read in large gulps (a flood brings many descriptors at once); simulated ones keep the small
             // buffer, since a simulation may hold hundreds of thousands of links.
-            _reader = new GnutellaFrameReader((Stream)_inflating ?? _stream, maxPayloadLength, inflateReceiving ? null : alreadyRead,
-                live ? GnutellaFrameReader.LiveReadBufferSize : 0);
+            _decoder = new GnutellaFrameDecoder(maxPayloadLength, inflateReceiving ? null : alreadyRead,
+                live ? GnutellaFrameReader.LiveReadBufferSize : GnutellaFrameReader.ReadBufferSize);
         }
 
         /// <summary>We deflate what we send on this link.</summary>
@@ -112,13 +115,20 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>
         public HostPort ListenEndPoint { get; }
-        /// <summary>"host:port" for events and <see cref="GnutellaServent.Neighbors"/>.</summary>
-        public string Remote { get; }
+        string _remote;
+        /// <summary>"host:port" for events and <see cref="GnutellaServent.Neighbors"/> (made when first asked for).</summary>
+        public string Remote => _remote ?? (_remote = ListenEndPoint?.ToString() ?? _connection.RemoteEndPoint);
         /// <summary>The other end said X-Ultrapeer: True (or sent no X-Ultrapeer: an old flat-network servent).</summary>
         public bool RemoteIsUltrapeer { get; }
         public bool RemoteIsLeaf => !RemoteIsUltrapeer;
         public bool Outgoing { get; }
-        public QueryRateLimiter Limiter { get; }
+        QueryRateLimiter _limiter;   // a mutable struct, used in place
+
+        /// <summary>
+        /// Takes one of the link's query tokens (only its own read loop asks); false: drop the query. The clock and the
+        /// rate are the servent's (the link keeps only its bucket).
+        /// </summary>
+        public bool TryTakeQuery(IClock clock, int queriesPerSecond) => _limiter.TryTake(clock, queriesPerSecond);
         /// <summary>
         /// The QRP table the other end sent us: a leaf's (ultrapeer side), or another ultrapeer's last-hop table (its files
         /// and its leaves', with ultrapeer-to-ultrapeer QRP); null until its reset arrives.
@@ -194,22 +204,34 @@ namespace PSPeer.Engine.Gnutella
                     GnutellaCounters.Add(ref _counters.messagesDroppedQueueFull);
                     return false;
                 }
-                _queue.Enqueue(frame);
-                _queuedBytes += frame.Length;
                 _counters.CountSent(type);
-                if (_writing || _deferred) return true;
+                // Idle (not writing, not deferred) means nothing is queued: the frame is the next write.
+                if (_writing || _deferred)
+                {
+                    EnqueueLocked(frame);
+                    return true;
+                }
                 var batch = _coalesce ? SendBatch.Current : null;
                 if (batch != null)
                 {
+                    EnqueueLocked(frame);
                     _deferred = true;
                     batch.Defer(this);
                     return true;
                 }
                 _writing = true;
             }
-            _ = DrainAsync();
+            _ = DrainAsync(frame);
             return true;
         }
+
+        void EnqueueLocked(byte[] frame)
+        {
+            (_queue ?? (_queue = new Queue<byte[]>())).Enqueue(frame);
+            _queuedBytes += frame.Length;
+        }
+
+        bool QueueEmptyLocked => _queue == null || _queue.Count == 0;
 
         /// <summary>
         /// The batch this link's sends waited for has closed: write what they queued, from a thread-pool work item
@@ -226,35 +248,41 @@ namespace PSPeer.Engine.Gnutella
             lock (_sendGate)
             {
                 _deferred = false;
-                if (_writing || _isClosed || _queue.Count == 0) return;
+                if (_writing || _isClosed || QueueEmptyLocked) return;
                 _writing = true;
             }
-            _ = DrainAsync();
+            _ = DrainAsync(null);
         }
 
-        async Task DrainAsync()
+        /// <summary>The writer: <paramref name="first"/> (when the send found the link idle), then whatever queued meanwhile.</summary>
+        async Task DrainAsync(byte[] first)
         {
             try
             {
+                var chunk = first;
                 while (true)
                 {
-                    byte[] chunk;
-                    lock (_sendGate)
+                    if (chunk == null)
                     {
-                        if (_queue.Count == 0 || _isClosed)
+                        lock (_sendGate)
                         {
-                            _writing = false;
-                            if (_isClosed) _deflater?.Dispose();
-                            return;
+                            if (QueueEmptyLocked || _isClosed)
+                            {
+                                _writing = false;
+                                if (_isClosed) _deflater?.Dispose();
+                                return;
+                            }
+                            chunk = TakeBatchLocked();
                         }
-                        chunk = TakeBatchLocked();
                     }
                     chunk = Encode(chunk);
                     GnutellaCounters.Add(ref _counters.linkWrites);
-                    await _stream.WriteAsync(chunk, 0, chunk.Length, _closed.Token);
+                    // No token: closing the link disposes the connection, which fails a write in progress.
+                    await _connection.Stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    chunk = null;
                     bool empty;
-                    lock (_sendGate) empty = _queue.Count == 0;
-                    if (empty) await _stream.FlushAsync(_closed.Token);
+                    lock (_sendGate) empty = QueueEmptyLocked;
+                    if (empty) await _connection.Stream.FlushAsync(CancellationToken.None);
                 }
             }
             catch (Exception)
@@ -290,58 +318,100 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>
-        /// Reads descriptors and hands each to <paramref name="onMessage"/> until the link ends; returns why it ended.
-        /// A <see cref="GnutellaProtocolException"/> (from the reader or from the handler) ends it as malformed.
+        /// Reads descriptors and hands each to <paramref name="onMessage"/> until the link ends, then hands why it ended
+        /// to <paramref name="onEnded"/> (from the same frame: nobody awaits the loop); the task ends when the task
+        /// onEnded returns does. A <see cref="GnutellaProtocolException"/> (from the decoder or from the handler) ends
+        /// it as malformed; any other exception from the handler ends it with <see cref="LinkEnd.Error"/> set.
         /// </summary>
-        public async Task<LinkEnd> RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, CancellationToken stopping)
+        public async Task RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, Func<GnutellaLink, LinkEnd, Task> onEnded)
         {
-            // A linked source only when there is a second token to follow: servents pass none, and a linked source
-            // plus its registration on _closed would cost every link end ~150 bytes for nothing.
-            var both = stopping.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token) : null;
-            var token = both?.Token ?? _closed.Token;
-            using (both)
+            LinkEnd end;
+            try
             {
-                try
+                while (true)
                 {
-                    while (true)
+                    if (!HandleBuffered(onMessage))
                     {
-                        var message = await _reader.ReadAsync(token);
+                        end = new LinkEnd(CloseReason ?? "closed", false);
+                        break;
+                    }
+                    // Where the stream can wait without a buffer (simulated), a quiet link gives its read buffer back
+                    // first: a simulation holds hundreds of thousands of quiet links. The read after the wait
+                    // completes at once with what arrived. (Nothing but n outlives an await here: the loop's frame
+                    // keeps no locals.)
+                    int n = -1;
+                    if (ReadSource is IValueReadStream quiet && _decoder.TryReleaseBuffer())
+                    {
+                        n = await quiet.WaitToReadAsync();
+                        if (n > 0) n = -1;
+                    }
+                    if (n < 0)
+                    {
+                        var target = _decoder.PrepareRead();
+                        var source = ReadSource;
+                        n = await (source is IValueReadStream direct
+                            ? direct.ReadValueAsync(target.Array, target.Offset, target.Count)
+                            : new ValueTask<int>(source.ReadAsync(target.Array, target.Offset, target.Count, CancellationToken.None)));
+                    }
+                    if (n <= 0)
+                    {
+                        _decoder.EndOfStream();
                         // Our own Bye makes the other servent close at once: its end of stream may arrive while the
                         // Bye is still being written, and then the reason is ours, not "closed by the other servent".
-                        if (message == null) return new LinkEnd(CloseReason ?? "closed by the other servent", false);
-                        // Live: every descriptor that read brought is handled before the next wait, and the sends they
-                        // cause leave as one write per link when the batch closes (SendBatch).
-                        var batch = _coalesce ? SendBatch.Open() : null;
-                        try
-                        {
-                            do
-                            {
-                                _counters.CountReceived(message.Header.Type);
-                                onMessage(this, message);
-                                if (IsClosed) return new LinkEnd(CloseReason ?? "closed", false);
-                            }
-                            while (_coalesce && _reader.TryReadBuffered(out message));
-                        }
-                        finally { batch?.Close(); }
+                        end = new LinkEnd(CloseReason ?? "closed by the other servent", false);
+                        break;
                     }
-                }
-                catch (GnutellaProtocolException e)
-                {
-                    return new LinkEnd(e.Message, true);
-                }
-                catch (Exception) when (token.IsCancellationRequested)
-                {
-                    return new LinkEnd(CloseReason ?? (stopping.IsCancellationRequested ? "servent stopping" : "closed"), false);
-                }
-                catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is OperationCanceledException || e is PeerException)
-                {
-                    return new LinkEnd(CloseReason ?? e.Message, false);
-                }
-                finally
-                {
-                    _inflating?.Dispose();   // the read loop is its only user
+                    _decoder.Advance(n);
                 }
             }
+            catch (GnutellaProtocolException e)
+            {
+                end = new LinkEnd(e.Message, true);
+            }
+            catch (Exception) when (IsClosed)
+            {
+                // Closed here (a Bye, eviction, the servent stopping): the read failed because of it.
+                end = new LinkEnd(CloseReason ?? "closed", false);
+            }
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is OperationCanceledException || e is PeerException)
+            {
+                end = new LinkEnd(CloseReason ?? e.Message, false);
+            }
+            catch (Exception e)
+            {
+                // A bug in a handler costs this link, never the servent.
+                end = new LinkEnd("internal error: " + e.Message, false, e);
+            }
+            finally
+            {
+                _inflating?.Dispose();   // the read loop is its only user
+            }
+            await onEnded(this, end);
+        }
+
+        /// <summary>What the read loop reads: the inflater over the connection when the other end compresses.</summary>
+        Stream ReadSource => (Stream)_inflating ?? _connection.Stream;
+
+        /// <summary>
+        /// Hands on every descriptor already whole in what was read; false when the link was closed meanwhile. Live,
+        /// the sends they cause leave as one write per link when the batch closes (SendBatch).
+        /// </summary>
+        bool HandleBuffered(Action<GnutellaLink, GnutellaMessage> onMessage)
+        {
+            if (!_decoder.TryDecode(out var message)) return true;
+            var batch = _coalesce ? SendBatch.Open() : null;
+            try
+            {
+                do
+                {
+                    _counters.CountReceived(message.Header.Type);
+                    onMessage(this, message);
+                    if (IsClosed) return false;
+                }
+                while (_decoder.TryDecode(out message));
+                return true;
+            }
+            finally { batch?.Close(); }
         }
 
         /// <summary>Why we closed the link ourselves (a Bye, a full queue), reported instead of the I/O error it causes.</summary>
@@ -376,13 +446,13 @@ namespace PSPeer.Engine.Gnutella
                     try
                     {
                         frame = Encode(frame);
-                        await _stream.WriteAsync(frame, 0, frame.Length, _closed.Token);
-                        await _stream.FlushAsync(_closed.Token);
+                        await _connection.Stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
+                        await _connection.Stream.FlushAsync(CancellationToken.None);
                     }
                     finally
                     {
                         // Nothing goes after the Bye: descriptors a batch queued meanwhile (its write still scheduled) are dropped.
-                        lock (_sendGate) { _writing = false; _queue.Clear(); _queuedBytes = 0; }
+                        lock (_sendGate) { _writing = false; _queue?.Clear(); _queuedBytes = 0; }
                     }
                 }
             }
@@ -399,10 +469,10 @@ namespace PSPeer.Engine.Gnutella
                 if (_isClosed) return;
                 _isClosed = true;
                 if (reason != null) CloseReason = reason;
-                _queue.Clear();
+                _queue?.Clear();
                 _queuedBytes = 0;
             }
-            try { _closed.Cancel(); } catch (ObjectDisposedException) { }
+            // Fails the read loop's waiting read (IOException or ObjectDisposedException, live and simulated alike).
             _connection.Dispose();
             // The compressor's native memory goes now, not when the collector gets to it. A write in flight fails on
             // the closed connection first; the writer's turn guards the compressor.
@@ -413,10 +483,13 @@ namespace PSPeer.Engine.Gnutella
     }
 
     /// <summary>How a link's read loop ended.</summary>
-    struct LinkEnd
+    readonly struct LinkEnd
     {
-        public LinkEnd(string reason, bool malformed) { Reason = reason; Malformed = malformed; }
+        public LinkEnd(string reason, bool malformed, Exception error = null) { Reason = reason; Malformed = malformed; Error = error; }
         public string Reason { get; }
+        /// <summary>The other servent broke the protocol (Reason says how).</summary>
         public bool Malformed { get; }
+        /// <summary>Set when a handler threw (a bug here): Reason is "internal error: " and its message.</summary>
+        public Exception Error { get; }
     }
 }

@@ -15,35 +15,66 @@ namespace PSPeer.Engine.Gnutella
     {
         const int MaxTryUltrapeers = 10;
 
-        Dictionary<string, string> OwnHeaders()
+        /// <summary>Our own header lines, as every CONNECT and 200 of ours says them (and in this order).</summary>
+        void WriteOwnHeaders(HandshakeHeadWriter writer)
         {
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["User-Agent"] = UserAgent,
-                ["X-Ultrapeer"] = IsLeaf ? "False" : "True",
-                ["Listen-IP"] = _listenEndPoint.ToString(),
-                ["X-Query-Routing"] = "0.1",
+            writer.Header("User-Agent", UserAgent)
+                .Header("X-Ultrapeer", IsLeaf ? "False" : "True")
+                .Header("Listen-IP", _listenEndPoint.ToString())
+                .Header("X-Query-Routing", "0.1")
                 // What a 0.6 peer looks for before it uses these: we answer Pings from a pong cache, understand Bye,
                 // and read (or skip) GGEP blocks in every descriptor.
-                ["Pong-Caching"] = "0.1",
-                ["Bye-Packet"] = "0.1",
-                ["GGEP"] = "0.5",
-            };
+                .Header("Pong-Caching", "0.1")
+                .Header("Bye-Packet", "0.1")
+                .Header("GGEP", "0.5");
             if (!IsLeaf)
             {
                 // Truthful: the ultrapeer links we aim for, the highest TTL + hops we let through, and what we do with
                 // queries. gtk-gnutella's leaves refuse an ultrapeer below X-Degree 16 or without X-Dynamic-Querying.
-                headers["X-Degree"] = Degree.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                headers["X-Max-TTL"] = Options.MaxTtl.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                writer.Header("X-Degree", Degree.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Header("X-Max-TTL", Options.MaxTtl.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (Options.DynamicQuerying)
                 {
-                    headers["X-Dynamic-Querying"] = "0.1";
-                    headers["X-Ext-Probes"] = "0.1";   // a copy with a higher TTL after a probe is passed on, not dropped
+                    writer.Header("X-Dynamic-Querying", "0.1")
+                        .Header("X-Ext-Probes", "0.1");   // a copy with a higher TTL after a probe is passed on, not dropped
                 }
-                if (Options.UltrapeerQueryRouting) headers["X-Ultrapeer-Query-Routing"] = "0.1";
+                if (Options.UltrapeerQueryRouting) writer.Header("X-Ultrapeer-Query-Routing", "0.1");
             }
-            return headers;
+            // "Accept-Encoding: deflate": we can read a compressed stream (said in CONNECT and in our 200 alike).
+            if (CompressionEnabled) writer.Header(LinkCompression.AcceptEncoding, LinkCompression.Deflate);
         }
+
+        // Our own headers (WriteOwnHeaders) as encoded lines, and our CONNECT head, made once and
+        // again only when something they say changes: every link of a simulated network sent the same text.
+        sealed class OwnHead
+        {
+            public long Key;
+            public HostPort Listen;
+            public byte[] Lines;
+            public byte[] Connect;
+        }
+        volatile OwnHead _ownHead;
+
+        OwnHead OwnHeadNow()
+        {
+            long key = ((long)Degree << 32) | ((long)Options.MaxTtl << 8) | (Options.DynamicQuerying ? 1L : 0) | (Options.UltrapeerQueryRouting ? 2L : 0)
+                | (CompressionEnabled ? 4L : 0) | (IsLeaf ? 8L : 0);
+            var own = _ownHead;
+            if (own != null && own.Key == key && ReferenceEquals(own.Listen, _listenEndPoint)) return own;
+            var writer = HandshakeHeadWriter.Lines();
+            WriteOwnHeaders(writer);
+            var lines = writer.Bytes();
+            own = new OwnHead { Key = key, Listen = _listenEndPoint, Lines = lines, Connect = HandshakeHeadWriter.Start(GnutellaHandshake.ConnectLine).Raw(lines).Finish() };
+            _ownHead = own;
+            return own;
+        }
+
+        // Answers that never change, made once by the general writer (so they stay byte for byte what it writes).
+        static readonly byte[] ConfirmPlain = GnutellaHandshake.Response(200, "OK", new Dictionary<string, string> { ["User-Agent"] = UserAgent });
+        static readonly byte[] ConfirmCompressed = GnutellaHandshake.Response(200, "OK",
+            new Dictionary<string, string> { ["User-Agent"] = UserAgent, [LinkCompression.ContentEncoding] = LinkCompression.Deflate });
+        static readonly byte[] LeafRefusesLeaf = GnutellaHandshake.Response(503, "Leaves connect to ultrapeers", null);
+        static readonly byte[] EncodingRefused = GnutellaHandshake.Response(406, "Content-Encoding not supported", null);
 
         /// <summary>The ultrapeer links this ultrapeer aims for: what it says as X-Degree.</summary>
         int Degree => Math.Max(0, Math.Min(Options.UltrapeerLinkTarget, Options.MaxUltrapeerLinks));
@@ -78,23 +109,21 @@ namespace PSPeer.Engine.Gnutella
             bool done = false;
             try
             {
-                using (var timeout = new CancellationTokenSource())
-                using (var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping, timeout.Token))
-                using (Runtime.Clock.Schedule(HandshakeTimeout, () => { try { timeout.Cancel(); } catch (ObjectDisposedException) { } }))
+                using (var deadline = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping, cancellationToken))
                 {
-                    var token = both.Token;
+                    var token = deadline.Token;
                     var stream = connection.Stream;
                     var sentAt = Runtime.Clock.Now;
-                    var hello = GnutellaHandshake.Connect(OfferCompression(OwnHeaders()));
-                    await SendAsync(stream, hello, token);
+                    await SendAsync(stream, OwnHeadNow().Connect, token);
 
                     HandshakeHead answer;
-                    try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+                    // 1 KiB holds a whole 200 with its X-Try-Ultrapeers; the head keeps the buffer it is read into.
+                    try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, 0, 1024, GnutellaHandshake.DefaultMaxHeadBytes, token); }
                     catch (GnutellaProtocolException e)
                     {
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} did not answer with a Gnutella 0.6 handshake ({e.Message}).", e);
                     }
-                    catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                    catch (OperationCanceledException) when (deadline.TimedOut)
                     {
                         throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not answer the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
                     }
@@ -111,22 +140,18 @@ namespace PSPeer.Engine.Gnutella
                     bool remoteUltrapeer = IsUltrapeerHeader(answer);
                     if (IsLeaf && !remoteUltrapeer)
                     {
-                        var no = GnutellaHandshake.Response(503, "Leaves connect to ultrapeers", new Dictionary<string, string>());
-                        await SendAsync(stream, no, token);
+                        await SendAsync(stream, LeafRefusesLeaf, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
                     }
                     string unreadable = LinkCompression.UnknownEncoding(answer);
                     if (unreadable != null)
                     {
-                        await SendAsync(stream, GnutellaHandshake.Response(406, "Content-Encoding not supported", new Dictionary<string, string>()), token);
+                        await SendAsync(stream, EncodingRefused, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} would send with Content-Encoding '{unreadable}', which PSPeer cannot read.");
                     }
                     // Link compression, each way on its own: we compress if it can inflate, we inflate if it compresses.
                     bool compress = CompressionEnabled && LinkCompression.Accepts(answer);
-                    var confirmation = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
-                    if (compress) confirmation[LinkCompression.ContentEncoding] = LinkCompression.Deflate;
-                    var ok = GnutellaHandshake.Response(200, "OK", confirmation);
-                    await SendAsync(stream, ok, token);
+                    await SendAsync(stream, compress ? ConfirmCompressed : ConfirmPlain, token);
 
                     var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
                         new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
@@ -156,7 +181,7 @@ namespace PSPeer.Engine.Gnutella
         /// The accepting side: reads CONNECT, answers 200 (or 4xx/503 with X-Try-Ultrapeers), reads the confirmation.
         /// Returns null when the connection was refused (and answered).
         /// </summary>
-        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, byte[] first, CancellationToken token)
+        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, byte[] first, int firstCount, CancellationToken token)
         {
             var stream = connection.Stream;
             string remote = connection.RemoteEndPoint;
@@ -168,7 +193,8 @@ namespace PSPeer.Engine.Gnutella
                 return null;
             }
             HandshakeHead hello;
-            try { hello = await GnutellaHandshake.ReadHeadAsync(stream, first, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+            // The sniffed bytes (usually the whole CONNECT) become the head's own buffer.
+            try { hello = await GnutellaHandshake.ReadHeadAsync(stream, first, firstCount, 512, GnutellaHandshake.DefaultMaxHeadBytes, token); }
             catch (GnutellaProtocolException e)
             {
                 await RefuseAsync(stream, 400, "Bad handshake", null, token);
@@ -194,19 +220,20 @@ namespace PSPeer.Engine.Gnutella
                 return null;
             }
 
-            var headers = OfferCompression(OwnHeaders());
-            headers["Remote-IP"] = remoteAddress;
+            // Our headers, then what this connection alone gets, in the order a dictionary of them was written.
+            var ownLines = OwnHeadNow().Lines;
             bool compress = CompressionEnabled && LinkCompression.Accepts(hello);
-            if (compress) headers[LinkCompression.ContentEncoding] = LinkCompression.Deflate;
             string tryList = _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen);
-            if (tryList.Length > 0) headers["X-Try-Ultrapeers"] = tryList;
-            if (!IsLeaf) headers["X-Ultrapeer-Needed"] = UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False";
-            var answer = GnutellaHandshake.Response(200, "OK", headers);
+            var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(200, "OK")).Raw(ownLines).Header("Remote-IP", remoteAddress);
+            if (compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
+            if (tryList.Length > 0) writer.Header("X-Try-Ultrapeers", tryList);
+            if (!IsLeaf) writer.Header("X-Ultrapeer-Needed", UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False");
+            var answer = writer.Finish();
             var sentAt = Runtime.Clock.Now;
             await SendAsync(stream, answer, token);
 
             // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
-            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, GnutellaHandshake.DefaultMaxHeadBytes, token);
+            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, hello.Remainder.Length, 256, GnutellaHandshake.DefaultMaxHeadBytes, token);
             if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
             string unreadable = LinkCompression.UnknownEncoding(confirm) ?? LinkCompression.UnknownEncoding(hello);
             if (unreadable != null)
@@ -241,22 +268,15 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Whether this servent offers and uses link compression (the option, or live-on / simulated-off; never where flush fails).</summary>
         public bool CompressionEnabled => (Options.CompressLinks ?? !Runtime.IsSimulated) && LinkCompression.IsSupported;
 
-        // "Accept-Encoding: deflate": we can read a compressed stream (said in CONNECT and in our 200 alike).
-        Dictionary<string, string> OfferCompression(Dictionary<string, string> headers)
-        {
-            if (CompressionEnabled) headers[LinkCompression.AcceptEncoding] = LinkCompression.Deflate;
-            return headers;
-        }
-
         // After the handshake a refusal can only be a Bye (the link is up as far as the other servent knows).
         Task SayByeAsync(System.IO.Stream stream, ushort code, string reason, CancellationToken token) =>
             SendLastWordsAsync(stream, GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, new Bye { Code = code, Reason = reason }), token);
 
         static Task RefuseAsync(System.IO.Stream stream, int status, string reason, string tryUltrapeers, CancellationToken token)
         {
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
-            if (!string.IsNullOrEmpty(tryUltrapeers)) headers["X-Try-Ultrapeers"] = tryUltrapeers;
-            return SendLastWordsAsync(stream, GnutellaHandshake.Response(status, reason, headers), token);
+            var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(status, reason)).Header("User-Agent", UserAgent);
+            if (!string.IsNullOrEmpty(tryUltrapeers)) writer.Header("X-Try-Ultrapeers", tryUltrapeers);
+            return SendLastWordsAsync(stream, writer.Finish(), token);
         }
 
         static async Task SendAsync(System.IO.Stream stream, byte[] bytes, CancellationToken token)
@@ -296,15 +316,21 @@ namespace PSPeer.Engine.Gnutella
         void LearnTryUltrapeers(HandshakeHead head)
         {
             if (head.Headers == null) return;
-            foreach (var (name, ultrapeers) in new[] { ("X-Try-Ultrapeers", true), ("X-Try", false) })
+            LearnTryList(head, "X-Try-Ultrapeers", ultrapeers: true);
+            LearnTryList(head, "X-Try", ultrapeers: false);
+        }
+
+        void LearnTryList(HandshakeHead head, string name, bool ultrapeers)
+        {
+            if (!head.Headers.TryGetValue(name, out var list) || string.IsNullOrEmpty(list)) return;
+            int taken = 0;
+            for (int start = 0; start <= list.Length; taken++)
             {
-                if (!head.Headers.TryGetValue(name, out var list) || string.IsNullOrEmpty(list)) continue;
-                int taken = 0;
-                foreach (var item in list.Split(','))
-                {
-                    if (taken++ >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
-                    if (HostPort.TryParse(item, out var host)) _hosts.Add(host, knownUltrapeer: ultrapeers);
-                }
+                if (taken >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
+                int comma = list.IndexOf(',', start);
+                if (comma < 0) comma = list.Length;
+                if (HostPort.TryParse(list, start, comma - start, out var host)) _hosts.Add(host, knownUltrapeer: ultrapeers);
+                start = comma + 1;
             }
         }
 

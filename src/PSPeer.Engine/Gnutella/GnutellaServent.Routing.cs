@@ -64,7 +64,7 @@ namespace PSPeer.Engine.Gnutella
         {
             GnutellaCounters.Add(ref Counters.queriesReceived);
             var header = message.Header;
-            if (!link.Limiter.TryTake())
+            if (!link.TryTakeQuery(Runtime.Clock, Options.QueriesPerSecondPerLink))
             {
                 GnutellaCounters.Add(ref Counters.queriesRateLimited);
                 if (HasEventObservers) Emit(PeerEventTypes.RateLimited, link.Remote, "query dropped: the link exceeds its query allowance", RouteData(header));

@@ -39,8 +39,9 @@ namespace PSPeer.Engine.Gnutella
         static readonly object Self = new object();
 
         GnutellaLink[] _links = new GnutellaLink[0];                 // copy-on-write under _gate
-        // Small sets, empty most of the time: CompactSet holds nothing while empty (two per servent of a big simulation).
-        readonly CompactSet<Task> _linkTasks = new CompactSet<Task>();
+        int _runningLinks;                          // read loops not yet ended, under _gate (no task kept per link)
+        TaskCompletionSource<bool> _linksEnded;     // made by OnStopAsync when it has read loops to wait for
+        // A small set, empty most of the time: CompactSet holds nothing while empty.
         readonly CompactSet<IConnection> _handshaking = new CompactSet<IConnection>();
         IListener _listener;
         HostPort _listenEndPoint;
@@ -51,8 +52,9 @@ namespace PSPeer.Engine.Gnutella
         volatile QueryRouteTable _ownTable;
         long _rttTicks = TimeSpan.FromMilliseconds(100).Ticks;     // smoothed link round trip, for the search's rings
         int _rttSamples;
-        // One delegate for every link's read loop (a method group would make one per link).
+        // One delegate each for every link's read loop (a method group would make one per link).
         Action<GnutellaLink, Wire.GnutellaMessage> _onMessage;
+        Func<GnutellaLink, LinkEnd, Task> _onLinkEnded;
 
         public GnutellaServent(IPeerRuntime runtime, string name, GnutellaOptions options)
             : base(runtime, name, "Gnutella", (options ?? new GnutellaOptions()).Role == GnutellaRole.Leaf ? "Leaf" : "Ultrapeer")
@@ -129,11 +131,12 @@ namespace PSPeer.Engine.Gnutella
             _listener?.Dispose();
             _reachabilityCheck?.Dispose();
             GnutellaLink[] links;
-            Task[] tasks;
+            Task linksEnded;
             lock (_gate)
             {
                 links = _links;
-                tasks = _linkTasks.ToArray();
+                if (_runningLinks > 0) _linksEnded = new TaskCompletionSource<bool>();
+                linksEnded = _linksEnded?.Task ?? Task.CompletedTask;
                 foreach (var c in _handshaking) c.Dispose();
             }
             // A Bye tells the others this is a departure, not a crash; a link that cannot take it at once is just closed.
@@ -145,7 +148,7 @@ namespace PSPeer.Engine.Gnutella
             FailPendingTransfers();
             if (_acceptLoop != null) { try { await _acceptLoop; } catch (Exception) { } }
             if (_maintenance != null) { try { await _maintenance; } catch (Exception) { } }
-            try { await Task.WhenAll(tasks); } catch (Exception) { }
+            await linksEnded;
             if (_http != null) await _http.StopAsync();
         }
 
@@ -182,29 +185,27 @@ namespace PSPeer.Engine.Gnutella
             try
             {
                 byte[] first;
-                using (var timeout = new CancellationTokenSource())
-                using (var both = CancellationTokenSource.CreateLinkedTokenSource(Stopping, timeout.Token))
-                using (Runtime.Clock.Schedule(HandshakeTimeout, () => { try { timeout.Cancel(); } catch (ObjectDisposedException) { } }))
+                int firstCount;
+                using (var both = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping))
                 {
-                    first = await ReadAtLeastAsync(connection, 4, both.Token);
+                    (first, firstCount) = await ReadAtLeastAsync(connection, 4, both.Token);
                     if (first == null) return;
                     NoteIncoming(remote);
-                    string prefix = new string(first.Take(4).Select(b => (char)b).ToArray());
-                    if (prefix == "GET " || prefix == "HEAD")
+                    if (StartsWith(first, "GET ") || StartsWith(first, "HEAD"))
                     {
                         lock (_gate) _handshaking.Remove(connection);
                         handedOver = true;
                         // Served outside the handshake timer: a download may take much longer than a handshake.
-                        serving = _http.ServeAsync(connection, first);
+                        serving = _http.ServeAsync(connection, Exactly(first, firstCount));
                         return;
                     }
-                    if (prefix == "GIV ")
+                    if (StartsWith(first, "GIV "))
                     {
-                        handedOver = await AcceptGivAsync(connection, first, both.Token);
+                        handedOver = await AcceptGivAsync(connection, Exactly(first, firstCount), both.Token);
                         if (handedOver) connection.MarkEstablished();
                         return;
                     }
-                    var link = await HandshakeIncomingAsync(connection, first, both.Token);
+                    var link = await HandshakeIncomingAsync(connection, first, firstCount, both.Token);
                     if (link == null) return;
                     connection.MarkEstablished();
                     handedOver = true;
@@ -225,26 +226,40 @@ namespace PSPeer.Engine.Gnutella
             if (serving != null) await serving;
         }
 
-        /// <summary>At least <paramref name="count"/> bytes (maybe more, whatever one read brought), or null at end of stream.</summary>
-        static async Task<byte[]> ReadAtLeastAsync(IConnection connection, int count, CancellationToken token)
+        static bool StartsWith(byte[] bytes, string ascii)
         {
-            var buffer = new byte[256];
+            if (bytes.Length < ascii.Length) return false;
+            for (int i = 0; i < ascii.Length; i++) if (bytes[i] != ascii[i]) return false;
+            return true;
+        }
+
+        /// <summary>
+        /// At least <paramref name="count"/> bytes (maybe more, whatever one read brought) at the start of a buffer
+        /// sized for a whole CONNECT of ours, or a null buffer at end of stream.
+        /// </summary>
+        static async Task<(byte[] buffer, int count)> ReadAtLeastAsync(IConnection connection, int count, CancellationToken token)
+        {
+            var buffer = new byte[512];
             int got = 0;
             while (got < count)
             {
                 int n = await connection.Stream.ReadAsync(buffer, got, buffer.Length - got, token);
-                if (n <= 0) return null;
+                if (n <= 0) return (null, 0);
                 got += n;
             }
-            var result = new byte[got];
-            Buffer.BlockCopy(buffer, 0, result, 0, got);
-            return result;
+            return (buffer, got);
+        }
+
+        static byte[] Exactly(byte[] buffer, int count)
+        {
+            var exact = new byte[count];
+            Buffer.BlockCopy(buffer, 0, exact, 0, count);
+            return exact;
         }
 
         /// <summary>Registers a link that finished its handshake and starts its read loop.</summary>
         void StartLink(GnutellaLink link)
         {
-            var done = new TaskCompletionSource<bool>();
             lock (_gate)
             {
                 if (Stopping.IsCancellationRequested) { link.Close("servent stopping"); return; }
@@ -252,52 +267,75 @@ namespace PSPeer.Engine.Gnutella
                 Array.Copy(_links, grown, _links.Length);
                 grown[_links.Length] = link;
                 Volatile.Write(ref _links, grown);
-                _linkTasks.Add(done.Task);
+                _runningLinks++;
             }
             // Known, but not yet proven: a servent that drops us right after the handshake keeps its dial back-off
             // (JudgeDialledHost decides when the link ends).
             if (link.ListenEndPoint != null)
                 _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer, knownLeaf: link.RemoteIsLeaf);
             link.LastHeard = link.ConnectedAt = Runtime.Clock.Now;
-            Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
-                D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing),
-                D("SendsCompressed", link.SendsCompressed), D("ReceivesCompressed", link.ReceivesCompressed));
-            _ = RunLinkAsync(link, done);
+            // Asked first: the arguments alone (the link's name, boxed flags) cost every link of a big simulation.
+            if (HasEventObservers)
+                Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
+                    D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing),
+                    D("SendsCompressed", link.SendsCompressed), D("ReceivesCompressed", link.ReceivesCompressed));
+            // Nobody awaits the loop: it reports its end to OnLinkEnded, and OnStopAsync counts the loops still running.
+            _ = link.RunAsync(_onMessage ?? (_onMessage = OnMessage), _onLinkEnded ?? (_onLinkEnded = OnLinkEnded));
             // What a new link needs first: our QRP table if it is our ultrapeer; a Ping to learn more hosts.
             if (IsLeaf && link.RemoteIsUltrapeer) SendQueryRouteTable(link);
             if (SpeaksUltrapeerQrp(link)) SendUltrapeerTable(link);
             if (Options.AutoConnect) SendPing(link, 2);
         }
 
-        async Task RunLinkAsync(GnutellaLink link, TaskCompletionSource<bool> done)
+        /// <summary>A link's read loop ended: close it (with a Bye when the other servent broke the protocol) and forget it.</summary>
+        Task OnLinkEnded(GnutellaLink link, LinkEnd end)
+        {
+            if (end.Malformed && end.Error == null) return EndMalformedLinkAsync(link, end.Reason);
+            try
+            {
+                link.Close(end.Reason);
+                ForgetLink(link, end.Reason, end.Error?.Message ?? end.Reason);
+            }
+            catch (Exception e) { ForgetLinkAfterError(link, e); }
+            finally { LinkLoopEnded(); }
+            return Task.CompletedTask;
+        }
+
+        async Task EndMalformedLinkAsync(GnutellaLink link, string reason)
         {
             try
             {
-                // Not the Stopping token: a stopping servent ends its links itself, after saying Bye on each.
-                var end = await link.RunAsync(_onMessage ?? (_onMessage = OnMessage), CancellationToken.None);
-                if (end.Malformed)
-                {
-                    Emit(PeerEventTypes.MalformedMessage, link.Remote, end.Reason, D("Reason", end.Reason));
-                    await link.SayByeAndCloseAsync(400, end.Reason);
-                }
-                else link.Close(end.Reason);
-                RemoveLink(link);
-                JudgeDialledHost(link);
-                Emit(PeerEventTypes.ConnectionClosed, link.Remote, end.Reason, D("Reason", end.Reason));
+                Emit(PeerEventTypes.MalformedMessage, link.Remote, reason, D("Reason", reason));
+                await link.SayByeAndCloseAsync(400, reason);
+                ForgetLink(link, reason, reason);
             }
-            catch (Exception e)
+            catch (Exception e) { ForgetLinkAfterError(link, e); }
+            finally { LinkLoopEnded(); }
+        }
+
+        void ForgetLink(GnutellaLink link, string reason, string reasonData)
+        {
+            RemoveLink(link);
+            JudgeDialledHost(link);
+            Emit(PeerEventTypes.ConnectionClosed, link.Remote, reason, D("Reason", reasonData));
+        }
+
+        // A bug in the end handling itself still costs one link, never the servent.
+        void ForgetLinkAfterError(GnutellaLink link, Exception e)
+        {
+            try
             {
-                // A bug in a handler must cost one link, never the servent.
                 link.Close("internal error: " + e.Message);
-                RemoveLink(link);
-                JudgeDialledHost(link);
-                Emit(PeerEventTypes.ConnectionClosed, link.Remote, "internal error: " + e.Message, D("Reason", e.Message));
+                ForgetLink(link, "internal error: " + e.Message, e.Message);
             }
-            finally
-            {
-                lock (_gate) _linkTasks.Remove(done.Task);
-                done.TrySetResult(true);
-            }
+            catch (Exception) { }
+        }
+
+        void LinkLoopEnded()
+        {
+            TaskCompletionSource<bool> all = null;
+            lock (_gate) if (--_runningLinks == 0) all = _linksEnded;
+            all?.TrySetResult(true);
         }
 
         void RemoveLink(GnutellaLink link)

@@ -7,39 +7,41 @@ namespace PSPeer.Engine.Gnutella
     /// A token bucket per link: <c>rate</c> queries a second, bursts of up to <c>rate</c>. Time comes from the
     /// runtime's clock, so a simulation rate-limits in virtual time.
     /// </summary>
-    sealed class QueryRateLimiter
+    /// <remarks>
+    /// A struct of the bucket alone, held inline by the link (a simulation has hundreds of thousands of links); the
+    /// clock and the rate are the servent's and come with each call. Keep it in a field and call
+    /// <see cref="TryTake"/> on the field itself, never on a copy. Only the link's own read loop takes tokens, so it
+    /// needs no lock.
+    /// </remarks>
+    struct QueryRateLimiter
     {
-        readonly IClock _clock;
-        readonly double _rate;
-        readonly double _burst;
         double _tokens;
-        DateTimeOffset _last;
+        long _lastTicks;
 
+        /// <summary>A full bucket at <paramref name="clock"/>'s now.</summary>
         public QueryRateLimiter(IClock clock, int queriesPerSecond)
         {
-            _clock = clock;
-            _rate = Math.Max(1, queriesPerSecond);
-            _burst = _rate;
-            _tokens = _burst;
-            _last = clock.Now;
+            if (clock == null) throw new ArgumentNullException(nameof(clock));
+            _tokens = Rate(queriesPerSecond);
+            _lastTicks = clock.Now.UtcTicks;
         }
 
+        static double Rate(int queriesPerSecond) => Math.Max(1, queriesPerSecond);
+
         /// <summary>Takes one token; false when the link has used up its allowance (the query is to be dropped).</summary>
-        public bool TryTake()
+        public bool TryTake(IClock clock, int queriesPerSecond)
         {
-            lock (this)
+            double rate = Rate(queriesPerSecond);
+            long now = clock.Now.UtcTicks;
+            double elapsed = TimeSpan.FromTicks(now - _lastTicks).TotalSeconds;
+            if (elapsed > 0)
             {
-                var now = _clock.Now;
-                double elapsed = (now - _last).TotalSeconds;
-                if (elapsed > 0)
-                {
-                    _tokens = Math.Min(_burst, _tokens + elapsed * _rate);
-                    _last = now;
-                }
-                if (_tokens < 1) return false;
-                _tokens -= 1;
-                return true;
+                _tokens = Math.Min(rate, _tokens + elapsed * rate);
+                _lastTicks = now;
             }
+            if (_tokens < 1) return false;
+            _tokens -= 1;
+            return true;
         }
     }
 }

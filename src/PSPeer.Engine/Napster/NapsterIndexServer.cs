@@ -37,6 +37,7 @@ namespace PSPeer.Engine.Napster
         AdmissionGate _admission;
         Task _acceptLoop;
         int _nextPeerId;
+        long _searches;
 
         public NapsterIndexServer(IPeerRuntime runtime, string name, int port) : base(runtime, name, "Napster", "IndexServer")
         {
@@ -47,6 +48,8 @@ namespace PSPeer.Engine.Napster
         public int LoggedInPeerCount { get { _lock.EnterReadLock(); try { return _byNick.Count; } finally { _lock.ExitReadLock(); } } }
         public int IndexedFileCount { get { _lock.EnterReadLock(); try { return _index.Count; } finally { _lock.ExitReadLock(); } } }
         public override int SharedFileCount => IndexedFileCount;
+        /// <summary>Searches answered since the server started (each SEARCH a peer sent, hits or none).</summary>
+        public long SearchCount => Interlocked.Read(ref _searches);
         /// <summary>Open connections, logged in or not.</summary>
         public int ConnectionCount { get { lock (_connectionsGate) return _connections.Count; } }
 
@@ -147,6 +150,7 @@ namespace PSPeer.Engine.Napster
         /// </summary>
         internal void Search(IReadOnlyList<string> keywords, IReadOnlyList<string> excluded, int max, List<IndexedFile> files, List<byte[]> suffixes)
         {
+            Interlocked.Increment(ref _searches);
             _lock.EnterReadLock();
             try
             {

@@ -25,7 +25,6 @@ namespace PSPeer.Engine.Napster
         static readonly TimeSpan LogoutTimeout = TimeSpan.FromSeconds(2);
         static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
         static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
-        static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
         readonly int _port;
         readonly object _gate = new object();
@@ -286,50 +285,7 @@ namespace PSPeer.Engine.Napster
         public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
             DownloadAsync(hit, destinationDirectory, false, progress, cancellationToken);
 
-        public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
-        {
-            if (hit == null) throw new ArgumentNullException(nameof(hit));
-            Emit(PeerEventTypes.DownloadStarted, hit.Source, hit.Name, D("Name", hit.Name), D("Size", hit.Size), D("ContentHash", hit.ContentHash.ToString()));
-            var reporter = new ThrottledProgress(this, hit, progress);
-            try
-            {
-                var result = await HttpDownloader.ExistingCopyAsync(Runtime, hit, destinationDirectory, replaceExisting, cancellationToken)
-                             ?? await HttpDownloader.DownloadAsync(Runtime, hit, destinationDirectory, replaceExisting, reporter, cancellationToken);
-                Emit(PeerEventTypes.DownloadVerified, hit.Source, result.Path, D("Name", hit.Name), D("Path", result.Path), D("Size", result.Size),
-                    D("ContentHash", result.ContentHash.ToString()), D("Duration", result.Duration));
-                return result;
-            }
-            catch (Exception e)
-            {
-                string id = (e as PeerException)?.ErrorId ?? (e is OperationCanceledException ? "Cancelled" : PeerErrorIds.DownloadFailed);
-                Emit(PeerEventTypes.DownloadFailed, hit.Source, e.Message, D("Name", hit.Name), D("ErrorId", id), D("Reason", e.Message));
-                throw;
-            }
-        }
-
-        /// <summary>Passes every report to the caller; emits a DownloadProgress event at most every 250 ms of runtime time.</summary>
-        sealed class ThrottledProgress : IProgress<DownloadProgress>
-        {
-            readonly NapsterPeer _peer;
-            readonly SearchHit _hit;
-            readonly IProgress<DownloadProgress> _inner;
-            DateTimeOffset _last = DateTimeOffset.MinValue;
-
-            public ThrottledProgress(NapsterPeer peer, SearchHit hit, IProgress<DownloadProgress> inner) { _peer = peer; _hit = hit; _inner = inner; }
-
-            public void Report(DownloadProgress value)
-            {
-                _inner?.Report(value);
-                var now = _peer.Runtime.Clock.Now;
-                bool complete = value.TotalBytes >= 0 && value.BytesReceived >= value.TotalBytes;
-                lock (this)
-                {
-                    if (!complete && now - _last < ProgressInterval) return;
-                    _last = now;
-                }
-                _peer.Emit(PeerEventTypes.DownloadProgress, _hit.Source, $"{value.BytesReceived}/{value.TotalBytes}",
-                    D("Name", _hit.Name), D("BytesReceived", value.BytesReceived), D("TotalBytes", value.TotalBytes));
-            }
-        }
+        public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
+            SearchHitDownload.RunAsync(Runtime, hit, destinationDirectory, replaceExisting, progress, Emit, cancellationToken);
     }
 }

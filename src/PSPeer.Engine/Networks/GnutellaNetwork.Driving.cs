@@ -11,19 +11,14 @@ namespace PSPeer.Engine.Networks
     // Driving virtual time, searching through the network, stopping it.
     public sealed partial class GnutellaNetwork
     {
+        // Driving is the same for every network (NetworkDriver); these are this network's entry points to it.
+        NetworkDriver Driver => new NetworkDriver(Simulation, _drive);
+
         /// <summary>Advances virtual time by <paramref name="duration"/> (simulated networks only).</summary>
-        public void RunFor(TimeSpan duration)
-        {
-            RequireSimulated();
-            lock (_drive) Simulation.RunFor(duration);
-        }
+        public void RunFor(TimeSpan duration) => Driver.RunFor(duration);
 
         /// <summary>Runs until <paramref name="condition"/> holds or <paramref name="limit"/> of virtual time passes.</summary>
-        public bool RunUntil(Func<bool> condition, TimeSpan limit)
-        {
-            RequireSimulated();
-            lock (_drive) return Simulation.RunUntil(condition, limit);
-        }
+        public bool RunUntil(Func<bool> condition, TimeSpan limit) => Driver.RunUntil(condition, limit);
 
         public bool RunUntilCompleted(Task task, TimeSpan limit) => RunUntil(() => task.IsCompleted, limit);
 
@@ -31,18 +26,9 @@ namespace PSPeer.Engine.Networks
         /// Runs <paramref name="work"/> to completion: on the simulation's loop, driving virtual time (TimeoutException
         /// after <paramref name="limit"/>), or live, waiting for it on this thread.
         /// </summary>
-        public T Run<T>(Func<Task<T>> work, TimeSpan limit)
-        {
-            if (!IsSimulated)
-            {
-                var task = work();
-                if (!task.Wait(limit)) throw new TimeoutException($"The work did not complete within {limit}.");
-                return task.GetAwaiter().GetResult();
-            }
-            lock (_drive) return Simulation.Run(work, limit);
-        }
+        public T Run<T>(Func<Task<T>> work, TimeSpan limit) => Driver.Run(work, limit);
 
-        public void Run(Func<Task> work, TimeSpan limit) => Run(async () => { await work(); return true; }, limit);
+        public void Run(Func<Task> work, TimeSpan limit) => Driver.Run(work, limit);
 
         /// <summary>
         /// Searches through <paramref name="via"/> and records the search for <see cref="Measure"/>. In a simulation,
@@ -107,9 +93,6 @@ namespace PSPeer.Engine.Networks
             }
         }
 
-        void RequireSimulated()
-        {
-            if (!IsSimulated) throw new InvalidOperationException("A live network runs in real time: only a simulated network's time can be advanced.");
-        }
+        void RequireSimulated() => Driver.RequireSimulated();
     }
 }

@@ -27,6 +27,12 @@ namespace PSPeer.Engine.Runtime
         void DeleteEmptyDirectories(string path);
         string Combine(string directory, string name);
         string GetFullPath(string path);
+        /// <summary>
+        /// A read-only stream with no buffer of its own, for blocks read at scattered offsets: each Read is one positioned
+        /// read of the file, nothing is read ahead or copied twice. Several may be open on one file, also while it is open
+        /// for writing.
+        /// </summary>
+        Stream OpenReadUnbuffered(string path);
     }
 
     public sealed class StoredFileInfo

@@ -124,7 +124,7 @@ namespace PSPeer
             var endPoints = new List<IPEndPoint>();
             foreach (var hp in given ?? new HostPort[0])
             {
-                if (IPAddress.TryParse(hp.Host, out var ip))
+                if (Addresses.TryParseLiteral(hp.Host, out var ip))
                 {
                     endPoints.Add(new IPEndPoint(ip, hp.Port));
                     continue;

@@ -199,15 +199,17 @@ namespace PSPeer
                     _ = engine.StopAsync();
                     return;
                 }
-                started.GetAwaiter().GetResult();
-                if (ChosenRole == PeerRole.Seeder && engine is BitTorrentPeer peer && !peer.StartedComplete)
+                try
                 {
-                    // Files of the right sizes but not the right bytes: a seeder with nothing valid to give is a mistake to report.
-                    string have = $"{peer.StartedPieceCount} of {peer.Torrent.PieceCount}";
-                    try { engine.StopAsync().Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { /* the data is the error to report */ }
+                    started.GetAwaiter().GetResult();
+                }
+                catch (PeerException ex) when (ex.ErrorId == PeerErrorIds.TorrentDataMissing && engine is BitTorrentPeer peer)
+                {
+                    // Files of the right sizes but not the right bytes: the engine (SeedOnly) verified them before it
+                    // listened, announced or dialled, and refused to start; the node never joined the swarm.
                     throw new PeerException(CmdletErrorIds.TorrentDataMissing,
-                        $"Only {have} pieces in '{request.SharedPath}' match the torrent '{peer.Torrent.Name}', so it cannot seed. " +
-                        "Point -SharedPath at the folder that holds the torrent's original content, or start a Leecher there to download the rest.");
+                        $"Only {peer.StartedPieceCount} of {peer.Torrent.PieceCount} pieces in '{request.SharedPath}' match the torrent '{peer.Torrent.Name}', so it cannot seed. " +
+                        "Point -SharedPath at the folder that holds the torrent's original content, or start a Leecher there to download the rest.", ex);
                 }
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))

@@ -57,7 +57,7 @@ namespace PSPeer
             {
                 if (PeerEventTypeNames.Matches(type)) continue;
                 ThrowTerminatingError(Errors.Make(CmdletErrorIds.PeerEventTypeUnknown, ErrorCategory.InvalidArgument, type,
-                    $"No node emits events of type '{type}'. The types are: {string.Join(", ", PeerEventTypeNames.All)}.",
+                    $"No node emits events of type '{type}'. The types are: {string.Join(", ", PeerEventTypes.All)}.",
                     "Pass one of these types, or a wildcard such as Download*; Tab completes them."));
             }
         }

@@ -123,36 +123,17 @@ namespace PSPeer.Dashboard
         DashboardStatus Status(List<DashboardSystem> systems)
         {
             var status = new DashboardStatus { Version = DashboardJson.Version(systems) };
-            long messages = 0, queries = 0, hits = 0, bytes = 0;
-            void Count(PeerNodeBase node)
-            {
-                switch (node)
-                {
-                    case GnutellaServent g:
-                        var c = g.Counters;
-                        messages += c.MessagesSent;
-                        queries += c.QueriesReceived;
-                        hits += c.HitsSent;
-                        break;
-                    case BitTorrentPeer b:
-                        bytes += b.Downloaded + b.Uploaded;
-                        break;
-                }
-            }
+            var counters = new DashboardCounters();
             // Counters over every node (a network's unsampled nodes too): they are the nodes' own, read, not subscribed.
             var networks = _scope.Networks.Where(n => !n.IsStopped).ToList();
-            foreach (var network in networks) foreach (var node in DashboardNetworks.Nodes(network)) Count(node);
+            foreach (var network in networks) foreach (var node in DashboardNetworks.Nodes(network)) counters.Add(node);
             foreach (var s in systems)
             {
-                if (s.Id.StartsWith("nodes:", StringComparison.Ordinal)) foreach (var n in s.Shown) Count(n);
+                if (s.Id.StartsWith("nodes:", StringComparison.Ordinal)) foreach (var n in s.Shown) counters.Add(n);
                 foreach (var n in s.Shown)
                     if (n is BitTorrentPeer peer) status.Swarm.Add(new KeyValuePair<string, BitTorrentPeer>(s.Id, peer));
             }
-            status.Counters["messages"] = messages;
-            status.Counters["queries"] = queries;
-            status.Counters["hits"] = hits;
-            status.Counters["bytes"] = bytes;
-            status.Counters["events"] = _feed.Received;
+            counters.WriteTo(status, _feed.Received);
             // Virtual time when everything watched is simulated (a simulation's own clock), else seconds since the start.
             var simulated = networks.FirstOrDefault(n => n.Simulated);
             status.Virtual = systems.Count > 0 && systems.All(s => s.Simulated) && simulated != null;

@@ -187,6 +187,14 @@ namespace PSPeer.Dashboard
                 w.WritePropertyName("swarm"); w.WriteStartArray();
                 foreach (var s in status.Swarm) WriteSwarmPeer(w, s.Key, s.Value);
                 w.WriteEndArray();
+                w.WritePropertyName("protocols"); w.WriteStartObject();
+                foreach (var p in status.Protocols)
+                {
+                    w.WritePropertyName(p.Key); w.WriteStartObject();
+                    foreach (var kv in p.Value) { w.WritePropertyName(kv.Key); w.WriteValue(kv.Value); }
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
                 w.WriteEndObject();
             }
             return text.ToString();
@@ -249,5 +257,7 @@ namespace PSPeer.Dashboard
         public readonly Dictionary<string, long> Counters = new Dictionary<string, long>();
         public long EventsSent, EventsDropped;
         public readonly List<KeyValuePair<string, BitTorrentPeer>> Swarm = new List<KeyValuePair<string, BitTorrentPeer>>();
+        /// <summary>Per protocol with a table of its own (Chord, Napster), its counters; only protocols the scope has.</summary>
+        public readonly List<KeyValuePair<string, Dictionary<string, long>>> Protocols = new List<KeyValuePair<string, Dictionary<string, long>>>();
     }
 }

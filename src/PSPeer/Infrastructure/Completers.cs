@@ -76,7 +76,7 @@ namespace PSPeer
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Completion.Matching(PeerEventTypeNames.All, wordToComplete, t => t);
+            Completion.Matching(PeerEventTypes.All, wordToComplete, t => t);
     }
 
     internal static class Completion

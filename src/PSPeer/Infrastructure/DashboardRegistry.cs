@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 
 namespace PSPeer
 {
@@ -10,27 +9,13 @@ namespace PSPeer
     /// </summary>
     internal static class DashboardRegistry
     {
-        static readonly object Gate = new object();
-        static readonly Dictionary<Guid, List<PeerDashboard>> Sessions = new Dictionary<Guid, List<PeerDashboard>>();
+        static readonly SessionLists<PeerDashboard> Sessions = new SessionLists<PeerDashboard>();
 
-        public static IReadOnlyList<PeerDashboard> Get(Guid session)
-        {
-            lock (Gate) return Sessions.TryGetValue(session, out var list) ? list.ToArray() : Array.Empty<PeerDashboard>();
-        }
+        public static IReadOnlyList<PeerDashboard> Get(Guid session) => Sessions.Get(session);
 
-        public static void Add(PeerDashboard dashboard)
-        {
-            lock (Gate)
-            {
-                if (!Sessions.TryGetValue(dashboard.Session, out var list)) Sessions[dashboard.Session] = list = new List<PeerDashboard>();
-                list.Add(dashboard);
-            }
-        }
+        public static void Add(PeerDashboard dashboard) => Sessions.Add(dashboard.Session, dashboard);
 
-        public static void Remove(PeerDashboard dashboard)
-        {
-            lock (Gate) if (Sessions.TryGetValue(dashboard.Session, out var list)) list.Remove(dashboard);
-        }
+        public static void Remove(PeerDashboard dashboard) => Sessions.Remove(dashboard);
 
         public static void StopSession(Guid session)
         {
@@ -39,9 +24,7 @@ namespace PSPeer
 
         public static void StopAll()
         {
-            List<PeerDashboard> all;
-            lock (Gate) all = Sessions.Values.SelectMany(l => l).ToList();
-            foreach (var d in all) d.Stop();
+            foreach (var d in Sessions.All()) d.Stop();
         }
     }
 }

@@ -11,33 +11,19 @@ namespace PSPeer
     /// </summary>
     internal static class NetworkRegistry
     {
-        static readonly object Gate = new object();
-        static readonly Dictionary<Guid, List<PeerNetwork>> Sessions = new Dictionary<Guid, List<PeerNetwork>>();
+        static readonly SessionLists<PeerNetwork> Sessions = new SessionLists<PeerNetwork>();
 
-        public static IReadOnlyList<PeerNetwork> GetNetworks(Guid session)
-        {
-            lock (Gate) return Sessions.TryGetValue(session, out var list) ? list.ToArray() : Array.Empty<PeerNetwork>();
-        }
+        public static IReadOnlyList<PeerNetwork> GetNetworks(Guid session) => Sessions.Get(session);
 
-        public static void Add(Guid session, PeerNetwork network)
-        {
-            lock (Gate)
-            {
-                if (!Sessions.TryGetValue(session, out var list)) Sessions[session] = list = new List<PeerNetwork>();
-                list.Add(network);
-            }
-        }
+        public static void Add(Guid session, PeerNetwork network) => Sessions.Add(session, network);
 
-        public static void Remove(PeerNetwork network)
-        {
-            lock (Gate) foreach (var list in Sessions.Values) list.Remove(network);
-        }
+        public static void Remove(PeerNetwork network) => Sessions.Remove(network);
 
         /// <summary>The network (of any session) that <paramref name="node"/> belongs to, or null for a standalone node.</summary>
         public static PeerNetwork Find(PeerNode node)
         {
             if (node == null) return null;
-            lock (Gate) return Sessions.Values.SelectMany(l => l).FirstOrDefault(n => n.Owns(node));
+            return Sessions.All().FirstOrDefault(n => n.Owns(node));
         }
 
         /// <summary>The first "Gnutella-Network-N" not used in the session.</summary>
@@ -54,13 +40,7 @@ namespace PSPeer
         /// <summary>Stops and forgets a session's networks.</summary>
         public static void StopSession(Guid session)
         {
-            List<PeerNetwork> networks;
-            lock (Gate)
-            {
-                if (!Sessions.TryGetValue(session, out networks)) return;
-                Sessions.Remove(session);
-            }
-            foreach (var network in networks)
+            foreach (var network in Sessions.TakeSession(session))
             {
                 try { network.Stop(); }
                 catch (Exception) { /* a network that fails to stop cleanly is still forgotten */ }

@@ -106,6 +106,8 @@ namespace PSPeer
                 UploadLimitBytesPerSecond = request.UploadLimit, DownloadLimitBytesPerSecond = request.DownloadLimit,
                 AnnounceAddress = (runtime as LiveRuntime)?.ExternalAddress,
                 ReplaceExisting = request.ReplaceExisting,
+                // A Seeder verifies its data before it touches the network and never fetches what it lacks.
+                SeedOnly = request.Role == PeerRole.Seeder,
             };
             var peer = new BitTorrentPeer(runtime, request.Name, request.Torrent, directory, options);
             if (request.Role == PeerRole.Seeder && peer.Role != "Seeder")

@@ -136,7 +136,7 @@ namespace PSPeer.Engine.Tests.Chord
             KrpcMessage Store(RawKrpcClient client, string value, byte[] token)
             {
                 var q = client.Query(KrpcMethod.StoreValue, key);
-                q.Value = value;
+                q.Value = Encoding.UTF8.GetBytes(value);
                 q.Token = token;
                 return client.Ask(owner, q);
             }
@@ -172,7 +172,7 @@ namespace PSPeer.Engine.Tests.Chord
             var stranger = ring[(owner + 4) % ring.Count]; // R = 3: the owner and the next two hold it
             var raw = new RawKrpcClient(world, "raw");
             var store = raw.Query(KrpcMethod.StoreValue, key);
-            store.Value = "v";
+            store.Value = Encoding.UTF8.GetBytes("v");
             store.Token = raw.TokenFrom(stranger);
             Assert.Equal(KrpcErrorCode.NotResponsible, raw.Ask(stranger, store).ErrorCode);
             Assert.Equal(KrpcErrorCode.NotResponsible, raw.Ask(stranger, raw.Query(KrpcMethod.GetValues, key)).ErrorCode);

@@ -86,5 +86,42 @@ namespace PSPeer.Engine.Tests.Chord
                 if (client != null) await client.StopAsync();
             }
         }
+
+        [Fact]
+        public async Task A_node_leaving_a_live_ring_hands_its_keys_over_and_its_neighbours_point_past_it_at_once()
+        {
+            // No maintenance rounds at all: only the leave itself, over real UDP, can have told the neighbours.
+            var options = new ChordOptions
+            {
+                StabilizeInterval = TimeSpan.MaxValue, FixFingersInterval = TimeSpan.MaxValue, CheckPredecessorInterval = TimeSpan.MaxValue,
+                RefreshInterval = TimeSpan.MaxValue, RpcTimeout = TimeSpan.FromMilliseconds(500), Replicas = 1,
+            };
+            var nodes = new List<ChordNode>();
+            try
+            {
+                for (int i = 0; i < 4; i++) nodes.Add(new ChordNode(new LiveRuntime("127.0.0." + (91 + i)), "leave" + i, 0, options));
+                foreach (var n in nodes) await n.StartAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                var ring = nodes.OrderBy(n => n.Self.Id).ToList();
+                for (int i = 0; i < 4; i++)
+                    ring[i].SeedRoutingState(ring[(i + 3) % 4].Self, new[] { ring[(i + 1) % 4].Self, ring[(i + 2) % 4].Self, ring[(i + 3) % 4].Self }, null);
+                var leaver = ring[1];
+                // A key the leaver owns, with a value that is not UTF-8 text.
+                string key = Enumerable.Range(0, 1000).Select(i => "k" + i).First(k => ChordId.FromKey(k).InOpenClosed(ring[0].Self.Id, leaver.Self.Id));
+                var value = new byte[] { 0xC3, 0x50, 0xFF, 0x00, 0x80 };
+                Assert.True((await ring[3].StoreAsync(key, value).WaitAsync(TimeSpan.FromSeconds(10))).Succeeded);
+                Assert.DoesNotContain(ring[2].StoredItems(), i => i.KeyId == ChordId.FromKey(key));
+
+                await leaver.LeaveAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+                Assert.Equal(ring[0].Self.Id, ring[2].Predecessor.Id);
+                Assert.Equal(ring[2].Self.Id, ring[0].Successors[0].Id);
+                Assert.Equal(value, Assert.Single(ring[2].StoredItems(), i => i.KeyId == ChordId.FromKey(key)).Values.Single());
+                Assert.Equal(value, Assert.Single(await ring[3].GetValueBytesAsync(key).WaitAsync(TimeSpan.FromSeconds(10))));
+            }
+            finally
+            {
+                foreach (var n in nodes) await n.StopAsync();
+            }
+        }
     }
 }

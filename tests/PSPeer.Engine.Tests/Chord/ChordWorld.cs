@@ -66,6 +66,42 @@ namespace PSPeer.Engine.Tests.Chord
             return world;
         }
 
+        /// <summary>Options under which no maintenance round ever runs (no stabilize, fix_fingers, check_predecessor, refresh).</summary>
+        public static ChordOptions NoMaintenance(int replicas = 3) => new ChordOptions
+        {
+            StabilizeInterval = TimeSpan.MaxValue, FixFingersInterval = TimeSpan.MaxValue, CheckPredecessorInterval = TimeSpan.MaxValue,
+            RefreshInterval = TimeSpan.MaxValue, RpcTimeout = TimeSpan.FromMilliseconds(300), Replicas = replicas,
+        };
+
+        /// <summary>
+        /// n started nodes whose routing state is set from their sorted ids (predecessor, successor list, fingers), no
+        /// joins: with <see cref="NoMaintenance"/> options the ring stays exactly as seeded until a test changes it.
+        /// </summary>
+        public static ChordWorld Precomputed(int n, int seed, ChordOptions options)
+        {
+            var world = new ChordWorld(seed, options);
+            for (int i = 0; i < n; i++)
+            {
+                var node = world.AddNode();
+                world.Run(() => node.StartAsync());
+            }
+            var ring = world.Nodes.OrderBy(x => x.Self.Id).ToList();
+            for (int i = 0; i < n; i++)
+            {
+                var node = ring[i];
+                var successors = Enumerable.Range(1, Math.Min(n - 1, options.SuccessorListLength)).Select(k => ring[(i + k) % n].Self).ToList();
+                var fingers = new ChordContact[ChordId.Bits];
+                for (int f = 0; f < ChordId.Bits; f++)
+                {
+                    var start = node.Self.Id.AddPowerOfTwo(f);
+                    var owner = ring.FirstOrDefault(x => x.Self.Id.CompareTo(start) >= 0) ?? ring[0];
+                    fingers[f] = owner == node ? null : owner.Self;
+                }
+                node.SeedRoutingState(ring[(i + n - 1) % n].Self, successors, fingers);
+            }
+            return world;
+        }
+
         public void Run(Func<Task> work) => Sim.Run(work, TimeSpan.FromMinutes(5));
         public T Run<T>(Func<Task<T>> work) => Sim.Run(work, TimeSpan.FromMinutes(5));
 

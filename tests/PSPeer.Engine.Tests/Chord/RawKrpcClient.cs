@@ -15,17 +15,37 @@ namespace PSPeer.Engine.Tests.Chord
         readonly Simulation _sim;
         readonly IDatagramSocket _socket;
         public readonly List<KrpcMessage> Answers = new List<KrpcMessage>();
+        /// <summary>Every datagram that came back, as its bytes (to compare with hand-written ones).</summary>
+        public readonly List<byte[]> RawAnswers = new List<byte[]>();
         public readonly SimulatedHost Host;
 
-        public RawKrpcClient(ChordWorld world, string name)
+        /// <param name="answerQueries">
+        /// Answer every query with a bare response (only "id"), as a KRPC client that knows none of PSPeer's extra keys
+        /// and holds nothing would; the queries are kept in <see cref="Queries"/>.
+        /// </param>
+        public RawKrpcClient(ChordWorld world, string name, bool answerQueries = false)
         {
             _sim = world.Sim;
             Host = world.Sim.AddHost(name);
             _socket = Host.Datagrams.Bind(6000, (s, from, payload) =>
             {
-                if (KrpcCodec.Decode(payload.Array, payload.Offset, payload.Count, out var m, out _) == KrpcDecodeStatus.Ok) Answers.Add(m);
+                RawAnswers.Add(payload.AsSpan().ToArray());
+                if (KrpcCodec.Decode(payload.Array, payload.Offset, payload.Count, out var m, out _) != KrpcDecodeStatus.Ok) return;
+                if (m.Kind != KrpcKind.Query) { Answers.Add(m); return; }
+                Queries.Add(m);
+                if (answerQueries)
+                {
+                    var bytes = KrpcCodec.Encode(KrpcMessage.Response(m.TransactionId, HonestId));
+                    s.Send(bytes, 0, bytes.Length, from);
+                }
             });
         }
+
+        /// <summary>Queries that reached this client.</summary>
+        public readonly List<KrpcMessage> Queries = new List<KrpcMessage>();
+
+        /// <summary>This client as a ring contact (compact node info).</summary>
+        public ChordContact Contact => new ChordContact(HonestId, new IPEndPoint(IPAddress.Parse(Host.HostAddress), _socket.Port));
 
         /// <summary>The id a node at this client's endpoint must claim (SHA-1 of "address:port").</summary>
         public ChordId HonestId => ChordId.FromEndPoint(Host.HostAddress + ":" + _socket.Port);

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Tests.Content
 {
@@ -28,8 +29,8 @@ namespace PSPeer.Engine.Tests.Content
         public static async Task<HttpTestClient> ConnectAsync(string endPoint, string source = null, int receiveBuffer = 0)
         {
             var c = new HttpTestClient(source, receiveBuffer);
-            int colon = endPoint.LastIndexOf(':');
-            await c._tcp.ConnectAsync(endPoint.Substring(0, colon), int.Parse(endPoint.Substring(colon + 1))).WaitAsync(Timeout);
+            var at = HostPort.Parse(endPoint);
+            await c._tcp.ConnectAsync(at.Host, at.Port).WaitAsync(Timeout);
             c._stream = c._tcp.GetStream();
             return c;
         }

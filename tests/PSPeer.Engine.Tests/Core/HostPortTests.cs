@@ -31,6 +31,37 @@ namespace PSPeer.Engine.Tests.Core
             Assert.Contains("host:port", e.Message);
         }
 
+        [Theory]
+        [InlineData("host:0", 0)]
+        [InlineData("host:065535", 65535)]
+        [InlineData("host:65536", -1)]
+        [InlineData("host:99999999999", -1)]
+        [InlineData("host: 80", -1)]
+        [InlineData("host:+80", -1)]
+        [InlineData("   ", -1)]
+        [InlineData("", -1)]
+        public void PortsAreDigitsUpTo65535(string text, int port)
+        {
+            Assert.Equal(port >= 0, HostPort.TryParse(text, out var ep));
+            if (port >= 0) Assert.Equal(port, ep.Port);
+        }
+
+        [Fact]
+        public void ParsesOneItemOfAListInPlace()
+        {
+            const string list = "10.0.0.1:6346, [::1]:6347 ,bad,:1,h:2";
+            var items = list.Split(',');
+            int start = 0;
+            foreach (var item in items)
+            {
+                bool whole = HostPort.TryParse(item, out var expected);
+                Assert.Equal(whole, HostPort.TryParse(list, start, item.Length, out var inPlace));
+                Assert.Equal(expected, inPlace);
+                start += item.Length + 1;
+            }
+            Assert.False(HostPort.TryParse(list, 30, 20, out _));   // past the end
+        }
+
         [Fact]
         public void FormatsIPv6InBrackets() => Assert.Equal("[::1]:80", new HostPort("::1", 80).ToString());
     }

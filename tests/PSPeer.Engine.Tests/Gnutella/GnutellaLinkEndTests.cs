@@ -137,7 +137,7 @@ namespace PSPeer.Engine.Tests.Gnutella
             var host = sim.AddHost("h");
             var link = new GnutellaLink(new StreamConnection(), HostPort.Parse("10.0.0.2:6346"), remoteIsUltrapeer: true, outgoing: true,
                 new byte[0], 65536, new QueryRateLimiter(host.Clock, 20), new GnutellaCounters()) { AcceptsBye = true };
-            var run = link.RunAsync((l, m) => { }, CancellationToken.None);
+            var run = link.RunToEndAsync((l, m) => { });
             var bye = link.SayByeAndCloseAsync(200, "servent stopping");
             Assert.True(run.IsCompleted && bye.IsCompleted);
             Assert.Equal("servent stopping", run.Result.Reason);

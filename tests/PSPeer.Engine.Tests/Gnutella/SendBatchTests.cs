@@ -164,12 +164,12 @@ namespace PSPeer.Engine.Tests.Gnutella
             var outB = new RecordingStream();
             var a = Link(outA, live: true);
             var b = Link(outB, live: true);
-            var end = await from.RunAsync((link, m) =>
+            var end = await from.RunToEndAsync((link, m) =>
             {
                 var frame = GnutellaCodec.Encode(m.Header, m.PayloadBytes);
                 a.Send(frame, GnutellaPayloadType.Query);
                 b.Send(frame, GnutellaPayloadType.Query);
-            }, CancellationToken.None);
+            });
             Assert.Equal("closed by the other servent", end.Reason);
             WaitForWrites(outA, 1);
             WaitForWrites(outB, 1);

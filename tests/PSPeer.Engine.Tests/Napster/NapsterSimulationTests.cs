@@ -120,6 +120,20 @@ namespace PSPeer.Engine.Tests.Napster
         }
 
         [Fact]
+        public void The_server_counts_every_search_it_answers_with_hits_or_none()
+        {
+            var w = new World(seed: 12);
+            w.AddPeer("alice", ("The Beatles - Hey Jude.mp3", 400));
+            var searcher = w.AddPeer("dave");
+            w.Sim.RunUntil(() => w.Server.IndexedFileCount == 1, Limit);
+            Assert.Equal(0, w.Server.SearchCount);
+            Assert.Single(w.Search(searcher, "hey jude"));
+            Assert.Empty(w.Search(searcher, "yesterday"));
+            Assert.Equal(2, w.Server.SearchCount);   // what the dashboard shows as the index's searches
+            w.StopAll();
+        }
+
+        [Fact]
         public void Publish_and_unpublish_reach_the_index()
         {
             var w = new World(seed: 3);

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.Tasks;
 using PSPeer.Module.Tests.Support;
 using Xunit;
@@ -134,6 +136,41 @@ namespace PSPeer.Module.Tests.Cmdlets
             }
             // No failed seeder is left running.
             Assert.Equal(2, _session.Run("(Get-PeerNode).Count").Output.Single().BaseObject);
+        }
+
+        [Fact]
+        public void A_seeder_with_wrong_data_refuses_to_start_without_listening_or_announcing()
+        {
+            Run("'ok'").ShouldSucceed();
+            string wrong = _session.Temp.Sub("wrong-bytes");
+            TempFolder.WriteRandomFile(wrong, "app.zip", PayloadSize, seed: 98);   // right size, wrong bytes
+            // The "tracker" is a bare listener: any announce, even one never answered, shows as a pending connection.
+            var announces = new TcpListener(IPAddress.Loopback, 0);
+            announces.Start();
+            try
+            {
+                var probe = new TcpListener(IPAddress.Loopback, 0);
+                probe.Start();
+                int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+                probe.Stop();
+                _vars["wrong"] = wrong;
+                _vars["announce"] = $"http://127.0.0.1:{((IPEndPoint)announces.LocalEndpoint).Port}/announce";
+                _vars["port"] = port;
+
+                var result = _session.Run("Start-PeerNode -Protocol BitTorrent -Role Seeder -Torrent $torrentPath -SharedPath $wrong -Tracker $announce -Port $port", _vars);
+
+                var error = Assert.Single(result.AllErrors);
+                Assert.StartsWith("TorrentDataMissing", error.FullyQualifiedErrorId);
+                Assert.Contains("cannot seed", error.Exception.Message);
+                Assert.False(announces.Pending(), "the seeder announced before its data was checked");
+                using (var client = new TcpClient())
+                    Assert.ThrowsAny<SocketException>(() => client.Connect(IPAddress.Loopback, port));   // nothing listens there
+                Assert.Equal(2, _session.Run("(Get-PeerNode).Count").Output.Single().BaseObject);   // tracker and seed only
+            }
+            finally
+            {
+                announces.Stop();
+            }
         }
 
         [Fact]

@@ -21,7 +21,6 @@ namespace PSPeer.Module.Tests.Dashboard
     public class DashboardBrowserTests
     {
         const string EvilName = "Hey Jude <script>window.pwned=1<img src=x onerror=window.pwned=2>.mp3";
-        static readonly TimeSpan DriverLimit = TimeSpan.FromSeconds(150);
         readonly ITestOutputHelper _output;
 
         public DashboardBrowserTests(ITestOutputHelper output) => _output = output;
@@ -43,38 +42,13 @@ Show-PeerNetwork");
                 string url = (string)started.Output[0].Properties["Url"].Value;
 
                 string shots = BrowserTools.ArtifactFolder(nameof(A_live_network_is_drawn_its_search_streams_in_and_hostile_names_stay_text));
-                var driver = StartDriver(url, 3, shots, "<script>");
-                var lines = new List<string>();
-                string result = null;
-                var finished = Task.Run(async () =>
+                await DashboardDriver.RunAsync(_output, shots, DashboardDriver.Live, url, 3, note =>
                 {
-                    string line;
-                    while ((line = await driver.StandardOutput.ReadLineAsync()) != null)
-                    {
-                        lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
-                        if (line.StartsWith("DRAWN ", StringComparison.Ordinal))
-                        {
-                            // The page is open and drawn: search now, so its events reach the page live.
-                            lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} searching");
-                            var search = session.Run("Find-PeerFile 'Hey Jude' -Via (Get-PeerNode Gnutella-Leaf-1) -Timeout 5");
-                            search.ShouldSucceed();
-                            Assert.Contains(search.Output, o => (string)o.Properties["Name"].Value == EvilName);
-                            await driver.StandardInput.WriteLineAsync("SEARCHED");
-                            await driver.StandardInput.FlushAsync();
-                        }
-                        if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = line.Substring(7);
-                    }
-                });
-                var stderr = driver.StandardError.ReadToEndAsync();
-                bool exited = driver.WaitForExit((int)DriverLimit.TotalMilliseconds);
-                if (!exited) { try { driver.Kill(true); } catch (InvalidOperationException) { } }
-                await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(10)));
-                if (finished.IsFaulted) await finished;   // an assertion in the search step
-                string log = string.Join("\n", lines) + "\n" + await stderr;
-                File.WriteAllText(Path.Combine(shots, "driver.log"), log);
-                _output.WriteLine(log);
-                Assert.True(exited, "the browser driver did not finish in time:\n" + log);
-                Assert.True(driver.ExitCode == 0 && result != null, "the browser test failed:\n" + log);
+                    note("searching");
+                    var search = session.Run("Find-PeerFile 'Hey Jude' -Via (Get-PeerNode Gnutella-Leaf-1) -Timeout 5");
+                    search.ShouldSucceed();
+                    Assert.Contains(search.Output, o => (string)o.Properties["Name"].Value == EvilName);
+                }, "<script>");
 
                 foreach (string shot in new[] { "01-topology.png", "02-search-events.png", "03-file-name-as-text.png", "04-without-token.png" })
                     Assert.True(new FileInfo(Path.Combine(shots, shot)).Length > 1000, shot + " was not kept");
@@ -94,39 +68,16 @@ Show-PeerNetwork");
                 started.ShouldSucceed();
                 string url = (string)started.Output[0].Properties["Url"].Value;
                 string shots = BrowserTools.ArtifactFolder(nameof(A_simulated_flood_is_replayed_on_virtual_time_and_its_reach_counted));
-                var driver = StartDriver(url, 200, shots, null);
-                var lines = new List<string>();
-                string result = null;
                 long reached = -1;
-                var finished = Task.Run(async () =>
+                string result = await DashboardDriver.RunAsync(_output, shots, DashboardDriver.Simulated, url, 200, note =>
                 {
-                    string line;
-                    while ((line = await driver.StandardOutput.ReadLineAsync()) != null)
-                    {
-                        lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
-                        if (line.StartsWith("DRAWN ", StringComparison.Ordinal))
-                        {
-                            // One flood of TTL 3 from node 0; the network counts the nodes it reached.
-                            lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} flooding");
-                            var flood = session.Run("$null = Find-PeerFile 'no such song' -Via $net.Nodes[0] -Ttl 3 -Timeout 2\n($net | Measure-PeerNetwork).MeanReach");
-                            flood.ShouldSucceed();
-                            reached = Convert.ToInt64(flood.Output.Single().BaseObject);
-                            lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} flooded: {reached} nodes reached");
-                            await driver.StandardInput.WriteLineAsync("SEARCHED");
-                            await driver.StandardInput.FlushAsync();
-                        }
-                        if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = line.Substring(7);
-                    }
+                    // One flood of TTL 3 from node 0; the network counts the nodes it reached.
+                    note("flooding");
+                    var flood = session.Run("$null = Find-PeerFile 'no such song' -Via $net.Nodes[0] -Ttl 3 -Timeout 2\n($net | Measure-PeerNetwork).MeanReach");
+                    flood.ShouldSucceed();
+                    reached = Convert.ToInt64(flood.Output.Single().BaseObject);
+                    note($"flooded: {reached} nodes reached");
                 });
-                var stderr = driver.StandardError.ReadToEndAsync();
-                bool exited = driver.WaitForExit((int)DriverLimit.TotalMilliseconds);
-                if (!exited) { try { driver.Kill(true); } catch (InvalidOperationException) { } }
-                await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(10)));
-                if (finished.IsFaulted) await finished;
-                string log = string.Join("\n", lines) + "\n" + await stderr;
-                File.WriteAllText(Path.Combine(shots, "driver.log"), log);
-                _output.WriteLine(log);
-                Assert.True(exited && driver.ExitCode == 0 && result != null, "the browser test failed:\n" + log);
 
                 // The page counted the same nodes the network did (every node of 200 is drawn and watched).
                 var flood = JObject.Parse(result)["flood"];
@@ -134,8 +85,6 @@ Show-PeerNetwork");
                 Assert.True((int)JObject.Parse(result)["mostHeld"] > 0);
             }
         }
-
-        const string RingMode = "--ring";
 
         [BrowserFact]
         public async Task A_chord_ring_shows_a_clicked_node_s_fingers_and_a_lookup_s_path()
@@ -150,36 +99,13 @@ Show-PeerNetwork");
                 var nameAt = rings.Output.ToDictionary(o => (string)o.Properties["EndPoint"].Value, o => (string)o.Properties["Node"].Value);
                 var fingersOf = rings.Output.ToDictionary(o => (string)o.Properties["Node"].Value, o => (string[])o.Properties["Fingers"].Value);
                 string shots = BrowserTools.ArtifactFolder(nameof(A_chord_ring_shows_a_clicked_node_s_fingers_and_a_lookup_s_path));
-                var driver = StartDriver(url, 24, shots, RingMode);
-                var lines = new List<string>();
-                string result = null;
                 string[] lookupPath = null;
-                var finished = Task.Run(async () =>
+                string result = await DashboardDriver.RunAsync(_output, shots, DashboardDriver.Ring, url, 24, note =>
                 {
-                    string line;
-                    while ((line = await driver.StandardOutput.ReadLineAsync()) != null)
-                    {
-                        lock (lines) lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
-                        if (line.StartsWith("DRAWN ", StringComparison.Ordinal))
-                        {
-                            var lookup = session.Run("(Find-PeerKey 'Hey Jude' -Via $net.Nodes[3]).Path");
-                            lookup.ShouldSucceed();
-                            lookupPath = lookup.Output.Select(o => nameAt[(string)o.BaseObject]).ToArray();
-                            await driver.StandardInput.WriteLineAsync("SEARCHED");
-                            await driver.StandardInput.FlushAsync();
-                        }
-                        if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = line.Substring(7);
-                    }
+                    var lookup = session.Run("(Find-PeerKey 'Hey Jude' -Via $net.Nodes[3]).Path");
+                    lookup.ShouldSucceed();
+                    lookupPath = lookup.Output.Select(o => nameAt[(string)o.BaseObject]).ToArray();
                 });
-                var stderr = driver.StandardError.ReadToEndAsync();
-                bool exited = driver.WaitForExit((int)DriverLimit.TotalMilliseconds);
-                if (!exited) { try { driver.Kill(true); } catch (InvalidOperationException) { } }
-                await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(10)));
-                if (finished.IsFaulted) await finished;
-                string log = string.Join("\n", lines) + "\n" + await stderr;
-                File.WriteAllText(Path.Combine(shots, "driver.log"), log);
-                _output.WriteLine(log);
-                Assert.True(exited && driver.ExitCode == 0 && result != null, "the browser test failed:\n" + log);
 
                 // The page drew the clicked node's distinct fingers and the lookup's path, hop by hop, as the node reports them.
                 var page = JObject.Parse(result);
@@ -192,24 +118,28 @@ Show-PeerNetwork");
             }
         }
 
-        static Process StartDriver(string url, int nodes, string shots, string evilText)
+        [BrowserFact]
+        public async Task Chord_and_napster_counters_show_what_the_nodes_counted()
         {
-            var start = new ProcessStartInfo(BrowserTools.Node)
+            using (var session = new ModuleSession())
             {
-                WorkingDirectory = BrowserTools.DriverFolder,
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                StandardOutputEncoding = Encoding.UTF8,
-            };
-            var args = evilText == null
-                ? new[] { "dashboard.mjs", "--simulated", url, nodes.ToString(), shots }
-                : evilText == RingMode ? new[] { "dashboard.mjs", "--ring", url, nodes.ToString(), shots }
-                : new[] { "dashboard.mjs", url, nodes.ToString(), shots, evilText };
-            foreach (string arg in args) start.ArgumentList.Add(arg);
-            start.Environment["PSPEER_CHROMIUM"] = BrowserTools.Chromium;
-            return Process.Start(start);
+                string url = ProtocolCountersScene.Start(session);
+                string shots = BrowserTools.ArtifactFolder(nameof(Chord_and_napster_counters_show_what_the_nodes_counted));
+                Dictionary<string, long> expected = null;
+                string result = await DashboardDriver.RunAsync(_output, shots, DashboardDriver.Counters, url, ProtocolCountersScene.NodesDrawn, note =>
+                {
+                    expected = ProtocolCountersScene.Act(session);
+                    note("counted: " + string.Join(", ", expected.Select(kv => kv.Key + "=" + kv.Value)));
+                    return JObject.FromObject(expected).ToString(Newtonsoft.Json.Formatting.None);
+                });
+
+                // The page's table, read as text, says what the engine's nodes counted: one table per protocol.
+                var page = JObject.Parse(result);
+                var shown = ((JObject)page["counters"]).Properties().ToDictionary(p => p.Name, p => (long)p.Value);
+                Assert.Equal(expected.OrderBy(kv => kv.Key), shown.OrderBy(kv => kv.Key));
+                Assert.Equal(new[] { "Chord", "Napster" }, page["tables"].Select(t => (string)t));
+                Assert.True(new FileInfo(Path.Combine(shots, "08-protocol-counters.png")).Length > 1000, "the screenshot was not kept");
+            }
         }
     }
 }

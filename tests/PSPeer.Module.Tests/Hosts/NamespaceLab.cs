@@ -9,7 +9,10 @@ using Xunit;
 
 namespace PSPeer.Module.Tests.Hosts
 {
-    /// <summary>The namespaced tests share one set of names and the machine's network: they run one at a time.</summary>
+    /// <summary>
+    /// The namespaced tests of one run go one at a time (they are heavy: several script processes each). Labs of
+    /// different runs, or two in one run, do not collide: each holds its own <see cref="LabSlot"/>.
+    /// </summary>
     [CollectionDefinition(Name, DisableParallelization = true)]
     public sealed class NamespaceCollection
     {
@@ -36,13 +39,16 @@ namespace PSPeer.Module.Tests.Hosts
     ///     home 198.19.0.2 -- 198.19.0.1 nat (nftables masquerade out of its public side)
     ///
     /// The public hosts have no route to 198.19.0.0/24, so the home host is reachable only through the NAT, as a home
-    /// network is. Nodes run in `ip netns exec &lt;ns&gt; dotnet PSPeer.Host.dll script.ps1` processes. Everything made
-    /// is named with <see cref="Prefix"/>: leftovers of a killed run are removed first, and Dispose kills every
-    /// process started and deletes the namespaces (their veths, bridge and nftables table go with them).
+    /// network is. Nodes run in `ip netns exec &lt;ns&gt; dotnet PSPeer.Host.dll script.ps1` processes.
+    ///
+    /// Only the namespace names are the machine's: addresses, veths, the bridge and the nftables table live inside
+    /// the lab's own namespaces, so two labs use the same ones without meeting. A lab claims a <see cref="LabSlot"/>
+    /// and names its namespaces after it (<c>pspeer-N-pub1</c>); before building it removes the leftovers of its slot
+    /// and of slots whose owner has died (a killed run), never those of a live lab. Dispose kills every process
+    /// started, deletes the namespaces (their veths, bridge and nftables table go with them) and frees the slot.
     /// </summary>
     public sealed class NamespaceLab : IDisposable
     {
-        public const string Prefix = "pspeer9-";
         public const string Home = "198.19.0.2";
         public const string NatPublic = "198.18.0.254";
         public static string Pub(int n) => "198.18.0." + n;
@@ -50,16 +56,31 @@ namespace PSPeer.Module.Tests.Hosts
         static readonly string[] Hosts = { "pub1", "pub2", "pub3", "nat", "home" };
         readonly List<Process> _processes = new List<Process>();
         readonly StringBuilder _log = new StringBuilder();
+        readonly LabSlot _slot;
 
         public NamespaceLab(TempFolder temp)
         {
             Temp = temp;
-            RemoveLeftovers();
-            try { Build(); }
+            _slot = LabSlot.Claim();
+            try
+            {
+                RemoveLeftovers();
+                Build();
+            }
             catch { Dispose(); throw; }
         }
 
         public TempFolder Temp { get; }
+
+        /// <summary>The slot this lab holds: its namespaces are named after it.</summary>
+        public int Slot => _slot.Number;
+
+        /// <summary>The machine-wide name of host <paramref name="host"/>'s namespace ("pub1", "nat", "home"...).</summary>
+        public string Namespace(string host) => _slot.Namespace(host);
+
+        /// <summary>The names of this machine's network namespaces now.</summary>
+        public static IReadOnlyList<string> ListNamespaces() =>
+            (RunQuietly("netns list") ?? "").Split('\n').Select(l => l.Split(' ')[0].Trim()).Where(n => n.Length > 0).ToList();
 
         /// <summary>Null when namespaces can be made here; else what is missing.</summary>
         public static string WhyNot()
@@ -72,22 +93,29 @@ namespace PSPeer.Module.Tests.Hosts
         }
 
         // Root is not always enough (a container without CAP_SYS_ADMIN): try once to make and remove a namespace.
+        // The probe's name is a slot's too, so a concurrent run neither meets it nor sweeps it while it lives.
         static readonly Lazy<string> CanMakeNamespaces = new Lazy<string>(() =>
         {
-            string probe = Prefix + "probe";
-            if (!IpQuietly("netns add " + probe)) return "cannot make network namespaces here (`ip netns add` failed: no CAP_SYS_ADMIN?)";
-            IpQuietly("netns del " + probe);
-            return null;
+            using (var slot = LabSlot.Claim())
+            {
+                string probe = slot.Namespace("probe");
+                if (!IpQuietly("netns add " + probe)) return "cannot make network namespaces here (`ip netns add` failed: no CAP_SYS_ADMIN?)";
+                IpQuietly("netns del " + probe);
+                return null;
+            }
         });
 
-        static bool IpQuietly(string args)
+        static bool IpQuietly(string args) => RunQuietly(args) != null;
+
+        // `ip` with these arguments: its output, or null when it failed.
+        static string RunQuietly(string args)
         {
             var psi = new ProcessStartInfo(Which("ip"), args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             using (var p = Process.Start(psi))
             {
-                p.StandardOutput.ReadToEnd(); p.StandardError.ReadToEnd();
-                if (!p.WaitForExit(10_000)) { try { p.Kill(); } catch (InvalidOperationException) { } return false; }
-                return p.ExitCode == 0;
+                string output = p.StandardOutput.ReadToEnd(); p.StandardError.ReadToEnd();
+                if (!p.WaitForExit(10_000)) { try { p.Kill(); } catch (InvalidOperationException) { } return null; }
+                return p.ExitCode == 0 ? output : null;
             }
         }
 
@@ -100,7 +128,7 @@ namespace PSPeer.Module.Tests.Hosts
         static string Which(string tool) =>
             new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
 
-        static string Ns(string host) => Prefix + host;
+        string Ns(string host) => _slot.Namespace(host);
 
         void Build()
         {
@@ -116,7 +144,8 @@ namespace PSPeer.Module.Tests.Hosts
             for (int i = 0; i < 4; i++)
             {
                 string host = Hosts[i], dev = "p9" + host, bridgeEnd = "p9" + host + "b";
-                // Made inside the namespaces directly, so nothing ever appears in this machine's own namespace.
+                // Made inside the namespaces directly, so nothing ever appears in this machine's own namespace (and
+                // the names, local to the lab's namespaces, need no slot in them).
                 Ip($"-n {Ns("inet")} link add {bridgeEnd} type veth peer name {dev} netns {Ns(host)}");
                 Ip($"-n {Ns("inet")} link set {bridgeEnd} master br0 up");
                 Ip($"-n {Ns(host)} addr add 198.18.0.{last[i]}/24 dev {dev}");
@@ -131,7 +160,7 @@ namespace PSPeer.Module.Tests.Hosts
             Run("ip", $"netns exec {Ns("nat")} sysctl -qw net.ipv4.ip_forward=1");
             string rules = Path.Combine(Temp.Path, "nat.nft");
             File.WriteAllText(rules,
-                "table ip pspeer9 {\n  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n" +
+                "table ip pspeer {\n  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n" +
                 "    oifname \"p9nat\" masquerade\n  }\n}\n");
             Run("ip", $"netns exec {Ns("nat")} nft -f {rules}");
         }
@@ -232,14 +261,15 @@ namespace PSPeer.Module.Tests.Hosts
             return process;
         }
 
-        static void RemoveLeftovers()
+        // This slot's names are a dead earlier owner's (we hold it now); other slots' only when their owner is gone.
+        void RemoveLeftovers()
         {
-            var lab = new NamespaceLab();
-            foreach (var ns in lab.Run("ip", "netns list").Split('\n').Select(l => l.Split(' ')[0].Trim()).Where(n => n.StartsWith(Prefix)))
-                lab.RemoveNamespace(ns);
+            var names = ListNamespaces();
+            foreach (var ns in names.Where(n => LabSlot.OwnerOf(n) == Slot)) RemoveNamespace(ns);
+            foreach (var (claim, dead) in LabSlot.ClaimDead(names, except: Slot))
+                using (claim)
+                    foreach (var ns in dead) RemoveNamespace(ns);
         }
-
-        NamespaceLab() { }
 
         void RemoveNamespace(string ns)
         {
@@ -257,7 +287,9 @@ namespace PSPeer.Module.Tests.Hosts
                     try { if (!p.HasExited) p.Kill(true); p.WaitForExit(10_000); } catch (Exception) { }
                     p.Dispose();
                 }
+            if (_slot == null) return;
             foreach (var host in Hosts.Concat(new[] { "inet" })) RemoveNamespace(Ns(host));
+            _slot.Dispose();
         }
     }
 

@@ -218,6 +218,7 @@ namespace PSPeer.Engine.BitTorrent
         {
             ThrowIfDisposed();
             var found = await CheckHereAsync(piecesChecked, cancellationToken);
+            PiecesMatchingAtFinalName = _atFinal ? found.SetCount : 0;
             if (_atFinal && !found.AllSet)
             {
                 // What sits at the final name is not (all) this torrent's content: a file of the same name and size may
@@ -238,6 +239,13 @@ namespace PSPeer.Engine.BitTorrent
                 return Have.Clone();
             }
         }
+
+        /// <summary>
+        /// How many pieces of the content at the final name matched at the last <see cref="CheckExistingAsync"/> (0 when
+        /// nothing complete-looking was there). Content that does not match whole is not used, so Have does not count them;
+        /// this says how close a seeder's files came.
+        /// </summary>
+        public int PiecesMatchingAtFinalName { get; private set; }
 
         async Task<Bitfield> CheckHereAsync(IProgress<int> piecesChecked, CancellationToken cancellationToken)
         {
@@ -332,6 +340,71 @@ namespace PSPeer.Engine.BitTorrent
         /// </summary>
         public async Task ReadAsync(int piece, int begin, byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
+            CheckBlockRead(piece, begin, buffer, offset, count);
+            await ReadRangeAsync((long)piece * Torrent.PieceLength + begin, buffer, offset, count, forCheck: false, cancellationToken);
+        }
+
+        /// <summary>
+        /// <see cref="ReadAsync"/> without waiting: reads the block now, straight from the file into
+        /// <paramref name="buffer"/>, and returns true; or returns false having read nothing useful, when a file it spans is
+        /// in use for writing this moment (a download in progress); then call ReadAsync. What a seeder serves blocks with:
+        /// no lock, no task, no copy through a stream buffer.
+        /// </summary>
+        public bool TryReadBlock(int piece, int begin, byte[] buffer, int offset, int count)
+        {
+            CheckBlockRead(piece, begin, buffer, offset, count);
+            long position = (long)piece * Torrent.PieceLength + begin;
+            int done = 0;
+            for (int i = FirstFileAt(position); done < count; i++)
+            {
+                var file = _files[i];
+                if (file.Length == 0) continue;
+                long inFile = position + done - file.Offset;
+                int want = (int)Math.Min(count - done, file.Length - inFile);
+                int got = 0;
+                var reader = file.TryRentReader(_storage, out int generation);
+                if (reader == null)
+                {
+                    // Open for writing: the shared stream, if nobody is using it right now.
+                    if (!file.Lock.Wait(0)) return false;
+                    try
+                    {
+                        ThrowIfDisposed();
+                        got = ReadFully(file.ForReading(_storage), inFile, buffer, offset + done, want);
+                    }
+                    finally
+                    {
+                        Release(file);
+                    }
+                }
+                else
+                {
+                    try { got = ReadFully(reader, inFile, buffer, offset + done, want); }
+                    finally { file.ReturnReader(reader, generation); }
+                }
+                if (got < want) throw new IOException($"'{file.FullPath}' is shorter than the torrent says: was it changed while being shared?");
+                done += want;
+            }
+            return true;
+        }
+
+        static int ReadFully(Stream stream, long position, byte[] buffer, int offset, int count)
+        {
+            stream.Position = position;
+            int got = 0;
+            while (got < count)
+            {
+                int n = stream.Read(buffer, offset + got, count - got);
+                if (n <= 0) break;
+                got += n;
+            }
+            return got;
+        }
+
+        // What ReadAsync and TryReadBlock refuse: a piece we do not have (verified) or a range outside it is the peer's
+        // mistake (PeerWireException); a bad buffer range is ours.
+        void CheckBlockRead(int piece, int begin, byte[] buffer, int offset, int count)
+        {
             if (buffer == null) throw new ArgumentNullException(nameof(buffer));
             if (offset < 0 || count < 0 || offset > buffer.Length - count) throw new ArgumentOutOfRangeException(nameof(count));
             if (piece < 0 || piece >= Torrent.PieceCount)
@@ -344,7 +417,6 @@ namespace PSPeer.Engine.BitTorrent
                 if (!Have[piece]) throw new PeerWireException($"piece {piece} was requested but is not verified here");
             }
             ThrowIfDisposed();
-            await ReadRangeAsync((long)piece * Torrent.PieceLength + begin, buffer, offset, count, forCheck: false, cancellationToken);
         }
 
         public void Dispose()
@@ -353,6 +425,7 @@ namespace PSPeer.Engine.BitTorrent
             // A file in use is closed by the operation holding it, when it releases it.
             foreach (var file in _files)
             {
+                file.CloseReaders();
                 if (!file.Lock.Wait(0)) continue;
                 try { file.Dispose(); }
                 finally { file.Lock.Release(); }

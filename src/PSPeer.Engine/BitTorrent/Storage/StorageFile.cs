@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using PSPeer.Engine.Runtime;
@@ -9,6 +10,9 @@ namespace PSPeer.Engine.BitTorrent
     /// One file of a torrent on storage: where it sits in the torrent's byte stream, and its stream, kept open and
     /// used by one operation at a time (Lock), because a stream has one position and live connections read and
     /// write pieces concurrently.
+    /// <para>Serving blocks of a file nobody writes (a seeder's) does not take the lock: each read rents a bufferless
+    /// reader of its own (<see cref="TryRentReader"/>), so connections read in parallel and no block is copied through a
+    /// stream buffer. Opening the file for writing retires the readers (a simulated file's reader is a snapshot).</para>
     /// </summary>
     sealed class StorageFile : IDisposable
     {
@@ -27,6 +31,53 @@ namespace PSPeer.Engine.BitTorrent
         {
             Dispose();
             FullPath = fullPath;
+        }
+
+        // Idle bufferless readers; _generation changes whenever they must not be used again (moved, written, closed).
+        readonly object _readersGate = new object();
+        readonly Stack<Stream> _readers = new Stack<Stream>();
+        int _generation;
+        /// <summary>At most this many idle readers are kept (one per connection reading at the same moment).</summary>
+        const int MaxIdleReaders = 8;
+
+        /// <summary>
+        /// A bufferless reader of its own for one read, or null while the file is open for writing (then reads share
+        /// the locked stream, which sees the writes). Give it back with <see cref="ReturnReader"/>.
+        /// </summary>
+        public Stream TryRentReader(IFileStorage storage, out int generation)
+        {
+            lock (_readersGate)
+            {
+                generation = _generation;
+                if (_writable || _disposed) return null;
+                if (_readers.Count > 0) return _readers.Pop();
+            }
+            return storage.OpenReadUnbuffered(FullPath);
+        }
+
+        public void ReturnReader(Stream reader, int generation)
+        {
+            lock (_readersGate)
+            {
+                if (generation == _generation && !_disposed && _readers.Count < MaxIdleReaders)
+                {
+                    _readers.Push(reader);
+                    return;
+                }
+            }
+            reader.Dispose();
+        }
+
+        void RetireReaders()
+        {
+            Stream[] idle;
+            lock (_readersGate)
+            {
+                _generation++;
+                idle = _readers.ToArray();
+                _readers.Clear();
+            }
+            foreach (var reader in idle) reader.Dispose();
         }
         /// <summary>Where the file starts in the torrent's byte stream.</summary>
         public long Offset { get; }
@@ -50,6 +101,7 @@ namespace PSPeer.Engine.BitTorrent
         public Stream ForWriting(IFileStorage storage)
         {
             if (_writable) return _stream;
+            RetireReaders();
             _stream?.Dispose();
             _stream = null;
             var stream = storage.OpenReadWrite(FullPath);
@@ -63,15 +115,29 @@ namespace PSPeer.Engine.BitTorrent
                 throw;
             }
             _stream = stream;
-            _writable = true;
+            lock (_readersGate) _writable = true;
             return stream;
         }
 
+        /// <summary>Closes the stream and the idle readers; a reader still rented is closed when it comes back.</summary>
         public void Dispose()
         {
             _stream?.Dispose();
             _stream = null;
-            _writable = false;
+            lock (_readersGate) _writable = false;
+            RetireReaders();
         }
+
+        /// <summary>
+        /// For good (the storage is being disposed): closes the idle readers, refuses new ones and closes those still
+        /// rented when they come back. Needs no <see cref="Lock"/>: the stream is the lock holder's to close.
+        /// </summary>
+        public void CloseReaders()
+        {
+            lock (_readersGate) _disposed = true;
+            RetireReaders();
+        }
+
+        bool _disposed;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 
@@ -116,7 +117,11 @@ namespace PSPeer.Engine.BitTorrent
             if (c.AmChoking == choke) return;
             c.AmChoking = choke;
             if (!choke) c.UnchokedAt = Runtime.Clock.Now;
-            if (choke) c.ClearUploads();   // BEP 3: choking discards the peer's pending requests
+            if (choke)
+            {
+                c.ClearUploads();   // BEP 3: choking discards the peer's pending requests,
+                Volatile.Write(ref c.Chokes, c.Chokes + 1);   // also those the send loop took already
+            }
             c.Send(choke ? PeerMessage.Choke : PeerMessage.Unchoke);
             if (HasEventObservers)
                 Emit(choke ? PeerEventTypes.Choked : PeerEventTypes.Unchoked, c.Remote, choke ? "choked the peer" : "unchoked the peer", D("Direction", "us"));

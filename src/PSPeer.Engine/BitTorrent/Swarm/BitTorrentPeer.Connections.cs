@@ -34,20 +34,20 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
+        /// <summary>
+        /// Handshakes an accepted connection and registers it. The admission gate owns everything before that: how many
+        /// strangers may be mid-handshake (its cap, making room by closing the oldest of them) and how long each may
+        /// take (its deadline, Limits.HandshakeTimeout, cut from the accept until MarkEstablished).
+        /// </summary>
         async Task AcceptAsync(IConnection connection)
         {
-            if (!BeginHandshake(connection)) return;
             try
             {
                 var reader = new PeerWireReader(connection.Stream) { PieceCount = Torrent.PieceCount };
                 var writer = new PeerWireWriter(connection.Stream);
-                Handshake theirs;
-                using (Runtime.Clock.Schedule(HandshakeTimeout, connection.Dispose))
-                {
-                    theirs = await reader.ReadHandshakeAsync(Stopping);
-                    if (!theirs.InfoHash.Equals(Torrent.InfoHash)) { connection.Dispose(); return; }   // another torrent: not ours to serve
-                    await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), Stopping);
-                }
+                var theirs = await reader.ReadHandshakeAsync(Stopping);
+                if (!theirs.InfoHash.Equals(Torrent.InfoHash)) { connection.Dispose(); return; }   // another torrent: not ours to serve
+                await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), Stopping);
                 connection.MarkEstablished();
                 Register(connection, reader, writer, false, null, theirs);
             }
@@ -56,10 +56,6 @@ namespace PSPeer.Engine.BitTorrent
                 if (e is PeerWireException && HasEventObservers)
                     Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "bad handshake: " + e.Message);
                 connection.Dispose();
-            }
-            finally
-            {
-                EndHandshake();
             }
         }
 
@@ -75,7 +71,8 @@ namespace PSPeer.Engine.BitTorrent
                     var reader = new PeerWireReader(connection.Stream) { PieceCount = Torrent.PieceCount };
                     var writer = new PeerWireWriter(connection.Stream);
                     Handshake theirs;
-                    using (Runtime.Clock.Schedule(HandshakeTimeout, connection.Dispose))
+                    // A connection we dialled passes no gate; it gets the same deadline from the same place, the node's limits.
+                    using (Runtime.Clock.Schedule(Limits.HandshakeTimeout, connection.Dispose))
                     {
                         await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), both.Token);
                         theirs = await reader.ReadHandshakeAsync(both.Token);
@@ -228,70 +225,6 @@ namespace PSPeer.Engine.BitTorrent
                 reason = "internal error: " + e;
             }
             Close(c, reason, malformed);
-        }
-
-        async Task SendLoopAsync(SwarmConnection c)
-        {
-            try
-            {
-                while (true)
-                {
-                    await c.SendSignal.WaitAsync();
-                    if (c.Closed) return;
-                    while (true)
-                    {
-                        BlockRequest request = default(BlockRequest);
-                        bool any = false;
-                        if (c.QueuedUploads == 0) break;   // only requests or haves to send: no need for the lock
-                        lock (_gate)
-                        {
-                            if (c.Closed) return;
-                            while (!c.AmChoking && c.Uploads.Count > 0)
-                            {
-                                var next = c.DequeueUpload();
-                                c.UploadKeys.Remove(next.Key);
-                                if (c.CancelledUploads.Remove(next.Key)) continue;
-                                request = next;
-                                any = true;
-                                break;
-                            }
-                        }
-                        if (!any) break;
-                        if (!_uploadLimit.IsUnlimited)
-                        {
-                            var wait = _uploadLimit.Reserve(request.Length);
-                            if (wait > TimeSpan.Zero)
-                            {
-                                // Send what is queued (requests, haves) before sleeping on the limit.
-                                await c.Writer.FlushAsync(Stopping);
-                                await Runtime.Clock.Delay(wait, Stopping);
-                            }
-                        }
-                        await _storage.ReadAsync(request.Piece, request.Begin, c.SendBlock, 0, request.Length, Stopping);
-                        lock (_gate)
-                        {
-                            if (c.Closed) return;
-                            if (c.AmChoking) continue;   // choked while we read: BEP 3 drops its requests
-                            var now = Runtime.Clock.Now;
-                            c.Writer.Enqueue(PeerMessage.Piece(request.Piece, request.Begin, c.SendBlock, 0, request.Length));
-                            c.Up.Add(request.Length, now);
-                            c.LastPayloadAt = now;
-                            _up.Add(request.Length, now);
-                        }
-                        if (c.Writer.PendingBytes >= 256 * 1024) await c.Writer.FlushAsync(Stopping);
-                    }
-                    if (c.Writer.PendingBytes > 0)
-                    {
-                        await c.Writer.FlushAsync(Stopping);
-                        c.LastSent = Runtime.Clock.Now;
-                    }
-                }
-            }
-            catch (Exception e) when (!(e is OutOfMemoryException))
-            {
-                // Whatever ends the send loop ends the connection: a connection that cannot send must not linger.
-                Close(c, Stopping.IsCancellationRequested ? "the node is stopping" : e.Message, false);
-            }
         }
     }
 }

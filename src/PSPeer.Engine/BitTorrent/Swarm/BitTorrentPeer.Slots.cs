@@ -5,37 +5,10 @@ using PSPeer.Engine.Runtime;
 namespace PSPeer.Engine.BitTorrent
 {
     // Fair slots: a full node makes room for a newcomer by evicting a useless connection (FairSlots states the rule),
-    // and no remote address holds more than MaxConnectionsPerAddress connections.
+    // and no remote address holds more than MaxConnectionsPerAddress connections. Strangers before their handshake are
+    // the admission gate's to count and time (Limits), not these slots'.
     public sealed partial class BitTorrentPeer
     {
-        int _handshaking;
-
-        /// <summary>
-        /// Whether an accepted connection may go on to its handshake: connections plus handshakes in progress stay within
-        /// MaxConnections and a small slack, so a full node still hears newcomers out. Closes it (and says so) when not.
-        /// </summary>
-        bool BeginHandshake(IConnection connection)
-        {
-            lock (_gate)
-            {
-                if (_connections.Count + _handshaking < _options.MaxConnections + FairSlots.HandshakeSlack)
-                {
-                    _handshaking++;
-                    return true;
-                }
-            }
-            if (HasEventObservers)
-                Emit(PeerEventTypes.PeerEvicted, connection.RemoteEndPoint, "refused before the handshake: every slot and handshake slot is taken",
-                    D("Action", "Refused"), D("Reason", "no handshake slot"));
-            connection.Dispose();
-            return false;
-        }
-
-        void EndHandshake()
-        {
-            lock (_gate) _handshaking--;
-        }
-
         /// <summary>
         /// Under _gate, for a handshaken connection from <paramref name="host"/>: null when it may have a slot (a useless
         /// connection is evicted for it if needed), else why not.

@@ -21,7 +21,6 @@ namespace PSPeer.Engine.BitTorrent
     /// </remarks>
     public sealed partial class BitTorrentPeer : PeerNodeBase
     {
-        static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(20);
         static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
         static readonly TimeSpan KeepAliveInterval = TimeSpan.FromMinutes(2);
         static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(3);
@@ -80,10 +79,11 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>
         /// Whether the data on disk verified in full when the node started, before any peer sent a byte. A seeder is
         /// judged by this, not by <see cref="IsComplete"/>: a node that dials its announced peers at once may fetch the
-        /// missing pieces before anyone looks.
+        /// missing pieces before anyone looks (a <see cref="SwarmOptions.SeedOnly"/> node refuses to start instead).
         /// </summary>
         public bool StartedComplete { get; private set; }
-        /// <summary>How many pieces verified on disk when the node started.</summary>
+        /// <summary>How many pieces verified on disk when the node started (for a SeedOnly node that refused to start: how
+        /// many pieces of the files it was given match).</summary>
         public int StartedPieceCount { get; private set; }
         public double Progress { get { lock (_gate) return _picker == null ? 0 : _picker.Have.SetCount / (double)Torrent.PieceCount; } }
         /// <summary>Payload bytes received in blocks we asked for (duplicates and unasked blocks included).</summary>
@@ -134,6 +134,14 @@ namespace PSPeer.Engine.BitTorrent
             var have = await _storage.CheckExistingAsync(null, cancellationToken);
             StartedComplete = have.AllSet;
             StartedPieceCount = have.SetCount;
+            // Checked before anything listens, announces or dials: a seeder with the wrong files must not join the
+            // swarm even for a moment (it would fetch what it lacks from the peers it meets).
+            if (_options.SeedOnly && !have.AllSet)
+            {
+                StartedPieceCount = Math.Max(have.SetCount, _storage.PiecesMatchingAtFinalName);
+                throw new PeerException(PeerErrorIds.TorrentDataMissing,
+                    $"Only {StartedPieceCount} of {Torrent.PieceCount} pieces of '{Torrent.Name}' in '{Directory}' match the torrent, so it cannot seed.");
+            }
             // A download that completed but was stopped before its move: move it now.
             if (have.AllSet) await PromoteAsync(cancellationToken);
             _listener = await Runtime.Transport.ListenAsync(_options.Port, cancellationToken);

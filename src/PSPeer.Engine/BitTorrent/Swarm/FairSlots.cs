@@ -24,11 +24,6 @@ namespace PSPeer.Engine.BitTorrent
         public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
         /// <summary>Payload moved this recently makes a connection useful (the snub time of the choker).</summary>
         public static readonly TimeSpan RecentPayload = TimeSpan.FromSeconds(60);
-        /// <summary>
-        /// Handshakes in progress allowed beyond MaxConnections, so a full node can still learn whether a newcomer is
-        /// worth a slot (libtorrent's connections_slack, default 10).
-        /// </summary>
-        public const int HandshakeSlack = 10;
 
         public static bool IsUseful(SwarmConnection c, bool weHaveAny, DateTimeOffset now) =>
             now - c.ConnectedAt < Grace

@@ -50,6 +50,11 @@ namespace PSPeer.Engine.BitTorrent
         /// <summary>Pieces the peer has that we lack: we are interested while this is above zero.</summary>
         public int Interesting;
         public bool AmChoking = true;
+        /// <summary>
+        /// How many times we have choked it (changed under the node's lock, read by the send loop without it): a block
+        /// whose request was taken before a choke is not sent after it, even if we unchoke again meanwhile.
+        /// </summary>
+        public int Chokes;
         public bool AmInterested;
         public bool PeerChoking = true;
         public bool PeerInterested;
@@ -119,6 +124,12 @@ namespace PSPeer.Engine.BitTorrent
         public readonly byte[] ReceiveBlock = new byte[BitTorrentConstants.MaxRequestLength];
         /// <summary>Where the send loop reads a block from storage before the writer copies it out.</summary>
         public readonly byte[] SendBlock = new byte[BitTorrentConstants.MaxRequestLength];
+
+        /// <summary>The send loop's block being read into the send buffer, the choke count it was taken at, and what
+        /// became of it (see BitTorrentPeer.QueueBlock; touched by the send loop only).</summary>
+        public BlockRequest Serving;
+        public int ServingEpoch;
+        public BlockServeOutcome ServingOutcome;
 
         public void Send(PeerMessage message)
         {

@@ -50,6 +50,13 @@ namespace PSPeer.Engine.BitTorrent
         /// come from; null = theirs. A tracker believes it only if it allows client-given addresses.
         /// </summary>
         public string AnnounceAddress { get; set; }
+        /// <summary>
+        /// A seeder and nothing else: the data is verified before the node listens, announces or dials, and a start
+        /// with data that does not verify whole fails (PeerException TorrentDataMissing) without touching the network,
+        /// so a seeder given the wrong files never fetches from the swarm. False (default): whatever is missing is
+        /// downloaded.
+        /// </summary>
+        public bool SeedOnly { get; set; }
 
         internal SwarmOptions Validated()
         {
@@ -71,7 +78,7 @@ namespace PSPeer.Engine.BitTorrent
                 UploadLimitBytesPerSecond = UploadLimitBytesPerSecond, DownloadLimitBytesPerSecond = DownloadLimitBytesPerSecond,
                 SeedWhenComplete = SeedWhenComplete, PeerId = PeerId == null ? null : (byte[])PeerId.Clone(),
                 MaxRequestsPerPeer = MaxRequestsPerPeer, DefaultAnnounceInterval = DefaultAnnounceInterval, ReplaceExisting = ReplaceExisting,
-                AnnounceAddress = AnnounceAddress,
+                AnnounceAddress = AnnounceAddress, SeedOnly = SeedOnly,
             };
         }
     }

@@ -219,15 +219,23 @@ namespace PSPeer.Engine.BitTorrent
             }
             var outcome = _state.Announce(request, Now);
             if (HasEventObservers) EmitAnnounce(remote, request, outcome, udp: false);
-            if (outcome.EvictedFrom != null && HasEventObservers)
-                Emit(PeerEventTypes.PeerEvicted, remote, $"made room for {request.InfoHash} from {request.Source} by evicting from {outcome.EvictedFrom}",
-                    D("Action", "Evicted"), D("Address", outcome.EvictedFrom), D("InfoHash", request.InfoHash.Hex),
-                    D("Reason", "the tracker or torrent is full and that address holds the most"));
             return outcome.Body;
         }
 
-        /// <summary>The TrackerAnnounce event of one announce, over HTTP or (<paramref name="udp"/>) BEP 15.</summary>
+        /// <summary>
+        /// The TrackerAnnounce event of one announce, over HTTP or (<paramref name="udp"/>) BEP 15, and the PeerEvicted
+        /// event when it made room by evicting: the same events whichever transport the announce came over.
+        /// </summary>
         void EmitAnnounce(string remote, AnnounceRequest request, AnnounceOutcome outcome, bool udp)
+        {
+            EmitTrackerAnnounce(remote, request, outcome, udp);
+            if (outcome.EvictedFrom != null)
+                Emit(PeerEventTypes.PeerEvicted, remote, $"made room for {request.InfoHash} from {request.Source} by evicting from {outcome.EvictedFrom}",
+                    D("Action", "Evicted"), D("Address", outcome.EvictedFrom), D("InfoHash", request.InfoHash.Hex),
+                    D("Reason", "the tracker or torrent is full and that address holds the most"));
+        }
+
+        void EmitTrackerAnnounce(string remote, AnnounceRequest request, AnnounceOutcome outcome, bool udp)
         {
             string peer = new HostPort(request.IP, request.Port).ToString();
             string ev = request.Event.ToString().ToLowerInvariant();

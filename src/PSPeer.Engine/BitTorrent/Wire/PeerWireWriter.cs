@@ -49,6 +49,37 @@ namespace PSPeer.Engine.BitTorrent
             }
         }
 
+        /// <summary>
+        /// Queues a piece message whose block <paramref name="fill"/> writes straight into the pending buffer at the offset
+        /// it is given (a seeder reads the file there: no block buffer, no second copy of each block). fill runs under the
+        /// writer's lock, so nothing is queued in between; when it returns false or throws, nothing is queued. True when
+        /// queued. <paramref name="state"/> is handed to fill, so fill need not capture anything (no allocation per block).
+        /// </summary>
+        public bool TryEnqueuePiece<TState>(int index, int begin, int length, TState state, Func<TState, byte[], int, bool> fill)
+        {
+            if (fill == null) throw new ArgumentNullException(nameof(fill));
+            if (length < 0) throw new ArgumentOutOfRangeException(nameof(length));
+            lock (_gate)
+            {
+                int wireLength = 4 + BitTorrentConstants.PieceHeaderLength + length;
+                int at = Reserve(wireLength);
+                bool queued = false;
+                try
+                {
+                    BigEndian.WriteUInt32(_pending, at, (uint)(wireLength - 4));
+                    _pending[at + 4] = (byte)PeerMessageType.Piece;
+                    BigEndian.WriteUInt32(_pending, at + 5, (uint)index);
+                    BigEndian.WriteUInt32(_pending, at + 9, (uint)begin);
+                    queued = fill(state, _pending, at + 13);
+                }
+                finally
+                {
+                    if (!queued) _pendingCount = at;
+                }
+                return queued;
+            }
+        }
+
         /// <summary>Queues the handshake, so it can leave in one write with the bitfield that follows it.</summary>
         public void EnqueueHandshake(Handshake handshake)
         {

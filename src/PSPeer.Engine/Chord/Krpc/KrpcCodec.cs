@@ -18,12 +18,10 @@ namespace PSPeer.Engine.Chord.Krpc
         /// <summary>Ids a closest_preceding query may ask to skip.</summary>
         public const int MaxSkip = 16;
 
-        static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
-
         // ---- encoding ----
         // Straight into bytes with BencodeWriter, keys in raw byte order: envelope a < e < q < r < t < y; arguments
-        // after < from < id < skip < target < to < token < ttl < v; responses hops < id < items < more < next < node <
-        // nodes < owner < path < token < values.
+        // after < from < id < leaving < left < skip < target < to < token < ttl < v; responses hops < id < items < left <
+        // more < next < node < nodes < owner < path < taken < token < values. Values are byte strings, written as given.
 
         [ThreadStatic] static BencodeWriter t_writer;
 
@@ -67,6 +65,8 @@ namespace PSPeer.Engine.Chord.Krpc
             if (transfer && m.FromId.HasValue) Id(w.Key("from"), m.FromId.Value);
             else if (!transfer && m.FromIndex.HasValue) w.Key("from").Integer(m.FromIndex.Value);
             Id(w.Key("id"), m.SenderId);
+            if (m.Method == KrpcMethod.Notify && m.Leaving != null) Contacts(w.Key("leaving"), m.Leaving);
+            if (!transfer && m.Left.HasValue) w.Key("left").Integer(m.Left.Value);
             if (!transfer && m.Skip != null && m.Skip.Count > 0)
             {
                 int at = w.Key("skip").BeginString(m.Skip.Count * ChordId.Length);
@@ -76,7 +76,7 @@ namespace PSPeer.Engine.Chord.Krpc
             if (transfer && m.ToId.HasValue) Id(w.Key("to"), m.ToId.Value);
             if (!transfer && m.Token != null) w.Key("token").String(m.Token);
             if (!transfer && m.Ttl.HasValue) w.Key("ttl").Integer(m.Ttl.Value);
-            if (!transfer && m.Value != null) w.Key("v").Text(m.Value);
+            if (!transfer && m.Value != null) w.Key("v").String(m.Value);
             w.End();
         }
 
@@ -92,10 +92,21 @@ namespace PSPeer.Engine.Chord.Krpc
                 {
                     Id(w.BeginList(), item.KeyId);
                     w.BeginList();
-                    foreach (var v in item.Values) w.Text(v);
+                    foreach (var v in item.Values) w.String(v);
                     w.End().End();
                 }
                 w.End();
+                if (m.Items.Count > 0 && AllHaveLifetimes(m.Items))
+                {
+                    w.Key("left").BeginList();
+                    foreach (var item in m.Items)
+                    {
+                        w.BeginList();
+                        foreach (var left in item.Left) w.Integer(left);
+                        w.End();
+                    }
+                    w.End();
+                }
             }
             if (m.MoreIndex.HasValue) w.Key("more").Integer(m.MoreIndex.Value);
             else if (m.MoreId.HasValue) Id(w.Key("more"), m.MoreId.Value);
@@ -104,14 +115,22 @@ namespace PSPeer.Engine.Chord.Krpc
             if (m.Nodes != null) Contacts(w.Key("nodes"), m.Nodes);
             if (m.Owner != null) Contact(w.Key("owner"), m.Owner);
             if (m.Path != null) Contacts(w.Key("path"), m.Path);
+            if (m.Taken.HasValue) w.Key("taken").Integer(m.Taken.Value);
             if (m.Token != null) w.Key("token").String(m.Token);
             if (m.Values != null)
             {
                 w.Key("values").BeginList();
-                foreach (var v in m.Values) w.Text(v);
+                foreach (var v in m.Values) w.String(v);
                 w.End();
             }
             w.End();
+        }
+
+        // "left" is all or nothing: its lists stand for the items in order.
+        static bool AllHaveLifetimes(IReadOnlyList<KrpcItem> items)
+        {
+            foreach (var item in items) if (item.Left == null) return false;
+            return true;
         }
 
         static void Id(BencodeWriter w, ChordId id) => id.WriteTo(w.Buffer, w.BeginString(ChordId.Length));
@@ -124,22 +143,28 @@ namespace PSPeer.Engine.Chord.Krpc
             for (int i = 0; i < list.Count; i++) CompactNode.Write(list[i], w.Buffer, at + i * CompactNode.Length);
         }
 
-        /// <summary>Bytes a string adds to an encoded list: its length prefix, the colon and its UTF-8 bytes.</summary>
-        public static int EncodedLength(string value)
-        {
-            int n = Encoding.UTF8.GetByteCount(value);
-            return n + 1 + Digits(n);
-        }
+        /// <summary>Bytes a value adds to an encoded list: its length prefix, the colon and its bytes.</summary>
+        public static int EncodedLength(byte[] value) => value.Length + 1 + Digits(value.Length);
 
-        /// <summary>Bytes a transfer item adds to the "items" list.</summary>
+        /// <summary>Bytes a transfer item adds to the "items" list, and to the "left" list when it carries lifetimes.</summary>
         public static int EncodedLength(KrpcItem item)
         {
             int n = 2 + 23 + 2; // "l" "20:<id>" "l" ... "e" "e"
             foreach (var v in item.Values) n += EncodedLength(v);
+            if (item.Left != null)
+            {
+                n += 2; // "l" ... "e"
+                foreach (var left in item.Left) n += 2 + Digits(left);
+            }
             return n;
         }
 
-        static int Digits(int n) => n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 10;
+        static int Digits(long n)
+        {
+            int digits = n < 0 ? 2 : 1;
+            for (n = Math.Abs(n); n >= 10; n /= 10) digits++;
+            return digits;
+        }
 
         // ---- decoding ----
         // One pass over the envelope and one over "a" or "r" note where each known key's value starts (unknown keys are
@@ -147,10 +172,10 @@ namespace PSPeer.Engine.Chord.Krpc
 
         static readonly string[] EnvelopeKeys = { "a", "e", "q", "r", "t", "y" };
         const int KeyA = 0, KeyE = 1, KeyQ = 2, KeyR = 3, KeyT = 4, KeyY = 5;
-        static readonly string[] ArgumentKeys = { "after", "from", "id", "skip", "target", "to", "token", "ttl", "v" };
-        const int ArgAfter = 0, ArgFrom = 1, ArgId = 2, ArgSkip = 3, ArgTarget = 4, ArgTo = 5, ArgToken = 6, ArgTtl = 7, ArgV = 8;
-        static readonly string[] ResponseKeys = { "hops", "id", "items", "more", "next", "node", "nodes", "owner", "path", "token", "values" };
-        const int RHops = 0, RId = 1, RItems = 2, RMore = 3, RNext = 4, RNode = 5, RNodes = 6, ROwner = 7, RPath = 8, RToken = 9, RValues = 10;
+        static readonly string[] ArgumentKeys = { "after", "from", "id", "skip", "target", "to", "token", "ttl", "v", "leaving", "left" };
+        const int ArgAfter = 0, ArgFrom = 1, ArgId = 2, ArgSkip = 3, ArgTarget = 4, ArgTo = 5, ArgToken = 6, ArgTtl = 7, ArgV = 8, ArgLeaving = 9, ArgLeft = 10;
+        static readonly string[] ResponseKeys = { "hops", "id", "items", "more", "next", "node", "nodes", "owner", "path", "token", "values", "left", "taken" };
+        const int RHops = 0, RId = 1, RItems = 2, RMore = 3, RNext = 4, RNode = 5, RNodes = 6, ROwner = 7, RPath = 8, RToken = 9, RValues = 10, RLeft = 11, RTaken = 12;
 
         /// <summary>A field of the wrong shape: the message is malformed (the reason is in the text).</summary>
         sealed class FieldException : Exception
@@ -308,18 +333,44 @@ namespace PSPeer.Engine.Chord.Krpc
             return list;
         }
 
-        static string[] Strings(BencodeReader r, string key)
+        static byte[][] Strings(BencodeReader r, string key)
         {
             if (r.Peek() != 'l') throw new FieldException($"\"{key}\" is not a list of strings");
             r.EnterList();
-            var texts = new List<string>();
+            var values = new List<byte[]>();
             while (!r.TryReadEnd())
             {
                 if (r.Peek() != 's') throw new FieldException($"\"{key}\" is not a list of strings");
-                r.ReadString(out int start, out int length);
-                texts.Add(Utf8.GetString(r.Data, start, length));
+                values.Add(r.ReadBytes());
             }
-            return texts.ToArray();
+            return values.ToArray();
+        }
+
+        /// <summary>"left" of a transfer response: per item a list of seconds; null when it does not match the items (then it is ignored).</summary>
+        static List<long[]> Lifetimes(BencodeReader r, IReadOnlyList<KrpcItem> items)
+        {
+            const string shape = "\"left\" is not a list of lists of seconds";
+            if (r.Peek() != 'l') throw new FieldException(shape);
+            r.EnterList();
+            var lists = new List<long[]>();
+            var one = new List<long>();
+            while (!r.TryReadEnd())
+            {
+                if (r.Peek() != 'l') throw new FieldException(shape);
+                r.EnterList();
+                one.Clear();
+                while (!r.TryReadEnd())
+                {
+                    if (r.Peek() != 'i') throw new FieldException(shape);
+                    long left = r.ReadInteger();
+                    if (left < 0) throw new FieldException(shape);
+                    one.Add(left);
+                }
+                lists.Add(one.ToArray());
+            }
+            if (items == null || lists.Count != items.Count) return null;
+            for (int i = 0; i < lists.Count; i++) if (lists[i].Length != items[i].Values.Count) return null;
+            return lists;
         }
 
         static string Method(BencodeReader r, int position)
@@ -345,7 +396,9 @@ namespace PSPeer.Engine.Chord.Krpc
                 case KrpcMethod.Ping:
                 case KrpcMethod.GetPredecessor:
                 case KrpcMethod.GetSuccessors:
+                    return KrpcDecodeStatus.Ok;
                 case KrpcMethod.Notify:
+                    m.Leaving = Contacts(r, a[ArgLeaving], "leaving");
                     return KrpcDecodeStatus.Ok;
                 case KrpcMethod.ClosestPreceding:
                     m.Target = Id(r, a[ArgTarget], "target", true);
@@ -367,11 +420,12 @@ namespace PSPeer.Engine.Chord.Krpc
                     return KrpcDecodeStatus.Ok;
                 case KrpcMethod.StoreValue:
                     m.Target = Id(r, a[ArgTarget], "target", true);
-                    var v = Bytes(r, a[ArgV], "v");
-                    if (v == null) throw new FieldException("store_value without \"v\"");
-                    try { m.Value = StrictUtf8.GetString(v); }
-                    catch (ArgumentException) { throw new FieldException("\"v\" is not UTF-8 text"); }
+                    // A value is a byte string: any bytes, kept as they came (a binary file pointer, or UTF-8 text).
+                    m.Value = Bytes(r, a[ArgV], "v") ?? throw new FieldException("store_value without \"v\"");
                     m.Token = Bytes(r, a[ArgToken], "token");
+                    var left = Integer(r, a[ArgLeft], "left");
+                    if (left < 0) throw new FieldException("\"left\" is not a count of seconds");
+                    m.Left = left;
                     return KrpcDecodeStatus.Ok;
                 case KrpcMethod.GetValues:
                     m.Target = Id(r, a[ArgTarget], "target", true);
@@ -403,6 +457,9 @@ namespace PSPeer.Engine.Chord.Krpc
             if (hops < 0 || hops > 1000) throw new FieldException("\"hops\" is not a count");
             if (hops.HasValue) m.Hops = (int)hops.Value;
             m.Token = Bytes(r, f[RToken], "token");
+            var taken = Integer(r, f[RTaken], "taken");
+            if (taken < 0 || taken > int.MaxValue) throw new FieldException("\"taken\" is not a count");
+            if (taken.HasValue) m.Taken = (int)taken.Value;
             if (f[RValues] >= 0)
             {
                 r.Position = f[RValues];
@@ -438,6 +495,13 @@ namespace PSPeer.Engine.Chord.Krpc
                     items.Add(new KrpcItem(key, values));
                 }
                 m.Items = items;
+                if (f[RLeft] >= 0)
+                {
+                    r.Position = f[RLeft];
+                    var lifetimes = Lifetimes(r, items);
+                    if (lifetimes != null)
+                        for (int i = 0; i < items.Count; i++) items[i] = new KrpcItem(items[i].KeyId, items[i].Values, lifetimes[i]);
+                }
             }
         }
     }

@@ -22,8 +22,19 @@ namespace PSPeer.Engine.Chord.Krpc
         public ChordId? Target;
         /// <summary>"ttl" of find_successor: forwards still allowed.</summary>
         public int? Ttl;
-        /// <summary>"v" of store_value.</summary>
-        public string Value;
+        /// <summary>"v" of store_value: the value's bytes (a bencoded byte string, kept byte for byte).</summary>
+        public byte[] Value;
+        /// <summary>
+        /// "left" of store_value (a PSPeer extension, ignored by others as unknown keys are): seconds of lifetime the value
+        /// has left where it comes from (a copy handed on), so the copy does not start a fresh lifetime.
+        /// </summary>
+        public long? Left;
+        /// <summary>
+        /// "leaving" of notify (a PSPeer extension): the sender leaves the ring and these nodes take its place — for its
+        /// successor the sender's predecessor (one node, or none when unknown), for its predecessor the sender's
+        /// successor list, nearest first.
+        /// </summary>
+        public IReadOnlyList<ChordContact> Leaving;
         /// <summary>"token": of store_value (argument) or of closest_preceding / find_successor (response).</summary>
         public byte[] Token;
         /// <summary>"from" of get_values: the index to continue from.</summary>
@@ -48,14 +59,16 @@ namespace PSPeer.Engine.Chord.Krpc
         public int? Hops;
         /// <summary>"path" of find_successor: the nodes that handled it, first first.</summary>
         public IReadOnlyList<ChordContact> Path;
-        /// <summary>"values" of get_values, oldest first.</summary>
-        public IReadOnlyList<string> Values;
+        /// <summary>"values" of get_values, oldest first, byte for byte.</summary>
+        public IReadOnlyList<byte[]> Values;
         /// <summary>"more" of get_values: the next index (absent at the end).</summary>
         public int? MoreIndex;
         /// <summary>"more" of transfer: the last key id sent (absent at the end).</summary>
         public ChordId? MoreId;
-        /// <summary>"items" of transfer.</summary>
+        /// <summary>"items" of transfer; with "left" (a PSPeer extension) each item carries its values' remaining lifetimes.</summary>
         public IReadOnlyList<KrpcItem> Items;
+        /// <summary>"taken" of a notify response (a PSPeer extension): the keys this node took over from a leaving sender.</summary>
+        public int? Taken;
 
         // Error
         public int ErrorCode;

@@ -35,7 +35,7 @@ namespace PSPeer.Engine.Chord.Sharing
         /// <summary>Where the holder serves the file over HTTP (GET /uri-res/N2R?urn:sha1:…).</summary>
         public IPEndPoint HttpServer { get; }
 
-        /// <summary>The pointer's bytes, as they are stored at each keyword key.</summary>
+        /// <summary>The pointer's bytes, exactly as they are stored at each keyword key (the "v" of store_value).</summary>
         public byte[] Encode()
         {
             var compact = new byte[6];
@@ -74,33 +74,6 @@ namespace PSPeer.Engine.Chord.Sharing
             try { pointer = new ChordFilePointer(n, s.Value, new ContentHash(h), new IPEndPoint(ip, port)); }
             catch (ArgumentException) { return false; }
             return true;
-        }
-
-        /// <summary>
-        /// The pointer as the engine's text value. ChordNode stores values as text; each byte of the bencoded pointer
-        /// becomes the character of the same code (ISO-8859-1), so the bytes come back exactly with <see cref="FromValue"/>.
-        /// </summary>
-        public string ToValue() => Latin1(Encode());
-
-        /// <summary>Reads a value written by <see cref="ToValue"/>; false for any other value.</summary>
-        public static bool TryFromValue(string value, out ChordFilePointer pointer)
-        {
-            pointer = null;
-            if (string.IsNullOrEmpty(value) || value.Length > 2048) return false;
-            var bytes = new byte[value.Length];
-            for (int i = 0; i < value.Length; i++)
-            {
-                if (value[i] > 0xFF) return false;
-                bytes[i] = (byte)value[i];
-            }
-            return TryDecode(bytes, out pointer);
-        }
-
-        static string Latin1(byte[] bytes)
-        {
-            var chars = new char[bytes.Length];
-            for (int i = 0; i < bytes.Length; i++) chars[i] = (char)bytes[i];
-            return new string(chars);
         }
 
         /// <summary>"host:port" of the HTTP server, as a SearchHit's Source.</summary>

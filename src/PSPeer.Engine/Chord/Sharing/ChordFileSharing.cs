@@ -117,7 +117,7 @@ namespace PSPeer.Engine.Chord.Sharing
                 ChordFilePointer pointer;
                 try { pointer = new ChordFilePointer(file.Name, file.Size, file.ContentHash, server); }
                 catch (ArgumentException e) { failures.Add($"{file.Name}: {e.Message}"); refused = true; continue; }
-                string value = pointer.ToValue();
+                byte[] value = pointer.Encode();
                 var keywords = ChordKeywords.OfFileName(file.Name);
                 var stores = keywords.Select(k => _node.StoreAsync(ChordKeywords.KeyOf(k), value, cancellationToken)).ToArray();
                 var results = await Task.WhenAll(stores);
@@ -153,7 +153,7 @@ namespace PSPeer.Engine.Chord.Sharing
             using (_node.Runtime.Clock.Schedule(options.Timeout, () => { try { timeout.Cancel(); } catch (ObjectDisposedException) { } }))
             {
                 var lookups = keywords.Select(k => _node.LookupAsync(ChordKeywords.KeyOf(k), ChordLookupMode.Iterative, timeout.Token)).ToArray();
-                var values = keywords.Select(k => _node.GetValuesAsync(ChordKeywords.KeyOf(k), ChordLookupMode.Iterative, timeout.Token)).ToArray();
+                var values = keywords.Select(k => _node.GetValueBytesAsync(ChordKeywords.KeyOf(k), ChordLookupMode.Iterative, timeout.Token)).ToArray();
                 try
                 {
                     await Task.WhenAll(lookups.Cast<Task>().Concat(values));
@@ -169,7 +169,7 @@ namespace PSPeer.Engine.Chord.Sharing
                 {
                     var these = new HashSet<ChordFilePointer>();
                     foreach (var v in list.Result)
-                        if (ChordFilePointer.TryFromValue(v, out var p)) these.Add(p);
+                        if (ChordFilePointer.TryDecode(v, out var p)) these.Add(p);
                     if (common == null) common = these;
                     else common.IntersectWith(these);
                 }
@@ -189,26 +189,8 @@ namespace PSPeer.Engine.Chord.Sharing
         public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
             DownloadAsync(hit, destinationDirectory, false, progress, cancellationToken);
 
-        public async Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default)
-        {
-            if (hit == null) throw new ArgumentNullException(nameof(hit));
-            var runtime = _node.Runtime;
-            Emit(PeerEventTypes.DownloadStarted, hit.Source, hit.Name, D("Name", hit.Name), D("Size", hit.Size), D("ContentHash", hit.ContentHash.ToString()));
-            try
-            {
-                var result = await HttpDownloader.ExistingCopyAsync(runtime, hit, destinationDirectory, replaceExisting, cancellationToken)
-                             ?? await HttpDownloader.DownloadAsync(runtime, hit, destinationDirectory, replaceExisting, progress, cancellationToken);
-                Emit(PeerEventTypes.DownloadVerified, hit.Source, result.Path, D("Name", hit.Name), D("Path", result.Path), D("Size", result.Size),
-                    D("ContentHash", result.ContentHash.ToString()), D("Duration", result.Duration));
-                return result;
-            }
-            catch (Exception e)
-            {
-                string id = (e as PeerException)?.ErrorId ?? (e is OperationCanceledException ? "Cancelled" : PeerErrorIds.DownloadFailed);
-                Emit(PeerEventTypes.DownloadFailed, hit.Source, e.Message, D("Name", hit.Name), D("ErrorId", id), D("Reason", e.Message));
-                throw;
-            }
-        }
+        public Task<DownloadResult> DownloadAsync(SearchHit hit, string destinationDirectory, bool replaceExisting, IProgress<DownloadProgress> progress, CancellationToken cancellationToken = default) =>
+            SearchHitDownload.RunAsync(_node.Runtime, hit, destinationDirectory, replaceExisting, progress, Emit, cancellationToken);
 
         void RequireRunning()
         {

@@ -19,8 +19,8 @@ namespace PSPeer.Engine.Gnutella.Wire
         public static byte[] Encode(GnutellaGuid id, byte ttl, byte hops, GnutellaPayload payload)
         {
             if (payload == null) throw new ArgumentNullException(nameof(payload));
-            var ms = new MemoryStream(64);
-            ms.Write(new byte[DescriptorHeader.Size], 0, DescriptorHeader.Size);
+            var ms = Scratch();
+            ms.Write(NoHeader, 0, DescriptorHeader.Size);
             WritePayload(ms, payload);
             var frame = ms.ToArray();
             new DescriptorHeader(id, payload.Type, ttl, hops, frame.Length - DescriptorHeader.Size).Write(frame, 0);
@@ -45,9 +45,22 @@ namespace PSPeer.Engine.Gnutella.Wire
         public static byte[] EncodePayload(GnutellaPayload payload)
         {
             if (payload == null) throw new ArgumentNullException(nameof(payload));
-            var ms = new MemoryStream(64);
+            var ms = Scratch();
             WritePayload(ms, payload);
             return ms.ToArray();
+        }
+
+        // Every message sent is encoded here: one stream per thread, emptied each time, so a message costs only its
+        // bytes (WritePayload never encodes a message itself, so the stream is never in use twice).
+        [ThreadStatic] static MemoryStream _scratch;
+        static readonly byte[] NoHeader = new byte[DescriptorHeader.Size];
+
+        static MemoryStream Scratch()
+        {
+            var ms = _scratch;
+            if (ms == null || ms.Capacity > 1 << 20) _scratch = ms = new MemoryStream(256);   // a huge hit is not kept
+            ms.SetLength(0);
+            return ms;
         }
 
         /// <summary>

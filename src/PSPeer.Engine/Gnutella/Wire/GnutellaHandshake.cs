@@ -17,7 +17,6 @@ namespace PSPeer.Engine.Gnutella.Wire
     public sealed class GnutellaHandshake
     {
         public const int DefaultMaxHeadBytes = 8 * 1024;
-        const int InitialHeadBuffer = 512;
         public const string ConnectLine = "GNUTELLA CONNECT/0.6";
         const string ConnectPrefix = "GNUTELLA CONNECT/";
         const string ResponsePrefix = "GNUTELLA/";
@@ -31,25 +30,34 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <see cref="GnutellaProtocolException"/> when the head is too large, the stream ends first, or the start line
         /// is not Gnutella 0.6 (or later).
         /// </summary>
-        public static async Task<HandshakeHead> ReadHeadAsync(Stream stream, byte[] alreadyRead, int maxBytes, CancellationToken cancellationToken)
+        public static Task<HandshakeHead> ReadHeadAsync(Stream stream, byte[] alreadyRead, int maxBytes, CancellationToken cancellationToken) =>
+            ReadHeadAsync(stream, alreadyRead == null ? null : (byte[])alreadyRead.Clone(), alreadyRead?.Length ?? 0, 512, maxBytes, cancellationToken);
+
+        /// <summary>
+        /// As the public overload, but <paramref name="handedOver"/> (its first <paramref name="handedCount"/> bytes
+        /// already read; the rest free) becomes the reader's buffer and, when the head fits in it, the head's own; and a head read from the stream starts in a buffer of
+        /// <paramref name="initialBytes"/>: the head keeps the buffer it was read into instead of a copy, so size it for
+        /// the head expected (a simulated network reads three heads per link).
+        /// </summary>
+        internal static async Task<HandshakeHead> ReadHeadAsync(Stream stream, byte[] handedOver, int handedCount, int initialBytes, int maxBytes, CancellationToken cancellationToken)
         {
             if (stream == null) throw new ArgumentNullException(nameof(stream));
             if (maxBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxBytes));
-            // Start small and grow toward maxBytes: real heads are a few hundred bytes, and a simulated network reads
-            // three heads per link, so a full-size buffer each time was most of the garbage of building one.
-            var reader = new HttpHeadReader(maxBytes, InitialHeadBuffer);
-            string text;
+            HttpHeadReader reader;
+            int length;
             try
             {
-                reader.Prefill(alreadyRead);
-                text = await reader.ReadHeadAsync(stream, cancellationToken);
+                reader = new HttpHeadReader(maxBytes, initialBytes, handedOver, handedCount);
+                reader.BeginHead();
+                while (!reader.TryEndHead(out length))
+                    if (!reader.Received(await stream.ReadAsync(reader.ReadBuffer, reader.ReadOffset, reader.ReadCount, cancellationToken)))
+                        throw new GnutellaProtocolException("the connection closed before a handshake");
             }
             catch (HttpHeadException e)
             {
                 throw new GnutellaProtocolException(e.TooLarge ? $"handshake head larger than {maxBytes} bytes" : "the connection closed inside a handshake head");
             }
-            if (text == null) throw new GnutellaProtocolException("the connection closed before a handshake");
-            var head = Parse(text);
+            var head = Parse(reader.HeadBytes, length);
             head.Remainder = reader.TakeBuffered();
             return head;
         }
@@ -57,8 +65,70 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>Parses head text (start line and header lines, without the final empty line).</summary>
         public static HandshakeHead Parse(string text)
         {
-            var lines = text.Replace("\r\n", "\n").Split('\n');
-            string start = lines[0].Trim();
+            if (text == null) throw new ArgumentNullException(nameof(text));
+            var bytes = new byte[text.Length];
+            for (int i = 0; i < text.Length; i++) bytes[i] = text[i] <= 0xFF ? (byte)text[i] : (byte)'?';
+            return Parse(bytes, bytes.Length);
+        }
+
+        /// <summary>
+        /// Parses a head's bytes (start line and header lines, without the final empty line; CRLF or bare LF line ends)
+        /// as Latin-1. The head keeps <paramref name="bytes"/>: its header values are read from them when asked for.
+        /// </summary>
+        public static HandshakeHead Parse(byte[] bytes) => Parse(bytes, bytes?.Length ?? 0);
+
+        /// <summary>As <see cref="Parse(byte[])"/> on bytes[0 .. length); the head keeps the array.</summary>
+        public static HandshakeHead Parse(byte[] bytes, int length)
+        {
+            if (bytes == null) throw new ArgumentNullException(nameof(bytes));
+            if (length < 0 || length > bytes.Length) throw new ArgumentOutOfRangeException(nameof(length));
+            int lineEnd = LineEnd(bytes, 0, length, out int next);
+            var head = ParseStartLine(bytes, lineEnd);
+            int lines = 0;
+            for (int i = next; i < length; i++) if (bytes[i] == '\n') lines++;
+            var headers = new HandshakeHeaders(bytes, lines + 1);
+            for (int at = next; at < length; at = next)
+            {
+                lineEnd = LineEnd(bytes, at, length, out next);
+                if (lineEnd == at) continue;
+                if ((bytes[at] == ' ' || bytes[at] == '\t') && headers.HasFields)
+                {
+                    Trim(bytes, at, lineEnd, out int s, out int e);
+                    headers.ContinueLast(s, e - s);   // folded continuation line
+                    continue;
+                }
+                int colon = Array.IndexOf(bytes, (byte)':', at, lineEnd - at);
+                if (colon <= at) throw new GnutellaProtocolException($"handshake header line '{Shorten(Latin1.Text(bytes, at, lineEnd - at))}' has no name");
+                Trim(bytes, at, colon, out int nameStart, out int nameEnd);
+                Trim(bytes, colon + 1, lineEnd, out int valueStart, out int valueEnd);
+                headers.Add(nameStart, nameEnd - nameStart, valueStart, valueEnd - valueStart);
+            }
+            head.Headers = headers;
+            return head;
+        }
+
+        // The start lines every PSPeer link sends, parsed once.
+        static readonly byte[] ConnectLineBytes = Encoding.ASCII.GetBytes(ConnectLine);
+        static readonly byte[] OkLineBytes = Encoding.ASCII.GetBytes("GNUTELLA/0.6 200 OK");
+
+        static HandshakeHead ParseStartLine(byte[] bytes, int lineEnd)
+        {
+            if (Same(bytes, lineEnd, ConnectLineBytes)) return new HandshakeHead { StartLine = ConnectLine, IsConnect = true, Version = "0.6" };
+            if (Same(bytes, lineEnd, OkLineBytes)) return new HandshakeHead { StartLine = OkLine, Version = "0.6", Status = 200, Reason = "OK" };
+            return ParseStartLine(Latin1.Text(bytes, 0, lineEnd).Trim());
+        }
+
+        const string OkLine = "GNUTELLA/0.6 200 OK";
+
+        static bool Same(byte[] bytes, int length, byte[] expected)
+        {
+            if (length != expected.Length) return false;
+            for (int i = 0; i < length; i++) if (bytes[i] != expected[i]) return false;
+            return true;
+        }
+
+        static HandshakeHead ParseStartLine(string start)
+        {
             var head = new HandshakeHead { StartLine = start };
             if (start.StartsWith(ConnectPrefix, StringComparison.Ordinal))
             {
@@ -81,27 +151,25 @@ namespace PSPeer.Engine.Gnutella.Wire
             else throw new GnutellaProtocolException($"'{Shorten(start)}' is not a Gnutella handshake line");
             if (!IsSupportedVersion(head.Version))
                 throw new GnutellaProtocolException($"Gnutella version '{Shorten(head.Version)}' is not supported (0.6 is needed)");
-
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            string last = null;
-            for (int i = 1; i < lines.Length; i++)
-            {
-                string line = lines[i];
-                if (line.Length == 0) continue;
-                if ((line[0] == ' ' || line[0] == '\t') && last != null)
-                {
-                    headers[last] = headers[last] + " " + line.Trim();   // folded continuation line
-                    continue;
-                }
-                int colon = line.IndexOf(':');
-                if (colon <= 0) throw new GnutellaProtocolException($"handshake header line '{Shorten(line)}' has no name");
-                string name = line.Substring(0, colon).Trim();
-                string value = line.Substring(colon + 1).Trim();
-                headers[name] = headers.TryGetValue(name, out var previous) ? previous + "," + value : value;
-                last = name;
-            }
-            head.Headers = headers;
             return head;
+        }
+
+        // The end of the line starting at `from` (without its CR LF or LF), and where the next line starts.
+        static int LineEnd(byte[] bytes, int from, int length, out int next)
+        {
+            int lf = Array.IndexOf(bytes, (byte)'\n', from, length - from);
+            if (lf < 0) { next = length; return length; }
+            next = lf + 1;
+            return lf > from && bytes[lf - 1] == '\r' ? lf - 1 : lf;
+        }
+
+        // string.Trim's white space, for Latin-1 characters.
+        static void Trim(byte[] bytes, int start, int end, out int trimmedStart, out int trimmedEnd)
+        {
+            while (start < end && char.IsWhiteSpace((char)bytes[start])) start++;
+            while (end > start && char.IsWhiteSpace((char)bytes[end - 1])) end--;
+            trimmedStart = start;
+            trimmedEnd = end;
         }
 
         /// <summary>"GNUTELLA CONNECT/0.6" with the headers, ending in the empty line.</summary>
@@ -111,28 +179,32 @@ namespace PSPeer.Engine.Gnutella.Wire
         public static byte[] Response(int status, string reason, IDictionary<string, string> headers)
         {
             if (status < 100 || status > 999) throw new ArgumentOutOfRangeException(nameof(status), "A handshake status has 3 digits.");
-            return Head("GNUTELLA/0.6 " + status.ToString(CultureInfo.InvariantCulture) + " " + (reason ?? ""), headers);
+            return Head(StatusLine(status, reason), headers);
+        }
+
+        /// <summary>The start line of a response, checked: no CR or LF in the reason.</summary>
+        public static string StatusLine(int status, string reason)
+        {
+            if (status < 100 || status > 999) throw new ArgumentOutOfRangeException(nameof(status), "A handshake status has 3 digits.");
+            if (status == 200 && reason == "OK") return OkLine;
+            return "GNUTELLA/0.6 " + status.ToString(CultureInfo.InvariantCulture) + " " + (reason ?? "");
         }
 
         static byte[] Head(string startLine, IDictionary<string, string> headers)
         {
-            CheckField(startLine, "reason");
-            var sb = new StringBuilder(startLine).Append("\r\n");
-            if (headers != null)
-            {
-                foreach (var pair in headers)
-                {
-                    CheckField(pair.Key, "header name");
-                    CheckField(pair.Value ?? "", "header value");
-                    if (pair.Key.Length == 0 || pair.Key.IndexOf(':') >= 0) throw new ArgumentException($"'{pair.Key}' is not a header name.", nameof(headers));
-                    sb.Append(pair.Key).Append(": ").Append(pair.Value ?? "").Append("\r\n");
-                }
-            }
-            sb.Append("\r\n");
-            return Encoding.UTF8.GetBytes(sb.ToString());
+            var writer = HandshakeHeadWriter.Start(startLine);
+            if (headers != null) foreach (var pair in headers) writer.Header(pair.Key, pair.Value);
+            return writer.Finish();
         }
 
-        static void CheckField(string text, string what)
+        internal static void CheckHeader(string name, string value)
+        {
+            CheckField(name, "header name");
+            CheckField(value ?? "", "header value");
+            if (name.Length == 0 || name.IndexOf(':') >= 0) throw new ArgumentException($"'{name}' is not a header name.", "headers");
+        }
+
+        internal static void CheckField(string text, string what)
         {
             if (text.IndexOf('\r') >= 0 || text.IndexOf('\n') >= 0)
                 throw new ArgumentException($"A handshake {what} cannot contain CR or LF.");

@@ -53,8 +53,11 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             if (bits < 6 || bits > 22) throw new ArgumentOutOfRangeException(nameof(bits), "A query route table has 6 to 22 bits (64 to 4M slots).");
             _bits = bits;
-            _table = NewSlots(bits);
+            // Empty and sparse: a table that is only ever received into, or stays empty, never needs its bit set.
+            _table = NoSlots;
         }
+
+        static readonly int[] NoSlots = new int[0];
 
         public int Bits => _bits;
         public int TableLength => 1 << _bits;
@@ -200,7 +203,13 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (maxPatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxPatchBytes));
             var cache = _cachedUpdates;
             if (cache == null || cache.MaxPatchBytes != maxPatchBytes)
-                _cachedUpdates = cache = new UpdateCache(maxPatchBytes, BuildUpdates(maxPatchBytes));
+            {
+                // A sparse table's updates are shared by every table with the same slots (all the leaves without files).
+                var updates = _table is int[] sparse
+                    ? QrpTableCache.Updates(_bits, maxPatchBytes, sparse, () => BuildUpdates(maxPatchBytes))
+                    : BuildUpdates(maxPatchBytes);
+                _cachedUpdates = cache = new UpdateCache(maxPatchBytes, updates);
+            }
             return (RouteTableUpdate[])cache.Updates.Clone();
         }
 
@@ -260,7 +269,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 throw new GnutellaProtocolException($"QRP reset asks for a table of {length} slots (a power of two from {MinTableLength} to {MaxTableLength} is needed)");
             if (reset.Infinity < 1) throw new GnutellaProtocolException("QRP reset has infinity 0");
             _pendingBits = Log2(length);
-            _pending = NewSlots(_pendingBits);
+            _pending = null;   // every slot at infinity: the patches decode straight into the table's final form
             _infinity = reset.Infinity;
             _nextSequence = 0;
             _resetSeen = true;
@@ -303,16 +312,73 @@ namespace PSPeer.Engine.Gnutella.Wire
 
             if (_nextSequence < _sequenceSize) { _nextSequence++; return; }
 
-            var all = new byte[_chunkBytes];
-            int o = 0;
-            foreach (var c in _chunks) { Buffer.BlockCopy(c, 0, all, o, c.Length); o += c.Length; }
-            byte[] deltas = _compressor == QrpPatch.ZlibCompressor ? Zlib.Decompress(all, rawLength) : all;
-            if (deltas.Length != rawLength) throw new GnutellaProtocolException($"QRP patch holds {deltas.Length} bytes of entries, {rawLength} expected");
-            ApplyDeltas(_pending, 1 << _pendingBits, deltas, _entryBits, _infinity);
-            _table = Compacted(_pending);
+            byte[] all;
+            if (_chunks.Count == 1) all = _chunks[0];
+            else
+            {
+                all = new byte[_chunkBytes];
+                int o = 0;
+                foreach (var c in _chunks) { Buffer.BlockCopy(c, 0, all, o, c.Length); o += c.Length; }
+            }
+            // After a reset, a sequence that arrived whole before (the same empty table from every leaf) decodes as it did.
+            bool afterReset = _resetSeen;
+            if (afterReset && QrpTableCache.TryDecoded(_pendingBits, _infinity, _entryBits, _compressor, all, out int[] known))
+                _table = known;
+            else
+            {
+                byte[] deltas = _compressor == QrpPatch.ZlibCompressor ? Zlib.Decompress(all, rawLength, Scratch(rawLength)) : all;
+                if (deltas.Length < rawLength || (_compressor != QrpPatch.ZlibCompressor && deltas.Length != rawLength))
+                    throw new GnutellaProtocolException($"QRP patch holds {deltas.Length} bytes of entries, {rawLength} expected");
+                if (afterReset)
+                {
+                    var decoded = FromDeltas(1 << _pendingBits, deltas, _entryBits);
+                    if (decoded is int[] sparse) QrpTableCache.RememberDecoded(_pendingBits, _infinity, _entryBits, _compressor, all, sparse);
+                    _table = decoded;
+                }
+                else
+                {
+                    ApplyDeltas(_pending, 1 << _pendingBits, deltas, _entryBits, _infinity);
+                    _table = Compacted(_pending);
+                }
+            }
             _bits = _pendingBits;
             _cachedUpdates = null;
             Abandon();
+        }
+
+        // Inflated deltas live only while a patch sequence is applied: one buffer per thread, grown to the largest table.
+        [ThreadStatic] static byte[] _scratch;
+
+        static byte[] Scratch(int length)
+        {
+            var scratch = _scratch;
+            if (scratch == null || scratch.Length < length) _scratch = scratch = new byte[Math.Max(length, 4096)];
+            return scratch;
+        }
+
+        // A table just reset (every slot at infinity) after its deltas: a slot is present where old + delta < infinity,
+        // i.e. where the delta is negative. Made sparse or dense directly, as Compacted would choose.
+        static object FromDeltas(int length, byte[] deltas, int entryBits)
+        {
+            int count = 0;
+            for (int i = 0; i < length; i++) if (DeltaAt(deltas, i, entryBits) < 0) count++;
+            int words = Math.Max(1, length / 64);
+            if ((long)count * sizeof(int) > (long)words * sizeof(ulong) / 4)
+            {
+                var dense = new ulong[words];
+                for (int i = 0; i < length; i++) if (DeltaAt(deltas, i, entryBits) < 0) Set(dense, i);
+                return dense;
+            }
+            var sparse = new int[count];
+            for (int i = 0, n = 0; n < count; i++) if (DeltaAt(deltas, i, entryBits) < 0) sparse[n++] = i;
+            return sparse;
+        }
+
+        static int DeltaAt(byte[] deltas, int i, int entryBits)
+        {
+            if (entryBits == 8) return (sbyte)deltas[i];
+            int nibble = (i & 1) == 0 ? deltas[i >> 1] >> 4 : deltas[i >> 1] & 0x0F;
+            return nibble >= 8 ? nibble - 16 : nibble;
         }
 
         // Old value = 1 when present, infinity when absent (the values every QRP sender uses); present when old + delta < infinity.
@@ -320,13 +386,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             for (int i = 0; i < length; i++)
             {
-                int delta;
-                if (entryBits == 8) delta = (sbyte)deltas[i];
-                else
-                {
-                    int nibble = (i & 1) == 0 ? deltas[i >> 1] >> 4 : deltas[i >> 1] & 0x0F;
-                    delta = nibble >= 8 ? nibble - 16 : nibble;
-                }
+                int delta = DeltaAt(deltas, i, entryBits);
                 if (delta == 0) continue;
                 int old = IsSet(slots, i) ? 1 : infinity;
                 if (old + delta < infinity) Set(slots, i); else Clear(slots, i);

@@ -29,13 +29,21 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// Inflates a zlib stream that must hold exactly <paramref name="expectedLength"/> bytes; never produces more
         /// than that (a peer cannot make us inflate a bomb). Throws <see cref="GnutellaProtocolException"/> otherwise.
         /// </summary>
-        public static byte[] Decompress(byte[] data, int expectedLength)
+        public static byte[] Decompress(byte[] data, int expectedLength) => Decompress(data, expectedLength, new byte[expectedLength]);
+
+        [ThreadStatic] static byte[] _probe;
+
+        /// <summary>
+        /// As <see cref="Decompress(byte[], int)"/>, into <paramref name="output"/> (at least
+        /// <paramref name="expectedLength"/> bytes; a caller's reusable buffer), which it returns.
+        /// </summary>
+        public static byte[] Decompress(byte[] data, int expectedLength, byte[] output)
         {
+            if (output == null || output.Length < expectedLength) throw new ArgumentException("The output buffer is smaller than the expected length.", nameof(output));
             if (data.Length < 6) throw new GnutellaProtocolException("zlib data is too short");
             int cmf = data[0], flg = data[1];
             if ((cmf & 0x0F) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0 || (flg & 0x20) != 0)
                 throw new GnutellaProtocolException("zlib header is not a plain deflate stream");
-            var output = new byte[expectedLength];
             int total = 0;
             try
             {
@@ -47,14 +55,14 @@ namespace PSPeer.Engine.Gnutella.Wire
                         if (n <= 0) break;
                         total += n;
                     }
-                    if (total == expectedLength && deflate.Read(new byte[1], 0, 1) > 0)
+                    if (total == expectedLength && deflate.Read(_probe ?? (_probe = new byte[1]), 0, 1) > 0)
                         throw new GnutellaProtocolException($"zlib data inflates to more than the {expectedLength} bytes expected");
                 }
             }
             catch (InvalidDataException e) { throw new GnutellaProtocolException("zlib data is corrupt", e); }
             if (total != expectedLength) throw new GnutellaProtocolException($"zlib data inflates to {total} bytes, {expectedLength} expected");
             uint expected = (uint)(data[data.Length - 4] << 24 | data[data.Length - 3] << 16 | data[data.Length - 2] << 8 | data[data.Length - 1]);
-            if (Adler32(output, 0, output.Length) != expected) throw new GnutellaProtocolException("zlib Adler-32 check failed");
+            if (Adler32(output, 0, expectedLength) != expected) throw new GnutellaProtocolException("zlib Adler-32 check failed");
             return output;
         }
 

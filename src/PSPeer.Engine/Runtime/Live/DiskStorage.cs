@@ -20,6 +20,11 @@ namespace PSPeer.Engine.Runtime.Live
         public Stream OpenRead(string path) =>
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
+        // Bufferless (bufferSize 1): a seeder serves 16 KiB blocks from it, and a 64 KiB read-ahead buffer cost a second
+        // copy of every block (issue 13's profile of seeding). Synchronous: callers read on the thread pool already.
+        public Stream OpenReadUnbuffered(string path) =>
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+
         public Stream Create(string path)
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(path));

@@ -17,8 +17,7 @@ namespace PSPeer.Engine.Runtime.Live
         /// </summary>
         public static IPAddress Parse(string text, string parameter)
         {
-            if (!string.IsNullOrWhiteSpace(text) && IPAddress.TryParse(text.Trim().Trim('[', ']'), out var address))
-                return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            if (!string.IsNullOrWhiteSpace(text) && Addresses.TryParseLiteral(text, out var address)) return address.Unmapped();
             throw new PeerException(PeerErrorIds.AddressNotAvailable,
                 $"'{text}' is not an IP address for {parameter}: give an IPv4 or IPv6 address such as 127.0.0.1, ::1 or 0.0.0.0.");
         }
@@ -53,6 +52,6 @@ namespace PSPeer.Engine.Runtime.Live
         }
 
         /// <summary>127.0.0.0/8 or ::1.</summary>
-        public static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        public static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(address.Unmapped());
     }
 }

@@ -150,7 +150,7 @@ namespace PSPeer.Engine.Runtime.Live
 
         // Outgoing sockets are dual-mode, so their own address reads as ::ffff:127.0.0.1; show the IPv4 users typed.
         static string Format(EndPoint ep) => ep is IPEndPoint ip
-            ? new HostPort((ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(), ip.Port).ToString()
+            ? new HostPort(ip.Address.Unmapped().ToString(), ip.Port).ToString()
             : ep?.ToString();
 
         public System.IO.Stream Stream { get; }

@@ -50,7 +50,7 @@ namespace PSPeer.Engine.Runtime.Live
         public async Task<IPEndPoint> ResolveAsync(string host, int port, CancellationToken cancellationToken = default)
         {
             if (port < 1 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port to send to is 1 to 65535.");
-            if (IPAddress.TryParse((host ?? "").Trim('[', ']'), out var literal)) return new IPEndPoint(literal, port);
+            if (Addresses.TryParseLiteral(host, out var literal)) return new IPEndPoint(literal, port);
             IPAddress[] addresses;
             try
             {
@@ -118,7 +118,7 @@ namespace PSPeer.Engine.Runtime.Live
                 catch (SocketException) { return; }
                 // A datagram larger than the buffer arrives truncated; UDP cannot carry more, so this never happens.
                 if (result.ReceivedBytes > UdpTransport.MaxUdpPayload) continue;
-                var from = Normalize((IPEndPoint)result.RemoteEndPoint);
+                var from = ((IPEndPoint)result.RemoteEndPoint).Unmapped();   // a dual-mode socket sees IPv4 senders as ::ffff:a.b.c.d: hand protocols the IPv4 they know
                 try
                 {
                     _receiver(this, from, new ArraySegment<byte>(buffer, 0, result.ReceivedBytes));
@@ -129,10 +129,6 @@ namespace PSPeer.Engine.Runtime.Live
                 }
             }
         }
-
-        /// <summary>A dual-mode socket sees IPv4 senders as ::ffff:a.b.c.d; hand protocols the IPv4 they know.</summary>
-        static IPEndPoint Normalize(IPEndPoint ep) =>
-            ep.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ep.Address.MapToIPv4(), ep.Port) : ep;
 
         public void Send(byte[] buffer, int offset, int count, IPEndPoint to)
         {

@@ -95,6 +95,9 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
         }
 
+        /// <summary>As <see cref="OpenRead"/>: a memory stream has no buffer to skip.</summary>
+        public Stream OpenReadUnbuffered(string path) => OpenRead(path);
+
         public Stream Create(string path)
         {
             var full = GetFullPath(path);

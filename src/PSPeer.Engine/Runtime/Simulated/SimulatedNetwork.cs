@@ -179,9 +179,10 @@ namespace PSPeer.Engine.Runtime.Simulated
             serverStream.Peer = clientStream;
             client.Track(clientStream);
             server.Track(serverStream);
-            string clientEndPoint = client.HostAddress + ":" + client.NextEphemeralPort();
-            string serverEndPoint = server.HostAddress + ":" + serverPort;
-            return (Ends(clientStream, clientEndPoint, serverEndPoint), Ends(serverStream, serverEndPoint, clientEndPoint));
+            int clientPort = client.NextEphemeralPort();
+            clientStream.SetPorts(clientPort, serverPort);
+            serverStream.SetPorts(serverPort, clientPort);
+            return (clientStream, serverStream);
         }
 
         /// <summary>
@@ -197,14 +198,9 @@ namespace PSPeer.Engine.Runtime.Simulated
             serverStream.Peer = clientStream;
             client.Track(clientStream);
             server.Track(serverStream);
-            return (Ends(clientStream, clientLocal, serverDialledAs), Ends(serverStream, serverLocal, clientSeenAs));
-        }
-
-        static SimulatedStream Ends(SimulatedStream stream, string local, string remote)
-        {
-            stream.LocalEndPoint = local;
-            stream.RemoteEndPoint = remote;
-            return stream;
+            clientStream.SetEndPoints(clientLocal, serverDialledAs);
+            serverStream.SetEndPoints(serverLocal, clientSeenAs);
+            return (clientStream, serverStream);
         }
 
         public void Untrack(SimulatedStream stream) => stream.Host.Untrack(stream);

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace PSPeer.Engine.Runtime.Simulated
 {
@@ -15,13 +17,17 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// to an end that was closed) fails pending and later reads and writes with IOException.
     /// </summary>
     /// <remarks>
-    /// Only ReadAsync/WriteAsync(byte[], int, int, CancellationToken) and FlushAsync are the real interface; the
-    /// synchronous Read works only when data or end-of-stream is already there, and Write does not wait for the
-    /// link. State is touched only on the simulation's loop (or while it is idle); a cancellation arriving on
-    /// another thread is handed to the loop.
+    /// Only ReadAsync/WriteAsync(byte[], int, int, CancellationToken), FlushAsync and ReadValueAsync are the real
+    /// interface; the synchronous Read works only when data or end-of-stream is already there, and Write does not
+    /// wait for the link. State is touched only on the simulation's loop (or while it is idle); a cancellation
+    /// arriving on another thread is handed to the loop.
+    /// A read that has to wait is a ValueTask whose source is the stream itself (one read at a time): a waiting read
+    /// costs no object, and completing it runs the reader's continuation inline when it was captured on the loop's
+    /// context and the loop is the one completing it — what a task completed on the loop does, so the order of work
+    /// is the same as with tasks (ManualResetValueTaskSourceCore would post it, adding a scheduler event per read).
     /// </remarks>
     // The stream is also the connection end (IConnection, with itself as its Stream): one object per end, not two.
-    sealed class SimulatedStream : Stream, IConnection
+    sealed class SimulatedStream : Stream, IConnection, IValueReadStream, IValueTaskSource<int>
     {
         static readonly SendOrPostCallback CancelReadCallback = state => ((SimulatedStream)state).CancelPendingRead();
         static readonly Action<object> CancelReadFromToken = state => ((SimulatedStream)state).OnReadCancelled();
@@ -29,10 +35,11 @@ namespace PSPeer.Engine.Runtime.Simulated
         static readonly SendOrPostCallback ArriveCallback = state => ((SimulatedStream)state).Arrive();
 
         readonly SimulatedNetwork _network;
-        // Segments on their way to this end and arrived but unread, in order, in one ring (made on the first segment):
-        // the first _readable entries have arrived, the rest are in flight. The peer appends as it writes and each
-        // arrival (a scheduled ArriveCallback, in the same order, since arrivals from one end never reorder) takes the
-        // next in-flight entry, so a segment costs no object of its own, and its bytes sit in a pooled buffer.
+        // Segments on their way to this end and arrived but unread, in order, in one ring (taken from a pool by the
+        // first segment and given back when the last is read: a quiet end holds none): the first _readable entries have
+        // arrived, the rest are in flight. The peer appends as it writes and each arrival (a scheduled ArriveCallback,
+        // in the same order, since arrivals from one end never reorder) takes the next in-flight entry, so a segment
+        // costs no object of its own, and its bytes sit in a pooled buffer.
         InFlight[] _ring;
         int _ringHead, _ringCount, _readable;
         int _readableBytes;   // unread bytes of arrived data
@@ -42,13 +49,18 @@ namespace PSPeer.Engine.Runtime.Simulated
         bool _disposed;
         string _resetReason;
 
-        // The one read that may wait for data.
-        TaskCompletionSource<int> _readWaiter;
+        // The one read that may wait for data (ReadState), where its bytes go, and its token when it can be cancelled.
         byte[] _readBuffer;
         int _readOffset;
         int _readCount;
-        CancellationToken _readToken;
-        CancellationTokenRegistration _readRegistration;
+        ReadCancellation _readCancellation;
+        // The waiting read as a ValueTask source: how it ended, and who waits for it (with the context to run them in).
+        Action<object> _continuation;
+        object _continuationState;
+        object _continuationContext;   // null, a SynchronizationContext, a TaskScheduler, or a CapturedContext
+        Exception _readError;
+        short _readVersion;
+        ReadState _readState;
 
         public SimulatedStream(SimulatedNetwork network, SimulatedHost host, long id)
         {
@@ -60,8 +72,30 @@ namespace PSPeer.Engine.Runtime.Simulated
         public SimulatedHost Host { get; }
         public long Id { get; }
         Stream IConnection.Stream => this;
-        public string LocalEndPoint { get; set; }
-        public string RemoteEndPoint { get; set; }
+        // Endpoints are made when asked for, from the hosts' addresses and these ports (a simulated network holds
+        // hundreds of thousands of ends; their names are only read while connecting and for events). Across a NAT,
+        // where an end sees another address than its host's, the strings are kept as given.
+        int _localPort, _remotePort;
+        NatEndPoints _natEndPoints;
+
+        public string LocalEndPoint => _natEndPoints?.Local ?? Host.HostAddress + ":" + _localPort;
+        public string RemoteEndPoint => _natEndPoints?.Remote ?? Peer.Host.HostAddress + ":" + _remotePort;
+
+        /// <summary>An end whose host and peer's host are reached at their own addresses.</summary>
+        internal void SetPorts(int localPort, int remotePort)
+        {
+            _localPort = localPort;
+            _remotePort = remotePort;
+        }
+
+        /// <summary>An end that sees itself or its peer at another address (a NAT between them).</summary>
+        internal void SetEndPoints(string local, string remote) => _natEndPoints = new NatEndPoints(local, remote);
+
+        sealed class NatEndPoints
+        {
+            public readonly string Local, Remote;
+            public NatEndPoints(string local, string remote) { Local = local; Remote = remote; }
+        }
         public override string ToString() => $"{LocalEndPoint} -> {RemoteEndPoint}";
         public SimulatedStream Peer { get; set; }
         /// <summary>The host's list of open ends runs through its streams (no set per host): see SimulatedHost.Track.</summary>
@@ -87,23 +121,60 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
-            ValidateBuffer(buffer, offset, count);
-            if (_disposed) return Task.FromException<int>(new ObjectDisposedException(nameof(SimulatedStream)));
-            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<int>(cancellationToken);
-            if (IsReset) return Task.FromException<int>(ResetException());
-            if (_readWaiter != null) return Task.FromException<int>(new InvalidOperationException("A read is already pending on this connection."));
-            if (_readableBytes > 0) return Completed(CopyOut(buffer, offset, count));
-            if (count == 0 || _finReceived) return Completed(0);
+            var read = ReadValueAsync(buffer, offset, count, cancellationToken);
+            if (!read.IsCompleted) return read.AsTask();
+            if (read.IsCompletedSuccessfully) return Completed(read.Result);
+            return read.AsTask();
+        }
 
-            _readWaiter = new TaskCompletionSource<int>();
+        /// <summary>
+        /// Reads without a task: completes at once when data or the end is there, otherwise the stream itself is the
+        /// ValueTask's source until a segment, the end, a reset, a local close or the token ends the read.
+        /// </summary>
+        public ValueTask<int> ReadValueAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken = default)
+        {
+            ValidateBuffer(buffer, offset, count);
+            if (_disposed) return Failed(new ObjectDisposedException(nameof(SimulatedStream)));
+            if (cancellationToken.IsCancellationRequested) return new ValueTask<int>(Task.FromCanceled<int>(cancellationToken));
+            if (IsReset) return Failed(ResetException());
+            if (_readState != ReadState.None) return Failed(new InvalidOperationException("A read is already pending on this connection."));
+            if (_readableBytes > 0) return new ValueTask<int>(CopyOut(buffer, offset, count));
+            if (count == 0 || _finReceived) return new ValueTask<int>(0);
+            return Wait(buffer, offset, count, cancellationToken);
+        }
+
+        /// <summary>
+        /// Waits, reading nothing, until bytes have arrived (returns how many are readable) or the peer has closed
+        /// (returns 0). A reader that waits this way holds no buffer while the connection is quiet.
+        /// </summary>
+        public ValueTask<int> WaitToReadAsync(CancellationToken cancellationToken = default)
+        {
+            if (_disposed) return Failed(new ObjectDisposedException(nameof(SimulatedStream)));
+            if (cancellationToken.IsCancellationRequested) return new ValueTask<int>(Task.FromCanceled<int>(cancellationToken));
+            if (IsReset) return Failed(ResetException());
+            if (_readState != ReadState.None) return Failed(new InvalidOperationException("A read is already pending on this connection."));
+            if (_readableBytes > 0 || _finReceived) return new ValueTask<int>(_readableBytes);
+            return Wait(null, 0, 0, cancellationToken);
+        }
+
+        /// <summary>The stream becomes the source of the read's ValueTask (a null buffer: a wait that reads nothing).</summary>
+        ValueTask<int> Wait(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            _readState = ReadState.Waiting;
+            _readVersion++;
             _readBuffer = buffer;
             _readOffset = offset;
             _readCount = count;
-            _readToken = cancellationToken;
-            var task = _readWaiter.Task;
-            if (cancellationToken.CanBeCanceled) _readRegistration = cancellationToken.Register(CancelReadFromToken, this);
-            return task;
+            if (cancellationToken.CanBeCanceled)
+            {
+                var cancellation = new ReadCancellation(cancellationToken);
+                _readCancellation = cancellation;
+                cancellation.Registration = cancellationToken.Register(CancelReadFromToken, this);
+            }
+            return new ValueTask<int>(this, _readVersion);
         }
+
+        static ValueTask<int> Failed(Exception e) => new ValueTask<int>(Task.FromException<int>(e));
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -193,7 +264,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                     _readable++;
                     DropEmptyHead();
                     _finReceived = true;
-                    if (_readWaiter != null) CompleteRead(0);
+                    if (_readState == ReadState.Waiting) CompleteRead(0, null);
                     if (IsFinished) _network.Untrack(this);
                     return;
                 default:
@@ -207,14 +278,15 @@ namespace PSPeer.Engine.Runtime.Simulated
                     }
                     _readable++;
                     _readableBytes += segment.Length;
-                    if (_readWaiter != null) CompleteRead(CopyOut(_readBuffer, _readOffset, _readCount));
+                    if (_readState == ReadState.Waiting)
+                        CompleteRead(_readBuffer == null ? _readableBytes : CopyOut(_readBuffer, _readOffset, _readCount), null);
                     return;
             }
         }
 
         void Append(InFlight segment)
         {
-            if (_ring == null) _ring = new InFlight[4];
+            if (_ring == null) _ring = RentRing();
             else if (_ringCount == _ring.Length)
             {
                 var grown = new InFlight[_ring.Length * 2];
@@ -236,6 +308,40 @@ namespace PSPeer.Engine.Runtime.Simulated
             _ringCount--;
             if (_readable > 0) _readable--;
             _headOffset = 0;
+            if (_ringCount == 0)
+            {
+                ReturnRing(_ring);
+                _ring = null;
+                _ringHead = 0;
+            }
+        }
+
+        // Rings of the first size, kept for the ends that get segments next: an end only holds one while something is
+        // in flight to it or unread. Per thread (simulations on several threads never share one), and bounded.
+        const int RingSize = 4;
+        const int MaxSpareRings = 4096;
+        [ThreadStatic] static InFlight[][] t_spareRings;
+        [ThreadStatic] static int t_spareRingCount;
+
+        static InFlight[] RentRing()
+        {
+            if (t_spareRingCount == 0) return new InFlight[RingSize];
+            var ring = t_spareRings[--t_spareRingCount];
+            t_spareRings[t_spareRingCount] = null;
+            return ring;
+        }
+
+        static void ReturnRing(InFlight[] ring)
+        {
+            if (ring.Length != RingSize) return;   // a grown ring goes; the next end starts small
+            var spares = t_spareRings ?? (t_spareRings = new InFlight[64][]);
+            if (t_spareRingCount == spares.Length)
+            {
+                if (spares.Length == MaxSpareRings) return;
+                Array.Resize(ref t_spareRings, spares.Length * 2);
+                spares = t_spareRings;
+            }
+            spares[t_spareRingCount++] = ring;   // its entries were all cleared as they were dropped
         }
 
         /// <summary>Drops arrived entries with nothing left to read (a close marker) from the front.</summary>
@@ -260,14 +366,14 @@ namespace PSPeer.Engine.Runtime.Simulated
             DropArrived();
             _network.Untrack(this);
             // Completed last, with this end's state settled: the reader's continuation runs inline.
-            if (_readWaiter != null) TakeReadWaiter().TrySetException(ResetException());
+            if (_readState == ReadState.Waiting) CompleteRead(0, ResetException());
         }
 
         protected override void Dispose(bool disposing)
         {
             if (!disposing || _disposed) return;
             _disposed = true;
-            if (_readWaiter != null) TakeReadWaiter().TrySetException(new IOException("The connection was closed locally while a read was pending.", new ObjectDisposedException(nameof(SimulatedStream))));
+            if (_readState == ReadState.Waiting) CompleteRead(0, new IOException("The connection was closed locally while a read was pending.", new ObjectDisposedException(nameof(SimulatedStream))));
             if (!IsReset)
             {
                 DropArrived();
@@ -309,16 +415,24 @@ namespace PSPeer.Engine.Runtime.Simulated
             return CompletedReads[n] ?? (CompletedReads[n] = Task.FromResult(n));
         }
 
-        void CompleteRead(int n) => TakeReadWaiter().TrySetResult(n);
-
-        TaskCompletionSource<int> TakeReadWaiter()
+        /// <summary>Ends the waiting read with <paramref name="n"/> bytes or <paramref name="error"/>; its reader resumes last.</summary>
+        void CompleteRead(int n, Exception error)
         {
-            var waiter = _readWaiter;
-            _readWaiter = null;
             _readBuffer = null;
-            _readRegistration.Dispose();
-            _readRegistration = default;
-            return waiter;
+            var cancellation = _readCancellation;
+            _readCancellation = null;
+            cancellation?.Registration.Dispose();
+            _readCount = n;   // the result, now that the read is over
+            _readError = error;
+            _readState = ReadState.Completed;
+            var continuation = _continuation;
+            if (continuation == null) return;   // nobody waits yet: OnCompleted finds it completed
+            var state = _continuationState;
+            var context = _continuationContext;
+            _continuation = null;
+            _continuationState = null;
+            _continuationContext = null;
+            RunContinuation(continuation, state, context, mayRunInline: true);
         }
 
         void OnReadCancelled()
@@ -331,15 +445,135 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         void CancelPendingRead()
         {
-            if (_readWaiter == null || !_readToken.IsCancellationRequested) return;
-            var token = _readToken;
-            TakeReadWaiter().TrySetCanceled(token);
+            var cancellation = _readCancellation;
+            if (_readState != ReadState.Waiting || cancellation == null || !cancellation.Token.IsCancellationRequested) return;
+            CompleteRead(0, new OperationCanceledException(cancellation.Token));
+        }
+
+        ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token)
+        {
+            CheckReadToken(token);
+            if (_readState == ReadState.Waiting) return ValueTaskSourceStatus.Pending;
+            if (_readError == null) return ValueTaskSourceStatus.Succeeded;
+            return _readError is OperationCanceledException ? ValueTaskSourceStatus.Canceled : ValueTaskSourceStatus.Faulted;
+        }
+
+        int IValueTaskSource<int>.GetResult(short token)
+        {
+            CheckReadToken(token);
+            if (_readState != ReadState.Completed) throw new InvalidOperationException("The read has not completed.");
+            var error = _readError;
+            int n = _readCount;
+            _readError = null;
+            _readCount = 0;
+            _readState = ReadState.None;   // the next read may start
+            if (error != null) ExceptionDispatchInfo.Capture(error).Throw();
+            return n;
+        }
+
+        void IValueTaskSource<int>.OnCompleted(Action<object> continuation, object state, short token, ValueTaskSourceOnCompletedFlags flags)
+        {
+            if (continuation == null) throw new ArgumentNullException(nameof(continuation));
+            CheckReadToken(token);
+            if (_continuation != null) throw new InvalidOperationException("A read can be awaited only once.");
+            object context = null;
+            if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0)
+            {
+                var sc = SynchronizationContext.Current;
+                if (sc != null && sc.GetType() != typeof(SynchronizationContext)) context = sc;
+                else if (TaskScheduler.Current != TaskScheduler.Default) context = TaskScheduler.Current;
+            }
+            if ((flags & ValueTaskSourceOnCompletedFlags.FlowExecutionContext) != 0)
+            {
+                var execution = ExecutionContext.Capture();
+                if (execution != null) context = new CapturedContext(context, execution);
+            }
+            // Completed between the check and here: never run the awaiter inside its own OnCompleted.
+            if (_readState == ReadState.Completed) RunContinuation(continuation, state, context, mayRunInline: false);
+            else
+            {
+                _continuation = continuation;
+                _continuationState = state;
+                _continuationContext = context;
+            }
+        }
+
+        void CheckReadToken(short token)
+        {
+            if (token != _readVersion || _readState == ReadState.None)
+                throw new InvalidOperationException("This read's ValueTask was already used: await it once.");
+        }
+
+        /// <summary>
+        /// Inline where a task would run it inline (its context is the current one, or none); otherwise posted to its
+        /// context (a simulation's read completed from outside the loop is queued on the loop, as a task's would be).
+        /// </summary>
+        static void RunContinuation(Action<object> continuation, object state, object context, bool mayRunInline)
+        {
+            if (context is CapturedContext captured)
+            {
+                ExecutionContext.Run(captured.Execution, s =>
+                {
+                    var c = (CapturedContext)s;
+                    RunContinuation(c.Continuation, c.State, c.Scheduling, c.MayRunInline);
+                }, captured.With(continuation, state, mayRunInline));
+                return;
+            }
+            switch (context)
+            {
+                case SynchronizationContext sc:
+                    if (mayRunInline && sc == SynchronizationContext.Current) continuation(state);
+                    else sc.Post(s => { var p = (PostedContinuation)s; p.Continuation(p.State); }, new PostedContinuation(continuation, state));
+                    return;
+                case TaskScheduler scheduler:
+                    Task.Factory.StartNew(continuation, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler);
+                    return;
+                default:
+                    if (mayRunInline) continuation(state);
+                    else ThreadPool.QueueUserWorkItem(s => { var p = (PostedContinuation)s; p.Continuation(p.State); }, new PostedContinuation(continuation, state));
+                    return;
+            }
         }
 
         static void ValidateBuffer(byte[] buffer, int offset, int count)
         {
             if (buffer == null) throw new ArgumentNullException(nameof(buffer));
             if (offset < 0 || count < 0 || offset > buffer.Length - count) throw new ArgumentOutOfRangeException(nameof(count), "The offset and count do not fit the buffer.");
+        }
+
+        enum ReadState : byte { None, Waiting, Completed }
+
+        /// <summary>A waiting read's token and its registration: only reads that can be cancelled carry one.</summary>
+        sealed class ReadCancellation
+        {
+            public readonly CancellationToken Token;
+            public CancellationTokenRegistration Registration;
+            public ReadCancellation(CancellationToken token) => Token = token;
+        }
+
+        sealed class PostedContinuation
+        {
+            public readonly Action<object> Continuation;
+            public readonly object State;
+            public PostedContinuation(Action<object> continuation, object state) { Continuation = continuation; State = state; }
+        }
+
+        /// <summary>An awaiter that asked for its ExecutionContext to flow (rare: async methods flow their own).</summary>
+        sealed class CapturedContext
+        {
+            public readonly object Scheduling;
+            public readonly ExecutionContext Execution;
+            public Action<object> Continuation;
+            public object State;
+            public bool MayRunInline;
+            public CapturedContext(object scheduling, ExecutionContext execution) { Scheduling = scheduling; Execution = execution; }
+            public CapturedContext With(Action<object> continuation, object state, bool mayRunInline)
+            {
+                Continuation = continuation;
+                State = state;
+                MayRunInline = mayRunInline;
+                return this;
+            }
         }
 
         /// <summary>A segment on its way to (or arrived at, unread) this end: pooled bytes, or a close or reset.</summary>

@@ -165,6 +165,77 @@ namespace PSPeer.Engine.Tests.BitTorrent.Storage
         }
 
         [Fact]
+        public async Task TryReadBlock_serves_a_seeder_s_blocks_across_files_without_waiting_and_refuses_what_ReadAsync_refuses()
+        {
+            var t = TestTorrent.MultiFile("seedme", 1024,
+                ("a.bin", TempFolder.RandomBytes(1000, 21)), ("empty.txt", new byte[0]), ("sub/b.bin", TempFolder.RandomBytes(2500, 22)));
+            foreach (var (path, content) in t.Files) WriteFile(PathOf(new[] { "seedme" }.Concat(path.Split('/')).ToArray()), content);
+            using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
+            {
+                Assert.True((await storage.CheckExistingAsync(null, CancellationToken.None)).AllSet);   // a seeder's data, used in place
+                var block = new byte[1100];
+                // Bytes 950..1074 span a.bin's end, the empty file and b.bin's start; read twice, so the second read
+                // reuses the readers the first gave back.
+                for (int round = 0; round < 2; round++)
+                {
+                    Assert.True(storage.TryReadBlock(0, 950, block, 3, 74));
+                    Assert.Equal(t.Content.Skip(950).Take(74), block.Skip(3).Take(74));
+                }
+                Assert.True(storage.TryReadBlock(3, 0, block, 0, t.Metainfo.GetPieceSize(3)));
+                Assert.Equal(t.Piece(3), block.Take(t.Metainfo.GetPieceSize(3)));
+                Assert.Throws<PeerWireException>(() => storage.TryReadBlock(4, 0, block, 0, 16));       // no such piece
+                Assert.Throws<PeerWireException>(() => storage.TryReadBlock(0, 1000, block, 0, 25));    // past the piece's end
+                Assert.Throws<ArgumentOutOfRangeException>(() => storage.TryReadBlock(0, 0, block, 1090, 16));
+            }
+        }
+
+        [Fact]
+        public async Task TryReadBlock_on_a_download_reads_verified_pieces_and_says_busy_while_a_write_holds_the_file()
+        {
+            var t = TestTorrent.SingleFile("dl.bin", TempFolder.RandomBytes(4096, 23), 1024);
+            using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
+            {
+                await WriteAll(storage, t, new[] { 2 });
+                var block = new byte[100];
+                Assert.Throws<PeerWireException>(() => storage.TryReadBlock(1, 0, block, 0, 16));   // not verified here
+                Assert.True(storage.TryReadBlock(2, 10, block, 0, 100));   // the file is open for writing: read through it
+                Assert.Equal(t.Content.Skip(2 * 1024 + 10).Take(100), block);
+                await WriteAll(storage, t, new[] { 0 });   // written after a read: the next read still sees every verified piece
+                Assert.True(storage.TryReadBlock(0, 0, block, 0, 100));
+                Assert.Equal(t.Content.Take(100), block);
+            }
+        }
+
+        [Fact]
+        public async Task Blocks_served_from_a_resumed_file_stay_right_after_more_pieces_are_written_into_it()
+        {
+            // A resumed download serves its verified piece through a reader of its own (nobody writes the file yet), then
+            // writes the next piece into the same file: reads after that must see it (a simulated file's reader is a
+            // snapshot, so opening the file for writing retires the readers).
+            var t = TestTorrent.SingleFile("grow.bin", TempFolder.RandomBytes(4096, 24), 1024);
+            var partial = new byte[4096];
+            Array.Copy(t.Content, partial, 1024);
+            WriteFile(PathOf("grow.bin.pspeer-partial"), partial);
+            using (var storage = new PieceStorage(Storage, t.Metainfo, Root))
+            {
+                Assert.Equal(1, (await storage.CheckExistingAsync(null, CancellationToken.None)).SetCount);
+                var block = new byte[1024];
+                Assert.True(storage.TryReadBlock(0, 0, block, 0, 1024));
+                Assert.Equal(t.Piece(0), block);
+                await WriteAll(storage, t, new[] { 1 });
+                Assert.True(storage.TryReadBlock(1, 0, block, 0, 1024));
+                Assert.Equal(t.Piece(1), block);
+                await WriteAll(storage, t, new[] { 2, 3 });
+                await Promote(storage);
+                for (int piece = 0; piece < 4; piece++)
+                {
+                    Assert.True(storage.TryReadBlock(piece, 0, block, 0, 1024));
+                    Assert.Equal(t.Piece(piece), block);
+                }
+            }
+        }
+
+        [Fact]
         public async Task A_restarted_download_resumes_from_the_verified_pieces_on_disk()
         {
             var t = TestTorrent.MultiFile("r", 1000, ("one", TempFolder.RandomBytes(2600, 10)), ("two", TempFolder.RandomBytes(2400, 11)));

@@ -114,7 +114,7 @@ namespace PSPeer.Engine.Tests.Chord.Krpc
             var q = RoundTrip($"d1:ad2:id20:{A}6:target20:{K}5:token8:TOKEN1231:v9:some texte1:q11:store_value1:t2:sv1:y1:qe");
             Assert.Equal(KrpcMethod.StoreValue, q.Method);
             Assert.Equal(IdK, q.Target);
-            Assert.Equal("some text", q.Value);
+            Assert.Equal(Bytes("some text"), q.Value);
             Assert.Equal(Bytes("TOKEN123"), q.Token);
             var r = RoundTrip($"d1:rd2:id20:{B}e1:t2:sv1:y1:re");
             Assert.Equal(IdB, r.SenderId);
@@ -127,7 +127,7 @@ namespace PSPeer.Engine.Tests.Chord.Krpc
             Assert.Equal(KrpcMethod.GetValues, q.Method);
             Assert.Equal(2, q.FromIndex);
             var r = RoundTrip($"d1:rd2:id20:{B}4:morei4e6:valuesl3:one3:twoee1:t2:gv1:y1:re");
-            Assert.Equal(new[] { "one", "two" }, r.Values);
+            Assert.Equal(new[] { Bytes("one"), Bytes("two") }, r.Values);
             Assert.Equal(4, r.MoreIndex);
             var last = RoundTrip($"d1:rd2:id20:{B}6:valuesl5:threeee1:t2:gv1:y1:re");
             Assert.Null(last.MoreIndex);
@@ -144,7 +144,8 @@ namespace PSPeer.Engine.Tests.Chord.Krpc
             var r = RoundTrip($"d1:rd2:id20:{B}5:itemsll20:{K}l1:x1:yeee4:more20:{K}e1:t2:tr1:y1:re");
             var item = Assert.Single(r.Items);
             Assert.Equal(IdK, item.KeyId);
-            Assert.Equal(new[] { "x", "y" }, item.Values);
+            Assert.Equal(new[] { Bytes("x"), Bytes("y") }, item.Values);
+            Assert.Null(item.Left);
             Assert.Equal(IdK, r.MoreId);
         }
 
@@ -242,7 +243,7 @@ namespace PSPeer.Engine.Tests.Chord.Krpc
             var q = KrpcMessage.Query(KrpcMethod.StoreValue, IdA);
             q.TransactionId = new byte[] { 1, 2 };
             q.Target = IdK;
-            q.Value = "ünïcödé";
+            q.Value = Encoding.UTF8.GetBytes("ünïcödé");
             q.Token = new byte[] { 9, 8, 7, 6, 5, 4, 3, 2 };
             var bytes = KrpcCodec.Encode(q);
             Assert.Equal(KrpcDecodeStatus.Ok, KrpcCodec.Decode(bytes, 0, bytes.Length, out var back, out _));

@@ -45,11 +45,10 @@ namespace PSPeer.Engine.Tests.Chord.Sharing
         }
 
         [Fact]
-        public void Round_trips_through_the_text_value_the_ring_stores()
+        public void Round_trips_through_its_bytes_with_a_name_and_hash_beyond_ASCII()
         {
             var pointer = new ChordFilePointer("Ça plane pour moi.mp3", 123456789, new ContentHash(Sha1), Server);
-            string value = pointer.ToValue();
-            Assert.True(ChordFilePointer.TryFromValue(value, out var back));
+            Assert.True(ChordFilePointer.TryDecode(pointer.Encode(), out var back));
             Assert.Equal(pointer, back);
             Assert.Equal("Ça plane pour moi.mp3", back.Name);
         }
@@ -67,7 +66,7 @@ namespace PSPeer.Engine.Tests.Chord.Sharing
         [InlineData("ll")]
         public void Refuses_anything_that_is_not_a_pointer(string value)
         {
-            Assert.False(ChordFilePointer.TryFromValue(value, out var p));
+            Assert.False(ChordFilePointer.TryDecode(Encoding.GetEncoding("ISO-8859-1").GetBytes(value), out var p));
             Assert.Null(p);
         }
 
@@ -88,7 +87,7 @@ namespace PSPeer.Engine.Tests.Chord.Sharing
             Assert.Throws<ArgumentException>(() => new ChordFilePointer("x", 1, hash, new IPEndPoint(IPAddress.IPv6Loopback, 80)));
             Assert.Throws<ArgumentException>(() => new ChordFilePointer(new string('x', ChordFilePointer.MaxNameBytes + 1), 1, hash, Server));
             Assert.Throws<ArgumentException>(() => new ChordFilePointer("x", 1, default, Server));
-            Assert.True(new ChordFilePointer(new string('x', ChordFilePointer.MaxNameBytes), 1, hash, Server).ToValue().Length <= 1000);
+            Assert.True(new ChordFilePointer(new string('x', ChordFilePointer.MaxNameBytes), 1, hash, Server).Encode().Length <= 1000);
         }
     }
 }

@@ -1,0 +1,104 @@
+using System;
+using System.Text;
+
+namespace PSPeer.Engine.Gnutella.Wire
+{
+    /// <summary>
+    /// Writes one handshake head as bytes: a start line, "Name: value" lines (UTF-8), the empty line. One scratch
+    /// buffer per thread, so a head costs only its own byte array; a writer is used in one go, never across an await,
+    /// and ends with <see cref="Finish"/>, <see cref="Bytes"/> or a refused field.
+    /// Fields are checked as <see cref="GnutellaHandshake.Connect"/> always did: no CR or LF, a header name without ':'.
+    /// </summary>
+    internal sealed class HandshakeHeadWriter
+    {
+        [ThreadStatic] static HandshakeHeadWriter _current;
+        static readonly byte[] Separator = { (byte)':', (byte)' ' };
+        static readonly byte[] LineEnd = { (byte)'\r', (byte)'\n' };
+
+        byte[] _buffer = new byte[1024];
+        int _length;
+
+        HandshakeHeadWriter() { }
+
+        /// <summary>This thread's writer, emptied, with <paramref name="startLine"/> written.</summary>
+        public static HandshakeHeadWriter Start(string startLine)
+        {
+            GnutellaHandshake.CheckField(startLine, "reason");
+            return Take().Text(startLine).Raw(LineEnd);
+        }
+
+        // This thread's writer, or a new one while it is in use (a static initializer that writes a head while another
+        // head is half written on the same thread must not empty it).
+        static HandshakeHeadWriter Take()
+        {
+            var writer = _current;
+            if (writer == null) _current = writer = new HandshakeHeadWriter();
+            else if (writer._inUse) writer = new HandshakeHeadWriter();
+            writer._length = 0;
+            writer._inUse = true;
+            return writer;
+        }
+
+        bool _inUse;
+
+        /// <summary>One "Name: value" line.</summary>
+        public HandshakeHeadWriter Header(string name, string value)
+        {
+            try { GnutellaHandshake.CheckHeader(name, value); }
+            catch (ArgumentException) { _inUse = false; throw; }   // the head is abandoned: the writer is free again
+            return Text(name).Raw(Separator).Text(value ?? "").Raw(LineEnd);
+        }
+
+        /// <summary>Lines already encoded (a servent's own headers, each ending in CR LF).</summary>
+        public HandshakeHeadWriter Raw(byte[] bytes)
+        {
+            Reserve(bytes.Length);
+            Buffer.BlockCopy(bytes, 0, _buffer, _length, bytes.Length);
+            _length += bytes.Length;
+            return this;
+        }
+
+        /// <summary>This thread's writer, emptied, for header lines alone (see <see cref="Bytes"/>).</summary>
+        public static HandshakeHeadWriter Lines() => Take();
+
+        /// <summary>What was written, as is (header lines to be reused with <see cref="Raw"/>).</summary>
+        public byte[] Bytes()
+        {
+            var bytes = new byte[_length];
+            Buffer.BlockCopy(_buffer, 0, bytes, 0, _length);
+            _inUse = false;
+            return bytes;
+        }
+
+        /// <summary>The head, ending in its empty line.</summary>
+        public byte[] Finish()
+        {
+            Raw(LineEnd);
+            return Bytes();
+        }
+
+        HandshakeHeadWriter Text(string text)
+        {
+            bool ascii = true;
+            foreach (char c in text) if (c >= 0x80) { ascii = false; break; }
+            if (ascii)
+            {
+                Reserve(text.Length);
+                for (int i = 0; i < text.Length; i++) _buffer[_length + i] = (byte)text[i];
+                _length += text.Length;
+            }
+            else
+            {
+                Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
+                _length += Encoding.UTF8.GetBytes(text, 0, text.Length, _buffer, _length);
+            }
+            return this;
+        }
+
+        void Reserve(int more)
+        {
+            if (_length + more <= _buffer.Length) return;
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
+        }
+    }
+}
