@@ -167,8 +167,18 @@ namespace PSPeer.Engine.Runtime.Admission
         {
             lock (_lock)
             {
-                if (connection.PendingNode != null) { _pending.Remove(connection.PendingNode); connection.PendingNode = null; }
+                UnlistPending(connection);
             }
+        }
+
+        // Under _lock: off the list of connections before their handshake, and the list let go once empty (an
+        // ultrapeer of a simulated network has all its links past their handshake once built).
+        void UnlistPending(AdmittedConnection connection)
+        {
+            if (connection.PendingNode == null) return;
+            _pending.Remove(connection.PendingNode);
+            connection.PendingNode = null;
+            if (_pending.Count == 0) _pending = null;
         }
 
         internal void Release(AdmittedConnection connection)
@@ -181,7 +191,7 @@ namespace PSPeer.Engine.Runtime.Admission
             if (!connection.Counted) return;
             connection.Counted = false;
             _open--;
-            if (connection.PendingNode != null) { _pending.Remove(connection.PendingNode); connection.PendingNode = null; }
+            UnlistPending(connection);
             if (_perAddress != null && _perAddress.TryGetValue(connection.Address, out int n))
             {
                 if (n <= 1) _perAddress.Remove(connection.Address);
