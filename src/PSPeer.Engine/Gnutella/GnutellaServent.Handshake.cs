@@ -20,7 +20,7 @@ namespace PSPeer.Engine.Gnutella
         {
             writer.Header("User-Agent", UserAgent)
                 .Header("X-Ultrapeer", IsLeaf ? "False" : "True")
-                .Header("Listen-IP", _listenEndPoint.ToString())
+                .Header("Listen-IP", _listenEndPoint)
                 .Header("X-Query-Routing", "0.1")
                 // What a 0.6 peer looks for before it uses these: we answer Pings from a pong cache, understand Bye,
                 // and read (or skip) GGEP blocks in every descriptor.
@@ -31,8 +31,7 @@ namespace PSPeer.Engine.Gnutella
             {
                 // Truthful: the ultrapeer links we aim for, the highest TTL + hops we let through, and what we do with
                 // queries. gtk-gnutella's leaves refuse an ultrapeer below X-Degree 16 or without X-Dynamic-Querying.
-                writer.Header("X-Degree", Degree.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    .Header("X-Max-TTL", Options.MaxTtl.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                writer.Header("X-Degree", Degree).Header("X-Max-TTL", Options.MaxTtl);
                 if (Options.DynamicQuerying)
                 {
                     writer.Header("X-Dynamic-Querying", "0.1")
@@ -44,29 +43,13 @@ namespace PSPeer.Engine.Gnutella
             if (CompressionEnabled) writer.Header(LinkCompression.AcceptEncoding, LinkCompression.Deflate);
         }
 
-        // Our own headers (WriteOwnHeaders) as encoded lines, and our CONNECT head, made once and
-        // again only when something they say changes: every link of a simulated network sent the same text.
-        sealed class OwnHead
+        /// <summary>Our CONNECT head. Written afresh for each dial (a few hundred bytes, no strings on the way): kept per
+        /// servent it would cost every node of a simulated network its size for good.</summary>
+        byte[] OwnConnect()
         {
-            public long Key;
-            public HostPort Listen;
-            public byte[] Lines;
-            public byte[] Connect;
-        }
-        volatile OwnHead _ownHead;
-
-        OwnHead OwnHeadNow()
-        {
-            long key = ((long)Degree << 32) | ((long)Options.MaxTtl << 8) | (Options.DynamicQuerying ? 1L : 0) | (Options.UltrapeerQueryRouting ? 2L : 0)
-                | (CompressionEnabled ? 4L : 0) | (IsLeaf ? 8L : 0);
-            var own = _ownHead;
-            if (own != null && own.Key == key && ReferenceEquals(own.Listen, _listenEndPoint)) return own;
-            var writer = HandshakeHeadWriter.Lines();
+            var writer = HandshakeHeadWriter.Start(GnutellaHandshake.ConnectLine);
             WriteOwnHeaders(writer);
-            var lines = writer.Bytes();
-            own = new OwnHead { Key = key, Listen = _listenEndPoint, Lines = lines, Connect = HandshakeHeadWriter.Start(GnutellaHandshake.ConnectLine).Raw(lines).Finish() };
-            _ownHead = own;
-            return own;
+            return writer.Finish();
         }
 
         // Answers that never change, made once by the general writer (so they stay byte for byte what it writes).
@@ -114,7 +97,7 @@ namespace PSPeer.Engine.Gnutella
                     var token = deadline.Token;
                     var stream = connection.Stream;
                     var sentAt = Runtime.Clock.Now;
-                    await SendAsync(stream, OwnHeadNow().Connect, token);
+                    await SendAsync(stream, OwnConnect(), token);
 
                     HandshakeHead answer;
                     // 1 KiB holds a whole 200 with its X-Try-Ultrapeers; the head keeps the buffer it is read into.
@@ -221,10 +204,11 @@ namespace PSPeer.Engine.Gnutella
             }
 
             // Our headers, then what this connection alone gets, in the order a dictionary of them was written.
-            var ownLines = OwnHeadNow().Lines;
             bool compress = CompressionEnabled && LinkCompression.Accepts(hello);
             string tryList = _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen);
-            var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(200, "OK")).Raw(ownLines).Header("Remote-IP", remoteAddress);
+            var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(200, "OK"));
+            WriteOwnHeaders(writer);
+            writer.Header("Remote-IP", remoteAddress);
             if (compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
             if (tryList.Length > 0) writer.Header("X-Try-Ultrapeers", tryList);
             if (!IsLeaf) writer.Header("X-Ultrapeer-Needed", UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False");

@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Gnutella.Wire
 {
@@ -49,8 +50,43 @@ namespace PSPeer.Engine.Gnutella.Wire
             return Text(name).Raw(Separator).Text(value ?? "").Raw(LineEnd);
         }
 
-        /// <summary>Lines already encoded (a servent's own headers, each ending in CR LF).</summary>
-        public HandshakeHeadWriter Raw(byte[] bytes)
+        /// <summary>"Name: host:port" ("[host]:port" for IPv6), as <see cref="HostPort.ToString"/> writes it, without the string.</summary>
+        public HandshakeHeadWriter Header(string name, HostPort value)
+        {
+            try { GnutellaHandshake.CheckHeader(name, value.Host); }
+            catch (ArgumentException) { _inUse = false; throw; }
+            Text(name).Raw(Separator);
+            bool v6 = value.Host.IndexOf(':') >= 0;
+            if (v6) Raw(OpenBracket);
+            Text(value.Host);
+            if (v6) Raw(CloseBracket);
+            return Raw(Colon).Number(value.Port).Raw(LineEnd);
+        }
+
+        /// <summary>"Name: 123" (invariant digits), without the string.</summary>
+        public HandshakeHeadWriter Header(string name, int value)
+        {
+            try { GnutellaHandshake.CheckHeader(name, ""); }
+            catch (ArgumentException) { _inUse = false; throw; }
+            return Text(name).Raw(Separator).Number(value).Raw(LineEnd);
+        }
+
+        static readonly byte[] OpenBracket = { (byte)'[' }, CloseBracket = { (byte)']' }, Colon = { (byte)':' };
+
+        HandshakeHeadWriter Number(int value)
+        {
+            if (value < 0) { Raw(Minus); value = -value; }
+            int digits = 1;
+            for (int v = value; v >= 10; v /= 10) digits++;
+            Reserve(digits);
+            for (int i = digits - 1; i >= 0; i--, value /= 10) _buffer[_length + i] = (byte)('0' + value % 10);
+            _length += digits;
+            return this;
+        }
+
+        static readonly byte[] Minus = { (byte)'-' };
+
+        HandshakeHeadWriter Raw(byte[] bytes)
         {
             Reserve(bytes.Length);
             Buffer.BlockCopy(bytes, 0, _buffer, _length, bytes.Length);
@@ -58,10 +94,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             return this;
         }
 
-        /// <summary>This thread's writer, emptied, for header lines alone (see <see cref="Bytes"/>).</summary>
-        public static HandshakeHeadWriter Lines() => Take();
-
-        /// <summary>What was written, as is (header lines to be reused with <see cref="Raw"/>).</summary>
+        /// <summary>What was written, as is.</summary>
         public byte[] Bytes()
         {
             var bytes = new byte[_length];

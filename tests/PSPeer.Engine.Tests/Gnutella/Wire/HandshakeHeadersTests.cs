@@ -217,6 +217,15 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Assert.Equal("GNUTELLA CONNECT/0.6\r\nD: 4\r\n\r\n", Encoding.ASCII.GetString(HandshakeHeadWriter.Start("GNUTELLA CONNECT/0.6").Header("D", "4").Finish()));
         }
 
+        [Fact]
+        public void Endpoints_and_numbers_are_written_as_their_strings_would_be()
+        {
+            var v4 = new PSPeer.Engine.Core.HostPort("10.0.0.1", 6346);
+            var v6 = new PSPeer.Engine.Core.HostPort("::1", 0);
+            var head = HandshakeHeadWriter.Start("GNUTELLA CONNECT/0.6").Header("A", v4).Header("B", v6).Header("C", 0).Header("D", 65535).Header("E", -7).Finish();
+            Assert.Equal($"GNUTELLA CONNECT/0.6\r\nA: {v4}\r\nB: {v6}\r\nC: 0\r\nD: 65535\r\nE: -7\r\n\r\n", Encoding.ASCII.GetString(head));
+        }
+
         static byte[] Latin1(string text) => text.Select(c => (byte)c).ToArray();
     }
 }
