@@ -8,7 +8,8 @@
 # Usage: tests/PSPeer.Benchmarks/bt-seed-compare.sh [SIZE_MIB] [ROUNDS] [LEECHER] [SEEDER...]
 #   LEECHER lt (default) or aria2;  SEEDER: lt engine session aria2 (default: lt engine session)
 #   BASE_BENCH=DIR (a copy of an earlier bin/Release/net10.0 of PSPeer.Benchmarks) adds seeder kind engine-base, and
-#   BASE_MODULE=DIR (a copy of an earlier out/PSPeer) session-base: before/after figures of a change in one run.
+#   BASE_MODULE=DIR (a copy of an earlier out/PSPeer) session-base: before/after figures of a change in one run
+#   (BASE_SESSION=FILE: an earlier bt-session.ps1 for session-base; default this one).
 # Needs .ci/install-tools.sh (opentracker, mktorrent, aria2c, python3-libtorrent); builds PSPeer in Release.
 set -uo pipefail
 size=${1:-1024} rounds=${2:-3} leecher=${3:-lt}
@@ -53,15 +54,15 @@ mktorrent -l 18 -a "$announce" -o "$work/payload.torrent" "$work/seed/payload.bi
 hash=$($PY "$work/btlt.py" infohash "$work/payload.torrent"); echo "$hash" >"$work/tracker/whitelist.txt"
 printf 'access.whitelist whitelist.txt\n' >"$work/tracker/ot.conf"
 
-open_session() { # KIND INBOX MODULE
+open_session() { # KIND INBOX MODULE [SCRIPT]
   mkdir -p "$2"
-  PSPEER_MODULE=$3 dotnet "$host" "$scripts/bt-session.ps1" "$2" >"$2.log" 2>&1 &
+  PSPEER_MODULE=$3 dotnet "$host" "${4:-$scripts/bt-session.ps1}" "$2" >"$2.log" 2>&1 &
   session_pids[$1]=$!
   for _ in $(seq 1 1200); do [[ -e $2/ready ]] && return 0; sleep 0.1; done
   echo "the PowerShell session did not start: $(tail -c 300 "$2.log")" >&2; exit 1
 }
 [[ " ${kinds[*]} " == *" session "* ]] && open_session session "$work/inbox" "$PSPEER_MODULE"
-[[ " ${kinds[*]} " == *" session-base "* ]] && open_session session-base "$work/inbox-base" "${BASE_MODULE:?BASE_MODULE is needed for session-base}"
+[[ " ${kinds[*]} " == *" session-base "* ]] && open_session session-base "$work/inbox-base" "${BASE_MODULE:?BASE_MODULE is needed for session-base}" "${BASE_SESSION:-}"
 A2=(--enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false --interface=127.0.0.1
     --disable-ipv6=true --file-allocation=none --follow-torrent=false --summary-interval=0 --bt-stop-timeout=0 --console-log-level=warn)
 seeder_start() { # KIND: starts it, sets SEEDER and CPU_PID (the process whose CPU time is the seeder's)

@@ -32,6 +32,7 @@ namespace PSPeer.Engine.BitTorrent
                 {
                     await c.SendSignal.WaitAsync();
                     if (c.Closed) return;
+                    bool wrote = false;
                     // Only requests or haves to send: no need for the lock.
                     while (c.QueuedUploads > 0)
                     {
@@ -48,6 +49,7 @@ namespace PSPeer.Engine.BitTorrent
                                     // Send what is queued (blocks, requests, haves) before sleeping on the limit.
                                     if (writing != null) { await writing; writing = null; }
                                     await c.Writer.FlushAsync(Stopping);
+                                    wrote = true;
                                     await Runtime.Clock.Delay(wait, Stopping);
                                 }
                             }
@@ -80,11 +82,12 @@ namespace PSPeer.Engine.BitTorrent
                         {
                             if (writing != null) await writing;
                             writing = c.Writer.FlushAsync(Stopping);
+                            wrote = true;
                         }
                     }
                     if (writing != null) { await writing; writing = null; }
-                    if (c.Writer.PendingBytes > 0) await c.Writer.FlushAsync(Stopping);
-                    c.LastSent = Runtime.Clock.Now;
+                    if (c.Writer.PendingBytes > 0) { await c.Writer.FlushAsync(Stopping); wrote = true; }
+                    if (wrote) c.LastSent = Runtime.Clock.Now;   // what keep-alives are timed from: only a real write counts
                 }
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
