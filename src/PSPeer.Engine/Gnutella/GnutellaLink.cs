@@ -317,86 +317,129 @@ namespace PSPeer.Engine.Gnutella
             return batch;
         }
 
+        ILinkOwner _owner;
+
         /// <summary>
-        /// Reads descriptors and hands each to <paramref name="onMessage"/> until the link ends, then hands why it ended
-        /// to <paramref name="onEnded"/> (from the same frame: nobody awaits the loop); the task ends when the task
-        /// onEnded returns does. A <see cref="GnutellaProtocolException"/> (from the decoder or from the handler) ends
-        /// it as malformed; any other exception from the handler ends it with <see cref="LinkEnd.Error"/> set.
+        /// Starts the read loop: it hands each descriptor to <paramref name="owner"/> until the link ends, then hands it
+        /// why (<see cref="ILinkOwner.OnLinkEnded"/>); nobody awaits the loop. A <see cref="GnutellaProtocolException"/>
+        /// (from the decoder or from the handler) ends it as malformed; any other exception from the handler ends it
+        /// with <see cref="LinkEnd.Error"/> set.
         /// </summary>
-        public async Task RunAsync(Action<GnutellaLink, GnutellaMessage> onMessage, Func<GnutellaLink, LinkEnd, Task> onEnded)
+        /// <remarks>
+        /// Where the stream can call back when it has bytes (<see cref="IValueReadStream"/>: simulated ends), the loop
+        /// runs in those callbacks and a quiet link waits as nothing but its fields: no frame, no task, no read buffer
+        /// (a simulation holds hundreds of thousands of quiet links). Elsewhere (sockets, an inflater) it is one async
+        /// frame awaiting Stream.ReadAsync. Both decode and hand on descriptors with the same code, in the same order.
+        /// </remarks>
+        public void Start(ILinkOwner owner)
+        {
+            _owner = owner ?? throw new ArgumentNullException(nameof(owner));
+            if (ReadSource is IValueReadStream) Pump();
+            else _ = RunAsync();
+        }
+
+        static readonly Action<object> PumpCallback = state => ((GnutellaLink)state).Pump();
+
+        // The callback-driven loop: handle what is buffered, give the read buffer back, wait (return) until the stream
+        // calls back, then read what came (it is there: the read completes at once).
+        void Pump()
+        {
+            LinkEnd end;
+            try
+            {
+                var stream = (IValueReadStream)ReadSource;
+                while (true)
+                {
+                    if (!HandleBuffered())
+                    {
+                        end = new LinkEnd(CloseReason ?? "closed", false);
+                        break;
+                    }
+                    _decoder.TryReleaseBuffer();
+                    if (stream.WaitToRead(PumpCallback, this)) return;
+                    var target = _decoder.PrepareRead();
+                    var read = stream.ReadValueAsync(target.Array, target.Offset, target.Count);
+                    if (!read.IsCompleted) throw new InvalidOperationException("The stream said it had bytes to read, but the read had to wait.");
+                    int n = read.Result;
+                    if (n <= 0)
+                    {
+                        end = EndOfStream();
+                        break;
+                    }
+                    _decoder.Advance(n);
+                }
+            }
+            catch (Exception e)
+            {
+                end = EndFor(e);
+            }
+            // Called back from the stream's arrival: nothing may escape into the simulation's loop (the owner handles
+            // its own failures; this only keeps a bug there from stopping every other link).
+            try { _ = _owner.OnLinkEnded(this, end); }
+            catch (Exception) { }
+        }
+
+        // The async loop, for streams that cannot call back.
+        async Task RunAsync()
         {
             LinkEnd end;
             try
             {
                 while (true)
                 {
-                    if (!HandleBuffered(onMessage))
+                    if (!HandleBuffered())
                     {
                         end = new LinkEnd(CloseReason ?? "closed", false);
                         break;
                     }
-                    // Where the stream can wait without a buffer (simulated), a quiet link gives its read buffer back
-                    // first: a simulation holds hundreds of thousands of quiet links. The read after the wait
-                    // completes at once with what arrived. (Nothing but n outlives an await here: the loop's frame
-                    // keeps no locals.)
-                    int n = -1;
-                    if (ReadSource is IValueReadStream quiet && _decoder.TryReleaseBuffer())
-                    {
-                        n = await quiet.WaitToReadAsync();
-                        if (n > 0) n = -1;
-                    }
-                    if (n < 0)
-                    {
-                        var target = _decoder.PrepareRead();
-                        var source = ReadSource;
-                        n = await (source is IValueReadStream direct
-                            ? direct.ReadValueAsync(target.Array, target.Offset, target.Count)
-                            : new ValueTask<int>(source.ReadAsync(target.Array, target.Offset, target.Count, CancellationToken.None)));
-                    }
+                    var target = _decoder.PrepareRead();
+                    int n = await ReadSource.ReadAsync(target.Array, target.Offset, target.Count, CancellationToken.None);
                     if (n <= 0)
                     {
-                        _decoder.EndOfStream();
-                        // Our own Bye makes the other servent close at once: its end of stream may arrive while the
-                        // Bye is still being written, and then the reason is ours, not "closed by the other servent".
-                        end = new LinkEnd(CloseReason ?? "closed by the other servent", false);
+                        end = EndOfStream();
                         break;
                     }
                     _decoder.Advance(n);
                 }
             }
-            catch (GnutellaProtocolException e)
-            {
-                end = new LinkEnd(e.Message, true);
-            }
-            catch (Exception) when (IsClosed)
-            {
-                // Closed here (a Bye, eviction, the servent stopping): the read failed because of it.
-                end = new LinkEnd(CloseReason ?? "closed", false);
-            }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is OperationCanceledException || e is PeerException)
-            {
-                end = new LinkEnd(CloseReason ?? e.Message, false);
-            }
             catch (Exception e)
             {
-                // A bug in a handler costs this link, never the servent.
-                end = new LinkEnd("internal error: " + e.Message, false, e);
+                end = EndFor(e);
             }
             finally
             {
                 _inflating?.Dispose();   // the read loop is its only user
             }
-            await onEnded(this, end);
+            await _owner.OnLinkEnded(this, end);
         }
 
         /// <summary>What the read loop reads: the inflater over the connection when the other end compresses.</summary>
         Stream ReadSource => (Stream)_inflating ?? _connection.Stream;
 
+        LinkEnd EndOfStream()
+        {
+            _decoder.EndOfStream();   // throws inside a descriptor
+            // Our own Bye makes the other servent close at once: its end of stream may arrive while the Bye is still
+            // being written, and then the reason is ours, not "closed by the other servent".
+            return new LinkEnd(CloseReason ?? "closed by the other servent", false);
+        }
+
+        LinkEnd EndFor(Exception e)
+        {
+            if (e is GnutellaProtocolException) return new LinkEnd(e.Message, true);
+            // Closed here (a Bye, eviction, the servent stopping): the read failed because of it.
+            if (IsClosed) return new LinkEnd(CloseReason ?? "closed", false);
+            if (e is IOException || e is ObjectDisposedException || e is OperationCanceledException || e is PeerException)
+                return new LinkEnd(CloseReason ?? e.Message, false);
+            // A bug in a handler costs this link, never the servent.
+            return new LinkEnd("internal error: " + e.Message, false, e);
+        }
+
         /// <summary>
         /// Hands on every descriptor already whole in what was read; false when the link was closed meanwhile. Live,
         /// the sends they cause leave as one write per link when the batch closes (SendBatch).
         /// </summary>
-        bool HandleBuffered(Action<GnutellaLink, GnutellaMessage> onMessage)
+        bool HandleBuffered()
         {
             if (!_decoder.TryDecode(out var message)) return true;
             var batch = _coalesce ? SendBatch.Open() : null;
@@ -405,7 +448,7 @@ namespace PSPeer.Engine.Gnutella
                 do
                 {
                     _counters.CountReceived(message.Header.Type);
-                    onMessage(this, message);
+                    _owner.OnMessage(this, message);
                     if (IsClosed) return false;
                 }
                 while (_decoder.TryDecode(out message));
@@ -480,6 +523,15 @@ namespace PSPeer.Engine.Gnutella
         }
 
         public override string ToString() => Remote + (RemoteIsUltrapeer ? " (ultrapeer)" : " (leaf)");
+    }
+
+    /// <summary>Who a link hands its descriptors and its end to (the servent).</summary>
+    interface ILinkOwner
+    {
+        /// <summary>A descriptor arrived on <paramref name="link"/> (called from its read loop, one at a time).</summary>
+        void OnMessage(GnutellaLink link, GnutellaMessage message);
+        /// <summary>The link's read loop ended; the task covers what the owner still does for it (a Bye).</summary>
+        Task OnLinkEnded(GnutellaLink link, LinkEnd end);
     }
 
     /// <summary>How a link's read loop ended.</summary>

@@ -22,7 +22,7 @@ namespace PSPeer.Engine.Gnutella
     /// Live, descriptors arrive on many threads: the link list is copy-on-write (routing reads a snapshot without
     /// locking) and the routing tables are used under <see cref="_gate"/>.
     /// </remarks>
-    public sealed partial class GnutellaServent : PeerNodeBase, ISearchNode, ISharingNode
+    public sealed partial class GnutellaServent : PeerNodeBase, ISearchNode, ISharingNode, ILinkOwner
     {
         public const string UserAgent = "PSPeer/0.1";
         static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
@@ -52,9 +52,6 @@ namespace PSPeer.Engine.Gnutella
         volatile QueryRouteTable _ownTable;
         long _rttTicks = TimeSpan.FromMilliseconds(100).Ticks;     // smoothed link round trip, for the search's rings
         int _rttSamples;
-        // One delegate each for every link's read loop (a method group would make one per link).
-        Action<GnutellaLink, Wire.GnutellaMessage> _onMessage;
-        Func<GnutellaLink, LinkEnd, Task> _onLinkEnded;
 
         public GnutellaServent(IPeerRuntime runtime, string name, GnutellaOptions options)
             : base(runtime, name, "Gnutella", (options ?? new GnutellaOptions()).Role == GnutellaRole.Leaf ? "Leaf" : "Ultrapeer")
@@ -280,15 +277,17 @@ namespace PSPeer.Engine.Gnutella
                     D("Ultrapeer", link.RemoteIsUltrapeer), D("Outgoing", link.Outgoing),
                     D("SendsCompressed", link.SendsCompressed), D("ReceivesCompressed", link.ReceivesCompressed));
             // Nobody awaits the loop: it reports its end to OnLinkEnded, and OnStopAsync counts the loops still running.
-            _ = link.RunAsync(_onMessage ?? (_onMessage = OnMessage), _onLinkEnded ?? (_onLinkEnded = OnLinkEnded));
+            link.Start(this);
             // What a new link needs first: our QRP table if it is our ultrapeer; a Ping to learn more hosts.
             if (IsLeaf && link.RemoteIsUltrapeer) SendQueryRouteTable(link);
             if (SpeaksUltrapeerQrp(link)) SendUltrapeerTable(link);
             if (Options.AutoConnect) SendPing(link, 2);
         }
 
+        void ILinkOwner.OnMessage(GnutellaLink link, Wire.GnutellaMessage message) => OnMessage(link, message);
+
         /// <summary>A link's read loop ended: close it (with a Bye when the other servent broke the protocol) and forget it.</summary>
-        Task OnLinkEnded(GnutellaLink link, LinkEnd end)
+        Task ILinkOwner.OnLinkEnded(GnutellaLink link, LinkEnd end)
         {
             if (end.Malformed && end.Error == null) return EndMalformedLinkAsync(link, end.Reason);
             try

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -17,9 +18,10 @@ namespace PSPeer.Engine.Runtime
         ValueTask<int> ReadValueAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken = default);
 
         /// <summary>
-        /// Waits, reading nothing, until bytes can be read (returns how many) or the stream has ended (returns 0), so
-        /// that a quiet reader need not hold a buffer. Fails as a read would.
+        /// False when a read would complete at once (bytes, the end, or an error it reports); otherwise true, and
+        /// <paramref name="onReady"/>(<paramref name="state"/>) is called once it would, in the context the caller
+        /// waited in. Reads nothing: a quiet reader waits holding no buffer, no task and no frame.
         /// </summary>
-        ValueTask<int> WaitToReadAsync(CancellationToken cancellationToken = default);
+        bool WaitToRead(Action<object> onReady, object state);
     }
 }

@@ -56,6 +56,38 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void Descriptors_dribbled_a_byte_per_segment_arrive_whole_and_a_bad_one_closes_only_that_link()
+        {
+            // The simulated link's read loop waits for each segment with no buffer of its own and picks a header and a
+            // payload up across many arrivals; then an unknown type ends that link as malformed, with a Bye.
+            var world = Line(2);
+            var raw = Attach(world, world.Nodes[0]);
+            var queries = Enumerable.Range(0, 3).SelectMany(i =>
+                GnutellaCodec.Encode(GnutellaGuid.New(world.Sim.Random), 3, 0, new Query { Criteria = "song " + i })).ToArray();
+            world.Run(async () =>
+            {
+                for (int i = 0; i < queries.Length; i++)
+                {
+                    await raw.SendAsync(new[] { queries[i] });
+                    await world.Sim.Clock.Delay(TimeSpan.FromMilliseconds(1), System.Threading.CancellationToken.None);
+                }
+            });
+            world.Settle();
+            Assert.Equal(3, GnutellaWorld.FirstCopies(world.Nodes[0]));
+            Assert.Equal(3, GnutellaWorld.FirstCopies(world.Nodes[1]));
+            var bad = new byte[23];
+            new DescriptorHeader(GnutellaGuid.New(world.Sim.Random), (GnutellaPayloadType)0x77, 1, 0, 0).Write(bad, 0);
+            world.Run(() => raw.SendAsync(bad));
+            world.Settle();
+            var malformed = Assert.Single(world.Events, e => e.Type == PeerEventTypes.MalformedMessage);
+            Assert.Contains("unknown payload type 0x77", malformed.Message);
+            Assert.Equal(1, world.Nodes[0].ConnectionCount);   // the link to n1 stays
+            var bye = world.Sim.Spawn(() => RawGnutellaClient.ReadToEndAsync(raw.Connection));
+            world.Settle();
+            Assert.True(bye.IsCompleted);
+        }
+
+        [Fact]
         public void A_ttl_above_the_limit_is_clamped()
         {
             var world = Line(10);

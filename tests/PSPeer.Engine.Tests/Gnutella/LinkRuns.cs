@@ -10,9 +10,22 @@ namespace PSPeer.Engine.Tests.Gnutella
     {
         public static Task<LinkEnd> RunToEndAsync(this GnutellaLink link, Action<GnutellaLink, GnutellaMessage> onMessage)
         {
-            var ended = new TaskCompletionSource<LinkEnd>();
-            _ = link.RunAsync(onMessage, (l, end) => { ended.TrySetResult(end); return Task.CompletedTask; });
-            return ended.Task;
+            var owner = new Owner(onMessage);
+            link.Start(owner);
+            return owner.Ended.Task;
+        }
+
+        sealed class Owner : ILinkOwner
+        {
+            readonly Action<GnutellaLink, GnutellaMessage> _onMessage;
+            public readonly TaskCompletionSource<LinkEnd> Ended = new TaskCompletionSource<LinkEnd>();
+            public Owner(Action<GnutellaLink, GnutellaMessage> onMessage) => _onMessage = onMessage;
+            public void OnMessage(GnutellaLink link, GnutellaMessage message) => _onMessage(link, message);
+            public Task OnLinkEnded(GnutellaLink link, LinkEnd end)
+            {
+                Ended.TrySetResult(end);
+                return Task.CompletedTask;
+            }
         }
     }
 }

@@ -144,17 +144,21 @@ namespace PSPeer.Engine.Runtime.Simulated
         }
 
         /// <summary>
-        /// Waits, reading nothing, until bytes have arrived (returns how many are readable) or the peer has closed
-        /// (returns 0). A reader that waits this way holds no buffer while the connection is quiet.
+        /// Nothing to wait for (bytes to read, the end, or an error the next read reports): false. Otherwise true, and
+        /// <paramref name="onReady"/>(<paramref name="state"/>) is called once one of those happens — inline on the
+        /// loop, or posted to the context the caller waited in when it happens elsewhere. Reads nothing, and the
+        /// waiting reader holds no buffer and no task.
         /// </summary>
-        public ValueTask<int> WaitToReadAsync(CancellationToken cancellationToken = default)
+        public bool WaitToRead(Action<object> onReady, object state)
         {
-            if (_disposed) return Failed(new ObjectDisposedException(nameof(SimulatedStream)));
-            if (cancellationToken.IsCancellationRequested) return new ValueTask<int>(Task.FromCanceled<int>(cancellationToken));
-            if (IsReset) return Failed(ResetException());
-            if (_readState != ReadState.None) return Failed(new InvalidOperationException("A read is already pending on this connection."));
-            if (_readableBytes > 0 || _finReceived) return new ValueTask<int>(_readableBytes);
-            return Wait(null, 0, 0, cancellationToken);
+            if (onReady == null) throw new ArgumentNullException(nameof(onReady));
+            if (_disposed || IsReset || _readableBytes > 0 || _finReceived) return false;
+            if (_readState != ReadState.None) throw new InvalidOperationException("A read is already pending on this connection.");
+            _readState = ReadState.Notify;
+            _continuation = onReady;
+            _continuationState = state;
+            _continuationContext = SchedulingContext(ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
+            return true;
         }
 
         /// <summary>The stream becomes the source of the read's ValueTask (a null buffer: a wait that reads nothing).</summary>
@@ -264,7 +268,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                     _readable++;
                     DropEmptyHead();
                     _finReceived = true;
-                    if (_readState == ReadState.Waiting) CompleteRead(0, null);
+                    if (IsReadWaiting) CompleteRead(0, null);
                     if (IsFinished) _network.Untrack(this);
                     return;
                 default:
@@ -278,7 +282,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                     }
                     _readable++;
                     _readableBytes += segment.Length;
-                    if (_readState == ReadState.Waiting)
+                    if (IsReadWaiting)
                         CompleteRead(_readBuffer == null ? _readableBytes : CopyOut(_readBuffer, _readOffset, _readCount), null);
                     return;
             }
@@ -366,14 +370,14 @@ namespace PSPeer.Engine.Runtime.Simulated
             DropArrived();
             _network.Untrack(this);
             // Completed last, with this end's state settled: the reader's continuation runs inline.
-            if (_readState == ReadState.Waiting) CompleteRead(0, ResetException());
+            if (IsReadWaiting) CompleteRead(0, ResetException());
         }
 
         protected override void Dispose(bool disposing)
         {
             if (!disposing || _disposed) return;
             _disposed = true;
-            if (_readState == ReadState.Waiting) CompleteRead(0, new IOException("The connection was closed locally while a read was pending.", new ObjectDisposedException(nameof(SimulatedStream))));
+            if (IsReadWaiting) CompleteRead(0, new IOException("The connection was closed locally while a read was pending.", new ObjectDisposedException(nameof(SimulatedStream))));
             if (!IsReset)
             {
                 DropArrived();
@@ -422,9 +426,17 @@ namespace PSPeer.Engine.Runtime.Simulated
             var cancellation = _readCancellation;
             _readCancellation = null;
             cancellation?.Registration.Dispose();
-            _readCount = n;   // the result, now that the read is over
-            _readError = error;
-            _readState = ReadState.Completed;
+            if (_readState == ReadState.Notify)
+            {
+                // A wait reads nothing and keeps no result: the reader's next read finds the bytes, the end or the error.
+                _readState = ReadState.None;
+            }
+            else
+            {
+                _readCount = n;   // the result, now that the read is over
+                _readError = error;
+                _readState = ReadState.Completed;
+            }
             var continuation = _continuation;
             if (continuation == null) return;   // nobody waits yet: OnCompleted finds it completed
             var state = _continuationState;
@@ -476,6 +488,20 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (continuation == null) throw new ArgumentNullException(nameof(continuation));
             CheckReadToken(token);
             if (_continuation != null) throw new InvalidOperationException("A read can be awaited only once.");
+            var context = SchedulingContext(flags);
+            // Completed between the check and here: never run the awaiter inside its own OnCompleted.
+            if (_readState == ReadState.Completed) RunContinuation(continuation, state, context, mayRunInline: false);
+            else
+            {
+                _continuation = continuation;
+                _continuationState = state;
+                _continuationContext = context;
+            }
+        }
+
+        /// <summary>Where a continuation must run, as a task's awaiter would capture it (null: anywhere, inline).</summary>
+        static object SchedulingContext(ValueTaskSourceOnCompletedFlags flags)
+        {
             object context = null;
             if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0)
             {
@@ -488,15 +514,10 @@ namespace PSPeer.Engine.Runtime.Simulated
                 var execution = ExecutionContext.Capture();
                 if (execution != null) context = new CapturedContext(context, execution);
             }
-            // Completed between the check and here: never run the awaiter inside its own OnCompleted.
-            if (_readState == ReadState.Completed) RunContinuation(continuation, state, context, mayRunInline: false);
-            else
-            {
-                _continuation = continuation;
-                _continuationState = state;
-                _continuationContext = context;
-            }
+            return context;
         }
+
+        bool IsReadWaiting => _readState == ReadState.Waiting || _readState == ReadState.Notify;
 
         void CheckReadToken(short token)
         {
@@ -541,7 +562,9 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (offset < 0 || count < 0 || offset > buffer.Length - count) throw new ArgumentOutOfRangeException(nameof(count), "The offset and count do not fit the buffer.");
         }
 
-        enum ReadState : byte { None, Waiting, Completed }
+        // Waiting: a ValueTask read (the stream is its source); Completed: its result not yet taken; Notify: a
+        // WaitToRead whose callback has not run yet.
+        enum ReadState : byte { None, Waiting, Completed, Notify }
 
         /// <summary>A waiting read's token and its registration: only reads that can be cancelled carry one.</summary>
         sealed class ReadCancellation

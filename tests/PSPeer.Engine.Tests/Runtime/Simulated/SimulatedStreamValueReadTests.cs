@@ -160,22 +160,56 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         }
 
         [Fact]
-        public void A_wait_reads_nothing_says_how_much_arrived_and_says_zero_at_the_end()
+        public void A_wait_reads_nothing_and_calls_back_inside_the_arrival_once_bytes_or_the_end_are_there()
         {
             var (sim, _, _, client, server) = Pair();
-            var waiting = sim.Spawn(async () => await Direct(server).WaitToReadAsync());
+            var stream = Direct(server);
+            int calls = 0;
+            long executedAtCall = -1;
+            Action<object> onReady = state => { calls++; executedAtCall = sim.ExecutedWorkItems; Assert.Same(server, state); };
+            Assert.True(sim.Run(() => Task.FromResult(stream.WaitToRead(onReady, server)), Limit));
             sim.RunFor(TimeSpan.FromSeconds(1));
-            Assert.False(waiting.IsCompleted);
+            Assert.Equal(0, calls);
+            long before = sim.ExecutedWorkItems;
             sim.Post(() => client.Stream.Write(Pattern(30), 0, 30));
             sim.RunFor(TimeSpan.FromSeconds(1));
-            Assert.Equal(30, waiting.Result);
-            // Nothing was consumed: the wait completes at once again, and a read gets every byte.
-            Assert.Equal(30, sim.Run(async () => await Direct(server).WaitToReadAsync(), Limit));
+            Assert.Equal(1, calls);
+            Assert.Equal(before + 2, executedAtCall);   // the write's post, then the arrival it ran in
+            // Nothing was consumed: no wait is needed now, and a read gets every byte.
+            Assert.False(sim.Run(() => Task.FromResult(stream.WaitToRead(onReady, server)), Limit));
             Assert.Equal(Pattern(30), sim.Run(() => ReadExactlyAsync(server.Stream, 30), Limit));
-            var atEnd = sim.Spawn(async () => await Direct(server).WaitToReadAsync());
+            Assert.True(sim.Run(() => Task.FromResult(stream.WaitToRead(onReady, server)), Limit));
+            // Only one wait or read at a time.
+            Assert.Throws<InvalidOperationException>(() => sim.Run(() => Task.FromResult(stream.WaitToRead(onReady, server)), Limit));
             sim.Post(client.Dispose);
             sim.RunFor(TimeSpan.FromSeconds(1));
-            Assert.Equal(0, atEnd.Result);
+            Assert.Equal(2, calls);
+            Assert.Equal(0, sim.Run(() => server.Stream.ReadAsync(new byte[8], 0, 8), Limit));
+            Assert.False(sim.Run(() => Task.FromResult(stream.WaitToRead(onReady, server)), Limit));
+        }
+
+        [Fact]
+        public void A_close_or_a_reset_calls_the_waiter_back_and_the_next_read_reports_it()
+        {
+            var (sim, _, b, _, server) = Pair();
+            int calls = 0;
+            Assert.True(sim.Run(() => Task.FromResult(Direct(server).WaitToRead(_ => calls++, null)), Limit));
+            sim.Post(() => b.Crash());
+            sim.RunFor(TimeSpan.FromSeconds(1));
+            Assert.Equal(1, calls);
+            var error = sim.Run(async () =>
+            {
+                try { await Direct(server).ReadValueAsync(new byte[8], 0, 8); return null; }
+                catch (Exception e) { return e; }
+            }, Limit);
+            Assert.IsType<IOException>(error);
+
+            var (sim2, _, _, _, server2) = Pair();
+            int calls2 = 0;
+            Assert.True(sim2.Run(() => Task.FromResult(Direct(server2).WaitToRead(_ => calls2++, null)), Limit));
+            sim2.Post(server2.Dispose);
+            sim2.RunFor(TimeSpan.FromSeconds(1));
+            Assert.Equal(1, calls2);
         }
 
         [Fact]
