@@ -12,6 +12,10 @@ namespace PSPeer.Engine.Gnutella.Wire
     static class QrpTableCache
     {
         const int MaxEntries = 4096;
+        // Patches a stranger sends are kept only when small, and only when they decode to few slots (the few-keyword
+        // tables this cache is for): 4,096 entries of at most 4 KiB of patch and 4 KiB of slots bound what other
+        // servents can make a live process hold here to 32 MiB.
+        const int MaxRememberedPatchBytes = 4096;
         static readonly object Gate = new object();
         static readonly Dictionary<Key, RouteTableUpdate[]> Sent = new Dictionary<Key, RouteTableUpdate[]>();
         static readonly Dictionary<Key, int[]> Decoded = new Dictionary<Key, int[]>();
@@ -33,11 +37,14 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>A one-patch sequence after a reset, decoded before with the same parameters and bytes.</summary>
         public static bool TryDecoded(int bits, int infinity, int entryBits, int compressor, byte[] data, out int[] slots)
         {
+            slots = null;
+            if (data.Length > MaxRememberedPatchBytes) return false;
             lock (Gate) return Decoded.TryGetValue(new Key(bits, (infinity << 16) | (entryBits << 8) | compressor, data), out slots);
         }
 
         public static void RememberDecoded(int bits, int infinity, int entryBits, int compressor, byte[] data, int[] slots)
         {
+            if (data.Length > MaxRememberedPatchBytes || (long)slots.Length * sizeof(int) > MaxRememberedPatchBytes) return;
             var copy = (byte[])data.Clone();   // the patch's bytes are its owner's
             lock (Gate)
             {

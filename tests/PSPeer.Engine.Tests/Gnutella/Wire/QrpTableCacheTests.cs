@@ -104,5 +104,22 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Assert.Equal(64, t.PresentCount);
             Assert.True(t.MayMatch("anything at all"));
         }
+
+        [Fact]
+        public void Only_small_patches_that_decode_to_few_slots_are_remembered_so_strangers_cannot_fill_the_cache()
+        {
+            var small = new byte[64];
+            QrpTableCache.RememberDecoded(16, 7, 4, QrpPatch.NoCompressor, small, new[] { 1, 2, 3 });
+            Assert.True(QrpTableCache.TryDecoded(16, 7, 4, QrpPatch.NoCompressor, small, out var slots));
+            Assert.Equal(new[] { 1, 2, 3 }, slots);
+
+            var big = new byte[4097];
+            QrpTableCache.RememberDecoded(16, 7, 4, QrpPatch.NoCompressor, big, new[] { 1 });
+            Assert.False(QrpTableCache.TryDecoded(16, 7, 4, QrpPatch.NoCompressor, big, out _));
+
+            var many = new byte[65];
+            QrpTableCache.RememberDecoded(16, 7, 4, QrpPatch.NoCompressor, many, new int[1025]);
+            Assert.False(QrpTableCache.TryDecoded(16, 7, 4, QrpPatch.NoCompressor, many, out _));
+        }
     }
 }

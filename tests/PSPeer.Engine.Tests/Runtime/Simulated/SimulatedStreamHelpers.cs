@@ -3,12 +3,29 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Simulated;
 
 namespace PSPeer.Engine.Tests.Runtime.Simulated
 {
-    /// <summary>Small protocol pieces the simulation tests share: exact reads and an echo server.</summary>
+    /// <summary>Small protocol pieces the simulation tests share: a connected pair, exact reads and an echo server.</summary>
     static class SimulatedStreamHelpers
     {
+        /// <summary>Two hosts "a" and "b" (10 ms latency unless <paramref name="options"/> say otherwise), a connected to b:7000.</summary>
+        public static (Simulation sim, SimulatedHost a, SimulatedHost b, IConnection client, IConnection server) Pair(SimulationOptions options = null)
+        {
+            var sim = new Simulation(options ?? new SimulationOptions { Latency = TimeSpan.FromMilliseconds(10) });
+            var a = sim.AddHost("a");
+            var b = sim.AddHost("b");
+            var pair = sim.Run(async () =>
+            {
+                var listener = await b.Transport.ListenAsync(7000);
+                var accept = listener.AcceptAsync();
+                var client = await a.Transport.ConnectAsync(b.HostAddress, 7000);
+                return (client, await accept);
+            }, TimeSpan.FromMinutes(1));
+            return (sim, a, b, pair.client, pair.Item2);
+        }
+
         public static async Task<byte[]> ReadExactlyAsync(Stream stream, int count, CancellationToken cancellationToken = default)
         {
             var buffer = new byte[count];

@@ -19,20 +19,6 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
     {
         static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
 
-        static (Simulation sim, SimulatedHost a, SimulatedHost b, IConnection client, IConnection server) Pair(SimulationOptions options = null)
-        {
-            var sim = new Simulation(options ?? new SimulationOptions { Latency = TimeSpan.FromMilliseconds(10) });
-            var a = sim.AddHost("a");
-            var b = sim.AddHost("b");
-            var pair = sim.Run(async () =>
-            {
-                var listener = await b.Transport.ListenAsync(7000);
-                var accept = listener.AcceptAsync();
-                var client = await a.Transport.ConnectAsync(b.HostAddress, 7000);
-                return (client, await accept);
-            }, Limit);
-            return (sim, a, b, pair.client, pair.Item2);
-        }
 
         [Fact]
         public void Many_writes_in_flight_arrive_whole_and_in_order_even_when_the_writer_reuses_its_buffer()

@@ -21,20 +21,6 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
     {
         static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
 
-        static (Simulation sim, SimulatedHost a, SimulatedHost b, IConnection client, IConnection server) Pair()
-        {
-            var sim = new Simulation(new SimulationOptions { Latency = TimeSpan.FromMilliseconds(10) });
-            var a = sim.AddHost("a");
-            var b = sim.AddHost("b");
-            var pair = sim.Run(async () =>
-            {
-                var listener = await b.Transport.ListenAsync(7000);
-                var accept = listener.AcceptAsync();
-                var client = await a.Transport.ConnectAsync(b.HostAddress, 7000);
-                return (client, await accept);
-            }, Limit);
-            return (sim, a, b, pair.client, pair.Item2);
-        }
 
         static IValueReadStream Direct(IConnection connection) => Assert.IsAssignableFrom<IValueReadStream>(connection.Stream);
 
