@@ -15,9 +15,10 @@ namespace PSPeer.Benchmarks
     /// figure beside its aim from issue 13. Live: 200 servents on loopback in this process (query round trip to
     /// the first hit, messages per second during a burst of queries).
     /// `dotnet run -c Release --project tests/PSPeer.Benchmarks -- gnutella [--nodes 10000,100000] [--degree 4]
-    /// [--ultrapeers 0.3] [--queries 20] [--live 200] [--hold SECONDS] [--gen0-mib N] [--alloc-top N]` (--live 0 skips the live part; --hold pauses after
+    /// [--ultrapeers 0.3] [--queries 20] [--live 200] [--hold SECONDS] [--gen0-mib N] [--alloc-top N] [--gc-log]` (--live 0 skips the live part; --hold pauses after
     /// each build so that `dotnet-gcdump collect -p PID` can take the heap; --gen0-mib runs the benchmark again with that
-    /// gen-0 GC budget; --alloc-top prints the types most bytes were allocated for while building).
+    /// gen-0 GC budget; --alloc-top prints the types most bytes were allocated for while building; --gc-log prints one line per collection while building: generation,
+    /// reason, time and bytes marked from each kind of root, bytes promoted, generation sizes and pause).
     /// </summary>
     static class GnutellaBenchmark
     {
@@ -79,6 +80,7 @@ namespace PSPeer.Benchmarks
             EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> onException = (s, e) => System.Threading.Interlocked.Increment(ref exceptions);
             AppDomain.CurrentDomain.FirstChanceException += onException;
             var sampler = Program.Option(Environment.GetCommandLineArgs(), "--alloc-top", 0) > 0 ? new AllocationSampler() : null;
+            var gcLog = Array.IndexOf(Environment.GetCommandLineArgs(), "--gc-log") >= 0 ? new GcLog() : null;
             var gc = GcWindow.Start();
             var clock = Stopwatch.StartNew();
             using (var net = GnutellaNetwork.CreateSimulated(new GnutellaNetworkOptions
@@ -99,6 +101,7 @@ namespace PSPeer.Benchmarks
                 Console.WriteLine($"events     {buildEvents:N0} simulator events while building = {buildRate:N0} events/s (aim >= {AimEventsPerSecond:N0}: {Ratio(buildRate, AimEventsPerSecond)}), " +
                                   $"{(double)buildGc.Allocated / Math.Max(1, buildEvents):N0} bytes allocated per event");
                 if (sampler != null) Console.WriteLine("allocated while building, by type (sampled):" + Environment.NewLine + sampler.Report(Program.Option(Environment.GetCommandLineArgs(), "--alloc-top", 0)));
+                if (gcLog != null) Console.Write("collections while building:" + Environment.NewLine + gcLog.Report());
                 Console.WriteLine($"gc build   {buildGc} (aim < {AimGcPauseShare:P0}: {Ratio(AimGcPauseShare, buildGc.PauseShare)}); {exceptions:N0} exceptions thrown");
                 long heap = Memory();
                 long perNode = (heap - before) / count;
