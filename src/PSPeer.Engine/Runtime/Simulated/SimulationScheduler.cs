@@ -85,9 +85,8 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
             Array.Clear(_heap, kept, _count - kept);
             _count = kept;
-            int capacity = _heap.Length;
-            while (capacity > 1024 && capacity / 4 > _count) capacity /= 2;
-            if (capacity != _heap.Length) Array.Resize(ref _heap, capacity);
+            // The array keeps its size: a heap that grew this large will grow again (the next wave of a build), and
+            // a large array allocated again and again is what triggers full (gen-2) collections.
             // Floyd's heap construction: every parent from the last one up sifts down.
             for (int i = (_count - 2) >> 2; i >= 0; i--) SiftDown(i, _heap[i]);
             _withdrawn = 0;
