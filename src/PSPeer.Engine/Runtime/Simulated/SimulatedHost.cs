@@ -97,8 +97,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             while (_datagramSockets != null) _datagramSockets.Dispose();
             foreach (var stream in OpenStreams())
             {
-                stream.Reset($"Host {Name} crashed.");
-                stream.Peer.Reset("The connection was reset: the peer crashed.");
+                stream.ResetBoth($"Host {Name} crashed.", "The connection was reset: the peer crashed.");
             }
         }
 

@@ -68,8 +68,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             while (_backlog != null && _backlog.Count > 0)
             {
                 var stream = _backlog.Dequeue();
-                stream.Reset("The listener closed before accepting the connection.");
-                stream.Peer.Reset("The connection was reset: the listener closed before accepting it.");
+                stream.ResetBoth("The listener closed before accepting the connection.", "The connection was reset: the listener closed before accepting it.");
             }
         }
 

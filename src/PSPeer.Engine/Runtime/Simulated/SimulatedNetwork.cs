@@ -158,11 +158,8 @@ namespace PSPeer.Engine.Runtime.Simulated
             var (small, other) = partition.A.Count <= partition.B.Count ? (partition.A, partition.B) : (partition.B, partition.A);
             foreach (var host in small.OrderBy(h => h.Index))
                 foreach (var stream in host.OpenStreams())
-                    if (other.Contains(stream.Peer.Host))
-                    {
-                        stream.Reset("The connection timed out: the network is partitioned.");
-                        stream.Peer.Reset("The connection timed out: the network is partitioned.");
-                    }
+                    if (other.Contains(stream.RemoteHost))
+                        stream.ResetBoth("The connection timed out: the network is partitioned.", "The connection timed out: the network is partitioned.");
             return partition;
         }
 
@@ -170,13 +167,26 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         public void HealAll() => _partitions.Clear();
 
+        /// <summary>Both ends of every open connection, where each finds the other (see ConnectionTable for why not by reference).</summary>
+        public ConnectionTable Connections { get; } = new ConnectionTable();
+
+        /// <summary>The host registered with this index (SimulatedHost.Index).</summary>
+        internal SimulatedHost HostAt(int index) => _byIndex[index];
+
+        void Connect(SimulatedStream client, SimulatedStream server)
+        {
+            if (server.Id != client.Id + 1) throw new InvalidOperationException("The two ends of a connection are numbered one after the other.");
+            int end = Connections.Add(client, server);
+            client.Join(end, server.Host);
+            server.Join(end + 1, client.Host);
+        }
+
         /// <summary>Both ends of a new connection, tracked on their hosts until they finish.</summary>
         public (SimulatedStream client, SimulatedStream server) CreateConnection(SimulatedHost client, SimulatedHost server, int serverPort)
         {
             var clientStream = new SimulatedStream(this, client, ++_nextStreamId);
             var serverStream = new SimulatedStream(this, server, ++_nextStreamId);
-            clientStream.Peer = serverStream;
-            serverStream.Peer = clientStream;
+            Connect(clientStream, serverStream);
             client.Track(clientStream);
             server.Track(serverStream);
             int clientPort = client.NextEphemeralPort();
@@ -194,8 +204,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             var clientStream = new SimulatedStream(this, client, ++_nextStreamId);
             var serverStream = new SimulatedStream(this, server, ++_nextStreamId);
-            clientStream.Peer = serverStream;
-            serverStream.Peer = clientStream;
+            Connect(clientStream, serverStream);
             client.Track(clientStream);
             server.Track(serverStream);
             clientStream.SetEndPoints(clientLocal, serverDialledAs);
@@ -203,7 +212,12 @@ namespace PSPeer.Engine.Runtime.Simulated
             return (clientStream, serverStream);
         }
 
-        public void Untrack(SimulatedStream stream) => stream.Host.Untrack(stream);
+        public void Untrack(SimulatedStream stream)
+        {
+            if (!stream.IsTracked) return;
+            stream.Host.Untrack(stream);
+            Connections.Release(stream.End);
+        }
 
         public static PeerException Unreachable(string host, int port, string why) =>
             new PeerException(PeerErrorIds.Unreachable, $"Cannot connect to {host}:{port}: {why}. Is the node running there?");

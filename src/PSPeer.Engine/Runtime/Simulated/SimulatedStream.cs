@@ -79,7 +79,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         NatEndPoints _natEndPoints;
 
         public string LocalEndPoint => _natEndPoints?.Local ?? Host.HostAddress + ":" + _localPort;
-        public string RemoteEndPoint => _natEndPoints?.Remote ?? Peer.Host.HostAddress + ":" + _remotePort;
+        public string RemoteEndPoint => _natEndPoints?.Remote ?? RemoteHost.HostAddress + ":" + _remotePort;
 
         /// <summary>An end whose host and peer's host are reached at their own addresses.</summary>
         internal void SetPorts(int localPort, int remotePort)
@@ -97,12 +97,47 @@ namespace PSPeer.Engine.Runtime.Simulated
             public NatEndPoints(string local, string remote) { Local = local; Remote = remote; }
         }
         public override string ToString() => $"{LocalEndPoint} -> {RemoteEndPoint}";
-        public SimulatedStream Peer { get; set; }
+        /// <summary>
+        /// The other end, until it is finished (then null): found in the network's ConnectionTable by number, so that
+        /// no reference leads from one host's objects to another's. The id check keeps a later connection that reuses
+        /// the slot from ever being taken for this one's peer.
+        /// </summary>
+        public SimulatedStream Peer
+        {
+            get
+            {
+                var peer = End < 0 ? null : _network.Connections.At(End ^ 1);
+                return peer != null && peer.Id == PeerId ? peer : null;
+            }
+        }
+
+        // The two ends of a connection are numbered one after the other, the dialling end first (SimulatedNetwork.Connect).
+        long PeerId => (End & 1) == 0 ? Id + 1 : Id - 1;
+        /// <summary>This end's number in the network's ConnectionTable.</summary>
+        internal int End { get; private set; } = -1;
+        int _remoteHostIndex;
+        /// <summary>The host at the other end (kept as an index, like the peer: see <see cref="Peer"/>).</summary>
+        internal SimulatedHost RemoteHost => _network.HostAt(_remoteHostIndex);
+
+        /// <summary>Joins this end to its connection: its number in the ConnectionTable and the host at the other end.</summary>
+        internal void Join(int end, SimulatedHost remoteHost)
+        {
+            End = end;
+            _remoteHostIndex = remoteHost.Index;
+        }
+
+        /// <summary>Resets this end and then the other (a crash, a partition, a refused or abandoned connection).</summary>
+        internal void ResetBoth(string reason, string peerReason)
+        {
+            var peer = Peer;
+            Reset(reason);
+            peer?.Reset(peerReason);
+        }
         /// <summary>The host's list of open ends runs through its streams (no set per host): see SimulatedHost.Track.</summary>
         internal SimulatedStream TrackedPrevious, TrackedNext;
         internal bool IsTracked;
         /// <summary>The link from this end's host to the peer's host.</summary>
-        public SimulatedLink Outbound => _network.GetLink(Host, Peer.Host);
+        public SimulatedLink Outbound => _network.GetLink(Host, RemoteHost);
         public bool IsReset => _resetReason != null;
         /// <summary>Nothing more can happen on this end: it was reset, or closed here and closed by the peer.</summary>
         public bool IsFinished => IsReset || (_disposed && _finReceived);
@@ -243,6 +278,12 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (arrival < _lastArrival) arrival = _lastArrival;
             _lastArrival = arrival;
             var target = Peer;
+            if (target == null)
+            {
+                // The other end is finished (reset, or closed both ways): what it would have dropped on arrival is dropped now.
+                if (data != null) _network.SegmentBuffers.Return(data);
+                return;
+            }
             target.Append(new InFlight { Data = data, Length = length, Kind = kind });
             _network.Scheduler.Enqueue(arrival, ArriveCallback, target);
         }

@@ -166,8 +166,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                 if (_source.Epoch != _sourceEpoch)
                 {
                     // The caller's process is gone: the accepted end sees its peer vanish.
-                    _client.Reset("The host crashed.");
-                    _client.Peer.Reset("The connection was reset: the peer crashed.");
+                    _client.ResetBoth("The host crashed.", "The connection was reset: the peer crashed.");
                     return;
                 }
                 // Cancelled meanwhile: the server already accepted, so close our end properly.

@@ -1,0 +1,80 @@
+using System;
+using PSPeer.Engine.Runtime.Simulated;
+using Xunit;
+using static PSPeer.Engine.Tests.Runtime.Simulated.SimulatedStreamHelpers;
+
+namespace PSPeer.Engine.Tests.Runtime.Simulated
+{
+    /// <summary>Ends find their peers by number (ConnectionTable), and a reused slot never hands an old end a stranger.</summary>
+    public class ConnectionTableTests
+    {
+        static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
+
+        [Fact]
+        public void Each_end_finds_the_other_until_both_are_closed_and_then_neither_does()
+        {
+            var (sim, a, b, client, server) = Pair();
+            var c = (SimulatedStream)client;
+            var s = (SimulatedStream)server;
+            Assert.Same(s, c.Peer);
+            Assert.Same(c, s.Peer);
+            Assert.Same(b, c.RemoteHost);
+            Assert.Same(a, s.RemoteHost);
+
+            c.Dispose();
+            s.Dispose();
+            sim.RunFor(TimeSpan.FromSeconds(1));
+            Assert.Null(c.Peer);
+            Assert.Null(s.Peer);
+            Assert.Equal(0, a.OpenConnectionCount);
+            Assert.Equal(0, b.OpenConnectionCount);
+        }
+
+        [Fact]
+        public void A_closed_connection_s_slot_goes_to_the_next_one_and_the_old_ends_do_not_see_the_new_ends()
+        {
+            var (sim, a, b, client, server) = Pair();
+            var oldClient = (SimulatedStream)client;
+            var oldServer = (SimulatedStream)server;
+            oldClient.Dispose();
+            oldServer.Dispose();
+            sim.RunFor(TimeSpan.FromSeconds(1));
+
+            var next = sim.Run(async () =>
+            {
+                var listener = await b.Transport.ListenAsync(7001);
+                var accept = listener.AcceptAsync();
+                var dialled = await a.Transport.ConnectAsync(b.HostAddress, 7001);
+                return ((SimulatedStream)dialled, (SimulatedStream)await accept);
+            }, Limit);
+            Assert.Equal(oldClient.End, next.Item1.End);   // the slot was reused
+            Assert.Same(next.Item2, next.Item1.Peer);
+            Assert.Same(next.Item1, next.Item2.Peer);
+            Assert.Null(oldClient.Peer);
+            Assert.Null(oldServer.Peer);
+        }
+
+        [Fact]
+        public void A_reset_end_still_answers_the_sender_with_a_reset_after_giving_its_entry_back()
+        {
+            var (sim, a, b, client, server) = Pair();
+            var s = (SimulatedStream)server;
+            s.Reset("test reset");
+            Assert.Null(((SimulatedStream)client).Peer);   // the reset end gave its entry back
+            var error = sim.Run(async () =>
+            {
+                try
+                {
+                    await client.Stream.WriteAsync(new byte[1], 0, 1);
+                    await sim.Clock.Delay(TimeSpan.FromSeconds(1));
+                    return null;
+                }
+                catch (System.IO.IOException e) { return e; }
+            }, Limit);
+            // The segment to the finished end was dropped: the dialling end is still open until told otherwise.
+            Assert.Null(error);
+            Assert.Equal(1, a.OpenConnectionCount);
+            Assert.Equal(0, b.OpenConnectionCount);
+        }
+    }
+}
