@@ -65,17 +65,33 @@ namespace PSPeer.Engine.Gnutella
         // Servents of the pre-X-Degree era kept about 8 ultrapeer links (gtk-gnutella assumes the same).
         const int LegacyDegree = 8;
 
-        /// <summary>What the other end said it can do (its CONNECT, or its answer to ours).</summary>
-        static void ReadCapabilities(GnutellaLink link, HandshakeHead head)
+        /// <summary>What the other end said it can do (its CONNECT, or its answer to ours), taken from its head at once.</summary>
+        struct RemoteCapabilities
         {
-            if (!link.RemoteIsUltrapeer) return;
-            link.AdvertisedDegree = int.TryParse(HeaderOf(head, "X-Degree").Trim(), System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree;
-            link.AdvertisedMaxTtl = int.TryParse(HeaderOf(head, "X-Max-TTL").Trim(), System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0;
-            link.DynamicQuerying = HeaderOf(head, "X-Dynamic-Querying").Trim().Length > 0;
-            link.UltrapeerQueryRouting = HeaderOf(head, "X-Ultrapeer-Query-Routing").Trim().Length > 0;
-            link.ExtProbes = HeaderOf(head, "X-Ext-Probes").Trim().Length > 0;
+            int _degree, _maxTtl;
+            bool _dynamicQuerying, _ultrapeerQueryRouting, _extProbes;
+
+            public static RemoteCapabilities Of(HandshakeHead head) => new RemoteCapabilities
+            {
+                _degree = int.TryParse(HeaderOf(head, "X-Degree").Trim(), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree,
+                _maxTtl = int.TryParse(HeaderOf(head, "X-Max-TTL").Trim(), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0,
+                _dynamicQuerying = HeaderOf(head, "X-Dynamic-Querying").Trim().Length > 0,
+                _ultrapeerQueryRouting = HeaderOf(head, "X-Ultrapeer-Query-Routing").Trim().Length > 0,
+                _extProbes = HeaderOf(head, "X-Ext-Probes").Trim().Length > 0,
+            };
+
+            /// <summary>Told to an ultrapeer link only (a leaf's headers about ultrapeer links mean nothing).</summary>
+            public void ApplyTo(GnutellaLink link)
+            {
+                if (!link.RemoteIsUltrapeer) return;
+                link.AdvertisedDegree = _degree;
+                link.AdvertisedMaxTtl = _maxTtl;
+                link.DynamicQuerying = _dynamicQuerying;
+                link.UltrapeerQueryRouting = _ultrapeerQueryRouting;
+                link.ExtProbes = _extProbes;
+            }
         }
 
         /// <summary>Dials, sends CONNECT, reads the answer, confirms. The caller starts the returned link.</summary>
@@ -99,9 +115,11 @@ namespace PSPeer.Engine.Gnutella
                     var sentAt = Runtime.Clock.Now;
                     await SendAsync(stream, OwnConnect(), token);
 
+                    // 1 KiB holds a whole 200 with its X-Try-Ultrapeers where the reader needs a buffer of its own.
+                    var reader = new HandshakeHeadReader(stream, GnutellaHandshake.DefaultMaxHeadBytes, 1024) { CancelledByOwner = true };
+                    deadline.Reader = reader;
                     HandshakeHead answer;
-                    // 1 KiB holds a whole 200 with its X-Try-Ultrapeers; the head keeps the buffer it is read into.
-                    try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, 0, 1024, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+                    try { while (!reader.TryTakeHead(out answer)) await reader.WaitAsync(token); }
                     catch (GnutellaProtocolException e)
                     {
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} did not answer with a Gnutella 0.6 handshake ({e.Message}).", e);
@@ -120,27 +138,33 @@ namespace PSPeer.Engine.Gnutella
                             $"{peer} refused the Gnutella connection: {answer.Status} {answer.Reason}. Try another servent (it listed {CountTry(answer)} others).");
                     }
 
+                    // Everything the link needs from the answer, taken now: the head is lent until the reader's next read.
                     bool remoteUltrapeer = IsUltrapeerHeader(answer);
+                    string unreadable = LinkCompression.UnknownEncoding(answer);
+                    // Link compression, each way on its own: we compress if it can inflate, we inflate if it compresses.
+                    bool compress = CompressionEnabled && LinkCompression.Accepts(answer);
+                    bool inflate = LinkCompression.Declares(answer);
+                    bool acceptsBye = AdvertisesBye(answer);
+                    var capabilities = remoteUltrapeer ? RemoteCapabilities.Of(answer) : default;
+                    answer = null;
+
                     if (IsLeaf && !remoteUltrapeer)
                     {
                         await SendAsync(stream, LeafRefusesLeaf, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
                     }
-                    string unreadable = LinkCompression.UnknownEncoding(answer);
                     if (unreadable != null)
                     {
                         await SendAsync(stream, EncodingRefused, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} would send with Content-Encoding '{unreadable}', which PSPeer cannot read.");
                     }
-                    // Link compression, each way on its own: we compress if it can inflate, we inflate if it compresses.
-                    bool compress = CompressionEnabled && LinkCompression.Accepts(answer);
                     await SendAsync(stream, compress ? ConfirmCompressed : ConfirmPlain, token);
 
-                    var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
+                    var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, reader.TakeBuffered(), Options.MaxPayloadLength,
                         new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                        compressSending: compress, inflateReceiving: LinkCompression.Declares(answer), live: !Runtime.IsSimulated)
-                        { AcceptsBye = AdvertisesBye(answer), RemoteAddress = HostOf(connection.RemoteEndPoint) };
-                    ReadCapabilities(link, answer);
+                        compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated)
+                        { AcceptsBye = acceptsBye, RemoteAddress = HostOf(connection.RemoteEndPoint, peer.Host) };
+                    capabilities.ApplyTo(link);
                     done = true;
                     return link;
                 }
@@ -161,23 +185,21 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>
-        /// The accepting side: reads CONNECT, answers 200 (or 4xx/503 with X-Try-Ultrapeers), reads the confirmation.
-        /// Returns null when the connection was refused (and answered).
+        /// The accepting side: reads CONNECT (its first bytes already in <paramref name="reader"/>), answers 200 (or
+        /// 4xx/503 with X-Try-Ultrapeers), reads the confirmation. Returns null when the connection was refused (and answered).
         /// </summary>
-        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, byte[] first, int firstCount, CancellationToken token)
+        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, HandshakeHeadReader reader, string remote, CancellationToken token)
         {
             var stream = connection.Stream;
-            string remote = connection.RemoteEndPoint;
             // "GNUT" is the only start a 0.6 handshake can have; anything else would only make us wait for a blank line.
-            if (!(first[0] == 'G' && first[1] == 'N' && first[2] == 'U' && first[3] == 'T'))
+            if (!reader.StartsWith("GNUT"))
             {
                 await RefuseAsync(stream, 400, "Not a Gnutella 0.6 handshake", null, token);
                 Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
                 return null;
             }
             HandshakeHead hello;
-            // The sniffed bytes (usually the whole CONNECT) become the head's own buffer.
-            try { hello = await GnutellaHandshake.ReadHeadAsync(stream, first, firstCount, 512, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+            try { while (!reader.TryTakeHead(out hello)) await reader.WaitAsync(token); }
             catch (GnutellaProtocolException e)
             {
                 await RefuseAsync(stream, 400, "Bad handshake", null, token);
@@ -186,16 +208,25 @@ namespace PSPeer.Engine.Gnutella
             }
             if (!hello.IsConnect)
             {
+                string startLine = hello.StartLine;
                 await RefuseAsync(stream, 400, "Gnutella 0.6 required", null, token);
-                Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + hello.StartLine, D("Reason", hello.StartLine));
+                Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + startLine, D("Reason", startLine));
                 return null;
             }
 
             bool remoteUltrapeer = IsUltrapeerHeader(hello);
             HostPort listen = ListenAddressOf(hello);
             LearnTryUltrapeers(hello);
+            // Everything else the link needs from the CONNECT, taken now: the head is lent until the reader's next read.
+            bool compress = CompressionEnabled && LinkCompression.Accepts(hello);
+            string helloUnreadable = LinkCompression.UnknownEncoding(hello);
+            bool helloDeclares = LinkCompression.Declares(hello);
+            bool acceptsBye = AdvertisesBye(hello);
+            var capabilities = remoteUltrapeer ? RemoteCapabilities.Of(hello) : default;
+            hello = null;
 
-            string remoteAddress = HostOf(remote);
+            // The gate already took the address from the endpoint.
+            string remoteAddress = connection is Runtime.Admission.AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
             string refusal = TakeSlot(remoteUltrapeer, listen, remoteAddress, remote);
             if (refusal != null)
             {
@@ -204,7 +235,6 @@ namespace PSPeer.Engine.Gnutella
             }
 
             // Our headers, then what this connection alone gets, in the order a dictionary of them was written.
-            bool compress = CompressionEnabled && LinkCompression.Accepts(hello);
             string tryList = _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen);
             var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(200, "OK"));
             WriteOwnHeaders(writer);
@@ -217,35 +247,38 @@ namespace PSPeer.Engine.Gnutella
             await SendAsync(stream, answer, token);
 
             // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
-            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, hello.Remainder.Length, 256, GnutellaHandshake.DefaultMaxHeadBytes, token);
+            HandshakeHead confirm;
+            while (!reader.TryTakeHead(out confirm)) await reader.WaitAsync(token);
             if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
-            string unreadable = LinkCompression.UnknownEncoding(confirm) ?? LinkCompression.UnknownEncoding(hello);
+            string unreadable = LinkCompression.UnknownEncoding(confirm) ?? helloUnreadable;
+            // The initiator compresses from here on when it says so in its confirmation (gtk-gnutella also honours it
+            // said in the CONNECT).
+            bool inflate = LinkCompression.Declares(confirm) || helloDeclares;
+            // Leaf guidance: told X-Ultrapeer-Needed: False, an ultrapeer-capable servent may say X-Ultrapeer: False in the
+            // third step and stay on as our leaf. Taken for an ultrapeer, it would get every query unfiltered and its QRP
+            // table would be ignored.
+            bool staysLeaf = confirm.Headers != null && confirm.Headers.ContainsKey("X-Ultrapeer") && !IsUltrapeerHeader(confirm);
+            confirm = null;
             if (unreadable != null)
             {
                 Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
                 return null;
             }
-            // The initiator compresses from here on when it says so in its confirmation (gtk-gnutella also honours it
-            // said in the CONNECT).
-            bool inflate = LinkCompression.Declares(confirm) || LinkCompression.Declares(hello);
             RecordRtt(Runtime.Clock.Now - sentAt);
-            // Leaf guidance: told X-Ultrapeer-Needed: False, an ultrapeer-capable servent may say X-Ultrapeer: False in the
-            // third step and stay on as our leaf. Taken for an ultrapeer, it would get every query unfiltered and its QRP
-            // table would be ignored.
-            if (remoteUltrapeer && confirm.Headers != null && confirm.Headers.ContainsKey("X-Ultrapeer") && !IsUltrapeerHeader(confirm))
+            if (remoteUltrapeer && staysLeaf)
             {
                 remoteUltrapeer = false;
                 string full = TakeSlot(remoteUltrapeer, listen, remoteAddress, remote);
                 if (full != null)
                 {
-                    if (AdvertisesBye(hello)) await SayByeAsync(stream, 503, full, token);
+                    if (acceptsBye) await SayByeAsync(stream, 503, full, token);
                     return null;
                 }
             }
-            var link = new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
+            var link = new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, reader.TakeBuffered(), Options.MaxPayloadLength,
                 new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated) { AcceptsBye = AdvertisesBye(hello), RemoteAddress = remoteAddress };
-            ReadCapabilities(link, hello);
+                compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated) { AcceptsBye = acceptsBye, RemoteAddress = remoteAddress };
+            capabilities.ApplyTo(link);
             return link;
         }
 
@@ -324,6 +357,39 @@ namespace PSPeer.Engine.Gnutella
         static string HeaderOf(HandshakeHead head, string name) =>
             head.Headers != null && head.Headers.TryGetValue(name, out var value) ? value ?? "" : "";
 
-        static string HostOf(string endPoint) => HostPort.TryParse(endPoint, out var hp) ? hp.Host : endPoint;
+        /// <summary>
+        /// The host of "host:port" (as <see cref="HostPort.TryParse(string, out HostPort)"/> reads it), or the text when it
+        /// is not one. <paramref name="likely"/> is the host expected (the one dialled): when it is that, that very string
+        /// is returned rather than a copy, so a network's links share their hosts' address strings.
+        /// </summary>
+        static string HostOf(string endPoint, string likely)
+        {
+            if (likely != null && endPoint != null && endPoint.Length > likely.Length + 1 && endPoint[likely.Length] == ':'
+                && string.CompareOrdinal(endPoint, 0, likely, 0, likely.Length) == 0 && IsPlainHost(likely) && IsPort(endPoint, likely.Length + 1))
+                return likely;
+            return HostPort.TryParse(endPoint, out var hp) ? hp.Host : endPoint;
+        }
+
+        // No character that HostPort.TryParse would trim or read otherwise (white space, brackets, a colon).
+        static bool IsPlainHost(string host)
+        {
+            if (host.Length == 0) return false;
+            foreach (char c in host) if (c == ':' || c == '[' || c == ']' || char.IsWhiteSpace(c)) return false;
+            return true;
+        }
+
+        // Digits to the end, a port HostPort.TryParse accepts (at most 65535).
+        static bool IsPort(string text, int from)
+        {
+            int port = 0;
+            for (int i = from; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9') return false;
+                port = port * 10 + (c - '0');
+                if (port > 65535) return false;
+            }
+            return true;
+        }
     }
 }

@@ -181,28 +181,33 @@ namespace PSPeer.Engine.Gnutella
             Task serving = null;
             try
             {
-                byte[] first;
-                int firstCount;
                 using (var both = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping))
                 {
-                    (first, firstCount) = await ReadAtLeastAsync(connection, 4, both.Token);
-                    if (first == null) return;
+                    // One reader for the sniff and the handshake heads; where it needs a buffer of its own, 512 bytes hold
+                    // a whole CONNECT of ours.
+                    var reader = new HandshakeHeadReader(connection.Stream, GnutellaHandshake.DefaultMaxHeadBytes, 512) { CancelledByOwner = true };
+                    both.Reader = reader;
+                    while (!reader.Has(4))
+                    {
+                        if (reader.Ended) return;
+                        await reader.WaitAsync(both.Token);
+                    }
                     NoteIncoming(remote);
-                    if (StartsWith(first, "GET ") || StartsWith(first, "HEAD"))
+                    if (reader.StartsWith("GET ") || reader.StartsWith("HEAD"))
                     {
                         lock (_gate) _handshaking.Remove(connection);
                         handedOver = true;
                         // Served outside the handshake timer: a download may take much longer than a handshake.
-                        serving = _http.ServeAsync(connection, Exactly(first, firstCount));
+                        serving = _http.ServeAsync(connection, reader.TakeBuffered());
                         return;
                     }
-                    if (StartsWith(first, "GIV "))
+                    if (reader.StartsWith("GIV "))
                     {
-                        handedOver = await AcceptGivAsync(connection, Exactly(first, firstCount), both.Token);
+                        handedOver = await AcceptGivAsync(connection, reader.TakeBuffered(), both.Token);
                         if (handedOver) connection.MarkEstablished();
                         return;
                     }
-                    var link = await HandshakeIncomingAsync(connection, first, firstCount, both.Token);
+                    var link = await HandshakeIncomingAsync(connection, reader, remote, both.Token);
                     if (link == null) return;
                     connection.MarkEstablished();
                     handedOver = true;
@@ -221,37 +226,6 @@ namespace PSPeer.Engine.Gnutella
                 if (!handedOver) connection.Dispose();
             }
             if (serving != null) await serving;
-        }
-
-        static bool StartsWith(byte[] bytes, string ascii)
-        {
-            if (bytes.Length < ascii.Length) return false;
-            for (int i = 0; i < ascii.Length; i++) if (bytes[i] != ascii[i]) return false;
-            return true;
-        }
-
-        /// <summary>
-        /// At least <paramref name="count"/> bytes (maybe more, whatever one read brought) at the start of a buffer
-        /// sized for a whole CONNECT of ours, or a null buffer at end of stream.
-        /// </summary>
-        static async Task<(byte[] buffer, int count)> ReadAtLeastAsync(IConnection connection, int count, CancellationToken token)
-        {
-            var buffer = new byte[512];
-            int got = 0;
-            while (got < count)
-            {
-                int n = await connection.Stream.ReadAsync(buffer, got, buffer.Length - got, token);
-                if (n <= 0) return (null, 0);
-                got += n;
-            }
-            return (buffer, got);
-        }
-
-        static byte[] Exactly(byte[] buffer, int count)
-        {
-            var exact = new byte[count];
-            Buffer.BlockCopy(buffer, 0, exact, 0, count);
-            return exact;
         }
 
         /// <summary>Registers a link that finished its handshake and starts its read loop.</summary>

@@ -82,11 +82,22 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             if (bytes == null) throw new ArgumentNullException(nameof(bytes));
             if (length < 0 || length > bytes.Length) throw new ArgumentOutOfRangeException(nameof(length));
+            return Parse(bytes, length, null);
+        }
+
+        /// <summary>
+        /// As <see cref="Parse(byte[], int)"/> on <paramref name="lender"/>'s bytes[0 .. length): the head is good until
+        /// the lender is refilled (reading it later throws), and costs no array of its own.
+        /// </summary>
+        internal static HandshakeHead ParseLent(HandshakeHeadBuffer lender, int length) => Parse(lender.Bytes, length, lender);
+
+        static HandshakeHead Parse(byte[] bytes, int length, HandshakeHeadBuffer lender)
+        {
             int lineEnd = LineEnd(bytes, 0, length, out int next);
             var head = ParseStartLine(bytes, lineEnd);
             int lines = 0;
             for (int i = next; i < length; i++) if (bytes[i] == '\n') lines++;
-            var headers = new HandshakeHeaders(bytes, lines + 1);
+            var headers = lender != null ? new HandshakeHeaders(lender, lines + 1) : new HandshakeHeaders(bytes, lines + 1);
             for (int at = next; at < length; at = next)
             {
                 lineEnd = LineEnd(bytes, at, length, out next);

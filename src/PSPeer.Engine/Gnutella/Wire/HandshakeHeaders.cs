@@ -33,6 +33,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         string[] _values;
         int _count;
         int _last;   // the field the latest line named (a repeated name joins an earlier one)
+        // A head parsed in a lent buffer (HandshakeHeadBuffer) is good only until that buffer is refilled.
+        readonly HandshakeHeadBuffer _lender;
+        readonly int _generation;
 
         /// <param name="lines">How many fields there can be (the head's line count), so the spans are allocated once.</param>
         internal HandshakeHeaders(byte[] bytes, int lines = 8)
@@ -41,7 +44,19 @@ namespace PSPeer.Engine.Gnutella.Wire
             _spans = new int[4 * Math.Max(1, lines)];
         }
 
-        public int Count => _count;
+        /// <summary>Fields in <paramref name="lender"/>'s bytes, good until it is refilled; its span room is used too.</summary>
+        internal HandshakeHeaders(HandshakeHeadBuffer lender, int lines)
+        {
+            _bytes = lender.Bytes;
+            _spans = lender.Spans(4 * Math.Max(1, lines));
+            _lender = lender;
+            _generation = lender.Generation;
+        }
+
+        // A lent head read after its buffer was refilled would read another head's bytes: it throws instead.
+        void CheckLent() => _lender?.Check(_generation);
+
+        public int Count { get { CheckLent(); return _count; } }
 
         /// <summary>Adds one "name: value" field found in the bytes (both already trimmed), joining a repeated name.</summary>
         internal void Add(int nameStart, int nameLength, int valueStart, int valueLength)
@@ -80,6 +95,8 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (_values != null && index < _values.Length && _values[index] != null) return _values[index];
             int at = index * 4;
             string value = Common(_bytes, _spans[at + 2], _spans[at + 3]) ?? Latin1.Text(_bytes, _spans[at + 2], _spans[at + 3]);
+            // A lent head lives for one step of a handshake, which asks for each value about once: nothing to cache.
+            if (_lender != null) return value;
             // Each value is made once: a servent may ask for one several times.
             if (_values == null) _values = new string[_spans.Length / 4];
             else if (_values.Length <= index) Array.Resize(ref _values, _spans.Length / 4);
@@ -112,6 +129,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         int Find(string name)
         {
             if (name == null) throw new ArgumentNullException(nameof(name));
+            CheckLent();
             for (int i = 0; i < _count; i++)
             {
                 int at = i * 4;
@@ -170,16 +188,17 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         public IEnumerable<string> Keys
         {
-            get { for (int i = 0; i < _count; i++) yield return NameAt(i); }
+            get { CheckLent(); for (int i = 0; i < _count; i++) yield return NameAt(i); }
         }
 
         public IEnumerable<string> Values
         {
-            get { for (int i = 0; i < _count; i++) yield return ValueAt(i); }
+            get { CheckLent(); for (int i = 0; i < _count; i++) yield return ValueAt(i); }
         }
 
         public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
         {
+            CheckLent();
             for (int i = 0; i < _count; i++) yield return new KeyValuePair<string, string>(NameAt(i), ValueAt(i));
         }
 
