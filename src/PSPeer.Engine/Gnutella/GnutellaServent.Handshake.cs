@@ -43,13 +43,13 @@ namespace PSPeer.Engine.Gnutella
             if (CompressionEnabled) writer.Header(LinkCompression.AcceptEncoding, LinkCompression.Deflate);
         }
 
-        /// <summary>Our CONNECT head. Written afresh for each dial (a few hundred bytes, no strings on the way): kept per
-        /// servent it would cost every node of a simulated network its size for good.</summary>
-        byte[] OwnConnect()
+        /// <summary>Our CONNECT head, for <see cref="SendHeadAsync"/>. Written afresh for each dial (a few hundred bytes, no
+        /// strings on the way): kept per servent it would cost every node of a simulated network its size for good.</summary>
+        HandshakeHeadWriter OwnConnect()
         {
             var writer = HandshakeHeadWriter.Start(GnutellaHandshake.ConnectLine);
             WriteOwnHeaders(writer);
-            return writer.Finish();
+            return writer;
         }
 
         // Answers that never change, made once by the general writer (so they stay byte for byte what it writes).
@@ -94,8 +94,8 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        /// <summary>Dials, sends CONNECT, reads the answer, confirms. The caller starts the returned link.</summary>
-        async Task<GnutellaLink> HandshakeOutgoingAsync(HostPort peer, CancellationToken cancellationToken)
+        /// <summary>Dials, sends CONNECT, reads the answer, confirms, and starts the link.</summary>
+        async Task HandshakeOutgoingAsync(HostPort peer, CancellationToken cancellationToken)
         {
             if (peer.Equals(_listenEndPoint))
                 throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is this servent's own address.");
@@ -106,6 +106,7 @@ namespace PSPeer.Engine.Gnutella
                 _handshaking.Add(connection);
             }
             bool done = false;
+            GnutellaLink link;
             try
             {
                 using (var deadline = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping, cancellationToken))
@@ -113,7 +114,7 @@ namespace PSPeer.Engine.Gnutella
                     var token = deadline.Token;
                     var stream = connection.Stream;
                     var sentAt = Runtime.Clock.Now;
-                    await SendAsync(stream, OwnConnect(), token);
+                    await SendHeadAsync(stream, OwnConnect(), token);
 
                     // 1 KiB holds a whole 200 with its X-Try-Ultrapeers where the reader needs a buffer of its own.
                     var reader = new HandshakeHeadReader(stream, GnutellaHandshake.DefaultMaxHeadBytes, 1024) { CancelledByOwner = true };
@@ -160,13 +161,12 @@ namespace PSPeer.Engine.Gnutella
                     }
                     await SendAsync(stream, compress ? ConfirmCompressed : ConfirmPlain, token);
 
-                    var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, reader.TakeBuffered(), Options.MaxPayloadLength,
+                    link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, reader.TakeBuffered(), Options.MaxPayloadLength,
                         new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
                         compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated)
                         { AcceptsBye = acceptsBye, RemoteAddress = HostOf(connection.RemoteEndPoint, peer.Host) };
                     capabilities.ApplyTo(link);
                     done = true;
-                    return link;
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !Stopping.IsCancellationRequested)
@@ -182,6 +182,7 @@ namespace PSPeer.Engine.Gnutella
                 lock (_gate) _handshaking.Remove(connection);
                 if (!done) connection.Dispose();
             }
+            StartLink(link);
         }
 
         /// <summary>
@@ -242,9 +243,8 @@ namespace PSPeer.Engine.Gnutella
             if (compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
             if (tryList.Length > 0) writer.Header("X-Try-Ultrapeers", tryList);
             if (!IsLeaf) writer.Header("X-Ultrapeer-Needed", UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False");
-            var answer = writer.Finish();
             var sentAt = Runtime.Clock.Now;
-            await SendAsync(stream, answer, token);
+            await SendHeadAsync(stream, writer, token);
 
             // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
             HandshakeHead confirm;
@@ -294,6 +294,14 @@ namespace PSPeer.Engine.Gnutella
             var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(status, reason)).Header("User-Agent", UserAgent);
             if (!string.IsNullOrEmpty(tryUltrapeers)) writer.Header("X-Try-Ultrapeers", tryUltrapeers);
             return SendLastWordsAsync(stream, writer.Finish(), token);
+        }
+
+        // A head written straight from the writer's buffer (a head per link step, and a simulated network makes links
+        // by the hundred thousand).
+        static async Task SendHeadAsync(System.IO.Stream stream, HandshakeHeadWriter head, CancellationToken token)
+        {
+            await head.FinishTo(stream, token);
+            await stream.FlushAsync(token);
         }
 
         static async Task SendAsync(System.IO.Stream stream, byte[] bytes, CancellationToken token)

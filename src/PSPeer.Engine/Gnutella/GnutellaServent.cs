@@ -151,15 +151,15 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>Opens a link to <paramref name="peer"/>; completes after the 0.6 handshake.
         /// PeerException PeerUnreachable / HandshakeRefused.</summary>
-        public async Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default)
+        public Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default)
         {
-            if (peer == null) throw new ArgumentNullException(nameof(peer));
+            if (peer == null) return Task.FromException(new ArgumentNullException(nameof(peer)));
             // Starting counts once the listener is up: AutoConnect dials its bootstrap hosts from there.
             var state = State;
             if ((state != NodeState.Running && state != NodeState.Starting) || _listenEndPoint == null || Stopping.IsCancellationRequested)
-                throw new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before connecting it to others.");
-            var link = await HandshakeOutgoingAsync(peer, cancellationToken);
-            StartLink(link);
+                return Task.FromException(new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before connecting it to others."));
+            // The handshake starts the link itself: one async method per dial, not two.
+            return HandshakeOutgoingAsync(peer, cancellationToken);
         }
 
         // The admission gate accepts (connection caps, per-address limit, descriptor budget, handshake deadline).

@@ -353,16 +353,11 @@ namespace PSPeer.Engine.Networks
         /// <summary>Runs count tasks on the loop until all complete; rethrows the first failure.</summary>
         void DriveAll(Func<int, Task> work, int count, TimeSpan limit, string what)
         {
-            var tasks = new Task[count];
-            for (int i = 0; i < count; i++)
-            {
-                int index = i;
-                tasks[i] = Simulation.Spawn(() => work(index));
-            }
-            var all = Task.WhenAll(tasks);
-            if (!RunUntilCompleted(all, limit))
+            // One loop item per index, as a Spawn each would make, without a wrapper task and delegates per index.
+            var batch = Simulation.SpawnEach(work, count);
+            if (!RunUntil(() => batch.IsCompleted, limit))
                 throw new TimeoutException($"The network did not {what} within {limit} of virtual time.");
-            all.GetAwaiter().GetResult();
+            batch.ThrowIfFailed();
         }
     }
 }

@@ -130,19 +130,21 @@ namespace PSPeer.Engine.Gnutella.Wire
         }
 
         // Inline where a task's continuation would run inline (on its own context, or with none); otherwise posted there.
+        // The rare ways are methods of their own, so the usual inline call makes no closure.
         static void Run(Action<object> continuation, object state, SynchronizationContext context, ExecutionContext execution, bool mayRunInline)
         {
-            if (execution != null)
-            {
-                ExecutionContext.Run(execution, _ => Run(continuation, state, context, null, mayRunInline), null);
-                return;
-            }
-            if (context != null && !(mayRunInline && context == SynchronizationContext.Current))
-                context.Post(_ => continuation(state), null);
-            else if (context == null && !mayRunInline)
-                ThreadPool.QueueUserWorkItem(_ => continuation(state), null);
+            if (execution != null) RunIn(execution, continuation, state, context, mayRunInline);
+            else if (context != null && !(mayRunInline && context == SynchronizationContext.Current)) Post(context, continuation, state);
+            else if (context == null && !mayRunInline) Queue(continuation, state);
             else continuation(state);
         }
+
+        static void RunIn(ExecutionContext execution, Action<object> continuation, object state, SynchronizationContext context, bool mayRunInline) =>
+            ExecutionContext.Run(execution, _ => Run(continuation, state, context, null, mayRunInline), null);
+
+        static void Post(SynchronizationContext context, Action<object> continuation, object state) => context.Post(_ => continuation(state), null);
+
+        static void Queue(Action<object> continuation, object state) => ThreadPool.QueueUserWorkItem(_ => continuation(state), null);
 
         ValueTaskSourceStatus IValueTaskSource.GetStatus(short token)
         {

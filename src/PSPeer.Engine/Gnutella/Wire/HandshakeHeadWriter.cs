@@ -1,5 +1,8 @@
 using System;
+using System.IO;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Gnutella.Wire
@@ -108,6 +111,23 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             Raw(LineEnd);
             return Bytes();
+        }
+
+        /// <summary>
+        /// Ends the head and writes it to <paramref name="stream"/> straight from this writer's buffer, with no array of
+        /// its own. The stream reads the buffer until the write completes: a write that completes at once (a simulated
+        /// stream copies as it is called) frees the writer at once; one that waits keeps it to itself, and this thread
+        /// writes its next head with a new writer.
+        /// </summary>
+        public Task FinishTo(Stream stream, CancellationToken cancellationToken)
+        {
+            Raw(LineEnd);
+            Task write;
+            try { write = stream.WriteAsync(_buffer, 0, _length, cancellationToken); }
+            catch (Exception) { _inUse = false; throw; }
+            if (write.IsCompleted) _inUse = false;
+            else if (_current == this) _current = null;
+            return write;
         }
 
         HandshakeHeadWriter Text(string text)
