@@ -183,11 +183,26 @@ namespace PSPeer.Engine.Runtime.Simulated
             /// <summary>Every item has started and every task has completed.</summary>
             public bool IsCompleted => _all != null && _all.IsCompleted;
 
-            /// <summary>Once completed: throws the first failure, as awaiting Task.WhenAll of the tasks would.</summary>
-            public void ThrowIfFailed()
+            /// <summary>
+            /// Once completed: how many items failed in a way <paramref name="tolerated"/> accepts (a cancelled item is an
+            /// OperationCanceledException); the first other failure, in item order, is thrown instead, as awaiting
+            /// Task.WhenAll of the items' tasks would throw it. Null tolerates nothing.
+            /// </summary>
+            public int CountFailures(Func<Exception, bool> tolerated)
             {
                 if (!IsCompleted) throw new InvalidOperationException("The spawned work has not completed.");
-                _all.GetAwaiter().GetResult();
+                int failed = 0;
+                Task cancelled = null;
+                foreach (var task in _tasks)
+                {
+                    if (task.Status == TaskStatus.RanToCompletion) continue;
+                    Exception error = task.IsCanceled ? new TaskCanceledException(task) : task.Exception.InnerException;
+                    if (tolerated != null && tolerated(error)) { failed++; continue; }
+                    if (task.IsCanceled) cancelled = cancelled ?? task;   // as Task.WhenAll: a fault outranks a cancellation
+                    else task.GetAwaiter().GetResult();   // throws the item's own exception
+                }
+                cancelled?.GetAwaiter().GetResult();
+                return failed;
             }
 
             void Start()
