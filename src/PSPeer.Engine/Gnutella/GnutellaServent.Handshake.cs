@@ -99,7 +99,11 @@ namespace PSPeer.Engine.Gnutella
         {
             if (peer.Equals(_listenEndPoint))
                 throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is this servent's own address.");
-            var connection = await Runtime.Transport.ConnectAsync(peer.Host, peer.Port, cancellationToken);
+            // A transport that dials by value (simulated) costs no task per dial.
+            var transport = Runtime.Transport;
+            var connection = transport is IValueConnectTransport byValue
+                ? await byValue.ConnectValueAsync(peer.Host, peer.Port, cancellationToken)
+                : await transport.ConnectAsync(peer.Host, peer.Port, cancellationToken);
             lock (_gate)
             {
                 if (Stopping.IsCancellationRequested) { connection.Dispose(); throw new OperationCanceledException("the servent is stopping"); }

@@ -54,13 +54,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         // The value accept (AcceptValueAsync): the listener itself is its source. A node's accept loop waits here for
         // every connection it gets, so an accept costs no task, waiter or token registration (the loop's token is the
         // same for all of them: it is registered once and kept).
-        bool _valueWaiting, _valueDone;
-        short _valueVersion;
-        IConnection _valueResult;
-        Exception _valueError;
-        Action<object> _valueContinuation;
-        object _valueContinuationState;
-        SynchronizationContext _valueContext;
+        InlineValueTaskSourceCore<IConnection> _valueAccept;
         CancellationToken _valueToken;
         CancellationTokenRegistration _valueRegistration;
 
@@ -69,85 +63,25 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (_closed) return new ValueTask<IConnection>(Task.FromException<IConnection>(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} is closed.")));
             if (_backlog != null && _backlog.Count > 0) return new ValueTask<IConnection>(_backlog.Dequeue());
             if (cancellationToken.IsCancellationRequested) return new ValueTask<IConnection>(Task.FromCanceled<IConnection>(cancellationToken));
-            if (_valueWaiting || _valueDone) throw new InvalidOperationException("A value accept is already pending on this listener.");
+            short token = _valueAccept.Begin();
             if (cancellationToken.CanBeCanceled && !cancellationToken.Equals(_valueToken))
             {
                 _valueRegistration.Dispose();
                 _valueToken = cancellationToken;
                 _valueRegistration = cancellationToken.Register(CancelValueAcceptFromToken, this);
             }
-            _valueWaiting = true;
-            return new ValueTask<IConnection>(this, ++_valueVersion);
+            return new ValueTask<IConnection>(this, token);
         }
 
         void CancelValueAccept()
         {
-            if (_valueWaiting && _valueToken.IsCancellationRequested) CompleteValueAccept(null, new OperationCanceledException(_valueToken));
+            if (_valueAccept.IsPending && _valueToken.IsCancellationRequested) _valueAccept.TryComplete(null, new OperationCanceledException(_valueToken));
         }
 
-        void CompleteValueAccept(IConnection connection, Exception error)
-        {
-            _valueWaiting = false;
-            _valueDone = true;
-            _valueResult = connection;
-            _valueError = error;
-            var continuation = _valueContinuation;
-            if (continuation == null) return;   // not awaited yet: OnCompleted finds it done
-            var state = _valueContinuationState;
-            var context = _valueContext;
-            _valueContinuation = null;
-            _valueContinuationState = null;
-            _valueContext = null;
-            // Inline on the loop, as a task's continuation would run; posted to its context from anywhere else.
-            if (context == null || context == SynchronizationContext.Current) continuation(state);
-            else PostTo(context, continuation, state);
-        }
-
-        static void PostTo(SynchronizationContext context, Action<object> continuation, object state) => context.Post(_ => continuation(state), null);
-
-        ValueTaskSourceStatus IValueTaskSource<IConnection>.GetStatus(short token)
-        {
-            CheckValueToken(token);
-            if (_valueWaiting) return ValueTaskSourceStatus.Pending;
-            if (_valueError == null) return ValueTaskSourceStatus.Succeeded;
-            return _valueError is OperationCanceledException ? ValueTaskSourceStatus.Canceled : ValueTaskSourceStatus.Faulted;
-        }
-
-        IConnection IValueTaskSource<IConnection>.GetResult(short token)
-        {
-            CheckValueToken(token);
-            if (!_valueDone) throw new InvalidOperationException("The accept has not completed.");
-            var result = _valueResult;
-            var error = _valueError;
-            _valueResult = null;
-            _valueError = null;
-            _valueDone = false;
-            if (error != null) throw error;
-            return result;
-        }
-
-        void IValueTaskSource<IConnection>.OnCompleted(Action<object> continuation, object state, short token, ValueTaskSourceOnCompletedFlags flags)
-        {
-            if (continuation == null) throw new ArgumentNullException(nameof(continuation));
-            CheckValueToken(token);
-            var context = (flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0 ? SynchronizationContext.Current : null;
-            if (context != null && context.GetType() == typeof(SynchronizationContext)) context = null;
-            // Completed between the check and here: never run the awaiter inside its own OnCompleted.
-            if (!_valueWaiting)
-            {
-                if (context != null) PostTo(context, continuation, state);
-                else ThreadPool.QueueUserWorkItem(s => continuation(s), state);
-                return;
-            }
-            _valueContinuation = continuation;
-            _valueContinuationState = state;
-            _valueContext = context;
-        }
-
-        void CheckValueToken(short token)
-        {
-            if (token != _valueVersion) throw new InvalidOperationException("This accept's ValueTask was already used: await it once.");
-        }
+        ValueTaskSourceStatus IValueTaskSource<IConnection>.GetStatus(short token) => _valueAccept.GetStatus(token);
+        IConnection IValueTaskSource<IConnection>.GetResult(short token) => _valueAccept.GetResult(token);
+        void IValueTaskSource<IConnection>.OnCompleted(Action<object> continuation, object state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _valueAccept.OnCompleted(continuation, state, token, flags);
 
         /// <summary>A connection has arrived; false when the listener is closed or its backlog is full.</summary>
         internal bool TryOffer(SimulatedStream connection)
@@ -156,11 +90,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             for (var waiter = NextWaiter(); waiter != null; waiter = NextWaiter())
                 if (waiter.TryAccept(connection)) return true;
             // Task accepts waiting go first; a node's accept loop waits by value (one at a time).
-            if (_valueWaiting)
-            {
-                CompleteValueAccept(connection, null);
-                return true;
-            }
+            if (_valueAccept.TryComplete(connection, null)) return true;
             if ((_backlog?.Count ?? 0) >= _backlogLimit) return false;
             (_backlog ?? (_backlog = new Queue<SimulatedStream>())).Enqueue(connection);
             return true;
@@ -174,7 +104,7 @@ namespace PSPeer.Engine.Runtime.Simulated
             for (var waiter = NextWaiter(); waiter != null; waiter = NextWaiter())
                 waiter.Fail(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} was closed."));
             _valueRegistration.Dispose();
-            if (_valueWaiting) CompleteValueAccept(null, new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} was closed."));
+            if (_valueAccept.IsPending) _valueAccept.TryComplete(null, new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} was closed."));
             while (_backlog != null && _backlog.Count > 0)
             {
                 var stream = _backlog.Dequeue();
