@@ -151,7 +151,7 @@ namespace PSPeer.Engine.Gnutella
                     bool inflate = LinkCompression.Declares(answer);
                     bool acceptsBye = AdvertisesBye(answer);
                     var capabilities = remoteUltrapeer ? RemoteCapabilities.Of(answer) : default;
-                    answer = null;
+                    HandshakeHeadReader.Release(ref answer);
 
                     if (IsLeaf && !remoteUltrapeer)
                     {
@@ -228,7 +228,7 @@ namespace PSPeer.Engine.Gnutella
             bool helloDeclares = LinkCompression.Declares(hello);
             bool acceptsBye = AdvertisesBye(hello);
             var capabilities = remoteUltrapeer ? RemoteCapabilities.Of(hello) : default;
-            hello = null;
+            HandshakeHeadReader.Release(ref hello);
 
             // The gate already took the address from the endpoint.
             string remoteAddress = connection is Runtime.Admission.AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
@@ -262,7 +262,7 @@ namespace PSPeer.Engine.Gnutella
             // third step and stay on as our leaf. Taken for an ultrapeer, it would get every query unfiltered and its QRP
             // table would be ignored.
             bool staysLeaf = confirm.Headers != null && confirm.Headers.ContainsKey("X-Ultrapeer") && !IsUltrapeerHeader(confirm);
-            confirm = null;
+            HandshakeHeadReader.Release(ref confirm);
             if (unreadable != null)
             {
                 Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));

@@ -50,6 +50,25 @@ namespace PSPeer.Engine.Gnutella.Wire
             return _spans;
         }
 
+        // A lent head given back (HandshakeHeadReader.Release), made over for the next head parsed here: a handshake
+        // takes what it needs from a head at once, so one spare is all a buffer needs.
+        HandshakeHead _spare;
+
+        /// <summary>The spare head to parse into (its headers retired until refilled), or null.</summary>
+        public HandshakeHead TakeSpare()
+        {
+            var spare = _spare;
+            _spare = null;
+            return spare;
+        }
+
+        /// <summary>Keeps <paramref name="head"/>, lent from here, for the next parse; reading it meanwhile throws.</summary>
+        public void GiveBack(HandshakeHead head)
+        {
+            ((HandshakeHeaders)head.Headers).Retire();
+            _spare = head;
+        }
+
         /// <summary>Throws when a head of <paramref name="generation"/> is read after the bytes were reused.</summary>
         public void Check(int generation)
         {

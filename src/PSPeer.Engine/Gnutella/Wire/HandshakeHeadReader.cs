@@ -309,6 +309,16 @@ namespace PSPeer.Engine.Gnutella.Wire
             return true;
         }
 
+        /// <summary>
+        /// Gives back a head this reader lent once the handshake has taken what it needs from it, and clears the
+        /// caller's reference: the next head is parsed into it. Reading it meanwhile throws.
+        /// </summary>
+        public static void Release(ref HandshakeHead head)
+        {
+            if (head?.Headers is HandshakeHeaders headers && headers.Lender != null) headers.Lender.GiveBack(head);
+            head = null;
+        }
+
         // A read that completes at once (a wait said so): adds what it brought to count, or notes the end.
         void ReadNow(byte[] into, int offset, int room, ref int count)
         {

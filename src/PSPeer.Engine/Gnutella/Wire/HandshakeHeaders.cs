@@ -26,7 +26,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             "0.1", "0.2", "0.5", "1.0", "True", "False", "true", "false", "deflate", "PSPeer/0.1", "7", "32", "16", "1",
         };
 
-        readonly byte[] _bytes;
+        byte[] _bytes;
         // Per field: name start, name length, value start, value length (value -1 when the value is in _values already).
         int[] _spans;
         string[] _names;
@@ -34,8 +34,8 @@ namespace PSPeer.Engine.Gnutella.Wire
         int _count;
         int _last;   // the field the latest line named (a repeated name joins an earlier one)
         // A head parsed in a lent buffer (HandshakeHeadBuffer) is good only until that buffer is refilled.
-        readonly HandshakeHeadBuffer _lender;
-        readonly int _generation;
+        HandshakeHeadBuffer _lender;
+        int _generation;
 
         /// <param name="lines">How many fields there can be (the head's line count), so the spans are allocated once.</param>
         internal HandshakeHeaders(byte[] bytes, int lines = 8)
@@ -52,6 +52,26 @@ namespace PSPeer.Engine.Gnutella.Wire
             _lender = lender;
             _generation = lender.Generation;
         }
+
+        /// <summary>These headers made over for the next head in <paramref name="lender"/>'s bytes (a lent head's headers are reused).</summary>
+        internal HandshakeHeaders Refill(HandshakeHeadBuffer lender, int lines)
+        {
+            _bytes = lender.Bytes;
+            _spans = lender.Spans(4 * Math.Max(1, lines));
+            _names = null;
+            _values = null;
+            _count = 0;
+            _last = 0;
+            _lender = lender;
+            _generation = lender.Generation;
+            return this;
+        }
+
+        /// <summary>The buffer these headers were lent from, or null for headers with bytes of their own.</summary>
+        internal HandshakeHeadBuffer Lender => _lender;
+
+        /// <summary>Given back: reading them throws until they are refilled.</summary>
+        internal void Retire() => _generation = -1;
 
         // A lent head read after its buffer was refilled would read another head's bytes: it throws instead.
         void CheckLent() => _lender?.Check(_generation);
