@@ -240,12 +240,11 @@ namespace PSPeer.Engine.Gnutella
             }
 
             // Our headers, then what this connection alone gets, in the order a dictionary of them was written.
-            string tryList = _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen);
             var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(200, "OK"));
             WriteOwnHeaders(writer);
             writer.Header("Remote-IP", remoteAddress);
             if (compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
-            if (tryList.Length > 0) writer.Header("X-Try-Ultrapeers", tryList);
+            _hosts.WriteTryUltrapeers(writer, "X-Try-Ultrapeers", MaxTryUltrapeers, listen);   // nothing when it knows none
             if (!IsLeaf) writer.Header("X-Ultrapeer-Needed", UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False");
             var sentAt = Runtime.Clock.Now;
             await SendHeadAsync(stream, writer, token);
@@ -349,18 +348,10 @@ namespace PSPeer.Engine.Gnutella
             LearnTryList(head, "X-Try", ultrapeers: false);
         }
 
+        // A hostile list cannot flood the cache: at most twice what we would list ourselves.
         void LearnTryList(HandshakeHead head, string name, bool ultrapeers)
         {
-            if (!head.Headers.TryGetValue(name, out var list) || string.IsNullOrEmpty(list)) return;
-            int taken = 0;
-            for (int start = 0; start <= list.Length; taken++)
-            {
-                if (taken >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
-                int comma = list.IndexOf(',', start);
-                if (comma < 0) comma = list.Length;
-                if (HostPort.TryParse(list, start, comma - start, out var host)) _hosts.Add(host, knownUltrapeer: ultrapeers);
-                start = comma + 1;
-            }
+            if (head.Headers.TryGetValue(name, out var list)) _hosts.AddList(list, 2 * MaxTryUltrapeers, ultrapeers);
         }
 
         static int CountTry(HandshakeHead head) =>

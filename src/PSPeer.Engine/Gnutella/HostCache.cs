@@ -59,37 +59,44 @@ namespace PSPeer.Engine.Gnutella
             if (host == null || host.Port <= 0 || host.Host == "0.0.0.0") return;
             lock (_gate)
             {
-                int hash = host.GetHashCode() & 0x7FFFFFFF;
+                int hash = HashOf(host.Host, 0, host.Host.Length, host.Port);
                 int found = Find(host, hash);
-                if (found >= 0)
-                {
-                    ref var e = ref _ring[found];
-                    if (pong != null) e.Pong = pong;
-                    if (knownUltrapeer) { e.KnownUltrapeer = true; e.KnownLeaf = false; }
-                    else if (knownLeaf) { e.KnownLeaf = true; e.KnownUltrapeer = false; }
-                    return;
-                }
-                int slot;
-                if (_count == _capacity)
-                {
-                    // Full (the ring is as long as the capacity): the newest takes the oldest one's slot.
-                    slot = _oldest;
-                    Unindex(slot);
-                    _oldest = (_oldest + 1) % _ring.Length;
-                }
-                else
-                {
-                    if (_ring == null || _count == _ring.Length) Grow();
-                    slot = (_oldest + _count) % _ring.Length;
-                    _count++;
-                }
-                _ring[slot] = new Entry
-                {
-                    Host = host, Pong = pong, Hash = hash,
-                    KnownUltrapeer = knownUltrapeer, KnownLeaf = knownLeaf && !knownUltrapeer,
-                };
-                Index(slot);
+                if (found >= 0) Update(found, pong, knownUltrapeer, knownLeaf);
+                else Insert(host, hash, pong, knownUltrapeer, knownLeaf);
             }
+        }
+
+        void Update(int slot, Pong pong, bool knownUltrapeer, bool knownLeaf)
+        {
+            ref var e = ref _ring[slot];
+            if (pong != null) e.Pong = pong;
+            if (knownUltrapeer) { e.KnownUltrapeer = true; e.KnownLeaf = false; }
+            else if (knownLeaf) { e.KnownLeaf = true; e.KnownUltrapeer = false; }
+        }
+
+        // Under _gate: a host not known yet, as the newest.
+        void Insert(HostPort host, int hash, Pong pong, bool knownUltrapeer, bool knownLeaf)
+        {
+            int slot;
+            if (_count == _capacity)
+            {
+                // Full (the ring is as long as the capacity): the newest takes the oldest one's slot.
+                slot = _oldest;
+                Unindex(slot);
+                _oldest = (_oldest + 1) % _ring.Length;
+            }
+            else
+            {
+                if (_ring == null || _count == _ring.Length) Grow();
+                slot = (_oldest + _count) % _ring.Length;
+                _count++;
+            }
+            _ring[slot] = new Entry
+            {
+                Host = host, Pong = pong, Hash = hash,
+                KnownUltrapeer = knownUltrapeer, KnownLeaf = knownLeaf && !knownUltrapeer,
+            };
+            Index(slot);
         }
 
         /// <summary>Hosts worth dialling now, newest first, skipping <paramref name="exclude"/>.</summary>
@@ -114,7 +121,7 @@ namespace PSPeer.Engine.Gnutella
             if (host == null) return;
             lock (_gate)
             {
-                int slot = Find(host, host.GetHashCode() & 0x7FFFFFFF);
+                int slot = Find(host, HashOf(host.Host, 0, host.Host.Length, host.Port));
                 if (slot < 0) return;
                 ref var e = ref _ring[slot];
                 e.Failures = (byte)Math.Min(e.Failures + 1, MaxFailures);
@@ -127,11 +134,97 @@ namespace PSPeer.Engine.Gnutella
             if (host == null) return;
             lock (_gate)
             {
-                int slot = Find(host, host.GetHashCode() & 0x7FFFFFFF);
+                int slot = Find(host, HashOf(host.Host, 0, host.Host.Length, host.Port));
                 if (slot < 0) return;
                 ref var e = ref _ring[slot];
                 e.Failures = 0;
                 e.RetryAfterUtcTicks = 0;
+            }
+        }
+
+        /// <summary>
+        /// Learns the hosts of a comma-separated "host:port" list (X-Try-Ultrapeers, X-Try), at most
+        /// <paramref name="maxItems"/> items of it, read in place: a host already known costs no string or HostPort, and
+        /// the ring grows at once to hold the new ones (not doubling through the sizes between).
+        /// </summary>
+        public void AddList(string list, int maxItems, bool knownUltrapeers)
+        {
+            if (string.IsNullOrEmpty(list)) return;
+            lock (_gate)
+            {
+                int fresh = 0;
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    int taken = 0;
+                    for (int start = 0; start <= list.Length && taken < maxItems; taken++)
+                    {
+                        int comma = list.IndexOf(',', start);
+                        if (comma < 0) comma = list.Length;
+                        if (TryParseItem(list, start, comma - start, out int hostStart, out int hostLength, out int port))
+                        {
+                            int hash = HashOf(list, hostStart, hostLength, port);
+                            int found = Find(list, hostStart, hostLength, port, hash);
+                            if (pass == 0) { if (found < 0) fresh++; }
+                            else if (found >= 0) Update(found, null, knownUltrapeers, false);
+                            else Insert(new HostPort(list.Substring(hostStart, hostLength), port), hash, null, knownUltrapeers, false);
+                        }
+                        start = comma + 1;
+                    }
+                    if (pass == 0)
+                    {
+                        if (fresh == 0) return;
+                        Reserve(fresh);
+                    }
+                }
+            }
+        }
+
+        // "host:port" as HostPort.TryParse reads it (white space trimmed, brackets around the host dropped), without
+        // making the strings; and what Add ignores (port 0, 0.0.0.0) is not an item.
+        static bool TryParseItem(string text, int start, int length, out int hostStart, out int hostLength, out int port)
+        {
+            hostStart = hostLength = port = 0;
+            int end = start + length;
+            while (start < end && char.IsWhiteSpace(text[start])) start++;
+            while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
+            if (start == end) return false;
+            int colon = text.LastIndexOf(':', end - 1, end - start);
+            if (colon <= start || colon == end - 1) return false;
+            for (int i = colon + 1; i < end; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9') return false;
+                port = port * 10 + (c - '0');
+                if (port > 65535) return false;
+            }
+            int hs = start, he = colon;
+            while (hs < he && (text[hs] == '[' || text[hs] == ']')) hs++;
+            while (he > hs && (text[he - 1] == '[' || text[he - 1] == ']')) he--;
+            hostStart = hs;
+            hostLength = he - hs;
+            return port > 0 && !(hostLength == 7 && string.CompareOrdinal(text, hs, "0.0.0.0", 0, 7) == 0);
+        }
+
+        /// <summary>
+        /// Writes "<paramref name="name"/>: host:port,host:port" (ultrapeers first, at most <paramref name="max"/>) into
+        /// <paramref name="writer"/>, as <see cref="TryUltrapeersHeader"/> says it, without the strings; nothing when no
+        /// host qualifies.
+        /// </summary>
+        internal void WriteTryUltrapeers(HandshakeHeadWriter writer, string name, int max, HostPort exclude)
+        {
+            lock (_gate)
+            {
+                int written = 0;
+                for (int pass = 0; pass < 2; pass++)
+                    for (int k = _count - 1; k >= 0 && written < max; k--)
+                    {
+                        ref var e = ref _ring[SlotOf(k)];
+                        if (e.KnownLeaf || e.KnownUltrapeer != (pass == 0) || e.Host.Equals(exclude)) continue;
+                        if (written++ == 0) writer.BeginHeader(name);
+                        else writer.Comma();
+                        writer.HostPortValue(e.Host);
+                    }
+                if (written > 0) writer.EndHeader();
             }
         }
 
@@ -181,6 +274,37 @@ namespace PSPeer.Engine.Gnutella
         // The slot of the k-th oldest entry.
         int SlotOf(int k) => (_oldest + k) % _ring.Length;
 
+        // The index's hash of host:port: case-insensitive like HostPort's equality, computed on the characters in place
+        // (an item of a list need not become a string to be looked up), and seeded per process so strangers cannot
+        // aim their hosts at one chain.
+        static readonly int HashSeed = StringComparer.OrdinalIgnoreCase.GetHashCode("PSPeer.HostCache");
+
+        static int HashOf(string text, int start, int length, int port)
+        {
+            uint h = (uint)HashSeed ^ 2166136261;
+            for (int i = start; i < start + length; i++)
+            {
+                char c = text[i];
+                c = c < 0x80 ? ((uint)(c - 'a') <= 'z' - 'a' ? (char)(c - 32) : c) : char.ToUpperInvariant(c);
+                h = (h ^ c) * 16777619;
+            }
+            h = (h ^ (uint)port) * 16777619;
+            return (int)(h & 0x7FFFFFFF);
+        }
+
+        // The slot of the entry for text[start .. start+length):port (host compared ignoring case), or -1.
+        int Find(string text, int start, int length, int port, int hash)
+        {
+            if (_buckets == null) return -1;
+            for (int slot = _buckets[hash % _buckets.Length] - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
+            {
+                var host = _ring[slot].Host;
+                if (_ring[slot].Hash == hash && host.Port == port && host.Host.Length == length
+                    && string.Compare(host.Host, 0, text, start, length, StringComparison.OrdinalIgnoreCase) == 0) return slot;
+            }
+            return -1;
+        }
+
         int Find(HostPort host, int hash)
         {
             if (_buckets == null) return -1;
@@ -205,10 +329,21 @@ namespace PSPeer.Engine.Gnutella
                 if (_ring[at].NextInBucket == slot + 1) { _ring[at].NextInBucket = next; return; }
         }
 
-        // A longer ring (doubling, at most the capacity) with the entries oldest first from slot 0, indexed anew.
-        void Grow()
+        // Room for `more` new hosts: the length doubling would reach for them, in one step.
+        void Reserve(int more)
         {
-            int length = _ring == null ? Math.Min(FirstRingLength, _capacity) : (int)Math.Min(_capacity, 2L * _ring.Length);
+            int length = _ring?.Length ?? 0;
+            if (_count + more <= length || length == _capacity) return;
+            int target = length == 0 ? Math.Min(FirstRingLength, _capacity) : length;
+            while (target < _count + more && target < _capacity) target = (int)Math.Min(_capacity, 2L * target);
+            Grow(target);
+        }
+
+        void Grow() => Grow(_ring == null ? Math.Min(FirstRingLength, _capacity) : (int)Math.Min(_capacity, 2L * _ring.Length));
+
+        // A longer ring (doubling, at most the capacity) with the entries oldest first from slot 0, indexed anew.
+        void Grow(int length)
+        {
             var ring = new Entry[length];
             for (int k = 0; k < _count; k++) ring[k] = _ring[SlotOf(k)];
             _ring = ring;
