@@ -189,99 +189,74 @@ namespace PSPeer.Engine.Gnutella
             StartLink(link);
         }
 
-        /// <summary>
-        /// The accepting side: reads CONNECT (its first bytes already in <paramref name="reader"/>), answers 200 (or
-        /// 4xx/503 with X-Try-Ultrapeers), reads the confirmation. Returns null when the connection was refused (and answered).
-        /// </summary>
-        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, HandshakeHeadReader reader, string remote, CancellationToken token)
+        // The accepting side of the handshake runs inside DispatchIncomingAsync (one async method per incoming
+        // connection, not two); these are its steps that need no waiting.
+
+        /// <summary>What the accepting side takes from a CONNECT head, at once (the head is lent).</summary>
+        struct Hello
         {
-            var stream = connection.Stream;
-            // "GNUT" is the only start a 0.6 handshake can have; anything else would only make us wait for a blank line.
-            if (!reader.StartsWith("GNUT"))
-            {
-                await RefuseAsync(stream, 400, "Not a Gnutella 0.6 handshake", null, token);
-                Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
-                return null;
-            }
-            HandshakeHead hello;
-            try { while (!reader.TryTakeHead(out hello)) await reader.WaitAsync(token); }
-            catch (GnutellaProtocolException e)
-            {
-                await RefuseAsync(stream, 400, "Bad handshake", null, token);
-                Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
-                return null;
-            }
-            if (!hello.IsConnect)
-            {
-                string startLine = hello.StartLine;
-                await RefuseAsync(stream, 400, "Gnutella 0.6 required", null, token);
-                Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + startLine, D("Reason", startLine));
-                return null;
-            }
+            public bool RemoteUltrapeer, Compress, Declares, AcceptsBye;
+            public HostPort Listen;
+            public string Unreadable;
+            public RemoteCapabilities Capabilities;
+        }
 
-            bool remoteUltrapeer = IsUltrapeerHeader(hello);
-            HostPort listen = ListenAddressOf(hello);
-            LearnTryUltrapeers(hello);
-            // Everything else the link needs from the CONNECT, taken now: the head is lent until the reader's next read.
-            bool compress = CompressionEnabled && LinkCompression.Accepts(hello);
-            string helloUnreadable = LinkCompression.UnknownEncoding(hello);
-            bool helloDeclares = LinkCompression.Declares(hello);
-            bool acceptsBye = AdvertisesBye(hello);
-            var capabilities = remoteUltrapeer ? RemoteCapabilities.Of(hello) : default;
-            HandshakeHeadReader.Release(ref hello);
+        /// <summary>Takes what the handshake needs from the CONNECT, and learns the hosts it lists.</summary>
+        Hello TakeHello(HandshakeHead head)
+        {
+            var hello = new Hello { RemoteUltrapeer = IsUltrapeerHeader(head), Listen = ListenAddressOf(head) };
+            LearnTryUltrapeers(head);
+            hello.Compress = CompressionEnabled && LinkCompression.Accepts(head);
+            hello.Unreadable = LinkCompression.UnknownEncoding(head);
+            hello.Declares = LinkCompression.Declares(head);
+            hello.AcceptsBye = AdvertisesBye(head);
+            if (hello.RemoteUltrapeer) hello.Capabilities = RemoteCapabilities.Of(head);
+            return hello;
+        }
 
-            // The gate already took the address from the endpoint.
-            string remoteAddress = connection is Runtime.Admission.AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
-            string refusal = TakeSlot(remoteUltrapeer, listen, remoteAddress, remote);
-            if (refusal != null)
-            {
-                await RefuseAsync(stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen), token);
-                return null;
-            }
-
-            // Our headers, then what this connection alone gets, in the order a dictionary of them was written.
+        /// <summary>Our 200: our headers, then what this connection alone gets, in the order a dictionary of them was written.</summary>
+        HandshakeHeadWriter Answer(in Hello hello, string remoteAddress)
+        {
             var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(200, "OK"));
             WriteOwnHeaders(writer);
             writer.Header("Remote-IP", remoteAddress);
-            if (compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
-            _hosts.WriteTryUltrapeers(writer, "X-Try-Ultrapeers", MaxTryUltrapeers, listen);   // nothing when it knows none
+            if (hello.Compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
+            _hosts.WriteTryUltrapeers(writer, "X-Try-Ultrapeers", MaxTryUltrapeers, hello.Listen);   // nothing when it knows none
             if (!IsLeaf) writer.Header("X-Ultrapeer-Needed", UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False");
-            var sentAt = Runtime.Clock.Now;
-            await SendHeadAsync(stream, writer, token);
+            return writer;
+        }
 
-            // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
-            HandshakeHead confirm;
-            while (!reader.TryTakeHead(out confirm)) await reader.WaitAsync(token);
-            if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
-            string unreadable = LinkCompression.UnknownEncoding(confirm) ?? helloUnreadable;
-            // The initiator compresses from here on when it says so in its confirmation (gtk-gnutella also honours it
-            // said in the CONNECT).
-            bool inflate = LinkCompression.Declares(confirm) || helloDeclares;
-            // Leaf guidance: told X-Ultrapeer-Needed: False, an ultrapeer-capable servent may say X-Ultrapeer: False in the
-            // third step and stay on as our leaf. Taken for an ultrapeer, it would get every query unfiltered and its QRP
-            // table would be ignored.
-            bool staysLeaf = confirm.Headers != null && confirm.Headers.ContainsKey("X-Ultrapeer") && !IsUltrapeerHeader(confirm);
-            HandshakeHeadReader.Release(ref confirm);
-            if (unreadable != null)
+        /// <summary>What the accepting side takes from the initiator's confirmation, at once (the head is lent).</summary>
+        struct Confirmation
+        {
+            public bool Accepted, Inflate, StaysLeaf;
+            public string Unreadable;
+        }
+
+        static Confirmation TakeConfirmation(HandshakeHead head, in Hello hello)
+        {
+            if (head.IsConnect || head.Status != 200) return default;
+            return new Confirmation
             {
-                Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
-                return null;
-            }
-            RecordRtt(Runtime.Clock.Now - sentAt);
-            if (remoteUltrapeer && staysLeaf)
-            {
-                remoteUltrapeer = false;
-                string full = TakeSlot(remoteUltrapeer, listen, remoteAddress, remote);
-                if (full != null)
-                {
-                    if (acceptsBye) await SayByeAsync(stream, 503, full, token);
-                    return null;
-                }
-            }
-            var link = new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, reader.TakeBuffered(), Options.MaxPayloadLength,
+                Accepted = true,
+                Unreadable = LinkCompression.UnknownEncoding(head) ?? hello.Unreadable,
+                // The initiator compresses from here on when it says so in its confirmation (gtk-gnutella also honours
+                // it said in the CONNECT).
+                Inflate = LinkCompression.Declares(head) || hello.Declares,
+                // Leaf guidance: told X-Ultrapeer-Needed: False, an ultrapeer-capable servent may say X-Ultrapeer: False
+                // in the third step and stay on as our leaf. Taken for an ultrapeer, it would get every query unfiltered
+                // and its QRP table would be ignored.
+                StaysLeaf = head.Headers != null && head.Headers.ContainsKey("X-Ultrapeer") && !IsUltrapeerHeader(head),
+            };
+        }
+
+        /// <summary>The link an accepted handshake makes.</summary>
+        GnutellaLink IncomingLink(IConnection connection, in Hello hello, bool remoteUltrapeer, bool inflate, string remoteAddress, byte[] alreadyRead)
+        {
+            var link = new GnutellaLink(connection, hello.Listen, remoteUltrapeer, outgoing: false, alreadyRead, Options.MaxPayloadLength,
                 new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated) { AcceptsBye = acceptsBye, RemoteAddress = remoteAddress };
-            capabilities.ApplyTo(link);
+                compressSending: hello.Compress, inflateReceiving: inflate, live: !Runtime.IsSimulated) { AcceptsBye = hello.AcceptsBye, RemoteAddress = remoteAddress };
+            hello.Capabilities.ApplyTo(link);
             return link;
         }
 

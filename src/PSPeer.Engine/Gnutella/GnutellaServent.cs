@@ -207,8 +207,72 @@ namespace PSPeer.Engine.Gnutella
                         if (handedOver) connection.MarkEstablished();
                         return;
                     }
-                    var link = await HandshakeIncomingAsync(connection, reader, remote, both.Token);
-                    if (link == null) return;
+
+                    // The Gnutella 0.6 handshake, accepting side: CONNECT, our 200 (or 4xx/503 with X-Try-Ultrapeers),
+                    // the confirmation. Each refusal is answered, and the connection closed below.
+                    var stream = connection.Stream;
+                    var token = both.Token;
+                    // "GNUT" is the only start a 0.6 handshake can have; anything else would only make us wait for a blank line.
+                    if (!reader.StartsWith("GNUT"))
+                    {
+                        await RefuseAsync(stream, 400, "Not a Gnutella 0.6 handshake", null, token);
+                        Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
+                        return;
+                    }
+                    HandshakeHead head;
+                    try { while (!reader.TryTakeHead(out head)) await reader.WaitAsync(token); }
+                    catch (GnutellaProtocolException e)
+                    {
+                        await RefuseAsync(stream, 400, "Bad handshake", null, token);
+                        Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+                        return;
+                    }
+                    if (!head.IsConnect)
+                    {
+                        string startLine = head.StartLine;
+                        await RefuseAsync(stream, 400, "Gnutella 0.6 required", null, token);
+                        Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + startLine, D("Reason", startLine));
+                        return;
+                    }
+                    var hello = TakeHello(head);
+                    HandshakeHeadReader.Release(ref head);
+
+                    // The gate already took the address from the endpoint.
+                    string remoteAddress = connection is AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
+                    string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, remote);
+                    if (refusal != null)
+                    {
+                        await RefuseAsync(stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, hello.Listen), token);
+                        return;
+                    }
+                    var answer = Answer(hello, remoteAddress);
+                    var sentAt = Runtime.Clock.Now;
+                    await SendHeadAsync(stream, answer, token);
+
+                    // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
+                    while (!reader.TryTakeHead(out head)) await reader.WaitAsync(token);
+                    var confirmation = TakeConfirmation(head, hello);
+                    HandshakeHeadReader.Release(ref head);
+                    if (!confirmation.Accepted) return;   // the initiator changed its mind
+                    if (confirmation.Unreadable != null)
+                    {
+                        string unreadable = confirmation.Unreadable;
+                        Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
+                        return;
+                    }
+                    RecordRtt(Runtime.Clock.Now - sentAt);
+                    bool remoteUltrapeer = hello.RemoteUltrapeer;
+                    if (remoteUltrapeer && confirmation.StaysLeaf)
+                    {
+                        remoteUltrapeer = false;
+                        string full = TakeSlot(remoteUltrapeer, hello.Listen, remoteAddress, remote);
+                        if (full != null)
+                        {
+                            if (hello.AcceptsBye) await SayByeAsync(stream, 503, full, token);
+                            return;
+                        }
+                    }
+                    var link = IncomingLink(connection, hello, remoteUltrapeer, confirmation.Inflate, remoteAddress, reader.TakeBuffered());
                     connection.MarkEstablished();
                     handedOver = true;
                     lock (_gate) _handshaking.Remove(connection);
