@@ -202,9 +202,9 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>Takes what the handshake needs from the CONNECT, and learns the hosts it lists.</summary>
-        Hello TakeHello(HandshakeHead head)
+        Hello TakeHello(HandshakeHead head, string remoteAddress)
         {
-            var hello = new Hello { RemoteUltrapeer = IsUltrapeerHeader(head), Listen = ListenAddressOf(head) };
+            var hello = new Hello { RemoteUltrapeer = IsUltrapeerHeader(head), Listen = ListenAddressOf(head, remoteAddress) };
             LearnTryUltrapeers(head);
             hello.Compress = CompressionEnabled && LinkCompression.Accepts(head);
             hello.Unreadable = LinkCompression.UnknownEncoding(head);
@@ -299,11 +299,20 @@ namespace PSPeer.Engine.Gnutella
         // (LimeWire and the 0.6 draft), X-Node / Node (gtk-gnutella, BearShare), X-My-Address (older still).
         static readonly string[] ListenHeaders = { "Listen-IP", "X-Node", "Node", "X-My-Address" };
 
-        static HostPort ListenAddressOf(HandshakeHead head)
+        /// <param name="likely">The connection's remote address: the host a servent usually names, whose string is then shared.</param>
+        static HostPort ListenAddressOf(HandshakeHead head, string likely = null)
         {
             if (head.Headers == null) return null;
+            var headers = head.Headers as HandshakeHeaders;
             foreach (var name in ListenHeaders)
-                if (head.Headers.TryGetValue(name, out var text) && HostPort.TryParse(text, out var listen) && listen.Port > 0) return listen;
+            {
+                HostPort listen;
+                if (headers != null && headers.TryGetValueBytes(name, out var bytes, out int start, out int length))
+                {
+                    if (HostCache.TryParseEndpoint(bytes, start, length, likely, out listen) && listen.Port > 0) return listen;
+                }
+                else if (head.Headers.TryGetValue(name, out var text) && HostPort.TryParse(text, out listen) && listen.Port > 0) return listen;
+            }
             return null;
         }
 
@@ -324,9 +333,12 @@ namespace PSPeer.Engine.Gnutella
         }
 
         // A hostile list cannot flood the cache: at most twice what we would list ourselves.
+        // Read from the head's bytes where it can be: a list of hosts mostly known costs no string at all.
         void LearnTryList(HandshakeHead head, string name, bool ultrapeers)
         {
-            if (head.Headers.TryGetValue(name, out var list)) _hosts.AddList(list, 2 * MaxTryUltrapeers, ultrapeers);
+            if (head.Headers is HandshakeHeaders headers && headers.TryGetValueBytes(name, out var bytes, out int start, out int length))
+                _hosts.AddList(bytes, start, length, 2 * MaxTryUltrapeers, ultrapeers);
+            else if (head.Headers.TryGetValue(name, out var list)) _hosts.AddList(list, 2 * MaxTryUltrapeers, ultrapeers);
         }
 
         static int CountTry(HandshakeHead head) =>

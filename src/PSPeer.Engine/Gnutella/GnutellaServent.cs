@@ -234,11 +234,10 @@ namespace PSPeer.Engine.Gnutella
                         Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + startLine, D("Reason", startLine));
                         return;
                     }
-                    var hello = TakeHello(head);
-                    HandshakeHeadReader.Release(ref head);
-
                     // The gate already took the address from the endpoint.
                     string remoteAddress = connection is AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
+                    var hello = TakeHello(head, remoteAddress);
+                    HandshakeHeadReader.Release(ref head);
                     string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, remote);
                     if (refusal != null)
                     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella.Wire;
 
@@ -59,7 +60,7 @@ namespace PSPeer.Engine.Gnutella
             if (host == null || host.Port <= 0 || host.Host == "0.0.0.0") return;
             lock (_gate)
             {
-                int hash = HashOf(host.Host, 0, host.Host.Length, host.Port);
+                int hash = HashOf(host.Host, host.Port);
                 int found = Find(host, hash);
                 if (found >= 0) Update(found, pong, knownUltrapeer, knownLeaf);
                 else Insert(host, hash, pong, knownUltrapeer, knownLeaf);
@@ -121,7 +122,7 @@ namespace PSPeer.Engine.Gnutella
             if (host == null) return;
             lock (_gate)
             {
-                int slot = Find(host, HashOf(host.Host, 0, host.Host.Length, host.Port));
+                int slot = Find(host, HashOf(host.Host, host.Port));
                 if (slot < 0) return;
                 ref var e = ref _ring[slot];
                 e.Failures = (byte)Math.Min(e.Failures + 1, MaxFailures);
@@ -134,7 +135,7 @@ namespace PSPeer.Engine.Gnutella
             if (host == null) return;
             lock (_gate)
             {
-                int slot = Find(host, HashOf(host.Host, 0, host.Host.Length, host.Port));
+                int slot = Find(host, HashOf(host.Host, host.Port));
                 if (slot < 0) return;
                 ref var e = ref _ring[slot];
                 e.Failures = 0;
@@ -149,18 +150,28 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         public void AddList(string list, int maxItems, bool knownUltrapeers)
         {
-            if (string.IsNullOrEmpty(list)) return;
+            if (!string.IsNullOrEmpty(list)) AddList(new Text(list), 0, list.Length, maxItems, knownUltrapeers);
+        }
+
+        /// <summary>As <see cref="AddList(string, int, bool)"/> on Latin-1 bytes[start .. start+length) (a handshake header as it arrived).</summary>
+        internal void AddList(byte[] bytes, int start, int length, int maxItems, bool knownUltrapeers)
+        {
+            if (length > 0) AddList(new Text(bytes), start, start + length, maxItems, knownUltrapeers);
+        }
+
+        void AddList(Text list, int from, int to, int maxItems, bool knownUltrapeers)
+        {
             lock (_gate)
             {
                 int fresh = 0;
                 for (int pass = 0; pass < 2; pass++)
                 {
                     int taken = 0;
-                    for (int start = 0; start <= list.Length && taken < maxItems; taken++)
+                    for (int start = from; start <= to && taken < maxItems; taken++)
                     {
-                        int comma = list.IndexOf(',', start);
-                        if (comma < 0) comma = list.Length;
-                        if (TryParseItem(list, start, comma - start, out int hostStart, out int hostLength, out int port))
+                        int comma = list.IndexOf(',', start, to);
+                        if (TryParseEndpoint(list, start, comma - start, out int hostStart, out int hostLength, out int port)
+                            && port > 0 && !list.Is(hostStart, hostLength, "0.0.0.0"))   // what Add ignores
                         {
                             int hash = HashOf(list, hostStart, hostLength, port);
                             int found = Find(list, hostStart, hostLength, port, hash);
@@ -179,16 +190,31 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
+        /// <summary>
+        /// "host:port" in Latin-1 bytes[start .. start+length), as <see cref="HostPort.TryParse(string, out HostPort)"/>
+        /// reads it; the host string is <paramref name="likely"/> itself when it is that host (no copy).
+        /// </summary>
+        internal static bool TryParseEndpoint(byte[] bytes, int start, int length, string likely, out HostPort endPoint)
+        {
+            endPoint = null;
+            var text = new Text(bytes);
+            if (!TryParseEndpoint(text, start, length, out int hostStart, out int hostLength, out int port)) return false;
+            string host = likely != null && likely.Length == hostLength && text.Is(hostStart, hostLength, likely) ? likely : text.Substring(hostStart, hostLength);
+            endPoint = new HostPort(host, port);
+            return true;
+        }
+
         // "host:port" as HostPort.TryParse reads it (white space trimmed, brackets around the host dropped), without
-        // making the strings; and what Add ignores (port 0, 0.0.0.0) is not an item.
-        static bool TryParseItem(string text, int start, int length, out int hostStart, out int hostLength, out int port)
+        // making the strings.
+        static bool TryParseEndpoint(Text text, int start, int length, out int hostStart, out int hostLength, out int port)
         {
             hostStart = hostLength = port = 0;
             int end = start + length;
             while (start < end && char.IsWhiteSpace(text[start])) start++;
             while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
             if (start == end) return false;
-            int colon = text.LastIndexOf(':', end - 1, end - start);
+            int colon = end - 1;
+            while (colon >= start && text[colon] != ':') colon--;
             if (colon <= start || colon == end - 1) return false;
             for (int i = colon + 1; i < end; i++)
             {
@@ -202,8 +228,51 @@ namespace PSPeer.Engine.Gnutella
             while (he > hs && (text[he - 1] == '[' || text[he - 1] == ']')) he--;
             hostStart = hs;
             hostLength = he - hs;
-            return port > 0 && !(hostLength == 7 && string.CompareOrdinal(text, hs, "0.0.0.0", 0, 7) == 0);
+            return true;
         }
+
+        /// <summary>Characters read in place: a string, or Latin-1 bytes (a header as it arrived).</summary>
+        readonly struct Text
+        {
+            readonly string _string;
+            readonly byte[] _bytes;
+
+            public Text(string text) { _string = text; _bytes = null; }
+            public Text(byte[] bytes) { _string = null; _bytes = bytes; }
+
+            public char this[int i] => _string != null ? _string[i] : (char)_bytes[i];
+
+            public string Substring(int start, int length) => _string != null ? _string.Substring(start, length) : Latin1.Text(_bytes, start, length);
+
+            /// <summary>The first <paramref name="c"/> from <paramref name="start"/> before <paramref name="end"/>, or end.</summary>
+            public int IndexOf(char c, int start, int end)
+            {
+                for (int i = start; i < end; i++) if (this[i] == c) return i;
+                return end;
+            }
+
+            /// <summary>Whether [start .. start+length) is <paramref name="other"/>, exactly.</summary>
+            public bool Is(int start, int length, string other)
+            {
+                if (length != other.Length) return false;
+                for (int i = 0; i < length; i++) if (this[start + i] != other[i]) return false;
+                return true;
+            }
+
+            /// <summary>Whether [start .. start+length) is <paramref name="other"/>, ignoring case as StringComparer.OrdinalIgnoreCase does.</summary>
+            public bool IsIgnoringCase(int start, int length, string other)
+            {
+                if (length != other.Length) return false;
+                for (int i = 0; i < length; i++)
+                {
+                    char x = this[start + i], y = other[i];
+                    if (x != y && Upper(x) != Upper(y)) return false;
+                }
+                return true;
+            }
+        }
+
+        static char Upper(char c) => c < 0x80 ? ((uint)(c - 'a') <= 'z' - 'a' ? (char)(c - 32) : c) : char.ToUpperInvariant(c);
 
         /// <summary>
         /// Writes "<paramref name="name"/>: host:port,host:port" (ultrapeers first, at most <paramref name="max"/>) into
@@ -279,28 +348,24 @@ namespace PSPeer.Engine.Gnutella
         // aim their hosts at one chain.
         static readonly int HashSeed = StringComparer.OrdinalIgnoreCase.GetHashCode("PSPeer.HostCache");
 
-        static int HashOf(string text, int start, int length, int port)
+        static int HashOf(string host, int port) => HashOf(new Text(host), 0, host.Length, port);
+
+        static int HashOf(Text text, int start, int length, int port)
         {
             uint h = (uint)HashSeed ^ 2166136261;
-            for (int i = start; i < start + length; i++)
-            {
-                char c = text[i];
-                c = c < 0x80 ? ((uint)(c - 'a') <= 'z' - 'a' ? (char)(c - 32) : c) : char.ToUpperInvariant(c);
-                h = (h ^ c) * 16777619;
-            }
+            for (int i = start; i < start + length; i++) h = (h ^ Upper(text[i])) * 16777619;
             h = (h ^ (uint)port) * 16777619;
             return (int)(h & 0x7FFFFFFF);
         }
 
         // The slot of the entry for text[start .. start+length):port (host compared ignoring case), or -1.
-        int Find(string text, int start, int length, int port, int hash)
+        int Find(Text text, int start, int length, int port, int hash)
         {
             if (_buckets == null) return -1;
             for (int slot = _buckets[hash % _buckets.Length] - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
             {
                 var host = _ring[slot].Host;
-                if (_ring[slot].Hash == hash && host.Port == port && host.Host.Length == length
-                    && string.Compare(host.Host, 0, text, start, length, StringComparison.OrdinalIgnoreCase) == 0) return slot;
+                if (_ring[slot].Hash == hash && host.Port == port && text.IsIgnoringCase(start, length, host.Host)) return slot;
             }
             return -1;
         }

@@ -189,6 +189,25 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         public bool ContainsKey(string key) => Find(key) >= 0;
 
+        /// <summary>
+        /// Where a field's value sits in the bytes it arrived in (trimmed, Latin-1), to be read without a string; false
+        /// when there is no such field, or its value was joined from repeated or folded lines (only the string holds it).
+        /// </summary>
+        internal bool TryGetValueBytes(string key, out byte[] bytes, out int start, out int length)
+        {
+            int i = Find(key);
+            if (i < 0 || _spans[i * 4 + 3] < 0)
+            {
+                bytes = null;
+                start = length = 0;
+                return false;
+            }
+            bytes = _bytes;
+            start = _spans[i * 4 + 2];
+            length = _spans[i * 4 + 3];
+            return true;
+        }
+
         public bool TryGetValue(string key, out string value)
         {
             int i = Find(key);
