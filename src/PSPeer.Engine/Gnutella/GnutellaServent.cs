@@ -95,6 +95,9 @@ namespace PSPeer.Engine.Gnutella
         internal IReadOnlyList<GnutellaLink> Links => Volatile.Read(ref _links);
         /// <summary>Links compressed in at least one direction.</summary>
         public int CompressedLinkCount => Volatile.Read(ref _links).Count(l => l.SendsCompressed || l.ReceivesCompressed);
+        /// <summary>Where this servent listens, as it says in Listen-IP (null before it started).</summary>
+        internal HostPort ListenAddress => _listenEndPoint;
+
         /// <summary>Hosts known from Bootstrap, Pongs and X-Try-Ultrapeers.</summary>
         public int KnownHostCount => _hosts.Count;
 

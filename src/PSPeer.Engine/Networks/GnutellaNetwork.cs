@@ -315,9 +315,15 @@ namespace PSPeer.Engine.Networks
                 lock (_subscriptions) _subscriptions.Add(_tracer.Attach(servent, i));
         }
 
-        HostPort AddressOf(int node) => IsSimulated
-            ? new HostPort(_hosts[node].HostAddress, SimulatedPort)
-            : HostPort.Parse(_nodes[node].EndPoint);
+        HostPort AddressOf(int node)
+        {
+            if (!IsSimulated) return HostPort.Parse(_nodes[node].EndPoint);
+            // The servent's own listen endpoint when it is that address: a dial makes no HostPort, and the link keeps one
+            // shared with the servent.
+            string host = _hosts[node].HostAddress;
+            var own = _nodes[node].ListenAddress;
+            return own != null && own.Port == SimulatedPort && own.Host == host ? own : new HostPort(host, SimulatedPort);
+        }
 
         /// <summary>Makes planned link <paramref name="link"/>; a failure is counted, not thrown (a network tolerates a missing link).</summary>
         async Task LinkAsync(int link, CancellationToken cancellationToken = default)
