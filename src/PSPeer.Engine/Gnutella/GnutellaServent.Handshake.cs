@@ -43,13 +43,13 @@ namespace PSPeer.Engine.Gnutella
             if (CompressionEnabled) writer.Header(LinkCompression.AcceptEncoding, LinkCompression.Deflate);
         }
 
-        /// <summary>Our CONNECT head. Written afresh for each dial (a few hundred bytes, no strings on the way): kept per
-        /// servent it would cost every node of a simulated network its size for good.</summary>
-        byte[] OwnConnect()
+        /// <summary>Our CONNECT head, for <see cref="SendHeadAsync"/>. Written afresh for each dial (a few hundred bytes, no
+        /// strings on the way): kept per servent it would cost every node of a simulated network its size for good.</summary>
+        HandshakeHeadWriter OwnConnect()
         {
             var writer = HandshakeHeadWriter.Start(GnutellaHandshake.ConnectLine);
             WriteOwnHeaders(writer);
-            return writer.Finish();
+            return writer;
         }
 
         // Answers that never change, made once by the general writer (so they stay byte for byte what it writes).
@@ -65,31 +65,52 @@ namespace PSPeer.Engine.Gnutella
         // Servents of the pre-X-Degree era kept about 8 ultrapeer links (gtk-gnutella assumes the same).
         const int LegacyDegree = 8;
 
-        /// <summary>What the other end said it can do (its CONNECT, or its answer to ours).</summary>
-        static void ReadCapabilities(GnutellaLink link, HandshakeHead head)
+        /// <summary>What the other end said it can do (its CONNECT, or its answer to ours), taken from its head at once.</summary>
+        struct RemoteCapabilities
         {
-            if (!link.RemoteIsUltrapeer) return;
-            link.AdvertisedDegree = int.TryParse(HeaderOf(head, "X-Degree").Trim(), System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree;
-            link.AdvertisedMaxTtl = int.TryParse(HeaderOf(head, "X-Max-TTL").Trim(), System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0;
-            link.DynamicQuerying = HeaderOf(head, "X-Dynamic-Querying").Trim().Length > 0;
-            link.UltrapeerQueryRouting = HeaderOf(head, "X-Ultrapeer-Query-Routing").Trim().Length > 0;
-            link.ExtProbes = HeaderOf(head, "X-Ext-Probes").Trim().Length > 0;
+            int _degree, _maxTtl;
+            bool _dynamicQuerying, _ultrapeerQueryRouting, _extProbes;
+
+            public static RemoteCapabilities Of(HandshakeHead head) => new RemoteCapabilities
+            {
+                _degree = int.TryParse(HeaderOf(head, "X-Degree").Trim(), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree,
+                _maxTtl = int.TryParse(HeaderOf(head, "X-Max-TTL").Trim(), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0,
+                _dynamicQuerying = HeaderOf(head, "X-Dynamic-Querying").Trim().Length > 0,
+                _ultrapeerQueryRouting = HeaderOf(head, "X-Ultrapeer-Query-Routing").Trim().Length > 0,
+                _extProbes = HeaderOf(head, "X-Ext-Probes").Trim().Length > 0,
+            };
+
+            /// <summary>Told to an ultrapeer link only (a leaf's headers about ultrapeer links mean nothing).</summary>
+            public void ApplyTo(GnutellaLink link)
+            {
+                if (!link.RemoteIsUltrapeer) return;
+                link.AdvertisedDegree = _degree;
+                link.AdvertisedMaxTtl = _maxTtl;
+                link.DynamicQuerying = _dynamicQuerying;
+                link.UltrapeerQueryRouting = _ultrapeerQueryRouting;
+                link.ExtProbes = _extProbes;
+            }
         }
 
-        /// <summary>Dials, sends CONNECT, reads the answer, confirms. The caller starts the returned link.</summary>
-        async Task<GnutellaLink> HandshakeOutgoingAsync(HostPort peer, CancellationToken cancellationToken)
+        /// <summary>Dials, sends CONNECT, reads the answer, confirms, and starts the link.</summary>
+        async Task HandshakeOutgoingAsync(HostPort peer, CancellationToken cancellationToken)
         {
             if (peer.Equals(_listenEndPoint))
                 throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is this servent's own address.");
-            var connection = await Runtime.Transport.ConnectAsync(peer.Host, peer.Port, cancellationToken);
+            // A transport that dials by value (simulated) costs no task per dial.
+            var transport = Runtime.Transport;
+            var connection = transport is IValueConnectTransport byValue
+                ? await byValue.ConnectValueAsync(peer.Host, peer.Port, cancellationToken)
+                : await transport.ConnectAsync(peer.Host, peer.Port, cancellationToken);
             lock (_gate)
             {
                 if (Stopping.IsCancellationRequested) { connection.Dispose(); throw new OperationCanceledException("the servent is stopping"); }
                 _handshaking.Add(connection);
             }
             bool done = false;
+            GnutellaLink link;
             try
             {
                 using (var deadline = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping, cancellationToken))
@@ -97,11 +118,13 @@ namespace PSPeer.Engine.Gnutella
                     var token = deadline.Token;
                     var stream = connection.Stream;
                     var sentAt = Runtime.Clock.Now;
-                    await SendAsync(stream, OwnConnect(), token);
+                    await SendHeadAsync(stream, OwnConnect(), token);
 
+                    // 1 KiB holds a whole 200 with its X-Try-Ultrapeers where the reader needs a buffer of its own.
+                    var reader = new HandshakeHeadReader(stream, GnutellaHandshake.DefaultMaxHeadBytes, 1024) { CancelledByOwner = true };
+                    deadline.Reader = reader;
                     HandshakeHead answer;
-                    // 1 KiB holds a whole 200 with its X-Try-Ultrapeers; the head keeps the buffer it is read into.
-                    try { answer = await GnutellaHandshake.ReadHeadAsync(stream, null, 0, 1024, GnutellaHandshake.DefaultMaxHeadBytes, token); }
+                    try { while (!reader.TryTakeHead(out answer)) await reader.WaitAsync(token); }
                     catch (GnutellaProtocolException e)
                     {
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} did not answer with a Gnutella 0.6 handshake ({e.Message}).", e);
@@ -120,29 +143,34 @@ namespace PSPeer.Engine.Gnutella
                             $"{peer} refused the Gnutella connection: {answer.Status} {answer.Reason}. Try another servent (it listed {CountTry(answer)} others).");
                     }
 
+                    // Everything the link needs from the answer, taken now: the head is lent until the reader's next read.
                     bool remoteUltrapeer = IsUltrapeerHeader(answer);
+                    string unreadable = LinkCompression.UnknownEncoding(answer);
+                    // Link compression, each way on its own: we compress if it can inflate, we inflate if it compresses.
+                    bool compress = CompressionEnabled && LinkCompression.Accepts(answer);
+                    bool inflate = LinkCompression.Declares(answer);
+                    bool acceptsBye = AdvertisesBye(answer);
+                    var capabilities = remoteUltrapeer ? RemoteCapabilities.Of(answer) : default;
+                    HandshakeHeadReader.Release(ref answer);
+
                     if (IsLeaf && !remoteUltrapeer)
                     {
                         await SendAsync(stream, LeafRefusesLeaf, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
                     }
-                    string unreadable = LinkCompression.UnknownEncoding(answer);
                     if (unreadable != null)
                     {
                         await SendAsync(stream, EncodingRefused, token);
                         throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} would send with Content-Encoding '{unreadable}', which PSPeer cannot read.");
                     }
-                    // Link compression, each way on its own: we compress if it can inflate, we inflate if it compresses.
-                    bool compress = CompressionEnabled && LinkCompression.Accepts(answer);
                     await SendAsync(stream, compress ? ConfirmCompressed : ConfirmPlain, token);
 
-                    var link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, answer.Remainder, Options.MaxPayloadLength,
+                    link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, reader.TakeBuffered(), Options.MaxPayloadLength,
                         new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                        compressSending: compress, inflateReceiving: LinkCompression.Declares(answer), live: !Runtime.IsSimulated)
-                        { AcceptsBye = AdvertisesBye(answer), RemoteAddress = HostOf(connection.RemoteEndPoint) };
-                    ReadCapabilities(link, answer);
+                        compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated)
+                        { AcceptsBye = acceptsBye, RemoteAddress = HostOf(connection.RemoteEndPoint, peer.Host) };
+                    capabilities.ApplyTo(link);
                     done = true;
-                    return link;
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !Stopping.IsCancellationRequested)
@@ -158,94 +186,77 @@ namespace PSPeer.Engine.Gnutella
                 lock (_gate) _handshaking.Remove(connection);
                 if (!done) connection.Dispose();
             }
+            StartLink(link);
         }
 
-        /// <summary>
-        /// The accepting side: reads CONNECT, answers 200 (or 4xx/503 with X-Try-Ultrapeers), reads the confirmation.
-        /// Returns null when the connection was refused (and answered).
-        /// </summary>
-        async Task<GnutellaLink> HandshakeIncomingAsync(IConnection connection, byte[] first, int firstCount, CancellationToken token)
+        // The accepting side of the handshake runs inside DispatchIncomingAsync (one async method per incoming
+        // connection, not two); these are its steps that need no waiting.
+
+        /// <summary>What the accepting side takes from a CONNECT head, at once (the head is lent).</summary>
+        struct Hello
         {
-            var stream = connection.Stream;
-            string remote = connection.RemoteEndPoint;
-            // "GNUT" is the only start a 0.6 handshake can have; anything else would only make us wait for a blank line.
-            if (!(first[0] == 'G' && first[1] == 'N' && first[2] == 'U' && first[3] == 'T'))
-            {
-                await RefuseAsync(stream, 400, "Not a Gnutella 0.6 handshake", null, token);
-                Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
-                return null;
-            }
-            HandshakeHead hello;
-            // The sniffed bytes (usually the whole CONNECT) become the head's own buffer.
-            try { hello = await GnutellaHandshake.ReadHeadAsync(stream, first, firstCount, 512, GnutellaHandshake.DefaultMaxHeadBytes, token); }
-            catch (GnutellaProtocolException e)
-            {
-                await RefuseAsync(stream, 400, "Bad handshake", null, token);
-                Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
-                return null;
-            }
-            if (!hello.IsConnect)
-            {
-                await RefuseAsync(stream, 400, "Gnutella 0.6 required", null, token);
-                Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + hello.StartLine, D("Reason", hello.StartLine));
-                return null;
-            }
+            public bool RemoteUltrapeer, Compress, Declares, AcceptsBye;
+            public HostPort Listen;
+            public string Unreadable;
+            public RemoteCapabilities Capabilities;
+        }
 
-            bool remoteUltrapeer = IsUltrapeerHeader(hello);
-            HostPort listen = ListenAddressOf(hello);
-            LearnTryUltrapeers(hello);
+        /// <summary>Takes what the handshake needs from the CONNECT, and learns the hosts it lists.</summary>
+        Hello TakeHello(HandshakeHead head, string remoteAddress)
+        {
+            var hello = new Hello { RemoteUltrapeer = IsUltrapeerHeader(head), Listen = ListenAddressOf(head, remoteAddress) };
+            LearnTryUltrapeers(head);
+            hello.Compress = CompressionEnabled && LinkCompression.Accepts(head);
+            hello.Unreadable = LinkCompression.UnknownEncoding(head);
+            hello.Declares = LinkCompression.Declares(head);
+            hello.AcceptsBye = AdvertisesBye(head);
+            if (hello.RemoteUltrapeer) hello.Capabilities = RemoteCapabilities.Of(head);
+            return hello;
+        }
 
-            string remoteAddress = HostOf(remote);
-            string refusal = TakeSlot(remoteUltrapeer, listen, remoteAddress, remote);
-            if (refusal != null)
-            {
-                await RefuseAsync(stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen), token);
-                return null;
-            }
-
-            // Our headers, then what this connection alone gets, in the order a dictionary of them was written.
-            bool compress = CompressionEnabled && LinkCompression.Accepts(hello);
-            string tryList = _hosts.TryUltrapeersHeader(MaxTryUltrapeers, listen);
+        /// <summary>Our 200: our headers, then what this connection alone gets, in the order a dictionary of them was written.</summary>
+        HandshakeHeadWriter Answer(in Hello hello, string remoteAddress)
+        {
             var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(200, "OK"));
             WriteOwnHeaders(writer);
             writer.Header("Remote-IP", remoteAddress);
-            if (compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
-            if (tryList.Length > 0) writer.Header("X-Try-Ultrapeers", tryList);
+            if (hello.Compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
+            _hosts.WriteTryUltrapeers(writer, "X-Try-Ultrapeers", MaxTryUltrapeers, hello.Listen);   // nothing when it knows none
             if (!IsLeaf) writer.Header("X-Ultrapeer-Needed", UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False");
-            var answer = writer.Finish();
-            var sentAt = Runtime.Clock.Now;
-            await SendAsync(stream, answer, token);
+            return writer;
+        }
 
-            // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
-            var confirm = await GnutellaHandshake.ReadHeadAsync(stream, hello.Remainder, hello.Remainder.Length, 256, GnutellaHandshake.DefaultMaxHeadBytes, token);
-            if (confirm.IsConnect || confirm.Status != 200) return null;   // the initiator changed its mind
-            string unreadable = LinkCompression.UnknownEncoding(confirm) ?? LinkCompression.UnknownEncoding(hello);
-            if (unreadable != null)
+        /// <summary>What the accepting side takes from the initiator's confirmation, at once (the head is lent).</summary>
+        struct Confirmation
+        {
+            public bool Accepted, Inflate, StaysLeaf;
+            public string Unreadable;
+        }
+
+        static Confirmation TakeConfirmation(HandshakeHead head, in Hello hello)
+        {
+            if (head.IsConnect || head.Status != 200) return default;
+            return new Confirmation
             {
-                Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
-                return null;
-            }
-            // The initiator compresses from here on when it says so in its confirmation (gtk-gnutella also honours it
-            // said in the CONNECT).
-            bool inflate = LinkCompression.Declares(confirm) || LinkCompression.Declares(hello);
-            RecordRtt(Runtime.Clock.Now - sentAt);
-            // Leaf guidance: told X-Ultrapeer-Needed: False, an ultrapeer-capable servent may say X-Ultrapeer: False in the
-            // third step and stay on as our leaf. Taken for an ultrapeer, it would get every query unfiltered and its QRP
-            // table would be ignored.
-            if (remoteUltrapeer && confirm.Headers != null && confirm.Headers.ContainsKey("X-Ultrapeer") && !IsUltrapeerHeader(confirm))
-            {
-                remoteUltrapeer = false;
-                string full = TakeSlot(remoteUltrapeer, listen, remoteAddress, remote);
-                if (full != null)
-                {
-                    if (AdvertisesBye(hello)) await SayByeAsync(stream, 503, full, token);
-                    return null;
-                }
-            }
-            var link = new GnutellaLink(connection, listen, remoteUltrapeer, outgoing: false, confirm.Remainder, Options.MaxPayloadLength,
+                Accepted = true,
+                Unreadable = LinkCompression.UnknownEncoding(head) ?? hello.Unreadable,
+                // The initiator compresses from here on when it says so in its confirmation (gtk-gnutella also honours
+                // it said in the CONNECT).
+                Inflate = LinkCompression.Declares(head) || hello.Declares,
+                // Leaf guidance: told X-Ultrapeer-Needed: False, an ultrapeer-capable servent may say X-Ultrapeer: False
+                // in the third step and stay on as our leaf. Taken for an ultrapeer, it would get every query unfiltered
+                // and its QRP table would be ignored.
+                StaysLeaf = head.Headers != null && head.Headers.ContainsKey("X-Ultrapeer") && !IsUltrapeerHeader(head),
+            };
+        }
+
+        /// <summary>The link an accepted handshake makes.</summary>
+        GnutellaLink IncomingLink(IConnection connection, in Hello hello, bool remoteUltrapeer, bool inflate, string remoteAddress, byte[] alreadyRead)
+        {
+            var link = new GnutellaLink(connection, hello.Listen, remoteUltrapeer, outgoing: false, alreadyRead, Options.MaxPayloadLength,
                 new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated) { AcceptsBye = AdvertisesBye(hello), RemoteAddress = remoteAddress };
-            ReadCapabilities(link, hello);
+                compressSending: hello.Compress, inflateReceiving: inflate, live: !Runtime.IsSimulated) { AcceptsBye = hello.AcceptsBye, RemoteAddress = remoteAddress };
+            hello.Capabilities.ApplyTo(link);
             return link;
         }
 
@@ -261,6 +272,14 @@ namespace PSPeer.Engine.Gnutella
             var writer = HandshakeHeadWriter.Start(GnutellaHandshake.StatusLine(status, reason)).Header("User-Agent", UserAgent);
             if (!string.IsNullOrEmpty(tryUltrapeers)) writer.Header("X-Try-Ultrapeers", tryUltrapeers);
             return SendLastWordsAsync(stream, writer.Finish(), token);
+        }
+
+        // A head written straight from the writer's buffer (a head per link step, and a simulated network makes links
+        // by the hundred thousand).
+        static async Task SendHeadAsync(System.IO.Stream stream, HandshakeHeadWriter head, CancellationToken token)
+        {
+            await head.FinishTo(stream, token);
+            await stream.FlushAsync(token);
         }
 
         static async Task SendAsync(System.IO.Stream stream, byte[] bytes, CancellationToken token)
@@ -280,11 +299,20 @@ namespace PSPeer.Engine.Gnutella
         // (LimeWire and the 0.6 draft), X-Node / Node (gtk-gnutella, BearShare), X-My-Address (older still).
         static readonly string[] ListenHeaders = { "Listen-IP", "X-Node", "Node", "X-My-Address" };
 
-        static HostPort ListenAddressOf(HandshakeHead head)
+        /// <param name="likely">The connection's remote address: the host a servent usually names, whose string is then shared.</param>
+        static HostPort ListenAddressOf(HandshakeHead head, string likely = null)
         {
             if (head.Headers == null) return null;
+            var headers = head.Headers as HandshakeHeaders;
             foreach (var name in ListenHeaders)
-                if (head.Headers.TryGetValue(name, out var text) && HostPort.TryParse(text, out var listen) && listen.Port > 0) return listen;
+            {
+                HostPort listen;
+                if (headers != null && headers.TryGetValueBytes(name, out var bytes, out int start, out int length))
+                {
+                    if (HostCache.TryParseEndpoint(bytes, start, length, likely, out listen) && listen.Port > 0) return listen;
+                }
+                else if (head.Headers.TryGetValue(name, out var text) && HostPort.TryParse(text, out listen) && listen.Port > 0) return listen;
+            }
             return null;
         }
 
@@ -304,18 +332,13 @@ namespace PSPeer.Engine.Gnutella
             LearnTryList(head, "X-Try", ultrapeers: false);
         }
 
+        // A hostile list cannot flood the cache: at most twice what we would list ourselves.
+        // Read from the head's bytes where it can be: a list of hosts mostly known costs no string at all.
         void LearnTryList(HandshakeHead head, string name, bool ultrapeers)
         {
-            if (!head.Headers.TryGetValue(name, out var list) || string.IsNullOrEmpty(list)) return;
-            int taken = 0;
-            for (int start = 0; start <= list.Length; taken++)
-            {
-                if (taken >= 2 * MaxTryUltrapeers) break;   // a hostile list cannot flood the cache
-                int comma = list.IndexOf(',', start);
-                if (comma < 0) comma = list.Length;
-                if (HostPort.TryParse(list, start, comma - start, out var host)) _hosts.Add(host, knownUltrapeer: ultrapeers);
-                start = comma + 1;
-            }
+            if (head.Headers is HandshakeHeaders headers && headers.TryGetValueBytes(name, out var bytes, out int start, out int length))
+                _hosts.AddList(bytes, start, length, 2 * MaxTryUltrapeers, ultrapeers);
+            else if (head.Headers.TryGetValue(name, out var list)) _hosts.AddList(list, 2 * MaxTryUltrapeers, ultrapeers);
         }
 
         static int CountTry(HandshakeHead head) =>
@@ -324,6 +347,39 @@ namespace PSPeer.Engine.Gnutella
         static string HeaderOf(HandshakeHead head, string name) =>
             head.Headers != null && head.Headers.TryGetValue(name, out var value) ? value ?? "" : "";
 
-        static string HostOf(string endPoint) => HostPort.TryParse(endPoint, out var hp) ? hp.Host : endPoint;
+        /// <summary>
+        /// The host of "host:port" (as <see cref="HostPort.TryParse(string, out HostPort)"/> reads it), or the text when it
+        /// is not one. <paramref name="likely"/> is the host expected (the one dialled): when it is that, that very string
+        /// is returned rather than a copy, so a network's links share their hosts' address strings.
+        /// </summary>
+        static string HostOf(string endPoint, string likely)
+        {
+            if (likely != null && endPoint != null && endPoint.Length > likely.Length + 1 && endPoint[likely.Length] == ':'
+                && string.CompareOrdinal(endPoint, 0, likely, 0, likely.Length) == 0 && IsPlainHost(likely) && IsPort(endPoint, likely.Length + 1))
+                return likely;
+            return HostPort.TryParse(endPoint, out var hp) ? hp.Host : endPoint;
+        }
+
+        // No character that HostPort.TryParse would trim or read otherwise (white space, brackets, a colon).
+        static bool IsPlainHost(string host)
+        {
+            if (host.Length == 0) return false;
+            foreach (char c in host) if (c == ':' || c == '[' || c == ']' || char.IsWhiteSpace(c)) return false;
+            return true;
+        }
+
+        // Digits to the end, a port HostPort.TryParse accepts (at most 65535).
+        static bool IsPort(string text, int from)
+        {
+            int port = 0;
+            for (int i = from; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9') return false;
+                port = port * 10 + (c - '0');
+                if (port > 65535) return false;
+            }
+            return true;
+        }
     }
 }

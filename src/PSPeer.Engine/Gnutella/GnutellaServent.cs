@@ -95,6 +95,9 @@ namespace PSPeer.Engine.Gnutella
         internal IReadOnlyList<GnutellaLink> Links => Volatile.Read(ref _links);
         /// <summary>Links compressed in at least one direction.</summary>
         public int CompressedLinkCount => Volatile.Read(ref _links).Count(l => l.SendsCompressed || l.ReceivesCompressed);
+        /// <summary>Where this servent listens, as it says in Listen-IP (null before it started).</summary>
+        internal HostPort ListenAddress => _listenEndPoint;
+
         /// <summary>Hosts known from Bootstrap, Pongs and X-Try-Ultrapeers.</summary>
         public int KnownHostCount => _hosts.Count;
 
@@ -151,15 +154,15 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>Opens a link to <paramref name="peer"/>; completes after the 0.6 handshake.
         /// PeerException PeerUnreachable / HandshakeRefused.</summary>
-        public async Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default)
+        public Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default)
         {
-            if (peer == null) throw new ArgumentNullException(nameof(peer));
+            if (peer == null) return Task.FromException(new ArgumentNullException(nameof(peer)));
             // Starting counts once the listener is up: AutoConnect dials its bootstrap hosts from there.
             var state = State;
             if ((state != NodeState.Running && state != NodeState.Starting) || _listenEndPoint == null || Stopping.IsCancellationRequested)
-                throw new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before connecting it to others.");
-            var link = await HandshakeOutgoingAsync(peer, cancellationToken);
-            StartLink(link);
+                return Task.FromException(new PeerException(PeerErrorIds.NodeNotRunning, $"Gnutella servent '{Name}' is not running: start it before connecting it to others."));
+            // The handshake starts the link itself: one async method per dial, not two.
+            return HandshakeOutgoingAsync(peer, cancellationToken);
         }
 
         // The admission gate accepts (connection caps, per-address limit, descriptor budget, handshake deadline).
@@ -181,29 +184,97 @@ namespace PSPeer.Engine.Gnutella
             Task serving = null;
             try
             {
-                byte[] first;
-                int firstCount;
                 using (var both = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping))
                 {
-                    (first, firstCount) = await ReadAtLeastAsync(connection, 4, both.Token);
-                    if (first == null) return;
+                    // One reader for the sniff and the handshake heads; where it needs a buffer of its own, 512 bytes hold
+                    // a whole CONNECT of ours.
+                    var reader = new HandshakeHeadReader(connection.Stream, GnutellaHandshake.DefaultMaxHeadBytes, 512) { CancelledByOwner = true };
+                    both.Reader = reader;
+                    while (!reader.Has(4))
+                    {
+                        if (reader.Ended) return;
+                        await reader.WaitAsync(both.Token);
+                    }
                     NoteIncoming(remote);
-                    if (StartsWith(first, "GET ") || StartsWith(first, "HEAD"))
+                    if (reader.StartsWith("GET ") || reader.StartsWith("HEAD"))
                     {
                         lock (_gate) _handshaking.Remove(connection);
                         handedOver = true;
                         // Served outside the handshake timer: a download may take much longer than a handshake.
-                        serving = _http.ServeAsync(connection, Exactly(first, firstCount));
+                        serving = _http.ServeAsync(connection, reader.TakeBuffered());
                         return;
                     }
-                    if (StartsWith(first, "GIV "))
+                    if (reader.StartsWith("GIV "))
                     {
-                        handedOver = await AcceptGivAsync(connection, Exactly(first, firstCount), both.Token);
+                        handedOver = await AcceptGivAsync(connection, reader.TakeBuffered(), both.Token);
                         if (handedOver) connection.MarkEstablished();
                         return;
                     }
-                    var link = await HandshakeIncomingAsync(connection, first, firstCount, both.Token);
-                    if (link == null) return;
+
+                    // The Gnutella 0.6 handshake, accepting side: CONNECT, our 200 (or 4xx/503 with X-Try-Ultrapeers),
+                    // the confirmation. Each refusal is answered, and the connection closed below.
+                    var stream = connection.Stream;
+                    var token = both.Token;
+                    // "GNUT" is the only start a 0.6 handshake can have; anything else would only make us wait for a blank line.
+                    if (!reader.StartsWith("GNUT"))
+                    {
+                        await RefuseAsync(stream, 400, "Not a Gnutella 0.6 handshake", null, token);
+                        Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
+                        return;
+                    }
+                    HandshakeHead head;
+                    try { while (!reader.TryTakeHead(out head)) await reader.WaitAsync(token); }
+                    catch (GnutellaProtocolException e)
+                    {
+                        await RefuseAsync(stream, 400, "Bad handshake", null, token);
+                        Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+                        return;
+                    }
+                    if (!head.IsConnect)
+                    {
+                        string startLine = head.StartLine;
+                        await RefuseAsync(stream, 400, "Gnutella 0.6 required", null, token);
+                        Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + startLine, D("Reason", startLine));
+                        return;
+                    }
+                    // The gate already took the address from the endpoint.
+                    string remoteAddress = connection is AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
+                    var hello = TakeHello(head, remoteAddress);
+                    HandshakeHeadReader.Release(ref head);
+                    string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, remote);
+                    if (refusal != null)
+                    {
+                        await RefuseAsync(stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, hello.Listen), token);
+                        return;
+                    }
+                    var answer = Answer(hello, remoteAddress);
+                    var sentAt = Runtime.Clock.Now;
+                    await SendHeadAsync(stream, answer, token);
+
+                    // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
+                    while (!reader.TryTakeHead(out head)) await reader.WaitAsync(token);
+                    var confirmation = TakeConfirmation(head, hello);
+                    HandshakeHeadReader.Release(ref head);
+                    if (!confirmation.Accepted) return;   // the initiator changed its mind
+                    if (confirmation.Unreadable != null)
+                    {
+                        string unreadable = confirmation.Unreadable;
+                        Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
+                        return;
+                    }
+                    RecordRtt(Runtime.Clock.Now - sentAt);
+                    bool remoteUltrapeer = hello.RemoteUltrapeer;
+                    if (remoteUltrapeer && confirmation.StaysLeaf)
+                    {
+                        remoteUltrapeer = false;
+                        string full = TakeSlot(remoteUltrapeer, hello.Listen, remoteAddress, remote);
+                        if (full != null)
+                        {
+                            if (hello.AcceptsBye) await SayByeAsync(stream, 503, full, token);
+                            return;
+                        }
+                    }
+                    var link = IncomingLink(connection, hello, remoteUltrapeer, confirmation.Inflate, remoteAddress, reader.TakeBuffered());
                     connection.MarkEstablished();
                     handedOver = true;
                     lock (_gate) _handshaking.Remove(connection);
@@ -221,37 +292,6 @@ namespace PSPeer.Engine.Gnutella
                 if (!handedOver) connection.Dispose();
             }
             if (serving != null) await serving;
-        }
-
-        static bool StartsWith(byte[] bytes, string ascii)
-        {
-            if (bytes.Length < ascii.Length) return false;
-            for (int i = 0; i < ascii.Length; i++) if (bytes[i] != ascii[i]) return false;
-            return true;
-        }
-
-        /// <summary>
-        /// At least <paramref name="count"/> bytes (maybe more, whatever one read brought) at the start of a buffer
-        /// sized for a whole CONNECT of ours, or a null buffer at end of stream.
-        /// </summary>
-        static async Task<(byte[] buffer, int count)> ReadAtLeastAsync(IConnection connection, int count, CancellationToken token)
-        {
-            var buffer = new byte[512];
-            int got = 0;
-            while (got < count)
-            {
-                int n = await connection.Stream.ReadAsync(buffer, got, buffer.Length - got, token);
-                if (n <= 0) return (null, 0);
-                got += n;
-            }
-            return (buffer, got);
-        }
-
-        static byte[] Exactly(byte[] buffer, int count)
-        {
-            var exact = new byte[count];
-            Buffer.BlockCopy(buffer, 0, exact, 0, count);
-            return exact;
         }
 
         /// <summary>Registers a link that finished its handshake and starts its read loop.</summary>

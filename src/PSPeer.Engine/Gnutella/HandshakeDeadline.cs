@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using PSPeer.Engine.Gnutella.Wire;
 using PSPeer.Engine.Runtime;
 
 namespace PSPeer.Engine.Gnutella
@@ -23,6 +24,9 @@ namespace PSPeer.Engine.Gnutella
             _timer = clock.Schedule(timeout, Expire);
         }
 
+        /// <summary>The handshake's head reader: cancelling wakes its wait (it registers nothing with the token).</summary>
+        public HandshakeHeadReader Reader { get; set; }
+
         /// <summary>True when the deadline passed (not the servent stopping, not the caller).</summary>
         public bool TimedOut => _timedOut;
 
@@ -35,7 +39,8 @@ namespace PSPeer.Engine.Gnutella
         // A timer or a token may fire after the handshake ended and disposed this.
         void TryCancel()
         {
-            try { Cancel(); } catch (ObjectDisposedException) { }
+            try { Cancel(); } catch (ObjectDisposedException) { return; }
+            Reader?.Cancel();
         }
 
         protected override void Dispose(bool disposing)

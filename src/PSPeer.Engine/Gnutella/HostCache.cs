@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella.Wire;
 
@@ -59,37 +60,44 @@ namespace PSPeer.Engine.Gnutella
             if (host == null || host.Port <= 0 || host.Host == "0.0.0.0") return;
             lock (_gate)
             {
-                int hash = host.GetHashCode() & 0x7FFFFFFF;
+                int hash = HashOf(host.Host, host.Port);
                 int found = Find(host, hash);
-                if (found >= 0)
-                {
-                    ref var e = ref _ring[found];
-                    if (pong != null) e.Pong = pong;
-                    if (knownUltrapeer) { e.KnownUltrapeer = true; e.KnownLeaf = false; }
-                    else if (knownLeaf) { e.KnownLeaf = true; e.KnownUltrapeer = false; }
-                    return;
-                }
-                int slot;
-                if (_count == _capacity)
-                {
-                    // Full (the ring is as long as the capacity): the newest takes the oldest one's slot.
-                    slot = _oldest;
-                    Unindex(slot);
-                    _oldest = (_oldest + 1) % _ring.Length;
-                }
-                else
-                {
-                    if (_ring == null || _count == _ring.Length) Grow();
-                    slot = (_oldest + _count) % _ring.Length;
-                    _count++;
-                }
-                _ring[slot] = new Entry
-                {
-                    Host = host, Pong = pong, Hash = hash,
-                    KnownUltrapeer = knownUltrapeer, KnownLeaf = knownLeaf && !knownUltrapeer,
-                };
-                Index(slot);
+                if (found >= 0) Update(found, pong, knownUltrapeer, knownLeaf);
+                else Insert(host, hash, pong, knownUltrapeer, knownLeaf);
             }
+        }
+
+        void Update(int slot, Pong pong, bool knownUltrapeer, bool knownLeaf)
+        {
+            ref var e = ref _ring[slot];
+            if (pong != null) e.Pong = pong;
+            if (knownUltrapeer) { e.KnownUltrapeer = true; e.KnownLeaf = false; }
+            else if (knownLeaf) { e.KnownLeaf = true; e.KnownUltrapeer = false; }
+        }
+
+        // Under _gate: a host not known yet, as the newest.
+        void Insert(HostPort host, int hash, Pong pong, bool knownUltrapeer, bool knownLeaf)
+        {
+            int slot;
+            if (_count == _capacity)
+            {
+                // Full (the ring is as long as the capacity): the newest takes the oldest one's slot.
+                slot = _oldest;
+                Unindex(slot);
+                _oldest = (_oldest + 1) % _ring.Length;
+            }
+            else
+            {
+                if (_ring == null || _count == _ring.Length) Grow();
+                slot = (_oldest + _count) % _ring.Length;
+                _count++;
+            }
+            _ring[slot] = new Entry
+            {
+                Host = host, Pong = pong, Hash = hash,
+                KnownUltrapeer = knownUltrapeer, KnownLeaf = knownLeaf && !knownUltrapeer,
+            };
+            Index(slot);
         }
 
         /// <summary>Hosts worth dialling now, newest first, skipping <paramref name="exclude"/>.</summary>
@@ -114,7 +122,7 @@ namespace PSPeer.Engine.Gnutella
             if (host == null) return;
             lock (_gate)
             {
-                int slot = Find(host, host.GetHashCode() & 0x7FFFFFFF);
+                int slot = Find(host, HashOf(host.Host, host.Port));
                 if (slot < 0) return;
                 ref var e = ref _ring[slot];
                 e.Failures = (byte)Math.Min(e.Failures + 1, MaxFailures);
@@ -127,11 +135,165 @@ namespace PSPeer.Engine.Gnutella
             if (host == null) return;
             lock (_gate)
             {
-                int slot = Find(host, host.GetHashCode() & 0x7FFFFFFF);
+                int slot = Find(host, HashOf(host.Host, host.Port));
                 if (slot < 0) return;
                 ref var e = ref _ring[slot];
                 e.Failures = 0;
                 e.RetryAfterUtcTicks = 0;
+            }
+        }
+
+        /// <summary>
+        /// Learns the hosts of a comma-separated "host:port" list (X-Try-Ultrapeers, X-Try), at most
+        /// <paramref name="maxItems"/> items of it, read in place: a host already known costs no string or HostPort, and
+        /// the ring grows at once to hold the new ones (not doubling through the sizes between).
+        /// </summary>
+        public void AddList(string list, int maxItems, bool knownUltrapeers)
+        {
+            if (!string.IsNullOrEmpty(list)) AddList(new Text(list), 0, list.Length, maxItems, knownUltrapeers);
+        }
+
+        /// <summary>As <see cref="AddList(string, int, bool)"/> on Latin-1 bytes[start .. start+length) (a handshake header as it arrived).</summary>
+        internal void AddList(byte[] bytes, int start, int length, int maxItems, bool knownUltrapeers)
+        {
+            if (length > 0) AddList(new Text(bytes), start, start + length, maxItems, knownUltrapeers);
+        }
+
+        void AddList(Text list, int from, int to, int maxItems, bool knownUltrapeers)
+        {
+            lock (_gate)
+            {
+                int fresh = 0;
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    int taken = 0;
+                    for (int start = from; start <= to && taken < maxItems; taken++)
+                    {
+                        int comma = list.IndexOf(',', start, to);
+                        if (TryParseEndpoint(list, start, comma - start, out int hostStart, out int hostLength, out int port)
+                            && port > 0 && !list.Is(hostStart, hostLength, "0.0.0.0"))   // what Add ignores
+                        {
+                            int hash = HashOf(list, hostStart, hostLength, port);
+                            int found = Find(list, hostStart, hostLength, port, hash);
+                            if (pass == 0) { if (found < 0) fresh++; }
+                            else if (found >= 0) Update(found, null, knownUltrapeers, false);
+                            else Insert(new HostPort(list.Substring(hostStart, hostLength), port), hash, null, knownUltrapeers, false);
+                        }
+                        start = comma + 1;
+                    }
+                    if (pass == 0)
+                    {
+                        if (fresh == 0) return;
+                        Reserve(fresh);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// "host:port" in Latin-1 bytes[start .. start+length), as <see cref="HostPort.TryParse(string, out HostPort)"/>
+        /// reads it; the host string is <paramref name="likely"/> itself when it is that host (no copy).
+        /// </summary>
+        internal static bool TryParseEndpoint(byte[] bytes, int start, int length, string likely, out HostPort endPoint)
+        {
+            endPoint = null;
+            var text = new Text(bytes);
+            if (!TryParseEndpoint(text, start, length, out int hostStart, out int hostLength, out int port)) return false;
+            string host = likely != null && likely.Length == hostLength && text.Is(hostStart, hostLength, likely) ? likely : text.Substring(hostStart, hostLength);
+            endPoint = new HostPort(host, port);
+            return true;
+        }
+
+        // "host:port" as HostPort.TryParse reads it (white space trimmed, brackets around the host dropped), without
+        // making the strings.
+        static bool TryParseEndpoint(Text text, int start, int length, out int hostStart, out int hostLength, out int port)
+        {
+            hostStart = hostLength = port = 0;
+            int end = start + length;
+            while (start < end && char.IsWhiteSpace(text[start])) start++;
+            while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
+            if (start == end) return false;
+            int colon = end - 1;
+            while (colon >= start && text[colon] != ':') colon--;
+            if (colon <= start || colon == end - 1) return false;
+            for (int i = colon + 1; i < end; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9') return false;
+                port = port * 10 + (c - '0');
+                if (port > 65535) return false;
+            }
+            int hs = start, he = colon;
+            while (hs < he && (text[hs] == '[' || text[hs] == ']')) hs++;
+            while (he > hs && (text[he - 1] == '[' || text[he - 1] == ']')) he--;
+            hostStart = hs;
+            hostLength = he - hs;
+            return true;
+        }
+
+        /// <summary>Characters read in place: a string, or Latin-1 bytes (a header as it arrived).</summary>
+        readonly struct Text
+        {
+            readonly string _string;
+            readonly byte[] _bytes;
+
+            public Text(string text) { _string = text; _bytes = null; }
+            public Text(byte[] bytes) { _string = null; _bytes = bytes; }
+
+            public char this[int i] => _string != null ? _string[i] : (char)_bytes[i];
+
+            public string Substring(int start, int length) => _string != null ? _string.Substring(start, length) : Latin1.Text(_bytes, start, length);
+
+            /// <summary>The first <paramref name="c"/> from <paramref name="start"/> before <paramref name="end"/>, or end.</summary>
+            public int IndexOf(char c, int start, int end)
+            {
+                for (int i = start; i < end; i++) if (this[i] == c) return i;
+                return end;
+            }
+
+            /// <summary>Whether [start .. start+length) is <paramref name="other"/>, exactly.</summary>
+            public bool Is(int start, int length, string other)
+            {
+                if (length != other.Length) return false;
+                for (int i = 0; i < length; i++) if (this[start + i] != other[i]) return false;
+                return true;
+            }
+
+            /// <summary>Whether [start .. start+length) is <paramref name="other"/>, ignoring case as StringComparer.OrdinalIgnoreCase does.</summary>
+            public bool IsIgnoringCase(int start, int length, string other)
+            {
+                if (length != other.Length) return false;
+                for (int i = 0; i < length; i++)
+                {
+                    char x = this[start + i], y = other[i];
+                    if (x != y && Upper(x) != Upper(y)) return false;
+                }
+                return true;
+            }
+        }
+
+        static char Upper(char c) => c < 0x80 ? ((uint)(c - 'a') <= 'z' - 'a' ? (char)(c - 32) : c) : char.ToUpperInvariant(c);
+
+        /// <summary>
+        /// Writes "<paramref name="name"/>: host:port,host:port" (ultrapeers first, at most <paramref name="max"/>) into
+        /// <paramref name="writer"/>, as <see cref="TryUltrapeersHeader"/> says it, without the strings; nothing when no
+        /// host qualifies.
+        /// </summary>
+        internal void WriteTryUltrapeers(HandshakeHeadWriter writer, string name, int max, HostPort exclude)
+        {
+            lock (_gate)
+            {
+                int written = 0;
+                for (int pass = 0; pass < 2; pass++)
+                    for (int k = _count - 1; k >= 0 && written < max; k--)
+                    {
+                        ref var e = ref _ring[SlotOf(k)];
+                        if (e.KnownLeaf || e.KnownUltrapeer != (pass == 0) || e.Host.Equals(exclude)) continue;
+                        if (written++ == 0) writer.BeginHeader(name);
+                        else writer.Comma();
+                        writer.HostPortValue(e.Host);
+                    }
+                if (written > 0) writer.EndHeader();
             }
         }
 
@@ -181,6 +343,33 @@ namespace PSPeer.Engine.Gnutella
         // The slot of the k-th oldest entry.
         int SlotOf(int k) => (_oldest + k) % _ring.Length;
 
+        // The index's hash of host:port: case-insensitive like HostPort's equality, computed on the characters in place
+        // (an item of a list need not become a string to be looked up), and seeded per process so strangers cannot
+        // aim their hosts at one chain.
+        static readonly int HashSeed = StringComparer.OrdinalIgnoreCase.GetHashCode("PSPeer.HostCache");
+
+        static int HashOf(string host, int port) => HashOf(new Text(host), 0, host.Length, port);
+
+        static int HashOf(Text text, int start, int length, int port)
+        {
+            uint h = (uint)HashSeed ^ 2166136261;
+            for (int i = start; i < start + length; i++) h = (h ^ Upper(text[i])) * 16777619;
+            h = (h ^ (uint)port) * 16777619;
+            return (int)(h & 0x7FFFFFFF);
+        }
+
+        // The slot of the entry for text[start .. start+length):port (host compared ignoring case), or -1.
+        int Find(Text text, int start, int length, int port, int hash)
+        {
+            if (_buckets == null) return -1;
+            for (int slot = _buckets[hash % _buckets.Length] - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
+            {
+                var host = _ring[slot].Host;
+                if (_ring[slot].Hash == hash && host.Port == port && text.IsIgnoringCase(start, length, host.Host)) return slot;
+            }
+            return -1;
+        }
+
         int Find(HostPort host, int hash)
         {
             if (_buckets == null) return -1;
@@ -205,10 +394,21 @@ namespace PSPeer.Engine.Gnutella
                 if (_ring[at].NextInBucket == slot + 1) { _ring[at].NextInBucket = next; return; }
         }
 
-        // A longer ring (doubling, at most the capacity) with the entries oldest first from slot 0, indexed anew.
-        void Grow()
+        // Room for `more` new hosts: the length doubling would reach for them, in one step.
+        void Reserve(int more)
         {
-            int length = _ring == null ? Math.Min(FirstRingLength, _capacity) : (int)Math.Min(_capacity, 2L * _ring.Length);
+            int length = _ring?.Length ?? 0;
+            if (_count + more <= length || length == _capacity) return;
+            int target = length == 0 ? Math.Min(FirstRingLength, _capacity) : length;
+            while (target < _count + more && target < _capacity) target = (int)Math.Min(_capacity, 2L * target);
+            Grow(target);
+        }
+
+        void Grow() => Grow(_ring == null ? Math.Min(FirstRingLength, _capacity) : (int)Math.Min(_capacity, 2L * _ring.Length));
+
+        // A longer ring (doubling, at most the capacity) with the entries oldest first from slot 0, indexed anew.
+        void Grow(int length)
+        {
             var ring = new Entry[length];
             for (int k = 0; k < _count; k++) ring[k] = _ring[SlotOf(k)];
             _ring = ring;

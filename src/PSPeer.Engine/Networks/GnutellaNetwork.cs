@@ -145,7 +145,7 @@ namespace PSPeer.Engine.Networks
             {
                 Report($"Making {links:N0} links", 0.4 + 0.55 * start / Math.Max(1, links));
                 int first = start;
-                network.DriveAll(i => network.LinkAsync(first + i), Math.Min(ConnectBatch, links - start), BuildLimit, "link");
+                network.DriveAll(i => network.DialAsync(first + i), Math.Min(ConnectBatch, links - start), BuildLimit, "link", countLinkFailures: true);
             }
             Report("Letting route tables settle", 0.95);
             network.Settle();
@@ -315,27 +315,42 @@ namespace PSPeer.Engine.Networks
                 lock (_subscriptions) _subscriptions.Add(_tracer.Attach(servent, i));
         }
 
-        HostPort AddressOf(int node) => IsSimulated
-            ? new HostPort(_hosts[node].HostAddress, SimulatedPort)
-            : HostPort.Parse(_nodes[node].EndPoint);
+        HostPort AddressOf(int node)
+        {
+            if (!IsSimulated) return HostPort.Parse(_nodes[node].EndPoint);
+            // The servent's own listen endpoint when it is that address: a dial makes no HostPort, and the link keeps one
+            // shared with the servent.
+            string host = _hosts[node].HostAddress;
+            var own = _nodes[node].ListenAddress;
+            return own != null && own.Port == SimulatedPort && own.Host == host ? own : new HostPort(host, SimulatedPort);
+        }
 
         /// <summary>Makes planned link <paramref name="link"/>; a failure is counted, not thrown (a network tolerates a missing link).</summary>
         async Task LinkAsync(int link, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await DialAsync(link, cancellationToken);
+            }
+            catch (Exception ex) when (IsLinkFailure(ex))
+            {
+                Interlocked.Increment(ref _failedLinks);
+            }
+        }
+
+        /// <summary>Dials planned link <paramref name="link"/>: the dialling servent's ConnectAsync.</summary>
+        Task DialAsync(int link, CancellationToken cancellationToken = default)
         {
             var e = _layout.Links[link];
             // A leaf dials its ultrapeer; between ultrapeers the lower index dials.
             int from = e.A, to = e.B;
             if (_layout.LeafLink[link] && _layout.IsUltrapeer[e.A]) { from = e.B; to = e.A; }
             (from, to) = DialDirection(from, to);
-            try
-            {
-                await _nodes[from].ConnectAsync(AddressOf(to), cancellationToken);
-            }
-            catch (Exception ex) when (ex is PeerException || ex is OperationCanceledException || ex is System.IO.IOException)
-            {
-                Interlocked.Increment(ref _failedLinks);
-            }
+            return _nodes[from].ConnectAsync(AddressOf(to), cancellationToken);
         }
+
+        // How a link can fail without failing the network: refused, unreachable, cancelled, reset.
+        static bool IsLinkFailure(Exception ex) => ex is PeerException || ex is OperationCanceledException || ex is System.IO.IOException;
 
         /// <summary>Lets QRP tables and first pings settle, then starts measuring from here.</summary>
         void Settle()
@@ -351,18 +366,16 @@ namespace PSPeer.Engine.Networks
         }
 
         /// <summary>Runs count tasks on the loop until all complete; rethrows the first failure.</summary>
-        void DriveAll(Func<int, Task> work, int count, TimeSpan limit, string what)
+        /// <param name="countLinkFailures">Work that fails as a link can (<see cref="IsLinkFailure"/>) is counted in
+        /// <see cref="FailedLinks"/> rather than thrown, as <see cref="LinkAsync"/> does, without an async wrapper per link.</param>
+        void DriveAll(Func<int, Task> work, int count, TimeSpan limit, string what, bool countLinkFailures = false)
         {
-            var tasks = new Task[count];
-            for (int i = 0; i < count; i++)
-            {
-                int index = i;
-                tasks[i] = Simulation.Spawn(() => work(index));
-            }
-            var all = Task.WhenAll(tasks);
-            if (!RunUntilCompleted(all, limit))
+            // One loop item per index, as a Spawn each would make, without a wrapper task and delegates per index.
+            var batch = Simulation.SpawnEach(work, count);
+            if (!RunUntil(() => batch.IsCompleted, limit))
                 throw new TimeoutException($"The network did not {what} within {limit} of virtual time.");
-            all.GetAwaiter().GetResult();
+            int failed = batch.CountFailures(countLinkFailures ? IsLinkFailure : (Func<Exception, bool>)null);
+            if (failed > 0) Interlocked.Add(ref _failedLinks, failed);
         }
     }
 }

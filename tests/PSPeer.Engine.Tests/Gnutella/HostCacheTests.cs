@@ -149,5 +149,54 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Equal(new[] { H(2) }, cache.OldestFirst());
             Assert.Throws<ArgumentOutOfRangeException>(() => new HostCache(0));
         }
+    
+        [Fact]
+        public void A_list_is_learnt_in_order_known_hosts_updated_in_place_and_what_cannot_be_dialled_skipped()
+        {
+            var cache = new HostCache(100);
+            cache.Add(H(2));
+            cache.AddList(" 10.0.0.1:6346, 10.0.0.2:6346,bad,10.0.0.9:0,0.0.0.0:6346,[10.0.0.3]:6346,10.0.0.1:6346 ", 20, knownUltrapeers: true);
+            Assert.Equal(new[] { H(2), H(1), H(3) }, cache.OldestFirst());
+            // Learnt as ultrapeers (H(2) too, in place): listed first, newest first.
+            Assert.Equal("10.0.0.3:6346,10.0.0.1:6346,10.0.0.2:6346", cache.TryUltrapeersHeader(10, null));
+            // Hosts compare ignoring case, as HostPort does.
+            var named = new HostCache(10);
+            named.Add(new HostPort("Peer.Example", 6346));
+            named.AddList("peer.example:6346,other.example:6346", 20, knownUltrapeers: false);
+            Assert.Equal(2, named.Count);
+        }
+
+        [Fact]
+        public void A_list_counts_its_items_against_the_bound_and_its_bytes_read_as_its_string()
+        {
+            var cache = new HostCache(100);
+            string list = string.Join(",", Enumerable.Range(1, 30).Select(i => H(i).ToString()));
+            cache.AddList(list, 20, knownUltrapeers: false);
+            Assert.Equal(Enumerable.Range(1, 20).Select(H), cache.OldestFirst());
+
+            var fromBytes = new HostCache(100);
+            var bytes = System.Text.Encoding.ASCII.GetBytes("X-Try: " + list);
+            fromBytes.AddList(bytes, 7, bytes.Length - 7, 20, knownUltrapeers: false);
+            Assert.Equal(cache.OldestFirst(), fromBytes.OldestFirst());
+        }
+
+        [Fact]
+        public void Our_list_is_written_into_a_head_as_the_header_string_says_it()
+        {
+            var cache = new HostCache(100);
+            cache.Add(H(1), knownUltrapeer: true);
+            cache.Add(new HostPort("fe80::1", 6346), knownUltrapeer: true);
+            cache.Add(H(2));
+            cache.Add(H(3), knownLeaf: true);
+            var writer = HandshakeHeadWriter.Start("GNUTELLA/0.6 200 OK");
+            cache.WriteTryUltrapeers(writer, "X-Try-Ultrapeers", 10, H(2));
+            string head = System.Text.Encoding.ASCII.GetString(writer.Finish());
+            Assert.Equal("GNUTELLA/0.6 200 OK\r\nX-Try-Ultrapeers: " + cache.TryUltrapeersHeader(10, H(2)) + "\r\n\r\n", head);
+            Assert.Contains("[fe80::1]:6346", head);
+
+            var empty = HandshakeHeadWriter.Start("GNUTELLA/0.6 200 OK");
+            new HostCache(10).WriteTryUltrapeers(empty, "X-Try-Ultrapeers", 10, null);
+            Assert.Equal("GNUTELLA/0.6 200 OK\r\n\r\n", System.Text.Encoding.ASCII.GetString(empty.Finish()));
+        }
     }
 }

@@ -82,11 +82,26 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             if (bytes == null) throw new ArgumentNullException(nameof(bytes));
             if (length < 0 || length > bytes.Length) throw new ArgumentOutOfRangeException(nameof(length));
+            return Parse(bytes, length, null);
+        }
+
+        /// <summary>
+        /// As <see cref="Parse(byte[], int)"/> on <paramref name="lender"/>'s bytes[0 .. length): the head is good until
+        /// the lender is refilled (reading it later throws), and costs no array of its own.
+        /// </summary>
+        internal static HandshakeHead ParseLent(HandshakeHeadBuffer lender, int length) => Parse(lender.Bytes, length, lender);
+
+        static HandshakeHead Parse(byte[] bytes, int length, HandshakeHeadBuffer lender)
+        {
             int lineEnd = LineEnd(bytes, 0, length, out int next);
-            var head = ParseStartLine(bytes, lineEnd);
+            // A lent head given back is made over rather than made anew.
+            var spare = lender?.TakeSpare();
+            var head = ParseStartLine(bytes, lineEnd, spare);
             int lines = 0;
             for (int i = next; i < length; i++) if (bytes[i] == '\n') lines++;
-            var headers = new HandshakeHeaders(bytes, lines + 1);
+            var headers = lender == null ? new HandshakeHeaders(bytes, lines + 1)
+                : spare != null ? ((HandshakeHeaders)spare.Headers).Refill(lender, lines + 1)
+                : new HandshakeHeaders(lender, lines + 1);
             for (int at = next; at < length; at = next)
             {
                 lineEnd = LineEnd(bytes, at, length, out next);
@@ -111,11 +126,23 @@ namespace PSPeer.Engine.Gnutella.Wire
         static readonly byte[] ConnectLineBytes = Encoding.ASCII.GetBytes(ConnectLine);
         static readonly byte[] OkLineBytes = Encoding.ASCII.GetBytes("GNUTELLA/0.6 200 OK");
 
-        static HandshakeHead ParseStartLine(byte[] bytes, int lineEnd)
+        // Into a spare head when there is one (every property set anew), else a new one.
+        static HandshakeHead ParseStartLine(byte[] bytes, int lineEnd, HandshakeHead into)
         {
-            if (Same(bytes, lineEnd, ConnectLineBytes)) return new HandshakeHead { StartLine = ConnectLine, IsConnect = true, Version = "0.6" };
-            if (Same(bytes, lineEnd, OkLineBytes)) return new HandshakeHead { StartLine = OkLine, Version = "0.6", Status = 200, Reason = "OK" };
-            return ParseStartLine(Latin1.Text(bytes, 0, lineEnd).Trim());
+            var head = into ?? new HandshakeHead();
+            if (Same(bytes, lineEnd, ConnectLineBytes)) return Set(head, ConnectLine, true, "0.6", 0, null);
+            if (Same(bytes, lineEnd, OkLineBytes)) return Set(head, OkLine, false, "0.6", 200, "OK");
+            return ParseStartLine(Latin1.Text(bytes, 0, lineEnd).Trim(), head);
+        }
+
+        static HandshakeHead Set(HandshakeHead head, string startLine, bool isConnect, string version, int status, string reason)
+        {
+            head.StartLine = startLine;
+            head.IsConnect = isConnect;
+            head.Version = version;
+            head.Status = status;
+            head.Reason = reason;
+            return head;
         }
 
         const string OkLine = "GNUTELLA/0.6 200 OK";
@@ -127,9 +154,9 @@ namespace PSPeer.Engine.Gnutella.Wire
             return true;
         }
 
-        static HandshakeHead ParseStartLine(string start)
+        static HandshakeHead ParseStartLine(string start, HandshakeHead head)
         {
-            var head = new HandshakeHead { StartLine = start };
+            Set(head, start, false, null, 0, null);
             if (start.StartsWith(ConnectPrefix, StringComparison.Ordinal))
             {
                 head.IsConnect = true;

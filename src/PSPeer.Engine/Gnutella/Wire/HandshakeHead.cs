@@ -15,6 +15,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>Case-insensitive names; repeated headers are joined with ",".</summary>
         public IReadOnlyDictionary<string, string> Headers { get; set; }
         /// <summary>Bytes read past the head's empty line (descriptors that followed at once); never null.</summary>
-        public byte[] Remainder { get; set; } = new byte[0];
+        public byte[] Remainder { get; set; } = NothingMore;
+
+        // Shared: most heads have nothing behind them, and an empty array cannot change.
+        static readonly byte[] NothingMore = new byte[0];
     }
 }

@@ -1,5 +1,8 @@
 using System;
+using System.IO;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Gnutella.Wire
@@ -56,12 +59,42 @@ namespace PSPeer.Engine.Gnutella.Wire
             try { GnutellaHandshake.CheckHeader(name, value.Host); }
             catch (ArgumentException) { _inUse = false; throw; }
             Text(name).Raw(Separator);
+            return EndpointText(value).Raw(LineEnd);
+        }
+
+        // A header whose value is written in parts (a list of endpoints): BeginHeader, values and commas, EndHeader.
+
+        /// <summary>"Name: ", the start of a header whose value follows in parts.</summary>
+        public HandshakeHeadWriter BeginHeader(string name)
+        {
+            try { GnutellaHandshake.CheckHeader(name, ""); }
+            catch (ArgumentException) { _inUse = false; throw; }
+            return Text(name).Raw(Separator);
+        }
+
+        /// <summary>One endpoint of a header's value, as <see cref="HostPort.ToString"/> writes it.</summary>
+        public HandshakeHeadWriter HostPortValue(HostPort value)
+        {
+            try { GnutellaHandshake.CheckField(value.Host, "header value"); }
+            catch (ArgumentException) { _inUse = false; throw; }
+            return EndpointText(value);
+        }
+
+        public HandshakeHeadWriter Comma() => Raw(CommaByte);
+
+        /// <summary>Ends a header begun with <see cref="BeginHeader"/>.</summary>
+        public HandshakeHeadWriter EndHeader() => Raw(LineEnd);
+
+        HandshakeHeadWriter EndpointText(HostPort value)
+        {
             bool v6 = value.Host.IndexOf(':') >= 0;
             if (v6) Raw(OpenBracket);
             Text(value.Host);
             if (v6) Raw(CloseBracket);
-            return Raw(Colon).Number(value.Port).Raw(LineEnd);
+            return Raw(Colon).Number(value.Port);
         }
+
+        static readonly byte[] CommaByte = { (byte)',' };
 
         /// <summary>"Name: 123" (invariant digits), without the string.</summary>
         public HandshakeHeadWriter Header(string name, int value)
@@ -108,6 +141,23 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             Raw(LineEnd);
             return Bytes();
+        }
+
+        /// <summary>
+        /// Ends the head and writes it to <paramref name="stream"/> straight from this writer's buffer, with no array of
+        /// its own. The stream reads the buffer until the write completes: a write that completes at once (a simulated
+        /// stream copies as it is called) frees the writer at once; one that waits keeps it to itself, and this thread
+        /// writes its next head with a new writer.
+        /// </summary>
+        public Task FinishTo(Stream stream, CancellationToken cancellationToken)
+        {
+            Raw(LineEnd);
+            Task write;
+            try { write = stream.WriteAsync(_buffer, 0, _length, cancellationToken); }
+            catch (Exception) { _inUse = false; throw; }
+            if (write.IsCompleted) _inUse = false;
+            else if (_current == this) _current = null;
+            return write;
         }
 
         HandshakeHeadWriter Text(string text)

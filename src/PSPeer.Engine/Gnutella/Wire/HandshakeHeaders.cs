@@ -26,13 +26,16 @@ namespace PSPeer.Engine.Gnutella.Wire
             "0.1", "0.2", "0.5", "1.0", "True", "False", "true", "false", "deflate", "PSPeer/0.1", "7", "32", "16", "1",
         };
 
-        readonly byte[] _bytes;
+        byte[] _bytes;
         // Per field: name start, name length, value start, value length (value -1 when the value is in _values already).
         int[] _spans;
         string[] _names;
         string[] _values;
         int _count;
         int _last;   // the field the latest line named (a repeated name joins an earlier one)
+        // A head parsed in a lent buffer (HandshakeHeadBuffer) is good only until that buffer is refilled.
+        HandshakeHeadBuffer _lender;
+        int _generation;
 
         /// <param name="lines">How many fields there can be (the head's line count), so the spans are allocated once.</param>
         internal HandshakeHeaders(byte[] bytes, int lines = 8)
@@ -41,7 +44,39 @@ namespace PSPeer.Engine.Gnutella.Wire
             _spans = new int[4 * Math.Max(1, lines)];
         }
 
-        public int Count => _count;
+        /// <summary>Fields in <paramref name="lender"/>'s bytes, good until it is refilled; its span room is used too.</summary>
+        internal HandshakeHeaders(HandshakeHeadBuffer lender, int lines)
+        {
+            _bytes = lender.Bytes;
+            _spans = lender.Spans(4 * Math.Max(1, lines));
+            _lender = lender;
+            _generation = lender.Generation;
+        }
+
+        /// <summary>These headers made over for the next head in <paramref name="lender"/>'s bytes (a lent head's headers are reused).</summary>
+        internal HandshakeHeaders Refill(HandshakeHeadBuffer lender, int lines)
+        {
+            _bytes = lender.Bytes;
+            _spans = lender.Spans(4 * Math.Max(1, lines));
+            _names = null;
+            _values = null;
+            _count = 0;
+            _last = 0;
+            _lender = lender;
+            _generation = lender.Generation;
+            return this;
+        }
+
+        /// <summary>The buffer these headers were lent from, or null for headers with bytes of their own.</summary>
+        internal HandshakeHeadBuffer Lender => _lender;
+
+        /// <summary>Given back: reading them throws until they are refilled.</summary>
+        internal void Retire() => _generation = -1;
+
+        // A lent head read after its buffer was refilled would read another head's bytes: it throws instead.
+        void CheckLent() => _lender?.Check(_generation);
+
+        public int Count { get { CheckLent(); return _count; } }
 
         /// <summary>Adds one "name: value" field found in the bytes (both already trimmed), joining a repeated name.</summary>
         internal void Add(int nameStart, int nameLength, int valueStart, int valueLength)
@@ -80,6 +115,8 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (_values != null && index < _values.Length && _values[index] != null) return _values[index];
             int at = index * 4;
             string value = Common(_bytes, _spans[at + 2], _spans[at + 3]) ?? Latin1.Text(_bytes, _spans[at + 2], _spans[at + 3]);
+            // A lent head lives for one step of a handshake, which asks for each value about once: nothing to cache.
+            if (_lender != null) return value;
             // Each value is made once: a servent may ask for one several times.
             if (_values == null) _values = new string[_spans.Length / 4];
             else if (_values.Length <= index) Array.Resize(ref _values, _spans.Length / 4);
@@ -112,6 +149,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         int Find(string name)
         {
             if (name == null) throw new ArgumentNullException(nameof(name));
+            CheckLent();
             for (int i = 0; i < _count; i++)
             {
                 int at = i * 4;
@@ -151,6 +189,25 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         public bool ContainsKey(string key) => Find(key) >= 0;
 
+        /// <summary>
+        /// Where a field's value sits in the bytes it arrived in (trimmed, Latin-1), to be read without a string; false
+        /// when there is no such field, or its value was joined from repeated or folded lines (only the string holds it).
+        /// </summary>
+        internal bool TryGetValueBytes(string key, out byte[] bytes, out int start, out int length)
+        {
+            int i = Find(key);
+            if (i < 0 || _spans[i * 4 + 3] < 0)
+            {
+                bytes = null;
+                start = length = 0;
+                return false;
+            }
+            bytes = _bytes;
+            start = _spans[i * 4 + 2];
+            length = _spans[i * 4 + 3];
+            return true;
+        }
+
         public bool TryGetValue(string key, out string value)
         {
             int i = Find(key);
@@ -170,16 +227,17 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         public IEnumerable<string> Keys
         {
-            get { for (int i = 0; i < _count; i++) yield return NameAt(i); }
+            get { CheckLent(); for (int i = 0; i < _count; i++) yield return NameAt(i); }
         }
 
         public IEnumerable<string> Values
         {
-            get { for (int i = 0; i < _count; i++) yield return ValueAt(i); }
+            get { CheckLent(); for (int i = 0; i < _count; i++) yield return ValueAt(i); }
         }
 
         public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
         {
+            CheckLent();
             for (int i = 0; i < _count; i++) yield return new KeyValuePair<string, string>(NameAt(i), ValueAt(i));
         }
 

@@ -82,7 +82,8 @@ namespace PSPeer.Engine.Runtime.Admission
             while (!stopping.IsCancellationRequested)
             {
                 IConnection raw;
-                try { raw = await listener.AcceptAsync(stopping); }
+                // A listener that accepts by value (simulated) costs no task per accept.
+                try { raw = listener is IValueAcceptListener byValue ? await byValue.AcceptValueAsync(stopping) : await listener.AcceptAsync(stopping); }
                 catch (Exception) when (stopping.IsCancellationRequested) { return; }
                 catch (ObjectDisposedException) { return; }
                 catch (Exception e)
@@ -140,7 +141,7 @@ namespace PSPeer.Engine.Runtime.Admission
                     }
                     else
                     {
-                        admitted = new AdmittedConnection(this, raw, address, budget);
+                        admitted = new AdmittedConnection(this, raw, address, budget, remote);
                         _open++;
                         (_perAddress ?? (_perAddress = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)))[address] = fromAddress + 1;
                         admitted.PendingNode = (_pending ?? (_pending = new LinkedList<AdmittedConnection>())).AddLast(admitted);

@@ -18,17 +18,22 @@ namespace PSPeer.Engine.Runtime.Admission
         int _disposed;
         int _established;
 
-        public AdmittedConnection(AdmissionGate gate, IConnection inner, string address, DescriptorBudget budget)
+        // The remote endpoint as the gate read it, kept until the handshake is done: the protocol asks for it while
+        // handshaking, and a simulated end makes the string anew each time it is asked.
+        string _remoteWhileHandshaking;
+
+        public AdmittedConnection(AdmissionGate gate, IConnection inner, string address, DescriptorBudget budget, string remoteEndPoint = null)
         {
             _gate = gate;
             _inner = inner;
             Address = address;
             Budget = budget;
+            _remoteWhileHandshaking = remoteEndPoint;
         }
 
         public Stream Stream => _inner.Stream;
         public string LocalEndPoint => _inner.LocalEndPoint;
-        public string RemoteEndPoint => _inner.RemoteEndPoint;
+        public string RemoteEndPoint => Volatile.Read(ref _remoteWhileHandshaking) ?? _inner.RemoteEndPoint;
 
         /// <summary>The remote address (no port): the key of the per-address count.</summary>
         internal string Address { get; }
@@ -53,6 +58,7 @@ namespace PSPeer.Engine.Runtime.Admission
         public void MarkEstablished()
         {
             if (Interlocked.Exchange(ref _established, 1) != 0) return;
+            Volatile.Write(ref _remoteWhileHandshaking, null);
             Volatile.Read(ref _deadline)?.Dispose();
             _gate.Established(this);
         }

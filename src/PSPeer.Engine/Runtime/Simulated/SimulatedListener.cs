@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Runtime.Simulated
 {
@@ -10,8 +12,10 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// Closing it (or a crash of its host) fails pending accepts with ObjectDisposedException and resets the
     /// connections nobody accepted.
     /// </summary>
-    sealed class SimulatedListener : IListener
+    sealed class SimulatedListener : IListener, IValueAcceptListener, IValueTaskSource<IConnection>
     {
+        static readonly Action<object> CancelValueAcceptFromToken = state => ((SimulatedListener)state).CancelValueAccept();
+
         readonly SimulatedHost _host;
         readonly int _backlogLimit;
         // A listener mostly has one accept waiting (its node's accept loop) and no backlog: the first waiter has a field
@@ -47,12 +51,46 @@ namespace PSPeer.Engine.Runtime.Simulated
             return waiter.Task;
         }
 
+        // The value accept (AcceptValueAsync): the listener itself is its source. A node's accept loop waits here for
+        // every connection it gets, so an accept costs no task, waiter or token registration (the loop's token is the
+        // same for all of them: it is registered once and kept).
+        InlineValueTaskSourceCore<IConnection> _valueAccept;
+        CancellationToken _valueToken;
+        CancellationTokenRegistration _valueRegistration;
+
+        public ValueTask<IConnection> AcceptValueAsync(CancellationToken cancellationToken)
+        {
+            if (_closed) return new ValueTask<IConnection>(Task.FromException<IConnection>(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} is closed.")));
+            if (_backlog != null && _backlog.Count > 0) return new ValueTask<IConnection>(_backlog.Dequeue());
+            if (cancellationToken.IsCancellationRequested) return new ValueTask<IConnection>(Task.FromCanceled<IConnection>(cancellationToken));
+            short token = _valueAccept.Begin();
+            if (cancellationToken.CanBeCanceled && !cancellationToken.Equals(_valueToken))
+            {
+                _valueRegistration.Dispose();
+                _valueToken = cancellationToken;
+                _valueRegistration = cancellationToken.Register(CancelValueAcceptFromToken, this);
+            }
+            return new ValueTask<IConnection>(this, token);
+        }
+
+        void CancelValueAccept()
+        {
+            if (_valueAccept.IsPending && _valueToken.IsCancellationRequested) _valueAccept.TryComplete(null, new OperationCanceledException(_valueToken));
+        }
+
+        ValueTaskSourceStatus IValueTaskSource<IConnection>.GetStatus(short token) => _valueAccept.GetStatus(token);
+        IConnection IValueTaskSource<IConnection>.GetResult(short token) => _valueAccept.GetResult(token);
+        void IValueTaskSource<IConnection>.OnCompleted(Action<object> continuation, object state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _valueAccept.OnCompleted(continuation, state, token, flags);
+
         /// <summary>A connection has arrived; false when the listener is closed or its backlog is full.</summary>
         internal bool TryOffer(SimulatedStream connection)
         {
             if (_closed) return false;
             for (var waiter = NextWaiter(); waiter != null; waiter = NextWaiter())
                 if (waiter.TryAccept(connection)) return true;
+            // Task accepts waiting go first; a node's accept loop waits by value (one at a time).
+            if (_valueAccept.TryComplete(connection, null)) return true;
             if ((_backlog?.Count ?? 0) >= _backlogLimit) return false;
             (_backlog ?? (_backlog = new Queue<SimulatedStream>())).Enqueue(connection);
             return true;
@@ -65,6 +103,8 @@ namespace PSPeer.Engine.Runtime.Simulated
             _host.RemoveListener(this);
             for (var waiter = NextWaiter(); waiter != null; waiter = NextWaiter())
                 waiter.Fail(new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} was closed."));
+            _valueRegistration.Dispose();
+            if (_valueAccept.IsPending) _valueAccept.TryComplete(null, new ObjectDisposedException(nameof(IListener), $"The listener on {EndPoint} was closed."));
             while (_backlog != null && _backlog.Count > 0)
             {
                 var stream = _backlog.Dequeue();

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Runtime.Simulated
@@ -10,7 +11,7 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// target decides (host up, not partitioned away, a listener with room), and the answer travels back; a refusal
     /// surfaces as PeerUnreachable one round trip after the attempt, as it would on a real network.
     /// </summary>
-    sealed class SimulatedTransport : ITransport
+    sealed class SimulatedTransport : ITransport, IValueConnectTransport
     {
         readonly SimulatedHost _host;
         readonly SimulatedNetwork _network;
@@ -39,21 +40,30 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         public Task<IConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
         {
+            var connect = ConnectValueAsync(host, port, cancellationToken);
+            return connect.IsCompletedSuccessfully ? Task.FromResult(connect.Result) : connect.AsTask();
+        }
+
+        /// <summary>As <see cref="ConnectAsync"/>, with the attempt itself as the ValueTask's source (no task per dial).</summary>
+        public ValueTask<IConnection> ConnectValueAsync(string host, int port, CancellationToken cancellationToken = default)
+        {
             if (port < 1 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port to connect to is 1 to 65535.");
-            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<IConnection>(cancellationToken);
+            if (cancellationToken.IsCancellationRequested) return new ValueTask<IConnection>(Task.FromCanceled<IConnection>(cancellationToken));
             if (!_host.IsUp)
-                return Task.FromException<IConnection>(SimulatedNetwork.Unreachable(host, port, $"this host ({_host.Name}) is down"));
+                return new ValueTask<IConnection>(Task.FromException<IConnection>(SimulatedNetwork.Unreachable(host, port, $"this host ({_host.Name}) is down")));
             var attempt = new ConnectAttempt(_network, _host, host, port, cancellationToken);
+            short token = attempt.Begin();
             attempt.Start();
-            return attempt.Task;
+            return new ValueTask<IConnection>(attempt, token);
         }
 
         /// <summary>One connection attempt in flight: SYN out, decision at the target, answer back.</summary>
-        sealed class ConnectAttempt : TaskCompletionSource<IConnection>
+        sealed class ConnectAttempt : IValueTaskSource<IConnection>
         {
             static readonly SendOrPostCallback SynArrivedCallback = s => ((ConnectAttempt)s).SynArrived();
             static readonly SendOrPostCallback AnswerArrivedCallback = s => ((ConnectAttempt)s).AnswerArrived();
-            static readonly Action<object> OnCancel = s => ((ConnectAttempt)s).TrySetCanceled(((ConnectAttempt)s)._token);
+            static readonly SendOrPostCallback CancelCallback = s => ((ConnectAttempt)s).Cancel();
+            static readonly Action<object> OnCancel = s => ((ConnectAttempt)s).CancelFromToken();
 
             readonly SimulatedNetwork _network;
             readonly SimulatedHost _source;
@@ -71,8 +81,9 @@ namespace PSPeer.Engine.Runtime.Simulated
             SimulatedHost _seenHost;
             int _seenPort;
 
+            InlineValueTaskSourceCore<IConnection> _core;
+
             public ConnectAttempt(SimulatedNetwork network, SimulatedHost source, string host, int port, CancellationToken token)
-                : base()
             {
                 _network = network;
                 _source = source;
@@ -82,6 +93,23 @@ namespace PSPeer.Engine.Runtime.Simulated
                 _token = token;
                 _target = network.Resolve(host, source);
             }
+
+            public short Begin() => _core.Begin();
+
+            ValueTaskSourceStatus IValueTaskSource<IConnection>.GetStatus(short token) => _core.GetStatus(token);
+            IConnection IValueTaskSource<IConnection>.GetResult(short token) => _core.GetResult(token);
+            void IValueTaskSource<IConnection>.OnCompleted(Action<object> continuation, object state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+                _core.OnCompleted(continuation, state, token, flags);
+
+            // The token may fire on any thread; the attempt's state belongs to the loop.
+            void CancelFromToken()
+            {
+                var scheduler = _network.Scheduler;
+                if (scheduler.IsRunning && !scheduler.IsRunningOnCurrentThread) scheduler.Enqueue(scheduler.Now, CancelCallback, this);
+                else Cancel();
+            }
+
+            void Cancel() => _core.TryComplete(null, new OperationCanceledException(_token));
 
             public void Start()
             {
@@ -118,7 +146,7 @@ namespace PSPeer.Engine.Runtime.Simulated
 
             void SynArrived()
             {
-                if (Task.IsCompleted) return;
+                if (!_core.IsPending) return;
                 if (!_target.IsUp) _refusal = $"host {_target.Name} is down";
                 else if (!Arrive(out var target, out int port)) { /* a NAT dropped it: _refusal says why */ }
                 else if (!target.IsUp) _refusal = $"host {target.Name} is down";
@@ -160,7 +188,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                 if (_client == null)
                 {
                     _network.Statistics.connectsRefused++;
-                    TrySetException(SimulatedNetwork.Unreachable(_hostText, _port, _refusal));
+                    _core.TryComplete(null, SimulatedNetwork.Unreachable(_hostText, _port, _refusal));
                     return;
                 }
                 if (_source.Epoch != _sourceEpoch)
@@ -170,7 +198,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                     return;
                 }
                 // Cancelled meanwhile: the server already accepted, so close our end properly.
-                if (!TrySetResult(_client)) _client.Dispose();
+                if (!_core.TryComplete(_client, null)) _client.Dispose();
             }
         }
     }
