@@ -259,8 +259,8 @@ namespace PSPeer.Engine.Gnutella
                 return;
             }
             GnutellaCounters.Add(ref Counters.hitsRoutedBack);
-            if (back.RemoteIsLeaf && Options.DynamicQuerying) CountDynamicResults(header.Id, hit.Results.Count);
-            if (HasEventObservers) Emit(PeerEventTypes.HitRoutedBack, back.Remote, $"{hit.Results.Count} result(s)", RouteData(header));
+            if (back.RemoteIsLeaf && Options.DynamicQuerying) CountDynamicResults(header.Id, hit.ResultCount);
+            if (HasEventObservers) Emit(PeerEventTypes.HitRoutedBack, back.Remote, $"{hit.ResultCount} result(s)", RouteData(header));
         }
 
         void OnPing(GnutellaLink link, GnutellaMessage message)

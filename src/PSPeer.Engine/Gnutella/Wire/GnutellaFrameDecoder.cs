@@ -36,7 +36,10 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (bufferSize <= DescriptorHeader.Size) throw new ArgumentOutOfRangeException(nameof(bufferSize), bufferSize, "The buffer must hold more than a header.");
             _maxPayloadLength = maxPayloadLength;
             int initial = alreadyRead?.Length ?? 0;
-            _buffer = new byte[Math.Max(bufferSize, initial)];
+            // A small (simulated) link's buffer comes from the spares, and only once there is something to put in it:
+            // PrepareRead takes one when the first read needs it.
+            if (bufferSize == SpareReadBuffers.Size && initial <= bufferSize) _buffer = initial == 0 ? null : SpareReadBuffers.Rent();
+            else _buffer = new byte[Math.Max(bufferSize, initial)];
             if (initial > 0) Buffer.BlockCopy(alreadyRead, 0, _buffer, 0, initial);
             _start = 0;
             _count = initial;
@@ -115,7 +118,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             _payload = null;
             _have = 0;
             _state = ReadingHeader;
-            message = new GnutellaMessage(_header, GnutellaCodec.DecodePayload(_header, payload, 0, payload.Length), payload);
+            message = new GnutellaMessage(_header, GnutellaCodec.DecodeOwnedPayload(_header, payload, 0, payload.Length), payload);
             return true;
         }
 
