@@ -357,6 +357,13 @@ namespace PSPeer.Engine.Gnutella
                     }
                     _decoder.TryReleaseBuffer();
                     if (stream.WaitToRead(PumpCallback, this)) return;
+                    if (IsClosed)
+                    {
+                        // Closed here, so the connection is disposed and reading would only throw to say so: the end
+                        // is the one that exception would bring (EndFor), without the exception.
+                        end = new LinkEnd(CloseReason ?? "closed", false);
+                        break;
+                    }
                     var target = _decoder.PrepareRead();
                     var read = stream.ReadValueAsync(target.Array, target.Offset, target.Count);
                     if (!read.IsCompleted) throw new InvalidOperationException("The stream said it had bytes to read, but the read had to wait.");

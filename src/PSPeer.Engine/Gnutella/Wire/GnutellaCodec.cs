@@ -173,11 +173,45 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             // The flags word is the one big-endian field of the protocol (the min-speed proposal writes it so).
             ushort flags = (ushort)(r.ReadByte() << 8 | r.ReadByte());
-            var query = new Query { Flags = flags, Criteria = r.ReadNulTerminated("criteria") };
-            var contents = new ExtensionBlock.Contents();
+            var query = new Query { Flags = flags, Criteria = Criteria(ref r) };
+            var contents = t_queryContents ?? (t_queryContents = new ExtensionBlock.Contents());
+            contents.Clear();
             ExtensionBlock.Parse(r.Buffer, r.Position, r.End, contents);
             query.Urns = contents.UrnArray();
             return query;
+        }
+
+        // A flood brings one query's copies to servent after servent on the same thread: the last criteria decoded is
+        // kept with its bytes and handed out again while they are the same (strings do not change, so sharing one is
+        // safe). The block contents are one object per thread, emptied for each query (Parse never nests).
+        [ThreadStatic] static byte[] t_lastCriteriaBytes;
+        [ThreadStatic] static int t_lastCriteriaLength;
+        [ThreadStatic] static string t_lastCriteria;
+        [ThreadStatic] static ExtensionBlock.Contents t_queryContents;
+        const int MaxKeptCriteriaBytes = 256;
+
+        static string Criteria(ref PayloadReader r)
+        {
+            int start = r.Position;
+            r.SkipNulTerminated("criteria");
+            int length = r.Position - 1 - start;
+            var last = t_lastCriteriaBytes;
+            if (last != null && length == t_lastCriteriaLength && SameBytes(r.Buffer, start, last, length)) return t_lastCriteria;
+            string criteria = Encoding.UTF8.GetString(r.Buffer, start, length);
+            if (length <= MaxKeptCriteriaBytes)
+            {
+                if (last == null) t_lastCriteriaBytes = last = new byte[MaxKeptCriteriaBytes];
+                Buffer.BlockCopy(r.Buffer, start, last, 0, length);
+                t_lastCriteriaLength = length;
+                t_lastCriteria = criteria;
+            }
+            return criteria;
+        }
+
+        static bool SameBytes(byte[] a, int offset, byte[] b, int length)
+        {
+            for (int i = 0; i < length; i++) if (a[offset + i] != b[i]) return false;
+            return true;
         }
 
         static QueryHit DecodeQueryHit(byte[] payload, int offset, int count)

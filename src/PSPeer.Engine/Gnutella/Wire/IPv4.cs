@@ -6,10 +6,31 @@ namespace PSPeer.Engine.Gnutella.Wire
     /// <summary>Dotted IPv4 text to and from the 4 network-order bytes Gnutella carries.</summary>
     static class IPv4
     {
-        // Every Pong and QueryHit decoded formats an address: the text is built here, one string and nothing else.
+        // Every Pong and QueryHit decoded formats an address, and the same addresses come again and again: the last
+        // text made for each of 256 buckets (by the address's low byte) is kept per thread and handed out again.
         [ThreadStatic] static char[] t_text;
+        [ThreadStatic] static uint[] t_recentAddresses;
+        [ThreadStatic] static string[] t_recentTexts;
 
         public static string Format(byte[] b, int o)
+        {
+            uint address = (uint)(b[o] << 24 | b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3]);
+            var addresses = t_recentAddresses;
+            var texts = t_recentTexts;
+            if (addresses == null)
+            {
+                t_recentAddresses = addresses = new uint[256];
+                t_recentTexts = texts = new string[256];
+            }
+            int bucket = b[o + 3];
+            if (texts[bucket] != null && addresses[bucket] == address) return texts[bucket];
+            string made = Make(b, o);
+            addresses[bucket] = address;
+            texts[bucket] = made;
+            return made;
+        }
+
+        static string Make(byte[] b, int o)
         {
             var text = t_text ?? (t_text = new char[15]);
             int n = 0;
