@@ -47,7 +47,7 @@ namespace PSPeer.Engine.Gnutella
         int _queuedBytes;
         bool _writing;
         bool _deferred;                           // in a SendBatch's list, not yet flushed
-        bool _isClosed;
+        volatile bool _isClosed;                  // written under the send lock; read without it (IsClosed)
 
         public GnutellaLink(IConnection connection, HostPort listenEndPoint, bool remoteIsUltrapeer, bool outgoing,
             byte[] alreadyRead, int maxPayloadLength, QueryRateLimiter limiter, GnutellaCounters counters,
@@ -134,7 +134,9 @@ namespace PSPeer.Engine.Gnutella
         /// and its leaves', with ultrapeer-to-ultrapeer QRP); null until its reset arrives.
         /// </summary>
         public QueryRouteTable QueryRouteTable { get; set; }
-        public bool IsClosed { get { lock (_sendGate) return _isClosed; } }
+        // Asked after every descriptor handled and of every link routed to: a volatile read, not the send lock (it only
+        // ever turns true, and a reader that misses it by a moment is no worse off than one that took the lock first).
+        public bool IsClosed => _isClosed;
 
         long _lastHeardTicks;
         /// <summary>When the other end last sent a descriptor (or the link came up): keepalive looks at it.</summary>

@@ -23,8 +23,8 @@ namespace PSPeer.Engine.Gnutella.Wire
         readonly long _halfLifeTicks;
         readonly int _generationCapacity;
         readonly object _gate;
-        Dictionary<GnutellaGuid, T> _current;    // null until its first entry
-        Dictionary<GnutellaGuid, T> _previous;   // null when empty
+        GuidMap<T> _current;    // null until its first entry
+        GuidMap<T> _previous;   // null when empty
         long _generationStartTicks;   // UTC ticks (a long, not a DateTimeOffset: 8 bytes less per table)
 
         /// <param name="gate">The lock to take (the owner's own, when it uses the table under it anyway); null for one of its own.</param>
@@ -46,10 +46,16 @@ namespace PSPeer.Engine.Gnutella.Wire
             lock (_gate)
             {
                 Age();
-                if ((_current != null && _current.ContainsKey(id)) || (_previous != null && _previous.ContainsKey(id))) return false;
-                if (_current != null && _current.Count >= _generationCapacity) Rotate(_clock.Now.UtcTicks);
-                (_current ?? (_current = new Dictionary<GnutellaGuid, T>())).Add(id, from);
-                return true;
+                if (_previous != null && _previous.ContainsKey(id)) return false;
+                if (_current == null) _current = new GuidMap<T>();
+                else if (_current.Count >= _generationCapacity)
+                {
+                    // Full: the current generation becomes the previous one, so the id must be looked for there first.
+                    if (_current.ContainsKey(id)) return false;
+                    Rotate(_clock.Now.UtcTicks);
+                    if (_current == null) _current = new GuidMap<T>();
+                }
+                return _current.TryAdd(id, from);
             }
         }
 
@@ -111,13 +117,10 @@ namespace PSPeer.Engine.Gnutella.Wire
             _generationStartTicks = nowTicks;
         }
 
-        static void RemoveFrom(Dictionary<GnutellaGuid, T> map, T from)
+        static void RemoveFrom(GuidMap<T> map, T from)
         {
             if (map == null || map.Count == 0) return;
-            List<GnutellaGuid> doomed = null;
-            foreach (var pair in map)
-                if (ReferenceEquals(pair.Value, from)) (doomed ?? (doomed = new List<GnutellaGuid>())).Add(pair.Key);
-            if (doomed != null) foreach (var id in doomed) map.Remove(id);
+            map.RemoveValue(from);
         }
     }
 }
