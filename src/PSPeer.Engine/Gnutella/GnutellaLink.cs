@@ -262,6 +262,7 @@ namespace PSPeer.Engine.Gnutella
             try
             {
                 var chunk = first;
+                var stream = _connection.Stream;   // asked once per turn: an interface call through the connection's wrappers
                 while (true)
                 {
                     if (chunk == null)
@@ -280,11 +281,11 @@ namespace PSPeer.Engine.Gnutella
                     chunk = Encode(chunk);
                     GnutellaCounters.Add(ref _counters.linkWrites);
                     // No token: closing the link disposes the connection, which fails a write in progress.
-                    await _connection.Stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    await stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
                     chunk = null;
                     bool empty;
                     lock (_sendGate) empty = QueueEmptyLocked;
-                    if (empty) await _connection.Stream.FlushAsync(CancellationToken.None);
+                    if (empty) await stream.FlushAsync(CancellationToken.None);
                 }
             }
             catch (Exception)

@@ -386,7 +386,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 WriteUInt32(s, large ? uint.MaxValue : (uint)result.FileSize);
                 WriteNulTerminated(s, result.Name ?? "", "QueryHitResult.Name");
                 bool any = false;
-                if (result.Hash.HasValue && !result.Hash.Value.IsEmpty) { WriteAscii(s, result.Hash.Value.ToString()); any = true; }
+                if (result.Hash.HasValue && !result.Hash.Value.IsEmpty) { WriteAscii(s, UrnText(result.Hash.Value)); any = true; }
                 if (large)
                 {
                     if (any) s.WriteByte(ExtensionBlock.Separator);
@@ -415,6 +415,28 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         static void WriteUInt16(Stream s, ushort v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); }
         static void WriteUInt32(Stream s, uint v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); s.WriteByte((byte)(v >> 16)); s.WriteByte((byte)(v >> 24)); }
+
+        // A servent answers query after query with the same few files: the "urn:sha1:" text of the last hash written
+        // in each of 64 buckets (by the hash's first bytes) is kept per thread instead of being base32-encoded again.
+        [ThreadStatic] static ContentHash[] t_urnHashes;
+        [ThreadStatic] static string[] t_urnTexts;
+
+        static string UrnText(ContentHash hash)
+        {
+            var hashes = t_urnHashes;
+            var texts = t_urnTexts;
+            if (hashes == null)
+            {
+                t_urnHashes = hashes = new ContentHash[64];
+                t_urnTexts = texts = new string[64];
+            }
+            int bucket = hash.GetHashCode() & 63;
+            if (texts[bucket] != null && hashes[bucket].Equals(hash)) return texts[bucket];
+            string text = hash.ToString();
+            hashes[bucket] = hash;
+            texts[bucket] = text;
+            return text;
+        }
 
         // Field bytes on their way into the scratch stream: one buffer per thread instead of an array per field.
         [ThreadStatic] static byte[] t_fieldBytes;
