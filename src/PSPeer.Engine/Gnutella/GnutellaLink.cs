@@ -32,7 +32,11 @@ namespace PSPeer.Engine.Gnutella
         // Queued descriptors are written together up to this size: a flood puts many small frames on one link at once.
         const int MaxBatchBytes = 64 * 1024;
 
-        readonly IConnection _connection;   // its Stream is the link's stream (no field of its own)
+        readonly IConnection _connection;
+        // The connection's stream, kept: every descriptor sent and every read asked for it, and asking is an interface
+        // call that cannot be predicted (a link's connection is the stream itself or a wrapper around one), which cost
+        // more than these 8 bytes a link end.
+        readonly Stream _stream;
         readonly GnutellaCounters _counters;
         // The send state is locked on the link itself (internal: nobody else locks it), not on an object of its own.
         object _sendGate => this;
@@ -55,6 +59,7 @@ namespace PSPeer.Engine.Gnutella
         {
             _coalesce = live;
             _connection = connection;
+            _stream = connection.Stream;
             _counters = counters;
             ListenEndPoint = listenEndPoint;
             RemoteIsUltrapeer = remoteIsUltrapeer;
@@ -262,7 +267,7 @@ namespace PSPeer.Engine.Gnutella
             try
             {
                 var chunk = first;
-                var stream = _connection.Stream;   // asked once per turn: an interface call through the connection's wrappers
+                var stream = _stream;
                 while (true)
                 {
                     if (chunk == null)
@@ -424,7 +429,7 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>What the read loop reads: the inflater over the connection when the other end compresses.</summary>
-        Stream ReadSource => (Stream)_inflating ?? _connection.Stream;
+        Stream ReadSource => (Stream)_inflating ?? _stream;
 
         LinkEnd EndOfStream()
         {
@@ -499,8 +504,8 @@ namespace PSPeer.Engine.Gnutella
                     try
                     {
                         frame = Encode(frame);
-                        await _connection.Stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
-                        await _connection.Stream.FlushAsync(CancellationToken.None);
+                        await _stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
+                        await _stream.FlushAsync(CancellationToken.None);
                     }
                     finally
                     {

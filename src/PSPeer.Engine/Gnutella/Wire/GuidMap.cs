@@ -7,6 +7,10 @@ namespace PSPeer.Engine.Gnutella.Wire
     /// (GUID, value) slots, a null value marking a free slot. Not thread-safe (the route table locks).
     /// </summary>
     /// <remarks>
+    /// A struct held in the route table's fields (no object of its own between the table and its slots: one memory
+    /// miss fewer per lookup); default is an empty map that holds no array. Keep one copy of it (a field, used in place).
+    /// </remarks>
+    /// <remarks>
     /// Every query routed asks its servent's table whether the GUID is new and records it; in a large simulation
     /// those tables are far bigger than the caches, so each lookup's cost is its memory misses. A Dictionary reaches an
     /// entry through its bucket array (two misses), and "add when new" took a lookup to test and another to add; here a
@@ -14,7 +18,7 @@ namespace PSPeer.Engine.Gnutella.Wire
     /// three-quarters full and probe runs stay short. Removal shifts the following run back (no tombstones), so a
     /// table that loses entries never slows down.
     /// </remarks>
-    sealed class GuidMap<T> where T : class
+    struct GuidMap<T> where T : class
     {
         struct Slot
         {
@@ -23,10 +27,13 @@ namespace PSPeer.Engine.Gnutella.Wire
         }
 
         const int MinCapacity = 8;
-        Slot[] _slots = new Slot[MinCapacity];
+        Slot[] _slots;   // null until the first entry
         int _count;
 
         public int Count => _count;
+
+        /// <summary>Holds a slot array (entries or not).</summary>
+        public bool HoldsStorage => _slots != null;
 
         public bool ContainsKey(GnutellaGuid key) => Find(key) >= 0;
 
@@ -41,7 +48,8 @@ namespace PSPeer.Engine.Gnutella.Wire
         public bool TryAdd(GnutellaGuid key, T value)
         {
             if (value == null) throw new ArgumentNullException(nameof(value));
-            if ((_count + 1) * 4 > _slots.Length * 3) Grow();
+            if (_slots == null) _slots = new Slot[MinCapacity];
+            else if ((_count + 1) * 4 > _slots.Length * 3) Grow();
             var slots = _slots;
             int mask = slots.Length - 1;
             for (int i = Home(key, mask); ; i = (i + 1) & mask)
@@ -70,7 +78,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         public void RemoveValue(T value)
         {
             var slots = _slots;
-            for (int i = 0; i < slots.Length && _count > 0; i++)
+            for (int i = 0; slots != null && i < slots.Length && _count > 0; i++)
             {
                 // Removing shifts a later entry into slot i: look at it again before moving on. An entry shifted here
                 // from the start of the array (a run that wrapped) may be looked at twice, which changes nothing.
@@ -81,6 +89,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         int Find(GnutellaGuid key)
         {
             var slots = _slots;
+            if (slots == null) return -1;
             int mask = slots.Length - 1;
             for (int i = Home(key, mask); ; i = (i + 1) & mask)
             {

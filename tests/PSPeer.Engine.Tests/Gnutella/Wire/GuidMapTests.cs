@@ -111,7 +111,8 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         [Fact]
         public void A_null_value_is_refused_since_null_marks_a_free_slot()
         {
-            Assert.Throws<ArgumentNullException>(() => new GuidMap<Link>().TryAdd(default, null));
+            var map = new GuidMap<Link>();
+            Assert.Throws<ArgumentNullException>(() => map.TryAdd(default, null));
         }
     }
 }
