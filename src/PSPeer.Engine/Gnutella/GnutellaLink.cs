@@ -456,7 +456,12 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         bool HandleBuffered()
         {
-            if (!_decoder.TryDecode(out var message)) return true;
+            var message = RentMessage();
+            if (!_decoder.TryDecodeInto(message))
+            {
+                ReturnMessage(message);
+                return true;
+            }
             var batch = _coalesce ? SendBatch.Open() : null;
             try
             {
@@ -466,10 +471,36 @@ namespace PSPeer.Engine.Gnutella
                     _owner.OnMessage(this, message);
                     if (IsClosed) return false;
                 }
-                while (_decoder.TryDecode(out message));
+                while (_decoder.TryDecodeInto(message));
                 return true;
             }
-            finally { batch?.Close(); }
+            finally
+            {
+                batch?.Close();
+                ReturnMessage(message);
+            }
+        }
+
+        // The message a read loop hands descriptors on in, reused from one descriptor to the next (owners keep its
+        // parts, never the message). Spares per thread rather than one per link: a loop may run inside another's
+        // handler (closing a link runs its loop's end at once), and a quiet link then holds none.
+        [ThreadStatic] static GnutellaMessage[] t_spareMessages;
+        [ThreadStatic] static int t_spareMessageCount;
+
+        static GnutellaMessage RentMessage()
+        {
+            if (t_spareMessageCount == 0) return new GnutellaMessage();
+            var message = t_spareMessages[--t_spareMessageCount];
+            t_spareMessages[t_spareMessageCount] = null;
+            return message;
+        }
+
+        static void ReturnMessage(GnutellaMessage message)
+        {
+            message.Payload = null;   // nothing of the last descriptor is kept alive by a spare
+            message.PayloadBytes = null;
+            var spares = t_spareMessages ?? (t_spareMessages = new GnutellaMessage[4]);
+            if (t_spareMessageCount < spares.Length) spares[t_spareMessageCount++] = message;
         }
 
         /// <summary>Why we closed the link ourselves (a Bye, a full queue), reported instead of the I/O error it causes.</summary>
@@ -543,7 +574,10 @@ namespace PSPeer.Engine.Gnutella
     /// <summary>Who a link hands its descriptors and its end to (the servent).</summary>
     interface ILinkOwner
     {
-        /// <summary>A descriptor arrived on <paramref name="link"/> (called from its read loop, one at a time).</summary>
+        /// <summary>
+        /// A descriptor arrived on <paramref name="link"/> (called from its read loop, one at a time). The message object
+        /// is the loop's to reuse once this returns: keep its header, payload or bytes, never the message itself.
+        /// </summary>
         void OnMessage(GnutellaLink link, GnutellaMessage message);
         /// <summary>The link's read loop ended; the task covers what the owner still does for it (a Bye).</summary>
         Task OnLinkEnded(GnutellaLink link, LinkEnd end);

@@ -86,6 +86,29 @@ namespace PSPeer.Engine.Gnutella.Wire
         public bool TryDecode(out GnutellaMessage message)
         {
             message = null;
+            if (!TryDecode(out var header, out var payload, out var bytes)) return false;
+            message = new GnutellaMessage(header, payload, bytes);
+            return true;
+        }
+
+        /// <summary>
+        /// <see cref="TryDecode(out GnutellaMessage)"/> into a message the caller reuses (a link's read loop hands each
+        /// descriptor on and is done with it before it decodes the next): every field of <paramref name="into"/> is set.
+        /// </summary>
+        internal bool TryDecodeInto(GnutellaMessage into)
+        {
+            if (!TryDecode(out var header, out var payload, out var bytes)) return false;
+            into.Header = header;
+            into.Payload = payload;
+            into.PayloadBytes = bytes;
+            return true;
+        }
+
+        bool TryDecode(out DescriptorHeader header, out GnutellaPayload decoded, out byte[] payloadBytes)
+        {
+            header = default;
+            decoded = null;
+            payloadBytes = null;
             if (_state == ReadingHeader)
             {
                 if (_count < DescriptorHeader.Size) return false;
@@ -106,7 +129,9 @@ namespace PSPeer.Engine.Gnutella.Wire
                 _have -= drop;
                 if (_have > 0) return false;
                 _state = ReadingHeader;
-                message = new GnutellaMessage(_header, new IgnoredExtension(_header.Type, _header.PayloadLength), Array.Empty<byte>());
+                header = _header;
+                decoded = new IgnoredExtension(_header.Type, _header.PayloadLength);
+                payloadBytes = Array.Empty<byte>();
                 return true;
             }
             int take = Math.Min(_count, _payload.Length - _have);
@@ -118,7 +143,9 @@ namespace PSPeer.Engine.Gnutella.Wire
             _payload = null;
             _have = 0;
             _state = ReadingHeader;
-            message = new GnutellaMessage(_header, GnutellaCodec.DecodeOwnedPayload(_header, payload, 0, payload.Length), payload);
+            header = _header;
+            decoded = GnutellaCodec.DecodeOwnedPayload(_header, payload, 0, payload.Length);
+            payloadBytes = payload;
             return true;
         }
 
