@@ -32,7 +32,11 @@ namespace PSPeer.Engine.Gnutella
         // Queued descriptors are written together up to this size: a flood puts many small frames on one link at once.
         const int MaxBatchBytes = 64 * 1024;
 
-        readonly IConnection _connection;   // its Stream is the link's stream (no field of its own)
+        readonly IConnection _connection;
+        // The connection's stream, kept: every descriptor sent and every read asked for it, and asking is an interface
+        // call that cannot be predicted (a link's connection is the stream itself or a wrapper around one), which cost
+        // more than these 8 bytes a link end.
+        readonly Stream _stream;
         readonly GnutellaCounters _counters;
         // The send state is locked on the link itself (internal: nobody else locks it), not on an object of its own.
         object _sendGate => this;
@@ -47,7 +51,7 @@ namespace PSPeer.Engine.Gnutella
         int _queuedBytes;
         bool _writing;
         bool _deferred;                           // in a SendBatch's list, not yet flushed
-        bool _isClosed;
+        volatile bool _isClosed;                  // written under the send lock; read without it (IsClosed)
 
         public GnutellaLink(IConnection connection, HostPort listenEndPoint, bool remoteIsUltrapeer, bool outgoing,
             byte[] alreadyRead, int maxPayloadLength, QueryRateLimiter limiter, GnutellaCounters counters,
@@ -55,6 +59,7 @@ namespace PSPeer.Engine.Gnutella
         {
             _coalesce = live;
             _connection = connection;
+            _stream = connection.Stream;
             _counters = counters;
             ListenEndPoint = listenEndPoint;
             RemoteIsUltrapeer = remoteIsUltrapeer;
@@ -134,7 +139,9 @@ namespace PSPeer.Engine.Gnutella
         /// and its leaves', with ultrapeer-to-ultrapeer QRP); null until its reset arrives.
         /// </summary>
         public QueryRouteTable QueryRouteTable { get; set; }
-        public bool IsClosed { get { lock (_sendGate) return _isClosed; } }
+        // Asked after every descriptor handled and of every link routed to: a volatile read, not the send lock (it only
+        // ever turns true, and a reader that misses it by a moment is no worse off than one that took the lock first).
+        public bool IsClosed => _isClosed;
 
         long _lastHeardTicks;
         /// <summary>When the other end last sent a descriptor (or the link came up): keepalive looks at it.</summary>
@@ -260,6 +267,7 @@ namespace PSPeer.Engine.Gnutella
             try
             {
                 var chunk = first;
+                var stream = _stream;
                 while (true)
                 {
                     if (chunk == null)
@@ -278,11 +286,11 @@ namespace PSPeer.Engine.Gnutella
                     chunk = Encode(chunk);
                     GnutellaCounters.Add(ref _counters.linkWrites);
                     // No token: closing the link disposes the connection, which fails a write in progress.
-                    await _connection.Stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    await stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
                     chunk = null;
                     bool empty;
                     lock (_sendGate) empty = QueueEmptyLocked;
-                    if (empty) await _connection.Stream.FlushAsync(CancellationToken.None);
+                    if (empty) await stream.FlushAsync(CancellationToken.None);
                 }
             }
             catch (Exception)
@@ -357,6 +365,13 @@ namespace PSPeer.Engine.Gnutella
                     }
                     _decoder.TryReleaseBuffer();
                     if (stream.WaitToRead(PumpCallback, this)) return;
+                    if (IsClosed)
+                    {
+                        // Closed here, so the connection is disposed and reading would only throw to say so: the end
+                        // is the one that exception would bring (EndFor), without the exception.
+                        end = new LinkEnd(CloseReason ?? "closed", false);
+                        break;
+                    }
                     var target = _decoder.PrepareRead();
                     var read = stream.ReadValueAsync(target.Array, target.Offset, target.Count);
                     if (!read.IsCompleted) throw new InvalidOperationException("The stream said it had bytes to read, but the read had to wait.");
@@ -414,7 +429,7 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>What the read loop reads: the inflater over the connection when the other end compresses.</summary>
-        Stream ReadSource => (Stream)_inflating ?? _connection.Stream;
+        Stream ReadSource => (Stream)_inflating ?? _stream;
 
         LinkEnd EndOfStream()
         {
@@ -441,7 +456,12 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         bool HandleBuffered()
         {
-            if (!_decoder.TryDecode(out var message)) return true;
+            var message = RentMessage();
+            if (!_decoder.TryDecodeInto(message))
+            {
+                ReturnMessage(message);
+                return true;
+            }
             var batch = _coalesce ? SendBatch.Open() : null;
             try
             {
@@ -451,10 +471,36 @@ namespace PSPeer.Engine.Gnutella
                     _owner.OnMessage(this, message);
                     if (IsClosed) return false;
                 }
-                while (_decoder.TryDecode(out message));
+                while (_decoder.TryDecodeInto(message));
                 return true;
             }
-            finally { batch?.Close(); }
+            finally
+            {
+                batch?.Close();
+                ReturnMessage(message);
+            }
+        }
+
+        // The message a read loop hands descriptors on in, reused from one descriptor to the next (owners keep its
+        // parts, never the message). Spares per thread rather than one per link: a loop may run inside another's
+        // handler (closing a link runs its loop's end at once), and a quiet link then holds none.
+        [ThreadStatic] static GnutellaMessage[] t_spareMessages;
+        [ThreadStatic] static int t_spareMessageCount;
+
+        static GnutellaMessage RentMessage()
+        {
+            if (t_spareMessageCount == 0) return new GnutellaMessage();
+            var message = t_spareMessages[--t_spareMessageCount];
+            t_spareMessages[t_spareMessageCount] = null;
+            return message;
+        }
+
+        static void ReturnMessage(GnutellaMessage message)
+        {
+            message.Payload = null;   // nothing of the last descriptor is kept alive by a spare
+            message.PayloadBytes = null;
+            var spares = t_spareMessages ?? (t_spareMessages = new GnutellaMessage[4]);
+            if (t_spareMessageCount < spares.Length) spares[t_spareMessageCount++] = message;
         }
 
         /// <summary>Why we closed the link ourselves (a Bye, a full queue), reported instead of the I/O error it causes.</summary>
@@ -489,8 +535,8 @@ namespace PSPeer.Engine.Gnutella
                     try
                     {
                         frame = Encode(frame);
-                        await _connection.Stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
-                        await _connection.Stream.FlushAsync(CancellationToken.None);
+                        await _stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
+                        await _stream.FlushAsync(CancellationToken.None);
                     }
                     finally
                     {
@@ -528,7 +574,10 @@ namespace PSPeer.Engine.Gnutella
     /// <summary>Who a link hands its descriptors and its end to (the servent).</summary>
     interface ILinkOwner
     {
-        /// <summary>A descriptor arrived on <paramref name="link"/> (called from its read loop, one at a time).</summary>
+        /// <summary>
+        /// A descriptor arrived on <paramref name="link"/> (called from its read loop, one at a time). The message object
+        /// is the loop's to reuse once this returns: keep its header, payload or bytes, never the message itself.
+        /// </summary>
         void OnMessage(GnutellaLink link, GnutellaMessage message);
         /// <summary>The link's read loop ended; the task covers what the owner still does for it (a Bye).</summary>
         Task OnLinkEnded(GnutellaLink link, LinkEnd end);

@@ -176,13 +176,15 @@ namespace PSPeer.Engine.Gnutella
             return delivered;
         }
 
+        Func<ContentHash, SharedFile> _byHash;   // Shared.GetByHash, made once rather than per query answered
+
         void AnswerLocally(GnutellaLink link, DescriptorHeader header, Query query)
         {
             var local = _local;
             if (local.Files.Count == 0) return;
             // Both ends firewalled: neither could connect to the other, not even by Push. Real servents stay quiet too.
             if (IsFirewalled && query.IsFromFirewalledServent) return;
-            var files = local.Match(query.Criteria, query.Urns, Shared.GetByHash, MaxResultsPerQuery);
+            var files = local.Match(query.Criteria, query.Urns, _byHash ?? (_byHash = Shared.GetByHash), MaxResultsPerQuery);
             if (files == null || files.Count == 0) return;
             // Enough TTL to retrace the query's path (hops) with a little slack, never above MaxTtl.
             byte ttl = (byte)Math.Min(Options.MaxTtl, header.Hops + 2);
@@ -259,8 +261,8 @@ namespace PSPeer.Engine.Gnutella
                 return;
             }
             GnutellaCounters.Add(ref Counters.hitsRoutedBack);
-            if (back.RemoteIsLeaf && Options.DynamicQuerying) CountDynamicResults(header.Id, hit.Results.Count);
-            if (HasEventObservers) Emit(PeerEventTypes.HitRoutedBack, back.Remote, $"{hit.Results.Count} result(s)", RouteData(header));
+            if (back.RemoteIsLeaf && Options.DynamicQuerying) CountDynamicResults(header.Id, hit.ResultCount);
+            if (HasEventObservers) Emit(PeerEventTypes.HitRoutedBack, back.Remote, $"{hit.ResultCount} result(s)", RouteData(header));
         }
 
         void OnPing(GnutellaLink link, GnutellaMessage message)

@@ -147,6 +147,8 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>A QueryHit for one of our searches: each result becomes a SearchHit.</summary>
+        [ThreadStatic] static System.Text.StringBuilder t_hitKey;
+
         void DeliverHits(GnutellaLink link, DescriptorHeader header, QueryHit hit)
         {
             GnutellaSearch search;
@@ -158,15 +160,19 @@ namespace PSPeer.Engine.Gnutella
             string servent = hit.ServentId.ToString();
             string peerName = (string.IsNullOrEmpty(hit.VendorCode) ? "" : hit.VendorCode + ":") + servent;
             var latency = now - search.SentAt(header.Id);
-            foreach (var r in hit.Results)
+            var results = hit.Results;
+            var key = t_hitKey ?? (t_hitKey = new System.Text.StringBuilder());
+            for (int i = 0; i < results.Count; i++)   // not foreach: an IReadOnlyList's enumerator is an object
             {
+                var r = results[i];
                 var sh = new SearchHit(r.Name, r.FileSize, r.Hash ?? default(ContentHash), source, (int)r.FileIndex, peerName, header.Hops, latency)
                 {
                     ServentId = servent,
                     NeedsPush = hit.Push,
                 };
-                string key = servent + "/" + r.FileIndex + "/" + r.Name;
-                if (search.Deliver(sh, key) && HasEventObservers)
+                // servent/index/name, made in one string (a concatenation of five parts made three objects).
+                key.Clear().Append(servent).Append('/').Append(r.FileIndex).Append('/').Append(r.Name);
+                if (search.Deliver(sh, key.ToString()) && HasEventObservers)
                     Emit(PeerEventTypes.SearchHit, source, r.Name, D("Query", search.Query), D("Name", r.Name), D("Size", r.FileSize),
                         D("ContentHash", r.Hash?.ToString() ?? ""), D("PeerName", peerName), D("hops", (int)header.Hops), D("guid", header.Id.ToString()),
                         D("NeedsPush", hit.Push));

@@ -72,7 +72,7 @@ namespace PSPeer.Engine.Gnutella
             }
             if (_anyKeyword && !string.IsNullOrEmpty(criteria))
             {
-                var keywords = KeywordTokenizer.Tokenize(criteria);
+                var keywords = Keywords(criteria);
                 if (keywords.Count > 0 && _keywordsOf != null)
                 {
                     for (int i = 0; i < _keywordsOf.Length; i++)
@@ -104,6 +104,20 @@ namespace PSPeer.Engine.Gnutella
                 }
             }
             return found;
+        }
+
+        // A flood brings the same criteria to servent after servent on the loop's thread: the last one's keywords are
+        // kept (per thread; the list is only read, and never leaves Match).
+        [ThreadStatic] static string t_lastCriteria;
+        [ThreadStatic] static List<string> t_lastKeywords;
+
+        static List<string> Keywords(string criteria)
+        {
+            if (t_lastKeywords != null && string.Equals(criteria, t_lastCriteria, StringComparison.Ordinal)) return t_lastKeywords;
+            var keywords = KeywordTokenizer.Tokenize(criteria);
+            t_lastCriteria = criteria;
+            t_lastKeywords = keywords;
+            return keywords;
         }
 
         static bool HasAll(string[] fileKeywords, List<string> keywords)

@@ -14,14 +14,35 @@ namespace PSPeer.Engine.Gnutella.Wire
     {
         public const byte Separator = 0x1C;
 
-        /// <summary>What one block yielded.</summary>
+        /// <summary>What one block yielded (most blocks hold no urn, and then no list is made).</summary>
         public sealed class Contents
         {
-            public readonly List<ContentHash> Urns = new List<ContentHash>();
+            List<ContentHash> _urns;
             public long? LargeFileSize;
+
+            public int UrnCount => _urns?.Count ?? 0;
+            public ContentHash FirstUrn => _urns[0];
+            public ContentHash[] UrnArray() => UrnCount == 0 ? Array.Empty<ContentHash>() : _urns.ToArray();
+
+            /// <summary>Adds a urn not already there.</summary>
+            public void Add(ContentHash hash)
+            {
+                if (_urns == null) _urns = new List<ContentHash>(1);
+                if (!_urns.Contains(hash)) _urns.Add(hash);
+            }
+
+            /// <summary>Empty again, for the next block.</summary>
+            public void Clear()
+            {
+                _urns?.Clear();
+                LargeFileSize = null;
+            }
         }
 
-        /// <summary>Parses from <paramref name="offset"/>; returns the index of the NUL that ended it, or <paramref name="limit"/>.</summary>
+        /// <summary>
+        /// Parses from <paramref name="offset"/>; returns the index of the NUL that ended it, or <paramref name="limit"/>.
+        /// With no <paramref name="into"/> it only finds the end (GGEP blocks are still read, and refused when malformed).
+        /// </summary>
         public static int Parse(byte[] buffer, int offset, int limit, Contents into)
         {
             int p = offset;
@@ -30,12 +51,13 @@ namespace PSPeer.Engine.Gnutella.Wire
                 if (buffer[p] == Separator) { p++; continue; }
                 if (buffer[p] == Ggep.Magic)
                 {
-                    foreach (var ext in Ggep.Read(buffer, p, limit, out p)) Absorb(ext, into);
+                    var extensions = Ggep.Read(buffer, p, limit, out p);
+                    if (into != null) foreach (var ext in extensions) Absorb(ext, into);
                     continue;
                 }
                 int end = p;
                 while (end < limit && buffer[end] != 0 && buffer[end] != Separator) end++;
-                AbsorbText(buffer, p, end - p, into);
+                if (into != null) AbsorbText(buffer, p, end - p, into);
                 p = end;
             }
             return p;
@@ -47,7 +69,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (count < sha1.Length || count > 128) return;
             string text = Encoding.ASCII.GetString(buffer, offset, count);
             if (!text.StartsWith(sha1, StringComparison.OrdinalIgnoreCase)) return;
-            if (ContentHash.TryParse(text, out var hash) && !into.Urns.Contains(hash)) into.Urns.Add(hash);
+            if (ContentHash.TryParse(text, out var hash)) into.Add(hash);
         }
 
         static void Absorb(GgepExtension ext, Contents into)
@@ -59,8 +81,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 // GGEP "H": a type byte (1 = SHA-1, 2 = SHA-1 + Tiger tree root) and the binary digest.
                 var digest = new byte[20];
                 Buffer.BlockCopy(ext.Data, 1, digest, 0, 20);
-                var hash = new ContentHash(digest);
-                if (!into.Urns.Contains(hash)) into.Urns.Add(hash);
+                into.Add(new ContentHash(digest));
             }
         }
     }

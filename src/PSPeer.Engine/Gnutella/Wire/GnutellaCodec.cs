@@ -69,16 +69,28 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// </summary>
         public static GnutellaPayload DecodePayload(DescriptorHeader header, byte[] payload, int offset, int count)
         {
+            var decoded = DecodeOwnedPayload(header, payload, offset, count);
+            // The caller may reuse its buffer: a QueryHit's results are made now, not from those bytes later.
+            if (decoded is QueryHit hit) _ = hit.Results;
+            return decoded;
+        }
+
+        /// <summary>
+        /// <see cref="DecodePayload"/> for a payload array that nobody changes afterwards (the frame decoder's own): a
+        /// QueryHit is checked whole but its results are made from the array only when asked for.
+        /// </summary>
+        internal static GnutellaPayload DecodeOwnedPayload(DescriptorHeader header, byte[] payload, int offset, int count)
+        {
             if (payload == null) throw new ArgumentNullException(nameof(payload));
             if (offset < 0 || count < 0 || offset + count > payload.Length) throw new ArgumentOutOfRangeException(nameof(count));
             switch (header.Type)
             {
                 case GnutellaPayloadType.Ping: return new Ping();
-                case GnutellaPayloadType.Pong: return DecodePong(new PayloadReader(payload, offset, count, "Pong"));
-                case GnutellaPayloadType.Bye: return DecodeBye(new PayloadReader(payload, offset, count, "Bye"));
-                case GnutellaPayloadType.RouteTableUpdate: return DecodeRouteTableUpdate(new PayloadReader(payload, offset, count, "Route table update"));
-                case GnutellaPayloadType.Push: return DecodePush(new PayloadReader(payload, offset, count, "Push"));
-                case GnutellaPayloadType.Query: return DecodeQuery(new PayloadReader(payload, offset, count, "Query"));
+                case GnutellaPayloadType.Pong: { var r = new PayloadReader(payload, offset, count, "Pong"); return DecodePong(ref r); }
+                case GnutellaPayloadType.Bye: { var r = new PayloadReader(payload, offset, count, "Bye"); return DecodeBye(ref r); }
+                case GnutellaPayloadType.RouteTableUpdate: { var r = new PayloadReader(payload, offset, count, "Route table update"); return DecodeRouteTableUpdate(ref r); }
+                case GnutellaPayloadType.Push: { var r = new PayloadReader(payload, offset, count, "Push"); return DecodePush(ref r); }
+                case GnutellaPayloadType.Query: { var r = new PayloadReader(payload, offset, count, "Query"); return DecodeQuery(ref r); }
                 case GnutellaPayloadType.QueryHit: return DecodeQueryHit(payload, offset, count);
                 case GnutellaPayloadType.VendorMessage:
                 case GnutellaPayloadType.StandardVendorMessage:
@@ -115,19 +127,19 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         // ---- decoding ----
 
-        static Pong DecodePong(PayloadReader r)
+        static Pong DecodePong(ref PayloadReader r)
         {
             r.Need(PongSize);   // a GGEP block may follow (pong caching extensions); ignored
             return new Pong { Port = r.ReadUInt16(), Address = r.ReadIPv4(), FileCount = r.ReadUInt32(), KilobytesShared = r.ReadUInt32() };
         }
 
-        static Push DecodePush(PayloadReader r)
+        static Push DecodePush(ref PayloadReader r)
         {
             r.Need(PushSize);
             return new Push { ServentId = r.ReadGuid(), FileIndex = r.ReadUInt32(), Address = r.ReadIPv4(), Port = r.ReadUInt16() };
         }
 
-        static Bye DecodeBye(PayloadReader r)
+        static Bye DecodeBye(ref PayloadReader r)
         {
             ushort code = r.ReadUInt16();
             int nul = r.IndexOfNul(r.End);
@@ -139,7 +151,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             return new Bye { Code = code, Reason = reason };
         }
 
-        static RouteTableUpdate DecodeRouteTableUpdate(PayloadReader r)
+        static RouteTableUpdate DecodeRouteTableUpdate(ref PayloadReader r)
         {
             byte variant = r.ReadByte();
             if (variant == RouteTableUpdate.ResetVariant)
@@ -157,15 +169,49 @@ namespace PSPeer.Engine.Gnutella.Wire
             throw new GnutellaProtocolException($"unknown route table update variant 0x{variant:X2}");
         }
 
-        static Query DecodeQuery(PayloadReader r)
+        static Query DecodeQuery(ref PayloadReader r)
         {
             // The flags word is the one big-endian field of the protocol (the min-speed proposal writes it so).
             ushort flags = (ushort)(r.ReadByte() << 8 | r.ReadByte());
-            var query = new Query { Flags = flags, Criteria = r.ReadNulTerminated("criteria") };
-            var contents = new ExtensionBlock.Contents();
+            var query = new Query { Flags = flags, Criteria = Criteria(ref r) };
+            var contents = t_queryContents ?? (t_queryContents = new ExtensionBlock.Contents());
+            contents.Clear();
             ExtensionBlock.Parse(r.Buffer, r.Position, r.End, contents);
-            query.Urns = contents.Urns.ToArray();
+            query.Urns = contents.UrnArray();
             return query;
+        }
+
+        // A flood brings one query's copies to servent after servent on the same thread: the last criteria decoded is
+        // kept with its bytes and handed out again while they are the same (strings do not change, so sharing one is
+        // safe). The block contents are one object per thread, emptied for each query (Parse never nests).
+        [ThreadStatic] static byte[] t_lastCriteriaBytes;
+        [ThreadStatic] static int t_lastCriteriaLength;
+        [ThreadStatic] static string t_lastCriteria;
+        [ThreadStatic] static ExtensionBlock.Contents t_queryContents;
+        const int MaxKeptCriteriaBytes = 256;
+
+        static string Criteria(ref PayloadReader r)
+        {
+            int start = r.Position;
+            r.SkipNulTerminated("criteria");
+            int length = r.Position - 1 - start;
+            var last = t_lastCriteriaBytes;
+            if (last != null && length == t_lastCriteriaLength && SameBytes(r.Buffer, start, last, length)) return t_lastCriteria;
+            string criteria = Encoding.UTF8.GetString(r.Buffer, start, length);
+            if (length <= MaxKeptCriteriaBytes)
+            {
+                if (last == null) t_lastCriteriaBytes = last = new byte[MaxKeptCriteriaBytes];
+                Buffer.BlockCopy(r.Buffer, start, last, 0, length);
+                t_lastCriteriaLength = length;
+                t_lastCriteria = criteria;
+            }
+            return criteria;
+        }
+
+        static bool SameBytes(byte[] a, int offset, byte[] b, int length)
+        {
+            for (int i = 0; i < length; i++) if (a[offset + i] != b[i]) return false;
+            return true;
         }
 
         static QueryHit DecodeQueryHit(byte[] payload, int offset, int count)
@@ -177,31 +223,55 @@ namespace PSPeer.Engine.Gnutella.Wire
             var r = new PayloadReader(payload, offset, count - GnutellaGuid.Size, "QueryHit");
             int hits = r.ReadByte();
             var hit = new QueryHit { Port = r.ReadUInt16(), Address = r.ReadIPv4(), Speed = r.ReadUInt32(), VendorCode = null };
-            var results = new List<QueryHitResult>(hits);
-            for (int i = 0; i < hits; i++)
-            {
-                var result = new QueryHitResult { FileIndex = r.ReadUInt32(), FileSize = r.ReadUInt32(), Name = r.ReadNulTerminated("file name") };
-                var contents = new ExtensionBlock.Contents();
-                int end = ExtensionBlock.Parse(payload, r.Position, r.End, contents);
-                if (end >= r.End) throw new GnutellaProtocolException("QueryHit result extension block has no terminating NUL");
-                r.MoveTo(end + 1);
-                if (contents.Urns.Count > 0) result.Hash = contents.Urns[0];
-                if (contents.LargeFileSize.HasValue) result.FileSize = contents.LargeFileSize.Value;
-                results.Add(result);
-            }
-            hit.Results = results;
-            ReadTrailer(r, hit);
+            // The result set is checked here, as strictly as reading it; its objects are made when someone asks for
+            // them (the searcher): a servent routing the hit back needs only their number and the servent GUID.
+            int resultsAt = r.Position;
+            ReadResults(ref r, hits, null);
+            hit.SetEncodedResults(payload, resultsAt, r.End, hits);
+            ReadTrailer(ref r, hit);
             hit.ServentId = GnutellaGuid.Read(payload, offset + count - GnutellaGuid.Size);
             return hit;
+        }
+
+        /// <summary>The results of a QueryHit whose result set <see cref="DecodeQueryHit"/> has already checked.</summary>
+        internal static List<QueryHitResult> DecodeResults(byte[] payload, int offset, int end, int hits)
+        {
+            var r = new PayloadReader(payload, offset, end - offset, "QueryHit");
+            var results = new List<QueryHitResult>(hits);
+            ReadResults(ref r, hits, results);
+            return results;
+        }
+
+        // Reads <paramref name="hits"/> results into <paramref name="into"/>, or only checks them when it is null (the
+        // same checks, in the same order, so a malformed hit is refused with the same words either way).
+        static void ReadResults(ref PayloadReader r, int hits, List<QueryHitResult> into)
+        {
+            var contents = into == null ? null : new ExtensionBlock.Contents();
+            for (int i = 0; i < hits; i++)
+            {
+                uint index = r.ReadUInt32(), size = r.ReadUInt32();
+                QueryHitResult result = null;
+                if (into == null) r.SkipNulTerminated("file name");
+                else result = new QueryHitResult { FileIndex = index, FileSize = size, Name = r.ReadNulTerminated("file name") };
+                contents?.Clear();
+                int end = ExtensionBlock.Parse(r.Buffer, r.Position, r.End, contents);
+                if (end >= r.End) throw new GnutellaProtocolException("QueryHit result extension block has no terminating NUL");
+                r.MoveTo(end + 1);
+                if (result == null) continue;
+                if (contents.UrnCount > 0) result.Hash = contents.FirstUrn;
+                if (contents.LargeFileSize.HasValue) result.FileSize = contents.LargeFileSize.Value;
+                into.Add(result);
+            }
         }
 
         // Trailer (QHD): vendor code (4), open data size (1), open data. With 2 bytes of open data, the first byte says
         // which flags of the second are meaningful, except push, whose value is in the first byte and whose
         // "meaningful" bit is in the second (a quirk of the original layout). Private data after it is ignored.
-        static void ReadTrailer(PayloadReader r, QueryHit hit)
+        static void ReadTrailer(ref PayloadReader r, QueryHit hit)
         {
             if (r.Remaining < 4) return;   // old servents send no trailer
-            hit.VendorCode = Encoding.ASCII.GetString(r.ReadBytes(4));
+            hit.VendorCode = VendorCode(r.Buffer, r.Position);
+            r.Skip(4);
             if (r.Remaining < 1) return;
             int openSize = r.ReadByte();
             if (openSize > r.Remaining) throw new GnutellaProtocolException("QueryHit open data runs past the payload");
@@ -216,6 +286,24 @@ namespace PSPeer.Engine.Gnutella.Wire
                 hit.Push = (r.Buffer[r.Position] & PushBit) != 0;   // one byte: only the push flag
             }
         }
+
+        // The vendor codes of a network repeat (every hit carries one): the last one read on this thread is kept and
+        // handed out again while the bytes are the same, as ASCII decoding would read them (above 0x7F: '?').
+        [ThreadStatic] static string t_lastVendorCode;
+
+        static string VendorCode(byte[] buffer, int offset)
+        {
+            var last = t_lastVendorCode;
+            if (last != null)
+            {
+                int i = 0;
+                while (i < 4 && last[i] == AsciiChar(buffer[offset + i])) i++;
+                if (i == 4) return last;
+            }
+            return t_lastVendorCode = Encoding.ASCII.GetString(buffer, offset, 4);
+        }
+
+        static char AsciiChar(byte b) => b < 0x80 ? (char)b : '?';
 
         const byte PushBit = 0x01, BusyBit = 0x04;
 
@@ -298,7 +386,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 WriteUInt32(s, large ? uint.MaxValue : (uint)result.FileSize);
                 WriteNulTerminated(s, result.Name ?? "", "QueryHitResult.Name");
                 bool any = false;
-                if (result.Hash.HasValue && !result.Hash.Value.IsEmpty) { WriteAscii(s, result.Hash.Value.ToString()); any = true; }
+                if (result.Hash.HasValue && !result.Hash.Value.IsEmpty) { WriteAscii(s, UrnText(result.Hash.Value)); any = true; }
                 if (large)
                 {
                     if (any) s.WriteByte(ExtensionBlock.Separator);
@@ -328,30 +416,68 @@ namespace PSPeer.Engine.Gnutella.Wire
         static void WriteUInt16(Stream s, ushort v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); }
         static void WriteUInt32(Stream s, uint v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); s.WriteByte((byte)(v >> 16)); s.WriteByte((byte)(v >> 24)); }
 
+        // A servent answers query after query with the same few files: the "urn:sha1:" text of the last hash written
+        // in each of 64 buckets (by the hash's first bytes) is kept per thread instead of being base32-encoded again.
+        [ThreadStatic] static ContentHash[] t_urnHashes;
+        [ThreadStatic] static string[] t_urnTexts;
+
+        static string UrnText(ContentHash hash)
+        {
+            var hashes = t_urnHashes;
+            var texts = t_urnTexts;
+            if (hashes == null)
+            {
+                t_urnHashes = hashes = new ContentHash[64];
+                t_urnTexts = texts = new string[64];
+            }
+            int bucket = hash.GetHashCode() & 63;
+            if (texts[bucket] != null && hashes[bucket].Equals(hash)) return texts[bucket];
+            string text = hash.ToString();
+            hashes[bucket] = hash;
+            texts[bucket] = text;
+            return text;
+        }
+
+        // Field bytes on their way into the scratch stream: one buffer per thread instead of an array per field.
+        [ThreadStatic] static byte[] t_fieldBytes;
+        const int MaxKeptFieldBytes = 4096;
+
+        static byte[] FieldBytes(int size)
+        {
+            var b = t_fieldBytes;
+            if (b != null && b.Length >= size) return b;
+            b = new byte[Math.Max(64, size)];
+            if (size <= MaxKeptFieldBytes) t_fieldBytes = b;
+            return b;
+        }
+
         static void WriteIPv4(Stream s, string address, string field)
         {
-            var b = new byte[4];
+            var b = FieldBytes(4);
             IPv4.Write(address, b, 0, field);
             s.Write(b, 0, 4);
         }
 
         static void WriteGuid(Stream s, GnutellaGuid id)
         {
-            var b = id.ToArray();
-            s.Write(b, 0, b.Length);
+            var b = FieldBytes(GnutellaGuid.Size);
+            id.CopyTo(b, 0);
+            s.Write(b, 0, GnutellaGuid.Size);
         }
 
         static void WriteAscii(Stream s, string text)
         {
-            var b = Encoding.ASCII.GetBytes(text);
-            s.Write(b, 0, b.Length);
+            var b = FieldBytes(Encoding.ASCII.GetMaxByteCount(text.Length));
+            int n = Encoding.ASCII.GetBytes(text, 0, text.Length, b, 0);
+            s.Write(b, 0, n);
         }
 
         static void WriteNulTerminated(Stream s, string text, string field)
         {
             if (text.IndexOf('\0') >= 0) throw new ArgumentException($"{field} cannot contain a NUL character.", field);
-            var b = Encoding.UTF8.GetBytes(text);
-            s.Write(b, 0, b.Length);
+            var b = FieldBytes(Encoding.UTF8.GetMaxByteCount(text.Length));
+            int n = Encoding.UTF8.GetBytes(text, 0, text.Length, b, 0);
+            s.Write(b, 0, n);
             s.WriteByte(0);
         }
     }

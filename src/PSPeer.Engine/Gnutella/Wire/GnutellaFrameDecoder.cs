@@ -36,7 +36,10 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (bufferSize <= DescriptorHeader.Size) throw new ArgumentOutOfRangeException(nameof(bufferSize), bufferSize, "The buffer must hold more than a header.");
             _maxPayloadLength = maxPayloadLength;
             int initial = alreadyRead?.Length ?? 0;
-            _buffer = new byte[Math.Max(bufferSize, initial)];
+            // A small (simulated) link's buffer comes from the spares, and only once there is something to put in it:
+            // PrepareRead takes one when the first read needs it.
+            if (bufferSize == SpareReadBuffers.Size && initial <= bufferSize) _buffer = initial == 0 ? null : SpareReadBuffers.Rent();
+            else _buffer = new byte[Math.Max(bufferSize, initial)];
             if (initial > 0) Buffer.BlockCopy(alreadyRead, 0, _buffer, 0, initial);
             _start = 0;
             _count = initial;
@@ -83,6 +86,29 @@ namespace PSPeer.Engine.Gnutella.Wire
         public bool TryDecode(out GnutellaMessage message)
         {
             message = null;
+            if (!TryDecode(out var header, out var payload, out var bytes)) return false;
+            message = new GnutellaMessage(header, payload, bytes);
+            return true;
+        }
+
+        /// <summary>
+        /// <see cref="TryDecode(out GnutellaMessage)"/> into a message the caller reuses (a link's read loop hands each
+        /// descriptor on and is done with it before it decodes the next): every field of <paramref name="into"/> is set.
+        /// </summary>
+        internal bool TryDecodeInto(GnutellaMessage into)
+        {
+            if (!TryDecode(out var header, out var payload, out var bytes)) return false;
+            into.Header = header;
+            into.Payload = payload;
+            into.PayloadBytes = bytes;
+            return true;
+        }
+
+        bool TryDecode(out DescriptorHeader header, out GnutellaPayload decoded, out byte[] payloadBytes)
+        {
+            header = default;
+            decoded = null;
+            payloadBytes = null;
             if (_state == ReadingHeader)
             {
                 if (_count < DescriptorHeader.Size) return false;
@@ -103,7 +129,9 @@ namespace PSPeer.Engine.Gnutella.Wire
                 _have -= drop;
                 if (_have > 0) return false;
                 _state = ReadingHeader;
-                message = new GnutellaMessage(_header, new IgnoredExtension(_header.Type, _header.PayloadLength), Array.Empty<byte>());
+                header = _header;
+                decoded = new IgnoredExtension(_header.Type, _header.PayloadLength);
+                payloadBytes = Array.Empty<byte>();
                 return true;
             }
             int take = Math.Min(_count, _payload.Length - _have);
@@ -115,7 +143,9 @@ namespace PSPeer.Engine.Gnutella.Wire
             _payload = null;
             _have = 0;
             _state = ReadingHeader;
-            message = new GnutellaMessage(_header, GnutellaCodec.DecodePayload(_header, payload, 0, payload.Length), payload);
+            header = _header;
+            decoded = GnutellaCodec.DecodeOwnedPayload(_header, payload, 0, payload.Length);
+            payloadBytes = payload;
             return true;
         }
 

@@ -61,7 +61,21 @@ namespace PSPeer.Engine.Gnutella.Wire
         }
 
         /// <summary>32 upper-case hex digits, byte 0 first (the form GIV lines and logs use).</summary>
-        public override string ToString() => _high.ToString("X16", CultureInfo.InvariantCulture) + _low.ToString("X16", CultureInfo.InvariantCulture);
+        public override string ToString()
+        {
+            // One string (two formatted halves and their concatenation were three): a searcher names each hit's servent.
+            var text = t_hex ?? (t_hex = new char[32]);
+            WriteHex(_high, text, 0);
+            WriteHex(_low, text, 16);
+            return new string(text);
+        }
+
+        [ThreadStatic] static char[] t_hex;
+
+        static void WriteHex(ulong v, char[] into, int at)
+        {
+            for (int i = 15; i >= 0; i--, v >>= 4) into[at + i] = "0123456789ABCDEF"[(int)(v & 0xF)];
+        }
 
         public static bool TryParse(string hex, out GnutellaGuid guid)
         {

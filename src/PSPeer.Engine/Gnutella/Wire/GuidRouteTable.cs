@@ -23,8 +23,8 @@ namespace PSPeer.Engine.Gnutella.Wire
         readonly long _halfLifeTicks;
         readonly int _generationCapacity;
         readonly object _gate;
-        Dictionary<GnutellaGuid, T> _current;    // null until its first entry
-        Dictionary<GnutellaGuid, T> _previous;   // null when empty
+        GuidMap<T> _current;    // no storage until its first entry (structs, used in place)
+        GuidMap<T> _previous;   // no storage when empty
         long _generationStartTicks;   // UTC ticks (a long, not a DateTimeOffset: 8 bytes less per table)
 
         /// <param name="gate">The lock to take (the owner's own, when it uses the table under it anyway); null for one of its own.</param>
@@ -46,10 +46,14 @@ namespace PSPeer.Engine.Gnutella.Wire
             lock (_gate)
             {
                 Age();
-                if ((_current != null && _current.ContainsKey(id)) || (_previous != null && _previous.ContainsKey(id))) return false;
-                if (_current != null && _current.Count >= _generationCapacity) Rotate(_clock.Now.UtcTicks);
-                (_current ?? (_current = new Dictionary<GnutellaGuid, T>())).Add(id, from);
-                return true;
+                if (_previous.ContainsKey(id)) return false;
+                if (_current.Count >= _generationCapacity)
+                {
+                    // Full: the current generation becomes the previous one, so the id must be looked for there first.
+                    if (_current.ContainsKey(id)) return false;
+                    Rotate(_clock.Now.UtcTicks);
+                }
+                return _current.TryAdd(id, from);
             }
         }
 
@@ -59,7 +63,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             {
                 Age();
                 from = null;
-                return (_current != null && _current.TryGetValue(id, out from)) || (_previous != null && _previous.TryGetValue(id, out from));
+                return _current.TryGetValue(id, out from) || _previous.TryGetValue(id, out from);
             }
         }
 
@@ -71,17 +75,17 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             lock (_gate)
             {
-                RemoveFrom(_current, from);
-                RemoveFrom(_previous, from);
+                _current.RemoveValue(from);
+                _previous.RemoveValue(from);
             }
         }
 
         /// <summary>Whether the table holds any dictionary now (an idle one holds none; for tests).</summary>
-        internal bool HoldsStorage { get { lock (_gate) return _current != null || _previous != null; } }
+        internal bool HoldsStorage { get { lock (_gate) return _current.HoldsStorage || _previous.HoldsStorage; } }
 
         public int Count
         {
-            get { lock (_gate) { Age(); return (_current?.Count ?? 0) + (_previous?.Count ?? 0); } }
+            get { lock (_gate) { Age(); return _current.Count + _previous.Count; } }
         }
 
         void Age()
@@ -92,8 +96,8 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (age >= _halfLifeTicks + _halfLifeTicks)
             {
                 // Both generations are older than the lifetime: everything has expired, and an idle table holds nothing.
-                _current = null;
-                _previous = null;
+                _current = default;
+                _previous = default;
                 _generationStartTicks = now;
                 return;
             }
@@ -103,21 +107,12 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         void Rotate(long nowTicks)
         {
-            // The dropped generation's dictionary is reused (a busy table rotates often); an empty one is not kept.
+            // The dropped generation's slots are reused (a busy table rotates often); an empty one's are not kept.
             var dropped = _previous;
-            _previous = _current != null && _current.Count > 0 ? _current : null;
-            dropped?.Clear();
+            _previous = _current.Count > 0 ? _current : default;
+            dropped.Clear();
             _current = dropped;
             _generationStartTicks = nowTicks;
-        }
-
-        static void RemoveFrom(Dictionary<GnutellaGuid, T> map, T from)
-        {
-            if (map == null || map.Count == 0) return;
-            List<GnutellaGuid> doomed = null;
-            foreach (var pair in map)
-                if (ReferenceEquals(pair.Value, from)) (doomed ?? (doomed = new List<GnutellaGuid>())).Add(pair.Key);
-            if (doomed != null) foreach (var id in doomed) map.Remove(id);
         }
     }
 }

@@ -6,21 +6,25 @@ namespace PSPeer.Engine.Gnutella.Wire
     /// A bounds-checked cursor over one payload. Every read that would run past the end throws
     /// <see cref="GnutellaProtocolException"/>, so decoders never index outside what the peer sent.
     /// </summary>
-    sealed class PayloadReader
+    /// <remarks>
+    /// A struct (every descriptor decoded made one): pass it by ref to whatever reads on with it.
+    /// </remarks>
+    struct PayloadReader
     {
         readonly byte[] _buffer;
         readonly int _end;
         readonly string _what;
+        int _position;
 
         public PayloadReader(byte[] buffer, int offset, int count, string what)
         {
             _buffer = buffer;
-            Position = offset;
+            _position = offset;
             _end = offset + count;
             _what = what;
         }
 
-        public int Position { get; private set; }
+        public int Position { get => _position; private set => _position = value; }
         public int End => _end;
         public int Remaining => _end - Position;
         public byte[] Buffer => _buffer;
@@ -71,11 +75,17 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>UTF-8 text up to the next NUL (consumed); throws when the NUL is missing.</summary>
         public string ReadNulTerminated(string field)
         {
+            int start = Position;
+            SkipNulTerminated(field);
+            return Encoding.UTF8.GetString(_buffer, start, Position - 1 - start);
+        }
+
+        /// <summary>Moves past the next NUL, as <see cref="ReadNulTerminated"/> does, without making the text.</summary>
+        public void SkipNulTerminated(string field)
+        {
             int nul = IndexOfNul(_end);
             if (nul < 0) throw new GnutellaProtocolException($"{_what} {field} has no terminating NUL");
-            string s = Encoding.UTF8.GetString(_buffer, Position, nul - Position);
             Position = nul + 1;
-            return s;
         }
 
         public void MoveTo(int position)

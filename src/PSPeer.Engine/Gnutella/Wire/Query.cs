@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using PSPeer.Engine.Core;
 
@@ -27,6 +28,6 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>Bits 15 and 14 set: a firewalled servent is searching.</summary>
         public bool IsFromFirewalledServent => (Flags & (NewSemantics | SearcherFirewalled)) == (NewSemantics | SearcherFirewalled);
         public string Criteria { get; set; } = "";
-        public IReadOnlyList<ContentHash> Urns { get; set; } = new ContentHash[0];
+        public IReadOnlyList<ContentHash> Urns { get; set; } = Array.Empty<ContentHash>();
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace PSPeer.Engine.Gnutella.Wire
@@ -13,7 +14,46 @@ namespace PSPeer.Engine.Gnutella.Wire
         public string Address { get; set; } = "0.0.0.0";
         /// <summary>Kilobits per second, as the spec has it.</summary>
         public uint Speed { get; set; }
-        public IReadOnlyList<QueryHitResult> Results { get; set; } = new QueryHitResult[0];
+        IReadOnlyList<QueryHitResult> _results = Array.Empty<QueryHitResult>();
+        // A decoded hit keeps its checked result set as bytes until Results is first read (see SetEncodedResults).
+        volatile byte[] _encoded;
+        int _encodedOffset, _encodedEnd, _encodedCount;
+
+        public IReadOnlyList<QueryHitResult> Results
+        {
+            get
+            {
+                var encoded = _encoded;
+                if (encoded != null)
+                {
+                    // Two threads asking at once each make an equal list; either may be kept.
+                    _results = GnutellaCodec.DecodeResults(encoded, _encodedOffset, _encodedEnd, _encodedCount);
+                    _encoded = null;
+                }
+                return _results;
+            }
+            set
+            {
+                _results = value;
+                _encoded = null;
+            }
+        }
+
+        /// <summary>How many results the hit carries, without making them.</summary>
+        public int ResultCount => _encoded != null ? _encodedCount : Results?.Count ?? 0;
+
+        /// <summary>
+        /// The decoder has checked <paramref name="count"/> results in <paramref name="payload"/> from
+        /// <paramref name="offset"/> (up to <paramref name="end"/>): they are made from those bytes when first asked for.
+        /// Routing a hit back only counts them; the payload is not changed afterwards (it is forwarded as received).
+        /// </summary>
+        internal void SetEncodedResults(byte[] payload, int offset, int end, int count)
+        {
+            _encodedOffset = offset;
+            _encodedEnd = end;
+            _encodedCount = count;
+            _encoded = payload;
+        }
         /// <summary>Four characters; null or empty when the hit came without a trailer.</summary>
         public string VendorCode { get; set; } = "PSPR";
         /// <summary>The answering servent is firewalled: downloading needs a Push.</summary>

@@ -93,8 +93,10 @@ namespace PSPeer.Engine.Gnutella.Wire
                 uint b = (uint)(char.ToLowerInvariant(keyword[i]) & 0xFF);
                 xor ^= b << ((i & 3) * 8);
             }
-            return (int)((xor * HashMultiplier) >> (32 - bits));
+            return Slot(xor, bits);
         }
+
+        static int Slot(uint xor, int bits) => (int)((xor * HashMultiplier) >> (32 - bits));
 
         /// <summary>Marks one keyword (used as given, lower-cased by the hash).</summary>
         public void Add(string keyword)
@@ -126,13 +128,42 @@ namespace PSPeer.Engine.Gnutella.Wire
         public bool MayMatch(string criteria)
         {
             if (string.IsNullOrWhiteSpace(criteria)) return false;
-            var trimmed = criteria.Trim();
-            if (trimmed.StartsWith(ContentHash.Prefix, StringComparison.OrdinalIgnoreCase))
-                return ContentHash.TryParse(trimmed, out var hash) && MayMatch(hash);
-            var tokens = KeywordTokenizer.Tokenize(criteria);
-            if (tokens.Count == 0) return false;
-            foreach (var token in tokens) if (!IsPresent(Hash(token, _bits))) return false;
-            return true;
+            int start = 0;
+            while (char.IsWhiteSpace(criteria[start])) start++;   // what Trim would drop (not all of it: not white)
+            if (string.Compare(criteria, start, ContentHash.Prefix, 0, ContentHash.Prefix.Length, StringComparison.OrdinalIgnoreCase) == 0)
+                return ContentHash.TryParse(criteria.Trim(), out var hash) && MayMatch(hash);
+            return AllKeywordsPresent(criteria);
+        }
+
+        /// <summary>
+        /// Every keyword of <paramref name="criteria"/> (as <see cref="KeywordTokenizer"/> splits and lower-cases them)
+        /// hashes to a present slot; no keyword: false. Hashed as the characters go by, without making the keywords: an
+        /// ultrapeer asks this of every leaf's table for every query it routes. A keyword that comes twice is looked up
+        /// twice, which answers the same.
+        /// </summary>
+        bool AllKeywordsPresent(string criteria)
+        {
+            bool any = false;
+            uint xor = 0;
+            int length = 0;   // characters of the keyword being hashed
+            for (int i = 0; i <= criteria.Length; i++)
+            {
+                char c = i < criteria.Length ? criteria[i] : ' ';
+                if (char.IsLetterOrDigit(c))
+                {
+                    // The tokenizer lower-cases the keyword and Hash lower-cases it again: the same here.
+                    uint b = (uint)(char.ToLowerInvariant(char.ToLowerInvariant(c)) & 0xFF);
+                    xor ^= b << ((length & 3) * 8);
+                    length++;
+                    continue;
+                }
+                if (length == 0) continue;
+                if (!IsPresent(Slot(xor, _bits))) return false;
+                any = true;
+                xor = 0;
+                length = 0;
+            }
+            return any;
         }
 
         public bool MayMatch(ContentHash hash) => !hash.IsEmpty && IsPresent(Hash(hash.ToString(), _bits));

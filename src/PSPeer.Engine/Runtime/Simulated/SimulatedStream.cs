@@ -418,7 +418,10 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (!disposing || _disposed) return;
             _disposed = true;
-            if (IsReadWaiting) CompleteRead(0, new IOException("The connection was closed locally while a read was pending.", new ObjectDisposedException(nameof(SimulatedStream))));
+            // A WaitToRead takes no error (its reader's next read finds the stream disposed): none is made for it.
+            if (_readState == ReadState.Notify) CompleteRead(0, null);
+            else if (_readState == ReadState.Waiting)
+                CompleteRead(0, new IOException("The connection was closed locally while a read was pending.", new ObjectDisposedException(nameof(SimulatedStream))));
             if (!IsReset)
             {
                 DropArrived();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella.Wire;
 using Xunit;
@@ -75,6 +76,41 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Assert.False(t.MayMatch("stones"));
             Assert.False(t.MayMatch(""));
             Assert.False(t.MayMatch("  ...  "));
+        }
+
+        [Fact]
+        public void May_match_answers_as_looking_up_each_tokenized_keyword_does_for_any_text()
+        {
+            // MayMatch hashes keywords as it scans the criteria; the definition is the tokenizer's keywords, each hashed.
+            const string alphabet = "aBcdEjuhy019 _-.,!'ÉéßİıΣσ中\u00A0\t";
+            var random = new Random(17);
+            var names = new[] { "The Beatles - Hey Jude.mp3", "Straße ÉTÉ 1969.ogg", "İstanbul ıı Σσ.flac", "中文 song.mp3", "a.b.c" };
+            foreach (int bits in new[] { 8, 12 })
+            {
+                var t = new QueryRouteTable(bits);
+                foreach (var n in names) t.AddFileName(n);
+                for (int i = 0; i < 2000; i++)
+                {
+                    int length = random.Next(0, 14);
+                    var chars = new char[length];
+                    for (int c = 0; c < length; c++) chars[c] = alphabet[random.Next(alphabet.Length)];
+                    var criteria = random.Next(5) == 0 ? names[random.Next(names.Length)] : new string(chars);
+                    var tokens = KeywordTokenizer.Tokenize(criteria);
+                    bool expected = tokens.Count > 0 && tokens.TrueForAll(k => Present(t, k));
+                    Assert.True(expected == t.MayMatch(criteria), $"'{criteria}' with {bits} bits");
+                }
+            }
+        }
+
+        // One keyword alone, through the public surface: a table holding only that keyword's slot agrees with t on it.
+        static bool Present(QueryRouteTable t, string keyword)
+        {
+            var one = new QueryRouteTable(t.Bits);
+            one.Add(keyword);
+            var both = new QueryRouteTable(t.Bits);
+            both.Merge(t);
+            both.Merge(one);
+            return both.SameSlots(t);   // adding the keyword's slot changed nothing: it was present
         }
 
         [Fact]
