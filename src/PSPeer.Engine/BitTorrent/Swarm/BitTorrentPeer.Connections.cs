@@ -47,7 +47,7 @@ namespace PSPeer.Engine.BitTorrent
                 var writer = new PeerWireWriter(connection.Stream);
                 var theirs = await reader.ReadHandshakeAsync(Stopping);
                 if (!theirs.InfoHash.Equals(Torrent.InfoHash)) { connection.Dispose(); return; }   // another torrent: not ours to serve
-                await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), Stopping);
+                await writer.WriteHandshakeAsync(OurHandshake(), Stopping);
                 connection.MarkEstablished();
                 Register(connection, reader, writer, false, null, theirs);
             }
@@ -74,7 +74,7 @@ namespace PSPeer.Engine.BitTorrent
                     // A connection we dialled passes no gate; it gets the same deadline from the same place, the node's limits.
                     using (Runtime.Clock.Schedule(Limits.HandshakeTimeout, connection.Dispose))
                     {
-                        await writer.WriteHandshakeAsync(new Handshake(Torrent.InfoHash, _peerId), both.Token);
+                        await writer.WriteHandshakeAsync(OurHandshake(), both.Token);
                         theirs = await reader.ReadHandshakeAsync(both.Token);
                     }
                     if (!theirs.InfoHash.Equals(Torrent.InfoHash))
@@ -130,6 +130,7 @@ namespace PSPeer.Engine.BitTorrent
                 _connections.Add(c);
                 if (dialled != null) _redial.Learn(dialled);   // by hand or from a tracker: worth dialling again if it drops
                 if (_picker.Have.SetCount > 0) c.Send(PeerMessage.BitfieldOf(_picker.Have));
+                if (theirs.SupportsExtensionProtocol) c.Send(s_extensionHandshake);
                 if (HasEventObservers)
                     Emit(PeerEventTypes.PeerConnected, c.Remote, $"{(outgoing ? "connected to" : "accepted")} {c.Client}",
                         D("PeerId", hex), D("Client", c.Client), D("Outgoing", outgoing));
@@ -137,6 +138,22 @@ namespace PSPeer.Engine.BitTorrent
             Track(ReadLoopAsync(c));
             Track(SendLoopAsync(c));
             return true;
+        }
+
+        /// <summary>
+        /// Ours says we speak BEP 10, so that peers that do too (libtorrent, aria2, qBittorrent, Transmission) read our
+        /// extension handshake and queue as many requests as it allows (<see cref="ExtensionHandshake"/>).
+        /// </summary>
+        Handshake OurHandshake() => new Handshake(Torrent.InfoHash, _peerId) { SupportsExtensionProtocol = true };
+
+        // Sent to every peer whose handshake has the BEP 10 bit, right after our bitfield: reqq is what OnRequest keeps
+        // before it refuses (MaxQueuedUploads). Shared: the writer copies a message when it is enqueued.
+        static readonly PeerMessage s_extensionHandshake = ExtensionHandshakeMessage();
+
+        static PeerMessage ExtensionHandshakeMessage()
+        {
+            var payload = ExtensionHandshake.Encode(MaxQueuedUploads, PeerIdentity.ClientVersion);
+            return PeerMessage.Extended(ExtensionHandshake.MessageId, payload, 0, payload.Length);
         }
 
         static bool PeerIdEquals(byte[] a, byte[] b) => Compare(a, b) == 0;

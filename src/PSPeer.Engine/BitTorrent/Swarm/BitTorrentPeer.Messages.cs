@@ -72,8 +72,13 @@ namespace PSPeer.Engine.BitTorrent
                     }
                 case PeerMessageType.Piece:
                     return OnBlock(c, m, now, out completedPiece);
+                case PeerMessageType.Extended:
+                    // Only the BEP 10 handshake means something to us (we offer no extension messages): its reqq.
+                    if (m.Index == ExtensionHandshake.MessageId)
+                        c.PeerRequestQueue = ExtensionHandshake.ReadRequestQueue(m.Data, m.DataOffset, m.DataCount);
+                    return 0;
                 default:
-                    return 0;   // port, extended: we run no DHT and no extensions
+                    return 0;   // port: we run no DHT
             }
         }
 
@@ -115,7 +120,13 @@ namespace PSPeer.Engine.BitTorrent
             c.LastRequestAt = Runtime.Clock.Now;
             c.WastedSlot = false;
             if (!_picker.Have[m.Index]) { _requestsRefused++; return; }        // we never said we had it
-            if (c.Uploads.Count >= MaxQueuedUploads) { _requestsRefused++; return; }
+            // Our BEP 10 handshake promised MaxQueuedUploads (reqq): requests the peer cancelled still sit in the queue
+            // until the send loop skips them, but they are not its to count; the queue itself stays under twice that.
+            if (c.Uploads.Count - c.CancelledUploads.Count >= MaxQueuedUploads || c.Uploads.Count >= 2 * MaxQueuedUploads)
+            {
+                _requestsRefused++;
+                return;
+            }
             var request = new BlockRequest(m.Index, m.Begin, m.Length);
             if (!c.UploadKeys.Add(request.Key))
             {
@@ -195,13 +206,15 @@ namespace PSPeer.Engine.BitTorrent
         /// Requests kept in flight: half a second's worth at the peer's current rate plus four, at most
         /// MaxRequestsPerPeer. Loopback ramps up within a fraction of a second (the rate meter divides by the time it
         /// has seen), while slow peers are not handed a long queue that ties up blocks others could send sooner (in the
-        /// 50-leecher simulation a floor of 16 cost 15% more time than a floor of 4).
+        /// 50-leecher simulation a floor of 16 cost 15% more time than a floor of 4). Never more than the peer's BEP 10
+        /// reqq, which it keeps before it drops requests.
         /// </summary>
         int PipelineDepth(SwarmConnection c)
         {
             double rate = c.Down.Rate(Runtime.Clock.Now);
             long depth = 4 + (long)(rate * 0.5 / BitTorrentConstants.BlockSize);
-            return (int)Math.Min(depth, _options.MaxRequestsPerPeer);
+            int cap = c.PeerRequestQueue > 0 ? Math.Min(c.PeerRequestQueue, _options.MaxRequestsPerPeer) : _options.MaxRequestsPerPeer;
+            return (int)Math.Min(depth, cap);
         }
 
         /// <summary>Two complete peers have nothing to trade: drop the connection.</summary>

@@ -27,6 +27,7 @@ namespace PSPeer.Engine.BitTorrent
         static readonly TimeSpan SnubTime = TimeSpan.FromSeconds(60);
         /// <summary>An unchoked, interested peer that asks for nothing this long gives its upload slot back.</summary>
         static readonly TimeSpan IdleSlotTime = TimeSpan.FromSeconds(5);
+        /// <summary>Requests a peer may have queued at us (live ones; the reqq of our BEP 10 handshake).</summary>
         const int MaxQueuedUploads = 2048;
 
         readonly object _gate = new object();

@@ -7,6 +7,8 @@ namespace PSPeer.Engine.BitTorrent
     static class PeerIdentity
     {
         public const string Prefix = "-PS0100-";
+        /// <summary>The client name and version our BEP 10 handshake gives ("v"), the same version as <see cref="Prefix"/>.</summary>
+        public const string ClientVersion = "PSPeer 0.1.0.0";
         const string Alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
         public static byte[] NewPeerId(IRandomSource random)

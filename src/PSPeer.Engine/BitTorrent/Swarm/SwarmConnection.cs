@@ -91,6 +91,8 @@ namespace PSPeer.Engine.BitTorrent
             return request;
         }
         public readonly HashSet<long> UploadKeys = new HashSet<long>();
+        /// <summary>The reqq of the peer's BEP 10 handshake: requests it queues before dropping any; 0 = not said.</summary>
+        public int PeerRequestQueue;
         public readonly HashSet<long> CancelledUploads = new HashSet<long>();
 
         public readonly RateMeter Down = new RateMeter();

@@ -29,10 +29,12 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             return id;
         }
 
-        public static async Task<RawPeer> ConnectAsync(IPeerRuntime runtime, HostPort to, TorrentMetainfo torrent, string peerId = "-XX0001-raw")
+        /// <param name="extensionProtocol">Set the BEP 10 bit in our handshake (as libtorrent and aria2 do).</param>
+        public static async Task<RawPeer> ConnectAsync(IPeerRuntime runtime, HostPort to, TorrentMetainfo torrent, string peerId = "-XX0001-raw",
+            bool extensionProtocol = false)
         {
             var peer = new RawPeer(await runtime.Transport.ConnectAsync(to.Host, to.Port), torrent.PieceCount);
-            await peer.Writer.WriteHandshakeAsync(new Handshake(torrent.InfoHash, Id(peerId)), CancellationToken.None);
+            await peer.Writer.WriteHandshakeAsync(new Handshake(torrent.InfoHash, Id(peerId)) { SupportsExtensionProtocol = extensionProtocol }, CancellationToken.None);
             peer.Theirs = await peer.Reader.ReadHandshakeAsync(CancellationToken.None);
             return peer;
         }
@@ -46,11 +48,11 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             return peer;
         }
 
-        public static async Task<RawPeer> AcceptAsync(IListener listener, TorrentMetainfo torrent, string peerId)
+        public static async Task<RawPeer> AcceptAsync(IListener listener, TorrentMetainfo torrent, string peerId, bool extensionProtocol = false)
         {
             var peer = new RawPeer(await listener.AcceptAsync(), torrent.PieceCount);
             peer.Theirs = await peer.Reader.ReadHandshakeAsync(CancellationToken.None);
-            await peer.Writer.WriteHandshakeAsync(new Handshake(torrent.InfoHash, Id(peerId)), CancellationToken.None);
+            await peer.Writer.WriteHandshakeAsync(new Handshake(torrent.InfoHash, Id(peerId)) { SupportsExtensionProtocol = extensionProtocol }, CancellationToken.None);
             return peer;
         }
 
