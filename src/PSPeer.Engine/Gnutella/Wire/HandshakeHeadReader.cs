@@ -40,13 +40,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         bool _ended;    // the stream ended
 
         // The pending wait, as a ValueTask source.
-        bool _waiting;
-        short _version;
-        Action<object> _continuation;
-        object _continuationState;
-        SynchronizationContext _continuationContext;
-        ExecutionContext _executionContext;
-        Exception _error;
+        InlineValueTaskSourceCore<bool> _wait;
         CancellationToken _token;
         CancellationTokenRegistration _registration;
 
@@ -83,106 +77,46 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             if (_waitable == null) return new ValueTask(ReadOwnAsync(token));
             if (token.IsCancellationRequested) return new ValueTask(Task.FromCanceled(token));
-            if (_waiting) throw new InvalidOperationException("A handshake read is already waiting.");
+            if (_wait.IsPending) throw new InvalidOperationException("A handshake read is already waiting.");
             if (_ready || _ended || !_waitable.WaitToRead(ReadyCallback, this))
             {
                 _ready = !_ended;
                 return default;
             }
-            _waiting = true;
-            _error = null;
+            short version = _wait.Begin();
             _token = token;
             if (token.CanBeCanceled && !CancelledByOwner) _registration = token.Register(CancelCallback, this);
-            return new ValueTask(this, ++_version);
+            return new ValueTask(this, version);
         }
 
         /// <summary>Ends a waiting wait as cancelled when its token is cancelled (safe to call at any time).</summary>
         public void Cancel()
         {
-            if (!_waiting || !_token.IsCancellationRequested) return;
+            if (!_wait.IsPending || !_token.IsCancellationRequested) return;
             Complete(new OperationCanceledException(_token));
         }
 
         void OnReady()
         {
-            if (!_waiting) return;   // the wait was cancelled: the stream tells us anyway when it has something
+            if (!_wait.IsPending) return;   // the wait was cancelled: the stream tells us anyway when it has something
             _ready = true;
             Complete(null);
         }
 
         void Complete(Exception error)
         {
-            _waiting = false;
-            _error = error;
             var registration = _registration;
             _registration = default;
             registration.Dispose();
-            var continuation = _continuation;
-            if (continuation == null) return;   // not awaited yet: OnCompleted finds it done
-            var state = _continuationState;
-            var context = _continuationContext;
-            var execution = _executionContext;
-            _continuation = null;
-            _continuationState = null;
-            _continuationContext = null;
-            _executionContext = null;
-            Run(continuation, state, context, execution, mayRunInline: true);
+            _wait.TryComplete(true, error);
         }
 
-        // Inline where a task's continuation would run inline (on its own context, or with none); otherwise posted there.
-        // The rare ways are methods of their own, so the usual inline call makes no closure.
-        static void Run(Action<object> continuation, object state, SynchronizationContext context, ExecutionContext execution, bool mayRunInline)
-        {
-            if (execution != null) RunIn(execution, continuation, state, context, mayRunInline);
-            else if (context != null && !(mayRunInline && context == SynchronizationContext.Current)) Post(context, continuation, state);
-            else if (context == null && !mayRunInline) Queue(continuation, state);
-            else continuation(state);
-        }
+        ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _wait.GetStatus(token);
 
-        static void RunIn(ExecutionContext execution, Action<object> continuation, object state, SynchronizationContext context, bool mayRunInline) =>
-            ExecutionContext.Run(execution, _ => Run(continuation, state, context, null, mayRunInline), null);
+        void IValueTaskSource.GetResult(short token) => _wait.GetResult(token);
 
-        static void Post(SynchronizationContext context, Action<object> continuation, object state) => context.Post(_ => continuation(state), null);
-
-        static void Queue(Action<object> continuation, object state) => ThreadPool.QueueUserWorkItem(_ => continuation(state), null);
-
-        ValueTaskSourceStatus IValueTaskSource.GetStatus(short token)
-        {
-            CheckToken(token);
-            if (_waiting) return ValueTaskSourceStatus.Pending;
-            if (_error == null) return ValueTaskSourceStatus.Succeeded;
-            return _error is OperationCanceledException ? ValueTaskSourceStatus.Canceled : ValueTaskSourceStatus.Faulted;
-        }
-
-        void IValueTaskSource.GetResult(short token)
-        {
-            CheckToken(token);
-            if (_waiting) throw new InvalidOperationException("The handshake read is still waiting.");
-            var error = _error;
-            _error = null;
-            if (error != null) throw error;
-        }
-
-        void IValueTaskSource.OnCompleted(Action<object> continuation, object state, short token, ValueTaskSourceOnCompletedFlags flags)
-        {
-            if (continuation == null) throw new ArgumentNullException(nameof(continuation));
-            CheckToken(token);
-            var context = (flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0 ? SynchronizationContext.Current : null;
-            if (context != null && context.GetType() == typeof(SynchronizationContext)) context = null;
-            var execution = (flags & ValueTaskSourceOnCompletedFlags.FlowExecutionContext) != 0 ? ExecutionContext.Capture() : null;
-            // Ended between the check and here: never run the awaiter inside its own OnCompleted.
-            if (!_waiting) { Run(continuation, state, context, execution, mayRunInline: false); return; }
-            if (_continuation != null) throw new InvalidOperationException("A handshake read can be awaited only once.");
-            _continuation = continuation;
-            _continuationState = state;
-            _continuationContext = context;
-            _executionContext = execution;
-        }
-
-        void CheckToken(short token)
-        {
-            if (token != _version) throw new InvalidOperationException("This handshake read's ValueTask was already used: await it once.");
-        }
+        void IValueTaskSource.OnCompleted(Action<object> continuation, object state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _wait.OnCompleted(continuation, state, token, flags);
 
         // A stream without waits: the wait is a read into the reader's own buffer.
         async Task ReadOwnAsync(CancellationToken token)
