@@ -456,6 +456,7 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         bool HandleBuffered()
         {
+            if (!_decoder.MayDecode) return true;   // most calls: the loop looks before it waits
             var message = RentMessage();
             if (!_decoder.TryDecodeInto(message))
             {

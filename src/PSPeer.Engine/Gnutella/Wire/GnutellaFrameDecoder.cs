@@ -92,6 +92,25 @@ namespace PSPeer.Engine.Gnutella.Wire
         }
 
         /// <summary>
+        /// False when <see cref="TryDecode(out GnutellaMessage)"/> would return false and change nothing (no whole
+        /// header buffered, nothing buffered for a payload being read or skipped); otherwise true: it may hand out or
+        /// refuse a descriptor, or move buffered bytes on, which must happen before the next read. Lets a read loop
+        /// skip its preparations.
+        /// </summary>
+        internal bool MayDecode
+        {
+            get
+            {
+                switch (_state)
+                {
+                    case ReadingHeader: return _count >= DescriptorHeader.Size;
+                    case ReadingPayload: return _count > 0 || _have >= _payload.Length;
+                    default: return _count > 0;   // skipping
+                }
+            }
+        }
+
+        /// <summary>
         /// <see cref="TryDecode(out GnutellaMessage)"/> into a message the caller reuses (a link's read loop hands each
         /// descriptor on and is done with it before it decodes the next): every field of <paramref name="into"/> is set.
         /// </summary>
