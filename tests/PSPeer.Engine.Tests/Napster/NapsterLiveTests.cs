@@ -245,10 +245,11 @@ namespace PSPeer.Engine.Tests.Napster
         [Fact]
         public async Task Unreachable_index_server_error_names_host_and_port()
         {
-            // A port that was just free: nobody listens there.
-            var probe = await Live.Transport.ListenAsync(0);
-            int port = probe.Port;
-            probe.Dispose();
+            // A port held by a socket that is bound but not listening: connections to it are refused, and no other test
+            // can take it meanwhile (a port merely freed could be reused by a parallel test's listener, which accepts).
+            using var holder = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            holder.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            int port = ((System.Net.IPEndPoint)holder.LocalEndPoint).Port;
             var peer = new NapsterPeer(Live, "orphan", new HostPort("127.0.0.1", port), null, 0);
             var e = await Assert.ThrowsAsync<PeerException>(() => peer.StartAsync().WaitAsync(Step));
             Assert.Equal(PeerErrorIds.IndexServerUnreachable, e.ErrorId);
