@@ -115,6 +115,9 @@ namespace PSPeer.Engine.Tests.Chord
 
                 Assert.Equal(ring[0].Self.Id, ring[2].Predecessor.Id);
                 Assert.Equal(ring[2].Self.Id, ring[0].Successors[0].Id);
+                // The keys may arrive a moment after the leave returns (a pull that timed out under load is followed by
+                // pushes): wait for them, within a bound.
+                await Poll.UntilAsync(() => ring[2].StoredItems().Any(i => i.KeyId == ChordId.FromKey(key)), "the successor to hold the leaver's key");
                 Assert.Equal(value, Assert.Single(ring[2].StoredItems(), i => i.KeyId == ChordId.FromKey(key)).Values.Single());
                 Assert.Equal(value, Assert.Single(await ring[3].GetValueBytesAsync(key).WaitAsync(TimeSpan.FromSeconds(10))));
             }
