@@ -56,11 +56,5 @@ namespace PSPeer.Engine.Runtime.Simulated
                 _freeSlots[_freeCount++] = end >> 1;
             }
         }
-
-        /// <summary>Connections with at least one end not yet released.</summary>
-        public int Open
-        {
-            get { lock (_gate) return _slotsUsed - _freeCount; }
-        }
     }
 }

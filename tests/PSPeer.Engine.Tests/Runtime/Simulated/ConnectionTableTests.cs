@@ -55,7 +55,7 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         }
 
         [Fact]
-        public void A_reset_end_still_answers_the_sender_with_a_reset_after_giving_its_entry_back()
+        public void Data_sent_to_an_end_reset_on_its_own_side_is_dropped_and_the_sender_stays_open()
         {
             var (sim, a, b, client, server) = Pair();
             var s = (SimulatedStream)server;
