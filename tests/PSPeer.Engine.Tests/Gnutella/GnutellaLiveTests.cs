@@ -35,18 +35,23 @@ namespace PSPeer.Engine.Tests.Gnutella
             return servent;
         }
 
-        static long RouteTableUpdates(IReadOnlyDictionary<PSPeer.Engine.Gnutella.Wire.GnutellaPayloadType, long> byType) =>
-            byType.TryGetValue(PSPeer.Engine.Gnutella.Wire.GnutellaPayloadType.RouteTableUpdate, out long n) ? n : 0;
-
-        // Every QRP message the leaves sent has reached an ultrapeer (only leaves send tables here), so a query can
-        // pass QRP to them: a condition to wait for, not a guess at how long it takes.
+        // Every leaf's QRP table is complete at the ultrapeers it is linked to, so a query can pass QRP to it: a condition
+        // to wait for, not a guess at how long it takes. (Counting RouteTableUpdate messages is not enough: ultrapeers
+        // also send each other last-hop tables, so the sum could be reached before the last leaf's table was in.)
         static Task WaitForQrpAsync(IEnumerable<GnutellaServent> leaves, IEnumerable<GnutellaServent> ultrapeers)
         {
             return Poll.UntilAsync(() =>
             {
-                long sent = leaves.Sum(l => RouteTableUpdates(l.Counters.SentByType));
-                return sent > 0 && ultrapeers.Sum(u => RouteTableUpdates(u.Counters.ReceivedByType)) >= sent;
+                int leafLinks = leaves.Sum(l => l.ConnectionCount);
+                int tablesIn = ultrapeers.Sum(u => u.Links.Count(link =>
+                    link.RemoteIsLeaf && !link.IsClosed && link.QueryRouteTable is { } table && HasFiles(table)));
+                return leafLinks > 0 && tablesIn >= leafLinks;
             }, "the leaves' QRP tables");
+        }
+
+        static bool HasFiles(PSPeer.Engine.Gnutella.Wire.QueryRouteTable table)
+        {
+            lock (table) return table.IsComplete && table.PresentCount > 0;
         }
 
         static async Task StopAllAsync(List<GnutellaServent> started)
