@@ -36,21 +36,15 @@ namespace PSPeer.Benchmarks
 
         public static async Task<int> RunAsync(string[] args)
         {
-            string kind = Text(args, "--kind", "all");
+            string kind = Program.Text(args, "--kind", "all");
             int connections = Program.Option(args, "--connections", 25_000);
             int hold = Program.Option(args, "--hold", 20);
-            string limits = Text(args, "--limits", "open");
+            string limits = Program.Text(args, "--limits", "open");
             Console.WriteLine($"# hostile: {connections:N0} idle connections against one node in a child process, held {hold} s; node limits: {limits}");
             int failures = 0;
             foreach (var k in kind == "all" ? Kinds : new[] { kind })
                 if (!await AttackOneAsync(k, connections, hold, limits)) failures++;
             return failures == 0 ? 0 : 1;
-        }
-
-        static string Text(string[] args, string name, string fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
 
         static Process Child(string arguments)

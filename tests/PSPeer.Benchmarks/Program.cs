@@ -47,5 +47,11 @@ namespace PSPeer.Benchmarks
             int i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int v) ? v : fallback;
         }
+
+        internal static string Text(string[] args, string name, string fallback)
+        {
+            int i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
     }
 }
