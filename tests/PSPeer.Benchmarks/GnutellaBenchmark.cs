@@ -103,7 +103,8 @@ namespace PSPeer.Benchmarks
                 Console.WriteLine($"build      {build.TotalSeconds,8:0.00} s wall (aim <= {buildAim:0.#} s, {AimBuildSecondsAtMillion:0} s per 10^6 nodes: {Ratio(buildAim, build.TotalSeconds)}), " +
                                   $"{net.Elapsed.TotalSeconds:0.00} s virtual, {net.Links.Count:N0} links ({net.FailedLinks} failed)");
                 Console.WriteLine($"events     {buildEvents:N0} simulator events while building = {buildRate:N0} events/s (aim >= {AimEventsPerSecond:N0}: {Ratio(buildRate, AimEventsPerSecond)}), " +
-                                  $"{(double)buildGc.Allocated / Math.Max(1, buildEvents):N0} bytes allocated per event");
+                                  $"{(double)buildGc.Allocated / Math.Max(1, buildEvents):N0} bytes allocated per event; " +
+                                  $"CPU {buildGc.Cpu.TotalSeconds:0.00} s = {buildEvents / Math.Max(1e-9, buildGc.Cpu.TotalSeconds):N0} events per CPU-second");
                 if (sampler != null) Console.WriteLine("allocated while building, by type (sampled):" + Environment.NewLine + sampler.Report(Program.Option(Environment.GetCommandLineArgs(), "--alloc-top", 0)));
                 if (gcLog != null) Console.Write("collections while building:" + Environment.NewLine + gcLog.Report());
                 Console.WriteLine($"gc build   {buildGc} (aim < {AimGcPauseShare:P0}: {Ratio(AimGcPauseShare, buildGc.PauseShare)}); {exceptions:N0} exceptions thrown");
@@ -123,6 +124,7 @@ namespace PSPeer.Benchmarks
                 var allMessages = new List<double>();
                 long events0 = net.Simulation.ExecutedWorkItems;
                 var spent = TimeSpan.Zero;
+                var cpuSpent = TimeSpan.Zero;
                 var loop = Stopwatch.StartNew();
                 gc = GcWindow.Start();
                 // The servents' counters summed directly: Measure() also runs BFS from the origins, far too slow per query
@@ -131,9 +133,11 @@ namespace PSPeer.Benchmarks
                 for (int q = 0; q < queries; q++)
                 {
                     int origin = net.Ultrapeers[random.Next(net.Ultrapeers.Count)];
+                    var cpu0 = GcWindow.ProcessCpu();
                     clock.Restart();
                     hits.Add(net.Search(origin, Query, ttl: Ttl, timeout: TimeSpan.FromSeconds(3)).Count);
                     spent += clock.Elapsed;
+                    cpuSpent += GcWindow.ProcessCpu() - cpu0;
                     var now = Counted(net);
                     queryMessages.Add(now.queries - previous.queries);
                     allMessages.Add(now.messages - previous.messages);
@@ -144,7 +148,8 @@ namespace PSPeer.Benchmarks
                 long events = net.Simulation.ExecutedWorkItems - events0;
                 double queryRate = events / spent.TotalSeconds;
                 Console.WriteLine($"queries    {spent.TotalMilliseconds / queries,8:0.0} ms wall per query, {events / Math.Max(1, queries):N0} events per query = {queryRate:N0} events/s " +
-                                  $"(aim >= {AimEventsPerSecond:N0}: {Ratio(queryRate, AimEventsPerSecond)}), {(double)queryGc.Allocated / Math.Max(1, events):N0} bytes allocated per event");
+                                  $"(aim >= {AimEventsPerSecond:N0}: {Ratio(queryRate, AimEventsPerSecond)}), {(double)queryGc.Allocated / Math.Max(1, events):N0} bytes allocated per event; " +
+                                  $"CPU {cpuSpent.TotalMilliseconds / Math.Max(1, queries):0.0} ms per query = {events / Math.Max(1e-9, cpuSpent.TotalSeconds):N0} events per CPU-second");
                 Console.WriteLine($"gc queries {queryGc} (aim < {AimGcPauseShare:P0}: {Ratio(AimGcPauseShare, queryGc.PauseShare)})");
                 Console.WriteLine($"per query  hits {Spread(hits)}; query messages {Spread(queryMessages)}; messages of all types {Spread(allMessages)}");
             }
@@ -179,30 +184,35 @@ namespace PSPeer.Benchmarks
         /// <summary>Collections, pause time and allocation over one phase, as a share of its wall time.</summary>
         readonly struct GcWindow
         {
-            readonly TimeSpan _paused;
+            readonly TimeSpan _paused, _cpu;
             readonly int _gen0, _gen1, _gen2;
             readonly long _allocated;
 
-            GcWindow(TimeSpan paused, int gen0, int gen1, int gen2, long allocated)
+            GcWindow(TimeSpan paused, TimeSpan cpu, int gen0, int gen1, int gen2, long allocated)
             {
-                _paused = paused; _gen0 = gen0; _gen1 = gen1; _gen2 = gen2; _allocated = allocated;
+                _paused = paused; _cpu = cpu; _gen0 = gen0; _gen1 = gen1; _gen2 = gen2; _allocated = allocated;
             }
 
-            public static GcWindow Start() => new GcWindow(GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
+            public static GcWindow Start() => new GcWindow(GC.GetTotalPauseDuration(), ProcessCpu(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
 
-            public GcResult Stop(TimeSpan wall) => new GcResult(GC.GetTotalPauseDuration() - _paused, wall,
+            public GcResult Stop(TimeSpan wall) => new GcResult(GC.GetTotalPauseDuration() - _paused, wall, ProcessCpu() - _cpu,
                 GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2, GC.GetTotalAllocatedBytes() - _allocated);
+
+            // The simulation runs on one thread and the workstation GC on the thread that allocates, so the process's CPU
+            // time is the phase's work: a figure that, unlike wall time, barely moves when other work shares the cores.
+            internal static TimeSpan ProcessCpu() { using (var self = Process.GetCurrentProcess()) return self.TotalProcessorTime; }
         }
 
         readonly struct GcResult
         {
-            public GcResult(TimeSpan paused, TimeSpan wall, int gen0, int gen1, int gen2, long allocated)
+            public GcResult(TimeSpan paused, TimeSpan wall, TimeSpan cpu, int gen0, int gen1, int gen2, long allocated)
             {
-                Paused = paused; Wall = wall; Gen0 = gen0; Gen1 = gen1; Gen2 = gen2; Allocated = allocated;
+                Paused = paused; Wall = wall; Cpu = cpu; Gen0 = gen0; Gen1 = gen1; Gen2 = gen2; Allocated = allocated;
             }
 
             public TimeSpan Paused { get; }
             public TimeSpan Wall { get; }
+            public TimeSpan Cpu { get; }
             public int Gen0 { get; }
             public int Gen1 { get; }
             public int Gen2 { get; }
