@@ -203,10 +203,35 @@ namespace PSPeer.Module.Tests.Hosts
 
         public string Log => _log.ToString();
 
-        /// <summary>pwsh (7.6.9, the dotnet tool) for remoting, or null.</summary>
+        /// <summary>pwsh for remoting (an installed one, else the repository's local dotnet tool), or null.</summary>
         public static string Pwsh =>
             new[] { Environment.GetEnvironmentVariable("HOME") + "/.dotnet/tools/pwsh", "/usr/bin/pwsh", "/usr/local/bin/pwsh", "/opt/microsoft/powershell/7/pwsh" }
-                .FirstOrDefault(File.Exists);
+                .FirstOrDefault(File.Exists) ?? LocalToolPwsh();
+
+        /// <summary>
+        /// The pwsh that `dotnet tool restore` gives the repository (.config/dotnet-tools.json) is a framework-dependent
+        /// pwsh.dll in the NuGet cache, with no executable of its own; sshd's subsystem and the workstation need one
+        /// path, so a small launcher script runs it. Null when the tool is not restored.
+        /// </summary>
+        static string LocalToolPwsh()
+        {
+            if (OperatingSystem.IsWindows()) return null;   // the namespaces and sshd are Linux's
+            string manifest = File.ReadAllText(Path.Combine(ModuleSession.RepoRoot, ".config", "dotnet-tools.json"));
+            var version = System.Text.RegularExpressions.Regex.Match(manifest, "\"powershell\"\\s*:\\s*\\{\\s*\"version\"\\s*:\\s*\"([^\"]+)\"");
+            string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "/root", ".nuget", "packages");
+            string dll = Path.Combine(packages, "powershell", version.Groups[1].Value, "tools", "net10.0", "any", "unix", "pwsh.dll");
+            string dotnet = Which("dotnet");
+            if (!version.Success || !File.Exists(dll) || dotnet == null) return null;
+            string launcher = Path.Combine(Path.GetTempPath(), "pspeer-pwsh-" + version.Groups[1].Value + ".sh");
+            string text = "#!/bin/sh\nexec " + dotnet + " " + dll + " \"$@\"\n";
+            if (!File.Exists(launcher) || File.ReadAllText(launcher) != text)
+            {
+                File.WriteAllText(launcher, text);
+                File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                    UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+            return launcher;
+        }
 
         /// <summary>Null when PowerShell remoting over SSH can run here; else what is missing.</summary>
         public static string WhyNoRemoting()
@@ -215,7 +240,7 @@ namespace PSPeer.Module.Tests.Hosts
             if (!File.Exists("/usr/sbin/sshd")) return "needs sshd for remoting: bash .ci/install-tools.sh (openssh-server)";
             if (Which("ssh") == null) return "needs the ssh client for remoting (openssh-client)";
             if (Which("ssh-keygen") == null) return "needs ssh-keygen (openssh-client)";
-            if (Pwsh == null) return "needs pwsh as the SSH subsystem: dotnet tool install --global PowerShell --version 7.6.9";
+            if (Pwsh == null) return "needs pwsh as the SSH subsystem: dotnet tool restore (the repository's local tool) or a pwsh on the machine";
             return null;
         }
 
