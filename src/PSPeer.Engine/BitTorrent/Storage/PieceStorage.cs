@@ -294,33 +294,28 @@ namespace PSPeer.Engine.BitTorrent
             }
             if (!_emptyFilesCreated) CreateEmptyFiles(null);
 
-            long position = (long)piece * Torrent.PieceLength;
-            int done = 0;
-            for (int i = FirstFileAt(position); done < size; i++)
+            var spans = new FileSpans(this, (long)piece * Torrent.PieceLength, size);
+            while (spans.MoveNext())
             {
-                var file = _files[i];
-                if (file.Length == 0) continue;
-                long inFile = position + done - file.Offset;
-                int count = (int)Math.Min(size - done, file.Length - inFile);
+                var file = spans.File;
                 await file.Lock.WaitAsync(cancellationToken);
                 try
                 {
                     ThrowIfDisposed();
                     var stream = file.ForWriting(_storage);
-                    stream.Position = inFile;
+                    stream.Position = spans.InFile;
                     // No FlushAsync: OpenReadWrite streams write through (FileStream.FlushAsync would cost a
                     // quarter of the write speed), and the next seek or Dispose flushes any stream that buffers.
                     // A plain Write: callers are already off their read loop (a swarm verifies on the thread pool), and
                     // on Unix an async file write is this same write handed to another pool thread, a hop per piece
                     // that showed in the profile of a 1 GiB download (issue 13).
                     cancellationToken.ThrowIfCancellationRequested();
-                    stream.Write(data, offset + done, count);
+                    stream.Write(data, offset + spans.Done, spans.Count);
                 }
                 finally
                 {
                     Release(file);
                 }
-                done += count;
             }
 
             lock (_gate)
@@ -353,15 +348,11 @@ namespace PSPeer.Engine.BitTorrent
         public bool TryReadBlock(int piece, int begin, byte[] buffer, int offset, int count)
         {
             CheckBlockRead(piece, begin, buffer, offset, count);
-            long position = (long)piece * Torrent.PieceLength + begin;
-            int done = 0;
-            for (int i = FirstFileAt(position); done < count; i++)
+            var spans = new FileSpans(this, (long)piece * Torrent.PieceLength + begin, count);
+            while (spans.MoveNext())
             {
-                var file = _files[i];
-                if (file.Length == 0) continue;
-                long inFile = position + done - file.Offset;
-                int want = (int)Math.Min(count - done, file.Length - inFile);
-                int got = 0;
+                var file = spans.File;
+                int got, want = spans.Count;
                 var reader = file.TryRentReader(_storage, out int generation);
                 if (reader == null)
                 {
@@ -370,7 +361,7 @@ namespace PSPeer.Engine.BitTorrent
                     try
                     {
                         ThrowIfDisposed();
-                        got = ReadFully(file.ForReading(_storage), inFile, buffer, offset + done, want);
+                        got = ReadFully(file.ForReading(_storage), spans.InFile, buffer, offset + spans.Done, want);
                     }
                     finally
                     {
@@ -379,11 +370,10 @@ namespace PSPeer.Engine.BitTorrent
                 }
                 else
                 {
-                    try { got = ReadFully(reader, inFile, buffer, offset + done, want); }
+                    try { got = ReadFully(reader, spans.InFile, buffer, offset + spans.Done, want); }
                     finally { file.ReturnReader(reader, generation); }
                 }
                 if (got < want) throw new IOException($"'{file.FullPath}' is shorter than the torrent says: was it changed while being shared?");
-                done += want;
             }
             return true;
         }
@@ -450,28 +440,25 @@ namespace PSPeer.Engine.BitTorrent
         // (the data on disk is not what the torrent says), IOException when serving (it changed under us).
         async Task<bool> ReadRangeAsync(long position, byte[] buffer, int offset, int count, bool forCheck, CancellationToken cancellationToken)
         {
-            int done = 0;
-            for (int i = FirstFileAt(position); done < count; i++)
+            var spans = new FileSpans(this, position, count);
+            while (spans.MoveNext())
             {
-                var file = _files[i];
-                if (file.Length == 0) continue;
-                long inFile = position + done - file.Offset;
-                int want = (int)Math.Min(count - done, file.Length - inFile);
-                int got = 0;
+                var file = spans.File;
+                int got = 0, want = spans.Count, at = offset + spans.Done;
                 await file.Lock.WaitAsync(cancellationToken);
                 try
                 {
                     ThrowIfDisposed();
                     var stream = file.ForReading(_storage);
-                    stream.Position = inFile;
+                    stream.Position = spans.InFile;
                     while (got < want)
                     {
                         // Serving a block: a plain Read (the send loop is on the thread pool already; on Unix an async
                         // read is this read on another pool thread, a hop per 16 KiB block). Checking reads the next
                         // piece while the current one is hashed, so it stays asynchronous.
                         int n = forCheck
-                            ? await stream.ReadAsync(buffer, offset + done + got, want - got, cancellationToken)
-                            : stream.Read(buffer, offset + done + got, want - got);
+                            ? await stream.ReadAsync(buffer, at + got, want - got, cancellationToken)
+                            : stream.Read(buffer, at + got, want - got);
                         if (n <= 0) break;
                         got += n;
                     }
@@ -485,9 +472,44 @@ namespace PSPeer.Engine.BitTorrent
                     if (forCheck) return false;
                     throw new IOException($"'{file.FullPath}' is shorter than the torrent says: was it changed while being shared?");
                 }
-                done += want;
             }
             return true;
+        }
+
+        /// <summary>
+        /// Torrent bytes [position, position + count) file by file, in order: each step's file, where in it the part
+        /// starts, how many bytes it holds and how far into the range it begins. Zero-length files hold none and are
+        /// skipped. A struct: the seeder's block reads walk it without allocating.
+        /// </summary>
+        struct FileSpans
+        {
+            readonly StorageFile[] _files;
+            readonly long _position;
+            readonly int _total;
+            int _next;
+
+            public FileSpans(PieceStorage storage, long position, int count)
+            {
+                _files = storage._files; _position = position; _total = count;
+                _next = storage.FirstFileAt(position);
+                File = null; InFile = 0; Done = 0; Count = 0;
+            }
+
+            public StorageFile File { get; private set; }
+            public long InFile { get; private set; }   // where in File this part starts
+            public int Done { get; private set; }      // bytes of the range before this part
+            public int Count { get; private set; }     // bytes of the range in this part
+
+            public bool MoveNext()
+            {
+                Done += Count;
+                if (Done >= _total) return false;
+                while (_files[_next].Length == 0) _next++;
+                File = _files[_next++];
+                InFile = _position + Done - File.Offset;
+                Count = (int)Math.Min(_total - Done, File.Length - InFile);
+                return true;
+            }
         }
 
         // The file holding torrent byte `position` (the first non-empty file ending after it).
