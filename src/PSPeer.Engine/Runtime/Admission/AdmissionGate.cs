@@ -105,7 +105,10 @@ namespace PSPeer.Engine.Runtime.Admission
             if (raw == null) throw new ArgumentNullException(nameof(raw));
             string remote;
             try { remote = raw.RemoteEndPoint; } catch (Exception) { remote = null; }
-            string address = HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
+            // A connection that knows its remote address says it without a string of its own (a simulated end: its peer
+            // host's), and counts by the same text when it gives its place back (see HandOver).
+            string address = raw is IAdmissionCarrier carrier ? carrier.RemoteAddress
+                : HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
             var limits = _node != null ? _node.Limits : _limits();
             AdmittedConnection admitted = null, evicted = null;
             string refusal = null;
@@ -187,18 +190,51 @@ namespace PSPeer.Engine.Runtime.Admission
             lock (_lock) ReleaseLocked(connection);
         }
 
+        /// <summary>
+        /// An established connection's place passes from its wrapper to <paramref name="carrier"/> (the connection under
+        /// it), which gives it back with <see cref="ReleaseCarried"/> when disposed; false when the place was already
+        /// given back (the wrapper was disposed).
+        /// </summary>
+        internal bool HandOver(AdmittedConnection connection, IAdmissionCarrier carrier)
+        {
+            lock (_lock)
+            {
+                if (!connection.Counted) return false;
+                connection.Counted = false;   // disposing the wrapper from now on only disposes the carrier
+                UnlistPending(connection);
+                carrier.CarryAdmission(this);
+                return true;
+            }
+        }
+
+        /// <summary>A connection that carried its own place (see <see cref="HandOver"/>) was disposed: the place is free.</summary>
+        internal void ReleaseCarried(string address)
+        {
+            lock (_lock)
+            {
+                _open--;
+                ForgetOneFrom(address);
+            }
+        }
+
         void ReleaseLocked(AdmittedConnection connection)
         {
             if (!connection.Counted) return;
             connection.Counted = false;
             _open--;
             UnlistPending(connection);
-            if (_perAddress != null && _perAddress.TryGetValue(connection.Address, out int n))
-            {
-                if (n <= 1) _perAddress.Remove(connection.Address);
-                else _perAddress[connection.Address] = n - 1;
-            }
+            ForgetOneFrom(connection.Address);
             connection.Budget?.Release();
+        }
+
+        // Under _lock: one connection fewer from that address.
+        void ForgetOneFrom(string address)
+        {
+            if (_perAddress != null && _perAddress.TryGetValue(address, out int n))
+            {
+                if (n <= 1) _perAddress.Remove(address);
+                else _perAddress[address] = n - 1;
+            }
         }
 
         internal void DeadlinePassed(AdmittedConnection connection, TimeSpan timeout)

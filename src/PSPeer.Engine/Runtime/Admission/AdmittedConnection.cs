@@ -63,6 +63,18 @@ namespace PSPeer.Engine.Runtime.Admission
             _gate.Established(this);
         }
 
+        /// <summary>
+        /// The handshake is done and a long-lived owner (a Gnutella link) takes the connection: marks it established and,
+        /// where the connection under it can hold its own place in the gate (a simulated end, which holds no descriptor),
+        /// hands the place over and returns that connection, so that this wrapper can be let go. Otherwise returns this.
+        /// </summary>
+        internal IConnection Settle()
+        {
+            MarkEstablished();
+            if (!(_inner is IAdmissionCarrier carrier) || Budget != null) return this;
+            return _gate.HandOver(this, carrier) ? _inner : this;
+        }
+
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

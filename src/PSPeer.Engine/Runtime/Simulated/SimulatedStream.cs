@@ -5,6 +5,8 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Runtime.Simulated
 {
@@ -27,7 +29,7 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// is the same as with tasks (ManualResetValueTaskSourceCore would post it, adding a scheduler event per read).
     /// </remarks>
     // The stream is also the connection end (IConnection, with itself as its Stream): one object per end, not two.
-    sealed class SimulatedStream : Stream, IConnection, IValueReadStream, IValueTaskSource<int>
+    sealed class SimulatedStream : Stream, IAdmissionCarrier, IValueReadStream, IValueTaskSource<int>
     {
         static readonly SendOrPostCallback CancelReadCallback = state => ((SimulatedStream)state).CancelPendingRead();
         static readonly Action<object> CancelReadFromToken = state => ((SimulatedStream)state).OnReadCancelled();
@@ -80,6 +82,17 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         public string LocalEndPoint => _natEndPoints?.Local ?? Host.HostAddress + ":" + _localPort;
         public string RemoteEndPoint => _natEndPoints?.Remote ?? RemoteHost.HostAddress + ":" + _remotePort;
+
+        /// <summary>The peer host's address (its own string, shared by every end that reaches it), or across a NAT the address this end sees.</summary>
+        public string RemoteAddress => _natEndPoints != null ? HostOf(_natEndPoints.Remote) : RemoteHost.HostAddress;
+
+        static string HostOf(string endPoint) => HostPort.TryParse(endPoint, out var hp) ? hp.Host : endPoint;
+
+        // The admission gate whose count this accepted end holds once past its handshake (see AdmittedConnection.Settle),
+        // given back when the end is disposed; null for every other end.
+        AdmissionGate _admittedBy;
+
+        void IAdmissionCarrier.CarryAdmission(AdmissionGate gate) => _admittedBy = gate;
 
         /// <summary>An end whose host and peer's host are reached at their own addresses.</summary>
         internal void SetPorts(int localPort, int remotePort)
@@ -429,6 +442,10 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
             if (IsFinished) _network.Untrack(this);
             base.Dispose(disposing);
+            // Last, as the gate's wrapper gave the place back after closing the end.
+            var admittedBy = _admittedBy;
+            _admittedBy = null;
+            admittedBy?.ReleaseCarried(RemoteAddress);
         }
 
         IOException ResetException() => new IOException(_resetReason);
