@@ -32,8 +32,10 @@ namespace PSPeer.Engine.Runtime.Admission
         // A node's own gate reads its limits and reports through the node itself, not through two delegates per node.
         readonly PeerNodeBase _node;
         readonly Func<byte[]> _refusalResponse;
-        readonly object _lock = new object();
-        // Under _lock, made on the first connection admitted: a simulated leaf accepts nothing, and holds one of these.
+        // Made by the first connection: a simulated leaf accepts nothing, and holds no lock object, no count per address
+        // and no list of connections before their handshake.
+        object _lock;
+        // Under Lock, made on the first connection admitted.
         Dictionary<string, int> _perAddress;
         LinkedList<AdmittedConnection> _pending;   // before handshake, oldest first
         int _open;
@@ -61,10 +63,15 @@ namespace PSPeer.Engine.Runtime.Admission
             _refusalResponse = refusalResponse;
         }
 
+        /// <summary>Whether anything was ever admitted or asked of the gate (its lock exists): for tests of what an idle gate holds.</summary>
+        internal bool HoldsLock => Volatile.Read(ref _lock) != null;
+
+        object Lock => Volatile.Read(ref _lock) ?? Interlocked.CompareExchange(ref _lock, new object(), null) ?? _lock;
+
         /// <summary>Connections admitted and still open.</summary>
-        public int OpenCount { get { lock (_lock) return _open; } }
+        public int OpenCount { get { lock (Lock) return _open; } }
         /// <summary>Of those, how many have not yet completed their login or handshake.</summary>
-        public int PendingCount { get { lock (_lock) return _pending?.Count ?? 0; } }
+        public int PendingCount { get { lock (Lock) return _pending?.Count ?? 0; } }
         /// <summary>Connections refused (and evicted) since the gate started.</summary>
         public long RefusedCount => Interlocked.Read(ref _refused);
         /// <summary>Refused connections still being told so (an HTTP 503 being written; each lingers at most half a second).</summary>
@@ -113,7 +120,7 @@ namespace PSPeer.Engine.Runtime.Admission
             AdmittedConnection admitted = null, evicted = null;
             string refusal = null;
             bool budgetSpent = false;
-            lock (_lock)
+            lock (Lock)
             {
                 int fromAddress = 0;
                 _perAddress?.TryGetValue(address, out fromAddress);
@@ -169,13 +176,13 @@ namespace PSPeer.Engine.Runtime.Admission
 
         internal void Established(AdmittedConnection connection)
         {
-            lock (_lock)
+            lock (Lock)
             {
                 UnlistPending(connection);
             }
         }
 
-        // Under _lock: off the list of connections before their handshake, and the list let go once empty (an
+        // Under Lock: off the list of connections before their handshake, and the list let go once empty (an
         // ultrapeer of a simulated network has all its links past their handshake once built).
         void UnlistPending(AdmittedConnection connection)
         {
@@ -187,7 +194,7 @@ namespace PSPeer.Engine.Runtime.Admission
 
         internal void Release(AdmittedConnection connection)
         {
-            lock (_lock) ReleaseLocked(connection);
+            lock (Lock) ReleaseLocked(connection);
         }
 
         /// <summary>
@@ -197,7 +204,7 @@ namespace PSPeer.Engine.Runtime.Admission
         /// </summary>
         internal bool HandOver(AdmittedConnection connection, IAdmissionCarrier carrier)
         {
-            lock (_lock)
+            lock (Lock)
             {
                 if (!connection.Counted) return false;
                 connection.Counted = false;   // disposing the wrapper from now on only disposes the carrier
@@ -210,7 +217,7 @@ namespace PSPeer.Engine.Runtime.Admission
         /// <summary>A connection that carried its own place (see <see cref="HandOver"/>) was disposed: the place is free.</summary>
         internal void ReleaseCarried(string address)
         {
-            lock (_lock)
+            lock (Lock)
             {
                 _open--;
                 ForgetOneFrom(address);
@@ -227,7 +234,7 @@ namespace PSPeer.Engine.Runtime.Admission
             connection.Budget?.Release();
         }
 
-        // Under _lock: one connection fewer from that address.
+        // Under Lock: one connection fewer from that address.
         void ForgetOneFrom(string address)
         {
             if (_perAddress != null && _perAddress.TryGetValue(address, out int n))

@@ -56,6 +56,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>The order in which the host was added, from 0.</summary>
         public int Index { get; }
         public Simulation Simulation => _simulation;
+        internal SimulatedNetwork Network => _network;
         /// <summary>The shared virtual clock as this host sees it: its timers die with it when it crashes (the host itself).</summary>
         public IClock Clock => this;
         /// <summary>Seeded from the simulation's seed and the host's name alone, so when it is first used changes nothing.</summary>

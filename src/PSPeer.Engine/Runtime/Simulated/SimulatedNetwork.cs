@@ -192,8 +192,8 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Both ends of a new connection, tracked on their hosts until they finish.</summary>
         public (SimulatedStream client, SimulatedStream server) CreateConnection(SimulatedHost client, SimulatedHost server, int serverPort)
         {
-            var clientStream = new SimulatedStream(this, client, ++_nextStreamId);
-            var serverStream = new SimulatedStream(this, server, ++_nextStreamId);
+            var clientStream = new SimulatedStream(client, ++_nextStreamId);
+            var serverStream = new SimulatedStream(server, ++_nextStreamId);
             Connect(clientStream, serverStream);
             client.Track(clientStream);
             server.Track(serverStream);
@@ -210,8 +210,8 @@ namespace PSPeer.Engine.Runtime.Simulated
         public (SimulatedStream client, SimulatedStream server) CreateConnection(SimulatedHost client, SimulatedHost server,
             string clientLocal, string clientSeenAs, string serverLocal, string serverDialledAs)
         {
-            var clientStream = new SimulatedStream(this, client, ++_nextStreamId);
-            var serverStream = new SimulatedStream(this, server, ++_nextStreamId);
+            var clientStream = new SimulatedStream(client, ++_nextStreamId);
+            var serverStream = new SimulatedStream(server, ++_nextStreamId);
             Connect(clientStream, serverStream);
             client.Track(clientStream);
             server.Track(serverStream);

@@ -36,7 +36,6 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>The next segment in flight to this end has arrived (the state is the receiving stream).</summary>
         static readonly SendOrPostCallback ArriveCallback = state => ((SimulatedStream)state).Arrive();
 
-        readonly SimulatedNetwork _network;
         // Segments on their way to this end and arrived but unread, in order, in one ring (taken from a pool by the
         // first segment and given back when the last is read: a quiet end holds none): the first _readable entries have
         // arrived, the rest are in flight. The peer appends as it writes and each arrival (a scheduled ArriveCallback,
@@ -64,14 +63,15 @@ namespace PSPeer.Engine.Runtime.Simulated
         short _readVersion;
         ReadState _readState;
 
-        public SimulatedStream(SimulatedNetwork network, SimulatedHost host, long id)
+        public SimulatedStream(SimulatedHost host, long id)
         {
-            _network = network;
             Host = host;
             Id = id;
         }
 
         public SimulatedHost Host { get; }
+        // The host's: a field of its own would cost every end of a big simulation 8 bytes more.
+        SimulatedNetwork Network => Host.Network;
         public long Id { get; }
         Stream IConnection.Stream => this;
         // Endpoints are made when asked for, from the hosts' addresses and these ports (a simulated network holds
@@ -119,7 +119,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             get
             {
-                var peer = End < 0 ? null : _network.Connections.At(End ^ 1);
+                var peer = End < 0 ? null : Network.Connections.At(End ^ 1);
                 return peer != null && peer.Id == PeerId ? peer : null;
             }
         }
@@ -130,7 +130,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         internal int End { get; private set; } = -1;
         int _remoteHostIndex;
         /// <summary>The host at the other end (kept as an index, like the peer: see <see cref="Peer"/>).</summary>
-        internal SimulatedHost RemoteHost => _network.HostAt(_remoteHostIndex);
+        internal SimulatedHost RemoteHost => Network.HostAt(_remoteHostIndex);
 
         /// <summary>Joins this end to its connection: its number in the ConnectionTable and the host at the other end.</summary>
         internal void Join(int end, SimulatedHost remoteHost)
@@ -150,7 +150,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         internal SimulatedStream TrackedPrevious, TrackedNext;
         internal bool IsTracked;
         /// <summary>The link from this end's host to the peer's host.</summary>
-        public SimulatedLink Outbound => _network.GetLink(Host, RemoteHost);
+        public SimulatedLink Outbound => Network.GetLink(Host, RemoteHost);
         public bool IsReset => _resetReason != null;
         /// <summary>Nothing more can happen on this end: it was reset, or closed here and closed by the peer.</summary>
         public bool IsFinished => IsReset || (_disposed && _finReceived);
@@ -246,9 +246,9 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (IsReset) return Task.FromException(ResetException());
             if (count == 0) return Task.CompletedTask;
             long serialized = Send(buffer, offset, count);
-            if (serialized <= _network.Scheduler.Now) return Task.CompletedTask;
+            if (serialized <= Network.Scheduler.Now) return Task.CompletedTask;
             var wait = new WriteWait(this);
-            _network.Scheduler.Enqueue(serialized, WriteWait.Fire, wait);
+            Network.Scheduler.Enqueue(serialized, WriteWait.Fire, wait);
             return wait.Task;
         }
 
@@ -263,23 +263,23 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Queues the bytes on the link; returns the tick at which the last of them has left this host.</summary>
         long Send(byte[] buffer, int offset, int count)
         {
-            var scheduler = _network.Scheduler;
+            var scheduler = Network.Scheduler;
             var link = Outbound;
             long now = scheduler.Now;
             long serialized = now;
-            int segmentSize = _network.Options.SegmentSize;
+            int segmentSize = Network.Options.SegmentSize;
             while (count > 0)
             {
                 int n = Math.Min(count, segmentSize);
-                var data = _network.SegmentBuffers.Rent(n);
+                var data = Network.SegmentBuffers.Rent(n);
                 Buffer.BlockCopy(buffer, offset, data, 0, n);
                 offset += n;
                 count -= n;
-                _network.Statistics.segmentsSent++;
-                _network.Statistics.bytesSent += n;
+                Network.Statistics.segmentsSent++;
+                Network.Statistics.bytesSent += n;
                 serialized = Math.Max(now, link.FreeAt) + link.SerializationTicks(n);
                 link.FreeAt = serialized;
-                long arrival = serialized + link.LatencyTicks + _network.RetransmissionDelay(link) + _network.JitterDelay(link);
+                long arrival = serialized + link.LatencyTicks + Network.RetransmissionDelay(link) + Network.JitterDelay(link);
                 Enqueue(arrival, SegmentKind.Data, data, n);
             }
             return serialized;
@@ -294,11 +294,11 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (target == null)
             {
                 // The other end is finished (reset, or closed both ways): what it would have dropped on arrival is dropped now.
-                if (data != null) _network.SegmentBuffers.Return(data);
+                if (data != null) Network.SegmentBuffers.Return(data);
                 return;
             }
             target.Append(new InFlight { Data = data, Length = length, Kind = kind });
-            _network.Scheduler.Enqueue(arrival, ArriveCallback, target);
+            Network.Scheduler.Enqueue(arrival, ArriveCallback, target);
         }
 
         /// <summary>The next segment in flight to this end has arrived.</summary>
@@ -323,7 +323,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                     DropEmptyHead();
                     _finReceived = true;
                     if (IsReadWaiting) CompleteRead(0, null);
-                    if (IsFinished) _network.Untrack(this);
+                    if (IsFinished) Network.Untrack(this);
                     return;
                 default:
                     if (_disposed || !Host.IsUp)
@@ -331,7 +331,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                         // Data for an end nobody will read: answer with a reset, as a TCP stack does.
                         Reset("The connection was closed locally and the peer kept sending.");
                         DropFirst();
-                        Enqueue(_network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Reset, null, 0);
+                        Enqueue(Network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Reset, null, 0);
                         return;
                     }
                     _readable++;
@@ -360,7 +360,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         void DropFirst()
         {
             ref var first = ref _ring[_ringHead];
-            if (first.Data != null) _network.SegmentBuffers.Return(first.Data);
+            if (first.Data != null) Network.SegmentBuffers.Return(first.Data);
             first = default;
             _ringHead = (_ringHead + 1) & (_ring.Length - 1);
             _ringCount--;
@@ -420,9 +420,9 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (IsReset) return;
             _resetReason = reason;
-            _network.Statistics.resets++;
+            Network.Statistics.resets++;
             DropArrived();
-            _network.Untrack(this);
+            Network.Untrack(this);
             // Completed last, with this end's state settled: the reader's continuation runs inline.
             if (IsReadWaiting) CompleteRead(0, ResetException());
         }
@@ -438,9 +438,9 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (!IsReset)
             {
                 DropArrived();
-                Enqueue(_network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Fin, null, 0);
+                Enqueue(Network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Fin, null, 0);
             }
-            if (IsFinished) _network.Untrack(this);
+            if (IsFinished) Network.Untrack(this);
             base.Dispose(disposing);
             // Last, as the gate's wrapper gave the place back after closing the end.
             var admittedBy = _admittedBy;
@@ -510,7 +510,7 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         void OnReadCancelled()
         {
-            var scheduler = _network.Scheduler;
+            var scheduler = Network.Scheduler;
             // The token may fire on any thread; the stream's state belongs to the loop.
             if (scheduler.IsRunning && !scheduler.IsRunningOnCurrentThread) scheduler.Enqueue(scheduler.Now, CancelReadCallback, this);
             else CancelPendingRead();

@@ -122,6 +122,17 @@ namespace PSPeer.Engine.Tests.Runtime.Admission
             Assert.Equal(0, s.Gate.OpenCount);
         }
 
+        [Fact]
+        public void A_gate_that_admitted_nothing_holds_no_lock_and_its_first_connection_makes_one()
+        {
+            var s = new Setup(perAddress: 8);
+            Assert.False(s.Gate.HoldsLock);
+            s.Dial();
+            s.Settle();
+            Assert.True(s.Gate.HoldsLock);
+            Assert.Equal(1, s.Gate.OpenCount);
+        }
+
         sealed class PlainConnection : IConnection
         {
             public bool Disposed;
