@@ -24,7 +24,7 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// wait for the link. State is touched only on the simulation's loop (or while it is idle); a cancellation
     /// arriving on another thread is handed to the loop.
     /// A read that has to wait is a ValueTask whose source is the stream itself (one read at a time): a waiting read
-    /// costs no object, and completing it runs the reader's continuation inline when it was captured on the loop's
+    /// costs no new object (its buffer and token wait in a PendingRead kept per thread), and completing it runs the reader's continuation inline when it was captured on the loop's
     /// context and the loop is the one completing it — what a task completed on the loop does, so the order of work
     /// is the same as with tasks (ManualResetValueTaskSourceCore would post it, adding a scheduler event per read).
     /// </remarks>
@@ -50,16 +50,15 @@ namespace PSPeer.Engine.Runtime.Simulated
         bool _disposed;
         string _resetReason;
 
-        // The one read that may wait for data (ReadState), where its bytes go, and its token when it can be cancelled.
-        byte[] _readBuffer;
-        int _readOffset;
-        int _readCount;
-        ReadCancellation _readCancellation;
-        // The waiting read as a ValueTask source: how it ended, and who waits for it (with the context to run them in).
+        // The one read that may wait for data (ReadState): where its bytes go, its token, and how it ended (a PendingRead,
+        // held only while a ValueTask read waits or its result is untaken: a Gnutella link waits with WaitToRead and
+        // holds none), and who waits for it (with the context to run them in), also for a WaitToRead.
+        PendingRead _read;
+        /// <summary>Whether a ValueTask read waits or its result is untaken (for tests: a quiet end holds no read state).</summary>
+        internal bool HoldsPendingRead => _read != null;
         Action<object> _continuation;
         object _continuationState;
         object _continuationContext;   // null, a SynchronizationContext, a TaskScheduler, or a CapturedContext
-        Exception _readError;
         short _readVersion;
         ReadState _readState;
 
@@ -214,14 +213,15 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             _readState = ReadState.Waiting;
             _readVersion++;
-            _readBuffer = buffer;
-            _readOffset = offset;
-            _readCount = count;
+            var read = PendingRead.Rent();
+            read.Buffer = buffer;
+            read.Offset = offset;
+            read.Count = count;
+            _read = read;
             if (cancellationToken.CanBeCanceled)
             {
-                var cancellation = new ReadCancellation(cancellationToken);
-                _readCancellation = cancellation;
-                cancellation.Registration = cancellationToken.Register(CancelReadFromToken, this);
+                read.Token = cancellationToken;
+                read.Registration = cancellationToken.Register(CancelReadFromToken, this);
             }
             return new ValueTask<int>(this, _readVersion);
         }
@@ -337,7 +337,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                     _readable++;
                     _readableBytes += segment.Length;
                     if (IsReadWaiting)
-                        CompleteRead(_readBuffer == null ? _readableBytes : CopyOut(_readBuffer, _readOffset, _readCount), null);
+                        CompleteRead(_read?.Buffer == null ? _readableBytes : CopyOut(_read.Buffer, _read.Offset, _read.Count), null);
                     return;
             }
         }
@@ -483,10 +483,6 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Ends the waiting read with <paramref name="n"/> bytes or <paramref name="error"/>; its reader resumes last.</summary>
         void CompleteRead(int n, Exception error)
         {
-            _readBuffer = null;
-            var cancellation = _readCancellation;
-            _readCancellation = null;
-            cancellation?.Registration.Dispose();
             if (_readState == ReadState.Notify)
             {
                 // A wait reads nothing and keeps no result: the reader's next read finds the bytes, the end or the error.
@@ -494,8 +490,12 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
             else
             {
-                _readCount = n;   // the result, now that the read is over
-                _readError = error;
+                var read = _read;
+                read.Buffer = null;
+                read.Registration.Dispose();
+                read.Registration = default;
+                read.Count = n;   // the result, now that the read is over
+                read.Error = error;
                 _readState = ReadState.Completed;
             }
             var continuation = _continuation;
@@ -518,27 +518,29 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         void CancelPendingRead()
         {
-            var cancellation = _readCancellation;
-            if (_readState != ReadState.Waiting || cancellation == null || !cancellation.Token.IsCancellationRequested) return;
-            CompleteRead(0, new OperationCanceledException(cancellation.Token));
+            var read = _read;
+            if (_readState != ReadState.Waiting || read == null || !read.Token.IsCancellationRequested) return;
+            CompleteRead(0, new OperationCanceledException(read.Token));
         }
 
         ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token)
         {
             CheckReadToken(token);
             if (_readState == ReadState.Waiting) return ValueTaskSourceStatus.Pending;
-            if (_readError == null) return ValueTaskSourceStatus.Succeeded;
-            return _readError is OperationCanceledException ? ValueTaskSourceStatus.Canceled : ValueTaskSourceStatus.Faulted;
+            var error = _read.Error;
+            if (error == null) return ValueTaskSourceStatus.Succeeded;
+            return error is OperationCanceledException ? ValueTaskSourceStatus.Canceled : ValueTaskSourceStatus.Faulted;
         }
 
         int IValueTaskSource<int>.GetResult(short token)
         {
             CheckReadToken(token);
             if (_readState != ReadState.Completed) throw new InvalidOperationException("The read has not completed.");
-            var error = _readError;
-            int n = _readCount;
-            _readError = null;
-            _readCount = 0;
+            var read = _read;
+            var error = read.Error;
+            int n = read.Count;
+            _read = null;
+            read.Return();
             _readState = ReadState.None;   // the next read may start
             if (error != null) ExceptionDispatchInfo.Capture(error).Throw();
             return n;
@@ -627,12 +629,44 @@ namespace PSPeer.Engine.Runtime.Simulated
         // WaitToRead whose callback has not run yet.
         enum ReadState : byte { None, Waiting, Completed, Notify }
 
-        /// <summary>A waiting read's token and its registration: only reads that can be cancelled carry one.</summary>
-        sealed class ReadCancellation
+        /// <summary>
+        /// A ValueTask read that had to wait: where its bytes go and its token (with its registration) while it waits,
+        /// then its result until GetResult takes it. Kept per thread for the next one (simulations on several threads
+        /// never share one), a few at most: on a simulation's loop reads wait one at a time per end, and most ends of a
+        /// built network wait with WaitToRead instead.
+        /// </summary>
+        sealed class PendingRead
         {
-            public readonly CancellationToken Token;
+            public byte[] Buffer;
+            public int Offset;
+            public int Count;   // what the buffer has room for; once completed, the bytes read
+            public CancellationToken Token;
             public CancellationTokenRegistration Registration;
-            public ReadCancellation(CancellationToken token) => Token = token;
+            public Exception Error;
+
+            const int MaxSpares = 64;
+            [ThreadStatic] static PendingRead[] t_spares;
+            [ThreadStatic] static int t_spareCount;
+
+            public static PendingRead Rent()
+            {
+                if (t_spareCount == 0) return new PendingRead();
+                var read = t_spares[--t_spareCount];
+                t_spares[t_spareCount] = null;
+                return read;
+            }
+
+            /// <summary>Cleared and kept for the next read on this thread (GetResult, the only place, runs once per read).</summary>
+            public void Return()
+            {
+                Buffer = null;
+                Offset = Count = 0;
+                Token = default;
+                Registration = default;
+                Error = null;
+                var spares = t_spares ?? (t_spares = new PendingRead[MaxSpares]);
+                if (t_spareCount < spares.Length) spares[t_spareCount++] = this;
+            }
         }
 
         sealed class PostedContinuation
