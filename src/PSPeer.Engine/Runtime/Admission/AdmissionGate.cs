@@ -38,6 +38,12 @@ namespace PSPeer.Engine.Runtime.Admission
         // Under Lock, made on the first connection admitted.
         Dictionary<string, int> _perAddress;
         LinkedList<AdmittedConnection> _pending;   // before handshake, oldest first
+        // Under Lock: the one timer that closes connections whose pre-handshake deadline passed, due at the earliest
+        // deadline it knew of when set (a timer, a closure and a queued item per connection cost a simulated network
+        // hundreds of thousands of each while it builds).
+        IDisposable _deadlineTimer;
+        long _deadlineTimerDue = long.MaxValue;
+        int _deadlineTimerSet;   // counts the timers set: a timer knows whether it is still the current one
         int _open;
         int _refusing;
         long _refused;
@@ -65,6 +71,9 @@ namespace PSPeer.Engine.Runtime.Admission
 
         /// <summary>Whether anything was ever admitted or asked of the gate (its lock exists): for tests of what an idle gate holds.</summary>
         internal bool HoldsLock => Volatile.Read(ref _lock) != null;
+
+        /// <summary>How many times the gate's deadline timer was set (for tests: one timer serves many connections).</summary>
+        internal int DeadlineTimersSet { get { lock (Lock) return _deadlineTimerSet; } }
 
         object Lock => Volatile.Read(ref _lock) ?? Interlocked.CompareExchange(ref _lock, new object(), null) ?? _lock;
 
@@ -170,8 +179,65 @@ namespace PSPeer.Engine.Runtime.Admission
                 Refuse(raw, remote, address, refusal, budgetSpent);
                 return null;
             }
-            admitted.ArmDeadline(_runtime.Clock, limits.HandshakeTimeout);
+            ArmDeadline(admitted, limits.HandshakeTimeout);
             return admitted;
+        }
+
+        // Gives the connection its deadline and makes sure the gate's timer is due no later than it. With one timeout
+        // for all (the usual case) deadlines come in order, and the timer set for the first serves every later one.
+        void ArmDeadline(AdmittedConnection connection, TimeSpan timeout)
+        {
+            long now = _runtime.Clock.Now.UtcTicks;
+            connection.Timeout = timeout;
+            connection.DeadlineTicks = now + timeout.Ticks;
+            IDisposable replaced = null;
+            lock (Lock)
+            {
+                // Established or closed already: nothing to watch.
+                if (connection.PendingNode == null || connection.DeadlineTicks >= _deadlineTimerDue) return;
+                replaced = _deadlineTimer;
+                SetDeadlineTimerLocked(connection.DeadlineTicks, now);
+            }
+            replaced?.Dispose();
+        }
+
+        // Under Lock.
+        void SetDeadlineTimerLocked(long due, long now)
+        {
+            _deadlineTimerDue = due;
+            int set = ++_deadlineTimerSet;
+            _deadlineTimer = _runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), () => DeadlinesDue(set));
+        }
+
+        // The gate's timer: closes every connection before its handshake whose deadline passed, and sets the timer again
+        // for the earliest deadline left (at once when a live timer fired a little before the clock reached it). A timer
+        // replaced meanwhile (live, it may still fire) only does the same work.
+        void DeadlinesDue(int set)
+        {
+            List<AdmittedConnection> passed = null;
+            lock (Lock)
+            {
+                long now = _runtime.Clock.Now.UtcTicks;
+                if (set == _deadlineTimerSet)
+                {
+                    _deadlineTimer = null;
+                    _deadlineTimerDue = long.MaxValue;
+                }
+                long next = long.MaxValue;
+                for (var node = _pending?.First; node != null; node = node.Next)
+                {
+                    long deadline = node.Value.DeadlineTicks;
+                    if (deadline <= now) (passed ?? (passed = new List<AdmittedConnection>())).Add(node.Value);
+                    else if (deadline < next) next = deadline;
+                }
+                if (next < _deadlineTimerDue)
+                {
+                    _deadlineTimer?.Dispose();
+                    SetDeadlineTimerLocked(next, now);
+                }
+            }
+            // Reported and closed outside the lock, oldest first, as their own timers did.
+            if (passed != null) foreach (var connection in passed) DeadlinePassed(connection, connection.Timeout);
         }
 
         internal void Established(AdmittedConnection connection)
@@ -189,7 +255,13 @@ namespace PSPeer.Engine.Runtime.Admission
             if (connection.PendingNode == null) return;
             _pending.Remove(connection.PendingNode);
             connection.PendingNode = null;
-            if (_pending.Count == 0) _pending = null;
+            if (_pending.Count > 0) return;
+            _pending = null;
+            // Nobody left to watch: the timer is withdrawn rather than left to fire for nothing (a simulated ultrapeer's
+            // handshakes overlap while a network builds, so one timer still serves most of them).
+            _deadlineTimer?.Dispose();
+            _deadlineTimer = null;
+            _deadlineTimerDue = long.MaxValue;
         }
 
         internal void Release(AdmittedConnection connection)
