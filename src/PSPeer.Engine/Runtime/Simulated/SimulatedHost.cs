@@ -31,8 +31,9 @@ namespace PSPeer.Engine.Runtime.Simulated
         // Listeners as a list through SimulatedListener.NextOnHost, as datagram sockets are: a host listens on one port
         // or a few, and a dictionary would cost every host of a big simulation its entries and buckets.
         SimulatedListener _listeners;
-        // Open connection ends, as a list through the streams themselves (SimulatedStream.TrackedNext): no set per host.
-        SimulatedStream _streams;
+        // Open connection ends, as a list through the streams themselves (SimulatedStream.TrackedNext, by their numbers
+        // in the ConnectionTable; -1: none): no set per host.
+        int _firstStream = -1;
         int _streamCount;
         IScheduler _scheduler;
         IRandomSource _random;
@@ -245,10 +246,10 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (stream.IsTracked) return;
             stream.IsTracked = true;
-            stream.TrackedPrevious = null;
-            stream.TrackedNext = _streams;
-            if (_streams != null) _streams.TrackedPrevious = stream;
-            _streams = stream;
+            stream.TrackedPrevious = -1;
+            stream.TrackedNext = _firstStream;
+            if (_firstStream >= 0) Tracked(_firstStream).TrackedPrevious = stream.End;
+            _firstStream = stream.End;
             _streamCount++;
         }
 
@@ -256,18 +257,21 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (!stream.IsTracked) return;
             stream.IsTracked = false;
-            if (stream.TrackedPrevious != null) stream.TrackedPrevious.TrackedNext = stream.TrackedNext;
-            else _streams = stream.TrackedNext;
-            if (stream.TrackedNext != null) stream.TrackedNext.TrackedPrevious = stream.TrackedPrevious;
-            stream.TrackedPrevious = stream.TrackedNext = null;
+            if (stream.TrackedPrevious >= 0) Tracked(stream.TrackedPrevious).TrackedNext = stream.TrackedNext;
+            else _firstStream = stream.TrackedNext;
+            if (stream.TrackedNext >= 0) Tracked(stream.TrackedNext).TrackedPrevious = stream.TrackedPrevious;
+            stream.TrackedPrevious = stream.TrackedNext = -1;
             _streamCount--;
         }
+
+        // A tracked end by its number: its entry in the ConnectionTable stays until it is untracked (SimulatedNetwork.Untrack).
+        SimulatedStream Tracked(int end) => _network.Connections.At(end);
 
         /// <summary>A snapshot in creation order, so resets happen in the same order on every run.</summary>
         internal List<SimulatedStream> OpenStreams()
         {
             var list = new List<SimulatedStream>(_streamCount);
-            for (var s = _streams; s != null; s = s.TrackedNext) list.Add(s);
+            for (int end = _firstStream; end >= 0; end = Tracked(end).TrackedNext) list.Add(Tracked(end));
             list.Sort((a, b) => a.Id.CompareTo(b.Id));
             return list;
         }

@@ -76,7 +76,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         // Endpoints are made when asked for, from the hosts' addresses and these ports (a simulated network holds
         // hundreds of thousands of ends; their names are only read while connecting and for events). Across a NAT,
         // where an end sees another address than its host's, the strings are kept as given.
-        int _localPort, _remotePort;
+        ushort _localPort, _remotePort;
         NatEndPoints _natEndPoints;
 
         public string LocalEndPoint => _natEndPoints?.Local ?? Host.HostAddress + ":" + _localPort;
@@ -96,8 +96,8 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>An end whose host and peer's host are reached at their own addresses.</summary>
         internal void SetPorts(int localPort, int remotePort)
         {
-            _localPort = localPort;
-            _remotePort = remotePort;
+            _localPort = checked((ushort)localPort);
+            _remotePort = checked((ushort)remotePort);
         }
 
         /// <summary>An end that sees itself or its peer at another address (a NAT between them).</summary>
@@ -146,7 +146,12 @@ namespace PSPeer.Engine.Runtime.Simulated
             peer?.Reset(peerReason);
         }
         /// <summary>The host's list of open ends runs through its streams (no set per host): see SimulatedHost.Track.</summary>
-        internal SimulatedStream TrackedPrevious, TrackedNext;
+        /// <remarks>
+        /// The neighbours are held by their numbers in the ConnectionTable (-1: none), which stay theirs while they are
+        /// tracked: references would tie each new end to the older ones of its host, old objects pointing at young
+        /// ones, which every young collection must scan for.
+        /// </remarks>
+        internal int TrackedPrevious = -1, TrackedNext = -1;
         internal bool IsTracked;
         /// <summary>The link from this end's host to the peer's host.</summary>
         public SimulatedLink Outbound => Network.GetLink(Host, RemoteHost);

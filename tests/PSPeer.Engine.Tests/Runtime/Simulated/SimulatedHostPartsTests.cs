@@ -64,6 +64,52 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
             Assert.Equal(new[] { TimeSpan.FromMilliseconds(110), TimeSpan.FromMilliseconds(110) }, limited.arrivedAfter);
         }
 
+        [Fact]
+        public void A_host_tracks_its_open_ends_through_closes_and_reused_slots_and_a_crash_resets_exactly_those()
+        {
+            var sim = new Simulation(new SimulationOptions { Latency = TimeSpan.FromMilliseconds(10) });
+            var a = sim.AddHost("a");
+            var b = sim.AddHost("b");
+            var ends = sim.Run(async () =>
+            {
+                var listener = await b.Transport.ListenAsync(7000);
+                var pairs = new (IConnection client, IConnection server)[4];
+                for (int i = 0; i < pairs.Length; i++)
+                {
+                    var accept = listener.AcceptAsync();
+                    var client = await a.Transport.ConnectAsync(b.HostAddress, 7000);
+                    pairs[i] = (client, await accept);
+                }
+                return pairs;
+            }, Limit);
+            Assert.Equal(4, a.OpenConnectionCount);
+            Assert.Equal(4, b.OpenConnectionCount);
+
+            // The second connection closes both ways: its ends leave both hosts' lists, from the middle.
+            ends[1].client.Dispose();
+            ends[1].server.Dispose();
+            sim.RunFor(TimeSpan.FromMilliseconds(50));
+            Assert.Equal(3, a.OpenConnectionCount);
+            Assert.Equal(3, b.OpenConnectionCount);
+
+            // A new connection takes the freed slot in the connection table, and is tracked like the others.
+            var fifth = sim.Run(async () =>
+            {
+                var listener = await b.Transport.ListenAsync(7001);
+                var accept = listener.AcceptAsync();
+                var client = await a.Transport.ConnectAsync(b.HostAddress, 7001);
+                return (client, server: await accept);
+            }, Limit);
+            Assert.Equal(4, a.OpenConnectionCount);
+
+            a.Crash();
+            Assert.Equal(0, a.OpenConnectionCount);
+            Assert.Equal(0, b.OpenConnectionCount);
+            foreach (var end in new[] { ends[0].server, ends[2].server, ends[3].server, fifth.server })
+                Assert.True(((SimulatedStream)end).IsReset);
+            Assert.False(((SimulatedStream)ends[1].server).IsReset);
+        }
+
         /// <summary>Hosts a and b each dial c and send it 10 KB at once; their uplinks, and how long after the sends c had each in full.</summary>
         static (SimulatedLink a, SimulatedLink b, TimeSpan[] arrivedAfter) Uplinks(SimulationOptions options)
         {
