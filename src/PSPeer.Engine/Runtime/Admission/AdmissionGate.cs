@@ -35,8 +35,8 @@ namespace PSPeer.Engine.Runtime.Admission
         // Made by the first connection: a simulated leaf accepts nothing, and holds no lock object, no count per address
         // and no list of connections before their handshake.
         object _lock;
-        // Under Lock, made on the first connection admitted.
-        Dictionary<string, int> _perAddress;
+        // Under Lock (a mutable struct, used in place), and the list below made on the first connection admitted.
+        AddressCounts _perAddress;
         LinkedList<AdmittedConnection> _pending;   // before handshake, oldest first
         // Under Lock: the one timer that closes connections whose pre-handshake deadline passed, due at the earliest
         // deadline it knew of when set (a timer, a closure and a queued item per connection cost a simulated network
@@ -131,8 +131,7 @@ namespace PSPeer.Engine.Runtime.Admission
             bool budgetSpent = false;
             lock (Lock)
             {
-                int fromAddress = 0;
-                _perAddress?.TryGetValue(address, out fromAddress);
+                int fromAddress = _perAddress.Of(address);
                 if (fromAddress >= limits.MaxConnectionsPerAddress)
                     refusal = $"{address} already has {fromAddress} connections, the most one address may hold ({limits.MaxConnectionsPerAddress})";
                 else if (_open >= limits.MaxConnections && _pending?.First == null)
@@ -162,7 +161,7 @@ namespace PSPeer.Engine.Runtime.Admission
                     {
                         admitted = new AdmittedConnection(this, raw, address, budget, remote);
                         _open++;
-                        (_perAddress ?? (_perAddress = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)))[address] = fromAddress + 1;
+                        _perAddress.Increment(address);
                         admitted.PendingNode = (_pending ?? (_pending = new LinkedList<AdmittedConnection>())).AddLast(admitted);
                     }
                 }
@@ -307,14 +306,7 @@ namespace PSPeer.Engine.Runtime.Admission
         }
 
         // Under Lock: one connection fewer from that address.
-        void ForgetOneFrom(string address)
-        {
-            if (_perAddress != null && _perAddress.TryGetValue(address, out int n))
-            {
-                if (n <= 1) _perAddress.Remove(address);
-                else _perAddress[address] = n - 1;
-            }
-        }
+        void ForgetOneFrom(string address) => _perAddress.Decrement(address);
 
         internal void DeadlinePassed(AdmittedConnection connection, TimeSpan timeout)
         {
