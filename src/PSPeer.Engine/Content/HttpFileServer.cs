@@ -34,16 +34,18 @@ namespace PSPeer.Engine.Content
         readonly IPeerRuntime _runtime;
         readonly SharedFolder _folder;
         readonly Action<string, string, string> _onEvent;
-        readonly CancellationTokenSource _stop = new CancellationTokenSource();
-        readonly object _gate = new object();
-        // Under _gate; made on the first connection (a servent of a simulated network may never serve one).
+        // The stop signal and the lock are made when first needed: a servent of a simulated network keeps a server
+        // that may never serve a connection (every servent of a million-node network has one).
+        CancellationTokenSource _stop;   // under Gate
+        object _gate;
+        // Under Gate; made on the first connection.
         Dictionary<IConnection, Task> _connections;
         IListener _listener;
         AdmissionGate _admission;
         Task _acceptLoop;
         bool _stopped;
         int _uploads;
-        ConnectionLimits _limits = ConnectionLimits.For(ServerKind.HttpFileServer);
+        ConnectionLimits _limits;   // null: the HTTP server's defaults, made when first read (an owner sets its own)
 
         /// <param name="onEvent">Called with (type, remote, message) for HttpRequest, UploadCompleted, MalformedMessage.</param>
         public HttpFileServer(IPeerRuntime runtime, SharedFolder folder, Action<string, string, string> onEvent)
@@ -66,8 +68,30 @@ namespace PSPeer.Engine.Content
         /// </summary>
         public ConnectionLimits Limits
         {
-            get => _limits;
+            get => Volatile.Read(ref _limits) ?? Interlocked.CompareExchange(ref _limits, ConnectionLimits.For(ServerKind.HttpFileServer), null) ?? _limits;
             set => _limits = value ?? ConnectionLimits.For(ServerKind.HttpFileServer);
+        }
+
+        object Gate => Volatile.Read(ref _gate) ?? Interlocked.CompareExchange(ref _gate, new object(), null) ?? _gate;
+
+        /// <summary>Whether the stop signal or the lock was made yet: for tests of what a server that never served holds.</summary>
+        internal bool HoldsStopSourceOrLock => Volatile.Read(ref _gate) != null || Volatile.Read(ref _stop) != null;
+
+        /// <summary>Cancelled by <see cref="StopAsync"/> (already cancelled when made after it).</summary>
+        CancellationToken StopToken
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    if (_stop == null)
+                    {
+                        _stop = new CancellationTokenSource();
+                        if (_stopped) _stop.Cancel();
+                    }
+                    return _stop.Token;
+                }
+            }
         }
 
         /// <summary>Response bodies being sent now.</summary>
@@ -77,26 +101,28 @@ namespace PSPeer.Engine.Content
         public AdmissionGate Admission => _admission;
 
         /// <summary>Open connections, for tests and diagnostics.</summary>
-        public int ConnectionCount { get { lock (_gate) return _connections?.Count ?? 0; } }
+        public int ConnectionCount { get { lock (Gate) return _connections?.Count ?? 0; } }
 
         /// <summary>Listens on <paramref name="port"/> (0 = any free); PeerException PortInUse passes through.</summary>
         public async Task StartAsync(int port, CancellationToken cancellationToken = default)
         {
             if (_listener != null || _stopped) throw new InvalidOperationException("An HttpFileServer starts once.");
             _listener = await _runtime.Transport.ListenAsync(port, cancellationToken);
-            _admission = new AdmissionGate(_runtime, () => _limits, (type, remote, message, data) => Report(type, remote, message),
+            _admission = new AdmissionGate(_runtime, () => Limits, (type, remote, message, data) => Report(type, remote, message),
                 () => Error(503, Now, false, "too many connections; try again later", false, H("Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))));
-            _acceptLoop = _admission.RunAsync(_listener, Register, _stop.Token);
+            _acceptLoop = _admission.RunAsync(_listener, Register, StopToken);
         }
 
         /// <summary>Closes the listener and every open connection, and waits for their tasks to end.</summary>
         public async Task StopAsync()
         {
             Task[] pending;
-            lock (_gate)
+            CancellationTokenSource stop;
+            lock (Gate)
             {
                 if (_stopped) return;
                 _stopped = true;
+                stop = _stop;
                 pending = new Task[_connections?.Count ?? 0];
                 if (_connections != null)
                 {
@@ -104,7 +130,7 @@ namespace PSPeer.Engine.Content
                     foreach (var c in _connections.Keys) c.Dispose();
                 }
             }
-            _stop.Cancel();
+            stop?.Cancel();
             _listener?.Dispose();
             if (_acceptLoop != null) await _acceptLoop;
             await Task.WhenAll(pending);
@@ -119,7 +145,7 @@ namespace PSPeer.Engine.Content
         {
             if (connection == null) throw new ArgumentNullException(nameof(connection));
             var done = new TaskCompletionSource<bool>();
-            lock (_gate)
+            lock (Gate)
             {
                 if (_stopped) { connection.Dispose(); return Task.CompletedTask; }
                 Connections[connection] = done.Task;
@@ -127,13 +153,13 @@ namespace PSPeer.Engine.Content
             return ServeAndForgetAsync(connection, done, alreadyRead);
         }
 
-        // Under _gate.
+        // Under Gate.
         Dictionary<IConnection, Task> Connections => _connections ?? (_connections = new Dictionary<IConnection, Task>());
 
         void Register(IConnection connection)
         {
             var done = new TaskCompletionSource<bool>();
-            lock (_gate)
+            lock (Gate)
             {
                 if (_stopped) { connection.Dispose(); return; }
                 // Registered before the task starts, so StopAsync always sees and closes it.
@@ -151,7 +177,7 @@ namespace PSPeer.Engine.Content
             finally
             {
                 connection.Dispose();
-                lock (_gate) _connections?.Remove(connection);
+                lock (Gate) _connections?.Remove(connection);
                 done.TrySetResult(true);
             }
         }
@@ -163,7 +189,7 @@ namespace PSPeer.Engine.Content
             // 1 KiB to start (a request head is a few hundred bytes), doubling up to the bound only for a head that needs it.
             var reader = new HttpHeadReader(MaxHeadBytes, 1024);
             reader.Prefill(alreadyRead);
-            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(StopToken))
             {
                 var token = cts.Token;
                 while (!token.IsCancellationRequested)
@@ -258,8 +284,8 @@ namespace PSPeer.Engine.Content
                         bool sendsBody = !isHead && range.Length > 0;
                         if (sendsBody && !TryTakeUploadSlot())
                         {
-                            Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} 503 (all {_limits.MaxUploads} upload slots busy)");
-                            await SendAsync(stream, Error(503, Now, false, $"all {_limits.MaxUploads} upload slots are busy; try again later", false,
+                            Report(PeerEventTypes.HttpRequest, remote, $"{head.Method} {head.Target} 503 (all {Limits.MaxUploads} upload slots busy)");
+                            await SendAsync(stream, Error(503, Now, false, $"all {Limits.MaxUploads} upload slots are busy; try again later", false,
                                 H("Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))), cts);
                             return;
                         }
@@ -310,7 +336,7 @@ namespace PSPeer.Engine.Content
             while (true)
             {
                 int current = Volatile.Read(ref _uploads);
-                if (current >= _limits.MaxUploads) return false;
+                if (current >= Limits.MaxUploads) return false;
                 if (Interlocked.CompareExchange(ref _uploads, current + 1, current) == current) return true;
             }
         }
@@ -321,7 +347,7 @@ namespace PSPeer.Engine.Content
             var pool = BufferPool.Uploads;
             var buffers = new[] { pool.Rent(), pool.Rent() };
             Task<int> next = null;
-            var watch = new SlowReaderWatch(_runtime.Clock, _limits.MinUploadRate, _limits.SlowUploadWindow, () =>
+            var watch = new SlowReaderWatch(_runtime.Clock, Limits.MinUploadRate, Limits.SlowUploadWindow, () =>
             {
                 try { cts.Cancel(); } catch (ObjectDisposedException) { }
                 connection.Dispose();

@@ -23,13 +23,14 @@ namespace PSPeer.Engine.Content
         readonly IPeerRuntime _runtime;
         IFileStorage _storage;
         HashCache _cache;
-        readonly object _gate = new object();
-        Catalog _catalog;   // under _gate; null until the first file
-        int _nextIndex;
+        // Null until the first file. The catalog is also the lock of everything in it (a folder that shares nothing, as
+        // most of a simulated network's do, then holds no lock object either): made once, never replaced.
+        Catalog _catalog;
 
-        /// <summary>The shared files in index order, and by index, path and content hash.</summary>
+        /// <summary>The shared files in index order, and by index, path and content hash (it is their lock).</summary>
         sealed class Catalog
         {
+            public int NextIndex;
             public readonly List<SharedFile> Files = new List<SharedFile>();
             public readonly Dictionary<int, SharedFile> ByIndex = new Dictionary<int, SharedFile>();
             public readonly Dictionary<string, SharedFile> ByPath = new Dictionary<string, SharedFile>(StringComparer.Ordinal);
@@ -75,7 +76,21 @@ namespace PSPeer.Engine.Content
         }
 
         /// <summary>A snapshot of the shared files in index order.</summary>
-        public IReadOnlyList<SharedFile> Files { get { lock (_gate) return _catalog == null ? Array.Empty<SharedFile>() : _catalog.Files.ToArray(); } }
+        public IReadOnlyList<SharedFile> Files
+        {
+            get
+            {
+                var c = Volatile.Read(ref _catalog);
+                if (c == null) return Array.Empty<SharedFile>();
+                lock (c) return c.Files.ToArray();
+            }
+        }
+
+        /// <summary>Whether a file was ever shared (the catalog and its lock exist): for tests of what an idle folder holds.</summary>
+        internal bool HoldsCatalog => Volatile.Read(ref _catalog) != null;
+
+        /// <summary>The catalog, made by the first file to be shared.</summary>
+        Catalog MadeCatalog => Volatile.Read(ref _catalog) ?? Interlocked.CompareExchange(ref _catalog, new Catalog(), null) ?? _catalog;
 
         /// <summary>Hashes every file under Root (once); throws PeerException SharedPathNotFound when Root is missing.</summary>
         /// <remarks>Scanning again picks up new and changed files; a changed file keeps its index with its new hash,
@@ -92,11 +107,14 @@ namespace PSPeer.Engine.Content
 
             // A file under Root that vanished from disk is no longer shared (files added from elsewhere stay).
             var present = new HashSet<string>(found.Select(f => f.path), StringComparer.Ordinal);
-            lock (_gate)
+            var c = Volatile.Read(ref _catalog);
+            if (c != null)
             {
-                if (_catalog != null)
-                    foreach (var gone in _catalog.Files.Where(f => IsUnder(Root, f.FullPath) && !present.Contains(f.FullPath)).ToList())
-                        RemoveLocked(gone);
+                lock (c)
+                {
+                    foreach (var gone in c.Files.Where(f => IsUnder(Root, f.FullPath) && !present.Contains(f.FullPath)).ToList())
+                        RemoveLocked(c, gone);
+                }
             }
             await HashCache.SaveAsync();
             return Files;
@@ -144,24 +162,28 @@ namespace PSPeer.Engine.Content
         /// <summary>Stops sharing a file; returns false when it was not shared.</summary>
         public bool Remove(SharedFile file)
         {
-            if (file == null) return false;
-            lock (_gate)
+            var c = Volatile.Read(ref _catalog);
+            if (file == null || c == null) return false;
+            lock (c)
             {
-                if (_catalog == null || !_catalog.ByIndex.TryGetValue(file.Index, out var current) || !ReferenceEquals(current, file)) return false;
-                RemoveLocked(file);
+                if (!c.ByIndex.TryGetValue(file.Index, out var current) || !ReferenceEquals(current, file)) return false;
+                RemoveLocked(c, file);
                 return true;
             }
         }
 
         public SharedFile GetByIndex(int index)
         {
-            lock (_gate) return _catalog != null && _catalog.ByIndex.TryGetValue(index, out var f) ? f : null;
+            var c = Volatile.Read(ref _catalog);
+            if (c == null) return null;
+            lock (c) return c.ByIndex.TryGetValue(index, out var f) ? f : null;
         }
 
         public SharedFile GetByHash(ContentHash hash)
         {
-            if (hash.IsEmpty) return null;
-            lock (_gate) return _catalog != null && _catalog.ByHash.TryGetValue(hash, out var f) ? f : null;
+            var c = Volatile.Read(ref _catalog);
+            if (hash.IsEmpty || c == null) return null;
+            lock (c) return c.ByHash.TryGetValue(hash, out var f) ? f : null;
         }
 
         // Hashes outside the lock (it can take minutes), then publishes each file under the lock.
@@ -178,25 +200,27 @@ namespace PSPeer.Engine.Content
                 catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException) { continue; }   // vanished or unreadable since listing
 
                 SharedFile existing = null;
-                lock (_gate) _catalog?.ByPath.TryGetValue(path, out existing);
+                var known = Volatile.Read(ref _catalog);
+                if (known != null) lock (known) known.ByPath.TryGetValue(path, out existing);
                 if (existing != null && existing.Size == info.Length && existing.LastWriteUtc == info.LastWriteUtc) continue;
 
                 ContentHash hash;
                 try { hash = await HashCache.GetOrComputeAsync(Storage, info, cancellationToken); }
                 catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException) { continue; }   // locked or removed mid-read: skip it, share the rest
 
-                lock (_gate)
+                var c = MadeCatalog;
+                lock (c)
                 {
-                    if (_catalog != null && _catalog.ByPath.TryGetValue(path, out existing))
+                    if (c.ByPath.TryGetValue(path, out existing))
                     {
                         // Changed on disk: same index, new content.
-                        RemoveLocked(existing);
-                        AddLocked(new SharedFile(existing.Index, existing.Name, path, info.Length, hash, info.LastWriteUtc));
+                        RemoveLocked(c, existing);
+                        AddLocked(c, new SharedFile(existing.Index, existing.Name, path, info.Length, hash, info.LastWriteUtc));
                     }
                     else
                     {
-                        var file = new SharedFile(_nextIndex++, name, path, info.Length, hash, info.LastWriteUtc);
-                        AddLocked(file);
+                        var file = new SharedFile(c.NextIndex++, name, path, info.Length, hash, info.LastWriteUtc);
+                        AddLocked(c, file);
                         added.Add(file);
                     }
                 }
@@ -204,9 +228,8 @@ namespace PSPeer.Engine.Content
             return added;
         }
 
-        void AddLocked(SharedFile file)
+        static void AddLocked(Catalog c, SharedFile file)
         {
-            var c = _catalog ?? (_catalog = new Catalog());
             int at = c.Files.FindIndex(f => f.Index > file.Index);
             if (at < 0) c.Files.Add(file); else c.Files.Insert(at, file);
             c.ByIndex[file.Index] = file;
@@ -215,9 +238,8 @@ namespace PSPeer.Engine.Content
             if (!c.ByHash.ContainsKey(file.ContentHash)) c.ByHash[file.ContentHash] = file;
         }
 
-        void RemoveLocked(SharedFile file)
+        static void RemoveLocked(Catalog c, SharedFile file)
         {
-            var c = _catalog;
             c.Files.Remove(file);
             c.ByIndex.Remove(file.Index);
             c.ByPath.Remove(file.FullPath);

@@ -7,6 +7,7 @@ using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella.Compression;
 using PSPeer.Engine.Gnutella.Wire;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Gnutella
 {
@@ -58,7 +59,9 @@ namespace PSPeer.Engine.Gnutella
             bool compressSending = false, bool inflateReceiving = false, bool live = false)
         {
             _coalesce = live;
-            _connection = connection;
+            // A link is made once its handshake is done and keeps the connection for good: an accepted simulated end
+            // then holds its own place in the admission gate, and the gate's wrapper is let go (Settle).
+            _connection = connection.Settle();
             _stream = connection.Stream;
             _counters = counters;
             ListenEndPoint = listenEndPoint;
@@ -73,6 +76,9 @@ namespace PSPeer.Engine.Gnutella
             _decoder = new GnutellaFrameDecoder(maxPayloadLength, inflateReceiving ? null : alreadyRead,
                 live ? GnutellaFrameReader.LiveReadBufferSize : GnutellaFrameReader.ReadBufferSize);
         }
+
+        /// <summary>The connection the link keeps (for tests): an accepted simulated end is the end itself, not the gate's wrapper.</summary>
+        internal IConnection Connection => _connection;
 
         /// <summary>We deflate what we send on this link.</summary>
         public bool SendsCompressed => _deflater != null;

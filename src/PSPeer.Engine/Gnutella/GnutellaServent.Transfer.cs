@@ -180,7 +180,7 @@ namespace PSPeer.Engine.Gnutella
                 }
                 var serving = connection;
                 connection = null;
-                await _http.ServeAsync(serving, null);
+                await Http.ServeAsync(serving, null);
             }
             catch (Exception e)
             {

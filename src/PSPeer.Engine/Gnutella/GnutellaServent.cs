@@ -45,7 +45,7 @@ namespace PSPeer.Engine.Gnutella
         readonly CompactSet<IConnection> _handshaking = new CompactSet<IConnection>();
         IListener _listener;
         HostPort _listenEndPoint;
-        HttpFileServer _http;
+        HttpFileServer _http;   // made by the first HTTP request or push upload (see Http)
         Task _acceptLoop;
         Task _maintenance;
         volatile LocalFileMatcher _local = LocalFileMatcher.Empty;
@@ -105,7 +105,6 @@ namespace PSPeer.Engine.Gnutella
         {
             if (Shared.Root != null) await Shared.ScanAsync(cancellationToken);
             RebuildLocalIndex();
-            _http = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message)) { Limits = Limits };
             _listener = await Runtime.Transport.ListenAsync(Options.Port, cancellationToken);
             EndPoint = _listener.EndPoint;
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
@@ -149,7 +148,8 @@ namespace PSPeer.Engine.Gnutella
             if (_acceptLoop != null) { try { await _acceptLoop; } catch (Exception) { } }
             if (_maintenance != null) { try { await _maintenance; } catch (Exception) { } }
             await linksEnded;
-            if (_http != null) await _http.StopAsync();
+            // Made now if it never was, so that a request arriving late meets a stopped server and is closed at once.
+            await Http.StopAsync();
         }
 
         /// <summary>Opens a link to <paramref name="peer"/>; completes after the 0.6 handshake.
@@ -201,7 +201,7 @@ namespace PSPeer.Engine.Gnutella
                         lock (_gate) _handshaking.Remove(connection);
                         handedOver = true;
                         // Served outside the handshake timer: a download may take much longer than a handshake.
-                        serving = _http.ServeAsync(connection, reader.TakeBuffered());
+                        serving = Http.ServeAsync(connection, reader.TakeBuffered());
                         return;
                     }
                     if (reader.StartsWith("GIV "))
@@ -293,6 +293,24 @@ namespace PSPeer.Engine.Gnutella
             }
             if (serving != null) await serving;
         }
+
+        /// <summary>
+        /// The HTTP server for GETs on the servent's port and push uploads, made when first needed: most servents of a
+        /// simulated network never serve one, and it would cost each a server and a delegate.
+        /// </summary>
+        HttpFileServer Http
+        {
+            get
+            {
+                var http = Volatile.Read(ref _http);
+                if (http != null) return http;
+                var made = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message)) { Limits = Limits };
+                return Interlocked.CompareExchange(ref _http, made, null) ?? made;
+            }
+        }
+
+        /// <summary>Whether the HTTP server was made yet (for tests: a servent that served nothing holds none).</summary>
+        internal bool HoldsHttpServer => Volatile.Read(ref _http) != null;
 
         /// <summary>Registers a link that finished its handshake and starts its read loop.</summary>
         void StartLink(GnutellaLink link)

@@ -32,10 +32,18 @@ namespace PSPeer.Engine.Runtime.Admission
         // A node's own gate reads its limits and reports through the node itself, not through two delegates per node.
         readonly PeerNodeBase _node;
         readonly Func<byte[]> _refusalResponse;
-        readonly object _lock = new object();
-        // Under _lock, made on the first connection admitted: a simulated leaf accepts nothing, and holds one of these.
-        Dictionary<string, int> _perAddress;
+        // Made by the first connection: a simulated leaf accepts nothing, and holds no lock object, no count per address
+        // and no list of connections before their handshake.
+        object _lock;
+        // Under Lock (a mutable struct, used in place), and the list below made on the first connection admitted.
+        AddressCounts _perAddress;
         LinkedList<AdmittedConnection> _pending;   // before handshake, oldest first
+        // Under Lock: the one timer that closes connections whose pre-handshake deadline passed, due at the earliest
+        // deadline it knew of when set (a timer, a closure and a queued item per connection cost a simulated network
+        // hundreds of thousands of each while it builds).
+        IDisposable _deadlineTimer;
+        long _deadlineTimerDue = long.MaxValue;
+        int _deadlineTimerSet;   // counts the timers set: a timer knows whether it is still the current one
         int _open;
         int _refusing;
         long _refused;
@@ -61,10 +69,18 @@ namespace PSPeer.Engine.Runtime.Admission
             _refusalResponse = refusalResponse;
         }
 
+        /// <summary>Whether anything was ever admitted or asked of the gate (its lock exists): for tests of what an idle gate holds.</summary>
+        internal bool HoldsLock => Volatile.Read(ref _lock) != null;
+
+        /// <summary>How many times the gate's deadline timer was set (for tests: one timer serves many connections).</summary>
+        internal int DeadlineTimersSet { get { lock (Lock) return _deadlineTimerSet; } }
+
+        object Lock => Volatile.Read(ref _lock) ?? Interlocked.CompareExchange(ref _lock, new object(), null) ?? _lock;
+
         /// <summary>Connections admitted and still open.</summary>
-        public int OpenCount { get { lock (_lock) return _open; } }
+        public int OpenCount { get { lock (Lock) return _open; } }
         /// <summary>Of those, how many have not yet completed their login or handshake.</summary>
-        public int PendingCount { get { lock (_lock) return _pending?.Count ?? 0; } }
+        public int PendingCount { get { lock (Lock) return _pending?.Count ?? 0; } }
         /// <summary>Connections refused (and evicted) since the gate started.</summary>
         public long RefusedCount => Interlocked.Read(ref _refused);
         /// <summary>Refused connections still being told so (an HTTP 503 being written; each lingers at most half a second).</summary>
@@ -105,15 +121,17 @@ namespace PSPeer.Engine.Runtime.Admission
             if (raw == null) throw new ArgumentNullException(nameof(raw));
             string remote;
             try { remote = raw.RemoteEndPoint; } catch (Exception) { remote = null; }
-            string address = HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
+            // A connection that knows its remote address says it without a string of its own (a simulated end: its peer
+            // host's), and counts by the same text when it gives its place back (see HandOver).
+            string address = raw is IAdmissionCarrier carrier ? carrier.RemoteAddress
+                : HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
             var limits = _node != null ? _node.Limits : _limits();
             AdmittedConnection admitted = null, evicted = null;
             string refusal = null;
             bool budgetSpent = false;
-            lock (_lock)
+            lock (Lock)
             {
-                int fromAddress = 0;
-                _perAddress?.TryGetValue(address, out fromAddress);
+                int fromAddress = _perAddress.Of(address);
                 if (fromAddress >= limits.MaxConnectionsPerAddress)
                     refusal = $"{address} already has {fromAddress} connections, the most one address may hold ({limits.MaxConnectionsPerAddress})";
                 else if (_open >= limits.MaxConnections && _pending?.First == null)
@@ -143,7 +161,7 @@ namespace PSPeer.Engine.Runtime.Admission
                     {
                         admitted = new AdmittedConnection(this, raw, address, budget, remote);
                         _open++;
-                        (_perAddress ?? (_perAddress = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)))[address] = fromAddress + 1;
+                        _perAddress.Increment(address);
                         admitted.PendingNode = (_pending ?? (_pending = new LinkedList<AdmittedConnection>())).AddLast(admitted);
                     }
                 }
@@ -160,31 +178,121 @@ namespace PSPeer.Engine.Runtime.Admission
                 Refuse(raw, remote, address, refusal, budgetSpent);
                 return null;
             }
-            admitted.ArmDeadline(_runtime.Clock, limits.HandshakeTimeout);
+            ArmDeadline(admitted, limits.HandshakeTimeout);
             return admitted;
+        }
+
+        // Gives the connection its deadline and makes sure the gate's timer is due no later than it. With one timeout
+        // for all (the usual case) deadlines come in order, and the timer set for the first serves every later one.
+        void ArmDeadline(AdmittedConnection connection, TimeSpan timeout)
+        {
+            long now = _runtime.Clock.Now.UtcTicks;
+            connection.Timeout = timeout;
+            connection.DeadlineTicks = now + timeout.Ticks;
+            IDisposable replaced = null;
+            lock (Lock)
+            {
+                // Established or closed already: nothing to watch.
+                if (connection.PendingNode == null || connection.DeadlineTicks >= _deadlineTimerDue) return;
+                replaced = _deadlineTimer;
+                SetDeadlineTimerLocked(connection.DeadlineTicks, now);
+            }
+            replaced?.Dispose();
+        }
+
+        // Under Lock.
+        void SetDeadlineTimerLocked(long due, long now)
+        {
+            _deadlineTimerDue = due;
+            int set = ++_deadlineTimerSet;
+            _deadlineTimer = _runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), () => DeadlinesDue(set));
+        }
+
+        // The gate's timer: closes every connection before its handshake whose deadline passed, and sets the timer again
+        // for the earliest deadline left (at once when a live timer fired a little before the clock reached it). A timer
+        // replaced meanwhile (live, it may still fire) only does the same work.
+        void DeadlinesDue(int set)
+        {
+            List<AdmittedConnection> passed = null;
+            lock (Lock)
+            {
+                long now = _runtime.Clock.Now.UtcTicks;
+                if (set == _deadlineTimerSet)
+                {
+                    _deadlineTimer = null;
+                    _deadlineTimerDue = long.MaxValue;
+                }
+                long next = long.MaxValue;
+                for (var node = _pending?.First; node != null; node = node.Next)
+                {
+                    long deadline = node.Value.DeadlineTicks;
+                    if (deadline <= now) (passed ?? (passed = new List<AdmittedConnection>())).Add(node.Value);
+                    else if (deadline < next) next = deadline;
+                }
+                if (next < _deadlineTimerDue)
+                {
+                    _deadlineTimer?.Dispose();
+                    SetDeadlineTimerLocked(next, now);
+                }
+            }
+            // Reported and closed outside the lock, oldest first, as their own timers did.
+            if (passed != null) foreach (var connection in passed) DeadlinePassed(connection, connection.Timeout);
         }
 
         internal void Established(AdmittedConnection connection)
         {
-            lock (_lock)
+            lock (Lock)
             {
                 UnlistPending(connection);
             }
         }
 
-        // Under _lock: off the list of connections before their handshake, and the list let go once empty (an
+        // Under Lock: off the list of connections before their handshake, and the list let go once empty (an
         // ultrapeer of a simulated network has all its links past their handshake once built).
         void UnlistPending(AdmittedConnection connection)
         {
             if (connection.PendingNode == null) return;
             _pending.Remove(connection.PendingNode);
             connection.PendingNode = null;
-            if (_pending.Count == 0) _pending = null;
+            if (_pending.Count > 0) return;
+            _pending = null;
+            // Nobody left to watch: the timer is withdrawn rather than left to fire for nothing (a simulated ultrapeer's
+            // handshakes overlap while a network builds, so one timer still serves most of them).
+            _deadlineTimer?.Dispose();
+            _deadlineTimer = null;
+            _deadlineTimerDue = long.MaxValue;
         }
 
         internal void Release(AdmittedConnection connection)
         {
-            lock (_lock) ReleaseLocked(connection);
+            lock (Lock) ReleaseLocked(connection);
+        }
+
+        /// <summary>
+        /// An established connection's place passes from its wrapper to <paramref name="carrier"/> (the connection under
+        /// it), which gives it back with <see cref="ReleaseCarried"/> when disposed; false when the place was already
+        /// given back (the wrapper was disposed).
+        /// </summary>
+        internal bool HandOver(AdmittedConnection connection, IAdmissionCarrier carrier)
+        {
+            lock (Lock)
+            {
+                if (!connection.Counted) return false;
+                connection.Counted = false;   // disposing the wrapper from now on only disposes the carrier
+                UnlistPending(connection);
+                carrier.CarryAdmission(this);
+                return true;
+            }
+        }
+
+        /// <summary>A connection that carried its own place (see <see cref="HandOver"/>) was disposed: the place is free.</summary>
+        internal void ReleaseCarried(string address)
+        {
+            lock (Lock)
+            {
+                _open--;
+                ForgetOneFrom(address);
+            }
         }
 
         void ReleaseLocked(AdmittedConnection connection)
@@ -193,13 +301,12 @@ namespace PSPeer.Engine.Runtime.Admission
             connection.Counted = false;
             _open--;
             UnlistPending(connection);
-            if (_perAddress != null && _perAddress.TryGetValue(connection.Address, out int n))
-            {
-                if (n <= 1) _perAddress.Remove(connection.Address);
-                else _perAddress[connection.Address] = n - 1;
-            }
+            ForgetOneFrom(connection.Address);
             connection.Budget?.Release();
         }
+
+        // Under Lock: one connection fewer from that address.
+        void ForgetOneFrom(string address) => _perAddress.Decrement(address);
 
         internal void DeadlinePassed(AdmittedConnection connection, TimeSpan timeout)
         {

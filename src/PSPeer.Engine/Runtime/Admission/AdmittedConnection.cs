@@ -7,14 +7,13 @@ namespace PSPeer.Engine.Runtime.Admission
 {
     /// <summary>
     /// A connection the <see cref="AdmissionGate"/> let in: the accepted connection plus its place in the gate's counts
-    /// and the deadline it has to complete its login or handshake. Disposing it (once, from anywhere) closes the
+    /// and the deadline it has to complete its login or handshake (watched by the gate). Disposing it (once, from anywhere) closes the
     /// connection and gives its place back.
     /// </summary>
     sealed class AdmittedConnection : IConnection
     {
         readonly AdmissionGate _gate;
         readonly IConnection _inner;
-        IDisposable _deadline;
         int _disposed;
         int _established;
 
@@ -46,27 +45,35 @@ namespace PSPeer.Engine.Runtime.Admission
         public bool IsEstablished => Volatile.Read(ref _established) != 0;
         public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-        internal void ArmDeadline(IClock clock, TimeSpan timeout)
-        {
-            var timer = clock.Schedule(timeout, () => _gate.DeadlinePassed(this, timeout));
-            Interlocked.Exchange(ref _deadline, timer);
-            // Established or closed while the timer was being set: it must not fire.
-            if (IsEstablished || IsDisposed) timer.Dispose();
-        }
+        /// <summary>When its login or handshake must be complete (UTC ticks of the node's clock): the gate's one timer
+        /// for all its connections before their handshake closes it then (see AdmissionGate.ArmDeadline).</summary>
+        internal long DeadlineTicks { get; set; }
+        /// <summary>The handshake timeout it was given, for the message that says it passed.</summary>
+        internal TimeSpan Timeout { get; set; }
 
         /// <summary>The login or handshake is complete: the pre-handshake deadline no longer applies.</summary>
         public void MarkEstablished()
         {
             if (Interlocked.Exchange(ref _established, 1) != 0) return;
             Volatile.Write(ref _remoteWhileHandshaking, null);
-            Volatile.Read(ref _deadline)?.Dispose();
             _gate.Established(this);
+        }
+
+        /// <summary>
+        /// The handshake is done and a long-lived owner (a Gnutella link) takes the connection: marks it established and,
+        /// where the connection under it can hold its own place in the gate (a simulated end, which holds no descriptor),
+        /// hands the place over and returns that connection, so that this wrapper can be let go. Otherwise returns this.
+        /// </summary>
+        internal IConnection Settle()
+        {
+            MarkEstablished();
+            if (!(_inner is IAdmissionCarrier carrier) || Budget != null) return this;
+            return _gate.HandOver(this, carrier) ? _inner : this;
         }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-            Volatile.Read(ref _deadline)?.Dispose();
             try { _inner.Dispose(); }
             finally { _gate.Release(this); }
         }

@@ -12,6 +12,14 @@ namespace PSPeer.Engine.Runtime.Admission
         /// </summary>
         public static void MarkEstablished(this IConnection connection) => (connection as AdmittedConnection)?.MarkEstablished();
 
+        /// <summary>
+        /// Says the connection is established (as <see cref="MarkEstablished"/>) and is now kept by an owner for its
+        /// whole life, and returns what that owner should keep: the connection under the gate's wrapper when it can hold
+        /// its own place in the gate's counts (a simulated end), otherwise the connection given. Disposing what is
+        /// returned closes the connection and gives its place back, as disposing the wrapper did.
+        /// </summary>
+        public static IConnection Settle(this IConnection connection) => connection is AdmittedConnection admitted ? admitted.Settle() : connection;
+
         /// <summary>Whether the connection was admitted and has not yet been marked established.</summary>
         public static bool IsBeforeHandshake(this IConnection connection) =>
             connection is AdmittedConnection admitted && !admitted.IsEstablished;

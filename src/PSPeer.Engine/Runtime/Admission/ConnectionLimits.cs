@@ -17,10 +17,14 @@ namespace PSPeer.Engine.Runtime.Admission
     /// </remarks>
     public sealed class ConnectionLimits
     {
-        int? _maxConnections, _maxConnectionsPerAddress, _maxUploads;
-        TimeSpan? _handshakeTimeout, _messageTimeout, _slowUploadWindow;
-        long? _minUploadRate;
+        // A value left unset is 0 (the counts and durations, at least 1 and 10 ms once set) or -1 (the rate, 0 or more
+        // once set), not a nullable: every node holds one of these, 72 bytes where nullable fields made it 120.
+        int _maxConnections, _maxConnectionsPerAddress, _maxUploads;
+        long _handshakeTicks, _messageTicks, _slowUploadWindowTicks;
+        long _minUploadRate = Unset;
         DescriptorBudget _descriptorBudget;
+        sbyte _kind = Unset;   // a ServerKind, or Unset
+        const int Unset = -1;
 
         /// <summary>Limits with nothing set: every value is its kind's default once applied to a node.</summary>
         public ConnectionLimits() { }
@@ -43,23 +47,27 @@ namespace PSPeer.Engine.Runtime.Admission
         public static ConnectionLimits For(ServerKind kind) => new ConnectionLimits(kind);
 
         /// <summary>Whose defaults fill the values left unset (null: the HTTP file server's).</summary>
-        public ServerKind? Kind { get; private set; }
+        public ServerKind? Kind
+        {
+            get => _kind == Unset ? (ServerKind?)null : (ServerKind)_kind;
+            private set => _kind = value.HasValue ? (sbyte)value.Value : (sbyte)Unset;
+        }
 
         /// <summary>Most connections open at once (logged in or not). When full, the oldest connection still before its
         /// handshake makes room; when every connection is past its handshake, the newcomer is refused.</summary>
-        public int MaxConnections { get => _maxConnections ?? Default(d => d.MaxConnections); set => _maxConnections = Positive(value, nameof(MaxConnections)); }
+        public int MaxConnections { get => _maxConnections != 0 ? _maxConnections : Default(d => d.MaxConnections); set => _maxConnections = Positive(value, nameof(MaxConnections)); }
         /// <summary>Most connections from one remote address (127.0.0.1 included).</summary>
-        public int MaxConnectionsPerAddress { get => _maxConnectionsPerAddress ?? Default(d => d.PerAddress); set => _maxConnectionsPerAddress = Positive(value, nameof(MaxConnectionsPerAddress)); }
+        public int MaxConnectionsPerAddress { get => _maxConnectionsPerAddress != 0 ? _maxConnectionsPerAddress : Default(d => d.PerAddress); set => _maxConnectionsPerAddress = Positive(value, nameof(MaxConnectionsPerAddress)); }
         /// <summary>Time from accept to a completed login, handshake or first request head; every byte counts against it.</summary>
-        public TimeSpan HandshakeTimeout { get => _handshakeTimeout ?? Default(d => d.Handshake); set => _handshakeTimeout = Duration(value, nameof(HandshakeTimeout)); }
+        public TimeSpan HandshakeTimeout { get => _handshakeTicks != 0 ? TimeSpan.FromTicks(_handshakeTicks) : Default(d => d.Handshake); set => _handshakeTicks = Duration(value, nameof(HandshakeTimeout)).Ticks; }
         /// <summary>Once a message has begun to arrive (a Napster frame), the time it has to arrive whole.</summary>
-        public TimeSpan MessageTimeout { get => _messageTimeout ?? Default(d => d.Message); set => _messageTimeout = Duration(value, nameof(MessageTimeout)); }
+        public TimeSpan MessageTimeout { get => _messageTicks != 0 ? TimeSpan.FromTicks(_messageTicks) : Default(d => d.Message); set => _messageTicks = Duration(value, nameof(MessageTimeout)).Ticks; }
         /// <summary>Most HTTP uploads (response bodies) sent at once; more get 503 with Retry-After.</summary>
-        public int MaxUploads { get => _maxUploads ?? Default(d => d.Uploads); set => _maxUploads = Positive(value, nameof(MaxUploads)); }
+        public int MaxUploads { get => _maxUploads != 0 ? _maxUploads : Default(d => d.Uploads); set => _maxUploads = Positive(value, nameof(MaxUploads)); }
         /// <summary>Bytes per second an HTTP reader must take, averaged over <see cref="SlowUploadWindow"/>, or be cut.</summary>
-        public long MinUploadRate { get => _minUploadRate ?? Default(d => d.MinRate); set => _minUploadRate = value < 0 ? throw new ArgumentOutOfRangeException(nameof(MinUploadRate), value, "MinUploadRate is 0 (no minimum) or more bytes per second.") : value; }
+        public long MinUploadRate { get => _minUploadRate != Unset ? _minUploadRate : Default(d => d.MinRate); set => _minUploadRate = value < 0 ? throw new ArgumentOutOfRangeException(nameof(MinUploadRate), value, "MinUploadRate is 0 (no minimum) or more bytes per second.") : value; }
         /// <summary>The window over which <see cref="MinUploadRate"/> is measured.</summary>
-        public TimeSpan SlowUploadWindow { get => _slowUploadWindow ?? Default(d => d.Window); set => _slowUploadWindow = Duration(value, nameof(SlowUploadWindow)); }
+        public TimeSpan SlowUploadWindow { get => _slowUploadWindowTicks != 0 ? TimeSpan.FromTicks(_slowUploadWindowTicks) : Default(d => d.Window); set => _slowUploadWindowTicks = Duration(value, nameof(SlowUploadWindow)).Ticks; }
         /// <summary>The descriptors connections draw from; null = <see cref="DescriptorBudget.Process"/> (shared by every node).</summary>
         public DescriptorBudget DescriptorBudget { get => _descriptorBudget; set => _descriptorBudget = value; }
 
@@ -77,13 +85,13 @@ namespace PSPeer.Engine.Runtime.Admission
 
         void CopySetValues(ConnectionLimits from)
         {
-            _maxConnections = from._maxConnections ?? _maxConnections;
-            _maxConnectionsPerAddress = from._maxConnectionsPerAddress ?? _maxConnectionsPerAddress;
-            _handshakeTimeout = from._handshakeTimeout ?? _handshakeTimeout;
-            _messageTimeout = from._messageTimeout ?? _messageTimeout;
-            _maxUploads = from._maxUploads ?? _maxUploads;
-            _minUploadRate = from._minUploadRate ?? _minUploadRate;
-            _slowUploadWindow = from._slowUploadWindow ?? _slowUploadWindow;
+            if (from._maxConnections != 0) _maxConnections = from._maxConnections;
+            if (from._maxConnectionsPerAddress != 0) _maxConnectionsPerAddress = from._maxConnectionsPerAddress;
+            if (from._handshakeTicks != 0) _handshakeTicks = from._handshakeTicks;
+            if (from._messageTicks != 0) _messageTicks = from._messageTicks;
+            if (from._maxUploads != 0) _maxUploads = from._maxUploads;
+            if (from._minUploadRate != Unset) _minUploadRate = from._minUploadRate;
+            if (from._slowUploadWindowTicks != 0) _slowUploadWindowTicks = from._slowUploadWindowTicks;
             _descriptorBudget = from._descriptorBudget ?? _descriptorBudget;
         }
 

@@ -5,9 +5,14 @@ using System.Threading.Tasks;
 namespace PSPeer.Engine.Runtime.Simulated
 {
     /// <summary>
-    /// A host's view of virtual time. Delays and scheduled actions of a host that crashes never fire: a killed
+    /// Virtual time as a host sees it. Delays and scheduled actions of a host that crashes never fire: a killed
     /// process runs no more timers. A clock without a host (the simulation's own) is never cut off.
     /// </summary>
+    /// <remarks>
+    /// An instance is the simulation's own clock; a host is its own clock (SimulatedHost implements IClock with the
+    /// static <see cref="Delay(Simulation, SimulatedHost, TimeSpan, CancellationToken)"/> and
+    /// <see cref="Schedule(Simulation, SimulatedHost, TimeSpan, Action)"/>), so that a million hosts hold no clock object each.
+    /// </remarks>
     sealed class SimulatedClock : IClock
     {
         readonly Simulation _simulation;
@@ -21,27 +26,33 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         public DateTimeOffset Now => _simulation.Now;
 
-        public Task Delay(TimeSpan delay, CancellationToken cancellationToken = default)
+        public Task Delay(TimeSpan delay, CancellationToken cancellationToken = default) => Delay(_simulation, _host, delay, cancellationToken);
+
+        public IDisposable Schedule(TimeSpan delay, Action action) => Schedule(_simulation, _host, delay, action);
+
+        /// <summary>IClock.Delay on <paramref name="host"/>'s clock (null: the simulation's own).</summary>
+        internal static Task Delay(Simulation simulation, SimulatedHost host, TimeSpan delay, CancellationToken cancellationToken)
         {
             if (cancellationToken.IsCancellationRequested) return Task.FromCanceled(cancellationToken);
             if (delay < TimeSpan.Zero && delay != Timeout.InfiniteTimeSpan)
                 throw new ArgumentOutOfRangeException(nameof(delay), delay, "A delay cannot be negative.");
             if (delay == TimeSpan.Zero) return Task.CompletedTask;
-            var work = new DelayWork(_host, cancellationToken, _simulation.LoopScheduler);
+            var work = new DelayWork(host, cancellationToken, simulation.LoopScheduler);
             // An infinite delay only ends by cancellation: nothing goes on the queue.
             if (delay != Timeout.InfiniteTimeSpan)
             {
                 work.MarkQueued();
-                _simulation.LoopScheduler.Enqueue(_simulation.LoopScheduler.Now + delay.Ticks, DelayWork.Fire, work);
+                simulation.LoopScheduler.Enqueue(simulation.LoopScheduler.Now + delay.Ticks, DelayWork.Fire, work);
             }
             return work.Task;
         }
 
-        public IDisposable Schedule(TimeSpan delay, Action action)
+        /// <summary>IClock.Schedule on <paramref name="host"/>'s clock (null: the simulation's own).</summary>
+        internal static IDisposable Schedule(Simulation simulation, SimulatedHost host, TimeSpan delay, Action action)
         {
             if (action == null) throw new ArgumentNullException(nameof(action));
-            var work = new ScheduledWork(_host, action, _simulation.LoopScheduler);
-            _simulation.LoopScheduler.Enqueue(_simulation.LoopScheduler.Now + Math.Max(0, delay.Ticks), ScheduledWork.Fire, work);
+            var work = new ScheduledWork(host, action, simulation.LoopScheduler);
+            simulation.LoopScheduler.Enqueue(simulation.LoopScheduler.Now + Math.Max(0, delay.Ticks), ScheduledWork.Fire, work);
             return work;
         }
 

@@ -16,7 +16,11 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// fire); Restart() brings the machine back with its storage, and its nodes must be started anew.
     /// Like the rest of the simulation, call these on the simulation's loop or while it is idle.
     /// </summary>
-    public sealed class SimulatedHost : IPeerRuntime, IDatagramTransport
+    /// <remarks>
+    /// The host is also its own clock and stream transport (and datagram transport): they hold nothing of their own
+    /// beyond the host and the simulation, and an object each would cost every host of a big simulation two more.
+    /// </remarks>
+    public sealed class SimulatedHost : IPeerRuntime, IDatagramTransport, IClock, ITransport, IValueConnectTransport
     {
         const int FirstListenPort = 1024;
         const int FirstEphemeralPort = 49152;
@@ -27,11 +31,10 @@ namespace PSPeer.Engine.Runtime.Simulated
         // Listeners as a list through SimulatedListener.NextOnHost, as datagram sockets are: a host listens on one port
         // or a few, and a dictionary would cost every host of a big simulation its entries and buckets.
         SimulatedListener _listeners;
-        // Open connection ends, as a list through the streams themselves (SimulatedStream.TrackedNext): no set per host.
-        SimulatedStream _streams;
+        // Open connection ends, as a list through the streams themselves (SimulatedStream.TrackedNext, by their numbers
+        // in the ConnectionTable; -1: none): no set per host.
+        int _firstStream = -1;
         int _streamCount;
-        IClock _clock;
-        ITransport _transport;
         IScheduler _scheduler;
         IRandomSource _random;
         MemoryFileStorage _storage;
@@ -54,10 +57,13 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>The order in which the host was added, from 0.</summary>
         public int Index { get; }
         public Simulation Simulation => _simulation;
-        public IClock Clock => _clock ?? (_clock = new SimulatedClock(_simulation, this));
+        internal SimulatedNetwork Network => _network;
+        /// <summary>The shared virtual clock as this host sees it: its timers die with it when it crashes (the host itself).</summary>
+        public IClock Clock => this;
         /// <summary>Seeded from the simulation's seed and the host's name alone, so when it is first used changes nothing.</summary>
         public IRandomSource Random => _random ?? (_random = new HostRandom(SeedDerivation.Derive(_simulation.Options.Seed, "host/" + Name)));
-        public ITransport Transport => _transport ?? (_transport = new SimulatedTransport(this, _network));
+        /// <summary>Streams over the simulated network (the host itself: see SimulatedTransport).</summary>
+        public ITransport Transport => this;
         /// <summary>Datagram sockets on this host (the host is its own datagram transport, so an idle host pays nothing for it).</summary>
         public IDatagramTransport Datagrams => this;
         public IFileStorage Storage => MemoryStorage;
@@ -110,6 +116,16 @@ namespace PSPeer.Engine.Runtime.Simulated
         }
 
         public override string ToString() => $"{Name} ({HostAddress}{(IsUp ? "" : ", down")})";
+
+        DateTimeOffset IClock.Now => _simulation.Now;
+        Task IClock.Delay(TimeSpan delay, CancellationToken cancellationToken) => SimulatedClock.Delay(_simulation, this, delay, cancellationToken);
+        IDisposable IClock.Schedule(TimeSpan delay, Action action) => SimulatedClock.Schedule(_simulation, this, delay, action);
+
+        Task<IListener> ITransport.ListenAsync(int port, CancellationToken cancellationToken) => SimulatedTransport.ListenAsync(this, port, cancellationToken);
+        Task<IConnection> ITransport.ConnectAsync(string host, int port, CancellationToken cancellationToken) =>
+            SimulatedTransport.ConnectAsync(_network, this, host, port, cancellationToken);
+        ValueTask<IConnection> IValueConnectTransport.ConnectValueAsync(string host, int port, CancellationToken cancellationToken) =>
+            SimulatedTransport.ConnectValueAsync(_network, this, host, port, cancellationToken);
 
         /// <summary>10.x.y.z from the index, skipping nothing clever: unique for 16 million hosts, never dialled.</summary>
         static string AddressFor(int index)
@@ -230,10 +246,10 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (stream.IsTracked) return;
             stream.IsTracked = true;
-            stream.TrackedPrevious = null;
-            stream.TrackedNext = _streams;
-            if (_streams != null) _streams.TrackedPrevious = stream;
-            _streams = stream;
+            stream.TrackedPrevious = -1;
+            stream.TrackedNext = _firstStream;
+            if (_firstStream >= 0) Tracked(_firstStream).TrackedPrevious = stream.End;
+            _firstStream = stream.End;
             _streamCount++;
         }
 
@@ -241,18 +257,21 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (!stream.IsTracked) return;
             stream.IsTracked = false;
-            if (stream.TrackedPrevious != null) stream.TrackedPrevious.TrackedNext = stream.TrackedNext;
-            else _streams = stream.TrackedNext;
-            if (stream.TrackedNext != null) stream.TrackedNext.TrackedPrevious = stream.TrackedPrevious;
-            stream.TrackedPrevious = stream.TrackedNext = null;
+            if (stream.TrackedPrevious >= 0) Tracked(stream.TrackedPrevious).TrackedNext = stream.TrackedNext;
+            else _firstStream = stream.TrackedNext;
+            if (stream.TrackedNext >= 0) Tracked(stream.TrackedNext).TrackedPrevious = stream.TrackedPrevious;
+            stream.TrackedPrevious = stream.TrackedNext = -1;
             _streamCount--;
         }
+
+        // A tracked end by its number: its entry in the ConnectionTable stays until it is untracked (SimulatedNetwork.Untrack).
+        SimulatedStream Tracked(int end) => _network.Connections.At(end);
 
         /// <summary>A snapshot in creation order, so resets happen in the same order on every run.</summary>
         internal List<SimulatedStream> OpenStreams()
         {
             var list = new List<SimulatedStream>(_streamCount);
-            for (var s = _streams; s != null; s = s.TrackedNext) list.Add(s);
+            for (int end = _firstStream; end >= 0; end = Tracked(end).TrackedNext) list.Add(Tracked(end));
             list.Sort((a, b) => a.Id.CompareTo(b.Id));
             return list;
         }

@@ -93,12 +93,20 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// uplink, as on an access link), and instant loopback from a host to itself. Nothing is kept per pair that
         /// merely talked, so a million hosts cost a million uplinks at most, made on their first send.
         /// </summary>
+        /// <remarks>
+        /// Without a bandwidth limit an uplink's only state (when it is next free) never runs ahead of the clock, so
+        /// every host shares one uplink then: the same delays, and no object per host.
+        /// </remarks>
         public SimulatedLink GetLink(SimulatedHost from, SimulatedHost to)
         {
             if (_links.Count != 0 && _links.TryGetValue(PairKey(from, to), out var link)) return link;
             if (from == to) return _loopback;
-            return from.Uplink ?? (from.Uplink = new SimulatedLink(Options.Latency, Options.BandwidthBytesPerSecond, Options.Loss, Options.Jitter));
+            return from.Uplink ?? (from.Uplink = Options.BandwidthBytesPerSecond == 0 ? SharedUplink : NewUplink());
         }
+
+        SimulatedLink _sharedUplink;
+        SimulatedLink SharedUplink => _sharedUplink ?? (_sharedUplink = NewUplink());
+        SimulatedLink NewUplink() => new SimulatedLink(Options.Latency, Options.BandwidthBytesPerSecond, Options.Loss, Options.Jitter);
 
         public int OverrideCount => _links.Count;
 
@@ -184,8 +192,8 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Both ends of a new connection, tracked on their hosts until they finish.</summary>
         public (SimulatedStream client, SimulatedStream server) CreateConnection(SimulatedHost client, SimulatedHost server, int serverPort)
         {
-            var clientStream = new SimulatedStream(this, client, ++_nextStreamId);
-            var serverStream = new SimulatedStream(this, server, ++_nextStreamId);
+            var clientStream = new SimulatedStream(client, ++_nextStreamId);
+            var serverStream = new SimulatedStream(server, ++_nextStreamId);
             Connect(clientStream, serverStream);
             client.Track(clientStream);
             server.Track(serverStream);
@@ -202,8 +210,8 @@ namespace PSPeer.Engine.Runtime.Simulated
         public (SimulatedStream client, SimulatedStream server) CreateConnection(SimulatedHost client, SimulatedHost server,
             string clientLocal, string clientSeenAs, string serverLocal, string serverDialledAs)
         {
-            var clientStream = new SimulatedStream(this, client, ++_nextStreamId);
-            var serverStream = new SimulatedStream(this, server, ++_nextStreamId);
+            var clientStream = new SimulatedStream(client, ++_nextStreamId);
+            var serverStream = new SimulatedStream(server, ++_nextStreamId);
             Connect(clientStream, serverStream);
             client.Track(clientStream);
             server.Track(serverStream);

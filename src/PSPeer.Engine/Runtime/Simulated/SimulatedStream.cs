@@ -5,6 +5,8 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
+using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Runtime.Simulated
 {
@@ -22,19 +24,18 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// wait for the link. State is touched only on the simulation's loop (or while it is idle); a cancellation
     /// arriving on another thread is handed to the loop.
     /// A read that has to wait is a ValueTask whose source is the stream itself (one read at a time): a waiting read
-    /// costs no object, and completing it runs the reader's continuation inline when it was captured on the loop's
+    /// costs no new object (its buffer and token wait in a PendingRead kept per thread), and completing it runs the reader's continuation inline when it was captured on the loop's
     /// context and the loop is the one completing it — what a task completed on the loop does, so the order of work
     /// is the same as with tasks (ManualResetValueTaskSourceCore would post it, adding a scheduler event per read).
     /// </remarks>
     // The stream is also the connection end (IConnection, with itself as its Stream): one object per end, not two.
-    sealed class SimulatedStream : Stream, IConnection, IValueReadStream, IValueTaskSource<int>
+    sealed class SimulatedStream : Stream, IAdmissionCarrier, IValueReadStream, IValueTaskSource<int>
     {
         static readonly SendOrPostCallback CancelReadCallback = state => ((SimulatedStream)state).CancelPendingRead();
         static readonly Action<object> CancelReadFromToken = state => ((SimulatedStream)state).OnReadCancelled();
         /// <summary>The next segment in flight to this end has arrived (the state is the receiving stream).</summary>
         static readonly SendOrPostCallback ArriveCallback = state => ((SimulatedStream)state).Arrive();
 
-        readonly SimulatedNetwork _network;
         // Segments on their way to this end and arrived but unread, in order, in one ring (taken from a pool by the
         // first segment and given back when the last is read: a quiet end holds none): the first _readable entries have
         // arrived, the rest are in flight. The peer appends as it writes and each arrival (a scheduled ArriveCallback,
@@ -49,43 +50,54 @@ namespace PSPeer.Engine.Runtime.Simulated
         bool _disposed;
         string _resetReason;
 
-        // The one read that may wait for data (ReadState), where its bytes go, and its token when it can be cancelled.
-        byte[] _readBuffer;
-        int _readOffset;
-        int _readCount;
-        ReadCancellation _readCancellation;
-        // The waiting read as a ValueTask source: how it ended, and who waits for it (with the context to run them in).
+        // The one read that may wait for data (ReadState): where its bytes go, its token, and how it ended (a PendingRead,
+        // held only while a ValueTask read waits or its result is untaken: a Gnutella link waits with WaitToRead and
+        // holds none), and who waits for it (with the context to run them in), also for a WaitToRead.
+        PendingRead _read;
+        /// <summary>Whether a ValueTask read waits or its result is untaken (for tests: a quiet end holds no read state).</summary>
+        internal bool HoldsPendingRead => _read != null;
         Action<object> _continuation;
         object _continuationState;
         object _continuationContext;   // null, a SynchronizationContext, a TaskScheduler, or a CapturedContext
-        Exception _readError;
         short _readVersion;
         ReadState _readState;
 
-        public SimulatedStream(SimulatedNetwork network, SimulatedHost host, long id)
+        public SimulatedStream(SimulatedHost host, long id)
         {
-            _network = network;
             Host = host;
             Id = id;
         }
 
         public SimulatedHost Host { get; }
+        // The host's: a field of its own would cost every end of a big simulation 8 bytes more.
+        SimulatedNetwork Network => Host.Network;
         public long Id { get; }
         Stream IConnection.Stream => this;
         // Endpoints are made when asked for, from the hosts' addresses and these ports (a simulated network holds
         // hundreds of thousands of ends; their names are only read while connecting and for events). Across a NAT,
         // where an end sees another address than its host's, the strings are kept as given.
-        int _localPort, _remotePort;
+        ushort _localPort, _remotePort;
         NatEndPoints _natEndPoints;
 
         public string LocalEndPoint => _natEndPoints?.Local ?? Host.HostAddress + ":" + _localPort;
         public string RemoteEndPoint => _natEndPoints?.Remote ?? RemoteHost.HostAddress + ":" + _remotePort;
 
+        /// <summary>The peer host's address (its own string, shared by every end that reaches it), or across a NAT the address this end sees.</summary>
+        public string RemoteAddress => _natEndPoints != null ? HostOf(_natEndPoints.Remote) : RemoteHost.HostAddress;
+
+        static string HostOf(string endPoint) => HostPort.TryParse(endPoint, out var hp) ? hp.Host : endPoint;
+
+        // The admission gate whose count this accepted end holds once past its handshake (see AdmittedConnection.Settle),
+        // given back when the end is disposed; null for every other end.
+        AdmissionGate _admittedBy;
+
+        void IAdmissionCarrier.CarryAdmission(AdmissionGate gate) => _admittedBy = gate;
+
         /// <summary>An end whose host and peer's host are reached at their own addresses.</summary>
         internal void SetPorts(int localPort, int remotePort)
         {
-            _localPort = localPort;
-            _remotePort = remotePort;
+            _localPort = checked((ushort)localPort);
+            _remotePort = checked((ushort)remotePort);
         }
 
         /// <summary>An end that sees itself or its peer at another address (a NAT between them).</summary>
@@ -106,7 +118,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             get
             {
-                var peer = End < 0 ? null : _network.Connections.At(End ^ 1);
+                var peer = End < 0 ? null : Network.Connections.At(End ^ 1);
                 return peer != null && peer.Id == PeerId ? peer : null;
             }
         }
@@ -117,7 +129,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         internal int End { get; private set; } = -1;
         int _remoteHostIndex;
         /// <summary>The host at the other end (kept as an index, like the peer: see <see cref="Peer"/>).</summary>
-        internal SimulatedHost RemoteHost => _network.HostAt(_remoteHostIndex);
+        internal SimulatedHost RemoteHost => Network.HostAt(_remoteHostIndex);
 
         /// <summary>Joins this end to its connection: its number in the ConnectionTable and the host at the other end.</summary>
         internal void Join(int end, SimulatedHost remoteHost)
@@ -134,10 +146,15 @@ namespace PSPeer.Engine.Runtime.Simulated
             peer?.Reset(peerReason);
         }
         /// <summary>The host's list of open ends runs through its streams (no set per host): see SimulatedHost.Track.</summary>
-        internal SimulatedStream TrackedPrevious, TrackedNext;
+        /// <remarks>
+        /// The neighbours are held by their numbers in the ConnectionTable (-1: none), which stay theirs while they are
+        /// tracked: references would tie each new end to the older ones of its host, old objects pointing at young
+        /// ones, which every young collection must scan for.
+        /// </remarks>
+        internal int TrackedPrevious = -1, TrackedNext = -1;
         internal bool IsTracked;
         /// <summary>The link from this end's host to the peer's host.</summary>
-        public SimulatedLink Outbound => _network.GetLink(Host, RemoteHost);
+        public SimulatedLink Outbound => Network.GetLink(Host, RemoteHost);
         public bool IsReset => _resetReason != null;
         /// <summary>Nothing more can happen on this end: it was reset, or closed here and closed by the peer.</summary>
         public bool IsFinished => IsReset || (_disposed && _finReceived);
@@ -201,14 +218,15 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             _readState = ReadState.Waiting;
             _readVersion++;
-            _readBuffer = buffer;
-            _readOffset = offset;
-            _readCount = count;
+            var read = PendingRead.Rent();
+            read.Buffer = buffer;
+            read.Offset = offset;
+            read.Count = count;
+            _read = read;
             if (cancellationToken.CanBeCanceled)
             {
-                var cancellation = new ReadCancellation(cancellationToken);
-                _readCancellation = cancellation;
-                cancellation.Registration = cancellationToken.Register(CancelReadFromToken, this);
+                read.Token = cancellationToken;
+                read.Registration = cancellationToken.Register(CancelReadFromToken, this);
             }
             return new ValueTask<int>(this, _readVersion);
         }
@@ -233,9 +251,9 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (IsReset) return Task.FromException(ResetException());
             if (count == 0) return Task.CompletedTask;
             long serialized = Send(buffer, offset, count);
-            if (serialized <= _network.Scheduler.Now) return Task.CompletedTask;
+            if (serialized <= Network.Scheduler.Now) return Task.CompletedTask;
             var wait = new WriteWait(this);
-            _network.Scheduler.Enqueue(serialized, WriteWait.Fire, wait);
+            Network.Scheduler.Enqueue(serialized, WriteWait.Fire, wait);
             return wait.Task;
         }
 
@@ -250,23 +268,23 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Queues the bytes on the link; returns the tick at which the last of them has left this host.</summary>
         long Send(byte[] buffer, int offset, int count)
         {
-            var scheduler = _network.Scheduler;
+            var scheduler = Network.Scheduler;
             var link = Outbound;
             long now = scheduler.Now;
             long serialized = now;
-            int segmentSize = _network.Options.SegmentSize;
+            int segmentSize = Network.Options.SegmentSize;
             while (count > 0)
             {
                 int n = Math.Min(count, segmentSize);
-                var data = _network.SegmentBuffers.Rent(n);
+                var data = Network.SegmentBuffers.Rent(n);
                 Buffer.BlockCopy(buffer, offset, data, 0, n);
                 offset += n;
                 count -= n;
-                _network.Statistics.segmentsSent++;
-                _network.Statistics.bytesSent += n;
+                Network.Statistics.segmentsSent++;
+                Network.Statistics.bytesSent += n;
                 serialized = Math.Max(now, link.FreeAt) + link.SerializationTicks(n);
                 link.FreeAt = serialized;
-                long arrival = serialized + link.LatencyTicks + _network.RetransmissionDelay(link) + _network.JitterDelay(link);
+                long arrival = serialized + link.LatencyTicks + Network.RetransmissionDelay(link) + Network.JitterDelay(link);
                 Enqueue(arrival, SegmentKind.Data, data, n);
             }
             return serialized;
@@ -281,11 +299,11 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (target == null)
             {
                 // The other end is finished (reset, or closed both ways): what it would have dropped on arrival is dropped now.
-                if (data != null) _network.SegmentBuffers.Return(data);
+                if (data != null) Network.SegmentBuffers.Return(data);
                 return;
             }
             target.Append(new InFlight { Data = data, Length = length, Kind = kind });
-            _network.Scheduler.Enqueue(arrival, ArriveCallback, target);
+            Network.Scheduler.Enqueue(arrival, ArriveCallback, target);
         }
 
         /// <summary>The next segment in flight to this end has arrived.</summary>
@@ -310,7 +328,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                     DropEmptyHead();
                     _finReceived = true;
                     if (IsReadWaiting) CompleteRead(0, null);
-                    if (IsFinished) _network.Untrack(this);
+                    if (IsFinished) Network.Untrack(this);
                     return;
                 default:
                     if (_disposed || !Host.IsUp)
@@ -318,13 +336,13 @@ namespace PSPeer.Engine.Runtime.Simulated
                         // Data for an end nobody will read: answer with a reset, as a TCP stack does.
                         Reset("The connection was closed locally and the peer kept sending.");
                         DropFirst();
-                        Enqueue(_network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Reset, null, 0);
+                        Enqueue(Network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Reset, null, 0);
                         return;
                     }
                     _readable++;
                     _readableBytes += segment.Length;
                     if (IsReadWaiting)
-                        CompleteRead(_readBuffer == null ? _readableBytes : CopyOut(_readBuffer, _readOffset, _readCount), null);
+                        CompleteRead(_read?.Buffer == null ? _readableBytes : CopyOut(_read.Buffer, _read.Offset, _read.Count), null);
                     return;
             }
         }
@@ -347,7 +365,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         void DropFirst()
         {
             ref var first = ref _ring[_ringHead];
-            if (first.Data != null) _network.SegmentBuffers.Return(first.Data);
+            if (first.Data != null) Network.SegmentBuffers.Return(first.Data);
             first = default;
             _ringHead = (_ringHead + 1) & (_ring.Length - 1);
             _ringCount--;
@@ -407,9 +425,9 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (IsReset) return;
             _resetReason = reason;
-            _network.Statistics.resets++;
+            Network.Statistics.resets++;
             DropArrived();
-            _network.Untrack(this);
+            Network.Untrack(this);
             // Completed last, with this end's state settled: the reader's continuation runs inline.
             if (IsReadWaiting) CompleteRead(0, ResetException());
         }
@@ -425,10 +443,14 @@ namespace PSPeer.Engine.Runtime.Simulated
             if (!IsReset)
             {
                 DropArrived();
-                Enqueue(_network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Fin, null, 0);
+                Enqueue(Network.Scheduler.Now + Outbound.LatencyTicks, SegmentKind.Fin, null, 0);
             }
-            if (IsFinished) _network.Untrack(this);
+            if (IsFinished) Network.Untrack(this);
             base.Dispose(disposing);
+            // Last, as the gate's wrapper gave the place back after closing the end.
+            var admittedBy = _admittedBy;
+            _admittedBy = null;
+            admittedBy?.ReleaseCarried(RemoteAddress);
         }
 
         IOException ResetException() => new IOException(_resetReason);
@@ -466,10 +488,6 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Ends the waiting read with <paramref name="n"/> bytes or <paramref name="error"/>; its reader resumes last.</summary>
         void CompleteRead(int n, Exception error)
         {
-            _readBuffer = null;
-            var cancellation = _readCancellation;
-            _readCancellation = null;
-            cancellation?.Registration.Dispose();
             if (_readState == ReadState.Notify)
             {
                 // A wait reads nothing and keeps no result: the reader's next read finds the bytes, the end or the error.
@@ -477,8 +495,12 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
             else
             {
-                _readCount = n;   // the result, now that the read is over
-                _readError = error;
+                var read = _read;
+                read.Buffer = null;
+                read.Registration.Dispose();
+                read.Registration = default;
+                read.Count = n;   // the result, now that the read is over
+                read.Error = error;
                 _readState = ReadState.Completed;
             }
             var continuation = _continuation;
@@ -493,7 +515,7 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         void OnReadCancelled()
         {
-            var scheduler = _network.Scheduler;
+            var scheduler = Network.Scheduler;
             // The token may fire on any thread; the stream's state belongs to the loop.
             if (scheduler.IsRunning && !scheduler.IsRunningOnCurrentThread) scheduler.Enqueue(scheduler.Now, CancelReadCallback, this);
             else CancelPendingRead();
@@ -501,27 +523,29 @@ namespace PSPeer.Engine.Runtime.Simulated
 
         void CancelPendingRead()
         {
-            var cancellation = _readCancellation;
-            if (_readState != ReadState.Waiting || cancellation == null || !cancellation.Token.IsCancellationRequested) return;
-            CompleteRead(0, new OperationCanceledException(cancellation.Token));
+            var read = _read;
+            if (_readState != ReadState.Waiting || read == null || !read.Token.IsCancellationRequested) return;
+            CompleteRead(0, new OperationCanceledException(read.Token));
         }
 
         ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token)
         {
             CheckReadToken(token);
             if (_readState == ReadState.Waiting) return ValueTaskSourceStatus.Pending;
-            if (_readError == null) return ValueTaskSourceStatus.Succeeded;
-            return _readError is OperationCanceledException ? ValueTaskSourceStatus.Canceled : ValueTaskSourceStatus.Faulted;
+            var error = _read.Error;
+            if (error == null) return ValueTaskSourceStatus.Succeeded;
+            return error is OperationCanceledException ? ValueTaskSourceStatus.Canceled : ValueTaskSourceStatus.Faulted;
         }
 
         int IValueTaskSource<int>.GetResult(short token)
         {
             CheckReadToken(token);
             if (_readState != ReadState.Completed) throw new InvalidOperationException("The read has not completed.");
-            var error = _readError;
-            int n = _readCount;
-            _readError = null;
-            _readCount = 0;
+            var read = _read;
+            var error = read.Error;
+            int n = read.Count;
+            _read = null;
+            read.Return();
             _readState = ReadState.None;   // the next read may start
             if (error != null) ExceptionDispatchInfo.Capture(error).Throw();
             return n;
@@ -610,12 +634,44 @@ namespace PSPeer.Engine.Runtime.Simulated
         // WaitToRead whose callback has not run yet.
         enum ReadState : byte { None, Waiting, Completed, Notify }
 
-        /// <summary>A waiting read's token and its registration: only reads that can be cancelled carry one.</summary>
-        sealed class ReadCancellation
+        /// <summary>
+        /// A ValueTask read that had to wait: where its bytes go and its token (with its registration) while it waits,
+        /// then its result until GetResult takes it. Kept per thread for the next one (simulations on several threads
+        /// never share one), a few at most: on a simulation's loop reads wait one at a time per end, and most ends of a
+        /// built network wait with WaitToRead instead.
+        /// </summary>
+        sealed class PendingRead
         {
-            public readonly CancellationToken Token;
+            public byte[] Buffer;
+            public int Offset;
+            public int Count;   // what the buffer has room for; once completed, the bytes read
+            public CancellationToken Token;
             public CancellationTokenRegistration Registration;
-            public ReadCancellation(CancellationToken token) => Token = token;
+            public Exception Error;
+
+            const int MaxSpares = 64;
+            [ThreadStatic] static PendingRead[] t_spares;
+            [ThreadStatic] static int t_spareCount;
+
+            public static PendingRead Rent()
+            {
+                if (t_spareCount == 0) return new PendingRead();
+                var read = t_spares[--t_spareCount];
+                t_spares[t_spareCount] = null;
+                return read;
+            }
+
+            /// <summary>Cleared and kept for the next read on this thread (GetResult, the only place, runs once per read).</summary>
+            public void Return()
+            {
+                Buffer = null;
+                Offset = Count = 0;
+                Token = default;
+                Registration = default;
+                Error = null;
+                var spares = t_spares ?? (t_spares = new PendingRead[MaxSpares]);
+                if (t_spareCount < spares.Length) spares[t_spareCount++] = this;
+            }
         }
 
         sealed class PostedContinuation

@@ -7,30 +7,23 @@ using PSPeer.Engine.Core;
 namespace PSPeer.Engine.Runtime.Simulated
 {
     /// <summary>
-    /// A host's ITransport. Listening is immediate. Connecting takes a round trip: the SYN travels the link, the
-    /// target decides (host up, not partitioned away, a listener with room), and the answer travels back; a refusal
-    /// surfaces as PeerUnreachable one round trip after the attempt, as it would on a real network.
+    /// A host's ITransport (the host is its own transport: SimulatedHost implements ITransport with these, so that a
+    /// million hosts hold no transport object each). Listening is immediate. Connecting takes a round trip: the SYN
+    /// travels the link, the target decides (host up, not partitioned away, a listener with room), and the answer
+    /// travels back; a refusal surfaces as PeerUnreachable one round trip after the attempt, as it would on a real network.
     /// </summary>
-    sealed class SimulatedTransport : ITransport, IValueConnectTransport
+    static class SimulatedTransport
     {
-        readonly SimulatedHost _host;
-        readonly SimulatedNetwork _network;
-
-        public SimulatedTransport(SimulatedHost host, SimulatedNetwork network)
-        {
-            _host = host;
-            _network = network;
-        }
-
-        public Task<IListener> ListenAsync(int port, CancellationToken cancellationToken = default)
+        /// <summary>ITransport.ListenAsync on <paramref name="host"/>.</summary>
+        public static Task<IListener> ListenAsync(SimulatedHost host, int port, CancellationToken cancellationToken)
         {
             if (port < 0 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port is 0 to 65535.");
             if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<IListener>(cancellationToken);
-            if (!_host.IsUp)
-                return Task.FromException<IListener>(new PeerException(PeerErrorIds.NodeNotRunning, $"Host {_host.Name} is down: Restart() it before listening."));
+            if (!host.IsUp)
+                return Task.FromException<IListener>(new PeerException(PeerErrorIds.NodeNotRunning, $"Host {host.Name} is down: Restart() it before listening."));
             try
             {
-                return Task.FromResult<IListener>(_host.AddListener(port));
+                return Task.FromResult<IListener>(host.AddListener(port));
             }
             catch (PeerException e)
             {
@@ -38,20 +31,21 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
         }
 
-        public Task<IConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
+        /// <summary>ITransport.ConnectAsync from <paramref name="source"/>.</summary>
+        public static Task<IConnection> ConnectAsync(SimulatedNetwork network, SimulatedHost source, string host, int port, CancellationToken cancellationToken)
         {
-            var connect = ConnectValueAsync(host, port, cancellationToken);
+            var connect = ConnectValueAsync(network, source, host, port, cancellationToken);
             return connect.IsCompletedSuccessfully ? Task.FromResult(connect.Result) : connect.AsTask();
         }
 
         /// <summary>As <see cref="ConnectAsync"/>, with the attempt itself as the ValueTask's source (no task per dial).</summary>
-        public ValueTask<IConnection> ConnectValueAsync(string host, int port, CancellationToken cancellationToken = default)
+        public static ValueTask<IConnection> ConnectValueAsync(SimulatedNetwork network, SimulatedHost source, string host, int port, CancellationToken cancellationToken)
         {
             if (port < 1 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port to connect to is 1 to 65535.");
             if (cancellationToken.IsCancellationRequested) return new ValueTask<IConnection>(Task.FromCanceled<IConnection>(cancellationToken));
-            if (!_host.IsUp)
-                return new ValueTask<IConnection>(Task.FromException<IConnection>(SimulatedNetwork.Unreachable(host, port, $"this host ({_host.Name}) is down")));
-            var attempt = new ConnectAttempt(_network, _host, host, port, cancellationToken);
+            if (!source.IsUp)
+                return new ValueTask<IConnection>(Task.FromException<IConnection>(SimulatedNetwork.Unreachable(host, port, $"this host ({source.Name}) is down")));
+            var attempt = new ConnectAttempt(network, source, host, port, cancellationToken);
             short token = attempt.Begin();
             attempt.Start();
             return new ValueTask<IConnection>(attempt, token);
