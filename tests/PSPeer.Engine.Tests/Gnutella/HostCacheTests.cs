@@ -141,6 +141,27 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void A_hosts_pong_and_back_off_move_with_it_as_the_ring_grows_and_leave_with_it()
+        {
+            // Pongs and back-offs live beside the entries (only some hosts have them): they must follow their host
+            // through the ring's growth and never pass to a newcomer that takes a forgotten host's slot.
+            var cache = new HostCache(8);
+            var pong = new Pong { Address = "10.0.0.0", Port = 6346, FileCount = 3 };
+            cache.Add(H(0), pong);
+            cache.Add(H(1));
+            cache.Failed(H(1), T0);
+            for (int i = 2; i < 8; i++) cache.Add(H(i));   // the ring grows from 4 to 8
+            Assert.Equal(new[] { pong }, cache.Pongs(10, null));
+            Assert.DoesNotContain(H(1), cache.Candidates(T0, 10, None));
+            Assert.Contains(H(0), cache.Candidates(T0, 10, None));
+
+            cache.Add(H(8));   // takes H(0)'s slot
+            cache.Add(H(9));   // takes H(1)'s
+            Assert.Empty(cache.Pongs(10, null));
+            Assert.Equal(Enumerable.Range(2, 8).Select(H).Reverse(), cache.Candidates(T0, 10, None));
+        }
+
+        [Fact]
         public void A_capacity_of_one_keeps_the_newest()
         {
             var cache = new HostCache(1);
