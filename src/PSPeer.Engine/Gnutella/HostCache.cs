@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella.Wire;
@@ -191,7 +192,7 @@ namespace PSPeer.Engine.Gnutella
                             int found = Find(list, hostStart, hostLength, port, hash);
                             if (pass == 0) { if (found < 0) fresh++; }
                             else if (found >= 0) Update(found, null, knownUltrapeers, false);
-                            else Insert(new HostPort(list.Substring(hostStart, hostLength), port), hash, null, knownUltrapeers, false);
+                            else Insert(SharedEndpoint(list, hostStart, hostLength, port, hash), hash, null, knownUltrapeers, false);
                         }
                         start = comma + 1;
                     }
@@ -204,17 +205,40 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
+        // Endpoints made from lists lately, shared by every cache in the process (a HostPort never changes). In a network
+        // build each ultrapeer names the same few hosts to every servent that links to it, and each servent keeps them:
+        // a string and a HostPort apiece were a tenth of what a 10^5 build allocated. Direct-mapped by the index's hash
+        // and bounded (the slots are the only references it holds); a race between threads only makes one more copy.
+        const int SharedEndpointSlots = 1 << 14;
+        static readonly HostPort[] SharedEndpoints = new HostPort[SharedEndpointSlots];
+
+        // text[hostStart .. +hostLength):port as a HostPort: the shared one when it is that exactly (same case), else a new one, then shared.
+        static HostPort SharedEndpoint(Text text, int hostStart, int hostLength, int port, int hash)
+        {
+            ref var slot = ref SharedEndpoints[hash & (SharedEndpointSlots - 1)];
+            var shared = Volatile.Read(ref slot);
+            if (shared != null && shared.Port == port && text.Is(hostStart, hostLength, shared.Host)) return shared;
+            var made = new HostPort(text.Substring(hostStart, hostLength), port);
+            Volatile.Write(ref slot, made);
+            return made;
+        }
+
         /// <summary>
         /// "host:port" in Latin-1 bytes[start .. start+length), as <see cref="HostPort.TryParse(string, out HostPort)"/>
-        /// reads it; the host string is <paramref name="likely"/> itself when it is that host (no copy).
+        /// reads it: the endpoint shared with the lists lately read when it is that (see SharedEndpoint), else a new one
+        /// whose host string is <paramref name="likely"/> itself when it is that host (no copy).
         /// </summary>
         internal static bool TryParseEndpoint(byte[] bytes, int start, int length, string likely, out HostPort endPoint)
         {
             endPoint = null;
             var text = new Text(bytes);
             if (!TryParseEndpoint(text, start, length, out int hostStart, out int hostLength, out int port)) return false;
+            ref var slot = ref SharedEndpoints[HashOf(text, hostStart, hostLength, port) & (SharedEndpointSlots - 1)];
+            var shared = Volatile.Read(ref slot);
+            if (shared != null && shared.Port == port && text.Is(hostStart, hostLength, shared.Host)) { endPoint = shared; return true; }
             string host = likely != null && likely.Length == hostLength && text.Is(hostStart, hostLength, likely) ? likely : text.Substring(hostStart, hostLength);
             endPoint = new HostPort(host, port);
+            Volatile.Write(ref slot, endPoint);
             return true;
         }
 

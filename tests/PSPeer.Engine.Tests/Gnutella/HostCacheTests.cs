@@ -162,6 +162,26 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void Caches_that_read_the_same_host_in_lists_share_one_endpoint()
+        {
+            // Every servent that links to an ultrapeer reads the same few hosts in its X-Try-Ultrapeers and keeps them.
+            var bytes = System.Text.Encoding.ASCII.GetBytes("10.9.8.7:6346,Host.Example:6347");
+            var first = new HostCache(10);
+            var second = new HostCache(10);
+            first.AddList(bytes, 0, bytes.Length, 10, true);
+            second.AddList(bytes, 0, bytes.Length, 10, true);
+            Assert.Same(first.OldestFirst()[0], second.OldestFirst()[0]);
+            Assert.Same(first.OldestFirst()[1], second.OldestFirst()[1]);
+            Assert.True(HostCache.TryParseEndpoint(bytes, 0, 13, null, out var parsed));
+            Assert.Same(first.OldestFirst()[0], parsed);
+            // Shared only when the text is exactly the same: another case keeps its own spelling.
+            var upper = System.Text.Encoding.ASCII.GetBytes("HOST.EXAMPLE:6347");
+            Assert.True(HostCache.TryParseEndpoint(upper, 0, upper.Length, null, out var other));
+            Assert.Equal("HOST.EXAMPLE", other.Host);
+            Assert.Equal(first.OldestFirst()[1], other);
+        }
+
+        [Fact]
         public void A_capacity_of_one_keeps_the_newest()
         {
             var cache = new HostCache(1);
