@@ -111,12 +111,12 @@ namespace PSPeer.Engine.Gnutella
             GnutellaLink link;
             try
             {
-                var stream = connection.Stream;
-                var sentAt = Runtime.Clock.Now;
-                await SendHeadAsync(stream, OwnConnect(), CancellationToken.None);
+                // (Few locals live across the awaits: a network build holds one of these frames per link it makes.)
+                long sentAt = Runtime.Clock.Now.UtcTicks;
+                await SendHeadAsync(connection.Stream, OwnConnect(), CancellationToken.None);
 
                 // 1 KiB holds a whole 200 with its X-Try-Ultrapeers where the reader needs a buffer of its own.
-                var reader = new HandshakeHeadReader(stream, GnutellaHandshake.DefaultMaxHeadBytes, 1024);
+                var reader = new HandshakeHeadReader(connection.Stream, GnutellaHandshake.DefaultMaxHeadBytes, 1024);
                 HandshakeHead answer;
                 try { while (!reader.TryTakeHead(out answer)) await reader.WaitAsync(CancellationToken.None); }
                 catch (Exception) when (deadline.TimedOut)
@@ -127,7 +127,7 @@ namespace PSPeer.Engine.Gnutella
                 {
                     throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} did not answer with a Gnutella 0.6 handshake ({e.Message}).", e);
                 }
-                RecordRtt(Runtime.Clock.Now - sentAt);
+                RecordRtt(TimeSpan.FromTicks(Runtime.Clock.Now.UtcTicks - sentAt));
                 LearnTryUltrapeers(answer);
                 if (answer.IsConnect || answer.Status != 200)
                 {
@@ -149,15 +149,15 @@ namespace PSPeer.Engine.Gnutella
 
                 if (IsLeaf && !remoteUltrapeer)
                 {
-                    await SendAsync(stream, LeafRefusesLeaf, CancellationToken.None);
+                    await SendAsync(connection.Stream, LeafRefusesLeaf, CancellationToken.None);
                     throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
                 }
                 if (unreadable != null)
                 {
-                    await SendAsync(stream, EncodingRefused, CancellationToken.None);
+                    await SendAsync(connection.Stream, EncodingRefused, CancellationToken.None);
                     throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} would send with Content-Encoding '{unreadable}', which PSPeer cannot read.");
                 }
-                await SendAsync(stream, compress ? ConfirmCompressed : ConfirmPlain, CancellationToken.None);
+                await SendAsync(connection.Stream, compress ? ConfirmCompressed : ConfirmPlain, CancellationToken.None);
                 // The connection is the link's only once the deadline can no longer take it.
                 if (!EndHandshake(deadline)) throw new ObjectDisposedException(nameof(IConnection), "the handshake's deadline passed");
 

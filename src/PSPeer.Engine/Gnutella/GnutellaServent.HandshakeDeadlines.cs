@@ -35,7 +35,7 @@ namespace PSPeer.Engine.Gnutella
                 _newestHandshake = deadline;
                 if (_handshakeTimer == null) _handshakeTimer = Runtime.Clock.Schedule(HandshakeTimeout, ExpireHandshakes);
             }
-            if (caller.CanBeCanceled) deadline.Caller = caller.Register(HandshakeDeadline.CloseOnCancel, connection);
+            deadline.WatchCaller(caller);
             return deadline;
         }
 
@@ -61,7 +61,7 @@ namespace PSPeer.Engine.Gnutella
                 }
             }
             idle?.Dispose();
-            deadline.Caller.Dispose();
+            deadline.ForgetCaller();
             return ended;
         }
 

@@ -205,12 +205,12 @@ namespace PSPeer.Engine.Gnutella
                 }
 
                 // The Gnutella 0.6 handshake, accepting side: CONNECT, our 200 (or 4xx/503 with X-Try-Ultrapeers),
-                // the confirmation. Each refusal is answered, and the connection closed below.
-                var stream = connection.Stream;
+                // the confirmation. Each refusal is answered, and the connection closed below. (Few locals live across
+                // its awaits, and no await sits in a catch: a network build holds one of these frames per link it makes.)
                 // "GNUT" is the only start a 0.6 handshake can have; anything else would only make us wait for a blank line.
                 if (!reader.StartsWith("GNUT"))
                 {
-                    await RefuseAsync(stream, 400, "Not a Gnutella 0.6 handshake", null, CancellationToken.None);
+                    await RefuseAsync(connection.Stream, 400, "Not a Gnutella 0.6 handshake", null, CancellationToken.None);
                     Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
                     return;
                 }
@@ -218,15 +218,14 @@ namespace PSPeer.Engine.Gnutella
                 try { while (!reader.TryTakeHead(out head)) await reader.WaitAsync(CancellationToken.None); }
                 catch (GnutellaProtocolException e) when (!ClosedUnder(deadline))
                 {
-                    await RefuseAsync(stream, 400, "Bad handshake", null, CancellationToken.None);
                     Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
-                    return;
+                    head = null;
                 }
-                if (!head.IsConnect)
+                if (head == null || !head.IsConnect)
                 {
-                    string startLine = head.StartLine;
-                    await RefuseAsync(stream, 400, "Gnutella 0.6 required", null, CancellationToken.None);
-                    Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + startLine, D("Reason", startLine));
+                    if (head != null)
+                        Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + head.StartLine, D("Reason", head.StartLine));
+                    await RefuseAsync(connection.Stream, 400, head == null ? "Bad handshake" : "Gnutella 0.6 required", null, CancellationToken.None);
                     return;
                 }
                 // The gate already took the address from the endpoint.
@@ -236,12 +235,12 @@ namespace PSPeer.Engine.Gnutella
                 string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, remote);
                 if (refusal != null)
                 {
-                    await RefuseAsync(stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, hello.Listen), CancellationToken.None);
+                    await RefuseAsync(connection.Stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, hello.Listen), CancellationToken.None);
                     return;
                 }
                 var answer = Answer(hello, remoteAddress);
-                var sentAt = Runtime.Clock.Now;
-                await SendHeadAsync(stream, answer, CancellationToken.None);
+                long sentAt = Runtime.Clock.Now.UtcTicks;
+                await SendHeadAsync(connection.Stream, answer, CancellationToken.None);
 
                 // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
                 while (!reader.TryTakeHead(out head)) await reader.WaitAsync(CancellationToken.None);
@@ -254,7 +253,7 @@ namespace PSPeer.Engine.Gnutella
                     Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
                     return;
                 }
-                RecordRtt(Runtime.Clock.Now - sentAt);
+                RecordRtt(TimeSpan.FromTicks(Runtime.Clock.Now.UtcTicks - sentAt));
                 bool remoteUltrapeer = hello.RemoteUltrapeer;
                 if (remoteUltrapeer && confirmation.StaysLeaf)
                 {
@@ -262,7 +261,7 @@ namespace PSPeer.Engine.Gnutella
                     string full = TakeSlot(remoteUltrapeer, hello.Listen, remoteAddress, remote);
                     if (full != null)
                     {
-                        if (hello.AcceptsBye) await SayByeAsync(stream, 503, full, CancellationToken.None);
+                        if (hello.AcceptsBye) await SayByeAsync(connection.Stream, 503, full, CancellationToken.None);
                         return;
                     }
                 }

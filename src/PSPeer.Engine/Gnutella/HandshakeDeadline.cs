@@ -36,8 +36,25 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Neighbours in the servent's queue (older and newer); null at its ends and once out of it.</summary>
         internal HandshakeDeadline Older, Newer;
 
-        /// <summary>The caller's cancellation, watched while the handshake runs (none for a token that cannot be cancelled).</summary>
-        internal CancellationTokenRegistration Caller;
+        // The caller's cancellation, watched while the handshake runs: only dials whose token can be cancelled have one
+        // (a network's build dials without), so the registration is not carried by every entry.
+        sealed class CallerWatch
+        {
+            public CancellationTokenRegistration Registration;
+        }
+
+        CallerWatch _caller;
+
+        /// <summary>Closes the connection when <paramref name="caller"/> is cancelled, until <see cref="ForgetCaller"/>.</summary>
+        internal void WatchCaller(CancellationToken caller)
+        {
+            if (!caller.CanBeCanceled) return;
+            var watch = new CallerWatch();
+            _caller = watch;
+            watch.Registration = caller.Register(CloseOnCancel, Connection);
+        }
+
+        internal void ForgetCaller() => _caller?.Registration.Dispose();
 
         int _state;
 
@@ -52,7 +69,6 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Under the servent's lock: the deadline passed; false when the handshake had ended first.</summary>
         internal bool TryExpire() => Interlocked.CompareExchange(ref _state, Expired, Running) == Running;
 
-        /// <summary>Closes the connection when the caller cancels (state: the connection).</summary>
-        internal static readonly Action<object> CloseOnCancel = state => ((IConnection)state).Dispose();
+        static readonly Action<object> CloseOnCancel = state => ((IConnection)state).Dispose();
     }
 }
