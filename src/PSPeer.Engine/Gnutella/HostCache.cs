@@ -438,15 +438,22 @@ namespace PSPeer.Engine.Gnutella
                 if (_ring[at].NextInBucket == slot + 1) { _ring[at].NextInBucket = next; return; }
         }
 
-        // Room for `more` new hosts: the length doubling would reach for them, in one step.
+        // Room a list leaves beyond its own hosts: the host of the link it came with is learnt next.
+        const int ListSlack = 2;
+
+        // Room for `more` new hosts (a list's), in one step: what they need and a little more, in steps of four, rather
+        // than the next power of two. A servent learns most of its hosts a list at a time, a few lists in all (a leaf:
+        // ten hosts from each of its three ultrapeers, and each of them), so doubling left up to half of a ring that
+        // stays for good empty, and a list's growth past it made the next power of two.
         void Reserve(int more)
         {
             int length = _ring?.Length ?? 0;
             if (_count + more <= length || length == _capacity) return;
-            int target = length == 0 ? Math.Min(FirstRingLength, _capacity) : length;
-            while (target < _count + more && target < _capacity) target = (int)Math.Min(_capacity, 2L * target);
-            Grow(target);
+            Grow((int)Math.Min(_capacity, (_count + more + ListSlack + 3L) & ~3L));
         }
+
+        /// <summary>The ring's length now (for tests of its growth).</summary>
+        internal int RingLength { get { lock (_gate) return _ring?.Length ?? 0; } }
 
         void Grow() => Grow(_ring == null ? Math.Min(FirstRingLength, _capacity) : (int)Math.Min(_capacity, 2L * _ring.Length));
 

@@ -182,6 +182,32 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void A_list_grows_the_ring_to_what_it_needs_and_single_hosts_double_it()
+        {
+            static byte[] List(int from, int count) =>
+                System.Text.Encoding.ASCII.GetBytes(string.Join(",", Enumerable.Range(from, count).Select(i => H(i).ToString())));
+            var cache = new HostCache(1000);
+            var ten = List(0, 10);
+            cache.AddList(ten, 0, ten.Length, 20, true);
+            Assert.Equal(12, cache.RingLength);   // ten, and room for the host of the link the list came with
+            cache.Add(H(100));
+            Assert.Equal(12, cache.RingLength);
+            var more = List(10, 10);
+            cache.AddList(more, 0, more.Length, 20, true);
+            Assert.Equal(24, cache.RingLength);   // 21 + 2, in steps of four (doubling made 32)
+            for (int i = 0; i < 3; i++) cache.Add(H(200 + i));
+            Assert.Equal(24, cache.RingLength);
+            cache.Add(H(300));
+            Assert.Equal(48, cache.RingLength);   // one host at a time doubles
+            Assert.Equal(25, cache.Count);
+            // Bounded by the capacity however it grows.
+            var small = new HostCache(5);
+            small.AddList(ten, 0, ten.Length, 20, true);
+            Assert.Equal(5, small.RingLength);
+            Assert.Equal(Enumerable.Range(5, 5).Select(H), small.OldestFirst());
+        }
+
+        [Fact]
         public void A_capacity_of_one_keeps_the_newest()
         {
             var cache = new HostCache(1);
