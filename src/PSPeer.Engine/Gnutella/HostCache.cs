@@ -209,7 +209,7 @@ namespace PSPeer.Engine.Gnutella
         // build each ultrapeer names the same few hosts to every servent that links to it, and each servent keeps them:
         // a string and a HostPort apiece were a tenth of what a 10^5 build allocated. Direct-mapped by the index's hash
         // and bounded (the slots are the only references it holds); a race between threads only makes one more copy.
-        const int SharedEndpointSlots = 1 << 14;
+        const int SharedEndpointSlots = 1 << 16;   // 512 KiB of references: a 10^5 build names ~30,000 ultrapeers
         static readonly HostPort[] SharedEndpoints = new HostPort[SharedEndpointSlots];
 
         // text[hostStart .. +hostLength):port as a HostPort: the shared one when it is that exactly (same case), else a new one, then shared.
