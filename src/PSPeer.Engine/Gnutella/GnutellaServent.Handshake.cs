@@ -71,16 +71,41 @@ namespace PSPeer.Engine.Gnutella
             int _degree, _maxTtl;
             bool _dynamicQuerying, _ultrapeerQueryRouting, _extProbes;
 
+            // Read from the head's bytes where it can be (no string per header: every ultrapeer link reads five).
             public static RemoteCapabilities Of(HandshakeHead head) => new RemoteCapabilities
             {
-                _degree = int.TryParse(HeaderOf(head, "X-Degree").Trim(), System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture, out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree,
-                _maxTtl = int.TryParse(HeaderOf(head, "X-Max-TTL").Trim(), System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture, out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0,
-                _dynamicQuerying = HeaderOf(head, "X-Dynamic-Querying").Trim().Length > 0,
-                _ultrapeerQueryRouting = HeaderOf(head, "X-Ultrapeer-Query-Routing").Trim().Length > 0,
-                _extProbes = HeaderOf(head, "X-Ext-Probes").Trim().Length > 0,
+                _degree = HeaderNumber(head, "X-Degree", out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree,
+                _maxTtl = HeaderNumber(head, "X-Max-TTL", out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0,
+                _dynamicQuerying = HeaderSaysSomething(head, "X-Dynamic-Querying"),
+                _ultrapeerQueryRouting = HeaderSaysSomething(head, "X-Ultrapeer-Query-Routing"),
+                _extProbes = HeaderSaysSomething(head, "X-Ext-Probes"),
             };
+
+            // The header's value, trimmed, as int.TryParse with NumberStyles.None reads it (digits only, within int).
+            static bool HeaderNumber(HandshakeHead head, string name, out int value)
+            {
+                value = 0;
+                if (!(head.Headers is HandshakeHeaders headers) || !headers.TryGetValueBytes(name, out var bytes, out int start, out int length))
+                    return int.TryParse(HeaderOf(head, name).Trim(), System.Globalization.NumberStyles.None,
+                        System.Globalization.CultureInfo.InvariantCulture, out value);
+                if (length == 0) return false;
+                long n = 0;
+                for (int i = start; i < start + length; i++)
+                {
+                    int digit = bytes[i] - '0';
+                    if (digit < 0 || digit > 9) return false;
+                    n = n * 10 + digit;
+                    if (n > int.MaxValue) return false;
+                }
+                value = (int)n;
+                return true;
+            }
+
+            // Whether the header is there with something other than white space.
+            static bool HeaderSaysSomething(HandshakeHead head, string name) =>
+                head.Headers is HandshakeHeaders headers && headers.TryGetValueBytes(name, out _, out _, out int length)
+                    ? length > 0   // the value's bytes are trimmed as string.Trim trims
+                    : HeaderOf(head, name).Trim().Length > 0;
 
             /// <summary>Told to an ultrapeer link only (a leaf's headers about ultrapeer links mean nothing).</summary>
             public void ApplyTo(GnutellaLink link)
