@@ -71,16 +71,41 @@ namespace PSPeer.Engine.Gnutella
             int _degree, _maxTtl;
             bool _dynamicQuerying, _ultrapeerQueryRouting, _extProbes;
 
+            // Read from the head's bytes where it can be (no string per header: every ultrapeer link reads five).
             public static RemoteCapabilities Of(HandshakeHead head) => new RemoteCapabilities
             {
-                _degree = int.TryParse(HeaderOf(head, "X-Degree").Trim(), System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture, out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree,
-                _maxTtl = int.TryParse(HeaderOf(head, "X-Max-TTL").Trim(), System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture, out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0,
-                _dynamicQuerying = HeaderOf(head, "X-Dynamic-Querying").Trim().Length > 0,
-                _ultrapeerQueryRouting = HeaderOf(head, "X-Ultrapeer-Query-Routing").Trim().Length > 0,
-                _extProbes = HeaderOf(head, "X-Ext-Probes").Trim().Length > 0,
+                _degree = HeaderNumber(head, "X-Degree", out int degree) && degree >= 1 && degree <= 1000 ? degree : LegacyDegree,
+                _maxTtl = HeaderNumber(head, "X-Max-TTL", out int maxTtl) && maxTtl >= 1 && maxTtl <= 255 ? maxTtl : 0,
+                _dynamicQuerying = HeaderSaysSomething(head, "X-Dynamic-Querying"),
+                _ultrapeerQueryRouting = HeaderSaysSomething(head, "X-Ultrapeer-Query-Routing"),
+                _extProbes = HeaderSaysSomething(head, "X-Ext-Probes"),
             };
+
+            // The header's value, trimmed, as int.TryParse with NumberStyles.None reads it (digits only, within int).
+            static bool HeaderNumber(HandshakeHead head, string name, out int value)
+            {
+                value = 0;
+                if (!(head.Headers is HandshakeHeaders headers) || !headers.TryGetValueBytes(name, out var bytes, out int start, out int length))
+                    return int.TryParse(HeaderOf(head, name).Trim(), System.Globalization.NumberStyles.None,
+                        System.Globalization.CultureInfo.InvariantCulture, out value);
+                if (length == 0) return false;
+                long n = 0;
+                for (int i = start; i < start + length; i++)
+                {
+                    int digit = bytes[i] - '0';
+                    if (digit < 0 || digit > 9) return false;
+                    n = n * 10 + digit;
+                    if (n > int.MaxValue) return false;
+                }
+                value = (int)n;
+                return true;
+            }
+
+            // Whether the header is there with something other than white space.
+            static bool HeaderSaysSomething(HandshakeHead head, string name) =>
+                head.Headers is HandshakeHeaders headers && headers.TryGetValueBytes(name, out _, out _, out int length)
+                    ? length > 0   // the value's bytes are trimmed as string.Trim trims
+                    : HeaderOf(head, name).Trim().Length > 0;
 
             /// <summary>Told to an ultrapeer link only (a leaf's headers about ultrapeer links mean nothing).</summary>
             public void ApplyTo(GnutellaLink link)
@@ -104,87 +129,88 @@ namespace PSPeer.Engine.Gnutella
             var connection = transport is IValueConnectTransport byValue
                 ? await byValue.ConnectValueAsync(peer.Host, peer.Port, cancellationToken)
                 : await transport.ConnectAsync(peer.Host, peer.Port, cancellationToken);
-            lock (_gate)
-            {
-                if (Stopping.IsCancellationRequested) { connection.Dispose(); throw new OperationCanceledException("the servent is stopping"); }
-                _handshaking.Add(connection);
-            }
+            // Its deadline, the caller's token and the servent's stop all end the handshake by closing the connection.
+            var deadline = BeginHandshake(connection, cancellationToken);
+            if (deadline == null) { connection.Dispose(); throw new OperationCanceledException("the servent is stopping"); }
             bool done = false;
             GnutellaLink link;
             try
             {
-                using (var deadline = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping, cancellationToken))
+                // (Few locals live across the awaits: a network build holds one of these frames per link it makes.)
+                long sentAt = Runtime.Clock.Now.UtcTicks;
+                await SendHeadAsync(connection.Stream, OwnConnect(), CancellationToken.None);
+
+                // 1 KiB holds a whole 200 with its X-Try-Ultrapeers where the reader needs a buffer of its own.
+                var reader = new HandshakeHeadReader(connection.Stream, GnutellaHandshake.DefaultMaxHeadBytes, 1024);
+                HandshakeHead answer;
+                try { while (!reader.TryTakeHead(out answer)) await reader.WaitAsync(CancellationToken.None); }
+                catch (Exception) when (deadline.TimedOut)
                 {
-                    var token = deadline.Token;
-                    var stream = connection.Stream;
-                    var sentAt = Runtime.Clock.Now;
-                    await SendHeadAsync(stream, OwnConnect(), token);
-
-                    // 1 KiB holds a whole 200 with its X-Try-Ultrapeers where the reader needs a buffer of its own.
-                    var reader = new HandshakeHeadReader(stream, GnutellaHandshake.DefaultMaxHeadBytes, 1024) { CancelledByOwner = true };
-                    deadline.Reader = reader;
-                    HandshakeHead answer;
-                    try { while (!reader.TryTakeHead(out answer)) await reader.WaitAsync(token); }
-                    catch (GnutellaProtocolException e)
-                    {
-                        throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} did not answer with a Gnutella 0.6 handshake ({e.Message}).", e);
-                    }
-                    catch (OperationCanceledException) when (deadline.TimedOut)
-                    {
-                        throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not answer the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
-                    }
-                    RecordRtt(Runtime.Clock.Now - sentAt);
-                    LearnTryUltrapeers(answer);
-                    if (answer.IsConnect || answer.Status != 200)
-                    {
-                        Emit(PeerEventTypes.HandshakeRefused, peer.ToString(), $"{answer.Status} {answer.Reason}".Trim(),
-                            D("Status", answer.Status), D("Reason", answer.Reason ?? ""), D("UserAgent", HeaderOf(answer, "User-Agent")));
-                        throw new PeerException(PeerErrorIds.HandshakeRefused,
-                            $"{peer} refused the Gnutella connection: {answer.Status} {answer.Reason}. Try another servent (it listed {CountTry(answer)} others).");
-                    }
-
-                    // Everything the link needs from the answer, taken now: the head is lent until the reader's next read.
-                    bool remoteUltrapeer = IsUltrapeerHeader(answer);
-                    string unreadable = LinkCompression.UnknownEncoding(answer);
-                    // Link compression, each way on its own: we compress if it can inflate, we inflate if it compresses.
-                    bool compress = CompressionEnabled && LinkCompression.Accepts(answer);
-                    bool inflate = LinkCompression.Declares(answer);
-                    bool acceptsBye = AdvertisesBye(answer);
-                    var capabilities = remoteUltrapeer ? RemoteCapabilities.Of(answer) : default;
-                    HandshakeHeadReader.Release(ref answer);
-
-                    if (IsLeaf && !remoteUltrapeer)
-                    {
-                        await SendAsync(stream, LeafRefusesLeaf, token);
-                        throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
-                    }
-                    if (unreadable != null)
-                    {
-                        await SendAsync(stream, EncodingRefused, token);
-                        throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} would send with Content-Encoding '{unreadable}', which PSPeer cannot read.");
-                    }
-                    await SendAsync(stream, compress ? ConfirmCompressed : ConfirmPlain, token);
-
-                    link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, reader.TakeBuffered(), Options.MaxPayloadLength,
-                        new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
-                        compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated)
-                        { AcceptsBye = acceptsBye, RemoteAddress = HostOf(connection.RemoteEndPoint, peer.Host) };
-                    capabilities.ApplyTo(link);
-                    done = true;
+                    throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not answer the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
                 }
+                catch (GnutellaProtocolException e) when (!Stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} did not answer with a Gnutella 0.6 handshake ({e.Message}).", e);
+                }
+                RecordRtt(TimeSpan.FromTicks(Runtime.Clock.Now.UtcTicks - sentAt));
+                LearnTryUltrapeers(answer);
+                if (answer.IsConnect || answer.Status != 200)
+                {
+                    Emit(PeerEventTypes.HandshakeRefused, peer.ToString(), $"{answer.Status} {answer.Reason}".Trim(),
+                        D("Status", answer.Status), D("Reason", answer.Reason ?? ""), D("UserAgent", HeaderOf(answer, "User-Agent")));
+                    throw new PeerException(PeerErrorIds.HandshakeRefused,
+                        $"{peer} refused the Gnutella connection: {answer.Status} {answer.Reason}. Try another servent (it listed {CountTry(answer)} others).");
+                }
+
+                // Everything the link needs from the answer, taken now: the head is lent until the reader's next read.
+                bool remoteUltrapeer = IsUltrapeerHeader(answer);
+                string unreadable = LinkCompression.UnknownEncoding(answer);
+                // Link compression, each way on its own: we compress if it can inflate, we inflate if it compresses.
+                bool compress = CompressionEnabled && LinkCompression.Accepts(answer);
+                bool inflate = LinkCompression.Declares(answer);
+                bool acceptsBye = AdvertisesBye(answer);
+                var capabilities = remoteUltrapeer ? RemoteCapabilities.Of(answer) : default;
+                HandshakeHeadReader.Release(ref answer);
+
+                if (IsLeaf && !remoteUltrapeer)
+                {
+                    await SendAsync(connection.Stream, LeafRefusesLeaf, CancellationToken.None);
+                    throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} is a leaf; a leaf connects only to ultrapeers.");
+                }
+                if (unreadable != null)
+                {
+                    await SendAsync(connection.Stream, EncodingRefused, CancellationToken.None);
+                    throw new PeerException(PeerErrorIds.HandshakeRefused, $"{peer} would send with Content-Encoding '{unreadable}', which PSPeer cannot read.");
+                }
+                await SendAsync(connection.Stream, compress ? ConfirmCompressed : ConfirmPlain, CancellationToken.None);
+                // The connection is the link's only once the deadline can no longer take it.
+                if (!EndHandshake(deadline)) throw new ObjectDisposedException(nameof(IConnection), "the handshake's deadline passed");
+
+                link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, reader.TakeBuffered(), Options.MaxPayloadLength,
+                    new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
+                    compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated)
+                    { AcceptsBye = acceptsBye, RemoteAddress = HostOf(connection.RemoteEndPoint, peer.Host) };
+                capabilities.ApplyTo(link);
+                done = true;
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !Stopping.IsCancellationRequested)
+            catch (Exception e) when (!(e is PeerException))
             {
-                throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not finish the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
-            }
-            catch (Exception e) when (e is System.IO.IOException || e is ObjectDisposedException)
-            {
-                throw new PeerException(PeerErrorIds.Unreachable, $"The connection to {peer} failed during the Gnutella handshake: {e.Message}", e);
+                // The connection was closed under the handshake, or failed: say which.
+                if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException("the connection attempt was cancelled", e, cancellationToken);
+                if (Stopping.IsCancellationRequested) throw new OperationCanceledException("the servent is stopping", e);
+                if (deadline.TimedOut)
+                    throw new PeerException(PeerErrorIds.Unreachable, $"{peer} did not finish the Gnutella handshake within {HandshakeTimeout.TotalSeconds:0} s.");
+                if (e is System.IO.IOException || e is ObjectDisposedException)
+                    throw new PeerException(PeerErrorIds.Unreachable, $"The connection to {peer} failed during the Gnutella handshake: {e.Message}", e);
+                throw;
             }
             finally
             {
-                lock (_gate) _handshaking.Remove(connection);
-                if (!done) connection.Dispose();
+                if (!done)
+                {
+                    EndHandshake(deadline);
+                    connection.Dispose();
+                }
             }
             StartLink(link);
         }

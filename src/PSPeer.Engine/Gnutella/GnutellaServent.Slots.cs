@@ -34,12 +34,18 @@ namespace PSPeer.Engine.Gnutella
         string TakeSlot(bool remoteUltrapeer, HostPort listen, string remoteAddress, string newcomer)
         {
             if (listen != null && listen.Equals(_listenEndPoint)) return "Connected to self";
-            var links = Volatile.Read(ref _links).Where(l => !l.IsClosed && !l.IsEvicted).ToList();
+            // Counted in one pass over the links that hold a slot (a loop, not queries: every accepted link asks).
+            int ultrapeers = 0, leaves = 0, fromAddress = 0;
+            foreach (var l in Volatile.Read(ref _links))
+            {
+                if (l.IsClosed || l.IsEvicted) continue;
+                if (l.RemoteIsUltrapeer) ultrapeers++;
+                else leaves++;
+                if (remoteAddress != null && l.RemoteAddress == remoteAddress) fromAddress++;
+            }
             int perAddress = LinksPerAddressLimit;
-            if (perAddress > 0 && remoteAddress != null
-                && links.Count(l => l.RemoteAddress == remoteAddress) >= perAddress)
+            if (perAddress > 0 && remoteAddress != null && fromAddress >= perAddress)
                 return $"Too many links from {remoteAddress} ({perAddress} max)";
-            int ultrapeers = links.Count(l => l.RemoteIsUltrapeer), leaves = links.Count - ultrapeers;
             if (IsLeaf)
             {
                 if (!remoteUltrapeer) return "Leaves do not accept leaves";

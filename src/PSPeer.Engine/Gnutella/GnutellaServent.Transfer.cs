@@ -117,7 +117,7 @@ namespace PSPeer.Engine.Gnutella
         /// "GIV &lt;index&gt;:&lt;servent guid hex&gt;/&lt;name&gt;\n\n" from a firewalled servent answering our Push; hands the
         /// connection to the download waiting for it. Returns whether it was handed over.
         /// </summary>
-        async Task<bool> AcceptGivAsync(IConnection connection, byte[] first, CancellationToken token)
+        async Task<bool> AcceptGivAsync(IConnection connection, byte[] first, HandshakeDeadline deadline)
         {
             // The GIV line ends in an empty line like an HTTP head, so the bounded head reader takes it; what follows
             // it (the start of the GET answer) stays buffered and goes to the download.
@@ -126,7 +126,8 @@ namespace PSPeer.Engine.Gnutella
             try
             {
                 reader.Prefill(first);
-                line = await reader.ReadHeadAsync(connection.Stream, token);
+                // The handshake's deadline closes the connection if the line is late.
+                line = await reader.ReadHeadAsync(connection.Stream, CancellationToken.None);
             }
             catch (HttpHeadException e)
             {
@@ -150,7 +151,7 @@ namespace PSPeer.Engine.Gnutella
             }
             if (waiter == null) return false;   // nobody asked for it (any more)
             var rest = reader.TakeBuffered();
-            lock (_gate) _handshaking.Remove(connection);
+            if (!EndHandshake(deadline)) return false;   // the deadline took the connection first
             return waiter.TrySetResult(new GivConnection { Connection = connection, Rest = rest });
         }
 

@@ -41,8 +41,6 @@ namespace PSPeer.Engine.Gnutella
         GnutellaLink[] _links = new GnutellaLink[0];                 // copy-on-write under _gate
         int _runningLinks;                          // read loops not yet ended, under _gate (no task kept per link)
         TaskCompletionSource<bool> _linksEnded;     // made by OnStopAsync when it has read loops to wait for
-        // A small set, empty most of the time: CompactSet holds nothing while empty.
-        readonly CompactSet<IConnection> _handshaking = new CompactSet<IConnection>();
         IListener _listener;
         HostPort _listenEndPoint;
         HttpFileServer _http;   // made by the first HTTP request or push upload (see Http)
@@ -136,8 +134,8 @@ namespace PSPeer.Engine.Gnutella
                 links = _links;
                 if (_runningLinks > 0) _linksEnded = new TaskCompletionSource<bool>();
                 linksEnded = _linksEnded?.Task ?? Task.CompletedTask;
-                foreach (var c in _handshaking) c.Dispose();
             }
+            CloseHandshakes();
             // A Bye tells the others this is a departure, not a crash; a link that cannot take it at once is just closed.
             var byes = links.Select(l => l.SayByeAndCloseAsync(200, "servent stopping")).ToArray();
             using (Runtime.Clock.Schedule(ByeTimeout, () => { foreach (var l in links) l.Close("servent stopping"); }))
@@ -175,120 +173,113 @@ namespace PSPeer.Engine.Gnutella
         async Task DispatchIncomingAsync(IConnection connection)
         {
             string remote = connection.RemoteEndPoint;
-            lock (_gate)
-            {
-                if (Stopping.IsCancellationRequested) { connection.Dispose(); return; }
-                _handshaking.Add(connection);
-            }
+            // Its deadline and the servent's stop end the handshake by closing the connection (see HandshakeDeadline).
+            var deadline = BeginHandshake(connection);
+            if (deadline == null) { connection.Dispose(); return; }
             bool handedOver = false;
             Task serving = null;
             try
             {
-                using (var both = new HandshakeDeadline(Runtime.Clock, HandshakeTimeout, Stopping))
+                // One reader for the sniff and the handshake heads; where it needs a buffer of its own, 512 bytes hold
+                // a whole CONNECT of ours.
+                var reader = new HandshakeHeadReader(connection.Stream, GnutellaHandshake.DefaultMaxHeadBytes, 512);
+                while (!reader.Has(4))
                 {
-                    // One reader for the sniff and the handshake heads; where it needs a buffer of its own, 512 bytes hold
-                    // a whole CONNECT of ours.
-                    var reader = new HandshakeHeadReader(connection.Stream, GnutellaHandshake.DefaultMaxHeadBytes, 512) { CancelledByOwner = true };
-                    both.Reader = reader;
-                    while (!reader.Has(4))
-                    {
-                        if (reader.Ended) return;
-                        await reader.WaitAsync(both.Token);
-                    }
-                    NoteIncoming(remote);
-                    if (reader.StartsWith("GET ") || reader.StartsWith("HEAD"))
-                    {
-                        lock (_gate) _handshaking.Remove(connection);
-                        handedOver = true;
-                        // Served outside the handshake timer: a download may take much longer than a handshake.
-                        serving = Http.ServeAsync(connection, reader.TakeBuffered());
-                        return;
-                    }
-                    if (reader.StartsWith("GIV "))
-                    {
-                        handedOver = await AcceptGivAsync(connection, reader.TakeBuffered(), both.Token);
-                        if (handedOver) connection.MarkEstablished();
-                        return;
-                    }
-
-                    // The Gnutella 0.6 handshake, accepting side: CONNECT, our 200 (or 4xx/503 with X-Try-Ultrapeers),
-                    // the confirmation. Each refusal is answered, and the connection closed below.
-                    var stream = connection.Stream;
-                    var token = both.Token;
-                    // "GNUT" is the only start a 0.6 handshake can have; anything else would only make us wait for a blank line.
-                    if (!reader.StartsWith("GNUT"))
-                    {
-                        await RefuseAsync(stream, 400, "Not a Gnutella 0.6 handshake", null, token);
-                        Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
-                        return;
-                    }
-                    HandshakeHead head;
-                    try { while (!reader.TryTakeHead(out head)) await reader.WaitAsync(token); }
-                    catch (GnutellaProtocolException e)
-                    {
-                        await RefuseAsync(stream, 400, "Bad handshake", null, token);
-                        Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
-                        return;
-                    }
-                    if (!head.IsConnect)
-                    {
-                        string startLine = head.StartLine;
-                        await RefuseAsync(stream, 400, "Gnutella 0.6 required", null, token);
-                        Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + startLine, D("Reason", startLine));
-                        return;
-                    }
-                    // The gate already took the address from the endpoint.
-                    string remoteAddress = connection is AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
-                    var hello = TakeHello(head, remoteAddress);
-                    HandshakeHeadReader.Release(ref head);
-                    string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, remote);
-                    if (refusal != null)
-                    {
-                        await RefuseAsync(stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, hello.Listen), token);
-                        return;
-                    }
-                    var answer = Answer(hello, remoteAddress);
-                    var sentAt = Runtime.Clock.Now;
-                    await SendHeadAsync(stream, answer, token);
-
-                    // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
-                    while (!reader.TryTakeHead(out head)) await reader.WaitAsync(token);
-                    var confirmation = TakeConfirmation(head, hello);
-                    HandshakeHeadReader.Release(ref head);
-                    if (!confirmation.Accepted) return;   // the initiator changed its mind
-                    if (confirmation.Unreadable != null)
-                    {
-                        string unreadable = confirmation.Unreadable;
-                        Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
-                        return;
-                    }
-                    RecordRtt(Runtime.Clock.Now - sentAt);
-                    bool remoteUltrapeer = hello.RemoteUltrapeer;
-                    if (remoteUltrapeer && confirmation.StaysLeaf)
-                    {
-                        remoteUltrapeer = false;
-                        string full = TakeSlot(remoteUltrapeer, hello.Listen, remoteAddress, remote);
-                        if (full != null)
-                        {
-                            if (hello.AcceptsBye) await SayByeAsync(stream, 503, full, token);
-                            return;
-                        }
-                    }
-                    var link = IncomingLink(connection, hello, remoteUltrapeer, confirmation.Inflate, remoteAddress, reader.TakeBuffered());
-                    connection.MarkEstablished();
-                    handedOver = true;
-                    lock (_gate) _handshaking.Remove(connection);
-                    StartLink(link);
+                    if (reader.Ended) return;
+                    await reader.WaitAsync(CancellationToken.None);
                 }
+                NoteIncoming(remote);
+                if (reader.StartsWith("GET ") || reader.StartsWith("HEAD"))
+                {
+                    // Served outside the handshake's deadline: a download may take much longer than a handshake.
+                    if (!EndHandshake(deadline)) return;
+                    handedOver = true;
+                    serving = Http.ServeAsync(connection, reader.TakeBuffered());
+                    return;
+                }
+                if (reader.StartsWith("GIV "))
+                {
+                    handedOver = await AcceptGivAsync(connection, reader.TakeBuffered(), deadline);
+                    if (handedOver) connection.MarkEstablished();
+                    return;
+                }
+
+                // The Gnutella 0.6 handshake, accepting side: CONNECT, our 200 (or 4xx/503 with X-Try-Ultrapeers),
+                // the confirmation. Each refusal is answered, and the connection closed below. (Few locals live across
+                // its awaits, and no await sits in a catch: a network build holds one of these frames per link it makes.)
+                // "GNUT" is the only start a 0.6 handshake can have; anything else would only make us wait for a blank line.
+                if (!reader.StartsWith("GNUT"))
+                {
+                    await RefuseAsync(connection.Stream, 400, "Not a Gnutella 0.6 handshake", null, CancellationToken.None);
+                    Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
+                    return;
+                }
+                HandshakeHead head;
+                try { while (!reader.TryTakeHead(out head)) await reader.WaitAsync(CancellationToken.None); }
+                catch (GnutellaProtocolException e) when (!ClosedUnder(deadline))
+                {
+                    Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+                    head = null;
+                }
+                if (head == null || !head.IsConnect)
+                {
+                    if (head != null)
+                        Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + head.StartLine, D("Reason", head.StartLine));
+                    await RefuseAsync(connection.Stream, 400, head == null ? "Bad handshake" : "Gnutella 0.6 required", null, CancellationToken.None);
+                    return;
+                }
+                // The gate already took the address from the endpoint.
+                string remoteAddress = connection is AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
+                var hello = TakeHello(head, remoteAddress);
+                HandshakeHeadReader.Release(ref head);
+                string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, remote);
+                if (refusal != null)
+                {
+                    await RefuseAsync(connection.Stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, hello.Listen), CancellationToken.None);
+                    return;
+                }
+                var answer = Answer(hello, remoteAddress);
+                long sentAt = Runtime.Clock.Now.UtcTicks;
+                await SendHeadAsync(connection.Stream, answer, CancellationToken.None);
+
+                // Whatever came in behind the CONNECT head (an eager peer's confirmation, even its first messages) is read first.
+                while (!reader.TryTakeHead(out head)) await reader.WaitAsync(CancellationToken.None);
+                var confirmation = TakeConfirmation(head, hello);
+                HandshakeHeadReader.Release(ref head);
+                if (!confirmation.Accepted) return;   // the initiator changed its mind
+                if (confirmation.Unreadable != null)
+                {
+                    string unreadable = confirmation.Unreadable;
+                    Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
+                    return;
+                }
+                RecordRtt(TimeSpan.FromTicks(Runtime.Clock.Now.UtcTicks - sentAt));
+                bool remoteUltrapeer = hello.RemoteUltrapeer;
+                if (remoteUltrapeer && confirmation.StaysLeaf)
+                {
+                    remoteUltrapeer = false;
+                    string full = TakeSlot(remoteUltrapeer, hello.Listen, remoteAddress, remote);
+                    if (full != null)
+                    {
+                        if (hello.AcceptsBye) await SayByeAsync(connection.Stream, 503, full, CancellationToken.None);
+                        return;
+                    }
+                }
+                // The connection is the link's only once the deadline can no longer take it.
+                if (!EndHandshake(deadline)) return;
+                var link = IncomingLink(connection, hello, remoteUltrapeer, confirmation.Inflate, remoteAddress, reader.TakeBuffered());
+                connection.MarkEstablished();
+                handedOver = true;
+                StartLink(link);
             }
-            catch (GnutellaProtocolException e)
+            catch (GnutellaProtocolException e) when (!ClosedUnder(deadline))
             {
                 Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
             }
             catch (Exception) { /* timed out, reset or stopping: nothing to tell anyone */ }
             finally
             {
-                lock (_gate) _handshaking.Remove(connection);
+                EndHandshake(deadline);
                 if (!handedOver) connection.Dispose();
             }
             if (serving != null) await serving;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella.Wire;
@@ -15,22 +16,32 @@ namespace PSPeer.Engine.Gnutella
     /// it newer). A host that failed is skipped until its back-off passes, doubling per failure, so a dead bootstrap
     /// entry costs a dial now and then rather than one per maintenance round.
     /// Stored compactly, since a simulated network holds one per servent: the entries are structs in a ring in the
-    /// order they were learnt (oldest at <see cref="_oldest"/>), found by a chained hash index over the ring's slots;
-    /// the ring grows by doubling up to the capacity, and at capacity a new host takes the oldest one's slot.
-    /// Nothing is allocated until the first host is learnt.
+    /// order they were learnt (oldest at <see cref="_oldest"/>), found by a chained hash index over the ring's slots
+    /// whose bucket heads live in the ring's entries too (slot b holds the head of bucket b, whoever occupies it); the
+    /// ring grows by doubling up to the capacity, and at capacity a new host takes the oldest one's slot. What only some
+    /// hosts have (a cached Pong, a dial back-off) lives in a second array made when the first host needs it: a
+    /// network build learns hosts by the million and pings or fails none of them. Nothing is allocated until the first
+    /// host is learnt.
     /// </remarks>
     sealed class HostCache
     {
+        // 24 bytes: what every host has.
         struct Entry
         {
             public HostPort Host;
-            public Pong Pong;                 // what it last said about itself; null when learnt otherwise
-            public long RetryAfterUtcTicks;   // not dialled before this (0: any time)
             public int Hash;
             public int NextInBucket;          // slot + 1 of the next entry in this entry's hash chain; 0 ends it
-            public byte Failures;
+            public int BucketHead;            // of bucket (this slot's number): slot + 1 of its chain's first entry; 0 for none
             public bool KnownUltrapeer;
             public bool KnownLeaf;            // linked to us as a leaf: no use dialling it for an ultrapeer link
+        }
+
+        // What only some hosts have, by the same slot as their entry.
+        struct Extra
+        {
+            public Pong Pong;                 // what it last said about itself; null when learnt otherwise
+            public long RetryAfterUtcTicks;   // not dialled before this (0: any time)
+            public byte Failures;
         }
 
         const int FirstRingLength = 4;
@@ -39,7 +50,7 @@ namespace PSPeer.Engine.Gnutella
         readonly int _capacity;
         readonly object _gate;
         Entry[] _ring;      // null until the first host
-        int[] _buckets;     // slot + 1 of a chain's first entry, 0 for none; as long as the ring
+        Extra[] _extras;    // null until a host has a Pong or failed; as long as the ring
         int _oldest;        // slot of the oldest entry
         int _count;
 
@@ -70,7 +81,7 @@ namespace PSPeer.Engine.Gnutella
         void Update(int slot, Pong pong, bool knownUltrapeer, bool knownLeaf)
         {
             ref var e = ref _ring[slot];
-            if (pong != null) e.Pong = pong;
+            if (pong != null) Extras()[slot].Pong = pong;
             if (knownUltrapeer) { e.KnownUltrapeer = true; e.KnownLeaf = false; }
             else if (knownLeaf) { e.KnownLeaf = true; e.KnownUltrapeer = false; }
         }
@@ -92,11 +103,14 @@ namespace PSPeer.Engine.Gnutella
                 slot = (_oldest + _count) % _ring.Length;
                 _count++;
             }
-            _ring[slot] = new Entry
-            {
-                Host = host, Pong = pong, Hash = hash,
-                KnownUltrapeer = knownUltrapeer, KnownLeaf = knownLeaf && !knownUltrapeer,
-            };
+            ref var e = ref _ring[slot];
+            e.Host = host;
+            e.Hash = hash;
+            e.NextInBucket = 0;   // BucketHead stays: it is this slot's bucket's, not the entry's
+            e.KnownUltrapeer = knownUltrapeer;
+            e.KnownLeaf = knownLeaf && !knownUltrapeer;
+            if (_extras != null) _extras[slot] = default;
+            if (pong != null) Extras()[slot].Pong = pong;
             Index(slot);
         }
 
@@ -109,8 +123,9 @@ namespace PSPeer.Engine.Gnutella
                 long ticks = now.UtcTicks;
                 for (int k = _count - 1; k >= 0 && result.Count < max; k--)
                 {
-                    ref var e = ref _ring[SlotOf(k)];
-                    if (e.KnownLeaf || e.RetryAfterUtcTicks > ticks || exclude.Contains(e.Host)) continue;
+                    int slot = SlotOf(k);
+                    ref var e = ref _ring[slot];
+                    if (e.KnownLeaf || (_extras != null && _extras[slot].RetryAfterUtcTicks > ticks) || exclude.Contains(e.Host)) continue;
                     result.Add(e.Host);
                 }
             }
@@ -124,7 +139,7 @@ namespace PSPeer.Engine.Gnutella
             {
                 int slot = Find(host, HashOf(host.Host, host.Port));
                 if (slot < 0) return;
-                ref var e = ref _ring[slot];
+                ref var e = ref Extras()[slot];
                 e.Failures = (byte)Math.Min(e.Failures + 1, MaxFailures);
                 e.RetryAfterUtcTicks = (now + TimeSpan.FromSeconds(2 << e.Failures)).UtcTicks;
             }
@@ -136,8 +151,8 @@ namespace PSPeer.Engine.Gnutella
             lock (_gate)
             {
                 int slot = Find(host, HashOf(host.Host, host.Port));
-                if (slot < 0) return;
-                ref var e = ref _ring[slot];
+                if (slot < 0 || _extras == null) return;
+                ref var e = ref _extras[slot];
                 e.Failures = 0;
                 e.RetryAfterUtcTicks = 0;
             }
@@ -177,7 +192,7 @@ namespace PSPeer.Engine.Gnutella
                             int found = Find(list, hostStart, hostLength, port, hash);
                             if (pass == 0) { if (found < 0) fresh++; }
                             else if (found >= 0) Update(found, null, knownUltrapeers, false);
-                            else Insert(new HostPort(list.Substring(hostStart, hostLength), port), hash, null, knownUltrapeers, false);
+                            else Insert(SharedEndpoint(list, hostStart, hostLength, port, hash), hash, null, knownUltrapeers, false);
                         }
                         start = comma + 1;
                     }
@@ -190,17 +205,40 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
+        // Endpoints made from lists lately, shared by every cache in the process (a HostPort never changes). In a network
+        // build each ultrapeer names the same few hosts to every servent that links to it, and each servent keeps them:
+        // a string and a HostPort apiece were a tenth of what a 10^5 build allocated. Direct-mapped by the index's hash
+        // and bounded (the slots are the only references it holds); a race between threads only makes one more copy.
+        const int SharedEndpointSlots = 1 << 16;   // 512 KiB of references: a 10^5 build names ~30,000 ultrapeers
+        static readonly HostPort[] SharedEndpoints = new HostPort[SharedEndpointSlots];
+
+        // text[hostStart .. +hostLength):port as a HostPort: the shared one when it is that exactly (same case), else a new one, then shared.
+        static HostPort SharedEndpoint(Text text, int hostStart, int hostLength, int port, int hash)
+        {
+            ref var slot = ref SharedEndpoints[hash & (SharedEndpointSlots - 1)];
+            var shared = Volatile.Read(ref slot);
+            if (shared != null && shared.Port == port && text.Is(hostStart, hostLength, shared.Host)) return shared;
+            var made = new HostPort(text.Substring(hostStart, hostLength), port);
+            Volatile.Write(ref slot, made);
+            return made;
+        }
+
         /// <summary>
         /// "host:port" in Latin-1 bytes[start .. start+length), as <see cref="HostPort.TryParse(string, out HostPort)"/>
-        /// reads it; the host string is <paramref name="likely"/> itself when it is that host (no copy).
+        /// reads it: the endpoint shared with the lists lately read when it is that (see SharedEndpoint), else a new one
+        /// whose host string is <paramref name="likely"/> itself when it is that host (no copy).
         /// </summary>
         internal static bool TryParseEndpoint(byte[] bytes, int start, int length, string likely, out HostPort endPoint)
         {
             endPoint = null;
             var text = new Text(bytes);
             if (!TryParseEndpoint(text, start, length, out int hostStart, out int hostLength, out int port)) return false;
+            ref var slot = ref SharedEndpoints[HashOf(text, hostStart, hostLength, port) & (SharedEndpointSlots - 1)];
+            var shared = Volatile.Read(ref slot);
+            if (shared != null && shared.Port == port && text.Is(hostStart, hostLength, shared.Host)) { endPoint = shared; return true; }
             string host = likely != null && likely.Length == hostLength && text.Is(hostStart, hostLength, likely) ? likely : text.Substring(hostStart, hostLength);
             endPoint = new HostPort(host, port);
+            Volatile.Write(ref slot, endPoint);
             return true;
         }
 
@@ -320,10 +358,13 @@ namespace PSPeer.Engine.Gnutella
             var result = new List<Pong>();
             lock (_gate)
             {
+                if (_extras == null) return result;
                 for (int k = _count - 1; k >= 0 && result.Count < max; k--)
                 {
-                    ref var e = ref _ring[SlotOf(k)];
-                    if (e.Pong != null && !e.KnownLeaf && !e.Host.Equals(exclude)) result.Add(e.Pong);
+                    int slot = SlotOf(k);
+                    ref var e = ref _ring[slot];
+                    var pong = _extras[slot].Pong;
+                    if (pong != null && !e.KnownLeaf && !e.Host.Equals(exclude)) result.Add(pong);
                 }
             }
             return result;
@@ -339,6 +380,9 @@ namespace PSPeer.Engine.Gnutella
                 return result;
             }
         }
+
+        // Under _gate: the extras, made (as long as the ring) when the first host needs one.
+        Extra[] Extras() => _extras ?? (_extras = new Extra[_ring.Length]);
 
         // The slot of the k-th oldest entry.
         int SlotOf(int k) => (_oldest + k) % _ring.Length;
@@ -361,8 +405,8 @@ namespace PSPeer.Engine.Gnutella
         // The slot of the entry for text[start .. start+length):port (host compared ignoring case), or -1.
         int Find(Text text, int start, int length, int port, int hash)
         {
-            if (_buckets == null) return -1;
-            for (int slot = _buckets[hash % _buckets.Length] - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
+            if (_ring == null) return -1;
+            for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
             {
                 var host = _ring[slot].Host;
                 if (_ring[slot].Hash == hash && host.Port == port && text.IsIgnoringCase(start, length, host.Host)) return slot;
@@ -372,37 +416,44 @@ namespace PSPeer.Engine.Gnutella
 
         int Find(HostPort host, int hash)
         {
-            if (_buckets == null) return -1;
-            for (int slot = _buckets[hash % _buckets.Length] - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
+            if (_ring == null) return -1;
+            for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
                 if (_ring[slot].Hash == hash && _ring[slot].Host.Equals(host)) return slot;
             return -1;
         }
 
         void Index(int slot)
         {
-            int bucket = _ring[slot].Hash % _buckets.Length;
-            _ring[slot].NextInBucket = _buckets[bucket];
-            _buckets[bucket] = slot + 1;
+            int bucket = _ring[slot].Hash % _ring.Length;
+            _ring[slot].NextInBucket = _ring[bucket].BucketHead;
+            _ring[bucket].BucketHead = slot + 1;
         }
 
         void Unindex(int slot)
         {
-            int bucket = _ring[slot].Hash % _buckets.Length;
+            int bucket = _ring[slot].Hash % _ring.Length;
             int next = _ring[slot].NextInBucket;
-            if (_buckets[bucket] == slot + 1) { _buckets[bucket] = next; return; }
-            for (int at = _buckets[bucket] - 1; at >= 0; at = _ring[at].NextInBucket - 1)
+            if (_ring[bucket].BucketHead == slot + 1) { _ring[bucket].BucketHead = next; return; }
+            for (int at = _ring[bucket].BucketHead - 1; at >= 0; at = _ring[at].NextInBucket - 1)
                 if (_ring[at].NextInBucket == slot + 1) { _ring[at].NextInBucket = next; return; }
         }
 
-        // Room for `more` new hosts: the length doubling would reach for them, in one step.
+        // Room a list leaves beyond its own hosts: the host of the link it came with is learnt next.
+        const int ListSlack = 2;
+
+        // Room for `more` new hosts (a list's), in one step: what they need and a little more, in steps of four, rather
+        // than the next power of two. A servent learns most of its hosts a list at a time, a few lists in all (a leaf:
+        // ten hosts from each of its three ultrapeers, and each of them), so doubling left up to half of a ring that
+        // stays for good empty, and a list's growth past it made the next power of two.
         void Reserve(int more)
         {
             int length = _ring?.Length ?? 0;
             if (_count + more <= length || length == _capacity) return;
-            int target = length == 0 ? Math.Min(FirstRingLength, _capacity) : length;
-            while (target < _count + more && target < _capacity) target = (int)Math.Min(_capacity, 2L * target);
-            Grow(target);
+            Grow((int)Math.Min(_capacity, (_count + more + ListSlack + 3L) & ~3L));
         }
+
+        /// <summary>The ring's length now (for tests of its growth).</summary>
+        internal int RingLength { get { lock (_gate) return _ring?.Length ?? 0; } }
 
         void Grow() => Grow(_ring == null ? Math.Min(FirstRingLength, _capacity) : (int)Math.Min(_capacity, 2L * _ring.Length));
 
@@ -410,10 +461,17 @@ namespace PSPeer.Engine.Gnutella
         void Grow(int length)
         {
             var ring = new Entry[length];
-            for (int k = 0; k < _count; k++) ring[k] = _ring[SlotOf(k)];
+            Extra[] extras = _extras == null ? null : new Extra[length];
+            for (int k = 0; k < _count; k++)
+            {
+                int from = SlotOf(k);
+                ring[k] = _ring[from];
+                ring[k].BucketHead = 0;   // the buckets are made anew below
+                if (extras != null) extras[k] = _extras[from];
+            }
             _ring = ring;
+            _extras = extras;
             _oldest = 0;
-            _buckets = new int[length];
             for (int slot = 0; slot < _count; slot++) Index(slot);
         }
     }

@@ -149,6 +149,8 @@ namespace PSPeer.Engine.Networks
             }
             Report("Letting route tables settle", 0.95);
             network.Settle();
+            // The build's waves of handshakes are over: the segment buffers kept to serve them need not stay.
+            simulation.ReleaseSpareBuffers();
             return network;
         }
 

@@ -141,6 +141,73 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void A_hosts_pong_and_back_off_move_with_it_as_the_ring_grows_and_leave_with_it()
+        {
+            // Pongs and back-offs live beside the entries (only some hosts have them): they must follow their host
+            // through the ring's growth and never pass to a newcomer that takes a forgotten host's slot.
+            var cache = new HostCache(8);
+            var pong = new Pong { Address = "10.0.0.0", Port = 6346, FileCount = 3 };
+            cache.Add(H(0), pong);
+            cache.Add(H(1));
+            cache.Failed(H(1), T0);
+            for (int i = 2; i < 8; i++) cache.Add(H(i));   // the ring grows from 4 to 8
+            Assert.Equal(new[] { pong }, cache.Pongs(10, null));
+            Assert.DoesNotContain(H(1), cache.Candidates(T0, 10, None));
+            Assert.Contains(H(0), cache.Candidates(T0, 10, None));
+
+            cache.Add(H(8));   // takes H(0)'s slot
+            cache.Add(H(9));   // takes H(1)'s
+            Assert.Empty(cache.Pongs(10, null));
+            Assert.Equal(Enumerable.Range(2, 8).Select(H).Reverse(), cache.Candidates(T0, 10, None));
+        }
+
+        [Fact]
+        public void Caches_that_read_the_same_host_in_lists_share_one_endpoint()
+        {
+            // Every servent that links to an ultrapeer reads the same few hosts in its X-Try-Ultrapeers and keeps them.
+            var bytes = System.Text.Encoding.ASCII.GetBytes("10.9.8.7:6346,Host.Example:6347");
+            var first = new HostCache(10);
+            var second = new HostCache(10);
+            first.AddList(bytes, 0, bytes.Length, 10, true);
+            second.AddList(bytes, 0, bytes.Length, 10, true);
+            Assert.Same(first.OldestFirst()[0], second.OldestFirst()[0]);
+            Assert.Same(first.OldestFirst()[1], second.OldestFirst()[1]);
+            Assert.True(HostCache.TryParseEndpoint(bytes, 0, 13, null, out var parsed));
+            Assert.Same(first.OldestFirst()[0], parsed);
+            // Shared only when the text is exactly the same: another case keeps its own spelling.
+            var upper = System.Text.Encoding.ASCII.GetBytes("HOST.EXAMPLE:6347");
+            Assert.True(HostCache.TryParseEndpoint(upper, 0, upper.Length, null, out var other));
+            Assert.Equal("HOST.EXAMPLE", other.Host);
+            Assert.Equal(first.OldestFirst()[1], other);
+        }
+
+        [Fact]
+        public void A_list_grows_the_ring_to_what_it_needs_and_single_hosts_double_it()
+        {
+            static byte[] List(int from, int count) =>
+                System.Text.Encoding.ASCII.GetBytes(string.Join(",", Enumerable.Range(from, count).Select(i => H(i).ToString())));
+            var cache = new HostCache(1000);
+            var ten = List(0, 10);
+            cache.AddList(ten, 0, ten.Length, 20, true);
+            Assert.Equal(12, cache.RingLength);   // ten, and room for the host of the link the list came with
+            cache.Add(H(100));
+            Assert.Equal(12, cache.RingLength);
+            var more = List(10, 10);
+            cache.AddList(more, 0, more.Length, 20, true);
+            Assert.Equal(24, cache.RingLength);   // 21 + 2, in steps of four (doubling made 32)
+            for (int i = 0; i < 3; i++) cache.Add(H(200 + i));
+            Assert.Equal(24, cache.RingLength);
+            cache.Add(H(300));
+            Assert.Equal(48, cache.RingLength);   // one host at a time doubles
+            Assert.Equal(25, cache.Count);
+            // Bounded by the capacity however it grows.
+            var small = new HostCache(5);
+            small.AddList(ten, 0, ten.Length, 20, true);
+            Assert.Equal(5, small.RingLength);
+            Assert.Equal(Enumerable.Range(5, 5).Select(H), small.OldestFirst());
+        }
+
+        [Fact]
         public void A_capacity_of_one_keeps_the_newest()
         {
             var cache = new HostCache(1);

@@ -26,8 +26,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         static readonly byte[] Nothing = new byte[0];
         static readonly Action<object> CancelCallback = state => ((HandshakeHeadReader)state).Cancel();
 
+        // A network build holds two readers per link it is making, so a reader keeps only what every wait needs: the
+        // stream once (whether it can say when it has bytes is asked of it), and a token only for waits that have one.
         readonly Stream _stream;
-        readonly IValueReadStream _waitable;   // null: reads go to _own through Stream.ReadAsync
         readonly int _max;
         readonly int _initialBytes;
         // Streams read through ReadAsync: unconsumed bytes are _own.Bytes[_start .. _start + _count).
@@ -39,10 +40,16 @@ namespace PSPeer.Engine.Gnutella.Wire
         bool _ready;    // a wait ended: the stream has bytes, its end or an error, and a read completes at once
         bool _ended;    // the stream ended
 
-        // The pending wait, as a ValueTask source.
+        // The pending wait, as a ValueTask source, and its token when it has one that can be cancelled.
         InlineValueTaskSourceCore<bool> _wait;
-        CancellationToken _token;
-        CancellationTokenRegistration _registration;
+        WaitCancellation _cancellation;
+
+        sealed class WaitCancellation
+        {
+            public readonly CancellationToken Token;
+            public CancellationTokenRegistration Registration;
+            public WaitCancellation(CancellationToken token) => Token = token;
+        }
 
         /// <param name="maxBytes">The bound on one head and on everything buffered while reading it.</param>
         /// <param name="initialBytes">Where reads go to a buffer of the reader's own: its first size (it doubles toward the bound).</param>
@@ -52,8 +59,10 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (maxBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxBytes));
             _max = maxBytes;
             _initialBytes = Math.Max(16, Math.Min(initialBytes, maxBytes));
-            _waitable = stream as IValueReadStream;
         }
+
+        // The stream as one that can say when it has bytes (simulated ends); null: reads go to _own through Stream.ReadAsync.
+        IValueReadStream Waitable => _stream as IValueReadStream;
 
         /// <summary>
         /// Set when whoever cancels the token passed to <see cref="WaitAsync"/> calls <see cref="Cancel"/> itself (a
@@ -65,7 +74,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         public bool Ended => _ended;
 
         /// <summary>Bytes read and not yet taken.</summary>
-        public int Buffered => _waitable != null ? _keptCount : _count;
+        public int Buffered => Waitable != null ? _keptCount : _count;
 
         // ------------------------------------------------------------------ waiting
 
@@ -75,25 +84,31 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// </summary>
         public ValueTask WaitAsync(CancellationToken token)
         {
-            if (_waitable == null) return new ValueTask(ReadOwnAsync(token));
+            var waitable = Waitable;
+            if (waitable == null) return new ValueTask(ReadOwnAsync(token));
             if (token.IsCancellationRequested) return new ValueTask(Task.FromCanceled(token));
             if (_wait.IsPending) throw new InvalidOperationException("A handshake read is already waiting.");
-            if (_ready || _ended || !_waitable.WaitToRead(ReadyCallback, this))
+            if (_ready || _ended || !waitable.WaitToRead(ReadyCallback, this))
             {
                 _ready = !_ended;
                 return default;
             }
             short version = _wait.Begin();
-            _token = token;
-            if (token.CanBeCanceled && !CancelledByOwner) _registration = token.Register(CancelCallback, this);
+            if (!token.CanBeCanceled) _cancellation = null;
+            else
+            {
+                if (_cancellation == null || _cancellation.Token != token) _cancellation = new WaitCancellation(token);
+                if (!CancelledByOwner) _cancellation.Registration = token.Register(CancelCallback, this);
+            }
             return new ValueTask(this, version);
         }
 
         /// <summary>Ends a waiting wait as cancelled when its token is cancelled (safe to call at any time).</summary>
         public void Cancel()
         {
-            if (!_wait.IsPending || !_token.IsCancellationRequested) return;
-            Complete(new OperationCanceledException(_token));
+            var cancellation = _cancellation;
+            if (!_wait.IsPending || cancellation == null || !cancellation.Token.IsCancellationRequested) return;
+            Complete(new OperationCanceledException(cancellation.Token));
         }
 
         void OnReady()
@@ -105,9 +120,13 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         void Complete(Exception error)
         {
-            var registration = _registration;
-            _registration = default;
-            registration.Dispose();
+            var cancellation = _cancellation;
+            if (cancellation != null)
+            {
+                var registration = cancellation.Registration;
+                cancellation.Registration = default;
+                registration.Dispose();
+            }
             _wait.TryComplete(true, error);
         }
 
@@ -152,7 +171,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// </summary>
         public bool Has(int count)
         {
-            if (_waitable == null) return _count >= count;
+            if (Waitable == null) return _count >= count;
             if (_keptCount < count && _ready)
             {
                 _ready = false;
@@ -165,8 +184,8 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>Whether the buffered bytes start with <paramref name="ascii"/>.</summary>
         public bool StartsWith(string ascii)
         {
-            byte[] bytes = _waitable != null ? _kept : _own?.Bytes;
-            int start = _waitable != null ? 0 : _start;
+            byte[] bytes = Waitable != null ? _kept : _own?.Bytes;
+            int start = Waitable != null ? 0 : _start;
             if (Buffered < ascii.Length) return false;
             for (int i = 0; i < ascii.Length; i++) if (bytes[start + i] != ascii[i]) return false;
             return true;
@@ -177,7 +196,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         {
             if (Buffered == 0) return Nothing;
             var taken = new byte[Buffered];
-            if (_waitable != null)
+            if (Waitable != null)
             {
                 if (_keptCount > 0) Buffer.BlockCopy(_kept, 0, taken, 0, _keptCount);
                 _keptCount = 0;
@@ -202,7 +221,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             head = null;
             HandshakeHeadBuffer buffer;
             int count;
-            if (_waitable != null)
+            if (Waitable != null)
             {
                 // This step borrows the thread's buffer: what was kept, then what the stream has.
                 buffer = HandshakeHeadBuffer.Shared(_max);
@@ -227,13 +246,13 @@ namespace PSPeer.Engine.Gnutella.Wire
             int end = FindHeadEnd(buffer.Bytes, count, out int headLength);
             if (end < 0)
             {
-                if (_waitable != null) Keep(buffer.Bytes, 0, count);
+                if (Waitable != null) Keep(buffer.Bytes, 0, count);
                 if (count >= _max) throw new GnutellaProtocolException($"handshake head larger than {_max} bytes");
                 if (_ended) throw new GnutellaProtocolException(count == 0 ? "the connection closed before a handshake" : "the connection closed inside a handshake head");
                 return false;
             }
             // What came in behind the head stays for the next step (a confirmation, the first messages).
-            if (_waitable != null) Keep(buffer.Bytes, end, count - end);
+            if (Waitable != null) Keep(buffer.Bytes, end, count - end);
             else
             {
                 _start = end;
@@ -256,7 +275,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         // A read that completes at once (a wait said so): adds what it brought to count, or notes the end.
         void ReadNow(byte[] into, int offset, int room, ref int count)
         {
-            var read = _waitable.ReadValueAsync(into, offset, room);
+            var read = Waitable.ReadValueAsync(into, offset, room);
             if (!read.IsCompleted) throw new InvalidOperationException("The stream said it had bytes, but its read waits.");
             int n = read.Result;   // rethrows a reset or a closed stream
             if (n <= 0) _ended = true;

@@ -111,6 +111,12 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>A host by name or virtual address, or null.</summary>
         public SimulatedHost FindHost(string nameOrAddress) => _network.Resolve(nameOrAddress, null);
 
+        /// <summary>
+        /// Lets go of the spare buffers kept for segments in flight. For after a burst of traffic that will not come
+        /// again soon (a network's build): what the pool kept to serve it would otherwise stay in memory for good.
+        /// </summary>
+        public void ReleaseSpareBuffers() => _network.SegmentBuffers.Trim();
+
         /// <summary>Runs <paramref name="action"/> on the simulation's scheduler at the current virtual time.</summary>
         public void Post(Action action)
         {

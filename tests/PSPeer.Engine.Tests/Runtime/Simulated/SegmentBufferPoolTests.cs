@@ -27,18 +27,48 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         }
 
         [Fact]
-        public void Keeps_at_most_a_mebibyte_of_free_buffers_per_size()
+        public void Keeps_a_whole_wave_of_small_buffers_for_the_next_one()
+        {
+            // A wave of a network build: 20,000 handshake heads in flight at once, then read and given back.
+            var pool = new SegmentBufferPool();
+            var wave = new byte[20_000][];
+            for (int i = 0; i < wave.Length; i++) wave[i] = pool.Rent(200);
+            foreach (var b in wave) pool.Return(b);
+            var given = new System.Collections.Generic.HashSet<byte[]>(wave);
+            for (int i = 0; i < wave.Length; i++) Assert.Contains(pool.Rent(200), given);
+        }
+
+        [Fact]
+        public void Keeps_at_most_the_bound_of_free_buffers_in_all()
         {
             var pool = new SegmentBufferPool();
-            var rented = new byte[200][];
+            int fit = (int)(SegmentBufferPool.MaxRetainedBytes / (16 * 1024));
+            var rented = new byte[fit + 10][];
             for (int i = 0; i < rented.Length; i++) rented[i] = pool.Rent(16 * 1024);
             foreach (var b in rented) pool.Return(b);
-            // 64 of 16 KiB make a MiB: the 65th rent must be a new buffer.
+            Assert.Equal(SegmentBufferPool.MaxRetainedBytes, pool.RetainedBytes);
+            // The bound is in all: a full pool still keeps one buffer of a size it holds none of.
+            var small = pool.Rent(100);
+            pool.Return(small);
+            Assert.Same(small, pool.Rent(100));
+            // Only `fit` of the large ones were kept: the next rent after them is a new buffer.
             var again = new System.Collections.Generic.HashSet<byte[]>();
-            for (int i = 0; i < 65; i++) again.Add(pool.Rent(16 * 1024));
+            for (int i = 0; i < fit + 1; i++) again.Add(pool.Rent(16 * 1024));
             int reused = 0;
             foreach (var b in rented) if (again.Contains(b)) reused++;
-            Assert.Equal(64, reused);
+            Assert.Equal(fit, reused);
+            Assert.Equal(0, pool.RetainedBytes);
+        }
+
+        [Fact]
+        public void Trim_lets_every_free_buffer_go()
+        {
+            var pool = new SegmentBufferPool();
+            var first = pool.Rent(100);
+            pool.Return(first);
+            pool.Trim();
+            Assert.Equal(0, pool.RetainedBytes);
+            Assert.NotSame(first, pool.Rent(100));
         }
 
         [Fact]
