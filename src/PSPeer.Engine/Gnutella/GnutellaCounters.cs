@@ -5,8 +5,25 @@ using PSPeer.Engine.Gnutella.Wire;
 namespace PSPeer.Engine.Gnutella
 {
     /// <summary>Cumulative counts of what a servent did; thread-safe (live links update them from many threads).</summary>
+    /// <remarks>
+    /// A simulated servent is only ever run by its simulation's one loop (and read between runs), so its counts are
+    /// plain additions: an interlocked one is a fenced instruction, and each descriptor sent and received paid three
+    /// of them on a line that is rarely in the cache at a hundred thousand servents. Live counts stay interlocked.
+    /// Readers use Interlocked.Read either way (a long is read whole on 32-bit hosts too).
+    /// </remarks>
     public sealed class GnutellaCounters
     {
+        /// <summary>Counters for a servent run by more than one thread (live); <see cref="GnutellaCounters(bool)"/> for a simulated one.</summary>
+        public GnutellaCounters() : this(singleThreaded: false) { }
+
+        /// <param name="singleThreaded">True when only one thread at a time ever updates these counts (a simulation's loop).</param>
+        internal GnutellaCounters(bool singleThreaded) => _singleThreaded = singleThreaded;
+
+        readonly bool _singleThreaded;
+
+        /// <summary>Counts are plain additions (one thread at a time updates them), not interlocked ones.</summary>
+        internal bool IsSingleThreaded => _singleThreaded;
+
         internal long messagesSent, messagesReceived, queriesDroppedDuplicate, queriesDroppedTtl, queriesRateLimited,
             hitsRoutedBack, hitsDroppedUnknownQuery, queriesDeliveredToLeaves, queriesFilteredByQrp, queriesForwarded,
             queriesReceived, hitsSent, messagesDroppedQueueFull, extensionMessagesIgnored, queriesSkippedLastHop, dynamicQueries, queriesWidened, linkWrites;
@@ -72,21 +89,33 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         public long LinkWrites => Interlocked.Read(ref linkWrites);
 
-        internal static void Add(ref long counter) => Interlocked.Increment(ref counter);
-        internal static void Add(ref long counter, long amount) => Interlocked.Add(ref counter, amount);
+        /// <summary>Adds one to <paramref name="counter"/>, a count of this object.</summary>
+        internal void Add(ref long counter)
+        {
+            if (_singleThreaded) counter++;
+            else Interlocked.Increment(ref counter);
+        }
+
+        /// <summary>Adds <paramref name="amount"/> to <paramref name="counter"/>, a count of this object.</summary>
+        internal void Add(ref long counter, long amount)
+        {
+            if (amount == 0) return;
+            if (_singleThreaded) counter += amount;
+            else Interlocked.Add(ref counter, amount);
+        }
 
         internal void CountSent(GnutellaPayloadType type)
         {
-            Interlocked.Increment(ref messagesSent);
+            Add(ref messagesSent);
             int slot = Slot(type);
-            if (slot >= 0) Interlocked.Increment(ref _byType[slot]);
+            if (slot >= 0) Add(ref _byType[slot]);
         }
 
         internal void CountReceived(GnutellaPayloadType type)
         {
-            Interlocked.Increment(ref messagesReceived);
+            Add(ref messagesReceived);
             int slot = Slot(type);
-            if (slot >= 0) Interlocked.Increment(ref _byType[Types.Length + slot]);
+            if (slot >= 0) Add(ref _byType[Types.Length + slot]);
         }
 
         static int Slot(GnutellaPayloadType type)

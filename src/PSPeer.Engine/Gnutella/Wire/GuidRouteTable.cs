@@ -10,7 +10,8 @@ namespace PSPeer.Engine.Gnutella.Wire
     /// when the current one holds capacity/2 entries) the previous generation is dropped and the current one becomes
     /// the previous. So an entry lives at least lifetime/2 (unless capacity pushed it out, oldest generation first)
     /// and never more than lifetime, and the table never holds more than capacity entries — with no per-entry
-    /// timestamps or timers. Thread-safe (one lock), since live servents route from the thread pool.
+    /// timestamps or timers. Thread-safe (one lock), since live servents route from the thread pool; a simulated servent,
+    /// run by one loop, makes its tables unlocked.
     /// </summary>
     /// <remarks>
     /// A simulated network holds three or four of these per servent, most never used: a generation's dictionary is
@@ -22,15 +23,19 @@ namespace PSPeer.Engine.Gnutella.Wire
         readonly IClock _clock;
         readonly long _halfLifeTicks;
         readonly int _generationCapacity;
-        readonly object _gate;
+        readonly object _gate;   // null: the owner keeps every call to one thread at a time, and nothing is locked
         GuidMap<T> _current;    // no storage until its first entry (structs, used in place)
         GuidMap<T> _previous;   // no storage when empty
         long _generationStartTicks;   // UTC ticks (a long, not a DateTimeOffset: 8 bytes less per table)
 
         /// <param name="gate">The lock to take (the owner's own, when it uses the table under it anyway); null for one of its own.</param>
-        public GuidRouteTable(IClock clock, TimeSpan lifetime, int capacity, object gate = null)
+        /// <param name="unlocked">
+        /// The owner guarantees that one thread at a time uses the table (a simulated servent, run by its simulation's one
+        /// loop): no lock is taken at all.
+        /// </param>
+        public GuidRouteTable(IClock clock, TimeSpan lifetime, int capacity, object gate = null, bool unlocked = false)
         {
-            _gate = gate ?? new object();
+            _gate = unlocked ? null : gate ?? new object();
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
             if (lifetime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime));
             if (capacity < 2) throw new ArgumentOutOfRangeException(nameof(capacity), "A route table holds at least 2 entries.");
@@ -43,7 +48,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         public bool TryAdd(GnutellaGuid id, T from)
         {
             if (from == null) throw new ArgumentNullException(nameof(from));
-            lock (_gate)
+            using (new OptionalLock(_gate))
             {
                 Age();
                 if (_previous.ContainsKey(id)) return false;
@@ -59,7 +64,7 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         public bool TryGet(GnutellaGuid id, out T from)
         {
-            lock (_gate)
+            using (new OptionalLock(_gate))
             {
                 Age();
                 from = null;
@@ -73,7 +78,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>Forgets every route through <paramref name="from"/> (a link that closed).</summary>
         public void RemoveAll(T from)
         {
-            lock (_gate)
+            using (new OptionalLock(_gate))
             {
                 _current.RemoveValue(from);
                 _previous.RemoveValue(from);
@@ -81,11 +86,11 @@ namespace PSPeer.Engine.Gnutella.Wire
         }
 
         /// <summary>Whether the table holds any dictionary now (an idle one holds none; for tests).</summary>
-        internal bool HoldsStorage { get { lock (_gate) return _current.HoldsStorage || _previous.HoldsStorage; } }
+        internal bool HoldsStorage { get { using (new OptionalLock(_gate)) return _current.HoldsStorage || _previous.HoldsStorage; } }
 
         public int Count
         {
-            get { lock (_gate) { Age(); return _current.Count + _previous.Count; } }
+            get { using (new OptionalLock(_gate)) { Age(); return _current.Count + _previous.Count; } }
         }
 
         void Age()
