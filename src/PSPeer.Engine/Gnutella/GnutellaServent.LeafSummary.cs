@@ -20,15 +20,15 @@ namespace PSPeer.Engine.Gnutella
     public sealed partial class GnutellaServent
     {
         // 256 slots: 32 bytes of bits, and a false match only when every keyword of a query lands on a slot of one of
-        // the leaves' few dozen keywords.
+        // the leaves' few dozen keywords. A bare bit set (no table object in front of it): one array to read per query.
         const int LeafSummaryBits = 8;
-        QueryRouteTable _leafSummary;   // null: no leaf has a table with a present slot
+        ulong[] _leafSummary;   // null: no leaf has a table with a present slot
 
         /// <summary>False when no leaf's QRP table can match <paramref name="query"/> (true: ask each leaf).</summary>
         internal bool LeavesMayMatch(Query query)
         {
             var summary = Volatile.Read(ref _leafSummary);
-            return summary != null && summary.MayMatch(query);
+            return summary != null && QueryRouteTable.MayMatch(summary, LeafSummaryBits, query);
         }
 
         /// <summary>A leaf's table is complete (new or replaced): the summary takes its slots in.</summary>
@@ -36,12 +36,12 @@ namespace PSPeer.Engine.Gnutella
         {
             using (Locked(_gate))
             {
-                QueryRouteTable grown;
+                ulong[] grown;
                 using (Locked(table))
                 {
                     if (table.PresentCount == 0) return;
-                    grown = CopyOfLeafSummary();
-                    grown.Merge(table);
+                    grown = _leafSummary == null ? NewLeafSummary() : (ulong[])_leafSummary.Clone();
+                    table.MergeInto(grown, LeafSummaryBits);
                 }
                 Volatile.Write(ref _leafSummary, grown);
             }
@@ -52,7 +52,7 @@ namespace PSPeer.Engine.Gnutella
         {
             using (Locked(_gate))
             {
-                QueryRouteTable summary = null;
+                ulong[] summary = null;
                 foreach (var leaf in Volatile.Read(ref _leafLinks))
                 {
                     var table = leaf.QueryRouteTable;
@@ -60,18 +60,13 @@ namespace PSPeer.Engine.Gnutella
                     using (Locked(table))
                     {
                         if (table.PresentCount == 0) continue;
-                        (summary ?? (summary = new QueryRouteTable(LeafSummaryBits))).Merge(table);
+                        table.MergeInto(summary ?? (summary = NewLeafSummary()), LeafSummaryBits);
                     }
                 }
                 Volatile.Write(ref _leafSummary, summary);
             }
         }
 
-        QueryRouteTable CopyOfLeafSummary()
-        {
-            var copy = new QueryRouteTable(LeafSummaryBits);
-            if (_leafSummary != null) copy.Merge(_leafSummary);
-            return copy;
-        }
+        static ulong[] NewLeafSummary() => new ulong[(1 << LeafSummaryBits) / 64];
     }
 }

@@ -28,7 +28,7 @@ namespace PSPeer.Engine.Gnutella
 
         void OnMessage(GnutellaLink link, GnutellaMessage message)
         {
-            if (Options.AutoConnect) link.LastHeard = Runtime.Clock.Now;   // only the keepalive of AutoConnect reads it
+            if (Options.AutoConnect) link.LastHeard = _clock.Now;   // only the keepalive of AutoConnect reads it
             switch (message.Header.Type)
             {
                 case GnutellaPayloadType.Query: OnQuery(link, message); break;
@@ -64,7 +64,7 @@ namespace PSPeer.Engine.Gnutella
         {
             Counters.Add(ref Counters.queriesReceived);
             var header = message.Header;
-            if (!link.TryTakeQuery(Runtime.Clock, Options.QueriesPerSecondPerLink))
+            if (!link.TryTakeQuery(_clock, Options.QueriesPerSecondPerLink))
             {
                 Counters.Add(ref Counters.queriesRateLimited);
                 if (HasEventObservers) Emit(PeerEventTypes.RateLimited, link.Remote, "query dropped: the link exceeds its query allowance", RouteData(header));
@@ -92,7 +92,7 @@ namespace PSPeer.Engine.Gnutella
                 if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedDuplicate, link.Remote, "duplicate query", RouteData(header));
                 return;
             }
-            link.MarkUseful(Runtime.Clock.Now);   // a fresh query: the link carries searches (duplicates and Pings do not count)
+            link.MarkUseful(_clock.Now);   // a fresh query: the link carries searches (duplicates and Pings do not count)
             var query = (Query)message.Payload;
             if (HasEventObservers) Emit(PeerEventTypes.QueryReceived, link.Remote, query.Criteria, RouteData(header));
 
@@ -256,7 +256,7 @@ namespace PSPeer.Engine.Gnutella
                 if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "QueryHit for an unknown query", RouteData(header));
                 return;
             }
-            link.MarkUseful(Runtime.Clock.Now);   // a hit for a query we know: the link answers searches
+            link.MarkUseful(_clock.Now);   // a hit for a query we know: the link answers searches
             if (ReferenceEquals(from, Self))
             {
                 DeliverHits(link, header, hit);
@@ -284,7 +284,7 @@ namespace PSPeer.Engine.Gnutella
             // Pong caching: answer for ourselves and from the cache, and never flood the Ping on.
             byte ttl = (byte)Math.Max(1, Math.Min(Options.MaxTtl, (int)header.Hops));
             link.Send(GnutellaCodec.Encode(header.Id, ttl, 0, OwnPong()), GnutellaPayloadType.Pong);
-            if (header.Ttl == 0 || !link.TakeCachedPongTurn(Runtime.Clock.Now, CachedPongInterval)) return;
+            if (header.Ttl == 0 || !link.TakeCachedPongTurn(_clock.Now, CachedPongInterval)) return;
             foreach (var pong in _hosts.Pongs(MaxPongsPerPing, link.ListenEndPoint))
                 link.Send(GnutellaCodec.Encode(header.Id, ttl, 1, pong), GnutellaPayloadType.Pong);
         }

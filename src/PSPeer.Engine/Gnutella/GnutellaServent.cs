@@ -33,6 +33,9 @@ namespace PSPeer.Engine.Gnutella
         readonly object _gate = new object();
         // False in a simulation, whose one loop runs every servent: the routing hot paths then take no locks (Locked).
         readonly bool _locks;
+        // Runtime.Clock, kept for the routing hot paths: asking the runtime for it is an interface call on an object of
+        // the host's, one more cache miss per descriptor in a large simulation.
+        readonly IClock _clock;
         readonly GuidRouteTable<object> _queryRoutes;
         readonly GuidRouteTable<object> _pingRoutes;
         readonly GuidRouteTable<object> _pushRoutes;   // servent GUID -> link its QueryHits came from
@@ -70,6 +73,7 @@ namespace PSPeer.Engine.Gnutella
             GnutellaRole = Options.Role;
             // A simulation runs every servent on its one loop: no thread ever meets another here (see _locks).
             _locks = !runtime.IsSimulated;
+            _clock = runtime.Clock;
             Counters = new GnutellaCounters(singleThreaded: runtime.IsSimulated);
             Shared = new SharedFolder(runtime, Options.SharedPath);
             ServentId = Options.ServentId ?? GnutellaGuid.New(runtime.Random);
