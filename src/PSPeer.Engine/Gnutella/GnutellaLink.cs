@@ -246,9 +246,13 @@ namespace PSPeer.Engine.Gnutella
 
         bool QueueEmptyLocked => _queue == null || _queue.Count == 0;
 
-        bool QueueEmpty
+        // Asked after every write: a simulated link reads the queue directly (no lock, and no call with a try/finally
+        // that the JIT would not inline).
+        bool QueueEmpty => _coalesce ? QueueEmptyUnderLock() : QueueEmptyLocked;
+
+        bool QueueEmptyUnderLock()
         {
-            get { using (SendLocked()) return QueueEmptyLocked; }
+            lock (_sendGate) return QueueEmptyLocked;
         }
 
         /// <summary>

@@ -149,28 +149,27 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         int DeliverToLeaves(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload)
         {
-            var leaves = System.Threading.Volatile.Read(ref _leafLinks);
+            var leaves = System.Threading.Volatile.Read(ref _leaves);
             if (leaves.Length == 0) return 0;
-            if (!LeavesMayMatch(query))
-            {
-                // No leaf's table can match (GnutellaServent.LeafSummary.cs): each leaf but the sender is filtered, as the
-                // loop below would have found, without reading a leaf.
-                int others = from != null && from.RemoteIsLeaf && Array.IndexOf(leaves, from) >= 0 ? leaves.Length - 1 : leaves.Length;
-                Counters.Add(ref Counters.queriesFilteredByQrp, others);
-                return 0;
-            }
-            int delivered = 0;
+            var fold = FoldOf(query);
+            int delivered = 0, filtered = 0;
             byte[] frame = null;
-            foreach (var l in leaves)
+            for (int i = 0; i < leaves.Length; i++)
             {
+                var l = leaves[i].Link;
                 if (l == from) continue;
-                var table = l.QueryRouteTable;
                 bool may = false;
-                // The leaf's own read loop may be applying a patch to this table right now (live): same lock.
-                if (table != null) using (Locked(table)) may = table.MayMatch(query);
+                // A fold that cannot match rules its table out without reading the link or the table
+                // (GnutellaServent.LeafFolds.cs); a table not yet arrived folds to 0.
+                if (fold.MayMatch(leaves[i].Fold))
+                {
+                    var table = l.QueryRouteTable;
+                    // The leaf's own read loop may be applying a patch to this table right now (live): same lock.
+                    if (table != null) using (Locked(table)) may = table.MayMatch(query);
+                }
                 if (!may)
                 {
-                    Counters.Add(ref Counters.queriesFilteredByQrp);
+                    filtered++;
                     continue;
                 }
                 if (frame == null)
@@ -181,6 +180,7 @@ namespace PSPeer.Engine.Gnutella
                 }
                 if (l.Send(frame, GnutellaPayloadType.Query)) delivered++;
             }
+            Counters.Add(ref Counters.queriesFilteredByQrp, filtered);
             Counters.Add(ref Counters.queriesDeliveredToLeaves, delivered);
             return delivered;
         }
@@ -351,11 +351,11 @@ namespace PSPeer.Engine.Gnutella
                 table.Apply(update);   // GnutellaProtocolException closes the link as malformed
                 complete = table.IsComplete;
             }
-            // A leaf's finished table joins the summary of our leaves' tables, and changes what our own last-hop table
-            // must say to the other ultrapeers.
+            // A leaf's finished table changes its fold beside its link, and what our own last-hop table must say to the
+            // other ultrapeers.
             if (complete && link.RemoteIsLeaf)
             {
-                AddToLeafSummary(table);
+                LeafTableChanged(link);
                 UltrapeerTableChanged();
             }
         }

@@ -46,9 +46,9 @@ namespace PSPeer.Engine.Gnutella
         GnutellaLink[] _links = NoLinks;                 // copy-on-write under _gate (SetLinks)
         // The same links by kind, in the same order (SetLinks makes them): a query goes on to the ultrapeers and down
         // to the leaves, and each loop then reads only the links it sends to (every link read is a cache miss in a
-        // large simulation). Where every link is of one kind, that kind's array is _links itself.
+        // large simulation). Where every link is an ultrapeer's, _ultrapeerLinks is _links itself. The leaf links
+        // are kept with their QRP tables' folds (_leaves, GnutellaServent.LeafFolds.cs).
         GnutellaLink[] _ultrapeerLinks = NoLinks;
-        GnutellaLink[] _leafLinks = NoLinks;
         static readonly GnutellaLink[] NoLinks = new GnutellaLink[0];
         int _runningLinks;                          // read loops not yet ended, under _gate (no task kept per link)
         TaskCompletionSource<bool> _linksEnded;     // made by OnStopAsync when it has read loops to wait for
@@ -111,7 +111,7 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>The links to ultrapeers, in the order of <see cref="Links"/> (what a query is forwarded on).</summary>
         internal IReadOnlyList<GnutellaLink> UltrapeerLinks => Volatile.Read(ref _ultrapeerLinks);
         /// <summary>The links to leaves, in the order of <see cref="Links"/> (what a query is passed down to).</summary>
-        internal IReadOnlyList<GnutellaLink> LeafLinks => Volatile.Read(ref _leafLinks);
+        internal IReadOnlyList<GnutellaLink> LeafLinks => Volatile.Read(ref _leaves).Select(l => l.Link).ToList();
         /// <summary>Links compressed in at least one direction.</summary>
         public int CompressedLinkCount => Volatile.Read(ref _links).Count(l => l.SendsCompressed || l.ReceivesCompressed);
         /// <summary>Where this servent listens, as it says in Listen-IP (null before it started).</summary>
@@ -413,19 +413,18 @@ namespace PSPeer.Engine.Gnutella
             bool ultrapeer = changed.RemoteIsUltrapeer;
             int count = 0;
             foreach (var l in links) if (l.RemoteIsUltrapeer == ultrapeer) count++;
-            var kind = count == links.Length ? links : OfKind(links, count, ultrapeer);
-            if (ultrapeer) Volatile.Write(ref _ultrapeerLinks, kind);
-            else Volatile.Write(ref _leafLinks, kind);
+            if (ultrapeer) Volatile.Write(ref _ultrapeerLinks, count == links.Length ? links : OfKind(links, count));
+            else SetLeaves(links, count);
             Volatile.Write(ref _links, links);
         }
 
-        static GnutellaLink[] OfKind(GnutellaLink[] links, int count, bool ultrapeer)
+        static GnutellaLink[] OfKind(GnutellaLink[] links, int count)
         {
             if (count == 0) return NoLinks;
-            var kind = new GnutellaLink[count];
+            var ultrapeers = new GnutellaLink[count];
             int n = 0;
-            foreach (var l in links) if (l.RemoteIsUltrapeer == ultrapeer) kind[n++] = l;
-            return kind;
+            foreach (var l in links) if (l.RemoteIsUltrapeer) ultrapeers[n++] = l;
+            return ultrapeers;
         }
 
         void RemoveLink(GnutellaLink link)
@@ -445,12 +444,7 @@ namespace PSPeer.Engine.Gnutella
                 _pingRoutes.RemoveAll(link);
                 _pushRoutes.RemoveAll(link);
             }
-            if (link.RemoteIsLeaf && link.QueryRouteTable != null)
-            {
-                // Its keywords leave with it.
-                RebuildLeafSummary();
-                UltrapeerTableChanged();
-            }
+            if (link.RemoteIsLeaf && link.QueryRouteTable != null) UltrapeerTableChanged();   // its keywords leave with it
         }
 
         /// <summary>AutoConnect: keeps the links this role wants, dialling known hosts when some are lost.</summary>

@@ -166,11 +166,23 @@ namespace PSPeer.Engine.Gnutella.Wire
         static bool AllKeywordsPresent(object slots, int bits, string criteria)
         {
             bool any = false;
+            for (int at = 0; NextKeywordSlot(criteria, ref at, bits, out int slot); any = true)
+                if (!IsPresent(slots, slot)) return false;
+            return any;
+        }
+
+        /// <summary>
+        /// The slot of the next keyword of <paramref name="criteria"/> from <paramref name="at"/> (which moves past it), as
+        /// <see cref="KeywordTokenizer"/> splits and lower-cases keywords; false when there is none. Hashed as the characters
+        /// go by, without making the keywords.
+        /// </summary>
+        static bool NextKeywordSlot(string criteria, ref int at, int bits, out int slot)
+        {
             uint xor = 0;
             int length = 0;   // characters of the keyword being hashed
-            for (int i = 0; i <= criteria.Length; i++)
+            for (; at <= criteria.Length; at++)
             {
-                char c = i < criteria.Length ? criteria[i] : ' ';
+                char c = at < criteria.Length ? criteria[at] : ' ';
                 if (char.IsLetterOrDigit(c))
                 {
                     // The tokenizer lower-cases the keyword and Hash lower-cases it again: the same here.
@@ -180,12 +192,60 @@ namespace PSPeer.Engine.Gnutella.Wire
                     continue;
                 }
                 if (length == 0) continue;
-                if (!IsPresent(slots, Slot(xor, bits))) return false;
-                any = true;
-                xor = 0;
-                length = 0;
+                slot = Slot(xor, bits);
+                return true;
             }
-            return any;
+            slot = 0;
+            return false;
+        }
+
+        /// <summary>
+        /// The table folded into one word: bit s is set when a present slot's top 6 bits are s. The QRP hash keeps a
+        /// keyword's top bits, so whatever this table may match, <see cref="FoldedQuery.MayMatch"/> says may match its fold.
+        /// An ultrapeer keeps its leaves' folds beside their links, and reads a leaf's link and table only when the fold
+        /// may match (most leaves share nothing, and their fold is 0).
+        /// </summary>
+        internal ulong Fold()
+        {
+            ulong folded = 0;
+            foreach (int slot in PresentSlots(_table)) folded |= 1UL << (slot >> (_bits - FoldedQuery.Bits));
+            return folded;
+        }
+
+        /// <summary>A query's keywords and urns hashed into a table of 64 slots, to ask of folded tables (<see cref="Fold"/>).</summary>
+        internal readonly struct FoldedQuery
+        {
+            public const int Bits = 6;
+            readonly ulong _keywords;   // every keyword's slot (0: no keyword)
+            readonly ulong _urns;       // any urn's slot
+
+            FoldedQuery(ulong keywords, ulong urns) { _keywords = keywords; _urns = urns; }
+
+            /// <summary>What <see cref="MayMatch(Query)"/> looks up, folded: the same criteria, urn criteria and urns.</summary>
+            public static FoldedQuery Of(Query query)
+            {
+                if (query == null) return default;
+                ulong keywords = 0, urns = 0;
+                string criteria = query.Criteria;
+                if (!string.IsNullOrWhiteSpace(criteria))
+                {
+                    int start = 0;
+                    while (char.IsWhiteSpace(criteria[start])) start++;
+                    if (string.Compare(criteria, start, ContentHash.Prefix, 0, ContentHash.Prefix.Length, StringComparison.OrdinalIgnoreCase) == 0)
+                    {
+                        if (ContentHash.TryParse(criteria.Trim(), out var hash) && !hash.IsEmpty) urns |= 1UL << Hash(hash.ToString(), Bits);
+                    }
+                    else
+                        for (int at = 0; NextKeywordSlot(criteria, ref at, Bits, out int slot);) keywords |= 1UL << slot;
+                }
+                if (query.Urns != null)
+                    foreach (var urn in query.Urns) if (!urn.IsEmpty) urns |= 1UL << Hash(urn.ToString(), Bits);
+                return new FoldedQuery(keywords, urns);
+            }
+
+            /// <summary>False when a table whose fold is <paramref name="folded"/> cannot match the query.</summary>
+            public bool MayMatch(ulong folded) =>
+                (_keywords != 0 && (_keywords & folded) == _keywords) || (_urns & folded) != 0;
         }
 
         /// <summary>

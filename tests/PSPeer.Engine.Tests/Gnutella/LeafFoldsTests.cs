@@ -7,11 +7,11 @@ using Xunit;
 namespace PSPeer.Engine.Tests.Gnutella
 {
     /// <summary>
-    /// An ultrapeer asks the summary of its leaves' QRP tables before it asks each leaf: what the summary cannot match
-    /// reaches no leaf and is counted filtered for each, exactly as the per-leaf check would; the summary follows the
-    /// leaves' tables as they arrive and as leaves leave.
+    /// An ultrapeer keeps each leaf's QRP table folded into a word beside its link and asks it before the table: a leaf
+    /// whose fold cannot match is counted filtered, exactly as its table would have had it; the folds follow the leaves'
+    /// tables as they arrive and change, and the leaves as they come and go.
     /// </summary>
-    public class LeafSummaryTests
+    public class LeafFoldsTests
     {
         sealed class Star
         {
@@ -36,15 +36,15 @@ namespace PSPeer.Engine.Tests.Gnutella
         static Query Q(string criteria) => new Query { Criteria = criteria, Urns = new ContentHash[0] };
 
         [Fact]
-        public void The_summary_matches_what_some_leaf_table_matches_and_nothing_no_leaf_shares()
+        public void The_folds_match_what_some_leaf_table_matches_and_nothing_no_leaf_shares()
         {
             var t = new Star();
             Assert.True(t.Hub.LeavesMayMatch(Q("beatles")));
             Assert.True(t.Hub.LeavesMayMatch(Q("paint black")));
             Assert.False(t.Hub.LeavesMayMatch(Q("zeppelin")));
-            // Every keyword must be in one leaf's table or another's: the summary is a superset of each table, never less.
-            Assert.False(t.Hub.LeavesMayMatch(Q("beatles zeppelin")));
-            // A leaf-less servent and a leaf have no summary: nothing matches.
+            // Every keyword must be in the same leaf's table: one leaf has "beatles", another "black", none both.
+            Assert.False(t.Hub.LeavesMayMatch(Q("beatles black")));
+            // A servent without leaves, and a leaf, have no folds: nothing matches.
             Assert.False(t.Searcher.LeavesMayMatch(Q("beatles")));
             Assert.False(t.Beatles.LeavesMayMatch(Q("beatles")));
         }
@@ -69,7 +69,7 @@ namespace PSPeer.Engine.Tests.Gnutella
         public void A_leaf_query_the_summary_cannot_match_counts_every_other_leaf_filtered()
         {
             var t = new Star();
-            // The quiet leaf searches through the hub: the hub passes it to its other leaves only (two), none matches.
+            // The quiet leaf searches through the hub: the hub passes it to its other leaves only (two); neither matches.
             var hits = t.World.Search(t.Quiet, "zeppelin", 2);
             Assert.Empty(hits);
             Assert.Equal(2, t.Hub.Counters.QueriesFilteredByQrp);
@@ -77,7 +77,7 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
-        public void A_leaf_that_leaves_takes_its_keywords_out_of_the_summary()
+        public void A_leaf_that_leaves_takes_its_keywords_with_it()
         {
             var t = new Star();
             Assert.True(t.Hub.LeavesMayMatch(Q("beatles")));
@@ -89,7 +89,7 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
-        public void A_leaf_that_publishes_a_file_joins_the_summary_with_its_new_table()
+        public void A_leaf_that_publishes_a_file_is_asked_for_it_with_its_new_table()
         {
             var t = new Star();
             Assert.False(t.Hub.LeavesMayMatch(Q("zeppelin")));
