@@ -346,11 +346,13 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        // A write failed: the connection is gone. The read loop notices and reports the close.
+        // A write failed: the connection is gone. The read loop notices and reports the close. The writer may be running
+        // inside another link's handler (a Send that found this link idle): nothing of this link's failure escapes to it.
         void WriteFailed()
         {
             using (SendLocked()) _writing = false;
-            Close();
+            try { Close(); }
+            catch (Exception) { }
         }
 
         byte[] TakeBatchLocked()

@@ -32,10 +32,18 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Under _gate: the leaf links are now those of <paramref name="links"/>, each with its table's fold.</summary>
         void SetLeaves(GnutellaLink[] links, int count)
         {
+            var before = _leaves;
             var leaves = count == 0 ? NoLeaves : new LeafLink[count];
             int n = 0;
-            foreach (var l in links) if (l.RemoteIsLeaf) leaves[n++] = new LeafLink(l, FoldOf(l));
+            foreach (var l in links) if (l.RemoteIsLeaf) leaves[n++] = new LeafLink(l, FoldKept(before, l));
             Volatile.Write(ref _leaves, leaves);
+        }
+
+        // A leaf that stays keeps the fold it has (LeafTableChanged keeps it current); a new one's is taken.
+        ulong FoldKept(LeafLink[] before, GnutellaLink leaf)
+        {
+            foreach (var b in before) if (b.Link == leaf) return b.Fold;
+            return FoldOf(leaf);
         }
 
         /// <summary>A leaf's table is complete (new or replaced): its fold in the leaf array follows it.</summary>

@@ -208,7 +208,21 @@ namespace PSPeer.Engine.Gnutella.Wire
         internal ulong Fold()
         {
             ulong folded = 0;
-            foreach (int slot in PresentSlots(_table)) folded |= 1UL << (slot >> (_bits - FoldedQuery.Bits));
+            int shift = _bits - FoldedQuery.Bits;
+            var table = _table;
+            if (table is int[] sparse)
+            {
+                foreach (int slot in sparse) folded |= 1UL << (slot >> shift);
+                return folded;
+            }
+            // A bit set, read without the iterator PresentSlots would allocate (a fold is taken per leaf link change).
+            var dense = (ulong[])table;
+            for (int w = 0; w < dense.Length; w++)
+            {
+                ulong x = dense[w];
+                for (int b = 0; x != 0; b++, x >>= 1)
+                    if ((x & 1) != 0) folded |= 1UL << (((w << 6) + b) >> shift);
+            }
             return folded;
         }
 
