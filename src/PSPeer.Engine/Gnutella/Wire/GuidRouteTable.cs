@@ -27,6 +27,12 @@ namespace PSPeer.Engine.Gnutella.Wire
         GuidMap<T> _current;    // no storage until its first entry (structs, used in place)
         GuidMap<T> _previous;   // no storage when empty
         long _generationStartTicks;   // UTC ticks (a long, not a DateTimeOffset: 8 bytes less per table)
+        // One bit per id added to a generation (by the top bits of its hash; the slots use the low ones): an id whose bit
+        // is clear is not in that generation, and its slots need not be read. Most ids a servent sees are new, and
+        // looking for each in the previous generation was a cache miss on that generation's slots, in a table far
+        // larger than the caches; a servent that floods reach every few seconds holds a few dozen ids a generation, so
+        // most bits stay clear. Bits are never cleared for a removal (a set bit only means "look").
+        uint _currentIds, _previousIds;
 
         /// <param name="gate">The lock to take (the owner's own, when it uses the table under it anyway); null for one of its own.</param>
         /// <param name="unlocked">
@@ -51,14 +57,17 @@ namespace PSPeer.Engine.Gnutella.Wire
             using (new OptionalLock(_gate))
             {
                 Age();
-                if (_previous.ContainsKey(id)) return false;
+                uint bit = IdBit(id);
+                if ((_previousIds & bit) != 0 && _previous.ContainsKey(id)) return false;
                 if (_current.Count >= _generationCapacity)
                 {
                     // Full: the current generation becomes the previous one, so the id must be looked for there first.
                     if (_current.ContainsKey(id)) return false;
                     Rotate(_clock.Now.UtcTicks);
                 }
-                return _current.TryAdd(id, from);
+                if (!_current.TryAdd(id, from)) return false;
+                _currentIds |= bit;
+                return true;
             }
         }
 
@@ -68,7 +77,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             {
                 Age();
                 from = null;
-                return _current.TryGetValue(id, out from) || _previous.TryGetValue(id, out from);
+                return _current.TryGetValue(id, out from) || ((_previousIds & IdBit(id)) != 0 && _previous.TryGetValue(id, out from));
             }
         }
 
@@ -84,6 +93,18 @@ namespace PSPeer.Engine.Gnutella.Wire
                 _previous.RemoveValue(from);
             }
         }
+
+        /// <summary>False when <paramref name="id"/> is surely not in the previous generation (its slots are not read then; for tests).</summary>
+        internal bool PreviousMayHold(GnutellaGuid id)
+        {
+            using (new OptionalLock(_gate))
+            {
+                Age();
+                return (_previousIds & IdBit(id)) != 0;
+            }
+        }
+
+        static uint IdBit(GnutellaGuid id) => 1u << (int)((uint)id.GetHashCode() >> 27);
 
         /// <summary>Whether the table holds any dictionary now (an idle one holds none; for tests).</summary>
         internal bool HoldsStorage { get { using (new OptionalLock(_gate)) return _current.HoldsStorage || _previous.HoldsStorage; } }
@@ -103,6 +124,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 // Both generations are older than the lifetime: everything has expired, and an idle table holds nothing.
                 _current = default;
                 _previous = default;
+                _currentIds = _previousIds = 0;
                 _generationStartTicks = now;
                 return;
             }
@@ -115,6 +137,8 @@ namespace PSPeer.Engine.Gnutella.Wire
             // The dropped generation's slots are reused (a busy table rotates often); an empty one's are not kept.
             var dropped = _previous;
             _previous = _current.Count > 0 ? _current : default;
+            _previousIds = _current.Count > 0 ? _currentIds : 0;
+            _currentIds = 0;
             dropped.Clear();
             _current = dropped;
             _generationStartTicks = nowTicks;
