@@ -5,28 +5,50 @@ using PSPeer.Engine.Gnutella.Wire;
 namespace PSPeer.Engine.Gnutella
 {
     /// <summary>Cumulative counts of what a servent did; thread-safe (live links update them from many threads).</summary>
+    /// <remarks>
+    /// A simulated servent is only ever run by its simulation's one loop (and read between runs), so its counts are
+    /// plain additions: an interlocked one is a fenced instruction, and each descriptor sent and received paid three
+    /// of them on a line that is rarely in the cache at a hundred thousand servents. Live counts stay interlocked.
+    /// Readers use Interlocked.Read either way (a long is read whole on 32-bit hosts too).
+    /// </remarks>
     public sealed class GnutellaCounters
     {
-        internal long messagesSent, messagesReceived, queriesDroppedDuplicate, queriesDroppedTtl, queriesRateLimited,
-            hitsRoutedBack, hitsDroppedUnknownQuery, queriesDeliveredToLeaves, queriesFilteredByQrp, queriesForwarded,
-            queriesReceived, hitsSent, messagesDroppedQueueFull, extensionMessagesIgnored, queriesSkippedLastHop, dynamicQueries, queriesWidened, linkWrites;
-        // One slot per known payload type and one for anything else: no dictionary on the hot path, and 160 bytes
-        // rather than 4 KB a servent (a simulation holds 100,000 of them).
+        /// <summary>Counters for a servent run by more than one thread (live); <see cref="GnutellaCounters(bool)"/> for a simulated one.</summary>
+        public GnutellaCounters() : this(singleThreaded: false) { }
+
+        /// <param name="singleThreaded">True when only one thread at a time ever updates these counts (a simulation's loop).</param>
+        internal GnutellaCounters(bool singleThreaded) => _singleThreaded = singleThreaded ? 1 : 0;
+
+        // The runtime lays fields out by size, longs first in the order declared: the mode (a long for that reason) and
+        // the counts every routed query touches come first, on one or two cache lines; the by-type counts are fields too,
+        // not an array (one object less to reach per descriptor).
+        readonly long _singleThreaded;   // 1: plain additions
+        internal long messagesSent, messagesReceived, sentQueries, receivedQueries, queriesReceived, queriesForwarded,
+            linkWrites, queriesFilteredByQrp, queriesDroppedDuplicate, queriesDroppedTtl, queriesDeliveredToLeaves;
+        internal long sentQueryHits, receivedQueryHits, hitsRoutedBack, hitsSent, hitsDroppedUnknownQuery;
+        internal long sentPings, sentPongs, sentByes, sentRouteTableUpdates, sentPushes, sentVendorMessages, sentStandardVendorMessages,
+            sentHorizonSizeEstimations;
+        internal long receivedPings, receivedPongs, receivedByes, receivedRouteTableUpdates, receivedPushes, receivedVendorMessages,
+            receivedStandardVendorMessages, receivedHorizonSizeEstimations;
+        internal long queriesRateLimited, messagesDroppedQueueFull, extensionMessagesIgnored, queriesSkippedLastHop, dynamicQueries, queriesWidened;
+        long _unknownType;   // counts of a type not listed (the frame reader refuses those: never reached, never reported)
+
+        /// <summary>Counts are plain additions (one thread at a time updates them), not interlocked ones.</summary>
+        internal bool IsSingleThreaded => _singleThreaded != 0;
+
         static readonly GnutellaPayloadType[] Types =
         {
             GnutellaPayloadType.Ping, GnutellaPayloadType.Pong, GnutellaPayloadType.Bye, GnutellaPayloadType.RouteTableUpdate,
             GnutellaPayloadType.Push, GnutellaPayloadType.Query, GnutellaPayloadType.QueryHit,
             GnutellaPayloadType.VendorMessage, GnutellaPayloadType.StandardVendorMessage, GnutellaPayloadType.HorizonSizeEstimation,
         };
-        // Sent by type, then received by type, in one array (one object less per servent).
-        readonly long[] _byType = new long[2 * Types.Length];
 
         public long MessagesSent => Interlocked.Read(ref messagesSent);
         public long MessagesReceived => Interlocked.Read(ref messagesReceived);
         /// <summary>Descriptors sent, by payload type (only types sent at least once).</summary>
-        public IReadOnlyDictionary<GnutellaPayloadType, long> SentByType => Snapshot(_byType, 0);
+        public IReadOnlyDictionary<GnutellaPayloadType, long> SentByType => Snapshot(sent: true);
         /// <summary>Descriptors received, by payload type (only types received at least once).</summary>
-        public IReadOnlyDictionary<GnutellaPayloadType, long> ReceivedByType => Snapshot(_byType, Types.Length);
+        public IReadOnlyDictionary<GnutellaPayloadType, long> ReceivedByType => Snapshot(sent: false);
         /// <summary>Queries received whose GUID was already seen.</summary>
         public long QueriesDroppedDuplicate => Interlocked.Read(ref queriesDroppedDuplicate);
         /// <summary>Queries not forwarded because their TTL ran out here.</summary>
@@ -72,48 +94,58 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         public long LinkWrites => Interlocked.Read(ref linkWrites);
 
-        internal static void Add(ref long counter) => Interlocked.Increment(ref counter);
-        internal static void Add(ref long counter, long amount) => Interlocked.Add(ref counter, amount);
+        /// <summary>Adds one to <paramref name="counter"/>, a count of this object.</summary>
+        internal void Add(ref long counter)
+        {
+            if (_singleThreaded != 0) counter++;
+            else Interlocked.Increment(ref counter);
+        }
+
+        /// <summary>Adds <paramref name="amount"/> to <paramref name="counter"/>, a count of this object.</summary>
+        internal void Add(ref long counter, long amount)
+        {
+            if (amount == 0) return;
+            if (_singleThreaded != 0) counter += amount;
+            else Interlocked.Add(ref counter, amount);
+        }
 
         internal void CountSent(GnutellaPayloadType type)
         {
-            Interlocked.Increment(ref messagesSent);
-            int slot = Slot(type);
-            if (slot >= 0) Interlocked.Increment(ref _byType[slot]);
+            Add(ref messagesSent);
+            Add(ref Count(type, sent: true));
         }
 
         internal void CountReceived(GnutellaPayloadType type)
         {
-            Interlocked.Increment(ref messagesReceived);
-            int slot = Slot(type);
-            if (slot >= 0) Interlocked.Increment(ref _byType[Types.Length + slot]);
+            Add(ref messagesReceived);
+            Add(ref Count(type, sent: false));
         }
 
-        static int Slot(GnutellaPayloadType type)
+        ref long Count(GnutellaPayloadType type, bool sent)
         {
             switch (type)
             {
-                case GnutellaPayloadType.Ping: return 0;
-                case GnutellaPayloadType.Pong: return 1;
-                case GnutellaPayloadType.Bye: return 2;
-                case GnutellaPayloadType.RouteTableUpdate: return 3;
-                case GnutellaPayloadType.Push: return 4;
-                case GnutellaPayloadType.Query: return 5;
-                case GnutellaPayloadType.QueryHit: return 6;
-                case GnutellaPayloadType.VendorMessage: return 7;
-                case GnutellaPayloadType.StandardVendorMessage: return 8;
-                case GnutellaPayloadType.HorizonSizeEstimation: return 9;
-                default: return -1;   // the frame reader refuses unknown types; nothing else reaches here
+                case GnutellaPayloadType.Query: return ref sent ? ref sentQueries : ref receivedQueries;
+                case GnutellaPayloadType.QueryHit: return ref sent ? ref sentQueryHits : ref receivedQueryHits;
+                case GnutellaPayloadType.Ping: return ref sent ? ref sentPings : ref receivedPings;
+                case GnutellaPayloadType.Pong: return ref sent ? ref sentPongs : ref receivedPongs;
+                case GnutellaPayloadType.Bye: return ref sent ? ref sentByes : ref receivedByes;
+                case GnutellaPayloadType.RouteTableUpdate: return ref sent ? ref sentRouteTableUpdates : ref receivedRouteTableUpdates;
+                case GnutellaPayloadType.Push: return ref sent ? ref sentPushes : ref receivedPushes;
+                case GnutellaPayloadType.VendorMessage: return ref sent ? ref sentVendorMessages : ref receivedVendorMessages;
+                case GnutellaPayloadType.StandardVendorMessage: return ref sent ? ref sentStandardVendorMessages : ref receivedStandardVendorMessages;
+                case GnutellaPayloadType.HorizonSizeEstimation: return ref sent ? ref sentHorizonSizeEstimations : ref receivedHorizonSizeEstimations;
+                default: return ref _unknownType;
             }
         }
 
-        static IReadOnlyDictionary<GnutellaPayloadType, long> Snapshot(long[] counts, int from)
+        IReadOnlyDictionary<GnutellaPayloadType, long> Snapshot(bool sent)
         {
             var result = new Dictionary<GnutellaPayloadType, long>();
-            for (int i = 0; i < Types.Length; i++)
+            foreach (var type in Types)
             {
-                long n = Interlocked.Read(ref counts[from + i]);
-                if (n != 0) result[Types[i]] = n;
+                long n = Interlocked.Read(ref Count(type, sent));
+                if (n != 0) result[type] = n;
             }
             return result;
         }

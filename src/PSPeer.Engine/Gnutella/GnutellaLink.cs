@@ -114,7 +114,7 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        // What goes on the wire for a batch of whole descriptors. Only the writer calls it (DrainAsync, or the Bye, each
+        // What goes on the wire for a batch of whole descriptors. Only the writer calls it (Write, or the Bye, each
         // holding the writer's turn), so the compressor needs no lock: Release and Dispose touch it only between turns,
         // and routing threads queueing descriptors are never held up behind a compression.
         byte[] Encode(byte[] plain)
@@ -209,12 +209,12 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Queues a whole descriptor (header + payload); false when the link is closed or its queue is full.</summary>
         public bool Send(byte[] frame, GnutellaPayloadType type)
         {
-            lock (_sendGate)
+            using (SendLocked())
             {
                 if (_isClosed) return false;
                 if (_queuedBytes + frame.Length > MaxQueuedBytes)
                 {
-                    GnutellaCounters.Add(ref _counters.messagesDroppedQueueFull);
+                    _counters.Add(ref _counters.messagesDroppedQueueFull);
                     return false;
                 }
                 _counters.CountSent(type);
@@ -234,9 +234,15 @@ namespace PSPeer.Engine.Gnutella
                 }
                 _writing = true;
             }
-            _ = DrainAsync(frame);
+            Write(frame);
             return true;
         }
+
+        /// <summary>
+        /// The send state's lock. A live link is sent to from many threads (every other link's read loop routes to it);
+        /// a simulated one (live: false) only from its simulation's one loop, so it locks nothing: see <see cref="OptionalLock"/>.
+        /// </summary>
+        OptionalLock SendLocked() => new OptionalLock(_coalesce ? _sendGate : null);
 
         void EnqueueLocked(byte[] frame)
         {
@@ -245,6 +251,15 @@ namespace PSPeer.Engine.Gnutella
         }
 
         bool QueueEmptyLocked => _queue == null || _queue.Count == 0;
+
+        // Asked after every write: a simulated link reads the queue directly (no lock, and no call with a try/finally
+        // that the JIT would not inline).
+        bool QueueEmpty => _coalesce ? QueueEmptyUnderLock() : QueueEmptyLocked;
+
+        bool QueueEmptyUnderLock()
+        {
+            lock (_sendGate) return QueueEmptyLocked;
+        }
 
         /// <summary>
         /// The batch this link's sends waited for has closed: write what they queued, from a thread-pool work item
@@ -258,53 +273,92 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Starts the writer for what the deferred sends queued (a Bye or a close meanwhile wins).</summary>
         internal void FlushDeferred()
         {
-            lock (_sendGate)
+            using (SendLocked())
             {
                 _deferred = false;
                 if (_writing || _isClosed || QueueEmptyLocked) return;
                 _writing = true;
             }
-            _ = DrainAsync(null);
+            Write(null);
         }
 
-        /// <summary>The writer: <paramref name="first"/> (when the send found the link idle), then whatever queued meanwhile.</summary>
-        async Task DrainAsync(byte[] first)
+        /// <summary>
+        /// The writer, run by whoever took the writer's turn (_writing): <paramref name="chunk"/> (when the send found the
+        /// link idle), then whatever queued meanwhile, until the queue is empty. Writes and flushes that complete at once
+        /// (a simulated link with room, often a socket) are done right here, with no async frame; the first one that has
+        /// to wait hands the turn to <see cref="ResumeAfterAsync"/>, which comes back here once it has completed.
+        /// </summary>
+        void Write(byte[] chunk)
         {
             try
             {
-                var chunk = first;
                 var stream = _stream;
                 while (true)
                 {
-                    if (chunk == null)
-                    {
-                        lock (_sendGate)
-                        {
-                            if (QueueEmptyLocked || _isClosed)
-                            {
-                                _writing = false;
-                                if (_isClosed) _deflater?.Dispose();
-                                return;
-                            }
-                            chunk = TakeBatchLocked();
-                        }
-                    }
+                    if (chunk == null && (chunk = NextChunk()) == null) return;
                     chunk = Encode(chunk);
-                    GnutellaCounters.Add(ref _counters.linkWrites);
+                    _counters.Add(ref _counters.linkWrites);
                     // No token: closing the link disposes the connection, which fails a write in progress.
-                    await stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    var write = stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
                     chunk = null;
-                    bool empty;
-                    lock (_sendGate) empty = QueueEmptyLocked;
-                    if (empty) await stream.FlushAsync(CancellationToken.None);
+                    if (write.Status != TaskStatus.RanToCompletion)
+                    {
+                        _ = ResumeAfterAsync(write, flushWhenEmpty: true);
+                        return;
+                    }
+                    if (!QueueEmpty) continue;
+                    var flush = stream.FlushAsync(CancellationToken.None);
+                    if (flush.Status != TaskStatus.RanToCompletion)
+                    {
+                        _ = ResumeAfterAsync(flush, flushWhenEmpty: false);
+                        return;
+                    }
                 }
             }
             catch (Exception)
             {
-                // A write failed: the connection is gone. The read loop notices and reports the close.
-                lock (_sendGate) _writing = false;
-                Close();
+                WriteFailed();
             }
+        }
+
+        /// <summary>The writer's turn across a write or flush that has to wait: then on as <see cref="Write"/>.</summary>
+        async Task ResumeAfterAsync(Task pending, bool flushWhenEmpty)
+        {
+            try
+            {
+                await pending;
+                if (flushWhenEmpty && QueueEmpty) await _stream.FlushAsync(CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                WriteFailed();
+                return;
+            }
+            Write(null);
+        }
+
+        /// <summary>What the writer writes next; null when nothing is queued (or the link closed): the writer's turn ends.</summary>
+        byte[] NextChunk()
+        {
+            using (SendLocked())
+            {
+                if (QueueEmptyLocked || _isClosed)
+                {
+                    _writing = false;
+                    if (_isClosed) _deflater?.Dispose();
+                    return null;
+                }
+                return TakeBatchLocked();
+            }
+        }
+
+        // A write failed: the connection is gone. The read loop notices and reports the close. The writer may be running
+        // inside another link's handler (a Send that found this link idle): nothing of this link's failure escapes to it.
+        void WriteFailed()
+        {
+            using (SendLocked()) _writing = false;
+            try { Close(); }
+            catch (Exception) { }
         }
 
         byte[] TakeBatchLocked()

@@ -69,7 +69,7 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>A leaf's query: its other leaves get it as usual, the ultrapeers by dynamic querying.</summary>
         void StartLeafDynamicQuery(GnutellaLink leaf, DescriptorHeader header, Query query, byte[] payload)
         {
-            DeliverToLeaves(leaf, header, query, payload, Volatile.Read(ref _links));
+            DeliverToLeaves(leaf, header, query, payload);
             var dq = new GnutellaDynamicQuery(header.Id, query, payload, header.Hops, Options.DynamicQueryResults, leaf, null);
             lock (_gate) (_dynamicQueries ?? (_dynamicQueries = new Dictionary<GnutellaGuid, GnutellaDynamicQuery>()))[header.Id] = dq;
             _ = RunDynamicQueryAsync(dq, Runtime.Clock.Now + DqLifetime, Stopping);
@@ -97,14 +97,14 @@ namespace PSPeer.Engine.Gnutella
             }
             search.Sent(id, Runtime.Clock.Now);
             var payload = GnutellaCodec.EncodePayload(query);
-            DeliverToLeaves(null, new DescriptorHeader(id, GnutellaPayloadType.Query, 1, 0, payload.Length), query, payload, Volatile.Read(ref _links));
+            DeliverToLeaves(null, new DescriptorHeader(id, GnutellaPayloadType.Query, 1, 0, payload.Length), query, payload);
             var dq = new GnutellaDynamicQuery(id, query, payload, 0, wanted, null, search);
             await RunDynamicQueryAsync(dq, deadline, token);
         }
 
         async Task RunDynamicQueryAsync(GnutellaDynamicQuery dq, DateTimeOffset deadline, CancellationToken token)
         {
-            GnutellaCounters.Add(ref Counters.dynamicQueries);
+            Counters.Add(ref Counters.dynamicQueries);
             try
             {
                 int ttl = DqMinTtl;
@@ -213,13 +213,13 @@ namespace PSPeer.Engine.Gnutella
             var header = new DescriptorHeader(dq.Id, GnutellaPayloadType.Query, (byte)ttl, dq.Hops, dq.Payload.Length);
             if (ttl == 1 && SkipsLastHop(link, dq.Query))
             {
-                GnutellaCounters.Add(ref Counters.queriesSkippedLastHop);
+                Counters.Add(ref Counters.queriesSkippedLastHop);
                 return;
             }
             if (!link.Send(GnutellaCodec.Encode(header, dq.Payload), GnutellaPayloadType.Query)) return;
             dq.Sent++;
             dq.Horizon += Math.Max(0, Horizon(degree, ttl) - already);
-            if (dq.Origin != null) GnutellaCounters.Add(ref Counters.queriesForwarded);
+            if (dq.Origin != null) Counters.Add(ref Counters.queriesForwarded);
             if (HasEventObservers)
                 Emit(PeerEventTypes.QueryForwarded, link.Remote, dq.Query.Criteria, D("guid", dq.Id.ToString()), D("ttl", ttl), D("hops", (int)dq.Hops),
                     D("count", 1), D("Dynamic", true), D("Results", dq.Results), D("Horizon", Math.Round(dq.Horizon)));

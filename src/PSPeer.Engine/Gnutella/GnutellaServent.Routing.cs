@@ -28,7 +28,7 @@ namespace PSPeer.Engine.Gnutella
 
         void OnMessage(GnutellaLink link, GnutellaMessage message)
         {
-            if (Options.AutoConnect) link.LastHeard = Runtime.Clock.Now;   // only the keepalive of AutoConnect reads it
+            if (Options.AutoConnect) link.LastHeard = _clock.Now;   // only the keepalive of AutoConnect reads it
             switch (message.Header.Type)
             {
                 case GnutellaPayloadType.Query: OnQuery(link, message); break;
@@ -43,7 +43,7 @@ namespace PSPeer.Engine.Gnutella
                 case GnutellaPayloadType.RouteTableUpdate: OnRouteTableUpdate(link, message); break;
                 default:
                     // Vendor messages and HSEP (the reader refuses every other type): counted, never routed nor answered.
-                    GnutellaCounters.Add(ref Counters.extensionMessagesIgnored);
+                    Counters.Add(ref Counters.extensionMessagesIgnored);
                     break;
             }
         }
@@ -62,18 +62,18 @@ namespace PSPeer.Engine.Gnutella
 
         void OnQuery(GnutellaLink link, GnutellaMessage message)
         {
-            GnutellaCounters.Add(ref Counters.queriesReceived);
+            Counters.Add(ref Counters.queriesReceived);
             var header = message.Header;
-            if (!link.TryTakeQuery(Runtime.Clock, Options.QueriesPerSecondPerLink))
+            if (!link.TryTakeQuery(_clock, Options.QueriesPerSecondPerLink))
             {
-                GnutellaCounters.Add(ref Counters.queriesRateLimited);
+                Counters.Add(ref Counters.queriesRateLimited);
                 if (HasEventObservers) Emit(PeerEventTypes.RateLimited, link.Remote, "query dropped: the link exceeds its query allowance", RouteData(header));
                 return;
             }
             Age(ref header);
             bool fresh, wider = false;
             byte before = 0;
-            lock (_gate)
+            using (Locked(_gate))
             {
                 fresh = _queryRoutes.TryAdd(header.Id, link);
                 if (_queryTtls != null) wider = NoteQueryTtl(header, fresh, out before);
@@ -82,17 +82,17 @@ namespace PSPeer.Engine.Gnutella
             {
                 // Dynamic querying may send a copy with a higher TTL after a probe reached us: pass it on further (and
                 // to our leaves, if the first copy's TTL stopped here), but answer only once.
-                GnutellaCounters.Add(ref Counters.queriesWidened);
+                Counters.Add(ref Counters.queriesWidened);
                 Forward(link, header, (Query)message.Payload, message.PayloadBytes, toLeaves: before == 0);
                 return;
             }
             if (!fresh)
             {
-                GnutellaCounters.Add(ref Counters.queriesDroppedDuplicate);
+                Counters.Add(ref Counters.queriesDroppedDuplicate);
                 if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedDuplicate, link.Remote, "duplicate query", RouteData(header));
                 return;
             }
-            link.MarkUseful(Runtime.Clock.Now);   // a fresh query: the link carries searches (duplicates and Pings do not count)
+            link.MarkUseful(_clock.Now);   // a fresh query: the link carries searches (duplicates and Pings do not count)
             var query = (Query)message.Payload;
             if (HasEventObservers) Emit(PeerEventTypes.QueryReceived, link.Remote, query.Criteria, RouteData(header));
 
@@ -114,29 +114,28 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         void Forward(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload, bool toLeaves = true)
         {
-            var links = System.Threading.Volatile.Read(ref _links);
             int forwarded = 0, toLeavesCount = 0;
             if (header.Ttl > 0)
             {
                 byte[] frame = null;
-                foreach (var l in links)
+                foreach (var l in System.Threading.Volatile.Read(ref _ultrapeerLinks))
                 {
-                    if (l == from || !l.RemoteIsUltrapeer) continue;
+                    if (l == from) continue;
                     // The last hop: an ultrapeer whose last-hop QRP table cannot match would only drop it.
                     if (header.Ttl == 1 && SkipsLastHop(l, query))
                     {
-                        GnutellaCounters.Add(ref Counters.queriesSkippedLastHop);
+                        Counters.Add(ref Counters.queriesSkippedLastHop);
                         continue;
                     }
                     if (frame == null) frame = GnutellaCodec.Encode(header, payload);
                     if (l.Send(frame, GnutellaPayloadType.Query)) forwarded++;
                 }
-                GnutellaCounters.Add(ref Counters.queriesForwarded, forwarded);
-                toLeavesCount = toLeaves ? DeliverToLeaves(from, header, query, payload, links) : 0;
+                Counters.Add(ref Counters.queriesForwarded, forwarded);
+                toLeavesCount = toLeaves ? DeliverToLeaves(from, header, query, payload) : 0;
             }
             else
             {
-                GnutellaCounters.Add(ref Counters.queriesDroppedTtl);
+                Counters.Add(ref Counters.queriesDroppedTtl);
                 if (HasEventObservers) Emit(PeerEventTypes.QueryDroppedTtl, from?.Remote, "TTL expired", RouteData(header));
             }
             if (HasEventObservers && (forwarded > 0 || toLeavesCount > 0))
@@ -148,20 +147,29 @@ namespace PSPeer.Engine.Gnutella
         /// Leaves get a query only when their QRP table says they may match; a leaf whose first table has not arrived
         /// gets nothing. The copy says TTL 1: leaves never pass it on.
         /// </summary>
-        int DeliverToLeaves(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload, GnutellaLink[] links)
+        int DeliverToLeaves(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload)
         {
-            int delivered = 0;
+            var leaves = System.Threading.Volatile.Read(ref _leaves);
+            if (leaves.Length == 0) return 0;
+            var fold = FoldOf(query);
+            int delivered = 0, filtered = 0;
             byte[] frame = null;
-            foreach (var l in links)
+            for (int i = 0; i < leaves.Length; i++)
             {
-                if (l == from || l.RemoteIsUltrapeer) continue;
-                var table = l.QueryRouteTable;
+                var l = leaves[i].Link;
+                if (l == from) continue;
                 bool may = false;
-                // The leaf's own read loop may be applying a patch to this table right now (live): same lock.
-                if (table != null) lock (table) may = table.MayMatch(query);
+                // A fold that cannot match rules its table out without reading the link or the table
+                // (GnutellaServent.LeafFolds.cs); a table not yet arrived folds to 0.
+                if (fold.MayMatch(leaves[i].Fold))
+                {
+                    var table = l.QueryRouteTable;
+                    // The leaf's own read loop may be applying a patch to this table right now (live): same lock.
+                    if (table != null) using (Locked(table)) may = table.MayMatch(query);
+                }
                 if (!may)
                 {
-                    GnutellaCounters.Add(ref Counters.queriesFilteredByQrp);
+                    filtered++;
                     continue;
                 }
                 if (frame == null)
@@ -172,7 +180,8 @@ namespace PSPeer.Engine.Gnutella
                 }
                 if (l.Send(frame, GnutellaPayloadType.Query)) delivered++;
             }
-            GnutellaCounters.Add(ref Counters.queriesDeliveredToLeaves, delivered);
+            Counters.Add(ref Counters.queriesFilteredByQrp, filtered);
+            Counters.Add(ref Counters.queriesDeliveredToLeaves, delivered);
             return delivered;
         }
 
@@ -225,7 +234,7 @@ namespace PSPeer.Engine.Gnutella
                 ServentId = ServentId,
             };
             link.Send(GnutellaCodec.Encode(id, ttl, 0, hit), GnutellaPayloadType.QueryHit);
-            GnutellaCounters.Add(ref Counters.hitsSent);
+            Counters.Add(ref Counters.hitsSent);
         }
 
         void OnQueryHit(GnutellaLink link, GnutellaMessage message)
@@ -235,7 +244,7 @@ namespace PSPeer.Engine.Gnutella
             var hit = (QueryHit)message.Payload;
             object from;
             bool known;
-            lock (_gate)
+            using (Locked(_gate))
             {
                 known = _queryRoutes.TryGet(header.Id, out from);
                 // A Push for this servent goes back the way its hits came.
@@ -243,11 +252,11 @@ namespace PSPeer.Engine.Gnutella
             }
             if (!known)
             {
-                GnutellaCounters.Add(ref Counters.hitsDroppedUnknownQuery);
+                Counters.Add(ref Counters.hitsDroppedUnknownQuery);
                 if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "QueryHit for an unknown query", RouteData(header));
                 return;
             }
-            link.MarkUseful(Runtime.Clock.Now);   // a hit for a query we know: the link answers searches
+            link.MarkUseful(_clock.Now);   // a hit for a query we know: the link answers searches
             if (ReferenceEquals(from, Self))
             {
                 DeliverHits(link, header, hit);
@@ -256,11 +265,11 @@ namespace PSPeer.Engine.Gnutella
             var back = from as GnutellaLink;
             if (back == null || back.IsClosed || header.Ttl == 0 || !back.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.QueryHit))
             {
-                GnutellaCounters.Add(ref Counters.hitsDroppedUnknownQuery);
+                Counters.Add(ref Counters.hitsDroppedUnknownQuery);
                 if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "the reverse path is gone", RouteData(header));
                 return;
             }
-            GnutellaCounters.Add(ref Counters.hitsRoutedBack);
+            Counters.Add(ref Counters.hitsRoutedBack);
             if (back.RemoteIsLeaf && Options.DynamicQuerying) CountDynamicResults(header.Id, hit.ResultCount);
             if (HasEventObservers) Emit(PeerEventTypes.HitRoutedBack, back.Remote, $"{hit.ResultCount} result(s)", RouteData(header));
         }
@@ -270,12 +279,12 @@ namespace PSPeer.Engine.Gnutella
             var header = message.Header;
             Age(ref header);
             bool fresh;
-            lock (_gate) fresh = _pingRoutes.TryAdd(header.Id, link);
+            using (Locked(_gate)) fresh = _pingRoutes.TryAdd(header.Id, link);
             if (!fresh) return;
             // Pong caching: answer for ourselves and from the cache, and never flood the Ping on.
             byte ttl = (byte)Math.Max(1, Math.Min(Options.MaxTtl, (int)header.Hops));
             link.Send(GnutellaCodec.Encode(header.Id, ttl, 0, OwnPong()), GnutellaPayloadType.Pong);
-            if (header.Ttl == 0 || !link.TakeCachedPongTurn(Runtime.Clock.Now, CachedPongInterval)) return;
+            if (header.Ttl == 0 || !link.TakeCachedPongTurn(_clock.Now, CachedPongInterval)) return;
             foreach (var pong in _hosts.Pongs(MaxPongsPerPing, link.ListenEndPoint))
                 link.Send(GnutellaCodec.Encode(header.Id, ttl, 1, pong), GnutellaPayloadType.Pong);
         }
@@ -301,7 +310,7 @@ namespace PSPeer.Engine.Gnutella
             }
             object from;
             bool known;
-            lock (_gate) known = _pingRoutes.TryGet(header.Id, out from);
+            using (Locked(_gate)) known = _pingRoutes.TryGet(header.Id, out from);
             if (!known || ReferenceEquals(from, Self)) return;
             var back = from as GnutellaLink;
             if (back != null && !back.IsClosed && header.Ttl > 0) back.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Pong);
@@ -321,7 +330,7 @@ namespace PSPeer.Engine.Gnutella
             }
             object to;
             bool known;
-            lock (_gate) known = _pushRoutes.TryGet(push.ServentId, out to);
+            using (Locked(_gate)) known = _pushRoutes.TryGet(push.ServentId, out to);
             var next = to as GnutellaLink;
             if (!known || next == null || next == link || next.IsClosed || header.Ttl == 0) return;
             next.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Push);
@@ -337,13 +346,18 @@ namespace PSPeer.Engine.Gnutella
             var table = link.QueryRouteTable;
             if (table == null) link.QueryRouteTable = table = new QueryRouteTable(Options.QrpTableBits);
             bool complete;
-            lock (table)
+            using (Locked(table))
             {
                 table.Apply(update);   // GnutellaProtocolException closes the link as malformed
                 complete = table.IsComplete;
             }
-            // A leaf's finished table changes what our own last-hop table must say to the other ultrapeers.
-            if (complete && link.RemoteIsLeaf) UltrapeerTableChanged();
+            // A leaf's finished table changes its fold beside its link, and what our own last-hop table must say to the
+            // other ultrapeers.
+            if (complete && link.RemoteIsLeaf)
+            {
+                LeafTableChanged(link);
+                UltrapeerTableChanged();
+            }
         }
 
         void SendQueryRouteTable(GnutellaLink link)
@@ -357,7 +371,7 @@ namespace PSPeer.Engine.Gnutella
         void SendPing(GnutellaLink link, byte ttl)
         {
             var id = GnutellaGuid.New(Runtime.Random);
-            lock (_gate) _pingRoutes.TryAdd(id, Self);
+            using (Locked(_gate)) _pingRoutes.TryAdd(id, Self);
             link.Send(GnutellaCodec.Encode(id, ttl, 0, new Ping()), GnutellaPayloadType.Ping);
         }
     }

@@ -124,7 +124,7 @@ namespace PSPeer.Engine.Gnutella
         void SendOwnQuery(GnutellaSearch search, Query query, byte ttl, bool oneUltrapeer = false)
         {
             var id = GnutellaGuid.New(Runtime.Random);
-            lock (_gate)
+            using (Locked(_gate))
             {
                 _queryRoutes.TryAdd(id, Self);
                 AddSearchRoute(id, search);
@@ -133,17 +133,15 @@ namespace PSPeer.Engine.Gnutella
             var payload = GnutellaCodec.EncodePayload(query);
             var header = new DescriptorHeader(id, GnutellaPayloadType.Query, ttl, 0, payload.Length);
             var frame = GnutellaCodec.Encode(header, payload);
-            var links = Volatile.Read(ref _links);
-            foreach (var l in links)
+            foreach (var l in Volatile.Read(ref _ultrapeerLinks))
             {
-                if (!l.RemoteIsUltrapeer) continue;
-                if (ttl == 1 && SkipsLastHop(l, query)) { GnutellaCounters.Add(ref Counters.queriesSkippedLastHop); continue; }
+                if (ttl == 1 && SkipsLastHop(l, query)) { Counters.Add(ref Counters.queriesSkippedLastHop); continue; }
                 if (l.Send(frame, GnutellaPayloadType.Query) && oneUltrapeer) break;
             }
             // Our own leaves are one hop away: the header they see is the one we sent, aged by that hop.
-            if (!IsLeaf) DeliverToLeaves(null, header, query, payload, links);
+            if (!IsLeaf) DeliverToLeaves(null, header, query, payload);
             if (HasEventObservers)
-                Emit(PeerEventTypes.QueryForwarded, null, search.Query, D("guid", id.ToString()), D("ttl", (int)ttl), D("hops", 0), D("count", links.Length), D("Own", true));
+                Emit(PeerEventTypes.QueryForwarded, null, search.Query, D("guid", id.ToString()), D("ttl", (int)ttl), D("hops", 0), D("count", Volatile.Read(ref _links).Length), D("Own", true));
         }
 
         /// <summary>A QueryHit for one of our searches: each result becomes a SearchHit.</summary>
@@ -153,7 +151,7 @@ namespace PSPeer.Engine.Gnutella
         {
             GnutellaSearch search;
             search = null;
-            lock (_gate) _searches?.TryGetValue(header.Id, out search);
+            using (Locked(_gate)) _searches?.TryGetValue(header.Id, out search);
             if (search == null) return;   // the search finished; its route stays until it expires
             var now = Runtime.Clock.Now;
             string source = new HostPort(hit.Address, hit.Port).ToString();

@@ -31,7 +31,7 @@ namespace PSPeer.Engine.Gnutella
             var table = link.QueryRouteTable;
             if (table == null) return false;
             bool may;
-            lock (table) may = table.MayMatch(query);
+            using (Locked(table)) may = table.MayMatch(query);
             return !may;
         }
 

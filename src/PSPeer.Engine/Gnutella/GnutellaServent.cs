@@ -31,6 +31,11 @@ namespace PSPeer.Engine.Gnutella
         static readonly TimeSpan CloseSilentAfter = TimeSpan.FromSeconds(45);
 
         readonly object _gate = new object();
+        // False in a simulation, whose one loop runs every servent: the routing hot paths then take no locks (Locked).
+        readonly bool _locks;
+        // Runtime.Clock, kept for the routing hot paths: asking the runtime for it is an interface call on an object of
+        // the host's, one more cache miss per descriptor in a large simulation.
+        readonly IClock _clock;
         readonly GuidRouteTable<object> _queryRoutes;
         readonly GuidRouteTable<object> _pingRoutes;
         readonly GuidRouteTable<object> _pushRoutes;   // servent GUID -> link its QueryHits came from
@@ -38,7 +43,13 @@ namespace PSPeer.Engine.Gnutella
         // Marks routes that end here (our own queries and pings) in the route tables.
         static readonly object Self = new object();
 
-        GnutellaLink[] _links = new GnutellaLink[0];                 // copy-on-write under _gate
+        GnutellaLink[] _links = NoLinks;                 // copy-on-write under _gate (SetLinks)
+        // The same links by kind, in the same order (SetLinks makes them): a query goes on to the ultrapeers and down
+        // to the leaves, and each loop then reads only the links it sends to (every link read is a cache miss in a
+        // large simulation). Where every link is an ultrapeer's, _ultrapeerLinks is _links itself. The leaf links
+        // are kept with their QRP tables' folds (_leaves, GnutellaServent.LeafFolds.cs).
+        GnutellaLink[] _ultrapeerLinks = NoLinks;
+        static readonly GnutellaLink[] NoLinks = new GnutellaLink[0];
         int _runningLinks;                          // read loops not yet ended, under _gate (no task kept per link)
         TaskCompletionSource<bool> _linksEnded;     // made by OnStopAsync when it has read loops to wait for
         IListener _listener;
@@ -58,15 +69,19 @@ namespace PSPeer.Engine.Gnutella
             if (Options.Port < 0 || Options.Port > 65535) throw new ArgumentOutOfRangeException(nameof(options), Options.Port, "A port is 0 to 65535.");
             if (Options.MaxTtl < 1 || Options.MaxTtl > 255) throw new ArgumentOutOfRangeException(nameof(options), Options.MaxTtl, "MaxTtl is 1 to 255.");
             GnutellaRole = Options.Role;
+            // A simulation runs every servent on its one loop: no thread ever meets another here (see _locks).
+            _locks = !runtime.IsSimulated;
+            _clock = runtime.Clock;
+            Counters = new GnutellaCounters(singleThreaded: runtime.IsSimulated);
             Shared = new SharedFolder(runtime, Options.SharedPath);
             ServentId = Options.ServentId ?? GnutellaGuid.New(runtime.Random);
             // The route tables are used under _gate only, and the host cache's calls are short: they take _gate too
             // rather than a lock object each (a simulated network holds millions of these).
-            _queryRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate);
-            _pingRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Math.Max(16, Options.RouteCapacity / 10), _gate);
-            _pushRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate);
+            _queryRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate, unlocked: !_locks);
+            _pingRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Math.Max(16, Options.RouteCapacity / 10), _gate, unlocked: !_locks);
+            _pushRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate, unlocked: !_locks);
             if (Options.DynamicQuerying && Options.Role != GnutellaRole.Leaf)
-                _queryTtls = new GuidRouteTable<SeenTtl>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate);
+                _queryTtls = new GuidRouteTable<SeenTtl>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate, unlocked: !_locks);
             _hosts = new HostCache(1000, _gate);
             if (Options.Bootstrap != null) foreach (var b in Options.Bootstrap) _hosts.Add(b, knownUltrapeer: true);
         }
@@ -74,7 +89,7 @@ namespace PSPeer.Engine.Gnutella
         public GnutellaOptions Options { get; }
         public GnutellaRole GnutellaRole { get; }
         public GnutellaGuid ServentId { get; }
-        public GnutellaCounters Counters { get; } = new GnutellaCounters();
+        public GnutellaCounters Counters { get; }
         public SharedFolder Shared { get; }
         public override int SharedFileCount => Shared.Files.Count;
         bool IsLeaf => GnutellaRole == GnutellaRole.Leaf;
@@ -91,6 +106,10 @@ namespace PSPeer.Engine.Gnutella
         public int LeafLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsLeaf);
         /// <summary>The live links (for tests and measurements in this assembly's friends).</summary>
         internal IReadOnlyList<GnutellaLink> Links => Volatile.Read(ref _links);
+        /// <summary>The links to ultrapeers, in the order of <see cref="Links"/> (what a query is forwarded on).</summary>
+        internal IReadOnlyList<GnutellaLink> UltrapeerLinks => Volatile.Read(ref _ultrapeerLinks);
+        /// <summary>The links to leaves, in the order of <see cref="Links"/> (what a query is passed down to).</summary>
+        internal IReadOnlyList<GnutellaLink> LeafLinks => Volatile.Read(ref _leaves).Select(l => l.Link).ToList();
         /// <summary>Links compressed in at least one direction.</summary>
         public int CompressedLinkCount => Volatile.Read(ref _links).Count(l => l.SendsCompressed || l.ReceivesCompressed);
         /// <summary>Where this servent listens, as it says in Listen-IP (null before it started).</summary>
@@ -312,7 +331,7 @@ namespace PSPeer.Engine.Gnutella
                 var grown = new GnutellaLink[_links.Length + 1];
                 Array.Copy(_links, grown, _links.Length);
                 grown[_links.Length] = link;
-                Volatile.Write(ref _links, grown);
+                SetLinks(grown, link);
                 _runningLinks++;
             }
             // Known, but not yet proven: a servent that drops us right after the handshake keeps its dial back-off
@@ -332,6 +351,12 @@ namespace PSPeer.Engine.Gnutella
             if (SpeaksUltrapeerQrp(link)) SendUltrapeerTable(link);
             if (Options.AutoConnect) SendPing(link, 2);
         }
+
+        /// <summary>
+        /// Locks <paramref name="gate"/> for a <c>using</c> where live threads may meet (routing state, a leaf's QRP table);
+        /// a simulated servent is only ever run by its simulation's loop and locks nothing.
+        /// </summary>
+        OptionalLock Locked(object gate) => new OptionalLock(_locks ? gate : null);
 
         void ILinkOwner.OnMessage(GnutellaLink link, Wire.GnutellaMessage message) => OnMessage(link, message);
 
@@ -386,6 +411,31 @@ namespace PSPeer.Engine.Gnutella
             all?.TrySetResult(true);
         }
 
+        /// <summary>
+        /// Under _gate: the links are now <paramref name="links"/>, which <paramref name="changed"/> just joined or left.
+        /// Only the array of its kind changes (the other kind's links and their order are the same as before). Live, a
+        /// reader may see one array changed before the other, which is what it would see of a link that came or went a
+        /// moment later.
+        /// </summary>
+        void SetLinks(GnutellaLink[] links, GnutellaLink changed)
+        {
+            bool ultrapeer = changed.RemoteIsUltrapeer;
+            int count = 0;
+            foreach (var l in links) if (l.RemoteIsUltrapeer == ultrapeer) count++;
+            if (ultrapeer) Volatile.Write(ref _ultrapeerLinks, count == links.Length ? links : OfKind(links, count));
+            else SetLeaves(links, count);
+            Volatile.Write(ref _links, links);
+        }
+
+        static GnutellaLink[] OfKind(GnutellaLink[] links, int count)
+        {
+            if (count == 0) return NoLinks;
+            var ultrapeers = new GnutellaLink[count];
+            int n = 0;
+            foreach (var l in links) if (l.RemoteIsUltrapeer) ultrapeers[n++] = l;
+            return ultrapeers;
+        }
+
         void RemoveLink(GnutellaLink link)
         {
             lock (_gate)
@@ -396,7 +446,7 @@ namespace PSPeer.Engine.Gnutella
                     var shrunk = new GnutellaLink[_links.Length - 1];
                     Array.Copy(_links, 0, shrunk, 0, at);
                     Array.Copy(_links, at + 1, shrunk, at, _links.Length - at - 1);
-                    Volatile.Write(ref _links, shrunk);
+                    SetLinks(shrunk, link);
                 }
                 // Routes through a link that is gone lead nowhere: hits for them are dropped as unknown.
                 _queryRoutes.RemoveAll(link);

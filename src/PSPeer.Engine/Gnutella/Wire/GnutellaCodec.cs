@@ -69,7 +69,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// </summary>
         public static GnutellaPayload DecodePayload(DescriptorHeader header, byte[] payload, int offset, int count)
         {
-            var decoded = DecodeOwnedPayload(header, payload, offset, count);
+            var decoded = Decode(header, payload, offset, count, shareQueries: false);
             // The caller may reuse its buffer: a QueryHit's results are made now, not from those bytes later.
             if (decoded is QueryHit hit) _ = hit.Results;
             return decoded;
@@ -79,7 +79,14 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <see cref="DecodePayload"/> for a payload array that nobody changes afterwards (the frame decoder's own): a
         /// QueryHit is checked whole but its results are made from the array only when asked for.
         /// </summary>
-        internal static GnutellaPayload DecodeOwnedPayload(DescriptorHeader header, byte[] payload, int offset, int count)
+        /// <remarks>
+        /// A Query equal, byte for byte, to the last one decoded on this thread is that same object (see
+        /// <see cref="DecodeSharedQuery"/>): what a read loop hands on is only read.
+        /// </remarks>
+        internal static GnutellaPayload DecodeOwnedPayload(DescriptorHeader header, byte[] payload, int offset, int count) =>
+            Decode(header, payload, offset, count, shareQueries: true);
+
+        static GnutellaPayload Decode(DescriptorHeader header, byte[] payload, int offset, int count, bool shareQueries)
         {
             if (payload == null) throw new ArgumentNullException(nameof(payload));
             if (offset < 0 || count < 0 || offset + count > payload.Length) throw new ArgumentOutOfRangeException(nameof(count));
@@ -90,7 +97,12 @@ namespace PSPeer.Engine.Gnutella.Wire
                 case GnutellaPayloadType.Bye: { var r = new PayloadReader(payload, offset, count, "Bye"); return DecodeBye(ref r); }
                 case GnutellaPayloadType.RouteTableUpdate: { var r = new PayloadReader(payload, offset, count, "Route table update"); return DecodeRouteTableUpdate(ref r); }
                 case GnutellaPayloadType.Push: { var r = new PayloadReader(payload, offset, count, "Push"); return DecodePush(ref r); }
-                case GnutellaPayloadType.Query: { var r = new PayloadReader(payload, offset, count, "Query"); return DecodeQuery(ref r); }
+                case GnutellaPayloadType.Query:
+                    {
+                        if (shareQueries) return DecodeSharedQuery(payload, offset, count);
+                        var r = new PayloadReader(payload, offset, count, "Query");
+                        return DecodeQuery(ref r);
+                    }
                 case GnutellaPayloadType.QueryHit: return DecodeQueryHit(payload, offset, count);
                 case GnutellaPayloadType.VendorMessage:
                 case GnutellaPayloadType.StandardVendorMessage:
@@ -181,9 +193,34 @@ namespace PSPeer.Engine.Gnutella.Wire
             return query;
         }
 
-        // A flood brings one query's copies to servent after servent on the same thread: the last criteria decoded is
-        // kept with its bytes and handed out again while they are the same (strings do not change, so sharing one is
-        // safe). The block contents are one object per thread, emptied for each query (Parse never nests).
+        // A flood brings one query's copies to servent after servent on the same thread, and each copy's payload is the
+        // same bytes: the last query a read loop decoded is kept with its bytes and handed out again while they are the
+        // same, so a copy costs a comparison of a few dozen bytes instead of a Query, its parsing and its collection.
+        // The servent only reads what it is handed (it keeps a query's parts, never changes them).
+        [ThreadStatic] static byte[] t_lastQueryBytes;
+        [ThreadStatic] static int t_lastQueryLength;
+        [ThreadStatic] static Query t_lastQuery;
+
+        static Query DecodeSharedQuery(byte[] payload, int offset, int count)
+        {
+            var last = t_lastQueryBytes;
+            var kept = t_lastQuery;
+            if (kept != null && count == t_lastQueryLength && SameBytes(payload, offset, last, count)) return kept;
+            var r = new PayloadReader(payload, offset, count, "Query");
+            var query = DecodeQuery(ref r);
+            if (count <= MaxKeptCriteriaBytes)
+            {
+                if (last == null) t_lastQueryBytes = last = new byte[MaxKeptCriteriaBytes];
+                Buffer.BlockCopy(payload, offset, last, 0, count);
+                t_lastQueryLength = count;
+                t_lastQuery = query;
+            }
+            return query;
+        }
+
+        // The criteria alone are shared the same way (queries whose flags or extensions differ may ask for the same
+        // thing): the last criteria decoded is kept with its bytes and handed out again while they are the same (strings
+        // do not change, so sharing one is safe). The block contents are one object per thread, emptied for each query (Parse never nests).
         [ThreadStatic] static byte[] t_lastCriteriaBytes;
         [ThreadStatic] static int t_lastCriteriaLength;
         [ThreadStatic] static string t_lastCriteria;

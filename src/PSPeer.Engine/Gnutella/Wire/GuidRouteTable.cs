@@ -10,7 +10,8 @@ namespace PSPeer.Engine.Gnutella.Wire
     /// when the current one holds capacity/2 entries) the previous generation is dropped and the current one becomes
     /// the previous. So an entry lives at least lifetime/2 (unless capacity pushed it out, oldest generation first)
     /// and never more than lifetime, and the table never holds more than capacity entries — with no per-entry
-    /// timestamps or timers. Thread-safe (one lock), since live servents route from the thread pool.
+    /// timestamps or timers. Thread-safe (one lock), since live servents route from the thread pool; a simulated servent,
+    /// run by one loop, makes its tables unlocked.
     /// </summary>
     /// <remarks>
     /// A simulated network holds three or four of these per servent, most never used: a generation's dictionary is
@@ -22,15 +23,25 @@ namespace PSPeer.Engine.Gnutella.Wire
         readonly IClock _clock;
         readonly long _halfLifeTicks;
         readonly int _generationCapacity;
-        readonly object _gate;
+        readonly object _gate;   // null: the owner keeps every call to one thread at a time, and nothing is locked
         GuidMap<T> _current;    // no storage until its first entry (structs, used in place)
         GuidMap<T> _previous;   // no storage when empty
         long _generationStartTicks;   // UTC ticks (a long, not a DateTimeOffset: 8 bytes less per table)
+        // One bit per id added to a generation (by the top bits of its hash; the slots use the low ones): an id whose bit
+        // is clear is not in that generation, and its slots need not be read. Most ids a servent sees are new, and
+        // looking for each in the previous generation was a cache miss on that generation's slots, in a table far
+        // larger than the caches; a servent that floods reach every few seconds holds a few dozen ids a generation, so
+        // most bits stay clear. Bits are never cleared for a removal (a set bit only means "look").
+        uint _currentIds, _previousIds;
 
         /// <param name="gate">The lock to take (the owner's own, when it uses the table under it anyway); null for one of its own.</param>
-        public GuidRouteTable(IClock clock, TimeSpan lifetime, int capacity, object gate = null)
+        /// <param name="unlocked">
+        /// The owner guarantees that one thread at a time uses the table (a simulated servent, run by its simulation's one
+        /// loop): no lock is taken at all.
+        /// </param>
+        public GuidRouteTable(IClock clock, TimeSpan lifetime, int capacity, object gate = null, bool unlocked = false)
         {
-            _gate = gate ?? new object();
+            _gate = unlocked ? null : gate ?? new object();
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
             if (lifetime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime));
             if (capacity < 2) throw new ArgumentOutOfRangeException(nameof(capacity), "A route table holds at least 2 entries.");
@@ -43,27 +54,30 @@ namespace PSPeer.Engine.Gnutella.Wire
         public bool TryAdd(GnutellaGuid id, T from)
         {
             if (from == null) throw new ArgumentNullException(nameof(from));
-            lock (_gate)
+            using (new OptionalLock(_gate))
             {
                 Age();
-                if (_previous.ContainsKey(id)) return false;
+                uint bit = IdBit(id);
+                if ((_previousIds & bit) != 0 && _previous.ContainsKey(id)) return false;
                 if (_current.Count >= _generationCapacity)
                 {
                     // Full: the current generation becomes the previous one, so the id must be looked for there first.
                     if (_current.ContainsKey(id)) return false;
                     Rotate(_clock.Now.UtcTicks);
                 }
-                return _current.TryAdd(id, from);
+                if (!_current.TryAdd(id, from)) return false;
+                _currentIds |= bit;
+                return true;
             }
         }
 
         public bool TryGet(GnutellaGuid id, out T from)
         {
-            lock (_gate)
+            using (new OptionalLock(_gate))
             {
                 Age();
                 from = null;
-                return _current.TryGetValue(id, out from) || _previous.TryGetValue(id, out from);
+                return _current.TryGetValue(id, out from) || ((_previousIds & IdBit(id)) != 0 && _previous.TryGetValue(id, out from));
             }
         }
 
@@ -73,19 +87,31 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>Forgets every route through <paramref name="from"/> (a link that closed).</summary>
         public void RemoveAll(T from)
         {
-            lock (_gate)
+            using (new OptionalLock(_gate))
             {
                 _current.RemoveValue(from);
                 _previous.RemoveValue(from);
             }
         }
 
+        /// <summary>False when <paramref name="id"/> is surely not in the previous generation (its slots are not read then; for tests).</summary>
+        internal bool PreviousMayHold(GnutellaGuid id)
+        {
+            using (new OptionalLock(_gate))
+            {
+                Age();
+                return (_previousIds & IdBit(id)) != 0;
+            }
+        }
+
+        static uint IdBit(GnutellaGuid id) => 1u << (int)((uint)id.GetHashCode() >> 27);
+
         /// <summary>Whether the table holds any dictionary now (an idle one holds none; for tests).</summary>
-        internal bool HoldsStorage { get { lock (_gate) return _current.HoldsStorage || _previous.HoldsStorage; } }
+        internal bool HoldsStorage { get { using (new OptionalLock(_gate)) return _current.HoldsStorage || _previous.HoldsStorage; } }
 
         public int Count
         {
-            get { lock (_gate) { Age(); return _current.Count + _previous.Count; } }
+            get { using (new OptionalLock(_gate)) { Age(); return _current.Count + _previous.Count; } }
         }
 
         void Age()
@@ -98,6 +124,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 // Both generations are older than the lifetime: everything has expired, and an idle table holds nothing.
                 _current = default;
                 _previous = default;
+                _currentIds = _previousIds = 0;
                 _generationStartTicks = now;
                 return;
             }
@@ -110,6 +137,8 @@ namespace PSPeer.Engine.Gnutella.Wire
             // The dropped generation's slots are reused (a busy table rotates often); an empty one's are not kept.
             var dropped = _previous;
             _previous = _current.Count > 0 ? _current : default;
+            _previousIds = _current.Count > 0 ? _currentIds : 0;
+            _currentIds = 0;
             dropped.Clear();
             _current = dropped;
             _generationStartTicks = nowTicks;

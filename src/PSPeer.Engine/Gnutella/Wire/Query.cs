@@ -8,6 +8,10 @@ namespace PSPeer.Engine.Gnutella.Wire
     /// Query (0x80): minimum speed / flags (u16, big-endian as modern servents write it), NUL-terminated criteria, then an extension block whose entries are
     /// separated by 0x1C: "urn:sha1:BASE32" (HUGE) entries become <see cref="Urns"/>; GGEP and anything else is skipped.
     /// </summary>
+    /// <remarks>
+    /// A query a servent receives may be the same object as the copy before it (a link's read loop shares equal ones):
+    /// read it, never change it.
+    /// </remarks>
     public sealed class Query : GnutellaPayload
     {
         public override GnutellaPayloadType Type => GnutellaPayloadType.Query;

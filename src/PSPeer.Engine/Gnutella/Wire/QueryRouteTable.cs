@@ -125,15 +125,37 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// True when every keyword of <paramref name="criteria"/> hashes to a present slot (false positives possible,
         /// false negatives not). A criteria that is itself a urn:sha1 is looked up whole. No keyword: false.
         /// </summary>
-        public bool MayMatch(string criteria)
+        public bool MayMatch(string criteria) => MayMatch(_table, _bits, criteria);
+
+        public bool MayMatch(ContentHash hash) => MayMatch(_table, _bits, hash);
+
+        /// <summary>A query may match when its keywords all match, or when any of its urns does.</summary>
+        public bool MayMatch(Query query) => MayMatch(_table, _bits, query);
+
+        /// <summary>
+        /// <see cref="MayMatch(Query)"/> asked of a bare set of present slots: a bit set (ulong[]) or sorted slot numbers
+        /// (int[]) of a table of <paramref name="bits"/> bits. An ultrapeer keeps its leaves' summary so (see
+        /// <see cref="MergeInto"/>): one array, without a table object to reach it through.
+        /// </summary>
+        internal static bool MayMatch(object slots, int bits, Query query)
+        {
+            if (query == null) return false;
+            if (MayMatch(slots, bits, query.Criteria)) return true;
+            if (query.Urns != null) foreach (var urn in query.Urns) if (MayMatch(slots, bits, urn)) return true;
+            return false;
+        }
+
+        static bool MayMatch(object slots, int bits, string criteria)
         {
             if (string.IsNullOrWhiteSpace(criteria)) return false;
             int start = 0;
             while (char.IsWhiteSpace(criteria[start])) start++;   // what Trim would drop (not all of it: not white)
             if (string.Compare(criteria, start, ContentHash.Prefix, 0, ContentHash.Prefix.Length, StringComparison.OrdinalIgnoreCase) == 0)
-                return ContentHash.TryParse(criteria.Trim(), out var hash) && MayMatch(hash);
-            return AllKeywordsPresent(criteria);
+                return ContentHash.TryParse(criteria.Trim(), out var hash) && MayMatch(slots, bits, hash);
+            return AllKeywordsPresent(slots, bits, criteria);
         }
+
+        static bool MayMatch(object slots, int bits, ContentHash hash) => !hash.IsEmpty && IsPresent(slots, Hash(hash.ToString(), bits));
 
         /// <summary>
         /// Every keyword of <paramref name="criteria"/> (as <see cref="KeywordTokenizer"/> splits and lower-cases them)
@@ -141,14 +163,26 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// ultrapeer asks this of every leaf's table for every query it routes. A keyword that comes twice is looked up
         /// twice, which answers the same.
         /// </summary>
-        bool AllKeywordsPresent(string criteria)
+        static bool AllKeywordsPresent(object slots, int bits, string criteria)
         {
             bool any = false;
+            for (int at = 0; NextKeywordSlot(criteria, ref at, bits, out int slot); any = true)
+                if (!IsPresent(slots, slot)) return false;
+            return any;
+        }
+
+        /// <summary>
+        /// The slot of the next keyword of <paramref name="criteria"/> from <paramref name="at"/> (which moves past it), as
+        /// <see cref="KeywordTokenizer"/> splits and lower-cases keywords; false when there is none. Hashed as the characters
+        /// go by, without making the keywords.
+        /// </summary>
+        static bool NextKeywordSlot(string criteria, ref int at, int bits, out int slot)
+        {
             uint xor = 0;
             int length = 0;   // characters of the keyword being hashed
-            for (int i = 0; i <= criteria.Length; i++)
+            for (; at <= criteria.Length; at++)
             {
-                char c = i < criteria.Length ? criteria[i] : ' ';
+                char c = at < criteria.Length ? criteria[at] : ' ';
                 if (char.IsLetterOrDigit(c))
                 {
                     // The tokenizer lower-cases the keyword and Hash lower-cases it again: the same here.
@@ -158,15 +192,75 @@ namespace PSPeer.Engine.Gnutella.Wire
                     continue;
                 }
                 if (length == 0) continue;
-                if (!IsPresent(Slot(xor, _bits))) return false;
-                any = true;
-                xor = 0;
-                length = 0;
+                slot = Slot(xor, bits);
+                return true;
             }
-            return any;
+            slot = 0;
+            return false;
         }
 
-        public bool MayMatch(ContentHash hash) => !hash.IsEmpty && IsPresent(Hash(hash.ToString(), _bits));
+        /// <summary>
+        /// The table folded into one word: bit s is set when a present slot's top 6 bits are s. The QRP hash keeps a
+        /// keyword's top bits, so whatever this table may match, <see cref="FoldedQuery.MayMatch"/> says may match its fold.
+        /// An ultrapeer keeps its leaves' folds beside their links, and reads a leaf's link and table only when the fold
+        /// may match (most leaves share nothing, and their fold is 0).
+        /// </summary>
+        internal ulong Fold()
+        {
+            ulong folded = 0;
+            int shift = _bits - FoldedQuery.Bits;
+            var table = _table;
+            if (table is int[] sparse)
+            {
+                foreach (int slot in sparse) folded |= 1UL << (slot >> shift);
+                return folded;
+            }
+            // A bit set, read without the iterator PresentSlots would allocate (a fold is taken per leaf link change).
+            var dense = (ulong[])table;
+            for (int w = 0; w < dense.Length; w++)
+            {
+                ulong x = dense[w];
+                for (int b = 0; x != 0; b++, x >>= 1)
+                    if ((x & 1) != 0) folded |= 1UL << (((w << 6) + b) >> shift);
+            }
+            return folded;
+        }
+
+        /// <summary>A query's keywords and urns hashed into a table of 64 slots, to ask of folded tables (<see cref="Fold"/>).</summary>
+        internal readonly struct FoldedQuery
+        {
+            public const int Bits = 6;
+            readonly ulong _keywords;   // every keyword's slot (0: no keyword)
+            readonly ulong _urns;       // any urn's slot
+
+            FoldedQuery(ulong keywords, ulong urns) { _keywords = keywords; _urns = urns; }
+
+            /// <summary>What <see cref="MayMatch(Query)"/> looks up, folded: the same criteria, urn criteria and urns.</summary>
+            public static FoldedQuery Of(Query query)
+            {
+                if (query == null) return default;
+                ulong keywords = 0, urns = 0;
+                string criteria = query.Criteria;
+                if (!string.IsNullOrWhiteSpace(criteria))
+                {
+                    int start = 0;
+                    while (char.IsWhiteSpace(criteria[start])) start++;
+                    if (string.Compare(criteria, start, ContentHash.Prefix, 0, ContentHash.Prefix.Length, StringComparison.OrdinalIgnoreCase) == 0)
+                    {
+                        if (ContentHash.TryParse(criteria.Trim(), out var hash) && !hash.IsEmpty) urns |= 1UL << Hash(hash.ToString(), Bits);
+                    }
+                    else
+                        for (int at = 0; NextKeywordSlot(criteria, ref at, Bits, out int slot);) keywords |= 1UL << slot;
+                }
+                if (query.Urns != null)
+                    foreach (var urn in query.Urns) if (!urn.IsEmpty) urns |= 1UL << Hash(urn.ToString(), Bits);
+                return new FoldedQuery(keywords, urns);
+            }
+
+            /// <summary>False when a table whose fold is <paramref name="folded"/> cannot match the query.</summary>
+            public bool MayMatch(ulong folded) =>
+                (_keywords != 0 && (_keywords & folded) == _keywords) || (_urns & folded) != 0;
+        }
 
         /// <summary>
         /// Marks every slot where a keyword present in <paramref name="other"/> hashes in this table, so this table
@@ -177,15 +271,24 @@ namespace PSPeer.Engine.Gnutella.Wire
         public void Merge(QueryRouteTable other)
         {
             if (other == null) throw new ArgumentNullException(nameof(other));
-            var dense = Dense();
-            int shift = other._bits - _bits;
-            var source = other._table;
-            foreach (int slot in PresentSlots(source))
+            other.MergeInto(Dense(), _bits);
+            _cachedUpdates = null;
+        }
+
+        /// <summary>
+        /// <see cref="Merge"/> into a bare bit set of a table of <paramref name="bits"/> bits (one ulong per 64 slots):
+        /// every slot where a keyword present here hashes there is set.
+        /// </summary>
+        internal void MergeInto(ulong[] dense, int bits)
+        {
+            if (dense == null) throw new ArgumentNullException(nameof(dense));
+            if (dense.Length * 64 < 1 << bits) throw new ArgumentException("The bit set is smaller than the table it stands for.", nameof(dense));
+            int shift = _bits - bits;
+            foreach (int slot in PresentSlots(_table))
             {
                 if (shift >= 0) Set(dense, slot >> shift);
                 else for (int i = slot << -shift, end = (slot + 1) << -shift; i < end; i++) Set(dense, i);
             }
-            _cachedUpdates = null;
         }
 
         /// <summary>The same present slots (and size) as <paramref name="other"/>.</summary>
@@ -213,15 +316,6 @@ namespace PSPeer.Engine.Gnutella.Wire
                 for (int b = 0; x != 0; b++, x >>= 1)
                     if ((x & 1) != 0) yield return (w << 6) + b;
             }
-        }
-
-        /// <summary>A query may match when its keywords all match, or when any of its urns does.</summary>
-        public bool MayMatch(Query query)
-        {
-            if (query == null) return false;
-            if (MayMatch(query.Criteria)) return true;
-            if (query.Urns != null) foreach (var urn in query.Urns) if (MayMatch(urn)) return true;
-            return false;
         }
 
         /// <summary>
@@ -460,11 +554,10 @@ namespace PSPeer.Engine.Gnutella.Wire
             return sparse;
         }
 
-        bool IsPresent(int slot)
+        static bool IsPresent(object slots, int slot)
         {
-            var table = _table;
-            if (table is int[] sparse) return Array.BinarySearch(sparse, slot) >= 0;
-            return IsSet((ulong[])table, slot);
+            if (slots is int[] sparse) return Array.BinarySearch(sparse, slot) >= 0;
+            return IsSet((ulong[])slots, slot);
         }
 
         // The table as a bit set this object owns, converting a sparse table back (for Add).
