@@ -120,6 +120,8 @@ namespace PSPeer.Engine.Gnutella
             EndPoint = _listener.EndPoint;
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
             if (_listenEndPoint.Host == Runtime.HostAddress) _listenEndPoint = new HostPort(Runtime.HostAddress, _listenEndPoint.Port);   // one address string per host
+            // The object other servents' Listen-IP headers and lists resolve to when they name us (one HostPort per host).
+            _listenEndPoint = HostCache.Shared(_listenEndPoint);
             _acceptLoop = AcceptLoopAsync();
             StartReachabilityCheck();
             if (Options.AutoConnect) _maintenance = MaintainLinksAsync();

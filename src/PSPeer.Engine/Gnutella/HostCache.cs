@@ -60,7 +60,13 @@ namespace PSPeer.Engine.Gnutella
             if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A host cache holds at least one host.");
             _capacity = capacity;
             _gate = gate ?? new object();
+            SharedEndpoints.CacheMade();
         }
+
+        // Endpoints made from lists and headers lately, shared by every cache in the process (see SharedEndpointTable).
+        // In a network build each ultrapeer names the same few hosts to every servent that links to it, and each
+        // servent keeps them: a string and a HostPort apiece were a tenth of what a 10^5 build allocated.
+        static readonly SharedEndpointTable SharedEndpoints = new SharedEndpointTable();
 
         public int Capacity => _capacity;
 
@@ -74,7 +80,8 @@ namespace PSPeer.Engine.Gnutella
                 int hash = HashOf(host.Host, host.Port);
                 int found = Find(host, hash);
                 if (found >= 0) Update(found, pong, knownUltrapeer, knownLeaf);
-                else Insert(host, hash, pong, knownUltrapeer, knownLeaf);
+                // The process's shared copy when there is one: the same host learnt by many servents is one object.
+                else Insert(Shared(host), hash, pong, knownUltrapeer, knownLeaf);
             }
         }
 
@@ -205,22 +212,29 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        // Endpoints made from lists lately, shared by every cache in the process (a HostPort never changes). In a network
-        // build each ultrapeer names the same few hosts to every servent that links to it, and each servent keeps them:
-        // a string and a HostPort apiece were a tenth of what a 10^5 build allocated. Direct-mapped by the index's hash
-        // and bounded (the slots are the only references it holds); a race between threads only makes one more copy.
-        const int SharedEndpointSlots = 1 << 16;   // 512 KiB of references: a 10^5 build names ~30,000 ultrapeers
-        static readonly HostPort[] SharedEndpoints = new HostPort[SharedEndpointSlots];
-
         // text[hostStart .. +hostLength):port as a HostPort: the shared one when it is that exactly (same case), else a new one, then shared.
         static HostPort SharedEndpoint(Text text, int hostStart, int hostLength, int port, int hash)
         {
-            ref var slot = ref SharedEndpoints[hash & (SharedEndpointSlots - 1)];
-            var shared = Volatile.Read(ref slot);
-            if (shared != null && shared.Port == port && text.Is(hostStart, hostLength, shared.Host)) return shared;
+            var shared = SharedEndpoints.Find(text, hostStart, hostLength, port, hash);
+            if (shared != null) return shared;
             var made = new HostPort(text.Substring(hostStart, hostLength), port);
-            Volatile.Write(ref slot, made);
+            SharedEndpoints.Put(made, hash);
             return made;
+        }
+
+        /// <summary>
+        /// The process's one HostPort equal to <paramref name="endPoint"/> with the same host string (so a servent's own
+        /// listening endpoint, and a host learnt otherwise, are the objects the lists and Listen-IP headers read later
+        /// resolve to); <paramref name="endPoint"/> itself, now shared, when there is none.
+        /// </summary>
+        internal static HostPort Shared(HostPort endPoint)
+        {
+            if (endPoint == null) return null;
+            int hash = HashOf(endPoint.Host, endPoint.Port);
+            var shared = SharedEndpoints.Find(new Text(endPoint.Host), 0, endPoint.Host.Length, endPoint.Port, hash);
+            if (shared != null) return shared;
+            SharedEndpoints.Put(endPoint, hash);
+            return endPoint;
         }
 
         /// <summary>
@@ -233,12 +247,12 @@ namespace PSPeer.Engine.Gnutella
             endPoint = null;
             var text = new Text(bytes);
             if (!TryParseEndpoint(text, start, length, out int hostStart, out int hostLength, out int port)) return false;
-            ref var slot = ref SharedEndpoints[HashOf(text, hostStart, hostLength, port) & (SharedEndpointSlots - 1)];
-            var shared = Volatile.Read(ref slot);
-            if (shared != null && shared.Port == port && text.Is(hostStart, hostLength, shared.Host)) { endPoint = shared; return true; }
+            int hash = HashOf(text, hostStart, hostLength, port);
+            endPoint = SharedEndpoints.Find(text, hostStart, hostLength, port, hash);
+            if (endPoint != null) return true;
             string host = likely != null && likely.Length == hostLength && text.Is(hostStart, hostLength, likely) ? likely : text.Substring(hostStart, hostLength);
             endPoint = new HostPort(host, port);
-            Volatile.Write(ref slot, endPoint);
+            SharedEndpoints.Put(endPoint, hash);
             return true;
         }
 
@@ -270,7 +284,7 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>Characters read in place: a string, or Latin-1 bytes (a header as it arrived).</summary>
-        readonly struct Text
+        internal readonly struct Text
         {
             readonly string _string;
             readonly byte[] _bytes;
@@ -392,7 +406,7 @@ namespace PSPeer.Engine.Gnutella
         // aim their hosts at one chain.
         static readonly int HashSeed = StringComparer.OrdinalIgnoreCase.GetHashCode("PSPeer.HostCache");
 
-        static int HashOf(string host, int port) => HashOf(new Text(host), 0, host.Length, port);
+        internal static int HashOf(string host, int port) => HashOf(new Text(host), 0, host.Length, port);
 
         static int HashOf(Text text, int start, int length, int port)
         {
