@@ -25,16 +25,21 @@ namespace PSPeer.Engine.Gnutella
     /// </remarks>
     sealed class HostCache
     {
-        // 24 bytes: what every host has.
+        // 16 bytes: what every host has. No hash kept: a chain is walked comparing ports first, and the hash is computed
+        // again only to unlink an entry or grow the ring (a 10^5 network's caches hold ~23 hosts each, one ring per servent:
+        // the hash and int links made an entry 24 bytes, 190 bytes a servent more). Links are slot + 1 in 16 bits, so
+        // a cache holds at most MaxCapacity hosts.
         struct Entry
         {
             public HostPort Host;
-            public int Hash;
-            public int NextInBucket;          // slot + 1 of the next entry in this entry's hash chain; 0 ends it
-            public int BucketHead;            // of bucket (this slot's number): slot + 1 of its chain's first entry; 0 for none
+            public ushort NextInBucket;       // slot + 1 of the next entry in this entry's hash chain; 0 ends it
+            public ushort BucketHead;         // of bucket (this slot's number): slot + 1 of its chain's first entry; 0 for none
             public bool KnownUltrapeer;
             public bool KnownLeaf;            // linked to us as a leaf: no use dialling it for an ultrapeer link
         }
+
+        /// <summary>The most hosts a cache may hold (its links are 16 bits).</summary>
+        public const int MaxCapacity = ushort.MaxValue;
 
         // What only some hosts have, by the same slot as their entry.
         struct Extra
@@ -57,7 +62,7 @@ namespace PSPeer.Engine.Gnutella
         /// <param name="gate">The lock to take (the owner's, when it has one anyway); null for one of its own.</param>
         public HostCache(int capacity, object gate = null)
         {
-            if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A host cache holds at least one host.");
+            if (capacity < 1 || capacity > MaxCapacity) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A host cache holds 1 to 65,535 hosts.");
             _capacity = capacity;
             _gate = gate ?? new object();
             SharedEndpoints.CacheMade();
@@ -112,13 +117,12 @@ namespace PSPeer.Engine.Gnutella
             }
             ref var e = ref _ring[slot];
             e.Host = host;
-            e.Hash = hash;
             e.NextInBucket = 0;   // BucketHead stays: it is this slot's bucket's, not the entry's
             e.KnownUltrapeer = knownUltrapeer;
             e.KnownLeaf = knownLeaf && !knownUltrapeer;
             if (_extras != null) _extras[slot] = default;
             if (pong != null) Extras()[slot].Pong = pong;
-            Index(slot);
+            Index(slot, hash);
         }
 
         /// <summary>Hosts worth dialling now, newest first, skipping <paramref name="exclude"/>.</summary>
@@ -423,7 +427,7 @@ namespace PSPeer.Engine.Gnutella
             for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
             {
                 var host = _ring[slot].Host;
-                if (_ring[slot].Hash == hash && host.Port == port && text.IsIgnoringCase(start, length, host.Host)) return slot;
+                if (host.Port == port && text.IsIgnoringCase(start, length, host.Host)) return slot;
             }
             return -1;
         }
@@ -432,21 +436,22 @@ namespace PSPeer.Engine.Gnutella
         {
             if (_ring == null) return -1;
             for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
-                if (_ring[slot].Hash == hash && _ring[slot].Host.Equals(host)) return slot;
+                if (_ring[slot].Host.Port == host.Port && _ring[slot].Host.Equals(host)) return slot;
             return -1;
         }
 
-        void Index(int slot)
+        void Index(int slot, int hash)
         {
-            int bucket = _ring[slot].Hash % _ring.Length;
+            int bucket = hash % _ring.Length;
             _ring[slot].NextInBucket = _ring[bucket].BucketHead;
-            _ring[bucket].BucketHead = slot + 1;
+            _ring[bucket].BucketHead = (ushort)(slot + 1);
         }
 
         void Unindex(int slot)
         {
-            int bucket = _ring[slot].Hash % _ring.Length;
-            int next = _ring[slot].NextInBucket;
+            var host = _ring[slot].Host;
+            int bucket = HashOf(host.Host, host.Port) % _ring.Length;
+            ushort next = _ring[slot].NextInBucket;
             if (_ring[bucket].BucketHead == slot + 1) { _ring[bucket].BucketHead = next; return; }
             for (int at = _ring[bucket].BucketHead - 1; at >= 0; at = _ring[at].NextInBucket - 1)
                 if (_ring[at].NextInBucket == slot + 1) { _ring[at].NextInBucket = next; return; }
@@ -486,7 +491,11 @@ namespace PSPeer.Engine.Gnutella
             _ring = ring;
             _extras = extras;
             _oldest = 0;
-            for (int slot = 0; slot < _count; slot++) Index(slot);
+            for (int slot = 0; slot < _count; slot++)
+            {
+                var host = _ring[slot].Host;
+                Index(slot, HashOf(host.Host, host.Port));
+            }
         }
     }
 }
