@@ -6,7 +6,7 @@ namespace PSPeer.Engine.Tests.Gnutella
 {
     /// <summary>
     /// Endpoints shared across host caches: a host learnt by Add is the object a list naming it later resolves to, and
-    /// equal by value to one made anew; two endpoints of one slot pair both stay (a third pushes the older out); the
+    /// equal by value to one made anew; four endpoints of one set all stay (a fifth pushes the oldest out); the
     /// table grows with the host caches made, keeping what it shares.
     /// </summary>
     public class SharedEndpointTableTests
@@ -37,22 +37,18 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
-        public void Two_endpoints_of_one_pair_both_stay_and_a_third_pushes_the_older_out()
+        public void Four_endpoints_of_one_set_all_stay_and_a_fifth_pushes_the_oldest_out()
         {
             var table = new SharedEndpointTable();
             HostPort Find(HostPort e, int hash) => table.Find(new HostCache.Text(e.Host), 0, e.Host.Length, e.Port, hash);
-            var a = new HostPort("10.0.0.1", 1);
-            var b = new HostPort("10.0.0.2", 2);
-            var c = new HostPort("10.0.0.3", 3);
-            table.Put(a, 6);
-            table.Put(b, 7);   // 6 and 7 share a pair
-            Assert.Same(a, Find(a, 6));
-            Assert.Same(b, Find(b, 7));
-            table.Put(c, 6);
-            Assert.Null(Find(a, 6));
-            Assert.Same(b, Find(b, 7));
-            Assert.Same(c, Find(c, 6));
-            Assert.Null(Find(new HostPort("10.0.0.3", 4), 6));   // same host, other port
+            var hosts = new HostPort[5];
+            for (int i = 0; i < 5; i++) hosts[i] = new HostPort("10.0.0." + (i + 1), 6346);
+            for (int i = 0; i < 4; i++) table.Put(hosts[i], 4 + i);   // hashes 4..7: one set
+            for (int i = 0; i < 4; i++) Assert.Same(hosts[i], Find(hosts[i], 4 + i));
+            table.Put(hosts[4], 4);
+            Assert.Null(Find(hosts[0], 4));
+            for (int i = 1; i < 5; i++) Assert.Same(hosts[i], Find(hosts[i], 4 + i % 4));
+            Assert.Null(Find(new HostPort("10.0.0.5", 6347), 4));   // same host, other port
         }
 
         [Fact]
