@@ -45,32 +45,63 @@ namespace PSPeer.Engine.Gnutella
         // writes complete at once never needs one, and a frame sent to an idle link goes straight to the writer.
         Queue<byte[]> _queue;
         GnutellaFrameDecoder _decoder;            // mutable struct, used in place by the read loop only
-        readonly LinkDeflater _deflater;          // null: what we send is not compressed
-        readonly InflatingStream _inflating;      // null: what we receive is not compressed
-        readonly bool _coalesce;                  // live: sends inside a SendBatch wait for the batch to close
-        int _batchesSinceIdleCheck;
+        // What compression the handshake negotiated; null (most simulated links): none either way. One reference rather
+        // than the deflater's, the inflater's and the deflater's batch count on every link: a simulation holds hundreds
+        // of thousands of link ends, and these fields took them to the next size of object.
+        readonly LinkCompressionState _compression;
         int _queuedBytes;
         bool _writing;
         bool _deferred;                           // in a SendBatch's list, not yet flushed
         volatile bool _isClosed;                  // written under the send lock; read without it (IsClosed)
+        // What the link is (set once: made, or told by the handshake before the link starts), one bit each: six bools
+        // and the two capabilities below took a link end past 224 bytes.
+        LinkTraits _traits;
+        ushort _advertisedDegree;                 // X-Degree is 1..1000 (RemoteCapabilities)
+        byte _advertisedMaxTtl;                   // X-Max-TTL is 1..255
+
+        [Flags]
+        enum LinkTraits : byte
+        {
+            Coalesce = 1,                 // live: sends inside a SendBatch wait for the batch to close
+            RemoteIsUltrapeer = 2,
+            Outgoing = 4,
+            ExtProbes = 8,
+            DynamicQuerying = 16,
+            UltrapeerQueryRouting = 32,
+            AcceptsBye = 64,
+        }
+
+        bool Has(LinkTraits trait) => (_traits & trait) != 0;
+
+        // Only before the link is shared (its constructor, the handshake's initializers and RemoteCapabilities.ApplyTo):
+        // a read-modify-write of the byte that no other thread does.
+        void Set(LinkTraits trait, bool on) => _traits = on ? _traits | trait : _traits & ~trait;
+
+        bool Coalesces => Has(LinkTraits.Coalesce);
+        LinkDeflater Deflater => _compression?.Deflater;
+        InflatingStream Inflating => _compression?.Inflating;
 
         public GnutellaLink(IConnection connection, HostPort listenEndPoint, bool remoteIsUltrapeer, bool outgoing,
             byte[] alreadyRead, int maxPayloadLength, QueryRateLimiter limiter, GnutellaCounters counters,
             bool compressSending = false, bool inflateReceiving = false, bool live = false)
         {
-            _coalesce = live;
+            Set(LinkTraits.Coalesce, live);
             // A link is made once its handshake is done and keeps the connection for good: an accepted simulated end
             // then holds its own place in the admission gate, and the gate's wrapper is let go (Settle).
             _connection = connection.Settle();
             _stream = connection.Stream;
             _counters = counters;
             ListenEndPoint = listenEndPoint;
-            RemoteIsUltrapeer = remoteIsUltrapeer;
-            Outgoing = outgoing;
+            Set(LinkTraits.RemoteIsUltrapeer, remoteIsUltrapeer);
+            Set(LinkTraits.Outgoing, outgoing);
             _limiter = limiter;
-            if (compressSending) _deflater = new LinkDeflater();
-            // The bytes read past the handshake belong to the compressed stream when the other side compresses.
-            if (inflateReceiving) _inflating = new InflatingStream(connection.Stream, alreadyRead);
+            if (compressSending || inflateReceiving)
+                _compression = new LinkCompressionState
+                {
+                    Deflater = compressSending ? new LinkDeflater() : null,
+                    // The bytes read past the handshake belong to the compressed stream when the other side compresses.
+                    Inflating = inflateReceiving ? new InflatingStream(connection.Stream, alreadyRead) : null,
+                };
             // Live links read in large gulps (a flood brings many descriptors at once); simulated ones keep the small
             // buffer, since a simulation may hold hundreds of thousands of links.
             _decoder = new GnutellaFrameDecoder(maxPayloadLength, inflateReceiving ? null : alreadyRead,
@@ -81,9 +112,9 @@ namespace PSPeer.Engine.Gnutella
         internal IConnection Connection => _connection;
 
         /// <summary>We deflate what we send on this link.</summary>
-        public bool SendsCompressed => _deflater != null;
+        public bool SendsCompressed => Deflater != null;
         /// <summary>The other servent deflates what it sends us.</summary>
-        public bool ReceivesCompressed => _inflating != null;
+        public bool ReceivesCompressed => Inflating != null;
 
         /// <summary>Plain and wire bytes each way: (sent plain, sent on the wire, received on the wire, received plain).</summary>
         public (long sentPlain, long sentWire, long receivedWire, long receivedPlain) CompressionCounts
@@ -91,8 +122,8 @@ namespace PSPeer.Engine.Gnutella
             get
             {
                 long sp = 0, sw = 0;
-                lock (_sendGate) if (_deflater != null) { sp = _deflater.PlainBytes; sw = _deflater.CompressedBytes; }
-                return (sp, sw, _inflating?.CompressedBytes ?? 0, _inflating?.PlainBytes ?? 0);
+                lock (_sendGate) if (Deflater != null) { sp = Deflater.PlainBytes; sw = Deflater.CompressedBytes; }
+                return (sp, sw, Inflating?.CompressedBytes ?? 0, Inflating?.PlainBytes ?? 0);
             }
         }
 
@@ -103,13 +134,13 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         public bool ReleaseCompressorIfIdle()
         {
-            if (_deflater == null) return false;
+            if (Deflater == null) return false;
             lock (_sendGate)
             {
-                bool idle = Interlocked.Exchange(ref _batchesSinceIdleCheck, 0) == 0;
+                bool idle = Interlocked.Exchange(ref _compression.BatchesSinceIdleCheck, 0) == 0;
                 // Only between batches: the writer owns the compressor while it writes.
-                if (!idle || _writing || _isClosed || !_deflater.HoldsCompressor) return false;
-                _deflater.Release();
+                if (!idle || _writing || _isClosed || !Deflater.HoldsCompressor) return false;
+                Deflater.Release();
                 return true;
             }
         }
@@ -119,20 +150,22 @@ namespace PSPeer.Engine.Gnutella
         // and routing threads queueing descriptors are never held up behind a compression.
         byte[] Encode(byte[] plain)
         {
-            if (_deflater == null) return plain;
-            Interlocked.Increment(ref _batchesSinceIdleCheck);
-            return _deflater.Compress(plain, 0, plain.Length);
+            if (Deflater == null) return plain;
+            Interlocked.Increment(ref _compression.BatchesSinceIdleCheck);
+            return Deflater.Compress(plain, 0, plain.Length);
         }
 
         /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>
         public HostPort ListenEndPoint { get; }
-        string _remote;
-        /// <summary>"host:port" for events and <see cref="GnutellaServent.Neighbors"/> (made when first asked for).</summary>
-        public string Remote => _remote ?? (_remote = ListenEndPoint?.ToString() ?? _connection.RemoteEndPoint);
+        /// <summary>
+        /// "host:port" for events and <see cref="GnutellaServent.Neighbors"/>, made each time it is asked for (events are
+        /// made only when watched; a string kept per link end was 8 bytes on each of them).
+        /// </summary>
+        public string Remote => ListenEndPoint?.ToString() ?? _connection.RemoteEndPoint;
         /// <summary>The other end said X-Ultrapeer: True (or sent no X-Ultrapeer: an old flat-network servent).</summary>
-        public bool RemoteIsUltrapeer { get; }
+        public bool RemoteIsUltrapeer => Has(LinkTraits.RemoteIsUltrapeer);
         public bool RemoteIsLeaf => !RemoteIsUltrapeer;
-        public bool Outgoing { get; }
+        public bool Outgoing => Has(LinkTraits.Outgoing);
         QueryRateLimiter _limiter;   // a mutable struct, used in place
 
         /// <summary>
@@ -180,19 +213,19 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Chosen for eviction (its Bye may still be on its way): its slot is already someone else's.</summary>
         public bool IsEvicted => Volatile.Read(ref _evicted) != 0;
         /// <summary>The other ultrapeer said X-Ext-Probes: it passes on a query again when a copy comes with a higher TTL.</summary>
-        public bool ExtProbes { get; set; }
+        public bool ExtProbes { get => Has(LinkTraits.ExtProbes); set => Set(LinkTraits.ExtProbes, value); }
         /// <summary>The other ultrapeer said X-Dynamic-Querying: a leaf may leave widening its search to it.</summary>
-        public bool DynamicQuerying { get; set; }
+        public bool DynamicQuerying { get => Has(LinkTraits.DynamicQuerying); set => Set(LinkTraits.DynamicQuerying, value); }
 
         /// <summary>The remote IP address the connection comes from (not what its headers claim): per-address slot limits count it.</summary>
         public string RemoteAddress { get; set; }
 
         /// <summary>Ultrapeer links: the ultrapeer links the other end keeps (its X-Degree; 8 when it sent none, as for servents of the 2002 era).</summary>
-        public int AdvertisedDegree { get; set; }
+        public int AdvertisedDegree { get => _advertisedDegree; set => _advertisedDegree = (ushort)Math.Max(0, Math.Min(ushort.MaxValue, value)); }
         /// <summary>Ultrapeer links: the highest TTL the other end lets through (its X-Max-TTL; 0 = it did not say).</summary>
-        public int AdvertisedMaxTtl { get; set; }
+        public int AdvertisedMaxTtl { get => _advertisedMaxTtl; set => _advertisedMaxTtl = (byte)Math.Max(0, Math.Min(byte.MaxValue, value)); }
         /// <summary>The other ultrapeer said X-Ultrapeer-Query-Routing: it sends and takes last-hop QRP tables.</summary>
-        public bool UltrapeerQueryRouting { get; set; }
+        public bool UltrapeerQueryRouting { get => Has(LinkTraits.UltrapeerQueryRouting); set => Set(LinkTraits.UltrapeerQueryRouting, value); }
 
         long _cachedPongsTicks = DateTimeOffset.MinValue.UtcTicks;
         /// <summary>
@@ -224,7 +257,7 @@ namespace PSPeer.Engine.Gnutella
                     EnqueueLocked(frame);
                     return true;
                 }
-                var batch = _coalesce ? SendBatch.Current : null;
+                var batch = Coalesces ? SendBatch.Current : null;
                 if (batch != null)
                 {
                     EnqueueLocked(frame);
@@ -242,7 +275,7 @@ namespace PSPeer.Engine.Gnutella
         /// The send state's lock. A live link is sent to from many threads (every other link's read loop routes to it);
         /// a simulated one (live: false) only from its simulation's one loop, so it locks nothing: see <see cref="OptionalLock"/>.
         /// </summary>
-        OptionalLock SendLocked() => new OptionalLock(_coalesce ? _sendGate : null);
+        OptionalLock SendLocked() => new OptionalLock(Coalesces ? _sendGate : null);
 
         void EnqueueLocked(byte[] frame)
         {
@@ -254,7 +287,7 @@ namespace PSPeer.Engine.Gnutella
 
         // Asked after every write: a simulated link reads the queue directly (no lock, and no call with a try/finally
         // that the JIT would not inline).
-        bool QueueEmpty => _coalesce ? QueueEmptyUnderLock() : QueueEmptyLocked;
+        bool QueueEmpty => Coalesces ? QueueEmptyUnderLock() : QueueEmptyLocked;
 
         bool QueueEmptyUnderLock()
         {
@@ -345,7 +378,7 @@ namespace PSPeer.Engine.Gnutella
                 if (QueueEmptyLocked || _isClosed)
                 {
                     _writing = false;
-                    if (_isClosed) _deflater?.Dispose();
+                    if (_isClosed) Deflater?.Dispose();
                     return null;
                 }
                 return TakeBatchLocked();
@@ -483,13 +516,13 @@ namespace PSPeer.Engine.Gnutella
             }
             finally
             {
-                _inflating?.Dispose();   // the read loop is its only user
+                Inflating?.Dispose();   // the read loop is its only user
             }
             await _owner.OnLinkEnded(this, end);
         }
 
         /// <summary>What the read loop reads: the inflater over the connection when the other end compresses.</summary>
-        Stream ReadSource => (Stream)_inflating ?? _stream;
+        Stream ReadSource => (Stream)Inflating ?? _stream;
 
         LinkEnd EndOfStream()
         {
@@ -523,7 +556,7 @@ namespace PSPeer.Engine.Gnutella
                 ReturnMessage(message);
                 return true;
             }
-            var batch = _coalesce ? SendBatch.Open() : null;
+            var batch = Coalesces ? SendBatch.Open() : null;
             try
             {
                 do
@@ -568,7 +601,7 @@ namespace PSPeer.Engine.Gnutella
         public string CloseReason { get; private set; }
 
         /// <summary>The other servent sent Bye-Packet in its handshake: it understands a Bye (others would not).</summary>
-        public bool AcceptsBye { get; set; }
+        public bool AcceptsBye { get => Has(LinkTraits.AcceptsBye); set => Set(LinkTraits.AcceptsBye, value); }
 
         /// <summary>Writes a Bye directly (bypassing the queue, best effort) when the other end takes Byes, and closes.</summary>
         public async Task SayByeAndCloseAsync(ushort code, string reason)
@@ -626,10 +659,18 @@ namespace PSPeer.Engine.Gnutella
             _connection.Dispose();
             // The compressor's native memory goes now, not when the collector gets to it. A write in flight fails on
             // the closed connection first; the writer's turn guards the compressor.
-            lock (_sendGate) if (!_writing) _deflater?.Dispose();
+            lock (_sendGate) if (!_writing) Deflater?.Dispose();
         }
 
         public override string ToString() => Remote + (RemoteIsUltrapeer ? " (ultrapeer)" : " (leaf)");
+    }
+
+    /// <summary>A link's compression, each direction on its own (see <see cref="GnutellaLink"/>); made only when negotiated.</summary>
+    sealed class LinkCompressionState
+    {
+        public LinkDeflater Deflater;          // null: what we send is not compressed
+        public InflatingStream Inflating;      // null: what we receive is not compressed
+        public int BatchesSinceIdleCheck;      // batches the deflater compressed since the maintenance round last asked
     }
 
     /// <summary>Who a link hands its descriptors and its end to (the servent).</summary>

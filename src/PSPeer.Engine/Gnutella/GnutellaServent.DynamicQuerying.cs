@@ -33,7 +33,6 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>The highest TTL a query arrived with (kept only with DynamicQuerying, as gtk-gnutella's X-Ext-Probes).</summary>
         sealed class SeenTtl { public byte Ttl; }
-        GuidRouteTable<SeenTtl> _queryTtls;
 
         /// <summary>
         /// Under _gate: remembers a fresh query's TTL, or, for a duplicate, whether it came with a higher TTL than any
@@ -45,10 +44,10 @@ namespace PSPeer.Engine.Gnutella
             before = 0;
             if (fresh)
             {
-                _queryTtls.TryAdd(header.Id, new SeenTtl { Ttl = header.Ttl });
+                QueryTtls.TryAdd(header.Id, new SeenTtl { Ttl = header.Ttl });
                 return false;
             }
-            if (!_queryTtls.TryGet(header.Id, out var seen) || header.Ttl <= seen.Ttl) return false;
+            if (!QueryTtls.TryGet(header.Id, out var seen) || header.Ttl <= seen.Ttl) return false;
             before = seen.Ttl;
             seen.Ttl = header.Ttl;
             return true;
@@ -92,7 +91,7 @@ namespace PSPeer.Engine.Gnutella
             var id = GnutellaGuid.New(Runtime.Random);
             lock (_gate)
             {
-                _queryRoutes.TryAdd(id, Self);
+                QueryRoutes.TryAdd(id, Self);
                 AddSearchRoute(id, search);
             }
             search.Sent(id, Runtime.Clock.Now);

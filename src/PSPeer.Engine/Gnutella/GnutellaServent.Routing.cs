@@ -75,8 +75,8 @@ namespace PSPeer.Engine.Gnutella
             byte before = 0;
             using (Locked(_gate))
             {
-                fresh = _queryRoutes.TryAdd(header.Id, link);
-                if (_queryTtls != null) wider = NoteQueryTtl(header, fresh, out before);
+                fresh = QueryRoutes.TryAdd(header.Id, link);
+                if (_tracksQueryTtls) wider = NoteQueryTtl(header, fresh, out before);
             }
             if (!fresh && wider && !IsLeaf)
             {
@@ -246,9 +246,9 @@ namespace PSPeer.Engine.Gnutella
             bool known;
             using (Locked(_gate))
             {
-                known = _queryRoutes.TryGet(header.Id, out from);
+                known = QueryRoutes.TryGet(header.Id, out from);
                 // A Push for this servent goes back the way its hits came.
-                if (known) _pushRoutes.TryAdd(hit.ServentId, link);
+                if (known) PushRoutes.TryAdd(hit.ServentId, link);
             }
             if (!known)
             {
@@ -279,7 +279,7 @@ namespace PSPeer.Engine.Gnutella
             var header = message.Header;
             Age(ref header);
             bool fresh;
-            using (Locked(_gate)) fresh = _pingRoutes.TryAdd(header.Id, link);
+            using (Locked(_gate)) fresh = PingRoutes.TryAdd(header.Id, link);
             if (!fresh) return;
             // Pong caching: answer for ourselves and from the cache, and never flood the Ping on.
             byte ttl = (byte)Math.Max(1, Math.Min(Options.MaxTtl, (int)header.Hops));
@@ -310,7 +310,7 @@ namespace PSPeer.Engine.Gnutella
             }
             object from;
             bool known;
-            using (Locked(_gate)) known = _pingRoutes.TryGet(header.Id, out from);
+            using (Locked(_gate)) known = PingRoutes.TryGet(header.Id, out from);
             if (!known || ReferenceEquals(from, Self)) return;
             var back = from as GnutellaLink;
             if (back != null && !back.IsClosed && header.Ttl > 0) back.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Pong);
@@ -330,7 +330,7 @@ namespace PSPeer.Engine.Gnutella
             }
             object to;
             bool known;
-            using (Locked(_gate)) known = _pushRoutes.TryGet(push.ServentId, out to);
+            using (Locked(_gate)) known = PushRoutes.TryGet(push.ServentId, out to);
             var next = to as GnutellaLink;
             if (!known || next == null || next == link || next.IsClosed || header.Ttl == 0) return;
             next.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Push);
@@ -371,7 +371,7 @@ namespace PSPeer.Engine.Gnutella
         void SendPing(GnutellaLink link, byte ttl)
         {
             var id = GnutellaGuid.New(Runtime.Random);
-            using (Locked(_gate)) _pingRoutes.TryAdd(id, Self);
+            using (Locked(_gate)) PingRoutes.TryAdd(id, Self);
             link.Send(GnutellaCodec.Encode(id, ttl, 0, new Ping()), GnutellaPayloadType.Ping);
         }
     }

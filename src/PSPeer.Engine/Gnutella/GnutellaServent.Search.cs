@@ -126,7 +126,7 @@ namespace PSPeer.Engine.Gnutella
             var id = GnutellaGuid.New(Runtime.Random);
             using (Locked(_gate))
             {
-                _queryRoutes.TryAdd(id, Self);
+                QueryRoutes.TryAdd(id, Self);
                 AddSearchRoute(id, search);
             }
             search.Sent(id, Runtime.Clock.Now);

@@ -75,7 +75,7 @@ namespace PSPeer.Engine.Gnutella
             if (!GnutellaGuid.TryParse(hit.ServentId, out var target))
                 throw new PeerException(PeerErrorIds.DownloadFailed, $"'{hit.Name}' needs a Push but its hit carries no servent GUID: search again through a Gnutella servent.");
             object to;
-            lock (_gate) _pushRoutes.TryGet(target, out to);
+            lock (_gate) PushRoutes.TryGet(target, out to);
             var link = to as GnutellaLink;
             if (link == null || link.IsClosed)
                 throw new PeerException(PeerErrorIds.DownloadFailed,

@@ -17,7 +17,9 @@ namespace PSPeer.Engine.Gnutella
     public sealed partial class GnutellaServent
     {
         static readonly TimeSpan UltrapeerTableDelay = TimeSpan.FromSeconds(1);
-        readonly object _upTableGate = new object();
+        // Made on first use: a leaf never builds a table for ultrapeers, and a simulated network holds a servent per node.
+        object _upTableGate;
+        object UpTableGate => Volatile.Read(ref _upTableGate) ?? Interlocked.CompareExchange(ref _upTableGate, new object(), null) ?? _upTableGate;
         QueryRouteTable _upTableSent;     // what the ultrapeers have from us (null until the first is built)
         IDisposable _upTableTimer;
 
@@ -58,7 +60,7 @@ namespace PSPeer.Engine.Gnutella
         void SendUltrapeerTable(GnutellaLink link)
         {
             QueryRouteTable table;
-            lock (_upTableGate) table = _upTableSent ?? (_upTableSent = BuildUltrapeerTable());
+            lock (UpTableGate) table = _upTableSent ?? (_upTableSent = BuildUltrapeerTable());
             SendTable(link, table);
         }
 
@@ -72,7 +74,7 @@ namespace PSPeer.Engine.Gnutella
         void UltrapeerTableChanged()
         {
             if (IsLeaf || !Options.UltrapeerQueryRouting) return;
-            lock (_upTableGate)
+            lock (UpTableGate)
             {
                 if (_upTableTimer != null || Stopping.IsCancellationRequested) return;
                 _upTableTimer = Runtime.Clock.Schedule(UltrapeerTableDelay, ResendUltrapeerTable);
@@ -82,7 +84,7 @@ namespace PSPeer.Engine.Gnutella
         void ResendUltrapeerTable()
         {
             QueryRouteTable table;
-            lock (_upTableGate)
+            lock (UpTableGate)
             {
                 _upTableTimer = null;
                 if (Stopping.IsCancellationRequested) return;

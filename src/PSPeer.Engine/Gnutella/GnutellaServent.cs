@@ -36,9 +36,6 @@ namespace PSPeer.Engine.Gnutella
         // Runtime.Clock, kept for the routing hot paths: asking the runtime for it is an interface call on an object of
         // the host's, one more cache miss per descriptor in a large simulation.
         readonly IClock _clock;
-        readonly GuidRouteTable<object> _queryRoutes;
-        readonly GuidRouteTable<object> _pingRoutes;
-        readonly GuidRouteTable<object> _pushRoutes;   // servent GUID -> link its QueryHits came from
         readonly HostCache _hosts;
         // Marks routes that end here (our own queries and pings) in the route tables.
         static readonly object Self = new object();
@@ -75,13 +72,10 @@ namespace PSPeer.Engine.Gnutella
             Counters = new GnutellaCounters(singleThreaded: runtime.IsSimulated);
             Shared = new SharedFolder(runtime, Options.SharedPath);
             ServentId = Options.ServentId ?? GnutellaGuid.New(runtime.Random);
-            // The route tables are used under _gate only, and the host cache's calls are short: they take _gate too
-            // rather than a lock object each (a simulated network holds millions of these).
-            _queryRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate, unlocked: !_locks);
-            _pingRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Math.Max(16, Options.RouteCapacity / 10), _gate, unlocked: !_locks);
-            _pushRoutes = new GuidRouteTable<object>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate, unlocked: !_locks);
-            if (Options.DynamicQuerying && Options.Role != GnutellaRole.Leaf)
-                _queryTtls = new GuidRouteTable<SeenTtl>(runtime.Clock, Options.RouteLifetime, Options.RouteCapacity, _gate, unlocked: !_locks);
+            // The route tables are made on first use (GnutellaServent.RouteTables.cs), aged from now. The host cache's
+            // calls are short: it takes _gate rather than a lock object of its own (a simulated network holds millions).
+            _madeUtcTicks = _clock.Now.UtcTicks;
+            _tracksQueryTtls = Options.DynamicQuerying && Options.Role != GnutellaRole.Leaf;
             _hosts = new HostCache(1000, _gate);
             if (Options.Bootstrap != null) foreach (var b in Options.Bootstrap) _hosts.Add(b, knownUltrapeer: true);
         }
@@ -126,6 +120,8 @@ namespace PSPeer.Engine.Gnutella
             EndPoint = _listener.EndPoint;
             _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
             if (_listenEndPoint.Host == Runtime.HostAddress) _listenEndPoint = new HostPort(Runtime.HostAddress, _listenEndPoint.Port);   // one address string per host
+            // The object other servents' Listen-IP headers and lists resolve to when they name us (one HostPort per host).
+            _listenEndPoint = HostCache.Shared(_listenEndPoint);
             _acceptLoop = AcceptLoopAsync();
             StartReachabilityCheck();
             if (Options.AutoConnect) _maintenance = MaintainLinksAsync();
@@ -449,9 +445,7 @@ namespace PSPeer.Engine.Gnutella
                     SetLinks(shrunk, link);
                 }
                 // Routes through a link that is gone lead nowhere: hits for them are dropped as unknown.
-                _queryRoutes.RemoveAll(link);
-                _pingRoutes.RemoveAll(link);
-                _pushRoutes.RemoveAll(link);
+                ForgetRoutesThrough(link);
             }
             if (link.RemoteIsLeaf && link.QueryRouteTable != null) UltrapeerTableChanged();   // its keywords leave with it
         }

@@ -25,16 +25,21 @@ namespace PSPeer.Engine.Gnutella
     /// </remarks>
     sealed class HostCache
     {
-        // 24 bytes: what every host has.
+        // 16 bytes: what every host has. No hash kept: a chain is walked comparing ports first, and the hash is computed
+        // again only to unlink an entry or grow the ring (a 10^5 network's caches hold ~23 hosts each, one ring per servent:
+        // the hash and int links made an entry 24 bytes, 190 bytes a servent more). Links are slot + 1 in 16 bits, so
+        // a cache holds at most MaxCapacity hosts.
         struct Entry
         {
             public HostPort Host;
-            public int Hash;
-            public int NextInBucket;          // slot + 1 of the next entry in this entry's hash chain; 0 ends it
-            public int BucketHead;            // of bucket (this slot's number): slot + 1 of its chain's first entry; 0 for none
+            public ushort NextInBucket;       // slot + 1 of the next entry in this entry's hash chain; 0 ends it
+            public ushort BucketHead;         // of bucket (this slot's number): slot + 1 of its chain's first entry; 0 for none
             public bool KnownUltrapeer;
             public bool KnownLeaf;            // linked to us as a leaf: no use dialling it for an ultrapeer link
         }
+
+        /// <summary>The most hosts a cache may hold (its links are 16 bits).</summary>
+        public const int MaxCapacity = ushort.MaxValue;
 
         // What only some hosts have, by the same slot as their entry.
         struct Extra
@@ -57,10 +62,16 @@ namespace PSPeer.Engine.Gnutella
         /// <param name="gate">The lock to take (the owner's, when it has one anyway); null for one of its own.</param>
         public HostCache(int capacity, object gate = null)
         {
-            if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A host cache holds at least one host.");
+            if (capacity < 1 || capacity > MaxCapacity) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A host cache holds 1 to 65,535 hosts.");
             _capacity = capacity;
             _gate = gate ?? new object();
+            SharedEndpoints.CacheMade();
         }
+
+        // Endpoints made from lists and headers lately, shared by every cache in the process (see SharedEndpointTable).
+        // In a network build each ultrapeer names the same few hosts to every servent that links to it, and each
+        // servent keeps them: a string and a HostPort apiece were a tenth of what a 10^5 build allocated.
+        static readonly SharedEndpointTable SharedEndpoints = new SharedEndpointTable();
 
         public int Capacity => _capacity;
 
@@ -74,7 +85,8 @@ namespace PSPeer.Engine.Gnutella
                 int hash = HashOf(host.Host, host.Port);
                 int found = Find(host, hash);
                 if (found >= 0) Update(found, pong, knownUltrapeer, knownLeaf);
-                else Insert(host, hash, pong, knownUltrapeer, knownLeaf);
+                // The process's shared copy when there is one: the same host learnt by many servents is one object.
+                else Insert(Shared(host), hash, pong, knownUltrapeer, knownLeaf);
             }
         }
 
@@ -105,13 +117,12 @@ namespace PSPeer.Engine.Gnutella
             }
             ref var e = ref _ring[slot];
             e.Host = host;
-            e.Hash = hash;
             e.NextInBucket = 0;   // BucketHead stays: it is this slot's bucket's, not the entry's
             e.KnownUltrapeer = knownUltrapeer;
             e.KnownLeaf = knownLeaf && !knownUltrapeer;
             if (_extras != null) _extras[slot] = default;
             if (pong != null) Extras()[slot].Pong = pong;
-            Index(slot);
+            Index(slot, hash);
         }
 
         /// <summary>Hosts worth dialling now, newest first, skipping <paramref name="exclude"/>.</summary>
@@ -205,22 +216,29 @@ namespace PSPeer.Engine.Gnutella
             }
         }
 
-        // Endpoints made from lists lately, shared by every cache in the process (a HostPort never changes). In a network
-        // build each ultrapeer names the same few hosts to every servent that links to it, and each servent keeps them:
-        // a string and a HostPort apiece were a tenth of what a 10^5 build allocated. Direct-mapped by the index's hash
-        // and bounded (the slots are the only references it holds); a race between threads only makes one more copy.
-        const int SharedEndpointSlots = 1 << 16;   // 512 KiB of references: a 10^5 build names ~30,000 ultrapeers
-        static readonly HostPort[] SharedEndpoints = new HostPort[SharedEndpointSlots];
-
         // text[hostStart .. +hostLength):port as a HostPort: the shared one when it is that exactly (same case), else a new one, then shared.
         static HostPort SharedEndpoint(Text text, int hostStart, int hostLength, int port, int hash)
         {
-            ref var slot = ref SharedEndpoints[hash & (SharedEndpointSlots - 1)];
-            var shared = Volatile.Read(ref slot);
-            if (shared != null && shared.Port == port && text.Is(hostStart, hostLength, shared.Host)) return shared;
+            var shared = SharedEndpoints.Find(text, hostStart, hostLength, port, hash);
+            if (shared != null) return shared;
             var made = new HostPort(text.Substring(hostStart, hostLength), port);
-            Volatile.Write(ref slot, made);
+            SharedEndpoints.Put(made, hash);
             return made;
+        }
+
+        /// <summary>
+        /// The process's one HostPort equal to <paramref name="endPoint"/> with the same host string (so a servent's own
+        /// listening endpoint, and a host learnt otherwise, are the objects the lists and Listen-IP headers read later
+        /// resolve to); <paramref name="endPoint"/> itself, now shared, when there is none.
+        /// </summary>
+        internal static HostPort Shared(HostPort endPoint)
+        {
+            if (endPoint == null) return null;
+            int hash = HashOf(endPoint.Host, endPoint.Port);
+            var shared = SharedEndpoints.Find(new Text(endPoint.Host), 0, endPoint.Host.Length, endPoint.Port, hash);
+            if (shared != null) return shared;
+            SharedEndpoints.Put(endPoint, hash);
+            return endPoint;
         }
 
         /// <summary>
@@ -233,12 +251,12 @@ namespace PSPeer.Engine.Gnutella
             endPoint = null;
             var text = new Text(bytes);
             if (!TryParseEndpoint(text, start, length, out int hostStart, out int hostLength, out int port)) return false;
-            ref var slot = ref SharedEndpoints[HashOf(text, hostStart, hostLength, port) & (SharedEndpointSlots - 1)];
-            var shared = Volatile.Read(ref slot);
-            if (shared != null && shared.Port == port && text.Is(hostStart, hostLength, shared.Host)) { endPoint = shared; return true; }
+            int hash = HashOf(text, hostStart, hostLength, port);
+            endPoint = SharedEndpoints.Find(text, hostStart, hostLength, port, hash);
+            if (endPoint != null) return true;
             string host = likely != null && likely.Length == hostLength && text.Is(hostStart, hostLength, likely) ? likely : text.Substring(hostStart, hostLength);
             endPoint = new HostPort(host, port);
-            Volatile.Write(ref slot, endPoint);
+            SharedEndpoints.Put(endPoint, hash);
             return true;
         }
 
@@ -270,7 +288,7 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>Characters read in place: a string, or Latin-1 bytes (a header as it arrived).</summary>
-        readonly struct Text
+        internal readonly struct Text
         {
             readonly string _string;
             readonly byte[] _bytes;
@@ -392,7 +410,7 @@ namespace PSPeer.Engine.Gnutella
         // aim their hosts at one chain.
         static readonly int HashSeed = StringComparer.OrdinalIgnoreCase.GetHashCode("PSPeer.HostCache");
 
-        static int HashOf(string host, int port) => HashOf(new Text(host), 0, host.Length, port);
+        internal static int HashOf(string host, int port) => HashOf(new Text(host), 0, host.Length, port);
 
         static int HashOf(Text text, int start, int length, int port)
         {
@@ -409,7 +427,7 @@ namespace PSPeer.Engine.Gnutella
             for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
             {
                 var host = _ring[slot].Host;
-                if (_ring[slot].Hash == hash && host.Port == port && text.IsIgnoringCase(start, length, host.Host)) return slot;
+                if (host.Port == port && text.IsIgnoringCase(start, length, host.Host)) return slot;
             }
             return -1;
         }
@@ -418,21 +436,22 @@ namespace PSPeer.Engine.Gnutella
         {
             if (_ring == null) return -1;
             for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
-                if (_ring[slot].Hash == hash && _ring[slot].Host.Equals(host)) return slot;
+                if (_ring[slot].Host.Port == host.Port && _ring[slot].Host.Equals(host)) return slot;
             return -1;
         }
 
-        void Index(int slot)
+        void Index(int slot, int hash)
         {
-            int bucket = _ring[slot].Hash % _ring.Length;
+            int bucket = hash % _ring.Length;
             _ring[slot].NextInBucket = _ring[bucket].BucketHead;
-            _ring[bucket].BucketHead = slot + 1;
+            _ring[bucket].BucketHead = (ushort)(slot + 1);
         }
 
         void Unindex(int slot)
         {
-            int bucket = _ring[slot].Hash % _ring.Length;
-            int next = _ring[slot].NextInBucket;
+            var host = _ring[slot].Host;
+            int bucket = HashOf(host.Host, host.Port) % _ring.Length;
+            ushort next = _ring[slot].NextInBucket;
             if (_ring[bucket].BucketHead == slot + 1) { _ring[bucket].BucketHead = next; return; }
             for (int at = _ring[bucket].BucketHead - 1; at >= 0; at = _ring[at].NextInBucket - 1)
                 if (_ring[at].NextInBucket == slot + 1) { _ring[at].NextInBucket = next; return; }
@@ -472,7 +491,11 @@ namespace PSPeer.Engine.Gnutella
             _ring = ring;
             _extras = extras;
             _oldest = 0;
-            for (int slot = 0; slot < _count; slot++) Index(slot);
+            for (int slot = 0; slot < _count; slot++)
+            {
+                var host = _ring[slot].Host;
+                Index(slot, HashOf(host.Host, host.Port));
+            }
         }
     }
 }

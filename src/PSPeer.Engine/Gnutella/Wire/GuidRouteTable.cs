@@ -40,6 +40,16 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// loop): no lock is taken at all.
         /// </param>
         public GuidRouteTable(IClock clock, TimeSpan lifetime, int capacity, object gate = null, bool unlocked = false)
+            : this(clock, lifetime, capacity, gate, unlocked, (clock ?? throw new ArgumentNullException(nameof(clock))).Now.UtcTicks)
+        {
+        }
+
+        /// <param name="startUtcTicks">
+        /// When its first generation began. An owner that makes its table on first use hands in when it made itself: the
+        /// table then ages exactly as one made with its owner would have (the generations turn over on the same
+        /// boundaries), since nothing was added to or asked of it before.
+        /// </param>
+        internal GuidRouteTable(IClock clock, TimeSpan lifetime, int capacity, object gate, bool unlocked, long startUtcTicks)
         {
             _gate = unlocked ? null : gate ?? new object();
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
@@ -47,7 +57,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (capacity < 2) throw new ArgumentOutOfRangeException(nameof(capacity), "A route table holds at least 2 entries.");
             _halfLifeTicks = lifetime.Ticks / 2;
             _generationCapacity = capacity / 2;
-            _generationStartTicks = clock.Now.UtcTicks;
+            _generationStartTicks = startUtcTicks;
         }
 
         /// <summary>Records where <paramref name="id"/> came from; false (and no change) when it is already known: a duplicate.</summary>
