@@ -2,6 +2,7 @@ using System;
 using System.Net;
 using System.Threading;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime;
 
 namespace PSPeer.Engine.Gnutella
 {
@@ -26,9 +27,12 @@ namespace PSPeer.Engine.Gnutella
         public bool ReachedFromOutside => Volatile.Read(ref _reachedFromOutside) != 0;
 
         /// <summary>Called for every incoming connection that sent its first bytes.</summary>
-        void NoteIncoming(string remoteEndPoint)
+        void NoteIncoming(IConnection connection)
         {
-            if (Volatile.Read(ref _reachedFromOutside) != 0 || IsLocal(remoteEndPoint)) return;
+            // Once reached, the endpoint is not even read (a simulated end would make its string for nothing).
+            if (Volatile.Read(ref _reachedFromOutside) != 0) return;
+            string remoteEndPoint = connection.RemoteEndPoint;
+            if (IsLocal(remoteEndPoint)) return;
             if (Interlocked.Exchange(ref _reachedFromOutside, 1) != 0) return;
             bool was = Options.DetectFirewall && !Options.Firewalled;
             Emit(PeerEventTypes.ReachedFromOutside, remoteEndPoint,

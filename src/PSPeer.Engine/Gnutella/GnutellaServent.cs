@@ -191,7 +191,8 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         async Task DispatchIncomingAsync(IConnection connection)
         {
-            string remote = connection.RemoteEndPoint;
+            // The remote endpoint is read where an event needs it: a simulated end makes the "host:port" string anew each
+            // time it is asked, and most handshakes report nothing.
             // Its deadline and the servent's stop end the handshake by closing the connection (see HandshakeDeadline).
             var deadline = BeginHandshake(connection);
             if (deadline == null) { connection.Dispose(); return; }
@@ -207,7 +208,7 @@ namespace PSPeer.Engine.Gnutella
                     if (reader.Ended) return;
                     await reader.WaitAsync(CancellationToken.None);
                 }
-                NoteIncoming(remote);
+                NoteIncoming(connection);
                 if (reader.StartsWith("GET ") || reader.StartsWith("HEAD"))
                 {
                     // Served outside the handshake's deadline: a download may take much longer than a handshake.
@@ -230,28 +231,28 @@ namespace PSPeer.Engine.Gnutella
                 if (!reader.StartsWith("GNUT"))
                 {
                     await RefuseAsync(connection.Stream, 400, "Not a Gnutella 0.6 handshake", null, CancellationToken.None);
-                    Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
+                    Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
                     return;
                 }
                 HandshakeHead head;
                 try { while (!reader.TryTakeHead(out head)) await reader.WaitAsync(CancellationToken.None); }
                 catch (GnutellaProtocolException e) when (!ClosedUnder(deadline))
                 {
-                    Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+                    Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, e.Message, D("Reason", e.Message));
                     head = null;
                 }
                 if (head == null || !head.IsConnect)
                 {
                     if (head != null)
-                        Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + head.StartLine, D("Reason", head.StartLine));
+                        Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "handshake is not GNUTELLA CONNECT/0.6: " + head.StartLine, D("Reason", head.StartLine));
                     await RefuseAsync(connection.Stream, 400, head == null ? "Bad handshake" : "Gnutella 0.6 required", null, CancellationToken.None);
                     return;
                 }
                 // The gate already took the address from the endpoint.
-                string remoteAddress = connection is AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
+                string remoteAddress = connection is AdmittedConnection admitted ? admitted.Address : HostOf(connection.RemoteEndPoint, null);
                 var hello = TakeHello(head, remoteAddress);
                 HandshakeHeadReader.Release(ref head);
-                string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, remote);
+                string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, connection);
                 if (refusal != null)
                 {
                     await RefuseAsync(connection.Stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, hello.Listen), CancellationToken.None);
@@ -269,7 +270,7 @@ namespace PSPeer.Engine.Gnutella
                 if (confirmation.Unreadable != null)
                 {
                     string unreadable = confirmation.Unreadable;
-                    Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
+                    Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
                     return;
                 }
                 RecordRtt(TimeSpan.FromTicks(Runtime.Clock.Now.UtcTicks - sentAt));
@@ -277,7 +278,7 @@ namespace PSPeer.Engine.Gnutella
                 if (remoteUltrapeer && confirmation.StaysLeaf)
                 {
                     remoteUltrapeer = false;
-                    string full = TakeSlot(remoteUltrapeer, hello.Listen, remoteAddress, remote);
+                    string full = TakeSlot(remoteUltrapeer, hello.Listen, remoteAddress, connection);
                     if (full != null)
                     {
                         if (hello.AcceptsBye) await SayByeAsync(connection.Stream, 503, full, CancellationToken.None);
@@ -293,7 +294,7 @@ namespace PSPeer.Engine.Gnutella
             }
             catch (GnutellaProtocolException e) when (!ClosedUnder(deadline))
             {
-                Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+                Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, e.Message, D("Reason", e.Message));
             }
             catch (Exception) { /* timed out, reset or stopping: nothing to tell anyone */ }
             finally

@@ -119,12 +119,16 @@ namespace PSPeer.Engine.Runtime.Admission
         public IConnection Admit(IConnection raw)
         {
             if (raw == null) throw new ArgumentNullException(nameof(raw));
-            string remote;
-            try { remote = raw.RemoteEndPoint; } catch (Exception) { remote = null; }
             // A connection that knows its remote address says it without a string of its own (a simulated end: its peer
-            // host's), and counts by the same text when it gives its place back (see HandOver).
-            string address = raw is IAdmissionCarrier carrier ? carrier.RemoteAddress
-                : HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
+            // host's), and counts by the same text when it gives its place back (see HandOver). Its endpoint, which it
+            // would make anew as "host:port", is then read only where a refusal or an event needs it.
+            string remote = null, address;
+            if (raw is IAdmissionCarrier carrier) address = carrier.RemoteAddress;
+            else
+            {
+                remote = EndPointOf(raw);
+                address = HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
+            }
             var limits = _node != null ? _node.Limits : _limits();
             AdmittedConnection admitted = null, evicted = null;
             string refusal = null;
@@ -175,11 +179,16 @@ namespace PSPeer.Engine.Runtime.Admission
             }
             if (admitted == null)
             {
-                Refuse(raw, remote, address, refusal, budgetSpent);
+                Refuse(raw, remote ?? EndPointOf(raw), address, refusal, budgetSpent);
                 return null;
             }
             ArmDeadline(admitted, limits.HandshakeTimeout);
             return admitted;
+        }
+
+        static string EndPointOf(IConnection raw)
+        {
+            try { return raw.RemoteEndPoint; } catch (Exception) { return null; }
         }
 
         // Gives the connection its deadline and makes sure the gate's timer is due no later than it. With one timeout

@@ -17,8 +17,9 @@ namespace PSPeer.Engine.Runtime.Admission
         int _disposed;
         int _established;
 
-        // The remote endpoint as the gate read it, kept until the handshake is done: the protocol asks for it while
-        // handshaking, and a simulated end makes the string anew each time it is asked.
+        // The remote endpoint as the gate read it, kept until the handshake is done (a socket's, read once). Null where
+        // the gate did not need it: a simulated end (an IAdmissionCarrier) makes it when asked, which the protocols do
+        // only for events and refusals.
         string _remoteWhileHandshaking;
 
         public AdmittedConnection(AdmissionGate gate, IConnection inner, string address, DescriptorBudget budget, string remoteEndPoint = null)
