@@ -51,14 +51,21 @@ namespace PSPeer.Engine.Gnutella
         {
             var after = Options.ReachabilityCheckAfter;
             if (after == null) return;
-            _reachabilityCheck = Runtime.Clock.Schedule(after.Value, () =>
+            _reachabilityCheck = ScheduleReachabilityCheck(after.Value);
+        }
+
+        // Apart from StartReachabilityCheck, whose every call made this closure where its scope began, though most
+        // servents (all of a simulated network's) have no check to schedule.
+        IDisposable ScheduleReachabilityCheck(TimeSpan after)
+        {
+            return Runtime.Clock.Schedule(after, () =>
             {
                 if (ReachedFromOutside || Stopping.IsCancellationRequested) return;
                 string advertised = _listenEndPoint?.ToString() ?? EndPoint;
                 Emit(PeerEventTypes.NotReachedFromOutside, advertised,
-                    $"no peer from outside connected to {advertised} within {after.Value.TotalSeconds:0.#} s: peers cannot reach this node there. " +
+                    $"no peer from outside connected to {advertised} within {after.TotalSeconds:0.#} s: peers cannot reach this node there. " +
                     "Check -ExternalAddress, the port forward on the NAT and the firewall" + (IsFirewalled ? "; it answers as firewalled (push) meanwhile." : "."),
-                    D("Advertised", advertised), D("Waited", after.Value), D("Firewalled", IsFirewalled));
+                    D("Advertised", advertised), D("Waited", after), D("Firewalled", IsFirewalled));
             });
         }
     }

@@ -214,8 +214,19 @@ namespace PSPeer.Engine.Runtime.Admission
         {
             _deadlineTimerDue = due;
             int set = ++_deadlineTimerSet;
-            _deadlineTimer = _runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), () => DeadlinesDue(set));
+            _deadlineTimer = _runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), DeadlinesDueCallback, new TimerSet(this, set));
         }
+
+        // The timer's state: which gate, and which of its timers (a closure and its delegate per timer were the same
+        // and a delegate more; a gate sets its timer about once per connection it admits while a network builds).
+        sealed class TimerSet
+        {
+            public readonly AdmissionGate Gate;
+            public readonly int Set;
+            public TimerSet(AdmissionGate gate, int set) { Gate = gate; Set = set; }
+        }
+
+        static readonly Action<object> DeadlinesDueCallback = state => ((TimerSet)state).Gate.DeadlinesDue(((TimerSet)state).Set);
 
         // The gate's timer: closes every connection before its handshake whose deadline passed, and sets the timer again
         // for the earliest deadline left (at once when a live timer fired a little before the clock reached it). A timer

@@ -20,7 +20,7 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// The host is also its own clock and stream transport (and datagram transport): they hold nothing of their own
     /// beyond the host and the simulation, and an object each would cost every host of a big simulation two more.
     /// </remarks>
-    public sealed class SimulatedHost : IPeerRuntime, IDatagramTransport, IClock, ITransport, IValueConnectTransport
+    public sealed class SimulatedHost : IPeerRuntime, IDatagramTransport, IClock, IStateClock, ITransport, IValueConnectTransport
     {
         const int FirstListenPort = 1024;
         const int FirstEphemeralPort = 49152;
@@ -120,6 +120,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         DateTimeOffset IClock.Now => _simulation.Now;
         Task IClock.Delay(TimeSpan delay, CancellationToken cancellationToken) => SimulatedClock.Delay(_simulation, this, delay, cancellationToken);
         IDisposable IClock.Schedule(TimeSpan delay, Action action) => SimulatedClock.Schedule(_simulation, this, delay, action);
+        IDisposable IStateClock.Schedule(TimeSpan delay, Action<object> action, object state) => SimulatedClock.Schedule(_simulation, this, delay, action, state);
 
         Task<IListener> ITransport.ListenAsync(int port, CancellationToken cancellationToken) => SimulatedTransport.ListenAsync(this, port, cancellationToken);
         Task<IConnection> ITransport.ConnectAsync(string host, int port, CancellationToken cancellationToken) =>
