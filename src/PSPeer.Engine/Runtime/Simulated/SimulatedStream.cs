@@ -382,7 +382,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         // Rings of the first size, kept for the ends that get segments next: an end only holds one while something is
         // in flight to it or unread. Per thread (simulations on several threads never share one), and bounded.
         const int RingSize = 4;
-        const int MaxSpareRings = 4096;
+        const int MaxSpareRings = 65536;
         [ThreadStatic] static InFlight[][] t_spareRings;
         [ThreadStatic] static int t_spareRingCount;
 
