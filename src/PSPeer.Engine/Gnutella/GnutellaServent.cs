@@ -124,8 +124,7 @@ namespace PSPeer.Engine.Gnutella
             RebuildLocalIndex();
             _listener = await Runtime.Transport.ListenAsync(Options.Port, cancellationToken);
             EndPoint = _listener.EndPoint;
-            _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
-            if (_listenEndPoint.Host == Runtime.HostAddress) _listenEndPoint = new HostPort(Runtime.HostAddress, _listenEndPoint.Port);   // one address string per host
+            _listenEndPoint = ListenEndPointOf(EndPoint, _listener.Port);
             _acceptLoop = AcceptLoopAsync();
             StartReachabilityCheck();
             if (Options.AutoConnect) _maintenance = MaintainLinksAsync();
@@ -167,6 +166,27 @@ namespace PSPeer.Engine.Gnutella
             await linksEnded;
             // Made now if it never was, so that a request arriving late meets a stopped server and is closed at once.
             await Http.StopAsync();
+        }
+
+        /// <summary>
+        /// Where we listen, as a HostPort that shares the host's own address string (one address string per host). Our
+        /// own "address:port" is taken as it is, without parsing it into a HostPort and a copy of the address first.
+        /// </summary>
+        HostPort ListenEndPointOf(string endPoint, int port)
+        {
+            string own = Runtime.HostAddress;
+            if (own != null && ReferenceEquals(HostOf(endPoint, own), own) && DecimalAt(endPoint, own.Length + 1) == port)
+                return new HostPort(own, port);
+            var listen = HostPort.TryParse(endPoint, out var ep) ? ep : new HostPort(own, port);
+            return listen.Host == own ? new HostPort(own, listen.Port) : listen;
+        }
+
+        // The number written in digits from text[from] to the end (HostOf checked they are digits of a port).
+        static int DecimalAt(string text, int from)
+        {
+            int n = 0;
+            for (int i = from; i < text.Length; i++) n = n * 10 + (text[i] - '0');
+            return n;
         }
 
         /// <summary>Opens a link to <paramref name="peer"/>; completes after the 0.6 handshake.
