@@ -134,7 +134,8 @@ namespace PSPeer.Engine.Networks
                 network._hosts[i] = host;
                 if (layout.Files[i] != null)
                     foreach (int title in layout.Files[i])
-                        host.MemoryStorage.WriteFile("/share/" + SyntheticLibrary.FileName(title), SyntheticLibrary.Content(title));
+                        // Content makes a new array each time: the storage keeps it rather than a copy of it.
+                        host.MemoryStorage.WriteFileTaking("/share/" + SyntheticLibrary.FileName(title), SyntheticLibrary.Content(title));
                 network.Install(i, network.CreateServent(i, host, layout.Files[i] != null ? "/share" : null));
             }
             for (int start = 0; start < layout.Count; start += ConnectBatch)

@@ -26,11 +26,22 @@ namespace PSPeer.Engine.Runtime.Simulated
         public void WriteFile(string path, byte[] content)
         {
             if (content == null) throw new ArgumentNullException(nameof(content));
+            WriteFileTaking(path, (byte[])content.Clone());
+        }
+
+        /// <summary>
+        /// As <see cref="WriteFile(string, byte[])"/>, keeping <paramref name="content"/> itself rather than a copy: for a
+        /// caller that made the array for this file and never touches it again (a network seeding every host's shares
+        /// made each file's bytes twice).
+        /// </summary>
+        internal void WriteFileTaking(string path, byte[] content)
+        {
+            if (content == null) throw new ArgumentNullException(nameof(content));
             var full = GetFullPath(path);
             lock (_gate)
             {
                 var file = CreateEntry(full);
-                file.Replace((byte[])content.Clone(), content.Length, _utcNow());
+                file.Replace(content, content.Length, _utcNow());
             }
         }
 
