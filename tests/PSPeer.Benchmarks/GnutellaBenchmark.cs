@@ -90,7 +90,8 @@ namespace PSPeer.Benchmarks
             using (var net = GnutellaNetwork.CreateSimulated(new GnutellaNetworkOptions
             {
                 Count = count, Degree = degree, UltrapeerFraction = ultrapeers, Seed = 1, TraceQueries = false,
-                ConfigureServent = o => { if (QrpBits > 0) o.QrpTableBits = QrpBits; },
+                // Only when asked: a network without it finds each kind of node's options without making them per node.
+                ConfigureServent = QrpBits > 0 ? o => o.QrpTableBits = QrpBits : (Action<PSPeer.Engine.Gnutella.GnutellaOptions>)null,
             }))
             {
                 var build = clock.Elapsed;

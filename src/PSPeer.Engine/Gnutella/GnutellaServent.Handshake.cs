@@ -7,6 +7,7 @@ using PSPeer.Engine.Core;
 using PSPeer.Engine.Gnutella.Compression;
 using PSPeer.Engine.Gnutella.Wire;
 using PSPeer.Engine.Runtime;
+using PSPeer.Engine.Runtime.Admission;
 
 namespace PSPeer.Engine.Gnutella
 {
@@ -189,7 +190,7 @@ namespace PSPeer.Engine.Gnutella
                 link = new GnutellaLink(connection, peer, remoteUltrapeer, outgoing: true, reader.TakeBuffered(), Options.MaxPayloadLength,
                     new QueryRateLimiter(Runtime.Clock, Options.QueriesPerSecondPerLink), Counters,
                     compressSending: compress, inflateReceiving: inflate, live: !Runtime.IsSimulated)
-                    { AcceptsBye = acceptsBye, RemoteAddress = HostOf(connection.RemoteEndPoint, peer.Host) };
+                    { AcceptsBye = acceptsBye, RemoteAddress = RemoteAddressOf(connection, peer.Host) };
                 capabilities.ApplyTo(link);
                 done = true;
             }
@@ -372,6 +373,14 @@ namespace PSPeer.Engine.Gnutella
 
         static string HeaderOf(HandshakeHead head, string name) =>
             head.Headers != null && head.Headers.TryGetValue(name, out var value) ? value ?? "" : "";
+
+        /// <summary>
+        /// The remote address of <paramref name="connection"/> without its port: what a simulated end knows already (its
+        /// peer host's own address string), otherwise the host of its endpoint (see <see cref="HostOf"/>). A dial read
+        /// the endpoint, a "host:port" string made for the purpose, only to take the host back out of it.
+        /// </summary>
+        static string RemoteAddressOf(IConnection connection, string likely) =>
+            connection is IAdmissionCarrier carrier ? carrier.RemoteAddress : HostOf(connection.RemoteEndPoint, likely);
 
         /// <summary>
         /// The host of "host:port" (as <see cref="HostPort.TryParse(string, out HostPort)"/> reads it), or the text when it

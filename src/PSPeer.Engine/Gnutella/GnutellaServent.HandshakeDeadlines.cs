@@ -33,7 +33,7 @@ namespace PSPeer.Engine.Gnutella
                 if (_newestHandshake != null) _newestHandshake.Newer = deadline;
                 else _oldestHandshake = deadline;
                 _newestHandshake = deadline;
-                if (_handshakeTimer == null) _handshakeTimer = Runtime.Clock.Schedule(HandshakeTimeout, ExpireHandshakes);
+                if (_handshakeTimer == null) _handshakeTimer = Runtime.Clock.Schedule(HandshakeTimeout, ExpireHandshakesCallback, this);
             }
             deadline.WatchCaller(caller);
             return deadline;
@@ -65,6 +65,10 @@ namespace PSPeer.Engine.Gnutella
             return ended;
         }
 
+        // The timer is withdrawn whenever no handshake runs and set again by the next, so it is set about once per
+        // handshake: with the servent as its state, and no delegate made for each.
+        static readonly Action<object> ExpireHandshakesCallback = servent => ((GnutellaServent)servent).ExpireHandshakes();
+
         /// <summary>The timer: closes the connections of the handshakes whose deadline passed, oldest first, and sets itself for the next.</summary>
         void ExpireHandshakes()
         {
@@ -84,7 +88,7 @@ namespace PSPeer.Engine.Gnutella
                     last = due;
                 }
                 if (_oldestHandshake != null)
-                    _handshakeTimer = Runtime.Clock.Schedule(TimeSpan.FromTicks(_oldestHandshake.DueUtcTicks - now), ExpireHandshakes);
+                    _handshakeTimer = Runtime.Clock.Schedule(TimeSpan.FromTicks(_oldestHandshake.DueUtcTicks - now), ExpireHandshakesCallback, this);
             }
             // Outside the lock: closing wakes the handshake, which may run on at once (on a simulation's loop it does).
             for (var expired = first; expired != null;)

@@ -2,6 +2,7 @@ using System;
 using System.Net;
 using System.Threading;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime;
 
 namespace PSPeer.Engine.Gnutella
 {
@@ -26,9 +27,12 @@ namespace PSPeer.Engine.Gnutella
         public bool ReachedFromOutside => Volatile.Read(ref _reachedFromOutside) != 0;
 
         /// <summary>Called for every incoming connection that sent its first bytes.</summary>
-        void NoteIncoming(string remoteEndPoint)
+        void NoteIncoming(IConnection connection)
         {
-            if (Volatile.Read(ref _reachedFromOutside) != 0 || IsLocal(remoteEndPoint)) return;
+            // Once reached, the endpoint is not even read (a simulated end would make its string for nothing).
+            if (Volatile.Read(ref _reachedFromOutside) != 0) return;
+            string remoteEndPoint = connection.RemoteEndPoint;
+            if (IsLocal(remoteEndPoint)) return;
             if (Interlocked.Exchange(ref _reachedFromOutside, 1) != 0) return;
             bool was = Options.DetectFirewall && !Options.Firewalled;
             Emit(PeerEventTypes.ReachedFromOutside, remoteEndPoint,
@@ -47,14 +51,21 @@ namespace PSPeer.Engine.Gnutella
         {
             var after = Options.ReachabilityCheckAfter;
             if (after == null) return;
-            _reachabilityCheck = Runtime.Clock.Schedule(after.Value, () =>
+            _reachabilityCheck = ScheduleReachabilityCheck(after.Value);
+        }
+
+        // Apart from StartReachabilityCheck, whose every call made this closure where its scope began, though most
+        // servents (all of a simulated network's) have no check to schedule.
+        IDisposable ScheduleReachabilityCheck(TimeSpan after)
+        {
+            return Runtime.Clock.Schedule(after, () =>
             {
                 if (ReachedFromOutside || Stopping.IsCancellationRequested) return;
                 string advertised = _listenEndPoint?.ToString() ?? EndPoint;
                 Emit(PeerEventTypes.NotReachedFromOutside, advertised,
-                    $"no peer from outside connected to {advertised} within {after.Value.TotalSeconds:0.#} s: peers cannot reach this node there. " +
+                    $"no peer from outside connected to {advertised} within {after.TotalSeconds:0.#} s: peers cannot reach this node there. " +
                     "Check -ExternalAddress, the port forward on the NAT and the firewall" + (IsFirewalled ? "; it answers as firewalled (push) meanwhile." : "."),
-                    D("Advertised", advertised), D("Waited", after.Value), D("Firewalled", IsFirewalled));
+                    D("Advertised", advertised), D("Waited", after), D("Firewalled", IsFirewalled));
             });
         }
     }

@@ -364,8 +364,7 @@ namespace PSPeer.Engine.Gnutella
         {
             var table = _ownTable;
             if (table == null) return;
-            foreach (var update in table.ToUpdates(QrpPatchBytes))
-                link.Send(GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, update), GnutellaPayloadType.RouteTableUpdate);
+            SendTable(link, table);
         }
 
         void SendPing(GnutellaLink link, byte ttl)

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using PSPeer.Engine.Core;
+using PSPeer.Engine.Runtime;
 
 namespace PSPeer.Engine.Gnutella
 {
@@ -29,9 +30,10 @@ namespace PSPeer.Engine.Gnutella
 
         /// <summary>
         /// Why a new link cannot have a slot, or null when it can — evicting a useless link of its kind when the slots
-        /// are full. <paramref name="remoteAddress"/> is the connection's IP address (null for links we dialled).
+        /// are full. <paramref name="remoteAddress"/> is the connection's IP address (null for links we dialled); <paramref name="newcomer"/>
+        /// is its connection, whose endpoint an eviction names.
         /// </summary>
-        string TakeSlot(bool remoteUltrapeer, HostPort listen, string remoteAddress, string newcomer)
+        string TakeSlot(bool remoteUltrapeer, HostPort listen, string remoteAddress, IConnection newcomer)
         {
             if (listen != null && listen.Equals(_listenEndPoint)) return "Connected to self";
             // Counted in one pass over the links that hold a slot (a loop, not queries: every accepted link asks).
@@ -67,7 +69,7 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>Says Bye to the useless link of this kind idle the longest, if there is one; true when a slot was freed.</summary>
-        bool EvictUseless(bool ultrapeerSlot, string newcomer)
+        bool EvictUseless(bool ultrapeerSlot, IConnection newcomer)
         {
             var now = Runtime.Clock.Now;
             var candidates = Volatile.Read(ref _links)
@@ -81,7 +83,7 @@ namespace PSPeer.Engine.Gnutella
                     ? $"useless link: no query or hit in {idle.TotalSeconds:0} s"
                     : $"useless link: no query or hit for {idle.TotalSeconds:0} s";
                 Emit(PeerEventTypes.LinkEvicted, victim.Remote, reason, D("Reason", reason), D("Ultrapeer", victim.RemoteIsUltrapeer),
-                    D("IdleSeconds", Math.Round(idle.TotalSeconds)), D("For", newcomer));
+                    D("IdleSeconds", Math.Round(idle.TotalSeconds)), D("For", newcomer.RemoteEndPoint));
                 _ = victim.SayByeAndCloseAsync(503, "Making room: " + reason);
                 return true;
             }

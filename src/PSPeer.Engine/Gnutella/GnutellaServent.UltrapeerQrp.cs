@@ -64,10 +64,13 @@ namespace PSPeer.Engine.Gnutella
             SendTable(link, table);
         }
 
+        /// <summary>Sends <paramref name="table"/> (ours, or our last-hop table) as a reset and its patches.</summary>
         void SendTable(GnutellaLink link, QueryRouteTable table)
         {
-            foreach (var update in table.ToUpdates(QrpPatchBytes))
-                link.Send(GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, update), GnutellaPayloadType.RouteTableUpdate);
+            // The table's own array of updates, only read here (see QueryRouteTable.SharedUpdates).
+            var updates = table.SharedUpdates(QrpPatchBytes);
+            for (int i = 0; i < updates.Length; i++)
+                link.Send(GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, updates[i]), GnutellaPayloadType.RouteTableUpdate);
         }
 
         /// <summary>Our files or a leaf's table changed: in a moment, rebuild our last-hop table and send it if it differs.</summary>

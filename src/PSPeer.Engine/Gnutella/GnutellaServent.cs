@@ -118,10 +118,8 @@ namespace PSPeer.Engine.Gnutella
             RebuildLocalIndex();
             _listener = await Runtime.Transport.ListenAsync(Options.Port, cancellationToken);
             EndPoint = _listener.EndPoint;
-            _listenEndPoint = HostPort.TryParse(EndPoint, out var ep) ? ep : new HostPort(Runtime.HostAddress, _listener.Port);
-            if (_listenEndPoint.Host == Runtime.HostAddress) _listenEndPoint = new HostPort(Runtime.HostAddress, _listenEndPoint.Port);   // one address string per host
             // The object other servents' Listen-IP headers and lists resolve to when they name us (one HostPort per host).
-            _listenEndPoint = HostCache.Shared(_listenEndPoint);
+            _listenEndPoint = HostCache.Shared(ListenEndPointOf(EndPoint, _listener.Port));
             _acceptLoop = AcceptLoopAsync();
             StartReachabilityCheck();
             if (Options.AutoConnect) _maintenance = MaintainLinksAsync();
@@ -165,6 +163,27 @@ namespace PSPeer.Engine.Gnutella
             await Http.StopAsync();
         }
 
+        /// <summary>
+        /// Where we listen, as a HostPort that shares the host's own address string (one address string per host). Our
+        /// own "address:port" is taken as it is, without parsing it into a HostPort and a copy of the address first.
+        /// </summary>
+        HostPort ListenEndPointOf(string endPoint, int port)
+        {
+            string own = Runtime.HostAddress;
+            if (own != null && ReferenceEquals(HostOf(endPoint, own), own) && DecimalAt(endPoint, own.Length + 1) == port)
+                return new HostPort(own, port);
+            var listen = HostPort.TryParse(endPoint, out var ep) ? ep : new HostPort(own, port);
+            return listen.Host == own ? new HostPort(own, listen.Port) : listen;
+        }
+
+        // The number written in digits from text[from] to the end (HostOf checked they are digits of a port).
+        static int DecimalAt(string text, int from)
+        {
+            int n = 0;
+            for (int i = from; i < text.Length; i++) n = n * 10 + (text[i] - '0');
+            return n;
+        }
+
         /// <summary>Opens a link to <paramref name="peer"/>; completes after the 0.6 handshake.
         /// PeerException PeerUnreachable / HandshakeRefused.</summary>
         public Task ConnectAsync(HostPort peer, CancellationToken cancellationToken = default)
@@ -187,7 +206,8 @@ namespace PSPeer.Engine.Gnutella
         /// </summary>
         async Task DispatchIncomingAsync(IConnection connection)
         {
-            string remote = connection.RemoteEndPoint;
+            // The remote endpoint is read where an event needs it: a simulated end makes the "host:port" string anew each
+            // time it is asked, and most handshakes report nothing.
             // Its deadline and the servent's stop end the handshake by closing the connection (see HandshakeDeadline).
             var deadline = BeginHandshake(connection);
             if (deadline == null) { connection.Dispose(); return; }
@@ -203,7 +223,7 @@ namespace PSPeer.Engine.Gnutella
                     if (reader.Ended) return;
                     await reader.WaitAsync(CancellationToken.None);
                 }
-                NoteIncoming(remote);
+                NoteIncoming(connection);
                 if (reader.StartsWith("GET ") || reader.StartsWith("HEAD"))
                 {
                     // Served outside the handshake's deadline: a download may take much longer than a handshake.
@@ -226,28 +246,28 @@ namespace PSPeer.Engine.Gnutella
                 if (!reader.StartsWith("GNUT"))
                 {
                     await RefuseAsync(connection.Stream, 400, "Not a Gnutella 0.6 handshake", null, CancellationToken.None);
-                    Emit(PeerEventTypes.MalformedMessage, remote, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
+                    Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "not a Gnutella handshake", D("Reason", "not a Gnutella handshake"));
                     return;
                 }
                 HandshakeHead head;
                 try { while (!reader.TryTakeHead(out head)) await reader.WaitAsync(CancellationToken.None); }
                 catch (GnutellaProtocolException e) when (!ClosedUnder(deadline))
                 {
-                    Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+                    Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, e.Message, D("Reason", e.Message));
                     head = null;
                 }
                 if (head == null || !head.IsConnect)
                 {
                     if (head != null)
-                        Emit(PeerEventTypes.MalformedMessage, remote, "handshake is not GNUTELLA CONNECT/0.6: " + head.StartLine, D("Reason", head.StartLine));
+                        Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, "handshake is not GNUTELLA CONNECT/0.6: " + head.StartLine, D("Reason", head.StartLine));
                     await RefuseAsync(connection.Stream, 400, head == null ? "Bad handshake" : "Gnutella 0.6 required", null, CancellationToken.None);
                     return;
                 }
                 // The gate already took the address from the endpoint.
-                string remoteAddress = connection is AdmittedConnection admitted ? admitted.Address : HostOf(remote, null);
+                string remoteAddress = connection is AdmittedConnection admitted ? admitted.Address : HostOf(connection.RemoteEndPoint, null);
                 var hello = TakeHello(head, remoteAddress);
                 HandshakeHeadReader.Release(ref head);
-                string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, remote);
+                string refusal = TakeSlot(hello.RemoteUltrapeer, hello.Listen, remoteAddress, connection);
                 if (refusal != null)
                 {
                     await RefuseAsync(connection.Stream, 503, refusal, _hosts.TryUltrapeersHeader(MaxTryUltrapeers, hello.Listen), CancellationToken.None);
@@ -265,7 +285,7 @@ namespace PSPeer.Engine.Gnutella
                 if (confirmation.Unreadable != null)
                 {
                     string unreadable = confirmation.Unreadable;
-                    Emit(PeerEventTypes.MalformedMessage, remote, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
+                    Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, $"Content-Encoding '{unreadable}' is not supported", D("Reason", "Content-Encoding " + unreadable));
                     return;
                 }
                 RecordRtt(TimeSpan.FromTicks(Runtime.Clock.Now.UtcTicks - sentAt));
@@ -273,7 +293,7 @@ namespace PSPeer.Engine.Gnutella
                 if (remoteUltrapeer && confirmation.StaysLeaf)
                 {
                     remoteUltrapeer = false;
-                    string full = TakeSlot(remoteUltrapeer, hello.Listen, remoteAddress, remote);
+                    string full = TakeSlot(remoteUltrapeer, hello.Listen, remoteAddress, connection);
                     if (full != null)
                     {
                         if (hello.AcceptsBye) await SayByeAsync(connection.Stream, 503, full, CancellationToken.None);
@@ -289,7 +309,7 @@ namespace PSPeer.Engine.Gnutella
             }
             catch (GnutellaProtocolException e) when (!ClosedUnder(deadline))
             {
-                Emit(PeerEventTypes.MalformedMessage, remote, e.Message, D("Reason", e.Message));
+                Emit(PeerEventTypes.MalformedMessage, connection.RemoteEndPoint, e.Message, D("Reason", e.Message));
             }
             catch (Exception) { /* timed out, reset or stopping: nothing to tell anyone */ }
             finally

@@ -37,6 +37,9 @@ namespace PSPeer.Engine.Networks
         readonly SimulatedHost[] _hosts;
         readonly List<GnutellaServent> _retired = new List<GnutellaServent>();
         readonly Dictionary<GnutellaOptions, GnutellaOptions> _optionsInUse = new Dictionary<GnutellaOptions, GnutellaOptions>(SameGnutellaOptions.Instance);
+        // The options in use by what they are made from (see OptionsFor), under the same lock.
+        readonly Dictionary<(bool Ultrapeer, int CoreDegree, int LeafCount, string SharedPath), GnutellaOptions> _optionsByKind =
+            new Dictionary<(bool, int, int, string), GnutellaOptions>();
         readonly QueryTracer _tracer;
         readonly List<IDisposable> _subscriptions = new List<IDisposable>();
         readonly SearchLog _searches = new SearchLog();
@@ -131,7 +134,8 @@ namespace PSPeer.Engine.Networks
                 network._hosts[i] = host;
                 if (layout.Files[i] != null)
                     foreach (int title in layout.Files[i])
-                        host.MemoryStorage.WriteFile("/share/" + SyntheticLibrary.FileName(title), SyntheticLibrary.Content(title));
+                        // Content makes a new array each time: the storage keeps it rather than a copy of it.
+                        host.MemoryStorage.WriteFileTaking("/share/" + SyntheticLibrary.FileName(title), SyntheticLibrary.Content(title));
                 network.Install(i, network.CreateServent(i, host, layout.Files[i] != null ? "/share" : null));
             }
             for (int start = 0; start < layout.Count; start += ConnectBatch)
@@ -247,6 +251,44 @@ namespace PSPeer.Engine.Networks
 
         GnutellaServent CreateServent(int i, IPeerRuntime runtime, string sharedPath)
         {
+            var o = OptionsFor(i, sharedPath);
+            // A simulated host already carries the node's name: one string for both.
+            var servent = new GnutellaServent(runtime, runtime is SimulatedHost host ? host.Name : NodeName(i), o);
+            if (!IsSimulated)
+            {
+                // A hub of the plan may hold more links than the default 128 connections: its links, twice, plus room
+                // for downloads and handshakes. Per address: when every node listens and dials on one shared address,
+                // all its links come from that address, so the limit must hold them all (loopback is not exempt); each
+                // node on its own 127.0.x.y keeps the default per-address limit, as strangers would meet it.
+                int links = _layout.CoreDegree[i] + _layout.LeafCount[i] + o.LeafUltrapeerLinks;
+                int most = Math.Max(128, 2 * links + 32);
+                servent.Limits = _options.LiveAddress != null
+                    ? new ConnectionLimits { MaxConnections = most, MaxConnectionsPerAddress = most }
+                    : new ConnectionLimits { MaxConnections = most };
+            }
+            return servent;
+        }
+
+        /// <summary>
+        /// The options of node <paramref name="i"/>: those of an earlier node of the same kind (role, degree, leaves,
+        /// shares or not: all that differs between nodes in <see cref="NewOptions"/>), found without making an options
+        /// object to compare (a build of 10^5 nodes made, hashed and dropped one per node). A network whose
+        /// ConfigureServent may set anything per node makes each and shares equal ones (<see cref="ShareOptions"/>).
+        /// </summary>
+        GnutellaOptions OptionsFor(int i, string sharedPath)
+        {
+            if (_options.ConfigureServent != null) return ShareOptions(NewOptions(i, sharedPath));
+            var kind = (_layout.IsUltrapeer[i], _layout.CoreDegree[i], _layout.LeafCount[i], sharedPath);
+            lock (_optionsInUse)
+                if (_optionsByKind.TryGetValue(kind, out var known)) return known;
+            var made = ShareOptions(NewOptions(i, sharedPath));
+            lock (_optionsInUse) _optionsByKind[kind] = made;
+            return made;
+        }
+
+        /// <summary>Options made anew for node <paramref name="i"/> (its role and degree from the plan), configured by ConfigureServent.</summary>
+        GnutellaOptions NewOptions(int i, string sharedPath)
+        {
             var o = new GnutellaOptions
             {
                 Role = _layout.IsUltrapeer[i] ? GnutellaRole.Ultrapeer : GnutellaRole.Leaf,
@@ -278,21 +320,7 @@ namespace PSPeer.Engine.Networks
                 if (_behindNat != null) o.DetectFirewall = true;
             }
             _options.ConfigureServent?.Invoke(o);
-            // A simulated host already carries the node's name: one string for both.
-            var servent = new GnutellaServent(runtime, runtime is SimulatedHost host ? host.Name : NodeName(i), ShareOptions(o));
-            if (!IsSimulated)
-            {
-                // A hub of the plan may hold more links than the default 128 connections: its links, twice, plus room
-                // for downloads and handshakes. Per address: when every node listens and dials on one shared address,
-                // all its links come from that address, so the limit must hold them all (loopback is not exempt); each
-                // node on its own 127.0.x.y keeps the default per-address limit, as strangers would meet it.
-                int links = _layout.CoreDegree[i] + _layout.LeafCount[i] + o.LeafUltrapeerLinks;
-                int most = Math.Max(128, 2 * links + 32);
-                servent.Limits = _options.LiveAddress != null
-                    ? new ConnectionLimits { MaxConnections = most, MaxConnectionsPerAddress = most }
-                    : new ConnectionLimits { MaxConnections = most };
-            }
-            return servent;
+            return o;
         }
 
         /// <summary>

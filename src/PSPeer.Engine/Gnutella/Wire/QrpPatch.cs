@@ -13,6 +13,8 @@ namespace PSPeer.Engine.Gnutella.Wire
         public byte SequenceSize { get; set; }
         public byte Compressor { get; set; }
         public byte EntryBits { get; set; }
-        public byte[] Data { get; set; } = new byte[0];
+        // Empty until set (one shared empty array: the decoder sets every patch's data at once).
+        public byte[] Data { get; set; } = NoData;
+        static readonly byte[] NoData = new byte[0];
     }
 }

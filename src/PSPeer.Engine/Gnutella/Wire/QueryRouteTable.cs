@@ -34,7 +34,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         int _nextSequence;       // 0 = no sequence open
         int _sequenceSize;
         byte _compressor, _entryBits;
-        List<byte[]> _chunks;
+        // The sequence's patch data so far: one byte[] (a leaf's table is one patch), a List<byte[]> from the second
+        // patch on. A list per sequence received was an ultrapeer's garbage for every leaf that linked to it.
+        object _chunks;
         int _chunkBytes;
         bool _resetSeen;
         bool _resetSeenWithoutPatches;
@@ -323,20 +325,29 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <paramref name="maxPatchBytes"/> bounds each patch's Data (the payload adds 5 bytes); when it would take more
         /// than 255 patches, patches grow so the sequence fits in 255.
         /// </summary>
-        public IEnumerable<RouteTableUpdate> ToUpdates(int maxPatchBytes)
+        public IEnumerable<RouteTableUpdate> ToUpdates(int maxPatchBytes) => (RouteTableUpdate[])SharedUpdates(maxPatchBytes).Clone();
+
+        /// <summary>
+        /// As <see cref="ToUpdates"/>, without the copy: the array this table keeps (shared with every table of the same
+        /// slots when sparse), for a sender that only reads it. A leaf sends its table to each of its ultrapeers, and
+        /// a copy, an enumerator and a closure per link were a network build's garbage for nothing.
+        /// </summary>
+        internal RouteTableUpdate[] SharedUpdates(int maxPatchBytes)
         {
             if (maxPatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxPatchBytes));
             var cache = _cachedUpdates;
             if (cache == null || cache.MaxPatchBytes != maxPatchBytes)
-            {
-                // A sparse table's updates are shared by every table with the same slots (all the leaves without files).
-                var updates = _table is int[] sparse
-                    ? QrpTableCache.Updates(_bits, maxPatchBytes, sparse, () => BuildUpdates(maxPatchBytes))
-                    : BuildUpdates(maxPatchBytes);
-                _cachedUpdates = cache = new UpdateCache(maxPatchBytes, updates);
-            }
-            return (RouteTableUpdate[])cache.Updates.Clone();
+                _cachedUpdates = cache = new UpdateCache(maxPatchBytes, MakeUpdates(maxPatchBytes));
+            return cache.Updates;
         }
+
+        // Apart from SharedUpdates, so that the closure is made only when the updates are (a method's closure is made
+        // where its scope begins, whether or not the lambda is reached).
+        RouteTableUpdate[] MakeUpdates(int maxPatchBytes) =>
+            // A sparse table's updates are shared by every table with the same slots (all the leaves without files).
+            _table is int[] sparse
+                ? QrpTableCache.Updates(_bits, maxPatchBytes, sparse, () => BuildUpdates(maxPatchBytes))
+                : BuildUpdates(maxPatchBytes);
 
         RouteTableUpdate[] BuildUpdates(int maxPatchBytes)
         {
@@ -419,7 +430,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 _sequenceSize = patch.SequenceSize;
                 _compressor = patch.Compressor;
                 _entryBits = patch.EntryBits;
-                _chunks = new List<byte[]>();
+                _chunks = null;
                 _chunkBytes = 0;
                 _nextSequence = 1;
                 _resetSeenWithoutPatches = false;
@@ -432,18 +443,20 @@ namespace PSPeer.Engine.Gnutella.Wire
             int limit = _compressor == QrpPatch.NoCompressor ? rawLength : rawLength + rawLength / 16 + 1024;
             var data = patch.Data ?? new byte[0];
             if (_chunkBytes + data.Length > limit) throw new GnutellaProtocolException($"QRP patch data exceeds the {limit} bytes a {1 << _pendingBits}-slot table can need");
-            _chunks.Add(data);
+            if (_chunks == null) _chunks = data;
+            else if (_chunks is List<byte[]> more) more.Add(data);
+            else _chunks = new List<byte[]> { (byte[])_chunks, data };
             _chunkBytes += data.Length;
 
             if (_nextSequence < _sequenceSize) { _nextSequence++; return; }
 
             byte[] all;
-            if (_chunks.Count == 1) all = _chunks[0];
+            if (_chunks is byte[] only) all = only;
             else
             {
                 all = new byte[_chunkBytes];
                 int o = 0;
-                foreach (var c in _chunks) { Buffer.BlockCopy(c, 0, all, o, c.Length); o += c.Length; }
+                foreach (var c in (List<byte[]>)_chunks) { Buffer.BlockCopy(c, 0, all, o, c.Length); o += c.Length; }
             }
             // After a reset, a sequence that arrived whole before (the same empty table from every leaf) decodes as it did.
             bool afterReset = _resetSeen;

@@ -35,9 +35,12 @@ namespace PSPeer.Engine.Runtime.Admission
         // Made by the first connection: a simulated leaf accepts nothing, and holds no lock object, no count per address
         // and no list of connections before their handshake.
         object _lock;
-        // Under Lock (a mutable struct, used in place), and the list below made on the first connection admitted.
+        // Under Lock (a mutable struct, used in place).
         AddressCounts _perAddress;
-        LinkedList<AdmittedConnection> _pending;   // before handshake, oldest first
+        // Under Lock: the connections before their handshake, oldest first, linked through the connections themselves
+        // (a LinkedList made each time the first arrived after the last had left, and a node per connection, were a
+        // network build's garbage for every connection an ultrapeer accepted).
+        AdmittedConnection _oldestPending, _newestPending;
         // Under Lock: the one timer that closes connections whose pre-handshake deadline passed, due at the earliest
         // deadline it knew of when set (a timer, a closure and a queued item per connection cost a simulated network
         // hundreds of thousands of each while it builds).
@@ -80,7 +83,18 @@ namespace PSPeer.Engine.Runtime.Admission
         /// <summary>Connections admitted and still open.</summary>
         public int OpenCount { get { lock (Lock) return _open; } }
         /// <summary>Of those, how many have not yet completed their login or handshake.</summary>
-        public int PendingCount { get { lock (Lock) return _pending?.Count ?? 0; } }
+        public int PendingCount
+        {
+            get
+            {
+                lock (Lock)
+                {
+                    int n = 0;
+                    for (var pending = _oldestPending; pending != null; pending = pending.NewerPending) n++;
+                    return n;
+                }
+            }
+        }
         /// <summary>Connections refused (and evicted) since the gate started.</summary>
         public long RefusedCount => Interlocked.Read(ref _refused);
         /// <summary>Refused connections still being told so (an HTTP 503 being written; each lingers at most half a second).</summary>
@@ -119,12 +133,16 @@ namespace PSPeer.Engine.Runtime.Admission
         public IConnection Admit(IConnection raw)
         {
             if (raw == null) throw new ArgumentNullException(nameof(raw));
-            string remote;
-            try { remote = raw.RemoteEndPoint; } catch (Exception) { remote = null; }
             // A connection that knows its remote address says it without a string of its own (a simulated end: its peer
-            // host's), and counts by the same text when it gives its place back (see HandOver).
-            string address = raw is IAdmissionCarrier carrier ? carrier.RemoteAddress
-                : HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
+            // host's), and counts by the same text when it gives its place back (see HandOver). Its endpoint, which it
+            // would make anew as "host:port", is then read only where a refusal or an event needs it.
+            string remote = null, address;
+            if (raw is IAdmissionCarrier carrier) address = carrier.RemoteAddress;
+            else
+            {
+                remote = EndPointOf(raw);
+                address = HostPort.TryParse(remote, out var hp) ? hp.Host : (remote ?? "?");
+            }
             var limits = _node != null ? _node.Limits : _limits();
             AdmittedConnection admitted = null, evicted = null;
             string refusal = null;
@@ -134,21 +152,21 @@ namespace PSPeer.Engine.Runtime.Admission
                 int fromAddress = _perAddress.Of(address);
                 if (fromAddress >= limits.MaxConnectionsPerAddress)
                     refusal = $"{address} already has {fromAddress} connections, the most one address may hold ({limits.MaxConnectionsPerAddress})";
-                else if (_open >= limits.MaxConnections && _pending?.First == null)
+                else if (_open >= limits.MaxConnections && _oldestPending == null)
                     refusal = $"the node holds its most connections ({limits.MaxConnections}), all past their handshake";
                 else
                 {
                     if (_open >= limits.MaxConnections)
                     {
-                        evicted = _pending.First.Value;
+                        evicted = _oldestPending;
                         ReleaseLocked(evicted);
                     }
                     var budget = _runtime.IsSimulated ? null : limits.EffectiveBudget;
                     bool haveDescriptor = budget == null || budget.TryAcquire();
-                    if (!haveDescriptor && evicted == null && _pending?.First != null)
+                    if (!haveDescriptor && evicted == null && _oldestPending != null)
                     {
                         // The process is out of descriptors: this node's oldest idle stranger gives its one up.
-                        evicted = _pending.First.Value;
+                        evicted = _oldestPending;
                         ReleaseLocked(evicted);
                         haveDescriptor = budget.TryAcquire();
                     }
@@ -162,7 +180,7 @@ namespace PSPeer.Engine.Runtime.Admission
                         admitted = new AdmittedConnection(this, raw, address, budget, remote);
                         _open++;
                         _perAddress.Increment(address);
-                        admitted.PendingNode = (_pending ?? (_pending = new LinkedList<AdmittedConnection>())).AddLast(admitted);
+                        ListPending(admitted);
                     }
                 }
             }
@@ -175,11 +193,16 @@ namespace PSPeer.Engine.Runtime.Admission
             }
             if (admitted == null)
             {
-                Refuse(raw, remote, address, refusal, budgetSpent);
+                Refuse(raw, remote ?? EndPointOf(raw), address, refusal, budgetSpent);
                 return null;
             }
             ArmDeadline(admitted, limits.HandshakeTimeout);
             return admitted;
+        }
+
+        static string EndPointOf(IConnection raw)
+        {
+            try { return raw.RemoteEndPoint; } catch (Exception) { return null; }
         }
 
         // Gives the connection its deadline and makes sure the gate's timer is due no later than it. With one timeout
@@ -193,7 +216,7 @@ namespace PSPeer.Engine.Runtime.Admission
             lock (Lock)
             {
                 // Established or closed already: nothing to watch.
-                if (connection.PendingNode == null || connection.DeadlineTicks >= _deadlineTimerDue) return;
+                if (!connection.IsPending || connection.DeadlineTicks >= _deadlineTimerDue) return;
                 replaced = _deadlineTimer;
                 SetDeadlineTimerLocked(connection.DeadlineTicks, now);
             }
@@ -205,8 +228,19 @@ namespace PSPeer.Engine.Runtime.Admission
         {
             _deadlineTimerDue = due;
             int set = ++_deadlineTimerSet;
-            _deadlineTimer = _runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), () => DeadlinesDue(set));
+            _deadlineTimer = _runtime.Clock.Schedule(TimeSpan.FromTicks(Math.Max(0, due - now)), DeadlinesDueCallback, new TimerSet(this, set));
         }
+
+        // The timer's state: which gate, and which of its timers (a closure and its delegate per timer were the same
+        // and a delegate more; a gate sets its timer about once per connection it admits while a network builds).
+        sealed class TimerSet
+        {
+            public readonly AdmissionGate Gate;
+            public readonly int Set;
+            public TimerSet(AdmissionGate gate, int set) { Gate = gate; Set = set; }
+        }
+
+        static readonly Action<object> DeadlinesDueCallback = state => ((TimerSet)state).Gate.DeadlinesDue(((TimerSet)state).Set);
 
         // The gate's timer: closes every connection before its handshake whose deadline passed, and sets the timer again
         // for the earliest deadline left (at once when a live timer fired a little before the clock reached it). A timer
@@ -223,10 +257,10 @@ namespace PSPeer.Engine.Runtime.Admission
                     _deadlineTimerDue = long.MaxValue;
                 }
                 long next = long.MaxValue;
-                for (var node = _pending?.First; node != null; node = node.Next)
+                for (var pending = _oldestPending; pending != null; pending = pending.NewerPending)
                 {
-                    long deadline = node.Value.DeadlineTicks;
-                    if (deadline <= now) (passed ?? (passed = new List<AdmittedConnection>())).Add(node.Value);
+                    long deadline = pending.DeadlineTicks;
+                    if (deadline <= now) (passed ?? (passed = new List<AdmittedConnection>())).Add(pending);
                     else if (deadline < next) next = deadline;
                 }
                 if (next < _deadlineTimerDue)
@@ -247,15 +281,28 @@ namespace PSPeer.Engine.Runtime.Admission
             }
         }
 
-        // Under Lock: off the list of connections before their handshake, and the list let go once empty (an
+        // Under Lock: at the new end of the list of connections before their handshake.
+        void ListPending(AdmittedConnection connection)
+        {
+            connection.OlderPending = _newestPending;
+            if (_newestPending != null) _newestPending.NewerPending = connection;
+            else _oldestPending = connection;
+            _newestPending = connection;
+            connection.IsPending = true;
+        }
+
+        // Under Lock: off the list of connections before their handshake, and the timer withdrawn once it is empty (an
         // ultrapeer of a simulated network has all its links past their handshake once built).
         void UnlistPending(AdmittedConnection connection)
         {
-            if (connection.PendingNode == null) return;
-            _pending.Remove(connection.PendingNode);
-            connection.PendingNode = null;
-            if (_pending.Count > 0) return;
-            _pending = null;
+            if (!connection.IsPending) return;
+            if (connection.OlderPending != null) connection.OlderPending.NewerPending = connection.NewerPending;
+            else _oldestPending = connection.NewerPending;
+            if (connection.NewerPending != null) connection.NewerPending.OlderPending = connection.OlderPending;
+            else _newestPending = connection.OlderPending;
+            connection.OlderPending = connection.NewerPending = null;
+            connection.IsPending = false;
+            if (_oldestPending != null) return;
             // Nobody left to watch: the timer is withdrawn rather than left to fire for nothing (a simulated ultrapeer's
             // handshakes overlap while a network builds, so one timer still serves most of them).
             _deadlineTimer?.Dispose();

@@ -17,8 +17,9 @@ namespace PSPeer.Engine.Runtime.Admission
         int _disposed;
         int _established;
 
-        // The remote endpoint as the gate read it, kept until the handshake is done: the protocol asks for it while
-        // handshaking, and a simulated end makes the string anew each time it is asked.
+        // The remote endpoint as the gate read it, kept until the handshake is done (a socket's, read once). Null where
+        // the gate did not need it: a simulated end (an IAdmissionCarrier) makes it when asked, which the protocols do
+        // only for events and refusals.
         string _remoteWhileHandshaking;
 
         public AdmittedConnection(AdmissionGate gate, IConnection inner, string address, DescriptorBudget budget, string remoteEndPoint = null)
@@ -38,8 +39,10 @@ namespace PSPeer.Engine.Runtime.Admission
         internal string Address { get; }
         /// <summary>The descriptor budget it holds one of (null in a simulation).</summary>
         internal DescriptorBudget Budget { get; }
-        /// <summary>Its node in the gate's oldest-first list of connections still before their handshake; null after.</summary>
-        internal LinkedListNode<AdmittedConnection> PendingNode { get; set; }
+        /// <summary>Whether it is in the gate's oldest-first list of connections still before their handshake (guarded by the gate's lock).</summary>
+        internal bool IsPending;
+        /// <summary>Its neighbours in that list (null at its ends and once out of it).</summary>
+        internal AdmittedConnection OlderPending, NewerPending;
         /// <summary>Whether the gate still counts it (guarded by the gate's lock).</summary>
         internal bool Counted { get; set; } = true;
         public bool IsEstablished => Volatile.Read(ref _established) != 0;

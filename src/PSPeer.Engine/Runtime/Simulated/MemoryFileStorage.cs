@@ -26,11 +26,22 @@ namespace PSPeer.Engine.Runtime.Simulated
         public void WriteFile(string path, byte[] content)
         {
             if (content == null) throw new ArgumentNullException(nameof(content));
+            WriteFileTaking(path, (byte[])content.Clone());
+        }
+
+        /// <summary>
+        /// As <see cref="WriteFile(string, byte[])"/>, keeping <paramref name="content"/> itself rather than a copy: for a
+        /// caller that made the array for this file and never touches it again (a network seeding every host's shares
+        /// made each file's bytes twice).
+        /// </summary>
+        internal void WriteFileTaking(string path, byte[] content)
+        {
+            if (content == null) throw new ArgumentNullException(nameof(content));
             var full = GetFullPath(path);
             lock (_gate)
             {
                 var file = CreateEntry(full);
-                file.Replace((byte[])content.Clone(), content.Length, _utcNow());
+                file.Replace(content, content.Length, _utcNow());
             }
         }
 
@@ -188,6 +199,9 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             if (path.Length == 0) throw new ArgumentException("The path is empty.", nameof(path));
+            // Most paths asked for are already in this form (the storage hands its own full paths out, and a network
+            // writes and shares files under "/share/..."): the path itself, without splitting and joining it again.
+            if (IsFull(path)) return path;
             var parts = new List<string>();
             foreach (var part in path.Replace('\\', '/').Split('/'))
             {
@@ -196,6 +210,27 @@ namespace PSPeer.Engine.Runtime.Simulated
                 parts.Add(part);
             }
             return "/" + string.Join("/", parts);
+        }
+
+        // Whether GetFullPath would give the path back unchanged: rooted, '/' between non-empty parts that are not "." or
+        // "..", no backslash, no '/' at the end (but "/" itself).
+        static bool IsFull(string path)
+        {
+            if (path[0] != '/') return false;
+            int start = 1;
+            for (int i = 1; i <= path.Length; i++)
+            {
+                if (i < path.Length && path[i] != '/')
+                {
+                    if (path[i] == '\\') return false;
+                    continue;
+                }
+                int length = i - start;
+                if (length == 0) return path.Length == 1;   // "//", a '/' at the end; "/" alone is full
+                if (path[start] == '.' && (length == 1 || (length == 2 && path[start + 1] == '.'))) return false;
+                start = i + 1;
+            }
+            return true;
         }
 
         internal DateTime UtcNow => _utcNow();

@@ -13,7 +13,7 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// static <see cref="Delay(Simulation, SimulatedHost, TimeSpan, CancellationToken)"/> and
     /// <see cref="Schedule(Simulation, SimulatedHost, TimeSpan, Action)"/>), so that a million hosts hold no clock object each.
     /// </remarks>
-    sealed class SimulatedClock : IClock
+    sealed class SimulatedClock : IClock, IStateClock
     {
         readonly Simulation _simulation;
         readonly SimulatedHost _host;
@@ -29,6 +29,8 @@ namespace PSPeer.Engine.Runtime.Simulated
         public Task Delay(TimeSpan delay, CancellationToken cancellationToken = default) => Delay(_simulation, _host, delay, cancellationToken);
 
         public IDisposable Schedule(TimeSpan delay, Action action) => Schedule(_simulation, _host, delay, action);
+
+        public IDisposable Schedule(TimeSpan delay, Action<object> action, object state) => Schedule(_simulation, _host, delay, action, state);
 
         /// <summary>IClock.Delay on <paramref name="host"/>'s clock (null: the simulation's own).</summary>
         internal static Task Delay(Simulation simulation, SimulatedHost host, TimeSpan delay, CancellationToken cancellationToken)
@@ -51,7 +53,16 @@ namespace PSPeer.Engine.Runtime.Simulated
         internal static IDisposable Schedule(Simulation simulation, SimulatedHost host, TimeSpan delay, Action action)
         {
             if (action == null) throw new ArgumentNullException(nameof(action));
-            var work = new ScheduledWork(host, action, simulation.LoopScheduler);
+            var work = new ScheduledWork(host, action, null, simulation.LoopScheduler);
+            simulation.LoopScheduler.Enqueue(simulation.LoopScheduler.Now + Math.Max(0, delay.Ticks), ScheduledWork.Fire, work);
+            return work;
+        }
+
+        /// <summary>IStateClock.Schedule on <paramref name="host"/>'s clock (null: the simulation's own): as above, with no delegate made per call.</summary>
+        internal static IDisposable Schedule(Simulation simulation, SimulatedHost host, TimeSpan delay, Action<object> action, object state)
+        {
+            if (action == null) throw new ArgumentNullException(nameof(action));
+            var work = new ScheduledWork(host, action, state, simulation.LoopScheduler);
             simulation.LoopScheduler.Enqueue(simulation.LoopScheduler.Now + Math.Max(0, delay.Ticks), ScheduledWork.Fire, work);
             return work;
         }
@@ -104,13 +115,16 @@ namespace PSPeer.Engine.Runtime.Simulated
             readonly SimulatedHost _host;
             readonly int _epoch;
             readonly SimulationScheduler _scheduler;
-            Action _action;
+            // An Action, or an Action<object> run with _state (IStateClock: a static callback, no delegate per timer).
+            object _action;
+            readonly object _state;
 
-            public ScheduledWork(SimulatedHost host, Action action, SimulationScheduler scheduler)
+            public ScheduledWork(SimulatedHost host, object action, object state, SimulationScheduler scheduler)
             {
                 _host = host;
                 _epoch = host?.Epoch ?? 0;
                 _action = action;
+                _state = state;
                 _scheduler = scheduler;
             }
 
@@ -121,7 +135,8 @@ namespace PSPeer.Engine.Runtime.Simulated
             {
                 var action = Interlocked.Exchange(ref _action, null);
                 if (action == null || (_host != null && _host.Epoch != _epoch)) return;
-                action();
+                if (action is Action plain) plain();
+                else ((Action<object>)action)(_state);
             }
 
             public void Dispose()

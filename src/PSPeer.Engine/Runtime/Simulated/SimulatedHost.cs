@@ -20,7 +20,7 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// The host is also its own clock and stream transport (and datagram transport): they hold nothing of their own
     /// beyond the host and the simulation, and an object each would cost every host of a big simulation two more.
     /// </remarks>
-    public sealed class SimulatedHost : IPeerRuntime, IDatagramTransport, IClock, ITransport, IValueConnectTransport
+    public sealed class SimulatedHost : IPeerRuntime, IDatagramTransport, IClock, IStateClock, ITransport, IValueConnectTransport
     {
         const int FirstListenPort = 1024;
         const int FirstEphemeralPort = 49152;
@@ -61,7 +61,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>The shared virtual clock as this host sees it: its timers die with it when it crashes (the host itself).</summary>
         public IClock Clock => this;
         /// <summary>Seeded from the simulation's seed and the host's name alone, so when it is first used changes nothing.</summary>
-        public IRandomSource Random => _random ?? (_random = new HostRandom(SeedDerivation.Derive(_simulation.Options.Seed, "host/" + Name)));
+        public IRandomSource Random => _random ?? (_random = new HostRandom(SeedDerivation.Derive(_simulation.Options.Seed, "host/", Name)));
         /// <summary>Streams over the simulated network (the host itself: see SimulatedTransport).</summary>
         public ITransport Transport => this;
         /// <summary>Datagram sockets on this host (the host is its own datagram transport, so an idle host pays nothing for it).</summary>
@@ -120,6 +120,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         DateTimeOffset IClock.Now => _simulation.Now;
         Task IClock.Delay(TimeSpan delay, CancellationToken cancellationToken) => SimulatedClock.Delay(_simulation, this, delay, cancellationToken);
         IDisposable IClock.Schedule(TimeSpan delay, Action action) => SimulatedClock.Schedule(_simulation, this, delay, action);
+        IDisposable IStateClock.Schedule(TimeSpan delay, Action<object> action, object state) => SimulatedClock.Schedule(_simulation, this, delay, action, state);
 
         Task<IListener> ITransport.ListenAsync(int port, CancellationToken cancellationToken) => SimulatedTransport.ListenAsync(this, port, cancellationToken);
         Task<IConnection> ITransport.ConnectAsync(string host, int port, CancellationToken cancellationToken) =>
@@ -128,10 +129,36 @@ namespace PSPeer.Engine.Runtime.Simulated
             SimulatedTransport.ConnectValueAsync(_network, this, host, port, cancellationToken);
 
         /// <summary>10.x.y.z from the index, skipping nothing clever: unique for 16 million hosts, never dialled.</summary>
-        static string AddressFor(int index)
+        internal static string AddressFor(int index)
         {
             int n = index + 1;
-            return "10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255);
+            return DottedQuad(10, (n >> 16) & 255, (n >> 8) & 255, n & 255);
+        }
+
+        // "a.b.c.d" as one string (a concatenation of seven parts made an array of them, and a string per number past
+        // the runtime's cached ones, for every host of a big simulation).
+        static string DottedQuad(int a, int b, int c, int d)
+        {
+            var text = t_quad ?? (t_quad = new char[15]);
+            int length = 0;
+            Append(text, ref length, a);
+            text[length++] = '.';
+            Append(text, ref length, b);
+            text[length++] = '.';
+            Append(text, ref length, c);
+            text[length++] = '.';
+            Append(text, ref length, d);
+            return new string(text, 0, length);
+        }
+
+        [ThreadStatic] static char[] t_quad;
+
+        // A number from 0 to 255 in decimal.
+        static void Append(char[] text, ref int length, int octet)
+        {
+            if (octet >= 100) text[length++] = (char)('0' + octet / 100);
+            if (octet >= 10) text[length++] = (char)('0' + octet / 10 % 10);
+            text[length++] = (char)('0' + octet % 10);
         }
 
         /// <summary>
@@ -140,11 +167,11 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// </summary>
         internal const int MaxPrivateIndex = (1 << 20) - 2;
 
-        static string PrivateAddressFor(int index)
+        internal static string PrivateAddressFor(int index)
         {
             if (index > MaxPrivateIndex) throw new System.InvalidOperationException($"Hosts behind a NAT have indexes up to {MaxPrivateIndex}: add them earlier.");
             int n = index + 1;
-            return "172." + (16 + ((n >> 16) & 15)) + "." + ((n >> 8) & 255) + "." + (n & 255);
+            return DottedQuad(172, 16 + ((n >> 16) & 15), (n >> 8) & 255, n & 255);
         }
 
         internal SimulatedListener AddListener(int port)

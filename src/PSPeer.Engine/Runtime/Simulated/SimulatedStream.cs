@@ -380,9 +380,21 @@ namespace PSPeer.Engine.Runtime.Simulated
         }
 
         // Rings of the first size, kept for the ends that get segments next: an end only holds one while something is
-        // in flight to it or unread. Per thread (simulations on several threads never share one), and bounded.
+        // in flight to it or unread. Per thread (simulations on several threads never share one), and bounded: a 10^5
+        // build has some 15,000 rings in use at its peak (a cap of 4,096 made every ring past it garbage and the next
+        // one anew), and lets its spares go when it is done (ReleaseSpareRings).
         const int RingSize = 4;
-        const int MaxSpareRings = 4096;
+        const int MaxSpareRings = 65536;
+
+        /// <summary>Lets go of this thread's spare rings (after a burst, such as a network's build).</summary>
+        internal static void ReleaseSpareRings()
+        {
+            t_spareRings = null;
+            t_spareRingCount = 0;
+        }
+
+        /// <summary>How many spare rings this thread keeps (for tests).</summary>
+        internal static int SpareRingCount => t_spareRingCount;
         [ThreadStatic] static InFlight[][] t_spareRings;
         [ThreadStatic] static int t_spareRingCount;
 

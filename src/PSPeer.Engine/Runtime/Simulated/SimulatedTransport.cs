@@ -64,16 +64,28 @@ namespace PSPeer.Engine.Runtime.Simulated
             readonly int _sourceEpoch;
             readonly string _hostText;
             readonly int _port;
-            readonly CancellationToken _token;
             readonly SimulatedHost _target;
-            CancellationTokenRegistration _registration;
             SimulatedStream _client;
             string _refusal;
+            // Only what some attempts need, each in an object of its own: a network's build makes hundreds of thousands
+            // of attempts with a token that cannot be cancelled, between hosts with no NAT between them.
+            Cancellation _cancellation;   // null when the token cannot be cancelled
+            Crossing _crossing;           // null when no NAT translates the attempt
+
+            sealed class Cancellation
+            {
+                public readonly CancellationToken Token;
+                public CancellationTokenRegistration Registration;
+                public Cancellation(CancellationToken token) => Token = token;
+            }
+
             // Across a NAT (see SimulatedNetwork.Nat.cs): the source port, and how the target will see the source.
-            bool _translated;
-            int _sourcePort;
-            SimulatedHost _seenHost;
-            int _seenPort;
+            sealed class Crossing
+            {
+                public int SourcePort;
+                public SimulatedHost SeenHost;
+                public int SeenPort;
+            }
 
             InlineValueTaskSourceCore<IConnection> _core;
 
@@ -84,7 +96,7 @@ namespace PSPeer.Engine.Runtime.Simulated
                 _sourceEpoch = source.Epoch;
                 _hostText = host;
                 _port = port;
-                _token = token;
+                if (token.CanBeCanceled) _cancellation = new Cancellation(token);
                 _target = network.Resolve(host, source);
             }
 
@@ -103,11 +115,12 @@ namespace PSPeer.Engine.Runtime.Simulated
                 else Cancel();
             }
 
-            void Cancel() => _core.TryComplete(null, new OperationCanceledException(_token));
+            // Only a token that can be cancelled calls this (it has a Cancellation).
+            void Cancel() => _core.TryComplete(null, new OperationCanceledException(_cancellation.Token));
 
             public void Start()
             {
-                if (_token.CanBeCanceled) _registration = _token.Register(OnCancel, this);
+                if (_cancellation != null) _cancellation.Registration = _cancellation.Token.Register(OnCancel, this);
                 var scheduler = _network.Scheduler;
                 if (_target == null)
                 {
@@ -118,9 +131,8 @@ namespace PSPeer.Engine.Runtime.Simulated
                 }
                 if (SimulatedNetwork.MayTranslate(_source, _target))
                 {
-                    _translated = true;
-                    _sourcePort = _source.NextEphemeralPort();
-                    if (!_network.TranslateOut(_source, _sourcePort, _target, _port, false, out _seenHost, out _seenPort, out _, out _refusal))
+                    var crossing = _crossing = new Crossing { SourcePort = _source.NextEphemeralPort() };
+                    if (!_network.TranslateOut(_source, crossing.SourcePort, _target, _port, false, out crossing.SeenHost, out crossing.SeenPort, out _, out _refusal))
                     {
                         // A SYN to a private address or out of a full NAT goes nowhere either.
                         scheduler.Enqueue(scheduler.Now + 2 * _network.Options.Latency.Ticks, AnswerArrivedCallback, this);
@@ -135,7 +147,8 @@ namespace PSPeer.Engine.Runtime.Simulated
             {
                 target = _target;
                 port = _port;
-                return !_translated || _network.TranslateIn(_source, _target, _port, _seenHost, _seenPort, false, out target, out port, out _refusal);
+                var crossing = _crossing;
+                return crossing == null || _network.TranslateIn(_source, _target, _port, crossing.SeenHost, crossing.SeenPort, false, out target, out port, out _refusal);
             }
 
             void SynArrived()
@@ -155,8 +168,9 @@ namespace PSPeer.Engine.Runtime.Simulated
                             : "nothing listens on that port";
                     else
                     {
-                        var (client, server) = _translated
-                            ? _network.CreateConnection(_source, target, _source.HostAddress + ":" + _sourcePort, _seenHost.HostAddress + ":" + _seenPort,
+                        var crossing = _crossing;
+                        var (client, server) = crossing != null
+                            ? _network.CreateConnection(_source, target, _source.HostAddress + ":" + crossing.SourcePort, crossing.SeenHost.HostAddress + ":" + crossing.SeenPort,
                                 target.HostAddress + ":" + port, _target.HostAddress + ":" + _port)
                             : _network.CreateConnection(_source, target, port);
                         if (listener.TryOffer(server))
@@ -178,7 +192,7 @@ namespace PSPeer.Engine.Runtime.Simulated
 
             void AnswerArrived()
             {
-                _registration.Dispose();
+                _cancellation?.Registration.Dispose();
                 if (_client == null)
                 {
                     _network.Statistics.connectsRefused++;

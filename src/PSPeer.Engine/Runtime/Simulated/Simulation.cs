@@ -112,10 +112,15 @@ namespace PSPeer.Engine.Runtime.Simulated
         public SimulatedHost FindHost(string nameOrAddress) => _network.Resolve(nameOrAddress, null);
 
         /// <summary>
-        /// Lets go of the spare buffers kept for segments in flight. For after a burst of traffic that will not come
-        /// again soon (a network's build): what the pool kept to serve it would otherwise stay in memory for good.
+        /// Lets go of the spare buffers kept for segments in flight, and the spare rings that held them (this thread's:
+        /// call it on the thread that ran the simulation). For after a burst of traffic that will not come again soon
+        /// (a network's build): what the pools kept to serve it would otherwise stay in memory for good.
         /// </summary>
-        public void ReleaseSpareBuffers() => _network.SegmentBuffers.Trim();
+        public void ReleaseSpareBuffers()
+        {
+            _network.SegmentBuffers.Trim();
+            SimulatedStream.ReleaseSpareRings();
+        }
 
         /// <summary>Runs <paramref name="action"/> on the simulation's scheduler at the current virtual time.</summary>
         public void Post(Action action)
