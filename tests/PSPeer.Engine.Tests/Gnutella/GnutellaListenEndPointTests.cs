@@ -22,7 +22,10 @@ namespace PSPeer.Engine.Tests.Gnutella
             var host = sim.AddHost("a");
             var servent = new GnutellaServent(host, "a", new GnutellaOptions { Port = 6346, AutoConnect = false });
             sim.Run(() => servent.StartAsync(), Limit);
-            Assert.Same(host.HostAddress, servent.ListenAddress.Host);
+            // Equal, not necessarily the same string: the endpoint is shared process-wide (HostCache.Shared), so another
+            // simulation's servent at the same address and port may have put its own copy there first.
+            Assert.Equal(host.HostAddress, servent.ListenAddress.Host);
+            Assert.Same(servent.ListenAddress, HostCache.Shared(new PSPeer.Engine.Core.HostPort(host.HostAddress, 6346)));
             Assert.Equal(6346, servent.ListenAddress.Port);
             Assert.Equal(host.HostAddress + ":6346", servent.EndPoint);
         }
