@@ -22,7 +22,16 @@ namespace PSPeer.Engine.Gnutella
         const int FirstSlots = 1 << 13;
         const int MaxSlots = 1 << 21;
 
-        HostPort[] _slots = new HostPort[FirstSlots];
+        // Each slot keeps its endpoint's hash beside it: a simulated network's servents all listen on one port, so the
+        // port tells nothing and a probe would otherwise compare the host text of every endpoint in the set. A torn read
+        // of the pair (another thread writing the slot) only misses (one more copy) or fails the text check after.
+        struct Slot
+        {
+            public HostPort EndPoint;
+            public int Hash;
+        }
+
+        Slot[] _slots = new Slot[FirstSlots];
         int _caches;
         readonly object _growGate = new object();
 
@@ -43,9 +52,9 @@ namespace PSPeer.Engine.Gnutella
             int first = FirstOfSet(hash, slots.Length);
             for (int i = first; i < first + Ways; i++)
             {
-                var e = Volatile.Read(ref slots[i]);
+                var e = Volatile.Read(ref slots[i].EndPoint);
                 if (e == null) return null;   // a set fills from its first slot: nothing after an empty one
-                if (e.Port == port && text.Is(start, length, e.Host)) return e;
+                if (slots[i].Hash == hash && e.Port == port && text.Is(start, length, e.Host)) return e;
             }
             return null;
         }
@@ -53,12 +62,13 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Shares <paramref name="endPoint"/> (of hash <paramref name="hash"/>), the newest of its set.</summary>
         internal void Put(HostPort endPoint, int hash) => Put(Volatile.Read(ref _slots), endPoint, hash);
 
-        static void Put(HostPort[] slots, HostPort endPoint, int hash)
+        static void Put(Slot[] slots, HostPort endPoint, int hash)
         {
             int first = FirstOfSet(hash, slots.Length);
             // Each one moves a slot along, newest first (the one in the last slot, if any, goes); this one takes the first.
-            for (int i = first + Ways - 1; i > first; i--) Volatile.Write(ref slots[i], Volatile.Read(ref slots[i - 1]));
-            Volatile.Write(ref slots[first], endPoint);
+            for (int i = first + Ways - 1; i > first; i--) slots[i] = slots[i - 1];
+            slots[first].Hash = hash;
+            Volatile.Write(ref slots[first].EndPoint, endPoint);
         }
 
         const int Ways = 4;
@@ -71,13 +81,13 @@ namespace PSPeer.Engine.Gnutella
             {
                 var old = _slots;
                 if (2L * caches <= old.Length || old.Length >= MaxSlots) return;   // another thread grew it
-                var slots = new HostPort[old.Length * 2];
+                var slots = new Slot[old.Length * 2];
                 // Oldest (last) slots of each set first, so a set keeps its order where its endpoints land together again.
                 for (int way = Ways - 1; way >= 0; way--)
                     for (int i = way; i < old.Length; i += Ways)
                     {
-                        var e = old[i];
-                        if (e != null) Put(slots, e, HostCache.HashOf(e.Host, e.Port));
+                        var e = old[i].EndPoint;
+                        if (e != null) Put(slots, e, old[i].Hash);
                     }
                 Volatile.Write(ref _slots, slots);
             }
