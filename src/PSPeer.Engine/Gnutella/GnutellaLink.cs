@@ -62,7 +62,7 @@ namespace PSPeer.Engine.Gnutella
         [Flags]
         enum LinkTraits : byte
         {
-            Coalesce = 1,                 // live: sends inside a SendBatch wait for the batch to close
+            Live = 1,                     // many threads send to it (so it locks) and sends inside a SendBatch wait for the batch
             RemoteIsUltrapeer = 2,
             Outgoing = 4,
             ExtProbes = 8,
@@ -77,7 +77,7 @@ namespace PSPeer.Engine.Gnutella
         // a read-modify-write of the byte that no other thread does.
         void Set(LinkTraits trait, bool on) => _traits = on ? _traits | trait : _traits & ~trait;
 
-        bool Coalesces => Has(LinkTraits.Coalesce);
+        bool IsLive => Has(LinkTraits.Live);
         LinkDeflater Deflater => _compression?.Deflater;
         InflatingStream Inflating => _compression?.Inflating;
 
@@ -85,7 +85,7 @@ namespace PSPeer.Engine.Gnutella
             byte[] alreadyRead, int maxPayloadLength, QueryRateLimiter limiter, GnutellaCounters counters,
             bool compressSending = false, bool inflateReceiving = false, bool live = false)
         {
-            Set(LinkTraits.Coalesce, live);
+            Set(LinkTraits.Live, live);
             // A link is made once its handshake is done and keeps the connection for good: an accepted simulated end
             // then holds its own place in the admission gate, and the gate's wrapper is let go (Settle).
             _connection = connection.Settle();
@@ -257,7 +257,7 @@ namespace PSPeer.Engine.Gnutella
                     EnqueueLocked(frame);
                     return true;
                 }
-                var batch = Coalesces ? SendBatch.Current : null;
+                var batch = IsLive ? SendBatch.Current : null;
                 if (batch != null)
                 {
                     EnqueueLocked(frame);
@@ -275,7 +275,7 @@ namespace PSPeer.Engine.Gnutella
         /// The send state's lock. A live link is sent to from many threads (every other link's read loop routes to it);
         /// a simulated one (live: false) only from its simulation's one loop, so it locks nothing: see <see cref="OptionalLock"/>.
         /// </summary>
-        OptionalLock SendLocked() => new OptionalLock(Coalesces ? _sendGate : null);
+        OptionalLock SendLocked() => new OptionalLock(IsLive ? _sendGate : null);
 
         void EnqueueLocked(byte[] frame)
         {
@@ -287,7 +287,7 @@ namespace PSPeer.Engine.Gnutella
 
         // Asked after every write: a simulated link reads the queue directly (no lock, and no call with a try/finally
         // that the JIT would not inline).
-        bool QueueEmpty => Coalesces ? QueueEmptyUnderLock() : QueueEmptyLocked;
+        bool QueueEmpty => IsLive ? QueueEmptyUnderLock() : QueueEmptyLocked;
 
         bool QueueEmptyUnderLock()
         {
@@ -556,7 +556,7 @@ namespace PSPeer.Engine.Gnutella
                 ReturnMessage(message);
                 return true;
             }
-            var batch = Coalesces ? SendBatch.Open() : null;
+            var batch = IsLive ? SendBatch.Open() : null;
             try
             {
                 do
