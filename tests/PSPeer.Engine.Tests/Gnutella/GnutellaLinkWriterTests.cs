@@ -9,6 +9,7 @@ using PSPeer.Engine.Gnutella;
 using PSPeer.Engine.Gnutella.Wire;
 using PSPeer.Engine.Runtime;
 using PSPeer.Engine.Runtime.Live;
+using PSPeer.Engine.Tests.Support;
 using Xunit;
 
 namespace PSPeer.Engine.Tests.Gnutella
@@ -66,13 +67,6 @@ namespace PSPeer.Engine.Tests.Gnutella
 
         static byte[] Frame(int i) => GnutellaCodec.Encode(A, 7, (byte)i, new Query { Criteria = "q" + i });
 
-        static void WaitUntil(Func<bool> condition)
-        {
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (!condition() && DateTime.UtcNow < until) Thread.Sleep(5);
-            Assert.True(condition());
-        }
-
         [Fact]
         public void A_write_that_completes_at_once_is_done_and_flushed_before_send_returns()
         {
@@ -89,7 +83,7 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
-        public void What_is_sent_while_a_write_waits_follows_it_in_order_in_one_write()
+        public async Task What_is_sent_while_a_write_waits_follows_it_in_order_in_one_write()
         {
             var stream = new GatedStream { Held = new TaskCompletionSource<bool>() };
             var held = stream.Held;
@@ -100,24 +94,24 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Equal(new[] { Frame(1) }, stream.Writes);   // the others wait behind the held write
             Assert.Equal(0, stream.Flushes);
             held.SetResult(true);
-            WaitUntil(() => { lock (stream.Writes) return stream.Writes.Count == 2 && stream.Flushes == 1; });
+            await Poll.UntilAsync(() => { lock (stream.Writes) return stream.Writes.Count == 2 && stream.Flushes == 1; }, "the waiting frames written after the held one");
             Assert.Equal(Frame(2).Concat(Frame(3)).ToArray(), stream.Writes[1]);
             // The writer's turn has ended: the next send writes at once.
-            WaitUntil(() => { link.Send(Frame(4), GnutellaPayloadType.Query); lock (stream.Writes) return stream.Writes.Last().SequenceEqual(Frame(4)); });
+            await Poll.UntilAsync(() => { link.Send(Frame(4), GnutellaPayloadType.Query); lock (stream.Writes) return stream.Writes.Last().SequenceEqual(Frame(4)); }, "a send written at once again");
         }
 
         [Fact]
-        public void A_failed_write_closes_the_link()
+        public async Task A_failed_write_closes_the_link()
         {
             var stream = new GatedStream { Fail = true };
             var link = Link(stream);
             link.Send(Frame(1), GnutellaPayloadType.Query);
-            WaitUntil(() => link.IsClosed);
+            await Poll.UntilAsync(() => link.IsClosed, "the link closed");
             Assert.False(link.Send(Frame(2), GnutellaPayloadType.Query));
         }
 
         [Fact]
-        public void A_held_write_that_fails_closes_the_link_and_drops_what_waited()
+        public async Task A_held_write_that_fails_closes_the_link_and_drops_what_waited()
         {
             var stream = new GatedStream { Held = new TaskCompletionSource<bool>() };
             var held = stream.Held;
@@ -125,7 +119,7 @@ namespace PSPeer.Engine.Tests.Gnutella
             link.Send(Frame(1), GnutellaPayloadType.Query);
             link.Send(Frame(2), GnutellaPayloadType.Query);
             held.SetException(new IOException("connection reset"));
-            WaitUntil(() => link.IsClosed);
+            await Poll.UntilAsync(() => link.IsClosed, "the link closed");
             Assert.Single(stream.Writes);
         }
     }
