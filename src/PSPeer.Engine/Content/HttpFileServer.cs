@@ -68,11 +68,11 @@ namespace PSPeer.Engine.Content
         /// </summary>
         public ConnectionLimits Limits
         {
-            get => Volatile.Read(ref _limits) ?? Interlocked.CompareExchange(ref _limits, ConnectionLimits.For(ServerKind.HttpFileServer), null) ?? _limits;
+            get => LazyInitializer.EnsureInitialized(ref _limits, () => ConnectionLimits.For(ServerKind.HttpFileServer));
             set => _limits = value ?? ConnectionLimits.For(ServerKind.HttpFileServer);
         }
 
-        object Gate => Volatile.Read(ref _gate) ?? Interlocked.CompareExchange(ref _gate, new object(), null) ?? _gate;
+        object Gate => LazyInitializer.EnsureInitialized(ref _gate);
 
         /// <summary>Whether the stop signal or the lock was made yet: for tests of what a server that never served holds.</summary>
         internal bool HoldsStopSourceOrLock => Volatile.Read(ref _gate) != null || Volatile.Read(ref _stop) != null;

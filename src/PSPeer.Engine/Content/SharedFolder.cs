@@ -90,7 +90,7 @@ namespace PSPeer.Engine.Content
         internal bool HoldsCatalog => Volatile.Read(ref _catalog) != null;
 
         /// <summary>The catalog, made by the first file to be shared.</summary>
-        Catalog MadeCatalog => Volatile.Read(ref _catalog) ?? Interlocked.CompareExchange(ref _catalog, new Catalog(), null) ?? _catalog;
+        Catalog MadeCatalog => LazyInitializer.EnsureInitialized(ref _catalog);
 
         /// <summary>Hashes every file under Root (once); throws PeerException SharedPathNotFound when Root is missing.</summary>
         /// <remarks>Scanning again picks up new and changed files; a changed file keeps its index with its new hash,

@@ -19,7 +19,7 @@ namespace PSPeer.Engine.Gnutella
         static readonly TimeSpan UltrapeerTableDelay = TimeSpan.FromSeconds(1);
         // Made on first use: a leaf never builds a table for ultrapeers, and a simulated network holds a servent per node.
         object _upTableGate;
-        object UpTableGate => Volatile.Read(ref _upTableGate) ?? Interlocked.CompareExchange(ref _upTableGate, new object(), null) ?? _upTableGate;
+        object UpTableGate => LazyInitializer.EnsureInitialized(ref _upTableGate);
         QueryRouteTable _upTableSent;     // what the ultrapeers have from us (null until the first is built)
         IDisposable _upTableTimer;
 

@@ -78,7 +78,7 @@ namespace PSPeer.Engine.Runtime.Admission
         /// <summary>How many times the gate's deadline timer was set (for tests: one timer serves many connections).</summary>
         internal int DeadlineTimersSet { get { lock (Lock) return _deadlineTimerSet; } }
 
-        object Lock => Volatile.Read(ref _lock) ?? Interlocked.CompareExchange(ref _lock, new object(), null) ?? _lock;
+        object Lock => LazyInitializer.EnsureInitialized(ref _lock);
 
         /// <summary>Connections admitted and still open.</summary>
         public int OpenCount { get { lock (Lock) return _open; } }
