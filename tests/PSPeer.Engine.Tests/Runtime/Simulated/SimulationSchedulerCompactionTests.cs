@@ -47,6 +47,29 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         }
 
         [Fact]
+        public void Withdrawn_work_that_comes_due_is_skipped_and_counted_apart_from_the_work_run()
+        {
+            var sim = new Simulation();
+            var host = sim.AddHost("h");
+            int ran = 0;
+            var timers = new IDisposable[10];
+            for (int i = 0; i < timers.Length; i++) timers[i] = host.Clock.Schedule(TimeSpan.FromSeconds(1 + i % 2), () => ran++);
+            timers[3].Dispose();
+            timers[6].Dispose();
+            var cts = new System.Threading.CancellationTokenSource();
+            var delay = host.Clock.Delay(TimeSpan.FromSeconds(5), cts.Token);
+            long before = sim.ExecutedWorkItems;
+            cts.Cancel();
+            sim.RunFor(TimeSpan.FromSeconds(10));
+            Assert.Equal(8, ran);
+            Assert.True(delay.IsCanceled);
+            // Events are work delivered: the eight timers that fired; the two disposed ones and the cancelled delay
+            // came due and were skipped.
+            Assert.Equal(8, sim.ExecutedWorkItems - before);
+            Assert.Equal(3, sim.LoopScheduler.SkippedWithdrawn);
+        }
+
+        [Fact]
         public void Few_disposed_timers_stay_queued_until_due()
         {
             RunTimers(1_000, i => i % 2 == 0, out int pending);

@@ -7,9 +7,10 @@ using Xunit;
 namespace PSPeer.Engine.Tests.Runtime.Simulated
 {
     /// <summary>
-    /// The work queue's array, grown for a burst of work, is cut back when a run ends with little pending (a network
-    /// build leaves 4 MiB of it for a few thousand timers otherwise); what is still pending runs in the same order at
-    /// the same times; a small array, or one still well used, is left as it is.
+    /// The work queue's heap array, grown for a burst of work due at many distinct ticks, is cut back when a run ends
+    /// with little pending (it would stay that long for the whole simulation otherwise); what is still pending runs in
+    /// the same order at the same times; a small array, or one still well used, is left as it is. (Work sharing a tick
+    /// shares one heap entry: see SimulationWorkQueueTests. Each item here has a tick of its own.)
     /// </summary>
     public class SimulationSchedulerTrimTests
     {
@@ -18,12 +19,12 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         {
             var sim = new Simulation();
             var log = new List<int>();
-            // A burst: 100,000 items now, and 1,000 later ones that stay pending after the first run.
-            for (int i = 0; i < 100_000; i++) sim.Schedule(TimeSpan.FromMilliseconds(1), () => { });
+            // A burst: 100,000 items within 10 ms, and 1,000 later ones that stay pending after the first run.
+            for (int i = 0; i < 100_000; i++) sim.Schedule(TimeSpan.FromTicks(1 + i), () => { });
             for (int i = 0; i < 1_000; i++)
             {
                 int id = i;
-                sim.Schedule(TimeSpan.FromMilliseconds(100 + (id * 7919) % 50), () => log.Add(id));
+                sim.Schedule(TimeSpan.FromMilliseconds(100) + TimeSpan.FromTicks((id * 7919) % 5000), () => log.Add(id));
             }
             int grown = sim.LoopScheduler.Capacity;
             Assert.True(grown >= 101_000);
@@ -34,7 +35,7 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
 
             sim.RunFor(TimeSpan.FromSeconds(1));
             // By due time, then in the order they were scheduled.
-            var expected = Enumerable.Range(0, 1_000).OrderBy(i => (i * 7919) % 50).ThenBy(i => i).ToList();
+            var expected = Enumerable.Range(0, 1_000).OrderBy(i => (i * 7919) % 5000).ThenBy(i => i).ToList();
             Assert.Equal(expected, log);
         }
 
@@ -42,13 +43,13 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         public void An_array_still_well_used_or_small_is_kept()
         {
             var sim = new Simulation();
-            for (int i = 0; i < 70_000; i++) sim.Schedule(TimeSpan.FromMilliseconds(i < 60_000 ? 1 : 100), () => { });
+            for (int i = 0; i < 70_000; i++) sim.Schedule(TimeSpan.FromTicks(i < 60_000 ? 1 + i : 1_000_000 + i), () => { });
             int grown = sim.LoopScheduler.Capacity;
             sim.RunFor(TimeSpan.FromMilliseconds(10));   // 10,000 of 131,072 still pending: more than a sixteenth
             Assert.Equal(grown, sim.LoopScheduler.Capacity);
 
             var small = new Simulation();
-            for (int i = 0; i < 5_000; i++) small.Schedule(TimeSpan.FromMilliseconds(1), () => { });
+            for (int i = 0; i < 5_000; i++) small.Schedule(TimeSpan.FromTicks(1 + i), () => { });
             int smallGrown = small.LoopScheduler.Capacity;
             small.RunFor(TimeSpan.FromMilliseconds(10));
             Assert.Equal(smallGrown, small.LoopScheduler.Capacity);
