@@ -104,6 +104,19 @@ namespace PSPeer.Engine.Runtime.Simulated
             return from.Uplink ?? (from.Uplink = Options.BandwidthBytesPerSecond == 0 ? SharedUplink : NewUplink());
         }
 
+        /// <summary>
+        /// As <see cref="GetLink(SimulatedHost, SimulatedHost)"/> to the host with index <paramref name="toIndex"/>: the
+        /// other host itself is only looked up when some pair has an override (a connection end knows its peer's host
+        /// by index; without overrides the index alone tells loopback from the uplink, and looking the host up was
+        /// one more cache miss per segment sent).
+        /// </summary>
+        internal SimulatedLink GetLink(SimulatedHost from, int toIndex)
+        {
+            if (_links.Count != 0) return GetLink(from, HostAt(toIndex));
+            if (from.Index == toIndex) return _loopback;
+            return from.Uplink ?? (from.Uplink = Options.BandwidthBytesPerSecond == 0 ? SharedUplink : NewUplink());
+        }
+
         SimulatedLink _sharedUplink;
         SimulatedLink SharedUplink => _sharedUplink ?? (_sharedUplink = NewUplink());
         SimulatedLink NewUplink() => new SimulatedLink(Options.Latency, Options.BandwidthBytesPerSecond, Options.Loss, Options.Jitter);

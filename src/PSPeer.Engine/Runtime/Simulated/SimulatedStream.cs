@@ -154,7 +154,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         internal int TrackedPrevious = -1, TrackedNext = -1;
         internal bool IsTracked;
         /// <summary>The link from this end's host to the peer's host.</summary>
-        public SimulatedLink Outbound => Network.GetLink(Host, RemoteHost);
+        public SimulatedLink Outbound => Network.GetLink(Host, _remoteHostIndex);
         public bool IsReset => _resetReason != null;
         /// <summary>Nothing more can happen on this end: it was reset, or closed here and closed by the peer.</summary>
         public bool IsFinished => IsReset || (_disposed && _finReceived);
@@ -268,42 +268,47 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>Queues the bytes on the link; returns the tick at which the last of them has left this host.</summary>
         long Send(byte[] buffer, int offset, int count)
         {
-            var scheduler = Network.Scheduler;
+            var network = Network;
             var link = Outbound;
-            long now = scheduler.Now;
+            long now = network.Scheduler.Now;
             long serialized = now;
-            int segmentSize = Network.Options.SegmentSize;
+            int segmentSize = network.Options.SegmentSize;
+            // Looked up once per write, not per segment (SimulatedNetwork.Connections: by number, see Peer).
+            var target = Peer;
             while (count > 0)
             {
                 int n = Math.Min(count, segmentSize);
-                var data = Network.SegmentBuffers.Rent(n);
+                var data = network.SegmentBuffers.Rent(n);
                 Buffer.BlockCopy(buffer, offset, data, 0, n);
                 offset += n;
                 count -= n;
-                Network.Statistics.segmentsSent++;
-                Network.Statistics.bytesSent += n;
+                network.Statistics.segmentsSent++;
+                network.Statistics.bytesSent += n;
                 serialized = Math.Max(now, link.FreeAt) + link.SerializationTicks(n);
                 link.FreeAt = serialized;
-                long arrival = serialized + link.LatencyTicks + Network.RetransmissionDelay(link) + Network.JitterDelay(link);
-                Enqueue(arrival, SegmentKind.Data, data, n);
+                long arrival = serialized + link.LatencyTicks + network.RetransmissionDelay(link) + network.JitterDelay(link);
+                Enqueue(target, arrival, SegmentKind.Data, data, n);
             }
             return serialized;
         }
 
         /// <summary>Schedules a segment no earlier than the previous one from this end: TCP never reorders.</summary>
-        void Enqueue(long arrival, SegmentKind kind, byte[] data, int length)
+        void Enqueue(long arrival, SegmentKind kind, byte[] data, int length) => Enqueue(Peer, arrival, kind, data, length);
+
+        /// <summary>As above, to <paramref name="target"/>, this end's <see cref="Peer"/> as the caller just found it.</summary>
+        void Enqueue(SimulatedStream target, long arrival, SegmentKind kind, byte[] data, int length)
         {
             if (arrival < _lastArrival) arrival = _lastArrival;
             _lastArrival = arrival;
-            var target = Peer;
+            var network = Network;
             if (target == null)
             {
                 // The other end is finished (reset, or closed both ways): what it would have dropped on arrival is dropped now.
-                if (data != null) Network.SegmentBuffers.Return(data);
+                if (data != null) network.SegmentBuffers.Return(data);
                 return;
             }
             target.Append(new InFlight { Data = data, Length = length, Kind = kind });
-            Network.Scheduler.Enqueue(arrival, ArriveCallback, target);
+            network.Scheduler.Enqueue(arrival, ArriveCallback, target);
         }
 
         /// <summary>The next segment in flight to this end has arrived.</summary>
