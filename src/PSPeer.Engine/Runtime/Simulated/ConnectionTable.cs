@@ -11,10 +11,21 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// An end gives its entry back when it is finished (nothing more can be sent to it); the slot is reused once both
     /// ends have.
     /// </summary>
+    /// <remarks>
+    /// The ends are kept in chunks of 1,024 (8 KiB each), not in one array: one array of every end of a large network
+    /// lives on the large object heap, which is old from birth, so each new (young) end written into it marked a card
+    /// for the next young collection to scan, and doubling it (to 8 MiB at 10^5 servents) allocated there again and
+    /// again, which is what starts full collections early. A chunk is young while it is being filled, as its ends are.
+    /// </remarks>
     sealed class ConnectionTable
     {
+        const int ChunkBits = 10;
+        const int ChunkSize = 1 << ChunkBits;   // ends per chunk: 512 connections
+
         readonly object _gate = new object();
-        SimulatedStream[] _ends = new SimulatedStream[256];   // [2 × slot]: the dialling end, [2 × slot + 1]: the accepted end
+        // [end >> ChunkBits][end & (ChunkSize - 1)]; end 2 × slot is the dialling end, 2 × slot + 1 the accepted end.
+        // Chunks are never replaced, only the outer array grows, so a reader on another thread sees a chunk or null.
+        SimulatedStream[][] _chunks = new SimulatedStream[16][];
         int[] _freeSlots = new int[64];
         int _freeCount;
         int _slotsUsed;
@@ -26,32 +37,40 @@ namespace PSPeer.Engine.Runtime.Simulated
             {
                 int slot;
                 if (_freeCount > 0) slot = _freeSlots[--_freeCount];
-                else
-                {
-                    slot = _slotsUsed++;
-                    if (2 * _slotsUsed > _ends.Length)
-                    {
-                        var grown = new SimulatedStream[_ends.Length * 2];
-                        _ends.CopyTo(grown, 0);
-                        Volatile.Write(ref _ends, grown);
-                    }
-                }
-                _ends[2 * slot] = client;
-                _ends[2 * slot + 1] = server;
-                return 2 * slot;
+                else slot = _slotsUsed++;
+                int end = 2 * slot;
+                var chunk = Chunk(end >> ChunkBits);
+                chunk[end & (ChunkSize - 1)] = client;
+                chunk[(end & (ChunkSize - 1)) + 1] = server;
+                return end;
             }
         }
 
+        /// <summary>The chunk with this index, made (and the outer array grown) if it is the next one.</summary>
+        SimulatedStream[] Chunk(int index)
+        {
+            var chunks = _chunks;
+            if (index == chunks.Length)
+            {
+                var grown = new SimulatedStream[chunks.Length * 2][];
+                chunks.CopyTo(grown, 0);
+                Volatile.Write(ref _chunks, grown);
+                chunks = grown;
+            }
+            return chunks[index] ?? (chunks[index] = new SimulatedStream[ChunkSize]);
+        }
+
         /// <summary>The end with this number, or null once it was released.</summary>
-        public SimulatedStream At(int end) => Volatile.Read(ref _ends)[end];
+        public SimulatedStream At(int end) => Volatile.Read(ref _chunks)[end >> ChunkBits][end & (ChunkSize - 1)];
 
         /// <summary>End <paramref name="end"/> is finished: its entry goes, and the slot too once the other end's has.</summary>
         public void Release(int end)
         {
             lock (_gate)
             {
-                _ends[end] = null;
-                if (_ends[end ^ 1] != null) return;
+                var chunk = _chunks[end >> ChunkBits];
+                chunk[end & (ChunkSize - 1)] = null;
+                if (chunk[(end ^ 1) & (ChunkSize - 1)] != null) return;
                 if (_freeCount == _freeSlots.Length) System.Array.Resize(ref _freeSlots, _freeSlots.Length * 2);
                 _freeSlots[_freeCount++] = end >> 1;
             }

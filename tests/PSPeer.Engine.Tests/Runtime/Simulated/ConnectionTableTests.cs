@@ -55,6 +55,41 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         }
 
         [Fact]
+        public void Thousands_of_connections_across_the_tables_chunks_find_their_peers_and_reuse_freed_slots()
+        {
+            var sim = new Simulation();
+            var a = sim.AddHost("a");
+            var b = sim.AddHost("b");
+            var network = a.Network;
+            var ends = new System.Collections.Generic.List<(SimulatedStream client, SimulatedStream server)>();
+            for (int i = 0; i < 3_000; i++) ends.Add(network.CreateConnection(a, b, 7000));   // 6,000 ends: several chunks
+            foreach (var (c, s) in ends)
+            {
+                Assert.Same(s, c.Peer);
+                Assert.Same(c, s.Peer);
+                Assert.Equal(c.End + 1, s.End);
+            }
+            // Every third connection goes (both ends reset); its slot is the next connection's.
+            var freed = new System.Collections.Generic.HashSet<int>();
+            for (int i = 0; i < ends.Count; i += 3)
+            {
+                freed.Add(ends[i].client.End);
+                ends[i].client.ResetBoth("test", "test");
+                Assert.Null(ends[i].client.Peer);
+                Assert.Null(ends[i].server.Peer);
+            }
+            for (int i = 0; i < freed.Count; i++)
+            {
+                var (c, s) = network.CreateConnection(a, b, 7000);
+                Assert.Contains(c.End, freed);
+                Assert.Same(s, c.Peer);
+                Assert.Same(c, s.Peer);
+            }
+            for (int i = 1; i < ends.Count; i += 3) Assert.Same(ends[i].server, ends[i].client.Peer);
+            Assert.Equal(3_000, a.OpenConnectionCount);
+        }
+
+        [Fact]
         public void Data_sent_to_an_end_reset_on_its_own_side_is_dropped_and_the_sender_stays_open()
         {
             var (sim, a, b, client, server) = Pair();
