@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace PSPeer.Engine.Runtime.Simulated
 {
     /// <summary>
@@ -12,14 +10,15 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// each size). A network build has tens of thousands of handshake heads in flight at once in each wave of links
     /// (about 18 MB of buffers at its peak): a bound of a mebibyte per size kept a few thousand of them, so every wave
     /// after the first allocated most of its buffers anew. <see cref="Trim"/> lets them all go once such a burst is
-    /// over. A buffer's spare bytes past the segment's length are never read.
+    /// over. A buffer's spare bytes past the segment's length are never read. The free buffers of a size are kept in a
+    /// ChunkedStack: a stack of a hundred thousand of them in one array went on the large object heap mid-build.
     /// </remarks>
     sealed class SegmentBufferPool
     {
         const int SmallestShift = 5;                // 32 bytes: a Gnutella header and a short query
         /// <summary>The most bytes of free buffers kept, all sizes together.</summary>
         public const long MaxRetainedBytes = 32L << 20;
-        readonly Stack<byte[]>[] _free = new Stack<byte[]>[32];
+        readonly ChunkedStack<byte[]>[] _free = new ChunkedStack<byte[]>[32];
         long _retainedBytes;
 
         /// <summary>Bytes of free buffers the pool holds now.</summary>
@@ -40,7 +39,7 @@ namespace PSPeer.Engine.Runtime.Simulated
         {
             int shift = ShiftFor(buffer.Length);
             if (1 << shift != buffer.Length) return;   // not one of ours
-            var free = _free[shift] ?? (_free[shift] = new Stack<byte[]>());
+            var free = _free[shift] ?? (_free[shift] = new ChunkedStack<byte[]>());
             if (free.Count > 0 && _retainedBytes + buffer.Length > MaxRetainedBytes) return;
             free.Push(buffer);
             _retainedBytes += buffer.Length;

@@ -387,41 +387,29 @@ namespace PSPeer.Engine.Runtime.Simulated
         // Rings of the first size, kept for the ends that get segments next: an end only holds one while something is
         // in flight to it or unread. Per thread (simulations on several threads never share one), and bounded: a 10^5
         // build has some 15,000 rings in use at its peak (a cap of 4,096 made every ring past it garbage and the next
-        // one anew), and lets its spares go when it is done (ReleaseSpareRings).
+        // one anew), and lets its spares go when it is done (ReleaseSpareRings). In a ChunkedStack: one array of that
+        // many rings went on the large object heap mid-build, which starts a full collection.
         const int RingSize = 4;
         const int MaxSpareRings = 65536;
 
         /// <summary>Lets go of this thread's spare rings (after a burst, such as a network's build).</summary>
-        internal static void ReleaseSpareRings()
-        {
-            t_spareRings = null;
-            t_spareRingCount = 0;
-        }
+        internal static void ReleaseSpareRings() => t_spareRings = null;
 
         /// <summary>How many spare rings this thread keeps (for tests).</summary>
-        internal static int SpareRingCount => t_spareRingCount;
-        [ThreadStatic] static InFlight[][] t_spareRings;
-        [ThreadStatic] static int t_spareRingCount;
+        internal static int SpareRingCount => t_spareRings?.Count ?? 0;
+        [ThreadStatic] static ChunkedStack<InFlight[]> t_spareRings;
 
         static InFlight[] RentRing()
         {
-            if (t_spareRingCount == 0) return new InFlight[RingSize];
-            var ring = t_spareRings[--t_spareRingCount];
-            t_spareRings[t_spareRingCount] = null;
-            return ring;
+            var spares = t_spareRings;
+            return spares == null || spares.Count == 0 ? new InFlight[RingSize] : spares.Pop();
         }
 
         static void ReturnRing(InFlight[] ring)
         {
             if (ring.Length != RingSize) return;   // a grown ring goes; the next end starts small
-            var spares = t_spareRings ?? (t_spareRings = new InFlight[64][]);
-            if (t_spareRingCount == spares.Length)
-            {
-                if (spares.Length == MaxSpareRings) return;
-                Array.Resize(ref t_spareRings, spares.Length * 2);
-                spares = t_spareRings;
-            }
-            spares[t_spareRingCount++] = ring;   // its entries were all cleared as they were dropped
+            var spares = t_spareRings ?? (t_spareRings = new ChunkedStack<InFlight[]>());
+            if (spares.Count < MaxSpareRings) spares.Push(ring);   // its entries were all cleared as they were dropped
         }
 
         /// <summary>Drops arrived entries with nothing left to read (a close marker) from the front.</summary>
