@@ -151,11 +151,18 @@ namespace PSPeer.Engine.Runtime.Simulated
             }
             finally
             {
-                lock (_gate) _queue.TrimIfMostlyEmpty();
+                lock (_gate)
+                {
+                    _queue.TrimIfMostlyEmpty();
+                    _queue.ReleaseLargeSpares();
+                }
                 SynchronizationContext.SetSynchronizationContext(previous);
                 Volatile.Write(ref _runningThread, null);
             }
         }
+
+        /// <summary>Entries of the queue's spare batch arrays (for tests: a run lets the large ones go as it ends).</summary>
+        internal long SpareQueueEntries { get { lock (_gate) return _queue.SpareEntries; } }
 
         /// <summary>The length of the queue's heap of batches (for tests of its trimming).</summary>
         internal int Capacity { get { lock (_gate) return _queue.Capacity; } }

@@ -77,6 +77,17 @@ namespace PSPeer.Engine.Runtime.Simulated
         /// <summary>The length of the batch heap's array (for tests of its trimming).</summary>
         public int Capacity => _heap.Length;
 
+        /// <summary>The entries of the spare arrays kept for reuse, all sizes together (for tests).</summary>
+        public long SpareEntries
+        {
+            get
+            {
+                long entries = 0;
+                for (int size = 0; size < SizeClasses; size++) entries += (long)_spareArrayCounts[size] * (FirstBatchCapacity << size);
+                return entries;
+            }
+        }
+
         /// <summary>How many batches are queued (for tests).</summary>
         public int BatchCount => _batches;
 
@@ -155,6 +166,22 @@ namespace PSPeer.Engine.Runtime.Simulated
             while (length < _batches * 4) length *= 2;
             Array.Resize(ref _heap, length);
         }
+
+        /// <summary>
+        /// Lets the spare arrays of more than 256 entries go (as a run ends): the large ones serve the bursts inside a
+        /// run (a wave of a build), and kept between runs they would be up to a mebibyte held for nothing.
+        /// </summary>
+        public void ReleaseLargeSpares()
+        {
+            for (int size = SizeClass(SmallSpareLimit) + 1; size < SizeClasses; size++)
+            {
+                if (_spareArrays[size] == null) continue;
+                Array.Clear(_spareArrays[size], 0, _spareArrayCounts[size]);
+                _spareArrayCounts[size] = 0;
+            }
+        }
+
+        const int SmallSpareLimit = 256;
 
         static int Slot(long due) => (int)((ulong)(due * unchecked((long)0x9E3779B97F4A7C15)) >> 58);   // top 6 bits: OpenSlots
 

@@ -84,6 +84,23 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         }
 
         [Fact]
+        public void A_run_that_ends_lets_the_large_spare_arrays_of_a_burst_go_and_keeps_small_ones()
+        {
+            var sim = new Simulation();
+            for (int i = 0; i < 20_000; i++) sim.Schedule(TimeSpan.FromMilliseconds(1 + i % 3), () => { });
+            var queue = new WorkQueue();
+            for (int i = 0; i < 20_000; i++) queue.Add(1 + i % 3, null, i);
+            while (queue.Count > 0) queue.Take(out _);
+            Assert.True(queue.SpareEntries > 8 * 256, $"{queue.SpareEntries} spare entries after a burst");   // what a run would end with
+
+            sim.RunFor(TimeSpan.FromSeconds(1));
+            // At most 8 spares of each size up to 256 entries: 8 × (4 + 8 + … + 256).
+            Assert.InRange(sim.LoopScheduler.SpareQueueEntries, 1, 8 * 508);
+            queue.ReleaseLargeSpares();
+            Assert.InRange(queue.SpareEntries, 1, 8 * 508);
+        }
+
+        [Fact]
         public void The_current_tick_drained_as_it_is_filled_stays_in_one_batch()
         {
             // Work at the current tick that posts more work at the same tick (continuations): one batch throughout.
