@@ -80,6 +80,17 @@ namespace PSPeer.Engine.Gnutella.Wire
             return EndpointText(value);
         }
 
+        /// <summary>
+        /// One endpoint of a header's value whose host is the IPv4 literal of <paramref name="address"/> (see
+        /// <see cref="Ipv4Literal"/>): what <see cref="HostPortValue"/> writes for that host, from the numbers.
+        /// </summary>
+        public HandshakeHeadWriter Ipv4EndpointValue(uint address, int port)
+        {
+            Reserve(Ipv4Literal.MaxLength);
+            _length += Ipv4Literal.Write(address, _buffer, _length);
+            return Raw(Colon).Number(port);
+        }
+
         public HandshakeHeadWriter Comma() => Raw(CommaByte);
 
         /// <summary>Ends a header begun with <see cref="BeginHeader"/>.</summary>
