@@ -16,9 +16,9 @@ namespace PSPeer.Engine.Gnutella
     /// Bounded: the oldest learnt is forgotten first (learning a known host again updates it in place, it does not make
     /// it newer). A host that failed is skipped until its back-off passes, doubling per failure, so a dead bootstrap
     /// entry costs a dial now and then rather than one per maintenance round.
-    /// Stored compactly, since a simulated network holds one per servent: the entries are structs in a ring in the
-    /// order they were learnt (oldest at <see cref="_oldest"/>), found by a chained hash index over the ring's slots
-    /// whose bucket heads live in the ring's entries too (slot b holds the head of bucket b, whoever occupies it); the
+    /// Stored compactly, since a simulated network holds one per servent: the entries are 8-byte structs in a ring in the
+    /// order they were learnt (oldest at <see cref="_oldest"/>); a ring of up to <see cref="IndexFrom"/> slots is searched
+    /// end to end (a few cache lines: as quick as hashing), a longer one through a chained hash index over its slots. The
     /// ring grows by doubling up to the capacity, and at capacity a new host takes the oldest one's slot. What only some
     /// hosts have (a cached Pong, a dial back-off) lives in a second array made when the first host needs it: a
     /// network build learns hosts by the million and pings or fails none of them. Nothing is allocated until the first
@@ -31,20 +31,20 @@ namespace PSPeer.Engine.Gnutella
     /// </remarks>
     sealed class HostCache
     {
-        // 12 bytes: what every host has. No hash kept: a chain is walked comparing addresses and ports, and the hash is
-        // computed again only to unlink an entry or grow the ring (a 10^5 network's caches hold ~23 hosts each, one ring
-        // per servent). Links are slot + 1 in 16 bits, so a cache holds at most MaxCapacity hosts.
+        // 8 bytes: what every host has, and nothing of the index (a 10^5 network's caches hold ~20 hosts each, one ring per
+        // servent, most of them short enough to search without one).
         struct Entry
         {
             public uint Address;              // the host's IPv4 literal's value; 0 for any other host (its HostPort is in _named)
-            public ushort Port;
-            public ushort NextInBucket;       // slot + 1 of the next entry in this entry's hash chain; 0 ends it
-            public ushort BucketHead;         // of bucket (this slot's number): slot + 1 of its chain's first entry; 0 for none
+            public ushort Port;               // 0: the slot has held no host yet (a host's port is never 0)
             public bool KnownUltrapeer;
             public bool KnownLeaf;            // linked to us as a leaf: no use dialling it for an ultrapeer link
         }
 
-        /// <summary>The most hosts a cache may hold (its links are 16 bits).</summary>
+        // Rings of up to this many slots are searched end to end; longer ones have _index.
+        internal const int IndexFrom = 32;
+
+        /// <summary>The most hosts a cache may hold (the index's links are 16 bits).</summary>
         public const int MaxCapacity = ushort.MaxValue;
 
         // What only some hosts have, by the same slot as their entry.
@@ -63,6 +63,8 @@ namespace PSPeer.Engine.Gnutella
         Entry[] _ring;      // null until the first host
         Extra[] _extras;    // null until a host has a Pong or failed; as long as the ring
         HostPort[] _named;  // null until a host that is not an IPv4 literal; as long as the ring (null for literal hosts)
+        ushort[] _index;    // null for a ring of up to IndexFrom slots; else [0, length): the head of each hash bucket,
+                            // [length, 2 length): each slot's next in its bucket's chain; each as slot + 1, 0 for none
         int _oldest;        // slot of the oldest entry
         int _count;
 
@@ -128,7 +130,6 @@ namespace PSPeer.Engine.Gnutella
             e.Port = (ushort)port;
             if (named != null) Named()[slot] = named;
             else if (_named != null) _named[slot] = null;
-            e.NextInBucket = 0;   // BucketHead stays: it is this slot's bucket's, not the entry's
             e.KnownUltrapeer = knownUltrapeer;
             e.KnownLeaf = knownLeaf && !knownUltrapeer;
             if (_extras != null) _extras[slot] = default;
@@ -486,8 +487,7 @@ namespace PSPeer.Engine.Gnutella
         // The slot of the entry for the IPv4 literal host address:port, or -1.
         int Find(uint address, int port, int hash)
         {
-            if (_ring == null) return -1;
-            for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
+            for (int slot = First(hash); slot >= 0; slot = Next(slot))
                 if (_ring[slot].Address == address && _ring[slot].Port == port) return slot;
             return -1;
         }
@@ -495,19 +495,27 @@ namespace PSPeer.Engine.Gnutella
         // The slot of the entry for the named host text[start .. start+length):port (compared ignoring case), or -1.
         int FindNamed(Text text, int start, int length, int port, int hash)
         {
-            if (_ring == null) return -1;
-            for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
+            for (int slot = First(hash); slot >= 0; slot = Next(slot))
                 if (_ring[slot].Address == 0 && _ring[slot].Port == port && text.IsIgnoringCase(start, length, _named[slot].Host)) return slot;
             return -1;
         }
 
         int FindNamed(HostPort host, int hash)
         {
-            if (_ring == null) return -1;
-            for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
+            for (int slot = First(hash); slot >= 0; slot = Next(slot))
                 if (_ring[slot].Address == 0 && _ring[slot].Port == host.Port && _named[slot].Equals(host)) return slot;
             return -1;
         }
+
+        // The slots a host of this hash may be in: every slot of a short ring (one not yet used has port 0, which no
+        // host has), the bucket's chain in a long one. -1 ends them.
+        int First(int hash)
+        {
+            if (_ring == null) return -1;
+            return _index == null ? 0 : _index[hash % _ring.Length] - 1;
+        }
+
+        int Next(int slot) => _index == null ? (slot + 1 < _ring.Length ? slot + 1 : -1) : _index[_ring.Length + slot] - 1;
 
         int Find(HostPort host)
         {
@@ -524,18 +532,20 @@ namespace PSPeer.Engine.Gnutella
 
         void Index(int slot, int hash)
         {
+            if (_index == null) return;
             int bucket = hash % _ring.Length;
-            _ring[slot].NextInBucket = _ring[bucket].BucketHead;
-            _ring[bucket].BucketHead = (ushort)(slot + 1);
+            _index[_ring.Length + slot] = _index[bucket];
+            _index[bucket] = (ushort)(slot + 1);
         }
 
         void Unindex(int slot)
         {
-            int bucket = HashAt(slot) % _ring.Length;
-            ushort next = _ring[slot].NextInBucket;
-            if (_ring[bucket].BucketHead == slot + 1) { _ring[bucket].BucketHead = next; return; }
-            for (int at = _ring[bucket].BucketHead - 1; at >= 0; at = _ring[at].NextInBucket - 1)
-                if (_ring[at].NextInBucket == slot + 1) { _ring[at].NextInBucket = next; return; }
+            if (_index == null) return;
+            int length = _ring.Length, bucket = HashAt(slot) % length;
+            ushort next = _index[length + slot];
+            if (_index[bucket] == slot + 1) { _index[bucket] = next; return; }
+            for (int at = _index[bucket] - 1; at >= 0; at = _index[length + at] - 1)
+                if (_index[length + at] == slot + 1) { _index[length + at] = next; return; }
         }
 
         // Room a list leaves beyond its own hosts: the host of the link it came with is learnt next.
@@ -567,7 +577,6 @@ namespace PSPeer.Engine.Gnutella
             {
                 int from = SlotOf(k);
                 ring[k] = _ring[from];
-                ring[k].BucketHead = 0;   // the buckets are made anew below
                 if (extras != null) extras[k] = _extras[from];
                 if (named != null) named[k] = _named[from];
             }
@@ -575,7 +584,8 @@ namespace PSPeer.Engine.Gnutella
             _extras = extras;
             _named = named;
             _oldest = 0;
-            for (int slot = 0; slot < _count; slot++) Index(slot, HashAt(slot));
+            _index = length > IndexFrom ? new ushort[2 * length] : null;
+            if (_index != null) for (int slot = 0; slot < _count; slot++) Index(slot, HashAt(slot));
         }
     }
 }
