@@ -201,35 +201,49 @@ namespace PSPeer.Engine.Gnutella
         {
             lock (_gate)
             {
-                int fresh = 0;
-                for (int pass = 0; pass < 2; pass++)
+                // First the items (read once), counting those not known; then room for those at once; then each in order.
+                var items = t_listItems ?? (t_listItems = new ListItem[20]);   // a servent reads at most 20 (twice what it lists)
+                int count = 0, fresh = 0, taken = 0;
+                for (int start = from; start <= to && taken < maxItems; taken++)
                 {
-                    int taken = 0;
-                    for (int start = from; start <= to && taken < maxItems; taken++)
+                    int comma = list.IndexOf(',', start, to);
+                    if (TryParseEndpoint(list, start, comma - start, out int hostStart, out int hostLength, out int port) && port > 0)
                     {
-                        int comma = list.IndexOf(',', start, to);
-                        if (TryParseEndpoint(list, start, comma - start, out int hostStart, out int hostLength, out int port) && port > 0)
+                        bool literal = list.TryParseIpv4(hostStart, hostLength, out uint address);
+                        if (!literal || address != 0)   // 0.0.0.0: what Add ignores
                         {
-                            bool literal = list.TryParseIpv4(hostStart, hostLength, out uint address);
-                            if (!literal || address != 0)   // 0.0.0.0: what Add ignores
-                            {
-                                int hash = literal ? HashOf(address, port) : HashOf(list, hostStart, hostLength, port);
-                                int found = literal ? Find(address, port, hash) : FindNamed(list, hostStart, hostLength, port, hash);
-                                if (pass == 0) { if (found < 0) fresh++; }
-                                else if (found >= 0) Update(found, null, knownUltrapeers, false);
-                                else Insert(address, port, literal ? null : SharedEndpoint(list, hostStart, hostLength, port, hash), hash, null, knownUltrapeers, false);
-                            }
+                            int hash = literal ? HashOf(address, port) : HashOf(list, hostStart, hostLength, port);
+                            if ((literal ? Find(address, port, hash) : FindNamed(list, hostStart, hostLength, port, hash)) < 0) fresh++;
+                            if (count == items.Length) { Array.Resize(ref items, 2 * count); t_listItems = items; }
+                            items[count++] = new ListItem { Address = address, Port = port, HostStart = hostStart, HostLength = hostLength, Hash = hash };
                         }
-                        start = comma + 1;
                     }
-                    if (pass == 0)
-                    {
-                        if (fresh == 0) return;
-                        Reserve(fresh);
-                    }
+                    start = comma + 1;
+                }
+                if (fresh == 0) return;
+                Reserve(fresh);
+                for (int i = 0; i < count; i++)
+                {
+                    var item = items[i];
+                    bool literal = item.Address != 0;
+                    // Found again: the ring may have grown, and an item may repeat one before it.
+                    int found = literal ? Find(item.Address, item.Port, item.Hash) : FindNamed(list, item.HostStart, item.HostLength, item.Port, item.Hash);
+                    if (found >= 0) Update(found, null, knownUltrapeers, false);
+                    else Insert(item.Address, item.Port, literal ? null : SharedEndpoint(list, item.HostStart, item.HostLength, item.Port, item.Hash),
+                        item.Hash, null, knownUltrapeers, false);
                 }
             }
         }
+
+        // An item of a list being learnt: an IPv4 literal's address, or (0) a name at HostStart in the list's text.
+        struct ListItem
+        {
+            public uint Address;
+            public int Port, HostStart, HostLength, Hash;
+        }
+
+        // The items of the list AddList is learning on this thread (it reads one at a time, under a cache's lock).
+        [ThreadStatic] static ListItem[] t_listItems;
 
         // text[hostStart .. +hostLength):port as a HostPort: the shared one when it is that exactly (same case), else a new one, then shared.
         static HostPort SharedEndpoint(Text text, int hostStart, int hostLength, int port, int hash)
