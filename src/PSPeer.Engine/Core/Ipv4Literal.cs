@@ -5,6 +5,8 @@ namespace PSPeer.Engine.Core
     /// leading zeros, no white space, nothing else ("10.0.0.1", not "010.0.0.1" nor " 10.0.0.1"). Only such text is read,
     /// so an address read and written again is the same text: a host cache can keep the 32 bits in place of the string
     /// and say the host exactly as it heard it, and two such hosts are the same text exactly when their values are equal.
+    /// (Gnutella.Wire.IPv4 reads any dotted quad, white space and leading zeros too, for the 4 bytes a Pong carries: text
+    /// it reads is not always the text it would write.)
     /// </summary>
     internal static class Ipv4Literal
     {
