@@ -11,10 +11,19 @@ namespace PSPeer.Engine.Core
             if (port < 0 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port is 0 to 65535.");
             Host = host;
             Port = port;
+            Ipv4Literal.TryParse(host, 0, host.Length, out _ipv4);
         }
 
         public string Host { get; }
         public int Port { get; }
+
+        // The host as an address when it is an IPv4 literal (Ipv4Literal), else 0 (also for 0.0.0.0, which no one dials):
+        // two such hosts are the same text exactly when these are equal, so they compare without reading the strings.
+        // (It fits in the object's padding: a HostPort is no larger for it.)
+        readonly uint _ipv4;
+
+        /// <summary>The host as an IPv4 address when it is written as one (see <see cref="Ipv4Literal"/>), else 0.</summary>
+        internal uint Ipv4Address => _ipv4;
 
         public static bool TryParse(string text, out HostPort endPoint)
         {
@@ -53,7 +62,14 @@ namespace PSPeer.Engine.Core
             TryParse(text, out var ep) ? ep : throw new FormatException($"'{text}' is not an endpoint: expected host:port, for example 127.0.0.1:8888.");
 
         public override string ToString() => Host.IndexOf(':') >= 0 ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
-        public bool Equals(HostPort other) => other != null && string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase) && Port == other.Port;
+        public bool Equals(HostPort other)
+        {
+            if (ReferenceEquals(this, other)) return true;
+            if (other == null || Port != other.Port) return false;
+            // A literal's text equals another host's text only when that is the same literal (digits and dots have no case).
+            if ((_ipv4 | other._ipv4) != 0) return _ipv4 == other._ipv4;
+            return string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase);
+        }
         public override bool Equals(object obj) => Equals(obj as HostPort);
         public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(Host) * 31 + Port;
     }

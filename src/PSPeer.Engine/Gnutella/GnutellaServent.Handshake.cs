@@ -19,30 +19,33 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Our own header lines, as every CONNECT and 200 of ours says them (and in this order).</summary>
         void WriteOwnHeaders(HandshakeHeadWriter writer)
         {
-            writer.Header("User-Agent", UserAgent)
-                .Header("X-Ultrapeer", IsLeaf ? "False" : "True")
+            writer.Header(IsLeaf ? LeafIntroduction : UltrapeerIntroduction)
                 .Header("Listen-IP", _listenEndPoint)
-                .Header("X-Query-Routing", "0.1")
-                // What a 0.6 peer looks for before it uses these: we answer Pings from a pong cache, understand Bye,
-                // and read (or skip) GGEP blocks in every descriptor.
-                .Header("Pong-Caching", "0.1")
-                .Header("Bye-Packet", "0.1")
-                .Header("GGEP", "0.5");
+                .Header(Capabilities);
             if (!IsLeaf)
             {
                 // Truthful: the ultrapeer links we aim for, the highest TTL + hops we let through, and what we do with
                 // queries. gtk-gnutella's leaves refuse an ultrapeer below X-Degree 16 or without X-Dynamic-Querying.
                 writer.Header("X-Degree", Degree).Header("X-Max-TTL", Options.MaxTtl);
-                if (Options.DynamicQuerying)
-                {
-                    writer.Header("X-Dynamic-Querying", "0.1")
-                        .Header("X-Ext-Probes", "0.1");   // a copy with a higher TTL after a probe is passed on, not dropped
-                }
-                if (Options.UltrapeerQueryRouting) writer.Header("X-Ultrapeer-Query-Routing", "0.1");
+                if (Options.DynamicQuerying) writer.Header(DynamicQuerying);
+                if (Options.UltrapeerQueryRouting) writer.Header(UltrapeerQueryRouting);
             }
             // "Accept-Encoding: deflate": we can read a compressed stream (said in CONNECT and in our 200 alike).
-            if (CompressionEnabled) writer.Header(LinkCompression.AcceptEncoding, LinkCompression.Deflate);
+            if (CompressionEnabled) writer.Header(AcceptsDeflate);
         }
+
+        // The lines of WriteOwnHeaders that are the same in every head (encoded once: every link writes two heads).
+        static readonly HandshakeHeadLines LeafIntroduction = HandshakeHeadWriter.Prepare("User-Agent", UserAgent, "X-Ultrapeer", "False");
+        static readonly HandshakeHeadLines UltrapeerIntroduction = HandshakeHeadWriter.Prepare("User-Agent", UserAgent, "X-Ultrapeer", "True");
+        // What a 0.6 peer looks for before it uses these: we answer Pings from a pong cache, understand Bye, and read
+        // (or skip) GGEP blocks in every descriptor.
+        static readonly HandshakeHeadLines Capabilities = HandshakeHeadWriter.Prepare(
+            "X-Query-Routing", "0.1", "Pong-Caching", "0.1", "Bye-Packet", "0.1", "GGEP", "0.5");
+        static readonly HandshakeHeadLines DynamicQuerying = HandshakeHeadWriter.Prepare(
+            "X-Dynamic-Querying", "0.1",
+            "X-Ext-Probes", "0.1");   // a copy with a higher TTL after a probe is passed on, not dropped
+        static readonly HandshakeHeadLines UltrapeerQueryRouting = HandshakeHeadWriter.Prepare("X-Ultrapeer-Query-Routing", "0.1");
+        static readonly HandshakeHeadLines AcceptsDeflate = HandshakeHeadWriter.Prepare(LinkCompression.AcceptEncoding, LinkCompression.Deflate);
 
         /// <summary>Our CONNECT head, for <see cref="SendHeadAsync"/>. Written afresh for each dial (a few hundred bytes, no
         /// strings on the way): kept per servent it would cost every node of a simulated network its size for good.</summary>
@@ -249,9 +252,12 @@ namespace PSPeer.Engine.Gnutella
             writer.Header("Remote-IP", remoteAddress);
             if (hello.Compress) writer.Header(LinkCompression.ContentEncoding, LinkCompression.Deflate);
             _hosts.WriteTryUltrapeers(writer, "X-Try-Ultrapeers", MaxTryUltrapeers, hello.Listen);   // nothing when it knows none
-            if (!IsLeaf) writer.Header("X-Ultrapeer-Needed", UltrapeerLinkCount < Options.UltrapeerLinkTarget ? "True" : "False");
+            if (!IsLeaf) writer.Header(UltrapeerLinkCount < Options.UltrapeerLinkTarget ? UltrapeerNeeded : UltrapeerNotNeeded);
             return writer;
         }
+
+        static readonly HandshakeHeadLines UltrapeerNeeded = HandshakeHeadWriter.Prepare("X-Ultrapeer-Needed", "True");
+        static readonly HandshakeHeadLines UltrapeerNotNeeded = HandshakeHeadWriter.Prepare("X-Ultrapeer-Needed", "False");
 
         /// <summary>What the accepting side takes from the initiator's confirmation, at once (the head is lent).</summary>
         struct Confirmation

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text;
 using System.Threading;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
@@ -15,30 +16,35 @@ namespace PSPeer.Engine.Gnutella
     /// Bounded: the oldest learnt is forgotten first (learning a known host again updates it in place, it does not make
     /// it newer). A host that failed is skipped until its back-off passes, doubling per failure, so a dead bootstrap
     /// entry costs a dial now and then rather than one per maintenance round.
-    /// Stored compactly, since a simulated network holds one per servent: the entries are structs in a ring in the
-    /// order they were learnt (oldest at <see cref="_oldest"/>), found by a chained hash index over the ring's slots
-    /// whose bucket heads live in the ring's entries too (slot b holds the head of bucket b, whoever occupies it); the
+    /// Stored compactly, since a simulated network holds one per servent: the entries are 8-byte structs in a ring in the
+    /// order they were learnt (oldest at <see cref="_oldest"/>); a ring of up to <see cref="IndexFrom"/> slots is searched
+    /// end to end (a few cache lines: as quick as hashing), a longer one through a chained hash index over its slots. The
     /// ring grows by doubling up to the capacity, and at capacity a new host takes the oldest one's slot. What only some
     /// hosts have (a cached Pong, a dial back-off) lives in a second array made when the first host needs it: a
     /// network build learns hosts by the million and pings or fails none of them. Nothing is allocated until the first
     /// host is learnt.
+    /// A host written as an IPv4 literal (every simulated servent's, and most live ones') is kept as its address and
+    /// port, not as a HostPort: lists are read into numbers, lookups compare numbers, the X-Try-Ultrapeers header is
+    /// written from them, and a HostPort is made (or the process's shared one found) only when one is asked for, to
+    /// dial. The entries then hold no references, so the collector need not read the rings. Any other host (a name,
+    /// IPv6) is a HostPort in a third array, made when the first such host is learnt.
     /// </remarks>
     sealed class HostCache
     {
-        // 16 bytes: what every host has. No hash kept: a chain is walked comparing ports first, and the hash is computed
-        // again only to unlink an entry or grow the ring (a 10^5 network's caches hold ~23 hosts each, one ring per servent:
-        // the hash and int links made an entry 24 bytes, 190 bytes a servent more). Links are slot + 1 in 16 bits, so
-        // a cache holds at most MaxCapacity hosts.
+        // 8 bytes: what every host has, and nothing of the index (a 10^5 network's caches hold ~20 hosts each, one ring per
+        // servent, most of them short enough to search without one).
         struct Entry
         {
-            public HostPort Host;
-            public ushort NextInBucket;       // slot + 1 of the next entry in this entry's hash chain; 0 ends it
-            public ushort BucketHead;         // of bucket (this slot's number): slot + 1 of its chain's first entry; 0 for none
+            public uint Address;              // the host's IPv4 literal's value; 0 for any other host (its HostPort is in _named)
+            public ushort Port;               // 0: the slot has held no host yet (a host's port is never 0)
             public bool KnownUltrapeer;
             public bool KnownLeaf;            // linked to us as a leaf: no use dialling it for an ultrapeer link
         }
 
-        /// <summary>The most hosts a cache may hold (its links are 16 bits).</summary>
+        // Rings of up to this many slots are searched end to end; longer ones have _index.
+        internal const int IndexFrom = 32;
+
+        /// <summary>The most hosts a cache may hold (the index's links are 16 bits).</summary>
         public const int MaxCapacity = ushort.MaxValue;
 
         // What only some hosts have, by the same slot as their entry.
@@ -56,6 +62,9 @@ namespace PSPeer.Engine.Gnutella
         readonly object _gate;
         Entry[] _ring;      // null until the first host
         Extra[] _extras;    // null until a host has a Pong or failed; as long as the ring
+        HostPort[] _named;  // null until a host that is not an IPv4 literal; as long as the ring (null for literal hosts)
+        ushort[] _index;    // null for a ring of up to IndexFrom slots; else [0, length): the head of each hash bucket,
+                            // [length, 2 length): each slot's next in its bucket's chain; each as slot + 1, 0 for none
         int _oldest;        // slot of the oldest entry
         int _count;
 
@@ -82,11 +91,12 @@ namespace PSPeer.Engine.Gnutella
             if (host == null || host.Port <= 0 || host.Host == "0.0.0.0") return;
             lock (_gate)
             {
-                int hash = HashOf(host.Host, host.Port);
-                int found = Find(host, hash);
+                uint address = host.Ipv4Address;
+                int hash = address != 0 ? HashOf(address, host.Port) : HashOf(host.Host, host.Port);
+                int found = address != 0 ? Find(address, host.Port, hash) : FindNamed(host, hash);
                 if (found >= 0) Update(found, pong, knownUltrapeer, knownLeaf);
-                // The process's shared copy when there is one: the same host learnt by many servents is one object.
-                else Insert(Shared(host), hash, pong, knownUltrapeer, knownLeaf);
+                // A name: the process's shared copy when there is one (the same host learnt by many servents is one object).
+                else Insert(address, host.Port, address != 0 ? null : Shared(host), hash, pong, knownUltrapeer, knownLeaf);
             }
         }
 
@@ -98,8 +108,8 @@ namespace PSPeer.Engine.Gnutella
             else if (knownLeaf) { e.KnownLeaf = true; e.KnownUltrapeer = false; }
         }
 
-        // Under _gate: a host not known yet, as the newest.
-        void Insert(HostPort host, int hash, Pong pong, bool knownUltrapeer, bool knownLeaf)
+        // Under _gate: a host not known yet, as the newest: an IPv4 literal's address, or (address 0) the HostPort named.
+        void Insert(uint address, int port, HostPort named, int hash, Pong pong, bool knownUltrapeer, bool knownLeaf)
         {
             int slot;
             if (_count == _capacity)
@@ -116,8 +126,10 @@ namespace PSPeer.Engine.Gnutella
                 _count++;
             }
             ref var e = ref _ring[slot];
-            e.Host = host;
-            e.NextInBucket = 0;   // BucketHead stays: it is this slot's bucket's, not the entry's
+            e.Address = address;
+            e.Port = (ushort)port;
+            if (named != null) Named()[slot] = named;
+            else if (_named != null) _named[slot] = null;
             e.KnownUltrapeer = knownUltrapeer;
             e.KnownLeaf = knownLeaf && !knownUltrapeer;
             if (_extras != null) _extras[slot] = default;
@@ -135,9 +147,9 @@ namespace PSPeer.Engine.Gnutella
                 for (int k = _count - 1; k >= 0 && result.Count < max; k--)
                 {
                     int slot = SlotOf(k);
-                    ref var e = ref _ring[slot];
-                    if (e.KnownLeaf || (_extras != null && _extras[slot].RetryAfterUtcTicks > ticks) || exclude.Contains(e.Host)) continue;
-                    result.Add(e.Host);
+                    if (_ring[slot].KnownLeaf || (_extras != null && _extras[slot].RetryAfterUtcTicks > ticks)) continue;
+                    var host = HostAt(slot);
+                    if (!exclude.Contains(host)) result.Add(host);
                 }
             }
             return result;
@@ -148,7 +160,7 @@ namespace PSPeer.Engine.Gnutella
             if (host == null) return;
             lock (_gate)
             {
-                int slot = Find(host, HashOf(host.Host, host.Port));
+                int slot = Find(host);
                 if (slot < 0) return;
                 ref var e = ref Extras()[slot];
                 e.Failures = (byte)Math.Min(e.Failures + 1, MaxFailures);
@@ -161,7 +173,7 @@ namespace PSPeer.Engine.Gnutella
             if (host == null) return;
             lock (_gate)
             {
-                int slot = Find(host, HashOf(host.Host, host.Port));
+                int slot = Find(host);
                 if (slot < 0 || _extras == null) return;
                 ref var e = ref _extras[slot];
                 e.Failures = 0;
@@ -189,32 +201,49 @@ namespace PSPeer.Engine.Gnutella
         {
             lock (_gate)
             {
-                int fresh = 0;
-                for (int pass = 0; pass < 2; pass++)
+                // First the items (read once), counting those not known; then room for those at once; then each in order.
+                var items = t_listItems ?? (t_listItems = new ListItem[20]);   // a servent reads at most 20 (twice what it lists)
+                int count = 0, fresh = 0, taken = 0;
+                for (int start = from; start <= to && taken < maxItems; taken++)
                 {
-                    int taken = 0;
-                    for (int start = from; start <= to && taken < maxItems; taken++)
+                    int comma = list.IndexOf(',', start, to);
+                    if (TryParseEndpoint(list, start, comma - start, out int hostStart, out int hostLength, out int port) && port > 0)
                     {
-                        int comma = list.IndexOf(',', start, to);
-                        if (TryParseEndpoint(list, start, comma - start, out int hostStart, out int hostLength, out int port)
-                            && port > 0 && !list.Is(hostStart, hostLength, "0.0.0.0"))   // what Add ignores
+                        bool literal = list.TryParseIpv4(hostStart, hostLength, out uint address);
+                        if (!literal || address != 0)   // 0.0.0.0: what Add ignores
                         {
-                            int hash = HashOf(list, hostStart, hostLength, port);
-                            int found = Find(list, hostStart, hostLength, port, hash);
-                            if (pass == 0) { if (found < 0) fresh++; }
-                            else if (found >= 0) Update(found, null, knownUltrapeers, false);
-                            else Insert(SharedEndpoint(list, hostStart, hostLength, port, hash), hash, null, knownUltrapeers, false);
+                            int hash = literal ? HashOf(address, port) : HashOf(list, hostStart, hostLength, port);
+                            if ((literal ? Find(address, port, hash) : FindNamed(list, hostStart, hostLength, port, hash)) < 0) fresh++;
+                            if (count == items.Length) { Array.Resize(ref items, 2 * count); t_listItems = items; }
+                            items[count++] = new ListItem { Address = address, Port = port, HostStart = hostStart, HostLength = hostLength, Hash = hash };
                         }
-                        start = comma + 1;
                     }
-                    if (pass == 0)
-                    {
-                        if (fresh == 0) return;
-                        Reserve(fresh);
-                    }
+                    start = comma + 1;
+                }
+                if (fresh == 0) return;
+                Reserve(fresh);
+                for (int i = 0; i < count; i++)
+                {
+                    var item = items[i];
+                    bool literal = item.Address != 0;
+                    // Found again: the ring may have grown, and an item may repeat one before it.
+                    int found = literal ? Find(item.Address, item.Port, item.Hash) : FindNamed(list, item.HostStart, item.HostLength, item.Port, item.Hash);
+                    if (found >= 0) Update(found, null, knownUltrapeers, false);
+                    else Insert(item.Address, item.Port, literal ? null : SharedEndpoint(list, item.HostStart, item.HostLength, item.Port, item.Hash),
+                        item.Hash, null, knownUltrapeers, false);
                 }
             }
         }
+
+        // An item of a list being learnt: an IPv4 literal's address, or (0) a name at HostStart in the list's text.
+        struct ListItem
+        {
+            public uint Address;
+            public int Port, HostStart, HostLength, Hash;
+        }
+
+        // The items of the list AddList is learning on this thread (it reads one at a time, under a cache's lock).
+        [ThreadStatic] static ListItem[] t_listItems;
 
         // text[hostStart .. +hostLength):port as a HostPort: the shared one when it is that exactly (same case), else a new one, then shared.
         static HostPort SharedEndpoint(Text text, int hostStart, int hostLength, int port, int hash)
@@ -234,8 +263,11 @@ namespace PSPeer.Engine.Gnutella
         internal static HostPort Shared(HostPort endPoint)
         {
             if (endPoint == null) return null;
-            int hash = HashOf(endPoint.Host, endPoint.Port);
-            var shared = SharedEndpoints.Find(new Text(endPoint.Host), 0, endPoint.Host.Length, endPoint.Port, hash);
+            uint address = endPoint.Ipv4Address;
+            int hash = address != 0 ? HashOf(address, endPoint.Port) : HashOf(endPoint.Host, endPoint.Port);
+            var shared = address != 0
+                ? SharedEndpoints.Find(address, endPoint.Port, hash)
+                : SharedEndpoints.Find(new Text(endPoint.Host), 0, endPoint.Host.Length, endPoint.Port, hash);
             if (shared != null) return shared;
             SharedEndpoints.Put(endPoint, hash);
             return endPoint;
@@ -251,8 +283,10 @@ namespace PSPeer.Engine.Gnutella
             endPoint = null;
             var text = new Text(bytes);
             if (!TryParseEndpoint(text, start, length, out int hostStart, out int hostLength, out int port)) return false;
-            int hash = HashOf(text, hostStart, hostLength, port);
-            endPoint = SharedEndpoints.Find(text, hostStart, hostLength, port, hash);
+            // Found by the numbers when the host is an IPv4 literal (the HostPort made of it says so too).
+            bool literal = text.TryParseIpv4(hostStart, hostLength, out uint address) && address != 0;
+            int hash = literal ? HashOf(address, port) : HashOf(text, hostStart, hostLength, port);
+            endPoint = literal ? SharedEndpoints.Find(address, port, hash) : SharedEndpoints.Find(text, hostStart, hostLength, port, hash);
             if (endPoint != null) return true;
             string host = likely != null && likely.Length == hostLength && text.Is(hostStart, hostLength, likely) ? likely : text.Substring(hostStart, hostLength);
             endPoint = new HostPort(host, port);
@@ -300,6 +334,10 @@ namespace PSPeer.Engine.Gnutella
 
             public string Substring(int start, int length) => _string != null ? _string.Substring(start, length) : Latin1.Text(_bytes, start, length);
 
+            /// <summary>Whether [start .. start+length) is an IPv4 literal (see <see cref="Ipv4Literal"/>), and its value.</summary>
+            public bool TryParseIpv4(int start, int length, out uint address) =>
+                _string != null ? Ipv4Literal.TryParse(_string, start, length, out address) : Ipv4Literal.TryParse(_bytes, start, length, out address);
+
             /// <summary>The first <paramref name="c"/> from <paramref name="start"/> before <paramref name="end"/>, or end.</summary>
             public int IndexOf(char c, int start, int end)
             {
@@ -343,11 +381,13 @@ namespace PSPeer.Engine.Gnutella
                 for (int pass = 0; pass < 2; pass++)
                     for (int k = _count - 1; k >= 0 && written < max; k--)
                     {
-                        ref var e = ref _ring[SlotOf(k)];
-                        if (e.KnownLeaf || e.KnownUltrapeer != (pass == 0) || e.Host.Equals(exclude)) continue;
+                        int slot = SlotOf(k);
+                        ref var e = ref _ring[slot];
+                        if (e.KnownLeaf || e.KnownUltrapeer != (pass == 0) || Is(slot, exclude)) continue;
                         if (written++ == 0) writer.BeginHeader(name);
                         else writer.Comma();
-                        writer.HostPortValue(e.Host);
+                        if (e.Address != 0) writer.Ipv4EndpointValue(e.Address, e.Port);
+                        else writer.HostPortValue(_named[slot]);
                     }
                 if (written > 0) writer.EndHeader();
             }
@@ -356,18 +396,22 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Up to <paramref name="max"/> hosts as "ip:port,ip:port" for X-Try-Ultrapeers (ultrapeers first).</summary>
         public string TryUltrapeersHeader(int max, HostPort exclude)
         {
-            var list = new List<string>();
+            var list = new StringBuilder();
             lock (_gate)
             {
+                int written = 0;
                 for (int pass = 0; pass < 2; pass++)
-                    for (int k = _count - 1; k >= 0 && list.Count < max; k--)
+                    for (int k = _count - 1; k >= 0 && written < max; k--)
                     {
-                        ref var e = ref _ring[SlotOf(k)];
-                        if (e.KnownLeaf || e.KnownUltrapeer != (pass == 0) || e.Host.Equals(exclude)) continue;
-                        list.Add(e.Host.ToString());
+                        int slot = SlotOf(k);
+                        ref var e = ref _ring[slot];
+                        if (e.KnownLeaf || e.KnownUltrapeer != (pass == 0) || Is(slot, exclude)) continue;
+                        if (written++ > 0) list.Append(',');
+                        if (e.Address != 0) list.Append(Ipv4Literal.Format(e.Address)).Append(':').Append(e.Port);
+                        else list.Append(_named[slot].ToString());
                     }
             }
-            return string.Join(",", list);
+            return list.ToString();
         }
 
         /// <summary>Cached pongs to answer a Ping with, newest first, not the asker's own.</summary>
@@ -380,9 +424,8 @@ namespace PSPeer.Engine.Gnutella
                 for (int k = _count - 1; k >= 0 && result.Count < max; k--)
                 {
                     int slot = SlotOf(k);
-                    ref var e = ref _ring[slot];
                     var pong = _extras[slot].Pong;
-                    if (pong != null && !e.KnownLeaf && !e.Host.Equals(exclude)) result.Add(pong);
+                    if (pong != null && !_ring[slot].KnownLeaf && !Is(slot, exclude)) result.Add(pong);
                 }
             }
             return result;
@@ -394,13 +437,38 @@ namespace PSPeer.Engine.Gnutella
             lock (_gate)
             {
                 var result = new List<HostPort>(_count);
-                for (int k = 0; k < _count; k++) result.Add(_ring[SlotOf(k)].Host);
+                for (int k = 0; k < _count; k++) result.Add(HostAt(SlotOf(k)));
                 return result;
             }
         }
 
         // Under _gate: the extras, made (as long as the ring) when the first host needs one.
         Extra[] Extras() => _extras ?? (_extras = new Extra[_ring.Length]);
+
+        // Under _gate: the named hosts, made (as long as the ring) when the first one is learnt.
+        HostPort[] Named() => _named ?? (_named = new HostPort[_ring.Length]);
+
+        // Under _gate: the host in slot as a HostPort, to dial: a name's own; an address's, the process's shared one when
+        // there is one, else one made now and shared (so every cache that hands out this host hands out one object).
+        HostPort HostAt(int slot)
+        {
+            ref var e = ref _ring[slot];
+            if (e.Address == 0) return _named[slot];
+            int hash = HashOf(e.Address, e.Port);
+            var shared = SharedEndpoints.Find(e.Address, e.Port, hash);
+            if (shared != null) return shared;
+            var made = new HostPort(Ipv4Literal.Format(e.Address), e.Port);
+            SharedEndpoints.Put(made, hash);
+            return made;
+        }
+
+        // Under _gate: whether the host in slot is other (as HostPort.Equals says), without making its HostPort.
+        bool Is(int slot, HostPort other)
+        {
+            if (other == null) return false;
+            ref var e = ref _ring[slot];
+            return e.Address != 0 ? e.Address == other.Ipv4Address && e.Port == other.Port : _named[slot].Equals(other);
+        }
 
         // The slot of the k-th oldest entry.
         int SlotOf(int k) => (_oldest + k) % _ring.Length;
@@ -412,6 +480,16 @@ namespace PSPeer.Engine.Gnutella
 
         internal static int HashOf(string host, int port) => HashOf(new Text(host), 0, host.Length, port);
 
+        // The hash of an IPv4 literal host:port, from the numbers (a multiplicative mix, so the low bits that pick a
+        // bucket depend on every bit of the address).
+        internal static int HashOf(uint address, int port)
+        {
+            uint h = (address ^ (uint)HashSeed) * 0x9E3779B1u;
+            h = (h ^ (uint)port ^ (h >> 16)) * 0x85EBCA6Bu;
+            h ^= h >> 13;
+            return (int)(h & 0x7FFFFFFF);
+        }
+
         static int HashOf(Text text, int start, int length, int port)
         {
             uint h = (uint)HashSeed ^ 2166136261;
@@ -420,41 +498,68 @@ namespace PSPeer.Engine.Gnutella
             return (int)(h & 0x7FFFFFFF);
         }
 
-        // The slot of the entry for text[start .. start+length):port (host compared ignoring case), or -1.
-        int Find(Text text, int start, int length, int port, int hash)
+        // The slot of the entry for the IPv4 literal host address:port, or -1.
+        int Find(uint address, int port, int hash)
         {
-            if (_ring == null) return -1;
-            for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
-            {
-                var host = _ring[slot].Host;
-                if (host.Port == port && text.IsIgnoringCase(start, length, host.Host)) return slot;
-            }
+            for (int slot = First(hash); slot >= 0; slot = Next(slot))
+                if (_ring[slot].Address == address && _ring[slot].Port == port) return slot;
             return -1;
         }
 
-        int Find(HostPort host, int hash)
+        // The slot of the entry for the named host text[start .. start+length):port (compared ignoring case), or -1.
+        int FindNamed(Text text, int start, int length, int port, int hash)
+        {
+            for (int slot = First(hash); slot >= 0; slot = Next(slot))
+                if (_ring[slot].Address == 0 && _ring[slot].Port == port && text.IsIgnoringCase(start, length, _named[slot].Host)) return slot;
+            return -1;
+        }
+
+        int FindNamed(HostPort host, int hash)
+        {
+            for (int slot = First(hash); slot >= 0; slot = Next(slot))
+                if (_ring[slot].Address == 0 && _ring[slot].Port == host.Port && _named[slot].Equals(host)) return slot;
+            return -1;
+        }
+
+        // The slots a host of this hash may be in: every slot of a short ring (one not yet used has port 0, which no
+        // host has), the bucket's chain in a long one. -1 ends them.
+        int First(int hash)
         {
             if (_ring == null) return -1;
-            for (int slot = _ring[hash % _ring.Length].BucketHead - 1; slot >= 0; slot = _ring[slot].NextInBucket - 1)
-                if (_ring[slot].Host.Port == host.Port && _ring[slot].Host.Equals(host)) return slot;
-            return -1;
+            return _index == null ? 0 : _index[hash % _ring.Length] - 1;
+        }
+
+        int Next(int slot) => _index == null ? (slot + 1 < _ring.Length ? slot + 1 : -1) : _index[_ring.Length + slot] - 1;
+
+        int Find(HostPort host)
+        {
+            uint address = host.Ipv4Address;
+            return address != 0 ? Find(address, host.Port, HashOf(address, host.Port)) : FindNamed(host, HashOf(host.Host, host.Port));
+        }
+
+        // The index's hash of the host in slot.
+        int HashAt(int slot)
+        {
+            ref var e = ref _ring[slot];
+            return e.Address != 0 ? HashOf(e.Address, e.Port) : HashOf(_named[slot].Host, e.Port);
         }
 
         void Index(int slot, int hash)
         {
+            if (_index == null) return;
             int bucket = hash % _ring.Length;
-            _ring[slot].NextInBucket = _ring[bucket].BucketHead;
-            _ring[bucket].BucketHead = (ushort)(slot + 1);
+            _index[_ring.Length + slot] = _index[bucket];
+            _index[bucket] = (ushort)(slot + 1);
         }
 
         void Unindex(int slot)
         {
-            var host = _ring[slot].Host;
-            int bucket = HashOf(host.Host, host.Port) % _ring.Length;
-            ushort next = _ring[slot].NextInBucket;
-            if (_ring[bucket].BucketHead == slot + 1) { _ring[bucket].BucketHead = next; return; }
-            for (int at = _ring[bucket].BucketHead - 1; at >= 0; at = _ring[at].NextInBucket - 1)
-                if (_ring[at].NextInBucket == slot + 1) { _ring[at].NextInBucket = next; return; }
+            if (_index == null) return;
+            int length = _ring.Length, bucket = HashAt(slot) % length;
+            ushort next = _index[length + slot];
+            if (_index[bucket] == slot + 1) { _index[bucket] = next; return; }
+            for (int at = _index[bucket] - 1; at >= 0; at = _index[length + at] - 1)
+                if (_index[length + at] == slot + 1) { _index[length + at] = next; return; }
         }
 
         // Room a list leaves beyond its own hosts: the host of the link it came with is learnt next.
@@ -481,21 +586,20 @@ namespace PSPeer.Engine.Gnutella
         {
             var ring = new Entry[length];
             Extra[] extras = _extras == null ? null : new Extra[length];
+            HostPort[] named = _named == null ? null : new HostPort[length];
             for (int k = 0; k < _count; k++)
             {
                 int from = SlotOf(k);
                 ring[k] = _ring[from];
-                ring[k].BucketHead = 0;   // the buckets are made anew below
                 if (extras != null) extras[k] = _extras[from];
+                if (named != null) named[k] = _named[from];
             }
             _ring = ring;
             _extras = extras;
+            _named = named;
             _oldest = 0;
-            for (int slot = 0; slot < _count; slot++)
-            {
-                var host = _ring[slot].Host;
-                Index(slot, HashOf(host.Host, host.Port));
-            }
+            _index = length > IndexFrom ? new ushort[2 * length] : null;
+            if (_index != null) for (int slot = 0; slot < _count; slot++) Index(slot, HashAt(slot));
         }
     }
 }

@@ -5,7 +5,8 @@ namespace PSPeer.Engine.Gnutella
 {
     /// <summary>
     /// HostPorts shared by every <see cref="HostCache"/> in the process, found by the host cache's hash of host:port
-    /// (a HostPort never changes, so one object serves every servent that learns that host).
+    /// (a HostPort never changes, so one object serves every servent that learns that host). An IPv4 literal host is
+    /// found by its address (no text compared), any other host by its text.
     /// </summary>
     /// <remarks>
     /// A cache of references, not a set: an endpoint may sit in any of the four slots of its set, a fifth one of the same
@@ -55,6 +56,20 @@ namespace PSPeer.Engine.Gnutella
                 var e = Volatile.Read(ref slots[i].EndPoint);
                 if (e == null) return null;   // a set fills from its first slot: nothing after an empty one
                 if (slots[i].Hash == hash && e.Port == port && text.Is(start, length, e.Host)) return e;
+            }
+            return null;
+        }
+
+        /// <summary>The shared endpoint whose host is the IPv4 literal of <paramref name="address"/> (see <see cref="HostPort.Ipv4Address"/>) and whose port is <paramref name="port"/>; null when none.</summary>
+        internal HostPort Find(uint address, int port, int hash)
+        {
+            var slots = Volatile.Read(ref _slots);
+            int first = FirstOfSet(hash, slots.Length);
+            for (int i = first; i < first + Ways; i++)
+            {
+                var e = Volatile.Read(ref slots[i].EndPoint);
+                if (e == null) return null;
+                if (slots[i].Hash == hash && e.Port == port && e.Ipv4Address == address) return e;
             }
             return null;
         }

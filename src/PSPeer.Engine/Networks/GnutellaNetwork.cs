@@ -348,12 +348,24 @@ namespace PSPeer.Engine.Networks
         HostPort AddressOf(int node)
         {
             if (!IsSimulated) return HostPort.Parse(_nodes[node].EndPoint);
+            // Found once per node and kept: a node is dialled about three times while a network builds, and finding it
+            // read its host, its servent and the servent's endpoint, each far from the last in a big network's heap. The
+            // address is its host's and the simulated port whichever servent (churn) runs there, so it never changes.
+            var addresses = _addresses ?? (_addresses = new HostPort[_nodes.Length]);
+            var address = addresses[node];
+            if (address != null) return address;
             // The servent's own listen endpoint when it is that address: a dial makes no HostPort, and the link keeps one
             // shared with the servent.
             string host = _hosts[node].HostAddress;
             var own = _nodes[node].ListenAddress;
-            return own != null && own.Port == SimulatedPort && own.Host == host ? own : new HostPort(host, SimulatedPort);
+            address = own != null && own.Port == SimulatedPort && own.Host == host ? own : new HostPort(host, SimulatedPort);
+            // Kept only once it is the servent's own (one object for the servent and every link to it).
+            if (ReferenceEquals(address, own)) addresses[node] = address;
+            return address;
         }
+
+        // Simulated: each node's address as AddressOf found it (null until it is dialled); made at the first dial.
+        HostPort[] _addresses;
 
         /// <summary>Makes planned link <paramref name="link"/>; a failure is counted, not thrown (a network tolerates a missing link).</summary>
         async Task LinkAsync(int link, CancellationToken cancellationToken = default)

@@ -64,5 +64,32 @@ namespace PSPeer.Engine.Tests.Core
 
         [Fact]
         public void FormatsIPv6InBrackets() => Assert.Equal("[::1]:80", new HostPort("::1", 80).ToString());
+
+        [Theory]
+        [InlineData("10.0.0.1", "10.0.0.1", true)]
+        [InlineData("10.0.0.1", "010.0.0.1", false)]       // another text, so another host, as it always was
+        [InlineData("010.0.0.1", "010.0.0.1", true)]
+        [InlineData("0.0.0.0", "0.0.0.0", true)]
+        [InlineData("10.0.0.1", "10.0.0.2", false)]
+        [InlineData("Host.Example", "host.example", true)]
+        [InlineData("fe80::1", "FE80::1", true)]
+        [InlineData("10.0.0.1", "host.example", false)]
+        public void Hosts_are_equal_exactly_when_their_texts_are_ignoring_case(string a, string b, bool equal)
+        {
+            var x = new HostPort(a, 6346);
+            var y = new HostPort(b, 6346);
+            Assert.Equal(equal, x.Equals(y));
+            Assert.Equal(equal, y.Equals(x));
+            if (equal) Assert.Equal(x.GetHashCode(), y.GetHashCode());
+            Assert.False(x.Equals(new HostPort(b, 6347)));
+        }
+
+        [Fact]
+        public void An_ipv4_literal_host_knows_its_address()
+        {
+            Assert.Equal(0x0A000001u, new HostPort("10.0.0.1", 1).Ipv4Address);
+            Assert.Equal(0u, new HostPort("010.0.0.1", 1).Ipv4Address);
+            Assert.Equal(0u, new HostPort("host.example", 1).Ipv4Address);
+        }
     }
 }

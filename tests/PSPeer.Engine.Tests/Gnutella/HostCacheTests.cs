@@ -248,6 +248,20 @@ namespace PSPeer.Engine.Tests.Gnutella
         }
 
         [Fact]
+        public void A_list_longer_than_a_handshake_reads_is_learnt_whole_when_its_bound_allows()
+        {
+            // Its items are read once and kept for the second step, however many the bound lets in.
+            var cache = new HostCache(100);
+            string list = string.Join(",", Enumerable.Range(1, 45).Select(i => H(i).ToString())) + "," + H(3) + ",peer.example:6346," + H(46);
+            cache.AddList(list, 47, knownUltrapeers: false);
+            Assert.Equal(Enumerable.Range(1, 45).Select(H).Concat(new[] { new HostPort("peer.example", 6346) }), cache.OldestFirst());
+            var bytes = System.Text.Encoding.ASCII.GetBytes(list);
+            var fromBytes = new HostCache(100);
+            fromBytes.AddList(bytes, 0, bytes.Length, 48, knownUltrapeers: false);
+            Assert.Equal(cache.OldestFirst().Concat(new[] { H(46) }), fromBytes.OldestFirst());
+        }
+
+        [Fact]
         public void Our_list_is_written_into_a_head_as_the_header_string_says_it()
         {
             var cache = new HostCache(100);

@@ -56,11 +56,27 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>"Name: host:port" ("[host]:port" for IPv6), as <see cref="HostPort.ToString"/> writes it, without the string.</summary>
         public HandshakeHeadWriter Header(string name, HostPort value)
         {
-            try { GnutellaHandshake.CheckHeader(name, value.Host); }
+            uint address = value.Ipv4Address;
+            try { GnutellaHandshake.CheckHeader(name, address != 0 ? "" : value.Host); }   // a literal has no CR or LF
             catch (ArgumentException) { _inUse = false; throw; }
             Text(name).Raw(Separator);
-            return EndpointText(value).Raw(LineEnd);
+            return (address != 0 ? Ipv4EndpointValue(address, value.Port) : EndpointText(value)).Raw(LineEnd);
         }
+
+        /// <summary>
+        /// "Name: value" lines (names and values in turn) checked and encoded once, for <see cref="Header(HandshakeHeadLines)"/>;
+        /// throws as <see cref="Header(string, string)"/> would.
+        /// </summary>
+        public static HandshakeHeadLines Prepare(params string[] namesAndValues)
+        {
+            if (namesAndValues.Length % 2 != 0) throw new ArgumentException("Header names and values come in pairs.", nameof(namesAndValues));
+            var writer = new HandshakeHeadWriter();   // its own: never this thread's, which may be half way through a head
+            for (int i = 0; i + 1 < namesAndValues.Length; i += 2) writer.Header(namesAndValues[i], namesAndValues[i + 1]);
+            return new HandshakeHeadLines(writer.Bytes());
+        }
+
+        /// <summary>Lines made by <see cref="Prepare"/>, as they are.</summary>
+        public HandshakeHeadWriter Header(HandshakeHeadLines lines) => Raw(lines.Bytes);
 
         // A header whose value is written in parts (a list of endpoints): BeginHeader, values and commas, EndHeader.
 
@@ -78,6 +94,17 @@ namespace PSPeer.Engine.Gnutella.Wire
             try { GnutellaHandshake.CheckField(value.Host, "header value"); }
             catch (ArgumentException) { _inUse = false; throw; }
             return EndpointText(value);
+        }
+
+        /// <summary>
+        /// One endpoint of a header's value whose host is the IPv4 literal of <paramref name="address"/> (see
+        /// <see cref="Ipv4Literal"/>): what <see cref="HostPortValue"/> writes for that host, from the numbers.
+        /// </summary>
+        public HandshakeHeadWriter Ipv4EndpointValue(uint address, int port)
+        {
+            Reserve(Ipv4Literal.MaxLength);
+            _length += Ipv4Literal.Write(address, _buffer, _length);
+            return Raw(Colon).Number(port);
         }
 
         public HandshakeHeadWriter Comma() => Raw(CommaByte);
