@@ -120,6 +120,7 @@ namespace PSPeer.Engine.Gnutella
                 byte[] frame = null;
                 foreach (var l in System.Threading.Volatile.Read(ref _ultrapeerLinks))
                 {
+                    if (l == null) break;   // the links end at the first empty entry
                     if (l == from) continue;
                     // The last hop: an ultrapeer whose last-hop QRP table cannot match would only drop it.
                     if (header.Ttl == 1 && SkipsLastHop(l, query))
@@ -150,13 +151,14 @@ namespace PSPeer.Engine.Gnutella
         int DeliverToLeaves(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload)
         {
             var leaves = System.Threading.Volatile.Read(ref _leaves);
-            if (leaves.Length == 0) return 0;
+            if (leaves.Length == 0 || leaves[0].Link == null) return 0;
             var fold = FoldOf(query);
             int delivered = 0, filtered = 0;
             byte[] frame = null;
             for (int i = 0; i < leaves.Length; i++)
             {
                 var l = leaves[i].Link;
+                if (l == null) break;   // the leaves end at the first empty entry
                 if (l == from) continue;
                 bool may = false;
                 // A fold that cannot match rules its table out without reading the link or the table

@@ -135,6 +135,7 @@ namespace PSPeer.Engine.Gnutella
             var frame = GnutellaCodec.Encode(header, payload);
             foreach (var l in Volatile.Read(ref _ultrapeerLinks))
             {
+                if (l == null) break;   // the links end at the first empty entry
                 if (ttl == 1 && SkipsLastHop(l, query)) { Counters.Add(ref Counters.queriesSkippedLastHop); continue; }
                 if (l.Send(frame, GnutellaPayloadType.Query) && oneUltrapeer) break;
             }
