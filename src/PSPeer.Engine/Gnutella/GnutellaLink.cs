@@ -69,6 +69,7 @@ namespace PSPeer.Engine.Gnutella
             DynamicQuerying = 16,
             UltrapeerQueryRouting = 32,
             AcceptsBye = 64,
+            CopiesWrites = 128,           // what it writes is copied before the write returns (see CopiesWrites)
         }
 
         bool Has(LinkTraits trait) => (_traits & trait) != 0;
@@ -91,6 +92,8 @@ namespace PSPeer.Engine.Gnutella
             _connection = connection.Settle();
             _stream = connection.Stream;
             _counters = counters;
+            // A deflater reads the plain bytes whole before anything is written, as a copying stream does.
+            Set(LinkTraits.CopiesWrites, _stream is ICopyingWriteStream || compressSending);
             ListenEndPoint = listenEndPoint;
             Set(LinkTraits.RemoteIsUltrapeer, remoteIsUltrapeer);
             Set(LinkTraits.Outgoing, outgoing);
@@ -148,12 +151,18 @@ namespace PSPeer.Engine.Gnutella
         // What goes on the wire for a batch of whole descriptors. Only the writer calls it (Write, or the Bye, each
         // holding the writer's turn), so the compressor needs no lock: Release and Dispose touch it only between turns,
         // and routing threads queueing descriptors are never held up behind a compression.
-        byte[] Encode(byte[] plain)
+        byte[] Encode(byte[] plain, int count)
         {
-            if (Deflater == null) return plain;
             Interlocked.Increment(ref _compression.BatchesSinceIdleCheck);
-            return Deflater.Compress(plain, 0, plain.Length);
+            return Deflater.Compress(plain, 0, count);
         }
+
+        /// <summary>
+        /// What this link writes is copied before the write returns (a simulated end's stream copies it into segments
+        /// in flight; a deflater reads it whole): a descriptor may be sent from a buffer the sender reuses at once
+        /// (<see cref="SendFrom"/>).
+        /// </summary>
+        public bool CopiesWrites => Has(LinkTraits.CopiesWrites);
 
         /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>
         public HostPort ListenEndPoint { get; }
@@ -240,12 +249,25 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>Queues a whole descriptor (header + payload); false when the link is closed or its queue is full.</summary>
-        public bool Send(byte[] frame, GnutellaPayloadType type)
+        public bool Send(byte[] frame, GnutellaPayloadType type) => Send(frame, frame.Length, type, borrowed: false);
+
+        /// <summary>
+        /// As <see cref="Send(byte[], GnutellaPayloadType)"/>, for a descriptor in the first <paramref name="count"/> bytes
+        /// of a buffer the caller reuses once this returns. Only for a link that <see cref="CopiesWrites"/>: written from
+        /// the buffer when the link is idle, copied to an array of its own when it has to wait in the queue.
+        /// </summary>
+        public bool SendFrom(byte[] buffer, int count, GnutellaPayloadType type)
+        {
+            if (!CopiesWrites) throw new InvalidOperationException("This link's writes may keep the buffer they are given: send an array of the frame's own.");
+            return Send(buffer, count, type, borrowed: true);
+        }
+
+        bool Send(byte[] frame, int count, GnutellaPayloadType type, bool borrowed)
         {
             using (SendLocked())
             {
                 if (_isClosed) return false;
-                if (_queuedBytes + frame.Length > MaxQueuedBytes)
+                if (_queuedBytes + count > MaxQueuedBytes)
                 {
                     _counters.Add(ref _counters.messagesDroppedQueueFull);
                     return false;
@@ -254,21 +276,28 @@ namespace PSPeer.Engine.Gnutella
                 // Idle (not writing, not deferred) means nothing is queued: the frame is the next write.
                 if (_writing || _deferred)
                 {
-                    EnqueueLocked(frame);
+                    EnqueueLocked(borrowed ? Copy(frame, count) : frame);
                     return true;
                 }
                 var batch = IsLive ? SendBatch.Current : null;
                 if (batch != null)
                 {
-                    EnqueueLocked(frame);
+                    EnqueueLocked(borrowed ? Copy(frame, count) : frame);
                     _deferred = true;
                     batch.Defer(this);
                     return true;
                 }
                 _writing = true;
             }
-            Write(frame);
+            Write(frame, count);
             return true;
+        }
+
+        static byte[] Copy(byte[] buffer, int count)
+        {
+            var copy = new byte[count];
+            Buffer.BlockCopy(buffer, 0, copy, 0, count);
+            return copy;
         }
 
         /// <summary>
@@ -312,27 +341,36 @@ namespace PSPeer.Engine.Gnutella
                 if (_writing || _isClosed || QueueEmptyLocked) return;
                 _writing = true;
             }
-            Write(null);
+            Write(null, 0);
         }
 
         /// <summary>
-        /// The writer, run by whoever took the writer's turn (_writing): <paramref name="chunk"/> (when the send found the
-        /// link idle), then whatever queued meanwhile, until the queue is empty. Writes and flushes that complete at once
+        /// The writer, run by whoever took the writer's turn (_writing): the first <paramref name="count"/> bytes of
+        /// <paramref name="chunk"/> (when the send found the link idle), then whatever queued meanwhile, until the queue
+        /// is empty. Writes and flushes that complete at once
         /// (a simulated link with room, often a socket) are done right here, with no async frame; the first one that has
         /// to wait hands the turn to <see cref="ResumeAfterAsync"/>, which comes back here once it has completed.
         /// </summary>
-        void Write(byte[] chunk)
+        void Write(byte[] chunk, int count)
         {
             try
             {
                 var stream = _stream;
                 while (true)
                 {
-                    if (chunk == null && (chunk = NextChunk()) == null) return;
-                    chunk = Encode(chunk);
+                    if (chunk == null)
+                    {
+                        if ((chunk = NextChunk()) == null) return;
+                        count = chunk.Length;
+                    }
+                    if (Deflater != null)
+                    {
+                        chunk = Encode(chunk, count);
+                        count = chunk.Length;
+                    }
                     _counters.Add(ref _counters.linkWrites);
                     // No token: closing the link disposes the connection, which fails a write in progress.
-                    var write = stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    var write = stream.WriteAsync(chunk, 0, count, CancellationToken.None);
                     chunk = null;
                     if (write.Status != TaskStatus.RanToCompletion)
                     {
@@ -367,7 +405,7 @@ namespace PSPeer.Engine.Gnutella
                 WriteFailed();
                 return;
             }
-            Write(null);
+            Write(null, 0);
         }
 
         /// <summary>What the writer writes next; null when nothing is queued (or the link closed): the writer's turn ends.</summary>
@@ -628,7 +666,7 @@ namespace PSPeer.Engine.Gnutella
                     _counters.CountSent(GnutellaPayloadType.Bye);
                     try
                     {
-                        frame = Encode(frame);
+                        if (Deflater != null) frame = Encode(frame, frame.Length);
                         await _stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
                         await _stream.FlushAsync(CancellationToken.None);
                     }

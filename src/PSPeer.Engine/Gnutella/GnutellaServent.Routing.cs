@@ -14,8 +14,9 @@ namespace PSPeer.Engine.Gnutella
     /// TTL and hops: on arrival a descriptor's TTL + hops is clamped to MaxTtl, then it ages one hop (TTL - 1,
     /// hops + 1) before anything else. So hops is the distance it has travelled to us (a neighbour's QueryHit arrives
     /// with hops 1, which is the Hops of the SearchHit), and a query is forwarded only while its aged TTL is above 0.
-    /// Hot path: events are formatted only when someone watches (HasEventObservers); one frame is built per
-    /// forwarded descriptor and shared by every link it goes out on.
+    /// Hot path: events are formatted only when someone watches (HasEventObservers); one frame is laid out per
+    /// forwarded descriptor and shared by every link it goes out on (<see cref="OutgoingFrame"/>: in a buffer the
+    /// thread reuses, for links whose writes are copied).
     /// </remarks>
     public sealed partial class GnutellaServent
     {
@@ -117,7 +118,7 @@ namespace PSPeer.Engine.Gnutella
             int forwarded = 0, toLeavesCount = 0;
             if (header.Ttl > 0)
             {
-                byte[] frame = null;
+                OutgoingFrame frame = null;   // laid out for the first link it goes to, and shared by the others
                 foreach (var l in System.Threading.Volatile.Read(ref _ultrapeerLinks))
                 {
                     if (l == null) break;   // the links end at the first empty entry
@@ -128,9 +129,10 @@ namespace PSPeer.Engine.Gnutella
                         Counters.Add(ref Counters.queriesSkippedLastHop);
                         continue;
                     }
-                    if (frame == null) frame = GnutellaCodec.Encode(header, payload);
-                    if (l.Send(frame, GnutellaPayloadType.Query)) forwarded++;
+                    if (frame == null) frame = OutgoingFrame.Rent().Of(header, payload);
+                    if (frame.SendTo(l, GnutellaPayloadType.Query)) forwarded++;
                 }
+                frame?.Return();
                 Counters.Add(ref Counters.queriesForwarded, forwarded);
                 toLeavesCount = toLeaves ? DeliverToLeaves(from, header, query, payload) : 0;
             }
@@ -154,7 +156,7 @@ namespace PSPeer.Engine.Gnutella
             if (leaves.Length == 0 || leaves[0].Link == null) return 0;
             var fold = FoldOf(query);
             int delivered = 0, filtered = 0;
-            byte[] frame = null;
+            OutgoingFrame frame = null;
             for (int i = 0; i < leaves.Length; i++)
             {
                 var l = leaves[i].Link;
@@ -178,10 +180,11 @@ namespace PSPeer.Engine.Gnutella
                 {
                     var last = header;
                     last.Ttl = 1;
-                    frame = GnutellaCodec.Encode(last, payload);
+                    frame = OutgoingFrame.Rent().Of(last, payload);
                 }
-                if (l.Send(frame, GnutellaPayloadType.Query)) delivered++;
+                if (frame.SendTo(l, GnutellaPayloadType.Query)) delivered++;
             }
+            frame?.Return();
             Counters.Add(ref Counters.queriesFilteredByQrp, filtered);
             Counters.Add(ref Counters.queriesDeliveredToLeaves, delivered);
             return delivered;
@@ -265,7 +268,7 @@ namespace PSPeer.Engine.Gnutella
                 return;
             }
             var back = from as GnutellaLink;
-            if (back == null || back.IsClosed || header.Ttl == 0 || !back.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.QueryHit))
+            if (back == null || back.IsClosed || header.Ttl == 0 || !OutgoingFrame.Send(back, header, message.PayloadBytes, GnutellaPayloadType.QueryHit))
             {
                 Counters.Add(ref Counters.hitsDroppedUnknownQuery);
                 if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "the reverse path is gone", RouteData(header));
@@ -315,7 +318,7 @@ namespace PSPeer.Engine.Gnutella
             using (Locked(_gate)) known = PingRoutes.TryGet(header.Id, out from);
             if (!known || ReferenceEquals(from, Self)) return;
             var back = from as GnutellaLink;
-            if (back != null && !back.IsClosed && header.Ttl > 0) back.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Pong);
+            if (back != null && !back.IsClosed && header.Ttl > 0) OutgoingFrame.Send(back, header, message.PayloadBytes, GnutellaPayloadType.Pong);
         }
 
         void OnPush(GnutellaLink link, GnutellaMessage message)
@@ -335,7 +338,7 @@ namespace PSPeer.Engine.Gnutella
             using (Locked(_gate)) known = PushRoutes.TryGet(push.ServentId, out to);
             var next = to as GnutellaLink;
             if (!known || next == null || next == link || next.IsClosed || header.Ttl == 0) return;
-            next.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Push);
+            OutgoingFrame.Send(next, header, message.PayloadBytes, GnutellaPayloadType.Push);
         }
 
         void OnRouteTableUpdate(GnutellaLink link, GnutellaMessage message)

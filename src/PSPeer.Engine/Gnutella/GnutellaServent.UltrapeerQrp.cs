@@ -67,10 +67,14 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Sends <paramref name="table"/> (ours, or our last-hop table) as a reset and its patches.</summary>
         void SendTable(GnutellaLink link, QueryRouteTable table)
         {
-            // The table's own array of updates, only read here (see QueryRouteTable.SharedUpdates).
-            var updates = table.SharedUpdates(QrpPatchBytes);
-            for (int i = 0; i < updates.Length; i++)
-                link.Send(GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, updates[i]), GnutellaPayloadType.RouteTableUpdate);
+            // The table's own payloads of its updates, only read here (see QueryRouteTable.SharedUpdatePayloads): each
+            // goes out behind a header with a GUID of its own, from the thread's frame.
+            var payloads = table.SharedUpdatePayloads(QrpPatchBytes);
+            for (int i = 0; i < payloads.Length; i++)
+            {
+                var header = new DescriptorHeader(GnutellaGuid.New(Runtime.Random), GnutellaPayloadType.RouteTableUpdate, 1, 0, payloads[i].Length);
+                OutgoingFrame.Send(link, header, payloads[i], GnutellaPayloadType.RouteTableUpdate);
+            }
         }
 
         /// <summary>Our files or a leaf's table changed: in a moment, rebuild our last-hop table and send it if it differs.</summary>

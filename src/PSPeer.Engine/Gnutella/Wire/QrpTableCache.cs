@@ -17,11 +17,11 @@ namespace PSPeer.Engine.Gnutella.Wire
         // servents can make a live process hold here to 32 MiB.
         const int MaxRememberedPatchBytes = 4096;
         static readonly object Gate = new object();
-        static readonly Dictionary<Key, RouteTableUpdate[]> Sent = new Dictionary<Key, RouteTableUpdate[]>();
+        static readonly Dictionary<Key, QueryRouteTable.EncodedUpdates> Sent = new Dictionary<Key, QueryRouteTable.EncodedUpdates>();
         static readonly Dictionary<Key, int[]> Decoded = new Dictionary<Key, int[]>();
 
-        /// <summary>The updates for a sparse table of 2^bits slots, made by <paramref name="build"/> on a miss.</summary>
-        public static RouteTableUpdate[] Updates(int bits, int maxPatchBytes, int[] slots, Func<RouteTableUpdate[]> build)
+        /// <summary>The updates (and their payloads) for a sparse table of 2^bits slots, made by <paramref name="build"/> on a miss.</summary>
+        public static QueryRouteTable.EncodedUpdates Updates(int bits, int maxPatchBytes, int[] slots, Func<QueryRouteTable.EncodedUpdates> build)
         {
             var key = new Key(bits, maxPatchBytes, Bytes(slots));
             lock (Gate) if (Sent.TryGetValue(key, out var known)) return known;

@@ -42,14 +42,25 @@ namespace PSPeer.Engine.Gnutella.Wire
         bool _resetSeenWithoutPatches;
 
         // ToUpdates is asked once per ultrapeer link; the compressed table is kept until the table changes. One
-        // immutable object, swapped whole, so concurrent ToUpdates calls on a finished table stay safe.
-        sealed class UpdateCache
+        // immutable object, swapped whole, so concurrent ToUpdates calls on a finished table stay safe; a sparse table's
+        // is the one every table of the same slots shares (QrpTableCache).
+        volatile EncodedUpdates _cachedUpdates;
+
+        /// <summary>The updates that send a table, and each one's payload bytes (a sender puts a header of its own before them).</summary>
+        internal sealed class EncodedUpdates
         {
-            public UpdateCache(int maxPatchBytes, RouteTableUpdate[] updates) { MaxPatchBytes = maxPatchBytes; Updates = updates; }
+            public EncodedUpdates(int maxPatchBytes, RouteTableUpdate[] updates)
+            {
+                MaxPatchBytes = maxPatchBytes;
+                Updates = updates;
+                Payloads = new byte[updates.Length][];
+                for (int i = 0; i < updates.Length; i++) Payloads[i] = GnutellaCodec.EncodePayload(updates[i]);
+            }
+
             public readonly int MaxPatchBytes;
             public readonly RouteTableUpdate[] Updates;
+            public readonly byte[][] Payloads;
         }
-        volatile UpdateCache _cachedUpdates;
 
         public QueryRouteTable(int bits = 16)
         {
@@ -332,22 +343,29 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// slots when sparse), for a sender that only reads it. A leaf sends its table to each of its ultrapeers, and
         /// a copy, an enumerator and a closure per link were a network build's garbage for nothing.
         /// </summary>
-        internal RouteTableUpdate[] SharedUpdates(int maxPatchBytes)
+        internal RouteTableUpdate[] SharedUpdates(int maxPatchBytes) => Encoded(maxPatchBytes).Updates;
+
+        /// <summary>
+        /// The payload bytes of each of <see cref="SharedUpdates"/>, kept with them (and as shared): a sender lays a header
+        /// of its own before each, and encodes nothing per link. Only read.
+        /// </summary>
+        internal byte[][] SharedUpdatePayloads(int maxPatchBytes) => Encoded(maxPatchBytes).Payloads;
+
+        EncodedUpdates Encoded(int maxPatchBytes)
         {
             if (maxPatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxPatchBytes));
             var cache = _cachedUpdates;
-            if (cache == null || cache.MaxPatchBytes != maxPatchBytes)
-                _cachedUpdates = cache = new UpdateCache(maxPatchBytes, MakeUpdates(maxPatchBytes));
-            return cache.Updates;
+            if (cache == null || cache.MaxPatchBytes != maxPatchBytes) _cachedUpdates = cache = MakeUpdates(maxPatchBytes);
+            return cache;
         }
 
-        // Apart from SharedUpdates, so that the closure is made only when the updates are (a method's closure is made
+        // Apart from Encoded, so that the closure is made only when the updates are (a method's closure is made
         // where its scope begins, whether or not the lambda is reached).
-        RouteTableUpdate[] MakeUpdates(int maxPatchBytes) =>
+        EncodedUpdates MakeUpdates(int maxPatchBytes) =>
             // A sparse table's updates are shared by every table with the same slots (all the leaves without files).
             _table is int[] sparse
-                ? QrpTableCache.Updates(_bits, maxPatchBytes, sparse, () => BuildUpdates(maxPatchBytes))
-                : BuildUpdates(maxPatchBytes);
+                ? QrpTableCache.Updates(_bits, maxPatchBytes, sparse, () => new EncodedUpdates(maxPatchBytes, BuildUpdates(maxPatchBytes)))
+                : new EncodedUpdates(maxPatchBytes, BuildUpdates(maxPatchBytes));
 
         RouteTableUpdate[] BuildUpdates(int maxPatchBytes)
         {

@@ -46,6 +46,20 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         }
 
         [Fact]
+        public void Each_update_s_payload_is_encoded_once_and_shared_by_every_table_of_the_same_slots()
+        {
+            var leaf = Leaf("hey jude.mp3", "let it be.ogg");
+            var payloads = leaf.SharedUpdatePayloads(4096);
+            var updates = leaf.SharedUpdates(4096);
+            Assert.Equal(updates.Length, payloads.Length);
+            for (int i = 0; i < updates.Length; i++) Assert.Equal(GnutellaCodec.EncodePayload(updates[i]), payloads[i]);
+            Assert.Same(payloads, leaf.SharedUpdatePayloads(4096));
+            Assert.Same(payloads, Leaf("hey jude.mp3", "let it be.ogg").SharedUpdatePayloads(4096));   // sparse: one per process
+            leaf.AddFileName("yesterday.flac");
+            Assert.NotSame(payloads, leaf.SharedUpdatePayloads(4096));
+        }
+
+        [Fact]
         public void A_table_that_changes_gets_new_shared_updates()
         {
             var leaf = Leaf("hey jude.mp3");
