@@ -34,8 +34,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         int _nextSequence;       // 0 = no sequence open
         int _sequenceSize;
         byte _compressor, _entryBits;
-        // The sequence's patch data so far: one byte[] (a leaf's table is one patch), a List<byte[]> from the second
-        // patch on. A list per sequence received was an ultrapeer's garbage for every leaf that linked to it.
+        // The sequence's patches so far (their data is read where it is, see QrpPatch.SetData): one QrpPatch (a leaf's
+        // table is one patch), a List<QrpPatch> from the second patch on. A list per sequence received was an
+        // ultrapeer's garbage for every leaf that linked to it.
         object _chunks;
         int _chunkBytes;
         bool _resetSeen;
@@ -459,36 +460,43 @@ namespace PSPeer.Engine.Gnutella.Wire
 
             int rawLength = (1 << _pendingBits) / 8 * _entryBits;
             int limit = _compressor == QrpPatch.NoCompressor ? rawLength : rawLength + rawLength / 16 + 1024;
-            var data = patch.Data ?? new byte[0];
-            if (_chunkBytes + data.Length > limit) throw new GnutellaProtocolException($"QRP patch data exceeds the {limit} bytes a {1 << _pendingBits}-slot table can need");
-            if (_chunks == null) _chunks = data;
-            else if (_chunks is List<byte[]> more) more.Add(data);
-            else _chunks = new List<byte[]> { (byte[])_chunks, data };
-            _chunkBytes += data.Length;
+            if (_chunkBytes + patch.DataCount > limit) throw new GnutellaProtocolException($"QRP patch data exceeds the {limit} bytes a {1 << _pendingBits}-slot table can need");
+            if (_chunks == null) _chunks = patch;
+            else if (_chunks is List<QrpPatch> more) more.Add(patch);
+            else _chunks = new List<QrpPatch> { (QrpPatch)_chunks, patch };
+            _chunkBytes += patch.DataCount;
 
             if (_nextSequence < _sequenceSize) { _nextSequence++; return; }
 
-            byte[] all;
-            if (_chunks is byte[] only) all = only;
+            // The sequence's data where it is when it is one patch's; else its patches' data end to end.
+            byte[] buffer;
+            int offset;
+            if (_chunks is QrpPatch only)
+            {
+                buffer = only.DataBuffer;
+                offset = only.DataOffset;
+            }
             else
             {
-                all = new byte[_chunkBytes];
+                buffer = new byte[_chunkBytes];
+                offset = 0;
                 int o = 0;
-                foreach (var c in (List<byte[]>)_chunks) { Buffer.BlockCopy(c, 0, all, o, c.Length); o += c.Length; }
+                foreach (var c in (List<QrpPatch>)_chunks) { Buffer.BlockCopy(c.DataBuffer, c.DataOffset, buffer, o, c.DataCount); o += c.DataCount; }
             }
             // After a reset, a sequence that arrived whole before (the same empty table from every leaf) decodes as it did.
             bool afterReset = _resetSeen;
-            if (afterReset && QrpTableCache.TryDecoded(_pendingBits, _infinity, _entryBits, _compressor, all, out int[] known))
+            if (afterReset && QrpTableCache.TryDecoded(_pendingBits, _infinity, _entryBits, _compressor, buffer, offset, _chunkBytes, out int[] known))
                 _table = known;
             else
             {
+                var all = Exactly(buffer, offset, _chunkBytes);
                 byte[] deltas = _compressor == QrpPatch.ZlibCompressor ? Zlib.Decompress(all, rawLength, Scratch(rawLength)) : all;
                 if (deltas.Length < rawLength || (_compressor != QrpPatch.ZlibCompressor && deltas.Length != rawLength))
                     throw new GnutellaProtocolException($"QRP patch holds {deltas.Length} bytes of entries, {rawLength} expected");
                 if (afterReset)
                 {
                     var decoded = FromDeltas(1 << _pendingBits, deltas, _entryBits);
-                    if (decoded is int[] sparse) QrpTableCache.RememberDecoded(_pendingBits, _infinity, _entryBits, _compressor, all, sparse);
+                    if (decoded is int[] sparse) QrpTableCache.RememberDecoded(_pendingBits, _infinity, _entryBits, _compressor, all, 0, all.Length, sparse);
                     _table = decoded;
                 }
                 else
@@ -500,6 +508,15 @@ namespace PSPeer.Engine.Gnutella.Wire
             _bits = _pendingBits;
             _cachedUpdates = null;
             Abandon();
+        }
+
+        // count bytes of buffer from offset as an array of exactly them (the buffer itself when it is one).
+        static byte[] Exactly(byte[] buffer, int offset, int count)
+        {
+            if (offset == 0 && count == buffer.Length) return buffer;
+            var exact = new byte[count];
+            Buffer.BlockCopy(buffer, offset, exact, 0, count);
+            return exact;
         }
 
         // Inflated deltas live only while a patch sequence is applied: one buffer per thread, grown to the largest table.

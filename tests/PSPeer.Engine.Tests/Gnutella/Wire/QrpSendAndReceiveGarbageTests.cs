@@ -97,6 +97,49 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         }
 
         [Fact]
+        public void A_patch_a_read_loop_decodes_keeps_its_data_in_the_payload_and_still_rebuilds_the_table()
+        {
+            var leaf = Leaf("hey jude.mp3", "let it be.ogg");
+            var up = new QueryRouteTable(13);
+            foreach (var u in leaf.SharedUpdates(4096))
+            {
+                var bytes = GnutellaCodec.EncodePayload(u);
+                var header = new DescriptorHeader(default, GnutellaPayloadType.RouteTableUpdate, 1, 0, bytes.Length);
+                var decoded = (RouteTableUpdate)GnutellaCodec.DecodeOwnedPayload(header, bytes, 0, bytes.Length);
+                if (decoded is QrpPatch patch)
+                {
+                    Assert.Same(bytes, patch.DataBuffer);   // no copy of the data
+                    Assert.Equal(5, patch.DataOffset);
+                    Assert.Equal(((QrpPatch)u).Data, patch.Data);   // asked for, an array of exactly the data
+                    Assert.Equal(GnutellaCodec.EncodePayload(u), GnutellaCodec.EncodePayload(patch));
+                }
+                up.Apply(decoded);
+            }
+            Assert.True(up.IsComplete);
+            Assert.True(up.MayMatch("jude"));
+            Assert.False(up.MayMatch("yesterday"));
+            // Decoded for a caller that may reuse its buffer, the data is a copy.
+            var payload = GnutellaCodec.EncodePayload(leaf.SharedUpdates(4096)[1]);
+            var copied = (QrpPatch)GnutellaCodec.DecodePayload(new DescriptorHeader(default, GnutellaPayloadType.RouteTableUpdate, 1, 0, payload.Length), payload, 0, payload.Length);
+            Assert.NotSame(payload, copied.DataBuffer);
+        }
+
+        [Fact]
+        public void Patches_that_are_slices_of_payloads_rebuild_a_table_of_many_patches()
+        {
+            const int maxPatchBytes = 8;   // many patches, each a slice of its own payload
+            var leaf = Leaf("hey jude.mp3", "let it be.ogg", "yesterday.flac");
+            var up = new QueryRouteTable(13);
+            foreach (var u in leaf.ToUpdates(maxPatchBytes))
+            {
+                var bytes = new byte[3].Concat(GnutellaCodec.EncodePayload(u)).ToArray();   // the payload 3 bytes into its array
+                up.Apply((RouteTableUpdate)GnutellaCodec.DecodeOwnedPayload(new DescriptorHeader(default, GnutellaPayloadType.RouteTableUpdate, 1, 0, bytes.Length - 3), bytes, 3, bytes.Length - 3));
+            }
+            Assert.True(up.IsComplete);
+            Assert.True(up.SameSlots(leaf));
+        }
+
+        [Fact]
         public void A_patch_decoded_without_data_has_none_and_a_patch_made_without_data_shares_the_empty_array()
         {
             Assert.Empty(new QrpPatch().Data);
