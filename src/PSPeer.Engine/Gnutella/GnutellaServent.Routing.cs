@@ -63,7 +63,6 @@ namespace PSPeer.Engine.Gnutella
 
         void OnQuery(GnutellaLink link, GnutellaMessage message)
         {
-            Counters.Add(ref Counters.queriesReceived);
             var header = message.Header;
             if (!link.TryTakeQuery(_clock, Options.QueriesPerSecondPerLink))
             {
