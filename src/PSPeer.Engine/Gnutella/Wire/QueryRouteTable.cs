@@ -21,7 +21,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         public const int MinTableLength = 64;
         const uint HashMultiplier = 0x4F1BBCDC;   // the QRP spec's multiplicative constant
 
-        int _bits;
+        // Sizes and sequence numbers are bytes (a table has at most 22 bits, a sequence at most 255 patches): an ultrapeer
+        // holds a table per leaf link, and ints took the object to the next size.
+        byte _bits;
         // The present slots: a bit set (ulong[]), or, when few slots are present, their sorted indexes (int[]). A leaf
         // shares a few dozen keywords, so an ultrapeer holding one 16-bit table per leaf link kept 8 KiB each for a few
         // hundred bytes of information. One field, swapped whole, so a reader never sees half of a change.
@@ -29,10 +31,10 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         // The sequence being received.
         ulong[] _pending;
-        int _pendingBits;
+        byte _pendingBits;
         byte _infinity = DefaultInfinity;
-        int _nextSequence;       // 0 = no sequence open
-        int _sequenceSize;
+        byte _nextSequence;      // 0 = no sequence open
+        byte _sequenceSize;
         byte _compressor, _entryBits;
         // The sequence's patches so far (their data is read where it is, see QrpPatch.SetData): one QrpPatch (a leaf's
         // table is one patch), a List<QrpPatch> from the second patch on. A list per sequence received was an
@@ -66,7 +68,7 @@ namespace PSPeer.Engine.Gnutella.Wire
         public QueryRouteTable(int bits = 16)
         {
             if (bits < 6 || bits > 22) throw new ArgumentOutOfRangeException(nameof(bits), "A query route table has 6 to 22 bits (64 to 4M slots).");
-            _bits = bits;
+            _bits = (byte)bits;
             // Empty and sparse: a table that is only ever received into, or stays empty, never needs its bit set.
             _table = NoSlots;
         }
@@ -423,7 +425,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (length < MinTableLength || length > MaxTableLength || (length & (length - 1)) != 0)
                 throw new GnutellaProtocolException($"QRP reset asks for a table of {length} slots (a power of two from {MinTableLength} to {MaxTableLength} is needed)");
             if (reset.Infinity < 1) throw new GnutellaProtocolException("QRP reset has infinity 0");
-            _pendingBits = Log2(length);
+            _pendingBits = (byte)Log2(length);
             _pending = null;   // every slot at infinity: the patches decode straight into the table's final form
             _infinity = reset.Infinity;
             _nextSequence = 0;

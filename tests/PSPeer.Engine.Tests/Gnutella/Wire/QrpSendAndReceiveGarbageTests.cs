@@ -140,6 +140,17 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         }
 
         [Fact]
+        public void A_table_is_one_object_of_64_bytes()
+        {
+            new QueryRouteTable(13);   // the JIT, once
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            new QueryRouteTable(13);
+            long size = GC.GetAllocatedBytesForCurrentThread() - before;
+            // An ultrapeer holds one per leaf link: sizes and sequence numbers in bytes, not ints (80 bytes).
+            Assert.True(size <= 64, $"an empty table takes {size} bytes");
+        }
+
+        [Fact]
         public void A_patch_decoded_without_data_has_none_and_a_patch_made_without_data_shares_the_empty_array()
         {
             Assert.Empty(new QrpPatch().Data);
