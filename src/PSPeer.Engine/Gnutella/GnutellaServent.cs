@@ -358,7 +358,7 @@ namespace PSPeer.Engine.Gnutella
             // (JudgeDialledHost decides when the link ends).
             if (link.ListenEndPoint != null)
                 _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer, knownLeaf: link.RemoteIsLeaf);
-            link.LastHeard = link.ConnectedAt = Runtime.Clock.Now;
+            link.ConnectedAt = Runtime.Clock.Now;   // and the last heard of it, until keepalive records a descriptor
             // Asked first: the arguments alone (the link's name, boxed flags) cost every link of a big simulation.
             if (HasEventObservers)
                 Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
