@@ -137,7 +137,15 @@ namespace PSPeer.Engine.Gnutella.Wire
                 if (ignored) _state = Skipping;
                 else
                 {
-                    _payload = _header.PayloadLength == 0 ? Array.Empty<byte>() : new byte[_header.PayloadLength];
+                    var shared = SharedQueryPayload();
+                    if (shared != null)
+                    {
+                        // The shared array already holds these bytes: they are consumed, not copied.
+                        _payload = shared;
+                        _have = shared.Length;
+                        Consume(shared.Length);
+                    }
+                    else _payload = _header.PayloadLength == 0 ? Array.Empty<byte>() : new byte[_header.PayloadLength];
                     _state = ReadingPayload;
                 }
             }
@@ -164,8 +172,27 @@ namespace PSPeer.Engine.Gnutella.Wire
             _state = ReadingHeader;
             header = _header;
             decoded = GnutellaCodec.DecodeOwnedPayload(_header, payload, 0, payload.Length);
+            if (_header.Type == GnutellaPayloadType.Query && payload.Length <= MaxSharedQueryBytes) t_lastQueryPayload = payload;
             payloadBytes = payload;
             return true;
+        }
+
+        // A flood brings one query's copies to servent after servent on the loop's thread, each copy's payload the same
+        // bytes: the last Query payload decoded on this thread is handed out again for a copy whose payload is already
+        // whole in the buffer and the same, instead of a new array per copy. Payload arrays are only read (a servent
+        // forwards from them and keeps them, never changes them), so sharing one is safe, as sharing the Query decoded
+        // from it is (GnutellaCodec.DecodeOwnedPayload).
+        [ThreadStatic] static byte[] t_lastQueryPayload;
+        const int MaxSharedQueryBytes = 256;
+
+        // The last Query payload when the one whose header was just read is whole in the buffer and the same bytes; else null.
+        byte[] SharedQueryPayload()
+        {
+            var last = t_lastQueryPayload;
+            int length = _header.PayloadLength;
+            if (_header.Type != GnutellaPayloadType.Query || last == null || last.Length != length || _count < length) return null;
+            for (int i = 0; i < length; i++) if (_buffer[_start + i] != last[i]) return null;
+            return last;
         }
 
         /// <summary>

@@ -181,5 +181,29 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Assert.Empty(decoder.TakeBufferedBytes());
             Assert.Equal(GnutellaFrameReader.ReadBufferSize, decoder.PrepareRead().Count);   // taken again, empty
         }
+
+        [Fact]
+        public void A_query_copy_whose_payload_is_whole_in_the_buffer_and_the_same_as_the_last_shares_its_array()
+        {
+            var jude = new Query { Criteria = "hey jude" };
+            var bytes = new[]
+            {
+                GnutellaCodec.Encode(A, 6, 1, jude),
+                GnutellaCodec.Encode(B, 5, 2, jude),                                  // another copy: same payload bytes
+                GnutellaCodec.Encode(A, 4, 3, new Query { Criteria = "let it be" }),  // another query
+            }.SelectMany(b => b).ToArray();
+            Assert.True(bytes.Length <= GnutellaFrameReader.ReadBufferSize);
+            var messages = Decode(bytes, new[] { bytes.Length });   // one read: every payload whole in the buffer
+            Assert.Equal(3, messages.Count);
+            Assert.Same(messages[0].PayloadBytes, messages[1].PayloadBytes);
+            Assert.NotSame(messages[1].PayloadBytes, messages[2].PayloadBytes);
+            Assert.Equal(GnutellaCodec.EncodePayload(jude), messages[1].PayloadBytes);
+            Assert.Equal(new[] { A, B, A }, messages.Select(m => m.Header.Id));
+            Assert.Equal(new[] { "hey jude", "hey jude", "let it be" }, messages.Select(m => ((Query)m.Payload).Criteria));
+
+            // Read a byte at a time, each payload still arrives whole and right (the shared array only when it was whole).
+            var dribbled = Decode(bytes, Enumerable.Repeat(1, bytes.Length));
+            Assert.Equal(messages.Select(m => m.PayloadBytes), dribbled.Select(m => m.PayloadBytes));
+        }
     }
 }
