@@ -98,9 +98,18 @@ namespace PSPeer.Engine.Gnutella
         public IReadOnlyList<string> Neighbors => Volatile.Read(ref _links).Select(l => l.Remote).ToList();
 
         /// <summary>Links to ultrapeers (for a leaf: its ultrapeers).</summary>
-        public int UltrapeerLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsUltrapeer);
+        public int UltrapeerLinkCount => CountLinks(ultrapeers: true);
         /// <summary>Links to leaves (an ultrapeer's shielded leaves).</summary>
-        public int LeafLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsLeaf);
+        public int LeafLinkCount => CountLinks(ultrapeers: false);
+
+        // A loop over the list's own enumerator (a struct): LINQ would box it, and every handshake asks (X-Ultrapeer-Needed).
+        int CountLinks(bool ultrapeers)
+        {
+            int n = 0;
+            foreach (var l in Volatile.Read(ref _links)) if (l.RemoteIsUltrapeer == ultrapeers) n++;
+            return n;
+        }
+
         /// <summary>The live links, as an array of their own (for tests and measurements in this assembly's friends).</summary>
         internal IReadOnlyList<GnutellaLink> Links => Volatile.Read(ref _links).ToArray();
         /// <summary>The links to ultrapeers, in the order of <see cref="Links"/> (what a query is forwarded on).</summary>
