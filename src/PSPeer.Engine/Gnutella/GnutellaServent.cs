@@ -597,10 +597,8 @@ namespace PSPeer.Engine.Gnutella
             _local = files.Count == 0 ? LocalFileMatcher.Empty : new LocalFileMatcher(files);
             if (IsLeaf)
             {
-                var table = new QueryRouteTable(Options.QrpTableBits);
-                foreach (var f in files) { table.AddFileName(f.Name); table.Add(f.ContentHash); }
-                table.Compact();
-                _ownTable = table;
+                // Built straight into its compact form: a leaf that shares a few files keeps a few dozen slots.
+                _ownTable = QueryRouteTable.OfFiles(Options.QrpTableBits, files);
             }
             else UltrapeerTableChanged();
         }

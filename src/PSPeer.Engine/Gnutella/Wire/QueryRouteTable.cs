@@ -128,7 +128,66 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>Marks every keyword of a file name, tokenised as the keyword index does.</summary>
         public void AddFileName(string name)
         {
-            foreach (var token in KeywordTokenizer.Tokenize(name)) Add(token);
+            if (string.IsNullOrEmpty(name)) return;
+            // Hashed as the characters go by (NextKeywordSlot splits and lower-cases as KeywordTokenizer does), without
+            // making the keywords.
+            for (int at = 0; NextKeywordSlot(name, ref at, _bits, out int slot);)
+            {
+                var dense = Dense();
+                if (IsSet(dense, slot)) continue;
+                Set(dense, slot);
+                _cachedUpdates = null;
+            }
+        }
+
+        /// <summary>
+        /// A table of <paramref name="bits"/> bits of every keyword of the files' names and every file's content hash,
+        /// compacted: what <see cref="AddFileName"/> and <see cref="Add(ContentHash)"/> for each file and then
+        /// <see cref="Compact"/> make, without the bit set of 2^bits bits they fill on the way (a leaf sharing a few files
+        /// keeps a few dozen slots).
+        /// </summary>
+        internal static QueryRouteTable OfFiles(int bits, IReadOnlyList<SharedFile> files)
+        {
+            var table = new QueryRouteTable(bits);
+            var slots = t_buildSlots ?? (t_buildSlots = new int[64]);
+            int n = 0;
+            for (int f = 0; f < files.Count; f++)
+            {
+                var file = files[f];
+                string name = file.Name;
+                if (!string.IsNullOrEmpty(name))
+                    for (int at = 0; NextKeywordSlot(name, ref at, bits, out int slot);) Append(ref slots, ref n, slot);
+                if (!file.ContentHash.IsEmpty) Append(ref slots, ref n, Hash(file.ContentHash.ToString(), bits));
+            }
+            t_buildSlots = slots.Length <= MaxKeptBuildSlots ? slots : null;
+            if (n == 0) return table;
+            Array.Sort(slots, 0, n);
+            int distinct = 1;
+            for (int i = 1; i < n; i++) if (slots[i] != slots[distinct - 1]) slots[distinct++] = slots[i];
+            var dense = NewSlots(bits);
+            // Sparse only when it takes at most a quarter of the bit set's bytes (as Compacted decides).
+            if ((long)distinct * sizeof(int) > (long)dense.Length * sizeof(ulong) / 4)
+            {
+                for (int i = 0; i < distinct; i++) Set(dense, slots[i]);
+                table._table = dense;
+            }
+            else
+            {
+                var sparse = new int[distinct];
+                Array.Copy(slots, sparse, distinct);
+                table._table = sparse;
+            }
+            return table;
+        }
+
+        // The slots OfFiles gathers, per thread; a large share's are not kept.
+        [ThreadStatic] static int[] t_buildSlots;
+        const int MaxKeptBuildSlots = 4096;
+
+        static void Append(ref int[] slots, ref int n, int slot)
+        {
+            if (n == slots.Length) Array.Resize(ref slots, slots.Length * 2);
+            slots[n++] = slot;
         }
 
         /// <summary>Marks a content hash, so URN-only queries for it route here ("urn:sha1:BASE32" is hashed whole).</summary>
