@@ -203,42 +203,84 @@ namespace PSPeer.Engine.Gnutella
             byte ttl = (byte)Math.Min(Options.MaxTtl, header.Hops + 2);
             // Results go out in QueryHits of at most about HitPayloadBudget bytes, so long file names can never make a
             // descriptor that other servents (ours included: MaxPayloadLength) refuse as oversized.
-            var results = new List<QueryHitResult>();
+            var hitParts = HitParts.Rent();
+            var results = hitParts.Results;
             int budget = 0, sent = 0;
             foreach (var f in files)
             {
                 int size = 8 + System.Text.Encoding.UTF8.GetByteCount(f.Name) + 2 + 41;   // index, size, name, NULs, urn
                 if (results.Count > 0 && budget + size > HitPayloadBudget)
                 {
-                    SendHit(link, header.Id, ttl, results);
+                    SendHit(link, header.Id, ttl, hitParts);
                     sent += results.Count;
-                    results = new List<QueryHitResult>();
+                    results.Clear();
                     budget = 0;
                 }
-                results.Add(new QueryHitResult { FileIndex = (uint)f.Index, FileSize = f.Size, Name = f.Name, Hash = f.ContentHash });
+                results.Add(hitParts.Result(f));
                 budget += size;
             }
-            SendHit(link, header.Id, ttl, results);
+            SendHit(link, header.Id, ttl, hitParts);
             sent += results.Count;
+            hitParts.Return();
             if (HasEventObservers)
                 Emit(PeerEventTypes.SearchAnswered, link.Remote, $"{sent} result(s) for '{query.Criteria}'",
                     D("guid", header.Id.ToString()), D("hops", (int)header.Hops), D("Count", sent));
         }
 
-        void SendHit(GnutellaLink link, GnutellaGuid id, byte ttl, List<QueryHitResult> results)
+        void SendHit(GnutellaLink link, GnutellaGuid id, byte ttl, HitParts parts)
         {
-            var hit = new QueryHit
-            {
-                Port = _listenEndPoint.Port,
-                Address = _listenEndPoint.Host,
-                Speed = 10000,
-                Results = results,
-                VendorCode = "PSPR",
-                Push = IsFirewalled,
-                ServentId = ServentId,
-            };
+            var hit = parts.Hit;
+            hit.Port = _listenEndPoint.Port;
+            hit.Address = _listenEndPoint.Host;
+            hit.Speed = 10000;
+            hit.Results = parts.Results;
+            hit.VendorCode = "PSPR";
+            hit.Push = IsFirewalled;
+            hit.Busy = false;
+            hit.ServentId = ServentId;
             link.Send(GnutellaCodec.Encode(id, ttl, 0, hit), GnutellaPayloadType.QueryHit);
             Counters.Add(ref Counters.hitsSent);
+        }
+
+        /// <summary>
+        /// The QueryHit, its list of results and the results a servent answers a query with, reused per thread: they live
+        /// only until the hit is encoded (nothing keeps them), and every servent that matched a query made all of them
+        /// anew for one descriptor. Rented so that an answer inside an answer (nothing does that now) gets its own.
+        /// </summary>
+        internal sealed class HitParts
+        {
+            [ThreadStatic] static HitParts t_spare;
+            public readonly QueryHit Hit = new QueryHit();
+            public readonly List<QueryHitResult> Results = new List<QueryHitResult>();
+            readonly List<QueryHitResult> _made = new List<QueryHitResult>();
+            int _used;
+
+            public static HitParts Rent()
+            {
+                var parts = t_spare ?? new HitParts();
+                t_spare = null;
+                return parts;
+            }
+
+            /// <summary>A result for <paramref name="file"/>: one made before for this answer's position, or a new one.</summary>
+            public QueryHitResult Result(SharedFile file)
+            {
+                if (_used == _made.Count) _made.Add(new QueryHitResult());
+                var result = _made[_used++];
+                result.FileIndex = (uint)file.Index;
+                result.FileSize = file.Size;
+                result.Name = file.Name;
+                result.Hash = file.ContentHash;
+                return result;
+            }
+
+            public void Return()
+            {
+                Results.Clear();
+                Hit.Results = Results;
+                _used = 0;
+                if (_made.Count <= MaxResultsPerQuery) t_spare = this;
+            }
         }
 
         void OnQueryHit(GnutellaLink link, GnutellaMessage message)
