@@ -389,14 +389,19 @@ namespace PSPeer.Engine.Gnutella
             var update = (RouteTableUpdate)message.Payload;
             // One table per leaf: a new reset/patch sequence is built aside and replaces the old table only when its
             // last patch is in, so until then the leaf keeps getting what its previous table matched.
+            // A link that holds the shared empty table (a leaf that shares nothing) gets one of its own for the sequence.
             var table = link.QueryRouteTable;
-            if (table == null) link.QueryRouteTable = table = new QueryRouteTable(Options.QrpTableBits);
-            bool complete;
+            if (table == null || table.IsSharedEmpty) link.QueryRouteTable = table = new QueryRouteTable(table?.Bits ?? Options.QrpTableBits);
+            bool complete, empty;
             using (Locked(table))
             {
                 table.Apply(update);   // GnutellaProtocolException closes the link as malformed
                 complete = table.IsComplete;
+                empty = complete && table.PresentCount == 0;
             }
+            // Finished and empty (most leaves share nothing): the link keeps the one empty table of its size that every
+            // such link shares, and this one goes (an ultrapeer holds a table per leaf link for as long as it lasts).
+            if (empty) link.QueryRouteTable = QueryRouteTable.SharedEmpty(table.Bits);
             // A leaf's finished table changes its fold beside its link, and what our own last-hop table must say to the
             // other ultrapeers.
             if (complete && link.RemoteIsLeaf)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 
@@ -75,6 +76,27 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         static readonly int[] NoSlots = new int[0];
 
+        // By bits: the one complete, empty table of that size servents share (see SharedEmpty), made when first asked for.
+        static readonly QueryRouteTable[] EmptyBySize = new QueryRouteTable[23];
+
+        /// <summary>
+        /// The complete, empty table of <paramref name="bits"/> bits that servents share instead of one each: a leaf that
+        /// shares nothing keeps it as its own, and its ultrapeers keep it for that leaf's link (most leaves share
+        /// nothing). Only read it: a receiver that gets a new sequence for a link holding it starts a table of its own
+        /// (<see cref="IsSharedEmpty"/>).
+        /// </summary>
+        internal static QueryRouteTable SharedEmpty(int bits)
+        {
+            if (bits < 6 || bits > 22) throw new ArgumentOutOfRangeException(nameof(bits), "A query route table has 6 to 22 bits (64 to 4M slots).");
+            var empty = Volatile.Read(ref EmptyBySize[bits]);
+            if (empty != null) return empty;
+            var made = new QueryRouteTable(bits);
+            return Interlocked.CompareExchange(ref EmptyBySize[bits], made, null) ?? made;
+        }
+
+        /// <summary>This is the shared empty table of its size (<see cref="SharedEmpty"/>): never to be changed.</summary>
+        internal bool IsSharedEmpty => ReferenceEquals(this, Volatile.Read(ref EmptyBySize[_bits]));
+
         public int Bits => _bits;
         public int TableLength => 1 << _bits;
 
@@ -144,11 +166,11 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// A table of <paramref name="bits"/> bits of every keyword of the files' names and every file's content hash,
         /// compacted: what <see cref="AddFileName"/> and <see cref="Add(ContentHash)"/> for each file and then
         /// <see cref="Compact"/> make, without the bit set of 2^bits bits they fill on the way (a leaf sharing a few files
-        /// keeps a few dozen slots).
+        /// keeps a few dozen slots). No files, or nothing to mark: the shared empty table (<see cref="SharedEmpty"/>,
+        /// only to be read).
         /// </summary>
         internal static QueryRouteTable OfFiles(int bits, IReadOnlyList<SharedFile> files)
         {
-            var table = new QueryRouteTable(bits);
             var slots = t_buildSlots ?? (t_buildSlots = new int[64]);
             int n = 0;
             for (int f = 0; f < files.Count; f++)
@@ -160,7 +182,8 @@ namespace PSPeer.Engine.Gnutella.Wire
                 if (!file.ContentHash.IsEmpty) Append(ref slots, ref n, Hash(file.ContentHash.ToString(), bits));
             }
             t_buildSlots = slots.Length <= MaxKeptBuildSlots ? slots : null;
-            if (n == 0) return table;
+            if (n == 0) return SharedEmpty(bits);   // nothing shared: the one empty table of this size
+            var table = new QueryRouteTable(bits);
             Array.Sort(slots, 0, n);
             int distinct = 1;
             for (int i = 1; i < n; i++) if (slots[i] != slots[distinct - 1]) slots[distinct++] = slots[i];
