@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using PSPeer.Engine.Gnutella.Wire;
@@ -135,6 +136,24 @@ namespace PSPeer.Engine.Gnutella
                 case GnutellaPayloadType.StandardVendorMessage: return ref sent ? ref sentStandardVendorMessages : ref receivedStandardVendorMessages;
                 case GnutellaPayloadType.HorizonSizeEstimation: return ref sent ? ref sentHorizonSizeEstimations : ref receivedHorizonSizeEstimations;
                 default: return ref s_unlistedType;
+            }
+        }
+
+        static readonly string[] TypeNames = Array.ConvertAll(Types, t => t.ToString());
+
+        /// <summary>
+        /// Adds the descriptors sent of each type to <paramref name="totals"/> under the type's name, leaving out types
+        /// never sent (what <see cref="SentByType"/> holds, summed): a network sums every servent's this way, without a
+        /// dictionary, an enumerator and a boxed type per servent.
+        /// </summary>
+        internal void AddSentByName(Dictionary<string, long> totals)
+        {
+            for (int i = 0; i < Types.Length; i++)
+            {
+                long n = Interlocked.Read(ref Count(Types[i], sent: true));
+                if (n == 0) continue;
+                totals.TryGetValue(TypeNames[i], out long before);
+                totals[TypeNames[i]] = before + n;
             }
         }
 

@@ -61,5 +61,24 @@ namespace PSPeer.Engine.Tests.Gnutella
             // received twice and a field for types nobody lists).
             Assert.True(size <= 16 + 36 * 8, $"a servent's counters take {size} bytes");
         }
+
+        [Fact]
+        public void Sums_by_type_name_are_what_sent_by_type_holds()
+        {
+            var a = new GnutellaCounters(singleThreaded: true);
+            var b = new GnutellaCounters();
+            a.CountSent(GnutellaPayloadType.Query);
+            a.CountSent(GnutellaPayloadType.Query);
+            a.CountSent(GnutellaPayloadType.Pong);
+            b.CountSent(GnutellaPayloadType.Query);
+            b.CountSent(GnutellaPayloadType.RouteTableUpdate);
+            var totals = new System.Collections.Generic.Dictionary<string, long>();
+            a.AddSentByName(totals);
+            b.AddSentByName(totals);
+            var expected = a.SentByType.Concat(b.SentByType).GroupBy(kv => kv.Key.ToString()).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
+            Assert.Equal(expected.OrderBy(kv => kv.Key), totals.OrderBy(kv => kv.Key));
+            Assert.Equal(3, totals["Query"]);
+            Assert.False(totals.ContainsKey("Ping"));   // never sent: left out
+        }
     }
 }
