@@ -19,8 +19,9 @@ namespace PSPeer.Engine.Gnutella
     /// This file holds the lifecycle, the links and the accept side. Routing of descriptors is in
     /// GnutellaServent.Routing.cs, searching in GnutellaServent.Search.cs, downloads and Push/GIV in
     /// GnutellaServent.Transfer.cs, the handshake in GnutellaServent.Handshake.cs.
-    /// Live, descriptors arrive on many threads: the link list is copy-on-write (routing reads a snapshot without
-    /// locking) and the routing tables are used under <see cref="_gate"/>.
+    /// Live, descriptors arrive on many threads: the links are added to in place and replaced whole when one goes
+    /// (<see cref="LinkList"/>: routing reads without locking and never meets half a change), and the routing tables are
+    /// used under <see cref="_gate"/>.
     /// </remarks>
     public sealed partial class GnutellaServent : PeerNodeBase, ISearchNode, ISharingNode, ILinkOwner
     {
