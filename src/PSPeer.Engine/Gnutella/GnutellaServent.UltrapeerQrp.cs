@@ -17,11 +17,9 @@ namespace PSPeer.Engine.Gnutella
     public sealed partial class GnutellaServent
     {
         static readonly TimeSpan UltrapeerTableDelay = TimeSpan.FromSeconds(1);
-        // Made on first use: a leaf never builds a table for ultrapeers, and a simulated network holds a servent per node.
-        object _upTableGate;
-        object UpTableGate => LazyInitializer.EnsureInitialized(ref _upTableGate);
-        QueryRouteTable _upTableSent;     // what the ultrapeers have from us (null until the first is built)
-        IDisposable _upTableTimer;
+        // The table sent and the rebuild's timer, locked on the object that holds them, made on first use (RareState): a
+        // leaf never builds a table for ultrapeers, and a simulated network holds a servent per node.
+        RareState UpTable => Rare;
 
         bool SpeaksUltrapeerQrp(GnutellaLink link) =>
             !IsLeaf && Options.UltrapeerQueryRouting && link.RemoteIsUltrapeer && link.UltrapeerQueryRouting;
@@ -60,7 +58,8 @@ namespace PSPeer.Engine.Gnutella
         void SendUltrapeerTable(GnutellaLink link)
         {
             QueryRouteTable table;
-            lock (UpTableGate) table = _upTableSent ?? (_upTableSent = BuildUltrapeerTable());
+            var state = UpTable;
+            lock (state) table = state.UpTableSent ?? (state.UpTableSent = BuildUltrapeerTable());
             SendTable(link, table);
         }
 
@@ -81,23 +80,25 @@ namespace PSPeer.Engine.Gnutella
         void UltrapeerTableChanged()
         {
             if (IsLeaf || !Options.UltrapeerQueryRouting) return;
-            lock (UpTableGate)
+            var state = UpTable;
+            lock (state)
             {
-                if (_upTableTimer != null || Stopping.IsCancellationRequested) return;
-                _upTableTimer = Runtime.Clock.Schedule(UltrapeerTableDelay, ResendUltrapeerTable);
+                if (state.UpTableTimer != null || Stopping.IsCancellationRequested) return;
+                state.UpTableTimer = Runtime.Clock.Schedule(UltrapeerTableDelay, ResendUltrapeerTable);
             }
         }
 
         void ResendUltrapeerTable()
         {
             QueryRouteTable table;
-            lock (UpTableGate)
+            var state = UpTable;
+            lock (state)
             {
-                _upTableTimer = null;
+                state.UpTableTimer = null;
                 if (Stopping.IsCancellationRequested) return;
                 table = BuildUltrapeerTable();
-                if (_upTableSent != null && _upTableSent.SameSlots(table)) return;
-                _upTableSent = table;
+                if (state.UpTableSent != null && state.UpTableSent.SameSlots(table)) return;
+                state.UpTableSent = table;
             }
             foreach (var l in Volatile.Read(ref _links))
                 if (SpeaksUltrapeerQrp(l) && !l.IsClosed) SendTable(l, table);

@@ -52,10 +52,10 @@ namespace PSPeer.Engine.Gnutella
         // Room a servent's first link array is made with: a leaf's ultrapeers fit exactly; an ultrapeer's arrays double.
         const int FirstUltrapeerRoom = 8;
         int _runningLinks;                          // read loops not yet ended, under _gate (no task kept per link)
-        TaskCompletionSource<bool> _linksEnded;     // made by OnStopAsync when it has read loops to wait for
         IListener _listener;
         HostPort _listenEndPoint;
-        HttpFileServer _http;   // made by the first HTTP request or push upload (see Http)
+        // What few servents of a simulated network ever need, made when first needed (RareState).
+        RareState _rare;
         Task _acceptLoop;
         Task _maintenance;
         volatile LocalFileMatcher _local = LocalFileMatcher.Empty;
@@ -162,8 +162,8 @@ namespace PSPeer.Engine.Gnutella
             lock (_gate)
             {
                 links = _links.ToArray();   // a snapshot: the list itself may still grow
-                if (_runningLinks > 0) _linksEnded = new TaskCompletionSource<bool>();
-                linksEnded = _linksEnded?.Task ?? Task.CompletedTask;
+                if (_runningLinks > 0) Rare.LinksEnded = new TaskCompletionSource<bool>();
+                linksEnded = _rare?.LinksEnded?.Task ?? Task.CompletedTask;
             }
             CloseHandshakes();
             // A Bye tells the others this is a departure, not a crash; a link that cannot take it at once is just closed.
@@ -345,15 +345,43 @@ namespace PSPeer.Engine.Gnutella
         {
             get
             {
-                var http = Volatile.Read(ref _http);
+                var rare = Rare;
+                var http = Volatile.Read(ref rare.Http);
                 if (http != null) return http;
                 var made = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message)) { Limits = Limits };
-                return Interlocked.CompareExchange(ref _http, made, null) ?? made;
+                return Interlocked.CompareExchange(ref rare.Http, made, null) ?? made;
             }
         }
 
         /// <summary>Whether the HTTP server was made yet (for tests: a servent that served nothing holds none).</summary>
-        internal bool HoldsHttpServer => Volatile.Read(ref _http) != null;
+        internal bool HoldsHttpServer => Volatile.Read(ref _rare)?.Http != null;
+
+        /// <summary>
+        /// What few servents of a simulated network ever need: an HTTP server, the wait for the read loops when it stops,
+        /// the state of its last-hop QRP table for other ultrapeers (its lock is this object). Five fields on every servent
+        /// were 40 bytes of every node; this is one, and the object is made by whichever thread first needs it.
+        /// </summary>
+        sealed class RareState
+        {
+            public HttpFileServer Http;                       // made by the first HTTP request or push upload (see Http)
+            public TaskCompletionSource<bool> LinksEnded;     // under _gate: made by OnStopAsync when it has read loops to wait for
+            public QueryRouteTable UpTableSent;               // what the ultrapeers have from us (null until the first is built)
+            public IDisposable UpTableTimer;
+        }
+
+        /// <summary>Whether the rare state was made yet (for tests: a simulated servent that routes and searches holds none).</summary>
+        internal bool HoldsRareState => Volatile.Read(ref _rare) != null;
+
+        RareState Rare
+        {
+            get
+            {
+                var rare = Volatile.Read(ref _rare);
+                if (rare != null) return rare;
+                var made = new RareState();
+                return Interlocked.CompareExchange(ref _rare, made, null) ?? made;
+            }
+        }
 
         /// <summary>Registers a link that finished its handshake and starts its read loop.</summary>
         void StartLink(GnutellaLink link)
@@ -437,7 +465,7 @@ namespace PSPeer.Engine.Gnutella
         void LinkLoopEnded()
         {
             TaskCompletionSource<bool> all = null;
-            lock (_gate) if (--_runningLinks == 0) all = _linksEnded;
+            lock (_gate) if (--_runningLinks == 0) all = _rare?.LinksEnded;
             all?.TrySetResult(true);
         }
 
