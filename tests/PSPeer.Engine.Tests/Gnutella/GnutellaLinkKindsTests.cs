@@ -37,7 +37,7 @@ namespace PSPeer.Engine.Tests.Gnutella
             world.Run(() => l1.StopAsync());
             world.Settle(2);
             AssertKindsFollowLinks(hub);
-            Assert.Equal(new[] { l2 }.Length, hub.LeafLinks.Count);
+            Assert.Single(hub.LeafLinks);
             world.Run(() => u1.StopAsync());
             world.Settle(2);
             AssertKindsFollowLinks(hub);

@@ -84,9 +84,10 @@ namespace PSPeer.Engine.Tests.Gnutella
         sealed class HeldStream : MemoryStream
         {
             public readonly TaskCompletionSource<bool> Held = new TaskCompletionSource<bool>();
-            public int Writes;
+            readonly int[] _writes = new int[1];   // in an array: a stream is marshal-by-reference, its fields no refs
+            public int Writes => Volatile.Read(ref _writes[0]);
             public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-                Interlocked.Increment(ref Writes) == 1 ? Held.Task : Task.CompletedTask;
+                Interlocked.Increment(ref _writes[0]) == 1 ? Held.Task : Task.CompletedTask;
         }
 
         sealed class HeldConnection : IConnection
@@ -112,7 +113,7 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.False(link.Send(new byte[1], GnutellaPayloadType.Query));   // over it: dropped
             Assert.Equal(1, counters.MessagesDroppedQueueFull);
             stream.Held.SetResult(true);
-            await Poll.UntilAsync(() => Volatile.Read(ref stream.Writes) >= 3, "the queued frames written");
+            await Poll.UntilAsync(() => stream.Writes >= 3, "the queued frames written");
             Assert.True(link.Send(half, GnutellaPayloadType.Query));   // the queue's bytes went with them
             Assert.True(link.Send(half, GnutellaPayloadType.Query));
             Assert.Equal(1, counters.MessagesDroppedQueueFull);
