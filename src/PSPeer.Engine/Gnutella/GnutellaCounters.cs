@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using PSPeer.Engine.Gnutella.Wire;
@@ -21,9 +22,11 @@ namespace PSPeer.Engine.Gnutella
 
         // The runtime lays fields out by size, longs first in the order declared: the mode (a long for that reason) and
         // the counts every routed query touches come first, on one or two cache lines; the by-type counts are fields too,
-        // not an array (one object less to reach per descriptor).
+        // not an array (one object less to reach per descriptor). Nothing is counted twice: the messages of all types are
+        // the sum of those by type, and the queries received are the Query descriptors received (a servent holds one of
+        // these per node of a simulated network, and each count it keeps is 8 bytes of every node).
         readonly long _singleThreaded;   // 1: plain additions
-        internal long messagesSent, messagesReceived, sentQueries, receivedQueries, queriesReceived, queriesForwarded,
+        internal long sentQueries, receivedQueries, queriesForwarded,
             linkWrites, queriesFilteredByQrp, queriesDroppedDuplicate, queriesDroppedTtl, queriesDeliveredToLeaves;
         internal long sentQueryHits, receivedQueryHits, hitsRoutedBack, hitsSent, hitsDroppedUnknownQuery;
         internal long sentPings, sentPongs, sentByes, sentRouteTableUpdates, sentPushes, sentVendorMessages, sentStandardVendorMessages,
@@ -31,7 +34,9 @@ namespace PSPeer.Engine.Gnutella
         internal long receivedPings, receivedPongs, receivedByes, receivedRouteTableUpdates, receivedPushes, receivedVendorMessages,
             receivedStandardVendorMessages, receivedHorizonSizeEstimations;
         internal long queriesRateLimited, messagesDroppedQueueFull, extensionMessagesIgnored, queriesSkippedLastHop, dynamicQueries, queriesWidened;
-        long _unknownType;   // counts of a type not listed (the frame reader refuses those: never reached, never reported)
+        // Counts of a type not listed go here, shared by every servent and never reported: the frame reader refuses
+        // those types, so nothing is ever counted here (a field of each servent's was 8 bytes per node for nothing).
+        static long s_unlistedType;
 
         /// <summary>Counts are plain additions (one thread at a time updates them), not interlocked ones.</summary>
         internal bool IsSingleThreaded => _singleThreaded != 0;
@@ -43,8 +48,10 @@ namespace PSPeer.Engine.Gnutella
             GnutellaPayloadType.VendorMessage, GnutellaPayloadType.StandardVendorMessage, GnutellaPayloadType.HorizonSizeEstimation,
         };
 
-        public long MessagesSent => Interlocked.Read(ref messagesSent);
-        public long MessagesReceived => Interlocked.Read(ref messagesReceived);
+        /// <summary>Descriptors sent, of every type.</summary>
+        public long MessagesSent => Total(sent: true);
+        /// <summary>Descriptors received, of every type.</summary>
+        public long MessagesReceived => Total(sent: false);
         /// <summary>Descriptors sent, by payload type (only types sent at least once).</summary>
         public IReadOnlyDictionary<GnutellaPayloadType, long> SentByType => Snapshot(sent: true);
         /// <summary>Descriptors received, by payload type (only types received at least once).</summary>
@@ -66,7 +73,7 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>Query copies sent on to other ultrapeer links (not counting our own searches nor leaves).</summary>
         public long QueriesForwarded => Interlocked.Read(ref queriesForwarded);
         /// <summary>Queries received (first copies and duplicates).</summary>
-        public long QueriesReceived => Interlocked.Read(ref queriesReceived);
+        public long QueriesReceived => Interlocked.Read(ref receivedQueries);
         /// <summary>QueryHits this servent answered with from its own files.</summary>
         public long HitsSent => Interlocked.Read(ref hitsSent);
         /// <summary>Descriptors dropped because a slow link's send queue was full.</summary>
@@ -109,17 +116,10 @@ namespace PSPeer.Engine.Gnutella
             else Interlocked.Add(ref counter, amount);
         }
 
-        internal void CountSent(GnutellaPayloadType type)
-        {
-            Add(ref messagesSent);
-            Add(ref Count(type, sent: true));
-        }
+        internal void CountSent(GnutellaPayloadType type) => Add(ref Count(type, sent: true));
 
-        internal void CountReceived(GnutellaPayloadType type)
-        {
-            Add(ref messagesReceived);
-            Add(ref Count(type, sent: false));
-        }
+        /// <summary>A descriptor of <paramref name="type"/> arrived (a Query among them is one of <see cref="QueriesReceived"/>).</summary>
+        internal void CountReceived(GnutellaPayloadType type) => Add(ref Count(type, sent: false));
 
         ref long Count(GnutellaPayloadType type, bool sent)
         {
@@ -135,8 +135,33 @@ namespace PSPeer.Engine.Gnutella
                 case GnutellaPayloadType.VendorMessage: return ref sent ? ref sentVendorMessages : ref receivedVendorMessages;
                 case GnutellaPayloadType.StandardVendorMessage: return ref sent ? ref sentStandardVendorMessages : ref receivedStandardVendorMessages;
                 case GnutellaPayloadType.HorizonSizeEstimation: return ref sent ? ref sentHorizonSizeEstimations : ref receivedHorizonSizeEstimations;
-                default: return ref _unknownType;
+                default: return ref s_unlistedType;
             }
+        }
+
+        static readonly string[] TypeNames = Array.ConvertAll(Types, t => t.ToString());
+
+        /// <summary>
+        /// Adds the descriptors sent of each type to <paramref name="totals"/> under the type's name, leaving out types
+        /// never sent (what <see cref="SentByType"/> holds, summed): a network sums every servent's this way, without a
+        /// dictionary, an enumerator and a boxed type per servent.
+        /// </summary>
+        internal void AddSentByName(Dictionary<string, long> totals)
+        {
+            for (int i = 0; i < Types.Length; i++)
+            {
+                long n = Interlocked.Read(ref Count(Types[i], sent: true));
+                if (n == 0) continue;
+                totals.TryGetValue(TypeNames[i], out long before);
+                totals[TypeNames[i]] = before + n;
+            }
+        }
+
+        long Total(bool sent)
+        {
+            long total = 0;
+            foreach (var type in Types) total += Interlocked.Read(ref Count(type, sent));
+            return total;
         }
 
         IReadOnlyDictionary<GnutellaPayloadType, long> Snapshot(bool sent)

@@ -43,13 +43,12 @@ namespace PSPeer.Engine.Gnutella
         object _sendGate => this;
         // Made when a frame has to wait (a write in progress, or a live batch still open): a simulated link whose
         // writes complete at once never needs one, and a frame sent to an idle link goes straight to the writer.
-        Queue<byte[]> _queue;
+        SendQueue _queue;
         GnutellaFrameDecoder _decoder;            // mutable struct, used in place by the read loop only
-        // What compression the handshake negotiated; null (most simulated links): none either way. One reference rather
-        // than the deflater's, the inflater's and the deflater's batch count on every link: a simulation holds hundreds
-        // of thousands of link ends, and these fields took them to the next size of object.
-        readonly LinkCompressionState _compression;
-        int _queuedBytes;
+        // What only some links need (compression, why we closed, keepalive's and the pong cache's times, eviction), made
+        // when first needed; null on most simulated links. One reference rather than six fields on every link: a
+        // simulation holds hundreds of thousands of link ends, and those fields took them two sizes of object up.
+        LinkSideState _side;
         bool _writing;
         bool _deferred;                           // in a SendBatch's list, not yet flushed
         volatile bool _isClosed;                  // written under the send lock; read without it (IsClosed)
@@ -69,6 +68,7 @@ namespace PSPeer.Engine.Gnutella
             DynamicQuerying = 16,
             UltrapeerQueryRouting = 32,
             AcceptsBye = 64,
+            CopiesWrites = 128,           // what it writes is copied before the write returns (see CopiesWrites)
         }
 
         bool Has(LinkTraits trait) => (_traits & trait) != 0;
@@ -78,8 +78,20 @@ namespace PSPeer.Engine.Gnutella
         void Set(LinkTraits trait, bool on) => _traits = on ? _traits | trait : _traits & ~trait;
 
         bool IsLive => Has(LinkTraits.Live);
-        LinkDeflater Deflater => _compression?.Deflater;
-        InflatingStream Inflating => _compression?.Inflating;
+        LinkDeflater Deflater => _side?.Deflater;
+        InflatingStream Inflating => _side?.Inflating;
+
+        /// <summary>The side state, made by whichever thread first needs it.</summary>
+        LinkSideState Side
+        {
+            get
+            {
+                var side = Volatile.Read(ref _side);
+                if (side != null) return side;
+                var made = new LinkSideState();
+                return Interlocked.CompareExchange(ref _side, made, null) ?? made;
+            }
+        }
 
         public GnutellaLink(IConnection connection, HostPort listenEndPoint, bool remoteIsUltrapeer, bool outgoing,
             byte[] alreadyRead, int maxPayloadLength, QueryRateLimiter limiter, GnutellaCounters counters,
@@ -91,12 +103,14 @@ namespace PSPeer.Engine.Gnutella
             _connection = connection.Settle();
             _stream = connection.Stream;
             _counters = counters;
+            // A deflater reads the plain bytes whole before anything is written, as a copying stream does.
+            Set(LinkTraits.CopiesWrites, _stream is ICopyingWriteStream || compressSending);
             ListenEndPoint = listenEndPoint;
             Set(LinkTraits.RemoteIsUltrapeer, remoteIsUltrapeer);
             Set(LinkTraits.Outgoing, outgoing);
             _limiter = limiter;
             if (compressSending || inflateReceiving)
-                _compression = new LinkCompressionState
+                _side = new LinkSideState
                 {
                     Deflater = compressSending ? new LinkDeflater() : null,
                     // The bytes read past the handshake belong to the compressed stream when the other side compresses.
@@ -137,7 +151,7 @@ namespace PSPeer.Engine.Gnutella
             if (Deflater == null) return false;
             lock (_sendGate)
             {
-                bool idle = Interlocked.Exchange(ref _compression.BatchesSinceIdleCheck, 0) == 0;
+                bool idle = Interlocked.Exchange(ref _side.BatchesSinceIdleCheck, 0) == 0;
                 // Only between batches: the writer owns the compressor while it writes.
                 if (!idle || _writing || _isClosed || !Deflater.HoldsCompressor) return false;
                 Deflater.Release();
@@ -148,12 +162,18 @@ namespace PSPeer.Engine.Gnutella
         // What goes on the wire for a batch of whole descriptors. Only the writer calls it (Write, or the Bye, each
         // holding the writer's turn), so the compressor needs no lock: Release and Dispose touch it only between turns,
         // and routing threads queueing descriptors are never held up behind a compression.
-        byte[] Encode(byte[] plain)
+        byte[] Encode(byte[] plain, int count)
         {
-            if (Deflater == null) return plain;
-            Interlocked.Increment(ref _compression.BatchesSinceIdleCheck);
-            return Deflater.Compress(plain, 0, plain.Length);
+            Interlocked.Increment(ref _side.BatchesSinceIdleCheck);
+            return Deflater.Compress(plain, 0, count);
         }
+
+        /// <summary>
+        /// What this link writes is copied before the write returns (a simulated end's stream copies it into segments
+        /// in flight; a deflater reads it whole): a descriptor may be sent from a buffer the sender reuses at once
+        /// (<see cref="SendFrom"/>).
+        /// </summary>
+        public bool CopiesWrites => Has(LinkTraits.CopiesWrites);
 
         /// <summary>Where the other servent accepts connections (its Listen-IP, or the address we dialled).</summary>
         public HostPort ListenEndPoint { get; }
@@ -182,12 +202,19 @@ namespace PSPeer.Engine.Gnutella
         // ever turns true, and a reader that misses it by a moment is no worse off than one that took the lock first).
         public bool IsClosed => _isClosed;
 
-        long _lastHeardTicks;
-        /// <summary>When the other end last sent a descriptor (or the link came up): keepalive looks at it.</summary>
+        /// <summary>
+        /// When the other end last sent a descriptor, as AutoConnect's keepalive (its only reader) records it; until then,
+        /// when the link came up (<see cref="ConnectedAt"/>).
+        /// </summary>
         public DateTimeOffset LastHeard
         {
-            get => new DateTimeOffset(Interlocked.Read(ref _lastHeardTicks), TimeSpan.Zero);
-            set => Interlocked.Exchange(ref _lastHeardTicks, value.UtcTicks);
+            get
+            {
+                var side = Volatile.Read(ref _side);
+                long ticks = side == null ? 0 : Interlocked.Read(ref side.LastHeardTicks);
+                return ticks == 0 ? ConnectedAt : new DateTimeOffset(ticks, TimeSpan.Zero);
+            }
+            set => Interlocked.Exchange(ref Side.LastHeardTicks, value.UtcTicks);
         }
 
         long _connectedTicks;
@@ -207,11 +234,17 @@ namespace PSPeer.Engine.Gnutella
 
         public void MarkUseful(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsefulTicks, now.UtcTicks);
 
-        int _evicted;
         /// <summary>True once: the caller may evict this link (two newcomers never take the same slot).</summary>
-        public bool TryClaimEviction() => Interlocked.CompareExchange(ref _evicted, 1, 0) == 0;
+        public bool TryClaimEviction() => Interlocked.CompareExchange(ref Side.Evicted, 1, 0) == 0;
         /// <summary>Chosen for eviction (its Bye may still be on its way): its slot is already someone else's.</summary>
-        public bool IsEvicted => Volatile.Read(ref _evicted) != 0;
+        public bool IsEvicted
+        {
+            get
+            {
+                var side = Volatile.Read(ref _side);
+                return side != null && Volatile.Read(ref side.Evicted) != 0;
+            }
+        }
         /// <summary>The other ultrapeer said X-Ext-Probes: it passes on a query again when a copy comes with a higher TTL.</summary>
         public bool ExtProbes { get => Has(LinkTraits.ExtProbes); set => Set(LinkTraits.ExtProbes, value); }
         /// <summary>The other ultrapeer said X-Dynamic-Querying: a leaf may leave widening its search to it.</summary>
@@ -227,25 +260,38 @@ namespace PSPeer.Engine.Gnutella
         /// <summary>The other ultrapeer said X-Ultrapeer-Query-Routing: it sends and takes last-hop QRP tables.</summary>
         public bool UltrapeerQueryRouting { get => Has(LinkTraits.UltrapeerQueryRouting); set => Set(LinkTraits.UltrapeerQueryRouting, value); }
 
-        long _cachedPongsTicks = DateTimeOffset.MinValue.UtcTicks;
         /// <summary>
         /// True (and the turn taken) when this link last had cached Pongs <paramref name="interval"/> or more before
         /// <paramref name="now"/>. Only the link's own read loop asks.
         /// </summary>
         public bool TakeCachedPongTurn(DateTimeOffset now, TimeSpan interval)
         {
-            if (now.UtcTicks - _cachedPongsTicks < interval.Ticks) return false;
-            _cachedPongsTicks = now.UtcTicks;
+            var side = Side;
+            if (now.UtcTicks - side.CachedPongsTicks < interval.Ticks) return false;
+            side.CachedPongsTicks = now.UtcTicks;
             return true;
         }
 
         /// <summary>Queues a whole descriptor (header + payload); false when the link is closed or its queue is full.</summary>
-        public bool Send(byte[] frame, GnutellaPayloadType type)
+        public bool Send(byte[] frame, GnutellaPayloadType type) => Send(frame, frame.Length, type, borrowed: false);
+
+        /// <summary>
+        /// As <see cref="Send(byte[], GnutellaPayloadType)"/>, for a descriptor in the first <paramref name="count"/> bytes
+        /// of a buffer the caller reuses once this returns. Only for a link that <see cref="CopiesWrites"/>: written from
+        /// the buffer when the link is idle, copied to an array of its own when it has to wait in the queue.
+        /// </summary>
+        public bool SendFrom(byte[] buffer, int count, GnutellaPayloadType type)
+        {
+            if (!CopiesWrites) throw new InvalidOperationException("This link's writes may keep the buffer they are given: send an array of the frame's own.");
+            return Send(buffer, count, type, borrowed: true);
+        }
+
+        bool Send(byte[] frame, int count, GnutellaPayloadType type, bool borrowed)
         {
             using (SendLocked())
             {
                 if (_isClosed) return false;
-                if (_queuedBytes + frame.Length > MaxQueuedBytes)
+                if (QueuedBytes + count > MaxQueuedBytes)
                 {
                     _counters.Add(ref _counters.messagesDroppedQueueFull);
                     return false;
@@ -254,21 +300,28 @@ namespace PSPeer.Engine.Gnutella
                 // Idle (not writing, not deferred) means nothing is queued: the frame is the next write.
                 if (_writing || _deferred)
                 {
-                    EnqueueLocked(frame);
+                    EnqueueLocked(borrowed ? Copy(frame, count) : frame);
                     return true;
                 }
                 var batch = IsLive ? SendBatch.Current : null;
                 if (batch != null)
                 {
-                    EnqueueLocked(frame);
+                    EnqueueLocked(borrowed ? Copy(frame, count) : frame);
                     _deferred = true;
                     batch.Defer(this);
                     return true;
                 }
                 _writing = true;
             }
-            Write(frame);
+            Write(frame, count);
             return true;
+        }
+
+        static byte[] Copy(byte[] buffer, int count)
+        {
+            var copy = new byte[count];
+            Buffer.BlockCopy(buffer, 0, copy, 0, count);
+            return copy;
         }
 
         /// <summary>
@@ -279,11 +332,15 @@ namespace PSPeer.Engine.Gnutella
 
         void EnqueueLocked(byte[] frame)
         {
-            (_queue ?? (_queue = new Queue<byte[]>())).Enqueue(frame);
-            _queuedBytes += frame.Length;
+            var queue = _queue ?? (_queue = new SendQueue());
+            queue.Enqueue(frame);
+            queue.Bytes += frame.Length;
         }
 
         bool QueueEmptyLocked => _queue == null || _queue.Count == 0;
+
+        // Bytes waiting in the queue (none without one).
+        int QueuedBytes => _queue?.Bytes ?? 0;
 
         // Asked after every write: a simulated link reads the queue directly (no lock, and no call with a try/finally
         // that the JIT would not inline).
@@ -312,27 +369,36 @@ namespace PSPeer.Engine.Gnutella
                 if (_writing || _isClosed || QueueEmptyLocked) return;
                 _writing = true;
             }
-            Write(null);
+            Write(null, 0);
         }
 
         /// <summary>
-        /// The writer, run by whoever took the writer's turn (_writing): <paramref name="chunk"/> (when the send found the
-        /// link idle), then whatever queued meanwhile, until the queue is empty. Writes and flushes that complete at once
+        /// The writer, run by whoever took the writer's turn (_writing): the first <paramref name="count"/> bytes of
+        /// <paramref name="chunk"/> (when the send found the link idle), then whatever queued meanwhile, until the queue
+        /// is empty. Writes and flushes that complete at once
         /// (a simulated link with room, often a socket) are done right here, with no async frame; the first one that has
         /// to wait hands the turn to <see cref="ResumeAfterAsync"/>, which comes back here once it has completed.
         /// </summary>
-        void Write(byte[] chunk)
+        void Write(byte[] chunk, int count)
         {
             try
             {
                 var stream = _stream;
                 while (true)
                 {
-                    if (chunk == null && (chunk = NextChunk()) == null) return;
-                    chunk = Encode(chunk);
+                    if (chunk == null)
+                    {
+                        if ((chunk = NextChunk()) == null) return;
+                        count = chunk.Length;
+                    }
+                    if (Deflater != null)
+                    {
+                        chunk = Encode(chunk, count);
+                        count = chunk.Length;
+                    }
                     _counters.Add(ref _counters.linkWrites);
                     // No token: closing the link disposes the connection, which fails a write in progress.
-                    var write = stream.WriteAsync(chunk, 0, chunk.Length, CancellationToken.None);
+                    var write = stream.WriteAsync(chunk, 0, count, CancellationToken.None);
                     chunk = null;
                     if (write.Status != TaskStatus.RanToCompletion)
                     {
@@ -367,7 +433,7 @@ namespace PSPeer.Engine.Gnutella
                 WriteFailed();
                 return;
             }
-            Write(null);
+            Write(null, 0);
         }
 
         /// <summary>What the writer writes next; null when nothing is queued (or the link closed): the writer's turn ends.</summary>
@@ -397,7 +463,7 @@ namespace PSPeer.Engine.Gnutella
         byte[] TakeBatchLocked()
         {
             var first = _queue.Dequeue();
-            _queuedBytes -= first.Length;
+            _queue.Bytes -= first.Length;
             if (_queue.Count == 0 || first.Length >= MaxBatchBytes) return first;
             int total = first.Length;
             foreach (var f in _queue)
@@ -411,7 +477,7 @@ namespace PSPeer.Engine.Gnutella
             while (_queue.Count > 0 && at + _queue.Peek().Length <= total)
             {
                 var f = _queue.Dequeue();
-                _queuedBytes -= f.Length;
+                _queue.Bytes -= f.Length;
                 Buffer.BlockCopy(f, 0, batch, at, f.Length);
                 at += f.Length;
             }
@@ -598,7 +664,11 @@ namespace PSPeer.Engine.Gnutella
         }
 
         /// <summary>Why we closed the link ourselves (a Bye, a full queue), reported instead of the I/O error it causes.</summary>
-        public string CloseReason { get; private set; }
+        public string CloseReason
+        {
+            get => Volatile.Read(ref _side)?.CloseReason;
+            private set => Side.CloseReason = value;
+        }
 
         /// <summary>The other servent sent Bye-Packet in its handshake: it understands a Bye (others would not).</summary>
         public bool AcceptsBye { get => Has(LinkTraits.AcceptsBye); set => Set(LinkTraits.AcceptsBye, value); }
@@ -628,14 +698,14 @@ namespace PSPeer.Engine.Gnutella
                     _counters.CountSent(GnutellaPayloadType.Bye);
                     try
                     {
-                        frame = Encode(frame);
+                        if (Deflater != null) frame = Encode(frame, frame.Length);
                         await _stream.WriteAsync(frame, 0, frame.Length, CancellationToken.None);
                         await _stream.FlushAsync(CancellationToken.None);
                     }
                     finally
                     {
                         // Nothing goes after the Bye: descriptors a batch queued meanwhile (its write still scheduled) are dropped.
-                        lock (_sendGate) { _writing = false; _queue?.Clear(); _queuedBytes = 0; }
+                        lock (_sendGate) { _writing = false; _queue?.DropAll(); }
                     }
                 }
             }
@@ -652,8 +722,7 @@ namespace PSPeer.Engine.Gnutella
                 if (_isClosed) return;
                 _isClosed = true;
                 if (reason != null) CloseReason = reason;
-                _queue?.Clear();
-                _queuedBytes = 0;
+                _queue?.DropAll();
             }
             // Fails the read loop's waiting read (IOException or ObjectDisposedException, live and simulated alike).
             _connection.Dispose();
@@ -665,12 +734,32 @@ namespace PSPeer.Engine.Gnutella
         public override string ToString() => Remote + (RemoteIsUltrapeer ? " (ultrapeer)" : " (leaf)");
     }
 
-    /// <summary>A link's compression, each direction on its own (see <see cref="GnutellaLink"/>); made only when negotiated.</summary>
-    sealed class LinkCompressionState
+    /// <summary>
+    /// What only some links need (see <see cref="GnutellaLink"/>): compression, each direction on its own (made with the
+    /// link when negotiated), and what closing, AutoConnect's keepalive, the pong cache and eviction record.
+    /// </summary>
+    sealed class LinkSideState
     {
         public LinkDeflater Deflater;          // null: what we send is not compressed
         public InflatingStream Inflating;      // null: what we receive is not compressed
         public int BatchesSinceIdleCheck;      // batches the deflater compressed since the maintenance round last asked
+        public string CloseReason;             // why we closed the link ourselves
+        public long LastHeardTicks;            // 0: nothing recorded (LastHeard is then ConnectedAt)
+        public long CachedPongsTicks;          // when this link last had cached Pongs (0, DateTimeOffset.MinValue: never)
+        public int Evicted;                    // 1: chosen for eviction
+    }
+
+    /// <summary>A link's descriptors waiting to be written, and their bytes (the queue is made only when one has to wait).</summary>
+    sealed class SendQueue : Queue<byte[]>
+    {
+        public int Bytes;
+
+        /// <summary>Drops every waiting descriptor (a Bye or a close: nothing goes after it).</summary>
+        public void DropAll()
+        {
+            Clear();
+            Bytes = 0;
+        }
     }
 
     /// <summary>Who a link hands its descriptors and its end to (the servent).</summary>

@@ -215,7 +215,7 @@ namespace PSPeer.Engine.Gnutella
                 Counters.Add(ref Counters.queriesSkippedLastHop);
                 return;
             }
-            if (!link.Send(GnutellaCodec.Encode(header, dq.Payload), GnutellaPayloadType.Query)) return;
+            if (!OutgoingFrame.Send(link, header, dq.Payload, GnutellaPayloadType.Query)) return;
             dq.Sent++;
             dq.Horizon += Math.Max(0, Horizon(degree, ttl) - already);
             if (dq.Origin != null) Counters.Add(ref Counters.queriesForwarded);

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using PSPeer.Engine.Gnutella.Wire;
 
@@ -12,38 +13,67 @@ namespace PSPeer.Engine.Gnutella
     /// for every query an ultrapeer routes, in a network far larger than the caches, while most leaves share nothing and
     /// few match. A fold (<see cref="QueryRouteTable.Fold"/>) matches whatever its table may match, so a leaf it rules out
     /// is counted filtered exactly as its table would have had it; a leaf without a table, or with an empty one, folds to
-    /// 0 and is never read. The folds sit in the array of leaf links itself (<see cref="LeafLink"/>), which is replaced
-    /// whole under _gate (copy on write) when a leaf comes or goes or its table completes: a live reader never sees half
-    /// a change, and a query racing a leaf's new table sees the table before it, as it would had it come a moment earlier.
+    /// 0 and is never read. The folds sit in the array of leaf links itself (<see cref="LeafLink"/>): the leaves in
+    /// order, then empty entries (a reader stops at the first entry without a link, or at the end). A new leaf is
+    /// written into the next empty entry (the array doubles when full), which a live reader either sees whole or not at
+    /// all; a leaf that goes, or (live) whose table completes, gets a new array under _gate (copy on write), so a live
+    /// reader never sees half a change, and a query racing a leaf's new table sees the table before it, as it would had
+    /// it come a moment earlier. A simulated servent's new fold is written in place (its loop is the only reader).
     /// </remarks>
     public sealed partial class GnutellaServent
     {
         /// <summary>A leaf link and its QRP table's fold (0: no table, or nothing in it).</summary>
-        internal readonly struct LeafLink
+        /// <remarks>Fields, not get-only: a new leaf is written into an array live readers walk, its link last (AddLeaf).</remarks>
+        internal struct LeafLink
         {
             public LeafLink(GnutellaLink link, ulong fold) { Link = link; Fold = fold; }
-            public readonly GnutellaLink Link;
-            public readonly ulong Fold;
+            public GnutellaLink Link;
+            public ulong Fold;
         }
 
         static readonly LeafLink[] NoLeaves = new LeafLink[0];
-        LeafLink[] _leaves = NoLeaves;   // the leaf links, in the order of _links; copy-on-write under _gate
+        LeafLink[] _leaves = NoLeaves;   // the leaf links, in the order of _links, then empty entries; changed under _gate
 
-        /// <summary>Under _gate: the leaf links are now those of <paramref name="links"/>, each with its table's fold.</summary>
-        void SetLeaves(GnutellaLink[] links, int count)
+        /// <summary>Under _gate: <paramref name="leaf"/> joins the leaf links, with its table's fold, at their end.</summary>
+        void AddLeaf(GnutellaLink leaf)
         {
-            var before = _leaves;
-            var leaves = count == 0 ? NoLeaves : new LeafLink[count];
-            int n = 0;
-            foreach (var l in links) if (l.RemoteIsLeaf) leaves[n++] = new LeafLink(l, FoldKept(before, l));
-            Volatile.Write(ref _leaves, leaves);
+            var leaves = _leaves;
+            int count = LeavesIn(leaves);
+            var entry = new LeafLink(leaf, FoldOf(leaf));
+            if (count < leaves.Length)
+            {
+                // The fold first, then the link: a reader that sees the link sees its fold (a 16-byte entry is not
+                // written in one piece).
+                leaves[count].Fold = entry.Fold;
+                Volatile.Write(ref leaves[count].Link, leaf);
+                return;
+            }
+            var grown = new LeafLink[Math.Max(4, count * 2)];
+            Array.Copy(leaves, grown, count);
+            grown[count] = entry;
+            Volatile.Write(ref _leaves, grown);
         }
 
-        // A leaf that stays keeps the fold it has (LeafTableChanged keeps it current); a new one's is taken.
-        ulong FoldKept(LeafLink[] before, GnutellaLink leaf)
+        /// <summary>Under _gate: <paramref name="leaf"/> leaves the leaf links (a new array, the same room).</summary>
+        void DropLeaf(GnutellaLink leaf)
         {
-            foreach (var b in before) if (b.Link == leaf) return b.Fold;
-            return FoldOf(leaf);
+            var leaves = _leaves;
+            int count = LeavesIn(leaves);
+            int at = -1;
+            for (int i = 0; i < count; i++) if (leaves[i].Link == leaf) at = i;
+            if (at < 0) return;
+            var shrunk = count == 1 ? NoLeaves : new LeafLink[leaves.Length];
+            Array.Copy(leaves, 0, shrunk, 0, at);
+            Array.Copy(leaves, at + 1, shrunk, at, count - at - 1);
+            Volatile.Write(ref _leaves, shrunk);
+        }
+
+        /// <summary>How many leaf links <paramref name="leaves"/> holds before its first empty entry.</summary>
+        static int LeavesIn(LeafLink[] leaves)
+        {
+            int n = 0;
+            while (n < leaves.Length && leaves[n].Link != null) n++;
+            return n;
         }
 
         /// <summary>A leaf's table is complete (new or replaced): its fold in the leaf array follows it.</summary>
@@ -57,6 +87,13 @@ namespace PSPeer.Engine.Gnutella
                 if (at < 0) return;   // gone meanwhile
                 ulong fold = FoldOf(leaf);
                 if (fold == leaves[at].Fold) return;
+                if (!_locks)
+                {
+                    // A simulated servent's one thread: no reader can meet the fold half-written.
+                    leaves[at].Fold = fold;
+                    return;
+                }
+                // Live, a reader may be walking the array (and a 64-bit word is not written in one piece everywhere).
                 var changed = (LeafLink[])leaves.Clone();
                 changed[at] = new LeafLink(leaf, fold);
                 Volatile.Write(ref _leaves, changed);
@@ -89,7 +126,11 @@ namespace PSPeer.Engine.Gnutella
         internal bool LeavesMayMatch(Query query)
         {
             var fold = FoldOf(query);
-            foreach (var leaf in Volatile.Read(ref _leaves)) if (fold.MayMatch(leaf.Fold)) return true;
+            foreach (var leaf in Volatile.Read(ref _leaves))
+            {
+                if (leaf.Link == null) break;
+                if (fold.MayMatch(leaf.Fold)) return true;
+            }
             return false;
         }
     }

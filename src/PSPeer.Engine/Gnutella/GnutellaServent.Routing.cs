@@ -14,8 +14,9 @@ namespace PSPeer.Engine.Gnutella
     /// TTL and hops: on arrival a descriptor's TTL + hops is clamped to MaxTtl, then it ages one hop (TTL - 1,
     /// hops + 1) before anything else. So hops is the distance it has travelled to us (a neighbour's QueryHit arrives
     /// with hops 1, which is the Hops of the SearchHit), and a query is forwarded only while its aged TTL is above 0.
-    /// Hot path: events are formatted only when someone watches (HasEventObservers); one frame is built per
-    /// forwarded descriptor and shared by every link it goes out on.
+    /// Hot path: events are formatted only when someone watches (HasEventObservers); one frame is laid out per
+    /// forwarded descriptor and shared by every link it goes out on (<see cref="OutgoingFrame"/>: in a buffer the
+    /// thread reuses, for links whose writes are copied).
     /// </remarks>
     public sealed partial class GnutellaServent
     {
@@ -62,7 +63,6 @@ namespace PSPeer.Engine.Gnutella
 
         void OnQuery(GnutellaLink link, GnutellaMessage message)
         {
-            Counters.Add(ref Counters.queriesReceived);
             var header = message.Header;
             if (!link.TryTakeQuery(_clock, Options.QueriesPerSecondPerLink))
             {
@@ -117,9 +117,10 @@ namespace PSPeer.Engine.Gnutella
             int forwarded = 0, toLeavesCount = 0;
             if (header.Ttl > 0)
             {
-                byte[] frame = null;
+                OutgoingFrame frame = null;   // laid out for the first link it goes to, and shared by the others
                 foreach (var l in System.Threading.Volatile.Read(ref _ultrapeerLinks))
                 {
+                    if (l == null) break;   // the links end at the first empty entry
                     if (l == from) continue;
                     // The last hop: an ultrapeer whose last-hop QRP table cannot match would only drop it.
                     if (header.Ttl == 1 && SkipsLastHop(l, query))
@@ -127,9 +128,10 @@ namespace PSPeer.Engine.Gnutella
                         Counters.Add(ref Counters.queriesSkippedLastHop);
                         continue;
                     }
-                    if (frame == null) frame = GnutellaCodec.Encode(header, payload);
-                    if (l.Send(frame, GnutellaPayloadType.Query)) forwarded++;
+                    if (frame == null) frame = OutgoingFrame.Rent().Of(header, payload);
+                    if (frame.SendTo(l, GnutellaPayloadType.Query)) forwarded++;
                 }
+                frame?.Return();
                 Counters.Add(ref Counters.queriesForwarded, forwarded);
                 toLeavesCount = toLeaves ? DeliverToLeaves(from, header, query, payload) : 0;
             }
@@ -150,13 +152,14 @@ namespace PSPeer.Engine.Gnutella
         int DeliverToLeaves(GnutellaLink from, DescriptorHeader header, Query query, byte[] payload)
         {
             var leaves = System.Threading.Volatile.Read(ref _leaves);
-            if (leaves.Length == 0) return 0;
+            if (leaves.Length == 0 || leaves[0].Link == null) return 0;
             var fold = FoldOf(query);
             int delivered = 0, filtered = 0;
-            byte[] frame = null;
+            OutgoingFrame frame = null;
             for (int i = 0; i < leaves.Length; i++)
             {
                 var l = leaves[i].Link;
+                if (l == null) break;   // the leaves end at the first empty entry
                 if (l == from) continue;
                 bool may = false;
                 // A fold that cannot match rules its table out without reading the link or the table
@@ -176,10 +179,11 @@ namespace PSPeer.Engine.Gnutella
                 {
                     var last = header;
                     last.Ttl = 1;
-                    frame = GnutellaCodec.Encode(last, payload);
+                    frame = OutgoingFrame.Rent().Of(last, payload);
                 }
-                if (l.Send(frame, GnutellaPayloadType.Query)) delivered++;
+                if (frame.SendTo(l, GnutellaPayloadType.Query)) delivered++;
             }
+            frame?.Return();
             Counters.Add(ref Counters.queriesFilteredByQrp, filtered);
             Counters.Add(ref Counters.queriesDeliveredToLeaves, delivered);
             return delivered;
@@ -199,42 +203,84 @@ namespace PSPeer.Engine.Gnutella
             byte ttl = (byte)Math.Min(Options.MaxTtl, header.Hops + 2);
             // Results go out in QueryHits of at most about HitPayloadBudget bytes, so long file names can never make a
             // descriptor that other servents (ours included: MaxPayloadLength) refuse as oversized.
-            var results = new List<QueryHitResult>();
+            var hitParts = HitParts.Rent();
+            var results = hitParts.Results;
             int budget = 0, sent = 0;
             foreach (var f in files)
             {
                 int size = 8 + System.Text.Encoding.UTF8.GetByteCount(f.Name) + 2 + 41;   // index, size, name, NULs, urn
                 if (results.Count > 0 && budget + size > HitPayloadBudget)
                 {
-                    SendHit(link, header.Id, ttl, results);
+                    SendHit(link, header.Id, ttl, hitParts);
                     sent += results.Count;
-                    results = new List<QueryHitResult>();
+                    results.Clear();
                     budget = 0;
                 }
-                results.Add(new QueryHitResult { FileIndex = (uint)f.Index, FileSize = f.Size, Name = f.Name, Hash = f.ContentHash });
+                results.Add(hitParts.Result(f));
                 budget += size;
             }
-            SendHit(link, header.Id, ttl, results);
+            SendHit(link, header.Id, ttl, hitParts);
             sent += results.Count;
+            hitParts.Return();
             if (HasEventObservers)
                 Emit(PeerEventTypes.SearchAnswered, link.Remote, $"{sent} result(s) for '{query.Criteria}'",
                     D("guid", header.Id.ToString()), D("hops", (int)header.Hops), D("Count", sent));
         }
 
-        void SendHit(GnutellaLink link, GnutellaGuid id, byte ttl, List<QueryHitResult> results)
+        void SendHit(GnutellaLink link, GnutellaGuid id, byte ttl, HitParts parts)
         {
-            var hit = new QueryHit
-            {
-                Port = _listenEndPoint.Port,
-                Address = _listenEndPoint.Host,
-                Speed = 10000,
-                Results = results,
-                VendorCode = "PSPR",
-                Push = IsFirewalled,
-                ServentId = ServentId,
-            };
+            var hit = parts.Hit;
+            hit.Port = _listenEndPoint.Port;
+            hit.Address = _listenEndPoint.Host;
+            hit.Speed = 10000;
+            hit.Results = parts.Results;
+            hit.VendorCode = "PSPR";
+            hit.Push = IsFirewalled;
+            hit.Busy = false;
+            hit.ServentId = ServentId;
             link.Send(GnutellaCodec.Encode(id, ttl, 0, hit), GnutellaPayloadType.QueryHit);
             Counters.Add(ref Counters.hitsSent);
+        }
+
+        /// <summary>
+        /// The QueryHit, its list of results and the results a servent answers a query with, reused per thread: they live
+        /// only until the hit is encoded (nothing keeps them), and every servent that matched a query made all of them
+        /// anew for one descriptor. Rented so that an answer inside an answer (nothing does that now) gets its own.
+        /// </summary>
+        internal sealed class HitParts
+        {
+            [ThreadStatic] static HitParts t_spare;
+            public readonly QueryHit Hit = new QueryHit();
+            public readonly List<QueryHitResult> Results = new List<QueryHitResult>();
+            readonly List<QueryHitResult> _made = new List<QueryHitResult>();
+            int _used;
+
+            public static HitParts Rent()
+            {
+                var parts = t_spare ?? new HitParts();
+                t_spare = null;
+                return parts;
+            }
+
+            /// <summary>A result for <paramref name="file"/>: one made before for this answer's position, or a new one.</summary>
+            public QueryHitResult Result(SharedFile file)
+            {
+                if (_used == _made.Count) _made.Add(new QueryHitResult());
+                var result = _made[_used++];
+                result.FileIndex = (uint)file.Index;
+                result.FileSize = file.Size;
+                result.Name = file.Name;
+                result.Hash = file.ContentHash;
+                return result;
+            }
+
+            public void Return()
+            {
+                Results.Clear();
+                Hit.Results = Results;
+                _used = 0;
+                if (_made.Count <= MaxResultsPerQuery) t_spare = this;
+            }
         }
 
         void OnQueryHit(GnutellaLink link, GnutellaMessage message)
@@ -263,7 +309,7 @@ namespace PSPeer.Engine.Gnutella
                 return;
             }
             var back = from as GnutellaLink;
-            if (back == null || back.IsClosed || header.Ttl == 0 || !back.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.QueryHit))
+            if (back == null || back.IsClosed || header.Ttl == 0 || !OutgoingFrame.Send(back, header, message.PayloadBytes, GnutellaPayloadType.QueryHit))
             {
                 Counters.Add(ref Counters.hitsDroppedUnknownQuery);
                 if (HasEventObservers) Emit(PeerEventTypes.HitDropped, link.Remote, "the reverse path is gone", RouteData(header));
@@ -313,7 +359,7 @@ namespace PSPeer.Engine.Gnutella
             using (Locked(_gate)) known = PingRoutes.TryGet(header.Id, out from);
             if (!known || ReferenceEquals(from, Self)) return;
             var back = from as GnutellaLink;
-            if (back != null && !back.IsClosed && header.Ttl > 0) back.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Pong);
+            if (back != null && !back.IsClosed && header.Ttl > 0) OutgoingFrame.Send(back, header, message.PayloadBytes, GnutellaPayloadType.Pong);
         }
 
         void OnPush(GnutellaLink link, GnutellaMessage message)
@@ -333,7 +379,7 @@ namespace PSPeer.Engine.Gnutella
             using (Locked(_gate)) known = PushRoutes.TryGet(push.ServentId, out to);
             var next = to as GnutellaLink;
             if (!known || next == null || next == link || next.IsClosed || header.Ttl == 0) return;
-            next.Send(GnutellaCodec.Encode(header, message.PayloadBytes), GnutellaPayloadType.Push);
+            OutgoingFrame.Send(next, header, message.PayloadBytes, GnutellaPayloadType.Push);
         }
 
         void OnRouteTableUpdate(GnutellaLink link, GnutellaMessage message)
@@ -343,14 +389,19 @@ namespace PSPeer.Engine.Gnutella
             var update = (RouteTableUpdate)message.Payload;
             // One table per leaf: a new reset/patch sequence is built aside and replaces the old table only when its
             // last patch is in, so until then the leaf keeps getting what its previous table matched.
+            // A link that holds the shared empty table (a leaf that shares nothing) gets one of its own for the sequence.
             var table = link.QueryRouteTable;
-            if (table == null) link.QueryRouteTable = table = new QueryRouteTable(Options.QrpTableBits);
-            bool complete;
+            if (table == null || table.IsSharedEmpty) link.QueryRouteTable = table = new QueryRouteTable(table?.Bits ?? Options.QrpTableBits);
+            bool complete, empty;
             using (Locked(table))
             {
                 table.Apply(update);   // GnutellaProtocolException closes the link as malformed
                 complete = table.IsComplete;
+                empty = complete && table.PresentCount == 0;
             }
+            // Finished and empty (most leaves share nothing): the link keeps the one empty table of its size that every
+            // such link shares, and this one goes (an ultrapeer holds a table per leaf link for as long as it lasts).
+            if (empty) link.QueryRouteTable = QueryRouteTable.SharedEmpty(table.Bits);
             // A leaf's finished table changes its fold beside its link, and what our own last-hop table must say to the
             // other ultrapeers.
             if (complete && link.RemoteIsLeaf)

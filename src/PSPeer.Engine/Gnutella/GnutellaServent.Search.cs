@@ -132,12 +132,14 @@ namespace PSPeer.Engine.Gnutella
             search.Sent(id, Runtime.Clock.Now);
             var payload = GnutellaCodec.EncodePayload(query);
             var header = new DescriptorHeader(id, GnutellaPayloadType.Query, ttl, 0, payload.Length);
-            var frame = GnutellaCodec.Encode(header, payload);
+            var frame = OutgoingFrame.Rent().Of(header, payload);
             foreach (var l in Volatile.Read(ref _ultrapeerLinks))
             {
+                if (l == null) break;   // the links end at the first empty entry
                 if (ttl == 1 && SkipsLastHop(l, query)) { Counters.Add(ref Counters.queriesSkippedLastHop); continue; }
-                if (l.Send(frame, GnutellaPayloadType.Query) && oneUltrapeer) break;
+                if (frame.SendTo(l, GnutellaPayloadType.Query) && oneUltrapeer) break;
             }
+            frame.Return();
             // Our own leaves are one hop away: the header they see is the one we sent, aged by that hop.
             if (!IsLeaf) DeliverToLeaves(null, header, query, payload);
             if (HasEventObservers)

@@ -17,11 +17,9 @@ namespace PSPeer.Engine.Gnutella
     public sealed partial class GnutellaServent
     {
         static readonly TimeSpan UltrapeerTableDelay = TimeSpan.FromSeconds(1);
-        // Made on first use: a leaf never builds a table for ultrapeers, and a simulated network holds a servent per node.
-        object _upTableGate;
-        object UpTableGate => LazyInitializer.EnsureInitialized(ref _upTableGate);
-        QueryRouteTable _upTableSent;     // what the ultrapeers have from us (null until the first is built)
-        IDisposable _upTableTimer;
+        // The table sent and the rebuild's timer, locked on the object that holds them, made on first use (RareState): a
+        // leaf never builds a table for ultrapeers, and a simulated network holds a servent per node.
+        RareState UpTable => Rare;
 
         bool SpeaksUltrapeerQrp(GnutellaLink link) =>
             !IsLeaf && Options.UltrapeerQueryRouting && link.RemoteIsUltrapeer && link.UltrapeerQueryRouting;
@@ -60,40 +58,47 @@ namespace PSPeer.Engine.Gnutella
         void SendUltrapeerTable(GnutellaLink link)
         {
             QueryRouteTable table;
-            lock (UpTableGate) table = _upTableSent ?? (_upTableSent = BuildUltrapeerTable());
+            var state = UpTable;
+            lock (state) table = state.UpTableSent ?? (state.UpTableSent = BuildUltrapeerTable());
             SendTable(link, table);
         }
 
         /// <summary>Sends <paramref name="table"/> (ours, or our last-hop table) as a reset and its patches.</summary>
         void SendTable(GnutellaLink link, QueryRouteTable table)
         {
-            // The table's own array of updates, only read here (see QueryRouteTable.SharedUpdates).
-            var updates = table.SharedUpdates(QrpPatchBytes);
-            for (int i = 0; i < updates.Length; i++)
-                link.Send(GnutellaCodec.Encode(GnutellaGuid.New(Runtime.Random), 1, 0, updates[i]), GnutellaPayloadType.RouteTableUpdate);
+            // The table's own payloads of its updates, only read here (see QueryRouteTable.SharedUpdatePayloads): each
+            // goes out behind a header with a GUID of its own, from the thread's frame.
+            var payloads = table.SharedUpdatePayloads(QrpPatchBytes);
+            for (int i = 0; i < payloads.Length; i++)
+            {
+                var header = new DescriptorHeader(GnutellaGuid.New(Runtime.Random), GnutellaPayloadType.RouteTableUpdate, 1, 0, payloads[i].Length);
+                OutgoingFrame.Send(link, header, payloads[i], GnutellaPayloadType.RouteTableUpdate);
+            }
         }
 
         /// <summary>Our files or a leaf's table changed: in a moment, rebuild our last-hop table and send it if it differs.</summary>
         void UltrapeerTableChanged()
         {
             if (IsLeaf || !Options.UltrapeerQueryRouting) return;
-            lock (UpTableGate)
+            var state = UpTable;
+            lock (state)
             {
-                if (_upTableTimer != null || Stopping.IsCancellationRequested) return;
-                _upTableTimer = Runtime.Clock.Schedule(UltrapeerTableDelay, ResendUltrapeerTable);
+                if (state.UpTableTimer != null || Stopping.IsCancellationRequested) return;
+                state.UpTableTimer = Runtime.Clock.Schedule(UltrapeerTableDelay, ResendUltrapeerTable);
             }
         }
 
         void ResendUltrapeerTable()
         {
             QueryRouteTable table;
-            lock (UpTableGate)
+            var state = UpTable;
+            lock (state)
             {
-                _upTableTimer = null;
+                state.UpTableTimer = null;
                 if (Stopping.IsCancellationRequested) return;
                 table = BuildUltrapeerTable();
-                if (_upTableSent != null && _upTableSent.SameSlots(table)) return;
-                _upTableSent = table;
+                if (state.UpTableSent != null && state.UpTableSent.SameSlots(table)) return;
+                state.UpTableSent = table;
             }
             foreach (var l in Volatile.Read(ref _links))
                 if (SpeaksUltrapeerQrp(l) && !l.IsClosed) SendTable(l, table);

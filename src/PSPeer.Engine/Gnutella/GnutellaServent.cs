@@ -19,8 +19,9 @@ namespace PSPeer.Engine.Gnutella
     /// This file holds the lifecycle, the links and the accept side. Routing of descriptors is in
     /// GnutellaServent.Routing.cs, searching in GnutellaServent.Search.cs, downloads and Push/GIV in
     /// GnutellaServent.Transfer.cs, the handshake in GnutellaServent.Handshake.cs.
-    /// Live, descriptors arrive on many threads: the link list is copy-on-write (routing reads a snapshot without
-    /// locking) and the routing tables are used under <see cref="_gate"/>.
+    /// Live, descriptors arrive on many threads: the links are added to in place and replaced whole when one goes
+    /// (<see cref="LinkList"/>: routing reads without locking and never meets half a change), and the routing tables are
+    /// used under <see cref="_gate"/>.
     /// </remarks>
     public sealed partial class GnutellaServent : PeerNodeBase, ISearchNode, ISharingNode, ILinkOwner
     {
@@ -40,18 +41,21 @@ namespace PSPeer.Engine.Gnutella
         // Marks routes that end here (our own queries and pings) in the route tables.
         static readonly object Self = new object();
 
-        GnutellaLink[] _links = NoLinks;                 // copy-on-write under _gate (SetLinks)
-        // The same links by kind, in the same order (SetLinks makes them): a query goes on to the ultrapeers and down
-        // to the leaves, and each loop then reads only the links it sends to (every link read is a cache miss in a
-        // large simulation). Where every link is an ultrapeer's, _ultrapeerLinks is _links itself. The leaf links
-        // are kept with their QRP tables' folds (_leaves, GnutellaServent.LeafFolds.cs).
+        LinkList _links = LinkList.Empty;       // added to in place under _gate, a new list per removal (AddLink, RemoveLink)
+        // The same links by kind, in the same order: a query goes on to the ultrapeers and down to the leaves, and each
+        // loop then reads only the links it sends to (every link read is a cache miss in a large simulation). The array
+        // holds the links, then nulls (a reader stops at the first null or at its end): it is added to in place, as
+        // _links is. Where every link is an ultrapeer's, it is _links' own array. The leaf links are kept with their
+        // QRP tables' folds (_leaves, GnutellaServent.LeafFolds.cs).
         GnutellaLink[] _ultrapeerLinks = NoLinks;
         static readonly GnutellaLink[] NoLinks = new GnutellaLink[0];
+        // Room a servent's first link array is made with: a leaf's ultrapeers fit exactly; an ultrapeer's arrays double.
+        const int FirstUltrapeerRoom = 8;
         int _runningLinks;                          // read loops not yet ended, under _gate (no task kept per link)
-        TaskCompletionSource<bool> _linksEnded;     // made by OnStopAsync when it has read loops to wait for
         IListener _listener;
         HostPort _listenEndPoint;
-        HttpFileServer _http;   // made by the first HTTP request or push upload (see Http)
+        // What few servents of a simulated network ever need, made when first needed (RareState).
+        RareState _rare;
         Task _acceptLoop;
         Task _maintenance;
         volatile LocalFileMatcher _local = LocalFileMatcher.Empty;
@@ -95,15 +99,28 @@ namespace PSPeer.Engine.Gnutella
         public IReadOnlyList<string> Neighbors => Volatile.Read(ref _links).Select(l => l.Remote).ToList();
 
         /// <summary>Links to ultrapeers (for a leaf: its ultrapeers).</summary>
-        public int UltrapeerLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsUltrapeer);
+        public int UltrapeerLinkCount => CountLinks(ultrapeers: true);
         /// <summary>Links to leaves (an ultrapeer's shielded leaves).</summary>
-        public int LeafLinkCount => Volatile.Read(ref _links).Count(l => l.RemoteIsLeaf);
-        /// <summary>The live links (for tests and measurements in this assembly's friends).</summary>
-        internal IReadOnlyList<GnutellaLink> Links => Volatile.Read(ref _links);
+        public int LeafLinkCount => CountLinks(ultrapeers: false);
+
+        // A loop over the list's own enumerator (a struct): LINQ would box it, and every handshake asks (X-Ultrapeer-Needed).
+        int CountLinks(bool ultrapeers)
+        {
+            int n = 0;
+            foreach (var l in Volatile.Read(ref _links)) if (l.RemoteIsUltrapeer == ultrapeers) n++;
+            return n;
+        }
+
+        /// <summary>The live links, as an array of their own (for tests and measurements in this assembly's friends).</summary>
+        internal IReadOnlyList<GnutellaLink> Links => Volatile.Read(ref _links).ToArray();
         /// <summary>The links to ultrapeers, in the order of <see cref="Links"/> (what a query is forwarded on).</summary>
-        internal IReadOnlyList<GnutellaLink> UltrapeerLinks => Volatile.Read(ref _ultrapeerLinks);
+        internal IReadOnlyList<GnutellaLink> UltrapeerLinks => Volatile.Read(ref _ultrapeerLinks).TakeWhile(l => l != null).ToList();
         /// <summary>The links to leaves, in the order of <see cref="Links"/> (what a query is passed down to).</summary>
-        internal IReadOnlyList<GnutellaLink> LeafLinks => Volatile.Read(ref _leaves).Select(l => l.Link).ToList();
+        internal IReadOnlyList<GnutellaLink> LeafLinks => Volatile.Read(ref _leaves).TakeWhile(l => l.Link != null).Select(l => l.Link).ToList();
+        /// <summary>The array the links are kept in, nulls after them (for tests: it grows in place).</summary>
+        internal GnutellaLink[] LinkArray => Volatile.Read(ref _links).Items;
+        /// <summary>The array of ultrapeer links is the array of all links (every link is an ultrapeer's; for tests).</summary>
+        internal bool UltrapeerLinksShareArray => ReferenceEquals(Volatile.Read(ref _ultrapeerLinks), Volatile.Read(ref _links).Items);
         /// <summary>Links compressed in at least one direction.</summary>
         public int CompressedLinkCount => Volatile.Read(ref _links).Count(l => l.SendsCompressed || l.ReceivesCompressed);
         /// <summary>Where this servent listens, as it says in Listen-IP (null before it started).</summary>
@@ -144,9 +161,9 @@ namespace PSPeer.Engine.Gnutella
             Task linksEnded;
             lock (_gate)
             {
-                links = _links;
-                if (_runningLinks > 0) _linksEnded = new TaskCompletionSource<bool>();
-                linksEnded = _linksEnded?.Task ?? Task.CompletedTask;
+                links = _links.ToArray();   // a snapshot: the list itself may still grow
+                if (_runningLinks > 0) Rare.LinksEnded = new TaskCompletionSource<bool>();
+                linksEnded = _rare?.LinksEnded?.Task ?? Task.CompletedTask;
             }
             CloseHandshakes();
             // A Bye tells the others this is a departure, not a crash; a link that cannot take it at once is just closed.
@@ -328,15 +345,43 @@ namespace PSPeer.Engine.Gnutella
         {
             get
             {
-                var http = Volatile.Read(ref _http);
+                var rare = Rare;
+                var http = Volatile.Read(ref rare.Http);
                 if (http != null) return http;
                 var made = new HttpFileServer(Runtime, Shared, (type, remote, message) => Emit(type, remote, message)) { Limits = Limits };
-                return Interlocked.CompareExchange(ref _http, made, null) ?? made;
+                return Interlocked.CompareExchange(ref rare.Http, made, null) ?? made;
             }
         }
 
         /// <summary>Whether the HTTP server was made yet (for tests: a servent that served nothing holds none).</summary>
-        internal bool HoldsHttpServer => Volatile.Read(ref _http) != null;
+        internal bool HoldsHttpServer => Volatile.Read(ref _rare)?.Http != null;
+
+        /// <summary>
+        /// What few servents of a simulated network ever need: an HTTP server, the wait for the read loops when it stops,
+        /// the state of its last-hop QRP table for other ultrapeers (its lock is this object). Five fields on every servent
+        /// were 40 bytes of every node; this is one, and the object is made by whichever thread first needs it.
+        /// </summary>
+        sealed class RareState
+        {
+            public HttpFileServer Http;                       // made by the first HTTP request or push upload (see Http)
+            public TaskCompletionSource<bool> LinksEnded;     // under _gate: made by OnStopAsync when it has read loops to wait for
+            public QueryRouteTable UpTableSent;               // what the ultrapeers have from us (null until the first is built)
+            public IDisposable UpTableTimer;
+        }
+
+        /// <summary>Whether the rare state was made yet (for tests: a simulated servent that routes and searches holds none).</summary>
+        internal bool HoldsRareState => Volatile.Read(ref _rare) != null;
+
+        RareState Rare
+        {
+            get
+            {
+                var rare = Volatile.Read(ref _rare);
+                if (rare != null) return rare;
+                var made = new RareState();
+                return Interlocked.CompareExchange(ref _rare, made, null) ?? made;
+            }
+        }
 
         /// <summary>Registers a link that finished its handshake and starts its read loop.</summary>
         void StartLink(GnutellaLink link)
@@ -344,17 +389,14 @@ namespace PSPeer.Engine.Gnutella
             lock (_gate)
             {
                 if (Stopping.IsCancellationRequested) { link.Close("servent stopping"); return; }
-                var grown = new GnutellaLink[_links.Length + 1];
-                Array.Copy(_links, grown, _links.Length);
-                grown[_links.Length] = link;
-                SetLinks(grown, link);
+                AddLink(link);
                 _runningLinks++;
             }
             // Known, but not yet proven: a servent that drops us right after the handshake keeps its dial back-off
             // (JudgeDialledHost decides when the link ends).
             if (link.ListenEndPoint != null)
                 _hosts.Add(link.ListenEndPoint, knownUltrapeer: link.RemoteIsUltrapeer, knownLeaf: link.RemoteIsLeaf);
-            link.LastHeard = link.ConnectedAt = Runtime.Clock.Now;
+            link.ConnectedAt = Runtime.Clock.Now;   // and the last heard of it, until keepalive records a descriptor
             // Asked first: the arguments alone (the link's name, boxed flags) cost every link of a big simulation.
             if (HasEventObservers)
                 Emit(PeerEventTypes.Connected, link.Remote, link.RemoteIsUltrapeer ? "ultrapeer link" : "leaf link",
@@ -423,47 +465,102 @@ namespace PSPeer.Engine.Gnutella
         void LinkLoopEnded()
         {
             TaskCompletionSource<bool> all = null;
-            lock (_gate) if (--_runningLinks == 0) all = _linksEnded;
+            lock (_gate) if (--_runningLinks == 0) all = _rare?.LinksEnded;
             all?.TrySetResult(true);
         }
 
         /// <summary>
-        /// Under _gate: the links are now <paramref name="links"/>, which <paramref name="changed"/> just joined or left.
-        /// Only the array of its kind changes (the other kind's links and their order are the same as before). Live, a
-        /// reader may see one array changed before the other, which is what it would see of a link that came or went a
-        /// moment later.
+        /// Under _gate: <paramref name="link"/> joins the links and the array of its kind, at their ends, in place where
+        /// there is room (see <see cref="LinkList"/>). The other kind's array does not change. Live, a reader may see one
+        /// array changed before the other, which is what it would see of a link that came a moment later.
         /// </summary>
-        void SetLinks(GnutellaLink[] links, GnutellaLink changed)
+        void AddLink(GnutellaLink link)
         {
-            bool ultrapeer = changed.RemoteIsUltrapeer;
-            int count = 0;
-            foreach (var l in links) if (l.RemoteIsUltrapeer == ultrapeer) count++;
-            if (ultrapeer) Volatile.Write(ref _ultrapeerLinks, count == links.Length ? links : OfKind(links, count));
-            else SetLeaves(links, count);
+            var links = _links;
+            bool shared = ReferenceEquals(_ultrapeerLinks, links.Items);
+            int room = IsLeaf ? Math.Max(1, Options.LeafUltrapeerLinks) : FirstUltrapeerRoom;
+            if (link.RemoteIsUltrapeer)
+            {
+                links = links.With(link, room);
+                // Every link still an ultrapeer's: the one array serves both (it may be new, having grown).
+                if (shared || links.Count == 1) Volatile.Write(ref _ultrapeerLinks, links.Items);
+                else Volatile.Write(ref _ultrapeerLinks, Appended(_ultrapeerLinks, link));
+            }
+            else
+            {
+                if (shared && links.Count > 0)
+                {
+                    // The first leaf: the ultrapeers get an array of their own before the leaf goes into the shared one
+                    // (in a new list, so a reader still walking the shared array as ultrapeer links never meets it).
+                    Volatile.Write(ref _ultrapeerLinks, OfKind(links, Math.Max(4, links.Count + 1)));
+                    links = links.With(link, room, inPlace: false);
+                }
+                else links = links.With(link, room);
+                AddLeaf(link);
+            }
             Volatile.Write(ref _links, links);
         }
 
-        static GnutellaLink[] OfKind(GnutellaLink[] links, int count)
+        /// <summary>
+        /// <paramref name="items"/> (links, then nulls) with <paramref name="link"/> at the end of its links: written in
+        /// place when there is room, else into a copy with twice the room.
+        /// </summary>
+        static GnutellaLink[] Appended(GnutellaLink[] items, GnutellaLink link)
         {
+            int count = LinksIn(items);
+            if (count < items.Length)
+            {
+                Volatile.Write(ref items[count], link);
+                return items;
+            }
+            var grown = new GnutellaLink[Math.Max(4, count * 2)];
+            Array.Copy(items, grown, count);
+            grown[count] = link;
+            return grown;
+        }
+
+        /// <summary>How many links <paramref name="items"/> holds before its first null.</summary>
+        static int LinksIn(GnutellaLink[] items)
+        {
+            int n = 0;
+            while (n < items.Length && items[n] != null) n++;
+            return n;
+        }
+
+        /// <summary>The ultrapeer links of <paramref name="links"/>, in order, in an array of their own (nulls after them).</summary>
+        static GnutellaLink[] OfKind(LinkList links, int room)
+        {
+            int count = 0;
+            foreach (var l in links) if (l.RemoteIsUltrapeer) count++;
             if (count == 0) return NoLinks;
-            var ultrapeers = new GnutellaLink[count];
+            var ultrapeers = new GnutellaLink[Math.Max(count, room)];
             int n = 0;
             foreach (var l in links) if (l.RemoteIsUltrapeer) ultrapeers[n++] = l;
             return ultrapeers;
+        }
+
+        /// <summary>
+        /// Under _gate: <paramref name="link"/> leaves the links and the array of its kind. Both are made anew (a reader
+        /// walking the old ones keeps them whole); the other kind's array does not change.
+        /// </summary>
+        void DropLink(GnutellaLink link)
+        {
+            var links = _links.Without(link);
+            if (ReferenceEquals(links, _links)) return;
+            if (link.RemoteIsLeaf) DropLeaf(link);
+            int ultrapeers = 0;
+            foreach (var l in links) if (l.RemoteIsUltrapeer) ultrapeers++;
+            // An ultrapeer gone, or the last leaf (the links are all ultrapeers' again, and share one array).
+            if (link.RemoteIsUltrapeer || ultrapeers == links.Count)
+                Volatile.Write(ref _ultrapeerLinks, ultrapeers == links.Count ? links.Items : OfKind(links, ultrapeers));
+            Volatile.Write(ref _links, links);
         }
 
         void RemoveLink(GnutellaLink link)
         {
             lock (_gate)
             {
-                int at = Array.IndexOf(_links, link);
-                if (at >= 0)
-                {
-                    var shrunk = new GnutellaLink[_links.Length - 1];
-                    Array.Copy(_links, 0, shrunk, 0, at);
-                    Array.Copy(_links, at + 1, shrunk, at, _links.Length - at - 1);
-                    SetLinks(shrunk, link);
-                }
+                DropLink(link);
                 // Routes through a link that is gone lead nowhere: hits for them are dropped as unknown.
                 ForgetRoutesThrough(link);
             }
@@ -529,10 +626,8 @@ namespace PSPeer.Engine.Gnutella
             _local = files.Count == 0 ? LocalFileMatcher.Empty : new LocalFileMatcher(files);
             if (IsLeaf)
             {
-                var table = new QueryRouteTable(Options.QrpTableBits);
-                foreach (var f in files) { table.AddFileName(f.Name); table.Add(f.ContentHash); }
-                table.Compact();
-                _ownTable = table;
+                // Built straight into its compact form: a leaf that shares a few files keeps a few dozen slots.
+                _ownTable = QueryRouteTable.OfFiles(Options.QrpTableBits, files);
             }
             else UltrapeerTableChanged();
         }

@@ -27,15 +27,8 @@ namespace PSPeer.Engine.Networks
             AddByType(c);
         }
 
-        void AddByType(GnutellaCounters c)
-        {
-            foreach (var kv in c.SentByType)
-            {
-                string key = kv.Key.ToString();
-                SentByType.TryGetValue(key, out long v);
-                SentByType[key] = v + kv.Value;
-            }
-        }
+        // Summed by the counters themselves: SentByType made a dictionary per servent.
+        void AddByType(GnutellaCounters c) => c.AddSentByName(SentByType);
 
         public CounterTotals Minus(CounterTotals b)
         {

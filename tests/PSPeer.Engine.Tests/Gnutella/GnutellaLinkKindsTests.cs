@@ -31,16 +31,50 @@ namespace PSPeer.Engine.Tests.Gnutella
             Assert.Equal(4, hub.ConnectionCount);
             AssertKindsFollowLinks(hub);
             AssertKindsFollowLinks(l1);
-            Assert.Same(l1.Links, l1.UltrapeerLinks);   // a servent with links of one kind keeps one array
+            Assert.True(l1.UltrapeerLinksShareArray);   // a servent with links of one kind keeps one array
+            Assert.False(hub.UltrapeerLinksShareArray);
 
             world.Run(() => l1.StopAsync());
             world.Settle(2);
             AssertKindsFollowLinks(hub);
-            Assert.Equal(new[] { l2 }.Length, hub.LeafLinks.Count);
+            Assert.Single(hub.LeafLinks);
             world.Run(() => u1.StopAsync());
             world.Settle(2);
             AssertKindsFollowLinks(hub);
             Assert.Equal(1, hub.UltrapeerLinks.Count);
+        }
+
+        [Fact]
+        public void Links_are_added_in_place_and_the_kinds_share_one_array_again_when_the_last_leaf_goes()
+        {
+            var world = new GnutellaWorld();
+            var hub = world.Add("hub");
+            var u1 = world.Add("u1");
+            var u2 = world.Add("u2");
+            var u3 = world.Add("u3");
+            var leaf = world.Add("leaf", GnutellaRole.Leaf);
+            world.Link(u1, hub);
+            var array = hub.LinkArray;
+            world.Link(hub, u2);
+            Assert.Same(array, hub.LinkArray);   // room for more: the second link went into the same array
+            Assert.True(hub.UltrapeerLinksShareArray);
+            world.Link(leaf, hub);
+            AssertKindsFollowLinks(hub);
+            Assert.False(hub.UltrapeerLinksShareArray);
+            world.Link(u3, hub);
+            AssertKindsFollowLinks(hub);
+            Assert.Equal(4, hub.ConnectionCount);
+            var snapshot = hub.LinkArray;
+            world.Run(() => leaf.StopAsync());
+            world.Settle(2);
+            AssertKindsFollowLinks(hub);
+            Assert.True(hub.UltrapeerLinksShareArray);
+            Assert.Equal(3, hub.ConnectionCount);
+            Assert.Equal(4, snapshot.Count(l => l != null));   // a removal leaves what a reader holds as it was
+            // A query still floods to every ultrapeer and none twice.
+            world.Search(u1, "anything", 2);
+            Assert.Equal(1, u2.Counters.QueriesReceived);
+            Assert.Equal(1, u3.Counters.QueriesReceived);
         }
     }
 }

@@ -77,7 +77,8 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         /// <summary>
         /// <see cref="DecodePayload"/> for a payload array that nobody changes afterwards (the frame decoder's own): a
-        /// QueryHit is checked whole but its results are made from the array only when asked for.
+        /// QueryHit is checked whole but its results are made from the array only when asked for, and a QRP patch's
+        /// data stays in the array.
         /// </summary>
         /// <remarks>
         /// A Query equal, byte for byte, to the last one decoded on this thread is that same object (see
@@ -95,7 +96,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                 case GnutellaPayloadType.Ping: return new Ping();
                 case GnutellaPayloadType.Pong: { var r = new PayloadReader(payload, offset, count, "Pong"); return DecodePong(ref r); }
                 case GnutellaPayloadType.Bye: { var r = new PayloadReader(payload, offset, count, "Bye"); return DecodeBye(ref r); }
-                case GnutellaPayloadType.RouteTableUpdate: { var r = new PayloadReader(payload, offset, count, "Route table update"); return DecodeRouteTableUpdate(ref r); }
+                case GnutellaPayloadType.RouteTableUpdate: { var r = new PayloadReader(payload, offset, count, "Route table update"); return DecodeRouteTableUpdate(ref r, owned: shareQueries); }
                 case GnutellaPayloadType.Push: { var r = new PayloadReader(payload, offset, count, "Push"); return DecodePush(ref r); }
                 case GnutellaPayloadType.Query:
                     {
@@ -163,7 +164,8 @@ namespace PSPeer.Engine.Gnutella.Wire
             return new Bye { Code = code, Reason = reason };
         }
 
-        static RouteTableUpdate DecodeRouteTableUpdate(ref PayloadReader r)
+        // owned: nobody changes the payload array afterwards, so a patch may keep its data there (see QrpPatch.SetData).
+        static RouteTableUpdate DecodeRouteTableUpdate(ref PayloadReader r, bool owned)
         {
             byte variant = r.ReadByte();
             if (variant == RouteTableUpdate.ResetVariant)
@@ -175,7 +177,8 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (variant == RouteTableUpdate.PatchVariant)
             {
                 var patch = new QrpPatch { SequenceNumber = r.ReadByte(), SequenceSize = r.ReadByte(), Compressor = r.ReadByte(), EntryBits = r.ReadByte() };
-                patch.Data = r.ReadBytes(r.Remaining);
+                if (owned) patch.SetData(r.Buffer, r.Position, r.Remaining);
+                else patch.Data = r.ReadBytes(r.Remaining);
                 return patch;
             }
             throw new GnutellaProtocolException($"unknown route table update variant 0x{variant:X2}");
@@ -381,8 +384,7 @@ namespace PSPeer.Engine.Gnutella.Wire
                     s.WriteByte(patch.SequenceSize);
                     s.WriteByte(patch.Compressor);
                     s.WriteByte(patch.EntryBits);
-                    var data = patch.Data ?? new byte[0];
-                    s.Write(data, 0, data.Length);
+                    s.Write(patch.DataBuffer, patch.DataOffset, patch.DataCount);
                     return;
                 default:
                     throw new ArgumentException($"No encoding for {payload.GetType().Name}.", nameof(payload));

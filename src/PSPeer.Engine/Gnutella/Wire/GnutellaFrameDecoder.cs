@@ -137,7 +137,15 @@ namespace PSPeer.Engine.Gnutella.Wire
                 if (ignored) _state = Skipping;
                 else
                 {
-                    _payload = _header.PayloadLength == 0 ? Array.Empty<byte>() : new byte[_header.PayloadLength];
+                    var shared = SharedPayload();
+                    if (shared != null)
+                    {
+                        // The shared array already holds these bytes: they are consumed, not copied.
+                        _payload = shared;
+                        _have = shared.Length;
+                        Consume(shared.Length);
+                    }
+                    else _payload = _header.PayloadLength == 0 ? Array.Empty<byte>() : new byte[_header.PayloadLength];
                     _state = ReadingPayload;
                 }
             }
@@ -164,8 +172,42 @@ namespace PSPeer.Engine.Gnutella.Wire
             _state = ReadingHeader;
             header = _header;
             decoded = GnutellaCodec.DecodeOwnedPayload(_header, payload, 0, payload.Length);
+            int kind = payload.Length > 0 && payload.Length <= MaxSharedPayloadBytes ? RepeatingKind(_header.Type, payload, 0) : -1;
+            if (kind >= 0) (t_lastPayloads ?? (t_lastPayloads = new byte[RepeatingKinds][]))[kind] = payload;
             payloadBytes = payload;
             return true;
+        }
+
+        // Payloads that repeat byte for byte on a loop's thread: a flood brings one query's copies to servent after
+        // servent, and every leaf sends its ultrapeers the same QRP reset and (sharing nothing, as most do) the same
+        // patch. The last payload of each such kind decoded on this thread is handed out again for a descriptor whose
+        // payload is already whole in the buffer and the same bytes, instead of a new array each. Payload arrays are
+        // only read (a servent forwards from them and keeps them, a QRP patch reads its data in them, nobody changes
+        // them), so sharing one is safe, as sharing the Query decoded from it is (GnutellaCodec.DecodeOwnedPayload).
+        [ThreadStatic] static byte[][] t_lastPayloads;   // by kind: a Query, a QRP reset, a QRP patch
+        const int RepeatingKinds = 3;
+        const int MaxSharedPayloadBytes = 256;
+
+        // Which kind of repeating payload starts at buffer[at] for a descriptor of this type; -1: none.
+        static int RepeatingKind(GnutellaPayloadType type, byte[] buffer, int at)
+        {
+            if (type == GnutellaPayloadType.Query) return 0;
+            if (type != GnutellaPayloadType.RouteTableUpdate) return -1;
+            byte variant = buffer[at];
+            return variant == RouteTableUpdate.ResetVariant ? 1 : variant == RouteTableUpdate.PatchVariant ? 2 : -1;
+        }
+
+        // The last payload of its kind when the one whose header was just read is whole in the buffer and the same bytes; else null.
+        byte[] SharedPayload()
+        {
+            int length = _header.PayloadLength;
+            var lasts = t_lastPayloads;
+            if (lasts == null || _count < length || length == 0) return null;
+            int kind = RepeatingKind(_header.Type, _buffer, _start);
+            var last = kind < 0 ? null : lasts[kind];
+            if (last == null || last.Length != length) return null;
+            for (int i = 0; i < length; i++) if (_buffer[_start + i] != last[i]) return null;
+            return last;
         }
 
         /// <summary>

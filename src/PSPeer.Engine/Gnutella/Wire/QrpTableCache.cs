@@ -17,13 +17,14 @@ namespace PSPeer.Engine.Gnutella.Wire
         // servents can make a live process hold here to 32 MiB.
         const int MaxRememberedPatchBytes = 4096;
         static readonly object Gate = new object();
-        static readonly Dictionary<Key, RouteTableUpdate[]> Sent = new Dictionary<Key, RouteTableUpdate[]>();
+        static readonly Dictionary<Key, QueryRouteTable.EncodedUpdates> Sent = new Dictionary<Key, QueryRouteTable.EncodedUpdates>();
         static readonly Dictionary<Key, int[]> Decoded = new Dictionary<Key, int[]>();
 
-        /// <summary>The updates for a sparse table of 2^bits slots, made by <paramref name="build"/> on a miss.</summary>
-        public static RouteTableUpdate[] Updates(int bits, int maxPatchBytes, int[] slots, Func<RouteTableUpdate[]> build)
+        /// <summary>The updates (and their payloads) for a sparse table of 2^bits slots, made by <paramref name="build"/> on a miss.</summary>
+        public static QueryRouteTable.EncodedUpdates Updates(int bits, int maxPatchBytes, int[] slots, Func<QueryRouteTable.EncodedUpdates> build)
         {
-            var key = new Key(bits, maxPatchBytes, Bytes(slots));
+            var bytes = Bytes(slots);
+            var key = new Key(bits, maxPatchBytes, bytes, 0, bytes.Length);
             lock (Gate) if (Sent.TryGetValue(key, out var known)) return known;
             var made = build();
             lock (Gate)
@@ -34,22 +35,26 @@ namespace PSPeer.Engine.Gnutella.Wire
             return made;
         }
 
-        /// <summary>A one-patch sequence after a reset, decoded before with the same parameters and bytes.</summary>
-        public static bool TryDecoded(int bits, int infinity, int entryBits, int compressor, byte[] data, out int[] slots)
+        /// <summary>
+        /// A sequence after a reset whose data (<paramref name="count"/> bytes of <paramref name="data"/> from
+        /// <paramref name="offset"/>) was decoded before with the same parameters.
+        /// </summary>
+        public static bool TryDecoded(int bits, int infinity, int entryBits, int compressor, byte[] data, int offset, int count, out int[] slots)
         {
             slots = null;
-            if (data.Length > MaxRememberedPatchBytes) return false;
-            lock (Gate) return Decoded.TryGetValue(new Key(bits, (infinity << 16) | (entryBits << 8) | compressor, data), out slots);
+            if (count > MaxRememberedPatchBytes) return false;
+            lock (Gate) return Decoded.TryGetValue(new Key(bits, (infinity << 16) | (entryBits << 8) | compressor, data, offset, count), out slots);
         }
 
-        public static void RememberDecoded(int bits, int infinity, int entryBits, int compressor, byte[] data, int[] slots)
+        public static void RememberDecoded(int bits, int infinity, int entryBits, int compressor, byte[] data, int offset, int count, int[] slots)
         {
-            if (data.Length > MaxRememberedPatchBytes || (long)slots.Length * sizeof(int) > MaxRememberedPatchBytes) return;
-            var copy = (byte[])data.Clone();   // the patch's bytes are its owner's
+            if (count > MaxRememberedPatchBytes || (long)slots.Length * sizeof(int) > MaxRememberedPatchBytes) return;
+            var copy = new byte[count];   // the patch's bytes are its owner's
+            Buffer.BlockCopy(data, offset, copy, 0, count);
             lock (Gate)
             {
                 if (Decoded.Count >= MaxEntries) Decoded.Clear();
-                Decoded[new Key(bits, (infinity << 16) | (entryBits << 8) | compressor, copy)] = slots;
+                Decoded[new Key(bits, (infinity << 16) | (entryBits << 8) | compressor, copy, 0, count)] = slots;
             }
         }
 
@@ -60,25 +65,29 @@ namespace PSPeer.Engine.Gnutella.Wire
             return bytes;
         }
 
+        // Two numbers and count bytes of an array from offset (a key looked up may be a slice of a payload; a key kept
+        // is an array of its own).
         readonly struct Key : IEquatable<Key>
         {
-            readonly int _a, _b, _hash;
+            readonly int _a, _b, _hash, _offset, _count;
             readonly byte[] _bytes;
 
-            public Key(int a, int b, byte[] bytes)
+            public Key(int a, int b, byte[] bytes, int offset, int count)
             {
                 _a = a;
                 _b = b;
                 _bytes = bytes;
+                _offset = offset;
+                _count = count;
                 uint h = 2166136261;   // FNV-1a
-                foreach (byte x in bytes) h = (h ^ x) * 16777619;
+                for (int i = offset; i < offset + count; i++) h = (h ^ bytes[i]) * 16777619;
                 _hash = (int)(h ^ (uint)(a * 31 + b));
             }
 
             public bool Equals(Key other)
             {
-                if (_a != other._a || _b != other._b || _hash != other._hash || _bytes.Length != other._bytes.Length) return false;
-                for (int i = 0; i < _bytes.Length; i++) if (_bytes[i] != other._bytes[i]) return false;
+                if (_a != other._a || _b != other._b || _hash != other._hash || _count != other._count) return false;
+                for (int i = 0; i < _count; i++) if (_bytes[_offset + i] != other._bytes[other._offset + i]) return false;
                 return true;
             }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using PSPeer.Engine.Content;
 using PSPeer.Engine.Core;
 
@@ -21,7 +22,9 @@ namespace PSPeer.Engine.Gnutella.Wire
         public const int MinTableLength = 64;
         const uint HashMultiplier = 0x4F1BBCDC;   // the QRP spec's multiplicative constant
 
-        int _bits;
+        // Sizes and sequence numbers are bytes (a table has at most 22 bits, a sequence at most 255 patches): an ultrapeer
+        // holds a table per leaf link, and ints took the object to the next size.
+        byte _bits;
         // The present slots: a bit set (ulong[]), or, when few slots are present, their sorted indexes (int[]). A leaf
         // shares a few dozen keywords, so an ultrapeer holding one 16-bit table per leaf link kept 8 KiB each for a few
         // hundred bytes of information. One field, swapped whole, so a reader never sees half of a change.
@@ -29,37 +32,70 @@ namespace PSPeer.Engine.Gnutella.Wire
 
         // The sequence being received.
         ulong[] _pending;
-        int _pendingBits;
+        byte _pendingBits;
         byte _infinity = DefaultInfinity;
-        int _nextSequence;       // 0 = no sequence open
-        int _sequenceSize;
+        byte _nextSequence;      // 0 = no sequence open
+        byte _sequenceSize;
         byte _compressor, _entryBits;
-        // The sequence's patch data so far: one byte[] (a leaf's table is one patch), a List<byte[]> from the second
-        // patch on. A list per sequence received was an ultrapeer's garbage for every leaf that linked to it.
+        // The sequence's patches so far (their data is read where it is, see QrpPatch.SetData): one QrpPatch (a leaf's
+        // table is one patch), a List<QrpPatch> from the second patch on. A list per sequence received was an
+        // ultrapeer's garbage for every leaf that linked to it.
         object _chunks;
         int _chunkBytes;
         bool _resetSeen;
         bool _resetSeenWithoutPatches;
 
         // ToUpdates is asked once per ultrapeer link; the compressed table is kept until the table changes. One
-        // immutable object, swapped whole, so concurrent ToUpdates calls on a finished table stay safe.
-        sealed class UpdateCache
+        // immutable object, swapped whole, so concurrent ToUpdates calls on a finished table stay safe; a sparse table's
+        // is the one every table of the same slots shares (QrpTableCache).
+        volatile EncodedUpdates _cachedUpdates;
+
+        /// <summary>The updates that send a table, and each one's payload bytes (a sender puts a header of its own before them).</summary>
+        internal sealed class EncodedUpdates
         {
-            public UpdateCache(int maxPatchBytes, RouteTableUpdate[] updates) { MaxPatchBytes = maxPatchBytes; Updates = updates; }
+            public EncodedUpdates(int maxPatchBytes, RouteTableUpdate[] updates)
+            {
+                MaxPatchBytes = maxPatchBytes;
+                Updates = updates;
+                Payloads = new byte[updates.Length][];
+                for (int i = 0; i < updates.Length; i++) Payloads[i] = GnutellaCodec.EncodePayload(updates[i]);
+            }
+
             public readonly int MaxPatchBytes;
             public readonly RouteTableUpdate[] Updates;
+            public readonly byte[][] Payloads;
         }
-        volatile UpdateCache _cachedUpdates;
 
         public QueryRouteTable(int bits = 16)
         {
             if (bits < 6 || bits > 22) throw new ArgumentOutOfRangeException(nameof(bits), "A query route table has 6 to 22 bits (64 to 4M slots).");
-            _bits = bits;
+            _bits = (byte)bits;
             // Empty and sparse: a table that is only ever received into, or stays empty, never needs its bit set.
             _table = NoSlots;
         }
 
         static readonly int[] NoSlots = new int[0];
+
+        // By bits: the one complete, empty table of that size servents share (see SharedEmpty), made when first asked for.
+        static readonly QueryRouteTable[] EmptyBySize = new QueryRouteTable[23];
+
+        /// <summary>
+        /// The complete, empty table of <paramref name="bits"/> bits that servents share instead of one each: a leaf that
+        /// shares nothing keeps it as its own, and its ultrapeers keep it for that leaf's link (most leaves share
+        /// nothing). Only read it: a receiver that gets a new sequence for a link holding it starts a table of its own
+        /// (<see cref="IsSharedEmpty"/>).
+        /// </summary>
+        internal static QueryRouteTable SharedEmpty(int bits)
+        {
+            if (bits < 6 || bits > 22) throw new ArgumentOutOfRangeException(nameof(bits), "A query route table has 6 to 22 bits (64 to 4M slots).");
+            var empty = Volatile.Read(ref EmptyBySize[bits]);
+            if (empty != null) return empty;
+            var made = new QueryRouteTable(bits);
+            return Interlocked.CompareExchange(ref EmptyBySize[bits], made, null) ?? made;
+        }
+
+        /// <summary>This is the shared empty table of its size (<see cref="SharedEmpty"/>): never to be changed.</summary>
+        internal bool IsSharedEmpty => ReferenceEquals(this, Volatile.Read(ref EmptyBySize[_bits]));
 
         public int Bits => _bits;
         public int TableLength => 1 << _bits;
@@ -114,7 +150,67 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// <summary>Marks every keyword of a file name, tokenised as the keyword index does.</summary>
         public void AddFileName(string name)
         {
-            foreach (var token in KeywordTokenizer.Tokenize(name)) Add(token);
+            if (string.IsNullOrEmpty(name)) return;
+            // Hashed as the characters go by (NextKeywordSlot splits and lower-cases as KeywordTokenizer does), without
+            // making the keywords.
+            for (int at = 0; NextKeywordSlot(name, ref at, _bits, out int slot);)
+            {
+                var dense = Dense();
+                if (IsSet(dense, slot)) continue;
+                Set(dense, slot);
+                _cachedUpdates = null;
+            }
+        }
+
+        /// <summary>
+        /// A table of <paramref name="bits"/> bits of every keyword of the files' names and every file's content hash,
+        /// compacted: what <see cref="AddFileName"/> and <see cref="Add(ContentHash)"/> for each file and then
+        /// <see cref="Compact"/> make, without the bit set of 2^bits bits they fill on the way (a leaf sharing a few files
+        /// keeps a few dozen slots). No files, or nothing to mark: the shared empty table (<see cref="SharedEmpty"/>,
+        /// only to be read).
+        /// </summary>
+        internal static QueryRouteTable OfFiles(int bits, IReadOnlyList<SharedFile> files)
+        {
+            var slots = t_buildSlots ?? (t_buildSlots = new int[64]);
+            int n = 0;
+            for (int f = 0; f < files.Count; f++)
+            {
+                var file = files[f];
+                string name = file.Name;
+                if (!string.IsNullOrEmpty(name))
+                    for (int at = 0; NextKeywordSlot(name, ref at, bits, out int slot);) Append(ref slots, ref n, slot);
+                if (!file.ContentHash.IsEmpty) Append(ref slots, ref n, Hash(file.ContentHash.ToString(), bits));
+            }
+            t_buildSlots = slots.Length <= MaxKeptBuildSlots ? slots : null;
+            if (n == 0) return SharedEmpty(bits);   // nothing shared: the one empty table of this size
+            var table = new QueryRouteTable(bits);
+            Array.Sort(slots, 0, n);
+            int distinct = 1;
+            for (int i = 1; i < n; i++) if (slots[i] != slots[distinct - 1]) slots[distinct++] = slots[i];
+            var dense = NewSlots(bits);
+            // Sparse only when it takes at most a quarter of the bit set's bytes (as Compacted decides).
+            if ((long)distinct * sizeof(int) > (long)dense.Length * sizeof(ulong) / 4)
+            {
+                for (int i = 0; i < distinct; i++) Set(dense, slots[i]);
+                table._table = dense;
+            }
+            else
+            {
+                var sparse = new int[distinct];
+                Array.Copy(slots, sparse, distinct);
+                table._table = sparse;
+            }
+            return table;
+        }
+
+        // The slots OfFiles gathers, per thread; a large share's are not kept.
+        [ThreadStatic] static int[] t_buildSlots;
+        const int MaxKeptBuildSlots = 4096;
+
+        static void Append(ref int[] slots, ref int n, int slot)
+        {
+            if (n == slots.Length) Array.Resize(ref slots, slots.Length * 2);
+            slots[n++] = slot;
         }
 
         /// <summary>Marks a content hash, so URN-only queries for it route here ("urn:sha1:BASE32" is hashed whole).</summary>
@@ -332,22 +428,29 @@ namespace PSPeer.Engine.Gnutella.Wire
         /// slots when sparse), for a sender that only reads it. A leaf sends its table to each of its ultrapeers, and
         /// a copy, an enumerator and a closure per link were a network build's garbage for nothing.
         /// </summary>
-        internal RouteTableUpdate[] SharedUpdates(int maxPatchBytes)
+        internal RouteTableUpdate[] SharedUpdates(int maxPatchBytes) => Encoded(maxPatchBytes).Updates;
+
+        /// <summary>
+        /// The payload bytes of each of <see cref="SharedUpdates"/>, kept with them (and as shared): a sender lays a header
+        /// of its own before each, and encodes nothing per link. Only read.
+        /// </summary>
+        internal byte[][] SharedUpdatePayloads(int maxPatchBytes) => Encoded(maxPatchBytes).Payloads;
+
+        EncodedUpdates Encoded(int maxPatchBytes)
         {
             if (maxPatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxPatchBytes));
             var cache = _cachedUpdates;
-            if (cache == null || cache.MaxPatchBytes != maxPatchBytes)
-                _cachedUpdates = cache = new UpdateCache(maxPatchBytes, MakeUpdates(maxPatchBytes));
-            return cache.Updates;
+            if (cache == null || cache.MaxPatchBytes != maxPatchBytes) _cachedUpdates = cache = MakeUpdates(maxPatchBytes);
+            return cache;
         }
 
-        // Apart from SharedUpdates, so that the closure is made only when the updates are (a method's closure is made
+        // Apart from Encoded, so that the closure is made only when the updates are (a method's closure is made
         // where its scope begins, whether or not the lambda is reached).
-        RouteTableUpdate[] MakeUpdates(int maxPatchBytes) =>
+        EncodedUpdates MakeUpdates(int maxPatchBytes) =>
             // A sparse table's updates are shared by every table with the same slots (all the leaves without files).
             _table is int[] sparse
-                ? QrpTableCache.Updates(_bits, maxPatchBytes, sparse, () => BuildUpdates(maxPatchBytes))
-                : BuildUpdates(maxPatchBytes);
+                ? QrpTableCache.Updates(_bits, maxPatchBytes, sparse, () => new EncodedUpdates(maxPatchBytes, BuildUpdates(maxPatchBytes)))
+                : new EncodedUpdates(maxPatchBytes, BuildUpdates(maxPatchBytes));
 
         RouteTableUpdate[] BuildUpdates(int maxPatchBytes)
         {
@@ -404,7 +507,7 @@ namespace PSPeer.Engine.Gnutella.Wire
             if (length < MinTableLength || length > MaxTableLength || (length & (length - 1)) != 0)
                 throw new GnutellaProtocolException($"QRP reset asks for a table of {length} slots (a power of two from {MinTableLength} to {MaxTableLength} is needed)");
             if (reset.Infinity < 1) throw new GnutellaProtocolException("QRP reset has infinity 0");
-            _pendingBits = Log2(length);
+            _pendingBits = (byte)Log2(length);
             _pending = null;   // every slot at infinity: the patches decode straight into the table's final form
             _infinity = reset.Infinity;
             _nextSequence = 0;
@@ -441,36 +544,43 @@ namespace PSPeer.Engine.Gnutella.Wire
 
             int rawLength = (1 << _pendingBits) / 8 * _entryBits;
             int limit = _compressor == QrpPatch.NoCompressor ? rawLength : rawLength + rawLength / 16 + 1024;
-            var data = patch.Data ?? new byte[0];
-            if (_chunkBytes + data.Length > limit) throw new GnutellaProtocolException($"QRP patch data exceeds the {limit} bytes a {1 << _pendingBits}-slot table can need");
-            if (_chunks == null) _chunks = data;
-            else if (_chunks is List<byte[]> more) more.Add(data);
-            else _chunks = new List<byte[]> { (byte[])_chunks, data };
-            _chunkBytes += data.Length;
+            if (_chunkBytes + patch.DataCount > limit) throw new GnutellaProtocolException($"QRP patch data exceeds the {limit} bytes a {1 << _pendingBits}-slot table can need");
+            if (_chunks == null) _chunks = patch;
+            else if (_chunks is List<QrpPatch> more) more.Add(patch);
+            else _chunks = new List<QrpPatch> { (QrpPatch)_chunks, patch };
+            _chunkBytes += patch.DataCount;
 
             if (_nextSequence < _sequenceSize) { _nextSequence++; return; }
 
-            byte[] all;
-            if (_chunks is byte[] only) all = only;
+            // The sequence's data where it is when it is one patch's; else its patches' data end to end.
+            byte[] buffer;
+            int offset;
+            if (_chunks is QrpPatch only)
+            {
+                buffer = only.DataBuffer;
+                offset = only.DataOffset;
+            }
             else
             {
-                all = new byte[_chunkBytes];
+                buffer = new byte[_chunkBytes];
+                offset = 0;
                 int o = 0;
-                foreach (var c in (List<byte[]>)_chunks) { Buffer.BlockCopy(c, 0, all, o, c.Length); o += c.Length; }
+                foreach (var c in (List<QrpPatch>)_chunks) { Buffer.BlockCopy(c.DataBuffer, c.DataOffset, buffer, o, c.DataCount); o += c.DataCount; }
             }
             // After a reset, a sequence that arrived whole before (the same empty table from every leaf) decodes as it did.
             bool afterReset = _resetSeen;
-            if (afterReset && QrpTableCache.TryDecoded(_pendingBits, _infinity, _entryBits, _compressor, all, out int[] known))
+            if (afterReset && QrpTableCache.TryDecoded(_pendingBits, _infinity, _entryBits, _compressor, buffer, offset, _chunkBytes, out int[] known))
                 _table = known;
             else
             {
+                var all = Exactly(buffer, offset, _chunkBytes);
                 byte[] deltas = _compressor == QrpPatch.ZlibCompressor ? Zlib.Decompress(all, rawLength, Scratch(rawLength)) : all;
                 if (deltas.Length < rawLength || (_compressor != QrpPatch.ZlibCompressor && deltas.Length != rawLength))
                     throw new GnutellaProtocolException($"QRP patch holds {deltas.Length} bytes of entries, {rawLength} expected");
                 if (afterReset)
                 {
                     var decoded = FromDeltas(1 << _pendingBits, deltas, _entryBits);
-                    if (decoded is int[] sparse) QrpTableCache.RememberDecoded(_pendingBits, _infinity, _entryBits, _compressor, all, sparse);
+                    if (decoded is int[] sparse) QrpTableCache.RememberDecoded(_pendingBits, _infinity, _entryBits, _compressor, all, 0, all.Length, sparse);
                     _table = decoded;
                 }
                 else
@@ -482,6 +592,15 @@ namespace PSPeer.Engine.Gnutella.Wire
             _bits = _pendingBits;
             _cachedUpdates = null;
             Abandon();
+        }
+
+        // count bytes of buffer from offset as an array of exactly them (the buffer itself when it is one).
+        static byte[] Exactly(byte[] buffer, int offset, int count)
+        {
+            if (offset == 0 && count == buffer.Length) return buffer;
+            var exact = new byte[count];
+            Buffer.BlockCopy(buffer, offset, exact, 0, count);
+            return exact;
         }
 
         // Inflated deltas live only while a patch sequence is applied: one buffer per thread, grown to the largest table.

@@ -29,7 +29,7 @@ namespace PSPeer.Engine.Runtime.Simulated
     /// is the same as with tasks (ManualResetValueTaskSourceCore would post it, adding a scheduler event per read).
     /// </remarks>
     // The stream is also the connection end (IConnection, with itself as its Stream): one object per end, not two.
-    sealed class SimulatedStream : Stream, IAdmissionCarrier, IValueReadStream, IValueTaskSource<int>
+    sealed class SimulatedStream : Stream, IAdmissionCarrier, IValueReadStream, ICopyingWriteStream, IValueTaskSource<int>
     {
         static readonly SendOrPostCallback CancelReadCallback = state => ((SimulatedStream)state).CancelPendingRead();
         static readonly Action<object> CancelReadFromToken = state => ((SimulatedStream)state).OnReadCancelled();

@@ -181,5 +181,48 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Assert.Empty(decoder.TakeBufferedBytes());
             Assert.Equal(GnutellaFrameReader.ReadBufferSize, decoder.PrepareRead().Count);   // taken again, empty
         }
+
+        [Fact]
+        public void A_query_copy_whose_payload_is_whole_in_the_buffer_and_the_same_as_the_last_shares_its_array()
+        {
+            var jude = new Query { Criteria = "hey jude" };
+            var bytes = new[]
+            {
+                GnutellaCodec.Encode(A, 6, 1, jude),
+                GnutellaCodec.Encode(B, 5, 2, jude),                                  // another copy: same payload bytes
+                GnutellaCodec.Encode(A, 4, 3, new Query { Criteria = "let it be" }),  // another query
+            }.SelectMany(b => b).ToArray();
+            Assert.True(bytes.Length <= GnutellaFrameReader.ReadBufferSize);
+            var messages = Decode(bytes, new[] { bytes.Length });   // one read: every payload whole in the buffer
+            Assert.Equal(3, messages.Count);
+            Assert.Same(messages[0].PayloadBytes, messages[1].PayloadBytes);
+            Assert.NotSame(messages[1].PayloadBytes, messages[2].PayloadBytes);
+            Assert.Equal(GnutellaCodec.EncodePayload(jude), messages[1].PayloadBytes);
+            Assert.Equal(new[] { A, B, A }, messages.Select(m => m.Header.Id));
+            Assert.Equal(new[] { "hey jude", "hey jude", "let it be" }, messages.Select(m => ((Query)m.Payload).Criteria));
+
+            // Read a byte at a time, each payload still arrives whole and right (the shared array only when it was whole).
+            var dribbled = Decode(bytes, Enumerable.Repeat(1, bytes.Length));
+            Assert.Equal(messages.Select(m => m.PayloadBytes), dribbled.Select(m => m.PayloadBytes));
+        }
+
+        [Fact]
+        public void Every_leaf_s_same_qrp_reset_and_patch_share_their_arrays_and_still_decode_to_their_own_updates()
+        {
+            var reset = new QrpReset { TableLength = 8192, Infinity = 7 };
+            var patch = new QrpPatch { SequenceNumber = 1, SequenceSize = 1, Compressor = 1, EntryBits = 4, Data = Enumerable.Range(0, 10).Select(i => (byte)i).ToArray() };
+            var bytes = new[] { GnutellaCodec.Encode(A, 1, 0, reset), GnutellaCodec.Encode(A, 1, 0, patch), GnutellaCodec.Encode(B, 1, 0, reset) }.SelectMany(b => b).ToArray();
+            var first = Decode(bytes, new[] { bytes.Length });
+            Assert.Same(first[0].PayloadBytes, first[2].PayloadBytes);                 // the resets, with a patch between them
+            Assert.NotSame(first[0].Payload, first[2].Payload);                         // each its own update
+            Assert.Equal(8192, ((QrpReset)first[2].Payload).TableLength);
+            var again = Decode(GnutellaCodec.Encode(B, 1, 0, patch), new[] { 64 });    // the next leaf's patch
+            Assert.Same(first[1].PayloadBytes, again[0].PayloadBytes);
+            Assert.Equal(patch.Data, ((QrpPatch)again[0].Payload).Data);
+            var other = new QrpPatch { SequenceNumber = 1, SequenceSize = 1, Compressor = 1, EntryBits = 4, Data = new byte[10] };
+            var different = Decode(GnutellaCodec.Encode(B, 1, 0, other), new[] { 64 });
+            Assert.NotSame(first[1].PayloadBytes, different[0].PayloadBytes);
+            Assert.Equal(new byte[10], ((QrpPatch)different[0].Payload).Data);
+        }
     }
 }

@@ -46,6 +46,20 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         }
 
         [Fact]
+        public void Each_update_s_payload_is_encoded_once_and_shared_by_every_table_of_the_same_slots()
+        {
+            var leaf = Leaf("hey jude.mp3", "let it be.ogg");
+            var payloads = leaf.SharedUpdatePayloads(4096);
+            var updates = leaf.SharedUpdates(4096);
+            Assert.Equal(updates.Length, payloads.Length);
+            for (int i = 0; i < updates.Length; i++) Assert.Equal(GnutellaCodec.EncodePayload(updates[i]), payloads[i]);
+            Assert.Same(payloads, leaf.SharedUpdatePayloads(4096));
+            Assert.Same(payloads, Leaf("hey jude.mp3", "let it be.ogg").SharedUpdatePayloads(4096));   // sparse: one per process
+            leaf.AddFileName("yesterday.flac");
+            Assert.NotSame(payloads, leaf.SharedUpdatePayloads(4096));
+        }
+
+        [Fact]
         public void A_table_that_changes_gets_new_shared_updates()
         {
             var leaf = Leaf("hey jude.mp3");
@@ -80,6 +94,60 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
             Assert.True(up.IsComplete);
             Assert.True(up.MayMatch("yesterday"));
             Assert.False(up.MayMatch("jude"));
+        }
+
+        [Fact]
+        public void A_patch_a_read_loop_decodes_keeps_its_data_in_the_payload_and_still_rebuilds_the_table()
+        {
+            var leaf = Leaf("hey jude.mp3", "let it be.ogg");
+            var up = new QueryRouteTable(13);
+            foreach (var u in leaf.SharedUpdates(4096))
+            {
+                var bytes = GnutellaCodec.EncodePayload(u);
+                var header = new DescriptorHeader(default, GnutellaPayloadType.RouteTableUpdate, 1, 0, bytes.Length);
+                var decoded = (RouteTableUpdate)GnutellaCodec.DecodeOwnedPayload(header, bytes, 0, bytes.Length);
+                if (decoded is QrpPatch patch)
+                {
+                    Assert.Same(bytes, patch.DataBuffer);   // no copy of the data
+                    Assert.Equal(5, patch.DataOffset);
+                    Assert.Equal(((QrpPatch)u).Data, patch.Data);   // asked for, an array of exactly the data
+                    Assert.Equal(GnutellaCodec.EncodePayload(u), GnutellaCodec.EncodePayload(patch));
+                }
+                up.Apply(decoded);
+            }
+            Assert.True(up.IsComplete);
+            Assert.True(up.MayMatch("jude"));
+            Assert.False(up.MayMatch("yesterday"));
+            // Decoded for a caller that may reuse its buffer, the data is a copy.
+            var payload = GnutellaCodec.EncodePayload(leaf.SharedUpdates(4096)[1]);
+            var copied = (QrpPatch)GnutellaCodec.DecodePayload(new DescriptorHeader(default, GnutellaPayloadType.RouteTableUpdate, 1, 0, payload.Length), payload, 0, payload.Length);
+            Assert.NotSame(payload, copied.DataBuffer);
+        }
+
+        [Fact]
+        public void Patches_that_are_slices_of_payloads_rebuild_a_table_of_many_patches()
+        {
+            const int maxPatchBytes = 8;   // many patches, each a slice of its own payload
+            var leaf = Leaf("hey jude.mp3", "let it be.ogg", "yesterday.flac");
+            var up = new QueryRouteTable(13);
+            foreach (var u in leaf.ToUpdates(maxPatchBytes))
+            {
+                var bytes = new byte[3].Concat(GnutellaCodec.EncodePayload(u)).ToArray();   // the payload 3 bytes into its array
+                up.Apply((RouteTableUpdate)GnutellaCodec.DecodeOwnedPayload(new DescriptorHeader(default, GnutellaPayloadType.RouteTableUpdate, 1, 0, bytes.Length - 3), bytes, 3, bytes.Length - 3));
+            }
+            Assert.True(up.IsComplete);
+            Assert.True(up.SameSlots(leaf));
+        }
+
+        [Fact]
+        public void A_table_is_one_object_of_64_bytes()
+        {
+            new QueryRouteTable(13);   // the JIT, once
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            new QueryRouteTable(13);
+            long size = GC.GetAllocatedBytesForCurrentThread() - before;
+            // An ultrapeer holds one per leaf link: sizes and sequence numbers in bytes, not ints (80 bytes).
+            Assert.True(size <= 64, $"an empty table takes {size} bytes");
         }
 
         [Fact]

@@ -109,17 +109,30 @@ namespace PSPeer.Engine.Tests.Gnutella.Wire
         public void Only_small_patches_that_decode_to_few_slots_are_remembered_so_strangers_cannot_fill_the_cache()
         {
             var small = new byte[64];
-            QrpTableCache.RememberDecoded(16, 7, 4, QrpPatch.NoCompressor, small, new[] { 1, 2, 3 });
-            Assert.True(QrpTableCache.TryDecoded(16, 7, 4, QrpPatch.NoCompressor, small, out var slots));
+            QrpTableCache.RememberDecoded(16, 7, 4, QrpPatch.NoCompressor, small, 0, small.Length, new[] { 1, 2, 3 });
+            Assert.True(QrpTableCache.TryDecoded(16, 7, 4, QrpPatch.NoCompressor, small, 0, small.Length, out var slots));
             Assert.Equal(new[] { 1, 2, 3 }, slots);
 
             var big = new byte[4097];
-            QrpTableCache.RememberDecoded(16, 7, 4, QrpPatch.NoCompressor, big, new[] { 1 });
-            Assert.False(QrpTableCache.TryDecoded(16, 7, 4, QrpPatch.NoCompressor, big, out _));
+            QrpTableCache.RememberDecoded(16, 7, 4, QrpPatch.NoCompressor, big, 0, big.Length, new[] { 1 });
+            Assert.False(QrpTableCache.TryDecoded(16, 7, 4, QrpPatch.NoCompressor, big, 0, big.Length, out _));
 
             var many = new byte[65];
-            QrpTableCache.RememberDecoded(16, 7, 4, QrpPatch.NoCompressor, many, new int[1025]);
-            Assert.False(QrpTableCache.TryDecoded(16, 7, 4, QrpPatch.NoCompressor, many, out _));
+            QrpTableCache.RememberDecoded(16, 7, 4, QrpPatch.NoCompressor, many, 0, many.Length, new int[1025]);
+            Assert.False(QrpTableCache.TryDecoded(16, 7, 4, QrpPatch.NoCompressor, many, 0, many.Length, out _));
+        }
+
+        [Fact]
+        public void A_slice_of_a_payload_finds_what_the_same_bytes_were_remembered_as()
+        {
+            var data = new byte[] { 9, 8, 7, 6, 5 };
+            QrpTableCache.RememberDecoded(15, 7, 4, QrpPatch.ZlibCompressor, data, 1, 3, new[] { 4, 5 });
+            data[2] = 0;   // what is kept is a copy
+            var payload = new byte[] { 1, 2, 3, 4, 5, 8, 7, 6, 0 };
+            Assert.True(QrpTableCache.TryDecoded(15, 7, 4, QrpPatch.ZlibCompressor, payload, 5, 3, out var slots));
+            Assert.Equal(new[] { 4, 5 }, slots);
+            Assert.False(QrpTableCache.TryDecoded(15, 7, 4, QrpPatch.ZlibCompressor, payload, 4, 3, out _));
+            Assert.False(QrpTableCache.TryDecoded(15, 7, 4, QrpPatch.ZlibCompressor, payload, 5, 4, out _));
         }
     }
 }
