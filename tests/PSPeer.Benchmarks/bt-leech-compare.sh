@@ -9,8 +9,8 @@
 # Usage: tests/PSPeer.Benchmarks/bt-leech-compare.sh [SIZE_MIB] [ROUNDS] [SEEDER] [LEECHER...]
 #   SEEDER aria2 (default) or lt;  LEECHER: lt engine engine-base (default: lt engine)
 #   BASE_BENCH=DIR (a copy of an earlier bin/Release/net10.0 of PSPeer.Benchmarks) for engine-base: before/after
-#   figures of a change in one run. LEECH_PREFIX='perf record -g -o FILE' (or any command prefix) runs the engine
-#   leecher under it (with DOTNET_PerfMapEnabled=1 set for perf's symbols).
+#   figures of a change in one run. LEECH_PREFIX='perf record -g -o FILE --' (or any command prefix) runs each
+#   leecher under it (the engine with DOTNET_PerfMapEnabled=1, for perf's symbols).
 # Needs .ci/install-tools.sh (opentracker, mktorrent, aria2c, python3-libtorrent); builds PSPeer in Release.
 set -uo pipefail
 size=${1:-1024} rounds=${2:-3} seeder=${3:-aria2}
@@ -57,7 +57,7 @@ leech() { # KIND DIR: runs the leecher to completion; /usr/bin/time writes "wall
   local port; port=$(free_port)
   local t=(/usr/bin/time -f '%e %U %S' -o "$work/time" timeout 300)
   case $1 in
-    lt)          "${t[@]}" $PY "$work/btlt.py" leech "$work/payload.torrent" "$2" "$port" ;;
+    lt)          "${t[@]}" ${LEECH_PREFIX:-} $PY "$work/btlt.py" leech "$work/payload.torrent" "$2" "$port" ;;
     engine)      DOTNET_PerfMapEnabled=${LEECH_PREFIX:+1} "${t[@]}" ${LEECH_PREFIX:-} dotnet "$bench" bt-leech "$work/payload.torrent" "$2" "$port" ;;
     engine-base) DOTNET_PerfMapEnabled=${LEECH_PREFIX:+1} "${t[@]}" ${LEECH_PREFIX:-} dotnet "${BASE_BENCH:?BASE_BENCH is needed for engine-base}/PSPeer.Benchmarks.dll" bt-leech "$work/payload.torrent" "$2" "$port" ;;
     *) echo "unknown leecher kind $1" >&2; exit 2 ;;
