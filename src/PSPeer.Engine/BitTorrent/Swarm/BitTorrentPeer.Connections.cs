@@ -225,7 +225,7 @@ namespace PSPeer.Engine.BitTorrent
                             if (assembly != null) completed.Add(assembly);
                         }
                         while (!c.Closed && c.Reader.TryReadBuffered(out message));
-                        if (blockBytes > 0) FillRequests(c);
+                        if (blockBytes > 0) FillRequests(c, inBatches: true);
                     }
                     foreach (var assembly in completed) Track(VerifyAsync(assembly));
                     if (blockBytes > 0 && !_downloadLimit.IsUnlimited)
