@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bt-seed-compare.sh - seeders side by side: each round times one leecher (libtorrent or aria2) fetching SIZE_MIB from
 # each seeder kind in turn (the order rotates every round, so load that comes and goes on a shared machine falls on
-# each kind alike), and prints per kind the median wall time and the seeder's own CPU time (user+system, from /proc)
-# for the transfer (and the leecher's, from /usr/bin/time). The seeder's CPU time is what it takes from the leecher on a loaded 2-core machine, and is far
-# steadier than wall time there. Timing starts when the leecher process starts, as in bt-baseline.sh.
+# each kind alike), and prints per kind the median wall time and the seeder's own CPU time (user+system and the system
+# part, from /proc) for the transfer, and the leecher's (from /usr/bin/time). The seeder's CPU time is what it takes
+# from the leecher on a loaded 2-core machine, and is far steadier than wall time there. Timing starts when the
+# leecher process starts, as in bt-baseline.sh.
 #
 # Usage: tests/PSPeer.Benchmarks/bt-seed-compare.sh [SIZE_MIB] [ROUNDS] [LEECHER] [SEEDER...]
 #   LEECHER lt (default) or aria2;  SEEDER: lt engine session aria2 (default: lt engine session)
