@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bt-seed-compare.sh - seeders side by side: each round times one leecher (libtorrent or aria2) fetching SIZE_MIB from
 # each seeder kind in turn (the order rotates every round, so load that comes and goes on a shared machine falls on
-# each kind alike), and prints per kind the median wall time and the seeder's own CPU time (user+system, from /proc)
-# for the transfer. The seeder's CPU time is what it takes from the leecher on a loaded 2-core machine, and is far
-# steadier than wall time there. Timing starts when the leecher process starts, as in bt-baseline.sh.
+# each kind alike), and prints per kind the median wall time and the seeder's own CPU time (user+system and the system
+# part, from /proc) for the transfer, and the leecher's (from /usr/bin/time). The seeder's CPU time is what it takes
+# from the leecher on a loaded 2-core machine, and is far steadier than wall time there. Timing starts when the
+# leecher process starts, as in bt-baseline.sh.
 #
 # Usage: tests/PSPeer.Benchmarks/bt-seed-compare.sh [SIZE_MIB] [ROUNDS] [LEECHER] [SEEDER...]
 #   LEECHER lt (default) or aria2;  SEEDER: lt engine session aria2 (default: lt engine session)
@@ -33,6 +34,8 @@ now() { date +%s.%N; }
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # cpu PID: user+system seconds of the process and its children so far
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# sys PID: the system part of that (the rest is user time)
+sys() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($15 + $17) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 mkdir -p "$work/seed" "$work/tracker"
 head -c "${size}M" /dev/urandom >"$work/seed/payload.bin"
@@ -72,11 +75,11 @@ seeder_start() { # KIND: starts it, sets SEEDER and CPU_PID (the process whose C
 leech() {
   local dir=$1 port; port=$(free_port)
   case $leecher in
-    lt)    timeout 300 $PY "$work/btlt.py" leech "$work/payload.torrent" "$dir" "$port" ;;
-    aria2) timeout 300 aria2c "${A2[@]}" --seed-time=0 --listen-port="$port" -d "$dir" "$work/payload.torrent" ;;
+    lt)    /usr/bin/time -f '%U %S' -o "$work/ltime" timeout 300 $PY "$work/btlt.py" leech "$work/payload.torrent" "$dir" "$port" ;;
+    aria2) /usr/bin/time -f '%U %S' -o "$work/ltime" timeout 300 aria2c "${A2[@]}" --seed-time=0 --listen-port="$port" -d "$dir" "$work/payload.torrent" ;;
   esac
 }
-declare -A wall cpus
+declare -A wall cpus syss lcpus
 echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); $size MiB, $rounds rounds, leecher $leecher"
 # Round 0 is a warm-up, not counted (WARMUP=0 counts it): an open session has run its cmdlets before, as at a prompt.
 warmup=${WARMUP:-1}
@@ -88,12 +91,15 @@ for ((r = 1 - warmup; r <= rounds; r++)); do
     for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$tport") 2>/dev/null && break; sleep 0.1; done
     if ! seeder_start "$kind"; then echo "# $kind: seeder not ready: $(tail -c 300 "$work/seed.log")" >&2; kill -TERM "$SEEDER" "$TRACKER" 2>/dev/null; wait; continue; fi
     dir=$work/leech; rm -rf "$dir"; mkdir -p "$dir"
-    c0=$(cpu "$CPU_PID"); t0=$(now)
+    c0=$(cpu "$CPU_PID"); s0=$(sys "$CPU_PID"); t0=$(now)
     if leech "$dir" >"$work/leech.log" 2>&1 && cmp -s "$dir/payload.bin" "$work/seed/payload.bin"; then
       t=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')
       c=$(awk -v a="$c0" -v b="$(cpu "$CPU_PID")" 'BEGIN { printf "%.2f", b - a }')
-      (( r > 0 || warmup == 0 )) && { wall[$kind]+="$t "; cpus[$kind]+="$c "; }
-      echo "# round $r $kind: $t s, seeder CPU $c s, load $(cut -d' ' -f1 /proc/loadavg)"
+      sy=$(awk -v a="$s0" -v b="$(sys "$CPU_PID")" 'BEGIN { printf "%.2f", b - a }')
+      (( r > 0 || warmup == 0 )) && { wall[$kind]+="$t "; cpus[$kind]+="$c "; syss[$kind]+="$sy "; }
+      read -r lu ls <"$work/ltime"
+      (( r > 0 || warmup == 0 )) && lcpus[$kind]+="$(awk -v u="$lu" -v s="$ls" 'BEGIN { printf "%.2f", u + s }') "
+      echo "# round $r $kind: $t s, seeder CPU $c s (sys $sy s), leecher CPU user $lu s + sys $ls s, load $(cut -d' ' -f1 /proc/loadavg)"
     else
       echo "# round $r $kind: leecher failed: $(tail -c 300 "$work/leech.log")" >&2
     fi
@@ -107,7 +113,7 @@ anchor=$(median <<<"${wall[lt]:-}")
 for kind in "${kinds[@]}"; do
   m=$(median <<<"${wall[$kind]:-}")
   ratio=$(awk -v a="$anchor" -v b="$m" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2fx", a / b }')
-  printf '%-8s seeds -> %-5s %s MiB: median %s s (%s), seeder CPU median %s s (%s), vs lt seeder %s\n' \
-    "$kind" "$leecher" "$size" "$m" "${wall[$kind]:-}" "$(median <<<"${cpus[$kind]:-}")" "${cpus[$kind]:-}" "$ratio"
+  printf '%-8s seeds -> %-5s %s MiB: median %s s (%s), seeder CPU median %s s (%s; sys %s), leecher CPU median %s s, vs lt seeder %s\n' \
+    "$kind" "$leecher" "$size" "$m" "${wall[$kind]:-}" "$(median <<<"${cpus[$kind]:-}")" "${cpus[$kind]:-}" "${syss[$kind]:-}" "$(median <<<"${lcpus[$kind]:-}")" "$ratio"
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

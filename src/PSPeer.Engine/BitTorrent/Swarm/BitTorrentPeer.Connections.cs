@@ -45,6 +45,10 @@ namespace PSPeer.Engine.BitTorrent
             {
                 var reader = new PeerWireReader(connection.Stream) { PieceCount = Torrent.PieceCount };
                 var writer = new PeerWireWriter(connection.Stream);
+                // aria2 (and others, by setting) open with an encrypted handshake: answered, not refused, so they need not
+                // dial again with a plain one (aria2 does so a second later). The stream stays plaintext after it.
+                if (!await reader.StartsWithPlainHandshakeAsync(Stopping))
+                    await EncryptedHandshake.AcceptAsync(reader, connection.Stream, Torrent.InfoHash, Runtime.Random, Stopping);
                 var theirs = await reader.ReadHandshakeAsync(Stopping);
                 if (!theirs.InfoHash.Equals(Torrent.InfoHash)) { connection.Dispose(); return; }   // another torrent: not ours to serve
                 await writer.WriteHandshakeAsync(OurHandshake(), Stopping);
@@ -221,7 +225,7 @@ namespace PSPeer.Engine.BitTorrent
                             if (assembly != null) completed.Add(assembly);
                         }
                         while (!c.Closed && c.Reader.TryReadBuffered(out message));
-                        if (blockBytes > 0) FillRequests(c);
+                        if (blockBytes > 0) FillRequests(c, inBatches: true);
                     }
                     foreach (var assembly in completed) Track(VerifyAsync(assembly));
                     if (blockBytes > 0 && !_downloadLimit.IsUnlimited)

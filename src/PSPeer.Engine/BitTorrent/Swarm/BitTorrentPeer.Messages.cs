@@ -186,11 +186,21 @@ namespace PSPeer.Engine.BitTorrent
         }
 
         /// <summary>Tops up the requests outstanding at a peer that lets us ask and has something we want.</summary>
-        void FillRequests(SwarmConnection c)
+        void FillRequests(SwarmConnection c) => FillRequests(c, false);
+
+        /// <param name="inBatches">
+        /// After blocks arrived or a piece verified: ask again only once a batch's worth of the pipeline is missing (an eighth
+        /// of it), so a deep pipeline is refilled with a few dozen requests in one write rather than with the one to
+        /// four that each read brings. Each write wakes the seeder, which then answers a handful of requests: against
+        /// aria2, that was a write (and an aria2 loop) per 4.8 requests, 13,700 a GiB. At least seven eighths of the
+        /// pipeline stays in flight, and a shallow pipeline (below 16) still refills after every block.
+        /// </param>
+        void FillRequests(SwarmConnection c, bool inBatches)
         {
             if (c.Closed || c.PeerChoking || !c.AmInterested) return;
-            int want = PipelineDepth(c) - c.Outstanding.Count;
-            if (want <= 0) return;
+            int depth = PipelineDepth(c);
+            int want = depth - c.Outstanding.Count;
+            if (want <= 0 || (inBatches && want < depth / 8)) return;
             _picked.Clear();
             _picker.Pick(c.PeerHas, want, c.IsOutstanding, _picked, c.Id);
             if (_picked.Count == 0) return;

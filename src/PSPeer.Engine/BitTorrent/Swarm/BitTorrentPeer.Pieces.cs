@@ -57,7 +57,8 @@ namespace PSPeer.Engine.BitTorrent
                 if (ok) completedNow = OnPieceVerified(piece, assembly);
                 else OnPieceFailed(piece, assembly);
                 _pieceBuffers.Push(assembly.Buffer);
-                foreach (var c in _connections.ToArray()) FillRequests(c);
+                // In batches, as after blocks: a connection that has nothing outstanding is short a whole pipeline.
+                foreach (var c in _connections.ToArray()) FillRequests(c, inBatches: true);
             }
             if (!completedNow) return;
             try

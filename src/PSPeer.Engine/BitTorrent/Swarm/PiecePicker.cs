@@ -28,6 +28,9 @@ namespace PSPeer.Engine.BitTorrent
         readonly int _randomFirstPieces;
         readonly int[] _availability;
         readonly Bitfield _have;
+        // Pieces we lack that are not under way: what a new piece is chosen from. Kept in wire layout beside the peers'
+        // bitfields so the choice ANDs them a byte at a time instead of testing every piece (see RarestNewPiece).
+        readonly Bitfield _startable;
         readonly PartialPiece[] _partial;          // by piece index; null when not under way
         readonly List<int> _underWay = new List<int>();   // pieces in the order they were started (deterministic scan)
         readonly bool[] _singleSource;             // by piece: only its owner (the requester that started it) may ask
@@ -47,12 +50,13 @@ namespace PSPeer.Engine.BitTorrent
             _randomFirstPieces = randomFirstPieces;
             _availability = new int[pieceCount];
             _have = have.Clone();
+            _startable = new Bitfield(pieceCount);
             _partial = new PartialPiece[pieceCount];
             _singleSource = new bool[pieceCount];
             _evicted = new int[pieceCount];
             for (int i = 0; i < pieceCount; i++) _evicted[i] = -1;
             for (int i = 0; i < pieceCount; i++)
-                if (!_have[i]) _unrequestedBlocks += BlockCount(i);
+                if (!_have[i]) { _unrequestedBlocks += BlockCount(i); _startable.Set(i); }
         }
 
         public int PieceCount => _pieceCount;
@@ -195,12 +199,20 @@ namespace PSPeer.Engine.BitTorrent
 
         // One random draw per pick, not one per candidate: a 1 GiB torrent has 4096 pieces, mostly tied at the same
         // availability, and a draw per tie cost more than the rest of the receive path's bookkeeping. Two scans instead:
-        // count the candidates (and, for rarest, the lowest availability), draw one index, find it.
+        // count the candidates (and, for rarest, the lowest availability), draw one index, find it. The scans walk the
+        // bytes of (startable AND the peer's bitfield), skipping eight pieces at a time where none can start: testing
+        // every piece through the indexers was 5.5 % of a 1 GiB download's CPU samples (issue 13).
         int RandomNewPiece(Bitfield peer, int requester)
         {
             int candidates = 0;
-            for (int i = 0; i < _pieceCount; i++)
-                if (CanStart(peer, i, requester)) candidates++;
+            var mine = _startable.WireBytes;
+            var theirs = peer.WireBytes;
+            for (int k = 0; k < mine.Length; k++)
+            {
+                int both = mine[k] & theirs[k];
+                for (int bit = 0; both != 0; bit++, both = (both << 1) & 0xFF)
+                    if ((both & 0x80) != 0 && MayStart(k * 8 + bit, requester)) candidates++;
+            }
             if (candidates == 0) return -1;
             return NthStartable(peer, requester, _random.Next(candidates), int.MaxValue);
         }
@@ -208,27 +220,40 @@ namespace PSPeer.Engine.BitTorrent
         int RarestNewPiece(Bitfield peer, int requester)
         {
             int best = int.MaxValue, ties = 0;
-            for (int i = 0; i < _pieceCount; i++)
+            var mine = _startable.WireBytes;
+            var theirs = peer.WireBytes;
+            for (int k = 0; k < mine.Length; k++)
             {
-                if (!CanStart(peer, i, requester)) continue;
-                int a = _availability[i];
-                if (a < best) { best = a; ties = 1; }
-                else if (a == best) ties++;
+                int both = mine[k] & theirs[k];
+                for (int bit = 0; both != 0; bit++, both = (both << 1) & 0xFF)
+                {
+                    if ((both & 0x80) == 0) continue;
+                    int i = k * 8 + bit;
+                    if (!MayStart(i, requester)) continue;
+                    int a = _availability[i];
+                    if (a < best) { best = a; ties = 1; }
+                    else if (a == best) ties++;
+                }
             }
             if (ties == 0) return -1;
             return NthStartable(peer, requester, ties == 1 ? 0 : _random.Next(ties), best);
         }
 
-        bool CanStart(Bitfield peer, int piece, int requester) =>
-            peer[piece] && !_have[piece] && _partial[piece] == null && MayStart(piece, requester);
-
-        // The n-th (from 0) piece the peer lets us start whose availability is at most maxAvailability.
+        // The n-th (from 0) piece the peer lets us start whose availability is at most maxAvailability, in piece order.
         int NthStartable(Bitfield peer, int requester, int n, int maxAvailability)
         {
-            for (int i = 0; i < _pieceCount; i++)
+            var mine = _startable.WireBytes;
+            var theirs = peer.WireBytes;
+            for (int k = 0; k < mine.Length; k++)
             {
-                if (!CanStart(peer, i, requester) || _availability[i] > maxAvailability) continue;
-                if (n-- == 0) return i;
+                int both = mine[k] & theirs[k];
+                for (int bit = 0; both != 0; bit++, both = (both << 1) & 0xFF)
+                {
+                    if ((both & 0x80) == 0) continue;
+                    int i = k * 8 + bit;
+                    if (!MayStart(i, requester) || _availability[i] > maxAvailability) continue;
+                    if (n-- == 0) return i;
+                }
             }
             return -1;
         }
@@ -237,6 +262,7 @@ namespace PSPeer.Engine.BitTorrent
         {
             _partial[piece] = new PartialPiece(BlockCount(piece));
             _underWay.Add(piece);
+            _startable.Set(piece, false);
         }
 
         // ---- outcomes ----
@@ -319,6 +345,7 @@ namespace PSPeer.Engine.BitTorrent
             _evicted[piece] = -1;
             if (_have[piece]) return;
             _have.Set(piece);
+            _startable.Set(piece, false);
             var p = _partial[piece];
             if (p != null)
             {
@@ -340,6 +367,7 @@ namespace PSPeer.Engine.BitTorrent
                 if (p.Received[b] || p.Requests[b] > 0) _unrequestedBlocks++;   // the rest were counted already
             _partial[piece] = null;
             _underWay.Remove(piece);
+            _startable.Set(piece);
         }
 
         sealed class PartialPiece

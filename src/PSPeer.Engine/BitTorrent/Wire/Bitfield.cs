@@ -64,6 +64,12 @@ namespace PSPeer.Engine.BitTorrent
             _setCount = 0;
         }
 
+        /// <summary>
+        /// The bits themselves, in wire layout (spare bits zero), not a copy: for scans that AND two bitfields a byte at
+        /// a time (the piece picker). Read only.
+        /// </summary>
+        internal byte[] WireBytes => _bits;
+
         /// <summary>A copy in wire layout (ceil(Count/8) bytes, spare bits zero).</summary>
         public byte[] ToBytes() => (byte[])_bits.Clone();
 

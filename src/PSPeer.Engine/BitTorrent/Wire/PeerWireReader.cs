@@ -73,6 +73,43 @@ namespace PSPeer.Engine.BitTorrent
         }
 
         /// <summary>
+        /// Whether the connection opens with BEP 3's "\x13BitTorrent protocol" (true) or with something else, such as an
+        /// encrypted handshake (<see cref="EncryptedHandshake"/>). Reads the first byte, and the first 20 only when it
+        /// is 19; consumes nothing. PeerWireException when the stream ends first.
+        /// </summary>
+        public async Task<bool> StartsWithPlainHandshakeAsync(CancellationToken cancellationToken)
+        {
+            if (!await FillAsync(1, cancellationToken)) throw new PeerWireException("the connection closed before the handshake");
+            if (_buffer[_start] != BitTorrentConstants.ProtocolName.Length) return false;
+            if (!await FillAsync(1 + BitTorrentConstants.ProtocolName.Length, cancellationToken))
+                throw new PeerWireException($"the connection closed during the handshake ({Buffered} of {Handshake.Length} bytes)");
+            for (int i = 0; i < BitTorrentConstants.ProtocolName.Length; i++)
+                if (_buffer[_start + 1 + i] != (byte)BitTorrentConstants.ProtocolName[i]) return false;
+            return true;
+        }
+
+        // The encrypted handshake works on the receive buffer before the BitTorrent handshake through these four: the
+        // buffer, where its unread bytes start, waiting for a number of them, and consuming them.
+        internal byte[] Unread => _buffer;
+        internal int UnreadStart => _start;
+        internal void Consume(int count) => _start += count;
+
+        internal async Task RequireAsync(int count, CancellationToken cancellationToken)
+        {
+            if (count > _buffer.Length)
+            {
+                var larger = new byte[Math.Max(count, 1024)];
+                int unread = _end - _start;
+                Buffer.BlockCopy(_buffer, _start, larger, 0, unread);
+                _buffer = larger;
+                _start = 0;
+                _end = unread;
+            }
+            if (!await FillAsync(count, cancellationToken))
+                throw new PeerWireException($"the connection closed during the encrypted handshake ({Buffered} of {count} bytes)");
+        }
+
+        /// <summary>
         /// Decodes a message only when it is already complete in the receive buffer: no await, no Task. A read loop
         /// drains these before awaiting <see cref="ReadMessageAsync"/>. Unknown message ids are skipped.
         /// </summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using PSPeer.Engine.BitTorrent;
 using PSPeer.Engine.Core;
@@ -43,6 +44,11 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
                     Assert.True(aria.ExitCode == 0, "aria2c failed:\n" + aria.Output);
                     Assert.Equal(content, File.ReadAllBytes(folder.File("aria/payload.bin")));
                     Assert.True(seeder.Uploaded >= Size, $"the seeder uploaded {seeder.Uploaded} bytes");
+                    // aria2 opens with an encrypted handshake: its first connection is answered and served, not refused
+                    // as a bad handshake (then aria2 would dial again with a plain one a second later).
+                    var events = log.ToList();
+                    int connected = events.FindIndex(line => line.Contains(PeerEventTypes.PeerConnected));
+                    Assert.True(connected >= 0 && !events.Take(connected).Any(line => line.Contains(PeerEventTypes.MalformedMessage)), string.Join("\n", events));
                 }
                 finally
                 {

@@ -11,7 +11,7 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
 {
     /// <summary>
     /// How fast a leecher gets going and keeps data flowing (issue 13's profile of a 1 GiB download): it dials the peers
-    /// an announce names at once, and tops its request pipeline up after every batch of blocks it reads. Simulated time:
+    /// an announce names at once, and keeps its request pipeline full, topping it up in batches. Simulated time:
     /// no wall clock is involved.
     /// </summary>
     public class SwarmPipelineTests
@@ -38,65 +38,106 @@ namespace PSPeer.Engine.Tests.BitTorrent.Swarm
             w.Run(() => tracker.StopAsync());
         }
 
-        [Fact]
-        public void A_leecher_keeps_its_pipeline_full_refilling_after_every_batch_of_blocks()
+        /// <summary>What a hand-driven seeder saw of a leecher's requests.</summary>
+        sealed class RequestLog
         {
-            // 64 blocks. A hand-driven seeder answers the requests it holds in batches of one to four blocks per write;
-            // after each batch the leecher must have asked again, so that at least the floor of 4 requests is outstanding
-            // while unrequested blocks remain, and never more than it was allowed.
-            const int blocks = 64, floor = 4;
+            public int Requested, MaxOutstanding;
+            /// <summary>Requests that came in one wait (one write of the leecher's, in effect), in order.</summary>
+            public readonly List<int> Bursts = new List<int>();
+            /// <summary>Requests outstanding after each burst, while at least 4 blocks were still unrequested.</summary>
+            public readonly List<int> LowWater = new List<int>();
+        }
+
+        /// <summary>
+        /// Serves <paramref name="blocks"/> blocks the way a seeder on a busy machine does: it answers the requests it holds
+        /// in batches of one to four blocks per write, and after each write waits a little over a round trip (5 ms; the
+        /// latency is 1 ms each way) for the requests its answers bring, never longer while it has requests to answer.
+        /// </summary>
+        static Task ServeAsync(SwarmWorld w, IPeerRuntime host, IListener listener, int blocks, int pieceLength, RequestLog log) => w.Sim.Spawn(async () =>
+        {
+            var peer = await RawPeer.AcceptAsync(listener, w.Torrent, "-XX0001-pipe");
+            var all = new Bitfield(w.Torrent.PieceCount);
+            all.SetAll();
+            await peer.SendAsync(PeerMessage.BitfieldOf(all), PeerMessage.Unchoke);
+            var pending = new Queue<PeerMessage>();
+            Task<PeerMessage> next = null;
+            int answered = 0, batch = 1;
+            while (answered < blocks)
+            {
+                int burst = 0;
+                while (log.Requested < blocks)
+                {
+                    next = next ?? peer.NextAsync(PeerMessageType.Request);
+                    if ((pending.Count > 0 || burst > 0) && await Task.WhenAny(next, host.Clock.Delay(TimeSpan.FromMilliseconds(5))) != next) break;
+                    var m = await next;
+                    next = null;
+                    Assert.NotNull(m);
+                    pending.Enqueue(m);
+                    log.Requested++;
+                    burst++;
+                }
+                if (burst > 0)
+                {
+                    log.Bursts.Add(burst);
+                    if (log.Requested <= blocks - 4) log.LowWater.Add(log.Requested - answered);
+                }
+                log.MaxOutstanding = Math.Max(log.MaxOutstanding, log.Requested - answered);
+                for (int i = 0; i < batch && pending.Count > 0; i++)
+                {
+                    var r = pending.Dequeue();
+                    var data = new byte[r.Length];
+                    Buffer.BlockCopy(w.Content, r.Index * pieceLength + r.Begin, data, 0, r.Length);
+                    peer.Writer.Enqueue(PeerMessage.Piece(r.Index, r.Begin, data, 0, r.Length));
+                    answered++;
+                }
+                await peer.Writer.FlushAsync(default);
+                batch = batch % 4 + 1;
+            }
+            peer.Dispose();
+        });
+
+        static RequestLog Download(int seed, int blocks, int maxRequests)
+        {
             int pieceLength = 4 * BitTorrentConstants.BlockSize;
-            var w = new SwarmWorld(seed: 9, size: blocks * BitTorrentConstants.BlockSize, pieceLength: pieceLength);
-            var leecher = w.Leecher("leech", new SwarmOptions { MaxRequestsPerPeer = 16 });
+            var w = new SwarmWorld(seed: seed, size: blocks * BitTorrentConstants.BlockSize, pieceLength: pieceLength, latency: TimeSpan.FromMilliseconds(1));
+            var leecher = w.Leecher("leech", new SwarmOptions { MaxRequestsPerPeer = maxRequests });
             var rawHost = w.Host("raw");
             IListener listener = null;
             w.Run(async () => listener = await rawHost.Transport.ListenAsync(SwarmWorld.PeerPort));
-            var lowWater = new List<int>();
-            int maxOutstanding = 0, requested = 0;
-            var serve = w.Sim.Spawn(async () =>
-            {
-                var peer = await RawPeer.AcceptAsync(listener, w.Torrent, "-XX0001-pipe");
-                var all = new Bitfield(w.Torrent.PieceCount);
-                all.SetAll();
-                await peer.SendAsync(PeerMessage.BitfieldOf(all), PeerMessage.Unchoke);
-                var pending = new Queue<PeerMessage>();
-                int answered = 0, batch = 1;
-                while (answered < blocks)
-                {
-                    // Read the burst of requests the last answer brought (once all are asked for, none come).
-                    while (requested < blocks)
-                    {
-                        var m = await peer.NextAsync(PeerMessageType.Request);
-                        Assert.NotNull(m);
-                        pending.Enqueue(m);
-                        requested++;
-                        if (peer.Reader.Buffered == 0) break;
-                    }
-                    maxOutstanding = Math.Max(maxOutstanding, requested - answered);
-                    if (requested <= blocks - floor) lowWater.Add(requested - answered);
-                    for (int i = 0; i < batch && pending.Count > 0; i++)
-                    {
-                        var r = pending.Dequeue();
-                        var data = new byte[r.Length];
-                        Buffer.BlockCopy(w.Content, r.Index * pieceLength + r.Begin, data, 0, r.Length);
-                        peer.Writer.Enqueue(PeerMessage.Piece(r.Index, r.Begin, data, 0, r.Length));
-                        answered++;
-                    }
-                    await peer.Writer.FlushAsync(default);
-                    batch = batch % 4 + 1;
-                }
-                peer.Dispose();
-            });
+            var log = new RequestLog();
+            var serve = ServeAsync(w, rawHost, listener, blocks, pieceLength, log);
             w.Connect(leecher, "raw");
             w.Run(() => leecher.WhenCompleted());
             w.Run(() => serve);
             Assert.Equal(w.Content, w.Downloaded("leech"));
-            Assert.Equal(blocks, requested);                      // every block asked for once: no duplicates outside endgame
-            Assert.NotEmpty(lowWater);
-            Assert.All(lowWater, outstanding => Assert.True(outstanding >= floor, $"only {outstanding} requests outstanding"));
-            Assert.InRange(maxOutstanding, floor, 16);
+            Assert.Equal(blocks, log.Requested);   // every block asked for once: no duplicates outside endgame
             listener.Dispose();
             w.Run(() => leecher.StopAsync());
+            return log;
+        }
+
+        [Fact]
+        public void A_leecher_keeps_its_pipeline_full_while_blocks_come_in_small_batches()
+        {
+            // 64 blocks, at most 16 requests: at least the floor of 4 stays outstanding while unrequested blocks remain,
+            // and never more than it was allowed.
+            var log = Download(seed: 9, blocks: 64, maxRequests: 16);
+            Assert.NotEmpty(log.LowWater);
+            Assert.All(log.LowWater, outstanding => Assert.True(outstanding >= 4, $"only {outstanding} requests outstanding"));
+            Assert.InRange(log.MaxOutstanding, 4, 16);
+        }
+
+        [Fact]
+        public void A_deep_pipeline_is_refilled_in_batches_not_after_every_read()
+        {
+            // 512 blocks, up to 64 requests: the seeder answers 1 to 4 blocks a write. Asking again after each of those
+            // writes would send a burst of 1 to 4 requests each time (about 200 writes); the leecher waits until an
+            // eighth of its pipeline is missing, so most bursts hold 8 or more and the pipeline still stays full.
+            var log = Download(seed: 10, blocks: 512, maxRequests: 64);
+            var sorted = log.Bursts.OrderBy(b => b).ToList();
+            Assert.True(log.Bursts.Count <= 512 / 6, $"{log.Bursts.Count} bursts of requests: {string.Join(" ", log.Bursts)}");
+            Assert.True(sorted[sorted.Count / 2] >= 8, $"median burst {sorted[sorted.Count / 2]}: {string.Join(" ", log.Bursts)}");
+            Assert.All(log.LowWater, outstanding => Assert.True(outstanding >= 4, $"only {outstanding} requests outstanding"));
         }
     }
 }
