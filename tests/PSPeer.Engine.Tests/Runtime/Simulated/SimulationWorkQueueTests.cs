@@ -16,7 +16,6 @@ namespace PSPeer.Engine.Tests.Runtime.Simulated
         {
             public readonly long Due;
             public readonly int Order;
-            public bool Dropped;
             public Item(long due, int order) { Due = due; Order = order; }
         }
 
