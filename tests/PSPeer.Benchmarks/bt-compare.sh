@@ -15,7 +15,8 @@
 # or leecher, exactly as a user's script would: New-Torrent, Start-PeerNode -Role Seeder, Get-TorrentInfo |
 # Receive-PeerFile. Each process pays for starting PowerShell and importing the module (about a second here).
 # PSPEER_CLIENT=engine: seeders and leechers are the engine's BitTorrentPeer without PowerShell
-# (PSPeer.Benchmarks bt-seed / bt-leech); torrent creation still goes through New-Torrent. BT_NAME then defaults to
+# (PSPeer.Benchmarks bt-seed / bt-leech, compiled ReadyToRun as the native clients are compiled ahead of time; BT_JIT=1
+# for the plain build); torrent creation still goes through New-Torrent. BT_NAME then defaults to
 # pspeer-engine, so the two can be told apart when both are run.
 # PSPEER_CLIENT=session: the cmdlets as a user runs them at a prompt that is already open: one PSPeer.Host session
 # (bt-session.ps1) is started first and its start-up printed once; each seeder and leecher is then Start-PeerNode /
@@ -52,9 +53,9 @@ case ${PSPEER_CLIENT:-host} in
     export BT_SEED_CMD="$run '$scripts/bt-seed.ps1' '{torrent}' '{dir}' {port}"
     export BT_LEECH_CMD="$run '$scripts/bt-leech.ps1' '{torrent}' '{dir}' {port} {done}" ;;
   engine)
-    echo "# building the benchmarks (Release)" >&2
-    dotnet build "$scripts" -c Release -nologo -v q >&2
-    bench=$(ls "$scripts"/bin/Release/*/PSPeer.Benchmarks.dll | head -n 1)
+    echo "# building the benchmarks (Release, ReadyToRun unless BT_JIT=1: see bt-bench-publish.sh)" >&2
+    bench=$(bash "$scripts/bt-bench-publish.sh")
+    echo "# engine: $bench" >&2
     export BT_NAME=${BT_NAME:-pspeer-engine}
     export BT_SEED_CMD="dotnet '$bench' bt-seed '{torrent}' '{dir}' {port}"
     export BT_LEECH_CMD="dotnet '$bench' bt-leech '{torrent}' '{dir}' {port} {done}" ;;
