@@ -25,17 +25,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-sed -n "/^cat >\"\$work\/btlt.py\" <<'PYEOF'/,/^PYEOF/p" "$baseline" | sed '1d;$d' >"$work/btlt.py"
-now() { date +%s.%N; }
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
-mkdir -p "$work/seed" "$work/tracker"
-head -c "${size}M" /dev/urandom >"$work/seed/payload.bin"
-tport=$(free_port); announce="http://127.0.0.1:$tport/announce"
-mktorrent -l 18 -a "$announce" -o "$work/payload.torrent" "$work/seed/payload.bin" >/dev/null
-hash=$($PY "$work/btlt.py" infohash "$work/payload.torrent"); echo "$hash" >"$work/tracker/whitelist.txt"
-printf 'access.whitelist whitelist.txt\n' >"$work/tracker/ot.conf"
+make_payload
 A2=(--enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false --interface=127.0.0.1
     --disable-ipv6=true --file-allocation=none --follow-torrent=false --summary-interval=0 --bt-stop-timeout=0 --console-log-level=warn)
 seeder_start() { # starts the seeder, sets SEEDER; true once the tracker lists it
@@ -87,7 +78,6 @@ for ((r = 1; r <= rounds; r++)); do
     rm -rf "$dir"
   done
 done
-median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 anchor=$(median <<<"${wall[lt]:-}")
 for kind in "${kinds[@]}"; do
   m=$(median <<<"${wall[$kind]:-}")

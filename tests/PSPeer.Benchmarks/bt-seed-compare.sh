@@ -29,20 +29,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-sed -n "/^cat >\"\$work\/btlt.py\" <<'PYEOF'/,/^PYEOF/p" "$baseline" | sed '1d;$d' >"$work/btlt.py"
-now() { date +%s.%N; }
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# cpu PID: user+system seconds of the process and its children so far
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# sys PID: the system part of that (the rest is user time)
-sys() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($15 + $17) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-
-mkdir -p "$work/seed" "$work/tracker"
-head -c "${size}M" /dev/urandom >"$work/seed/payload.bin"
-tport=$(free_port); announce="http://127.0.0.1:$tport/announce"
-mktorrent -l 18 -a "$announce" -o "$work/payload.torrent" "$work/seed/payload.bin" >/dev/null
-hash=$($PY "$work/btlt.py" infohash "$work/payload.torrent"); echo "$hash" >"$work/tracker/whitelist.txt"
-printf 'access.whitelist whitelist.txt\n' >"$work/tracker/ot.conf"
+make_payload
 
 open_session() { # KIND INBOX MODULE [SCRIPT]
   mkdir -p "$2"
@@ -108,7 +95,6 @@ for ((r = 1 - warmup; r <= rounds; r++)); do
     rm -rf "$dir"
   done
 done
-median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 anchor=$(median <<<"${wall[lt]:-}")
 for kind in "${kinds[@]}"; do
   m=$(median <<<"${wall[$kind]:-}")

@@ -28,7 +28,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-sed -n "/^cat >\"\$work\/btlt.py\" <<'PYEOF'/,/^PYEOF/p" "$baseline" | sed '1d;$d' >"$work/btlt.py"
 # The baseline's libtorrent leecher (same settings), stamping its alerts with wall-clock times.
 cat >"$work/leech.py" <<'PYEOF'
 import resource, sys, time
@@ -59,18 +58,9 @@ def main(torrent, save, port):
     print(' '.join(f'{k}={v:.3f}' for k, v in marks.items()), f'lcpu={ru.ru_utime + ru.ru_stime:.2f}')
 main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
 PYEOF
-now() { date +%s.%N; }
 rel() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# cpu PID: user+system seconds of the process and its waited-for children so far
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
-mkdir -p "$work/seed" "$work/tracker"
-head -c "${size}M" /dev/urandom >"$work/seed/payload.bin"
-tport=$(free_port); announce="http://127.0.0.1:$tport/announce"
-mktorrent -l 18 -a "$announce" -o "$work/payload.torrent" "$work/seed/payload.bin" >/dev/null
-hash=$($PY "$work/btlt.py" infohash "$work/payload.torrent"); echo "$hash" >"$work/tracker/whitelist.txt"
-printf 'access.whitelist whitelist.txt\n' >"$work/tracker/ot.conf"
+make_payload
 for k in "${kinds[@]}"; do
   [[ $k == session* ]] || continue
   mkdir -p "$work/inbox-$k"
