@@ -10,9 +10,8 @@ done
 [[ -n $baseline ]] || { echo "bt-baseline.sh not found (it holds the libtorrent helper)" >&2; exit 2; }
 
 dotnet build "$repo/src/PSPeer.Host" -c Release -nologo -v q >&2 || exit 1
-dotnet build "$scripts" -c Release -nologo -v q >&2 || exit 1
+bench=$(bash "$scripts/bt-bench-publish.sh") || exit 1   # ReadyToRun, as bt-compare.sh runs the engine
 host=$(ls "$repo"/src/PSPeer.Host/bin/Release/*/PSPeer.Host.dll | head -n 1)
-bench=$(ls "$scripts"/bin/Release/*/PSPeer.Benchmarks.dll | head -n 1)
 export PSPEER_MODULE=$repo/out/PSPeer
 
 # What the three scripts share once they have made their $work folder.
