@@ -8,7 +8,7 @@
 #
 # Usage: tests/PSPeer.Benchmarks/bt-leech-compare.sh [SIZE_MIB] [ROUNDS] [SEEDER] [LEECHER...]
 #   SEEDER aria2 (default) or lt;  LEECHER: lt engine engine-base (default: lt engine)
-#   BASE_BENCH=DIR (a copy of an earlier bin/Release/net10.0 of PSPeer.Benchmarks) for engine-base: before/after
+#   BASE_BENCH=DIR (a copy of an earlier bin/ReadyToRun of PSPeer.Benchmarks; its bin/Release/net10.0 with BT_JIT=1) for engine-base: before/after
 #   figures of a change in one run. LEECH_PREFIX='perf record -g -o FILE --' (or any command prefix) runs each
 #   leecher under it (the engine with DOTNET_PerfMapEnabled=1, for perf's symbols).
 # Needs .ci/install-tools.sh (opentracker, mktorrent, aria2c, python3-libtorrent); builds PSPeer in Release.

@@ -8,7 +8,7 @@
 #
 # Usage: tests/PSPeer.Benchmarks/bt-seed-compare.sh [SIZE_MIB] [ROUNDS] [LEECHER] [SEEDER...]
 #   LEECHER lt (default) or aria2;  SEEDER: lt engine session aria2 (default: lt engine session)
-#   BASE_BENCH=DIR (a copy of an earlier bin/Release/net10.0 of PSPeer.Benchmarks) adds seeder kind engine-base, and
+#   BASE_BENCH=DIR (a copy of an earlier bin/ReadyToRun of PSPeer.Benchmarks; its bin/Release/net10.0 with BT_JIT=1) adds seeder kind engine-base, and
 #   BASE_MODULE=DIR (a copy of an earlier out/PSPeer) session-base: before/after figures of a change in one run
 #   (BASE_SESSION=FILE: an earlier bt-session.ps1 for session-base; default this one).
 # Needs .ci/install-tools.sh (opentracker, mktorrent, aria2c, python3-libtorrent); builds PSPeer in Release.
