@@ -281,11 +281,11 @@ namespace PSPeer.Engine.BitTorrent
         /// <param name="data">The whole piece (GetPieceSize bytes) from <paramref name="offset"/>; not kept.</param>
         /// <summary>
         /// A verified piece goes to its file in writes of at most this many bytes: a block's size, as libtorrent writes.
-        /// One write of a whole piece (256 KiB and more) makes the kernel take a large page-cache folio for it, and on
-        /// the 2-core VM of issue 13 (the likely cause, not proven) those came from memory the host had taken back: a 1 GiB leech spent 2.4-3.5 s in
-        /// the kernel's copy instead of about 1 s, and ran at 0.71-0.80x libtorrent instead of 1.11-1.21x
-        /// (tests/PSPeer.Benchmarks/bt-leech-compare.sh 1024 5 lt|aria2 lt engine engine-base, 2026-12-02). The extra
-        /// system calls cost far less than that.
+        /// On the 2-core VM of issue 13, a 1 GiB leech that wrote whole pieces (256 KiB) spent 2.4-3.5 s in the
+        /// kernel's copy into the page cache instead of about 1 s, and ran at 0.71-0.80x libtorrent instead of
+        /// 1.11-1.21x (tests/PSPeer.Benchmarks/bt-leech-compare.sh 1024 5 lt|aria2 lt engine engine-base, 2026-12-02).
+        /// The likely cause, not proven: a large write makes the kernel take a large folio, from memory the host had
+        /// taken back. The extra system calls cost far less than that.
         /// </summary>
         internal const int WriteSlice = 16 * 1024;
 
