@@ -275,11 +275,6 @@ namespace PSPeer.Engine.BitTorrent
         }
 
         /// <summary>
-        /// Verifies the piece's SHA-1 and, only when it matches, writes it (creating its files at full length the first
-        /// time) and sets it in Have. False on a mismatch: nothing written. A piece already verified is not written again.
-        /// </summary>
-        /// <param name="data">The whole piece (GetPieceSize bytes) from <paramref name="offset"/>; not kept.</param>
-        /// <summary>
         /// A verified piece goes to its file in writes of at most this many bytes: a block's size, as libtorrent writes.
         /// On the 2-core VM of issue 13, a 1 GiB leech that wrote whole pieces (256 KiB) spent 2.4-3.5 s in the
         /// kernel's copy into the page cache instead of about 1 s, and ran at 0.71-0.80x libtorrent instead of
@@ -289,6 +284,11 @@ namespace PSPeer.Engine.BitTorrent
         /// </summary>
         internal const int WriteSlice = 16 * 1024;
 
+        /// <summary>
+        /// Verifies the piece's SHA-1 and, only when it matches, writes it (creating its files at full length the first
+        /// time) and sets it in Have. False on a mismatch: nothing written. A piece already verified is not written again.
+        /// </summary>
+        /// <param name="data">The whole piece (GetPieceSize bytes) from <paramref name="offset"/>; not kept.</param>
         public async Task<bool> WritePieceAsync(int piece, byte[] data, int offset, CancellationToken cancellationToken)
         {
             CheckPieceIndex(piece);
