@@ -1,3 +1,6 @@
+using System;
+using PSPeer.Engine.Content;
+
 namespace PSPeer.Engine.Core
 {
     /// <summary>
@@ -57,12 +60,11 @@ namespace PSPeer.Engine.Core
         /// <summary>The literal of <paramref name="address"/>.</summary>
         public static string Format(uint address)
         {
-            var bytes = new byte[MaxLength];
-            int length = Write(address, bytes, 0);
-            var chars = new char[length];
-            for (int i = 0; i < length; i++) chars[i] = (char)bytes[i];
-            return new string(chars);
+            var bytes = t_scratch ?? (t_scratch = new byte[MaxLength]);
+            return Latin1.Text(bytes, 0, Write(address, bytes, 0));
         }
+
+        [ThreadStatic] static byte[] t_scratch;
 
         /// <summary>Writes the literal of <paramref name="address"/> into bytes from <paramref name="at"/>; how many it wrote (at most <see cref="MaxLength"/>).</summary>
         public static int Write(uint address, byte[] bytes, int at)

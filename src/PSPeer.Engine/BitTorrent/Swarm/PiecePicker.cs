@@ -205,14 +205,7 @@ namespace PSPeer.Engine.BitTorrent
         int RandomNewPiece(Bitfield peer, int requester)
         {
             int candidates = 0;
-            var mine = _startable.WireBytes;
-            var theirs = peer.WireBytes;
-            for (int k = 0; k < mine.Length; k++)
-            {
-                int both = mine[k] & theirs[k];
-                for (int bit = 0; both != 0; bit++, both = (both << 1) & 0xFF)
-                    if ((both & 0x80) != 0 && MayStart(k * 8 + bit, requester)) candidates++;
-            }
+            for (var scan = new StartableScan(this, peer, requester); scan.MoveNext();) candidates++;
             if (candidates == 0) return -1;
             return NthStartable(peer, requester, _random.Next(candidates), int.MaxValue);
         }
@@ -220,20 +213,11 @@ namespace PSPeer.Engine.BitTorrent
         int RarestNewPiece(Bitfield peer, int requester)
         {
             int best = int.MaxValue, ties = 0;
-            var mine = _startable.WireBytes;
-            var theirs = peer.WireBytes;
-            for (int k = 0; k < mine.Length; k++)
+            for (var scan = new StartableScan(this, peer, requester); scan.MoveNext();)
             {
-                int both = mine[k] & theirs[k];
-                for (int bit = 0; both != 0; bit++, both = (both << 1) & 0xFF)
-                {
-                    if ((both & 0x80) == 0) continue;
-                    int i = k * 8 + bit;
-                    if (!MayStart(i, requester)) continue;
-                    int a = _availability[i];
-                    if (a < best) { best = a; ties = 1; }
-                    else if (a == best) ties++;
-                }
+                int a = _availability[scan.Current];
+                if (a < best) { best = a; ties = 1; }
+                else if (a == best) ties++;
             }
             if (ties == 0) return -1;
             return NthStartable(peer, requester, ties == 1 ? 0 : _random.Next(ties), best);
@@ -242,20 +226,52 @@ namespace PSPeer.Engine.BitTorrent
         // The n-th (from 0) piece the peer lets us start whose availability is at most maxAvailability, in piece order.
         int NthStartable(Bitfield peer, int requester, int n, int maxAvailability)
         {
-            var mine = _startable.WireBytes;
-            var theirs = peer.WireBytes;
-            for (int k = 0; k < mine.Length; k++)
+            for (var scan = new StartableScan(this, peer, requester); scan.MoveNext();)
+                if (_availability[scan.Current] <= maxAvailability && n-- == 0) return scan.Current;
+            return -1;
+        }
+
+        /// <summary>
+        /// The pieces, in order, that the peer has and the requester may start now: set in both the startable bitfield
+        /// and the peer's, walked a byte at a time (eight pieces skipped at once where none can start), then MayStart.
+        /// </summary>
+        struct StartableScan
+        {
+            readonly PiecePicker _picker;
+            readonly byte[] _mine, _theirs;
+            readonly int _requester;
+            int _byte, _bits, _bit;
+
+            public StartableScan(PiecePicker picker, Bitfield peer, int requester)
             {
-                int both = mine[k] & theirs[k];
-                for (int bit = 0; both != 0; bit++, both = (both << 1) & 0xFF)
+                _picker = picker;
+                _mine = picker._startable.WireBytes;
+                _theirs = peer.WireBytes;
+                _requester = requester;
+                _byte = -1; _bits = 0; _bit = 0;
+                Current = -1;
+            }
+
+            public int Current { get; private set; }
+
+            public bool MoveNext()
+            {
+                while (true)
                 {
-                    if ((both & 0x80) == 0) continue;
-                    int i = k * 8 + bit;
-                    if (!MayStart(i, requester) || _availability[i] > maxAvailability) continue;
-                    if (n-- == 0) return i;
+                    while (_bits == 0)
+                    {
+                        if (++_byte >= _mine.Length) return false;
+                        _bits = _mine[_byte] & _theirs[_byte];
+                        _bit = 0;
+                    }
+                    // Most significant bit first: piece 8k is bit 0x80 of byte k (BEP 3's layout).
+                    bool set = (_bits & 0x80) != 0;
+                    int piece = _byte * 8 + _bit;
+                    _bits = (_bits << 1) & 0xFF;
+                    _bit++;
+                    if (set && _picker.MayStart(piece, _requester)) { Current = piece; return true; }
                 }
             }
-            return -1;
         }
 
         void Start(int piece)

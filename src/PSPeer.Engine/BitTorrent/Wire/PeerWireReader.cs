@@ -96,15 +96,7 @@ namespace PSPeer.Engine.BitTorrent
 
         internal async Task RequireAsync(int count, CancellationToken cancellationToken)
         {
-            if (count > _buffer.Length)
-            {
-                var larger = new byte[Math.Max(count, 1024)];
-                int unread = _end - _start;
-                Buffer.BlockCopy(_buffer, _start, larger, 0, unread);
-                _buffer = larger;
-                _start = 0;
-                _end = unread;
-            }
+            if (count > _buffer.Length) Resize(Math.Max(count, 1024));
             if (!await FillAsync(count, cancellationToken))
                 throw new PeerWireException($"the connection closed during the encrypted handshake ({Buffered} of {count} bytes)");
         }
@@ -346,9 +338,12 @@ namespace PSPeer.Engine.BitTorrent
             new PeerWireException($"the connection closed in the middle of a message ({Buffered} bytes of it received)");
 
         // The handshake is behind us (messages are wanted): the full receive buffer, keeping what is already buffered.
-        void GrowPastHandshake()
+        void GrowPastHandshake() => Resize(_bufferSize);
+
+        // A receive buffer of size bytes, holding the unread bytes at its front.
+        void Resize(int size)
         {
-            var larger = new byte[_bufferSize];
+            var larger = new byte[size];
             int unread = _end - _start;
             Buffer.BlockCopy(_buffer, _start, larger, 0, unread);
             _buffer = larger;

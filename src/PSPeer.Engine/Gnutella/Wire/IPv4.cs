@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using PSPeer.Engine.Core;
 
 namespace PSPeer.Engine.Gnutella.Wire
 {
@@ -8,7 +9,6 @@ namespace PSPeer.Engine.Gnutella.Wire
     {
         // Every Pong and QueryHit decoded formats an address, and the same addresses come again and again: the last
         // text made for each of 256 buckets (by the address's low byte) is kept per thread and handed out again.
-        [ThreadStatic] static char[] t_text;
         [ThreadStatic] static uint[] t_recentAddresses;
         [ThreadStatic] static string[] t_recentTexts;
 
@@ -24,25 +24,10 @@ namespace PSPeer.Engine.Gnutella.Wire
             }
             int bucket = b[o + 3];
             if (texts[bucket] != null && addresses[bucket] == address) return texts[bucket];
-            string made = Make(b, o);
+            string made = Ipv4Literal.Format(address);
             addresses[bucket] = address;
             texts[bucket] = made;
             return made;
-        }
-
-        static string Make(byte[] b, int o)
-        {
-            var text = t_text ?? (t_text = new char[15]);
-            int n = 0;
-            for (int i = 0; i < 4; i++)
-            {
-                if (i > 0) text[n++] = '.';
-                int v = b[o + i];
-                if (v >= 100) text[n++] = (char)('0' + v / 100);
-                if (v >= 10) text[n++] = (char)('0' + v / 10 % 10);
-                text[n++] = (char)('0' + v % 10);
-            }
-            return new string(text, 0, n);
         }
 
         /// <summary>
